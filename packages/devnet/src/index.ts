@@ -1,0 +1,6 @@
+export {
+  type AnvilInstance,
+  anvilBinaryPath,
+  type StartAnvilParameters,
+  startAnvil,
+} from './startAnvil.js';

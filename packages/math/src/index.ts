@@ -1,0 +1,1 @@
+export { annualizeRate } from './annualize.js';
