@@ -34,3 +34,46 @@ export class InvalidParameterError extends BaseError {
     super(`${parameter} ${reason}`, { parameter });
   }
 }
+
+/** Leverage that is zero, negative or not a finite number. */
+export class InvalidLeverageError extends InvalidParameterError {
+  override name = 'Math.InvalidLeverageError';
+  readonly value: unknown;
+
+  constructor(parameter: string, value: unknown) {
+    super(parameter, `must be a leverage > 0, got ${JSON.stringify(String(value))}`);
+    this.value = value;
+  }
+}
+
+/** A size (position or order quantity) that is negative where only magnitudes are allowed. */
+export class NegativeSizeError extends InvalidParameterError {
+  override name = 'Math.NegativeSizeError';
+  readonly value: string;
+
+  constructor(parameter: string, value: string) {
+    super(parameter, `must be ≥ 0 (the side is given separately), got "${value}"`);
+    this.value = value;
+  }
+}
+
+/** A margin/leverage tier table with no tiers. */
+export class EmptyTierTableError extends InvalidParameterError {
+  override name = 'Math.EmptyTierTableError';
+
+  constructor(parameter = 'tiers') {
+    super(parameter, 'must contain at least one tier');
+  }
+}
+
+/** A tier table whose lower bounds are not strictly increasing from 0 or whose rates decrease. */
+export class UnsortedTiersError extends InvalidParameterError {
+  override name = 'Math.UnsortedTiersError';
+  /** Index of the first offending tier. */
+  readonly index: number;
+
+  constructor(parameter: string, index: number, reason: string) {
+    super(`${parameter}[${index}]`, reason);
+    this.index = index;
+  }
+}

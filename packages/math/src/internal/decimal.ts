@@ -1,0 +1,268 @@
+import { BaseError, InvalidDecimalError } from '../errors.js';
+
+/**
+ * Exact fixed-point decimals on `bigint`.
+ *
+ * A {@link Fixed} is an integer count of 10⁻¹⁸ units ("WAD" scale): `1.5` is `1_500_000_000_000_000_000n`.
+ * Addition and subtraction are exact (`a + b`, `a - b` on the bigints); multiplication and division
+ * round to the WAD scale with an explicit {@link Rounding} mode. Other scales (e.g. 6 decimals for USDC,
+ * the exchange's `szDecimals`) are only used at the edges through {@link rescale} and
+ * {@link formatDecimal}`({ decimals })`.
+ *
+ * This module is internal to the package (not part of the public API) but is stable enough for the
+ * package's own sub-modules (`risk/**`) to use.
+ */
+export type Fixed = bigint;
+
+/** Number of decimal places of the internal fixed-point scale. */
+export const WAD_DECIMALS = 18;
+/** `10^18`: the fixed-point representation of `1`. */
+export const WAD = 1_000_000_000_000_000_000n;
+/** `10^36`: used to divide a product of two WAD values by a third without losing precision. */
+export const WAD2 = WAD * WAD;
+/** Named scales (decimal places) that occur at the edges. */
+export const Scale = {
+  /** Internal scale of every {@link Fixed}. */
+  wad: 18,
+  /** USDC / USD amounts as exchanges settle them. */
+  usd6: 6,
+  /** Basis points of a rate expressed as a fraction have 4 decimals (`0.0001` = 1 bp). */
+  bps: 4,
+} as const;
+
+/**
+ * How to round a result that does not fit the target scale.
+ * - `floor`: towards −∞, `ceil`: towards +∞, `trunc`: towards 0, `expand`: away from 0;
+ * - `halfUp`: to nearest, ties away from 0; `halfEven`: to nearest, ties to even (banker's).
+ */
+export type Rounding = 'floor' | 'ceil' | 'trunc' | 'expand' | 'halfUp' | 'halfEven';
+
+/** Thrown when a division's divisor is zero. */
+export class DivisionByZeroError extends BaseError {
+  override name = 'Math.DivisionByZeroError';
+  constructor(what = 'divisor') {
+    super(`${what} must not be zero`, { parameter: what });
+  }
+}
+
+const DECIMAL_RE = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const POW10: readonly bigint[] = Array.from({ length: 78 }, (_, i) => 10n ** BigInt(i));
+
+/** `10^n` as a bigint (cached for n < 78). */
+export function pow10(n: number): bigint {
+  return POW10[n] ?? 10n ** BigInt(n);
+}
+
+/**
+ * Divides integers `n / d` and rounds the quotient with `rounding`. Exact: no intermediate floats.
+ *
+ * @throws {DivisionByZeroError} when `d` is `0n`.
+ */
+export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
+  if (d === 0n) throw new DivisionByZeroError();
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
+  const q = n / d; // truncated towards 0
+  const r = n - q * d;
+  if (r === 0n) return q;
+  const negative = n < 0n;
+  switch (rounding) {
+    case 'trunc':
+      return q;
+    case 'floor':
+      return negative ? q - 1n : q;
+    case 'ceil':
+      return negative ? q : q + 1n;
+    case 'expand':
+      return negative ? q - 1n : q + 1n;
+    case 'halfUp':
+    case 'halfEven': {
+      const twice = (negative ? -r : r) * 2n;
+      const away = twice > d || (twice === d && (rounding === 'halfUp' || (q & 1n) !== 0n));
+      return away ? (negative ? q - 1n : q + 1n) : q;
+    }
+  }
+}
+
+/**
+ * Parses a decimal string (`'-0.5'`, `'12'`, `'0.000001'`) into a {@link Fixed}.
+ *
+ * Accepts an optional leading `-`, digits and at most one `.`; rejects exponents (`'1e5'`), `''`, `'.'`,
+ * `'NaN'`, `'Infinity'`, signs other than a leading `-`, and any whitespace. Digits beyond the 18th
+ * decimal are rounded with `rounding` (default `halfEven`).
+ *
+ * @param parameter Name reported in the error, e.g. `'size'`.
+ * @throws {InvalidDecimalError} when `value` is not such a string.
+ */
+export function parseDecimal(
+  value: string,
+  parameter = 'value',
+  rounding: Rounding = 'halfEven',
+): Fixed {
+  if (typeof value !== 'string' || !DECIMAL_RE.test(value)) {
+    throw new InvalidDecimalError(parameter, value);
+  }
+  return parseUnchecked(value, rounding);
+}
+
+function parseUnchecked(value: string, rounding: Rounding): Fixed {
+  const dot = value.indexOf('.');
+  if (dot === -1) return BigInt(value) * WAD;
+  const negative = value.charCodeAt(0) === 45; /* '-' */
+  const intPart = value.slice(negative ? 1 : 0, dot);
+  let frac = value.slice(dot + 1);
+  if (frac.length <= WAD_DECIMALS) {
+    frac = frac.padEnd(WAD_DECIMALS, '0');
+    const abs = BigInt((intPart || '0') + frac);
+    return negative ? -abs : abs;
+  }
+  const digits = BigInt((intPart || '0') + frac);
+  const rounded = divRound(
+    negative ? -digits : digits,
+    pow10(frac.length - WAD_DECIMALS),
+    rounding,
+  );
+  return rounded;
+}
+
+/** Options of {@link formatDecimal}. */
+export type FormatOptions = {
+  /** Decimal places to round to (0–18). Default: 18, then trailing zeros are trimmed. */
+  decimals?: number;
+  /** Rounding used when `decimals` < 18. Default `halfEven`. */
+  rounding?: Rounding;
+  /** Keep trailing zeros up to `decimals` (`'1.50'`). Default `false` (`'1.5'`). */
+  padZeros?: boolean;
+};
+
+/**
+ * Formats a {@link Fixed} as a plain decimal string (never exponent notation, never `'-0'`).
+ *
+ * @example formatDecimal(1_500_000_000_000_000_000n) // '1.5'
+ * @example formatDecimal(parseDecimal('2.345'), { decimals: 2 }) // '2.34' (half-even)
+ */
+export function formatDecimal(x: Fixed, options: FormatOptions = {}): string {
+  const decimals = options.decimals ?? WAD_DECIMALS;
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > WAD_DECIMALS) {
+    throw new InvalidDecimalError('decimals', decimals);
+  }
+  let v = x;
+  if (decimals < WAD_DECIMALS) {
+    v = divRound(x, pow10(WAD_DECIMALS - decimals), options.rounding ?? 'halfEven');
+  }
+  const negative = v < 0n;
+  let s = (negative ? -v : v).toString();
+  if (decimals > 0) {
+    s = s.padStart(decimals + 1, '0');
+    const intPart = s.slice(0, s.length - decimals);
+    let frac = s.slice(s.length - decimals);
+    if (options.padZeros !== true) frac = frac.replace(/0+$/, '');
+    s = frac.length > 0 ? `${intPart}.${frac}` : intPart;
+  }
+  return negative ? `-${s}` : s;
+}
+
+/** Rescales an integer at `fromDecimals` places to `toDecimals` places, rounding when shrinking. */
+export function rescale(
+  x: bigint,
+  fromDecimals: number,
+  toDecimals: number,
+  rounding: Rounding = 'halfEven',
+): bigint {
+  if (toDecimals >= fromDecimals) return x * pow10(toDecimals - fromDecimals);
+  return divRound(x, pow10(fromDecimals - toDecimals), rounding);
+}
+
+/** `a × b` at WAD scale, rounded with `rounding`. */
+export function mul(a: Fixed, b: Fixed, rounding: Rounding = 'halfEven'): Fixed {
+  return divRound(a * b, WAD, rounding);
+}
+
+/**
+ * `a / b` at WAD scale, rounded with `rounding`.
+ *
+ * @throws {DivisionByZeroError} when `b` is zero.
+ */
+export function div(a: Fixed, b: Fixed, rounding: Rounding = 'halfEven'): Fixed {
+  return divRound(a * WAD, b, rounding);
+}
+
+/** `a × b / c` with a single rounding (the product is kept exact). */
+export function mulDiv(a: Fixed, b: Fixed, c: Fixed, rounding: Rounding = 'halfEven'): Fixed {
+  return divRound(a * b, c, rounding);
+}
+
+/** Exact `a + b` (provided for symmetry; `a + b` on the bigints is the same). */
+export function add(a: Fixed, b: Fixed): Fixed {
+  return a + b;
+}
+
+/** Exact `a − b`. */
+export function sub(a: Fixed, b: Fixed): Fixed {
+  return a - b;
+}
+
+/** Absolute value. */
+export function abs(a: Fixed): Fixed {
+  return a < 0n ? -a : a;
+}
+
+/** Smaller of two values. */
+export function min(a: Fixed, b: Fixed): Fixed {
+  return a < b ? a : b;
+}
+
+/** Larger of two values. */
+export function max(a: Fixed, b: Fixed): Fixed {
+  return a > b ? a : b;
+}
+
+/** `x` limited to `[lo, hi]`. */
+export function clamp(x: Fixed, lo: Fixed, hi: Fixed): Fixed {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Integer `n` as a {@link Fixed} (`fromInt(8)` is 8.0). */
+export function fromInt(n: number | bigint): Fixed {
+  if (typeof n === 'number' && !Number.isSafeInteger(n)) throw new InvalidDecimalError('n', n);
+  return BigInt(n) * WAD;
+}
+
+/**
+ * Converts a float64 to a {@link Fixed} via its shortest round-trip decimal representation
+ * (`0.1` becomes exactly `0.1`). For statistics results that re-enter exact math.
+ *
+ * @throws {InvalidDecimalError} when `x` is not finite.
+ */
+export function fromNumber(x: number, parameter = 'value'): Fixed {
+  if (!Number.isFinite(x)) throw new InvalidDecimalError(parameter, x);
+  const s = String(x);
+  if (!s.includes('e')) return parseUnchecked(s, 'halfEven');
+  // Exponent form: rebuild exactly from mantissa and exponent.
+  const [mant = '0', expStr = '0'] = s.split('e');
+  const exp = Number(expStr);
+  const negative = mant.startsWith('-');
+  const m = negative ? mant.slice(1) : mant;
+  const dot = m.indexOf('.');
+  const digits = dot === -1 ? m : m.slice(0, dot) + m.slice(dot + 1);
+  const fracLen = dot === -1 ? 0 : m.length - dot - 1;
+  const shift = WAD_DECIMALS + exp - fracLen;
+  const n = BigInt(digits);
+  const v = shift >= 0 ? n * pow10(shift) : divRound(n, pow10(-shift), 'halfEven');
+  return negative ? -v : v;
+}
+
+/** Converts a {@link Fixed} to the nearest float64 (for statistics; not for money). */
+export function toNumber(x: Fixed): number {
+  // Split to keep 53 bits of precision for large values and exact small ones.
+  const i = x / WAD;
+  const f = x - i * WAD;
+  return Number(i) + Number(f) / 1e18;
+}
+
+/** Whether a value is a syntactically valid decimal string as accepted by {@link parseDecimal}. */
+export function isDecimalString(value: unknown): value is string {
+  return typeof value === 'string' && DECIMAL_RE.test(value);
+}
