@@ -34,9 +34,11 @@ for (const group of ['packages', 'apps']) {
           label,
           passed: r.numPassedTests,
           failed: r.numFailedTests,
-          brokenFiles: r.numFailedTestSuites ?? 0,
+          // A file that failed to load (syntax error, failing import) has no assertions at all.
+          brokenFiles: r.testResults.filter(
+            (f) => f.status === 'failed' && !f.assertionResults.length,
+          ).length,
           skipped: r.numPendingTests + r.numTodoTests,
-          note: r.numFailedTestSuites ? `${r.numFailedTestSuites} file(s) failed to run` : '',
         });
       } else {
         const s = r.stats;
@@ -56,7 +58,8 @@ const width = Math.max(...rows.map((r) => r.label.length));
 console.log('\n== test summary');
 for (const r of rows) {
   const line = `${r.label.padEnd(width)}  ${String(r.passed).padStart(4)} passed  ${String(r.failed).padStart(3)} failed  ${String(r.skipped).padStart(3)} skipped`;
-  console.log(r.note ? `${line}  (${r.note})` : line);
+  const note = r.brokenFiles ? `${r.brokenFiles} file(s) failed to run` : r.note;
+  console.log(note ? `${line}  (${note})` : line);
 }
 const sum = (k) => rows.reduce((a, r) => a + (r[k] ?? 0), 0);
 const passed = sum('passed');
