@@ -1,1 +1,26 @@
 export { Health } from './health.js';
+export {
+  DeviationTier,
+  Hip3Deviation,
+  Hip3Dex,
+  Hip3DexList,
+  Hip3Market,
+  Hip3MarketDetail,
+  Hip3MarketList,
+  Hip3MarketMetrics,
+  Hip3MarketStatus,
+  Hip3OracleState,
+  Hip3OracleUpdate,
+  Hip3OracleUpdatePage,
+  Hip3Reason,
+  Hip3ReasonCode,
+  OracleFreshness,
+} from './hip3.js';
+export {
+  ChainLivenessStatus,
+  ChainPhase,
+  RiskSummary,
+  RiskSummaryChain,
+  RiskSummaryMarket,
+  RiskSummaryQuery,
+} from './riskSummary.js';
