@@ -1,0 +1,366 @@
+import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { Logger } from 'pino';
+import { type AlertOutboxState, alertOutbox } from '../db/schema/alerts.js';
+import type { AlertMessage, AlertSeverity } from './AlertMessage.js';
+import type { AlertsConfig } from './alertsConfig.js';
+import { formatForSink, type ResolvedSink, redactUrl } from './formatAlert.js';
+
+/** Any drizzle better-sqlite3 database whose migrations include `alert_outbox`. */
+// biome-ignore lint/suspicious/noExplicitAny: the outbox works with whatever schema object the app passes.
+export type AlertDb = BetterSQLite3Database<any>;
+
+/** Outcome counters hook (prom-client in production). */
+export type AlertOutcome =
+  | 'queued'
+  | 'suppressed'
+  | 'delivered'
+  | 'retry'
+  | 'failed'
+  | 'enqueue_error';
+
+/** Dependencies of {@link AlertOutbox}. */
+export type AlertOutboxDeps = {
+  db: AlertDb;
+  sinks: readonly ResolvedSink[];
+  config: Pick<AlertsConfig, 'rateLimit' | 'retry'>;
+  /** Ms since the epoch. */
+  now: () => number;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Defaults to the global `fetch`; tests may pass their own. */
+  fetch?: typeof fetch;
+  /** Uniform [0, 1); injected so backoff jitter is testable. */
+  random?: () => number;
+  onOutcome?: (sink: string, outcome: AlertOutcome) => void;
+};
+
+/** What `enqueue` did for one sink. */
+export type EnqueueResult = {
+  sink: string;
+  outcome: 'queued' | 'suppressed' | 'duplicate' | 'filtered';
+};
+
+/** Summary of one delivery pass. */
+export type DeliveryReport = { delivered: number; retried: number; failed: number };
+
+const severityRank: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * Backoff before retry number `attempt` (1-based): exponential, capped, with "equal jitter" (half
+ * fixed, half random) so a fleet of watchers does not retry in lockstep.
+ *
+ * @example backoffMs({ attempt: 3, initialDelayMs: 1000, maxDelayMs: 60_000, random: () => 0 }) // 2000
+ */
+export function backoffMs(p: {
+  attempt: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  random: () => number;
+}): number {
+  const cap = Math.min(p.maxDelayMs, p.initialDelayMs * 2 ** Math.max(0, p.attempt - 1));
+  return Math.round(cap / 2 + (p.random() * cap) / 2);
+}
+
+/** `Retry-After` in ms (delta-seconds or HTTP date), or undefined when absent/unparseable. */
+function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (!header) return undefined;
+  const secs = Number(header);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
+}
+
+/**
+ * The persistent alert outbox (SQLite table `alert_outbox`) and its delivery loop.
+ *
+ * - `enqueue` is synchronous and cheap (one small transaction); it never throws, so a full disk or
+ *   a broken sink cannot take ingestion down with it.
+ * - Deduplicated by `sink|incident|transition|status` (unique index).
+ * - Rate-limited per sink + subject: at most `maxPerWindow` open/escalate messages per window; the
+ *   rest are recorded as `suppressed`. A resolve is sent iff an alert of that incident was sent,
+ *   so every delivered alarm is also cleared.
+ * - Delivered at least once: a row turns `delivered` only after a 2xx; transient failures (network,
+ *   timeouts, 408/429/5xx) are retried with {@link backoffMs}; other 4xx fail permanently.
+ * - Per sink + subject, rows are delivered in order (a resolve never overtakes its open).
+ */
+export class AlertOutbox {
+  readonly #deps: AlertOutboxDeps;
+  readonly #fetch: typeof fetch;
+  readonly #random: () => number;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+  #wake: (() => void) | undefined;
+
+  constructor(deps: AlertOutboxDeps) {
+    this.#deps = deps;
+    this.#fetch = deps.fetch ?? fetch;
+    this.#random = deps.random ?? Math.random;
+  }
+
+  /** Configured sink names, in config order. */
+  get sinkNames(): string[] {
+    return this.#deps.sinks.map((s) => s.name);
+  }
+
+  /**
+   * Queues `message` for every sink (or only `onlySink`). Never throws: database errors are
+   * logged and reported as `enqueue_error` outcomes, and an empty array is returned.
+   */
+  enqueue(message: AlertMessage, onlySink?: string): EnqueueResult[] {
+    const { db, now } = this.#deps;
+    try {
+      const results = db.transaction((tx) =>
+        this.#deps.sinks
+          .filter((sink) => onlySink === undefined || sink.name === onlySink)
+          .map((sink): EnqueueResult => {
+            const outcome = this.#decide(tx as AlertDb, sink, message);
+            if (outcome === 'filtered') return { sink: sink.name, outcome };
+            const t = now();
+            const inserted = tx
+              .insert(alertOutbox)
+              .values({
+                dedupeKey: [sink.name, message.incidentId, message.transition, message.status].join(
+                  '|',
+                ),
+                sink: sink.name,
+                subject: message.subject,
+                incidentId: message.incidentId,
+                transition: message.transition,
+                severity: message.severity,
+                payload: JSON.stringify(message),
+                state: outcome === 'suppressed' ? 'suppressed' : 'pending',
+                nextAttemptAtMs: t,
+                createdAtMs: t,
+              })
+              .onConflictDoNothing()
+              .run();
+            return { sink: sink.name, outcome: inserted.changes === 0 ? 'duplicate' : outcome };
+          }),
+      );
+      for (const r of results)
+        if (r.outcome === 'queued' || r.outcome === 'suppressed')
+          this.#deps.onOutcome?.(r.sink, r.outcome);
+      if (results.some((r) => r.outcome === 'queued')) this.#wake?.();
+      return results;
+    } catch (error) {
+      this.#deps.logger.error(
+        { err: error, subject: message.subject, transition: message.transition },
+        'could not queue alert (database write failed); ingestion continues',
+      );
+      for (const sink of this.#deps.sinks) this.#deps.onOutcome?.(sink.name, 'enqueue_error');
+      return [];
+    }
+  }
+
+  #decide(
+    tx: AlertDb,
+    sink: ResolvedSink,
+    message: AlertMessage,
+  ): 'queued' | 'suppressed' | 'filtered' {
+    if (message.transition === 'test') return 'queued';
+    if (message.transition === 'resolve') {
+      const sent = tx
+        .select({ n: count() })
+        .from(alertOutbox)
+        .where(
+          and(
+            eq(alertOutbox.sink, sink.name),
+            eq(alertOutbox.incidentId, message.incidentId),
+            inArray(alertOutbox.state, [
+              'pending',
+              'delivered',
+              'failed',
+            ] satisfies AlertOutboxState[]),
+          ),
+        )
+        .get();
+      return (sent?.n ?? 0) > 0 ? 'queued' : 'filtered';
+    }
+    if (severityRank[message.severity] < severityRank[sink.minSeverity]) return 'filtered';
+    const { windowSeconds, maxPerWindow } = this.#deps.config.rateLimit;
+    const recent = tx
+      .select({ n: count() })
+      .from(alertOutbox)
+      .where(
+        and(
+          eq(alertOutbox.sink, sink.name),
+          eq(alertOutbox.subject, message.subject),
+          inArray(alertOutbox.transition, ['open', 'escalate']),
+          inArray(alertOutbox.state, [
+            'pending',
+            'delivered',
+            'failed',
+          ] satisfies AlertOutboxState[]),
+          gt(alertOutbox.createdAtMs, this.#deps.now() - windowSeconds * 1000),
+        ),
+      )
+      .get();
+    return (recent?.n ?? 0) >= maxPerWindow ? 'suppressed' : 'queued';
+  }
+
+  /** Number of rows still waiting for delivery. */
+  pendingCount(): number {
+    const row = this.#deps.db
+      .select({ n: count() })
+      .from(alertOutbox)
+      .where(eq(alertOutbox.state, 'pending'))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  /**
+   * One delivery pass over due rows (oldest first, in order per sink + subject). Each row is
+   * leased before its request so a second watcher on the same database does not send it too.
+   */
+  async deliverDue(limit = 50): Promise<DeliveryReport> {
+    const { db, now, config } = this.#deps;
+    const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0 };
+    const due = db
+      .select()
+      .from(alertOutbox)
+      .where(
+        sql`${alertOutbox.state} = 'pending' AND ${alertOutbox.nextAttemptAtMs} <= ${now()} AND NOT EXISTS (
+          SELECT 1 FROM alert_outbox AS prior WHERE prior.sink = ${alertOutbox.sink}
+          AND prior.subject = ${alertOutbox.subject} AND prior.state = 'pending' AND prior.id < ${alertOutbox.id})`,
+      )
+      .orderBy(asc(alertOutbox.id))
+      .limit(limit)
+      .all();
+    await Promise.all(
+      due.map(async (row) => {
+        const sink = this.#deps.sinks.find((s) => s.name === row.sink);
+        if (!sink) return; // sink removed from config: leave the row for when it returns
+        const lease = db
+          .update(alertOutbox)
+          .set({ nextAttemptAtMs: now() + config.retry.timeoutMs + 5_000 })
+          .where(
+            and(
+              eq(alertOutbox.id, row.id),
+              eq(alertOutbox.state, 'pending'),
+              eq(alertOutbox.nextAttemptAtMs, row.nextAttemptAtMs),
+            ),
+          )
+          .run();
+        if (lease.changes === 0) return;
+        const outcome = await this.#send(sink, row.payload);
+        const attempts = row.attempts + 1;
+        if (outcome.ok) {
+          db.update(alertOutbox)
+            .set({
+              state: 'delivered',
+              attempts,
+              deliveredAtMs: now(),
+              lastHttpStatus: outcome.status ?? null,
+              lastError: null,
+            })
+            .where(eq(alertOutbox.id, row.id))
+            .run();
+          report.delivered++;
+          this.#deps.onOutcome?.(sink.name, 'delivered');
+          return;
+        }
+        const permanent = !outcome.transient || attempts >= config.retry.maxAttempts;
+        const delay = Math.max(
+          backoffMs({ attempt: attempts, ...config.retry, random: this.#random }),
+          outcome.retryAfterMs ?? 0,
+        );
+        db.update(alertOutbox)
+          .set({
+            state: permanent ? 'failed' : 'pending',
+            attempts,
+            nextAttemptAtMs: now() + delay,
+            lastHttpStatus: outcome.status ?? null,
+            lastError: outcome.error,
+          })
+          .where(eq(alertOutbox.id, row.id))
+          .run();
+        this.#deps.logger.warn(
+          {
+            sink: sink.name,
+            target: redactUrl(sink.url),
+            attempts,
+            status: outcome.status,
+            error: outcome.error,
+          },
+          permanent
+            ? 'alert delivery failed permanently'
+            : `alert delivery failed; retry in ${delay} ms`,
+        );
+        if (permanent) report.failed++;
+        else report.retried++;
+        this.#deps.onOutcome?.(sink.name, permanent ? 'failed' : 'retry');
+      }),
+    );
+    return report;
+  }
+
+  async #send(
+    sink: ResolvedSink,
+    payload: string,
+  ): Promise<{
+    ok: boolean;
+    transient: boolean;
+    status?: number;
+    error: string;
+    retryAfterMs?: number;
+  }> {
+    const req = formatForSink(sink, JSON.parse(payload) as AlertMessage);
+    try {
+      const res = await this.#fetch(req.url, {
+        method: 'POST',
+        headers: req.headers,
+        body: req.body,
+        signal: AbortSignal.timeout(this.#deps.config.retry.timeoutMs),
+        redirect: 'error',
+      });
+      await res.body?.cancel().catch(() => undefined);
+      if (res.ok) return { ok: true, transient: false, status: res.status, error: '' };
+      const transient = res.status === 408 || res.status === 429 || res.status >= 500;
+      const retryAfter = retryAfterMs(res.headers.get('retry-after'), this.#deps.now());
+      return {
+        ok: false,
+        transient,
+        status: res.status,
+        error: `HTTP ${res.status} from ${redactUrl(sink.url)}`,
+        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+      };
+    } catch (error) {
+      // fetch errors can quote the URL (and so the secret): keep only the error's kind.
+      const kind =
+        error instanceof Error ? (error.name === 'TimeoutError' ? 'timeout' : error.name) : 'error';
+      return { ok: false, transient: true, error: `${kind} reaching ${redactUrl(sink.url)}` };
+    }
+  }
+
+  /** Starts the background delivery loop (idempotent). Its timers do not keep the process alive. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#running = (async () => {
+      while (!this.#stopped) {
+        try {
+          const report = await this.deliverDue();
+          if (report.delivered + report.retried + report.failed > 0) continue;
+        } catch (error) {
+          this.#deps.logger.error({ err: error }, 'alert delivery pass failed; will retry');
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.#deps.config.retry.pollIntervalMs);
+          timer.unref();
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = undefined;
+      }
+    })();
+  }
+
+  /** Stops the loop after the pass in flight; pending rows stay in the table for the next start. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    await this.#running;
+  }
+}
