@@ -1,0 +1,71 @@
+import { annualizedReturn } from './annualizedReturn.js';
+import { calmarRatio } from './calmarRatio.js';
+import { hitRatio } from './hitRatio.js';
+import { maxDrawdown } from './maxDrawdown.js';
+import { sharpeRatio } from './sharpeRatio.js';
+import { type TailLoss, tailLoss } from './tailLoss.js';
+
+/** Parameters of {@link backtestMetrics}. */
+export type BacktestMetricsParameters = {
+  /** Simple returns per period (fractions, each ≥ −1), oldest first; at least 2. */
+  readonly returns: readonly number[];
+  /** Length of one period in hours (`24` for daily returns, `1` for hourly). */
+  readonly periodHours: number;
+  /** Risk-free rate per year for the Sharpe ratio (fraction). Default 0. */
+  readonly riskFreeRatePerYear?: number;
+  /** Confidence of the tail loss. Default 0.95. */
+  readonly tailConfidence?: number;
+};
+
+/** Result of {@link backtestMetrics}. All fractions (`0.1` = 10 %). */
+export type BacktestMetrics = {
+  /** Total compounded return over the series. */
+  readonly totalReturn: number;
+  /** Compound annual growth rate ({@link annualizedReturn}). */
+  readonly annualizedReturn: number;
+  /** Maximum drawdown in [0, 1] ({@link maxDrawdown}). */
+  readonly maxDrawdown: number;
+  /** Annualized Sharpe ratio, `null` with zero dispersion ({@link sharpeRatio}). */
+  readonly sharpe: number | null;
+  /** Calmar ratio, `null` without drawdown ({@link calmarRatio}). */
+  readonly calmar: number | null;
+  /** Wins / (wins + losses), `null` if nothing moved ({@link hitRatio}). */
+  readonly hitRatio: number | null;
+  /** Historical VaR and expected shortfall ({@link tailLoss}). */
+  readonly tailLoss: TailLoss;
+};
+
+/**
+ * The note-3 backtest report in one call: annualized return, max drawdown, Sharpe, Calmar, hit
+ * ratio and tail loss of a returns series with its period length.
+ *
+ * @throws {EmptySeriesError} fewer than 2 returns.
+ * @throws {InvalidParameterError} `periodHours` ≤ 0, a bad confidence, or a return < −1.
+ * @example
+ * const m = backtestMetrics({ returns: simpleReturns(['100', '101', '100.5', '102']), periodHours: 24 })
+ * m.maxDrawdown // ≈ 0.00495
+ */
+export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetrics {
+  const { returns, periodHours } = params;
+  const sharpe = sharpeRatio({
+    returns,
+    periodHours,
+    ...(params.riskFreeRatePerYear === undefined
+      ? {}
+      : { riskFreeRatePerYear: params.riskFreeRatePerYear }),
+  });
+  let growth = 1;
+  for (const r of returns) growth *= 1 + r;
+  return {
+    totalReturn: growth - 1,
+    annualizedReturn: annualizedReturn({ returns, periodHours }),
+    maxDrawdown: maxDrawdown(returns),
+    sharpe,
+    calmar: calmarRatio({ returns, periodHours }),
+    hitRatio: hitRatio(returns),
+    tailLoss: tailLoss({
+      returns,
+      ...(params.tailConfidence === undefined ? {} : { confidence: params.tailConfidence }),
+    }),
+  };
+}
