@@ -1,3 +1,12 @@
+export type { ChainFault } from './chains/createRpcProxy.js';
+export { DevnetChainError } from './chains/DevnetChainError.js';
+export { sequencerUptimeFeedArtifact } from './chains/SequencerUptimeFeed.artifact.js';
+export {
+  type DevnetChain,
+  type DevnetChainSpec,
+  startDevnet,
+  startDevnetChain,
+} from './chains/startDevnetChain.js';
 export {
   type AnvilInstance,
   anvilBinaryPath,
