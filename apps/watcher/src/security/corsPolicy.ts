@@ -1,0 +1,42 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import { problemResponse } from './problem.js';
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CORS for the configured browser extensions (`chrome-extension://<id>`) and origins only; any
+ * other cross-origin page gets no `Access-Control-Allow-Origin`, and its non-GET requests are
+ * refused with 403 — browsers send "simple" POSTs cross-origin without a preflight, so CORS alone
+ * would not stop a web page from writing to a watcher on the user's loopback.
+ *
+ * @example app.use('*', corsPolicy({ extensionIds: ['abcdefghijklmnopabcdefghijklmnop'], origins: [] }))
+ */
+export function corsPolicy(p: {
+  extensionIds: readonly string[];
+  origins: readonly string[];
+}): MiddlewareHandler {
+  const allowed = new Set([
+    ...p.extensionIds.map((id) => `chrome-extension://${id}`),
+    ...p.origins,
+  ]);
+  const corsMiddleware = cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  return async function corsPolicyMiddleware(c, next) {
+    const origin = c.req.header('origin');
+    if (origin && !allowed.has(origin) && !safeMethods.has(c.req.method)) {
+      const self = new URL(c.req.url).origin;
+      if (origin !== self)
+        return problemResponse(c, 403, {
+          title: 'Forbidden',
+          detail: `origin ${origin} is not allowed; add it to security.corsOrigins or security.extensionIds`,
+        });
+    }
+    return corsMiddleware(c, next);
+  };
+}

@@ -1,0 +1,85 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { problemResponse } from './problem.js';
+
+/** How the client IP of a request is found; injectable for tests (`app.request` has no socket). */
+export type ClientIpResolver = (c: Context) => string;
+
+/**
+ * The IP of the TCP peer, or the first `X-Forwarded-For` entry when `trustProxy` (only behind a
+ * reverse proxy you run: the header is otherwise client-controlled).
+ */
+export function clientIpResolver(p: { trustProxy: boolean }): ClientIpResolver {
+  return (c) => {
+    if (p.trustProxy) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
+}
+
+/** Parameters of {@link rateLimit}. */
+export type RateLimitParameters = {
+  requestsPerMinute: number;
+  /** Bucket size: how many requests may arrive at once. */
+  burst: number;
+  /** Ms since the epoch. */
+  now: () => number;
+  clientIp: ClientIpResolver;
+  /** Paths never limited (health checks). */
+  exemptPaths?: readonly string[];
+  /** Buckets kept at most; full (idle) buckets are dropped first. */
+  maxClients?: number;
+  onLimited?: (ip: string) => void;
+};
+
+/**
+ * Per-IP token-bucket rate limit: `burst` requests at once, refilled at `requestsPerMinute`.
+ * Over the limit: 429 problem+json with `Retry-After` (seconds). Memory stays bounded by
+ * `maxClients` buckets.
+ *
+ * @example app.use('*', rateLimit({ requestsPerMinute: 600, burst: 120, now: Date.now, clientIp }))
+ */
+export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
+  const buckets = new Map<string, { tokens: number; atMs: number }>();
+  const perMs = p.requestsPerMinute / 60_000;
+  const exempt = new Set(p.exemptPaths ?? ['/healthz', '/readyz']);
+  const maxClients = p.maxClients ?? 10_000;
+
+  function evict(nowMs: number) {
+    for (const [ip, b] of buckets)
+      if (b.tokens + (nowMs - b.atMs) * perMs >= p.burst) buckets.delete(ip);
+    // Still too many active clients: drop the oldest-touched (Map iterates in insertion order).
+    for (const ip of buckets.keys()) {
+      if (buckets.size < maxClients) break;
+      buckets.delete(ip);
+    }
+  }
+
+  return async function rateLimitMiddleware(c, next) {
+    if (exempt.has(c.req.path)) return next();
+    const nowMs = p.now();
+    const ip = p.clientIp(c);
+    const prev = buckets.get(ip);
+    const tokens = prev ? Math.min(p.burst, prev.tokens + (nowMs - prev.atMs) * perMs) : p.burst;
+    if (tokens < 1) {
+      buckets.set(ip, { tokens, atMs: nowMs });
+      p.onLimited?.(ip);
+      const retryAfterS = Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
+      return problemResponse(c, 429, {
+        title: 'Too Many Requests',
+        detail: `rate limit of ${p.requestsPerMinute} requests/minute (burst ${p.burst}) exceeded for this client`,
+        headers: { 'retry-after': String(retryAfterS) },
+      });
+    }
+    if (!prev && buckets.size >= maxClients) evict(nowMs);
+    buckets.delete(ip); // re-insert so Map order tracks recency
+    buckets.set(ip, { tokens: tokens - 1, atMs: nowMs });
+    return next();
+  };
+}

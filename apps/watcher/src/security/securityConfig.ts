@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** A Chrome extension id: 32 letters a–p. */
+const ExtensionId = z
+  .string()
+  .regex(/^[a-p]{32}$/, 'must be a Chrome extension id (32 letters a–p)');
+
+/**
+ * `security`: who may call the API and how much. The API token itself is a secret and is only read
+ * from the environment variable named by `apiTokenEnv`.
+ *
+ * @example
+ * ```yaml
+ * security:
+ *   extensionIds: [abcdefghijklmnopabcdefghijklmnop]
+ *   corsOrigins: [https://dashboard.example.com]
+ *   rateLimit: { requestsPerMinute: 600, burst: 120 }
+ * ```
+ */
+export const SecurityConfig = z
+  .object({
+    /** Env var holding the API token for admin/write routes; required when not bound to loopback. */
+    apiTokenEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+      .default('PERPSCOPE_API_TOKEN'),
+    /** Browser extensions allowed by CORS (`chrome-extension://<id>`). */
+    extensionIds: z.array(ExtensionId).default([]),
+    /** Further origins allowed by CORS, exactly as browsers send them (`https://host[:port]`). */
+    corsOrigins: z
+      .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://host:port'))
+      .default([]),
+    /** Per client IP token bucket; `/healthz` and `/readyz` are exempt. */
+    rateLimit: z
+      .object({
+        requestsPerMinute: z.number().int().positive().default(600),
+        burst: z.number().int().positive().default(120),
+      })
+      .prefault({}),
+    /** Largest accepted request body. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
+    /** Take the client IP from `X-Forwarded-For` (only behind a reverse proxy you control). */
+    trustProxy: z.boolean().default(false),
+  })
+  .strict()
+  .prefault({});
+export type SecurityConfig = z.infer<typeof SecurityConfig>;
+
+/** True for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * The startup rule "binding elsewhere than loopback requires an API token". Returns the problem
+ * as text (naming the fields) or `null` when the combination is safe.
+ */
+export function insecureBindingProblem(p: {
+  host: string;
+  apiToken: string | undefined;
+  apiTokenEnv: string;
+}) {
+  if (isLoopbackHost(p.host) || (p.apiToken && p.apiToken.length >= 16)) return null;
+  return p.apiToken
+    ? `security.apiTokenEnv: ${p.apiTokenEnv} must be at least 16 characters when server.host is ${p.host}`
+    : `security.apiTokenEnv: server.host is ${p.host} (not loopback), so set ${p.apiTokenEnv} to an API token for admin/write routes`;
+}

@@ -1,0 +1,45 @@
+import type { MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
+import { secureHeaders } from 'hono/secure-headers';
+import { corsPolicy } from './corsPolicy.js';
+import { type ClientIpResolver, clientIpResolver, rateLimit } from './rateLimit.js';
+import { requestBodyLimit } from './requestBodyLimit.js';
+import { requireApiToken } from './requireApiToken.js';
+import type { SecurityConfig } from './securityConfig.js';
+
+/** Parameters of {@link securityMiddleware}. */
+export type SecurityMiddlewareParameters = {
+  config: SecurityConfig;
+  /** The API token (from the env var `config.apiTokenEnv`), if set. */
+  apiToken: string | undefined;
+  /** Ms since the epoch. */
+  now: () => number;
+  /** Defaults to the socket peer (or `X-Forwarded-For` with `trustProxy`). */
+  clientIp?: ClientIpResolver;
+  onRateLimited?: (ip: string) => void;
+};
+
+/**
+ * The whole request-hardening stack, in order: security headers, CORS (extension + configured
+ * origins; foreign-origin writes refused), per-IP rate limit, API token on admin/write routes,
+ * body size limit. Mount first: `app.use('*', securityMiddleware(...))`.
+ */
+export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareHandler {
+  return every(
+    secureHeaders({
+      // The status page sets its own CSP; JSON needs none. The extension reads cross-origin.
+      crossOriginResourcePolicy: false,
+      crossOriginOpenerPolicy: false,
+    }),
+    corsPolicy({ extensionIds: p.config.extensionIds, origins: p.config.corsOrigins }),
+    rateLimit({
+      requestsPerMinute: p.config.rateLimit.requestsPerMinute,
+      burst: p.config.rateLimit.burst,
+      now: p.now,
+      clientIp: p.clientIp ?? clientIpResolver({ trustProxy: p.config.trustProxy }),
+      ...(p.onRateLimited && { onLimited: p.onRateLimited }),
+    }),
+    requireApiToken({ token: p.apiToken }),
+    requestBodyLimit({ maxBytes: p.config.maxBodyBytes }),
+  );
+}
