@@ -1,0 +1,224 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Status values exported as a state set (`1` for the current one, `0` for the others). */
+export const chainStatuses = ['up', 'degraded', 'halted', 'recovering', 'unknown'] as const;
+export const marketStatuses = ['ok', 'watch', 'warn', 'critical', 'halted', 'unknown'] as const;
+
+/** Point-in-time state read at scrape time (from the ingestion loops' in-memory state). */
+export type MetricsSnapshot = {
+  chains: ReadonlyArray<{
+    /** Short key, e.g. `arbitrum` or the chain id. */
+    chain: string;
+    status: string;
+    /** Seconds since the head last advanced on the watcher's clock; null before the first head. */
+    headAgeSeconds: number | null;
+    rpcs: ReadonlyArray<{
+      url: string;
+      position: number;
+      health: string;
+      latencyMs: number | null;
+    }>;
+  }>;
+  markets: ReadonlyArray<{
+    dex: string;
+    coin: string;
+    status: string;
+    /** Seconds since the oracle price last changed. */
+    oracleStalenessSeconds: number | null;
+    /** |mark − oracle| / oracle, a ratio (0.05 = 5%). */
+    markOracleDeviation: number | null;
+  }>;
+  /** Depth of in-process queues (write batch, SSE backlog, alert outbox...). */
+  queues: Readonly<Record<string, number>>;
+  dbSizeBytes: number | null;
+};
+
+/**
+ * A label for an RPC endpoint that never carries its secret: many providers put the API key in the
+ * path or query, so only position and host are exported.
+ *
+ * @example rpcLabel('https://arb-mainnet.g.alchemy.com/v2/KEY', 1) // '1:arb-mainnet.g.alchemy.com'
+ */
+export function rpcLabel(url: string, position: number): string {
+  return `${position}:${URL.canParse(url) ? new URL(url).host : 'invalid-url'}`;
+}
+
+/** The watcher's Prometheus metrics, on a registry of its own (no global state). */
+export type WatcherMetrics = {
+  registry: Registry;
+  /** Samples written to SQLite, by source (`blocks`, `hip3-ctx`, `oracle-updates`...). */
+  ingestSamples: Counter<'source'>;
+  /** Upstream payloads rejected by schema, by source and kind. */
+  malformedPayloads: Counter<'source' | 'kind'>;
+  /** Failed database writes (e.g. disk full), by component. */
+  dbWriteErrors: Counter<'component'>;
+  /** RPC request latency, by chain, rpc label and outcome (`ok`/`error`/`timeout`). */
+  rpcLatency: Histogram<'chain' | 'rpc' | 'outcome'>;
+  /** Alert outbox outcomes by sink (`queued`, `suppressed`, `delivered`, `retry`, `failed`...). */
+  alertOutcomes: Counter<'sink' | 'outcome'>;
+  /** Requests refused by the per-IP rate limit. */
+  rateLimited: Counter;
+  /** Connected SSE clients. */
+  sseClients: Gauge;
+  /** Text exposition format, after refreshing the snapshot gauges. */
+  render(): Promise<string>;
+  contentType: string;
+};
+
+/**
+ * Builds the metrics. Snapshot gauges (status, head age, RPC health, staleness, deviation, queue
+ * depths, database size) are refreshed from `snapshot()` on every scrape, so they cost nothing
+ * between scrapes and never go stale.
+ *
+ * @example
+ * const metrics = createMetrics({ snapshot: () => runtime.metricsSnapshot() });
+ * app.route('/metrics', metricsRoute(metrics));
+ */
+export function createMetrics(p: {
+  snapshot: () => MetricsSnapshot;
+  defaultMetrics?: 'on' | 'off';
+}): WatcherMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (p.defaultMetrics !== 'off')
+    collectDefaultMetrics({ register: registry, prefix: 'perpscope_' });
+
+  const chainStatus = new Gauge({
+    name: 'perpscope_chain_status',
+    help: 'Chain sequencer status as a state set: 1 for the current status.',
+    labelNames: ['chain', 'status'],
+    registers,
+  });
+  const headAge = new Gauge({
+    name: 'perpscope_chain_head_age_seconds',
+    help: 'Seconds since the chain head last advanced (watcher wall clock).',
+    labelNames: ['chain'],
+    registers,
+  });
+  const rpcUp = new Gauge({
+    name: 'perpscope_rpc_healthy',
+    help: '1 when the RPC endpoint is healthy (answering and not lagging its peers).',
+    labelNames: ['chain', 'rpc', 'health'],
+    registers,
+  });
+  const rpcLastLatency = new Gauge({
+    name: 'perpscope_rpc_last_latency_seconds',
+    help: 'Latency of the last successful request to the RPC endpoint.',
+    labelNames: ['chain', 'rpc'],
+    registers,
+  });
+  const marketStatus = new Gauge({
+    name: 'perpscope_market_status',
+    help: 'HIP-3 market oracle status as a state set: 1 for the current status.',
+    labelNames: ['dex', 'coin', 'status'],
+    registers,
+  });
+  const staleness = new Gauge({
+    name: 'perpscope_market_oracle_staleness_seconds',
+    help: 'Seconds since the market oracle price last changed.',
+    labelNames: ['dex', 'coin'],
+    registers,
+  });
+  const deviation = new Gauge({
+    name: 'perpscope_market_mark_oracle_deviation_ratio',
+    help: '|mark - oracle| / oracle (0.05 = 5%).',
+    labelNames: ['dex', 'coin'],
+    registers,
+  });
+  const queueDepth = new Gauge({
+    name: 'perpscope_queue_depth',
+    help: 'Items waiting in an in-process queue.',
+    labelNames: ['queue'],
+    registers,
+  });
+  const dbSize = new Gauge({
+    name: 'perpscope_db_size_bytes',
+    help: 'Size of the SQLite database (pages in use plus free pages).',
+    registers,
+  });
+
+  function refresh() {
+    const s = p.snapshot();
+    for (const g of [
+      chainStatus,
+      headAge,
+      rpcUp,
+      rpcLastLatency,
+      marketStatus,
+      staleness,
+      deviation,
+      queueDepth,
+    ])
+      g.reset();
+    for (const c of s.chains) {
+      for (const status of chainStatuses)
+        chainStatus.set({ chain: c.chain, status }, c.status === status ? 1 : 0);
+      if (c.headAgeSeconds !== null) headAge.set({ chain: c.chain }, c.headAgeSeconds);
+      for (const r of c.rpcs) {
+        const rpc = rpcLabel(r.url, r.position);
+        rpcUp.set({ chain: c.chain, rpc, health: r.health }, r.health === 'healthy' ? 1 : 0);
+        if (r.latencyMs !== null) rpcLastLatency.set({ chain: c.chain, rpc }, r.latencyMs / 1000);
+      }
+    }
+    for (const m of s.markets) {
+      for (const status of marketStatuses)
+        marketStatus.set({ dex: m.dex, coin: m.coin, status }, m.status === status ? 1 : 0);
+      if (m.oracleStalenessSeconds !== null)
+        staleness.set({ dex: m.dex, coin: m.coin }, m.oracleStalenessSeconds);
+      if (m.markOracleDeviation !== null)
+        deviation.set({ dex: m.dex, coin: m.coin }, m.markOracleDeviation);
+    }
+    for (const [queue, depth] of Object.entries(s.queues)) queueDepth.set({ queue }, depth);
+    if (s.dbSizeBytes !== null) dbSize.set(s.dbSizeBytes);
+  }
+
+  return {
+    registry,
+    ingestSamples: new Counter({
+      name: 'perpscope_ingest_samples_total',
+      help: 'Samples written to the database, by source.',
+      labelNames: ['source'],
+      registers,
+    }),
+    malformedPayloads: new Counter({
+      name: 'perpscope_malformed_payloads_total',
+      help: 'Upstream payloads rejected by schema validation.',
+      labelNames: ['source', 'kind'],
+      registers,
+    }),
+    dbWriteErrors: new Counter({
+      name: 'perpscope_db_write_errors_total',
+      help: 'Database writes that failed (disk full, I/O error...).',
+      labelNames: ['component'],
+      registers,
+    }),
+    rpcLatency: new Histogram({
+      name: 'perpscope_rpc_request_duration_seconds',
+      help: 'RPC request latency.',
+      labelNames: ['chain', 'rpc', 'outcome'],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    alertOutcomes: new Counter({
+      name: 'perpscope_alerts_total',
+      help: 'Alert outbox outcomes per sink (queued, suppressed, delivered, retry, failed, enqueue_error).',
+      labelNames: ['sink', 'outcome'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'perpscope_http_rate_limited_total',
+      help: 'HTTP requests refused by the per-IP rate limit.',
+      registers,
+    }),
+    sseClients: new Gauge({
+      name: 'perpscope_sse_clients',
+      help: 'Connected Server-Sent Events clients.',
+      registers,
+    }),
+    contentType: registry.contentType,
+    async render() {
+      refresh();
+      return registry.metrics();
+    },
+  };
+}
