@@ -1,5 +1,16 @@
+export type {
+  ChainAction,
+  ChainScenario,
+  ChainScenarioStep,
+} from './chains/ChainScenario.js';
+export { type ChainScenarioName, chainScenarios } from './chains/chainScenarios.js';
 export type { ChainFault } from './chains/createRpcProxy.js';
 export { DevnetChainError } from './chains/DevnetChainError.js';
+export {
+  applyChainAction,
+  type PlayScenarioOptions,
+  playScenario,
+} from './chains/playScenario.js';
 export { sequencerUptimeFeedArtifact } from './chains/SequencerUptimeFeed.artifact.js';
 export {
   type DevnetChain,
@@ -7,6 +18,43 @@ export {
   startDevnet,
   startDevnetChain,
 } from './chains/startDevnetChain.js';
+export {
+  type BuildClearinghouseStateParameters,
+  buildClearinghouseState,
+  type ReplayAccount,
+  type ReplayPosition,
+} from './hyperliquid/clearinghouseState.js';
+export {
+  hyperliquidScenarios,
+  type MalformedFrameKind,
+  type MarketScenarioParameters,
+  malformedFrameKinds,
+  type ReplayAction,
+  type ReplayScenario,
+  type ReplayStep,
+} from './hyperliquid/hyperliquidScenarios.js';
+export {
+  defaultHyperliquidFixturesDir,
+  loadReplayFixtures,
+  type RawAssetCtx,
+  type RawMeta,
+  type RawPerpDex,
+  type RawUniverseEntry,
+  type ReplayFixtures,
+} from './hyperliquid/loadReplayFixtures.js';
+export {
+  type CreateScaledClockParameters,
+  createManualClock,
+  createScaledClock,
+  type ManualClock,
+  type ReplayClock,
+} from './hyperliquid/scaledClock.js';
+export {
+  type HyperliquidReplay,
+  type ReplayRequestRecord,
+  type StartHyperliquidReplayParameters,
+  startHyperliquidReplay,
+} from './hyperliquid/startHyperliquidReplay.js';
 export {
   type AnvilInstance,
   anvilBinaryPath,
