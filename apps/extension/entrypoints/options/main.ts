@@ -1,0 +1,44 @@
+import { fillOptionsForm, readOptionsForm } from '@/src/options/readOptionsForm';
+import { loadSettings, settingsItem } from '@/src/storage/settings';
+
+const form = document.querySelector<HTMLFormElement>('#options');
+const status = document.querySelector<HTMLElement>('#status');
+
+async function requestWatcherAccess(url: string): Promise<boolean> {
+  // The watcher's origin is an optional host permission, asked for at runtime (SPEC §5).
+  const origin = `${new URL(url).origin}/*`;
+  try {
+    if (await browser.permissions.contains({ origins: [origin] })) return true;
+    return await browser.permissions.request({ origins: [origin] });
+  } catch {
+    return false;
+  }
+}
+
+if (form && status) {
+  void loadSettings().then((s) => fillOptionsForm(form, s));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    for (const p of form.querySelectorAll<HTMLElement>('[data-error-for]')) p.textContent = '';
+    const result = readOptionsForm(form);
+    if (!result.ok) {
+      for (const [field, message] of Object.entries(result.errors)) {
+        const target =
+          form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(field)}"]`) ?? status;
+        target.textContent = `${field}: ${message}`;
+      }
+      status.textContent = 'Not saved: fix the fields marked above.';
+      return;
+    }
+    // Ask for the permission inside the click's user gesture, before any await.
+    const access = result.settings.watcherUrl
+      ? requestWatcherAccess(result.settings.watcherUrl)
+      : Promise.resolve(true);
+    void settingsItem.setValue(result.settings).then(async () => {
+      const granted = await access;
+      status.textContent = granted
+        ? 'Saved.'
+        : 'Saved. Access to the watcher origin was not granted: it must allow this extension via CORS.';
+    });
+  });
+}

@@ -1,0 +1,463 @@
+import { annualizeRate } from '@perpscope/math';
+import { RiskSummary } from '@perpscope/schemas';
+import type {
+  AevoPageAccount,
+  AevoPagePosition,
+  ChainView,
+  LiqCheck,
+  MarketView,
+  PositionView,
+  Snapshot,
+} from '../model.js';
+import {
+  type AssetCtx,
+  type ClearinghouseState,
+  clearinghouseStateSchema,
+  type Meta,
+  metaAndAssetCtxsSchema,
+  perpDexsSchema,
+  userAbstractionSchema,
+} from '../net/hlSchemas.js';
+import { getJson, postInfo } from '../net/infoClient.js';
+import { INFO_WEIGHT, type RequestBudget } from '../net/RequestBudget.js';
+import {
+  aevoMaintenanceBuffer,
+  analyzeHyperliquidAccount,
+  annualizedVolatility,
+  distanceToLiquidation,
+  type PriceSample,
+} from '../risk/computePositionRisk.js';
+import { riskLevel } from '../risk/riskLevel.js';
+import type { Settings } from '../storage/settings.js';
+
+/** Cache lifetimes (ms). Positions of dexes where the user holds nothing are polled rarely. */
+export const TTL = {
+  activeState: 2_000,
+  idleState: 60_000,
+  ctx: 15_000,
+  dexes: 3_600_000,
+  abstraction: 3_600_000,
+  watcher: 2_000,
+} as const;
+
+/** Relative difference between our and HL's liquidation price above which the badge flags it. */
+export const LIQ_TOLERANCE = 0.001;
+
+const DAY_MS = 86_400_000;
+const MAX_SAMPLES = 240;
+
+/** What the data service needs from the outside world. */
+export interface DataServiceDeps {
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+  /** Hyperliquid API origin, e.g. `https://api.hyperliquid.xyz`. */
+  readonly apiBase: string;
+  readonly budget: RequestBudget;
+}
+
+interface Timed<T> {
+  readonly at: number;
+  readonly value: T;
+}
+
+interface DexCtx {
+  readonly meta: Meta;
+  readonly ctxs: readonly AssetCtx[];
+}
+
+/** Options of one refresh. */
+export interface RefreshOptions {
+  /** Coin shown on the page (e.g. from `/trade/xyz:TSLA`), so its market data is fetched too. */
+  readonly focusCoin?: string | null;
+}
+
+/**
+ * Owns every network request of the extension (Hyperliquid info API + optional watcher), their
+ * caches and request budget, and turns the results into the {@link Snapshot} the UI shows.
+ * One instance lives in the background service worker.
+ */
+export class DataService {
+  readonly #deps: DataServiceDeps;
+  #dexes: Timed<readonly string[]> | null = null;
+  readonly #states = new Map<string, Timed<ClearinghouseState>>();
+  readonly #ctx = new Map<string, Timed<DexCtx>>();
+  readonly #abstraction = new Map<string, Timed<string>>();
+  #watcher: Timed<RiskSummary> | null = null;
+  #watcherError: string | null = null;
+  readonly #samples = new Map<string, PriceSample[]>();
+  #aevo: { positions: readonly AevoPagePosition[]; account: AevoPageAccount } | null = null;
+  #inflight: Promise<Snapshot> | null = null;
+
+  constructor(deps: DataServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Price samples per coin (persisted by the background across service-worker restarts). */
+  exportSamples(): Record<string, PriceSample[]> {
+    return Object.fromEntries(this.#samples);
+  }
+
+  /** Restores samples saved by {@link exportSamples}. */
+  importSamples(samples: Readonly<Record<string, readonly PriceSample[]>>): void {
+    for (const [coin, list] of Object.entries(samples))
+      this.#samples.set(coin, [...list].slice(-MAX_SAMPLES));
+  }
+
+  /** Stores the Aevo page's positions (read by the content script); used by the next snapshot. */
+  setAevoPage(page: { positions: readonly AevoPagePosition[]; account: AevoPageAccount }): void {
+    this.#aevo = page;
+  }
+
+  /** Fetches what is stale (within the budget) and builds a snapshot; concurrent calls share one run. */
+  refresh(settings: Settings, options: RefreshOptions = {}): Promise<Snapshot> {
+    this.#inflight ??= this.#refresh(settings, options).finally(() => {
+      this.#inflight = null;
+    });
+    return this.#inflight;
+  }
+
+  async #refresh(settings: Settings, options: RefreshOptions): Promise<Snapshot> {
+    const problems: string[] = [];
+    const skipped = new Set<string>();
+    const now = this.#deps.now;
+    const take = (weight: number, what: string): boolean => {
+      if (this.#deps.budget.tryTake(weight, now())) return true;
+      skipped.add(what);
+      return false;
+    };
+    const note = (error: unknown) =>
+      problems.push(error instanceof Error ? error.message : String(error));
+
+    // 1. Dex list (main dex '' + HIP-3 dexes from perpDexs).
+    if (!this.#dexes || now() - this.#dexes.at > TTL.dexes) {
+      if (take(INFO_WEIGHT.perpDexs, 'perpDexs')) {
+        try {
+          const list = await this.#info({ type: 'perpDexs' }, perpDexsSchema);
+          this.#dexes = { at: now(), value: ['', ...list.flatMap((d) => (d ? [d.name] : []))] };
+        } catch (error) {
+          note(error);
+          this.#dexes ??= { at: now() - TTL.dexes + 60_000, value: [''] };
+        }
+      }
+    }
+    const dexes = this.#dexes?.value ?? [''];
+
+    // 2. Positions per address and dex; dexes with positions first, they are polled more often.
+    const stateJobs: { addr: string; dex: string; active: boolean }[] = [];
+    for (const addr of settings.addresses) {
+      for (const dex of dexes) {
+        const cached = this.#states.get(`${addr}|${dex}`);
+        const active = (cached?.value.assetPositions.length ?? 0) > 0;
+        const ttl = active ? TTL.activeState : TTL.idleState;
+        if (!cached || now() - cached.at >= ttl) stateJobs.push({ addr, dex, active });
+      }
+    }
+    stateJobs.sort((a, b) => Number(b.active) - Number(a.active));
+    await Promise.all(
+      stateJobs.map(async ({ addr, dex }) => {
+        if (!take(INFO_WEIGHT.clearinghouseState, 'clearinghouseState')) return;
+        try {
+          const value = await this.#info(
+            { type: 'clearinghouseState', user: addr, dex },
+            clearinghouseStateSchema,
+          );
+          this.#states.set(`${addr}|${dex}`, { at: now(), value });
+        } catch (error) {
+          note(error);
+        }
+      }),
+    );
+
+    // 3. Market data for dexes with positions (+ the coin on screen), and account modes.
+    const wanted = new Set<string>();
+    for (const [key, st] of this.#states) {
+      if (!settings.addresses.includes(key.split('|')[0] ?? '')) continue;
+      if (st.value.assetPositions.length > 0) wanted.add(key.split('|')[1] ?? '');
+    }
+    if (options.focusCoin) wanted.add(dexOf(options.focusCoin));
+    await Promise.all(
+      [...wanted].map(async (dex) => {
+        const cached = this.#ctx.get(dex);
+        if (cached && now() - cached.at < TTL.ctx) return;
+        if (!take(INFO_WEIGHT.metaAndAssetCtxs, 'metaAndAssetCtxs')) return;
+        try {
+          const [meta, ctxs] = await this.#info(
+            { type: 'metaAndAssetCtxs', dex },
+            metaAndAssetCtxsSchema,
+          );
+          this.#ctx.set(dex, { at: now(), value: { meta, ctxs } });
+        } catch (error) {
+          note(error);
+        }
+      }),
+    );
+    await Promise.all(
+      settings.addresses.map(async (addr) => {
+        const cached = this.#abstraction.get(addr);
+        if (cached && now() - cached.at < TTL.abstraction) return;
+        if (!take(INFO_WEIGHT.userAbstraction, 'userAbstraction')) return;
+        try {
+          const value = await this.#info(
+            { type: 'userAbstraction', user: addr },
+            userAbstractionSchema,
+          );
+          this.#abstraction.set(addr, { at: now(), value });
+        } catch {
+          // Older API / replay servers without this request: treat as the default mode.
+          this.#abstraction.set(addr, { at: now(), value: 'unknown' });
+        }
+      }),
+    );
+
+    // 4. Watcher (optional).
+    const coins = new Set<string>();
+    for (const [key, st] of this.#states) {
+      if (!settings.addresses.includes(key.split('|')[0] ?? '')) continue;
+      for (const p of st.value.assetPositions) coins.add(p.position.coin);
+    }
+    if (options.focusCoin) coins.add(options.focusCoin);
+    const chainIds = [...new Set([...settings.chains.hyperliquid, ...settings.chains.aevo])];
+    let watcherState: Snapshot['watcher'] = 'off';
+    if (settings.watcherUrl) {
+      if (!this.#watcher || now() - this.#watcher.at >= TTL.watcher) {
+        try {
+          const url = new URL('/v1/risk-summary', settings.watcherUrl);
+          url.searchParams.set('coins', [...coins].join(','));
+          url.searchParams.set('chains', chainIds.join(','));
+          const value = await getJson({
+            fetch: this.#deps.fetch,
+            url: url.href,
+            schema: RiskSummary,
+          });
+          this.#watcher = { at: now(), value };
+          this.#watcherError = null;
+        } catch (error) {
+          this.#watcherError = error instanceof Error ? error.message : String(error);
+        }
+      }
+      if (this.#watcherError) {
+        problems.push(`watcher: ${this.#watcherError}`);
+        watcherState = 'error';
+      } else watcherState = this.#watcher ? 'ok' : 'error';
+    } else {
+      this.#watcher = null;
+    }
+    if (skipped.size > 0)
+      problems.push(`request budget reached; served from cache: ${[...skipped].join(', ')}`);
+
+    return this.#build(settings, watcherState, problems, options.focusCoin ?? null);
+  }
+
+  #info<S extends Parameters<typeof postInfo>[0]['schema']>(
+    body: Record<string, unknown>,
+    schema: S,
+  ) {
+    return postInfo({ fetch: this.#deps.fetch, apiBase: this.#deps.apiBase, body, schema });
+  }
+
+  #build(
+    settings: Settings,
+    watcher: Snapshot['watcher'],
+    problems: string[],
+    focusCoin: string | null,
+  ): Snapshot {
+    const now = this.#deps.now();
+    const summary = settings.watcherUrl ? this.#watcher?.value : undefined;
+    const chains: ChainView[] = (summary?.chains ?? []).map((c) => ({
+      id: c.chain,
+      name: c.name,
+      status: c.status,
+      phase: PHASE_LABEL[c.phase],
+      guidance: c.guidance.join(' '),
+    }));
+    const haltActive = chains.some((c) => c.status === 'halted');
+    const thresholds = settings.thresholds;
+
+    // Market views for every coin we know about.
+    const markets = new Map<string, MarketView>();
+    const addMarket = (coin: string) => {
+      if (markets.has(coin)) return;
+      const dex = dexOf(coin);
+      const ctxPair = this.#ctx.get(dex)?.value;
+      const idx = ctxPair?.meta.universe.findIndex((u) => u.name === coin) ?? -1;
+      const ctx = idx >= 0 ? ctxPair?.ctxs[idx] : undefined;
+      const wm = summary?.markets.find((m) => m.coin === coin);
+      const mark = ctx ? Number(ctx.markPx) : null;
+      const oracle = ctx ? Number(ctx.oraclePx) : null;
+      markets.set(coin, {
+        coin,
+        dex,
+        markPx: ctx?.markPx ?? null,
+        oraclePx: ctx?.oraclePx ?? null,
+        // HL funding is quoted per hour and paid hourly (research/hyperliquid.md §4).
+        fundingApr: ctx ? Number(annualizeRate({ rate: ctx.funding, intervalHours: 1 })) : null,
+        markOracleDevPct: mark !== null && oracle ? ((mark - oracle) / oracle) * 100 : null,
+        oracleStatus: wm?.status ?? 'unknown',
+        oracleReason: wm
+          ? (wm.reasons[0]?.message ?? null)
+          : settings.watcherUrl
+            ? 'not reported by the watcher'
+            : 'no watcher configured',
+      });
+    };
+
+    const positions: PositionView[] = [];
+    for (const addr of settings.addresses) {
+      const mode = this.#abstraction.get(addr)?.value;
+      const notComputable = mode === 'unifiedAccount' || mode === 'portfolioMargin';
+      for (const [key, st] of this.#states) {
+        const [a, dex = ''] = key.split('|');
+        if (a !== addr || st.value.assetPositions.length === 0) continue;
+        let account: ReturnType<typeof analyzeHyperliquidAccount>;
+        try {
+          account = analyzeHyperliquidAccount({
+            state: st.value,
+            meta: this.#ctx.get(dex)?.value.meta ?? null,
+          });
+        } catch (error) {
+          problems.push(
+            `${addr.slice(0, 8)}… dex ${dex || 'main'}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          continue;
+        }
+        for (const r of account.positions) {
+          addMarket(r.coin);
+          this.#addSample(r.coin, st.at, r.markPrice);
+          const ours = notComputable ? null : r.liquidationPrice;
+          const venue = r.exchangeLiquidationPrice;
+          const liqCheck: LiqCheck = notComputable ? 'not-computable' : compareLiq(ours, venue);
+          const dist = distanceToLiquidation({
+            markPx: r.markPrice,
+            liqPx: ours ?? venue,
+            annualVol: annualizedVolatility(this.#samples.get(r.coin) ?? []),
+          });
+          const distancePct = dist?.pct ?? null;
+          positions.push({
+            key: `hyperliquid|${addr}|${r.coin}`,
+            venue: 'hyperliquid',
+            account: addr,
+            dex,
+            coin: r.coin,
+            side: r.side,
+            size: r.size,
+            markPx: trimPx(r.markPrice),
+            liqPx: ours === null ? null : trimPx(ours),
+            venueLiqPx: venue,
+            liqCheck,
+            marginMode: r.marginMode,
+            distancePct,
+            distanceSigma: dist?.sigmas ?? null,
+            level: riskLevel({ distancePct, thresholds, haltActive }),
+            healthBufferUsd: null,
+          });
+        }
+      }
+    }
+    if (focusCoin) addMarket(focusCoin);
+
+    if (this.#aevo) {
+      const acc = this.#aevo.account;
+      // Aevo cross-margin health to keep positions: AB + UP − OO − MM (SPEC §0 note 2).
+      const health =
+        acc.balance !== null &&
+        acc.unrealizedPnl !== null &&
+        acc.openOrdersMargin !== null &&
+        acc.maintenanceMargin !== null
+          ? aevoMaintenanceBuffer({
+              balance: acc.balance,
+              unrealizedPnl: acc.unrealizedPnl,
+              openOrdersMargin: acc.openOrdersMargin,
+              maintenanceMargin: acc.maintenanceMargin,
+            })
+          : null;
+      for (const p of this.#aevo.positions) {
+        let distancePct: number | null = null;
+        try {
+          distancePct =
+            p.markPx === null
+              ? null
+              : (distanceToLiquidation({ markPx: p.markPx, liqPx: p.liqPx, annualVol: null })
+                  ?.pct ?? null);
+        } catch {
+          distancePct = null; // a zero or negative price on the page: no distance
+        }
+        const level =
+          health !== null && health <= 0
+            ? 'critical'
+            : riskLevel({ distancePct, thresholds, haltActive });
+        positions.push({
+          key: `aevo|page|${p.instrument}`,
+          venue: 'aevo',
+          account: 'page',
+          dex: '',
+          coin: p.instrument,
+          side: p.side,
+          size: p.size,
+          markPx: p.markPx,
+          liqPx: null,
+          venueLiqPx: p.liqPx,
+          liqCheck: 'unchecked',
+          marginMode: 'cross',
+          distancePct,
+          distanceSigma: null,
+          level,
+          healthBufferUsd: health,
+        });
+      }
+    }
+
+    positions.sort(
+      (a, b) =>
+        (a.distancePct ?? Number.POSITIVE_INFINITY) - (b.distancePct ?? Number.POSITIVE_INFINITY),
+    );
+    const fresh = [...this.#states.values()].map((s) => s.at);
+    return {
+      updatedAt: fresh.length > 0 ? Math.max(...fresh) : settings.addresses.length === 0 ? now : 0,
+      positions,
+      markets: [...markets.values()],
+      chains,
+      watcher,
+      haltActive,
+      problems,
+      thresholds: { warnPct: thresholds.warnPct, criticalPct: thresholds.criticalPct },
+      sites: settings.sites,
+      siteChains: settings.chains,
+    };
+  }
+
+  #addSample(coin: string, t: number, px: string): void {
+    const list = this.#samples.get(coin) ?? [];
+    const last = list.at(-1);
+    if (last && last.t >= t) return;
+    list.push({ t, px });
+    while (list.length > MAX_SAMPLES || (list[0] && t - list[0].t > DAY_MS)) list.shift();
+    this.#samples.set(coin, list);
+  }
+}
+
+const PHASE_LABEL = {
+  normal: 'normal',
+  'pre-halt': 'before a halt',
+  halted: 'during a halt',
+  recovering: 'after a halt',
+  unknown: 'unknown',
+} as const;
+
+/** HIP-3 coins are prefixed with their dex (`xyz:TSLA`); main-dex coins are not. */
+export function dexOf(coin: string): string {
+  const i = coin.indexOf(':');
+  return i > 0 ? coin.slice(0, i) : '';
+}
+
+function compareLiq(ours: string | null, venue: string | null): LiqCheck {
+  if (ours === null && venue === null) return 'none';
+  if (ours === null || venue === null) return 'disagree';
+  return Math.abs(Number(ours) - Number(venue)) / Number(venue) <= LIQ_TOLERANCE
+    ? 'agree'
+    : 'disagree';
+}
+
+/** Display form of a computed price: 8 significant digits. */
+function trimPx(px: string): string {
+  return String(Number(Number(px).toPrecision(8)));
+}

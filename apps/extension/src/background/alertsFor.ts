@@ -1,0 +1,43 @@
+import type { Snapshot } from '../model.js';
+import type { Alert } from './NotificationDeduper.js';
+
+const WORSE = { unknown: 0, ok: 0, warn: 1, critical: 2 } as const;
+
+/**
+ * Alerts raised by a new snapshot: a position whose level worsened into `warn`/`critical`
+ * (threshold crossing), a chain that is halted, a market whose oracle is critical or halted.
+ * Repeats are removed by {@link dedupeAlerts} with the user's cool-down.
+ */
+export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
+  const alerts: Alert[] = [];
+  const before = new Map(prev.positions.map((p) => [p.key, p.level]));
+  for (const p of next.positions) {
+    const was = WORSE[before.get(p.key) ?? 'ok'];
+    const now = WORSE[p.level];
+    if (now > was && (p.level === 'warn' || p.level === 'critical')) {
+      const dist = p.distancePct === null ? '' : ` ${p.distancePct.toFixed(1)}% from liquidation`;
+      alerts.push({
+        key: `liq|${p.key}|${p.level}`,
+        title: `${p.coin} ${p.side}: ${p.level === 'critical' ? 'liquidation close' : 'liquidation distance low'}`,
+        message: `${p.venue}${dist}${next.haltActive ? ' (halt: thresholds doubled)' : ''}`,
+      });
+    }
+  }
+  for (const c of next.chains) {
+    if (c.status !== 'halted') continue;
+    alerts.push({
+      key: `chain|${c.id}|halted`,
+      title: `${c.name} sequencer halted`,
+      message: c.guidance,
+    });
+  }
+  for (const m of next.markets) {
+    if (m.oracleStatus !== 'critical' && m.oracleStatus !== 'halted') continue;
+    alerts.push({
+      key: `oracle|${m.coin}|${m.oracleStatus}`,
+      title: `${m.coin} oracle ${m.oracleStatus}`,
+      message: m.oracleReason ?? '',
+    });
+  }
+  return alerts;
+}

@@ -1,0 +1,110 @@
+import type { browser as wxtBrowser } from 'wxt/browser';
+import { listenForMessages, type MessageHandlers } from '../messages/handleMessages.js';
+import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
+import { alertStateItem, samplesItem, snapshotItem } from '../storage/items.js';
+import { loadSettings, type Settings, settingsItem } from '../storage/settings.js';
+import { alertsFor } from './alertsFor.js';
+import type { DataService } from './DataService.js';
+import { dedupeAlerts } from './NotificationDeduper.js';
+
+/** Name of the polling alarm. */
+export const POLL_ALARM = 'perpscope-poll';
+/** Alarm period (minutes). Chrome's minimum for packed extensions is 0.5. */
+export const POLL_PERIOD_MINUTES = 1;
+
+/** Dependencies of the background. */
+export interface BackgroundDeps {
+  readonly browser: typeof wxtBrowser;
+  readonly service: DataService;
+  readonly now: () => number;
+}
+
+/**
+ * Wires the background: message handlers, the polling alarm, settings changes, snapshot
+ * persistence and notifications. Returns `refresh` for tests.
+ */
+export function createBackground(deps: BackgroundDeps) {
+  const { browser, service, now } = deps;
+  let last: Snapshot | null = null;
+  let lastFocus: string | null = null;
+  let restored: Promise<void> | null = null;
+
+  const restore = () =>
+    (restored ??= (async () => {
+      service.importSamples(await samplesItem.getValue());
+      last = await snapshotItem.getValue();
+    })());
+
+  async function refresh(focusCoin: string | null, settings?: Settings): Promise<Snapshot> {
+    await restore();
+    const s = settings ?? (await loadSettings());
+    const prev = last ?? EMPTY_SNAPSHOT;
+    const next = await service.refresh(s, { focusCoin });
+    last = next;
+    lastFocus = focusCoin;
+    await Promise.all([snapshotItem.setValue(next), samplesItem.setValue(service.exportSamples())]);
+    if (s.notifications.enabled) await notify(prev, next, s);
+    return next;
+  }
+
+  async function notify(prev: Snapshot, next: Snapshot, s: Settings): Promise<void> {
+    const { show, state } = dedupeAlerts({
+      alerts: alertsFor(prev, next),
+      state: await alertStateItem.getValue(),
+      nowMs: now(),
+      cooldownMs: s.notifications.cooldownMinutes * 60_000,
+    });
+    await alertStateItem.setValue(state);
+    for (const alert of show) {
+      try {
+        await browser.notifications.create(`perpscope|${alert.key}`, {
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('/icon/128.png'),
+          title: alert.title,
+          message: alert.message,
+        });
+      } catch (error) {
+        console.warn('perpscope: notification failed', error);
+      }
+    }
+  }
+
+  const handlers: MessageHandlers = {
+    async getSnapshot({ maxAgeMs, focusCoin }) {
+      await restore();
+      if (
+        last &&
+        last.updatedAt > 0 &&
+        now() - last.updatedAt <= maxAgeMs &&
+        (focusCoin === null || focusCoin === lastFocus)
+      ) {
+        return last;
+      }
+      return refresh(focusCoin ?? lastFocus);
+    },
+    async reportAevoPage(page) {
+      service.setAevoPage(page);
+      return refresh(lastFocus);
+    },
+  };
+
+  return {
+    refresh,
+    handlers,
+    /** Registers listeners; call once from `defineBackground`. */
+    start(): void {
+      listenForMessages(browser.runtime.onMessage, handlers, browser.runtime.id);
+      void browser.alarms.create(POLL_ALARM, {
+        periodInMinutes: POLL_PERIOD_MINUTES,
+        delayInMinutes: 0.1,
+      });
+      browser.alarms.onAlarm.addListener((alarm) => {
+        if (alarm.name === POLL_ALARM)
+          void refresh(lastFocus).catch((e) => console.warn('perpscope: poll failed', e));
+      });
+      settingsItem.watch(() => {
+        void refresh(lastFocus).catch((e) => console.warn('perpscope: refresh failed', e));
+      });
+    },
+  };
+}

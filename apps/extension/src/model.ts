@@ -1,0 +1,129 @@
+// Types shared by the background, content scripts, popup and options. Types only: content
+// scripts import this without pulling zod or any runtime code.
+
+/** Colour level of a badge. */
+export type RiskLevel = 'ok' | 'warn' | 'critical' | 'unknown';
+
+/** How our liquidation price relates to the venue's own. */
+export type LiqCheck =
+  /** Both computed and within tolerance. */
+  | 'agree'
+  /** Both computed and different beyond tolerance: shown as a flag on the badge. */
+  | 'disagree'
+  /** Unified / portfolio-margin account: spot collateral counts, perp state is not enough. */
+  | 'not-computable'
+  /** No liquidation price exists (fully collateralised). */
+  | 'none'
+  /** Only one side available (e.g. Aevo page shows no liq price). */
+  | 'unchecked';
+
+/** Sequencer / infrastructure phase from the watcher (SPEC §3.1, note 1's playbook). */
+export type ChainStatus = 'up' | 'degraded' | 'halted' | 'recovering' | 'unknown';
+
+/** Oracle / market status from the watcher (SPEC §3.2). */
+export type MarketStatus = 'ok' | 'watch' | 'warn' | 'critical' | 'halted' | 'unknown';
+
+/** One watched position, ready to display. Prices are decimal strings as the venue sent them. */
+export interface PositionView {
+  /** Stable key: `venue|account|coin`. */
+  readonly key: string;
+  readonly venue: 'hyperliquid' | 'aevo';
+  /** The address (HL) or `page` (Aevo, read from the page). */
+  readonly account: string;
+  /** HIP-3 dex name, `''` for the main Hyperliquid dex. */
+  readonly dex: string;
+  /** Full coin name as the venue names it (`BTC`, `xyz:TSLA`, `ETH-PERP`). */
+  readonly coin: string;
+  readonly side: 'long' | 'short';
+  readonly size: string;
+  readonly markPx: string | null;
+  /** Our liquidation price (math package); null when none exists or not computable. */
+  readonly liqPx: string | null;
+  /** The venue's liquidation price (HL `liquidationPx`, Aevo page). */
+  readonly venueLiqPx: string | null;
+  readonly liqCheck: LiqCheck;
+  readonly marginMode: 'cross' | 'isolated' | 'unknown';
+  /** `|mark − liq| / mark` in percent; null when there is no liquidation price. */
+  readonly distancePct: number | null;
+  /** Distance in σ of 1-day realized volatility; null until enough samples. */
+  readonly distanceSigma: number | null;
+  readonly level: RiskLevel;
+  /** Aevo cross-margin health buffer `AB + UP − OO − MM` (USD), when the page shows the inputs. */
+  readonly healthBufferUsd: number | null;
+}
+
+/** Market data for one coin. */
+export interface MarketView {
+  readonly coin: string;
+  readonly dex: string;
+  readonly markPx: string | null;
+  readonly oraclePx: string | null;
+  /** Hourly funding rate annualized (8760 intervals/yr), as a fraction (0.1 = 10 %). */
+  readonly fundingApr: number | null;
+  /** `(mark − oracle)/oracle` in percent. */
+  readonly markOracleDevPct: number | null;
+  readonly oracleStatus: MarketStatus;
+  readonly oracleReason: string | null;
+}
+
+/** One chain's sequencer badge. */
+export interface ChainView {
+  readonly id: string;
+  readonly name: string;
+  readonly status: ChainStatus;
+  /** Playbook phase label (note 1) and its guidance text. */
+  readonly phase: string;
+  readonly guidance: string;
+}
+
+/** Everything the UI shows, built by the background and cached in storage. */
+export interface Snapshot {
+  /** Epoch ms of the last successful refresh (0 = never). */
+  readonly updatedAt: number;
+  readonly positions: readonly PositionView[];
+  readonly markets: readonly MarketView[];
+  readonly chains: readonly ChainView[];
+  readonly watcher: 'off' | 'ok' | 'error';
+  /** True when at least one chain is halted: thresholds are multiplied (note 1). */
+  readonly haltActive: boolean;
+  /** Human-readable problems of the last refresh (rate budget, network, bad payloads). */
+  readonly problems: readonly string[];
+  readonly thresholds: { readonly warnPct: number; readonly criticalPct: number };
+  readonly sites: { readonly hyperliquid: boolean; readonly hip3: boolean; readonly aevo: boolean };
+  /** Chain ids whose badge each site shows (from the settings). */
+  readonly siteChains: {
+    readonly hyperliquid: readonly string[];
+    readonly aevo: readonly string[];
+  };
+}
+
+/** Raw position read from the Aevo page (strings as displayed, cleaned of separators). */
+export interface AevoPagePosition {
+  readonly instrument: string;
+  readonly side: 'long' | 'short';
+  readonly size: string;
+  readonly markPx: string | null;
+  readonly liqPx: string | null;
+}
+
+/** Aevo account inputs of `AB + UP − OO − MM` as the page shows them (USD strings). */
+export interface AevoPageAccount {
+  readonly balance: string | null;
+  readonly unrealizedPnl: string | null;
+  readonly openOrdersMargin: string | null;
+  readonly maintenanceMargin: string | null;
+}
+
+/** An empty snapshot for first start. */
+export const EMPTY_SNAPSHOT: Snapshot = {
+  updatedAt: 0,
+  positions: [],
+  markets: [],
+  chains: [],
+  watcher: 'off',
+  haltActive: false,
+  problems: [],
+  thresholds: { warnPct: 15, criticalPct: 7 },
+  sites: { hyperliquid: true, hip3: true, aevo: true },
+  siteChains: { hyperliquid: [], aevo: [] },
+};

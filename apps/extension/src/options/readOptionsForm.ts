@@ -1,0 +1,84 @@
+import { type Settings, settingsSchema } from '../storage/settings.js';
+
+/** Result of reading the options form: valid settings, or error messages per field name. */
+export type OptionsFormResult =
+  | { readonly ok: true; readonly settings: Settings }
+  | { readonly ok: false; readonly errors: Readonly<Record<string, string>> };
+
+function value(form: HTMLFormElement, name: string): string {
+  const el = form.elements.namedItem(name);
+  return el instanceof form.ownerDocument.defaultView!.HTMLInputElement ||
+    el instanceof form.ownerDocument.defaultView!.HTMLTextAreaElement
+    ? el.value
+    : '';
+}
+
+function checked(form: HTMLFormElement, name: string): boolean {
+  const el = form.elements.namedItem(name);
+  return el instanceof form.ownerDocument.defaultView!.HTMLInputElement && el.checked;
+}
+
+const list = (s: string) =>
+  s
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Reads and validates the options form (field names = `Settings` paths joined by `.`). */
+export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
+  const watcher = value(form, 'watcherUrl').trim();
+  const raw = {
+    addresses: list(value(form, 'addresses')),
+    watcherUrl: watcher === '' ? null : watcher,
+    thresholds: {
+      warnPct: Number(value(form, 'thresholds.warnPct')),
+      criticalPct: Number(value(form, 'thresholds.criticalPct')),
+      haltMultiplier: Number(value(form, 'thresholds.haltMultiplier')),
+    },
+    sites: {
+      hyperliquid: checked(form, 'sites.hyperliquid'),
+      hip3: checked(form, 'sites.hip3'),
+      aevo: checked(form, 'sites.aevo'),
+    },
+    notifications: {
+      enabled: checked(form, 'notifications.enabled'),
+      cooldownMinutes: Number(value(form, 'notifications.cooldownMinutes')),
+    },
+    chains: {
+      hyperliquid: list(value(form, 'chains.hyperliquid')),
+      aevo: list(value(form, 'chains.aevo')),
+    },
+  };
+  const parsed = settingsSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    // Array items report their index (`addresses.1`): show them on the field.
+    const field = issue.path.filter((p) => typeof p === 'string').join('.');
+    const where = issue.path.find((p) => typeof p === 'number');
+    errors[field] ??= where === undefined ? issue.message : `item ${where + 1}: ${issue.message}`;
+  }
+  return { ok: false, errors };
+}
+
+/** Fills the options form from settings. */
+export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
+  const set = (name: string, v: string | boolean) => {
+    const el = form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | null;
+    if (!el) return;
+    if (typeof v === 'boolean') (el as HTMLInputElement).checked = v;
+    else el.value = v;
+  };
+  set('addresses', s.addresses.join('\n'));
+  set('watcherUrl', s.watcherUrl ?? '');
+  set('thresholds.warnPct', String(s.thresholds.warnPct));
+  set('thresholds.criticalPct', String(s.thresholds.criticalPct));
+  set('thresholds.haltMultiplier', String(s.thresholds.haltMultiplier));
+  set('sites.hyperliquid', s.sites.hyperliquid);
+  set('sites.hip3', s.sites.hip3);
+  set('sites.aevo', s.sites.aevo);
+  set('notifications.enabled', s.notifications.enabled);
+  set('notifications.cooldownMinutes', String(s.notifications.cooldownMinutes));
+  set('chains.hyperliquid', s.chains.hyperliquid.join(', '));
+  set('chains.aevo', s.chains.aevo.join(', '));
+}

@@ -1,0 +1,84 @@
+import type { Snapshot } from '../model.js';
+import { formatBadge, formatChain, formatMarket } from '../ui/formatBadge.js';
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  text?: string,
+  cls?: string,
+): HTMLElementTagNameMap[K] {
+  const e = doc.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/**
+ * Renders the popup: every watched position across venues sorted by liquidation distance
+ * (closest first), chain and oracle statuses, and the last update time. Text only.
+ */
+export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): void {
+  const doc = root.ownerDocument;
+  const parts: HTMLElement[] = [];
+
+  const pos = el(doc, 'section');
+  pos.setAttribute('aria-labelledby', 'pos-h');
+  const posH = el(doc, 'h2', 'Positions (closest to liquidation first)');
+  posH.id = 'pos-h';
+  pos.append(posH);
+  if (snap.positions.length === 0)
+    pos.append(el(doc, 'p', 'No watched positions. Add addresses in the options.', 'empty'));
+  else {
+    const ol = el(doc, 'ol', undefined, 'positions');
+    const sorted = [...snap.positions].sort(
+      (a, b) =>
+        (a.distancePct ?? Number.POSITIVE_INFINITY) - (b.distancePct ?? Number.POSITIVE_INFINITY),
+    );
+    for (const p of sorted) {
+      const li = el(doc, 'li', undefined, 'pos');
+      li.dataset.level = p.level;
+      li.dataset.key = p.key;
+      const venue = p.venue === 'hyperliquid' ? (p.dex ? `HL ${p.dex}` : 'HL') : 'Aevo';
+      li.append(
+        el(doc, 'span', `${p.coin} ${p.side} ${p.size}`, 'name'),
+        el(doc, 'span', ` · ${venue} · `, 'venue'),
+      );
+      li.append(el(doc, 'span', formatBadge(p).text, 'dist'));
+      li.append(el(doc, 'span', ` (${p.level})`, 'level'));
+      ol.append(li);
+    }
+    pos.append(ol);
+  }
+  parts.push(pos);
+
+  const status = el(doc, 'section');
+  status.append(el(doc, 'h2', 'Chains and oracles'));
+  const ul = el(doc, 'ul', undefined, 'statuses');
+  for (const c of snap.chains) {
+    const li = el(doc, 'li', formatChain(c), 'chain');
+    li.dataset.status = c.status;
+    if (c.status !== 'up') li.title = c.guidance;
+    ul.append(li);
+  }
+  for (const m of snap.markets) {
+    const li = el(doc, 'li', formatMarket(m), 'market');
+    li.dataset.status = m.oracleStatus;
+    ul.append(li);
+  }
+  if (snap.watcher === 'off')
+    ul.append(el(doc, 'li', 'No watcher configured: chain and oracle statuses off.', 'note'));
+  if (snap.watcher === 'error') ul.append(el(doc, 'li', 'Watcher unreachable.', 'note'));
+  status.append(ul);
+  parts.push(status);
+
+  const foot = el(doc, 'footer');
+  const updated =
+    snap.updatedAt > 0
+      ? `Updated ${new Date(snap.updatedAt).toLocaleTimeString()} (${Math.max(0, Math.round((nowMs - snap.updatedAt) / 1000))} s ago)`
+      : 'Not updated yet';
+  foot.append(el(doc, 'p', updated, 'updated'));
+  for (const problem of snap.problems.slice(0, 3)) foot.append(el(doc, 'p', problem, 'problem'));
+  parts.push(foot);
+
+  root.replaceChildren(...parts);
+}

@@ -1,0 +1,116 @@
+import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
+
+/** An EVM address as Hyperliquid expects it: `0x` + 40 hex digits, stored lower-case. */
+export const addressSchema = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits')
+  .transform((a) => a.toLowerCase());
+
+/** Sites the extension can be switched on/off for (options page). */
+export const SITE_IDS = ['hyperliquid', 'hip3', 'aevo'] as const;
+export type SiteId = (typeof SITE_IDS)[number];
+
+/** Badge colour thresholds on the liquidation distance, in percent of mark. */
+export const thresholdsSchema = z
+  .object({
+    warnPct: z.number().positive().max(100),
+    criticalPct: z.number().positive().max(100),
+    /** SPEC §0 note 1: keep at least 2× the normal distance while a chain is halted. */
+    haltMultiplier: z.number().min(1).max(10),
+  })
+  .refine((t) => t.criticalPct < t.warnPct, {
+    message: 'criticalPct must be below warnPct',
+    path: ['criticalPct'],
+  });
+
+/** Current (v2) settings schema: what the options page writes and the background reads. */
+export const settingsSchema = z.object({
+  addresses: z.array(addressSchema).max(10),
+  watcherUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'the watcher URL must be http(s)')
+    .nullable(),
+  thresholds: thresholdsSchema,
+  sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
+  notifications: z.object({ enabled: z.boolean(), cooldownMinutes: z.number().min(1).max(1440) }),
+  /** Watcher chain ids whose sequencer badge is shown per site (registry keys of the watcher). */
+  chains: z.object({
+    hyperliquid: z.array(z.string().min(1)).max(10),
+    aevo: z.array(z.string().min(1)).max(10),
+  }),
+});
+
+/** User settings (storage `local:settings`, version 2). */
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Defaults for a fresh install. */
+export const DEFAULT_SETTINGS: Settings = {
+  addresses: [],
+  watcherUrl: null,
+  thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 2 },
+  sites: { hyperliquid: true, hip3: true, aevo: true },
+  notifications: { enabled: true, cooldownMinutes: 30 },
+  chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
+};
+
+/** Settings as version 1 stored them (one address, flat thresholds). Kept for the migration. */
+export interface SettingsV1 {
+  address?: string | null;
+  watcherUrl?: string | null;
+  warnPct?: number;
+  criticalPct?: number;
+}
+
+/**
+ * Migrates v1 settings to v2: the single `address` becomes `addresses`, flat thresholds move
+ * under `thresholds` (with the halt multiplier defaulted), unknown or invalid values fall back
+ * to the defaults rather than failing the whole migration.
+ */
+export function migrateSettingsV1toV2(v1: SettingsV1 | null | undefined): Settings {
+  const address = addressSchema.safeParse(v1?.address ?? '');
+  const watcher = settingsSchema.shape.watcherUrl.safeParse(v1?.watcherUrl ?? null);
+  const thresholds = thresholdsSchema.safeParse({
+    ...DEFAULT_SETTINGS.thresholds,
+    ...(v1?.warnPct === undefined ? {} : { warnPct: v1.warnPct }),
+    ...(v1?.criticalPct === undefined ? {} : { criticalPct: v1.criticalPct }),
+  });
+  return {
+    ...DEFAULT_SETTINGS,
+    addresses: address.success ? [address.data] : [],
+    watcherUrl: watcher.success ? watcher.data : null,
+    thresholds: thresholds.success ? thresholds.data : DEFAULT_SETTINGS.thresholds,
+  };
+}
+
+/**
+ * Parses whatever is stored into valid settings: storage is an edge (another version, a manual
+ * edit, a sync conflict), so invalid fields fall back to their defaults one section at a time.
+ */
+export function parseSettings(raw: unknown): Settings {
+  const full = settingsSchema.safeParse(raw);
+  if (full.success) return full.data;
+  const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(settingsSchema.shape) as (keyof Settings)[]) {
+    const field = settingsSchema.shape[key].safeParse(obj[key]);
+    out[key] = field.success ? field.data : DEFAULT_SETTINGS[key];
+  }
+  return out as Settings;
+}
+
+/** The versioned storage item holding {@link Settings}. Migrations run when it is defined. */
+export const settingsItem = storage.defineItem<Settings>('local:settings', {
+  fallback: DEFAULT_SETTINGS,
+  version: 2,
+  migrations: {
+    2: (v1: SettingsV1) => migrateSettingsV1toV2(v1),
+  },
+});
+
+/** Reads settings, validated (never throws on bad stored data). */
+export async function loadSettings(): Promise<Settings> {
+  return parseSettings(await settingsItem.getValue());
+}

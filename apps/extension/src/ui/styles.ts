@@ -1,0 +1,24 @@
+// Styles of perpscope's shadow-root UI. Colours meet WCAG AA contrast (≥ 4.5:1) on their
+// backgrounds; the level is also written in text, never conveyed by colour alone.
+export const BADGE_CSS = `
+:host { all: initial; display: inline-block; margin-left: 6px; vertical-align: middle; }
+.b { font: 600 11px/1.4 system-ui, sans-serif; padding: 1px 6px; border-radius: 4px; white-space: nowrap;
+  color: #fff; background: #455a64; }
+.b[data-level="ok"] { background: #1b5e20; }
+.b[data-level="warn"] { background: #ffd166; color: #1a1a1a; }
+.b[data-level="critical"] { background: #b00020; }
+`;
+
+export const PANEL_CSS = `
+:host { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; max-width: 420px; }
+.p { font: 12px/1.45 system-ui, sans-serif; color: #f5f5f5; background: #1e1e1e; border: 1px solid #616161;
+  border-radius: 6px; padding: 8px 10px; }
+.p h2 { font-size: 12px; margin: 0 0 4px; color: #fff; }
+.p ul { list-style: none; margin: 0; padding: 0; }
+.p li { margin: 2px 0; }
+.chain[data-status="halted"], .chain[data-status="degraded"] { color: #ff8a80; font-weight: 700; }
+.chain[data-status="recovering"] { color: #ffd166; }
+.pos[data-level="critical"] { color: #ff8a80; font-weight: 700; }
+.pos[data-level="warn"] { color: #ffd166; }
+.g { color: #e0e0e0; font-size: 11px; }
+`;
