@@ -77,3 +77,15 @@ export class UnsortedTiersError extends InvalidParameterError {
     this.index = index;
   }
 }
+
+/** An exchange payload (e.g. a Hyperliquid `clearinghouseState`) that lacks a field or has a bad value. */
+export class InvalidPayloadError extends BaseError {
+  override name = 'Math.InvalidPayloadError';
+  /** JSON path of the offending value, e.g. `'assetPositions[0].position.szi'`. */
+  readonly path: string;
+
+  constructor(path: string, reason: string) {
+    super(`${path} ${reason}`, { parameter: path });
+    this.path = path;
+  }
+}

@@ -1,0 +1,79 @@
+import { checkPositiveNumber, type DecimalString } from '../internal/args.js';
+import {
+  divRound,
+  type Fixed,
+  formatDecimal,
+  fromNumber,
+  parseDecimal,
+  toNumber,
+  WAD,
+} from '../internal/decimal.js';
+
+const HOURS_PER_YEAR = 8760n;
+
+/**
+ * Annual percentage rate (simple, not compounded) of a rate paid every `intervalHours`:
+ * `APR = rate × 8760 / intervalHours` (SPEC §2.1). Never assumes 8 h: 0.0001 per 8 h, 0.0000125 per
+ * 1 h and 0.00005 per 4 h are all 0.1095 (10.95 %). Exact, half-even at 18 decimals.
+ *
+ * @throws {InvalidParameterError} when `intervalHours` is not a finite number > 0.
+ * `Math.InvalidDecimalError` when `rate` is malformed.
+ * @example annualizeRate({ rate: '0.0000125', intervalHours: 1 }) // '0.1095'
+ */
+export function annualizeRate(params: {
+  rate: DecimalString;
+  intervalHours: number;
+}): DecimalString {
+  const hours = fromNumber(checkPositiveNumber(params.intervalHours, 'intervalHours'));
+  return formatDecimal(annualizeRateFixed(parseDecimal(params.rate, 'rate'), hours));
+}
+
+/** Pre-parsed form of {@link annualizeRate}: rate and interval (hours) as WAD, APR as WAD (half-even). */
+export function annualizeRateFixed(rate: Fixed, intervalHours: Fixed): Fixed {
+  return divRound(rate * HOURS_PER_YEAR * WAD, intervalHours, 'halfEven');
+}
+
+/**
+ * Converts a rate per `fromIntervalHours` to the equivalent simple rate per `toIntervalHours`
+ * (`rate × to / from`), e.g. an 8-hour rate to the hourly rate Hyperliquid pays. Half-even, 18 decimals.
+ *
+ * @throws {InvalidParameterError} when an interval is not > 0.
+ * @example convertRateInterval({ rate: '0.0001', fromIntervalHours: 8, toIntervalHours: 1 }) // '0.0000125'
+ */
+export function convertRateInterval(params: {
+  rate: DecimalString;
+  fromIntervalHours: number;
+  toIntervalHours: number;
+}): DecimalString {
+  const from = fromNumber(checkPositiveNumber(params.fromIntervalHours, 'fromIntervalHours'));
+  const to = fromNumber(checkPositiveNumber(params.toIntervalHours, 'toIntervalHours'));
+  return formatDecimal(divRound(parseDecimal(params.rate, 'rate') * to, from, 'halfEven'));
+}
+
+/**
+ * Rate per interval from an APR: `rate = APR × intervalHours / 8760` (inverse of {@link annualizeRate}).
+ *
+ * @example rateFromApr({ apr: '0.1095', intervalHours: 8 }) // '0.0001'
+ */
+export function rateFromApr(params: { apr: DecimalString; intervalHours: number }): DecimalString {
+  const hours = fromNumber(checkPositiveNumber(params.intervalHours, 'intervalHours'));
+  return formatDecimal(
+    divRound(parseDecimal(params.apr, 'apr') * hours, HOURS_PER_YEAR * WAD, 'halfEven'),
+  );
+}
+
+/**
+ * Annual percentage yield: the rate compounded once per interval over a 365-day year,
+ * `(1 + rate)^(8760/intervalHours) − 1`. Computed in float64 (a statistic, ~15 significant digits),
+ * returned as a decimal string rounded half-even to 18 decimals.
+ *
+ * @example annualPercentageYield({ rate: '0.0001', intervalHours: 8 }) // ≈ '0.115702'
+ */
+export function annualPercentageYield(params: {
+  rate: DecimalString;
+  intervalHours: number;
+}): DecimalString {
+  const hours = checkPositiveNumber(params.intervalHours, 'intervalHours');
+  const r = toNumber(parseDecimal(params.rate, 'rate'));
+  return formatDecimal(fromNumber(Math.expm1((8760 / hours) * Math.log1p(r)), 'apy'));
+}

@@ -1,0 +1,41 @@
+import { InvalidParameterError } from '../errors.js';
+import type { DecimalString } from '../internal/args.js';
+import { divRound, type Fixed, formatDecimal, parseDecimal } from '../internal/decimal.js';
+
+/** How premium samples are averaged: equal weights, or Aevo/Binance/Bybit time weights `1..n`. */
+export type PremiumWeighting = 'equal' | 'linear';
+
+/**
+ * Average of premium-index samples (oldest first). `'equal'`: arithmetic mean (Hyperliquid hourly
+ * average). `'linear'`: `Σ i·p_i / Σ i` with `i = 1..n` (Aevo, Binance, Bybit; samples every 5 s).
+ * Exact, one half-even rounding at 18 decimals.
+ *
+ * @throws {InvalidParameterError} when `samples` is empty. `Math.InvalidDecimalError` on a bad sample.
+ * @example averagePremium({ samples: ['0.0001', '0.0002', '0.0003'], weighting: 'linear' }) // '0.000233333333333333'
+ */
+export function averagePremium(params: {
+  samples: readonly DecimalString[];
+  weighting: PremiumWeighting;
+}): DecimalString {
+  const values = params.samples.map((s, i) => parseDecimal(s, `samples[${i}]`));
+  return formatDecimal(averagePremiumFixed(values, params.weighting));
+}
+
+/** Pre-parsed form of {@link averagePremium} (WAD in/out). */
+export function averagePremiumFixed(samples: readonly Fixed[], weighting: PremiumWeighting): Fixed {
+  const n = samples.length;
+  if (n === 0) throw new InvalidParameterError('samples', 'must contain at least one sample');
+  let sum = 0n;
+  if (weighting === 'linear') {
+    for (let i = 0; i < n; i++) sum += BigInt(i + 1) * samples[i]!;
+    return divRound(sum, (BigInt(n) * BigInt(n + 1)) / 2n, 'halfEven');
+  }
+  if (weighting !== 'equal') {
+    throw new InvalidParameterError(
+      'weighting',
+      `must be "equal" or "linear", got ${String(weighting)}`,
+    );
+  }
+  for (const s of samples) sum += s;
+  return divRound(sum, BigInt(n), 'halfEven');
+}

@@ -1,0 +1,174 @@
+import { InvalidParameterError } from '../errors.js';
+import { checkPositiveNumber, type DecimalString, parseNonNegative } from '../internal/args.js';
+import {
+  clamp,
+  divRound,
+  type Fixed,
+  formatDecimal,
+  fromNumber,
+  parseDecimal,
+  WAD,
+} from '../internal/decimal.js';
+
+/** ±0.05 % per 8 h: the clamp of `interest − premium` shared by Aevo, Binance, Bybit and Hyperliquid. */
+const CLAMP_8H = 500_000_000_000_000n; // 0.0005
+/** 0.01 % per 8 h: the default interest component. */
+const INTEREST_8H = 100_000_000_000_000n; // 0.0001
+/** Hyperliquid's hourly funding cap: 4 %/h. */
+const HL_CAP_1H = 40_000_000_000_000_000n; // 0.04
+
+/** `P + clamp(I − P, −0.05 %, +0.05 %)`: the 8-hour funding rate from an average premium and interest. */
+export function fundingRate8hFixed(averagePremium: Fixed, interestRate8h: Fixed): Fixed {
+  return averagePremium + clamp(interestRate8h - averagePremium, -CLAMP_8H, CLAMP_8H);
+}
+
+/** A funding rate together with its interval: every funding value in this package carries one. */
+export type FundingRate = {
+  /** Rate per interval as a fraction (positive: longs pay shorts). */
+  rate: DecimalString;
+  /** Hours between payments of `rate`. */
+  intervalHours: number;
+};
+
+/**
+ * Aevo funding (docs, effective 2024-08-01): `8H = P̄ + clamp(I − P̄, −0.05 %, +0.05 %)`,
+ * `capped = clamp(8H, floor, ceiling)`, `1H = capped / fundingIntervalHours`; paid every hour.
+ * Rounding: exact, the hourly rate half-even at 18 decimals.
+ *
+ * @returns `rate8h` (uncapped), `cappedRate8h`, and the paid hourly rate `{ rate, intervalHours: 1 }`.
+ * @throws {InvalidParameterError} when `floor > ceiling` or `fundingIntervalHours` ≤ 0.
+ * @example aevoFundingRate({ averagePremium: '0.001' }).hourly.rate // '0.0000625'
+ */
+export function aevoFundingRate(params: {
+  /** Time-weighted average premium (see `averagePremium(…, 'linear')`). */
+  averagePremium: DecimalString;
+  /** Interest per 8 h, default `'0.0001'` (0.01 %). */
+  interestRate8h?: DecimalString;
+  /** Per-market ceiling of the 8h rate (default: none). */
+  ceiling?: DecimalString;
+  /** Per-market floor of the 8h rate (default: none). */
+  floor?: DecimalString;
+  /** "Funding Interval" that divides the 8h rate: usually 8, sometimes 4. Default 8. */
+  fundingIntervalHours?: number;
+}): { rate8h: DecimalString; cappedRate8h: DecimalString; hourly: FundingRate } {
+  const p = parseDecimal(params.averagePremium, 'averagePremium');
+  const i =
+    params.interestRate8h === undefined
+      ? INTEREST_8H
+      : parseDecimal(params.interestRate8h, 'interestRate8h');
+  const divisor = checkPositiveNumber(params.fundingIntervalHours ?? 8, 'fundingIntervalHours');
+  const rate8h = fundingRate8hFixed(p, i);
+  const capped = applyCapFloor(rate8h, params.ceiling, params.floor);
+  const hourly = divRound(capped * WAD, fromNumber(divisor, 'fundingIntervalHours'), 'halfEven');
+  return {
+    rate8h: formatDecimal(rate8h),
+    cappedRate8h: formatDecimal(capped),
+    hourly: { rate: formatDecimal(hourly), intervalHours: 1 },
+  };
+}
+
+/**
+ * Hyperliquid hourly funding rate (docs "Funding"): `F8 = P̄ + clamp(I − P̄, ±0.0005)`, paid hourly at
+ * `F8 / 8`, times the HIP-3 funding multiplier (0–10, scales the whole rate including interest, verified on
+ * xyz captures), capped at ±4 %/h. HIP-3 deployers may replace the interest with `interestRate8h`.
+ * Rounding: exact, half-even at 18 decimals (the API publishes 10).
+ *
+ * @throws {InvalidParameterError} when `multiplier` is outside [0, 10].
+ * @example hyperliquidFundingRate({ averagePremium: '-0.0004653492' }).rate // '0.00000433135'
+ * @example hyperliquidFundingRate({ averagePremium: '0.0001', multiplier: '0.5' }).rate // '0.00000625'
+ */
+export function hyperliquidFundingRate(params: {
+  /** Hour-averaged premium (plain mean of the 5 s samples). */
+  averagePremium: DecimalString;
+  /** Interest per 8 h, default `'0.0001'`; HIP-3 `setFundingInterestRates` overrides it. */
+  interestRate8h?: DecimalString;
+  /** HIP-3 funding multiplier, 0–10, default `'1'`. */
+  multiplier?: DecimalString;
+}): FundingRate {
+  const p = parseDecimal(params.averagePremium, 'averagePremium');
+  const i =
+    params.interestRate8h === undefined
+      ? INTEREST_8H
+      : parseDecimal(params.interestRate8h, 'interestRate8h');
+  const m =
+    params.multiplier === undefined ? WAD : parseNonNegative(params.multiplier, 'multiplier');
+  if (m > 10n * WAD) throw new InvalidParameterError('multiplier', 'must be between 0 and 10');
+  return { rate: formatDecimal(hyperliquidFundingRateFixed(p, i, m)), intervalHours: 1 };
+}
+
+/** Pre-parsed form of {@link hyperliquidFundingRate} (WAD in/out): hourly rate. */
+export function hyperliquidFundingRateFixed(
+  averagePremium: Fixed,
+  interestRate8h: Fixed,
+  multiplier: Fixed,
+): Fixed {
+  const f8 = fundingRate8hFixed(averagePremium, interestRate8h);
+  const hourly = divRound(f8 * multiplier, 8n * WAD, 'halfEven');
+  return clamp(hourly, -HL_CAP_1H, HL_CAP_1H);
+}
+
+/**
+ * Binance USDⓈ-M funding rate per the symbol's interval (formula since 2025-09-18):
+ * `F = [P̄ + clamp(I − P̄, ±0.05 %)] / (8 / N)` with `N = fundingIntervalHours`, then capped to
+ * `±capMultiplier·MMR` (MMR of the max-leverage tier; k = 0.75 by default, 1 on some symbols) or to the
+ * explicit `cap`/`floor` from `GET /fapi/v1/fundingInfo` when given. Interest 0.03 %/day = 0.01 % per 8 h.
+ *
+ * @throws {InvalidParameterError} when `fundingIntervalHours` ≤ 0.
+ * @example binanceFundingRate({ averagePremium: '0.0002', fundingIntervalHours: 4 }).rate // '0.00005'
+ */
+export function binanceFundingRate(params: {
+  averagePremium: DecimalString;
+  /** Funding interval in hours (8, 4, 2 or 1). Default 8. */
+  fundingIntervalHours?: number;
+  /** Interest per 8 h; default `'0.0001'`; `'0'` for BNB pairs. */
+  interestRate8h?: DecimalString;
+  /** Maintenance margin rate of the max-leverage bracket, for the `±k·MMR` cap. */
+  maintenanceMarginRate?: DecimalString;
+  /** The `k` of `±k·MMR`, default `'0.75'`. */
+  capMultiplier?: DecimalString;
+  /** Explicit `adjustedFundingRateCap` (takes precedence over `k·MMR`). */
+  cap?: DecimalString;
+  /** Explicit `adjustedFundingRateFloor`. */
+  floor?: DecimalString;
+}): FundingRate {
+  const intervalHours = checkPositiveNumber(
+    params.fundingIntervalHours ?? 8,
+    'fundingIntervalHours',
+  );
+  const p = parseDecimal(params.averagePremium, 'averagePremium');
+  const i =
+    params.interestRate8h === undefined
+      ? INTEREST_8H
+      : parseDecimal(params.interestRate8h, 'interestRate8h');
+  // Dividing by 8/N is multiplying by N/8.
+  let rate = divRound(
+    fundingRate8hFixed(p, i) * fromNumber(intervalHours, 'fundingIntervalHours'),
+    8n * WAD,
+    'halfEven',
+  );
+  if (params.maintenanceMarginRate !== undefined) {
+    const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
+    const k =
+      params.capMultiplier === undefined
+        ? 750_000_000_000_000_000n
+        : parseNonNegative(params.capMultiplier, 'capMultiplier');
+    const bound = divRound(k * mmr, WAD, 'halfEven');
+    rate = clamp(rate, -bound, bound);
+  }
+  rate = applyCapFloor(rate, params.cap, params.floor);
+  return { rate: formatDecimal(rate), intervalHours };
+}
+
+function applyCapFloor(x: Fixed, ceiling: string | undefined, floor: string | undefined): Fixed {
+  const hi = ceiling === undefined ? null : parseDecimal(ceiling, 'ceiling');
+  const lo = floor === undefined ? null : parseDecimal(floor, 'floor');
+  if (hi !== null && lo !== null && lo > hi) {
+    throw new InvalidParameterError(
+      'floor',
+      `must not exceed the ceiling (${ceiling}), got ${floor}`,
+    );
+  }
+  if (hi !== null && x > hi) return hi;
+  if (lo !== null && x < lo) return lo;
+  return x;
+}

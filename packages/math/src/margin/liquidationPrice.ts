@@ -1,0 +1,165 @@
+import { InvalidParameterError } from '../errors.js';
+import { type DecimalString, parsePositive, parseSize } from '../internal/args.js';
+import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
+import { type MarginTable, maintenanceMarginFixed } from './marginTable.js';
+
+/** `'long'` or `'short'`. */
+export type Side = 'long' | 'short';
+
+/**
+ * Inputs of {@link liquidationPrice} (decimal strings, quote currency = the margin currency).
+ *
+ * The solver finds the price `X` at which the position's equity equals maintenance:
+ * `collateral + side·size·(X − price) = size·X·mmr_k − deduction_k + otherMaintenanceMargin`.
+ * - **Hyperliquid cross**: `price` = mark, `collateral` = cross `accountValue` (includes every cross
+ *   position's uPnL), `otherMaintenanceMargin` = maintenance of the other cross positions at their marks.
+ * - **Hyperliquid isolated**: `price` = mark, `collateral` = the position's `marginUsed`
+ *   (isolated margin incl. its uPnL), `otherMaintenanceMargin` = 0.
+ * - **Binance one-way**: `price` = entry, `collateral` = wallet balance (cross: `WB − TMM1 + UPNL1` is
+ *   `collateral = WB + UPNL1`, `otherMaintenanceMargin = TMM1`; isolated: isolated wallet balance).
+ * - **dYdX**: one-tier table with the MMF; cross adds the other positions' MMR as `otherMaintenanceMargin`.
+ */
+export type LiquidationPriceParameters = {
+  /** Position side. */
+  side: Side;
+  /** Position size as a magnitude (base units, ≥ 0). `'0'` → `null`. */
+  size: DecimalString;
+  /** Price at which `collateral` is valued (mark, or entry when collateral carries no uPnL of this position). */
+  price: DecimalString;
+  /** Equity backing the position at `price` (quote currency). May be negative. */
+  collateral: DecimalString;
+  /** Maintenance margin of other positions sharing the collateral (cross), held at their marks. Default `'0'`. */
+  otherMaintenanceMargin?: DecimalString;
+  /** Tiered table of the market; the tier containing the notional **at the liquidation price** is used. */
+  marginTable: MarginTable;
+  /**
+   * Where maintenance margin is valued: `'liquidationPrice'` (default; Hyperliquid, Binance, dYdX) or
+   * `'price'` — fixed at the reference price, as Bybit's isolated formula `Entry − (IM − MM)/Size` does.
+   */
+  maintenanceValuedAt?: 'liquidationPrice' | 'price';
+};
+
+/** Pre-parsed inputs of {@link solveLiquidationPrice}: WAD fixed-point `bigint`s (see README "Units"). */
+export type LiquidationInputFixed = {
+  /** `1` long, `-1` short. */
+  side: 1 | -1;
+  /** Size magnitude, WAD, > 0. */
+  size: Fixed;
+  /** Reference price, WAD. */
+  price: Fixed;
+  /** Collateral at `price`, WAD. */
+  collateral: Fixed;
+  /** Maintenance of the other cross positions, WAD. */
+  otherMaintenanceMargin: Fixed;
+  /** Parsed table. */
+  marginTable: MarginTable;
+};
+
+/**
+ * Hot-path liquidation solver on pre-parsed WAD `bigint`s; no string parsing, no allocation besides the
+ * bigints. Same semantics as {@link liquidationPrice}. Use it when solving many times per second with
+ * the same {@link MarginTable}.
+ *
+ * Solves `P* = (E − s·p + d_k − MM_other) / (|s|·mmr_k − s)` (research perp-math.md §3.9) and moves to the
+ * neighbouring tier while `|s|·P*` falls outside tier `k` (margin is continuous, equity − maintenance is
+ * monotone in price, so the root is unique). Rounded towards safety: a long's price up, a short's down.
+ *
+ * @returns the price (WAD), or `null` when it would be ≤ 0, when `size` is 0, or when no finite root exists.
+ */
+export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | null {
+  const { side, size, price, collateral, otherMaintenanceMargin } = input;
+  if (size === 0n) return null;
+  const tiers = input.marginTable.tiers;
+  const last = tiers.length - 1;
+  const rounding = side === 1 ? 'ceil' : 'floor';
+  // Numerator and denominator at WAD² scale so the quotient is rounded exactly once.
+  const base =
+    (collateral - otherMaintenanceMargin) * WAD - (side === 1 ? size * price : -size * price);
+  const sideWad = side === 1 ? WAD : -WAD;
+  // Start in the tier of the current notional.
+  const notionalNow = (size * price) / WAD;
+  let k = last;
+  while (k > 0 && notionalNow < tiers[k]!.lowerBound) k--;
+  let direction = 0;
+  for (let step = 0; step <= tiers.length; step++) {
+    const tier = tiers[k]!;
+    const denominator = size * (tier.maintenanceMarginRate - sideWad);
+    if (denominator === 0n) return null;
+    const x = divRound((base + tier.deduction * WAD) * WAD, denominator, rounding);
+    const notional = size * x; // WAD² scale
+    if (k > 0 && notional < tier.lowerBound * WAD) {
+      if (direction === 1) return x > 0n ? x : null; // at a tier boundary: both tiers agree
+      direction = -1;
+      k--;
+      continue;
+    }
+    if (k < last && notional >= tiers[k + 1]!.lowerBound * WAD) {
+      if (direction === -1) return x > 0n ? x : null;
+      direction = 1;
+      k++;
+      continue;
+    }
+    return x > 0n ? x : null;
+  }
+  return null;
+}
+
+/**
+ * Liquidation price of one position — the one solver for Hyperliquid (incl. HIP-3), Binance, dYdX and
+ * Bybit-style linear perps, cross or isolated, long or short (see {@link LiquidationPriceParameters} for
+ * how each venue's inputs map). Uses the tier that contains the notional at the liquidation price.
+ *
+ * Rounding: exact arithmetic, one final rounding to 18 decimals towards safety (long up, short down).
+ *
+ * @returns the price as a decimal string, or `null` when no liquidation price exists (≤ 0, size 0).
+ * @throws {NegativeSizeError} when `size` < 0. {@link InvalidParameterError} when `price` ≤ 0.
+ * {@link InvalidDecimalError} on a malformed decimal string.
+ * @example
+ * // Hyperliquid docs isolated ETH example: 0.0335 ETH long, positionValue 100.02765, marginUsed 4.967826, 50x max
+ * liquidationPrice({ side: 'long', size: '0.0335', price: '2985.9', collateral: '4.967826',
+ *   marginTable: hyperliquidMarginTable({ id: 50, marginTables: [] }) }) // ≈ '2866.2693803'
+ */
+export function liquidationPrice(params: LiquidationPriceParameters): DecimalString | null {
+  const input = parseLiquidationInput(params);
+  const valuedAt = params.maintenanceValuedAt ?? 'liquidationPrice';
+  if (valuedAt !== 'liquidationPrice' && valuedAt !== 'price') {
+    throw new InvalidParameterError('maintenanceValuedAt', 'must be "liquidationPrice" or "price"');
+  }
+  const x =
+    valuedAt === 'price' ? solveWithMaintenanceAtPrice(input) : solveLiquidationPrice(input);
+  return x === null ? null : formatDecimal(x);
+}
+
+/** `X = P − side·(E − MM(P) − MM_other)/q`: maintenance frozen at the reference price (Bybit). */
+function solveWithMaintenanceAtPrice(input: LiquidationInputFixed): Fixed | null {
+  const { side, size, price, collateral, otherMaintenanceMargin, marginTable } = input;
+  if (size === 0n) return null;
+  const mm = maintenanceMarginFixed((size * price) / WAD, marginTable);
+  const buffer = collateral - mm - otherMaintenanceMargin;
+  const x =
+    side === 1
+      ? price - divRound(buffer * WAD, size, 'floor')
+      : price + divRound(buffer * WAD, size, 'floor');
+  return x > 0n ? x : null;
+}
+
+/** Parses and validates {@link LiquidationPriceParameters} into the hot-path form. */
+export function parseLiquidationInput(params: LiquidationPriceParameters): LiquidationInputFixed {
+  if (params.side !== 'long' && params.side !== 'short') {
+    throw new InvalidParameterError(
+      'side',
+      `must be "long" or "short", got ${String(params.side)}`,
+    );
+  }
+  return {
+    side: params.side === 'long' ? 1 : -1,
+    size: parseSize(params.size),
+    price: parsePositive(params.price, 'price'),
+    collateral: parseDecimal(params.collateral, 'collateral'),
+    otherMaintenanceMargin:
+      params.otherMaintenanceMargin === undefined
+        ? 0n
+        : parseDecimal(params.otherMaintenanceMargin, 'otherMaintenanceMargin'),
+    marginTable: params.marginTable,
+  };
+}

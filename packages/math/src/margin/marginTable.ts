@@ -1,0 +1,281 @@
+import { EmptyTierTableError, InvalidParameterError, UnsortedTiersError } from '../errors.js';
+import { type DecimalString, parseLeverage } from '../internal/args.js';
+import {
+  divRound,
+  type Fixed,
+  formatDecimal,
+  fromNumber,
+  parseDecimal,
+  WAD,
+} from '../internal/decimal.js';
+
+/** One pre-parsed tier of a {@link MarginTable}. All values are WAD fixed-point (see README). */
+export type MarginTier = {
+  /** Notional (quote currency, e.g. USDC) from which this tier applies, inclusive. */
+  readonly lowerBound: Fixed;
+  /** Maintenance margin rate as a fraction (`0.0125` = 1.25 %). */
+  readonly maintenanceMarginRate: Fixed;
+  /** Maintenance deduction (Binance "cum", HL "maintenance_deduction") in quote currency. */
+  readonly deduction: Fixed;
+  /** Maximum (initial) leverage of the tier, when known. */
+  readonly maxLeverage: Fixed | null;
+};
+
+/**
+ * A validated, pre-parsed tiered margin table. Build it once per market with
+ * {@link createMarginTable}, {@link marginTableFromHyperliquid}, {@link hyperliquidMarginTable} or
+ * {@link marginTableFromBinanceBrackets}, then reuse it: the liquidation solver never re-parses it.
+ */
+export type MarginTable = {
+  /** Tiers sorted by strictly increasing `lowerBound`, the first at 0. */
+  readonly tiers: readonly MarginTier[];
+};
+
+/** A tier as decimal strings, for {@link createMarginTable}. */
+export type MarginTierInput = {
+  /** Notional at which the tier starts (first tier: `'0'`). */
+  readonly lowerBound: DecimalString;
+  /** Maintenance margin rate as a fraction, `0 < rate < 1`. */
+  readonly maintenanceMarginRate: DecimalString;
+  /** Maximum leverage of the tier (optional, informational). */
+  readonly maxLeverage?: number | DecimalString;
+};
+
+/**
+ * Builds a {@link MarginTable} from tiers given as decimal strings and derives the deductions with the
+ * continuous-maintenance ladder `deduction_k = deduction_{k−1} + lowerBound_k·(mmr_k − mmr_{k−1})`
+ * (Hyperliquid margin tiers; Binance's "cum" is the same recurrence).
+ *
+ * @throws {EmptyTierTableError} when `tiers` is empty.
+ * @throws {UnsortedTiersError} when the first lower bound is not 0, lower bounds do not strictly
+ * increase, or a maintenance rate decreases.
+ * @throws {InvalidParameterError} when a rate is not in (0, 1).
+ * @example
+ * const btc = createMarginTable({ tiers: [
+ *   { lowerBound: '0', maintenanceMarginRate: '0.004' },
+ *   { lowerBound: '50000', maintenanceMarginRate: '0.005' },
+ * ] });
+ * maintenanceMargin({ notional: '100000', marginTable: btc }) // '450' (= 500 − 50)
+ */
+export function createMarginTable(params: { tiers: readonly MarginTierInput[] }): MarginTable {
+  return buildTable(
+    params.tiers.map((t, i) => ({
+      lowerBound: parseDecimal(t.lowerBound, `tiers[${i}].lowerBound`),
+      mmr: parseDecimal(t.maintenanceMarginRate, `tiers[${i}].maintenanceMarginRate`),
+      maxLeverage:
+        t.maxLeverage === undefined
+          ? null
+          : parseLeverage(t.maxLeverage, `tiers[${i}].maxLeverage`),
+    })),
+  );
+}
+
+/** A Hyperliquid margin tier exactly as `meta.marginTables[][1].marginTiers[]` sends it. */
+export type HyperliquidMarginTier = {
+  readonly lowerBound: DecimalString;
+  readonly maxLeverage: number;
+};
+
+/**
+ * Builds a {@link MarginTable} from Hyperliquid `marginTiers` (`{ lowerBound: '0.0', maxLeverage: 40 }`):
+ * `mmr = 1/(2·maxLeverage)` per tier (rounded half-even to 18 decimals when not exact, e.g. 3x → 1/6).
+ *
+ * @throws {EmptyTierTableError} / {@link UnsortedTiersError} / `Math.InvalidLeverageError`.
+ * @example
+ * marginTableFromHyperliquid({ marginTiers: [
+ *   { lowerBound: '0.0', maxLeverage: 40 }, { lowerBound: '150000000.0', maxLeverage: 20 },
+ * ] }) // BTC "tiered 40x": mmr 1.25 % then 2.5 %, deduction 1,875,000
+ */
+export function marginTableFromHyperliquid(params: {
+  marginTiers: readonly HyperliquidMarginTier[];
+}): MarginTable {
+  return buildTable(
+    params.marginTiers.map((t, i) => {
+      const maxLeverage = parseLeverage(t.maxLeverage, `marginTiers[${i}].maxLeverage`);
+      return {
+        lowerBound: parseDecimal(t.lowerBound, `marginTiers[${i}].lowerBound`),
+        mmr: divRound(WAD * WAD, 2n * maxLeverage, 'halfEven'),
+        maxLeverage,
+      };
+    }),
+  );
+}
+
+/** Hyperliquid `meta.marginTables`: `[id, { description, marginTiers }]` pairs. */
+export type HyperliquidMarginTables = readonly (readonly [
+  number,
+  { readonly description?: string; readonly marginTiers: readonly HyperliquidMarginTier[] },
+])[];
+
+/**
+ * The {@link MarginTable} of a Hyperliquid `marginTableId`. Per the docs, ids below 50 are not listed in
+ * `marginTables`: they mean a single tier whose max leverage equals the id.
+ *
+ * @throws {InvalidParameterError} when `id` ≥ 50 is not in `marginTables`.
+ * @example hyperliquidMarginTable({ id: 20, marginTables: [] }) // one tier, mmr 2.5 %
+ */
+export function hyperliquidMarginTable(params: {
+  id: number;
+  marginTables: HyperliquidMarginTables;
+}): MarginTable {
+  const { id, marginTables } = params;
+  for (const [tableId, table] of marginTables) {
+    if (tableId === id) return marginTableFromHyperliquid(table);
+  }
+  if (Number.isInteger(id) && id > 0 && id < 50) {
+    return marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage: id }] });
+  }
+  throw new InvalidParameterError('marginTableId', `${id} is not in marginTables`);
+}
+
+/** A Binance `GET /fapi/v1/leverageBracket` bracket (numbers or decimal strings). */
+export type BinanceBracket = {
+  readonly notionalFloor: number | DecimalString;
+  readonly maintMarginRatio: number | DecimalString;
+  readonly initialLeverage?: number;
+};
+
+/**
+ * Builds a {@link MarginTable} from Binance USDⓈ-M leverage brackets. The deduction ("cum") is
+ * recomputed from the ladder rather than trusted, so it is exact; compare it with the API's `cum` to
+ * detect a stale table.
+ *
+ * @throws {EmptyTierTableError} / {@link UnsortedTiersError} / `Math.InvalidDecimalError`.
+ */
+export function marginTableFromBinanceBrackets(brackets: readonly BinanceBracket[]): MarginTable {
+  const toFixed = (v: number | string, name: string): Fixed =>
+    typeof v === 'number' ? fromNumber(v, name) : parseDecimal(v, name);
+  return buildTable(
+    brackets.map((b, i) => ({
+      lowerBound: toFixed(b.notionalFloor, `brackets[${i}].notionalFloor`),
+      mmr: toFixed(b.maintMarginRatio, `brackets[${i}].maintMarginRatio`),
+      maxLeverage:
+        b.initialLeverage === undefined
+          ? null
+          : parseLeverage(b.initialLeverage, `brackets[${i}].initialLeverage`),
+    })),
+  );
+}
+
+/**
+ * A table with one tier: every notional uses `maintenanceMarginRate` (dYdX MMF, Aevo, a fixed-rate venue).
+ */
+export function singleTierMarginTable(params: {
+  maintenanceMarginRate: DecimalString;
+}): MarginTable {
+  return createMarginTable({
+    tiers: [{ lowerBound: '0', maintenanceMarginRate: params.maintenanceMarginRate }],
+  });
+}
+
+function buildTable(
+  raw: readonly { lowerBound: Fixed; mmr: Fixed; maxLeverage: Fixed | null }[],
+): MarginTable {
+  if (raw.length === 0) throw new EmptyTierTableError();
+  const tiers: MarginTier[] = [];
+  let deduction = 0n;
+  let prev: { lowerBound: Fixed; mmr: Fixed } | undefined;
+  for (const [i, t] of raw.entries()) {
+    if (t.mmr <= 0n || t.mmr >= WAD) {
+      throw new InvalidParameterError(
+        `tiers[${i}].maintenanceMarginRate`,
+        `must be between 0 and 1 (exclusive), got ${formatDecimal(t.mmr)}`,
+      );
+    }
+    if (prev === undefined) {
+      if (t.lowerBound !== 0n) {
+        throw new UnsortedTiersError('tiers', i, `lowerBound of the first tier must be 0`);
+      }
+    } else {
+      if (t.lowerBound <= prev.lowerBound) {
+        throw new UnsortedTiersError(
+          'tiers',
+          i,
+          'lowerBound must be greater than the previous tier',
+        );
+      }
+      if (t.mmr < prev.mmr) {
+        throw new UnsortedTiersError(
+          'tiers',
+          i,
+          'maintenance margin rate must not be lower than the previous tier',
+        );
+      }
+      deduction += divRound(t.lowerBound * (t.mmr - prev.mmr), WAD, 'halfEven');
+    }
+    tiers.push({
+      lowerBound: t.lowerBound,
+      maintenanceMarginRate: t.mmr,
+      deduction,
+      maxLeverage: t.maxLeverage,
+    });
+    prev = t;
+  }
+  return { tiers };
+}
+
+/** Index of the tier whose range contains `notional` (WAD). Notionals below 0 use tier 0. */
+export function tierIndexForNotional(table: MarginTable, notional: Fixed): number {
+  const tiers = table.tiers;
+  let k = tiers.length - 1;
+  while (k > 0 && notional < tiers[k]!.lowerBound) k--;
+  return k;
+}
+
+/**
+ * Maintenance margin of a notional, `notional·mmr_k − deduction_k` with `k` the tier containing the
+ * notional; WAD in, WAD out (rounded half-even). Pre-parsed form of {@link maintenanceMargin}.
+ */
+export function maintenanceMarginFixed(notional: Fixed, table: MarginTable): Fixed {
+  const abs = notional < 0n ? -notional : notional;
+  const tier = table.tiers[tierIndexForNotional(table, abs)]!;
+  return divRound(abs * tier.maintenanceMarginRate, WAD, 'halfEven') - tier.deduction;
+}
+
+/**
+ * Maintenance margin for a position notional (`|size| × markPrice`, quote currency), from a tiered table:
+ * `MM = notional·mmr_k − deduction_k`, continuous across tiers. Rounded half-even to 18 decimals.
+ *
+ * @throws {InvalidDecimalError} when `notional` is malformed.
+ * @example
+ * // HL docs: $10,000 notional on a 20x-max asset → MM $250
+ * maintenanceMargin({ notional: '10000', marginTable: hyperliquidMarginTable({ id: 20, marginTables: [] }) }) // '250'
+ */
+export function maintenanceMargin(params: {
+  notional: DecimalString;
+  marginTable: MarginTable;
+}): DecimalString {
+  return formatDecimal(
+    maintenanceMarginFixed(parseDecimal(params.notional, 'notional'), params.marginTable),
+  );
+}
+
+/**
+ * Initial margin `notional / leverage` (quote currency), rounded half-even to 18 decimals.
+ *
+ * @throws {InvalidLeverageError} when `leverage` ≤ 0. {@link InvalidDecimalError} on malformed input.
+ * @example initialMargin({ notional: '10000', leverage: 20 }) // '500'
+ */
+export function initialMargin(params: {
+  notional: DecimalString;
+  leverage: number | DecimalString;
+}): DecimalString {
+  const notional = parseDecimal(params.notional, 'notional');
+  const leverage = parseLeverage(params.leverage);
+  return formatDecimal(divRound(notional * WAD, leverage, 'halfEven'));
+}
+
+/** Maintenance rate, deduction and max leverage of a tier as decimal strings (for display). */
+export function describeMarginTable(table: MarginTable): {
+  lowerBound: DecimalString;
+  maintenanceMarginRate: DecimalString;
+  deduction: DecimalString;
+  maxLeverage: DecimalString | null;
+}[] {
+  return table.tiers.map((t) => ({
+    lowerBound: formatDecimal(t.lowerBound),
+    maintenanceMarginRate: formatDecimal(t.maintenanceMarginRate),
+    deduction: formatDecimal(t.deduction),
+    maxLeverage: t.maxLeverage === null ? null : formatDecimal(t.maxLeverage),
+  }));
+}

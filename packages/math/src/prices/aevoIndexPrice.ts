@@ -1,0 +1,69 @@
+import { InvalidParameterError } from '../errors.js';
+import { type DecimalString, parseNonNegative, parsePositive } from '../internal/args.js';
+import { divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
+import { medianFixed } from '../internal/median.js';
+
+/** One constituent price of an index. `quote` `'USDT'` prices are converted with `usdtToUsdc`. */
+export type IndexSource = {
+  readonly price: DecimalString;
+  /** Quote currency of `price`; default `'USDC'` (USD is treated as USDC). */
+  readonly quote?: 'USDC' | 'USD' | 'USDT';
+};
+
+/**
+ * How sources far from the median are treated: `'drop'` removes them (Aevo, per the founding note),
+ * `'cap'` clamps them to the band edge (Thalex-style variant).
+ */
+export type OutlierPolicy = 'drop' | 'cap';
+
+/**
+ * Index price from CEX sources (founding note 2; Aevo's page body was not retrievable, research
+ * perp-math.md §1.3): convert USDT quotes to USDC, take the median, drop (or cap) sources more than
+ * `band` (default ±0.5 %) from it, and average the rest. Exact, half-even at 18 decimals.
+ *
+ * @returns the index and how many sources were used.
+ * @throws {InvalidParameterError} when `sources` is empty or a USDT source is given without `usdtToUsdc`.
+ * @example aevoIndexPrice({ sources: [{ price: '2000' }, { price: '2001' }, { price: '2100' }] }).price // '2000.5'
+ */
+export function aevoIndexPrice(params: {
+  sources: readonly IndexSource[];
+  /** USDC per 1 USDT, e.g. `'0.9998'`. Required when a source is quoted in USDT. */
+  usdtToUsdc?: DecimalString;
+  /** Maximum relative distance from the median, default `'0.005'`. */
+  band?: DecimalString;
+  /** Default `'drop'`. */
+  policy?: OutlierPolicy;
+}): { price: DecimalString; sourcesUsed: number } {
+  if (params.sources.length === 0) {
+    throw new InvalidParameterError('sources', 'must contain at least one price');
+  }
+  const rate =
+    params.usdtToUsdc === undefined ? null : parsePositive(params.usdtToUsdc, 'usdtToUsdc');
+  const band =
+    params.band === undefined ? 5_000_000_000_000_000n : parseNonNegative(params.band, 'band');
+  const prices = params.sources.map((s, i): Fixed => {
+    const p = parsePositive(s.price, `sources[${i}].price`);
+    if (s.quote !== 'USDT') return p;
+    if (rate === null) {
+      throw new InvalidParameterError('usdtToUsdc', `is required: sources[${i}] is quoted in USDT`);
+    }
+    return divRound(p * rate, WAD, 'halfEven');
+  });
+  const median = medianFixed(prices);
+  const lo = median - divRound(median * band, WAD, 'ceil');
+  const hi = median + divRound(median * band, WAD, 'floor');
+  let sum = 0n;
+  let n = 0n;
+  for (const p of prices) {
+    if (p < lo || p > hi) {
+      if (params.policy === 'cap') {
+        sum += p < lo ? lo : hi;
+        n++;
+      }
+      continue;
+    }
+    sum += p;
+    n++;
+  }
+  return { price: formatDecimal(divRound(sum, n, 'halfEven')), sourcesUsed: Number(n) };
+}

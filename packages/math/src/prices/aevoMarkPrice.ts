@@ -1,0 +1,99 @@
+import { InvalidParameterError } from '../errors.js';
+import { checkPositiveNumber, type DecimalString, parsePositive } from '../internal/args.js';
+import {
+  divRound,
+  type Fixed,
+  formatDecimal,
+  fromNumber,
+  parseDecimal,
+  WAD,
+} from '../internal/decimal.js';
+import { median3 } from '../internal/median.js';
+
+const GUARD = 1_000_000_000_000_000n; // 0.1 %
+
+/**
+ * Aevo fair price: mid of the impact bid/ask at the impact notional (10,000 USD). For ETH and BTC pass
+ * `bestBid`/`bestAsk`: the impact bid is raised to at least `bestBid × 0.999` and the impact ask lowered
+ * to at most `bestAsk × 1.001` (Aevo mark-pricing page). Exact, half-even at 18 decimals.
+ *
+ * @example aevoFairPrice({ impactBid: '1997', impactAsk: '2004', bestBid: '2000', bestAsk: '2001' }) // '2000.5005'
+ */
+export function aevoFairPrice(params: {
+  impactBid: DecimalString;
+  impactAsk: DecimalString;
+  bestBid?: DecimalString;
+  bestAsk?: DecimalString;
+}): DecimalString {
+  let bid = parsePositive(params.impactBid, 'impactBid');
+  let ask = parsePositive(params.impactAsk, 'impactAsk');
+  if ((params.bestBid === undefined) !== (params.bestAsk === undefined)) {
+    throw new InvalidParameterError(
+      'bestBid',
+      'and bestAsk must be given together (ETH/BTC guard)',
+    );
+  }
+  if (params.bestBid !== undefined && params.bestAsk !== undefined) {
+    const guardBid = divRound(
+      parsePositive(params.bestBid, 'bestBid') * (WAD - GUARD),
+      WAD,
+      'halfEven',
+    );
+    const guardAsk = divRound(
+      parsePositive(params.bestAsk, 'bestAsk') * (WAD + GUARD),
+      WAD,
+      'halfEven',
+    );
+    if (guardBid > bid) bid = guardBid;
+    if (guardAsk < ask) ask = guardAsk;
+  }
+  return formatDecimal(divRound(bid + ask, 2n, 'halfEven'));
+}
+
+/**
+ * Aevo mark price: `median(Fair, Price1, Price2)` with
+ * `Price1 = Index × (1 + lastFundingRate × hoursToNextFunding / fundingIntervalHours)` (Aevo funds hourly, so
+ * the interval is 1 and this is the docs' "time until next funding in hours") and
+ * `Price2 = Index + mean(basisSamples)`, the 5-minute moving average of `Fair − Index`.
+ * Exact, half-even at 18 decimals.
+ *
+ * @throws {InvalidParameterError} when `basisSamples` is empty or `hoursToNextFunding` < 0.
+ * @example
+ * // Aevo docs: index 2000, last funding 0.005, 0.5 h to go → Price1 = 2005
+ * aevoMarkPrice({ indexPrice: '2000', fairPrice: '2010', lastFundingRate: '0.005', hoursToNextFunding: 0.5, basisSamples: ['3'] })
+ * // { markPrice: '2005', price1: '2005', price2: '2003' }
+ */
+export function aevoMarkPrice(params: {
+  indexPrice: DecimalString;
+  fairPrice: DecimalString;
+  lastFundingRate: DecimalString;
+  hoursToNextFunding: number;
+  /** Default 1 (hourly funding). */
+  fundingIntervalHours?: number;
+  /** Samples of `Fair − Index` over the last 5 minutes. */
+  basisSamples: readonly DecimalString[];
+}): { markPrice: DecimalString; price1: DecimalString; price2: DecimalString } {
+  const index = parsePositive(params.indexPrice, 'indexPrice');
+  const fair = parsePositive(params.fairPrice, 'fairPrice');
+  const funding = parseDecimal(params.lastFundingRate, 'lastFundingRate');
+  if (!Number.isFinite(params.hoursToNextFunding) || params.hoursToNextFunding < 0) {
+    throw new InvalidParameterError('hoursToNextFunding', 'must be a finite number ≥ 0');
+  }
+  const hours = fromNumber(params.hoursToNextFunding);
+  const interval = fromNumber(
+    checkPositiveNumber(params.fundingIntervalHours ?? 1, 'fundingIntervalHours'),
+  );
+  if (params.basisSamples.length === 0) {
+    throw new InvalidParameterError('basisSamples', 'must contain at least one sample');
+  }
+  // Price1 = index + index·funding·hours/interval, one rounding.
+  const price1 = index + divRound(index * funding * hours, WAD * interval, 'halfEven');
+  let sum = 0n;
+  for (const [i, s] of params.basisSamples.entries()) sum += parseDecimal(s, `basisSamples[${i}]`);
+  const price2: Fixed = index + divRound(sum, BigInt(params.basisSamples.length), 'halfEven');
+  return {
+    markPrice: formatDecimal(median3(fair, price1, price2)),
+    price1: formatDecimal(price1),
+    price2: formatDecimal(price2),
+  };
+}

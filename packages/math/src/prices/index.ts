@@ -1,0 +1,16 @@
+export { aevoIndexPrice, type IndexSource, type OutlierPolicy } from './aevoIndexPrice.js';
+export { aevoFairPrice, aevoMarkPrice } from './aevoMarkPrice.js';
+export {
+  checkSetOracleUpdates,
+  type DayOpenPrice,
+  type SetOracleLimits,
+  type SetOracleRule,
+  type SetOracleUpdate,
+  type SetOracleViolation,
+} from './checkSetOracleUpdates.js';
+export {
+  ema150s,
+  hip3MarkPrice,
+  hyperliquidMarkPrice,
+  type WeightedPrice,
+} from './hyperliquidMarkPrice.js';
