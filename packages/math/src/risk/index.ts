@@ -1,4 +1,11 @@
 export {
+  type AllocateCapitalParameters,
+  type Allocation,
+  type AllocationCandidate,
+  allocateCapital,
+  type CapitalAllocation,
+} from './allocateCapital.js';
+export {
   type AnnualizedReturnParameters,
   annualizedReturn,
   HOURS_PER_YEAR,
@@ -27,6 +34,11 @@ export {
   constantProductSwap,
 } from './constantProductSwap.js';
 export {
+  type DailyLossLimit,
+  type DailyLossLimitParameters,
+  dailyLossLimit,
+} from './dailyLossLimit.js';
+export {
   type DepthDrop,
   type DepthSnapshot,
   type DepthSwings,
@@ -34,9 +46,43 @@ export {
   depthSwings,
 } from './depthSwings.js';
 export { EmptySeriesError, InvalidBookError, UnsortedSeriesError } from './errors.js';
+export {
+  type EventRegimeSize,
+  type EventRegimeSizeParameters,
+  eventRegimeSize,
+} from './eventRegimeSize.js';
+export {
+  type ExpectedFundingParameters,
+  expectedFunding,
+  type FundingEstimator,
+} from './expectedFunding.js';
+export {
+  type FundingCellScore,
+  type FundingCellScoreParameters,
+  type FundingScoreWeights,
+  fundingCellScore,
+} from './fundingCellScore.js';
+export {
+  type FundingCross,
+  type FundingReversal,
+  type FundingReversalParameters,
+  fundingReversal,
+} from './fundingReversal.js';
+export type { FundingSample } from './fundingSample.js';
+export {
+  type FundingCell,
+  type FundingSurface,
+  type FundingSurfaceParameters,
+  fundingSurface,
+} from './fundingSurface.js';
 export { hitRatio } from './hitRatio.js';
 export { type ImpermanentLossParameters, impermanentLoss } from './impermanentLoss.js';
 export type { L2Book, L2Level } from './l2Book.js';
+export {
+  type LinearFit,
+  type LinearRegressionParameters,
+  linearRegression,
+} from './linearRegression.js';
 export { maxDrawdown } from './maxDrawdown.js';
 export { type SharpeRatioParameters, sharpeRatio } from './sharpeRatio.js';
 export { simpleReturns } from './simpleReturns.js';

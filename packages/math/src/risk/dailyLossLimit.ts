@@ -1,0 +1,57 @@
+import { InvalidParameterError } from '../errors.js';
+import { formatDecimal, mul, parseDecimal, toNumber, WAD } from '../internal/decimal.js';
+import { positiveDecimal } from './internal/validate.js';
+
+/** Parameters of {@link dailyLossLimit}. Money as decimal strings in one currency unit. */
+export type DailyLossLimitParameters = {
+  /** Equity at the start of the trading day, > 0. */
+  readonly dayStartEquity: string;
+  /** Equity now (realized + unrealized). */
+  readonly equity: string;
+  /** Largest tolerated daily loss as a positive fraction of start equity. Default `'0.008'` (−0.8 %, note 3). */
+  readonly limitFraction?: string;
+};
+
+/** Result of {@link dailyLossLimit}. */
+export type DailyLossLimit = {
+  /** `equity − dayStartEquity`, exact. */
+  readonly pnl: string;
+  /** `pnl / dayStartEquity`, float64. */
+  readonly pnlFraction: number;
+  /** The loss that breaches the limit, `−dayStartEquity × limitFraction` (negative). */
+  readonly limitPnl: string;
+  /** Further loss allowed before the limit is hit, `max(0, pnl − limitPnl)`. */
+  readonly remaining: string;
+  /** `pnl ≤ limitPnl`: stop opening risk for the rest of the day. */
+  readonly breached: boolean;
+};
+
+/**
+ * Daily loss limit check of note 3 (e.g. stop at −0.8 % of the day's starting equity). Exact
+ * decimal arithmetic; the limit counts as breached when the loss reaches it exactly.
+ *
+ * @throws {InvalidDecimalError} an amount is not a decimal string.
+ * @throws {InvalidParameterError} `dayStartEquity` ≤ 0 or `limitFraction` outside (0, 1].
+ * @example
+ * dailyLossLimit({ dayStartEquity: '1000000', equity: '991500' })
+ * // { pnl: '-8500', pnlFraction: -0.0085, limitPnl: '-8000', remaining: '0', breached: true }
+ */
+export function dailyLossLimit(params: DailyLossLimitParameters): DailyLossLimit {
+  const start = positiveDecimal('dayStartEquity', params.dayStartEquity);
+  const equity = parseDecimal(params.equity, 'equity');
+  const limitText = params.limitFraction ?? '0.008';
+  const limit = parseDecimal(limitText, 'limitFraction');
+  if (limit <= 0n || limit > WAD) {
+    throw new InvalidParameterError('limitFraction', `must be in (0, 1], got "${limitText}"`);
+  }
+  const pnl = equity - start;
+  const limitPnl = -mul(start, limit, 'halfEven');
+  const remaining = pnl - limitPnl;
+  return {
+    pnl: formatDecimal(pnl),
+    pnlFraction: toNumber(pnl) / toNumber(start),
+    limitPnl: formatDecimal(limitPnl),
+    remaining: formatDecimal(remaining > 0n ? remaining : 0n),
+    breached: pnl <= limitPnl,
+  };
+}

@@ -1,0 +1,64 @@
+import { InvalidParameterError } from '../errors.js';
+import { formatDecimal, mul, parseDecimal, WAD } from '../internal/decimal.js';
+import { finiteNumber, nonNegativeDecimal, nonNegativeNumber } from './internal/validate.js';
+
+/** Parameters of {@link eventRegimeSize}. */
+export type EventRegimeSizeParameters = {
+  /** Position size or notional before scaling, decimal string ≥ 0. */
+  readonly size: string;
+  /** The time the size is for, Unix ms (time is a parameter: no clock is read). */
+  readonly timeMs: number;
+  /** Scheduled macro events (CPI, FOMC, …), Unix ms, any order. */
+  readonly eventTimesMs: readonly number[];
+  /** Half-width of the window around each event, ms. Default 2 h (`7_200_000`). */
+  readonly windowMs?: number;
+  /** Size multiplier inside a window, decimal string in [0, 1]. Default `'0.5'`. */
+  readonly multiplier?: string;
+};
+
+/** Result of {@link eventRegimeSize}. */
+export type EventRegimeSize = {
+  /** `size × multiplier` inside a window (rounded toward zero), else `size` unchanged. */
+  readonly size: string;
+  /** Multiplier applied: the given one inside a window, `'1'` outside. */
+  readonly multiplier: string;
+  /** Whether `timeMs` is within ±`windowMs` (inclusive) of an event. */
+  readonly inEventWindow: boolean;
+  /** The event closest to `timeMs`, or `null` without events. */
+  readonly nearestEventMs: number | null;
+};
+
+/**
+ * Event-regime sizing of note 3: trade at 50 % size within ±2 h of CPI/FOMC releases. The
+ * events and the current time are parameters, so the same call is reproducible in a backtest.
+ *
+ * @throws {InvalidDecimalError} `size` or `multiplier` is not a decimal string.
+ * @throws {InvalidParameterError} negative size, multiplier outside [0, 1], negative window or a
+ *   non-finite time.
+ * @example
+ * const fomc = Date.UTC(2026, 5, 17, 18, 0)
+ * eventRegimeSize({ size: '100000', timeMs: fomc - 3_600_000, eventTimesMs: [fomc] })
+ * // { size: '50000', multiplier: '0.5', inEventWindow: true, nearestEventMs: fomc }
+ */
+export function eventRegimeSize(params: EventRegimeSizeParameters): EventRegimeSize {
+  const size = nonNegativeDecimal('size', params.size);
+  const timeMs = finiteNumber('timeMs', params.timeMs);
+  const windowMs = nonNegativeNumber('windowMs', params.windowMs ?? 7_200_000);
+  const multiplierText = params.multiplier ?? '0.5';
+  const multiplier = parseDecimal(multiplierText, 'multiplier');
+  if (multiplier < 0n || multiplier > WAD) {
+    throw new InvalidParameterError('multiplier', `must be in [0, 1], got "${multiplierText}"`);
+  }
+  let nearest: number | null = null;
+  params.eventTimesMs.forEach((e, i) => {
+    finiteNumber(`eventTimesMs[${i}]`, e);
+    if (nearest === null || Math.abs(e - timeMs) < Math.abs(nearest - timeMs)) nearest = e;
+  });
+  const inWindow = nearest !== null && Math.abs((nearest as number) - timeMs) <= windowMs;
+  return {
+    size: inWindow ? formatDecimal(mul(size, multiplier, 'trunc')) : formatDecimal(size),
+    multiplier: inWindow ? formatDecimal(multiplier) : '1',
+    inEventWindow: inWindow,
+    nearestEventMs: nearest,
+  };
+}

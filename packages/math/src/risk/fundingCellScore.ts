@@ -1,0 +1,75 @@
+import { finiteNumber, nonNegativeNumber, positiveNumber } from './internal/validate.js';
+
+/** Weights of the four terms of {@link fundingCellScore}; each defaults to 1. */
+export type FundingScoreWeights = {
+  /** w1: weight of the expected funding income. */
+  readonly funding?: number;
+  /** w2: weight of the spread (entry + exit) cost. */
+  readonly spread?: number;
+  /** w3: weight of the hedge error. */
+  readonly hedgeError?: number;
+  /** w4: weight of the ADL / liquidation risk. */
+  readonly adlRisk?: number;
+};
+
+/**
+ * Parameters of {@link fundingCellScore}. Costs and risks are fractions of the position's
+ * notional over the holding period (`0.0001` = 1 bp), the same unit as the funding term.
+ */
+export type FundingCellScoreParameters = {
+  /** Expected funding rate per hour (e.g. from `expectedFunding`), fraction, signed. */
+  readonly expectedRatePerHour: number;
+  /** How long the delta-neutral position is held, hours (> 0). */
+  readonly holdingHours: number;
+  /** Round-trip spread + fee cost, fraction of notional (≥ 0). */
+  readonly spreadCost: number;
+  /** Expected hedge error (basis/tracking loss of the other leg), fraction of notional (≥ 0). */
+  readonly hedgeError: number;
+  /** Expected loss from ADL or liquidation of a leg, fraction of notional (≥ 0). */
+  readonly adlRisk: number;
+  readonly weights?: FundingScoreWeights;
+};
+
+/** Result of {@link fundingCellScore}. */
+export type FundingCellScore = {
+  /** `w1·E[funding] − w2·spreadCost − w3·hedgeError − w4·adlRisk`, fraction of notional. */
+  readonly score: number;
+  /** `|expectedRatePerHour| × holdingHours`: the funding the position expects to collect. */
+  readonly expectedFunding: number;
+  /**
+   * Perp leg that collects the funding: `short` when the rate is positive (longs pay), `long`
+   * when negative, `null` at exactly 0. The hedge leg takes the opposite side.
+   */
+  readonly perpSide: 'short' | 'long' | null;
+};
+
+/**
+ * Note 3's score of a funding-surface cell for a delta-neutral carry:
+ * `Score = w1·E[funding] − w2·spreadCost − w3·hedgeError − w4·ADL/liquidation risk`, where
+ * `E[funding] = |expected rate per hour| × holding hours` (the perp side is chosen to receive it).
+ * Float64 statistics; multiply by notional for money.
+ *
+ * @throws {InvalidParameterError} a non-finite input, `holdingHours` ≤ 0, a negative cost or weight.
+ * @example
+ * // Note 3's example per hour on 2,000,000 notional: 600 gross, 200 fees, 100 hedge error
+ * fundingCellScore({ expectedRatePerHour: 0.0003, holdingHours: 1, spreadCost: 0.0001, hedgeError: 0.00005, adlRisk: 0 })
+ * // { score: 0.00015 (= 300 / 2,000,000), expectedFunding: 0.0003, perpSide: 'short' }
+ */
+export function fundingCellScore(params: FundingCellScoreParameters): FundingCellScore {
+  const rate = finiteNumber('expectedRatePerHour', params.expectedRatePerHour);
+  const hours = positiveNumber('holdingHours', params.holdingHours);
+  const spread = nonNegativeNumber('spreadCost', params.spreadCost);
+  const hedge = nonNegativeNumber('hedgeError', params.hedgeError);
+  const adl = nonNegativeNumber('adlRisk', params.adlRisk);
+  const w = params.weights ?? {};
+  const w1 = nonNegativeNumber('weights.funding', w.funding ?? 1);
+  const w2 = nonNegativeNumber('weights.spread', w.spread ?? 1);
+  const w3 = nonNegativeNumber('weights.hedgeError', w.hedgeError ?? 1);
+  const w4 = nonNegativeNumber('weights.adlRisk', w.adlRisk ?? 1);
+  const expected = Math.abs(rate) * hours;
+  return {
+    score: w1 * expected - w2 * spread - w3 * hedge - w4 * adl,
+    expectedFunding: expected,
+    perpSide: rate > 0 ? 'short' : rate < 0 ? 'long' : null,
+  };
+}

@@ -1,0 +1,138 @@
+import { InvalidParameterError } from '../errors.js';
+import { estimateParsed, type FundingEstimator } from './expectedFunding.js';
+import {
+  type FundingSample,
+  type ParsedFundingSample,
+  parseFundingSample,
+} from './fundingSample.js';
+import { finiteNumber, positiveNumber } from './internal/validate.js';
+
+/** Parameters of {@link fundingSurface}. */
+export type FundingSurfaceParameters = {
+  /** Funding samples of any symbols, in any order. */
+  readonly samples: readonly FundingSample[];
+  /** Width of a time bucket, ms (e.g. `3_600_000` for hourly cells, `86_400_000` for daily). */
+  readonly bucketMs: number;
+  /** Bucket alignment, Unix ms: buckets start at `originMs + k·bucketMs`. Default `0` (UTC-aligned). */
+  readonly originMs?: number;
+  /**
+   * Estimator for each cell's expected funding. For `regression` the line is read at the cell's
+   * end (`bucketStartMs + bucketMs`), a forecast for the next bucket.
+   */
+  readonly estimator: FundingEstimator;
+};
+
+/** One time-bucket × symbol cell of the surface. Rates are fractions per hour. */
+export type FundingCell = {
+  readonly symbol: string;
+  /** Start of the bucket, Unix ms (inclusive; the bucket ends before `bucketStartMs + bucketMs`). */
+  readonly bucketStartMs: number;
+  /** Number of samples that fall in the bucket (≥ 1: empty cells are not listed). */
+  readonly sampleCount: number;
+  /** Mean per-hour rate of the bucket's own samples (the realized surface). */
+  readonly meanRatePerHour: number;
+  /**
+   * The estimator applied to the symbol's samples up to the end of this bucket — what one would
+   * have expected for the next bucket, without look-ahead. `null` where the estimator has no value.
+   */
+  readonly expectedRatePerHour: number | null;
+};
+
+/** Result of {@link fundingSurface}. */
+export type FundingSurface = {
+  readonly bucketMs: number;
+  /** Symbols present, sorted. */
+  readonly symbols: readonly string[];
+  /** Bucket starts present, ascending. */
+  readonly bucketStartsMs: readonly number[];
+  /** Non-empty cells, ordered by bucket then symbol. */
+  readonly cells: readonly FundingCell[];
+};
+
+/**
+ * Builds note 3's funding surface: a grid of time bucket × symbol with the realized mean funding
+ * per cell and the expected funding per cell from the chosen estimator (SMA, EWMA,
+ * volume-weighted, regression). Rates are normalized to per hour so venues with different
+ * funding intervals share one surface.
+ *
+ * @throws {InvalidParameterError} `bucketMs` ≤ 0, a non-finite `originMs`, or a bad sample field.
+ * @throws {InvalidDecimalError} a rate or volume is not a decimal string.
+ * @example
+ * const surface = fundingSurface({
+ *   samples: [
+ *     { symbol: 'BTC', timeMs: 0, rate: '0.00001', intervalHours: 1 },
+ *     { symbol: 'BTC', timeMs: 3_600_000, rate: '0.00003', intervalHours: 1 },
+ *     { symbol: 'ETH', timeMs: 3_600_000, rate: '0.0001', intervalHours: 8 },
+ *   ],
+ *   bucketMs: 3_600_000,
+ *   estimator: { kind: 'sma' },
+ * })
+ * surface.cells[1] // { symbol: 'BTC', bucketStartMs: 3600000, sampleCount: 1,
+ *                  //   meanRatePerHour: 0.00003, expectedRatePerHour: 0.00002 }
+ */
+export function fundingSurface(params: FundingSurfaceParameters): FundingSurface {
+  const { samples, bucketMs, estimator } = params;
+  const originMs = params.originMs ?? 0;
+  positiveNumber('bucketMs', bucketMs);
+  finiteNumber('originMs', originMs);
+
+  const bySymbol = new Map<string, ParsedFundingSample[]>();
+  samples.forEach((s, i) => {
+    const parsed = parseFundingSample(`samples[${i}]`, s);
+    if (estimator.kind === 'volumeWeighted' && parsed.volume === null) {
+      throw new InvalidParameterError(
+        `samples[${i}].volume`,
+        'is required by the volumeWeighted estimator',
+      );
+    }
+    const list = bySymbol.get(s.symbol);
+    if (list === undefined) bySymbol.set(s.symbol, [parsed]);
+    else list.push(parsed);
+  });
+
+  const cells: FundingCell[] = [];
+  const buckets = new Set<number>();
+  for (const [symbol, list] of bySymbol) {
+    list.sort((a, b) => a.timeMs - b.timeMs); // stable: equal times keep input order
+    let i = 0;
+    while (i < list.length) {
+      const start =
+        originMs +
+        Math.floor(((list[i] as ParsedFundingSample).timeMs - originMs) / bucketMs) * bucketMs;
+      const end = start + bucketMs;
+      let sum = 0;
+      let j = i;
+      while (j < list.length && (list[j] as ParsedFundingSample).timeMs < end) {
+        sum += (list[j] as ParsedFundingSample).ratePerHour;
+        j++;
+      }
+      const history = list.slice(0, j);
+      const cellEstimator: FundingEstimator =
+        estimator.kind === 'regression' ? { ...estimator, atMs: end } : estimator;
+      cells.push({
+        symbol,
+        bucketStartMs: start,
+        sampleCount: j - i,
+        meanRatePerHour: sum / (j - i),
+        expectedRatePerHour: estimateParsed(history, cellEstimator),
+      });
+      buckets.add(start);
+      i = j;
+    }
+  }
+  cells.sort((a, b) =>
+    a.bucketStartMs !== b.bucketStartMs
+      ? a.bucketStartMs - b.bucketStartMs
+      : a.symbol < b.symbol
+        ? -1
+        : a.symbol > b.symbol
+          ? 1
+          : 0,
+  );
+  return {
+    bucketMs,
+    symbols: [...bySymbol.keys()].sort(),
+    bucketStartsMs: [...buckets].sort((a, b) => a - b),
+    cells,
+  };
+}
