@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { generateSQLiteDrizzleJson, generateSQLiteMigration } from 'drizzle-kit/api';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import * as alerts from '../db/schema/alerts.js';
+import * as retention from '../db/schema/retention.js';
 
 /** TEMPORARY until the watcher's migrations land: creates the alert tables from the schema. */
 export function openTestDb(path: string): {
@@ -27,6 +28,6 @@ function syncMigration(): string[] {
 }
 export async function prepareTestDb(): Promise<void> {
   const prev = await generateSQLiteDrizzleJson({});
-  const cur = await generateSQLiteDrizzleJson({ ...alerts });
+  const cur = await generateSQLiteDrizzleJson({ ...alerts, ...retention });
   cached = await generateSQLiteMigration(prev, cur);
 }

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * `retention`: how long raw samples stay. Hourly rollups are written before raw rows are pruned,
+ * so charts older than `rawDays` keep hourly resolution.
+ */
+export const RetentionConfig = z
+  .object({
+    /** Raw samples (blocks, market samples, oracle updates) older than this are pruned. */
+    rawDays: z.number().positive().default(14),
+    /** Hourly rollups older than this are pruned. */
+    rollupDays: z.number().positive().default(400),
+    /** Event-log rows older than this are pruned (SSE resume reaches back this far). */
+    eventDays: z.number().positive().default(90),
+    /** How often the job runs. */
+    intervalMinutes: z.number().positive().default(60),
+    /** Rows deleted per transaction, so ingestion never waits long for the write lock. */
+    batchSize: z.number().int().positive().default(5_000),
+  })
+  .strict()
+  .prefault({});
+export type RetentionConfig = z.infer<typeof RetentionConfig>;
