@@ -1,13 +1,148 @@
-import { serve } from '@hono/node-server';
-import { createApp } from './createApp.js';
+import { parseArgs } from 'node:util';
+import { systemClock } from './clock.js';
+import type { WatcherConfig } from './config/configSchema.js';
+import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
+import { openDb } from './db/openDb.js';
+import { type Env, readEnv } from './env.js';
+import { ConfigError } from './errors.js';
+import { createLogger } from './logger.js';
+import { startWatcher } from './runtime/startWatcher.js';
 
-const port = Number(process.env.PERPSCOPE_PORT ?? 8787);
-const host = process.env.PERPSCOPE_HOST ?? '127.0.0.1';
-const startedAt = Date.now();
-const app = createApp({ version: '0.1.0', now: Date.now, startedAt });
-const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-  console.log(`perpscope-watcher listening on http://${host}:${info.port}/ (try /healthz)`);
-});
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => server.close(() => process.exit(0)));
+const VERSION = '0.1.0';
+
+const usage = `perpscope-watcher [command] [options]
+
+Commands:
+  run            watch the chains of the config file (default when a config is given;
+                 without one: the built-in mainnet registry)
+  demo           start local devnet chains, watch them and play the demo timeline (default without a config)
+  migrate        apply the database migrations and exit
+  check-config   validate the config (file + env overrides) and exit (2 when invalid)
+
+Options:
+  -c, --config FILE   YAML or JSON config (env PERPSCOPE_CONFIG)
+      --db PATH       SQLite file (env PERPSCOPE_DB)
+  -p, --port N        HTTP port (env PERPSCOPE_PORT); --host H (env PERPSCOPE_HOST)
+  -h, --help
+`;
+
+const commands = ['run', 'demo', 'migrate', 'check-config'] as const;
+type Command = (typeof commands)[number];
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`perpscope-watcher: ${message}\n`);
+  process.exit(code);
 }
+
+async function main(argv: readonly string[]): Promise<void> {
+  let args: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
+  const options = {
+    config: { type: 'string', short: 'c' },
+    db: { type: 'string' },
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  try {
+    args = parseArgs({ args: [...argv], options, allowPositionals: true });
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${usage}`, 2);
+  }
+  if (args.values.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const [first, ...rest] = args.positionals;
+  if (rest.length > 0) fail(`unexpected arguments: ${rest.join(' ')}\n\n${usage}`, 2);
+  if (first !== undefined && !commands.includes(first as Command)) {
+    fail(`unknown command '${first}'\n\n${usage}`, 2);
+  }
+
+  let env: Env;
+  try {
+    env = readEnv({
+      ...process.env,
+      ...(args.values.db !== undefined && { PERPSCOPE_DB: args.values.db }),
+      ...(args.values.port !== undefined && { PERPSCOPE_PORT: args.values.port }),
+      ...(args.values.host !== undefined && { PERPSCOPE_HOST: args.values.host }),
+    });
+  } catch (error) {
+    const issues = zodIssues(error as never);
+    fail(new ConfigError(issues, 'environment / command line').message, 2);
+  }
+  const configPath = args.values.config ?? env.PERPSCOPE_CONFIG;
+  const command: Command = (first as Command | undefined) ?? (configPath ? 'run' : 'demo');
+
+  let config: WatcherConfig;
+  try {
+    config = configPath
+      ? loadConfigFile({ path: configPath, env })
+      : parseConfig({
+          raw: command === 'demo' ? { chains: [] } : undefined,
+          source: 'built-in defaults',
+          env,
+        });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+
+  if (command === 'check-config') {
+    process.stdout.write(
+      `config OK (${configPath ?? 'built-in defaults'}): ${config.chains.length} chains [${config.chains.map((c) => c.key).join(', ')}], database ${config.database.path}, http ${config.server.host}:${config.server.port}\n`,
+    );
+    return;
+  }
+  if (command === 'migrate') {
+    try {
+      openDb({ path: config.database.path }).close();
+    } catch (error) {
+      fail(`database ${config.database.path} is unusable: ${(error as Error).message}`, 1);
+    }
+    process.stdout.write(`migrations applied to ${config.database.path}\n`);
+    return;
+  }
+
+  const logger = createLogger({ level: config.log.level });
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled rejection'),
+  );
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+
+  let stop: () => Promise<void>;
+  if (command === 'demo') {
+    const { runDemo } = await import('./demo/runDemo.js');
+    stop = (
+      await runDemo({ config, env, configPath: configPath ?? null, logger, version: VERSION })
+    ).stop;
+  } else {
+    let watcher: Awaited<ReturnType<typeof startWatcher>>;
+    try {
+      watcher = await startWatcher({ config, clock: systemClock, logger, version: VERSION });
+    } catch (error) {
+      fail(`cannot start: ${(error as Error).message}`, 1);
+    }
+    logger.info({ url: watcher.url, chains: config.chains.length }, 'perpscope-watcher running');
+    process.stdout.write(
+      `perpscope-watcher listening on ${watcher.url}/ (API: ${watcher.url}/v1/chains, docs: ${watcher.url}/docs)\n`,
+    );
+    stop = watcher.stop;
+  }
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      logger.info({ signal: sig }, 'shutting down after the current write');
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,3 +1,18 @@
+export {
+  BlockGapStats,
+  BlockRef,
+  ChainDetail,
+  ChainFlags,
+  ChainList,
+  ChainStatus,
+  ChainSummary,
+  HaltPhase,
+  ProbeState,
+  RpcHealth,
+  StatusTransition,
+  TaggedHead,
+  UptimeFeedState,
+} from './chains.js';
 export { Health } from './health.js';
 export {
   DeviationTier,
@@ -16,6 +31,8 @@ export {
   Hip3ReasonCode,
   OracleFreshness,
 } from './hip3.js';
+export { Incident, IncidentList, IncidentQuery } from './incidents.js';
+export { Problem } from './problem.js';
 export {
   ChainLivenessStatus,
   ChainPhase,
@@ -24,3 +41,4 @@ export {
   RiskSummaryMarket,
   RiskSummaryQuery,
 } from './riskSummary.js';
+export { Readiness, WatcherEvent } from './watcherEvent.js';

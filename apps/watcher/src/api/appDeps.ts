@@ -1,0 +1,22 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/openDb.js';
+import type { EventLog } from '../events/eventLog.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * What the HTTP application needs. Built once by the CLI (or a test) and passed to `createApp`;
+ * nothing in the API reaches for a module-level singleton.
+ */
+export type AppDeps = {
+  db: Db;
+  eventLog: EventLog;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  /** Watcher-clock ms when the process started. */
+  startedAt: number;
+  /** Named readiness checks for `/readyz` (all must be true); e.g. `{ database: true, chains: true }`. */
+  readiness?: () => Record<string, boolean>;
+  /** SSE keep-alive comment period. */
+  sseHeartbeatMs?: number;
+};

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ChainsConfig } from './chainsConfig.js';
+import { DatabaseConfig } from './databaseConfig.js';
+import { LogConfig } from './logConfig.js';
+import { ServerConfig } from './serverConfig.js';
+
+/**
+ * The whole configuration file, composed of one schema per section (one file each in this folder).
+ * To add a section: write `xConfig.ts` exporting a zod schema with defaults, add one line here.
+ * Unknown top-level keys are rejected so typos are reported instead of ignored.
+ */
+export const WatcherConfig = z
+  .object({
+    server: ServerConfig,
+    database: DatabaseConfig,
+    log: LogConfig,
+    chains: ChainsConfig,
+  })
+  .strict();
+export type WatcherConfig = z.output<typeof WatcherConfig>;
+/** What a config file may contain (before defaults). */
+export type WatcherConfigInput = z.input<typeof WatcherConfig>;

@@ -1,0 +1,147 @@
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import type { ChainConfig } from '../../config/chainsConfig.js';
+import type { ChainStateRecord } from '../../sequencer/chainStateRecord.js';
+import type { Db } from '../openDb.js';
+import { chainState, chains, rpcEndpoints, statusTransitions } from '../schema/chains.js';
+
+/** Records the configured chains and their RPC endpoints (idempotent; keeps existing health rows). */
+export function upsertChains(db: Db, configs: readonly ChainConfig[], now: number): void {
+  for (const c of configs) {
+    db.insert(chains)
+      .values({
+        chainId: c.chainId,
+        key: c.key,
+        name: c.name,
+        class: c.class,
+        blockTimeMs: c.blockTimeMs,
+        configJson: JSON.stringify(c),
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: chains.chainId,
+        set: {
+          key: c.key,
+          name: c.name,
+          class: c.class,
+          blockTimeMs: c.blockTimeMs,
+          configJson: JSON.stringify(c),
+          updatedAt: now,
+        },
+      })
+      .run();
+    c.rpcUrls.forEach((url, position) => {
+      db.insert(rpcEndpoints)
+        .values({ chainId: c.chainId, url, position, updatedAt: now })
+        .onConflictDoUpdate({ target: [rpcEndpoints.chainId, rpcEndpoints.url], set: { position } })
+        .run();
+    });
+  }
+}
+
+/** The persisted state of a chain, or `null` before its first poll. */
+export function readChainState(db: Db, chainId: number): ChainStateRecord | null {
+  const row = db.select().from(chainState).where(eq(chainState.chainId, chainId)).get();
+  return row ? (JSON.parse(row.stateJson) as ChainStateRecord) : null;
+}
+
+/** Replaces the persisted state of a chain. */
+export function writeChainState(db: Db, state: ChainStateRecord): void {
+  const values = {
+    chainId: state.chainId,
+    status: state.status,
+    statusSince: state.statusSince,
+    stateJson: JSON.stringify(state),
+    updatedAt: state.updatedAt,
+  };
+  db.insert(chainState)
+    .values(values)
+    .onConflictDoUpdate({ target: chainState.chainId, set: values })
+    .run();
+}
+
+/** A watched chain with its configuration and current state (for the API). */
+export type ChainRow = { config: ChainConfig; state: ChainStateRecord | null };
+
+/** Every chain in the configuration of the last start, ordered by chain id. */
+export function listChains(db: Db): ChainRow[] {
+  return db
+    .select({ configJson: chains.configJson, stateJson: chainState.stateJson })
+    .from(chains)
+    .leftJoin(chainState, eq(chainState.chainId, chains.chainId))
+    .orderBy(asc(chains.chainId))
+    .all()
+    .map((r) => ({
+      config: JSON.parse(r.configJson) as ChainConfig,
+      state: r.stateJson ? (JSON.parse(r.stateJson) as ChainStateRecord) : null,
+    }));
+}
+
+/** One chain, or `null` when it is not watched. */
+export function getChain(db: Db, chainId: number): ChainRow | null {
+  const r = db
+    .select({ configJson: chains.configJson, stateJson: chainState.stateJson })
+    .from(chains)
+    .leftJoin(chainState, eq(chainState.chainId, chains.chainId))
+    .where(eq(chains.chainId, chainId))
+    .get();
+  if (!r) return null;
+  return {
+    config: JSON.parse(r.configJson) as ChainConfig,
+    state: r.stateJson ? (JSON.parse(r.stateJson) as ChainStateRecord) : null,
+  };
+}
+
+/** Removes chains no longer configured from the listing (their history stays). */
+export function pruneChains(db: Db, keepChainIds: readonly number[]): void {
+  const keep = new Set(keepChainIds);
+  for (const r of db.select({ chainId: chains.chainId }).from(chains).all()) {
+    if (!keep.has(r.chainId)) db.delete(chains).where(eq(chains.chainId, r.chainId)).run();
+  }
+}
+
+/** Health of one RPC endpoint (ms timestamps). */
+export type RpcHealthRow = typeof rpcEndpoints.$inferSelect;
+
+/** RPC endpoints of a chain in configured order. */
+export function rpcHealthOf(db: Db, chainId: number): RpcHealthRow[] {
+  return db
+    .select()
+    .from(rpcEndpoints)
+    .where(eq(rpcEndpoints.chainId, chainId))
+    .orderBy(asc(rpcEndpoints.position))
+    .all();
+}
+
+/** Writes the latest health of RPC endpoints. */
+export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'position'>[]): void {
+  for (const r of rows) {
+    db.update(rpcEndpoints)
+      .set({
+        health: r.health,
+        headNumber: r.headNumber,
+        latencyMs: r.latencyMs,
+        lastOkAt: r.lastOkAt,
+        lastError: r.lastError,
+        consecutiveFailures: r.consecutiveFailures,
+        updatedAt: r.updatedAt,
+      })
+      .where(sql`${rpcEndpoints.chainId} = ${r.chainId} and ${rpcEndpoints.url} = ${r.url}`)
+      .run();
+  }
+}
+
+/** Appends a status transition. */
+export function insertTransition(db: Db, t: typeof statusTransitions.$inferInsert): void {
+  db.insert(statusTransitions).values(t).run();
+}
+
+/** The latest transitions of a chain, newest first. */
+export function recentTransitions(db: Db, chainId: number, limit: number) {
+  return db
+    .select()
+    .from(statusTransitions)
+    .where(eq(statusTransitions.chainId, chainId))
+    .orderBy(desc(statusTransitions.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,84 @@
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Watched chains as configured at the last start (the registry entry + overrides, as JSON). */
+export const chains = sqliteTable('chains', {
+  chainId: integer('chain_id').primaryKey(),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  class: text('class').notNull(),
+  blockTimeMs: integer('block_time_ms'),
+  /** The resolved `ChainConfig` as JSON. */
+  configJson: text('config_json').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** RPC endpoints per chain and their latest health (one row per chain + URL). */
+export const rpcEndpoints = sqliteTable(
+  'rpc_endpoints',
+  {
+    chainId: integer('chain_id').notNull(),
+    url: text('url').notNull(),
+    position: integer('position').notNull(),
+    /** `healthy | lagging | failing | unknown` */
+    health: text('health').notNull().default('unknown'),
+    headNumber: integer('head_number'),
+    latencyMs: integer('latency_ms'),
+    lastOkAt: integer('last_ok_at'),
+    lastError: text('last_error'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.url] })],
+);
+
+/**
+ * Observed blocks. Keyed by chain + number + hash so replays and restarts are idempotent; a reorged-out
+ * block keeps its row with `canonical = 0`.
+ */
+export const blocks = sqliteTable(
+  'blocks',
+  {
+    chainId: integer('chain_id').notNull(),
+    number: integer('number').notNull(),
+    hash: text('hash').notNull(),
+    parentHash: text('parent_hash').notNull(),
+    /** Block timestamp, Unix seconds (chain time). */
+    timestamp: integer('timestamp').notNull(),
+    txCount: integer('tx_count').notNull(),
+    /** Watcher wall clock when first seen, ms. */
+    seenAt: integer('seen_at').notNull(),
+    canonical: integer('canonical', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chainId, t.number, t.hash] }),
+    index('blocks_chain_seen').on(t.chainId, t.seenAt),
+  ],
+);
+
+/**
+ * Current derived state per chain, rewritten on every poll; restart resumes from it (status, since,
+ * last head increase on the wall clock, flags, metrics).
+ */
+export const chainState = sqliteTable('chain_state', {
+  chainId: integer('chain_id').primaryKey(),
+  status: text('status').notNull(),
+  statusSince: integer('status_since').notNull(),
+  /** JSON: the status record served by the API (flags, reasons, head, safe, feed, probe, gap stats). */
+  stateJson: text('state_json').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Every status change of a chain (append-only). */
+export const statusTransitions = sqliteTable(
+  'status_transitions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    chainId: integer('chain_id').notNull(),
+    at: integer('at').notNull(),
+    fromStatus: text('from_status').notNull(),
+    toStatus: text('to_status').notNull(),
+    reasonsJson: text('reasons_json').notNull(),
+    flagsJson: text('flags_json').notNull(),
+  },
+  (t) => [index('status_transitions_chain_at').on(t.chainId, t.at)],
+);

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The environment variables the watcher reads. This module is the only reader of `process.env`;
+ * everything else receives the parsed values.
+ */
+export const Env = z.object({
+  /** Path of a YAML or JSON config file. */
+  PERPSCOPE_CONFIG: z.string().min(1).optional(),
+  /** Overrides `server.port`. */
+  PERPSCOPE_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Overrides `server.host`. */
+  PERPSCOPE_HOST: z.string().min(1).optional(),
+  /** Overrides `database.path` (`:memory:` for a throw-away database). */
+  PERPSCOPE_DB: z.string().min(1).optional(),
+  /** pino level. */
+  PERPSCOPE_LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+    .default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+/**
+ * Parses the environment.
+ *
+ * @throws {z.ZodError} when a variable is malformed (the CLI reports it like a config error).
+ * @example const env = readEnv(); // reads process.env
+ */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  return Env.parse(source);
+}

@@ -1,0 +1,40 @@
+/**
+ * Base class of every error the watcher throws on purpose. `name` is stable (`'Watcher.ConfigError'`)
+ * so logs, tests and the HTTP error mapper can switch on it.
+ */
+export class WatcherError extends Error {
+  override name = 'Watcher.Error';
+}
+
+/** One invalid field of the configuration: `path` is dotted (`chains[0].rpcUrls[1]`). */
+export type ConfigIssue = { path: string; message: string };
+
+/**
+ * The configuration (file + environment overrides) is invalid. The CLI prints `message`, which names
+ * every offending field, and exits with code 2.
+ */
+export class ConfigError extends WatcherError {
+  override name = 'Watcher.ConfigError';
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[], source: string) {
+    super(
+      `invalid configuration (${source}):\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** An HTTP request was malformed; rendered as a 400 problem+json naming the field. */
+export class BadRequestError extends WatcherError {
+  override name = 'Watcher.BadRequestError';
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    this.issues = issues;
+  }
+}
+
+/** A resource the client asked for does not exist; rendered as a 404 problem+json. */
+export class NotFoundError extends WatcherError {
+  override name = 'Watcher.NotFoundError';
+}

@@ -1,0 +1,185 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/openDb.js';
+import { insertEvent, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
+import {
+  findOpenIncident,
+  type IncidentRecord,
+  type IncidentSeverity,
+  insertIncident,
+  updateIncident,
+} from '../db/queries/incidents.js';
+import type { Logger } from '../logger.js';
+
+/** Event kinds emitted by the incident API; subjects add their own (`chain.status`, `market.status`...). */
+export const incidentEventKinds = {
+  opened: 'incident.opened',
+  escalated: 'incident.escalated',
+  closed: 'incident.closed',
+} as const;
+
+/** Parameters of {@link EventWriter.openIncident}. */
+export type OpenIncidentParameters = {
+  subject: SubjectRef;
+  /** Stable per subject: `halt`, `reorg`, `safe-lag`, `feed-down`, `no-data`, `oracle-stale`... */
+  kind: string;
+  severity: IncidentSeverity;
+  title: string;
+  peak?: Record<string, number>;
+  context?: Record<string, unknown>;
+};
+
+/**
+ * What a transaction body may do: write with `tx`, append events, and open/escalate/close incidents.
+ * Everything commits together; events reach subscribers only after the commit.
+ */
+export type EventWriter = {
+  readonly tx: Db;
+  readonly now: number;
+  emit(kind: string, subject: SubjectRef, payload: Record<string, unknown>): StoredEvent;
+  /** Returns the open incident of subject + kind, opening it (and emitting `incident.opened`) if none. */
+  openIncident(params: OpenIncidentParameters): IncidentRecord;
+  findOpenIncident(subject: SubjectRef, kind: string): IncidentRecord | null;
+  /** Raises severity (emits `incident.escalated` only when it actually rises). */
+  escalateIncident(
+    incident: IncidentRecord,
+    severity: IncidentSeverity,
+    title?: string,
+  ): IncidentRecord;
+  /** Merges peak metrics (keeping the maximum of each) and context, without an event. */
+  touchIncident(
+    incident: IncidentRecord,
+    update: { peak?: Record<string, number>; context?: Record<string, unknown> },
+  ): IncidentRecord;
+  /** Closes an incident and emits `incident.closed`. */
+  closeIncident(incident: IncidentRecord, context?: Record<string, unknown>): IncidentRecord;
+};
+
+/** A subscriber of published events. */
+export type EventListener = (event: StoredEvent) => void;
+
+const severityRank: Record<IncidentSeverity, number> = { warning: 1, critical: 2 };
+
+function mergePeak(a: Record<string, number>, b: Record<string, number> | undefined) {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b ?? {}))
+    out[k] = Math.max(out[k] ?? Number.NEGATIVE_INFINITY, v);
+  return out;
+}
+
+/** Serialises an incident for event payloads. */
+export function incidentPayload(i: IncidentRecord): Record<string, unknown> {
+  return {
+    incidentId: i.id,
+    kind: i.kind,
+    severity: i.severity,
+    state: i.state,
+    title: i.title,
+    startedAt: i.startedAt,
+    endedAt: i.endedAt,
+    peak: i.peak,
+  };
+}
+
+/**
+ * The append-only event log and in-process publisher. Every state change goes through
+ * {@link EventLog.write}: the change and its events commit in one SQLite transaction, then the events
+ * are published (persist-then-publish), so a subscriber never sees an event that a crash could lose.
+ *
+ * @example
+ * eventLog.write((w) => {
+ *   w.tx.insert(myTable).values(row).run();
+ *   w.emit('market.status', { type: 'market', id: 'xyz:TSLA' }, { from: 'ok', to: 'warn' });
+ * });
+ */
+export class EventLog {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #listeners = new Set<EventListener>();
+
+  constructor(deps: { db: Db; clock: Clock; logger: Logger }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+  }
+
+  /** Runs `body` in one transaction; publishes the events it emitted after the commit. */
+  write<T>(body: (w: EventWriter) => T): T {
+    const emitted: StoredEvent[] = [];
+    const now = this.#clock.now();
+    const result = this.#db.transaction((tx) => {
+      const emit = (kind: string, subject: SubjectRef, payload: Record<string, unknown>) => {
+        const ev = insertEvent(tx, { at: now, kind, subject, payload });
+        emitted.push(ev);
+        return ev;
+      };
+      const writer: EventWriter = {
+        tx,
+        now,
+        emit,
+        findOpenIncident: (subject, kind) => findOpenIncident(tx, subject, kind),
+        openIncident: (p) => {
+          const existing = findOpenIncident(tx, p.subject, p.kind);
+          if (existing) return existing;
+          const created = insertIncident(tx, {
+            subject: p.subject,
+            kind: p.kind,
+            severity: p.severity,
+            title: p.title,
+            startedAt: now,
+            peak: p.peak ?? {},
+            context: p.context ?? {},
+          });
+          emit(incidentEventKinds.opened, p.subject, incidentPayload(created));
+          return created;
+        },
+        escalateIncident: (incident, severity, title) => {
+          if (severityRank[severity] <= severityRank[incident.severity]) return incident;
+          const next = updateIncident(tx, incident.id, {
+            severity,
+            ...(title !== undefined && { title }),
+            updatedAt: now,
+          });
+          emit(incidentEventKinds.escalated, incident.subject, incidentPayload(next));
+          return next;
+        },
+        touchIncident: (incident, update) =>
+          updateIncident(tx, incident.id, {
+            peak: mergePeak(incident.peak, update.peak),
+            context: { ...incident.context, ...update.context },
+            updatedAt: now,
+          }),
+        closeIncident: (incident, context) => {
+          const next = updateIncident(tx, incident.id, {
+            state: 'closed',
+            endedAt: now,
+            context: { ...incident.context, ...context },
+            updatedAt: now,
+          });
+          emit(incidentEventKinds.closed, incident.subject, incidentPayload(next));
+          return next;
+        },
+      };
+      return body(writer);
+    });
+    for (const ev of emitted) this.#publish(ev);
+    return result;
+  }
+
+  /** Subscribes to events published from now on; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #publish(ev: StoredEvent) {
+    for (const listener of this.#listeners) {
+      try {
+        listener(ev);
+      } catch (error) {
+        // A failing subscriber (alert sink, SSE client) must never break ingestion.
+        this.#logger.error({ err: error, eventId: ev.id }, 'event listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { serve } from '@hono/node-server';
+import type { Clock } from '../clock.js';
+import type { WatcherConfig } from '../config/configSchema.js';
+import { createApp } from '../createApp.js';
+import { openDb } from '../db/openDb.js';
+import { EventLog } from '../events/eventLog.js';
+import type { Logger } from '../logger.js';
+import type { Subject, SubjectFactory } from './subject.js';
+import { subjectFactories } from './subjects.js';
+
+/** A running watcher: its HTTP URL and a graceful `stop()`. */
+export type RunningWatcher = {
+  url: string;
+  port: number;
+  subjects: readonly Subject[];
+  eventLog: EventLog;
+  /** Stops the subjects (letting the current write finish), the server, then closes the database. */
+  stop(): Promise<void>;
+};
+
+export type StartWatcherParameters = {
+  config: WatcherConfig;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  /** Defaults to the registered subjects (`subjects.ts`). */
+  factories?: readonly SubjectFactory[];
+  /** For tests: don't bind a port. */
+  listen?: boolean;
+};
+
+/**
+ * Opens the database (running migrations), starts every subject and the HTTP server.
+ *
+ * @throws when the database is unusable.
+ */
+export async function startWatcher(params: StartWatcherParameters): Promise<RunningWatcher> {
+  const { config, clock, logger } = params;
+  const database = openDb({ path: config.database.path });
+  const eventLog = new EventLog({ db: database.db, clock, logger });
+  const ctx = { config, db: database.db, eventLog, clock, logger };
+  const subjects = (params.factories ?? subjectFactories)
+    .map((f) => f(ctx))
+    .filter((s): s is Subject => s !== null);
+  const app = createApp({
+    db: database.db,
+    eventLog,
+    clock,
+    logger,
+    version: params.version,
+    startedAt: clock.now(),
+    readiness: () => Object.fromEntries(subjects.map((s) => [s.name, s.ready()])),
+  });
+  for (const s of subjects) await s.start();
+
+  let port = 0;
+  let server: ReturnType<typeof serve> | null = null;
+  if (params.listen !== false) {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const srv = serve(
+        { fetch: app.fetch, port: config.server.port, hostname: config.server.host },
+        (info) => {
+          port = info.port;
+          resolve(srv);
+        },
+      );
+      srv.once('error', reject);
+    });
+  }
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    subjects,
+    eventLog,
+    stop: () => {
+      stopping ??= (async () => {
+        await Promise.all(subjects.map((s) => s.stop()));
+        if (server) {
+          const srv = server;
+          // SSE streams keep connections open; closeAllConnections lets close() resolve.
+          await new Promise<void>((resolve) => {
+            srv.close(() => resolve());
+            if ('closeAllConnections' in srv) srv.closeAllConnections();
+          });
+        }
+        database.close();
+      })();
+      return stopping;
+    },
+  };
+}

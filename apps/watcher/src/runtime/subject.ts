@@ -1,0 +1,29 @@
+import type { Clock } from '../clock.js';
+import type { WatcherConfig } from '../config/configSchema.js';
+import type { Db } from '../db/openDb.js';
+import type { EventLog } from '../events/eventLog.js';
+import type { Logger } from '../logger.js';
+
+/** What every subject receives when the watcher starts it. */
+export type SubjectContext = {
+  config: WatcherConfig;
+  db: Db;
+  eventLog: EventLog;
+  clock: Clock;
+  logger: Logger;
+};
+
+/**
+ * A watched subject (L2 sequencers, HIP-3 markets, ...): owns its polling loops and writes through the
+ * {@link EventLog}. `stop()` must let the current write finish and resolve once nothing else runs.
+ */
+export type Subject = {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True once the first cycle completed (feeds `/readyz`). */
+  ready(): boolean;
+};
+
+/** Builds a subject from the context, or returns `null` when its config section turns it off. */
+export type SubjectFactory = (ctx: SubjectContext) => Subject | null;

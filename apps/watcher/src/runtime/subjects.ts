@@ -1,0 +1,8 @@
+import { createChainsSubject } from '../sequencer/chainsSubject.js';
+import type { SubjectFactory } from './subject.js';
+
+/**
+ * Every subject the watcher runs. To add one: export a `SubjectFactory` from your folder and add it
+ * here (one line).
+ */
+export const subjectFactories: readonly SubjectFactory[] = [createChainsSubject];

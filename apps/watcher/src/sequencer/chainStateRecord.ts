@@ -1,0 +1,74 @@
+import type { BlockGapStats, ChainFlags, ChainStatus } from '@perpscope/schemas';
+
+/** A head as the watcher stores it: `timestamp` in Unix seconds (chain time). */
+export type HeadRef = { number: number; hash: string; timestamp: number };
+
+/** The uptime-feed reading kept in the chain state (times: `startedAt`/`updatedAt` Unix s, `readAt` ms). */
+export type FeedReading = {
+  state: 'up' | 'down' | 'grace' | 'unknown';
+  answer: number | null;
+  startedAt: number | null;
+  updatedAt: number | null;
+  graceEndsAt: number | null;
+  readAt: number;
+  error: string | null;
+};
+
+/** The last invalid-transaction probe. */
+export type ProbeReading = { result: 'alive' | 'failed'; at: number; detail: string };
+
+/**
+ * Everything the watcher knows about a chain after a poll; persisted as JSON in `chain_state` so a
+ * restart (even after kill -9) continues where it stopped. All `…At` fields are watcher-clock ms.
+ */
+export type ChainStateRecord = {
+  chainId: number;
+  status: ChainStatus;
+  statusSince: number;
+  flags: ChainFlags;
+  reasons: string[];
+  head: HeadRef | null;
+  /** Wall-clock time the head number last increased, and the number it reached. */
+  lastIncreaseAt: number | null;
+  lastIncreaseNumber: number | null;
+  /** When the last halt ended (start of `recovering`). */
+  haltEndedAt: number | null;
+  lastReorgAt: number | null;
+  lastReorgDepth: number | null;
+  safe: { number: number; timestamp: number } | null;
+  finalized: { number: number; timestamp: number } | null;
+  blockGap: BlockGapStats;
+  feed: FeedReading | null;
+  probe: ProbeReading | null;
+  updatedAt: number;
+};
+
+/** The state of a chain never observed yet. */
+export function initialChainState(chainId: number, now: number): ChainStateRecord {
+  return {
+    chainId,
+    status: 'unknown',
+    statusSince: now,
+    flags: { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false },
+    reasons: ['not observed yet'],
+    head: null,
+    lastIncreaseAt: null,
+    lastIncreaseNumber: null,
+    haltEndedAt: null,
+    lastReorgAt: null,
+    lastReorgDepth: null,
+    safe: null,
+    finalized: null,
+    blockGap: {
+      windowSeconds: 0,
+      observedBlocks: 0,
+      expectedBlocks: null,
+      emptyBlocks: 0,
+      meanGapSeconds: null,
+      maxGapSeconds: null,
+    },
+    feed: null,
+    probe: null,
+    updatedAt: now,
+  };
+}

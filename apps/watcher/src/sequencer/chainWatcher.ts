@@ -1,0 +1,321 @@
+import type { Hex } from 'viem';
+import type { Clock } from '../clock.js';
+import type { ChainConfig } from '../config/chainsConfig.js';
+import type { Db } from '../db/openDb.js';
+import { insertBlocks, markNonCanonical, recentCanonicalBlocks } from '../db/queries/blocks.js';
+import {
+  readChainState,
+  rpcHealthOf,
+  updateRpcHealth,
+  writeChainState,
+} from '../db/queries/chains.js';
+import type { EventLog } from '../events/eventLog.js';
+import type { Logger } from '../logger.js';
+import { blockGapStats, type HeadSample } from './blockGapStats.js';
+import { type ChainRpc, type ChainRpcFactory, errorText } from './chainRpc.js';
+import {
+  type ChainStateRecord,
+  type FeedReading,
+  initialChainState,
+  type ProbeReading,
+} from './chainStateRecord.js';
+import { evaluateChainStatus } from './evaluateChainStatus.js';
+import { type AdvanceResult, HeadTracker } from './headTracker.js';
+import { runInvalidTxProbe, signInvalidTransaction } from './invalidTxProbe.js';
+import { recordChainChanges } from './recordChainChanges.js';
+import { decideQuorum, type RpcReading } from './rpcQuorum.js';
+import { readUptimeFeed } from './uptimeFeed.js';
+
+export type ChainWatcherDeps = {
+  config: ChainConfig;
+  db: Db;
+  eventLog: EventLog;
+  clock: Clock;
+  logger: Logger;
+  rpcFactory: ChainRpcFactory;
+};
+
+type RpcRuntime = {
+  rpc: ChainRpc;
+  consecutiveFailures: number;
+  lastOkAt: number | null;
+};
+
+/**
+ * Watches one chain: polls every endpoint on the watcher's clock, believes the quorum head, tracks
+ * blocks and reorgs, reads safe/finalized heads, the uptime feed and (on probe chains) the invalid-tx
+ * probe, evaluates the status and commits everything — blocks, RPC health, state, transitions, events,
+ * incidents — in one transaction per poll. A failing poll is logged and retried; it never throws.
+ */
+export class ChainWatcher {
+  readonly config: ChainConfig;
+  readonly #deps: ChainWatcherDeps;
+  readonly #rpcs: RpcRuntime[];
+  readonly #tracker: HeadTracker;
+  #state: ChainStateRecord;
+  #samples: HeadSample[] = [];
+  #probeTx: Promise<Hex> | null = null;
+  #running = false;
+  #current: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #wake: (() => void) | null = null;
+  #polls = 0;
+
+  constructor(deps: ChainWatcherDeps) {
+    this.#deps = deps;
+    this.config = deps.config;
+    const c = deps.config;
+    const stored = rpcHealthOf(deps.db, c.chainId);
+    this.#rpcs = c.rpcUrls.map((url) => {
+      const row = stored.find((r) => r.url === url);
+      return {
+        rpc: deps.rpcFactory({ url, timeoutMs: c.rpcTimeoutMs }),
+        consecutiveFailures: row?.consecutiveFailures ?? 0,
+        lastOkAt: row?.lastOkAt ?? null,
+      };
+    });
+    // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
+    this.#state =
+      readChainState(deps.db, c.chainId) ?? initialChainState(c.chainId, deps.clock.now());
+    this.#tracker = new HeadTracker({
+      keep: c.keepBlocks,
+      maxBackfill: Math.max(
+        64,
+        Math.ceil((c.pollIntervalMs * 4) / Math.max(c.blockTimeMs ?? 1000, 50)),
+      ),
+      initial: recentCanonicalBlocks(deps.db, c.chainId, c.keepBlocks),
+    });
+  }
+
+  /** Current in-memory state (last committed poll). */
+  get state(): ChainStateRecord {
+    return this.#state;
+  }
+
+  /** Number of completed polls since start. */
+  get polls(): number {
+    return this.#polls;
+  }
+
+  /** Starts the poll loop. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const loop = async () => {
+      while (this.#running) {
+        const started = this.#deps.clock.now();
+        this.#current = this.pollOnce();
+        await this.#current;
+        this.#current = null;
+        if (!this.#running) break;
+        const wait = Math.max(0, this.config.pollIntervalMs - (this.#deps.clock.now() - started));
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          this.#timer = setTimeout(resolve, wait);
+        });
+        this.#wake = null;
+      }
+    };
+    void loop();
+  }
+
+  /** Stops after the poll in flight has committed its write. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#wake?.();
+    await this.#current;
+  }
+
+  /** One poll; exposed for tests that step the watcher by hand. Never throws. */
+  async pollOnce(): Promise<void> {
+    try {
+      await this.#poll();
+    } catch (error) {
+      this.#deps.logger.error({ err: error, chainId: this.config.chainId }, 'chain poll failed');
+    } finally {
+      this.#polls++;
+    }
+  }
+
+  async #poll(): Promise<void> {
+    const { config, clock, logger } = this.#deps;
+    const t = config.thresholds;
+    const readings = await Promise.all(
+      this.#rpcs.map(async (r): Promise<RpcReading> => {
+        const t0 = performance.now();
+        try {
+          const block = await r.rpc.getBlock('latest');
+          if (!block) throw new Error('latest block is null');
+          return { ok: true, block, latencyMs: Math.round(performance.now() - t0) };
+        } catch (error) {
+          return {
+            ok: false,
+            error: errorText(error),
+            latencyMs: Math.round(performance.now() - t0),
+          };
+        }
+      }),
+    );
+    let now = clock.now();
+    const quorum = decideQuorum(readings, t.lagToleranceBlocks);
+    const chosen = quorum.chosen === null ? null : this.#rpcs[quorum.chosen]!.rpc;
+    const prev = this.#state;
+
+    let advance: AdvanceResult | null = null;
+    let safe: ChainStateRecord['safe'] = null;
+    let finalized: ChainStateRecord['finalized'] = null;
+    let feed: FeedReading | null = prev.feed;
+    let probe: ProbeReading | null = prev.probe;
+    if (quorum.head && chosen) {
+      const head = quorum.head;
+      try {
+        advance = await this.#tracker.advance(head, now, (n) => chosen.getBlock(n));
+      } catch (error) {
+        logger.warn(
+          { chainId: config.chainId, err: errorText(error) },
+          'block tracking failed; retrying next poll',
+        );
+      }
+      const noProgressSince =
+        prev.lastIncreaseNumber !== null &&
+        head.number <= prev.lastIncreaseNumber &&
+        prev.lastIncreaseAt !== null
+          ? (now - prev.lastIncreaseAt) / 1000
+          : 0;
+      const tasks: Promise<void>[] = [];
+      if (config.traits.safeTags) {
+        tasks.push(
+          Promise.all([chosen.getBlock('safe'), chosen.getBlock('finalized')]).then(
+            ([s, f]) => {
+              safe = s && { number: s.number, timestamp: s.timestamp };
+              finalized = f && { number: f.number, timestamp: f.timestamp };
+            },
+            (error) =>
+              logger.debug(
+                { chainId: config.chainId, err: errorText(error) },
+                'safe/finalized read failed',
+              ),
+          ),
+        );
+      }
+      if (config.uptimeFeed && (!feed || now - feed.readAt >= config.feedIntervalMs)) {
+        const address = config.uptimeFeed.address;
+        tasks.push(
+          readUptimeFeed({
+            rpc: chosen,
+            address,
+            nowMs: now,
+            graceSeconds: t.feedGraceSeconds,
+          }).then((f) => {
+            feed = f;
+          }),
+        );
+      }
+      if (config.traits.probe && noProgressSince >= t.degradedAfterSeconds) {
+        this.#probeTx ??= signInvalidTransaction(config.chainId);
+        const raw = await this.#probeTx;
+        tasks.push(
+          runInvalidTxProbe({ rpc: chosen, raw, nowMs: now }).then((p) => {
+            probe = p;
+          }),
+        );
+      }
+      await Promise.all(tasks);
+      now = clock.now();
+      this.#samples.push({ at: now, number: head.number });
+      const keepFrom = now - 2 * t.blockGapWindowSeconds * 1000;
+      while (this.#samples.length > 2 && this.#samples[1]!.at < keepFrom) this.#samples.shift();
+    } else if (feed && config.uptimeFeed) {
+      // Without a trusted endpoint the feed cannot be read either.
+      feed = { ...feed, state: 'unknown', error: 'no trusted RPC endpoint to read the feed from' };
+    }
+    const gap = blockGapStats({
+      now,
+      windowSeconds: t.blockGapWindowSeconds,
+      blockTimeMs: config.traits.txDriven ? null : config.blockTimeMs,
+      systemTxsPerBlock: config.traits.systemTxsPerBlock,
+      samples: this.#samples,
+      blocks: this.#tracker.blocksSeenSince(now - t.blockGapWindowSeconds * 1000),
+    });
+    const next = evaluateChainStatus(
+      prev,
+      {
+        now,
+        head: quorum.head && {
+          number: quorum.head.number,
+          hash: quorum.head.hash,
+          timestamp: quorum.head.timestamp,
+        },
+        untrustedReason: quorum.reason,
+        blockGap: gap,
+        safe,
+        finalized,
+        feed,
+        probe,
+        reorgDepth: advance?.reorg?.depth ?? null,
+      },
+      { thresholds: t, traits: config.traits, pollIntervalMs: config.pollIntervalMs },
+    );
+    const rpcRows = this.#rpcs.map((r, i) => {
+      const reading = readings[i]!;
+      const verdict = quorum.verdicts[i]!;
+      if (reading.ok) {
+        r.consecutiveFailures = 0;
+        r.lastOkAt = now;
+      } else {
+        r.consecutiveFailures++;
+      }
+      return {
+        chainId: config.chainId,
+        url: r.rpc.url,
+        health: verdict.health,
+        headNumber: reading.ok ? reading.block.number : null,
+        latencyMs: reading.latencyMs,
+        lastOkAt: r.lastOkAt,
+        lastError: verdict.note,
+        consecutiveFailures: r.consecutiveFailures,
+        updatedAt: now,
+      };
+    });
+    const reorg = advance?.reorg ?? null;
+    this.#deps.eventLog.write((w) => {
+      if (advance && advance.added.length > 0) {
+        insertBlocks(
+          w.tx,
+          advance.added.map((b) => ({
+            chainId: config.chainId,
+            number: b.number,
+            hash: b.hash,
+            parentHash: b.parentHash,
+            timestamp: b.timestamp,
+            txCount: b.txCount,
+            seenAt: b.seenAt,
+          })),
+        );
+      }
+      if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
+      updateRpcHealth(w.tx, rpcRows);
+      writeChainState(w.tx, next);
+      recordChainChanges(w, { config, prev, next, reorg });
+    });
+    this.#state = next;
+    if (prev.status !== next.status) {
+      logger.info(
+        {
+          chainId: config.chainId,
+          chain: config.name,
+          from: prev.status,
+          to: next.status,
+          reasons: next.reasons,
+        },
+        'chain status changed',
+      );
+    }
+    if (reorg)
+      logger.warn(
+        { chainId: config.chainId, depth: reorg.depth, from: reorg.fromNumber },
+        'reorg detected',
+      );
+  }
+}

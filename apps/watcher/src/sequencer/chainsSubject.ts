@@ -1,0 +1,48 @@
+import { pruneChains, upsertChains } from '../db/queries/chains.js';
+import type { Subject, SubjectContext, SubjectFactory } from '../runtime/subject.js';
+import { type ChainRpcFactory, createChainRpc } from './chainRpc.js';
+import { ChainWatcher } from './chainWatcher.js';
+
+/** The L2 sequencer subject with the endpoints created by `rpcFactory` (tests inject their own). */
+export function chainsSubjectFactory(
+  params: { rpcFactory?: ChainRpcFactory } = {},
+): SubjectFactory {
+  return (ctx: SubjectContext): Subject | null => {
+    const chains = ctx.config.chains;
+    if (chains.length === 0) return null;
+    const rpcFactory = params.rpcFactory ?? createChainRpc;
+    let watchers: ChainWatcher[] = [];
+    return {
+      name: 'chains',
+      async start() {
+        const now = ctx.clock.now();
+        ctx.db.transaction((tx) => {
+          upsertChains(tx, chains, now);
+          pruneChains(
+            tx,
+            chains.map((c) => c.chainId),
+          );
+        });
+        watchers = chains.map(
+          (config) =>
+            new ChainWatcher({
+              config,
+              db: ctx.db,
+              eventLog: ctx.eventLog,
+              clock: ctx.clock,
+              logger: ctx.logger.child({ chain: config.key }),
+              rpcFactory,
+            }),
+        );
+        for (const w of watchers) w.start();
+      },
+      async stop() {
+        await Promise.all(watchers.map((w) => w.stop()));
+      },
+      ready: () => watchers.length > 0 && watchers.every((w) => w.polls > 0),
+    };
+  };
+}
+
+/** The L2 sequencer liveness subject (SPEC §3.1) with real viem HTTP endpoints. */
+export const createChainsSubject: SubjectFactory = chainsSubjectFactory();

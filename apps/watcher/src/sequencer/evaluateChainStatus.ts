@@ -1,0 +1,190 @@
+import type { BlockGapStats, ChainFlags, ChainStatus } from '@perpscope/schemas';
+import type { ChainClassTraits, ChainThresholds } from '../config/chainClassDefaults.js';
+import type { ChainStateRecord, FeedReading, HeadRef, ProbeReading } from './chainStateRecord.js';
+
+/** Everything one poll observed, already reduced to what the status rules need. */
+export type ChainObservation = {
+  /** Watcher clock, ms. */
+  now: number;
+  /** The trusted head, or `null` when the quorum trusts no endpoint. */
+  head: HeadRef | null;
+  /** Why nothing can be trusted (when `head` is null). */
+  untrustedReason: string | null;
+  /** Block production over the gap window; `windowFilled` false until a full window was observed. */
+  blockGap: BlockGapStats & { windowFilled: boolean };
+  safe: { number: number; timestamp: number } | null;
+  finalized: { number: number; timestamp: number } | null;
+  /** Latest feed reading (kept from an earlier poll when not re-read). */
+  feed: FeedReading | null;
+  /** Latest probe (kept from an earlier poll when not re-run). */
+  probe: ProbeReading | null;
+  /** Depth of a reorg detected in this poll. */
+  reorgDepth: number | null;
+};
+
+/** Static inputs of the status rules. */
+export type ChainRules = {
+  thresholds: ChainThresholds;
+  traits: ChainClassTraits;
+  pollIntervalMs: number;
+};
+
+const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s.toFixed(1));
+
+/**
+ * The sequencer status state machine (SPEC §3.1, research/sequencer.md §4.3). Pure: no clock, no I/O.
+ *
+ * - no trusted endpoint → `unknown` (never `up`);
+ * - no new head for `haltedAfterSeconds` on the watcher clock → `halted` (probe chains: only when the
+ *   invalid-tx probe does not prove the endpoint alive);
+ * - no new head for `degradedAfterSeconds`, or fewer than `slowBlockRatio` of the expected blocks over
+ *   the gap window (op-conductor rule), or the uptime feed reports down → `degraded` (pre-halt);
+ * - after a halt, once heads advance again → `recovering` for `recoveryGraceSeconds`; an uptime feed in
+ *   its grace period also keeps an otherwise healthy chain `recovering`;
+ * - otherwise `up`.
+ * Flags: `reorg` (held `reorgFlagHoldSeconds`), `safeLagWarn`/`safeLagCrit` from `now − safe.timestamp`,
+ * `feedDown` from the feed answer.
+ *
+ * @example const next = evaluateChainStatus(previousState, observation, rules);
+ */
+export function evaluateChainStatus(
+  prev: ChainStateRecord,
+  obs: ChainObservation,
+  rules: ChainRules,
+): ChainStateRecord {
+  const { now } = obs;
+  const t = rules.thresholds;
+  // Head progress on the watcher's wall clock (the Chainlink adapter's method, sequencer.md §1.5).
+  let lastIncreaseAt = prev.lastIncreaseAt;
+  let lastIncreaseNumber = prev.lastIncreaseNumber;
+  if (obs.head) {
+    if (lastIncreaseNumber === null || lastIncreaseAt === null) {
+      lastIncreaseAt = now;
+      lastIncreaseNumber = obs.head.number;
+    } else if (obs.head.number > lastIncreaseNumber) {
+      lastIncreaseAt = now;
+      lastIncreaseNumber = obs.head.number;
+    } else if (obs.head.number < lastIncreaseNumber) {
+      // Rolled back by a reorg: the next higher head counts as progress again.
+      lastIncreaseNumber = obs.head.number;
+    }
+  }
+  const lastReorgAt = obs.reorgDepth !== null ? now : prev.lastReorgAt;
+  const safeLag = obs.safe ? now / 1000 - obs.safe.timestamp : null;
+  const flags: ChainFlags = {
+    reorg: lastReorgAt !== null && now - lastReorgAt < t.reorgFlagHoldSeconds * 1000,
+    safeLagWarn:
+      safeLag !== null && t.safeLagWarnSeconds !== null && safeLag > t.safeLagWarnSeconds,
+    safeLagCrit:
+      safeLag !== null && t.safeLagCritSeconds !== null && safeLag > t.safeLagCritSeconds,
+    feedDown: obs.feed?.state === 'down',
+  };
+
+  const reasons: string[] = [];
+  let status: ChainStatus;
+  let haltEndedAt = prev.haltEndedAt;
+  if (!obs.head || lastIncreaseAt === null) {
+    status = 'unknown';
+    reasons.push(obs.untrustedReason ?? 'no trusted head');
+  } else {
+    const since = (now - lastIncreaseAt) / 1000;
+    const probeFresh =
+      obs.probe !== null && now - obs.probe.at <= Math.max(3 * rules.pollIntervalMs, 10_000);
+    const probeAlive = rules.traits.probe && probeFresh && obs.probe?.result === 'alive';
+    const gap = obs.blockGap;
+    if (since >= t.haltedAfterSeconds && !probeAlive) {
+      status = 'halted';
+      reasons.push(`no new block for ${fmt(since)} s (halted after ${t.haltedAfterSeconds} s)`);
+      if (rules.traits.probe && obs.probe && probeFresh)
+        reasons.push(`invalid-tx probe failed: ${obs.probe.detail}`);
+    } else if (since >= t.degradedAfterSeconds) {
+      status = 'degraded';
+      reasons.push(`no new block for ${fmt(since)} s (degraded after ${t.degradedAfterSeconds} s)`);
+      if (since >= t.haltedAfterSeconds && probeAlive) {
+        reasons.push(
+          'the sequencer endpoint still rejects the invalid-tx probe as expected (alive, idle?)',
+        );
+      }
+    } else if (
+      gap.windowFilled &&
+      gap.expectedBlocks !== null &&
+      gap.expectedBlocks > 0 &&
+      gap.observedBlocks < gap.expectedBlocks * t.slowBlockRatio
+    ) {
+      status = 'degraded';
+      reasons.push(
+        `slow blocks: ${gap.observedBlocks} of ${gap.expectedBlocks} expected in the last ${fmt(gap.windowSeconds)} s`,
+      );
+    } else if (flags.feedDown) {
+      status = 'degraded';
+      reasons.push('the uptime feed reports the sequencer down');
+    } else {
+      status = 'up';
+    }
+    if (flags.feedDown && status !== 'degraded')
+      reasons.push('the uptime feed reports the sequencer down');
+
+    if (status === 'halted') {
+      haltEndedAt = null;
+    } else if (prev.status === 'halted') {
+      // Heads move again after a halt: note 1's "after" phase starts now.
+      haltEndedAt = now;
+      if (status === 'up') status = 'recovering';
+    } else if (
+      status === 'up' &&
+      haltEndedAt !== null &&
+      now - haltEndedAt < t.recoveryGraceSeconds * 1000
+    ) {
+      status = 'recovering';
+    }
+    if (status === 'recovering' && haltEndedAt !== null) {
+      reasons.push(
+        `blocks resumed ${fmt((now - haltEndedAt) / 1000)} s ago after a halt (recovering for ${t.recoveryGraceSeconds} s)`,
+      );
+    }
+    if (status === 'up' && obs.feed?.state === 'grace' && obs.feed.graceEndsAt !== null) {
+      status = 'recovering';
+      reasons.push(
+        `the uptime feed came back up; grace period until ${new Date(obs.feed.graceEndsAt).toISOString()}`,
+      );
+    }
+  }
+  if (flags.safeLagCrit || flags.safeLagWarn) {
+    reasons.push(
+      `safe head ${fmt(safeLag ?? 0)} s old (${flags.safeLagCrit ? 'critical' : 'warning'} above ${flags.safeLagCrit ? t.safeLagCritSeconds : t.safeLagWarnSeconds} s)`,
+    );
+  }
+  if (flags.reorg && prev.lastReorgDepth !== null && obs.reorgDepth === null) {
+    reasons.push(`reorg of depth ${prev.lastReorgDepth} recently`);
+  }
+  if (obs.reorgDepth !== null) reasons.push(`reorg of depth ${obs.reorgDepth} detected`);
+  if (obs.feed?.state === 'unknown' && obs.feed.error)
+    reasons.push(`uptime feed unknown: ${obs.feed.error}`);
+
+  return {
+    chainId: prev.chainId,
+    status,
+    statusSince: status === prev.status ? prev.statusSince : now,
+    flags,
+    reasons,
+    head: obs.head ?? prev.head,
+    lastIncreaseAt,
+    lastIncreaseNumber,
+    haltEndedAt: status === 'up' ? null : haltEndedAt,
+    lastReorgAt,
+    lastReorgDepth: obs.reorgDepth ?? prev.lastReorgDepth,
+    safe: obs.safe ?? (obs.head ? null : prev.safe),
+    finalized: obs.finalized ?? (obs.head ? null : prev.finalized),
+    blockGap: {
+      windowSeconds: obs.blockGap.windowSeconds,
+      observedBlocks: obs.blockGap.observedBlocks,
+      expectedBlocks: obs.blockGap.expectedBlocks,
+      emptyBlocks: obs.blockGap.emptyBlocks,
+      meanGapSeconds: obs.blockGap.meanGapSeconds,
+      maxGapSeconds: obs.blockGap.maxGapSeconds,
+    },
+    feed: obs.feed,
+    probe: obs.probe,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,105 @@
+import type { ChainDetail, ChainSummary, StatusTransition } from '@perpscope/schemas';
+import type { ChainConfig } from '../config/chainsConfig.js';
+import type { RpcHealthRow } from '../db/queries/chains.js';
+import { type ChainStateRecord, initialChainState } from './chainStateRecord.js';
+import { guidanceFor, phaseOf } from './guidance.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * The API view of a chain. Ages are computed at `now` (the request time on the watcher clock) so they
+ * keep growing between polls — a halted chain's head age is never frozen at the last poll.
+ */
+export function presentChainSummary(
+  config: ChainConfig,
+  stored: ChainStateRecord | null,
+  now: number,
+): ChainSummary {
+  const s = stored ?? initialChainState(config.chainId, now);
+  return {
+    chainId: config.chainId,
+    key: config.key,
+    name: config.name,
+    class: config.class,
+    status: s.status,
+    phase: phaseOf(s.status),
+    guidance: [...guidanceFor(s.status)],
+    flags: s.flags,
+    reasons: s.reasons,
+    head: s.head,
+    headAgeSeconds: s.head ? round3(Math.max(0, now / 1000 - s.head.timestamp)) : null,
+    secondsSinceNewHead:
+      s.lastIncreaseAt === null ? null : round3(Math.max(0, (now - s.lastIncreaseAt) / 1000)),
+    statusSince: iso(s.statusSince),
+    updatedAt: iso(s.updatedAt),
+  };
+}
+
+/** The API detail view of a chain. */
+export function presentChainDetail(params: {
+  config: ChainConfig;
+  state: ChainStateRecord | null;
+  rpcs: readonly RpcHealthRow[];
+  transitions: readonly { at: number; fromStatus: string; toStatus: string; reasonsJson: string }[];
+  openIncidentIds: readonly number[];
+  now: number;
+}): ChainDetail {
+  const { config, now } = params;
+  const s = params.state ?? initialChainState(config.chainId, now);
+  const tagged = (h: { number: number; timestamp: number } | null) =>
+    h && s.head
+      ? {
+          number: h.number,
+          timestamp: h.timestamp,
+          lagSeconds: round3(Math.max(0, now / 1000 - h.timestamp)),
+          lagBlocks: Math.max(0, s.head.number - h.number),
+        }
+      : null;
+  return {
+    ...presentChainSummary(config, params.state, now),
+    blockTimeMs: config.blockTimeMs,
+    blockGap: s.blockGap,
+    safe: tagged(s.safe),
+    finalized: tagged(s.finalized),
+    rpcs: params.rpcs.map((r) => ({
+      url: r.url,
+      health: r.health as 'healthy' | 'lagging' | 'failing' | 'unknown',
+      headNumber: r.headNumber,
+      latencyMs: r.latencyMs,
+      lastOkAt: isoOrNull(r.lastOkAt),
+      lastError: r.lastError,
+      consecutiveFailures: r.consecutiveFailures,
+    })),
+    feed: config.uptimeFeed
+      ? {
+          kind: config.uptimeFeed.kind,
+          address: config.uptimeFeed.address,
+          state: s.feed?.state ?? 'unknown',
+          answer: s.feed?.answer ?? null,
+          startedAt: s.feed?.startedAt ?? null,
+          updatedAt: s.feed?.updatedAt ?? null,
+          graceEndsAt: isoOrNull(s.feed?.graceEndsAt ?? null),
+          readAt: isoOrNull(s.feed?.readAt ?? null),
+          error: s.feed?.error ?? null,
+        }
+      : null,
+    probe: {
+      enabled: config.traits.probe,
+      lastResult: s.probe?.result ?? null,
+      lastAt: isoOrNull(s.probe?.at ?? null),
+      detail: s.probe?.detail ?? null,
+    },
+    thresholds: { ...config.thresholds },
+    recentTransitions: params.transitions.map(
+      (t): StatusTransition => ({
+        at: iso(t.at),
+        from: t.fromStatus as StatusTransition['from'],
+        to: t.toStatus as StatusTransition['to'],
+        reasons: JSON.parse(t.reasonsJson) as string[],
+      }),
+    ),
+    openIncidentIds: [...params.openIncidentIds],
+  };
+}

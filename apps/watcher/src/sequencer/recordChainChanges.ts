@@ -1,0 +1,188 @@
+import type { ChainConfig } from '../config/chainsConfig.js';
+import { insertTransition } from '../db/queries/chains.js';
+import type { SubjectRef } from '../db/queries/events.js';
+import type { EventWriter } from '../events/eventLog.js';
+import type { ChainStateRecord } from './chainStateRecord.js';
+import { guidanceFor, phaseOf } from './guidance.js';
+import type { ReorgReport } from './headTracker.js';
+
+/** Event kinds of the sequencer subject. */
+export const chainEventKinds = {
+  status: 'chain.status',
+  flags: 'chain.flags',
+  reorg: 'chain.reorg',
+} as const;
+
+/** Incident kinds of the sequencer subject. */
+export const chainIncidentKinds = {
+  sequencer: 'sequencer',
+  noData: 'no-data',
+  reorg: 'reorg',
+  safeLag: 'safe-lag',
+  feedDown: 'feed-down',
+} as const;
+
+/**
+ * Turns the difference between two chain states into transitions, events and incident updates, inside
+ * the poll's transaction. Idempotent across restarts: incidents are looked up by subject + kind, and
+ * nothing is emitted when the state did not change.
+ */
+export function recordChainChanges(
+  w: EventWriter,
+  params: {
+    config: ChainConfig;
+    prev: ChainStateRecord;
+    next: ChainStateRecord;
+    reorg: ReorgReport | null;
+  },
+): void {
+  const { config, prev, next, reorg } = params;
+  const subject: SubjectRef = { type: 'chain', id: String(config.chainId) };
+  const now = w.now;
+  const secondsSinceNewHead = next.lastIncreaseAt === null ? 0 : (now - next.lastIncreaseAt) / 1000;
+  const headRef = next.head && {
+    number: next.head.number,
+    hash: next.head.hash,
+    timestamp: next.head.timestamp,
+  };
+
+  if (prev.status !== next.status) {
+    insertTransition(w.tx, {
+      chainId: config.chainId,
+      at: now,
+      fromStatus: prev.status,
+      toStatus: next.status,
+      reasonsJson: JSON.stringify(next.reasons),
+      flagsJson: JSON.stringify(next.flags),
+    });
+    w.emit(chainEventKinds.status, subject, {
+      chainId: config.chainId,
+      name: config.name,
+      from: prev.status,
+      to: next.status,
+      phase: phaseOf(next.status),
+      guidance: guidanceFor(next.status),
+      reasons: next.reasons,
+      flags: next.flags,
+      head: headRef,
+    });
+  }
+  const changedFlags = (Object.keys(next.flags) as (keyof typeof next.flags)[]).filter(
+    (k) => next.flags[k] !== prev.flags[k],
+  );
+  if (changedFlags.length > 0) {
+    w.emit(chainEventKinds.flags, subject, {
+      chainId: config.chainId,
+      flags: next.flags,
+      changed: changedFlags,
+    });
+  }
+  if (reorg) {
+    w.emit(chainEventKinds.reorg, subject, {
+      chainId: config.chainId,
+      depth: reorg.depth,
+      fromNumber: reorg.fromNumber,
+      replaced: reorg.replaced,
+      newHash: reorg.newHash,
+    });
+  }
+
+  // Sequencer liveness incident: opened on degraded/halted, escalated on halt, closed back at `up`.
+  const live = w.findOpenIncident(subject, chainIncidentKinds.sequencer);
+  if (next.status === 'degraded' || next.status === 'halted') {
+    const severity = next.status === 'halted' ? 'critical' : 'warning';
+    const title = `${config.name}: sequencer ${next.status === 'halted' ? 'halted' : 'degraded'}`;
+    let inc =
+      live ??
+      w.openIncident({
+        subject,
+        kind: chainIncidentKinds.sequencer,
+        severity,
+        title,
+        context: { lastBlockBefore: headRef, reasonsAtOpen: next.reasons },
+      });
+    if (severity === 'critical') inc = w.escalateIncident(inc, 'critical', title);
+    w.touchIncident(inc, { peak: { maxSecondsSinceNewHead: round(secondsSinceNewHead) } });
+  } else if (live && next.status === 'recovering' && !('firstBlockAfter' in live.context)) {
+    w.touchIncident(live, { context: { firstBlockAfter: headRef, recoveringSince: now } });
+  } else if (live && next.status === 'up') {
+    w.closeIncident(live, { lastBlockAtClose: headRef });
+  }
+
+  // No trusted data.
+  const noData = w.findOpenIncident(subject, chainIncidentKinds.noData);
+  if (next.status === 'unknown' && prev.status !== 'unknown' && !noData) {
+    w.openIncident({
+      subject,
+      kind: chainIncidentKinds.noData,
+      severity: 'warning',
+      title: `${config.name}: no RPC endpoint can be trusted`,
+      context: { reasons: next.reasons },
+    });
+  } else if (noData && next.status !== 'unknown') {
+    w.closeIncident(noData);
+  }
+
+  // Reorgs: one incident while the flag is held; critical when deep.
+  const reorgInc = w.findOpenIncident(subject, chainIncidentKinds.reorg);
+  if (reorg) {
+    const severity = reorg.depth >= config.thresholds.reorgCriticalDepth ? 'critical' : 'warning';
+    let inc =
+      reorgInc ??
+      w.openIncident({
+        subject,
+        kind: chainIncidentKinds.reorg,
+        severity,
+        title: `${config.name}: reorg of depth ${reorg.depth}`,
+      });
+    if (severity === 'critical') inc = w.escalateIncident(inc, 'critical');
+    const reorgs = Array.isArray(inc.context.reorgs) ? inc.context.reorgs : [];
+    w.touchIncident(inc, {
+      peak: { maxReorgDepth: reorg.depth },
+      context: {
+        reorgs: [
+          ...reorgs,
+          { at: now, depth: reorg.depth, fromNumber: reorg.fromNumber, replaced: reorg.replaced },
+        ].slice(-20),
+      },
+    });
+  } else if (reorgInc && !next.flags.reorg) {
+    w.closeIncident(reorgInc);
+  }
+
+  // Safe-head lag.
+  const safeInc = w.findOpenIncident(subject, chainIncidentKinds.safeLag);
+  const safeLagSeconds = next.safe ? round(now / 1000 - next.safe.timestamp) : 0;
+  if (next.flags.safeLagWarn || next.flags.safeLagCrit) {
+    const severity = next.flags.safeLagCrit ? 'critical' : 'warning';
+    let inc =
+      safeInc ??
+      w.openIncident({
+        subject,
+        kind: chainIncidentKinds.safeLag,
+        severity,
+        title: `${config.name}: safe head lagging`,
+        context: { safeAtOpen: next.safe, headAtOpen: headRef },
+      });
+    if (severity === 'critical') inc = w.escalateIncident(inc, 'critical');
+    w.touchIncident(inc, { peak: { maxSafeLagSeconds: safeLagSeconds } });
+  } else if (safeInc) {
+    w.closeIncident(safeInc, { safeAtClose: next.safe });
+  }
+
+  // Uptime feed reporting down.
+  const feedInc = w.findOpenIncident(subject, chainIncidentKinds.feedDown);
+  if (next.flags.feedDown && !feedInc) {
+    w.openIncident({
+      subject,
+      kind: chainIncidentKinds.feedDown,
+      severity: 'critical',
+      title: `${config.name}: uptime feed reports the sequencer down`,
+      context: { feed: next.feed },
+    });
+  } else if (feedInc && !next.flags.feedDown) {
+    w.closeIncident(feedInc, { feedAtClose: next.feed });
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+/** Liveness status of an L2 sequencer as judged by the watcher (SPEC §3.1). */
+export const ChainStatus = z
+  .enum(['up', 'degraded', 'halted', 'recovering', 'unknown'])
+  .meta({ id: 'ChainStatus' });
+export type ChainStatus = z.infer<typeof ChainStatus>;
+
+/**
+ * The phase of the halt playbook (SPEC §0 note 1) a status maps to: `degraded` → `pre-halt`,
+ * `halted` → `halted`, `recovering` → `recovering`; `up`/`unknown` → none.
+ */
+export const HaltPhase = z.enum(['pre-halt', 'halted', 'recovering']).meta({ id: 'HaltPhase' });
+export type HaltPhase = z.infer<typeof HaltPhase>;
+
+/** Flags that can accompany any status. */
+export const ChainFlags = z
+  .object({
+    /** A reorg was detected recently (the flag is held for `reorgFlagHoldSeconds`). */
+    reorg: z.boolean(),
+    safeLagWarn: z.boolean(),
+    safeLagCrit: z.boolean(),
+    /** The on-chain uptime feed says the sequencer is down (`answer == 1`). */
+    feedDown: z.boolean(),
+  })
+  .meta({ id: 'ChainFlags' });
+export type ChainFlags = z.infer<typeof ChainFlags>;
+
+/** A block reference; `timestamp` is the block's own timestamp in Unix seconds. */
+export const BlockRef = z
+  .object({ number: z.number().int().nonnegative(), hash: z.string(), timestamp: z.number().int() })
+  .meta({ id: 'BlockRef' });
+export type BlockRef = z.infer<typeof BlockRef>;
+
+/** One chain in `GET /v1/chains`. Times are ISO 8601 (UTC); ages are seconds of the watcher's clock. */
+export const ChainSummary = z
+  .object({
+    chainId: z.number().int().positive(),
+    key: z.string(),
+    name: z.string(),
+    class: z.enum(['op-stack', 'nitro', 'zk', 'other']),
+    status: ChainStatus,
+    phase: HaltPhase.nullable(),
+    /** Note 1's guidance for the phase (short plain-text sentences; empty when there is nothing to do). */
+    guidance: z.array(z.string()),
+    flags: ChainFlags,
+    /** Why the status is what it is, most important first. */
+    reasons: z.array(z.string()),
+    head: BlockRef.nullable(),
+    /** `now − head.timestamp`. */
+    headAgeSeconds: z.number().nullable(),
+    /** Wall-clock seconds since the head number last increased. */
+    secondsSinceNewHead: z.number().nullable(),
+    statusSince: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ChainSummary' });
+export type ChainSummary = z.infer<typeof ChainSummary>;
+
+/** Body of `GET /v1/chains`. */
+export const ChainList = z.object({ chains: z.array(ChainSummary) }).meta({ id: 'ChainList' });
+export type ChainList = z.infer<typeof ChainList>;
+
+/** Health of one RPC endpoint as seen by the quorum. */
+export const RpcHealth = z
+  .object({
+    url: z.string(),
+    /** `lagging`: answers but behind the best RPC (ignored); `failing`: errors, timeouts, garbage. */
+    health: z.enum(['healthy', 'lagging', 'failing', 'unknown']),
+    headNumber: z.number().int().nullable(),
+    latencyMs: z.number().nullable(),
+    lastOkAt: z.iso.datetime().nullable(),
+    lastError: z.string().nullable(),
+    consecutiveFailures: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'RpcHealth' });
+export type RpcHealth = z.infer<typeof RpcHealth>;
+
+/** Expected-vs-observed block production over a wall-clock window (op-conductor rule). */
+export const BlockGapStats = z
+  .object({
+    windowSeconds: z.number(),
+    observedBlocks: z.number().int().nonnegative(),
+    /** `floor(window / blockTime) − 1`; `null` on chains without a fixed block time. */
+    expectedBlocks: z.number().int().nullable(),
+    /** Blocks with no transactions beyond the per-block system transactions. */
+    emptyBlocks: z.number().int().nonnegative(),
+    meanGapSeconds: z.number().nullable(),
+    maxGapSeconds: z.number().nullable(),
+  })
+  .meta({ id: 'BlockGapStats' });
+export type BlockGapStats = z.infer<typeof BlockGapStats>;
+
+/** A `safe` or `finalized` head and its lag behind the watcher clock and the unsafe head. */
+export const TaggedHead = z
+  .object({
+    number: z.number().int(),
+    timestamp: z.number().int(),
+    lagSeconds: z.number(),
+    lagBlocks: z.number().int(),
+  })
+  .meta({ id: 'TaggedHead' });
+export type TaggedHead = z.infer<typeof TaggedHead>;
+
+/** State of the chain's Chainlink/Linea uptime feed with Chainlink's grace-period semantics. */
+export const UptimeFeedState = z
+  .object({
+    kind: z.enum(['chainlink', 'linea']),
+    address: z.string(),
+    /** `unknown` on revert, `startedAt == 0`, a future `startedAt`, or no read yet. */
+    state: z.enum(['up', 'down', 'grace', 'unknown']),
+    answer: z.number().int().nullable(),
+    /** Unix seconds (L1 time of the last status change). */
+    startedAt: z.number().int().nullable(),
+    updatedAt: z.number().int().nullable(),
+    graceEndsAt: z.iso.datetime().nullable(),
+    readAt: z.iso.datetime().nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'UptimeFeedState' });
+export type UptimeFeedState = z.infer<typeof UptimeFeedState>;
+
+/** The invalid-transaction probe on tx-driven chains. */
+export const ProbeState = z
+  .object({
+    enabled: z.boolean(),
+    /** `alive`: the endpoint rejected the invalid tx as expected; `failed`: no proper answer. */
+    lastResult: z.enum(['alive', 'failed']).nullable(),
+    lastAt: z.iso.datetime().nullable(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'ProbeState' });
+export type ProbeState = z.infer<typeof ProbeState>;
+
+/** A status change. */
+export const StatusTransition = z
+  .object({
+    at: z.iso.datetime(),
+    from: ChainStatus,
+    to: ChainStatus,
+    reasons: z.array(z.string()),
+  })
+  .meta({ id: 'StatusTransition' });
+export type StatusTransition = z.infer<typeof StatusTransition>;
+
+/** Body of `GET /v1/chains/{chainId}`. */
+export const ChainDetail = ChainSummary.extend({
+  blockTimeMs: z.number().nullable(),
+  blockGap: BlockGapStats,
+  safe: TaggedHead.nullable(),
+  finalized: TaggedHead.nullable(),
+  rpcs: z.array(RpcHealth),
+  feed: UptimeFeedState.nullable(),
+  probe: ProbeState,
+  thresholds: z.record(z.string(), z.number().nullable()),
+  recentTransitions: z.array(StatusTransition),
+  openIncidentIds: z.array(z.number().int()),
+}).meta({ id: 'ChainDetail' });
+export type ChainDetail = z.infer<typeof ChainDetail>;
