@@ -1,6 +1,21 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createPublicClient, http } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from './startAnvil.js';
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
 
 describe('startAnvil', () => {
   let anvil: AnvilInstance;
@@ -17,5 +32,38 @@ describe('startAnvil', () => {
     const first = await client.getBlockNumber();
     await new Promise((r) => setTimeout(r, 2200));
     expect(await client.getBlockNumber()).toBeGreaterThan(first);
+  });
+
+  it('stop() terminates the node', async () => {
+    const other = await startAnvil({ chainId: 4243, noMining: true });
+    expect(await answers(other.rpcUrl)).toBe(true);
+    await other.stop();
+    expect(await answers(other.rpcUrl)).toBe(false);
+  });
+
+  it('anvil dies with its parent process even when the parent is SIGKILLed', async () => {
+    const module = fileURLToPath(new URL('./startAnvil.ts', import.meta.url));
+    const parent = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { startAnvil } = await import(${JSON.stringify(module)});
+         const a = await startAnvil({ chainId: 4244, noMining: true });
+         console.log(a.rpcUrl);
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      parent.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
+      parent.once('exit', (code) => reject(new Error(`parent exited early (${code})`)));
+    });
+    expect(await answers(url)).toBe(true);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 8_000;
+    while ((await answers(url)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await answers(url)).toBe(false);
   });
 });

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { chainScenarios } from './chainScenarios.js';
+
+/** Incidents the spec requires as replays (SPEC §4, sequencer.md §3), with a source URL each. */
+const requiredReplays = {
+  'arbitrum-2023-12-15': 'https://github.com/ArbitrumFoundation/docs/',
+  'arbitrum-2023-06-07': 'https://arbitrumfoundation.notion.site/June-7-2023-Batch-Poster-Outage',
+  'base-2025-08-05': 'https://base-l2.statuspage.io/incidents/kdq3t8s13gfs',
+  'op-2024-02-15': 'https://status.optimism.io/clsmrawc31448hmlj2ja14ui3',
+  'linea-2024-06-02': 'https://x.com/LineaBuild/status/1797283402745573837',
+} as const;
+
+describe('chainScenarios', () => {
+  it.each(Object.entries(requiredReplays))('has the %s replay citing %s', (name, url) => {
+    const scenario = chainScenarios[name as keyof typeof chainScenarios];
+    expect(scenario.name).toBe(name);
+    expect('source' in scenario ? scenario.source : '').toContain(url);
+  });
+
+  it('has a 3-chain demo with a 2 s chain, a tx-driven chain and a 1 s chain', () => {
+    expect(chainScenarios.demo.chains.map((c) => c.blockTime)).toEqual([2, 'tx-driven', 1]);
+    const kinds = chainScenarios.demo.steps.map((s) => `${s.chain}:${s.action.kind}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'op-devnet:halt',
+        'op-devnet:resume',
+        'arb-devnet:reorg',
+        'fast-devnet:stallSafeHead',
+      ]),
+    );
+  });
+
+  describe.each(Object.values(chainScenarios))('$name', (scenario) => {
+    const names = scenario.chains.map((c) => c.name);
+
+    it('keys match names, chain names are unique and every step targets one of them', () => {
+      expect(chainScenarios[scenario.name as keyof typeof chainScenarios]).toBe(scenario);
+      expect(new Set(names).size).toBe(names.length);
+      for (const step of scenario.steps) expect(names).toContain(step.chain);
+    });
+
+    it('fits in its duration and leaves every chain as it found it', () => {
+      const ordered = [...scenario.steps].sort((a, b) => a.atMs - b.atMs);
+      expect(scenario.durationMs).toBeGreaterThan(0);
+      for (const step of ordered) {
+        expect(step.atMs).toBeGreaterThanOrEqual(0);
+        expect(step.atMs).toBeLessThanOrEqual(scenario.durationMs ?? 0);
+        expect(step.note.length).toBeGreaterThan(0);
+      }
+      for (const chain of names) {
+        const state = { halted: false, stalled: false, empty: false, faults: new Set<number>() };
+        for (const { action } of ordered.filter((s) => s.chain === chain)) {
+          if (action.kind === 'halt') state.halted = true;
+          if (action.kind === 'resume') state.halted = false;
+          if (action.kind === 'stallSafeHead') state.stalled = true;
+          if (action.kind === 'releaseSafeHead') state.stalled = false;
+          if (action.kind === 'emptyBlocks') state.empty = action.on;
+          if (action.kind === 'rpcFault') {
+            if (action.fault === 'none') state.faults.delete(action.index);
+            else state.faults.add(action.index);
+          }
+        }
+        expect({ chain, ...state, faults: [...state.faults] }).toEqual({
+          chain,
+          halted: false,
+          stalled: false,
+          empty: false,
+          faults: [],
+        });
+      }
+    });
+
+    it('holds every halt for at least 10 s so scaled-down watcher thresholds are crossed', () => {
+      for (const chain of names) {
+        const steps = [...scenario.steps]
+          .filter((s) => s.chain === chain)
+          .sort((a, b) => a.atMs - b.atMs);
+        let haltedAt: number | null = null;
+        for (const step of steps) {
+          if (step.action.kind === 'halt') haltedAt = step.atMs;
+          if (step.action.kind === 'resume' && haltedAt !== null) {
+            expect(step.atMs - haltedAt).toBeGreaterThanOrEqual(10_000);
+            haltedAt = null;
+          }
+        }
+      }
+    });
+  });
+});
