@@ -19,6 +19,43 @@ export {
   startDevnetChain,
 } from './chains/startDevnetChain.js';
 export {
+  type BuildClearinghouseStateParameters,
+  buildClearinghouseState,
+  type ReplayAccount,
+  type ReplayPosition,
+} from './hyperliquid/clearinghouseState.js';
+export {
+  hyperliquidScenarios,
+  type MalformedFrameKind,
+  type MarketScenarioParameters,
+  malformedFrameKinds,
+  type ReplayAction,
+  type ReplayScenario,
+  type ReplayStep,
+} from './hyperliquid/hyperliquidScenarios.js';
+export {
+  defaultHyperliquidFixturesDir,
+  loadReplayFixtures,
+  type RawAssetCtx,
+  type RawMeta,
+  type RawPerpDex,
+  type RawUniverseEntry,
+  type ReplayFixtures,
+} from './hyperliquid/loadReplayFixtures.js';
+export {
+  type CreateScaledClockParameters,
+  createManualClock,
+  createScaledClock,
+  type ManualClock,
+  type ReplayClock,
+} from './hyperliquid/scaledClock.js';
+export {
+  type HyperliquidReplay,
+  type ReplayRequestRecord,
+  type StartHyperliquidReplayParameters,
+  startHyperliquidReplay,
+} from './hyperliquid/startHyperliquidReplay.js';
+export {
   type AnvilInstance,
   anvilBinaryPath,
   type StartAnvilParameters,
