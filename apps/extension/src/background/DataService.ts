@@ -80,6 +80,8 @@ export class DataService {
   readonly #deps: DataServiceDeps;
   #dexes: Timed<readonly string[]> | null = null;
   readonly #states = new Map<string, Timed<ClearinghouseState>>();
+  /** Last failure per `addr|dex` (e.g. a dex the API does not know): retried at the idle TTL. */
+  readonly #stateFailures = new Map<string, number>();
   readonly #ctx = new Map<string, Timed<DexCtx>>();
   readonly #abstraction = new Map<string, Timed<string>>();
   #watcher: Timed<RiskSummary> | null = null;
@@ -147,6 +149,8 @@ export class DataService {
     for (const addr of settings.addresses) {
       for (const dex of dexes) {
         const cached = this.#states.get(`${addr}|${dex}`);
+        const failedAt = this.#stateFailures.get(`${addr}|${dex}`);
+        if (failedAt !== undefined && now() - failedAt < TTL.idleState) continue;
         const active = (cached?.value.assetPositions.length ?? 0) > 0;
         const ttl = active ? TTL.activeState : TTL.idleState;
         if (!cached || now() - cached.at >= ttl) stateJobs.push({ addr, dex, active });
@@ -162,7 +166,9 @@ export class DataService {
             clearinghouseStateSchema,
           );
           this.#states.set(`${addr}|${dex}`, { at: now(), value });
+          this.#stateFailures.delete(`${addr}|${dex}`);
         } catch (error) {
+          this.#stateFailures.set(`${addr}|${dex}`, now());
           note(error);
         }
       }),

@@ -104,6 +104,8 @@ export class PageController {
   render(): void {
     const snap = this.#snapshot;
     if (!snap) return;
+    const perf = this.#doc.defaultView?.performance;
+    const start = perf?.now() ?? 0;
     try {
       if (!this.#site.enabled(snap)) {
         this.#overlay.clear();
@@ -119,6 +121,12 @@ export class PageController {
         `perpscope · ${this.#site.name}`,
         panelLines(snap, { focus, chainIds, listPositions: badges === null }),
       );
+      // User Timing entry: the overlay-update benchmark (e2e/perf.spec.ts) reads it in Chromium.
+      perf?.measure('perpscope:render', {
+        start,
+        end: perf.now(),
+        detail: { badges: badges?.length ?? 0 },
+      });
     } catch (error) {
       console.debug('perpscope: render failed', error);
     }

@@ -1,0 +1,98 @@
+import {
+  createManualClock,
+  type HyperliquidReplay,
+  startHyperliquidReplay,
+} from '@perpscope/devnet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestBudget } from '../net/RequestBudget.js';
+import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
+import { DataService } from './DataService.js';
+
+// Integration: the real Hyperliquid replay server (@perpscope/devnet) over real HTTP.
+const USER = '0x00000000000000000000000000000000000000a1';
+let hl: HyperliquidReplay;
+
+beforeAll(async () => {
+  hl = await startHyperliquidReplay({
+    clock: createManualClock(Date.UTC(2026, 1, 6)),
+    tickMs: null,
+    dexes: ['', 'xyz'],
+    accounts: {
+      [USER]: {
+        '': {
+          crossRawUsd: '-20000',
+          positions: [
+            { coin: 'BTC', szi: '0.5', entryPx: '60000', leverage: { type: 'cross', value: 10 } },
+            { coin: 'ETH', szi: '-4', entryPx: '2100', leverage: { type: 'cross', value: 10 } },
+          ],
+        },
+        xyz: {
+          crossRawUsd: '0',
+          positions: [
+            {
+              coin: 'xyz:TSLA',
+              szi: '10',
+              entryPx: '390',
+              leverage: { type: 'isolated', value: 5, rawUsd: '-3200' },
+            },
+          ],
+        },
+      },
+    },
+  });
+});
+afterAll(() => hl.stop());
+
+const settings: Settings = { ...DEFAULT_SETTINGS, addresses: [USER] };
+
+describe('DataService against the replay server', () => {
+  it('reads positions on every dex (HIP-3 included) and agrees with HL liquidation prices', async () => {
+    let t = 1_000_000;
+    const service = new DataService({
+      fetch,
+      now: () => t,
+      apiBase: hl.url,
+      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    });
+    await service.refresh(settings);
+    t += 20_000; // second pass: metaAndAssetCtxs for the dexes that hold positions is in
+    const snap = await service.refresh(settings);
+    expect(snap.positions.map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'xyz:TSLA']);
+    for (const p of snap.positions) {
+      expect(p.liqCheck).toBe('agree');
+      expect(p.distancePct).not.toBeNull();
+    }
+    // Sorted by distance, closest first.
+    const d = snap.positions.map((p) => p.distancePct ?? Infinity);
+    expect(d).toEqual([...d].sort((a, b) => a - b));
+    // Funding APR from the ctx (hourly rate × 8760), for a coin on screen.
+    const btc = snap.markets.find((m) => m.coin === 'BTC');
+    expect(btc?.fundingApr).toBeCloseTo(Number(hl.ctxOf('BTC')?.funding) * 8760, 12);
+    expect(btc?.oracleStatus).toBe('unknown');
+  });
+
+  it('stays within its request budget and serves the cache when it is spent', async () => {
+    let t = 5_000_000;
+    const before = hl.requests.length;
+    const service = new DataService({
+      fetch,
+      now: () => t,
+      apiBase: hl.url,
+      budget: new RequestBudget({ maxWeight: 40, windowMs: 60_000 }),
+    });
+    for (let i = 0; i < 15; i++) {
+      await service.refresh(settings);
+      t += 2_500;
+    }
+    const weights: Record<string, number> = {
+      clearinghouseState: 2,
+      metaAndAssetCtxs: 20,
+      perpDexs: 20,
+      userAbstraction: 20,
+    };
+    const spent = hl.requests.slice(before).reduce((s, r) => s + (weights[r.type] ?? 20), 0);
+    expect(spent).toBeLessThanOrEqual(40);
+    const snap = await service.refresh(settings);
+    expect(snap.problems.join(' ')).toMatch(/request budget reached/);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
+import { alertsFor } from './alertsFor.js';
+import { dedupeAlerts } from './NotificationDeduper.js';
+
+const A = { key: 'chain|arbitrum-one|halted', title: 'halt', message: 'm' };
+const B = { key: 'liq|x|critical', title: 'liq', message: 'm' };
+
+describe('dedupeAlerts', () => {
+  it('shows a key once per cool-down and again after it', () => {
+    let r = dedupeAlerts({ alerts: [A, B, A], state: {}, nowMs: 0, cooldownMs: 1000 });
+    expect(r.show).toEqual([A, B]);
+    r = dedupeAlerts({ alerts: [A], state: r.state, nowMs: 999, cooldownMs: 1000 });
+    expect(r.show).toEqual([]);
+    r = dedupeAlerts({ alerts: [A], state: r.state, nowMs: 1000, cooldownMs: 1000 });
+    expect(r.show).toEqual([A]);
+    // Expired keys are dropped from the state.
+    expect(Object.keys(r.state)).toEqual([A.key]);
+  });
+});
+
+const pos = (level: PositionView['level']): PositionView => ({
+  key: 'hyperliquid|0xa|BTC',
+  venue: 'hyperliquid',
+  account: '0xa',
+  dex: '',
+  coin: 'BTC',
+  side: 'long',
+  size: '1',
+  markPx: '100',
+  liqPx: '95',
+  venueLiqPx: '95',
+  liqCheck: 'agree',
+  marginMode: 'cross',
+  distancePct: 5,
+  distanceSigma: null,
+  level,
+  healthBufferUsd: null,
+});
+
+describe('alertsFor', () => {
+  it('alerts on a worsening level, a halted chain and a critical oracle', () => {
+    const prev: Snapshot = { ...EMPTY_SNAPSHOT, positions: [pos('ok')] };
+    const next: Snapshot = {
+      ...EMPTY_SNAPSHOT,
+      positions: [pos('critical')],
+      chains: [
+        {
+          id: 'arbitrum-one',
+          name: 'Arbitrum One',
+          status: 'halted',
+          phase: 'during a halt',
+          guidance: 'Move execution to CEX.',
+        },
+      ],
+      markets: [
+        {
+          coin: 'xyz:TSLA',
+          dex: 'xyz',
+          markPx: null,
+          oraclePx: null,
+          fundingApr: null,
+          markOracleDevPct: null,
+          oracleStatus: 'critical',
+          oracleReason: 'oracle dead',
+        },
+      ],
+    };
+    expect(alertsFor(prev, next).map((a) => a.key)).toEqual([
+      'liq|hyperliquid|0xa|BTC|critical',
+      'chain|arbitrum-one|halted',
+      'oracle|xyz:TSLA|critical',
+    ]);
+  });
+
+  it('does not alert when the level stays or improves', () => {
+    const s: Snapshot = { ...EMPTY_SNAPSHOT, positions: [pos('warn')] };
+    expect(alertsFor(s, s)).toEqual([]);
+    expect(alertsFor(s, { ...EMPTY_SNAPSHOT, positions: [pos('ok')] })).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { storage } from 'wxt/utils/storage';
+import {
+  DEFAULT_SETTINGS,
+  migrateSettingsV1toV2,
+  parseSettings,
+  type Settings,
+} from './settings.js';
+
+const ADDR = '0x5E9EE1089755C3435139848E47E6635505D5A13A';
+
+describe('settings storage', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('migrates a stored v1 value to v2 when the item is defined', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: { address: ADDR, watcherUrl: 'http://127.0.0.1:8787', warnPct: 20, criticalPct: 5 },
+      settings$: { v: 1 },
+    });
+    // A fresh definition (as after an extension update) runs the migration.
+    const item = storage.defineItem<Settings>('local:settings', {
+      fallback: DEFAULT_SETTINGS,
+      version: 2,
+      migrations: { 2: migrateSettingsV1toV2 },
+    });
+    const value = await item.getValue();
+    expect(value.addresses).toEqual([ADDR.toLowerCase()]);
+    expect(value.watcherUrl).toBe('http://127.0.0.1:8787');
+    expect(value.thresholds).toEqual({ warnPct: 20, criticalPct: 5, haltMultiplier: 2 });
+    expect(await fakeBrowser.storage.local.get('settings$')).toEqual({ settings$: { v: 2 } });
+  });
+
+  it('v1 → v2 drops invalid values instead of failing', () => {
+    const v2 = migrateSettingsV1toV2({
+      address: 'not-an-address',
+      watcherUrl: 'ftp://x',
+      warnPct: 3,
+      criticalPct: 9,
+    });
+    expect(v2.addresses).toEqual([]);
+    expect(v2.watcherUrl).toBeNull();
+    // critical ≥ warn is invalid: defaults.
+    expect(v2.thresholds).toEqual(DEFAULT_SETTINGS.thresholds);
+    expect(migrateSettingsV1toV2(null)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('parseSettings keeps valid sections and defaults the broken ones', () => {
+    const s = parseSettings({
+      ...DEFAULT_SETTINGS,
+      addresses: [ADDR],
+      thresholds: { warnPct: 'x' },
+    });
+    expect(s.addresses).toEqual([ADDR.toLowerCase()]);
+    expect(s.thresholds).toEqual(DEFAULT_SETTINGS.thresholds);
+    expect(parseSettings('garbage')).toEqual(DEFAULT_SETTINGS);
+  });
+});
