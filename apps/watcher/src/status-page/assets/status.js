@@ -1,0 +1,555 @@
+// perpscope status page: reads the watcher's JSON API and follows /v1/events (SSE) for live
+// updates. Plain DOM, text only (no HTML from data), uPlot for charts. URLs are relative so the
+// page also works behind a reverse proxy under a path prefix.
+(() => {
+  const chainRank = { halted: 4, degraded: 3, recovering: 2, unknown: 1, up: 0 };
+  const marketRank = { halted: 5, critical: 4, warn: 3, watch: 2, unknown: 1, ok: 0 };
+  // Note 4 (HIP-3 builders' monitoring tiers) turned into what a trader should do.
+  const marketGuidance = {
+    watch:
+      'Early signs (deviation ≥ 3 %, OI near cap, thin book): check your liquidation distance.',
+    warn: 'Oracle stale or deviating: the mark may jump when it catches up. Reduce leverage, avoid market orders.',
+    critical:
+      'Oracle dead or deviation persisting: mark is detached from the outside price. Close or hedge elsewhere; keep at least 2× normal liquidation distance.',
+    halted: 'Trading halted: positions settle at the mark. Do not assume exits are possible here.',
+    unknown: 'No trustworthy data for this market right now: treat it as unwatched.',
+  };
+
+  const state = {
+    chains: [],
+    chainsAt: 0,
+    markets: null,
+    incidents: [],
+    selectedMarket: null,
+    chainCharts: new Map(),
+    marketCharts: new Map(),
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  /** Creates an element; children are nodes or text (never parsed as HTML). */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null) continue;
+      if (k === 'class') node.className = v;
+      else node.setAttribute(k, String(v));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  async function getJson(path) {
+    const res = await fetch(path, { headers: { accept: 'application/json' } });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return res.json();
+  }
+
+  function ago(seconds) {
+    if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 120) return `${s} s`;
+    if (s < 7200) return `${Math.round(s / 60)} min`;
+    if (s < 172800) return `${Math.round(s / 3600)} h`;
+    return `${Math.round(s / 86400)} d`;
+  }
+
+  function duration(fromIso, toIso) {
+    const end = toIso ? Date.parse(toIso) : Date.now();
+    return ago((end - Date.parse(fromIso)) / 1000);
+  }
+
+  function chartWidth(container) {
+    return Math.max(200, Math.floor(container.clientWidth || 300));
+  }
+
+  // ---- chains -----------------------------------------------------------------------------
+
+  function renderChains() {
+    const root = $('chains');
+    const chains = [...state.chains].sort(
+      (a, b) =>
+        (chainRank[b.status] ?? 0) - (chainRank[a.status] ?? 0) || a.name.localeCompare(b.name),
+    );
+    const seen = new Set();
+    for (const chain of chains) {
+      const key = String(chain.chainId);
+      seen.add(key);
+      let card = root.querySelector(`[data-chain-id="${key}"]`);
+      if (!card) {
+        card = el('article', { class: 'card', 'data-chain-id': key, 'data-chain': chain.key });
+        card.append(
+          el('div', { class: 'body' }),
+          el('div', { class: 'chart', 'aria-hidden': 'true' }),
+        );
+      }
+      root.append(card); // keeps the sorted order; existing nodes move, charts survive
+      card.dataset.status = chain.status;
+      const flags = Object.entries(chain.flags || {})
+        .filter(([, on]) => on)
+        .map(([name]) => name);
+      const body = el(
+        'div',
+        { class: 'body' },
+        el(
+          'h3',
+          {},
+          el('span', {}, chain.name),
+          el('span', { class: 'badge', 'data-status': chain.status }, chain.status),
+        ),
+        el(
+          'p',
+          { class: 'meta' },
+          `${chain.class}${chain.phase ? ` · phase: ${chain.phase}` : ''} · head ${chain.head ? `#${chain.head.number}` : '—'} · new head `,
+          el(
+            'span',
+            { 'data-age': String(chain.secondsSinceNewHead ?? '') },
+            ago(chain.secondsSinceNewHead),
+          ),
+          ' ago',
+          flags.length ? ` · ${flags.join(', ')}` : '',
+        ),
+        chain.reasons.length
+          ? el('ul', { class: 'reasons' }, ...chain.reasons.map((r) => el('li', {}, r)))
+          : null,
+        chain.guidance.length
+          ? el(
+              'div',
+              { class: 'guidance' },
+              el('strong', {}, 'What to do: '),
+              chain.guidance.join(' '),
+            )
+          : null,
+      );
+      card.querySelector('.body').replaceWith(body);
+    }
+    for (const card of [...root.children]) {
+      if (!seen.has(card.dataset.chainId)) {
+        state.chainCharts.get(card.dataset.chainId)?.destroy();
+        state.chainCharts.delete(card.dataset.chainId);
+        card.remove();
+      }
+    }
+  }
+
+  function tickAges() {
+    const elapsed = (Date.now() - state.chainsAt) / 1000;
+    for (const span of document.querySelectorAll('[data-age]')) {
+      const base = Number.parseFloat(span.dataset.age);
+      span.textContent = Number.isFinite(base) ? ago(base + elapsed) : '—';
+    }
+  }
+
+  async function refreshChains() {
+    const body = await getJson('v1/chains');
+    state.chains = body ? body.chains : [];
+    state.chainsAt = Date.now();
+    $('chains-section').hidden = state.chains.length === 0;
+    renderChains();
+    renderSummary();
+  }
+
+  async function refreshChainCharts() {
+    if (typeof uPlot === 'undefined' || state.chains.length === 0) return;
+    const body = await getJson('v1/status/chain-gaps?minutes=30&buckets=90');
+    if (!body) return;
+    for (const series of body.chains) {
+      const key = String(series.chainId);
+      const container = document.querySelector(`[data-chain-id="${key}"] .chart`);
+      if (!container) continue;
+      const data = [series.times, series.headAgeSeconds, series.maxGapSeconds];
+      const existing = state.chainCharts.get(key);
+      if (existing) {
+        existing.setData(data);
+        continue;
+      }
+      const chart = new uPlot(
+        {
+          width: chartWidth(container),
+          height: 130,
+          scales: {
+            x: { time: true },
+            y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.1)] },
+          },
+          axes: [{ size: 28 }, { size: 40, label: 's' }],
+          series: [
+            {},
+            { label: 'head age (s)', stroke: '#2563eb', width: 1.5 },
+            {
+              label: 'max block gap (s)',
+              stroke: '#dc2626',
+              width: 1,
+              paths: uPlot.paths.stepped({ align: 1 }),
+            },
+          ],
+          legend: { live: false },
+          cursor: { drag: { x: false, y: false } },
+        },
+        data,
+        container,
+      );
+      state.chainCharts.set(key, chart);
+    }
+  }
+
+  // ---- markets ----------------------------------------------------------------------------
+
+  function renderMarkets() {
+    const section = $('markets-section');
+    if (state.markets === null) {
+      section.hidden = true;
+      return;
+    }
+    section.hidden = false;
+    const onlyIssues = $('only-issues').checked;
+    const rows = [...state.markets]
+      .filter((m) => !onlyIssues || m.status !== 'ok' || m.coin === state.selectedMarket)
+      .sort(
+        (a, b) =>
+          (marketRank[b.status] ?? 0) - (marketRank[a.status] ?? 0) || a.coin.localeCompare(b.coin),
+      );
+    const tbody = $('markets').querySelector('tbody');
+    tbody.replaceChildren(
+      ...rows.map((m) => {
+        const tr = el(
+          'tr',
+          {
+            'data-coin': m.coin,
+            'data-status': m.status,
+            class: 'market-halted',
+            'aria-selected': m.coin === state.selectedMarket ? 'true' : 'false',
+          },
+          el('td', {}, m.coin, m.isDelisted ? ' (delisted)' : ''),
+          el('td', {}, el('span', { class: 'badge', 'data-status': m.status }, m.status)),
+          el(
+            'td',
+            {},
+            m.reasons.length ? m.reasons.map((r) => r.message).join('; ') : '—',
+            marketGuidance[m.status]
+              ? el('div', { class: 'muted' }, marketGuidance[m.status])
+              : null,
+          ),
+          el('td', { class: 'num' }, m.oraclePx ?? '—'),
+          el('td', { class: 'num' }, m.markPx ?? '—'),
+          el(
+            'td',
+            { class: 'num' },
+            m.fundingApr === null ? '—' : `${(Number(m.fundingApr) * 100).toFixed(2)} %`,
+          ),
+        );
+        tr.addEventListener('click', () => {
+          state.selectedMarket = state.selectedMarket === m.coin ? null : m.coin;
+          renderMarkets();
+          refreshMarketCharts().catch(report);
+        });
+        return tr;
+      }),
+    );
+    $('markets-empty').hidden = rows.length > 0;
+  }
+
+  async function refreshMarkets() {
+    const body = await getJson('v1/hip3/markets');
+    state.markets = body ? body.markets : null;
+    renderMarkets();
+    renderSummary();
+  }
+
+  /** Charts for the selected market and the worst markets with issues, at most 4. */
+  function chartedMarkets() {
+    if (!state.markets) return [];
+    const worst = state.markets
+      .filter((m) => m.status !== 'ok')
+      .sort((a, b) => (marketRank[b.status] ?? 0) - (marketRank[a.status] ?? 0))
+      .map((m) => m.coin);
+    const list = state.selectedMarket
+      ? [state.selectedMarket, ...worst.filter((c) => c !== state.selectedMarket)]
+      : worst;
+    return list.slice(0, 4);
+  }
+
+  async function refreshMarketCharts() {
+    if (typeof uPlot === 'undefined') return;
+    const root = $('market-charts');
+    const coins = chartedMarkets();
+    for (const [coin, chart] of state.marketCharts) {
+      if (!coins.includes(coin)) {
+        chart.destroy();
+        state.marketCharts.delete(coin);
+        root.querySelector(`[data-chart-coin="${CSS.escape(coin)}"]`)?.remove();
+      }
+    }
+    for (const coin of coins) {
+      const page = await getJson(
+        `v1/hip3/markets/${encodeURIComponent(coin)}/oracle-updates?limit=200`,
+      );
+      if (!page) continue;
+      const updates = page.updates.filter((u) => u.source === 'ctx').reverse();
+      const data = [
+        updates.map((u) => u.timeMs / 1000),
+        updates.map((u) => u.intervalSeconds),
+        updates.map((u) =>
+          u.markPx !== null && u.oraclePx !== null && Number(u.oraclePx) !== 0
+            ? (Number(u.markPx) / Number(u.oraclePx) - 1) * 100
+            : null,
+        ),
+      ];
+      const market = state.markets.find((m) => m.coin === coin);
+      let card = root.querySelector(`[data-chart-coin="${CSS.escape(coin)}"]`);
+      if (!card) {
+        card = el(
+          'article',
+          { class: 'card', 'data-chart-coin': coin },
+          el('h3', {}),
+          el('div', { class: 'chart' }),
+        );
+        root.append(card);
+      }
+      card.dataset.status = market ? market.status : 'unknown';
+      card
+        .querySelector('h3')
+        .replaceChildren(
+          el('span', {}, coin),
+          el('span', { class: 'badge', 'data-status': card.dataset.status }, card.dataset.status),
+        );
+      const existing = state.marketCharts.get(coin);
+      if (existing) {
+        existing.setData(data);
+        continue;
+      }
+      const container = card.querySelector('.chart');
+      state.marketCharts.set(
+        coin,
+        new uPlot(
+          {
+            width: chartWidth(container),
+            height: 140,
+            scales: { x: { time: true }, s: { auto: true }, pct: { auto: true } },
+            axes: [
+              { size: 28 },
+              { scale: 's', size: 40, label: 's' },
+              { scale: 'pct', side: 1, size: 40, label: '%', grid: { show: false } },
+            ],
+            series: [
+              {},
+              {
+                label: 'oracle update interval (s)',
+                scale: 's',
+                stroke: '#2563eb',
+                width: 1,
+                points: { show: true, size: 3 },
+              },
+              { label: 'mark−oracle (%)', scale: 'pct', stroke: '#c2410c', width: 1.5 },
+            ],
+            legend: { live: false },
+            cursor: { drag: { x: false, y: false } },
+          },
+          data,
+          container,
+        ),
+      );
+    }
+  }
+
+  // ---- incidents --------------------------------------------------------------------------
+
+  function subjectName(type, id) {
+    if (type === 'chain') {
+      const chain = state.chains.find((c) => String(c.chainId) === id);
+      return chain ? chain.name : `chain ${id}`;
+    }
+    return id;
+  }
+
+  function renderIncidents() {
+    const list = $('incidents');
+    if (state.incidents.length === 0) {
+      list.replaceChildren(
+        el('li', { class: 'muted', 'data-state': 'closed' }, 'No incidents recorded.'),
+      );
+      return;
+    }
+    list.replaceChildren(
+      ...state.incidents.map((i) =>
+        el(
+          'li',
+          {
+            'data-incident-id': i.id,
+            'data-state': i.state,
+            'data-severity': i.state === 'open' ? i.severity : undefined,
+          },
+          el(
+            'div',
+            { class: 'when' },
+            new Date(i.startedAt).toLocaleString(),
+            i.state === 'open'
+              ? ` · open for ${duration(i.startedAt, null)}`
+              : ` · lasted ${duration(i.startedAt, i.endedAt)}`,
+          ),
+          el(
+            'div',
+            {},
+            el('strong', {}, subjectName(i.subjectType, i.subjectId)),
+            ` — ${i.title} `,
+          ),
+          el(
+            'span',
+            {
+              class: 'badge',
+              'data-status':
+                i.state === 'open' ? (i.severity === 'critical' ? 'critical' : 'warn') : 'ok',
+            },
+            i.state === 'open' ? i.severity : 'resolved',
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function refreshIncidents() {
+    const body = await getJson('v1/incidents?limit=30');
+    state.incidents = body ? body.items : [];
+    renderIncidents();
+    renderSummary();
+  }
+
+  function renderSummary() {
+    const parts = [];
+    const count = (list, statuses) =>
+      statuses.map((s) => [s, list.filter((x) => x.status === s).length]).filter(([, n]) => n > 0);
+    if (state.chains.length) {
+      const bad = count(state.chains, ['halted', 'degraded', 'recovering', 'unknown']);
+      parts.push(
+        bad.length
+          ? `chains: ${bad.map(([s, n]) => `${n} ${s}`).join(', ')}`
+          : `all ${state.chains.length} chains up`,
+      );
+    }
+    if (state.markets) {
+      const bad = count(state.markets, ['halted', 'critical', 'warn', 'watch', 'unknown']);
+      parts.push(
+        bad.length
+          ? `markets: ${bad.map(([s, n]) => `${n} ${s}`).join(', ')}`
+          : `all ${state.markets.length} markets ok`,
+      );
+    }
+    const open = state.incidents.filter((i) => i.state === 'open').length;
+    parts.push(`${open} open incident${open === 1 ? '' : 's'}`);
+    $('summary').textContent = parts.join(' · ');
+  }
+
+  // ---- live updates -----------------------------------------------------------------------
+
+  function report(error) {
+    console.warn('[perpscope status]', error);
+  }
+
+  const pending = new Set();
+  let flushTimer = null;
+  function schedule(what) {
+    pending.add(what);
+    if (flushTimer) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = null;
+      const jobs = [...pending];
+      pending.clear();
+      for (const job of jobs) job().catch(report);
+    }, 250);
+  }
+
+  function onEvent(kind, data) {
+    let subjectType = '';
+    try {
+      subjectType = JSON.parse(data).subject?.type ?? '';
+    } catch {}
+    if (kind.startsWith('incident.')) schedule(refreshIncidents);
+    if (subjectType === 'chain' || kind.startsWith('chain.')) {
+      schedule(refreshChains);
+      schedule(refreshChainCharts);
+    }
+    if (subjectType === 'market' || kind.startsWith('market.') || kind.startsWith('hip3.')) {
+      schedule(refreshMarkets);
+      schedule(refreshMarketCharts);
+    }
+  }
+
+  /** SSE over fetch: every named event reaches us, and Last-Event-ID resumes after a drop. */
+  async function follow() {
+    let lastId = null;
+    let delay = 1000;
+    const live = $('live');
+    for (;;) {
+      try {
+        const headers = { accept: 'text/event-stream' };
+        if (lastId) headers['last-event-id'] = lastId;
+        const res = await fetch('v1/events', { headers });
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        live.dataset.state = 'live';
+        live.textContent = 'live';
+        delay = 1000;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let cut = buffer.indexOf('\n\n');
+          while (cut >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            let kind = 'message';
+            let data = '';
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event:')) kind = line.slice(6).trim();
+              else if (line.startsWith('data:')) data += line.slice(5).trim();
+              else if (line.startsWith('id:')) lastId = line.slice(3).trim();
+            }
+            if (data) onEvent(kind, data);
+            cut = buffer.indexOf('\n\n');
+          }
+        }
+      } catch (error) {
+        report(error);
+      }
+      live.dataset.state = 'reconnecting';
+      live.textContent = 'reconnecting…';
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(30_000, delay * 2);
+      // Whatever happened while we were away: reload everything once.
+      refreshAll();
+    }
+  }
+
+  function refreshAll() {
+    refreshChains().then(refreshChainCharts).catch(report);
+    refreshMarkets().then(refreshMarketCharts).catch(report);
+    refreshIncidents().catch(report);
+  }
+
+  function resizeCharts() {
+    for (const chart of [...state.chainCharts.values(), ...state.marketCharts.values()]) {
+      const container = chart.root.parentElement;
+      if (container) chart.setSize({ width: chartWidth(container), height: chart.height });
+    }
+  }
+
+  $('only-issues').addEventListener('change', renderMarkets);
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(resizeCharts, 150);
+  });
+  refreshAll();
+  follow();
+  setInterval(tickAges, 1000);
+  // Safety net besides SSE: ages and charts move even when nothing changes state.
+  setInterval(() => {
+    refreshChains().catch(report);
+    refreshChainCharts().catch(report);
+    refreshMarkets().catch(report);
+  }, 15_000);
+})();

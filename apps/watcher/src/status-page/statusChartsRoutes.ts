@@ -1,0 +1,72 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { problemResponses } from '../api/openApiResponses.js';
+import { validationHook } from '../api/problem.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/openDb.js';
+import { chainGapSeries } from './chainGapSeries.js';
+
+const nullableNumbers = z.array(z.number().nullable());
+
+/** Body of `GET /v1/status/chain-gaps`. */
+export const ChainGapSeriesList = z
+  .object({
+    fromMs: z.number().int(),
+    toMs: z.number().int(),
+    bucketSeconds: z.number(),
+    chains: z.array(
+      z.object({
+        chainId: z.number().int(),
+        times: z.array(z.number().int()),
+        maxGapSeconds: nullableNumbers,
+        headAgeSeconds: nullableNumbers,
+      }),
+    ),
+  })
+  .meta({ id: 'ChainGapSeriesList' });
+
+const gapsRoute = createRoute({
+  method: 'get',
+  path: '/chain-gaps',
+  tags: ['status page'],
+  summary: 'Block gaps and head age per chain over a recent window (chart data of the status page)',
+  request: {
+    query: z.object({
+      minutes: z.coerce.number().int().min(1).max(1440).default(60),
+      buckets: z.coerce.number().int().min(10).max(600).default(120),
+      chainId: z.coerce.number().int().positive().optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Series per chain',
+      content: { 'application/json': { schema: ChainGapSeriesList } },
+    },
+    400: problemResponses[400],
+  },
+});
+
+/** `/v1/status/*`: chart data for the status page. */
+export function statusChartsRoutes(deps: { db: Db; clock: Clock }) {
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(gapsRoute, (c) => {
+    const q = c.req.valid('query');
+    const now = deps.clock.now();
+    const chainIds =
+      q.chainId !== undefined
+        ? [q.chainId]
+        : deps.db
+            .all<{ chain_id: number }>(sql`SELECT chain_id FROM chains ORDER BY chain_id`)
+            .map((r) => r.chain_id);
+    const windowMs = q.minutes * 60_000;
+    return c.json(
+      {
+        fromMs: now - windowMs,
+        toMs: now,
+        bucketSeconds: windowMs / q.buckets / 1000,
+        chains: chainGapSeries(deps.db, { now, windowMs, buckets: q.buckets, chainIds }),
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { statusPageCsp, statusPageRoutes } from './statusPageRoutes.js';
+
+describe('status page routes', () => {
+  const app = new Hono().route('/', statusPageRoutes());
+
+  it('serves the page with a strict CSP and relative asset URLs', async () => {
+    const res = await app.request('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toBe(statusPageCsp);
+    expect(statusPageCsp).toContain("script-src 'self'");
+    expect(statusPageCsp).not.toContain('unsafe-inline');
+    const html = await res.text();
+    expect(html).toContain('<script src="assets/status.js" defer></script>');
+    expect(html).toContain('<script src="assets/uplot.min.js" defer></script>');
+    expect(html).toContain('name="viewport"');
+    // No third-party hosts: everything comes from the watcher itself.
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it('serves uPlot from node_modules and the page script, with types', async () => {
+    const js = await app.request('/assets/uplot.min.js');
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await js.text()).toContain('uPlot');
+    const css = await app.request('/assets/uplot.min.css');
+    expect(await css.text()).toContain('.uplot');
+    const status = await app.request('/assets/status.js');
+    const source = await status.text();
+    expect(source).toContain("fetch('v1/events'");
+    // Text only: the script never assigns HTML built from data.
+    expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    expect((await app.request('/assets/../../package.json')).status).toBe(404);
+    expect((await app.request('/assets/nope.js')).status).toBe(404);
+  });
+});
