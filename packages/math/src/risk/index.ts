@@ -75,6 +75,24 @@ export {
   type FundingSurfaceParameters,
   fundingSurface,
 } from './fundingSurface.js';
+export {
+  type Hip3Action,
+  type Hip3MarketAssessment,
+  type Hip3MarketInput,
+  type Hip3OracleHealth,
+  type Hip3StakeAssessment,
+  type Hip3StakeAssessmentParameters,
+  type Hip3Thresholds,
+  hip3StakeAssessment,
+} from './hip3StakeAssessment.js';
+export {
+  type Hip3StressMarket,
+  type Hip3StressResult,
+  type Hip3StressScenario,
+  type Hip3StressTestParameters,
+  hip3StressTest,
+  type MarketSession,
+} from './hip3StressTest.js';
 export { hitRatio } from './hitRatio.js';
 export { type ImpermanentLossParameters, impermanentLoss } from './impermanentLoss.js';
 export type { L2Book, L2Level } from './l2Book.js';
@@ -84,7 +102,16 @@ export {
   linearRegression,
 } from './linearRegression.js';
 export { maxDrawdown } from './maxDrawdown.js';
+export type { RiskLevel } from './riskLevel.js';
 export { type SharpeRatioParameters, sharpeRatio } from './sharpeRatio.js';
 export { simpleReturns } from './simpleReturns.js';
+export {
+  SLASHING_MAX_FRACTION,
+  SLASHING_TIERS,
+  type SlashingExposure,
+  type SlashingExposureParameters,
+  type SlashingTier,
+  slashingExposure,
+} from './slashingExposure.js';
 export { type TailLoss, type TailLossParameters, tailLoss } from './tailLoss.js';
 export { type TakerDepthRatioParameters, takerDepthRatio } from './takerDepthRatio.js';
