@@ -1,16 +1,66 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type BrowserContext, test as base, chromium } from '@playwright/test';
+import {
+  createManualClock,
+  type HyperliquidReplay,
+  type ReplayAccount,
+  startHyperliquidReplay,
+} from '@perpscope/devnet';
+import { type BrowserContext, test as base, chromium, type Worker } from '@playwright/test';
 
 /** Absolute path of the built Chromium extension (`wxt build`). */
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../.output/chrome-mv3');
 
+/** The watched test address and its accounts on the replay server (main dex + HIP-3 dex xyz). */
+export const USER = '0x00000000000000000000000000000000000000a1';
+export const ACCOUNTS: Record<string, ReplayAccount> = {
+  '': {
+    crossRawUsd: '-20000',
+    positions: [
+      { coin: 'BTC', szi: '0.5', entryPx: '60000', leverage: { type: 'cross', value: 10 } },
+      { coin: 'ETH', szi: '-4', entryPx: '2100', leverage: { type: 'cross', value: 10 } },
+    ],
+  },
+  xyz: {
+    crossRawUsd: '0',
+    positions: [
+      {
+        coin: 'xyz:TSLA',
+        szi: '10',
+        entryPx: '390',
+        leverage: { type: 'isolated', value: 5, rawUsd: '-3300' },
+      },
+    ],
+  },
+};
+
+const page = (name: string) => readFileSync(resolve(import.meta.dirname, 'pages', name), 'utf8');
+
 /**
- * A persistent Chromium context with the built extension loaded (Debian chromium, headless),
- * plus the extension id read from its service worker URL. Recipe: research/toolchain.md §7.
+ * A persistent Chromium context with the built extension loaded (Debian chromium, headless), the
+ * extension's service worker and id, and a Hyperliquid replay server (@perpscope/devnet) with a
+ * manual clock: prices move only when a test says so. The exchange front-ends and the HL API are
+ * routed to local pages / the replay server (`context.route` also covers the service worker's
+ * fetches in Playwright 1.65 + Chromium 156 — verified by these tests' data arriving).
  */
-export const test = base.extend<{ context: BrowserContext; extensionId: string }>({
+export const test = base.extend<{
+  context: BrowserContext;
+  extensionId: string;
+  sw: Worker;
+  hl: HyperliquidReplay;
+}>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their deps as a pattern.
-  context: async ({}, use) => {
+  hl: async ({}, use) => {
+    const hl = await startHyperliquidReplay({
+      clock: createManualClock(Date.UTC(2026, 1, 6)),
+      tickMs: null,
+      dexes: ['', 'xyz'],
+      accounts: { [USER]: ACCOUNTS },
+    });
+    await use(hl);
+    await hl.stop();
+  },
+  context: async ({ hl }, use) => {
     const context = await chromium.launchPersistentContext('', {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
@@ -28,12 +78,101 @@ export const test = base.extend<{ context: BrowserContext; extensionId: string }
         '--no-default-browser-check',
       ],
     });
+    await context.route('https://api.hyperliquid.xyz/**', async (route) => {
+      const res = await route.fetch({ url: `${hl.url}/info` });
+      await route.fulfill({ response: res });
+    });
+    await context.route('https://app.hyperliquid.xyz/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: page('hyperliquid.html') }),
+    );
+    await context.route('https://app.aevo.xyz/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: page('aevo.html') }),
+    );
     await use(context);
     await context.close();
   },
-  extensionId: async ({ context }, use) => {
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    await use(new URL(worker.url()).host);
+  sw: async ({ context }, use) => {
+    await use(context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker')));
+  },
+  extensionId: async ({ sw }, use) => {
+    await use(new URL(sw.url()).host);
   },
 });
 export const expect = test.expect;
+
+/** Writes settings (v2 shape, with WXT's version meta) into the extension's storage. */
+export async function seedSettings(sw: Worker, overrides: Record<string, unknown>): Promise<void> {
+  const settings = {
+    addresses: [USER],
+    watcherUrl: null,
+    thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 2 },
+    sites: { hyperliquid: true, hip3: true, aevo: true },
+    notifications: { enabled: true, cooldownMinutes: 30 },
+    chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
+    ...overrides,
+  };
+  await sw.evaluate(
+    (s) => chrome.storage.local.set({ settings: s, settings$: { v: 2 } }),
+    settings,
+  );
+}
+
+/** Badge percentage formatting, as documented for users: 2 decimals below 10 %, 1 above. */
+export const pct = (x: number) => `${x.toFixed(Math.abs(x) < 10 ? 2 : 1)}%`;
+
+interface HlPos {
+  coin: string;
+  szi: string;
+  positionValue: string;
+  marginUsed: string;
+  maxLeverage: number;
+  liquidationPx: string | null;
+  leverage: { type: 'cross' | 'isolated' };
+}
+
+/**
+ * Expected liquidation distance per coin, computed here from the replay server's
+ * `clearinghouseState` with the documented formula (research/hyperliquid.md §3.3, single tier —
+ * these notionals are in every table's first tier) — independently of the extension's code:
+ * cross `liq = (s·P·q + MM_other − accountValue) / (q·(s − mmr))`, isolated
+ * `liq = (s·P·q − marginUsed) / (q·(s − mmr))`, `mmr = 1/(2·maxLeverage)`, `P = positionValue/|szi|`.
+ */
+export async function expectedDistances(
+  hl: HyperliquidReplay,
+): Promise<Map<string, { pct: number; liq: number; hlLiq: number | null }>> {
+  const out = new Map<string, { pct: number; liq: number; hlLiq: number | null }>();
+  for (const dex of ['', 'xyz']) {
+    const res = await fetch(`${hl.url}/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'clearinghouseState', user: USER, dex }),
+    });
+    const state = (await res.json()) as {
+      crossMarginSummary: { accountValue: string };
+      assetPositions: { position: HlPos }[];
+    };
+    const ps = state.assetPositions.map((a) => a.position);
+    for (const p of ps) {
+      const q = Math.abs(Number(p.szi));
+      const s = Number(p.szi) > 0 ? 1 : -1;
+      const P = Number(p.positionValue) / q;
+      const mmr = 1 / (2 * p.maxLeverage);
+      let liq: number;
+      if (p.leverage.type === 'cross') {
+        const mmOther = ps
+          .filter((o) => o !== p && o.leverage.type === 'cross')
+          .reduce((sum, o) => sum + Number(o.positionValue) / (2 * o.maxLeverage), 0);
+        liq =
+          (s * P * q + mmOther - Number(state.crossMarginSummary.accountValue)) / (q * (s - mmr));
+      } else {
+        liq = (s * P * q - Number(p.marginUsed)) / (q * (s - mmr));
+      }
+      out.set(p.coin, {
+        pct: (Math.abs(P - liq) / P) * 100,
+        liq,
+        hlLiq: p.liquidationPx === null ? null : Number(p.liquidationPx),
+      });
+    }
+  }
+  return out;
+}

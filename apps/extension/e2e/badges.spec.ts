@@ -1,0 +1,119 @@
+import { resolve } from 'node:path';
+import { expect, expectedDistances, pct, seedSettings, test } from './fixtures.js';
+
+const badge = (page: import('@playwright/test').Page, coin: string) =>
+  page.locator(`perpscope-badge[data-key$="|${coin}"] .b`);
+
+test('badges show the right liquidation distance on the right rows, follow the mark and survive SPA navigation', async ({
+  context,
+  sw,
+  hl,
+}) => {
+  await seedSettings(sw, {});
+  const page = await context.newPage();
+  await page.goto('https://app.hyperliquid.xyz/trade/BTC');
+
+  const expected = await expectedDistances(hl);
+  for (const [coin, e] of expected) {
+    // Our formula reproduces HL's own liquidationPx (no disagreement flag expected).
+    expect(e.hlLiq).not.toBeNull();
+    expect(Math.abs(e.liq - (e.hlLiq ?? 0)) / e.liq).toBeLessThan(1e-4);
+    const b = badge(page, coin);
+    await expect(b).toHaveText(
+      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (σ n/a|\\d+\\.\\dσ)$`),
+      { timeout: 15_000 },
+    );
+    // The badge sits in the row of its coin (coin cell of the positions table).
+    const rowText = await b.evaluate(
+      (el) => (el.getRootNode() as ShadowRoot).host.closest('tr')?.textContent ?? '',
+    );
+    expect(rowText).toContain(coin.replace('xyz:', ''));
+  }
+  // Colour by threshold: BTC at ≈15 % → warn band (7–15 %) or ok, ETH far away → ok.
+  const btc = expected.get('BTC')?.pct ?? 0;
+  await expect(badge(page, 'BTC')).toHaveAttribute(
+    'data-level',
+    btc < 7 ? 'critical' : btc < 15 ? 'warn' : 'ok',
+  );
+
+  // Funding APR + oracle status line for the market on screen (BTC).
+  const apr = Number(hl.ctxOf('BTC')?.funding) * 8760 * 100;
+  await expect(page.locator('perpscope-panel li.market')).toHaveText(
+    new RegExp(`^BTC funding ${pct(apr).replace('.', '\\.')} APR`),
+  );
+
+  await page.screenshot({ path: resolve(import.meta.dirname, '../docs/badges.png') });
+
+  // The replay moves BTC's mark down 8 %: the badge follows within a poll.
+  const mark0 = Number(hl.ctxOf('BTC')?.markPx);
+  hl.setMark('BTC', Math.round(mark0 * 0.92));
+  const moved = await expectedDistances(hl);
+  const movedBtc = moved.get('BTC')?.pct ?? 0;
+  expect(movedBtc).toBeLessThan(btc);
+  await expect(badge(page, 'BTC')).toHaveText(
+    new RegExp(`^Liq ${pct(movedBtc).replace('.', '\\.')} `),
+    { timeout: 15_000 },
+  );
+  await expect(badge(page, 'BTC')).toHaveAttribute(
+    'data-level',
+    movedBtc < 7 ? 'critical' : movedBtc < 15 ? 'warn' : 'ok',
+  );
+
+  // SPA navigation: the app replaces the table (new nodes, "Asset"/"Position Size" headers).
+  await page.locator('nav a[href="/portfolio"]').click();
+  await expect(page.locator('#title')).toHaveText('/portfolio');
+  await expect(page.locator('perpscope-badge')).toHaveCount(3, { timeout: 10_000 });
+  await expect(badge(page, 'ETH')).toHaveText(
+    new RegExp(`^Liq ${pct(moved.get('ETH')?.pct ?? 0).replace('.', '\\.')} `),
+  );
+  await page.locator('nav a[href="/trade/ETH"]').click();
+  await expect(page.locator('perpscope-panel li.market')).toHaveText(/^ETH funding /, {
+    timeout: 10_000,
+  });
+  await expect(page.locator('perpscope-badge')).toHaveCount(3);
+});
+
+test('the popup lists every watched position sorted by distance, with the update time', async ({
+  context,
+  sw,
+  hl,
+  extensionId,
+}) => {
+  await seedSettings(sw, {});
+  const expected = await expectedDistances(hl);
+  const order = [...expected.entries()].sort((a, b) => a[1].pct - b[1].pct).map(([coin]) => coin);
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(page.locator('li.pos')).toHaveCount(3, { timeout: 15_000 });
+  const names = await page.locator('li.pos .name').allTextContents();
+  expect(names.map((n) => n.split(' ')[0])).toEqual(order);
+  await expect(page.locator('.updated')).toHaveText(/^Updated /);
+  await expect(page.locator('li.note')).toHaveText(/No watcher configured/);
+});
+
+test('options persist and are validated', async ({ context, extensionId, sw }) => {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  await page.getByLabel('Addresses (one per line)').fill('0xnot-an-address');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#addresses-error')).toContainText('40 hex digits');
+  await page
+    .getByLabel('Addresses (one per line)')
+    .fill('0x00000000000000000000000000000000000000A1\n0x00000000000000000000000000000000000000b2');
+  await page.getByLabel('Warn below').fill('20');
+  await page.getByLabel('Multiplier during a chain halt').fill('3');
+  await page.getByLabel('app.aevo.xyz').uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(page.getByLabel('Addresses (one per line)')).toHaveValue(
+    '0x00000000000000000000000000000000000000a1\n0x00000000000000000000000000000000000000b2',
+  );
+  await expect(page.getByLabel('Warn below')).toHaveValue('20');
+  await expect(page.getByLabel('Multiplier during a chain halt')).toHaveValue('3');
+  await expect(page.getByLabel('app.aevo.xyz')).not.toBeChecked();
+  const stored = await sw.evaluate(() => chrome.storage.local.get('settings'));
+  expect(
+    (stored.settings as { thresholds: { haltMultiplier: number } }).thresholds.haltMultiplier,
+  ).toBe(3);
+});
