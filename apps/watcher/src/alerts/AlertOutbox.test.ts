@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb } from '../db/openDb.js';
 import { alertOutbox } from '../db/schema/alerts.js';
 import type { AlertMessage } from './AlertMessage.js';
 import { AlertOutbox, type AlertOutboxDeps, backoffMs } from './AlertOutbox.js';
 import { AlertsConfig } from './alertsConfig.js';
 import { resolveSinks } from './formatAlert.js';
-import { openTestDb, prepareTestDb } from './testDb.js';
 import { startTestSinkServer, type TestSinkServer } from './testSinkServer.js';
 
 const logger = pino({ level: 'silent' });
@@ -40,7 +40,6 @@ describe('backoffMs', () => {
 });
 
 describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
-  beforeAll(prepareTestDb);
   let dir: string;
   let sink: TestSinkServer;
   let now: number;
@@ -61,7 +60,7 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
       rateLimit: { windowSeconds: 3600, maxPerWindow: 3 },
       retry: { initialDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 5, timeoutMs: 2000 },
     });
-    const handle = openTestDb(dbPath);
+    const handle = openDb({ path: dbPath });
     const box = new AlertOutbox({
       db: handle.db,
       sinks: resolveSinks(config.sinks, { HOOK_URL: `${sink.url}/hook?secret=s3cr3t` }),

@@ -1,14 +1,10 @@
 import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Logger } from 'pino';
+import type { Db } from '../db/openDb.js';
 import { type AlertOutboxState, alertOutbox } from '../db/schema/alerts.js';
 import type { AlertMessage, AlertSeverity } from './AlertMessage.js';
 import type { AlertsConfig } from './alertsConfig.js';
 import { formatForSink, type ResolvedSink, redactUrl } from './formatAlert.js';
-
-/** Any drizzle better-sqlite3 database whose migrations include `alert_outbox`. */
-// biome-ignore lint/suspicious/noExplicitAny: the outbox works with whatever schema object the app passes.
-export type AlertDb = BetterSQLite3Database<any>;
 
 /** Outcome counters hook (prom-client in production). */
 export type AlertOutcome =
@@ -21,7 +17,7 @@ export type AlertOutcome =
 
 /** Dependencies of {@link AlertOutbox}. */
 export type AlertOutboxDeps = {
-  db: AlertDb;
+  db: Db;
   sinks: readonly ResolvedSink[];
   config: Pick<AlertsConfig, 'rateLimit' | 'retry'>;
   /** Ms since the epoch. */
@@ -75,7 +71,7 @@ function retryAfterMs(header: string | null, nowMs: number): number | undefined 
  *
  * - `enqueue` is synchronous and cheap (one small transaction); it never throws, so a full disk or
  *   a broken sink cannot take ingestion down with it.
- * - Deduplicated by `sink|incident|transition|status` (unique index).
+ * - Deduplicated by `sink|incident|transition|severity` (unique index).
  * - Rate-limited per sink + subject: at most `maxPerWindow` open/escalate messages per window; the
  *   rest are recorded as `suppressed`. A resolve is sent iff an alert of that incident was sent,
  *   so every delivered alarm is also cleared.
@@ -113,7 +109,7 @@ export class AlertOutbox {
         this.#deps.sinks
           .filter((sink) => onlySink === undefined || sink.name === onlySink)
           .map((sink): EnqueueResult => {
-            const outcome = this.#decide(tx as AlertDb, sink, message);
+            const outcome = this.#decide(tx, sink, message);
             if (outcome === 'filtered') return { sink: sink.name, outcome };
             const t = now();
             const inserted = tx
@@ -152,11 +148,7 @@ export class AlertOutbox {
     }
   }
 
-  #decide(
-    tx: AlertDb,
-    sink: ResolvedSink,
-    message: AlertMessage,
-  ): 'queued' | 'suppressed' | 'filtered' {
+  #decide(tx: Db, sink: ResolvedSink, message: AlertMessage): 'queued' | 'suppressed' | 'filtered' {
     if (message.transition === 'test') return 'queued';
     if (message.transition === 'resolve') {
       const sent = tx

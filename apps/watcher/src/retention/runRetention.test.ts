@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDb, prepareTestDb } from '../alerts/testDb.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb } from '../db/openDb.js';
 import { dbSizeReport, vacuumDatabase } from './dbSizeReport.js';
 import { RetentionConfig } from './retentionConfig.js';
 import { blocksRetention } from './retentionTargets.js';
@@ -26,13 +26,12 @@ const samplesTarget: RetentionTarget = {
 };
 
 describe('runRetention', () => {
-  beforeAll(prepareTestDb);
   let dir: string;
   let sqlite: Database.Database;
   let close: () => void;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-retention-'));
-    ({ sqlite, close } = openTestDb(join(dir, 'w.db')));
+    ({ sqlite, close } = openDb({ path: join(dir, 'w.db') }));
     sqlite.exec(
       'CREATE TABLE samples (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL)',
     );
@@ -122,9 +121,7 @@ describe('runRetention', () => {
   });
 
   it('rolls block gaps per chain from the blocks table (a 2-minute halt shows as the max gap)', () => {
-    sqlite.exec(`CREATE TABLE blocks (chain_id INTEGER NOT NULL, number INTEGER NOT NULL, hash TEXT NOT NULL,
-      parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, tx_count INTEGER NOT NULL, seen_at INTEGER NOT NULL,
-      canonical INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (chain_id, number, hash))`);
+    // The real `blocks` table from the watcher's migrations.
     const ins = sqlite.prepare(
       'INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp, tx_count, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -158,10 +155,9 @@ describe('runRetention', () => {
 });
 
 describe('firstRowidAtOrAfter', () => {
-  beforeAll(prepareTestDb);
   it('agrees with a linear scan on time-ordered rows, and handles empty tables and bounds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perpscope-rowid-'));
-    const { sqlite, close } = openTestDb(join(dir, 'w.db'));
+    const { sqlite, close } = openDb({ path: join(dir, 'w.db') });
     sqlite.exec('CREATE TABLE s (t INTEGER NOT NULL)');
     expect(firstRowidAtOrAfter(sqlite, { table: 's', timeColumn: 't', time: 5 })).toBeNull();
     const times = [1, 1, 2, 5, 5, 5, 9, 12, 12, 30];

@@ -14,7 +14,7 @@ export const alertOutbox = sqliteTable(
   'alert_outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** `sink|incident|transition|status`: the same alert is never queued twice (replays, restarts). */
+    /** `sink|incident|transition|severity`: the same alert is never queued twice (replays, restarts). */
     dedupeKey: text('dedupe_key').notNull().unique(),
     sink: text('sink').notNull(),
     /** `chain:<id>` or `market:<dex>:<coin>`; rate limits and ordering are per sink + subject. */
@@ -40,3 +40,13 @@ export const alertOutbox = sqliteTable(
   ],
 );
 export type AlertOutboxRow = typeof alertOutbox.$inferSelect;
+
+/**
+ * Progress of the alert dispatcher through the event log: the id of the last `incident.*` event
+ * turned into outbox rows. Written in the same transaction as those rows, so after a crash the
+ * dispatcher resumes exactly where it stopped (no lost alert, and the dedupe key stops repeats).
+ */
+export const alertCursor = sqliteTable('alert_cursor', {
+  name: text('name').primaryKey(),
+  lastEventId: integer('last_event_id').notNull(),
+});
