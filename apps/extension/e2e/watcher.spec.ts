@@ -1,0 +1,182 @@
+import { RiskSummary, type RiskSummaryChain, type RiskSummaryMarket } from '@perpscope/schemas';
+import { expect, expectedDistances, seedSettings, test } from './fixtures.js';
+
+// Chain and oracle statuses come from the watcher's `GET /v1/risk-summary` (schema:
+// @perpscope/schemas). WATCHER_URL is served by a route handler in this test; every body is
+// validated by the shared zod schema first, so it is exactly what the watcher may send.
+const WATCHER_URL = 'http://watcher.test:8787';
+const EVIL = '<img src=x onerror="document.title=\'pwned\'">';
+
+function chain(status: RiskSummaryChain['status']): RiskSummaryChain {
+  const halted = status === 'halted';
+  return {
+    chain: 'arbitrum-one',
+    chainId: 42161,
+    name: `Arbitrum One ${EVIL}`,
+    status,
+    phase: halted ? 'halted' : 'normal',
+    guidance: halted
+      ? ['Move execution to a CEX.', 'Keep liquidation distance at least 2× normal.', EVIL]
+      : [],
+    flags: { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false },
+    headAgeSeconds: halted ? 75 : 1,
+    statusSinceMs: 0,
+  };
+}
+
+function market(coin: string, status: RiskSummaryMarket['status']): RiskSummaryMarket {
+  return {
+    coin,
+    dex: coin.includes(':') ? (coin.split(':')[0] ?? '') : '',
+    status,
+    reasons:
+      status === 'critical'
+        ? [
+            {
+              code: 'oracle_dead',
+              severity: 'critical',
+              message: `oracle silent for 75 s ${EVIL}`,
+              sinceMs: null,
+            },
+          ]
+        : [],
+    statusSinceMs: null,
+    oracle: {
+      freshness: status === 'critical' ? 'dead' : 'fresh',
+      lastChangeAgeSeconds: 1,
+      oraclePx: '1',
+      markPx: '1',
+      markDeviation: 0,
+      deviationTier: 'none',
+    },
+    funding: { rate1h: '0.0000125', apr: '0.1095', multiplier: null },
+    atOpenInterestCap: false,
+    lastSampleMs: 0,
+  };
+}
+
+test('a halt produces the chain badge with its guidance, doubled thresholds and notifications; remote text stays text', async ({
+  context,
+  sw,
+  hl,
+}) => {
+  let halted = false;
+  await context.route(`${WATCHER_URL}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    expect(url.pathname).toBe('/v1/risk-summary');
+    const body = RiskSummary.parse({
+      generatedAtMs: Date.now(),
+      chains: [chain(halted ? 'halted' : 'up')],
+      markets: [market('BTC', 'ok'), market('xyz:TSLA', halted ? 'critical' : 'ok')],
+      unknownCoins: [],
+      unknownChains: [],
+    });
+    await route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      headers: { 'access-control-allow-origin': '*' },
+      body: JSON.stringify(body),
+    });
+  });
+  await seedSettings(sw, { watcherUrl: WATCHER_URL });
+  const page = await context.newPage();
+  await page.goto('https://app.hyperliquid.xyz/trade/BTC');
+  const chainLine = page.locator('perpscope-panel li.chain');
+  await expect(chainLine).toHaveText(`Arbitrum One ${EVIL}: up — normal`, { timeout: 15_000 });
+  await expect(page.locator('perpscope-panel li.market')).toHaveText(/oracle ok$/);
+  const btc = (await expectedDistances(hl)).get('BTC')?.pct ?? 0;
+  const badge = page.locator('perpscope-badge[data-key$="|BTC"] .b');
+  await expect(badge).toHaveAttribute(
+    'data-level',
+    btc < 7 ? 'critical' : btc < 15 ? 'warn' : 'ok',
+  );
+
+  halted = true;
+  await expect(chainLine).toHaveText(`Arbitrum One ${EVIL}: halted — during a halt`, {
+    timeout: 15_000,
+  });
+  await expect(chainLine).toHaveAttribute('data-status', 'halted');
+  await expect(page.locator('perpscope-panel li.g')).toHaveText(
+    `Move execution to a CEX. Keep liquidation distance at least 2× normal. ${EVIL}`,
+  );
+  await expect(page.locator('perpscope-panel li.note')).toHaveText(/Halt in progress/);
+  // Thresholds × 2 during the halt: 7 → 14 %, 15 → 30 %.
+  await expect(badge).toHaveAttribute(
+    'data-level',
+    btc < 14 ? 'critical' : btc < 30 ? 'warn' : 'ok',
+  );
+
+  // Remote strings rendered as text: no element was created from them, nothing ran.
+  await expect(page.locator('perpscope-panel img, perpscope-badge img')).toHaveCount(0);
+  expect(await page.title()).toBe('Hyperliquid (local test page)');
+
+  // Notifications: the halt and the oracle critical, once each (deduplicated on later polls).
+  await expect
+    .poll(async () => Object.keys(await sw.evaluate(() => chrome.notifications.getAll())).sort(), {
+      timeout: 15_000,
+    })
+    .toEqual(
+      expect.arrayContaining([
+        'perpscope|chain|arbitrum-one|halted',
+        'perpscope|oracle|xyz:TSLA|critical',
+      ]),
+    );
+  const state = (await sw.evaluate(() => chrome.storage.local.get('alertState')))
+    .alertState as Record<string, number>;
+  const first = state['chain|arbitrum-one|halted'];
+  await page.waitForTimeout(4_000); // more polls while still halted
+  const later = (await sw.evaluate(() => chrome.storage.local.get('alertState')))
+    .alertState as Record<string, number>;
+  expect(later['chain|arbitrum-one|halted']).toBe(first);
+});
+
+test('the Aevo page gets distance and health badges from its own numbers, plus the Aevo chain badge', async ({
+  context,
+  sw,
+}) => {
+  await context.route(`${WATCHER_URL}/**`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      headers: { 'access-control-allow-origin': '*' },
+      body: JSON.stringify(
+        RiskSummary.parse({
+          generatedAtMs: Date.now(),
+          chains: [
+            {
+              ...chain('degraded'),
+              chain: 'aevo',
+              chainId: 2999,
+              name: 'Aevo',
+              phase: 'pre-halt',
+              guidance: ['Cut L2 beta.'],
+            },
+          ],
+          markets: [],
+          unknownCoins: [],
+          unknownChains: [],
+        }),
+      ),
+    }),
+  );
+  await seedSettings(sw, { addresses: [], watcherUrl: WATCHER_URL });
+  const page = await context.newPage();
+  await page.goto('https://app.aevo.xyz/perpetual/eth');
+  // Expected from the page's own numbers (aevo.html): distance |mark − liq| / mark, and
+  // health AB + UP − OO − MM = 12500 − 1240.50 − 300 − 2050.25 = 8909.25.
+  const eth = ((1919.1 - 1530.4) / 1919.1) * 100;
+  const btc = ((79120.5 - 66344) / 66344) * 100;
+  const b = (i: string) => page.locator(`perpscope-badge[data-key="aevo|page|${i}"] .b`);
+  await expect(b('ETH-PERP')).toHaveText(`Liq ${eth.toFixed(1)}% · σ n/a · health 8909.25`, {
+    timeout: 15_000,
+  });
+  await expect(b('BTC-PERP')).toHaveText(`Liq ${btc.toFixed(1)}% · σ n/a · health 8909.25`);
+  await expect(b('BTC-PERP')).toHaveAttribute(
+    'data-level',
+    btc < 7 ? 'critical' : btc < 15 ? 'warn' : 'ok',
+  );
+  await expect(page.locator('perpscope-panel li.chain')).toHaveText(
+    `Aevo: degraded — before a halt`,
+  );
+  await expect(page.locator('perpscope-panel li.g')).toHaveText('Cut L2 beta.');
+});
