@@ -1,6 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
 import { toNumber } from '../internal/decimal.js';
-import { positiveDecimal } from './internal/validate.js';
+import { positiveDecimal, positiveDecimalNumber } from './internal/validate.js';
 
 /** Parameters of {@link concentratedImpermanentLoss}. Prices in quote per base, decimal strings > 0. */
 export type ConcentratedImpermanentLossParameters = {
@@ -32,8 +32,8 @@ export type ConcentratedImpermanentLossParameters = {
  * concentratedImpermanentLoss({ entryPrice: '1', exitPrice: '4', lowerPrice: '0.25', upperPrice: '4' }) // −0.4
  */
 export function concentratedImpermanentLoss(params: ConcentratedImpermanentLossParameters): number {
-  const p0 = toNumber(positiveDecimal('entryPrice', params.entryPrice));
-  const p1 = toNumber(positiveDecimal('exitPrice', params.exitPrice));
+  const p0 = positiveDecimalNumber('entryPrice', params.entryPrice);
+  const p1 = positiveDecimalNumber('exitPrice', params.exitPrice);
   const lower = positiveDecimal('lowerPrice', params.lowerPrice);
   const upper = positiveDecimal('upperPrice', params.upperPrice);
   if (upper <= lower) {

@@ -1,9 +1,8 @@
-import { toNumber } from '../internal/decimal.js';
 import { UnsortedSeriesError } from './errors.js';
 import {
   finiteNumber,
   minLength,
-  nonNegativeDecimal,
+  nonNegativeDecimalNumber,
   openUnitNumber,
   positiveInteger,
   positiveNumber,
@@ -104,7 +103,7 @@ export function depthSwings(params: DepthSwingsParameters): DepthSwings {
     finiteNumber(`snapshots[${i}].timeMs`, s.timeMs);
     if (i > 0 && s.timeMs < (times[i - 1] as number)) throw new UnsortedSeriesError('snapshots', i);
     times.push(s.timeMs);
-    depths.push(toNumber(nonNegativeDecimal(`snapshots[${i}].depth`, s.depth)));
+    depths.push(nonNegativeDecimalNumber(`snapshots[${i}].depth`, s.depth));
   }
 
   let maxDrop: DepthDrop | null = null;

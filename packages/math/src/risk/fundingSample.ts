@@ -1,7 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
-import { parseDecimal, toNumber } from '../internal/decimal.js';
 import { UnsortedSeriesError } from './errors.js';
-import { finiteNumber, nonNegativeDecimal } from './internal/validate.js';
+import { decimalToNumber, finiteNumber, nonNegativeDecimalNumber } from './internal/validate.js';
 
 /**
  * One observed funding rate of one symbol, e.g. a row of Hyperliquid `fundingHistory` or an
@@ -47,9 +46,8 @@ export function parseFundingSample(name: string, s: FundingSample): ParsedFundin
   }
   return {
     timeMs: s.timeMs,
-    ratePerHour: toNumber(parseDecimal(s.rate, `${name}.rate`)) / s.intervalHours,
-    volume:
-      s.volume === undefined ? null : toNumber(nonNegativeDecimal(`${name}.volume`, s.volume)),
+    ratePerHour: decimalToNumber(`${name}.rate`, s.rate) / s.intervalHours,
+    volume: s.volume === undefined ? null : nonNegativeDecimalNumber(`${name}.volume`, s.volume),
   };
 }
 

@@ -1,5 +1,4 @@
-import { toNumber } from '../internal/decimal.js';
-import { positiveDecimal } from './internal/validate.js';
+import { positiveDecimalNumber } from './internal/validate.js';
 
 /** Parameters of {@link impermanentLoss}. Prices of the base token in quote tokens, decimal strings > 0. */
 export type ImpermanentLossParameters = {
@@ -22,8 +21,8 @@ export type ImpermanentLossParameters = {
  * impermanentLoss({ entryPrice: '2000', exitPrice: '4000' }) // −0.0571909… (price doubles)
  */
 export function impermanentLoss(params: ImpermanentLossParameters): number {
-  const p0 = toNumber(positiveDecimal('entryPrice', params.entryPrice));
-  const p1 = toNumber(positiveDecimal('exitPrice', params.exitPrice));
+  const p0 = positiveDecimalNumber('entryPrice', params.entryPrice);
+  const p1 = positiveDecimalNumber('exitPrice', params.exitPrice);
   const k = p1 / p0;
   // Written as −(1 − √k)² / (1 + k): same value, no cancellation near k = 1, and exactly ≤ 0.
   const s = Math.sqrt(k);

@@ -1,5 +1,5 @@
-import { InvalidParameterError } from '../../errors.js';
-import { type Fixed, parseDecimal } from '../../internal/decimal.js';
+import { InvalidDecimalError, InvalidParameterError } from '../../errors.js';
+import { type Fixed, isDecimalString, parseDecimal } from '../../internal/decimal.js';
 import { EmptySeriesError } from '../errors.js';
 
 /** Throws unless `x` is a finite number; returns it. */
@@ -74,4 +74,28 @@ export function returnsSeries(parameter: string, returns: readonly number[], min
       );
     }
   }
+}
+
+/**
+ * Validates a decimal string and returns the nearest float64, for inputs that only feed
+ * statistics. `Number()` of a validated plain decimal is correctly rounded (better than going
+ * through a bigint) and avoids a bigint allocation per sample.
+ */
+export function decimalToNumber(parameter: string, value: string): number {
+  if (!isDecimalString(value)) throw new InvalidDecimalError(parameter, value);
+  return Number(value);
+}
+
+/** {@link decimalToNumber} for values that must be ≥ 0. */
+export function nonNegativeDecimalNumber(parameter: string, value: string): number {
+  const x = decimalToNumber(parameter, value);
+  if (x < 0) throw new InvalidParameterError(parameter, `must be ≥ 0, got "${value}"`);
+  return x;
+}
+
+/** {@link decimalToNumber} for values that must be > 0 (and not so small they round to 0). */
+export function positiveDecimalNumber(parameter: string, value: string): number {
+  const x = decimalToNumber(parameter, value);
+  if (!(x > 0)) throw new InvalidParameterError(parameter, `must be > 0, got "${value}"`);
+  return x;
 }
