@@ -99,14 +99,20 @@ export class AlertOutbox {
   }
 
   /**
-   * Queues `message` for every sink (or only `onlySink`). Never throws: database errors are
-   * logged and reported as `enqueue_error` outcomes, and an empty array is returned.
+   * Queues `message` for every sink (or only `onlySink`), running `alsoInTransaction` in the same
+   * transaction (the dispatcher advances its event cursor there). Never throws: database errors
+   * are logged and reported as `enqueue_error` outcomes, and an empty array is returned.
    */
-  enqueue(message: AlertMessage, onlySink?: string): EnqueueResult[] {
+  enqueue(
+    message: AlertMessage,
+    options: { onlySink?: string; alsoInTransaction?: (tx: Db) => void } = {},
+  ): EnqueueResult[] {
     const { db, now } = this.#deps;
+    const { onlySink } = options;
     try {
-      const results = db.transaction((tx) =>
-        this.#deps.sinks
+      const results = db.transaction((tx) => {
+        options.alsoInTransaction?.(tx);
+        return this.#deps.sinks
           .filter((sink) => onlySink === undefined || sink.name === onlySink)
           .map((sink): EnqueueResult => {
             const outcome = this.#decide(tx, sink, message);
@@ -131,8 +137,8 @@ export class AlertOutbox {
               .onConflictDoNothing()
               .run();
             return { sink: sink.name, outcome: inserted.changes === 0 ? 'duplicate' : outcome };
-          }),
-      );
+          });
+      });
       for (const r of results)
         if (r.outcome === 'queued' || r.outcome === 'suppressed')
           this.#deps.onOutcome?.(r.sink, r.outcome);
