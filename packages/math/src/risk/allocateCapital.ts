@@ -1,14 +1,11 @@
 import { InvalidParameterError } from '../errors.js';
+import { divRound, type Fixed, formatDecimal, fromNumber, mul } from '../internal/decimal.js';
 import {
-  divRound,
-  type Fixed,
-  formatDecimal,
-  fromNumber,
-  mul,
-  parseDecimal,
-  WAD,
-} from '../internal/decimal.js';
-import { finiteNumber, nonNegativeDecimal, positiveInteger } from './internal/validate.js';
+  finiteNumber,
+  nonNegativeDecimal,
+  positiveInteger,
+  unitFractionDecimal,
+} from './internal/validate.js';
 
 /** A cell (or any candidate) competing for capital. */
 export type AllocationCandidate = {
@@ -72,11 +69,11 @@ export type CapitalAllocation = {
  */
 export function allocateCapital(params: AllocateCapitalParameters): CapitalAllocation {
   const capital = nonNegativeDecimal('capital', params.capital);
-  const capText = params.maxCellFraction ?? '0.05';
-  const capFraction = parseDecimal(capText, 'maxCellFraction');
-  if (capFraction <= 0n || capFraction > WAD) {
-    throw new InvalidParameterError('maxCellFraction', `must be in (0, 1], got "${capText}"`);
-  }
+  const capFraction = unitFractionDecimal(
+    'maxCellFraction',
+    params.maxCellFraction ?? '0.05',
+    '(0, 1]',
+  );
   const maxCells =
     params.maxCells === undefined
       ? Number.POSITIVE_INFINITY

@@ -1,6 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
-import { divRound, formatDecimal, parseDecimal, toNumber, WAD } from '../internal/decimal.js';
-import { nonNegativeDecimal, positiveDecimal } from './internal/validate.js';
+import { divRound, formatDecimal, toNumber, WAD } from '../internal/decimal.js';
+import { nonNegativeDecimal, positiveDecimal, unitFractionDecimal } from './internal/validate.js';
 
 /** Parameters of {@link constantProductSwap}. Amounts are decimal strings in token units. */
 export type ConstantProductSwapParameters = {
@@ -50,11 +49,7 @@ export function constantProductSwap(params: ConstantProductSwapParameters): Cons
   const x = positiveDecimal('reserveIn', params.reserveIn);
   const y = positiveDecimal('reserveOut', params.reserveOut);
   const amountIn = nonNegativeDecimal('amountIn', params.amountIn);
-  const feeText = params.feeFraction ?? '0.003';
-  const fee = parseDecimal(feeText, 'feeFraction');
-  if (fee < 0n || fee >= WAD) {
-    throw new InvalidParameterError('feeFraction', `must be in [0, 1), got "${feeText}"`);
-  }
+  const fee = unitFractionDecimal('feeFraction', params.feeFraction ?? '0.003', '[0, 1)');
   // a at WAD² scale keeps the fee multiplication exact; the one rounding is the final floor.
   const aWad2 = amountIn * (WAD - fee);
   const out = divRound(y * aWad2, x * WAD + aWad2, 'floor');

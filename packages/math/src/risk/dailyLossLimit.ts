@@ -1,6 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
-import { formatDecimal, mul, parseDecimal, toNumber, WAD } from '../internal/decimal.js';
-import { positiveDecimal } from './internal/validate.js';
+import { formatDecimal, mul, parseDecimal, toNumber } from '../internal/decimal.js';
+import { positiveDecimal, unitFractionDecimal } from './internal/validate.js';
 
 /** Parameters of {@link dailyLossLimit}. Money as decimal strings in one currency unit. */
 export type DailyLossLimitParameters = {
@@ -39,11 +38,7 @@ export type DailyLossLimit = {
 export function dailyLossLimit(params: DailyLossLimitParameters): DailyLossLimit {
   const start = positiveDecimal('dayStartEquity', params.dayStartEquity);
   const equity = parseDecimal(params.equity, 'equity');
-  const limitText = params.limitFraction ?? '0.008';
-  const limit = parseDecimal(limitText, 'limitFraction');
-  if (limit <= 0n || limit > WAD) {
-    throw new InvalidParameterError('limitFraction', `must be in (0, 1], got "${limitText}"`);
-  }
+  const limit = unitFractionDecimal('limitFraction', params.limitFraction ?? '0.008', '(0, 1]');
   const pnl = equity - start;
   const limitPnl = -mul(start, limit, 'halfEven');
   const remaining = pnl - limitPnl;

@@ -1,6 +1,10 @@
-import { InvalidParameterError } from '../errors.js';
-import { formatDecimal, mul, parseDecimal, WAD } from '../internal/decimal.js';
-import { finiteNumber, nonNegativeDecimal, nonNegativeNumber } from './internal/validate.js';
+import { formatDecimal, mul } from '../internal/decimal.js';
+import {
+  finiteNumber,
+  nonNegativeDecimal,
+  nonNegativeNumber,
+  unitFractionDecimal,
+} from './internal/validate.js';
 
 /** Parameters of {@link eventRegimeSize}. */
 export type EventRegimeSizeParameters = {
@@ -44,11 +48,7 @@ export function eventRegimeSize(params: EventRegimeSizeParameters): EventRegimeS
   const size = nonNegativeDecimal('size', params.size);
   const timeMs = finiteNumber('timeMs', params.timeMs);
   const windowMs = nonNegativeNumber('windowMs', params.windowMs ?? 7_200_000);
-  const multiplierText = params.multiplier ?? '0.5';
-  const multiplier = parseDecimal(multiplierText, 'multiplier');
-  if (multiplier < 0n || multiplier > WAD) {
-    throw new InvalidParameterError('multiplier', `must be in [0, 1], got "${multiplierText}"`);
-  }
+  const multiplier = unitFractionDecimal('multiplier', params.multiplier ?? '0.5', '[0, 1]');
   let nearest: number | null = null;
   params.eventTimesMs.forEach((e, i) => {
     finiteNumber(`eventTimesMs[${i}]`, e);

@@ -1,14 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
-import {
-  divRound,
-  type Fixed,
-  formatDecimal,
-  mul,
-  parseDecimal,
-  toNumber,
-  WAD,
-} from '../internal/decimal.js';
-import { nonNegativeDecimal, positiveNumber } from './internal/validate.js';
+import { divRound, type Fixed, formatDecimal, mul, toNumber, WAD } from '../internal/decimal.js';
+import { nonNegativeDecimal, positiveNumber, unitFractionDecimal } from './internal/validate.js';
 import type { RiskLevel } from './riskLevel.js';
 
 /** Trading session of a HIP-3 market's underlying: crypto trades 24/7, equities/commodities do not. */
@@ -130,7 +122,7 @@ export function hip3StressTest(params: Hip3StressTestParameters): Hip3StressResu
       `must be an integer in [1, 50], got ${String(lev)}`,
     );
   }
-  const share = unitFraction('market.exposedShare', market.exposedShare ?? '1');
+  const share = unitFractionDecimal('market.exposedShare', market.exposedShare ?? '1', '[0, 1]');
   const exposed = mul(oi, share, 'halfEven');
 
   let move: Fixed;
@@ -139,23 +131,40 @@ export function hip3StressTest(params: Hip3StressTestParameters): Hip3StressResu
   switch (scenario.kind) {
     case 'oracleDepeg':
     case 'adl':
-      move = unitFraction(
+      move = unitFractionDecimal(
         'scenario.moveFraction',
         scenario.moveFraction ?? (scenario.kind === 'adl' ? '0.1' : '0.05'),
+        '[0, 1]',
       );
       repriceMove = move;
       break;
     case 'liquidityGap': {
-      move = unitFraction('scenario.moveFraction', scenario.moveFraction ?? '0.05');
+      move = unitFractionDecimal(
+        'scenario.moveFraction',
+        scenario.moveFraction ?? '0.05',
+        '[0, 1]',
+      );
       repriceMove = move;
-      const drop = unitFraction('scenario.depthDropFraction', scenario.depthDropFraction ?? '0.8');
+      const drop = unitFractionDecimal(
+        'scenario.depthDropFraction',
+        scenario.depthDropFraction ?? '0.8',
+        '[0, 1]',
+      );
       depth = mul(depth, WAD - drop, 'floor');
       break;
     }
     case 'weekendGap': {
       if (market.session === '24/7') return null;
-      const outside = unitFraction('scenario.outsideMoveFraction', scenario.outsideMoveFraction);
-      const pin = unitFraction('scenario.pinFraction', scenario.pinFraction ?? '0.1');
+      const outside = unitFractionDecimal(
+        'scenario.outsideMoveFraction',
+        scenario.outsideMoveFraction,
+        '[0, 1]',
+      );
+      const pin = unitFractionDecimal(
+        'scenario.pinFraction',
+        scenario.pinFraction ?? '0.1',
+        '[0, 1]',
+      );
       move = outside;
       // The pinned part reaches the mark while the underlying is closed; the rest gaps at reopen.
       repriceMove = outside > pin ? outside - pin : 0n;
@@ -198,11 +207,4 @@ export function hip3StressTest(params: Hip3StressTestParameters): Hip3StressResu
     pinnedMispricingFraction: mispricing === null ? null : formatDecimal(mispricing),
     level,
   };
-}
-
-function unitFraction(parameter: string, value: string): Fixed {
-  const x = parseDecimal(value, parameter);
-  if (x < 0n || x > WAD)
-    throw new InvalidParameterError(parameter, `must be in [0, 1], got "${value}"`);
-  return x;
 }

@@ -1,5 +1,5 @@
 import { InvalidDecimalError, InvalidParameterError } from '../../errors.js';
-import { type Fixed, isDecimalString, parseDecimal } from '../../internal/decimal.js';
+import { type Fixed, isDecimalString, parseDecimal, WAD } from '../../internal/decimal.js';
 import { EmptySeriesError } from '../errors.js';
 
 /** Throws unless `x` is a finite number; returns it. */
@@ -97,5 +97,22 @@ export function nonNegativeDecimalNumber(parameter: string, value: string): numb
 export function positiveDecimalNumber(parameter: string, value: string): number {
   const x = decimalToNumber(parameter, value);
   if (!(x > 0)) throw new InvalidParameterError(parameter, `must be > 0, got "${value}"`);
+  return x;
+}
+
+/** Intervals a fraction may be restricted to. */
+export type UnitInterval = '[0, 1]' | '(0, 1]' | '[0, 1)';
+
+/** Parses a decimal-string fraction and checks it lies in `interval`. */
+export function unitFractionDecimal(
+  parameter: string,
+  value: string,
+  interval: UnitInterval,
+): Fixed {
+  const x = parseDecimal(value, parameter);
+  const low = interval === '(0, 1]' ? x <= 0n : x < 0n;
+  const high = interval === '[0, 1)' ? x >= WAD : x > WAD;
+  if (low || high)
+    throw new InvalidParameterError(parameter, `must be in ${interval}, got "${value}"`);
   return x;
 }
