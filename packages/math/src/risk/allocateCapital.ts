@@ -7,7 +7,12 @@ import {
   unitFractionDecimal,
 } from './internal/validate.js';
 
-/** A cell (or any candidate) competing for capital. */
+/**
+ * A cell (or any candidate) competing for capital.
+ *
+ * @example
+ * const candidate: AllocationCandidate = { id: 'ETH@08:00', score: 0.00015 }
+ */
 export type AllocationCandidate = {
   /** Caller's identifier, e.g. `'ETH@2026-06-01T08:00Z'`. */
   readonly id: string;

@@ -1,6 +1,11 @@
 import { positiveNumber, returnsSeries } from './internal/validate.js';
 
-/** Hours in the 365-day year used for every annualization in this package (same as funding APR). */
+/**
+ * Hours in the 365-day year used for every annualization in this package (same as funding APR).
+ *
+ * @example
+ * const periodsPerYear = HOURS_PER_YEAR / 24 // 365 daily periods
+ */
 export const HOURS_PER_YEAR = 8760;
 
 /** Parameters of {@link annualizedReturn}. */

@@ -8,7 +8,12 @@ import {
   positiveNumber,
 } from './internal/validate.js';
 
-/** A depth observation: time and depth (e.g. `totalQuote` of `bookDepth` at ±3 %). */
+/**
+ * A depth observation: time and depth (e.g. `totalQuote` of `bookDepth` at ±3 %).
+ *
+ * @example
+ * const snapshot: DepthSnapshot = { timeMs: 1_782_131_344_546, depth: '13721117.04011' }
+ */
 export type DepthSnapshot = {
   /** Observation time, Unix ms. */
   readonly timeMs: number;

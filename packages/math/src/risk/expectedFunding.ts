@@ -14,6 +14,9 @@ import { linearRegression } from './linearRegression.js';
  * - `volumeWeighted`: `Σ rᵢ·vᵢ / Σ vᵢ` over the last `window` samples (every sample needs `volume`);
  * - `regression`: least-squares line of rate on time over the last `window` samples, read at `atMs`
  *   (default: the last sample's time).
+ *
+ * @example
+ * const estimator: FundingEstimator = { kind: 'ewma', alpha: 0.2 }
  */
 export type FundingEstimator =
   | { readonly kind: 'sma'; readonly window?: number }

@@ -1,6 +1,11 @@
 import { finiteNumber, nonNegativeNumber, positiveNumber } from './internal/validate.js';
 
-/** Weights of the four terms of {@link fundingCellScore}; each defaults to 1. */
+/**
+ * Weights of the four terms of {@link fundingCellScore}; each defaults to 1.
+ *
+ * @example
+ * const weights: FundingScoreWeights = { adlRisk: 2 } // penalize ADL risk twice
+ */
 export type FundingScoreWeights = {
   /** w1: weight of the expected funding income. */
   readonly funding?: number;

@@ -29,7 +29,12 @@ import {
   slashingExposure,
 } from './slashingExposure.js';
 
-/** Oracle health of one market at the time of the assessment (ages are measured by the caller). */
+/**
+ * Oracle health of one market at the time of the assessment (ages are measured by the caller).
+ *
+ * @example
+ * const health: Hip3OracleHealth = { lastUpdateAgeMs: 12_000, markDeviation: 0.004 }
+ */
 export type Hip3OracleHealth = {
   /** Time since the oracle price last changed / the last accepted `setOracle`, ms ≥ 0. */
   readonly lastUpdateAgeMs: number;
@@ -39,7 +44,15 @@ export type Hip3OracleHealth = {
   readonly deviationPersistedMs?: number;
 };
 
-/** One market of the deployer's dex. Money in USD (the dex collateral) as decimal strings. */
+/**
+ * One market of the deployer's dex. Money in USD (the dex collateral) as decimal strings.
+ *
+ * @example
+ * const market: Hip3MarketInput = {
+ *   coin: 'xyz:NVDA', openInterestUsd: '12000000', volume24hUsd: '30000000', maxLeverage: 10,
+ *   depthUsd: '2500000', session: 'marketHours', oracle: { lastUpdateAgeMs: 3_000, markDeviation: 0.002 },
+ * }
+ */
 export type Hip3MarketInput = {
   /** Market name, e.g. `'xyz:TSLA'`. */
   readonly coin: string;
@@ -59,7 +72,12 @@ export type Hip3MarketInput = {
   readonly oracle: Hip3OracleHealth;
 };
 
-/** Thresholds of the assessment; every field has a documented default. */
+/**
+ * Thresholds of the assessment; every field has a documented default.
+ *
+ * @example
+ * const strict: Hip3Thresholds = { staleMs: 6_000, oiCapToVolume: 0.5 }
+ */
 export type Hip3Thresholds = {
   /** Oracle age after which the mark falls back to the local mark (HL docs: 10 s). Default 10,000. */
   readonly staleMs?: number;

@@ -3,7 +3,12 @@ import { divRound, type Fixed, formatDecimal, mul, toNumber, WAD } from '../inte
 import { nonNegativeDecimal, positiveNumber, unitFractionDecimal } from './internal/validate.js';
 import type { RiskLevel } from './riskLevel.js';
 
-/** Trading session of a HIP-3 market's underlying: crypto trades 24/7, equities/commodities do not. */
+/**
+ * Trading session of a HIP-3 market's underlying: crypto trades 24/7, equities/commodities do not.
+ *
+ * @example
+ * const session: MarketSession = 'marketHours' // e.g. xyz:TSLA
+ */
 export type MarketSession = '24/7' | 'marketHours';
 
 /** The market a stress test runs on. Money as decimal strings in USD (the dex's collateral). */
@@ -31,6 +36,9 @@ export type Hip3StressMarket = {
  * - `weekendGap`: for `marketHours` markets; while the underlying is closed the mark is pinned within
  *   `pinFraction` (default `'0.1'`, HL's ±10 % of last close) and the outside price moves
  *   `outsideMoveFraction`; the rest arrives as a gap at reopen.
+ *
+ * @example
+ * const scenario: Hip3StressScenario = { kind: 'weekendGap', outsideMoveFraction: '0.15' }
  */
 export type Hip3StressScenario =
   | { readonly kind: 'oracleDepeg'; readonly moveFraction?: string }

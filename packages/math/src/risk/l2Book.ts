@@ -1,7 +1,12 @@
 import { type Fixed, parseDecimal } from '../internal/decimal.js';
 import { InvalidBookError } from './errors.js';
 
-/** One price level of a Hyperliquid `l2Book` side: price, total size and number of orders. */
+/**
+ * One price level of a Hyperliquid `l2Book` side: price, total size and number of orders.
+ *
+ * @example
+ * const level: L2Level = { px: '64900.0', sz: '12.40866', n: 34 }
+ */
 export type L2Level = {
   /** Price, decimal string (quote per base, e.g. USDC per BTC). */
   readonly px: string;

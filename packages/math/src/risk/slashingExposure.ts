@@ -16,14 +16,24 @@ import { nonNegativeDecimal } from './internal/validate.js';
  */
 export type SlashingTier = 'degradation' | 'briefDowntime' | 'invalidOrProlonged';
 
-/** Tiers ordered from least to most severe. */
+/**
+ * Tiers ordered from least to most severe.
+ *
+ * @example
+ * SLASHING_TIERS.indexOf('briefDowntime') > SLASHING_TIERS.indexOf('degradation') // true
+ */
 export const SLASHING_TIERS: readonly SlashingTier[] = [
   'degradation',
   'briefDowntime',
   'invalidOrProlonged',
 ];
 
-/** Maximum slashed fraction of stake per tier, decimal strings. */
+/**
+ * Maximum slashed fraction of stake per tier, decimal strings (HIP-3 guideline caps).
+ *
+ * @example
+ * SLASHING_MAX_FRACTION.briefDowntime // '0.5'
+ */
 export const SLASHING_MAX_FRACTION: Readonly<Record<SlashingTier, string>> = {
   degradation: '0.2',
   briefDowntime: '0.5',
