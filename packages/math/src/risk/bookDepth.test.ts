@@ -64,6 +64,29 @@ describe('bookDepth', () => {
     expect(kaiko?.totalQuote).toBe('13721117.04011');
   });
 
+  it('matches its documentation example (mid 100, ±2 % → [98, 102])', () => {
+    const d = bookDepth({
+      book: {
+        levels: [
+          [
+            { px: '99', sz: '1', n: 1 },
+            { px: '97', sz: '5', n: 1 },
+          ],
+          [{ px: '101', sz: '2', n: 1 }],
+        ],
+      },
+      bandFraction: '0.02',
+    });
+    expect(d).toEqual({
+      referencePx: '100',
+      lowerPx: '98',
+      upperPx: '102',
+      bid: { base: '1', quote: '99', levels: 1 },
+      ask: { base: '2', quote: '202', levels: 1 },
+      totalQuote: '301',
+    });
+  });
+
   it('centres on a reference price and includes the band edges exactly', () => {
     const book: L2Book = {
       levels: [
