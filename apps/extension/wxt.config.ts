@@ -4,6 +4,9 @@ import { defineConfig } from 'wxt';
 // `webRequest` or `<all_urls>`. The watcher's origin is user-configured, so it is only an optional
 // host permission requested at runtime from the options page.
 export default defineConfig({
+  // Firefox's data-collection categories must be declared before an AMO submission (the address
+  // goes to the Hyperliquid API, page numbers stay local); until that decision, silence the warning.
+  suppressWarnings: { firefoxDataCollection: true },
   manifest: ({ browser }) => ({
     name: 'perpscope',
     description:

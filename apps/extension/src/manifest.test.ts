@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'wxt';
+
+// Builds the real extension (Chrome MV3 and Firefox MV3) into a temp dir and asserts the manifest
+// carries exactly SPEC §5's permissions: storage, alarms, notifications; host permissions for the
+// exchange API only; the watcher origin optional at runtime; content scripts only on target sites.
+const outDir = mkdtempSync(join(tmpdir(), 'perpscope-ext-'));
+const manifests: Record<string, Record<string, unknown>> = {};
+
+beforeAll(async () => {
+  for (const browser of ['chrome', 'firefox'] as const) {
+    await build({
+      root: process.cwd(),
+      browser,
+      manifestVersion: 3,
+      outDir: join(outDir, browser),
+      logger: quietLogger(),
+    });
+    manifests[browser] = JSON.parse(
+      readFileSync(join(outDir, browser, `${browser}-mv3`, 'manifest.json'), 'utf8'),
+    );
+  }
+}, 60_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+function quietLogger() {
+  const noop = () => {};
+  return {
+    debug: noop,
+    log: noop,
+    info: noop,
+    warn: noop,
+    error: console.error,
+    fatal: console.error,
+    success: noop,
+    level: 0,
+  };
+}
+
+describe.each(['chrome', 'firefox'])('%s manifest', (browser) => {
+  it('asks for exactly storage, alarms and notifications', () => {
+    expect(manifests[browser]?.permissions).toEqual(['storage', 'alarms', 'notifications']);
+  });
+
+  it('has host permissions for the exchange API only, the watcher origin optional', () => {
+    expect(manifests[browser]?.host_permissions).toEqual(['https://api.hyperliquid.xyz/*']);
+    expect(manifests[browser]?.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
+  });
+
+  it('injects content scripts only on the exchange front-ends', () => {
+    const scripts = manifests[browser]?.content_scripts as { matches: string[] }[];
+    const matches = scripts.flatMap((s) => s.matches).sort();
+    expect(matches).toEqual([
+      'https://app.aevo.xyz/*',
+      'https://app.hyperliquid.xyz/*',
+      'https://app.trade.xyz/*',
+      'https://app.ventuals.com/*',
+      'https://usefelix.xyz/*',
+    ]);
+    expect(JSON.stringify(manifests[browser])).not.toMatch(
+      /<all_urls>|"tabs"|"scripting"|webRequest/,
+    );
+  });
+});
