@@ -18,3 +18,4 @@ export * from './hyperliquid/index.js';
 export { DivisionByZeroError } from './internal/decimal.js';
 export * from './margin/index.js';
 export * from './prices/index.js';
+export * from './risk/index.js';

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import docsIsolatedEth from '../../test/vectors/hyperliquid/docs.info.clearinghouseState.isolated-ETH.json' with {
   type: 'json',
 };
+import docsMeta from '../../test/vectors/hyperliquid/docs.info.meta.main.json' with {
+  type: 'json',
+};
 import crossBtc from '../../test/vectors/hyperliquid/info.clearinghouseState.cross-BTC-small.roq-test.2026-02-03.json' with {
   type: 'json',
 };
@@ -20,18 +23,9 @@ const rel = (a: string, b: string) => Math.abs(Number(a) - Number(b)) / Math.abs
 describe('analyzeClearinghouseState — recorded standard-account responses', () => {
   it('docs isolated ETH example reproduces liquidationPx within 1e-6 relative', () => {
     // Source: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint/perpetuals
-    // (docs.info.clearinghouseState.isolated-ETH.json). ETH max leverage was 50 then; the dex's meta of that
-    // time is not recorded, so the meta passed here maps ETH to table id 50 (one tier, 50x) as the
-    // position's own `maxLeverage` says.
-    const risk = analyzeClearinghouseState({
-      clearinghouseState: docsIsolatedEth,
-      meta: {
-        universe: [{ name: 'ETH', maxLeverage: 50, marginTableId: 50 }],
-        marginTables: [
-          [50, { description: '', marginTiers: [{ lowerBound: '0.0', maxLeverage: 50 }] }],
-        ],
-      },
-    });
+    // (docs.info.clearinghouseState.isolated-ETH.json with the same page's meta example, where ETH has
+    // maxLeverage 50 and no marginTableId: table id = max leverage = 50, one tier).
+    const risk = analyzeClearinghouseState({ clearinghouseState: docsIsolatedEth, meta: docsMeta });
     const p = risk.positions[0]!;
     expect(p.marginMode).toBe('isolated');
     expect(p.side).toBe('long');

@@ -60,9 +60,10 @@ export type LiquidationInputFixed = {
  * bigints. Same semantics as {@link liquidationPrice}. Use it when solving many times per second with
  * the same {@link MarginTable}.
  *
- * Solves `P* = (E − s·p + d_k − MM_other) / (|s|·mmr_k − s)` (research perp-math.md §3.9) and moves to the
- * neighbouring tier while `|s|·P*` falls outside tier `k` (margin is continuous, equity − maintenance is
- * monotone in price, so the root is unique). Rounded towards safety: a long's price up, a short's down.
+ * Solves `P* = (E − s·p + d_k − MM_other) / (|s|·mmr_k − s)` (research perp-math.md §3.9) in the tier `k`
+ * that contains the notional at `P*` (margin is continuous and equity − maintenance is monotone in price,
+ * so the root is unique and its tier is found from the sign of the surplus at each tier's lower bound).
+ * Rounded towards safety: a long's price up, a short's down.
  *
  * @returns the price (WAD), or `null` when it would be ≤ 0, when `size` is 0, or when no finite root exists.
  */
@@ -71,37 +72,29 @@ export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | nul
   if (size === 0n) return null;
   const tiers = input.marginTable.tiers;
   const last = tiers.length - 1;
-  const rounding = side === 1 ? 'ceil' : 'floor';
-  // Numerator and denominator at WAD² scale so the quotient is rounded exactly once.
+  // Surplus S(X) = equity(X) − maintenance(X) at WAD² scale is monotone in X (increasing for a long,
+  // decreasing for a short) and continuous across tiers, so the tier holding the root is found by the
+  // sign of S at each tier's lower bound — multiplications only; then one exact division.
   const base =
     (collateral - otherMaintenanceMargin) * WAD - (side === 1 ? size * price : -size * price);
-  const sideWad = side === 1 ? WAD : -WAD;
-  // Start in the tier of the current notional.
-  const notionalNow = (size * price) / WAD;
-  let k = last;
-  while (k > 0 && notionalNow < tiers[k]!.lowerBound) k--;
-  let direction = 0;
-  for (let step = 0; step <= tiers.length; step++) {
-    const tier = tiers[k]!;
-    const denominator = size * (tier.maintenanceMarginRate - sideWad);
-    if (denominator === 0n) return null;
-    const x = divRound((base + tier.deduction * WAD) * WAD, denominator, rounding);
-    const notional = size * x; // WAD² scale
-    if (k > 0 && notional < tier.lowerBound * WAD) {
-      if (direction === 1) return x > 0n ? x : null; // at a tier boundary: both tiers agree
-      direction = -1;
-      k--;
-      continue;
-    }
-    if (k < last && notional >= tiers[k + 1]!.lowerBound * WAD) {
-      if (direction === -1) return x > 0n ? x : null;
-      direction = 1;
-      k++;
-      continue;
-    }
-    return x > 0n ? x : null;
+  let k = 0;
+  while (k < last) {
+    const next = tiers[k + 1]!;
+    const atBound = next.lowerBound * WAD; // side·q·X at the bound is side·lowerBound
+    const surplus = base + (side === 1 ? atBound : -atBound) - next.maintenanceAtLowerBoundWad2;
+    // Root at or above the bound: long while S(bound) ≤ 0, short while S(bound) ≥ 0.
+    if (side === 1 ? surplus > 0n : surplus < 0n) break;
+    k++;
   }
-  return null;
+  const tier = tiers[k]!;
+  const denominator = size * (tier.maintenanceMarginRate - (side === 1 ? WAD : -WAD));
+  if (denominator === 0n) return null;
+  const x = divRound(
+    (base + tier.deduction * WAD) * WAD,
+    denominator,
+    side === 1 ? 'ceil' : 'floor',
+  );
+  return x > 0n ? x : null;
 }
 
 /**

@@ -19,6 +19,11 @@ export type MarginTier = {
   readonly deduction: Fixed;
   /** Maximum (initial) leverage of the tier, when known. */
   readonly maxLeverage: Fixed | null;
+  /**
+   * Precomputed for the liquidation solver: `lowerBound·mmr − deduction·WAD`, i.e. the maintenance margin
+   * at the tier's lower bound at WAD² scale (exact).
+   */
+  readonly maintenanceAtLowerBoundWad2: bigint;
 };
 
 /**
@@ -208,6 +213,7 @@ function buildTable(
       maintenanceMarginRate: t.mmr,
       deduction,
       maxLeverage: t.maxLeverage,
+      maintenanceAtLowerBoundWad2: t.lowerBound * t.mmr - deduction * WAD,
     });
     prev = t;
   }

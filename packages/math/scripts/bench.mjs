@@ -1,0 +1,139 @@
+// Throughput benchmark of the hot paths, run against the built dist/ (`pnpm bench` builds first).
+// Each case runs ROUNDS timed rounds of a fixed number of calls after a warm-up; the median ops/s is
+// printed (SPEC §6: liquidation solve with a 3-tier table ≥ 1,000,000/s; premium/annualize ≥ 5,000,000/s).
+import {
+  annualizeRate,
+  annualizeRateFixed,
+  hyperliquidMarginTable,
+  liquidationPrice,
+  parseDecimal,
+  premiumIndex,
+  premiumIndexFixed,
+  solveLiquidationPrice,
+} from '../dist/index.js';
+
+const ROUNDS = 15;
+let sink = 0n;
+
+function bench(name, callsPerRound, target, fn) {
+  for (let i = 0; i < 3; i++) fn(callsPerRound); // warm-up (JIT)
+  const rates = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint();
+    fn(callsPerRound);
+    const ns = Number(process.hrtime.bigint() - t0);
+    rates.push((callsPerRound * 1e9) / ns);
+  }
+  rates.sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)];
+  const verdict =
+    target === null
+      ? ''
+      : median >= target
+        ? `  ≥ ${target.toLocaleString('en')} ok`
+        : `  < ${target.toLocaleString('en')} BELOW TARGET`;
+  console.log(
+    `${name.padEnd(58)} ${Math.round(median).toLocaleString('en').padStart(12)} ops/s (median of ${ROUNDS})${verdict}`,
+  );
+  return median >= (target ?? 0);
+}
+
+// A 3-tier Hyperliquid-style table (40x / 20x / 10x), parsed once.
+const table3 = hyperliquidMarginTable({
+  id: 99,
+  marginTables: [
+    [
+      99,
+      {
+        description: '3 tiers',
+        marginTiers: [
+          { lowerBound: '0', maxLeverage: 40 },
+          { lowerBound: '150000000', maxLeverage: 20 },
+          { lowerBound: '300000000', maxLeverage: 10 },
+        ],
+      },
+    ],
+  ],
+});
+const W = 10n ** 18n;
+// Vary inputs per call so nothing is constant-folded; includes positions solved in tiers 1–3.
+const inputs = Array.from({ length: 1024 }, (_, i) => ({
+  side: i % 2 === 0 ? 1 : -1,
+  size: (BigInt(1 + (i % 97)) * W) / 10n + BigInt(i),
+  price: 60_000n * W + BigInt(i) * 1_000_000_000_000n,
+  collateral: BigInt(200 + (i % 5000)) * W,
+  otherMaintenanceMargin: BigInt(i % 50) * W,
+  marginTable: table3,
+}));
+const big = Array.from({ length: 64 }, (_, i) => ({
+  side: 1,
+  size: 5_000n * W,
+  price: 60_000n * W,
+  collateral: BigInt(20_000_000 + i) * W,
+  otherMaintenanceMargin: 0n,
+  marginTable: table3,
+}));
+const liqStrings = Array.from({ length: 256 }, (_, i) => ({
+  side: i % 2 === 0 ? 'long' : 'short',
+  size: `0.${(i % 90) + 10}`,
+  price: `6${i % 10}123.5`,
+  collateral: `${1000 + i}.25`,
+  marginTable: table3,
+}));
+const prem = Array.from({ length: 1024 }, (_, i) => [
+  parseDecimal(`66${370 + (i % 40)}.0`),
+  parseDecimal(`66${372 + (i % 40)}.5`),
+  parseDecimal(`66${360 + (i % 50)}.0`),
+]);
+const rates = Array.from({ length: 1024 }, (_, i) => parseDecimal(`0.0000${100 + i}`));
+const hours = [1n * W, 4n * W, 8n * W];
+
+const ok = [
+  bench('solveLiquidationPrice (pre-parsed, 3-tier table)', 200_000, 1_000_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      const x = solveLiquidationPrice(inputs[i & 1023]);
+      if (x !== null) sink ^= x;
+    }
+  }),
+  bench(
+    'solveLiquidationPrice (pre-parsed, 5,000 BTC, solved in the 2nd tier)',
+    200_000,
+    1_000_000,
+    (n) => {
+      for (let i = 0; i < n; i++) {
+        const x = solveLiquidationPrice(big[i & 63]);
+        if (x !== null) sink ^= x;
+      }
+    },
+  ),
+  bench('liquidationPrice (decimal strings in/out, 3-tier table)', 50_000, null, (n) => {
+    for (let i = 0; i < n; i++) {
+      const x = liquidationPrice(liqStrings[i & 255]);
+      if (x !== null) sink ^= BigInt(x.length);
+    }
+  }),
+  bench('premiumIndexFixed (pre-parsed)', 1_000_000, 5_000_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      const p = prem[i & 1023];
+      sink ^= premiumIndexFixed(p[0], p[1], p[2]);
+    }
+  }),
+  bench('annualizeRateFixed (pre-parsed)', 1_000_000, 5_000_000, (n) => {
+    for (let i = 0; i < n; i++) sink ^= annualizeRateFixed(rates[i & 1023], hours[i % 3]);
+  }),
+  bench('premiumIndex (decimal strings in/out)', 100_000, null, (n) => {
+    for (let i = 0; i < n; i++)
+      sink ^= BigInt(
+        premiumIndex({ impactBid: '66371.0', impactAsk: '66372.0', indexPrice: `663${i & 7}3.0` })
+          .length,
+      );
+  }),
+  bench('annualizeRate (decimal strings in/out)', 100_000, null, (n) => {
+    for (let i = 0; i < n; i++)
+      sink ^= BigInt(annualizeRate({ rate: '0.0000125', intervalHours: (i & 7) + 1 }).length);
+  }),
+];
+console.log(
+  `(sink ${sink & 1n}; node ${process.version}, ${(await import('node:os')).cpus().length} CPUs)`,
+);
+process.exitCode = ok.every(Boolean) ? 0 : 1;
