@@ -10,6 +10,7 @@ function snapshot(over: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
         chain: 'arbitrum',
         status: 'halted',
         headAgeSeconds: 131.5,
+        secondsSinceNewHead: 125,
         rpcs: [
           { url: 'https://arb1.arbitrum.io/rpc', position: 0, health: 'healthy', latencyMs: 120 },
           {
@@ -31,6 +32,7 @@ function snapshot(over: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
       },
     ],
     queues: { 'alert-outbox': 3 },
+    tableRows: { blocks: 12345 },
     dbSizeBytes: 4096,
     ...over,
   };
@@ -49,6 +51,8 @@ describe('createMetrics', () => {
     expect(sample(text, 'perpscope_chain_status{chain="arbitrum",status="halted"}')).toBe(1);
     expect(sample(text, 'perpscope_chain_status{chain="arbitrum",status="up"}')).toBe(0);
     expect(sample(text, 'perpscope_chain_head_age_seconds{chain="arbitrum"}')).toBe(131.5);
+    expect(sample(text, 'perpscope_chain_seconds_since_new_head{chain="arbitrum"}')).toBe(125);
+    expect(sample(text, 'perpscope_ingest_rows_total{table="blocks"}')).toBe(12345);
     expect(
       sample(
         text,

@@ -10,8 +10,10 @@ export type MetricsSnapshot = {
     /** Short key, e.g. `arbitrum` or the chain id. */
     chain: string;
     status: string;
-    /** Seconds since the head last advanced on the watcher's clock; null before the first head. */
+    /** `now − head.timestamp` (chain time); null before the first head. */
     headAgeSeconds: number | null;
+    /** Seconds since the head number last increased, on the watcher's clock. */
+    secondsSinceNewHead: number | null;
     rpcs: ReadonlyArray<{
       url: string;
       position: number;
@@ -28,8 +30,10 @@ export type MetricsSnapshot = {
     /** |mark − oracle| / oracle, a ratio (0.05 = 5%). */
     markOracleDeviation: number | null;
   }>;
-  /** Depth of in-process queues (write batch, SSE backlog, alert outbox...). */
+  /** Depth of queues (alert outbox rows waiting...). */
   queues: Readonly<Record<string, number>>;
+  /** Rows ever written per raw table (its largest rowid): `rate()` of it is the ingest rate. */
+  tableRows: Readonly<Record<string, number>>;
   dbSizeBytes: number | null;
 };
 
@@ -58,8 +62,6 @@ export type WatcherMetrics = {
   alertOutcomes: Counter<'sink' | 'outcome'>;
   /** Requests refused by the per-IP rate limit. */
   rateLimited: Counter;
-  /** Connected SSE clients. */
-  sseClients: Gauge;
   /** Text exposition format, after refreshing the snapshot gauges. */
   render(): Promise<string>;
   contentType: string;
@@ -91,7 +93,13 @@ export function createMetrics(p: {
   });
   const headAge = new Gauge({
     name: 'perpscope_chain_head_age_seconds',
-    help: 'Seconds since the chain head last advanced (watcher wall clock).',
+    help: 'Seconds between now and the head block timestamp (chain time).',
+    labelNames: ['chain'],
+    registers,
+  });
+  const sinceNewHead = new Gauge({
+    name: 'perpscope_chain_seconds_since_new_head',
+    help: 'Seconds since the head number last increased (watcher wall clock; what halts are judged on).',
     labelNames: ['chain'],
     registers,
   });
@@ -131,6 +139,12 @@ export function createMetrics(p: {
     labelNames: ['queue'],
     registers,
   });
+  const tableRows = new Counter({
+    name: 'perpscope_ingest_rows_total',
+    help: 'Rows written to each raw table (largest rowid); rate() gives the ingest rate.',
+    labelNames: ['table'],
+    registers,
+  });
   const dbSize = new Gauge({
     name: 'perpscope_db_size_bytes',
     help: 'Size of the SQLite database (pages in use plus free pages).',
@@ -142,6 +156,8 @@ export function createMetrics(p: {
     for (const g of [
       chainStatus,
       headAge,
+      sinceNewHead,
+      tableRows,
       rpcUp,
       rpcLastLatency,
       marketStatus,
@@ -154,6 +170,8 @@ export function createMetrics(p: {
       for (const status of chainStatuses)
         chainStatus.set({ chain: c.chain, status }, c.status === status ? 1 : 0);
       if (c.headAgeSeconds !== null) headAge.set({ chain: c.chain }, c.headAgeSeconds);
+      if (c.secondsSinceNewHead !== null)
+        sinceNewHead.set({ chain: c.chain }, c.secondsSinceNewHead);
       for (const r of c.rpcs) {
         const rpc = rpcLabel(r.url, r.position);
         rpcUp.set({ chain: c.chain, rpc, health: r.health }, r.health === 'healthy' ? 1 : 0);
@@ -169,6 +187,7 @@ export function createMetrics(p: {
         deviation.set({ dex: m.dex, coin: m.coin }, m.markOracleDeviation);
     }
     for (const [queue, depth] of Object.entries(s.queues)) queueDepth.set({ queue }, depth);
+    for (const [table, rows] of Object.entries(s.tableRows)) tableRows.inc({ table }, rows);
     if (s.dbSizeBytes !== null) dbSize.set(s.dbSizeBytes);
   }
 
@@ -208,11 +227,6 @@ export function createMetrics(p: {
     rateLimited: new Counter({
       name: 'perpscope_http_rate_limited_total',
       help: 'HTTP requests refused by the per-IP rate limit.',
-      registers,
-    }),
-    sseClients: new Gauge({
-      name: 'perpscope_sse_clients',
-      help: 'Connected Server-Sent Events clients.',
       registers,
     }),
     contentType: registry.contentType,

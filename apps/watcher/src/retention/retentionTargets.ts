@@ -34,3 +34,43 @@ export const eventsRetention: RetentionTarget = {
   horizon: 'event',
   rollups: [],
 };
+
+/** HIP-3 ctx samples (`received_at`): hourly |mark − oracle| / oracle per market. */
+export const hip3SamplesRetention: RetentionTarget = {
+  name: 'hip3_samples',
+  table: 'hip3_samples',
+  timeColumn: 'received_at',
+  horizon: 'raw',
+  rollups: [
+    `SELECT 'market', coin, 'mark_oracle_deviation_abs', (received_at / 3600000) * 3600000 AS hour,
+       count(*), min(abs(mark_deviation)), max(abs(mark_deviation)), sum(abs(mark_deviation))
+     FROM hip3_samples
+     WHERE rowid BETWEEN :fromRowid AND :toRowid AND received_at >= :from AND received_at < :to
+       AND mark_deviation IS NOT NULL
+     GROUP BY coin, hour`,
+  ],
+};
+
+/** HIP-3 oracle updates (`at`): hourly distribution of the observed update interval per market. */
+export const hip3OracleUpdatesRetention: RetentionTarget = {
+  name: 'hip3_oracle_updates',
+  table: 'hip3_oracle_updates',
+  timeColumn: 'at',
+  horizon: 'raw',
+  rollups: [
+    `SELECT 'market', coin, 'oracle_update_interval_seconds', (at / 3600000) * 3600000 AS hour,
+       count(*), min(interval_ms / 1000.0), max(interval_ms / 1000.0), sum(interval_ms / 1000.0)
+     FROM hip3_oracle_updates
+     WHERE rowid BETWEEN :fromRowid AND :toRowid AND at >= :from AND at < :to
+       AND source = 'ctx' AND interval_ms IS NOT NULL
+     GROUP BY coin, hour`,
+  ],
+};
+
+/** Every raw table the watcher knows; targets whose table does not exist are skipped. */
+export const defaultRetentionTargets: readonly RetentionTarget[] = [
+  blocksRetention,
+  hip3SamplesRetention,
+  hip3OracleUpdatesRetention,
+  eventsRetention,
+];

@@ -87,9 +87,11 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
   const { sqlite, config, now } = p;
   const hourNow = Math.floor(now / HOUR_MS) * HOUR_MS;
   const report: RetentionReport = { targets: [], prunedRollups: 0 };
+  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   for (const target of p.targets) {
     assertIdentifier(target.table);
     assertIdentifier(target.timeColumn);
+    if (!hasTable.get(target.table)) continue; // subject not installed in this database
     const state = sqlite
       .prepare('SELECT rolled_until AS rolledUntil FROM retention_state WHERE target = ?')
       .get(target.name) as { rolledUntil: number } | undefined;
