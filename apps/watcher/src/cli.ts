@@ -103,7 +103,9 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
 
-  const logger = createLogger({ level: config.log.level });
+  // The demo narrates on stdout; keep pino to warnings there unless a level was asked for.
+  const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
+  const logger = createLogger({ level: quietDemo ? 'warn' : config.log.level });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );

@@ -1,6 +1,12 @@
+import { rmSync } from 'node:fs';
+import { chainScenarios, playScenario, startDevnet } from '@perpscope/devnet';
+import { systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
+import { parseConfig } from '../config/loadConfig.js';
 import type { Env } from '../env.js';
 import type { Logger } from '../logger.js';
+import { type RunningWatcher, startWatcher } from '../runtime/startWatcher.js';
+import { devnetChainEntry } from './devnetChainEntry.js';
 
 /** Parameters of {@link runDemo}. */
 export type RunDemoParameters = {
@@ -9,9 +15,106 @@ export type RunDemoParameters = {
   configPath: string | null;
   logger: Logger;
   version: string;
+  /** Where progress lines go (stdout by default). */
+  print?: (line: string) => void;
 };
 
-/** Starts the devnet demo (placeholder until the devnet chains land). */
-export async function runDemo(_params: RunDemoParameters): Promise<{ stop(): Promise<void> }> {
-  throw new Error('demo mode is not implemented yet');
+const DEMO_DB = './data/demo.db';
+
+/**
+ * `perpscope-watcher demo`: starts the three devnet chains of the `demo` scenario (OP-stack-like 2 s,
+ * Arbitrum-like tx-driven, 1 s), watches them with compressed thresholds and plays the timeline in a
+ * loop (degradation → halt → recovery, a 2-block reorg, a safe-head stall), printing the API URL,
+ * each step and each status change. The database is a fresh `./data/demo.db` unless `PERPSCOPE_DB`
+ * or the config names one.
+ */
+export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Promise<void> }> {
+  const print = params.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const scenario = chainScenarios.demo;
+  print(`perpscope demo: starting ${scenario.chains.length} local devnet chains (anvil)…`);
+  const devnet = await startDevnet(scenario.chains);
+  let watcher: RunningWatcher | null = null;
+  const abort = new AbortController();
+  try {
+    const dbPath =
+      params.env.PERPSCOPE_DB ?? (params.configPath ? params.config.database.path : DEMO_DB);
+    if (dbPath === DEMO_DB) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${DEMO_DB}${suffix}`, { force: true });
+    }
+    const config = parseConfig({
+      raw: {
+        server: params.config.server,
+        database: { path: dbPath },
+        log: {
+          level:
+            params.env.PERPSCOPE_LOG_LEVEL === 'info' ? 'warn' : params.env.PERPSCOPE_LOG_LEVEL,
+        },
+        chains: devnet.chains.map((c) =>
+          devnetChainEntry(c, { pollIntervalMs: 500, graceSeconds: 15 }),
+        ),
+      },
+      source: 'demo',
+      env: { ...params.env, PERPSCOPE_DB: dbPath },
+    });
+    watcher = await startWatcher({
+      config,
+      clock: systemClock,
+      logger: params.logger,
+      version: params.version,
+    });
+    const w = watcher;
+    w.eventLog.subscribe((ev) => {
+      const p = ev.payload;
+      if (ev.kind === 'chain.status') {
+        const reasons =
+          Array.isArray(p.reasons) && p.reasons.length > 0 ? ` — ${p.reasons.join('; ')}` : '';
+        print(`  [status] ${String(p.name)}: ${String(p.from)} → ${String(p.to)}${reasons}`);
+      } else if (ev.kind === 'chain.reorg') {
+        print(
+          `  [reorg]  chain ${String(p.chainId)}: depth ${String(p.depth)} from block ${String(p.fromNumber)}`,
+        );
+      } else if (ev.kind === 'chain.flags') {
+        print(`  [flags]  chain ${String(p.chainId)}: ${JSON.stringify(p.flags)}`);
+      } else if (ev.kind.startsWith('incident.')) {
+        print(`  [${ev.kind}] ${String(p.title)} (${String(p.severity)})`);
+      }
+    });
+    print(
+      `perpscope demo: watcher API on ${w.url}/v1/chains — docs ${w.url}/docs — events ${w.url}/v1/events`,
+    );
+    print(
+      `perpscope demo: chains ${devnet.chains.map((c) => `${c.name} (chainId ${c.chainId})`).join(', ')}`,
+    );
+    print(
+      `perpscope demo: playing "${scenario.name}" (~${Math.round((scenario.durationMs ?? 0) / 1000)} s per round, repeats; Ctrl-C stops)`,
+    );
+    void (async () => {
+      for (let round = 1; !abort.signal.aborted; round++) {
+        print(`perpscope demo: round ${round} starts`);
+        const started = Date.now();
+        try {
+          await playScenario(devnet, scenario, {
+            signal: abort.signal,
+            onStep: (step) =>
+              print(
+                `t+${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s ${step.chain}: ${step.note}`,
+              ),
+          });
+        } catch (error) {
+          if (!abort.signal.aborted) params.logger.error({ err: error }, 'demo timeline failed');
+          return;
+        }
+      }
+    })();
+  } catch (error) {
+    await devnet.stop();
+    throw error;
+  }
+  return {
+    stop: async () => {
+      abort.abort(new Error('demo stopped'));
+      await watcher?.stop();
+      await devnet.stop();
+    },
+  };
 }

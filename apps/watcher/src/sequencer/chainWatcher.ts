@@ -233,7 +233,7 @@ export class ChainWatcher {
     const gap = blockGapStats({
       now,
       windowSeconds: t.blockGapWindowSeconds,
-      blockTimeMs: config.traits.txDriven ? null : config.blockTimeMs,
+      blockTimeMs: config.blockTimeMs,
       systemTxsPerBlock: config.traits.systemTxsPerBlock,
       samples: this.#samples,
       blocks: this.#tracker.blocksSeenSince(now - t.blockGapWindowSeconds * 1000),

@@ -29,6 +29,10 @@ export type ChainRules = {
   pollIntervalMs: number;
 };
 
+/** A set flag clears only below 90% of its threshold, so a lag hovering at the line doesn't flap. */
+const above = (value: number | null, threshold: number | null, wasSet: boolean) =>
+  value !== null && threshold !== null && value > (wasSet ? 0.9 * threshold : threshold);
+
 const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s.toFixed(1));
 
 /**
@@ -105,48 +109,44 @@ export function evaluateChainStatus(
           'the sequencer endpoint still rejects the invalid-tx probe as expected (alive, idle?)',
         );
       }
-    } else if (
-      gap.windowFilled &&
-      gap.expectedBlocks !== null &&
-      gap.expectedBlocks > 0 &&
-      gap.observedBlocks < gap.expectedBlocks * t.slowBlockRatio
-    ) {
-      status = 'degraded';
-      reasons.push(
-        `slow blocks: ${gap.observedBlocks} of ${gap.expectedBlocks} expected in the last ${fmt(gap.windowSeconds)} s`,
-      );
-    } else if (flags.feedDown) {
-      status = 'degraded';
-      reasons.push('the uptime feed reports the sequencer down');
     } else {
-      status = 'up';
+      // Heads are moving.
+      if (prev.status === 'halted') haltEndedAt = now; // note 1's "after" phase starts now
+      const sinceHaltEnded = haltEndedAt === null ? null : (now - haltEndedAt) / 1000;
+      const recovering = sinceHaltEnded !== null && sinceHaltEnded < t.recoveryGraceSeconds;
+      // Right after a halt the gap window still contains the halt itself: don't call that "slow".
+      const windowSpansHalt = sinceHaltEnded !== null && sinceHaltEnded < gap.windowSeconds + 1;
+      const slow =
+        gap.windowFilled &&
+        !windowSpansHalt &&
+        gap.expectedBlocks !== null &&
+        gap.expectedBlocks > 0 &&
+        gap.observedBlocks < gap.expectedBlocks * t.slowBlockRatio;
+      if (slow) {
+        status = 'degraded';
+        reasons.push(
+          `slow blocks: ${gap.observedBlocks} of ${gap.expectedBlocks} expected in the last ${fmt(gap.windowSeconds)} s`,
+        );
+      } else if (recovering) {
+        status = 'recovering';
+        reasons.push(
+          `blocks resumed ${fmt(sinceHaltEnded ?? 0)} s ago after a halt (recovering for ${t.recoveryGraceSeconds} s)`,
+        );
+      } else if (flags.feedDown) {
+        status = 'degraded';
+        reasons.push('the uptime feed reports the sequencer down');
+      } else if (obs.feed?.state === 'grace' && obs.feed.graceEndsAt !== null) {
+        status = 'recovering';
+        reasons.push(
+          `the uptime feed came back up; grace period until ${new Date(obs.feed.graceEndsAt).toISOString()}`,
+        );
+      } else {
+        status = 'up';
+      }
     }
-    if (flags.feedDown && status !== 'degraded')
+    if (status === 'halted') haltEndedAt = null;
+    if (flags.feedDown && !reasons.some((r) => r.includes('uptime feed'))) {
       reasons.push('the uptime feed reports the sequencer down');
-
-    if (status === 'halted') {
-      haltEndedAt = null;
-    } else if (prev.status === 'halted') {
-      // Heads move again after a halt: note 1's "after" phase starts now.
-      haltEndedAt = now;
-      if (status === 'up') status = 'recovering';
-    } else if (
-      status === 'up' &&
-      haltEndedAt !== null &&
-      now - haltEndedAt < t.recoveryGraceSeconds * 1000
-    ) {
-      status = 'recovering';
-    }
-    if (status === 'recovering' && haltEndedAt !== null) {
-      reasons.push(
-        `blocks resumed ${fmt((now - haltEndedAt) / 1000)} s ago after a halt (recovering for ${t.recoveryGraceSeconds} s)`,
-      );
-    }
-    if (status === 'up' && obs.feed?.state === 'grace' && obs.feed.graceEndsAt !== null) {
-      status = 'recovering';
-      reasons.push(
-        `the uptime feed came back up; grace period until ${new Date(obs.feed.graceEndsAt).toISOString()}`,
-      );
     }
   }
   if (flags.safeLagCrit || flags.safeLagWarn) {
