@@ -77,10 +77,8 @@ export function evaluateChainStatus(
   const safeLag = obs.safe ? now / 1000 - obs.safe.timestamp : null;
   const flags: ChainFlags = {
     reorg: lastReorgAt !== null && now - lastReorgAt < t.reorgFlagHoldSeconds * 1000,
-    safeLagWarn:
-      safeLag !== null && t.safeLagWarnSeconds !== null && safeLag > t.safeLagWarnSeconds,
-    safeLagCrit:
-      safeLag !== null && t.safeLagCritSeconds !== null && safeLag > t.safeLagCritSeconds,
+    safeLagWarn: above(safeLag, t.safeLagWarnSeconds, prev.flags.safeLagWarn),
+    safeLagCrit: above(safeLag, t.safeLagCritSeconds, prev.flags.safeLagCrit),
     feedDown: obs.feed?.state === 'down',
   };
 
