@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import vector from '../../test/vectors/risk-funding-history-btc-2023-05.json' with { type: 'json' };
+import { fundingReversal } from './fundingReversal.js';
 import type { FundingSample } from './fundingSample.js';
 import { fundingSurface } from './fundingSurface.js';
 
@@ -93,5 +95,39 @@ describe('fundingSurface', () => {
     expect(fundingSurface({ samples: [], bucketMs: H, estimator: { kind: 'sma' } }).cells).toEqual(
       [],
     );
+  });
+});
+
+describe('fundingSurface and fundingReversal on real Hyperliquid BTC funding (2023-05)', () => {
+  // Expected values computed independently in Python (decimal.Decimal rate / 8, float means) from the
+  // recorded rows; source in the vector file.
+  const samples: FundingSample[] = vector.rows.map((r) => ({
+    symbol: r.coin,
+    timeMs: r.time,
+    rate: r.fundingRate,
+    intervalHours: 8,
+  }));
+
+  it('builds 12 daily cells with per-hour means and a no-look-ahead SMA(3)', () => {
+    const s = fundingSurface({
+      samples,
+      bucketMs: 86_400_000,
+      estimator: { kind: 'sma', window: 3 },
+    });
+    expect(s.symbols).toEqual(['BTC']);
+    expect(s.cells).toHaveLength(12);
+    expect(s.cells[0]).toMatchObject({ bucketStartMs: 1_683_849_600_000, sampleCount: 3 });
+    expect(s.cells[0]?.meanRatePerHour).toBeCloseTo(-9.068125e-5, 15);
+    expect(s.cells[11]).toMatchObject({ bucketStartMs: 1_684_800_000_000, sampleCount: 1 });
+    expect(s.cells[11]?.meanRatePerHour).toBeCloseTo(-2.373875e-5, 15);
+    expect(s.cells[11]?.expectedRatePerHour).toBeCloseTo(-3.1026666666666666e-5, 15);
+  });
+
+  it('detects the one SMA(3)/SMA(9) cross of the period', () => {
+    const r = fundingReversal({ samples, fastWindow: 3, slowWindow: 9 });
+    expect(r.crosses).toEqual([{ timeMs: 1_684_598_400_345, direction: 'down' }]);
+    expect(r.fast).toBeCloseTo(-3.1026666666666666e-5, 15);
+    expect(r.slow).toBeCloseTo(-1.7868055555555557e-5, 15);
+    expect(r.signal).toBeNull();
   });
 });
