@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChainsConfig } from './chainsConfig.js';
 import { DatabaseConfig } from './databaseConfig.js';
+import { Hip3Config } from './hip3Config.js';
 import { LogConfig } from './logConfig.js';
 import { ServerConfig } from './serverConfig.js';
 
@@ -15,6 +16,7 @@ export const WatcherConfig = z
     database: DatabaseConfig,
     log: LogConfig,
     chains: ChainsConfig,
+    hip3: Hip3Config,
   })
   .strict();
 export type WatcherConfig = z.output<typeof WatcherConfig>;

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const WsUrl = z.url({ protocol: /^wss?$/, error: 'must be a ws(s) URL' });
+const seconds = z.number().positive();
+const fraction = z.number().positive().max(1);
+
+/**
+ * Thresholds of the HIP-3 rules (SPEC §3.2): seconds and fractions. Defaults follow the protocol:
+ * 10 s fallback, 60 s dead, 1 % clamp, L1 3 %, L2 5 % held 30 s, L3 5 % held 5 min.
+ */
+export const Hip3ThresholdsConfig = z
+  .object({
+    fallbackAfterSeconds: seconds.default(10),
+    deadAfterSeconds: seconds.default(60),
+    jumpFraction: fraction.default(0.01),
+    jumpHoldSeconds: seconds.default(60),
+    l1Fraction: fraction.default(0.03),
+    l2Fraction: fraction.default(0.05),
+    l2HoldSeconds: seconds.default(30),
+    l3HoldSeconds: seconds.default(300),
+    sampleStaleSeconds: seconds.default(15),
+    oiNearCapFraction: fraction.default(0.9),
+    wideSpreadFraction: fraction.default(0.01),
+    depthCollapseFraction: fraction.default(0.2),
+  })
+  .strict()
+  .prefault({});
+
+/**
+ * The `hip3` section: the HIP-3 oracle watch against the Hyperliquid API. Off unless enabled (so
+ * nothing reaches the internet by accident); `demo` enables it against the local replay server.
+ */
+export const Hip3Config = z
+  .object({
+    enabled: z.boolean().default(false),
+    apiUrl: HttpUrl.default('https://api.hyperliquid.xyz'),
+    wsUrl: WsUrl.default('wss://api.hyperliquid.xyz/ws'),
+    /** Explorer host (`POST {explorerUrl}/explorer`, `userDetails`). */
+    explorerUrl: HttpUrl.default('https://rpc.hyperliquid.xyz'),
+    /** Dex names to watch; omitted = every dex `perpDexs` lists. */
+    dexes: z
+      .array(z.string().regex(/^[a-z0-9]{1,16}$/, 'must be a dex name'))
+      .nullable()
+      .default(null),
+    /** Also watch the main (validator) dex's markets (BTC, ETH...) for funding and oracle age. */
+    includeMainDex: z.boolean().default(false),
+    /** REST weight this watcher may spend per minute (HL allows 1200 per IP). */
+    weightBudgetPerMinute: z.number().int().positive().max(1200).default(1000),
+    discoveryIntervalSeconds: seconds.default(300),
+    /** `perpDexLimits` + `perpsAtOpenInterestCap` per dex. */
+    limitsIntervalSeconds: seconds.default(120),
+    /** While the stream is down: poll `metaAndAssetCtxs` round-robin, budget permitting. */
+    restFallbackIntervalSeconds: seconds.default(5),
+    /** No WS frame for longer → reconnect and fall back to REST. */
+    wsStaleSeconds: seconds.default(10),
+    wsKeepAliveSeconds: seconds.max(55).default(20),
+    /** Coins whose `l2Book` is polled for depth ±3 %, spread and swings. */
+    bookCoins: z.array(z.string().min(1)).max(200).default([]),
+    bookIntervalSeconds: seconds.default(5),
+    /** Exact setOracle times from the explorer's `userDetails` for each oracle writer. */
+    explorer: z
+      .object({ enabled: z.boolean().default(true), intervalSeconds: seconds.default(60) })
+      .strict()
+      .prefault({}),
+    evaluateIntervalSeconds: seconds.default(1),
+    thresholds: Hip3ThresholdsConfig,
+  })
+  .strict()
+  .prefault({});
+export type Hip3Config = z.output<typeof Hip3Config>;

@@ -1,0 +1,234 @@
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../openDb.js';
+import {
+  hip3Dexes,
+  hip3Markets,
+  hip3OracleUpdates,
+  hip3Samples,
+  hip3StatusTransitions,
+  hip3StreamGaps,
+} from '../schema/hip3.js';
+
+export type Hip3DexRow = typeof hip3Dexes.$inferSelect;
+export type Hip3MarketRow = typeof hip3Markets.$inferSelect;
+export type Hip3SampleRow = typeof hip3Samples.$inferInsert;
+export type Hip3OracleUpdateRow = typeof hip3OracleUpdates.$inferInsert;
+
+/** Inserts or refreshes discovered dexes (first-seen time kept). */
+export function upsertHip3Dexes(
+  db: Db,
+  rows: readonly Omit<Hip3DexRow, 'firstSeenAt'>[],
+  now: number,
+) {
+  for (const r of rows) {
+    db.insert(hip3Dexes)
+      .values({ ...r, firstSeenAt: now })
+      .onConflictDoUpdate({
+        target: hip3Dexes.name,
+        set: {
+          fullName: r.fullName,
+          deployer: r.deployer,
+          oracleWritersJson: r.oracleWritersJson,
+          dexIndex: r.dexIndex,
+          totalOiCapUsd: r.totalOiCapUsd,
+          lastSeenAt: r.lastSeenAt,
+        },
+      })
+      .run();
+  }
+}
+
+/** Every known dex, by index. */
+export function listHip3Dexes(db: Db): Hip3DexRow[] {
+  return db.select().from(hip3Dexes).orderBy(asc(hip3Dexes.dexIndex)).all();
+}
+
+/** Registers a market (status `unknown` until evaluated) or refreshes its meta. */
+export function upsertHip3MarketMeta(
+  db: Db,
+  r: { coin: string; dex: string; metaJson: string; isDelisted: boolean; now: number },
+) {
+  db.insert(hip3Markets)
+    .values({
+      coin: r.coin,
+      dex: r.dex,
+      metaJson: r.metaJson,
+      isDelisted: r.isDelisted,
+      status: 'unknown',
+      statusSince: r.now,
+      reasonsJson: '[]',
+      metricsJson: '{}',
+      lastSampleAt: null,
+      firstSeenAt: r.now,
+      updatedAt: r.now,
+    })
+    .onConflictDoUpdate({
+      target: hip3Markets.coin,
+      set: { metaJson: r.metaJson, isDelisted: r.isDelisted, dex: r.dex },
+    })
+    .run();
+}
+
+/** Writes the derived status/metrics of a market. */
+export function updateHip3MarketState(
+  db: Db,
+  r: {
+    coin: string;
+    status: string;
+    statusSince: number;
+    reasonsJson: string;
+    metricsJson: string;
+    lastSampleAt: number | null;
+    updatedAt: number;
+  },
+) {
+  db.update(hip3Markets)
+    .set({
+      status: r.status,
+      statusSince: r.statusSince,
+      reasonsJson: r.reasonsJson,
+      metricsJson: r.metricsJson,
+      lastSampleAt: r.lastSampleAt,
+      updatedAt: r.updatedAt,
+    })
+    .where(eq(hip3Markets.coin, r.coin))
+    .run();
+}
+
+/** Markets of one dex (or all), by coin. */
+export function listHip3Markets(db: Db, dex?: string): Hip3MarketRow[] {
+  const q = db.select().from(hip3Markets);
+  return (dex === undefined ? q : q.where(eq(hip3Markets.dex, dex)))
+    .orderBy(asc(hip3Markets.coin))
+    .all();
+}
+
+/** One market, or null. */
+export function getHip3Market(db: Db, coin: string): Hip3MarketRow | null {
+  return db.select().from(hip3Markets).where(eq(hip3Markets.coin, coin)).get() ?? null;
+}
+
+/** The markets among `coins` (unknown coins are simply absent). */
+export function getHip3MarketsByCoin(db: Db, coins: readonly string[]): Hip3MarketRow[] {
+  if (coins.length === 0) return [];
+  return db
+    .select()
+    .from(hip3Markets)
+    .where(inArray(hip3Markets.coin, [...coins]))
+    .all();
+}
+
+/** Stores changed samples; a (coin, receivedAt) already present is skipped (idempotent). */
+export function insertHip3Samples(db: Db, rows: readonly Hip3SampleRow[]) {
+  for (let i = 0; i < rows.length; i += 500) {
+    db.insert(hip3Samples)
+      .values(rows.slice(i, i + 500))
+      .onConflictDoNothing()
+      .run();
+  }
+}
+
+/** Number of stored samples of a market (tests, status page). */
+export function countHip3Samples(db: Db, coin: string): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(hip3Samples)
+      .where(eq(hip3Samples.coin, coin))
+      .get()?.n ?? 0
+  );
+}
+
+/** Stored samples of a market, oldest first. */
+export function hip3SamplesOf(db: Db, coin: string) {
+  return db
+    .select()
+    .from(hip3Samples)
+    .where(eq(hip3Samples.coin, coin))
+    .orderBy(asc(hip3Samples.receivedAt))
+    .all();
+}
+
+/** Stores oracle updates; duplicates (same coin, source, time, tx) are skipped. */
+export function insertHip3OracleUpdates(db: Db, rows: readonly Hip3OracleUpdateRow[]) {
+  for (let i = 0; i < rows.length; i += 500) {
+    db.insert(hip3OracleUpdates)
+      .values(rows.slice(i, i + 500))
+      .onConflictDoNothing()
+      .run();
+  }
+}
+
+/** Cursor over oracle updates: `${at}:${source}:${txHash}` of the last row of the previous page. */
+export type OracleUpdateCursor = { at: number; source: string; txHash: string };
+
+/**
+ * A page of oracle updates of one coin, newest first, strictly after `cursor` in that order.
+ */
+export function hip3OracleUpdatesPage(
+  db: Db,
+  params: { coin: string; limit: number; cursor: OracleUpdateCursor | null; source?: string },
+) {
+  const conds = [eq(hip3OracleUpdates.coin, params.coin)];
+  if (params.source) conds.push(eq(hip3OracleUpdates.source, params.source));
+  const c = params.cursor;
+  if (c) {
+    const after = or(
+      lt(hip3OracleUpdates.at, c.at),
+      and(eq(hip3OracleUpdates.at, c.at), lt(hip3OracleUpdates.source, c.source)),
+      and(
+        eq(hip3OracleUpdates.at, c.at),
+        eq(hip3OracleUpdates.source, c.source),
+        lt(hip3OracleUpdates.txHash, c.txHash),
+      ),
+    );
+    if (after) conds.push(after);
+  }
+  return db
+    .select()
+    .from(hip3OracleUpdates)
+    .where(and(...conds))
+    .orderBy(
+      desc(hip3OracleUpdates.at),
+      desc(hip3OracleUpdates.source),
+      desc(hip3OracleUpdates.txHash),
+    )
+    .limit(params.limit)
+    .all();
+}
+
+/** Appends a status transition. */
+export function insertHip3Transition(
+  db: Db,
+  r: { coin: string; at: number; fromStatus: string; toStatus: string; reasonsJson: string },
+) {
+  db.insert(hip3StatusTransitions).values(r).run();
+}
+
+/** Status transitions of a market, oldest first. */
+export function hip3TransitionsOf(db: Db, coin: string, limit = 100) {
+  return db
+    .select()
+    .from(hip3StatusTransitions)
+    .where(eq(hip3StatusTransitions.coin, coin))
+    .orderBy(desc(hip3StatusTransitions.id))
+    .limit(limit)
+    .all()
+    .reverse();
+}
+
+/** Records a stream gap (idempotent on its start + reason). */
+export function insertHip3StreamGap(db: Db, r: { fromAt: number; toAt: number; reason: string }) {
+  db.insert(hip3StreamGaps)
+    .values(r)
+    .onConflictDoUpdate({
+      target: [hip3StreamGaps.fromAt, hip3StreamGaps.reason],
+      set: { toAt: r.toAt },
+    })
+    .run();
+}
+
+/** Recorded stream gaps, oldest first. */
+export function listHip3StreamGaps(db: Db) {
+  return db.select().from(hip3StreamGaps).orderBy(asc(hip3StreamGaps.fromAt)).all();
+}
