@@ -33,9 +33,13 @@ describe('hip3StakeAssessment', () => {
       actions: [],
     });
     expect(m?.stress.map((s) => s.scenario)).toEqual(['oracleDepeg', 'liquidityGap', 'adl']);
+    // Stake value 500k × 40 USD = 20M over 4M OI → 5.
     expect(a).toMatchObject({
       stakeCoverage: 1,
       belowRequirement: false,
+      stakeShortfallHype: '0',
+      totalOpenInterestUsd: '4000000',
+      stakeToOpenInterest: 5,
       worstCase: null,
       overallLevel: 'low',
       mostDangerous: 'xyz:BTC',
@@ -141,6 +145,8 @@ describe('hip3StakeAssessment', () => {
     expect(short).toMatchObject({
       stakeCoverage: 0.8,
       belowRequirement: true,
+      stakeShortfallHype: '100000',
+      stakeToOpenInterest: null,
       overallLevel: 'critical',
     });
     const note4 = hip3StakeAssessment({

@@ -151,6 +151,15 @@ export type Hip3StakeAssessment = {
   readonly stakeCoverage: number;
   /** Stake below the requirement: HL rejects deploy actions ("Deployer has not staked enough"). */
   readonly belowRequirement: boolean;
+  /** HYPE to add to meet the requirement, `max(0, required − stake)`, decimal string. */
+  readonly stakeShortfallHype: string;
+  /** Sum of the markets' open interest, USD. */
+  readonly totalOpenInterestUsd: string;
+  /**
+   * Stake value over total open interest (`stake × hypePrice / ΣOI`): the deployer's skin in the
+   * game per dollar of user positions. `null` without a HYPE price or without open interest.
+   */
+  readonly stakeToOpenInterest: number | null;
   /** The guideline table applied to the stake (+ unstaking queue), least to most severe. */
   readonly slashingTiers: readonly SlashingExposure[];
   /** Worst case over markets in their current state, or `null` when no market is in an incident state. */
@@ -236,6 +245,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
   let overallLevel: RiskLevel = belowRequirement ? 'critical' : 'low';
   let worst: { coin: string; tier: SlashingTier } | null = null;
   let mostDangerous: { coin: string; level: RiskLevel; oi: Fixed } | null = null;
+  let totalOi = 0n;
   for (let i = 0; i < markets.length; i++) {
     const m = markets[i] as Hip3MarketAssessment;
     overallLevel = maxRiskLevel(overallLevel, m.level);
@@ -246,6 +256,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
       worst = { coin: m.coin, tier: m.slashingTier };
     }
     const oi = parseDecimal((params.markets[i] as Hip3MarketInput).openInterestUsd);
+    totalOi += oi;
     if (
       mostDangerous === null ||
       riskLevelRank(m.level) > riskLevelRank(mostDangerous.level) ||
@@ -259,9 +270,17 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     worst === null
       ? null
       : { coin: worst.coin, ...slashingExposure({ ...exposureBase, tier: worst.tier }) };
+  const hypePrice =
+    params.hypePriceUsd === undefined ? null : positiveDecimal('hypePriceUsd', params.hypePriceUsd);
   return {
     stakeCoverage: toNumber(stake) / toNumber(required),
     belowRequirement,
+    stakeShortfallHype: formatDecimal(belowRequirement ? required - stake : 0n),
+    totalOpenInterestUsd: formatDecimal(totalOi),
+    stakeToOpenInterest:
+      hypePrice === null || totalOi === 0n
+        ? null
+        : (toNumber(stake) * toNumber(hypePrice)) / toNumber(totalOi),
     slashingTiers: SLASHING_TIERS.map((tier) => slashingExposure({ ...exposureBase, tier })),
     worstCase,
     markets,
