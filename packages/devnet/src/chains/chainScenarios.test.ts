@@ -19,6 +19,7 @@ describe('chainScenarios', () => {
 
   it('has a 3-chain demo with a 2 s chain, a tx-driven chain and a 1 s chain', () => {
     expect(chainScenarios.demo.chains.map((c) => c.blockTime)).toEqual([2, 'tx-driven', 1]);
+    expect(chainScenarios.demo.chains[0]?.timestamps).toBe('op-stack');
     const kinds = chainScenarios.demo.steps.map((s) => `${s.chain}:${s.action.kind}`);
     expect(kinds).toEqual(
       expect.arrayContaining([
@@ -29,6 +30,13 @@ describe('chainScenarios', () => {
       ]),
     );
   });
+
+  it.each(['base-2025-08-05', 'op-2024-02-15'] as const)(
+    '%s back-fills OP-stack timestamps after halts',
+    (name) => {
+      expect(chainScenarios[name].chains.map((c) => c.timestamps)).toEqual(['op-stack']);
+    },
+  );
 
   describe.each(Object.values(chainScenarios))('$name', (scenario) => {
     const names = scenario.chains.map((c) => c.name);

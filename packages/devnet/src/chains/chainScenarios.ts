@@ -9,7 +9,8 @@ import type { ChainScenario, ChainScenarioStep } from './ChainScenario.js';
  * nominal interval so those scaled thresholds are crossed with margin on a loaded machine.
  *
  * OP-stack incidents are replayed from wall-clock timelines (status pages/postmortems), not from
- * L2 block timestamps, which OP chains back-fill after a halt (sequencer.md §3, "Notes for replays").
+ * L2 block timestamps, which OP chains back-fill after a halt (sequencer.md §3, "Notes for replays");
+ * their chains use `timestamps: 'op-stack'` so the devnet back-fills the same way.
  */
 
 const step = (
@@ -32,7 +33,7 @@ const demo: ChainScenario = {
     'Arbitrum-like tx-driven chain: 2-block reorg and an RPC answering 500; ' +
     '1 s chain: safe-head stall and a stale RPC replica. ~90 s, loops cleanly (every control is undone).',
   chains: [
-    { name: 'op-devnet', chainId: 901, blockTime: 2 },
+    { name: 'op-devnet', chainId: 901, blockTime: 2, timestamps: 'op-stack' },
     { name: 'arb-devnet', chainId: 902, blockTime: 'tx-driven' },
     { name: 'fast-devnet', chainId: 903, blockTime: 1 },
   ],
@@ -239,7 +240,7 @@ const base20250805: ChainScenario = {
     'Base: conductor failover to an unprovisioned sequencer — near-empty blocks, then a stuck head for most of 33 min, then recovery. Compressed 60×.',
   source:
     'Base block production incident 2025-08-05 — https://base-l2.statuspage.io/incidents/kdq3t8s13gfs',
-  chains: [{ name: 'base', chainId: 8453, blockTime: 2 }],
+  chains: [{ name: 'base', chainId: 8453, blockTime: 2, timestamps: 'op-stack' }],
   steps: [
     step(
       5_000,
@@ -273,7 +274,7 @@ const op20240215: ChainScenario = {
     'OP Mainnet instabilities: two unsafe-head stalls, 1-block reorgs and two L1 batcher gaps (safe-head stalls) over ~2 h. Compressed 120×.',
   source:
     'OP Mainnet unsafe head stall 2024-02-15 — https://status.optimism.io/clsmrawc31448hmlj2ja14ui3 , https://blockworks.co/news/optimism-outage-instabilities',
-  chains: [{ name: 'op-mainnet', chainId: 10, blockTime: 2 }],
+  chains: [{ name: 'op-mainnet', chainId: 10, blockTime: 2, timestamps: 'op-stack' }],
   steps: [
     step(
       2_000,

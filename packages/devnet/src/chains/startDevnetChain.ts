@@ -25,6 +25,16 @@ export type DevnetChainSpec = {
    * transaction about once per second).
    */
   blockTime: number | 'tx-driven';
+  /**
+   * How block timestamps are chosen on interval chains. `'wall-clock'` (default): each block gets
+   * the current time, so a halt shows as a timestamp gap. `'op-stack'`: every block is exactly
+   * `blockTime` after its parent, as the OP derivation rules require (sequencer.md §3 notes,
+   * §4.4), so slow production makes the head fall behind wall time and after a halt the chain
+   * back-fills the missed slots with empty blocks (up to 4 per tick) until it has caught up — the
+   * halt is then invisible in timestamps and only wall-clock observation reveals it. `'op-stack'`
+   * needs an integer `blockTime`.
+   */
+  timestamps?: 'wall-clock' | 'op-stack';
   /** Number of RPC endpoints, each a proxy to the same anvil with its own fault switch. Default 3. */
   rpcCount?: number;
   /** Deploy the Chainlink-compatible sequencer uptime feed. Default true. */
@@ -104,6 +114,12 @@ function assertSpec(spec: DevnetChainSpec): void {
   if (spec.rpcCount !== undefined && !(Number.isInteger(spec.rpcCount) && spec.rpcCount >= 1)) {
     fail(`rpcCount must be an integer ≥ 1, got ${spec.rpcCount}`);
   }
+  if (
+    spec.timestamps === 'op-stack' &&
+    (spec.blockTime === 'tx-driven' || !Number.isInteger(spec.blockTime))
+  ) {
+    fail(`timestamps 'op-stack' needs an integer blockTime in seconds, got ${spec.blockTime}`);
+  }
   for (const key of ['safeLagBlocks', 'finalizedLagBlocks'] as const) {
     const v = spec[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 0)) fail(`${key} must be ≥ 0`);
@@ -148,9 +164,21 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
     const pub = createPublicClient({ transport, cacheTime: 0, pollingInterval: 50 });
     const wallet = createWalletClient({ transport, cacheTime: 0 });
 
-    // Back-dated history, then put anvil's clock back on wall time (--timestamp offsets it).
+    const opStack = spec.timestamps === 'op-stack';
+    const slotSeconds = BigInt(prefillStep);
+    const latestTimestamp = async () => (await pub.getBlock()).timestamp;
+
+    // Back-dated history, then put anvil's clock back on wall time (--timestamp offsets it). In
+    // 'op-stack' mode every block gets an explicit timestamp instead; anvil_setTime would also
+    // forbid setting any timestamp below the new time, i.e. back-filling.
     await test.mine({ blocks: prefill, interval: prefillStep });
-    await test.request({ method: 'anvil_setTime', params: [nowSeconds()] } as never);
+    if (!opStack) await test.request({ method: 'anvil_setTime', params: [nowSeconds()] } as never);
+    const mineSetupBlock = async () => {
+      if (opStack) {
+        await test.setNextBlockTimestamp({ timestamp: (await latestTimestamp()) + slotSeconds });
+      }
+      await test.mine({ blocks: 1 });
+    };
 
     let uptimeFeedAddress: Address | null = null;
     if (spec.uptimeFeed ?? true) {
@@ -161,7 +189,7 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         account: OWNER,
         chain: null,
       });
-      await test.mine({ blocks: 1 });
+      await mineSetupBlock();
       const receipt = await pub.getTransactionReceipt({ hash });
       if (receipt.status !== 'success' || !receipt.contractAddress) {
         throw new DevnetChainError(`uptime feed deployment failed on chain "${spec.name}"`);
@@ -193,10 +221,29 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         params: [{ from: TRAFFIC, to: SINK, value: '0x1' }],
       } as never);
 
+    /** OP-stack timestamps: mine the next due slot(s) at exactly parent + blockTime. */
+    const tickOpStack = async () => {
+      const now = BigInt(nowSeconds());
+      // Read the parent every time: reorgs and queued writes change it behind our back.
+      const lastTs = await latestTimestamp();
+      const next = lastTs + slotSeconds;
+      if (next > now) return; // timer fired before the slot is due; the next tick catches up
+      const behind = Number((now - lastTs) / slotSeconds);
+      // Back-fill after a halt (not while deliberately slowed): several empty blocks per tick.
+      const catchingUp = behind >= 2 && intervalMs <= initialIntervalMs;
+      const blocks = catchingUp ? Math.min(4, behind) : 1;
+      if (!empty && !catchingUp) await sendTraffic();
+      await test.setNextBlockTimestamp({ timestamp: next });
+      await test.mine({ blocks, interval: prefillStep });
+    };
     const tick = async () => {
       if (halted || stopped) return;
-      if (!empty) await sendTraffic(); // tx-driven: automine turns this into a block
-      if (!txDriven) await test.mine({ blocks: 1 });
+      if (opStack) {
+        await tickOpStack();
+      } else {
+        if (!empty) await sendTraffic(); // tx-driven: automine turns this into a block
+        if (!txDriven) await test.mine({ blocks: 1 });
+      }
       lastTickAt = Date.now();
     };
     const schedule = () => {
