@@ -6,6 +6,11 @@ import { eventsRoutes } from './api/eventsRoutes.js';
 import { healthRoutes } from './api/healthRoutes.js';
 import { incidentsRoutes } from './api/incidentsRoutes.js';
 import { problemNotFound, problemOnError } from './api/problem.js';
+import { metricsRoute } from './metrics/metricsRoute.js';
+import { SecurityConfig } from './security/securityConfig.js';
+import { securityMiddleware } from './security/securityMiddleware.js';
+import { statusChartsRoutes } from './status-page/statusChartsRoutes.js';
+import { statusPageRoutes } from './status-page/statusPageRoutes.js';
 
 export type { AppDeps };
 
@@ -18,11 +23,25 @@ export type { AppDeps };
  * const res = await app.request('/v1/chains');
  */
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono()
+  const base = new OpenAPIHono();
+  // Hardening first (headers, CORS, rate limit, token on writes, body limit): see src/security/.
+  base.use(
+    '*',
+    deps.ops?.security ??
+      securityMiddleware({
+        config: SecurityConfig.parse({}),
+        apiToken: undefined,
+        now: deps.clock.now,
+      }),
+  );
+  const app = base
     .route('/', healthRoutes(deps))
     .route('/v1/chains', chainsRoutes(deps))
     .route('/v1/incidents', incidentsRoutes(deps))
-    .route('/v1/events', eventsRoutes(deps));
+    .route('/v1/events', eventsRoutes(deps))
+    .route('/v1/status', statusChartsRoutes(deps));
+  if (deps.ops)
+    app.route('/metrics', metricsRoute(deps.ops.metrics)).route('/v1/admin', deps.ops.admin);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -33,6 +52,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.get('/docs', (c) => c.html(docsPageHtml));
+  app.route('/', statusPageRoutes());
   app.notFound(problemNotFound);
   app.onError(problemOnError(deps.logger));
   return app;

@@ -29,3 +29,17 @@ export type Env = z.infer<typeof Env>;
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   return Env.parse(source);
 }
+
+/**
+ * Reads the secret variables the config names (alert webhook URLs, bot tokens, the API token).
+ * Their names come from the config file, so they cannot be listed in {@link Env}; secrets are never
+ * written in the config itself.
+ *
+ * @example const secrets = readSecrets(['PERPSCOPE_API_TOKEN']);
+ */
+export function readSecrets(
+  names: readonly string[],
+  source: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  return Object.fromEntries(names.map((name) => [name, source[name] || undefined]));
+}

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import type { OperationsHttp } from '../metrics/createOperations.js';
 
 /**
  * What the HTTP application needs. Built once by the CLI (or a test) and passed to `createApp`;
@@ -19,4 +20,6 @@ export type AppDeps = {
   readiness?: () => Record<string, boolean>;
   /** SSE keep-alive comment period. */
   sseHeartbeatMs?: number;
+  /** Security middleware, `/metrics` and `/v1/admin` (built by `createOperations`); defaults: loopback rules, no metrics/admin. */
+  ops?: OperationsHttp;
 };

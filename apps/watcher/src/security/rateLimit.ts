@@ -1,9 +1,13 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { problemResponse } from './problem.js';
+import { isLoopbackHost } from './securityConfig.js';
 
-/** How the client IP of a request is found; injectable for tests (`app.request` has no socket). */
-export type ClientIpResolver = (c: Context) => string;
+/**
+ * How the client IP of a request is found; injectable for tests. `null` when the request has no
+ * socket (in-process `app.request` calls), which is not rate-limited.
+ */
+export type ClientIpResolver = (c: Context) => string | null;
 
 /**
  * The IP of the TCP peer, or the first `X-Forwarded-For` entry when `trustProxy` (only behind a
@@ -16,9 +20,9 @@ export function clientIpResolver(p: { trustProxy: boolean }): ClientIpResolver {
       if (forwarded) return forwarded;
     }
     try {
-      return getConnInfo(c).remote.address ?? 'unknown';
+      return getConnInfo(c).remote.address ?? null;
     } catch {
-      return 'unknown';
+      return null;
     }
   };
 }
@@ -33,6 +37,8 @@ export type RateLimitParameters = {
   clientIp: ClientIpResolver;
   /** Paths never limited (health checks). */
   exemptPaths?: readonly string[];
+  /** Don't limit clients on this machine (the extension, local scripts). Default true. */
+  exemptLoopback?: boolean;
   /** Buckets kept at most; full (idle) buckets are dropped first. */
   maxClients?: number;
   onLimited?: (ip: string) => void;
@@ -50,6 +56,7 @@ export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
   const perMs = p.requestsPerMinute / 60_000;
   const exempt = new Set(p.exemptPaths ?? ['/healthz', '/readyz']);
   const maxClients = p.maxClients ?? 10_000;
+  const exemptLoopback = p.exemptLoopback ?? true;
 
   function evict(nowMs: number) {
     for (const [ip, b] of buckets)
@@ -63,8 +70,10 @@ export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
 
   return async function rateLimitMiddleware(c, next) {
     if (exempt.has(c.req.path)) return next();
-    const nowMs = p.now();
     const ip = p.clientIp(c);
+    if (ip === null || (exemptLoopback && isLoopbackHost(ip.replace(/^::ffff:/, ''))))
+      return next();
+    const nowMs = p.now();
     const prev = buckets.get(ip);
     const tokens = prev ? Math.min(p.burst, prev.tokens + (nowMs - prev.atMs) * perMs) : p.burst;
     if (tokens < 1) {

@@ -35,6 +35,8 @@ export const SecurityConfig = z
       .object({
         requestsPerMinute: z.number().int().positive().default(600),
         burst: z.number().int().positive().default(120),
+        /** Clients on this machine (127.0.0.0/8, ::1) are not limited. */
+        exemptLoopback: z.boolean().default(true),
       })
       .prefault({}),
     /** Largest accepted request body. */

@@ -155,10 +155,20 @@ describe('per-IP rate limit', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const res = await app.request('/v1/chains');
     expect(res.headers.get('retry-after')).toBe('1');
-    expect((await problem(res)).title).toBe('Too Many Requests');
+    expect(await problem(res)).toMatchObject({
+      type: 'https://perpscope.dev/problems/too-many-requests',
+      title: 'Too Many Requests',
+      status: 429,
+      instance: '/v1/chains',
+    });
     expect(limited).toEqual(['10.0.0.1', '10.0.0.1']);
-    // Health checks are exempt; other clients have their own bucket.
+    // Health checks, loopback clients and socket-less in-process calls are exempt.
     expect((await app.request('/healthz')).status).toBe(200);
+    setIp('127.0.0.1');
+    expect((await app.request('/v1/chains')).status).toBe(200);
+    setIp('::ffff:127.0.0.1');
+    expect((await app.request('/v1/chains')).status).toBe(200);
+    // Other clients have their own bucket.
     setIp('10.0.0.2');
     expect((await app.request('/v1/chains')).status).toBe(200);
     setIp('10.0.0.1');

@@ -35,6 +35,7 @@ export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareH
     rateLimit({
       requestsPerMinute: p.config.rateLimit.requestsPerMinute,
       burst: p.config.rateLimit.burst,
+      exemptLoopback: p.config.rateLimit.exemptLoopback,
       now: p.now,
       clientIp: p.clientIp ?? clientIpResolver({ trustProxy: p.config.trustProxy }),
       ...(p.onRateLimited && { onLimited: p.onRateLimited }),
