@@ -183,8 +183,11 @@ describe('calmarRatio, hitRatio, tailLoss', () => {
 
 describe('backtestMetrics', () => {
   it('reports every metric of note 3 for one equity curve', () => {
-    const returns = simpleReturns(['100', '101', '100.5', '102']);
-    const m = backtestMetrics({ returns, periodHours: 24, tailConfidence: 0.5 });
+    const equity = ['100', '101', '100.5', '102'];
+    const m = backtestMetrics({ equity, periodHours: 24, tailConfidence: 0.5 });
+    expect(
+      backtestMetrics({ returns: simpleReturns(equity), periodHours: 24, tailConfidence: 0.5 }),
+    ).toEqual(m);
     expect(m.totalReturn).toBeCloseTo(0.02, 12);
     // 1.02^(365/3) − 1
     expect(m.annualizedReturn).toBeCloseTo(1.02 ** (365 / 3) - 1, 9);

@@ -3,13 +3,26 @@ import { calmarRatio } from './calmarRatio.js';
 import { hitRatio } from './hitRatio.js';
 import { maxDrawdown } from './maxDrawdown.js';
 import { sharpeRatio } from './sharpeRatio.js';
+import { simpleReturns } from './simpleReturns.js';
 import { type TailLoss, tailLoss } from './tailLoss.js';
 
-/** Parameters of {@link backtestMetrics}. */
-export type BacktestMetricsParameters = {
-  /** Simple returns per period (fractions, each ≥ −1), oldest first; at least 2. */
-  readonly returns: readonly number[];
-  /** Length of one period in hours (`24` for daily returns, `1` for hourly). */
+/**
+ * Parameters of {@link backtestMetrics}: either the simple returns per period or the equity curve
+ * they come from, plus the period length.
+ */
+export type BacktestMetricsParameters = (
+  | {
+      /** Simple returns per period (fractions, each ≥ −1), oldest first; at least 2. */
+      readonly returns: readonly number[];
+      readonly equity?: never;
+    }
+  | {
+      /** Equity after each period (decimal strings > 0), oldest first; at least 3 points. */
+      readonly equity: readonly string[];
+      readonly returns?: never;
+    }
+) & {
+  /** Length of one period in hours (`24` for daily points, `1` for hourly). */
   readonly periodHours: number;
   /** Risk-free rate per year for the Sharpe ratio (fraction). Default 0. */
   readonly riskFreeRatePerYear?: number;
@@ -37,16 +50,19 @@ export type BacktestMetrics = {
 
 /**
  * The note-3 backtest report in one call: annualized return, max drawdown, Sharpe, Calmar, hit
- * ratio and tail loss of a returns series with its period length.
+ * ratio and tail loss of a returns series (or of an equity curve, see {@link simpleReturns}) with
+ * its period length.
  *
- * @throws {EmptySeriesError} fewer than 2 returns.
- * @throws {InvalidParameterError} `periodHours` ≤ 0, a bad confidence, or a return < −1.
+ * @throws {EmptySeriesError} fewer than 2 returns (3 equity points).
+ * @throws {InvalidDecimalError} an equity value is not a decimal string.
+ * @throws {InvalidParameterError} `periodHours` ≤ 0, a bad confidence, a return < −1 or equity ≤ 0.
  * @example
- * const m = backtestMetrics({ returns: simpleReturns(['100', '101', '100.5', '102']), periodHours: 24 })
- * m.maxDrawdown // ≈ 0.00495
+ * const m = backtestMetrics({ equity: ['100', '101', '100.5', '102'], periodHours: 24 })
+ * m.maxDrawdown // ≈ 0.00495 (101 → 100.5)
  */
 export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetrics {
-  const { returns, periodHours } = params;
+  const { periodHours } = params;
+  const returns = params.equity === undefined ? params.returns : simpleReturns(params.equity);
   const sharpe = sharpeRatio({
     returns,
     periodHours,
