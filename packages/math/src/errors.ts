@@ -89,3 +89,14 @@ export class InvalidPayloadError extends BaseError {
     this.path = path;
   }
 }
+
+/** A margin table id (e.g. Hyperliquid `marginTableId` ≥ 50) that the given tables do not define. */
+export class UnknownMarginTableError extends InvalidParameterError {
+  override name = 'Math.UnknownMarginTableError';
+  readonly id: number;
+
+  constructor(parameter: string, id: number) {
+    super(parameter, `${id} is not in marginTables (ids below 50 mean one tier at that leverage)`);
+    this.id = id;
+  }
+}

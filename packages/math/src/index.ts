@@ -11,6 +11,7 @@ export {
   InvalidParameterError,
   InvalidPayloadError,
   NegativeSizeError,
+  UnknownMarginTableError,
   UnsortedTiersError,
 } from './errors.js';
 export * from './funding/index.js';

@@ -67,7 +67,7 @@ export function rateFromApr(params: { apr: DecimalString; intervalHours: number 
  * `(1 + rate)^(8760/intervalHours) − 1`. Computed in float64 (a statistic, ~15 significant digits),
  * returned as a decimal string rounded half-even to 18 decimals.
  *
- * @example annualPercentageYield({ rate: '0.0001', intervalHours: 8 }) // ≈ '0.115702'
+ * @example annualPercentageYield({ rate: '0.0001', intervalHours: 8 }) // '0.11571396279168664' (float64)
  */
 export function annualPercentageYield(params: {
   rate: DecimalString;

@@ -10,7 +10,7 @@ import { divRound, formatDecimal, parseDecimal, WAD2 } from '../internal/decimal
  * @throws `Math.InvalidDecimalError` on a malformed input.
  * @example
  * // HL docs HIP-3 userFunding: short 15 xyz:XYZ100, rate 0.00000625, oracle 25368.992 → receives 2.378343
- * fundingPayment({ signedSize: '-15', price: '25368.992', rate: '0.00000625' }) // '2.37834300'
+ * fundingPayment({ signedSize: '-15', price: '25368.992', rate: '0.00000625' }) // '2.378343'
  */
 export function fundingPayment(params: {
   /** Position size, negative for shorts (Hyperliquid `szi`). */

@@ -72,6 +72,8 @@ export function aevoFundingRate(params: {
  * `F8 / 8`, times the HIP-3 funding multiplier (0–10, scales the whole rate including interest, verified on
  * xyz captures), capped at ±4 %/h. HIP-3 deployers may replace the interest with `interestRate8h`.
  * Rounding: exact, half-even at 18 decimals (the API publishes 10).
+ * Open question (research hyperliquid.md §4): one public HIP-3 row fits a ±0.0003 clamp; the ±0.0005 clamp
+ * used here matches every recorded main-dex and xyz row we have.
  *
  * @throws {InvalidParameterError} when `multiplier` is outside [0, 10].
  * @example hyperliquidFundingRate({ averagePremium: '-0.0004653492' }).rate // '0.00000433135'

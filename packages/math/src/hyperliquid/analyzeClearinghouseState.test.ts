@@ -38,12 +38,11 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
   });
 
   it('falls back to the position maxLeverage when meta lacks the coin, with the same result', () => {
-    const risk = analyzeClearinghouseState({
-      clearinghouseState: docsIsolatedEth,
-      meta: { universe: [] },
-    });
-    expect(risk.positions[0]!.marginTableId).toBeNull();
-    expect(rel(risk.positions[0]!.liquidationPrice!, '2866.26936529')).toBeLessThan(1e-6);
+    for (const meta of [{ universe: [] }, null, undefined]) {
+      const risk = analyzeClearinghouseState({ clearinghouseState: docsIsolatedEth, meta });
+      expect(risk.positions[0]!.marginTableId).toBeNull();
+      expect(rel(risk.positions[0]!.liquidationPrice!, '2866.26936529')).toBeLessThan(1e-6);
+    }
   });
 
   it('cross BTC account: null liquidation price like the exchange, cross maintenance 0.595779', () => {

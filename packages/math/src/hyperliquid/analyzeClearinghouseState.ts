@@ -66,7 +66,8 @@ export type HyperliquidAccountRisk = {
  * a Hyperliquid `clearinghouseState` response and the same dex's `meta` response (or the whole
  * `metaAndAssetCtxs` response; its first element is used). Margin tables come from
  * `meta.universe[].marginTableId` and `meta.marginTables` (ids < 50: one tier at that leverage); a coin
- * missing from `meta` falls back to a single tier at the position's `maxLeverage`.
+ * missing from `meta` — or every coin when `meta` is `null`/omitted (not fetched yet) — falls back to a
+ * single tier at the position's `maxLeverage` (`marginTableId: null` in the result).
  *
  * Cross positions share `crossMarginSummary.accountValue`; the other cross positions' maintenance is
  * held at their marks. Isolated positions use their own `marginUsed`. Follows
@@ -80,8 +81,10 @@ export type HyperliquidAccountRisk = {
  * risk.positions[0]?.liquidationPrice // e.g. '2866.269380…'
  */
 export function analyzeClearinghouseState(params: {
+  /** The `clearinghouseState` response body (parsed JSON). */
   clearinghouseState: unknown;
-  meta: unknown;
+  /** The same dex's `meta` or `metaAndAssetCtxs` response body; `null`/omitted → `maxLeverage` fallback. */
+  meta?: unknown;
 }): HyperliquidAccountRisk {
   const state = obj(params.clearinghouseState, 'clearinghouseState');
   const tables = readMeta(params.meta);
@@ -164,6 +167,8 @@ type MetaTables = {
 
 /** Reads `meta` (or a `metaAndAssetCtxs` tuple) into coin → table lookups. */
 export function readMeta(meta: unknown): MetaTables {
+  if (meta === null || meta === undefined)
+    return { byCoin: new Map(), tables: new Map(), raw: new Map() };
   const m = obj(Array.isArray(meta) ? meta[0] : meta, 'meta');
   const byCoin = new Map<string, number>();
   for (const [i, u] of arr(m.universe, 'meta.universe').entries()) {

@@ -8,6 +8,7 @@ import {
   InvalidLeverageError,
   InvalidParameterError,
   NegativeSizeError,
+  UnknownMarginTableError,
   UnsortedTiersError,
 } from '../errors.js';
 import { liquidationPrice } from './liquidationPrice.js';
@@ -227,7 +228,7 @@ describe('margin tables', () => {
     });
     expect(t.tiers).toHaveLength(2);
     expect(() => hyperliquidMarginTable({ id: 57, marginTables: [] })).toThrow(
-      InvalidParameterError,
+      UnknownMarginTableError,
     );
   });
 });

@@ -110,7 +110,8 @@ export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | nul
  * @example
  * // Hyperliquid docs isolated ETH example: 0.0335 ETH long, positionValue 100.02765, marginUsed 4.967826, 50x max
  * liquidationPrice({ side: 'long', size: '0.0335', price: '2985.9', collateral: '4.967826',
- *   marginTable: hyperliquidMarginTable({ id: 50, marginTables: [] }) }) // ≈ '2866.2693803'
+ *   marginTable: marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage: 50 }] }) })
+ * // '2866.269380370872908187' ≈ the exchange's 2866.26936529
  */
 export function liquidationPrice(params: LiquidationPriceParameters): DecimalString | null {
   const input = parseLiquidationInput(params);

@@ -1,4 +1,9 @@
-import { EmptyTierTableError, InvalidParameterError, UnsortedTiersError } from '../errors.js';
+import {
+  EmptyTierTableError,
+  InvalidParameterError,
+  UnknownMarginTableError,
+  UnsortedTiersError,
+} from '../errors.js';
 import { type DecimalString, parseLeverage } from '../internal/args.js';
 import {
   divRound,
@@ -116,7 +121,7 @@ export type HyperliquidMarginTables = readonly (readonly [
  * The {@link MarginTable} of a Hyperliquid `marginTableId`. Per the docs, ids below 50 are not listed in
  * `marginTables`: they mean a single tier whose max leverage equals the id.
  *
- * @throws {InvalidParameterError} when `id` ≥ 50 is not in `marginTables`.
+ * @throws {UnknownMarginTableError} when `id` is not in `marginTables` and not an integer in 1–49.
  * @example hyperliquidMarginTable({ id: 20, marginTables: [] }) // one tier, mmr 2.5 %
  */
 export function hyperliquidMarginTable(params: {
@@ -130,7 +135,7 @@ export function hyperliquidMarginTable(params: {
   if (Number.isInteger(id) && id > 0 && id < 50) {
     return marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage: id }] });
   }
-  throw new InvalidParameterError('marginTableId', `${id} is not in marginTables`);
+  throw new UnknownMarginTableError('id', id);
 }
 
 /** A Binance `GET /fapi/v1/leverageBracket` bracket (numbers or decimal strings). */

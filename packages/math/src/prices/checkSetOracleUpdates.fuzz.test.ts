@@ -50,6 +50,8 @@ describe('setOracle rule checker properties (fast-check)', () => {
           const oraclePx = s.oracle === 'high' ? '1500' : s.oracle === 'low' ? '5' : '100';
           updates.push({ timeMs: t, oraclePx, markPxs: [(markBp / 10_000).toFixed(4)] });
           if (s.gap !== 'ok') expected.push(`${i}:${s.gap}`);
+          // After > 10 s of silence the exchange's fallback counts as an update for the 2.5 s rule.
+          if (s.gap === 'stale' && s.gapMs % 10_000 < 2_500) expected.push(`${i}:tooFrequent`);
           if (s.oracle !== 'ok') expected.push(`${i}:outsideDailyClamp:oraclePx`);
           if (moveExceeds) expected.push(`${i}:markMoveOverLimit`);
         }

@@ -17,7 +17,10 @@ export type DayOpenPrice = { readonly fromMs: number; readonly price: DecimalStr
 
 /** Which HIP-3 `setOracle` rule a violation breaks. */
 export type SetOracleRule =
-  /** Less than 2.5 s after the previous update. */
+  /**
+   * Less than 2.5 s after the previous update — or after the exchange's stale-mark fallback, which the docs
+   * say "counts as an update for purposes of the maximal update frequency".
+   */
   | 'tooFrequent'
   /** More than 10 s after the previous update: the mark fell back to the local mark meanwhile. */
   | 'stale'
@@ -33,7 +36,10 @@ export type SetOracleViolation = {
   readonly rule: SetOracleRule;
   /** Which price broke `outsideDailyClamp`/`markMoveOverLimit`, or `'interval'` for timing rules. */
   readonly subject: 'interval' | 'oraclePx' | 'markPx' | 'externalPerpPx';
-  /** The measured value: interval in ms, relative mark move, or price / day-open ratio (decimal string). */
+  /**
+   * The measured value (decimal string): interval in ms (for `tooFrequent` after a fallback: ms since the
+   * fallback), relative mark move, or price / day-open ratio.
+   */
   readonly value: DecimalString;
 };
 
@@ -51,7 +57,8 @@ export type SetOracleLimits = {
 
 /**
  * Checks a sequence of HIP-3 `setOracle` updates (sorted by time) against the deployer rules:
- * ≥ 2.5 s between calls; a gap > 10 s means the mark fell back to the local mark; deployer mark moves
+ * ≥ 2.5 s between calls (a stale-mark fallback counts as a call); a gap > 10 s means the mark fell back to
+ * the local mark; deployer mark moves
  * > 1 % per update; oracle/mark/external prices outside 10× (or 1/10) of the start-of-day price.
  * Returns every violation (in input order); an empty array means the sequence follows the rules.
  *
@@ -90,6 +97,16 @@ export function checkSetOracleUpdates(params: {
         violations.push({ index: i, rule: 'tooFrequent', subject: 'interval', value: String(gap) });
       } else if (gap > staleAfter) {
         violations.push({ index: i, rule: 'stale', subject: 'interval', value: String(gap) });
+        // A fallback happened every `staleAfter` ms of silence; the last one also rate-limits this update.
+        const sinceFallback = gap - Math.floor(gap / staleAfter) * staleAfter;
+        if (sinceFallback < minInterval) {
+          violations.push({
+            index: i,
+            rule: 'tooFrequent',
+            subject: 'interval',
+            value: String(sinceFallback),
+          });
+        }
       }
     }
     const dayOpen = dayOpenAt(days, u.timeMs, i);

@@ -157,8 +157,9 @@ describe('HIP-3 setOracle rule checker (hyperliquid.md §1.2)', () => {
       updates: [
         { timeMs: 0, oraclePx: '100', markPxs: ['100'] },
         { timeMs: 1000, oraclePx: '100', markPxs: ['102'] }, // too soon, +2 %
-        { timeMs: 20000, oraclePx: '1001', markPxs: ['102'] }, // stale gap, oracle > 10× day open
-        { timeMs: 23000, oraclePx: '100', markPxs: [], externalPerpPx: '9' }, // external < 1/10
+        { timeMs: 24000, oraclePx: '1001', markPxs: ['102'] }, // stale gap, oracle > 10× day open
+        { timeMs: 27000, oraclePx: '100', markPxs: [], externalPerpPx: '9' }, // external < 1/10
+        { timeMs: 38000, oraclePx: '100', markPxs: [] }, // 11 s gap: 1 s after the fallback at 37 s
       ],
       dayOpenPrices: day,
     });
@@ -168,9 +169,12 @@ describe('HIP-3 setOracle rule checker (hyperliquid.md §1.2)', () => {
       [2, 'stale', 'interval'],
       [2, 'outsideDailyClamp', 'oraclePx'],
       [3, 'outsideDailyClamp', 'externalPerpPx'],
+      [4, 'stale', 'interval'],
+      [4, 'tooFrequent', 'interval'],
     ]);
     expect(v[1]!.value).toBe('0.02');
-    expect(v[2]!.value).toBe('19000');
+    expect(v[2]!.value).toBe('23000');
+    expect(v[6]!.value).toBe('1000');
   });
   it('uses the day-open price in force at each update and rejects time going backwards', () => {
     const v = checkSetOracleUpdates({
