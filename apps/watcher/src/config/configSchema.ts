@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { AlertsConfig } from '../alerts/alertsConfig.js';
+import { RetentionConfig } from '../retention/retentionConfig.js';
+import { SecurityConfig } from '../security/securityConfig.js';
 import { ChainsConfig } from './chainsConfig.js';
 import { DatabaseConfig } from './databaseConfig.js';
 import { Hip3Config } from './hip3Config.js';
@@ -17,6 +20,9 @@ export const WatcherConfig = z
     log: LogConfig,
     chains: ChainsConfig,
     hip3: Hip3Config,
+    alerts: AlertsConfig,
+    security: SecurityConfig,
+    retention: RetentionConfig,
   })
   .strict();
 export type WatcherConfig = z.output<typeof WatcherConfig>;

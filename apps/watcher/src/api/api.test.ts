@@ -1,0 +1,206 @@
+import { ChainDetail, ChainList, IncidentList, Problem, WatcherEvent } from '@perpscope/schemas';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/loadConfig.js';
+import { createApp } from '../createApp.js';
+import { type OpenDb, openDb } from '../db/openDb.js';
+import { upsertChains, writeChainState } from '../db/queries/chains.js';
+import { Env } from '../env.js';
+import { EventLog } from '../events/eventLog.js';
+import { initialChainState } from '../sequencer/chainStateRecord.js';
+
+const logger = pino({ level: 'silent' });
+let open: OpenDb | null = null;
+afterEach(() => open?.close());
+
+function setup() {
+  open = openDb({ path: ':memory:' });
+  const now = { t: 1_800_000_000_000 };
+  const clock = { now: () => now.t };
+  const eventLog = new EventLog({ db: open.db, clock, logger });
+  const app = createApp({
+    db: open.db,
+    eventLog,
+    clock,
+    logger,
+    version: 't',
+    startedAt: 0,
+    sseHeartbeatMs: 50,
+  });
+  const config = parseConfig({
+    raw: { chains: ['base', 'arbitrum-one'] },
+    source: 't',
+    env: Env.parse({}),
+  });
+  upsertChains(open.db, config.chains, now.t);
+  return { db: open.db, app, eventLog, now };
+}
+
+describe('GET /v1/chains', () => {
+  it('lists the watched chains with status, phase, guidance and head age at request time', async () => {
+    const { db, app, now } = setup();
+    writeChainState(db, {
+      ...initialChainState(8453, now.t),
+      status: 'halted',
+      reasons: ['no new block for 61.0 s (halted after 60 s)'],
+      head: { number: 7, hash: '0xab', timestamp: now.t / 1000 - 61 },
+      lastIncreaseAt: now.t - 61_000,
+      lastIncreaseNumber: 7,
+    });
+    now.t += 4000;
+    const res = await app.request('/v1/chains');
+    expect(res.status).toBe(200);
+    const body = ChainList.parse(await res.json());
+    expect(body.chains.map((c) => [c.chainId, c.status])).toEqual([
+      [8453, 'halted'],
+      [42161, 'unknown'],
+    ]);
+    const base = body.chains[0]!;
+    expect(base.phase).toBe('halted');
+    expect(base.guidance.join(' ')).toMatch(/2× normal/);
+    expect(base.headAgeSeconds).toBe(65);
+    expect(base.secondsSinceNewHead).toBe(65);
+  });
+
+  it('GET /v1/chains/{chainId} returns the detail; unknown ids 404, malformed ids 400 naming the field', async () => {
+    const { app } = setup();
+    const ok = await app.request('/v1/chains/42161');
+    expect(ok.status).toBe(200);
+    const detail = ChainDetail.parse(await ok.json());
+    expect(detail.rpcs.map((r) => r.url)).toContain('https://arb1.arbitrum.io/rpc');
+    expect(detail.feed?.address).toBe('0xFdB631F5EE196F0ed6FAa767959853A9F217697D');
+    expect(detail.probe.enabled).toBe(true);
+
+    const missing = await app.request('/v1/chains/1');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+
+    const bad = await app.request('/v1/chains/abc');
+    expect(bad.status).toBe(400);
+    const problem = Problem.parse(await bad.json());
+    expect(problem.errors?.[0]?.field).toBe('param.chainId');
+  });
+});
+
+describe('GET /v1/incidents', () => {
+  it('paginates newest first by cursor and filters', async () => {
+    const { app, eventLog } = setup();
+    for (let i = 0; i < 5; i++) {
+      eventLog.write((w) => {
+        const inc = w.openIncident({
+          subject: { type: 'chain', id: String(i) },
+          kind: 'sequencer',
+          severity: 'warning',
+          title: `t${i}`,
+        });
+        if (i % 2 === 0) w.closeIncident(inc);
+      });
+    }
+    const page1 = IncidentList.parse(await (await app.request('/v1/incidents?limit=2')).json());
+    expect(page1.items.map((i) => i.title)).toEqual(['t4', 't3']);
+    const page2 = IncidentList.parse(
+      await (await app.request(`/v1/incidents?limit=2&cursor=${page1.nextCursor}`)).json(),
+    );
+    expect(page2.items.map((i) => i.title)).toEqual(['t2', 't1']);
+    const open = IncidentList.parse(await (await app.request('/v1/incidents?state=open')).json());
+    expect(open.items.map((i) => i.title)).toEqual(['t3', 't1']);
+    expect(open.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ['limit=0', 'query.limit'],
+    ['limit=abc', 'query.limit'],
+    ['state=maybe', 'query.state'],
+    ['since=yesterday', 'query.since'],
+    ['cursor=-1', 'query.cursor'],
+  ])('a malformed query (%s) is a 400 problem+json naming %s', async (qs, field) => {
+    const { app } = setup();
+    const res = await app.request(`/v1/incidents?${qs}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = Problem.parse(await res.json());
+    expect(body.status).toBe(400);
+    expect(body.errors?.map((e) => e.field)).toEqual([field]);
+    expect(body.detail).toContain(field);
+  });
+});
+
+async function readEvents(res: Response, count: number): Promise<WatcherEvent[]> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const out: WatcherEvent[] = [];
+  while (out.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value);
+    const frames = text.split('\n\n');
+    text = frames.pop() ?? '';
+    for (const f of frames) {
+      const data = f.split('\n').find((l) => l.startsWith('data: '));
+      if (data) out.push(WatcherEvent.parse(JSON.parse(data.slice(6))));
+    }
+  }
+  await reader.cancel();
+  return out;
+}
+
+describe('GET /v1/events (SSE)', () => {
+  it('resumes after Last-Event-ID from the persisted log, then streams live events', async () => {
+    const { app, eventLog } = setup();
+    for (let i = 1; i <= 4; i++)
+      eventLog.write((w) => w.emit('chain.status', { type: 'chain', id: '10' }, { n: i }));
+    const res = await app.request('/v1/events', { headers: { 'Last-Event-ID': '2' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    setTimeout(
+      () => eventLog.write((w) => w.emit('chain.flags', { type: 'chain', id: '10' }, { n: 5 })),
+      30,
+    );
+    const events = await readEvents(res, 3);
+    expect(events.map((e) => [e.id, e.kind, e.payload.n])).toEqual([
+      [3, 'chain.status', 3],
+      [4, 'chain.status', 4],
+      [5, 'chain.flags', 5],
+    ]);
+  });
+
+  it('rejects a malformed Last-Event-ID with a 400 naming the header', async () => {
+    const { app } = setup();
+    const res = await app.request('/v1/events', { headers: { 'Last-Event-ID': 'x1' } });
+    expect(res.status).toBe(400);
+    expect(Problem.parse(await res.json()).errors?.[0]?.field).toBe('header.last-event-id');
+  });
+});
+
+describe('OpenAPI and docs', () => {
+  it('serves an OpenAPI 3.1 document with every route and a docs page with no external assets', async () => {
+    const { app } = setup();
+    const doc = (await (await app.request('/v1/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/healthz',
+        '/readyz',
+        '/v1/chains',
+        '/v1/chains/{chainId}',
+        '/v1/incidents',
+        '/v1/events',
+      ]),
+    );
+    const html = await (await app.request('/docs')).text();
+    expect(html).toContain('/v1/openapi.json');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).not.toMatch(/from 'https?:/);
+  });
+
+  it('/readyz reports the database check', async () => {
+    const { app } = setup();
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', checks: { database: true } });
+  });
+});

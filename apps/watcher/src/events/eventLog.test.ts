@@ -1,0 +1,94 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type OpenDb, openDb } from '../db/openDb.js';
+import { eventsAfter } from '../db/queries/events.js';
+import { listIncidents } from '../db/queries/incidents.js';
+import { EventLog } from './eventLog.js';
+
+let open: OpenDb | null = null;
+afterEach(() => open?.close());
+
+function setup() {
+  open = openDb({ path: ':memory:' });
+  let now = 1000;
+  const clock = { now: () => now };
+  const log = new EventLog({ db: open.db, clock, logger: pino({ level: 'silent' }) });
+  return {
+    db: open.db,
+    log,
+    tick: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+const subject = { type: 'chain', id: '10' };
+
+describe('EventLog', () => {
+  it('publishes only after the commit: a listener finds its event in the database', () => {
+    const { db, log } = setup();
+    const seen: number[] = [];
+    log.subscribe((ev) => {
+      expect(eventsAfter(db, { afterId: ev.id - 1, limit: 1 })[0]?.id).toBe(ev.id);
+      seen.push(ev.id);
+    });
+    log.write((w) => w.emit('chain.status', subject, { to: 'halted' }));
+    expect(seen).toEqual([1]);
+  });
+
+  it('publishes nothing when the transaction fails', () => {
+    const { db, log } = setup();
+    const seen: unknown[] = [];
+    log.subscribe((ev) => seen.push(ev));
+    expect(() =>
+      log.write((w) => {
+        w.emit('chain.status', subject, {});
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(seen).toEqual([]);
+    expect(eventsAfter(db, { afterId: 0, limit: 10 })).toEqual([]);
+  });
+
+  it('keeps one open incident per subject and kind, escalates once and closes with events', () => {
+    const { db, log, tick } = setup();
+    const kinds: string[] = [];
+    log.subscribe((ev) => kinds.push(ev.kind));
+    const first = log.write((w) =>
+      w.openIncident({ subject, kind: 'sequencer', severity: 'warning', title: 'degraded' }),
+    );
+    const again = log.write((w) =>
+      w.openIncident({ subject, kind: 'sequencer', severity: 'warning', title: 'degraded' }),
+    );
+    expect(again.id).toBe(first.id);
+    tick(5000);
+    log.write((w) => {
+      const inc = w.escalateIncident(first, 'critical', 'halted');
+      w.escalateIncident(inc, 'critical');
+      w.touchIncident(inc, { peak: { maxSecondsSinceNewHead: 70 } });
+    });
+    tick(5000);
+    log.write((w) => w.closeIncident(w.findOpenIncident(subject, 'sequencer')!));
+    expect(kinds).toEqual(['incident.opened', 'incident.escalated', 'incident.closed']);
+    const [inc] = listIncidents(db, { limit: 10 }).items;
+    expect(inc).toMatchObject({
+      state: 'closed',
+      severity: 'critical',
+      title: 'halted',
+      startedAt: 1000,
+      endedAt: 11_000,
+      peak: { maxSecondsSinceNewHead: 70 },
+    });
+  });
+
+  it('a failing listener does not stop the others', () => {
+    const { log } = setup();
+    const seen: number[] = [];
+    log.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    log.subscribe((ev) => seen.push(ev.id));
+    log.write((w) => w.emit('x', subject, {}));
+    expect(seen).toEqual([1]);
+  });
+});
