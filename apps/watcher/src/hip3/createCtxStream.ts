@@ -1,0 +1,156 @@
+import { SubscriptionClient, WebSocketTransport } from '@nktkas/hyperliquid';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { firstIssue } from './createHlClient.js';
+import {
+  HlAllDexsAssetCtxsEvent as EventSchema,
+  type HlAllDexsAssetCtxsEvent,
+} from './hlSchemas.js';
+import type { PayloadCounters } from './payloadCounters.js';
+
+/** Parameters of {@link createCtxStream}. */
+export type CreateCtxStreamParameters = {
+  wsUrl: string;
+  clock: Clock;
+  counters: PayloadCounters;
+  logger: Logger;
+  /** A validated frame with its receive time (ctx carries no timestamp; we stamp it). */
+  onFrame: (event: HlAllDexsAssetCtxsEvent, receivedMs: number) => void;
+  /** The stream went silent/down (`up: false`, at the last frame) or delivers again (`up: true`). */
+  onState: (up: boolean, atMs: number) => void;
+  /** Frames resumed after a gap longer than `staleAfterMs`: `[fromMs, toMs]` had no data. */
+  onGap: (gap: { fromMs: number; toMs: number }) => void;
+  /** No frame for this long (clock ms) → the socket is considered dead and reconnected. */
+  staleAfterMs: number;
+  /** How often the watchdog looks (real ms). */
+  checkIntervalMs: number;
+  /** Heartbeat ping period (real ms); HL closes idle sockets after 60 s. */
+  keepAliveMs: number;
+  /** Reconnect backoff: `min(maxMs, baseMs·2^attempt)` with equal jitter. */
+  backoff: { baseMs: number; maxMs: number };
+  /** Randomness for the jitter (tests pass a fixed one). */
+  random?: () => number;
+};
+
+/** A running ctx stream. */
+export type CtxStream = {
+  readonly framesReceived: number;
+  readonly reconnects: number;
+  /** True while frames arrive within `staleAfterMs`. */
+  readonly up: boolean;
+  stop(): Promise<void>;
+};
+
+/** Equal-jitter exponential backoff: half fixed, half random, so reconnecting clients spread out. */
+export function backoffDelayMs(
+  attempt: number,
+  backoff: { baseMs: number; maxMs: number },
+  random: () => number,
+): number {
+  const cap = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(attempt, 30));
+  return cap / 2 + random() * (cap / 2);
+}
+
+/**
+ * The live ctx stream: one WebSocket (`@nktkas/hyperliquid` transport) subscribed to
+ * `allDexsAssetCtxs`, heartbeat pings, reconnect with backoff and jitter, automatic resubscribe
+ * (the server then sends a fresh snapshot, which the engine reconciles: unchanged samples are not
+ * stored again). A watchdog reconnects a socket that stays open but goes silent. Every frame is
+ * parsed once, validated and stamped with the receive time; malformed ones are counted and dropped.
+ */
+export async function createCtxStream(params: CreateCtxStreamParameters): Promise<CtxStream> {
+  const random = params.random ?? Math.random;
+  const transport = new WebSocketTransport({
+    url: params.wsUrl,
+    keepAlive: { interval: params.keepAliveMs, timeout: Math.max(1000, params.keepAliveMs) },
+    reconnect: {
+      maxRetries: Number.POSITIVE_INFINITY,
+      reconnectionDelay: (attempt) => backoffDelayMs(attempt, params.backoff, random),
+    },
+    resubscribe: true,
+  });
+  let framesReceived = 0;
+  let reconnects = 0;
+  let lastFrameMs: number | null = null;
+  let up = false;
+  let downSinceMs: number | null = null;
+  let lastKickMs = 0;
+
+  const onMessage = (ev: MessageEvent) => {
+    const receivedMs = params.clock.now();
+    if (typeof ev.data !== 'string') return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(ev.data);
+    } catch {
+      params.counters.reject('ws.notJson', ev.data.slice(0, 80));
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null) return;
+    const { channel, data } = msg as { channel?: unknown; data?: unknown };
+    if (channel !== 'allDexsAssetCtxs') return;
+    const parsed = EventSchema.safeParse(data);
+    if (!parsed.success) {
+      params.counters.reject('ws.frame', firstIssue(parsed.error));
+      return;
+    }
+    framesReceived += 1;
+    if (downSinceMs !== null && lastFrameMs !== null) {
+      params.onGap({ fromMs: lastFrameMs, toMs: receivedMs });
+    }
+    if (!up) {
+      up = true;
+      downSinceMs = null;
+      params.onState(true, receivedMs);
+    }
+    lastFrameMs = receivedMs;
+    try {
+      params.onFrame(parsed.data, receivedMs);
+    } catch (error) {
+      // The loop must survive anything a frame can trigger downstream.
+      params.logger.error({ err: error }, 'HIP-3 frame handling failed');
+    }
+  };
+  transport.socket.addEventListener('message', onMessage as never);
+  transport.socket.addEventListener('open', () => {
+    if (framesReceived > 0) reconnects += 1;
+  });
+
+  const watchdog = setInterval(() => {
+    const now = params.clock.now();
+    if (lastFrameMs === null || now - lastFrameMs <= params.staleAfterMs) return;
+    if (up) {
+      up = false;
+      downSinceMs = lastFrameMs;
+      params.onState(false, lastFrameMs);
+      params.logger.warn({ silentMs: now - lastFrameMs }, 'HIP-3 ctx stream silent: reconnecting');
+    }
+    // Kick a socket that is open but mute; the SDK's own backoff handles refused connections.
+    if (now - lastKickMs > params.staleAfterMs) {
+      lastKickMs = now;
+      transport.socket.reconnect();
+    }
+  }, params.checkIntervalMs);
+  watchdog.unref?.();
+
+  const sub = new SubscriptionClient({ transport });
+  // Data is handled from the raw socket above (parsed once, counted when malformed); the SDK
+  // subscription drives subscribe/resubscribe.
+  await sub.allDexsAssetCtxs(() => {});
+
+  return {
+    get framesReceived() {
+      return framesReceived;
+    },
+    get reconnects() {
+      return reconnects;
+    },
+    get up() {
+      return up;
+    },
+    async stop() {
+      clearInterval(watchdog);
+      transport.close();
+    },
+  };
+}

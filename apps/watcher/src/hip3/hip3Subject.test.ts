@@ -1,0 +1,248 @@
+import {
+  createScaledClock,
+  type HyperliquidReplay,
+  hyperliquidScenarios,
+  type ReplayClock,
+  type ReplayScenario,
+  startHyperliquidReplay,
+} from '@perpscope/devnet';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WatcherConfig } from '../config/configSchema.js';
+import { type OpenDb, openDb } from '../db/openDb.js';
+import {
+  hip3SamplesOf,
+  hip3TransitionsOf,
+  listHip3Markets,
+  listHip3StreamGaps,
+} from '../db/queries/hip3.js';
+import { listIncidents } from '../db/queries/incidents.js';
+import { EventLog } from '../events/eventLog.js';
+import { createLogger } from '../logger.js';
+import type { Subject } from '../runtime/subject.js';
+import { type Hip3Internals, hip3SubjectFactory } from './hip3Subject.js';
+import { infoRequestWeight } from './weightAccountant.js';
+
+const logger = createLogger({ level: 'silent' });
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+type Harness = {
+  hl: HyperliquidReplay;
+  clock: ReplayClock;
+  db: OpenDb['db'];
+  internals: Hip3Internals;
+  subject: Subject;
+};
+
+/**
+ * Replay server + HIP-3 subject sharing one scaled clock (protocol seconds run `scale`× faster), the
+ * real SDK in between and a real migrated in-memory SQLite database.
+ */
+async function start(params: {
+  scale: number;
+  scenario?: ReplayScenario;
+  hip3?: Record<string, unknown>;
+  wsUrl?: string;
+}): Promise<Harness> {
+  const clock = createScaledClock({ scale: params.scale, startMs: Date.UTC(2026, 1, 10, 15) });
+  const hl = await startHyperliquidReplay({ clock, dexes: ['xyz', 'flx'] });
+  cleanups.push(() => hl.stop());
+  const database = openDb({ path: ':memory:' });
+  cleanups.push(() => database.close());
+  const eventLog = new EventLog({ db: database.db, clock, logger });
+  const config = WatcherConfig.parse({
+    chains: [],
+    hip3: {
+      enabled: true,
+      apiUrl: hl.url,
+      explorerUrl: hl.url,
+      wsUrl: params.wsUrl ?? hl.wsUrl,
+      explorer: { enabled: false },
+      ...params.hip3,
+    },
+  });
+  let internals: Hip3Internals | null = null;
+  const subject = hip3SubjectFactory({
+    timeScale: params.scale,
+    onStarted: (i) => {
+      internals = i;
+    },
+  })({ config, db: database.db, eventLog, clock, logger });
+  if (!subject) throw new Error('hip3 subject disabled');
+  await subject.start();
+  cleanups.push(() => subject.stop());
+  if (params.scenario) hl.play(params.scenario);
+  return { hl, clock, db: database.db, internals: internals as unknown as Hip3Internals, subject };
+}
+
+const statusOf = (db: OpenDb['db'], coin: string) =>
+  listHip3Markets(db).find((m) => m.coin === coin)?.status;
+
+/** Status sequence of a coin from the transition log, collapsed. */
+const sequence = (db: OpenDb['db'], coin: string) =>
+  hip3TransitionsOf(db, coin).map((t) => ({ to: t.toStatus, at: t.at }));
+
+// Tolerance in protocol ms for a loaded 2-core machine: one evaluation period + event-loop lag.
+const TOL = 4_000;
+
+describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () => {
+  it('oracle stall: warn 10 s after the last oracle change, critical after 60 s', async () => {
+    const h = await start({
+      scale: 20,
+      scenario: hyperliquidScenarios.oracleStall({ coin: 'xyz:TSLA', startMs: 5_000 }),
+    });
+    await expect
+      .poll(() => sequence(h.db, 'xyz:TSLA').map((s) => s.to), { timeout: 15_000, interval: 100 })
+      .toEqual(expect.arrayContaining(['ok', 'warn', 'critical']));
+    const seq = sequence(h.db, 'xyz:TSLA');
+    const warn = seq.find((s) => s.to === 'warn');
+    const critical = seq.find((s) => s.to === 'critical');
+    // Last observed oracle change before the stall (receive time).
+    const samples = hip3SamplesOf(h.db, 'xyz:TSLA').filter((s) => s.receivedAt <= (warn?.at ?? 0));
+    let lastChange = samples[0]?.receivedAt ?? 0;
+    for (let i = 1; i < samples.length; i++) {
+      if (samples[i]?.oraclePx !== samples[i - 1]?.oraclePx)
+        lastChange = samples[i]?.receivedAt ?? 0;
+    }
+    expect(warn!.at - lastChange).toBeGreaterThan(10_000);
+    expect(warn!.at - lastChange).toBeLessThanOrEqual(10_000 + TOL);
+    expect(critical!.at - lastChange).toBeGreaterThan(60_000);
+    expect(critical!.at - lastChange).toBeLessThanOrEqual(60_000 + TOL);
+    // No critical before warn, nothing else in between.
+    expect(seq.map((s) => s.to).slice(0, 3)).toEqual(['ok', 'warn', 'critical']);
+    // Another market of the same dex stays ok throughout.
+    expect(sequence(h.db, 'xyz:NVDA').map((s) => s.to)).toEqual(['ok']);
+    const incidents = listIncidents(h.db, {
+      subjectType: 'market',
+      subjectId: 'xyz:TSLA',
+      limit: 10,
+    }).items;
+    expect(incidents[0]?.kind).toBe('hip3-status');
+    expect(incidents[0]?.severity).toBe('critical');
+  });
+
+  it('depeg: L1 (watch) first, L2 (warn) only after 30 s at ≥ 5 %, L3 (critical) after 5 min', async () => {
+    const h = await start({
+      scale: 50,
+      scenario: hyperliquidScenarios.depeg({ coin: 'flx:GOLD', startMs: 5_000 }),
+    });
+    await expect
+      .poll(() => statusOf(h.db, 'flx:GOLD'), { timeout: 20_000, interval: 100 })
+      .toBe('critical');
+    const seq = sequence(h.db, 'flx:GOLD');
+    expect(seq.map((s) => s.to).slice(0, 4)).toEqual(['ok', 'watch', 'warn', 'critical']);
+    const samples = hip3SamplesOf(h.db, 'flx:GOLD');
+    const dev = (s: (typeof samples)[number]) =>
+      Math.max(
+        Math.abs(Number(s.markPx) / Number(s.oraclePx) - 1),
+        s.midPx === null ? 0 : Math.abs(Number(s.midPx) / Number(s.oraclePx) - 1),
+      );
+    const first5 = samples.find((s) => dev(s) >= 0.05)!.receivedAt;
+    const warn = seq.find((s) => s.to === 'warn')!.at;
+    const critical = seq.find((s) => s.to === 'critical')!.at;
+    expect(warn - first5).toBeGreaterThanOrEqual(30_000);
+    expect(warn - first5).toBeLessThanOrEqual(30_000 + TOL);
+    expect(critical - first5).toBeGreaterThanOrEqual(300_000);
+    expect(critical - first5).toBeLessThanOrEqual(300_000 + TOL);
+  });
+
+  it('WS drop without close: reconnects, marks the gap, stores no duplicated samples', async () => {
+    const h = await start({
+      scale: 20,
+      scenario: hyperliquidScenarios.wsDropSilent({ startMs: 3_000 }),
+      hip3: { wsStaleSeconds: 6, restFallbackIntervalSeconds: 2 },
+    });
+    await expect
+      .poll(() => h.hl.connectionsAccepted, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => listHip3StreamGaps(h.db).length, { timeout: 10_000, interval: 100 })
+      .toBeGreaterThanOrEqual(1);
+    const gap = listHip3StreamGaps(h.db)[0]!;
+    expect(gap.toAt - gap.fromAt).toBeGreaterThanOrEqual(6_000);
+    await expect.poll(() => h.internals.stream()?.up, { timeout: 5_000 }).toBe(true);
+    for (const coin of ['xyz:TSLA', 'flx:GOLD']) {
+      const s = hip3SamplesOf(h.db, coin);
+      for (let i = 1; i < s.length; i++) {
+        const a = s[i - 1]!;
+        const b = s[i]!;
+        const same =
+          a.oraclePx === b.oraclePx &&
+          a.markPx === b.markPx &&
+          a.midPx === b.midPx &&
+          a.funding === b.funding &&
+          a.openInterest === b.openInterest &&
+          a.premium === b.premium &&
+          a.dayNtlVlm === b.dayNtlVlm;
+        expect(same, `${coin} duplicate at ${b.receivedAt}`).toBe(false);
+      }
+    }
+    const streamIncidents = listIncidents(h.db, { subjectType: 'hip3-stream', limit: 10 }).items;
+    expect(streamIncidents.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('REST fallback with no stream keeps the weight budget (accountant and server agree)', async () => {
+    const budget = 200;
+    const h = await start({
+      scale: 20,
+      // Nothing listens there: the stream never delivers, so the REST fallback runs all the time.
+      wsUrl: 'ws://127.0.0.1:9/ws',
+      hip3: {
+        weightBudgetPerMinute: budget,
+        restFallbackIntervalSeconds: 1,
+        limitsIntervalSeconds: 5,
+      },
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(h.internals.accountant.peak).toBeLessThanOrEqual(budget);
+    expect(h.internals.accountant.refused).toBeGreaterThan(0);
+    const spent = h.hl.requests
+      .filter((r) => r.endpoint === 'info')
+      .reduce((s, r) => s + infoRequestWeight(r.type), 0);
+    // The whole run is shorter than one minute of real time.
+    expect(spent).toBeLessThanOrEqual(budget);
+    // Data came from REST (discovery + fallback polls beyond it): the market was seen ok…
+    const polls = h.hl.requests.filter((r) => r.type === 'metaAndAssetCtxs').length;
+    expect(polls).toBeGreaterThan(2);
+    expect(sequence(h.db, 'xyz:TSLA').map((s) => s.to)).toContain('ok');
+    // …and once the budget is spent its data ages out to unknown rather than pretending to be ok.
+    await expect.poll(() => statusOf(h.db, 'xyz:TSLA'), { timeout: 5_000 }).toBe('unknown');
+  });
+
+  it('malformed frames are counted and dropped; the loop keeps going and never stores them', async () => {
+    const h = await start({
+      scale: 20,
+      scenario: hyperliquidScenarios.malformedFrames({ startMs: 2_000 }),
+    });
+    await expect
+      .poll(() => h.internals.counters.total(), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(5);
+    const framesAtMalformed = h.internals.stream()?.framesReceived ?? 0;
+    await expect
+      .poll(() => h.internals.stream()?.framesReceived ?? 0, { timeout: 5_000 })
+      .toBeGreaterThan(framesAtMalformed + 2);
+    const kinds = Object.keys(h.internals.counters.snapshot());
+    expect(kinds).toEqual(expect.arrayContaining(['ws.notJson', 'ws.frame', 'ws.ctxRow']));
+    for (const s of hip3SamplesOf(h.db, 'xyz:XYZ100')) {
+      expect(s.oraclePx).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(s.markPx).toMatch(/^-?\d+(\.\d+)?$/);
+    }
+  });
+
+  it('halt, OI cap and jump scenarios map to halted / watch / warn', async () => {
+    const h = await start({ scale: 20, hip3: { limitsIntervalSeconds: 2 } });
+    await expect.poll(() => statusOf(h.db, 'xyz:TSLA'), { timeout: 10_000 }).toBe('ok');
+    h.hl.apply({ type: 'halt', coin: 'xyz:TSLA', halted: true });
+    h.hl.apply({ type: 'oiCap', coin: 'flx:SILVER', atCap: true });
+    h.hl.apply({ type: 'markJump', coin: 'xyz:NVDA', fraction: 0.025 });
+    await expect.poll(() => statusOf(h.db, 'xyz:TSLA'), { timeout: 10_000 }).toBe('halted');
+    await expect.poll(() => statusOf(h.db, 'flx:SILVER'), { timeout: 10_000 }).toBe('watch');
+    await expect.poll(() => statusOf(h.db, 'xyz:NVDA'), { timeout: 10_000 }).toBe('warn');
+    const nvda = listHip3Markets(h.db).find((m) => m.coin === 'xyz:NVDA')!;
+    expect(JSON.parse(nvda.reasonsJson).map((r: { code: string }) => r.code)).toContain(
+      'mark_jump',
+    );
+  });
+});
