@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { UnknownMarginTableError } from '../errors.js';
+import {
+  describeMarginTable,
+  hyperliquidMarginTable,
+  initialMargin,
+  maintenanceMargin,
+  marginTableFromBinanceBrackets,
+  marginTableFromHyperliquid,
+} from './marginTable.js';
+
+const _relDiff = (a: string, b: string) => Math.abs(Number(a) - Number(b)) / Math.abs(Number(b));
+
+describe('margin tables', () => {
+  it('C11: HL "tiered 40x" deduction 1,875,000 and continuous MM (hyperliquid.md §3.2)', () => {
+    const t = marginTableFromHyperliquid({
+      marginTiers: [
+        { lowerBound: '0.0', maxLeverage: 40 },
+        { lowerBound: '150000000.0', maxLeverage: 20 },
+      ],
+    });
+    expect(describeMarginTable(t).map((x) => [x.maintenanceMarginRate, x.deduction])).toEqual([
+      ['0.0125', '0'],
+      ['0.025', '1875000'],
+    ]);
+    expect(maintenanceMargin({ notional: '100000000', marginTable: t })).toBe('1250000');
+    expect(maintenanceMargin({ notional: '150000000', marginTable: t })).toBe('1875000');
+    expect(maintenanceMargin({ notional: '200000000', marginTable: t })).toBe('3125000');
+  });
+  it('C13: $10,000 on a 20x-max asset → MM $250, IM $1,000 at 10x and $500 at 20x', () => {
+    const t = hyperliquidMarginTable({ id: 20, marginTables: [] });
+    expect(maintenanceMargin({ notional: '10000', marginTable: t })).toBe('250');
+    expect(initialMargin({ notional: '10000', leverage: 10 })).toBe('1000');
+    expect(initialMargin({ notional: '10000', leverage: '20' })).toBe('500');
+  });
+  it('B5: Binance BTCUSDT 2021 cum ladder', () => {
+    const floors = [0, 50e3, 250e3, 1e6, 10e6, 20e6, 50e6, 100e6, 200e6, 300e6];
+    const rates = [0.004, 0.005, 0.01, 0.025, 0.05, 0.1, 0.125, 0.15, 0.25, 0.5];
+    const t = marginTableFromBinanceBrackets(
+      floors.map((f, i) => ({ notionalFloor: f, maintMarginRatio: rates[i]! })),
+    );
+    expect(describeMarginTable(t).map((x) => x.deduction)).toEqual([
+      '0',
+      '50',
+      '1300',
+      '16300',
+      '266300',
+      '1266300',
+      '2516300',
+      '5016300',
+      '25016300',
+      '100016300',
+    ]);
+  });
+  it('uses the table from meta.marginTables for ids ≥ 50 (real 2026-02-06 meta)', () => {
+    const t = hyperliquidMarginTable({
+      id: 56,
+      marginTables: [
+        [
+          56,
+          {
+            description: 'tiered 40x',
+            marginTiers: [
+              { lowerBound: '0.0', maxLeverage: 40 },
+              { lowerBound: '150000000.0', maxLeverage: 20 },
+            ],
+          },
+        ],
+      ],
+    });
+    expect(t.tiers).toHaveLength(2);
+    expect(() => hyperliquidMarginTable({ id: 57, marginTables: [] })).toThrow(
+      UnknownMarginTableError,
+    );
+  });
+});

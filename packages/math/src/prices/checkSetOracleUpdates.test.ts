@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '../errors.js';
+import { checkSetOracleUpdates } from './checkSetOracleUpdates.js';
+
+describe('HIP-3 setOracle rule checker (hyperliquid.md §1.2)', () => {
+  const day = [{ fromMs: 0, price: '100' }];
+  it('accepts a compliant 3-second cadence', () => {
+    const updates = [0, 3000, 6000, 9000].map((t, i) => ({
+      timeMs: t,
+      oraclePx: String(100 + i * 0.5),
+      markPxs: [String(100 + i * 0.5)],
+    }));
+    expect(checkSetOracleUpdates({ updates, dayOpenPrices: day })).toEqual([]);
+  });
+  it('flags each rule with the offending index', () => {
+    const v = checkSetOracleUpdates({
+      updates: [
+        { timeMs: 0, oraclePx: '100', markPxs: ['100'] },
+        { timeMs: 1000, oraclePx: '100', markPxs: ['102'] }, // too soon, +2 %
+        { timeMs: 24000, oraclePx: '1001', markPxs: ['102'] }, // stale gap, oracle > 10× day open
+        { timeMs: 27000, oraclePx: '100', markPxs: [], externalPerpPx: '9' }, // external < 1/10
+        { timeMs: 38000, oraclePx: '100', markPxs: [] }, // 11 s gap: 1 s after the fallback at 37 s
+      ],
+      dayOpenPrices: day,
+    });
+    expect(v.map((x) => [x.index, x.rule, x.subject])).toEqual([
+      [1, 'tooFrequent', 'interval'],
+      [1, 'markMoveOverLimit', 'markPx'],
+      [2, 'stale', 'interval'],
+      [2, 'outsideDailyClamp', 'oraclePx'],
+      [3, 'outsideDailyClamp', 'externalPerpPx'],
+      [4, 'stale', 'interval'],
+      [4, 'tooFrequent', 'interval'],
+    ]);
+    expect(v[1]!.value).toBe('0.02');
+    expect(v[2]!.value).toBe('23000');
+    expect(v[6]!.value).toBe('1000');
+  });
+  it('uses the day-open price in force at each update and rejects time going backwards', () => {
+    const v = checkSetOracleUpdates({
+      updates: [{ timeMs: 90_000_000, oraclePx: '1500', markPxs: [] }],
+      dayOpenPrices: [
+        { fromMs: 0, price: '100' },
+        { fromMs: 86_400_000, price: '200' },
+      ],
+    });
+    expect(v).toEqual([]);
+    expect(() =>
+      checkSetOracleUpdates({
+        updates: [
+          { timeMs: 5000, oraclePx: '1', markPxs: [] },
+          { timeMs: 4000, oraclePx: '1', markPxs: [] },
+        ],
+        dayOpenPrices: day,
+      }),
+    ).toThrow(InvalidParameterError);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '../errors.js';
+import { ema150s, hip3MarkPrice, hyperliquidMarkPrice } from './hyperliquidMarkPrice.js';
+
+describe('Hyperliquid and HIP-3 marks', () => {
+  it('validator perp: median of oracle+EMA, local median, weighted CEX median', () => {
+    expect(
+      hyperliquidMarkPrice({
+        oraclePrice: '100',
+        emaMidMinusOracle: '0.2',
+        bestBid: '100.1',
+        bestAsk: '100.3',
+        lastTrade: '100.2',
+        cexPerpMids: [
+          { price: '100.25', weight: 3 },
+          { price: '100.1', weight: 2 },
+        ],
+      }),
+    ).toBe('100.2');
+    // CEX weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1) = 101 dominates between 99 and 102.
+    expect(
+      hyperliquidMarkPrice({
+        oraclePrice: '99',
+        emaMidMinusOracle: '0',
+        bestBid: '102',
+        bestAsk: '103',
+        lastTrade: '102',
+        cexPerpMids: [
+          { price: '101', weight: 3 },
+          { price: '100', weight: 2 },
+          { price: '101.5', weight: 2 },
+          { price: '90', weight: 1 },
+          { price: '110', weight: 1 },
+        ],
+      }),
+    ).toBe('101');
+  });
+  it('EMA150s of mid − oracle weights recent samples', () => {
+    const flat = ema150s([
+      { timeMs: 0, value: '1' },
+      { timeMs: 1000, value: '1' },
+    ]);
+    expect(Number(flat)).toBeCloseTo(1, 12);
+    const step = Number(
+      ema150s([
+        { timeMs: 0, value: '0' },
+        { timeMs: 150_000, value: '1' },
+      ]),
+    );
+    expect(step).toBeGreaterThan(0.99);
+  });
+  it('HIP-3: median(deployer marks…, median(bid, ask, last))', () => {
+    expect(
+      hip3MarkPrice({
+        deployerMarkPrices: ['101'],
+        bestBid: '99',
+        bestAsk: '100',
+        lastTrade: '102',
+      }),
+    ).toBe('100.5');
+    expect(
+      hip3MarkPrice({
+        deployerMarkPrices: ['101', '150'],
+        bestBid: '99',
+        bestAsk: '100',
+        lastTrade: '102',
+      }),
+    ).toBe('101');
+    expect(
+      hip3MarkPrice({ deployerMarkPrices: [], bestBid: '99', bestAsk: '100', lastTrade: '102' }),
+    ).toBe('100');
+    expect(() =>
+      hip3MarkPrice({
+        deployerMarkPrices: ['1', '2', '3'],
+        bestBid: '1',
+        bestAsk: '1',
+        lastTrade: '1',
+      }),
+    ).toThrow(InvalidParameterError);
+  });
+});
