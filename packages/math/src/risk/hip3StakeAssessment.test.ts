@@ -126,6 +126,66 @@ describe('hip3StakeAssessment', () => {
     });
   });
 
+  it('caps the margin table at the recommended leverage and merges equal tiers', () => {
+    // Market-hours asset → 10×. Tiers 20×/15×/5× become 10×/10×/5× → 10× from 0, 5× from 20M.
+    const a = hip3StakeAssessment({
+      stakeHype: '500000',
+      markets: [
+        healthy({
+          session: 'marketHours',
+          maxLeverage: 20,
+          marginTiers: [
+            { lowerBound: '0', maxLeverage: 20 },
+            { lowerBound: '5000000', maxLeverage: 15 },
+            { lowerBound: '20000000', maxLeverage: 5 },
+          ],
+        }),
+      ],
+    });
+    expect(a.markets[0]?.recommendedMarginTiers).toEqual([
+      { lowerBound: '0', maxLeverage: 10 },
+      { lowerBound: '20000000', maxLeverage: 5 },
+    ]);
+    expect(
+      hip3StakeAssessment({ stakeHype: '1', markets: [healthy()] }).markets[0]
+        ?.recommendedMarginTiers,
+    ).toBeNull();
+  });
+
+  it('rejects margin tables that break the HIP-3 rules', () => {
+    const run = (marginTiers: NonNullable<Hip3MarketInput['marginTiers']>) =>
+      hip3StakeAssessment({
+        stakeHype: '500000',
+        markets: [healthy({ maxLeverage: 20, marginTiers })],
+      });
+    expect(() => run([])).toThrow(expect.objectContaining({ name: 'Math.EmptyTierTableError' }));
+    expect(() => run([{ lowerBound: '1', maxLeverage: 20 }])).toThrow(
+      expect.objectContaining({ name: 'Math.UnsortedTiersError', index: 0 }),
+    );
+    expect(() => run([{ lowerBound: '0', maxLeverage: 10 }])).toThrow(
+      expect.objectContaining({ name: 'Math.UnsortedTiersError', index: 0 }),
+    );
+    expect(() =>
+      run([
+        { lowerBound: '0', maxLeverage: 20 },
+        { lowerBound: '100', maxLeverage: 25 },
+      ]),
+    ).toThrow(expect.objectContaining({ name: 'Math.UnsortedTiersError', index: 1 }));
+    expect(() =>
+      run([
+        { lowerBound: '0', maxLeverage: 20 },
+        { lowerBound: '1', maxLeverage: 10 },
+        { lowerBound: '2', maxLeverage: 5 },
+        { lowerBound: '3', maxLeverage: 3 },
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'Math.InvalidParameterError',
+        parameter: 'markets[0].marginTiers',
+      }),
+    );
+  });
+
   it('keeps the OI-cap advice at or above half the current OI and flags a cap near full', () => {
     // OI 30M, volume 10M: 10M advice < 15M floor (HL: cap ≥ OI/2) → 15M; OI/vol 3 → high.
     const a = hip3StakeAssessment({

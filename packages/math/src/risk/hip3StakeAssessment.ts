@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../errors.js';
+import { EmptyTierTableError, InvalidParameterError, UnsortedTiersError } from '../errors.js';
 import {
   type Fixed,
   formatDecimal,
@@ -45,6 +45,20 @@ export type Hip3OracleHealth = {
 };
 
 /**
+ * One tier of a HIP-3 margin table (`insertMarginTable`): from `lowerBound` USD of notional up, at
+ * most `maxLeverage`.
+ *
+ * @example
+ * const tiers: Hip3MarginTier[] = [{ lowerBound: '0', maxLeverage: 20 }, { lowerBound: '5000000', maxLeverage: 10 }]
+ */
+export type Hip3MarginTier = {
+  /** Notional where the tier starts, USD, decimal string ≥ 0 (the first tier starts at 0). */
+  readonly lowerBound: string;
+  /** Integer in [1, 50]. */
+  readonly maxLeverage: number;
+};
+
+/**
  * One market of the deployer's dex. Money in USD (the dex collateral) as decimal strings.
  *
  * @example
@@ -62,6 +76,12 @@ export type Hip3MarketInput = {
   readonly volume24hUsd: string;
   /** Max leverage of the first margin tier (HIP-3 margin tables: 1–50, ≤ 3 tiers). */
   readonly maxLeverage: number;
+  /**
+   * The whole margin table, when known: 1–3 tiers, `lowerBound` strictly increasing from 0,
+   * `maxLeverage` non-increasing (HL `insertMarginTable` rules); the first tier's `maxLeverage`
+   * must equal `maxLeverage`.
+   */
+  readonly marginTiers?: readonly Hip3MarginTier[];
   /** Current OI cap (`setOpenInterestCaps`), USD. Optional. */
   readonly openInterestCapUsd?: string;
   /** Book depth within ±3 % of mid, USD (e.g. `bookDepth(...).totalQuote`). Default `'0'`. */
@@ -135,6 +155,11 @@ export type Hip3MarketAssessment = {
   readonly recommendedMaxLeverage: number;
   /** The adverse gap move the leverage advice is sized for, fraction. */
   readonly gapMoveFraction: number;
+  /**
+   * The given margin table with every tier's leverage capped at `recommendedMaxLeverage`; tiers
+   * left with the same leverage as the tier before are merged. `null` without `marginTiers`.
+   */
+  readonly recommendedMarginTiers: readonly Hip3MarginTier[] | null;
   /**
    * Recommended OI cap, whole USD: `volume24h × oiCapToVolume` (× 0.5 at L1), but never below half
    * the current OI (HL rejects caps under max(1 USD, OI / 2)).
@@ -321,6 +346,8 @@ function assessMarket(
       `must be an integer in [1, 50], got ${String(m.maxLeverage)}`,
     );
   }
+  if (m.marginTiers !== undefined)
+    checkMarginTiers(`${name}.marginTiers`, m.marginTiers, m.maxLeverage);
   const age = nonNegativeNumber(`${name}.oracle.lastUpdateAgeMs`, m.oracle.lastUpdateAgeMs);
   const deviation = nonNegativeNumber(`${name}.oracle.markDeviation`, m.oracle.markDeviation);
   const persisted = nonNegativeNumber(
@@ -442,10 +469,61 @@ function assessMarket(
     oiToVolume,
     recommendedMaxLeverage,
     gapMoveFraction: gap,
+    recommendedMarginTiers:
+      m.marginTiers === undefined ? null : capMarginTiers(m.marginTiers, recommendedMaxLeverage),
     recommendedOpenInterestCapUsd: formatDecimal(capAdvice),
     actions: [...actions],
     stress,
   };
+}
+
+function checkMarginTiers(
+  name: string,
+  tiers: readonly Hip3MarginTier[],
+  maxLeverage: number,
+): void {
+  if (tiers.length === 0) throw new EmptyTierTableError(name);
+  if (tiers.length > 3)
+    throw new InvalidParameterError(name, `has ${tiers.length} tiers, HIP-3 allows at most 3`);
+  let previous: { bound: Fixed; leverage: number } | null = null;
+  for (let i = 0; i < tiers.length; i++) {
+    const t = tiers[i] as Hip3MarginTier;
+    const bound = nonNegativeDecimal(`${name}[${i}].lowerBound`, t.lowerBound);
+    if (!Number.isInteger(t.maxLeverage) || t.maxLeverage < 1 || t.maxLeverage > 50) {
+      throw new InvalidParameterError(
+        `${name}[${i}].maxLeverage`,
+        `must be an integer in [1, 50], got ${String(t.maxLeverage)}`,
+      );
+    }
+    if (i === 0 && bound !== 0n)
+      throw new UnsortedTiersError(name, 0, 'must start at lowerBound 0');
+    if (i === 0 && t.maxLeverage !== maxLeverage) {
+      throw new UnsortedTiersError(
+        name,
+        0,
+        `has maxLeverage ${t.maxLeverage}, but the market's maxLeverage is ${maxLeverage}`,
+      );
+    }
+    if (previous !== null && (bound <= previous.bound || t.maxLeverage > previous.leverage)) {
+      throw new UnsortedTiersError(
+        name,
+        i,
+        'must have a higher lowerBound and no higher maxLeverage than the tier before',
+      );
+    }
+    previous = { bound, leverage: t.maxLeverage };
+  }
+}
+
+function capMarginTiers(tiers: readonly Hip3MarginTier[], cap: number): Hip3MarginTier[] {
+  const out: Hip3MarginTier[] = [];
+  for (const t of tiers) {
+    const maxLeverage = Math.min(t.maxLeverage, cap);
+    if (out.length > 0 && (out[out.length - 1] as Hip3MarginTier).maxLeverage === maxLeverage)
+      continue;
+    out.push({ lowerBound: t.lowerBound, maxLeverage });
+  }
+  return out;
 }
 
 function pct(x: number): string {

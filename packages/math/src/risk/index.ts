@@ -77,6 +77,7 @@ export {
 } from './fundingSurface.js';
 export {
   type Hip3Action,
+  type Hip3MarginTier,
   type Hip3MarketAssessment,
   type Hip3MarketInput,
   type Hip3OracleHealth,
