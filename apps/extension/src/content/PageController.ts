@@ -1,5 +1,5 @@
 import type { Snapshot } from '../model.js';
-import { formatChain, formatMarket } from '../ui/formatBadge.js';
+import { formatChain, formatMarket, formatPct } from '../ui/formatBadge.js';
 import { type BadgeItem, Overlay, type PanelLine } from '../ui/Overlay.js';
 
 /** Timer functions (WXT's `ctx` in the extension so they stop when the script is invalidated). */
@@ -59,12 +59,7 @@ export class PageController {
     if (!view) return;
     // Page-wide, but the callback is O(mutations) filtering + a throttled render; no DOM walk here.
     this.#observer = new view.MutationObserver((records) => {
-      for (const r of records) {
-        if (!Overlay.isOwn(r.target)) {
-          this.scheduleRender();
-          return;
-        }
-      }
+      if (records.some((r) => !isOwnMutation(r))) this.scheduleRender();
     });
     this.#observer.observe(this.#doc.body, { childList: true, subtree: true, characterData: true });
   }
@@ -133,6 +128,14 @@ export class PageController {
   }
 }
 
+/** True for mutations perpscope caused itself (inside its hosts, or adding/removing its hosts). */
+function isOwnMutation(r: MutationRecord): boolean {
+  if (Overlay.isOwn(r.target)) return true;
+  if (r.type !== 'childList') return false;
+  const nodes = [...Array.from(r.addedNodes), ...Array.from(r.removedNodes)];
+  return nodes.length > 0 && nodes.every((n) => n instanceof Element && Overlay.isOwnHost(n));
+}
+
 /** Lines of the floating panel: chain badges with guidance, the market on screen, and (when no
  * table anchor was found) the positions themselves. */
 export function panelLines(
@@ -156,7 +159,7 @@ export function panelLines(
     lines.push({ kind: 'market', text: formatMarket(market), state: market.oracleStatus });
   if (opts.listPositions) {
     for (const p of snap.positions) {
-      const dist = p.distancePct === null ? 'no liq' : `${p.distancePct.toFixed(2)}% to liq`;
+      const dist = p.distancePct === null ? 'no liq' : `${formatPct(p.distancePct)} to liq`;
       lines.push({
         kind: 'pos',
         text: `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level})`,

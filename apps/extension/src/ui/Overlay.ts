@@ -152,6 +152,11 @@ export class Overlay {
     return !!el?.closest(`${BADGE_TAG}, ${PANEL_TAG}`);
   }
 
+  /** True when `el` is one of our host elements. */
+  static isOwnHost(el: Element): boolean {
+    return el.localName === BADGE_TAG || el.localName === PANEL_TAG;
+  }
+
   #createBadge(): Badge {
     const host = this.#doc.createElement(BADGE_TAG);
     const shadow = host.attachShadow({ mode: 'open' });

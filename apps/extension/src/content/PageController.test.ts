@@ -1,0 +1,117 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
+import { BADGE_TAG, PANEL_TAG } from '../ui/Overlay.js';
+import { hyperliquidSite } from './hyperliquidSite.js';
+import { PageController, type Timers } from './PageController.js';
+
+const position = (coin: string, distancePct: number): PositionView => ({
+  key: `hyperliquid|0xa|${coin}`,
+  venue: 'hyperliquid',
+  account: '0xa',
+  dex: coin.includes(':') ? 'xyz' : '',
+  coin,
+  side: 'long',
+  size: '1',
+  markPx: '100',
+  liqPx: '90',
+  venueLiqPx: '90',
+  liqCheck: 'agree',
+  marginMode: 'cross',
+  distancePct,
+  distanceSigma: 1.25,
+  level: distancePct < 7 ? 'critical' : 'ok',
+  healthBufferUsd: null,
+});
+
+const SNAP: Snapshot = {
+  ...EMPTY_SNAPSHOT,
+  updatedAt: 1,
+  positions: [position('BTC', 5.5), position('xyz:TSLA', 25)],
+};
+
+/** Timers run by hand, so the test controls when throttled renders happen. */
+function manualTimers() {
+  const pending: (() => void)[] = [];
+  const timers: Timers = {
+    setTimeout: (cb) => pending.push(cb),
+    setInterval: () => 0,
+  };
+  return { timers, pending, flush: () => pending.splice(0).forEach((cb) => cb()) };
+}
+
+function setup(html: string) {
+  document.body.innerHTML = html;
+  const sent: unknown[] = [];
+  const send = async (m: unknown) => {
+    sent.push(m);
+    return { ok: true, data: SNAP };
+  };
+  const { timers, flush, pending } = manualTimers();
+  const controller = new PageController({
+    doc: document,
+    site: hyperliquidSite({ send, kind: 'hyperliquid', pollMs: 3000 }),
+    timers,
+  });
+  return { controller, sent, flush, pending };
+}
+
+const snapshot = (name: string) =>
+  readFileSync(resolve(process.cwd(), 'test/snapshots', name), 'utf8');
+
+describe('PageController', () => {
+  it('badges the watched rows and renders the text of each', async () => {
+    const { controller, sent } = setup(snapshot('hl-positions.html'));
+    await controller.poll();
+    expect(sent[0]).toEqual({
+      perpscope: 1,
+      type: 'getSnapshot',
+      data: { maxAgeMs: 2500, focusCoin: null },
+    });
+    const texts = [...document.querySelectorAll(BADGE_TAG)].map((h) => h.shadowRoot?.textContent);
+    expect(texts).toEqual(['Liq 5.50% · 1.3σ', 'Liq 25.0% · 1.3σ']);
+    expect(
+      document.querySelector(`${BADGE_TAG}[data-key$="BTC"]`)?.closest('tr')?.textContent,
+    ).toContain('0.5 BTC');
+  });
+
+  it('falls back to a floating panel listing the positions when no table is found', async () => {
+    const { controller } = setup(snapshot('hl-no-positions.html'));
+    await controller.poll();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+    const items = [
+      ...(document.querySelector(PANEL_TAG)?.shadowRoot?.querySelectorAll('li.pos') ?? []),
+    ].map((li) => li.textContent);
+    expect(items).toEqual([
+      'BTC long 1: 5.50% to liq (critical)',
+      'xyz:TSLA long 1: 25.0% to liq (ok)',
+    ]);
+  });
+
+  it('re-renders page mutations at most once per throttle window, ignoring its own writes', async () => {
+    const { controller, flush, pending } = setup('<div id="host"></div>');
+    const tick = () => new Promise((r) => setTimeout(r, 10)); // deliver messages and mutation records
+    controller.start(3000);
+    await tick();
+    // First render: no table yet, so the floating panel was added — our own write, no re-render.
+    expect(document.querySelector(PANEL_TAG)).not.toBeNull();
+    expect(pending).toHaveLength(0);
+    // The app renders its positions table later (SPA): two mutations, one throttled render.
+    document.getElementById('host')!.innerHTML = snapshot('hl-positions.html');
+    document.getElementById('host')!.append(document.createElement('span'));
+    await tick();
+    expect(pending).toHaveLength(1);
+    flush();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(2);
+    // Adding the two badge hosts to the coin cells is our own write: no further render.
+    await tick();
+    expect(pending).toHaveLength(0);
+    document.querySelector('td')!.textContent = 'Coin ';
+    await tick();
+    expect(pending).toHaveLength(1);
+    controller.stop();
+    expect(document.querySelectorAll(`${BADGE_TAG}, ${PANEL_TAG}`)).toHaveLength(0);
+  });
+});
