@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
+import { runTestAlert } from './alerts/testAlertCommand.js';
 import { systemClock } from './clock.js';
 import type { WatcherConfig } from './config/configSchema.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { openDb } from './db/openDb.js';
-import { type Env, readEnv } from './env.js';
+import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
+import { operationsConfigIssues, operationsSecretNames } from './metrics/createOperations.js';
+import { dbSizeReport } from './retention/dbSizeReport.js';
+import { formatSizeReport, runVacuum } from './retention/storageCommands.js';
 import { startWatcher } from './runtime/startWatcher.js';
 
 const VERSION = '0.1.0';
@@ -18,15 +22,27 @@ Commands:
   demo           start local devnet chains, watch them and play the demo timeline (default without a config)
   migrate        apply the database migrations and exit
   check-config   validate the config (file + env overrides) and exit (2 when invalid)
+  test-alert     send a test message to every alert sink (or --sink NAME) and report delivery
+  storage        print the database size report (tables, indexes, free pages, WAL)
+  vacuum         VACUUM the database (stop the watcher first: it takes an exclusive lock)
 
 Options:
   -c, --config FILE   YAML or JSON config (env PERPSCOPE_CONFIG)
       --db PATH       SQLite file (env PERPSCOPE_DB)
   -p, --port N        HTTP port (env PERPSCOPE_PORT); --host H (env PERPSCOPE_HOST)
+      --sink NAME     test-alert: only this sink
   -h, --help
 `;
 
-const commands = ['run', 'demo', 'migrate', 'check-config'] as const;
+const commands = [
+  'run',
+  'demo',
+  'migrate',
+  'check-config',
+  'test-alert',
+  'storage',
+  'vacuum',
+] as const;
 type Command = (typeof commands)[number];
 
 function fail(message: string, code: number): never {
@@ -41,6 +57,7 @@ async function main(argv: readonly string[]): Promise<void> {
     db: { type: 'string' },
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
+    sink: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -87,6 +104,19 @@ async function main(argv: readonly string[]): Promise<void> {
     throw error;
   }
 
+  // Secrets (alert sink URLs, API token) come only from the environment; a non-loopback bind
+  // without an API token, or a sink whose variable is unset, is a config error (exit 2).
+  const secrets = readSecrets(operationsSecretNames(config));
+  const opsIssues = operationsConfigIssues(config, secrets);
+  if (
+    opsIssues.length > 0 &&
+    command !== 'migrate' &&
+    command !== 'storage' &&
+    command !== 'vacuum'
+  ) {
+    fail(new ConfigError(opsIssues, configPath ?? 'built-in defaults').message, 2);
+  }
+
   if (command === 'check-config') {
     process.stdout.write(
       `config OK (${configPath ?? 'built-in defaults'}): ${config.chains.length} chains [${config.chains.map((c) => c.key).join(', ')}], database ${config.database.path}, http ${config.server.host}:${config.server.port}\n`,
@@ -105,6 +135,41 @@ async function main(argv: readonly string[]): Promise<void> {
 
   // The demo narrates on stdout; keep pino to warnings there unless a level was asked for.
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
+  if (command === 'storage' || command === 'vacuum') {
+    const database = openDb({ path: config.database.path });
+    process.stdout.write(
+      command === 'vacuum'
+        ? runVacuum(database.sqlite)
+        : formatSizeReport(dbSizeReport(database.sqlite)),
+    );
+    database.close();
+    return;
+  }
+  if (command === 'test-alert') {
+    const database = openDb({ path: config.database.path });
+    try {
+      const results = await runTestAlert({
+        config: config.alerts,
+        database,
+        secrets,
+        clock: systemClock,
+        logger: createLogger({ level: 'warn' }),
+        ...(args.values.sink !== undefined && { sink: args.values.sink }),
+      });
+      for (const r of results) {
+        process.stdout.write(
+          `${r.sink}: ${r.state} after ${r.attempts} attempt(s)${r.lastError ? ` (${r.lastError})` : ''}\n`,
+        );
+      }
+      if (results.some((r) => r.state !== 'delivered')) process.exitCode = 1;
+    } catch (error) {
+      fail((error as Error).message, 2);
+    } finally {
+      database.close();
+    }
+    return;
+  }
+
   const logger = createLogger({ level: quietDemo ? 'warn' : config.log.level });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
@@ -120,7 +185,13 @@ async function main(argv: readonly string[]): Promise<void> {
   } else {
     let watcher: Awaited<ReturnType<typeof startWatcher>>;
     try {
-      watcher = await startWatcher({ config, clock: systemClock, logger, version: VERSION });
+      watcher = await startWatcher({
+        config,
+        clock: systemClock,
+        logger,
+        version: VERSION,
+        secrets,
+      });
     } catch (error) {
       fail(`cannot start: ${(error as Error).message}`, 1);
     }

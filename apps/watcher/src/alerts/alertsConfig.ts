@@ -69,6 +69,7 @@ export const AlertsConfig = z
       })
       .prefault({}),
   })
+  .strict()
   .prefault({})
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

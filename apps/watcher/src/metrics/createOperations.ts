@@ -60,7 +60,10 @@ export function operationsConfigIssues(
     } catch (error) {
       issues.push({
         path: `alerts.sinks[${i}].${sink.kind === 'telegram' ? 'botTokenEnv' : 'urlEnv'}`,
-        message: (error as Error).message.replace(/^alerts\.sinks\.0 /, ''),
+        message: (error as Error).message.replace(
+          /^alerts\.sinks\.0 \("([^"]*)"\): /,
+          'sink "$1": ',
+        ),
       });
     }
   });

@@ -5,6 +5,7 @@ import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { createOperations, type Operations } from '../metrics/createOperations.js';
 import type { Subject, SubjectFactory } from './subject.js';
 import { subjectFactories } from './subjects.js';
 
@@ -14,6 +15,8 @@ export type RunningWatcher = {
   port: number;
   subjects: readonly Subject[];
   eventLog: EventLog;
+  /** Alerts, metrics, retention (see src/metrics/createOperations.ts). */
+  ops: Operations;
   /** Stops the subjects (letting the current write finish), the server, then closes the database. */
   stop(): Promise<void>;
 };
@@ -27,6 +30,8 @@ export type StartWatcherParameters = {
   factories?: readonly SubjectFactory[];
   /** For tests: don't bind a port. */
   listen?: boolean;
+  /** Secrets named by the config (alert sinks, API token), from `readSecrets` in env.ts. */
+  secrets?: Readonly<Record<string, string | undefined>>;
 };
 
 /**
@@ -42,7 +47,16 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const subjects = (params.factories ?? subjectFactories)
     .map((f) => f(ctx))
     .filter((s): s is Subject => s !== null);
+  const ops = createOperations({
+    config,
+    database,
+    eventLog,
+    clock,
+    logger,
+    secrets: params.secrets ?? {},
+  });
   const app = createApp({
+    ops: ops.http,
     db: database.db,
     eventLog,
     clock,
@@ -52,6 +66,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     readiness: () => Object.fromEntries(subjects.map((s) => [s.name, s.ready()])),
   });
   for (const s of subjects) await s.start();
+  ops.start();
 
   let port = 0;
   let server: ReturnType<typeof serve> | null = null;
@@ -74,9 +89,11 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     port,
     subjects,
     eventLog,
+    ops,
     stop: () => {
       stopping ??= (async () => {
         await Promise.all(subjects.map((s) => s.stop()));
+        await ops.stop();
         if (server) {
           const srv = server;
           // SSE streams keep connections open; closeAllConnections lets close() resolve.

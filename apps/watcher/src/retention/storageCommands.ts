@@ -1,0 +1,21 @@
+import type Database from 'better-sqlite3';
+import { type DbSizeReport, vacuumDatabase } from './dbSizeReport.js';
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+}
+
+/** Human-readable size report (`perpscope-watcher storage`). */
+export function formatSizeReport(r: DbSizeReport): string {
+  const lines = [
+    `database ${mb(r.databaseBytes)} (free pages ${mb(r.freeBytes)}), WAL ${mb(r.walBytes)}`,
+    ...r.objects.slice(0, 20).map((o) => `  ${o.name.padEnd(40)} ${mb(o.bytes).padStart(12)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `perpscope-watcher vacuum`: VACUUM and print the sizes before and after. */
+export function runVacuum(sqlite: Database.Database): string {
+  const { before, after } = vacuumDatabase(sqlite);
+  return `before: ${mb(before.databaseBytes)} (free ${mb(before.freeBytes)})\nafter:  ${mb(after.databaseBytes)}\n`;
+}
