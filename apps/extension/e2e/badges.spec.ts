@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { expect, expectedDistances, pct, seedSettings, test } from './fixtures.js';
+import { expect, expectedDistances, pct, seedSettings, test, USER } from './fixtures.js';
 
 const badge = (page: import('@playwright/test').Page, coin: string) =>
   page.locator(`perpscope-badge[data-key$="|${coin}"] .b`);
@@ -9,7 +9,10 @@ test('badges show the right liquidation distance on the right rows, follow the m
   sw,
   hl,
 }) => {
-  await seedSettings(sw, {});
+  const thresholds = { warnPct: 10, criticalPct: 5, haltMultiplier: 2 };
+  const level = (d: number) =>
+    d < thresholds.criticalPct ? 'critical' : d < thresholds.warnPct ? 'warn' : 'ok';
+  await seedSettings(sw, { thresholds });
   const page = await context.newPage();
   await page.goto('https://app.hyperliquid.xyz/trade/BTC');
 
@@ -116,4 +119,32 @@ test('options persist and are validated', async ({ context, extensionId, sw }) =
   expect(
     (stored.settings as { thresholds: { haltMultiplier: number } }).thresholds.haltMultiplier,
   ).toBe(3);
+});
+
+test('HIP-3 front-ends get the same badges, and a site switched off gets none', async ({
+  context,
+  sw,
+  hl,
+}) => {
+  await context.route('https://app.trade.xyz/**', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><title>trade.xyz</title><table><tr><td>Market</td><td>Size</td></tr><tr><td>TSLA xyz 5x</td><td>10</td></tr></table>',
+    }),
+  );
+  await seedSettings(sw, {});
+  const tsla = (await expectedDistances(hl)).get('xyz:TSLA')?.pct ?? 0;
+  const page = await context.newPage();
+  await page.goto('https://app.trade.xyz/trade/TSLA');
+  await expect(badge(page, 'xyz:TSLA')).toHaveText(
+    new RegExp(`^Liq ${pct(tsla).replace('.', '\\.')} `),
+    { timeout: 15_000 },
+  );
+  await expect(page.locator('perpscope-panel h2')).toHaveText('perpscope · HIP-3');
+
+  await seedSettings(sw, { sites: { hyperliquid: true, hip3: false, aevo: true } });
+  await expect(page.locator('perpscope-badge, perpscope-panel')).toHaveCount(0, {
+    timeout: 10_000,
+  });
 });
