@@ -71,6 +71,32 @@ describe('DataService against the replay server', () => {
     expect(btc?.oracleStatus).toBe('unknown');
   });
 
+  it('measures σ from a day of hourly candles when the API serves them', async () => {
+    // The replay server has no candleSnapshot: serve one (alternating closes) in front of it.
+    const closes = Array.from({ length: 25 }, (_, i) => (i % 2 ? '101' : '100'));
+    const withCandles: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
+      if (body.type !== 'candleSnapshot') return fetch(input, init);
+      return Response.json(closes.map((c, i) => ({ t: i * 3_600_000, c })));
+    };
+    let t = 9_000_000;
+    const service = new DataService({
+      fetch: withCandles,
+      now: () => t,
+      apiBase: hl.url,
+      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    });
+    await service.refresh(settings);
+    t += 20_000;
+    const snap = await service.refresh(settings);
+    const eth = snap.positions.find((p) => p.coin === 'ETH');
+    // Independent: sample sd of hourly log returns, σ over one day = sd·√24; distance in σ = d / σ.
+    const r = closes.slice(1).map((c, i) => Math.log(Number(c) / Number(closes[i])));
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));
+    expect(eth?.distanceSigma).toBeCloseTo((eth?.distancePct ?? 0) / 100 / (sd * Math.sqrt(24)), 9);
+  });
+
   it('stays within its request budget and serves the cache when it is spent', async () => {
     let t = 5_000_000;
     const before = hl.requests.length;

@@ -12,6 +12,7 @@ import type {
 import {
   type AssetCtx,
   type ClearinghouseState,
+  candleSnapshotSchema,
   clearinghouseStateSchema,
   type Meta,
   metaAndAssetCtxsSchema,
@@ -24,6 +25,7 @@ import {
   aevoMaintenanceBuffer,
   analyzeHyperliquidAccount,
   annualizedVolatility,
+  annualizedVolatilityFromHourlyCloses,
   distanceToLiquidation,
   type PriceSample,
 } from '../risk/computePositionRisk.js';
@@ -37,6 +39,7 @@ export const TTL = {
   ctx: 15_000,
   dexes: 3_600_000,
   abstraction: 3_600_000,
+  candles: 3_600_000,
   watcher: 2_000,
 } as const;
 
@@ -84,6 +87,8 @@ export class DataService {
   readonly #stateFailures = new Map<string, number>();
   readonly #ctx = new Map<string, Timed<DexCtx>>();
   readonly #abstraction = new Map<string, Timed<string>>();
+  /** Hourly closes of the last day per coin (null = the API has none; samples are used instead). */
+  readonly #candles = new Map<string, Timed<readonly string[] | null>>();
   #watcher: Timed<RiskSummary> | null = null;
   #watcherError: string | null = null;
   readonly #samples = new Map<string, PriceSample[]>();
@@ -215,12 +220,35 @@ export class DataService {
       }),
     );
 
-    // 4. Watcher (optional).
+    // 4. Recent volatility: a day of hourly candles per held coin (refreshed hourly).
     const coins = new Set<string>();
     for (const [key, st] of this.#states) {
       if (!settings.addresses.includes(key.split('|')[0] ?? '')) continue;
       for (const p of st.value.assetPositions) coins.add(p.position.coin);
     }
+    await Promise.all(
+      [...coins].map(async (coin) => {
+        const cached = this.#candles.get(coin);
+        if (cached && now() - cached.at < TTL.candles) return;
+        if (!take(INFO_WEIGHT.candleSnapshot, 'candleSnapshot')) return;
+        const endTime = now();
+        try {
+          const candles = await this.#info(
+            {
+              type: 'candleSnapshot',
+              req: { coin, interval: '1h', startTime: endTime - DAY_MS, endTime },
+            },
+            candleSnapshotSchema,
+          );
+          this.#candles.set(coin, { at: now(), value: candles.map((c) => c.c) });
+        } catch {
+          // Not served (e.g. a local replay server): fall back to polled mark samples.
+          this.#candles.set(coin, { at: now(), value: null });
+        }
+      }),
+    );
+
+    // 5. Watcher (optional).
     if (options.focusCoin) coins.add(options.focusCoin);
     const chainIds = [...new Set([...settings.chains.hyperliquid, ...settings.chains.aevo])];
     let watcherState: Snapshot['watcher'] = 'off';
@@ -335,7 +363,7 @@ export class DataService {
           const dist = distanceToLiquidation({
             markPx: r.markPrice,
             liqPx: ours ?? venue,
-            annualVol: annualizedVolatility(this.#samples.get(r.coin) ?? []),
+            annualVol: this.#volatility(r.coin),
           });
           const distancePct = dist?.pct ?? null;
           positions.push({
@@ -429,6 +457,13 @@ export class DataService {
       sites: settings.sites,
       siteChains: settings.chains,
     };
+  }
+
+  /** Annualized σ: from hourly candles when the API serves them, else from polled marks. */
+  #volatility(coin: string): number | null {
+    const closes = this.#candles.get(coin)?.value;
+    const fromCandles = closes ? annualizedVolatilityFromHourlyCloses(closes) : null;
+    return fromCandles ?? annualizedVolatility(this.#samples.get(coin) ?? []);
   }
 
   #addSample(coin: string, t: number, px: string): void {

@@ -8,6 +8,8 @@ export const INFO_WEIGHT = {
   metaAndAssetCtxs: 20,
   perpDexs: 20,
   userAbstraction: 20,
+  /** 20 plus 1 per 60 candles returned; a day of hourly candles stays at 20. */
+  candleSnapshot: 20,
 } as const;
 
 /** Parameters of a {@link RequestBudget}. */

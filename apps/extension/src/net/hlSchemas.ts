@@ -90,3 +90,6 @@ export const perpDexsSchema = z
 
 /** `{"type":"userAbstraction","user"}` response. */
 export const userAbstractionSchema = z.string().max(40);
+
+/** `{"type":"candleSnapshot","req":{coin,interval,startTime,endTime}}` response (fields we use). */
+export const candleSnapshotSchema = z.array(z.object({ t: z.number(), c: decimal })).max(5000);

@@ -51,6 +51,19 @@ export function annualizedVolatility(
 }
 
 /**
+ * Annualized realized volatility of hourly candle closes (the last day of `candleSnapshot`);
+ * null with fewer than `minCloses` closes.
+ */
+export function annualizedVolatilityFromHourlyCloses(
+  closes: readonly string[],
+  minCloses = 12,
+): number | null {
+  if (closes.length < minCloses) return null;
+  const sigma = realizedVolatility({ prices: closes, sampleIntervalHours: 1 });
+  return sigma > 0 && Number.isFinite(sigma) ? sigma : null;
+}
+
+/**
  * Distance from mark to liquidation in percent and, given an annualized σ, in σ of one day.
  * Null without a liquidation price.
  */
