@@ -4,8 +4,10 @@ import { chainsRoutes } from './api/chainsRoutes.js';
 import { docsPageHtml } from './api/docsPage.js';
 import { eventsRoutes } from './api/eventsRoutes.js';
 import { healthRoutes } from './api/healthRoutes.js';
+import { hip3Routes } from './api/hip3Routes.js';
 import { incidentsRoutes } from './api/incidentsRoutes.js';
 import { problemNotFound, problemOnError } from './api/problem.js';
+import { riskSummaryRoutes } from './api/riskSummaryRoutes.js';
 import { metricsRoute } from './metrics/metricsRoute.js';
 import { SecurityConfig } from './security/securityConfig.js';
 import { securityMiddleware } from './security/securityMiddleware.js';
@@ -39,6 +41,8 @@ export function createApp(deps: AppDeps) {
     .route('/v1/chains', chainsRoutes(deps))
     .route('/v1/incidents', incidentsRoutes(deps))
     .route('/v1/events', eventsRoutes(deps))
+    .route('/v1/hip3', hip3Routes(deps))
+    .route('/v1/risk-summary', riskSummaryRoutes(deps))
     .route('/v1/status', statusChartsRoutes(deps));
   if (deps.ops)
     app.route('/metrics', metricsRoute(deps.ops.metrics)).route('/v1/admin', deps.ops.admin);

@@ -1,0 +1,105 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import {
+  type ChainPhase,
+  RiskSummary,
+  type RiskSummaryChain,
+  RiskSummaryQuery,
+} from '@perpscope/schemas';
+import { z } from 'zod';
+import { formatPath } from '../config/loadConfig.js';
+import { listChains } from '../db/queries/chains.js';
+import { getHip3MarketsByCoin } from '../db/queries/hip3.js';
+import { BadRequestError } from '../errors.js';
+import { parseMarketRow, presentRiskMarket } from '../hip3/presentHip3Market.js';
+import { presentChainSummary } from '../sequencer/presentChain.js';
+import type { AppDeps } from './appDeps.js';
+import { problemResponses } from './openApiResponses.js';
+import { validationHook } from './problem.js';
+
+// Documented as plain strings; parsed (split, trimmed, bounded) by RiskSummaryQuery in the handler.
+const QueryDoc = z.object({
+  coins: z.string().optional().meta({ example: 'BTC,xyz:TSLA,flx:GOLD' }),
+  chains: z.string().optional().meta({ example: 'arbitrum,base,8453' }),
+});
+
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['risk'],
+  summary:
+    'Everything the browser extension needs in one response: chain statuses with phase and guidance, market statuses, oracle state and funding APR',
+  request: { query: QueryDoc },
+  responses: {
+    200: { description: 'The summary', content: { 'application/json': { schema: RiskSummary } } },
+    ...problemResponses,
+  },
+});
+
+/** How long an identical query is answered from memory (data changes at ~1 s cadence). */
+const CACHE_MS = 1_000;
+const CACHE_ENTRIES = 256;
+
+/** `/v1/risk-summary`. */
+export function riskSummaryRoutes(deps: AppDeps) {
+  const cache = new Map<string, { at: number; body: RiskSummary }>();
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, (c) => {
+    const raw = c.req.valid('query');
+    const parsed = RiskSummaryQuery.safeParse(raw);
+    if (!parsed.success) {
+      throw new BadRequestError(
+        parsed.error.issues.map((i) => ({
+          path: formatPath(['query', ...i.path]),
+          message: i.message,
+        })),
+      );
+    }
+    const { coins, chains } = parsed.data;
+    const now = deps.clock.now();
+    const key = `${coins.join(',')}|${chains.join(',')}`;
+    const hit = cache.get(key);
+    if (hit && now - hit.at < CACHE_MS) {
+      return c.json(hit.body, 200);
+    }
+    const rows = new Map(getHip3MarketsByCoin(deps.db, coins).map((r) => [r.coin, r]));
+    const markets = [];
+    const unknownCoins: string[] = [];
+    for (const coin of coins) {
+      const r = rows.get(coin);
+      if (r) markets.push(presentRiskMarket(parseMarketRow(r), now));
+      else unknownCoins.push(coin);
+    }
+    const all = chains.length > 0 ? listChains(deps.db) : [];
+    const chainOut: RiskSummaryChain[] = [];
+    const unknownChains: string[] = [];
+    for (const wanted of chains) {
+      const found = all.find((x) => x.config.key === wanted || String(x.config.chainId) === wanted);
+      if (!found) {
+        unknownChains.push(wanted);
+        continue;
+      }
+      const s = presentChainSummary(found.config, found.state, now);
+      const phase: ChainPhase = s.phase ?? (s.status === 'up' ? 'normal' : 'unknown');
+      chainOut.push({
+        chain: s.key,
+        chainId: s.chainId,
+        name: s.name,
+        status: s.status,
+        phase,
+        guidance: s.guidance,
+        flags: s.flags,
+        headAgeSeconds: s.headAgeSeconds,
+        statusSinceMs: Date.parse(s.statusSince),
+      });
+    }
+    const body: RiskSummary = {
+      generatedAtMs: now,
+      chains: chainOut,
+      markets,
+      unknownCoins,
+      unknownChains,
+    };
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { at: now, body });
+    return c.json(body, 200);
+  });
+}
