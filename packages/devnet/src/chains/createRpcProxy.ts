@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -60,14 +66,33 @@ export async function createRpcProxy(params: CreateRpcProxyParameters): Promise<
   let staleHead: Promise<bigint> | null = null;
   const sockets = new Set<Socket>();
 
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const post = (body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        upstreamUrl,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
   async function upstream(request: JsonRpcRequest): Promise<JsonRpcResponse> {
     try {
-      const res = await fetch(upstreamUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      });
-      return (await res.json()) as JsonRpcResponse;
+      return JSON.parse(await post(JSON.stringify(request))) as JsonRpcResponse;
     } catch (error) {
       return {
         jsonrpc: '2.0',
@@ -176,6 +201,7 @@ export async function createRpcProxy(params: CreateRpcProxyParameters): Promise<
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };
