@@ -130,7 +130,9 @@ describe('/v1/hip3', () => {
     expect(p2.nextCursor).toBeNull();
     const bad = await app.request('/v1/hip3/markets/xyz:TSLA/oracle-updates?cursor=zzz');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].field).toBe('query.cursor');
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      'query.cursor',
+    );
   });
 });
 
@@ -156,6 +158,8 @@ describe('/v1/risk-summary', () => {
     const coins = Array.from({ length: 201 }, (_, i) => `C${i}`).join(',');
     const res = await app.request(`/v1/risk-summary?coins=${coins}`);
     expect(res.status).toBe(400);
-    expect((await res.json()).errors[0].field).toBe('query.coins');
+    expect(((await res.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      'query.coins',
+    );
   });
 });
