@@ -1,5 +1,5 @@
 import type { Snapshot } from '../model.js';
-import type { Alert } from './NotificationDeduper.js';
+import type { Alert } from './dedupeAlerts.js';
 
 const WORSE = { unknown: 0, ok: 0, warn: 1, critical: 2 } as const;
 

@@ -5,7 +5,7 @@ import { alertStateItem, samplesItem, snapshotItem } from '../storage/items.js';
 import { loadSettings, type Settings, settingsItem } from '../storage/settings.js';
 import { alertsFor } from './alertsFor.js';
 import type { DataService } from './DataService.js';
-import { dedupeAlerts } from './NotificationDeduper.js';
+import { dedupeAlerts } from './dedupeAlerts.js';
 
 /** Name of the polling alarm. */
 export const POLL_ALARM = 'perpscope-poll';

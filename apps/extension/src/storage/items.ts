@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import type { DedupeState } from '../background/NotificationDeduper.js';
+import type { DedupeState } from '../background/dedupeAlerts.js';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import type { PriceSample } from '../risk/computePositionRisk.js';
 

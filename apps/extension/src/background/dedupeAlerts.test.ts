@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
 import { alertsFor } from './alertsFor.js';
-import { dedupeAlerts } from './NotificationDeduper.js';
+import { dedupeAlerts } from './dedupeAlerts.js';
 
 const A = { key: 'chain|arbitrum-one|halted', title: 'halt', message: 'm' };
 const B = { key: 'liq|x|critical', title: 'liq', message: 'm' };
