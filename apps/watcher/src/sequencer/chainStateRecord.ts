@@ -31,6 +31,8 @@ export type ChainStateRecord = {
   /** Wall-clock time the head number last increased, and the number it reached. */
   lastIncreaseAt: number | null;
   lastIncreaseNumber: number | null;
+  /** When the current halt episode began (set while halted, even if a probe later answers). */
+  haltStartedAt: number | null;
   /** When the last halt ended (start of `recovering`). */
   haltEndedAt: number | null;
   lastReorgAt: number | null;
@@ -54,6 +56,7 @@ export function initialChainState(chainId: number, now: number): ChainStateRecor
     head: null,
     lastIncreaseAt: null,
     lastIncreaseNumber: null,
+    haltStartedAt: null,
     haltEndedAt: null,
     lastReorgAt: null,
     lastReorgDepth: null,

@@ -107,6 +107,18 @@ describe('evaluateChainStatus (SPEC §3.1, sequencer.md §4.3)', () => {
     expect(states[2]?.reasons).toContain('invalid-tx probe failed: timeout');
   });
 
+  it('Nitro: a probe answering before the first new block does not skip recovering', () => {
+    const failed = { result: 'failed' as const, at: T0 + 130_000, detail: 'timeout' };
+    const alive = { result: 'alive' as const, at: T0 + 131_000, detail: 'rejected as expected' };
+    const states = run(nitroRules, [
+      obs(T0, 5),
+      obs(T0 + 130_000, 5, { probe: failed }),
+      obs(T0 + 131_000, 5, { probe: alive }),
+      obs(T0 + 132_000, 6, { probe: alive }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual(['up', 'halted', 'degraded', 'recovering']);
+  });
+
   it('safe lag flags warn at 10 min and critical at 30 min on OP-stack, with hysteresis', () => {
     const at = (lagSeconds: number) => ({
       number: 1,

@@ -85,6 +85,8 @@ export function evaluateChainStatus(
   const reasons: string[] = [];
   let status: ChainStatus;
   let haltEndedAt = prev.haltEndedAt;
+  // `?? null`: states persisted before this field existed.
+  let haltStartedAt = prev.haltStartedAt ?? (prev.status === 'halted' ? prev.statusSince : null);
   if (!obs.head || lastIncreaseAt === null) {
     status = 'unknown';
     reasons.push(obs.untrustedReason ?? 'no trusted head');
@@ -109,7 +111,11 @@ export function evaluateChainStatus(
       }
     } else {
       // Heads are moving.
-      if (prev.status === 'halted') haltEndedAt = now; // note 1's "after" phase starts now
+      if (haltStartedAt !== null) {
+        // Note 1's "after" phase starts now (also when a probe answered before the first new block).
+        haltEndedAt = now;
+        haltStartedAt = null;
+      }
       const sinceHaltEnded = haltEndedAt === null ? null : (now - haltEndedAt) / 1000;
       const recovering = sinceHaltEnded !== null && sinceHaltEnded < t.recoveryGraceSeconds;
       // Right after a halt the gap window still contains the halt itself: don't call that "slow".
@@ -142,7 +148,10 @@ export function evaluateChainStatus(
         status = 'up';
       }
     }
-    if (status === 'halted') haltEndedAt = null;
+    if (status === 'halted') {
+      haltEndedAt = null;
+      haltStartedAt ??= now;
+    }
     if (flags.feedDown && !reasons.some((r) => r.includes('uptime feed'))) {
       reasons.push('the uptime feed reports the sequencer down');
     }
@@ -168,6 +177,7 @@ export function evaluateChainStatus(
     head: obs.head ?? prev.head,
     lastIncreaseAt,
     lastIncreaseNumber,
+    haltStartedAt,
     haltEndedAt: status === 'up' ? null : haltEndedAt,
     lastReorgAt,
     lastReorgDepth: obs.reorgDepth ?? prev.lastReorgDepth,
