@@ -1,0 +1,107 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChainScenario, chainScenarios, playScenario } from '@perpscope/devnet';
+import type { IncidentList } from '@perpscope/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DevnetWatcher,
+  isSubsequence,
+  startDevnetWatcher,
+  statusSequence,
+  waitFor,
+} from './support/devnetWatcher.js';
+
+/*
+ * Real incidents replayed time-compressed by the devnet scenario library (sources in each
+ * scenario's `source`, research/sequencer.md §3 #5 and #7), watched with the compressed devnet
+ * thresholds. Both replays run at once on one devnet, so each scenario's chain is renamed.
+ */
+const TIME_SCALE = 0.75;
+
+function renamed(s: ChainScenario, name: string, chainId: number): ChainScenario {
+  const [spec] = s.chains;
+  if (!spec) throw new Error(`scenario ${s.name} has no chain`);
+  return {
+    ...s,
+    chains: [{ ...spec, name, chainId }],
+    steps: s.steps.map((st) => ({ ...st, chain: name })),
+  };
+}
+
+const dec15 = renamed(chainScenarios['arbitrum-2023-12-15'], 'arb-2023-12-15', 421_611);
+const jun07 = renamed(chainScenarios['arbitrum-2023-06-07'], 'arb-2023-06-07', 421_612);
+
+let dw: DevnetWatcher;
+
+beforeAll(async () => {
+  dw = await startDevnetWatcher({
+    specs: [...dec15.chains, ...jun07.chains],
+    timing: { pollIntervalMs: 250, graceSeconds: 4 },
+    dbPath: join(mkdtempSync(join(tmpdir(), 'perpscope-replay-')), 'w.db'),
+  });
+  await waitFor(
+    'both chains up',
+    async () => {
+      const { chains } = await dw.get<{ chains: { status: string }[] }>('/v1/chains');
+      return chains.every((c) => c.status === 'up');
+    },
+    30_000,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await dw?.stop();
+});
+
+const flagTimeline = (chainId: number) =>
+  dw.events
+    .filter((e) => e.kind === 'chain.flags' && e.subject.id === String(chainId))
+    .map((e) => e.payload.flags as Record<string, boolean>);
+
+describe.concurrent('incident replays', { timeout: 120_000 }, () => {
+  it('Arbitrum 2023-12-15: degraded → halted → recovering → up, with the safe head lagging before the halt', async () => {
+    const id = dec15.chains[0]!.chainId;
+    await playScenario({ chains: dw.chains }, dec15, { timeScale: TIME_SCALE });
+    await waitFor(
+      'back up after the grace period',
+      async () => (await dw.get<{ status: string }>(`/v1/chains/${id}`)).status === 'up',
+      10_000,
+    );
+    const seq = statusSequence(dw.events, id);
+    expect(seq[0]).toBe('unknown');
+    expect(
+      isSubsequence(['up', 'degraded', 'halted', 'recovering', 'up'], seq),
+      seq.join(' → '),
+    ).toBe(true);
+    // Degradation came first: no halt before the first degraded, no unknown once observed.
+    expect(seq.indexOf('degraded')).toBeLessThan(seq.indexOf('halted'));
+    expect(seq.slice(1)).not.toContain('unknown');
+    const flags = flagTimeline(id);
+    expect(flags.some((f) => f.safeLagCrit)).toBe(true);
+    const { items } = await dw.get<IncidentList>(`/v1/incidents?subjectId=${id}&kind=sequencer`);
+    expect(items.at(-1)?.severity).toBe('critical');
+    expect(items.every((i) => i.state === 'closed')).toBe(true);
+  });
+
+  it('Arbitrum 2023-06-07: safe lag only — the status stays up while safeLagWarn then safeLagCrit rise and clear', async () => {
+    const id = jun07.chains[0]!.chainId;
+    await playScenario({ chains: dw.chains }, jun07, { timeScale: TIME_SCALE });
+    expect(statusSequence(dw.events, id)).toEqual(['unknown', 'up']);
+    const flags = flagTimeline(id);
+    const warnAt = flags.findIndex((f) => f.safeLagWarn);
+    const critAt = flags.findIndex((f) => f.safeLagCrit);
+    expect(warnAt).toBeGreaterThanOrEqual(0);
+    expect(critAt).toBeGreaterThan(warnAt);
+    expect(flags.at(-1)).toEqual({
+      reorg: false,
+      safeLagWarn: false,
+      safeLagCrit: false,
+      feedDown: false,
+    });
+    const { items } = await dw.get<IncidentList>(`/v1/incidents?subjectId=${id}`);
+    expect(items.map((i) => [i.kind, i.severity, i.state])).toEqual([
+      ['safe-lag', 'critical', 'closed'],
+    ]);
+  });
+});
