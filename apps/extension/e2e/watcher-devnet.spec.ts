@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type DevnetChain, startDevnetChain } from '@perpscope/devnet';
+import {
+  type DevnetChain,
+  type HyperliquidReplay,
+  startDevnetChain,
+  startHyperliquidReplay,
+} from '@perpscope/devnet';
 import { expect, seedSettings, test } from './fixtures.js';
 
 // The real pieces: an anvil-backed devnet L2 (@perpscope/devnet) watched by a running
@@ -38,7 +43,7 @@ async function waitForHealthy(url: string, child: ChildProcess, log: () => strin
   throw new Error(`watcher did not become healthy at ${url}:\n${log()}`);
 }
 
-test('a halt on a devnet chain, detected by a running watcher, shows the phase badge and notifies', async ({
+test('a running watcher on devnet: an oracle stall and a chain halt reach the page badges and notifications', async ({
   context,
   sw,
   extensionId,
@@ -47,6 +52,7 @@ test('a halt on a devnet chain, detected by a running watcher, shows the phase b
   const dir = mkdtempSync(join(tmpdir(), 'perpscope-e2e-watcher-'));
   let chain: DevnetChain | null = null;
   let watcher: ChildProcess | null = null;
+  let feed: HyperliquidReplay | null = null;
   let output = '';
   try {
     chain = await startDevnetChain({
@@ -56,12 +62,25 @@ test('a halt on a devnet chain, detected by a running watcher, shows the phase b
       rpcCount: 2,
       uptimeFeed: false,
     });
+    // The watcher's HIP-3 feed: a replay server in real time (the HL API the extension reads is the
+    // fixture's, frozen unless a test moves it; both speak the same coin names).
+    feed = await startHyperliquidReplay({ dexes: ['xyz'] });
     const port = await freePort();
     const config = {
       server: { host: '127.0.0.1', port },
       database: { path: join(dir, 'watcher.db') },
       log: { level: 'warn' },
       security: { extensionIds: [extensionId] },
+      hip3: {
+        enabled: true,
+        apiUrl: feed.url,
+        wsUrl: feed.wsUrl,
+        explorerUrl: feed.url,
+        dexes: ['xyz'],
+        explorer: { enabled: false },
+        // Compressed: the mark falls back after 2 s without an oracle change, dead after 4 s.
+        thresholds: { fallbackAfterSeconds: 2, deadAfterSeconds: 4 },
+      },
       chains: [
         {
           key: 'devnet-l2',
@@ -90,9 +109,21 @@ test('a halt on a devnet chain, detected by a running watcher, shows the phase b
 
     await seedSettings(sw, { watcherUrl: url, chains: { hyperliquid: ['devnet-l2'], aevo: [] } });
     const page = await context.newPage();
-    await page.goto('https://app.hyperliquid.xyz/trade/BTC');
+    await page.goto('https://app.hyperliquid.xyz/trade/xyz:TSLA');
     const line = page.locator('perpscope-panel li.chain');
     await expect(line).toHaveText('Devnet L2: up — normal', { timeout: 30_000 });
+
+    // Oracle: the deployer stops publishing xyz:TSLA; the watcher marks the market critical.
+    const market = page.locator('perpscope-panel li.market');
+    await expect(market).toHaveText(/^xyz:TSLA funding .* · oracle ok$/, { timeout: 30_000 });
+    feed.apply({ type: 'oracleStall', coin: 'xyz:TSLA' });
+    await expect(market).toHaveText(/^xyz:TSLA funding .* · oracle critical$/, { timeout: 30_000 });
+    await expect(market).toHaveAttribute('data-status', 'critical');
+    await expect
+      .poll(async () => Object.keys(await sw.evaluate(() => chrome.notifications.getAll())), {
+        timeout: 15_000,
+      })
+      .toContain('perpscope|oracle|xyz:TSLA|critical');
 
     await chain.halt();
     await expect(line).toHaveText('Devnet L2: halted — during a halt', { timeout: 30_000 });
@@ -107,6 +138,7 @@ test('a halt on a devnet chain, detected by a running watcher, shows the phase b
   } finally {
     watcher?.kill('SIGTERM');
     await chain?.stop();
+    await feed?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
