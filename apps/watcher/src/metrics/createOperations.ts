@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { Gauge } from 'prom-client';
 import { AlertOutbox } from '../alerts/AlertOutbox.js';
 import type { AlertsConfig } from '../alerts/alertsConfig.js';
 import { describeAny, describeChain } from '../alerts/describeChain.js';
@@ -13,6 +14,7 @@ import { RetentionJob } from '../retention/RetentionJob.js';
 import type { RetentionConfig } from '../retention/retentionConfig.js';
 import { defaultRetentionTargets } from '../retention/retentionTargets.js';
 import type { RetentionTarget } from '../retention/runRetention.js';
+import { createStorageHealth, type StorageHealth } from '../retention/storageHealth.js';
 import { insecureBindingProblem, type SecurityConfig } from '../security/securityConfig.js';
 import { securityMiddleware } from '../security/securityMiddleware.js';
 import { adminRoutes } from './adminRoutes.js';
@@ -96,11 +98,16 @@ export type CreateOperationsParameters = {
 
 /** The operator side of a running watcher: alerts, metrics, retention and request hardening. */
 export type Operations = {
+  /** The watcher's database connection (storage report, and fault tests that fill the "disk"). */
+  database: OpenDb;
   metrics: WatcherMetrics;
   outbox: AlertOutbox;
   alerter: IncidentAlerter;
   retention: RetentionJob;
+  storage: StorageHealth;
   http: OperationsHttp;
+  /** Readiness checks to merge into `/readyz` (`storage`: the database can still grow). */
+  readiness(): Record<string, boolean>;
   /** Starts alert delivery, the incident → alert feed and the retention schedule. */
   start(): void;
   /** Stops them; undelivered alerts stay in the outbox for the next start. */
@@ -144,6 +151,24 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     logger: logger.child({ component: 'retention' }),
     onError: () => metrics.dbWriteErrors.inc({ component: 'retention' }),
   });
+  const storage = createStorageHealth({ sqlite: database.sqlite });
+  new Gauge({
+    name: 'perpscope_db_writable',
+    help: '1 while the database can grow (disk not full, SQLite page limit not reached).',
+    registers: [metrics.registry],
+    collect() {
+      this.set(storage.writable() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'perpscope_disk_free_bytes',
+    help: "Free bytes on the database's filesystem.",
+    registers: [metrics.registry],
+    collect() {
+      const free = storage.freeBytes();
+      if (free !== null) this.set(free);
+    },
+  });
   const security = securityMiddleware({
     config: config.security,
     apiToken: p.secrets[config.security.apiTokenEnv],
@@ -151,10 +176,13 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     onRateLimited: () => metrics.rateLimited.inc(),
   });
   return {
+    database,
     metrics,
     outbox,
     alerter,
     retention,
+    storage,
+    readiness: () => ({ storage: storage.writable() }),
     http: {
       security,
       metrics,

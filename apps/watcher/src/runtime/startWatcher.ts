@@ -63,7 +63,10 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     logger,
     version: params.version,
     startedAt: clock.now(),
-    readiness: () => Object.fromEntries(subjects.map((s) => [s.name, s.ready()])),
+    readiness: () => ({
+      ...Object.fromEntries(subjects.map((s) => [s.name, s.ready()])),
+      ...ops.readiness(),
+    }),
   });
   for (const s of subjects) await s.start();
   ops.start();
