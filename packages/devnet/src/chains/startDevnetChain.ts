@@ -204,7 +204,8 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
     let empty = false;
     let intervalMs = initialIntervalMs;
     let lastTickAt = Date.now();
-    let nextAt = lastTickAt + intervalMs;
+    // OP-stack mode ticks at once: the first tick finds the next due slot and aligns the timer.
+    let nextAt = opStack ? lastTickAt : lastTickAt + intervalMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let pins: { safe: bigint; finalized: bigint } | null = null;
     // Controls and ticks run one at a time so e.g. a reorg never interleaves with a mined block.
@@ -221,13 +222,19 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         params: [{ from: TRAFFIC, to: SINK, value: '0x1' }],
       } as never);
 
+    /** OP-stack mode: wall time (ms) at which the next slot is due, for aligning the timer. */
+    let slotDueAt: number | null = null;
+    const slotStartMs = (ts: bigint) => Number(ts) * 1000 + 20;
     /** OP-stack timestamps: mine the next due slot(s) at exactly parent + blockTime. */
     const tickOpStack = async () => {
       const now = BigInt(nowSeconds());
       // Read the parent every time: reorgs and queued writes change it behind our back.
       const lastTs = await latestTimestamp();
       const next = lastTs + slotSeconds;
-      if (next > now) return; // timer fired before the slot is due; the next tick catches up
+      if (next > now) {
+        slotDueAt = slotStartMs(next); // fired early: come back exactly when the slot starts
+        return;
+      }
       const behind = Number((now - lastTs) / slotSeconds);
       // Back-fill after a halt (not while deliberately slowed): several empty blocks per tick.
       const catchingUp = behind >= 2 && intervalMs <= initialIntervalMs;
@@ -235,6 +242,7 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
       if (!empty && !catchingUp) await sendTraffic();
       await test.setNextBlockTimestamp({ timestamp: next });
       await test.mine({ blocks, interval: prefillStep });
+      slotDueAt = catchingUp ? null : slotStartMs(next + slotSeconds);
     };
     const tick = async () => {
       if (halted || stopped) return;
@@ -259,6 +267,11 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         })
         .finally(() => {
           nextAt = Math.max(nextAt + intervalMs, Date.now());
+          // OP-stack at nominal speed: tick at slot boundaries so head age stays below one slot.
+          if (slotDueAt !== null && intervalMs <= initialIntervalMs) {
+            nextAt = Math.max(slotDueAt, Date.now());
+          }
+          slotDueAt = null;
           schedule();
         });
     }
