@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/spawnWatcher.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'perpscope-cli-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming the field', () => {
+  it('missing RPC URLs on a chain outside the registry (run)', async () => {
+    const cfg = file(
+      'missing-rpc.yaml',
+      'chains:\n  - key: my-l2\n    chainId: 777\n    name: Mine\n    class: zk\n',
+    );
+    const r = await runCli(['run', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('chains[0].rpcUrls: required');
+  });
+
+  it('a malformed RPC URL (check-config)', async () => {
+    const cfg = file('bad-url.yaml', 'chains:\n  - key: base\n    rpcUrls: ["htp:/nope"]\n');
+    const r = await runCli(['check-config', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('chains[0].rpcUrls[0]: must be an http(s) URL');
+  });
+
+  it('an unknown chain class (JSON config)', async () => {
+    const cfg = file(
+      'bad-class.json',
+      JSON.stringify({
+        chains: [
+          { key: 'x', chainId: 5, name: 'X', class: 'plasma', rpcUrls: ['http://127.0.0.1:1'] },
+        ],
+      }),
+    );
+    const r = await runCli(['check-config', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/chains\[0\]\.class: Invalid option/);
+  });
+
+  it('a malformed environment override and an unknown command', async () => {
+    const env = await runCli(['check-config'], { PERPSCOPE_PORT: 'eighty' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('PERPSCOPE_PORT');
+    const cmd = await runCli(['serve']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain("unknown command 'serve'");
+  });
+
+  it('a valid config passes check-config', async () => {
+    const cfg = file('ok.yaml', 'server: { port: 9999 }\nchains: [base, arbitrum-one]\n');
+    const r = await runCli(['check-config', '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2 chains [base, arbitrum-one]');
+  });
+});
