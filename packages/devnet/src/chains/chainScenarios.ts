@@ -97,14 +97,14 @@ const demo: ChainScenario = {
     step(
       60_000,
       'op-devnet',
-      { kind: 'resume' },
-      'sequencer back; the queued feed "down" round lands first',
+      { kind: 'slowBlocks', secondsPerBlock: 2 },
+      'nominal 2 s block production restored (takes effect on resume)',
     ),
     step(
       60_000,
       'op-devnet',
-      { kind: 'slowBlocks', secondsPerBlock: 2 },
-      'normal 2 s blocks again',
+      { kind: 'resume' },
+      'sequencer back: the queued feed "down" round lands first, missed slots are back-filled',
     ),
     step(
       64_000,

@@ -380,6 +380,16 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
             method: 'anvil_reorg',
             params: [depth, [[{ from: TRAFFIC, to: SINK, value: '0x2' }, 0]]],
           } as never);
+          // anvil_reorg leaves anvil's clock behind wall time (later blocks would be back-dated);
+          // in 'op-stack' mode every block gets an explicit timestamp anyway.
+          if (!opStack) {
+            const latest = await latestTimestamp();
+            const now = BigInt(nowSeconds());
+            await test.request({
+              method: 'anvil_setTime',
+              params: [Number(latest > now ? latest : now)],
+            } as never);
+          }
         }),
       stallSafeHead: () =>
         serialize(async () => {
