@@ -32,20 +32,18 @@ test('badges show the right liquidation distance on the right rows, follow the m
     );
     expect(rowText).toContain(coin.replace('xyz:', ''));
   }
-  // Colour by threshold: BTC at ≈15 % → warn band (7–15 %) or ok, ETH far away → ok.
+  // Colour by threshold.
   const btc = expected.get('BTC')?.pct ?? 0;
-  await expect(badge(page, 'BTC')).toHaveAttribute(
-    'data-level',
-    btc < 7 ? 'critical' : btc < 15 ? 'warn' : 'ok',
-  );
+  expect(level(btc)).toBe('ok');
+  for (const [coin, e] of expected) {
+    await expect(badge(page, coin)).toHaveAttribute('data-level', level(e.pct));
+  }
 
   // Funding APR + oracle status line for the market on screen (BTC).
   const apr = Number(hl.ctxOf('BTC')?.funding) * 8760 * 100;
   await expect(page.locator('perpscope-panel li.market')).toHaveText(
     new RegExp(`^BTC funding ${pct(apr).replace('.', '\\.')} APR`),
   );
-
-  await page.screenshot({ path: resolve(import.meta.dirname, '../docs/badges.png') });
 
   // The replay moves BTC's mark down 8 %: the badge follows within a poll.
   const mark0 = Number(hl.ctxOf('BTC')?.markPx);
@@ -57,10 +55,16 @@ test('badges show the right liquidation distance on the right rows, follow the m
     new RegExp(`^Liq ${pct(movedBtc).replace('.', '\\.')} `),
     { timeout: 15_000 },
   );
-  await expect(badge(page, 'BTC')).toHaveAttribute(
-    'data-level',
-    movedBtc < 7 ? 'critical' : movedBtc < 15 ? 'warn' : 'ok',
-  );
+  expect(level(movedBtc)).not.toBe('ok');
+  await expect(badge(page, 'BTC')).toHaveAttribute('data-level', level(movedBtc));
+  // Crossing a threshold raises a notification.
+  await expect
+    .poll(async () => Object.keys(await sw.evaluate(() => chrome.notifications.getAll())), {
+      timeout: 10_000,
+    })
+    .toContain(`perpscope|liq|hyperliquid|${USER}|BTC|${level(movedBtc)}`);
+  // README screenshot: BTC now in the warn band.
+  await page.screenshot({ path: resolve(import.meta.dirname, '../docs/badges.png') });
 
   // SPA navigation: the app replaces the table (new nodes, "Asset"/"Position Size" headers).
   await page.locator('nav a[href="/portfolio"]').click();

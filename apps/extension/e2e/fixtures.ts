@@ -89,6 +89,8 @@ export const test = base.extend<{
       route.fulfill({ status: 200, contentType: 'text/html', body: page('aevo.html') }),
     );
     await use(context);
+    // The service worker may still be fetching through a route: let those go quietly at teardown.
+    await context.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   },
   sw: async ({ context }, use) => {
