@@ -43,7 +43,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const { config, clock, logger } = params;
   const database = openDb({ path: config.database.path });
   const eventLog = new EventLog({ db: database.db, clock, logger });
-  const ctx = { config, db: database.db, eventLog, clock, logger };
+  const ctx = { config, db: database.db, sqlite: database.sqlite, eventLog, clock, logger };
   const subjects = (params.factories ?? subjectFactories)
     .map((f) => f(ctx))
     .filter((s): s is Subject => s !== null);

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { Db } from '../db/openDb.js';
@@ -8,6 +9,8 @@ import type { Logger } from '../logger.js';
 export type SubjectContext = {
   config: WatcherConfig;
   db: Db;
+  /** The raw connection under `db`, for prepared hot paths (statements join `db`'s transactions). */
+  sqlite?: Database.Database;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;

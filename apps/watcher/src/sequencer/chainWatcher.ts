@@ -1,8 +1,14 @@
+import type Database from 'better-sqlite3';
 import type { Hex } from 'viem';
 import type { Clock } from '../clock.js';
 import type { ChainConfig } from '../config/chainsConfig.js';
 import type { Db } from '../db/openDb.js';
-import { insertBlocks, markNonCanonical, recentCanonicalBlocks } from '../db/queries/blocks.js';
+import {
+  insertBlocks,
+  insertBlocksRaw,
+  markNonCanonical,
+  recentCanonicalBlocks,
+} from '../db/queries/blocks.js';
 import {
   readChainState,
   rpcHealthOf,
@@ -29,6 +35,8 @@ import { readUptimeFeed } from './uptimeFeed.js';
 export type ChainWatcherDeps = {
   config: ChainConfig;
   db: Db;
+  /** Raw connection under `db` for the block-insert hot path (optional: drizzle otherwise). */
+  sqlite?: Database.Database | undefined;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;
@@ -281,18 +289,17 @@ export class ChainWatcher {
     const reorg = advance?.reorg ?? null;
     this.#deps.eventLog.write((w) => {
       if (advance && advance.added.length > 0) {
-        insertBlocks(
-          w.tx,
-          advance.added.map((b) => ({
-            chainId: config.chainId,
-            number: b.number,
-            hash: b.hash,
-            parentHash: b.parentHash,
-            timestamp: b.timestamp,
-            txCount: b.txCount,
-            seenAt: b.seenAt,
-          })),
-        );
+        const rows = advance.added.map((b) => ({
+          chainId: config.chainId,
+          number: b.number,
+          hash: b.hash,
+          parentHash: b.parentHash,
+          timestamp: b.timestamp,
+          txCount: b.txCount,
+          seenAt: b.seenAt,
+        }));
+        if (this.#deps.sqlite) insertBlocksRaw(this.#deps.sqlite, rows);
+        else insertBlocks(w.tx, rows);
       }
       if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
       updateRpcHealth(w.tx, rpcRows);

@@ -28,6 +28,7 @@ export function chainsSubjectFactory(
             new ChainWatcher({
               config,
               db: ctx.db,
+              sqlite: ctx.sqlite,
               eventLog: ctx.eventLog,
               clock: ctx.clock,
               logger: ctx.logger.child({ chain: config.key }),

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
 import { blocks } from '../schema/chains.js';
@@ -13,23 +14,51 @@ export type BlockRecord = {
   seenAt: number;
 };
 
-// 8 columns × 500 rows stays far below SQLite's 32,766 bound parameters.
-const CHUNK = 500;
-
 /**
- * Inserts blocks; a row already stored under the same chain + number + hash is left as it is, so
- * re-ingesting after a restart duplicates nothing. Call inside a transaction for batching.
+ * Inserts blocks; a row already stored under the same chain + number + hash is only marked canonical
+ * again, so re-ingesting after a restart duplicates nothing. One prepared statement executed per row
+ * (cheaper than building a multi-row statement each time); call inside a transaction for batching.
  */
 export function insertBlocks(db: Db, rows: readonly BlockRecord[]): void {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    db.insert(blocks)
-      .values(rows.slice(i, i + CHUNK).map((r) => ({ ...r, canonical: true })))
-      .onConflictDoUpdate({
-        target: [blocks.chainId, blocks.number, blocks.hash],
-        set: { canonical: true },
-      })
-      .run();
+  if (rows.length === 0) return;
+  const stmt = db
+    .insert(blocks)
+    .values({
+      chainId: sql.placeholder('chainId'),
+      number: sql.placeholder('number'),
+      hash: sql.placeholder('hash'),
+      parentHash: sql.placeholder('parentHash'),
+      timestamp: sql.placeholder('timestamp'),
+      txCount: sql.placeholder('txCount'),
+      seenAt: sql.placeholder('seenAt'),
+      canonical: true,
+    })
+    .onConflictDoUpdate({
+      target: [blocks.chainId, blocks.number, blocks.hash],
+      set: { canonical: true },
+    })
+    .prepare();
+  for (const r of rows) stmt.run(r);
+}
+
+const rawStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/**
+ * {@link insertBlocks} on the raw connection with one cached prepared statement: the ingest hot path
+ * (SPEC §6, ≥ 50,000 blocks/s). Statements on the same connection join the drizzle transaction that
+ * is open around them, so this stays inside `EventLog.write`'s commit.
+ */
+export function insertBlocksRaw(sqlite: Database.Database, rows: readonly BlockRecord[]): void {
+  let stmt = rawStatements.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare(
+      `insert into blocks (chain_id, number, hash, parent_hash, timestamp, tx_count, seen_at, canonical)
+       values (@chainId, @number, @hash, @parentHash, @timestamp, @txCount, @seenAt, 1)
+       on conflict (chain_id, number, hash) do update set canonical = 1`,
+    );
+    rawStatements.set(sqlite, stmt);
   }
+  for (const r of rows) stmt.run(r);
 }
 
 /** Marks stored blocks as reorged out. */
