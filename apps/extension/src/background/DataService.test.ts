@@ -97,6 +97,57 @@ describe('DataService against the replay server', () => {
     expect(eth?.distanceSigma).toBeCloseTo((eth?.distancePct ?? 0) / 100 / (sd * Math.sqrt(24)), 9);
   });
 
+  it('flags a venue liquidation price that disagrees, and unified accounts as not computable', async () => {
+    // In front of the replay: HL's liquidationPx for ETH is shifted by 1 %, and the user is unified.
+    let unified = false;
+    const tampered: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
+      if (body.type === 'userAbstraction')
+        return Response.json(unified ? 'unifiedAccount' : 'default');
+      const res = await fetch(input, init);
+      if (body.type !== 'clearinghouseState') return res;
+      const json = (await res.json()) as {
+        assetPositions: { position: { coin: string; liquidationPx: string | null } }[];
+      };
+      for (const { position } of json.assetPositions) {
+        if (position.coin === 'ETH' && position.liquidationPx)
+          position.liquidationPx = String(Number(position.liquidationPx) * 1.01);
+      }
+      return Response.json(json);
+    };
+    let t = 20_000_000;
+    const make = () =>
+      new DataService({
+        fetch: tampered,
+        now: () => t,
+        apiBase: hl.url,
+        budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      });
+    let service = make();
+    await service.refresh(settings);
+    t += 20_000;
+    let snap = await service.refresh(settings);
+    const eth = snap.positions.find((p) => p.coin === 'ETH');
+    expect(eth?.liqCheck).toBe('disagree');
+    expect(Number(eth?.venueLiqPx) / Number(eth?.liqPx)).toBeCloseTo(1.01, 6);
+    expect(snap.positions.find((p) => p.coin === 'BTC')?.liqCheck).toBe('agree');
+
+    unified = true;
+    service = make();
+    await service.refresh(settings);
+    t += 20_000;
+    snap = await service.refresh(settings);
+    for (const p of snap.positions) {
+      expect(p.liqCheck).toBe('not-computable');
+      expect(p.liqPx).toBeNull();
+      // The distance falls back to HL's own liquidation price.
+      expect(p.distancePct).toBeCloseTo(
+        (Math.abs(Number(p.markPx) - Number(p.venueLiqPx)) / Number(p.markPx)) * 100,
+        3,
+      );
+    }
+  });
+
   it('stays within its request budget and serves the cache when it is spent', async () => {
     let t = 5_000_000;
     const before = hl.requests.length;
