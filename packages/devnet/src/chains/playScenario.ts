@@ -75,13 +75,16 @@ export async function playScenario(
 ): Promise<void> {
   const scale = opts.timeScale ?? 1;
   if (!(scale > 0 && Number.isFinite(scale))) {
-    throw new DevnetChainError(`playScenario "${scenario.name}": timeScale must be > 0`);
+    throw new DevnetChainError(`playScenario "${scenario.name}": timeScale must be > 0`, {
+      chain: scenario.name,
+    });
   }
   const byName = new Map(devnet.chains.map((c) => [c.name, c]));
   for (const step of scenario.steps) {
     if (!byName.has(step.chain)) {
       throw new DevnetChainError(
         `scenario "${scenario.name}" step at ${step.atMs} ms targets unknown chain "${step.chain}" (running: ${[...byName.keys()].join(', ')})`,
+        { chain: step.chain },
       );
     }
   }

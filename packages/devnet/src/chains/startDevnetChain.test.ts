@@ -130,6 +130,10 @@ describe('startDevnetChain: interval chain (1 s blocks)', () => {
 
   it('reorg rejects depths the chain cannot have', async () => {
     await expect(chain.reorg(0)).rejects.toThrow(/depth must be an integer/);
+    await expect(chain.reorg(0)).rejects.toMatchObject({
+      name: 'Devnet.ChainError',
+      chain: 'fast',
+    });
     await expect(chain.reorg(1_000_000)).rejects.toThrow(/depth must be an integer/);
   });
 

@@ -104,7 +104,9 @@ const FEED_INITIAL_AGE_SECONDS = 86_400n;
 
 function assertSpec(spec: DevnetChainSpec): void {
   const fail = (what: string) => {
-    throw new DevnetChainError(`invalid devnet chain spec "${spec.name}": ${what}`);
+    throw new DevnetChainError(`invalid devnet chain spec "${spec.name}": ${what}`, {
+      chain: spec.name,
+    });
   };
   if (!spec.name) fail('name must not be empty');
   if (!Number.isSafeInteger(spec.chainId) || spec.chainId <= 0) fail('chainId must be > 0');
@@ -192,13 +194,14 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
       await mineSetupBlock();
       const receipt = await pub.getTransactionReceipt({ hash });
       if (receipt.status !== 'success' || !receipt.contractAddress) {
-        throw new DevnetChainError(`uptime feed deployment failed on chain "${spec.name}"`);
+        throw new DevnetChainError(`uptime feed deployment failed on chain "${spec.name}"`, {
+          chain: spec.name,
+        });
       }
       uptimeFeedAddress = receipt.contractAddress;
     }
     if (txDriven) await test.setAutomine(true);
 
-    // --- block producer -------------------------------------------------------------------
     let halted = false;
     let stopped = false;
     let empty = false;
@@ -294,7 +297,9 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
 
     const requireFeed = (): Address => {
       if (!uptimeFeedAddress) {
-        throw new DevnetChainError(`chain "${spec.name}" was started without an uptime feed`);
+        throw new DevnetChainError(`chain "${spec.name}" was started without an uptime feed`, {
+          chain: spec.name,
+        });
       }
       return uptimeFeedAddress;
     };
@@ -321,7 +326,9 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         timeout: intervalMs + 10_000,
       });
       if (receipt.status !== 'success') {
-        throw new DevnetChainError(`uptime feed ${call.functionName} reverted on "${spec.name}"`);
+        throw new DevnetChainError(`uptime feed ${call.functionName} reverted on "${spec.name}"`, {
+          chain: spec.name,
+        });
       }
     };
 
@@ -356,6 +363,7 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
           if (!(secondsPerBlock > 0 && Number.isFinite(secondsPerBlock))) {
             throw new DevnetChainError(
               `slowBlocks on "${spec.name}": secondsPerBlock must be > 0, got ${secondsPerBlock}`,
+              { chain: spec.name },
             );
           }
           intervalMs = secondsPerBlock * 1000;
@@ -372,6 +380,7 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
           if (!Number.isInteger(depth) || depth < 1 || BigInt(depth) >= head) {
             throw new DevnetChainError(
               `reorg on "${spec.name}": depth must be an integer in [1, ${head - 1n}], got ${depth}`,
+              { chain: spec.name },
             );
           }
           // One distinct transaction in the first replaced block guarantees new hashes even when
@@ -409,6 +418,7 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         if (!proxy) {
           throw new DevnetChainError(
             `setRpcFault on "${spec.name}": no RPC endpoint ${index} (have ${proxies.length})`,
+            { chain: spec.name },
           );
         }
         proxy.setFault(fault);
@@ -443,13 +453,18 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
  * Starts several chains in parallel. If any fails to start, the others are stopped and the
  * first error is rethrown.
  * @throws DevnetChainError when two specs share a name.
+ * @example
+ * const devnet = await startDevnet(chainScenarios.demo.chains);
+ * const [op] = devnet.chains;
+ * await devnet.stop();
  */
 export async function startDevnet(
   specs: readonly DevnetChainSpec[],
 ): Promise<{ chains: readonly DevnetChain[]; stop(): Promise<void> }> {
   const names = new Set<string>();
   for (const spec of specs) {
-    if (names.has(spec.name)) throw new DevnetChainError(`duplicate chain name "${spec.name}"`);
+    if (names.has(spec.name))
+      throw new DevnetChainError(`duplicate chain name "${spec.name}"`, { chain: spec.name });
     names.add(spec.name);
   }
   const results = await Promise.allSettled(specs.map(startDevnetChain));
