@@ -138,6 +138,36 @@ const quickHalt: ChainScenario = {
   durationMs: 16_000,
 };
 
+/**
+ * A quiet tx-driven chain is not a halted one: Nitro makes no blocks without transactions
+ * (sequencer.md §2.4), so a 20 s lull must keep the chain `up` as long as the sequencer endpoint
+ * still answers (the invalid-tx probe is rejected, not timed out) — compare `quick-halt`-style halts,
+ * where the proxies hold `eth_sendRawTransaction` unanswered (sequencer.md §5.3 "Arbitrum-style idle").
+ */
+const txDrivenIdle: ChainScenario = {
+  name: 'tx-driven-idle',
+  description:
+    'Arbitrum-like chain goes idle for 20 s (no transactions, so no blocks) while its sequencer stays reachable, then halts for 15 s.',
+  chains: [{ name: 'idle-arb', chainId: 905, blockTime: 'tx-driven' }],
+  steps: [
+    step(
+      3_000,
+      'idle-arb',
+      { kind: 'emptyBlocks', on: true },
+      'no user transactions: no blocks, sequencer alive',
+    ),
+    step(
+      23_000,
+      'idle-arb',
+      { kind: 'emptyBlocks', on: false },
+      'transactions again: blocks again',
+    ),
+    step(30_000, 'idle-arb', { kind: 'halt' }, 'sequencer halted: sends time out'),
+    step(45_000, 'idle-arb', { kind: 'resume' }, 'sequencer back'),
+  ],
+  durationMs: 50_000,
+};
+
 /*
  * Arbitrum One, 2023-12-15 (sequencer.md §3 #7). Real timeline (UTC): 00:07 L1 node lag starts a
  * batch-posting backlog; 12:11 backlog grows; 14:59 backlog peaks at 34,515 messages with ~2-tx
@@ -344,6 +374,7 @@ const linea20240602: ChainScenario = {
 export const chainScenarios = {
   demo,
   'quick-halt': quickHalt,
+  'tx-driven-idle': txDrivenIdle,
   'arbitrum-2023-12-15': arbitrum20231215,
   'arbitrum-2023-06-07': arbitrum20230607,
   'base-2025-08-05': base20250805,
