@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { parseConfig } from '../config/loadConfig.js';
 import type { Env } from '../env.js';
+import { type Hip3Demo, startHip3Demo } from '../hip3/startHip3Demo.js';
 import type { Logger } from '../logger.js';
 import { type RunningWatcher, startWatcher } from '../runtime/startWatcher.js';
 import { devnetChainEntry } from './devnetChainEntry.js';
@@ -33,9 +34,11 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
   const scenario = chainScenarios.demo;
   print(`perpscope demo: starting ${scenario.chains.length} local devnet chains (anvil)…`);
   const devnet = await startDevnet(scenario.chains);
+  let hip3: Hip3Demo | null = null;
   let watcher: RunningWatcher | null = null;
   const abort = new AbortController();
   try {
+    hip3 = await startHip3Demo();
     const dbPath =
       params.env.PERPSCOPE_DB ?? (params.configPath ? params.config.database.path : DEMO_DB);
     if (dbPath === DEMO_DB) {
@@ -52,6 +55,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
         chains: devnet.chains.map((c) =>
           devnetChainEntry(c, { pollIntervalMs: 500, graceSeconds: 15 }),
         ),
+        hip3: hip3.config,
       },
       source: 'demo',
       env: { ...params.env, PERPSCOPE_DB: dbPath },
@@ -63,9 +67,13 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
       version: params.version,
     });
     const w = watcher;
+    const hip3Demo = hip3;
     w.eventLog.subscribe((ev) => {
       const p = ev.payload;
-      if (ev.kind === 'chain.status') {
+      const hip3Line = hip3Demo.describe(ev);
+      if (hip3Line !== null) {
+        if (hip3Line) print(hip3Line);
+      } else if (ev.kind === 'chain.status') {
         const reasons =
           Array.isArray(p.reasons) && p.reasons.length > 0 ? ` — ${p.reasons.join('; ')}` : '';
         print(`  [status] ${String(p.name)}: ${String(p.from)} → ${String(p.to)}${reasons}`);
@@ -81,6 +89,9 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
     });
     print(
       `perpscope demo: watcher API on ${w.url}/v1/chains — docs ${w.url}/docs — events ${w.url}/v1/events`,
+    );
+    print(
+      `perpscope demo: HIP-3 replay (dexes xyz, flx) on ${hip3Demo.replay.url} — markets ${w.url}/v1/hip3/markets — risk summary ${w.url}/v1/risk-summary?coins=xyz:TSLA,flx:GOLD`,
     );
     print(
       `perpscope demo: chains ${devnet.chains.map((c) => `${c.name} (chainId ${c.chainId})`).join(', ')}`,
@@ -108,6 +119,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
     })();
   } catch (error) {
     await devnet.stop();
+    await hip3?.stop();
     throw error;
   }
   return {
@@ -115,6 +127,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
       abort.abort(new Error('demo stopped'));
       await watcher?.stop();
       await devnet.stop();
+      await hip3?.stop();
     },
   };
 }

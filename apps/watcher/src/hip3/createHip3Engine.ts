@@ -4,12 +4,10 @@ import type { Db } from '../db/openDb.js';
 import {
   type Hip3OracleUpdateRow,
   type Hip3SampleRow,
-  insertHip3OracleUpdates,
-  insertHip3Samples,
   insertHip3StreamGap,
   insertHip3Transition,
   listHip3Markets,
-  updateHip3MarketState,
+  prepareHip3Writes,
   upsertHip3Dexes,
   upsertHip3MarketMeta,
 } from '../db/queries/hip3.js';
@@ -106,6 +104,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
   const startedAt = clock.now();
   let lastEvaluations = new Map<string, MarketEvaluation>();
 
+  const writes = prepareHip3Writes(params.db);
   const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
   for (const row of listHip3Markets(params.db)) {
     persisted.set(row.coin, {
@@ -420,7 +419,8 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       const open = w.findOpenIncident(subject, 'hip3-status');
       if (open) w.closeIncident(open, { resolvedTo: ev.status });
     }
-    if (ev.status === 'halted' && from !== 'halted') {
+    // A market already delisted when first seen is history, not an incident.
+    if (ev.status === 'halted' && from !== 'halted' && from !== 'unknown') {
       w.openIncident({
         subject,
         kind: 'hip3-halt',
@@ -497,13 +497,13 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     }
     eventLog.write((w) => {
       for (const m of metas) upsertHip3MarketMeta(w.tx, { ...m, now });
-      insertHip3Samples(w.tx, samples);
-      insertHip3OracleUpdates(w.tx, oracle);
+      writes.insertSamples(samples);
+      writes.insertOracleUpdates(oracle);
       for (const g of gaps) insertHip3StreamGap(w.tx, g);
       for (const e of events) e(w);
       for (const sw of stateWrites) {
         lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: now });
-        updateHip3MarketState(w.tx, {
+        writes.updateMarketState({
           coin: sw.coin,
           status: sw.ev.status,
           statusSince: sw.since,

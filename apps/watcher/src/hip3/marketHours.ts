@@ -75,7 +75,13 @@ const nyParts = new Intl.DateTimeFormat('en-US', {
   hourCycle: 'h23',
 });
 
+// formatToParts costs ~10 µs; every market asks for the same minute, so remember the last one.
+let cachedMinute = Number.NaN;
+let cached = { day: '', minutes: 0 };
+
 function newYorkTime(ms: number): { day: string; minutes: number } {
+  const minute = Math.floor(ms / 60_000);
+  if (minute === cachedMinute) return cached;
   let day = '';
   let h = 0;
   let m = 0;
@@ -84,7 +90,9 @@ function newYorkTime(ms: number): { day: string; minutes: number } {
     else if (p.type === 'hour') h = Number(p.value);
     else if (p.type === 'minute') m = Number(p.value);
   }
-  return { day, minutes: h * 60 + m };
+  cachedMinute = minute;
+  cached = { day, minutes: h * 60 + m };
+  return cached;
 }
 
 /**

@@ -1,0 +1,58 @@
+import {
+  type HyperliquidReplay,
+  hyperliquidScenarios,
+  startHyperliquidReplay,
+} from '@perpscope/devnet';
+import type { StoredEvent } from '../db/queries/events.js';
+
+/** The HIP-3 part of `perpscope-watcher demo`. */
+export type Hip3Demo = {
+  replay: HyperliquidReplay;
+  /** The `hip3` config section pointing the watcher at the replay server. */
+  config: Record<string, unknown>;
+  /** A progress line for a HIP-3 event, `''` for one not worth printing, null for other subjects. */
+  describe(ev: StoredEvent): string | null;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the Hyperliquid replay server on two dexes (xyz, flx) playing the `demo` timeline in a
+ * loop — oracle stall (fallback, dead), a 1 % clamp violation, a depeg through L1→L2→L3, an OI cap
+ * hit, a depth collapse, a halt, spoofing and a silent WebSocket drop — and returns the config that
+ * watches it (books polled for the coins whose depth the timeline attacks).
+ */
+export async function startHip3Demo(): Promise<Hip3Demo> {
+  const scenario = hyperliquidScenarios.demo();
+  const replay = await startHyperliquidReplay({ dexes: ['xyz', 'flx'], scenario, loop: true });
+  return {
+    replay,
+    config: {
+      enabled: true,
+      apiUrl: replay.url,
+      wsUrl: replay.wsUrl,
+      explorerUrl: replay.url,
+      bookCoins: ['xyz:XYZ100', 'xyz:GOLD', 'xyz:TSLA'],
+      bookIntervalSeconds: 2,
+      explorer: { enabled: true, intervalSeconds: 15 },
+    },
+    describe(ev) {
+      const p = ev.payload;
+      if (ev.kind === 'market.status') {
+        // The first evaluation of every market is not news.
+        if (p.from === 'unknown' && (p.to === 'ok' || p.to === 'halted')) return '';
+        const reasons = Array.isArray(p.reasons)
+          ? (p.reasons as { message?: string; severity?: string }[])
+              .filter((r) => r.severity !== 'ok')
+              .map((r) => r.message)
+              .join('; ')
+          : '';
+        return `  [market] ${ev.subject.id}: ${String(p.from)} → ${String(p.to)}${reasons ? ` — ${reasons}` : ''}`;
+      }
+      if (ev.kind === 'hip3.stream') {
+        return `  [hip3]   ctx stream ${p.up ? 'up' : 'silent — reconnecting, REST fallback meanwhile'}`;
+      }
+      return null;
+    },
+    stop: () => replay.stop(),
+  };
+}
