@@ -4,15 +4,13 @@ import { loadSettings, settingsItem } from '@/src/storage/settings';
 const form = document.querySelector<HTMLFormElement>('#options');
 const status = document.querySelector<HTMLElement>('#status');
 
-async function requestWatcherAccess(url: string): Promise<boolean> {
-  // The watcher's origin is an optional host permission, asked for at runtime (SPEC §5).
-  const origin = `${new URL(url).origin}/*`;
-  try {
-    if (await browser.permissions.contains({ origins: [origin] })) return true;
-    return await browser.permissions.request({ origins: [origin] });
-  } catch {
-    return false;
-  }
+/**
+ * Asks for the watcher's origin, an optional host permission requested at runtime (SPEC §5).
+ * Called synchronously from the submit handler: the request needs the click's user gesture, so
+ * nothing may be awaited before it (it resolves true at once when already granted).
+ */
+function requestWatcherAccess(url: string): Promise<boolean> {
+  return browser.permissions.request({ origins: [`${new URL(url).origin}/*`] }).catch(() => false);
 }
 
 if (form && status) {

@@ -148,6 +148,36 @@ describe('DataService against the replay server', () => {
     }
   });
 
+  it('computes Aevo distance and health from page numbers, and forgets them when the tab stops reporting', async () => {
+    let t = 30_000_000;
+    const service = new DataService({
+      fetch,
+      now: () => t,
+      apiBase: hl.url,
+      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    });
+    service.setAevoPage({
+      positions: [
+        { instrument: 'ETH-PERP', side: 'long', size: '3.5', markPx: '1919.10', liqPx: '1530.40' },
+      ],
+      account: {
+        balance: '1000',
+        unrealizedPnl: '-200.5',
+        openOrdersMargin: '300',
+        maintenanceMargin: '600',
+      },
+    });
+    let snap = await service.refresh({ ...settings, addresses: [] });
+    const eth = snap.positions.find((p) => p.venue === 'aevo');
+    expect(eth?.distancePct).toBeCloseTo(((1919.1 - 1530.4) / 1919.1) * 100, 9);
+    // AB + UP − OO − MM = 1000 − 200.5 − 300 − 600 = −100.5 ≤ 0: liquidatable → critical whatever the distance.
+    expect(eth?.healthBufferUsd).toBe(-100.5);
+    expect(eth?.level).toBe('critical');
+    t += 121_000;
+    snap = await service.refresh({ ...settings, addresses: [] });
+    expect(snap.positions).toEqual([]);
+  });
+
   it('stays within its request budget and serves the cache when it is spent', async () => {
     let t = 5_000_000;
     const before = hl.requests.length;

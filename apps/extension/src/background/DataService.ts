@@ -40,6 +40,8 @@ export const TTL = {
   dexes: 3_600_000,
   abstraction: 3_600_000,
   candles: 3_600_000,
+  /** Aevo page reports older than this are dropped (the tab was closed). */
+  aevoPage: 120_000,
   watcher: 2_000,
 } as const;
 
@@ -92,7 +94,8 @@ export class DataService {
   #watcher: Timed<RiskSummary> | null = null;
   #watcherError: string | null = null;
   readonly #samples = new Map<string, PriceSample[]>();
-  #aevo: { positions: readonly AevoPagePosition[]; account: AevoPageAccount } | null = null;
+  #aevo: { positions: readonly AevoPagePosition[]; account: AevoPageAccount; at: number } | null =
+    null;
   #inflight: Promise<Snapshot> | null = null;
 
   constructor(deps: DataServiceDeps) {
@@ -112,7 +115,7 @@ export class DataService {
 
   /** Stores the Aevo page's positions (read by the content script); used by the next snapshot. */
   setAevoPage(page: { positions: readonly AevoPagePosition[]; account: AevoPageAccount }): void {
-    this.#aevo = page;
+    this.#aevo = { ...page, at: this.#deps.now() };
   }
 
   /** Fetches what is stale (within the budget) and builds a snapshot; concurrent calls share one run. */
@@ -389,6 +392,8 @@ export class DataService {
     }
     if (focusCoin) addMarket(focusCoin);
 
+    // Aevo positions exist only while an Aevo tab reports them; drop them when it stopped.
+    if (this.#aevo && now - this.#aevo.at > TTL.aevoPage) this.#aevo = null;
     if (this.#aevo) {
       const acc = this.#aevo.account;
       // Aevo cross-margin health to keep positions: AB + UP − OO − MM (SPEC §0 note 2).
