@@ -119,7 +119,15 @@ test('options persist and are validated', async ({ context, extensionId, sw }) =
   await expect(page.getByLabel('Warn below')).toHaveValue('20');
   await expect(page.getByLabel('Multiplier during a chain halt')).toHaveValue('3');
   await expect(page.getByLabel('app.aevo.xyz')).not.toBeChecked();
+  // A watcher URL triggers the runtime permission prompt; the settings are saved meanwhile.
+  await page.getByLabel('Watcher URL').fill('ftp://watcher');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#watcherUrl-error')).toContainText('http(s)');
+  await page.getByLabel('Watcher URL').fill('http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#status')).toHaveText(/^Saved\./);
   const stored = await sw.evaluate(() => chrome.storage.local.get('settings'));
+  expect((stored.settings as { watcherUrl: string }).watcherUrl).toBe('http://127.0.0.1:9');
   expect(
     (stored.settings as { thresholds: { haltMultiplier: number } }).thresholds.haltMultiplier,
   ).toBe(3);

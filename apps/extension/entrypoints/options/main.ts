@@ -29,14 +29,18 @@ if (form && status) {
       return;
     }
     // Ask for the permission inside the click's user gesture, before any await.
-    const access = result.settings.watcherUrl
-      ? requestWatcherAccess(result.settings.watcherUrl)
-      : Promise.resolve(true);
-    void settingsItem.setValue(result.settings).then(async () => {
-      const granted = await access;
-      status.textContent = granted
-        ? 'Saved.'
-        : 'Saved. Access to the watcher origin was not granted: it must allow this extension via CORS.';
+    const watcher = result.settings.watcherUrl;
+    const access = watcher ? requestWatcherAccess(watcher) : null;
+    void settingsItem.setValue(result.settings).then(() => {
+      status.textContent = access
+        ? 'Saved. Waiting for the browser prompt about the watcher origin…'
+        : 'Saved.';
+      // The prompt may stay open; settings are saved either way.
+      void access?.then((granted) => {
+        status.textContent = granted
+          ? 'Saved. perpscope may reach the watcher.'
+          : 'Saved. Access to the watcher origin was not granted: the watcher must allow this extension (security.extensionIds).';
+      });
     });
   });
 }
