@@ -1,0 +1,338 @@
+/**
+ * Crash-safety check: runs the real `perpscope-watcher` CLI against devnet chains and the HL replay
+ * server, SIGKILLs it at random points during ingestion `kills` times, and checks the SQLite file:
+ * no committed row lost, none duplicated, open incidents continued across restarts (one halt = one
+ * incident, however many restarts it spans).
+ *
+ *   pnpm --filter @perpscope/watcher crash-safety [-- --kills 20 --seed 7]
+ *
+ * The test suite runs it through `test/operations/crashSafety.test.ts`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startDevnet, startHyperliquidReplay } from '@perpscope/devnet';
+import Database from 'better-sqlite3';
+import { stringify } from 'yaml';
+import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
+import { bundleWatcher } from './bundleWatcher.js';
+
+/** The published entry point (tsx); `runCrashSafety` uses a bundle of the same CLI unless `viaTsx`. */
+const BIN = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
+const STEADY = 1401;
+const HALTING = 1402;
+
+/** Parameters of {@link runCrashSafety}. */
+export type CrashSafetyParameters = {
+  kills: number;
+  /** Seed of the kill-point PRNG (reproducible runs). */
+  seed: number;
+  /** Each run lives a random time in [minRunMs, maxRunMs] after it starts listening. */
+  minRunMs: number;
+  maxRunMs: number;
+  /** Start `bin/perpscope-watcher.mjs` (tsx) instead of the esbuild bundle of the same CLI (slower). */
+  viaTsx?: boolean;
+  log?: (line: string) => void;
+};
+
+/** What the check found. `violations` is empty when the database is consistent. */
+export type CrashSafetyReport = {
+  kills: number;
+  blocksChecked: number;
+  samplesChecked: number;
+  eventsChecked: number;
+  incidentsOfHaltingChain: number;
+  violations: string[];
+};
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Spawns the CLI and resolves once it prints its URL. */
+function spawnWatcher(
+  cli: string,
+  configPath: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'run', '-c', configPath], {
+      env: { ...process.env, PERPSCOPE_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`watcher did not start within 30 s:\n${out}\n${err}`));
+    }, 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`watcher exited with ${code} before listening:\n${out}\n${err}`));
+    });
+  });
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+type Snapshot = {
+  blocks: Set<string>;
+  samples: Set<string>;
+  events: Set<number>;
+  incidents: Set<number>;
+};
+
+/** Reads what is committed right now (a second connection sees only committed transactions). */
+function snapshot(dbPath: string): Snapshot {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  try {
+    const has = (t: string) =>
+      db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(t) !== undefined;
+    return {
+      blocks: new Set(
+        (
+          db.prepare('SELECT chain_id, number, hash FROM blocks').all() as Array<
+            Record<string, unknown>
+          >
+        ).map((r) => `${r.chain_id}:${r.number}:${r.hash}`),
+      ),
+      samples: has('hip3_samples')
+        ? new Set(
+            (
+              db.prepare('SELECT coin, received_at FROM hip3_samples').all() as Array<
+                Record<string, unknown>
+              >
+            ).map((r) => `${r.coin}:${r.received_at}`),
+          )
+        : new Set(),
+      events: new Set(
+        (db.prepare('SELECT id FROM events').all() as Array<{ id: number }>).map((r) => r.id),
+      ),
+      incidents: new Set(
+        (db.prepare('SELECT id FROM incidents').all() as Array<{ id: number }>).map((r) => r.id),
+      ),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Runs the kill loop and the consistency checks.
+ *
+ * @example const report = await runCrashSafety({ kills: 20, seed: 1, minRunMs: 200, maxRunMs: 1500 });
+ */
+export async function runCrashSafety(p: CrashSafetyParameters): Promise<CrashSafetyReport> {
+  const log = p.log ?? (() => {});
+  const random = mulberry32(p.seed);
+  const dir = mkdtempSync(join(tmpdir(), 'perpscope-crash-'));
+  const dbPath = join(dir, 'watcher.db');
+  const cli = p.viaTsx ? BIN : await bundleWatcher();
+  const devnet = await startDevnet([
+    { name: 'steady', chainId: STEADY, blockTime: 1, rpcCount: 2, uptimeFeed: false },
+    { name: 'halting', chainId: HALTING, blockTime: 1, rpcCount: 2, uptimeFeed: false },
+  ]);
+  const hl = await startHyperliquidReplay({ dexes: ['xyz'] });
+  const violations: string[] = [];
+  const seen: Snapshot = {
+    blocks: new Set(),
+    samples: new Set(),
+    events: new Set(),
+    incidents: new Set(),
+  };
+  let child: ChildProcess | null = null;
+  try {
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(
+      configPath,
+      stringify({
+        server: { port: 0 },
+        database: { path: dbPath },
+        log: { level: 'error' },
+        chains: devnet.chains.map((c) =>
+          devnetChainEntry(c, { pollIntervalMs: 250, graceSeconds: 3 }),
+        ),
+        hip3: {
+          enabled: true,
+          apiUrl: hl.url,
+          wsUrl: hl.wsUrl,
+          explorerUrl: hl.url,
+          explorer: { enabled: false },
+          dexes: ['xyz'],
+        },
+      }),
+    );
+    const halting = devnet.chains.find((c) => c.chainId === HALTING)!;
+    const haltAt = Math.min(3, p.kills - 1);
+    const resumeAt = Math.max(haltAt + 1, p.kills - 4);
+    for (let i = 0; i < p.kills; i++) {
+      const started = await spawnWatcher(cli, configPath);
+      child = started.child;
+      if (i === haltAt) await halting.halt();
+      if (i === resumeAt) await halting.resume();
+      const runMs = p.minRunMs + random() * (p.maxRunMs - p.minRunMs);
+      await new Promise((r) => setTimeout(r, runMs));
+      const snap = snapshot(dbPath);
+      await killHard(child);
+      child = null;
+      for (const k of snap.blocks) seen.blocks.add(k);
+      for (const k of snap.samples) seen.samples.add(k);
+      for (const k of snap.events) seen.events.add(k);
+      for (const k of snap.incidents) seen.incidents.add(k);
+      log(
+        `kill ${i + 1}/${p.kills} after ${Math.round(runMs)} ms: ${snap.blocks.size} blocks, ${snap.samples.size} samples, ${snap.events.size} events committed`,
+      );
+    }
+    // One last clean run: the halt is over, let the incident close, then stop gracefully.
+    const last = await spawnWatcher(cli, configPath);
+    child = last.child;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const db = new Database(dbPath, { readonly: true });
+      const open = db
+        .prepare(
+          "SELECT count(*) AS n FROM incidents WHERE subject_id = ? AND kind = 'sequencer' AND state = 'open'",
+        )
+        .get(String(HALTING)) as { n: number };
+      db.close();
+      if (open.n === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await new Promise<void>((resolve) => {
+      child!.once('exit', () => resolve());
+      child!.kill('SIGTERM');
+    });
+    child = null;
+
+    const final = snapshot(dbPath);
+    const lost = (name: string, before: Set<string | number>, after: Set<string | number>) => {
+      const missing = [...before].filter((k) => !after.has(k));
+      if (missing.length > 0)
+        violations.push(
+          `${missing.length} committed ${name} lost, e.g. ${String(missing.slice(0, 3))}`,
+        );
+    };
+    lost('blocks', seen.blocks, final.blocks);
+    lost('hip3 samples', seen.samples, final.samples);
+    lost('events', seen.events, final.events);
+    lost('incidents', seen.incidents, final.incidents);
+
+    const db = new Database(dbPath, { readonly: true });
+    const dupBlocks = db
+      .prepare(
+        'SELECT chain_id, number, count(*) AS n FROM blocks WHERE canonical = 1 GROUP BY chain_id, number HAVING n > 1',
+      )
+      .all();
+    if (dupBlocks.length > 0)
+      violations.push(`${dupBlocks.length} block heights stored twice as canonical`);
+    const dupIncidentEvents = db
+      .prepare(
+        `SELECT kind, json_extract(payload_json, '$.incidentId') AS incident, count(*) AS n FROM events
+         WHERE kind IN ('incident.opened', 'incident.closed') GROUP BY kind, incident HAVING n > 1`,
+      )
+      .all();
+    if (dupIncidentEvents.length > 0)
+      violations.push(
+        `incident events duplicated: ${JSON.stringify(dupIncidentEvents.slice(0, 3))}`,
+      );
+    const twoOpen = db
+      .prepare(
+        "SELECT subject_type, subject_id, kind, count(*) AS n FROM incidents WHERE state = 'open' GROUP BY 1, 2, 3 HAVING n > 1",
+      )
+      .all();
+    if (twoOpen.length > 0)
+      violations.push(`two open incidents of one subject+kind: ${JSON.stringify(twoOpen)}`);
+    const seqIncidents = (chainId: number) =>
+      db
+        .prepare(
+          "SELECT id, state, started_at AS startedAt FROM incidents WHERE subject_id = ? AND kind = 'sequencer'",
+        )
+        .all(String(chainId)) as Array<{ id: number; state: string; startedAt: number }>;
+    const steadyIncidents = seqIncidents(STEADY);
+    if (steadyIncidents.length > 0)
+      violations.push(
+        `the steady chain got ${steadyIncidents.length} sequencer incident(s) from restarts alone`,
+      );
+    const haltIncidents = seqIncidents(HALTING);
+    if (haltIncidents.length !== 1)
+      violations.push(
+        `one halt spanning ${resumeAt - haltAt} restarts gave ${haltIncidents.length} sequencer incidents (want 1)`,
+      );
+    else if (haltIncidents[0]!.state !== 'closed')
+      violations.push('the halt incident was not closed after recovery');
+    const gaps = db
+      .prepare(
+        `SELECT chain_id, number FROM (
+           SELECT chain_id, number, LAG(number) OVER (PARTITION BY chain_id ORDER BY number) AS prev
+           FROM blocks WHERE canonical = 1) WHERE prev IS NOT NULL AND number != prev + 1`,
+      )
+      .all();
+    if (gaps.length > 0)
+      violations.push(
+        `canonical block numbers with holes after restarts: ${JSON.stringify(gaps.slice(0, 3))}`,
+      );
+    db.close();
+    return {
+      kills: p.kills,
+      blocksChecked: seen.blocks.size,
+      samplesChecked: seen.samples.size,
+      eventsChecked: seen.events.size,
+      incidentsOfHaltingChain: haltIncidents.length,
+      violations,
+    };
+  } finally {
+    if (child) await killHard(child);
+    await hl.stop();
+    await devnet.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      kills: { type: 'string', default: '20' },
+      seed: { type: 'string', default: String(Date.now() % 100_000) },
+      tsx: { type: 'boolean', default: false },
+    },
+  });
+  const seed = Number(values.seed);
+  console.log(`crash-safety: ${values.kills} SIGKILLs, seed ${seed}`);
+  const report = await runCrashSafety({
+    kills: Number(values.kills),
+    seed,
+    minRunMs: 200,
+    maxRunMs: 2_000,
+    viaTsx: values.tsx,
+    log: (line) => console.log(line),
+  });
+  console.log(JSON.stringify(report, null, 2));
+  process.exit(report.violations.length === 0 ? 0 : 1);
+}
