@@ -3,12 +3,13 @@ import { type SendFn, sendMessage } from '../messages/protocol.js';
 import type { Snapshot } from '../model.js';
 import { formatBadge } from '../ui/formatBadge.js';
 import type { BadgeItem } from '../ui/Overlay.js';
+import type { SiteAdapter } from './PageController.js';
 
 /**
  * Adapter for app.aevo.xyz: positions and health inputs are read from the page (Aevo's account API
  * needs keys) and reported to the background, which computes distances and health.
  */
-export function aevoSite(params: { send: SendFn }) {
+export function aevoSite(params: { send: SendFn }): SiteAdapter {
   return {
     name: 'Aevo',
     enabled: (snap: Snapshot) => snap.sites.aevo,

@@ -3,6 +3,7 @@ import { type SendFn, sendMessage } from '../messages/protocol.js';
 import type { PositionView, Snapshot } from '../model.js';
 import { formatBadge } from '../ui/formatBadge.js';
 import type { BadgeItem } from '../ui/Overlay.js';
+import type { SiteAdapter } from './PageController.js';
 
 /** Coin in a Hyperliquid trade URL (`/trade/BTC`, `/trade/xyz:TSLA`), or null. */
 export function coinFromPath(pathname: string): string | null {
@@ -23,7 +24,7 @@ export function hyperliquidSite(params: {
   send: SendFn;
   kind: 'hyperliquid' | 'hip3';
   pollMs: number;
-}) {
+}): SiteAdapter {
   const { send, kind } = params;
   return {
     name: kind === 'hyperliquid' ? 'Hyperliquid' : 'HIP-3',
