@@ -278,7 +278,6 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
           schedule();
         });
     }
-    schedule();
 
     const resolveBlockTag = (tag: 'safe' | 'finalized', head: bigint): bigint => {
       if (pins) return pins[tag] < head ? pins[tag] : head;
@@ -332,6 +331,8 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
       }
     };
 
+    // Start producing blocks only once nothing else can fail (the catch below does not stop it).
+    schedule();
     let stopping: Promise<void> | undefined;
     const chain: DevnetChain = {
       spec,
