@@ -59,21 +59,46 @@ export function writeChainState(db: Db, state: ChainStateRecord): void {
     .run();
 }
 
-/** A watched chain with its configuration and current state (for the API). */
+// The API reads every chain on every request (SPEC §6: /v1/chains p99 < 10 ms at 1,000 req/s) while
+// each row changes at most once per poll: reuse the parsed object while the stored JSON is the same.
+const parsed = new Map<string, { json: string; value: unknown }>();
+function parseMemo<T>(key: string, json: string): T {
+  const hit = parsed.get(key);
+  if (hit && hit.json === json) return hit.value as T;
+  const value = JSON.parse(json) as T;
+  parsed.set(key, { json, value });
+  return value;
+}
+const toRow = (r: { configJson: string; stateJson: string | null }, chainId: number): ChainRow => ({
+  config: parseMemo<ChainConfig>(`c${chainId}`, r.configJson),
+  state: r.stateJson ? parseMemo<ChainStateRecord>(`s${chainId}`, r.stateJson) : null,
+});
+
+function prepareList(db: Db) {
+  return db
+    .select({
+      chainId: chains.chainId,
+      configJson: chains.configJson,
+      stateJson: chainState.stateJson,
+    })
+    .from(chains)
+    .leftJoin(chainState, eq(chainState.chainId, chains.chainId))
+    .orderBy(asc(chains.chainId))
+    .prepare();
+}
+const listStatements = new WeakMap<Db, ReturnType<typeof prepareList>>();
+
+/** A watched chain with its configuration and current state (for the API; treat as read-only). */
 export type ChainRow = { config: ChainConfig; state: ChainStateRecord | null };
 
 /** Every chain in the configuration of the last start, ordered by chain id. */
 export function listChains(db: Db): ChainRow[] {
-  return db
-    .select({ configJson: chains.configJson, stateJson: chainState.stateJson })
-    .from(chains)
-    .leftJoin(chainState, eq(chainState.chainId, chains.chainId))
-    .orderBy(asc(chains.chainId))
-    .all()
-    .map((r) => ({
-      config: JSON.parse(r.configJson) as ChainConfig,
-      state: r.stateJson ? (JSON.parse(r.stateJson) as ChainStateRecord) : null,
-    }));
+  let stmt = listStatements.get(db);
+  if (!stmt) {
+    stmt = prepareList(db);
+    listStatements.set(db, stmt);
+  }
+  return stmt.all().map((r) => toRow(r, r.chainId));
 }
 
 /** One chain, or `null` when it is not watched. */
@@ -84,11 +109,7 @@ export function getChain(db: Db, chainId: number): ChainRow | null {
     .leftJoin(chainState, eq(chainState.chainId, chains.chainId))
     .where(eq(chains.chainId, chainId))
     .get();
-  if (!r) return null;
-  return {
-    config: JSON.parse(r.configJson) as ChainConfig,
-    state: r.stateJson ? (JSON.parse(r.stateJson) as ChainStateRecord) : null,
-  };
+  return r ? toRow(r, chainId) : null;
 }
 
 /** Removes chains no longer configured from the listing (their history stays). */

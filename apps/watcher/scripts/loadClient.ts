@@ -1,0 +1,60 @@
+/**
+ * Open-loop HTTP load client for the benchmark: GET `url` at `rate` req/s for `seconds`, on a
+ * keep-alive connection pool, then prints one JSON line with the latencies (ms, measured from each
+ * request's scheduled start so queueing counts). Run in its own process so it does not share an event
+ * loop with the devnet. Usage: tsx scripts/loadClient.ts <url> <rate> <seconds>
+ */
+import { Agent, request } from 'node:http';
+
+const [url, rateArg, secondsArg] = process.argv.slice(2);
+if (!url?.startsWith('http://127.0.0.1:'))
+  throw new Error('loopback URLs only (http://127.0.0.1:…)');
+const rate = Number(rateArg ?? 1000);
+const seconds = Number(secondsArg ?? 10);
+const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+const total = Math.min(rate * seconds, 100_000); // bounded
+
+const latencies: number[] = [];
+let errors = 0;
+const get = (planned: number) =>
+  new Promise<void>((resolve) => {
+    const req = request(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 200) latencies.push(performance.now() - planned);
+        else errors++;
+        resolve();
+      });
+    });
+    req.on('error', () => {
+      errors++;
+      resolve();
+    });
+    req.end();
+  });
+
+const start = performance.now();
+const inflight: Promise<void>[] = [];
+for (let i = 0; i < total; i++) {
+  const planned = start + (i * 1000) / rate;
+  const wait = planned - performance.now();
+  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  inflight.push(get(planned));
+}
+await Promise.all(inflight);
+const elapsed = (performance.now() - start) / 1000;
+latencies.sort((a, b) => a - b);
+const q = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+console.log(
+  JSON.stringify({
+    ok: latencies.length,
+    errors,
+    achievedRps: total / elapsed,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: latencies.at(-1),
+  }),
+);
+agent.destroy();
