@@ -68,6 +68,7 @@ export class ChainWatcher {
   #timer: NodeJS.Timeout | null = null;
   #wake: (() => void) | null = null;
   #polls = 0;
+  #untrustedPolls = 0;
 
   constructor(deps: ChainWatcherDeps) {
     this.#deps = deps;
@@ -116,7 +117,7 @@ export class ChainWatcher {
         await this.#current;
         this.#current = null;
         if (!this.#running) break;
-        const wait = Math.max(0, this.config.pollIntervalMs - (this.#deps.clock.now() - started));
+        const wait = Math.max(0, this.#nextDelayMs() - (this.#deps.clock.now() - started));
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           this.#timer = setTimeout(resolve, wait);
@@ -125,6 +126,18 @@ export class ChainWatcher {
       }
     };
     void loop();
+  }
+
+  /**
+   * Poll period; while no endpoint can be trusted it backs off (×2 per failed poll, up to 8× or 10 s)
+   * with ±20% jitter so a dead provider isn't hammered in lockstep (SPEC §7).
+   */
+  #nextDelayMs(): number {
+    const base = this.config.pollIntervalMs;
+    if (this.#untrustedPolls === 0) return base;
+    const factor = Math.min(2 ** this.#untrustedPolls, 8);
+    const delay = Math.min(base * factor, Math.max(base, 10_000));
+    return delay * (0.8 + Math.random() * 0.4);
   }
 
   /** Stops after the poll in flight has committed its write. */
@@ -167,6 +180,7 @@ export class ChainWatcher {
     );
     let now = clock.now();
     const quorum = decideQuorum(readings, t.lagToleranceBlocks);
+    this.#untrustedPolls = quorum.head ? 0 : this.#untrustedPolls + 1;
     const chosen = quorum.chosen === null ? null : this.#rpcs[quorum.chosen]!.rpc;
     const prev = this.#state;
 
