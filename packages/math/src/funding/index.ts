@@ -16,6 +16,7 @@ export {
   hyperliquidFundingRate,
   hyperliquidFundingRateFixed,
 } from './fundingRate.js';
+export { type ImpactVenue, impactNotional } from './impactNotional.js';
 export { hourFraction, predictHyperliquidFundingRate } from './predictFundingRate.js';
 export {
   type BookLevel,
