@@ -1,5 +1,5 @@
 import { InvalidLeverageError, InvalidParameterError, NegativeSizeError } from '../errors.js';
-import { type Fixed, parseDecimal } from './decimal.js';
+import { type Fixed, fromNumber, parseDecimal } from './decimal.js';
 
 /** A decimal string as exchanges send it: `'-0.5'`, `'12'`, `'0.000001'` (no exponent, no spaces). */
 export type DecimalString = string;
@@ -30,7 +30,7 @@ export function parseLeverage(value: number | string, parameter = 'leverage'): F
   let x: Fixed;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value <= 0) throw new InvalidLeverageError(parameter, value);
-    x = parseDecimal(String(value).includes('e') ? value.toFixed(18) : String(value), parameter);
+    x = fromNumber(value, parameter);
   } else {
     x = parseDecimal(value, parameter);
   }
