@@ -28,7 +28,10 @@ export function annualizeRate(params: {
   return formatDecimal(annualizeRateFixed(parseDecimal(params.rate, 'rate'), hours));
 }
 
-/** Pre-parsed form of {@link annualizeRate}: rate and interval (hours) as WAD, APR as WAD (half-even). */
+/**
+ * Pre-parsed form of {@link annualizeRate}: rate and interval (hours) as WAD, APR as WAD (half-even).
+ * @example annualizeRateFixed(parseDecimal('0.0001'), parseDecimal('8')) // 109_500_000_000_000_000n (0.1095)
+ */
 export function annualizeRateFixed(rate: Fixed, intervalHours: Fixed): Fixed {
   return divRound(rate * HOURS_PER_YEAR * WAD, intervalHours, 'halfEven');
 }

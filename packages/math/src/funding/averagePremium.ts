@@ -21,7 +21,10 @@ export function averagePremium(params: {
   return formatDecimal(averagePremiumFixed(values, params.weighting));
 }
 
-/** Pre-parsed form of {@link averagePremium} (WAD in/out). */
+/**
+ * Pre-parsed form of {@link averagePremium} (WAD in/out).
+ * @example averagePremiumFixed([parseDecimal('0.0001'), parseDecimal('0.0003')], 'equal') // 200_000_000_000_000n (0.0002)
+ */
 export function averagePremiumFixed(samples: readonly Fixed[], weighting: PremiumWeighting): Fixed {
   const n = samples.length;
   if (n === 0) throw new InvalidParameterError('samples', 'must contain at least one sample');

@@ -17,7 +17,10 @@ const INTEREST_8H = 100_000_000_000_000n; // 0.0001
 /** Hyperliquid's hourly funding cap: 4 %/h. */
 const HL_CAP_1H = 40_000_000_000_000_000n; // 0.04
 
-/** `P + clamp(I − P, −0.05 %, +0.05 %)`: the 8-hour funding rate from an average premium and interest. */
+/**
+ * `P + clamp(I − P, −0.05 %, +0.05 %)`: the 8-hour funding rate from an average premium and interest.
+ * @example fundingRate8hFixed(parseDecimal('0.01'), parseDecimal('0.0001')) // 9_500_000_000_000_000n (0.0095)
+ */
 export function fundingRate8hFixed(averagePremium: Fixed, interestRate8h: Fixed): Fixed {
   return averagePremium + clamp(interestRate8h - averagePremium, -CLAMP_8H, CLAMP_8H);
 }
@@ -98,7 +101,10 @@ export function hyperliquidFundingRate(params: {
   return { rate: formatDecimal(hyperliquidFundingRateFixed(p, i, m)), intervalHours: 1 };
 }
 
-/** Pre-parsed form of {@link hyperliquidFundingRate} (WAD in/out): hourly rate. */
+/**
+ * Pre-parsed form of {@link hyperliquidFundingRate} (WAD in/out): hourly rate.
+ * @example hyperliquidFundingRateFixed(parseDecimal('0.01'), parseDecimal('0.0001'), WAD) // 1_187_500_000_000_000n (0.0011875)
+ */
 export function hyperliquidFundingRateFixed(
   averagePremium: Fixed,
   interestRate8h: Fixed,

@@ -33,7 +33,10 @@ export function predictHyperliquidFundingRate(params: {
   };
 }
 
-/** Fraction of the hour elapsed at `timeMs` (0 ≤ x < 1), for weighting a partial-hour prediction. */
+/**
+ * Fraction of the hour elapsed at `timeMs` (0 ≤ x < 1), for weighting a partial-hour prediction.
+ * @example hourFraction(Date.UTC(2026, 0, 1, 12, 30)) // '0.5'
+ */
 export function hourFraction(timeMs: number): DecimalString {
   const ms = ((timeMs % 3_600_000) + 3_600_000) % 3_600_000;
   return formatDecimal((BigInt(Math.trunc(ms)) * WAD) / 3_600_000n);

@@ -55,7 +55,10 @@ function formatOptions(params: PremiumIndexParameters) {
   };
 }
 
-/** Pre-parsed form of {@link premiumIndex}: WAD `bigint`s in, WAD out (half-even). `index` must be > 0. */
+/**
+ * Pre-parsed form of {@link premiumIndex}: WAD `bigint`s in, WAD out (half-even). `index` must be > 0.
+ * @example premiumIndexFixed(parseDecimal('10100'), parseDecimal('10200'), parseDecimal('10000')) // 10_000_000_000_000_000n (0.01)
+ */
 export function premiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, index: Fixed): Fixed {
   let diff = 0n;
   if (impactBid > index) diff = impactBid - index;
@@ -64,7 +67,10 @@ export function premiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, index: Fix
   return divRound(diff * WAD, index, 'halfEven');
 }
 
-/** Pre-parsed form of {@link hip3PremiumIndex}: WAD in, WAD out (half-even). `oracle` must be > 0. */
+/**
+ * Pre-parsed form of {@link hip3PremiumIndex}: WAD in, WAD out (half-even). `oracle` must be > 0.
+ * @example hip3PremiumIndexFixed(parseDecimal('99'), parseDecimal('103'), parseDecimal('100')) // 10_000_000_000_000_000n (0.01)
+ */
 export function hip3PremiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, oracle: Fixed): Fixed {
   // 0.5·(b + a)/o − 1 = (b + a − 2o) / (2o): one exact division.
   return divRound((impactBid + impactAsk - 2n * oracle) * WAD, 2n * oracle, 'halfEven');

@@ -57,6 +57,7 @@ export function pow10(n: number): bigint {
  * Divides integers `n / d` and rounds the quotient with `rounding`. Exact: no intermediate floats.
  *
  * @throws {DivisionByZeroError} when `d` is `0n`.
+ * @example divRound(7n, 2n, 'halfEven') // 4n; divRound(-7n, 2n, 'floor') // -4n
  */
 export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
   if (d === 0n) throw new DivisionByZeroError();
@@ -95,6 +96,7 @@ export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
  *
  * @param parameter Name reported in the error, e.g. `'size'`.
  * @throws {InvalidDecimalError} when `value` is not such a string.
+ * @example parseDecimal('-0.5') // -500_000_000_000_000_000n
  */
 export function parseDecimal(
   value: string,
@@ -235,6 +237,7 @@ export function fromInt(n: number | bigint): Fixed {
  * (`0.1` becomes exactly `0.1`). For statistics results that re-enter exact math.
  *
  * @throws {InvalidDecimalError} when `x` is not finite.
+ * @example fromNumber(0.1) === parseDecimal('0.1') // true
  */
 export function fromNumber(x: number, parameter = 'value'): Fixed {
   if (!Number.isFinite(x)) throw new InvalidDecimalError(parameter, x);
@@ -254,7 +257,10 @@ export function fromNumber(x: number, parameter = 'value'): Fixed {
   return negative ? -v : v;
 }
 
-/** Converts a {@link Fixed} to the nearest float64 (for statistics; not for money). */
+/**
+ * Converts a {@link Fixed} to the nearest float64 (for statistics; not for money).
+ * @example toNumber(parseDecimal('1234.5678')) // 1234.5678
+ */
 export function toNumber(x: Fixed): number {
   // Split to keep 53 bits of precision for large values and exact small ones.
   const i = x / WAD;
@@ -262,7 +268,10 @@ export function toNumber(x: Fixed): number {
   return Number(i) + Number(f) / 1e18;
 }
 
-/** Whether a value is a syntactically valid decimal string as accepted by {@link parseDecimal}. */
+/**
+ * Whether a value is a syntactically valid decimal string as accepted by {@link parseDecimal}.
+ * @example isDecimalString('1e5') // false
+ */
 export function isDecimalString(value: unknown): value is string {
   return typeof value === 'string' && DECIMAL_RE.test(value);
 }

@@ -50,6 +50,10 @@ export type PostTradeParameters = {
  *
  * @returns the resulting position (`null` if flat) and its liquidation price (`null` if none).
  * @throws `Math.NegativeSizeError`, `Math.InvalidLeverageError`, `Math.InvalidDecimalError`.
+ * @example estimatePostTradeLiquidationPrice({ position: { side: 'long', size: '1', entryPrice: '100' },
+ *   order: { side: 'long', size: '1', price: '110' }, markPrice: '112', marginMode: 'cross',
+ *   collateral: '50', leverage: 10, marginTable })
+ * // { position: { side: 'long', size: '2', entryPrice: '105' }, liquidationPrice: '…' }
  */
 export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): {
   position: PositionInput | null;

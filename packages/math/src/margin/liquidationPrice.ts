@@ -15,8 +15,8 @@ export type Side = 'long' | 'short';
  *   position's uPnL), `otherMaintenanceMargin` = maintenance of the other cross positions at their marks.
  * - **Hyperliquid isolated**: `price` = mark, `collateral` = the position's `marginUsed`
  *   (isolated margin incl. its uPnL), `otherMaintenanceMargin` = 0.
- * - **Binance one-way**: `price` = entry, `collateral` = wallet balance (cross: `WB − TMM1 + UPNL1` is
- *   `collateral = WB + UPNL1`, `otherMaintenanceMargin = TMM1`; isolated: isolated wallet balance).
+ * - **Binance one-way**: `price` = entry. Cross: `collateral = WB + UPNL1` (wallet balance plus the other
+ *   positions' uPnL) and `otherMaintenanceMargin = TMM1`; isolated: `collateral` = isolated wallet balance.
  * - **dYdX**: one-tier table with the MMF; cross adds the other positions' MMR as `otherMaintenanceMargin`.
  */
 export type LiquidationPriceParameters = {
@@ -66,6 +66,10 @@ export type LiquidationInputFixed = {
  * Rounded towards safety: a long's price up, a short's down.
  *
  * @returns the price (WAD), or `null` when it would be ≤ 0, when `size` is 0, or when no finite root exists.
+ * @example solveLiquidationPrice({ side: -1, size: parseDecimal('3'), price: parseDecimal('3000'),
+ *   collateral: parseDecimal('1000'), otherMaintenanceMargin: 0n,
+ *   marginTable: singleTierMarginTable({ maintenanceMarginRate: '0.05' }) })
+ * // 3174_603174603174603174n (dYdX docs example: 3174.60)
  */
 export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | null {
   const { side, size, price, collateral, otherMaintenanceMargin } = input;
@@ -137,7 +141,11 @@ function solveWithMaintenanceAtPrice(input: LiquidationInputFixed): Fixed | null
   return x > 0n ? x : null;
 }
 
-/** Parses and validates {@link LiquidationPriceParameters} into the hot-path form. */
+/**
+ * Parses and validates {@link LiquidationPriceParameters} into the hot-path form.
+ * @example const input = parseLiquidationInput({ side: 'long', size: '1', price: '100', collateral: '10', marginTable });
+ * solveLiquidationPrice(input) // same result as liquidationPrice(…), reusable in a loop
+ */
 export function parseLiquidationInput(params: LiquidationPriceParameters): LiquidationInputFixed {
   if (params.side !== 'long' && params.side !== 'short') {
     throw new InvalidParameterError(

@@ -151,6 +151,10 @@ export type BinanceBracket = {
  * detect a stale table.
  *
  * @throws {EmptyTierTableError} / {@link UnsortedTiersError} / `Math.InvalidDecimalError`.
+ * @example marginTableFromBinanceBrackets([
+ *   { notionalFloor: 0, maintMarginRatio: 0.004, initialLeverage: 125 },
+ *   { notionalFloor: 50000, maintMarginRatio: 0.005, initialLeverage: 100 },
+ * ]) // deductions ("cum") 0 and 50
  */
 export function marginTableFromBinanceBrackets(brackets: readonly BinanceBracket[]): MarginTable {
   const toFixed = (v: number | string, name: string): Fixed =>
@@ -169,6 +173,7 @@ export function marginTableFromBinanceBrackets(brackets: readonly BinanceBracket
 
 /**
  * A table with one tier: every notional uses `maintenanceMarginRate` (dYdX MMF, Aevo, a fixed-rate venue).
+ * @example singleTierMarginTable({ maintenanceMarginRate: '0.05' }) // dYdX MMF 5 %
  */
 export function singleTierMarginTable(params: {
   maintenanceMarginRate: DecimalString;
@@ -225,7 +230,10 @@ function buildTable(
   return { tiers };
 }
 
-/** Index of the tier whose range contains `notional` (WAD). Notionals below 0 use tier 0. */
+/**
+ * Index of the tier whose range contains `notional` (WAD). Notionals below 0 use tier 0.
+ * @example tierIndexForNotional(btcTiered40x, parseDecimal('200000000')) // 1 (the 20x tier from 150M)
+ */
 export function tierIndexForNotional(table: MarginTable, notional: Fixed): number {
   const tiers = table.tiers;
   let k = tiers.length - 1;
@@ -236,6 +244,7 @@ export function tierIndexForNotional(table: MarginTable, notional: Fixed): numbe
 /**
  * Maintenance margin of a notional, `notional·mmr_k − deduction_k` with `k` the tier containing the
  * notional; WAD in, WAD out (rounded half-even). Pre-parsed form of {@link maintenanceMargin}.
+ * @example maintenanceMarginFixed(parseDecimal('200000000'), btcTiered40x) // 3_125_000n × WAD
  */
 export function maintenanceMarginFixed(notional: Fixed, table: MarginTable): Fixed {
   const abs = notional < 0n ? -notional : notional;
@@ -276,7 +285,10 @@ export function initialMargin(params: {
   return formatDecimal(divRound(notional * WAD, leverage, 'halfEven'));
 }
 
-/** Maintenance rate, deduction and max leverage of a tier as decimal strings (for display). */
+/**
+ * Maintenance rate, deduction and max leverage of a tier as decimal strings (for display).
+ * @example describeMarginTable(btcTiered40x) // [{ lowerBound: '0', maintenanceMarginRate: '0.0125', deduction: '0', maxLeverage: '40' }, …]
+ */
 export function describeMarginTable(table: MarginTable): {
   lowerBound: DecimalString;
   maintenanceMarginRate: DecimalString;

@@ -63,6 +63,7 @@ function weightedMedian(prices: readonly WeightedPrice[]): Fixed {
  * the time since the previous sample (ms, the first sample gets weight 1 ms). Float64 (a statistic).
  *
  * @throws {InvalidParameterError} when samples are empty or timestamps decrease.
+ * @example ema150s([{ timeMs: 0, value: '0' }, { timeMs: 150_000, value: '1' }]) // ≈ '0.99999…' (recent samples dominate)
  */
 export function ema150s(
   samples: readonly { timeMs: number; value: DecimalString }[],
