@@ -58,7 +58,18 @@ export function statusChartsRoutes(deps: { db: Db; clock: Clock }) {
         : deps.db
             .all<{ chain_id: number }>(sql`SELECT chain_id FROM chains ORDER BY chain_id`)
             .map((r) => r.chain_id);
-    const windowMs = q.minutes * 60_000;
+    // A young watcher has less history than the window: spread the buckets over what exists
+    // (at least two minutes) instead of squeezing it into the right edge of the chart.
+    const firstSeen = Math.min(
+      ...chainIds.map(
+        (id) =>
+          deps.db.get<{ t: number | null }>(
+            sql`SELECT min(seen_at) AS t FROM blocks WHERE chain_id = ${id}`,
+          )?.t ?? now,
+      ),
+      now,
+    );
+    const windowMs = Math.min(q.minutes * 60_000, Math.max(120_000, now - firstSeen));
     return c.json(
       {
         fromMs: now - windowMs,

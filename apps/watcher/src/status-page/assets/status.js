@@ -207,7 +207,10 @@
     section.hidden = false;
     const onlyIssues = $('only-issues').checked;
     const rows = [...state.markets]
-      .filter((m) => !onlyIssues || m.status !== 'ok' || m.coin === state.selectedMarket)
+      .filter(
+        (m) =>
+          !onlyIssues || (m.status !== 'ok' && !m.isDelisted) || m.coin === state.selectedMarket,
+      )
       .sort(
         (a, b) =>
           (marketRank[b.status] ?? 0) - (marketRank[a.status] ?? 0) || a.coin.localeCompare(b.coin),
@@ -259,12 +262,15 @@
     renderSummary();
   }
 
-  /** Charts for the selected market and the worst markets with issues, at most 4. */
+  // Which markets get a chart first: a live oracle problem beats a (usually long-standing) halt.
+  const chartRank = { critical: 5, warn: 4, watch: 3, halted: 2, unknown: 1, ok: 0 };
+
+  /** Charts for the selected market and the worst listed markets with issues, at most 4. */
   function chartedMarkets() {
     if (!state.markets) return [];
     const worst = state.markets
-      .filter((m) => m.status !== 'ok')
-      .sort((a, b) => (marketRank[b.status] ?? 0) - (marketRank[a.status] ?? 0))
+      .filter((m) => m.status !== 'ok' && !m.isDelisted)
+      .sort((a, b) => (chartRank[b.status] ?? 0) - (chartRank[a.status] ?? 0))
       .map((m) => m.coin);
     const list = state.selectedMarket
       ? [state.selectedMarket, ...worst.filter((c) => c !== state.selectedMarket)]
@@ -276,83 +282,106 @@
     if (typeof uPlot === 'undefined') return;
     const root = $('market-charts');
     const coins = chartedMarkets();
-    for (const [coin, chart] of state.marketCharts) {
-      if (!coins.includes(coin)) {
-        chart.destroy();
-        state.marketCharts.delete(coin);
-        root.querySelector(`[data-chart-coin="${CSS.escape(coin)}"]`)?.remove();
-      }
+    for (const card of [...root.children]) {
+      const coin = card.dataset.chartCoin;
+      if (coins.includes(coin)) continue;
+      state.marketCharts.get(coin)?.destroy();
+      state.marketCharts.delete(coin);
+      card.remove();
     }
-    for (const coin of coins) {
-      const page = await getJson(
-        `v1/hip3/markets/${encodeURIComponent(coin)}/oracle-updates?limit=200`,
+    for (const coin of coins) await chartMarket(root, coin).catch(report);
+  }
+
+  /** Oracle-update intervals (s) and mark–oracle deviation (%) of one market. */
+  async function chartMarket(root, coin) {
+    const page = await getJson(
+      `v1/hip3/markets/${encodeURIComponent(coin)}/oracle-updates?limit=200`,
+    );
+    if (!page) return;
+    const updates = page.updates.filter((u) => u.source === 'ctx').reverse();
+    const data = [
+      updates.map((u) => u.timeMs / 1000),
+      updates.map((u) => u.intervalSeconds),
+      updates.map((u) =>
+        u.markPx !== null && u.oraclePx !== null && Number(u.oraclePx) !== 0
+          ? (Number(u.markPx) / Number(u.oraclePx) - 1) * 100
+          : null,
+      ),
+    ];
+    const market = state.markets.find((m) => m.coin === coin);
+    let card = root.querySelector(`[data-chart-coin="${CSS.escape(coin)}"]`);
+    if (!card) {
+      card = el(
+        'article',
+        { class: 'card', 'data-chart-coin': coin },
+        el('h3', {}),
+        el('div', { class: 'chart' }),
       );
-      if (!page) continue;
-      const updates = page.updates.filter((u) => u.source === 'ctx').reverse();
-      const data = [
-        updates.map((u) => u.timeMs / 1000),
-        updates.map((u) => u.intervalSeconds),
-        updates.map((u) =>
-          u.markPx !== null && u.oraclePx !== null && Number(u.oraclePx) !== 0
-            ? (Number(u.markPx) / Number(u.oraclePx) - 1) * 100
-            : null,
+      root.append(card);
+    }
+    const status = market ? market.status : 'unknown';
+    card.dataset.status = status;
+    card
+      .querySelector('h3')
+      .replaceChildren(
+        el('span', {}, coin),
+        el('span', { class: 'badge', 'data-status': status }, status),
+      );
+    const container = card.querySelector('.chart');
+    if (updates.length < 2) {
+      state.marketCharts.get(coin)?.destroy();
+      state.marketCharts.delete(coin);
+      container.replaceChildren(
+        el(
+          'p',
+          { class: 'muted' },
+          updates.length === 0
+            ? 'No oracle update recorded yet.'
+            : `One oracle update recorded so far (${new Date(updates[0].timeMs).toLocaleTimeString()}).`,
         ),
-      ];
-      const market = state.markets.find((m) => m.coin === coin);
-      let card = root.querySelector(`[data-chart-coin="${CSS.escape(coin)}"]`);
-      if (!card) {
-        card = el(
-          'article',
-          { class: 'card', 'data-chart-coin': coin },
-          el('h3', {}),
-          el('div', { class: 'chart' }),
-        );
-        root.append(card);
-      }
-      card.dataset.status = market ? market.status : 'unknown';
-      card
-        .querySelector('h3')
-        .replaceChildren(
-          el('span', {}, coin),
-          el('span', { class: 'badge', 'data-status': card.dataset.status }, card.dataset.status),
-        );
-      const existing = state.marketCharts.get(coin);
-      if (existing) {
-        existing.setData(data);
-        continue;
-      }
-      const container = card.querySelector('.chart');
-      state.marketCharts.set(
-        coin,
-        new uPlot(
-          {
-            width: chartWidth(container),
-            height: 140,
-            scales: { x: { time: true }, s: { auto: true }, pct: { auto: true } },
-            axes: [
-              { size: 28 },
-              { scale: 's', size: 40, label: 's' },
-              { scale: 'pct', side: 1, size: 40, label: '%', grid: { show: false } },
-            ],
-            series: [
-              {},
-              {
-                label: 'oracle update interval (s)',
-                scale: 's',
-                stroke: '#2563eb',
-                width: 1,
-                points: { show: true, size: 3 },
-              },
-              { label: 'mark−oracle (%)', scale: 'pct', stroke: '#c2410c', width: 1.5 },
-            ],
-            legend: { live: false },
-            cursor: { drag: { x: false, y: false } },
+      );
+      return;
+    }
+    const existing = state.marketCharts.get(coin);
+    if (existing) {
+      existing.setData(data);
+      return;
+    }
+    container.replaceChildren();
+    state.marketCharts.set(
+      coin,
+      new uPlot(
+        {
+          width: chartWidth(container),
+          height: 140,
+          scales: {
+            x: { time: true },
+            s: { auto: true },
+            pct: { auto: true },
           },
-          data,
-          container,
-        ),
-      );
-    }
+          axes: [
+            { size: 28 },
+            { scale: 's', size: 40, label: 's' },
+            { scale: 'pct', side: 1, size: 40, label: '%', grid: { show: false } },
+          ],
+          series: [
+            {},
+            {
+              label: 'oracle update interval (s)',
+              scale: 's',
+              stroke: '#2563eb',
+              width: 1,
+              points: { show: true, size: 3 },
+            },
+            { label: 'mark−oracle (%)', scale: 'pct', stroke: '#c2410c', width: 1.5 },
+          ],
+          legend: { live: false },
+          cursor: { drag: { x: false, y: false } },
+        },
+        data,
+        container,
+      ),
+    );
   }
 
   // ---- incidents --------------------------------------------------------------------------
@@ -467,15 +496,15 @@
       subjectType = JSON.parse(data).subject?.type ?? '';
     } catch {}
     if (kind.startsWith('incident.')) schedule(refreshIncidents);
-    if (subjectType === 'chain' || kind.startsWith('chain.')) {
-      schedule(refreshChains);
-      schedule(refreshChainCharts);
-    }
+    if (subjectType === 'chain' || kind.startsWith('chain.')) schedule(refreshChainsAndCharts);
     if (subjectType === 'market' || kind.startsWith('market.') || kind.startsWith('hip3.')) {
-      schedule(refreshMarkets);
-      schedule(refreshMarketCharts);
+      schedule(refreshMarketsAndCharts);
     }
   }
+
+  // Charts read the lists, so each list refresh completes before its charts are redrawn.
+  const refreshChainsAndCharts = () => refreshChains().then(refreshChainCharts);
+  const refreshMarketsAndCharts = () => refreshMarkets().then(refreshMarketCharts);
 
   /** SSE over fetch: every named event reaches us, and Last-Event-ID resumes after a drop. */
   async function follow() {
@@ -525,8 +554,8 @@
   }
 
   function refreshAll() {
-    refreshChains().then(refreshChainCharts).catch(report);
-    refreshMarkets().then(refreshMarketCharts).catch(report);
+    refreshChainsAndCharts().catch(report);
+    refreshMarketsAndCharts().catch(report);
     refreshIncidents().catch(report);
   }
 
@@ -548,8 +577,7 @@
   setInterval(tickAges, 1000);
   // Safety net besides SSE: ages and charts move even when nothing changes state.
   setInterval(() => {
-    refreshChains().catch(report);
-    refreshChainCharts().catch(report);
-    refreshMarkets().catch(report);
+    refreshChainsAndCharts().catch(report);
+    refreshMarketsAndCharts().catch(report);
   }, 15_000);
 })();
