@@ -11,6 +11,9 @@ import crossBtc from '../../test/vectors/hyperliquid/info.clearinghouseState.cro
 import metaMain2025 from '../../test/vectors/hyperliquid/info.meta.main.mainnet.2025-12-13.json' with {
   type: 'json',
 };
+import xyzMetaAndCtxs from '../../test/vectors/hyperliquid/info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json' with {
+  type: 'json',
+};
 import metaAndCtxsMain from '../../test/vectors/hyperliquid/info.metaAndAssetCtxs.main.mainnet.2026-02-06.json' with {
   type: 'json',
 };
@@ -91,6 +94,36 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
     expect(av - mm >= -10n && av - mm <= 10n).toBe(true);
     expect(eth!.side).toBe('short');
     expect(Number(eth!.liquidationPrice)).toBeGreaterThan(3000);
+  });
+
+  it('HIP-3 isolated position: table id < 50 from the xyz meta means one tier at that leverage', () => {
+    // xyz:TSLA has marginTableId 10 in the 2026-02-06 xyz capture → mmr 1/(2·10) = 5 %. Same inputs as the
+    // synthetic HIP-3 row of research/perp-math.md §4 C (XYZ-TSLA long 350 × 1, margin 50 → 315.789…).
+    const state = {
+      marginSummary: { accountValue: '50.0' },
+      crossMarginSummary: { accountValue: '0.0' },
+      assetPositions: [
+        {
+          type: 'oneWay',
+          position: {
+            coin: 'xyz:TSLA',
+            szi: '1.0',
+            leverage: { type: 'isolated', value: 7, rawUsd: '-300.0' },
+            entryPx: '350.0',
+            positionValue: '350.0',
+            liquidationPx: null,
+            marginUsed: '50.0',
+            maxLeverage: 10,
+          },
+        },
+      ],
+    };
+    const p = analyzeClearinghouseState({ clearinghouseState: state, meta: xyzMetaAndCtxs })
+      .positions[0]!;
+    expect(p.marginTableId).toBe(10);
+    expect(p.maintenanceMarginRate).toBe('0.05');
+    expect(p.liquidationPrice).toBe('315.789473684210526316');
+    expect(p.exchangeLiquidationPrice).toBeNull();
   });
 
   it('names the JSON path of a malformed field', () => {

@@ -45,6 +45,15 @@ describe('analyzeMetaAndAssetCtxs — real captures', () => {
     expect(tsla.fundingApr).toBe('0.05475'); // 0.00000625 × 8760
   });
 
+  it('premiumStyle overrides the dex detection (HIP-3 formula on a main-dex row differs)', () => {
+    const btc = analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: main, premiumStyle: 'hip3' }).find(
+      (m) => m.coin === 'BTC',
+    )!;
+    // 0.5·(66371 + 66372)/66383 − 1 = −0.00017323712396… (Python decimal)
+    expect(btc.premium).toBe('-0.0001732371');
+    expect(btc.premium).not.toBe(btc.exchangePremium);
+  });
+
   it('rejects a payload whose contexts do not line up with the universe', () => {
     expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [main[0], []] })).toThrow(
       InvalidPayloadError,
