@@ -33,7 +33,8 @@ export function devnetChainEntry(chain: DevnetChain, timing: DevnetTiming): Chai
       ? { kind: 'chainlink', address: chain.uptimeFeedAddress }
       : null,
     pollIntervalMs: timing.pollIntervalMs,
-    rpcTimeoutMs: Math.max(400, Math.round(timing.pollIntervalMs * 1.5)),
+    // Generous: a loaded machine answers slowly, and a false "all RPCs failed" reads as unknown.
+    rpcTimeoutMs: Math.max(1000, timing.pollIntervalMs * 2),
     feedIntervalMs: Math.max(timing.pollIntervalMs, 1000),
     traits: { systemTxsPerBlock: 0 },
     thresholds: {

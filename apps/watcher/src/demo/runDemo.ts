@@ -53,7 +53,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
             params.env.PERPSCOPE_LOG_LEVEL === 'info' ? 'warn' : params.env.PERPSCOPE_LOG_LEVEL,
         },
         chains: devnet.chains.map((c) =>
-          devnetChainEntry(c, { pollIntervalMs: 500, graceSeconds: 15 }),
+          devnetChainEntry(c, { pollIntervalMs: 250, graceSeconds: 15 }),
         ),
         hip3: hip3.config,
       },
