@@ -1,6 +1,7 @@
 import type { ChainDetail, ChainSummary, StatusTransition } from '@perpscope/schemas';
 import type { ChainConfig } from '../config/chainsConfig.js';
 import type { RpcHealthRow } from '../db/queries/chains.js';
+import { redactUrlSecrets, redactUrlsInText } from '../security/redactSecrets.js';
 import { type ChainStateRecord, initialChainState } from './chainStateRecord.js';
 import { guidanceFor, phaseOf } from './guidance.js';
 
@@ -64,12 +65,13 @@ export function presentChainDetail(params: {
     safe: tagged(s.safe),
     finalized: tagged(s.finalized),
     rpcs: params.rpcs.map((r) => ({
-      url: r.url,
+      // The read API is public: RPC URLs often carry provider API keys in the path or query.
+      url: redactUrlSecrets(r.url),
       health: r.health as 'healthy' | 'lagging' | 'failing' | 'unknown',
       headNumber: r.headNumber,
       latencyMs: r.latencyMs,
       lastOkAt: isoOrNull(r.lastOkAt),
-      lastError: r.lastError,
+      lastError: r.lastError === null ? null : redactUrlsInText(r.lastError),
       consecutiveFailures: r.consecutiveFailures,
     })),
     feed: config.uptimeFeed
