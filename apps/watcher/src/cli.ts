@@ -9,7 +9,7 @@ import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import { operationsConfigIssues, operationsSecretNames } from './metrics/createOperations.js';
 import { dbSizeReport } from './retention/dbSizeReport.js';
-import { formatSizeReport, runVacuum } from './retention/storageCommands.js';
+import { formatSizeReport, runBackup, runVacuum } from './retention/storageCommands.js';
 import { startWatcher } from './runtime/startWatcher.js';
 
 const VERSION = '0.1.0';
@@ -25,12 +25,14 @@ Commands:
   test-alert     send a test message to every alert sink (or --sink NAME) and report delivery
   storage        print the database size report (tables, indexes, free pages, WAL)
   vacuum         VACUUM the database (stop the watcher first: it takes an exclusive lock)
+  backup         copy the database online (consistent, while the watcher runs): --to FILE
 
 Options:
   -c, --config FILE   YAML or JSON config (env PERPSCOPE_CONFIG)
       --db PATH       SQLite file (env PERPSCOPE_DB)
   -p, --port N        HTTP port (env PERPSCOPE_PORT); --host H (env PERPSCOPE_HOST)
       --sink NAME     test-alert: only this sink
+      --to FILE       backup: where to write the copy
   -h, --help
 `;
 
@@ -42,6 +44,7 @@ const commands = [
   'test-alert',
   'storage',
   'vacuum',
+  'backup',
 ] as const;
 type Command = (typeof commands)[number];
 
@@ -58,6 +61,7 @@ async function main(argv: readonly string[]): Promise<void> {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
     sink: { type: 'string' },
+    to: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -112,7 +116,8 @@ async function main(argv: readonly string[]): Promise<void> {
     opsIssues.length > 0 &&
     command !== 'migrate' &&
     command !== 'storage' &&
-    command !== 'vacuum'
+    command !== 'vacuum' &&
+    command !== 'backup'
   ) {
     fail(new ConfigError(opsIssues, configPath ?? 'built-in defaults').message, 2);
   }
@@ -143,6 +148,18 @@ async function main(argv: readonly string[]): Promise<void> {
         : formatSizeReport(dbSizeReport(database.sqlite)),
     );
     database.close();
+    return;
+  }
+  if (command === 'backup') {
+    if (!args.values.to) fail('backup needs --to FILE', 2);
+    const database = openDb({ path: config.database.path });
+    try {
+      process.stdout.write(await runBackup(database.sqlite, args.values.to));
+    } catch (error) {
+      fail(`backup failed: ${(error as Error).message}`, 1);
+    } finally {
+      database.close();
+    }
     return;
   }
   if (command === 'test-alert') {

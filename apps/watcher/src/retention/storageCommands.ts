@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { type DbSizeReport, vacuumDatabase } from './dbSizeReport.js';
 
@@ -18,4 +19,17 @@ export function formatSizeReport(r: DbSizeReport): string {
 export function runVacuum(sqlite: Database.Database): string {
   const { before, after } = vacuumDatabase(sqlite);
   return `before: ${mb(before.databaseBytes)} (free ${mb(before.freeBytes)})\nafter:  ${mb(after.databaseBytes)}\n`;
+}
+
+/**
+ * `perpscope-watcher backup --to FILE`: an online, consistent copy of the database (SQLite's backup
+ * API), safe while the watcher keeps writing.
+ *
+ * @throws when `to` exists already or cannot be written.
+ */
+export async function runBackup(sqlite: Database.Database, to: string): Promise<string> {
+  if (existsSync(to)) throw new Error(`${to} exists already; choose a new file`);
+  const started = Date.now();
+  const { totalPages } = await sqlite.backup(to);
+  return `backup written to ${to} (${totalPages} pages) in ${Date.now() - started} ms\n`;
 }
