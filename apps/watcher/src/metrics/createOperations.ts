@@ -3,6 +3,7 @@ import { Gauge } from 'prom-client';
 import { AlertOutbox } from '../alerts/AlertOutbox.js';
 import type { AlertsConfig } from '../alerts/alertsConfig.js';
 import { describeAny, describeChain } from '../alerts/describeChain.js';
+import { describeMarket } from '../alerts/describeMarket.js';
 import { resolveSinks } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
@@ -89,7 +90,7 @@ export type CreateOperationsParameters = {
   logger: Logger;
   /** Secret values by env variable name (read by `env.ts`, the only reader of `process.env`). */
   secrets: Readonly<Record<string, string | undefined>>;
-  /** Describers for subjects other than chains (HIP-3 markets). */
+  /** Describers for further subject types (chains and HIP-3 markets are built in). */
   describers?: readonly DescribeSubject[];
   retentionTargets?: readonly RetentionTarget[];
   /** For tests: where sinks are reached. */
@@ -139,7 +140,11 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     db: database.db,
     eventLog: p.eventLog,
     outbox,
-    describe: describeAny([describeChain(database.db), ...(p.describers ?? [])]),
+    describe: describeAny([
+      describeChain(database.db),
+      describeMarket(database.db),
+      ...(p.describers ?? []),
+    ]),
     logger: logger.child({ component: 'alerts' }),
     ...(config.alerts.publicUrl && { publicUrl: config.alerts.publicUrl }),
   });

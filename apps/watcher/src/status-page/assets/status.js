@@ -4,7 +4,8 @@
 (() => {
   const chainRank = { halted: 4, degraded: 3, recovering: 2, unknown: 1, up: 0 };
   const marketRank = { halted: 5, critical: 4, warn: 3, watch: 2, unknown: 1, ok: 0 };
-  // Note 4 (HIP-3 builders' monitoring tiers) turned into what a trader should do.
+  // Note 4 (HIP-3 builders' monitoring tiers) turned into what a trader should do; the same
+  // sentences go into alerts (src/alerts/describeMarket.ts).
   const marketGuidance = {
     watch:
       'Early signs (deviation ≥ 3 %, OI near cap, thin book): check your liquidation distance.',

@@ -1,0 +1,280 @@
+/**
+ * Accelerated soak: 15 devnet chains (anvil) and ~300 HIP-3 markets (replay server, demo timeline
+ * looping), incident scenarios injected continuously (halts, reorgs, RPC faults), the real watcher
+ * CLI as a child process, and its RSS, CPU and database size sampled. Retention is compressed
+ * (raw samples kept `--raw-minutes`, pruned every minute) so a bounded database is visible within
+ * the run. Not part of the test command.
+ *
+ *   pnpm --filter @perpscope/watcher soak                      # 30 minutes
+ *   pnpm --filter @perpscope/watcher soak -- --minutes 5 --out soak.json
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  type DevnetChain,
+  hyperliquidScenarios,
+  loadReplayFixtures,
+  startDevnet,
+  startHyperliquidReplay,
+} from '@perpscope/devnet';
+import { stringify } from 'yaml';
+import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
+import { bundleWatcher } from './bundleWatcher.js';
+
+const BIN = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
+const CLK_TCK = 100; // Linux USER_HZ
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '30' },
+    chains: { type: 'string', default: '15' },
+    markets: { type: 'string', default: '300' },
+    'sample-seconds': { type: 'string', default: '10' },
+    'raw-minutes': { type: 'string', default: '5' },
+    'poll-ms': { type: 'string', default: '1000' },
+    out: { type: 'string' },
+    /** Run the esbuild bundle of the CLI instead of the tsx entry point (isolates tsx's own footprint). */
+    bundle: { type: 'boolean', default: false },
+  },
+});
+const minutes = Number(args.minutes);
+const sampleMs = Number(args['sample-seconds']) * 1000;
+
+type Sample = {
+  tSeconds: number;
+  rssMb: number;
+  treeRssMb: number;
+  cpuPercent: number;
+  dbMb: number;
+  walMb: number;
+  blocks: number;
+  hip3Samples: number;
+  events: number;
+};
+
+/** RSS (kB) and CPU ticks of a process, from /proc. */
+function procStat(pid: number): { rssKb: number; ticks: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { rssKb, ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The process and its descendants (tsx runs an esbuild service beside node). */
+function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {}
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++)
+    for (const [pid, pp] of parent) if (pp === out[i]) out.push(pid);
+  return out;
+}
+
+function fileMb(path: string): number {
+  try {
+    return statSync(path).size / 1024 / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function metricValue(url: string, series: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? Number.NaN
+    : (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+const dir = mkdtempSync(join(tmpdir(), 'perpscope-soak-'));
+const dbPath = join(dir, 'soak.db');
+console.log(
+  `soak: ${minutes} min, ${args.chains} chains, ~${args.markets} markets, data in ${dir}`,
+);
+const nChains = Number(args.chains);
+const devnet = await startDevnet(
+  Array.from({ length: nChains }, (_, i) => ({
+    name: `soak-${i + 1}`,
+    chainId: 2001 + i,
+    blockTime: i % 5 === 4 ? ('tx-driven' as const) : i % 3 === 0 ? 2 : 1,
+    rpcCount: 2,
+    uptimeFeed: i < 2,
+  })),
+);
+const hip3Dexes = loadReplayFixtures()
+  .perpDexs.filter((d) => d !== null)
+  .map((d) => d!.name);
+const marketsPerDex = Math.ceil(Number(args.markets) / hip3Dexes.length);
+const hl = await startHyperliquidReplay({
+  dexes: hip3Dexes,
+  scenario: hyperliquidScenarios.demo(),
+  loop: true,
+  ...({ marketsPerDex } as Record<string, unknown>),
+});
+const configPath = join(dir, 'config.yaml');
+writeFileSync(
+  configPath,
+  stringify({
+    server: { port: 0 },
+    database: { path: dbPath },
+    log: { level: 'warn' },
+    chains: devnet.chains.map((c) =>
+      devnetChainEntry(c, { pollIntervalMs: Number(args['poll-ms']), graceSeconds: 30 }),
+    ),
+    hip3: {
+      enabled: true,
+      apiUrl: hl.url,
+      wsUrl: hl.wsUrl,
+      explorerUrl: hl.url,
+      explorer: { enabled: false },
+      bookCoins: ['xyz:XYZ100', 'xyz:TSLA'],
+    },
+    retention: { rawDays: Number(args['raw-minutes']) / 1440, intervalMinutes: 1 },
+  }),
+);
+
+const cli = args.bundle ? await bundleWatcher() : BIN;
+const watcher: ChildProcess = spawn(process.execPath, [cli, 'run', '-c', configPath], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  watcher.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
+    if (m?.[1]) resolve(m[1]);
+  });
+  watcher.on('exit', (code) => reject(new Error(`watcher exited with ${code}: ${out}`)));
+});
+const pid = watcher.pid!;
+const markets = ((await (await fetch(`${url}/v1/hip3/markets`)).json()) as { markets: unknown[] })
+  .markets.length;
+console.log(`watcher pid ${pid} at ${url}`);
+
+// Incident scenarios, continuously: a halt every 45 s (20 s long), a reorg every 60 s, an RPC fault every 90 s.
+const randomChain = (): DevnetChain =>
+  devnet.chains[Math.floor(Math.random() * devnet.chains.length)]!;
+const timers = [
+  setInterval(() => {
+    const c = randomChain();
+    void c.halt().then(() => setTimeout(() => void c.resume().catch(() => {}), 20_000));
+  }, 45_000),
+  setInterval(
+    () =>
+      void randomChain()
+        .reorg(2)
+        .catch(() => {}),
+    60_000,
+  ),
+  setInterval(() => {
+    const c = randomChain();
+    c.setRpcFault(0, 'timeout');
+    setTimeout(() => c.setRpcFault(0, 'none'), 20_000);
+  }, 90_000),
+];
+
+const samples: Sample[] = [];
+const start = Date.now();
+let prevTicks = procStat(pid)?.ticks ?? 0;
+let prevAt = Date.now();
+while (Date.now() - start < minutes * 60_000) {
+  await new Promise((r) => setTimeout(r, sampleMs));
+  const own = procStat(pid);
+  if (!own) break;
+  const tree = processTree(pid)
+    .map(procStat)
+    .reduce((sum, s) => sum + (s?.rssKb ?? 0), 0);
+  const now = Date.now();
+  const cpu = ((own.ticks - prevTicks) / CLK_TCK / ((now - prevAt) / 1000)) * 100;
+  prevTicks = own.ticks;
+  prevAt = now;
+  const s: Sample = {
+    tSeconds: Math.round((now - start) / 1000),
+    rssMb: round(own.rssKb / 1024),
+    treeRssMb: round(tree / 1024),
+    cpuPercent: round(cpu),
+    dbMb: round(fileMb(dbPath), 2),
+    walMb: round(fileMb(`${dbPath}-wal`), 2),
+    blocks: await metricValue(url, 'perpscope_ingest_rows_total{table="blocks"}'),
+    hip3Samples: await metricValue(url, 'perpscope_ingest_rows_total{table="hip3_samples"}'),
+    events: await metricValue(url, 'perpscope_ingest_rows_total{table="events"}'),
+  };
+  samples.push(s);
+  console.log(
+    `t=${s.tSeconds}s rss=${s.rssMb}MB (tree ${s.treeRssMb}MB) cpu=${s.cpuPercent}% db=${s.dbMb}MB wal=${s.walMb}MB rows: blocks ${s.blocks}, hip3 ${s.hip3Samples}, events ${s.events}`,
+  );
+}
+for (const t of timers) clearInterval(t);
+
+// Steady state: after the first two minutes (or the second half of a short run).
+const warmup = Math.min(120, (minutes * 60) / 2);
+const steady = samples.filter((s) => s.tSeconds > warmup);
+const last = samples.at(-1);
+const first = steady[0] ?? samples[0];
+const elapsed = last && first ? last.tSeconds - first.tSeconds : 0;
+const summary = {
+  minutes,
+  entryPoint: args.bundle ? 'esbuild bundle' : 'bin/perpscope-watcher.mjs (tsx)',
+  chains: devnet.chains.length,
+  markets,
+  samples: samples.length,
+  steadyStateFromSeconds: warmup,
+  rssMb: {
+    median: median(steady.map((s) => s.rssMb)),
+    max: Math.max(...samples.map((s) => s.rssMb)),
+  },
+  treeRssMb: {
+    median: median(steady.map((s) => s.treeRssMb)),
+    max: Math.max(...samples.map((s) => s.treeRssMb)),
+  },
+  cpuPercentOfOneCore: {
+    median: median(steady.map((s) => s.cpuPercent)),
+    max: Math.max(...steady.map((s) => s.cpuPercent)),
+  },
+  dbMb: { end: last?.dbMb, max: Math.max(...samples.map((s) => s.dbMb + s.walMb)) },
+  ingestPerSecond:
+    last && first && elapsed > 0
+      ? {
+          blocks: round((last.blocks - first.blocks) / elapsed),
+          hip3Samples: round((last.hip3Samples - first.hip3Samples) / elapsed),
+          events: round((last.events - first.events) / elapsed, 2),
+        }
+      : null,
+  machine: `${process.platform} ${process.arch}, node ${process.version}`,
+};
+console.log(JSON.stringify(summary, null, 2));
+if (args.out) writeFileSync(args.out, JSON.stringify({ summary, samples }, null, 2));
+
+await new Promise<void>((resolve) => {
+  watcher.once('exit', () => resolve());
+  watcher.kill('SIGTERM');
+  setTimeout(() => watcher.kill('SIGKILL'), 15_000).unref();
+});
+await hl.stop();
+await devnet.stop();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../db/openDb.js';
+import { hip3Markets } from '../db/schema/hip3.js';
+import { describeMarket, marketGuidance } from './describeMarket.js';
+
+describe('describeMarket', () => {
+  it('describes a stored HIP-3 market with its non-ok reasons and guidance; other subjects → null', () => {
+    const { db, close } = openDb({ path: ':memory:' });
+    db.insert(hip3Markets)
+      .values({
+        coin: 'xyz:TSLA',
+        dex: 'xyz',
+        metaJson: JSON.stringify({ name: 'xyz:TSLA', szDecimals: 3, maxLeverage: 10 }),
+        status: 'critical',
+        statusSince: 1,
+        reasonsJson: JSON.stringify([
+          {
+            code: 'oracle_dead',
+            severity: 'critical',
+            message: 'Oracle unchanged for 75 s',
+            sinceMs: 1,
+          },
+          {
+            code: 'market_closed',
+            severity: 'ok',
+            message: 'Reference market closed',
+            sinceMs: null,
+          },
+        ]),
+        metricsJson: '{}',
+        firstSeenAt: 1,
+        updatedAt: 1,
+      })
+      .run();
+    const describe = describeMarket(db);
+    expect(describe({ type: 'market', id: 'xyz:TSLA' }, 2)).toEqual({
+      name: 'xyz:TSLA',
+      status: 'critical',
+      reasons: ['Oracle unchanged for 75 s'],
+      guidance: marketGuidance.critical,
+    });
+    expect(describe({ type: 'market', id: 'xyz:NOPE' }, 2)).toBeNull();
+    expect(describe({ type: 'chain', id: '1' }, 2)).toBeNull();
+    close();
+  });
+});
