@@ -1,4 +1,4 @@
-import { checkPositiveNumber, type DecimalString } from '../internal/args.js';
+import { type DecimalString, positiveNumber } from '../internal/args.js';
 import {
   divRound,
   type Fixed,
@@ -24,7 +24,7 @@ export function annualizeRate(params: {
   rate: DecimalString;
   intervalHours: number;
 }): DecimalString {
-  const hours = fromNumber(checkPositiveNumber(params.intervalHours, 'intervalHours'));
+  const hours = fromNumber(positiveNumber('intervalHours', params.intervalHours));
   return formatDecimal(annualizeRateFixed(parseDecimal(params.rate, 'rate'), hours));
 }
 
@@ -48,8 +48,8 @@ export function convertRateInterval(params: {
   fromIntervalHours: number;
   toIntervalHours: number;
 }): DecimalString {
-  const from = fromNumber(checkPositiveNumber(params.fromIntervalHours, 'fromIntervalHours'));
-  const to = fromNumber(checkPositiveNumber(params.toIntervalHours, 'toIntervalHours'));
+  const from = fromNumber(positiveNumber('fromIntervalHours', params.fromIntervalHours));
+  const to = fromNumber(positiveNumber('toIntervalHours', params.toIntervalHours));
   return formatDecimal(divRound(parseDecimal(params.rate, 'rate') * to, from, 'halfEven'));
 }
 
@@ -59,7 +59,7 @@ export function convertRateInterval(params: {
  * @example rateFromApr({ apr: '0.1095', intervalHours: 8 }) // '0.0001'
  */
 export function rateFromApr(params: { apr: DecimalString; intervalHours: number }): DecimalString {
-  const hours = fromNumber(checkPositiveNumber(params.intervalHours, 'intervalHours'));
+  const hours = fromNumber(positiveNumber('intervalHours', params.intervalHours));
   return formatDecimal(
     divRound(parseDecimal(params.apr, 'apr') * hours, HOURS_PER_YEAR * WAD, 'halfEven'),
   );
@@ -76,7 +76,7 @@ export function annualPercentageYield(params: {
   rate: DecimalString;
   intervalHours: number;
 }): DecimalString {
-  const hours = checkPositiveNumber(params.intervalHours, 'intervalHours');
+  const hours = positiveNumber('intervalHours', params.intervalHours);
   const r = toNumber(parseDecimal(params.rate, 'rate'));
   return formatDecimal(fromNumber(Math.expm1((8760 / hours) * Math.log1p(r)), 'apy'));
 }

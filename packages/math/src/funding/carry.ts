@@ -1,5 +1,5 @@
 import { InvalidParameterError } from '../errors.js';
-import { checkPositiveNumber, type DecimalString, parsePositive } from '../internal/args.js';
+import { type DecimalString, parsePositive, positiveNumber } from '../internal/args.js';
 import {
   divRound,
   formatDecimal,
@@ -85,7 +85,7 @@ export function annualizedBasis(params: {
 }): DecimalString {
   const f = parsePositive(params.futurePrice, 'futurePrice');
   const s = parsePositive(params.spotPrice, 'spotPrice');
-  const days = fromNumber(checkPositiveNumber(params.daysToExpiry, 'daysToExpiry'));
+  const days = fromNumber(positiveNumber('daysToExpiry', params.daysToExpiry));
   // (f − s)/s × 365/days with one rounding.
   return formatDecimal(divRound((f - s) * 365n * WAD * WAD, s * days, 'halfEven'));
 }

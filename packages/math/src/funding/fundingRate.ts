@@ -1,5 +1,10 @@
 import { InvalidParameterError } from '../errors.js';
-import { checkPositiveNumber, type DecimalString, parseNonNegative } from '../internal/args.js';
+import {
+  type DecimalString,
+  parseNonNegative,
+  parseOptional,
+  positiveNumber,
+} from '../internal/args.js';
 import {
   clamp,
   divRound,
@@ -55,11 +60,8 @@ export function aevoFundingRate(params: {
   fundingIntervalHours?: number;
 }): { rate8h: DecimalString; cappedRate8h: DecimalString; hourly: FundingRate } {
   const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i =
-    params.interestRate8h === undefined
-      ? INTEREST_8H
-      : parseDecimal(params.interestRate8h, 'interestRate8h');
-  const divisor = checkPositiveNumber(params.fundingIntervalHours ?? 8, 'fundingIntervalHours');
+  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
+  const divisor = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
   const rate8h = fundingRate8hFixed(p, i);
   const capped = applyCapFloor(rate8h, params.ceiling, params.floor);
   const hourly = divRound(capped * WAD, fromNumber(divisor, 'fundingIntervalHours'), 'halfEven');
@@ -91,12 +93,8 @@ export function hyperliquidFundingRate(params: {
   multiplier?: DecimalString;
 }): FundingRate {
   const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i =
-    params.interestRate8h === undefined
-      ? INTEREST_8H
-      : parseDecimal(params.interestRate8h, 'interestRate8h');
-  const m =
-    params.multiplier === undefined ? WAD : parseNonNegative(params.multiplier, 'multiplier');
+  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
+  const m = parseOptional(params.multiplier, 'multiplier', WAD, parseNonNegative);
   if (m > 10n * WAD) throw new InvalidParameterError('multiplier', 'must be between 0 and 10');
   return { rate: formatDecimal(hyperliquidFundingRateFixed(p, i, m)), intervalHours: 1 };
 }
@@ -139,15 +137,9 @@ export function binanceFundingRate(params: {
   /** Explicit `adjustedFundingRateFloor`. */
   floor?: DecimalString;
 }): FundingRate {
-  const intervalHours = checkPositiveNumber(
-    params.fundingIntervalHours ?? 8,
-    'fundingIntervalHours',
-  );
+  const intervalHours = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
   const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i =
-    params.interestRate8h === undefined
-      ? INTEREST_8H
-      : parseDecimal(params.interestRate8h, 'interestRate8h');
+  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
   // Dividing by 8/N is multiplying by N/8.
   let rate = divRound(
     fundingRate8hFixed(p, i) * fromNumber(intervalHours, 'fundingIntervalHours'),
@@ -156,10 +148,12 @@ export function binanceFundingRate(params: {
   );
   if (params.maintenanceMarginRate !== undefined) {
     const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
-    const k =
-      params.capMultiplier === undefined
-        ? 750_000_000_000_000_000n
-        : parseNonNegative(params.capMultiplier, 'capMultiplier');
+    const k = parseOptional(
+      params.capMultiplier,
+      'capMultiplier',
+      750_000_000_000_000_000n,
+      parseNonNegative,
+    );
     const bound = divRound(k * mmr, WAD, 'halfEven');
     rate = clamp(rate, -bound, bound);
   }
@@ -168,8 +162,8 @@ export function binanceFundingRate(params: {
 }
 
 function applyCapFloor(x: Fixed, ceiling: string | undefined, floor: string | undefined): Fixed {
-  const hi = ceiling === undefined ? null : parseDecimal(ceiling, 'ceiling');
-  const lo = floor === undefined ? null : parseDecimal(floor, 'floor');
+  const hi = parseOptional(ceiling, 'ceiling', null);
+  const lo = parseOptional(floor, 'floor', null);
   if (hi !== null && lo !== null && lo > hi) {
     throw new InvalidParameterError(
       'floor',

@@ -1,9 +1,11 @@
-import { InvalidParameterError } from '../errors.js';
 import {
   type DecimalString,
+  oneOf,
   parseLeverage,
   parseNonNegative,
+  parseOptional,
   parsePositive,
+  parseSide,
   parseSize,
 } from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
@@ -59,9 +61,7 @@ export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): 
   position: PositionInput | null;
   liquidationPrice: DecimalString | null;
 } {
-  if (params.marginMode !== 'cross' && params.marginMode !== 'isolated') {
-    throw new InvalidParameterError('marginMode', 'must be "cross" or "isolated"');
-  }
+  const cross = oneOf('marginMode', params.marginMode, ['cross', 'isolated']) === 'cross';
   const mark = parsePositive(params.markPrice, 'markPrice');
   const fill = parsePositive(params.order.price, 'order.price');
   const dq = signed(params.order.side, parseSize(params.order.size, 'order.size'));
@@ -74,7 +74,7 @@ export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): 
       ? 0n
       : parsePositive(params.position.entryPrice, 'position.entryPrice');
   const leverage = parseLeverage(params.leverage);
-  const fee = params.fee === undefined ? 0n : parseNonNegative(params.fee, 'fee');
+  const fee = parseOptional(params.fee, 'fee', 0n, parseNonNegative);
   let collateral = parseDecimal(params.collateral, 'collateral');
   const q1 = q0 + dq;
   const abs = (x: Fixed) => (x < 0n ? -x : x);
@@ -88,7 +88,7 @@ export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): 
   else entry = e0; // reduce
 
   const fillPnl = divRound(dq * (mark - fill), WAD, 'halfEven');
-  if (params.marginMode === 'cross') {
+  if (cross) {
     collateral += fillPnl - fee;
   } else if (q0 === 0n || q0 > 0n !== q1 > 0n) {
     collateral = divRound(abs(q1) * fill, leverage, 'halfEven') + fillPnl - fee;
@@ -104,10 +104,9 @@ export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): 
     size: abs(q1),
     price: mark,
     collateral,
-    otherMaintenanceMargin:
-      params.marginMode === 'cross' && params.otherMaintenanceMargin !== undefined
-        ? parseDecimal(params.otherMaintenanceMargin, 'otherMaintenanceMargin')
-        : 0n,
+    otherMaintenanceMargin: cross
+      ? parseOptional(params.otherMaintenanceMargin, 'otherMaintenanceMargin', 0n)
+      : 0n,
     marginTable: params.marginTable,
   });
   return {
@@ -117,8 +116,5 @@ export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): 
 }
 
 function signed(side: Side, size: Fixed): Fixed {
-  if (side !== 'long' && side !== 'short') {
-    throw new InvalidParameterError('side', `must be "long" or "short", got ${String(side)}`);
-  }
-  return side === 'long' ? size : -size;
+  return BigInt(parseSide(side)) * size;
 }

@@ -1,5 +1,5 @@
 import { InvalidParameterError } from '../errors.js';
-import { checkPositiveNumber, type DecimalString, parsePositive } from '../internal/args.js';
+import { type DecimalString, parsePositive, positiveNumber } from '../internal/args.js';
 import { divRound, formatDecimal, toNumber, WAD } from '../internal/decimal.js';
 
 const HOURS_PER_YEAR = 8760;
@@ -46,18 +46,18 @@ export function liquidationDistance(params: {
   let sigmas: number | null = null;
   if (params.volatility !== undefined) {
     const v = params.volatility;
-    const sigma = checkPositiveNumber(v.sigma, 'volatility.sigma');
-    const from = checkPositiveNumber(
-      v.sigmaHorizonHours ?? HOURS_PER_YEAR,
+    const sigma = positiveNumber('volatility.sigma', v.sigma);
+    const from = positiveNumber(
       'volatility.sigmaHorizonHours',
+      v.sigmaHorizonHours ?? HOURS_PER_YEAR,
     );
-    const to = checkPositiveNumber(v.targetHorizonHours ?? 24, 'volatility.targetHorizonHours');
+    const to = positiveNumber('volatility.targetHorizonHours', v.targetHorizonHours ?? 24);
     sigmas = toNumber(fraction) / (sigma * Math.sqrt(to / from));
   }
   let isSafeDuringHalt: boolean | null = null;
   if (params.normalDistance !== undefined) {
     const normal = parsePositive(params.normalDistance, 'normalDistance');
-    const m = checkPositiveNumber(params.haltSafetyMultiplier ?? 2, 'haltSafetyMultiplier');
+    const m = positiveNumber('haltSafetyMultiplier', params.haltSafetyMultiplier ?? 2);
     isSafeDuringHalt = toNumber(fraction) >= m * toNumber(normal);
   }
   return {
@@ -81,8 +81,8 @@ export function realizedVolatility(params: {
   sampleIntervalHours: number;
   horizonHours?: number;
 }): number {
-  const interval = checkPositiveNumber(params.sampleIntervalHours, 'sampleIntervalHours');
-  const horizon = checkPositiveNumber(params.horizonHours ?? HOURS_PER_YEAR, 'horizonHours');
+  const interval = positiveNumber('sampleIntervalHours', params.sampleIntervalHours);
+  const horizon = positiveNumber('horizonHours', params.horizonHours ?? HOURS_PER_YEAR);
   if (params.prices.length < 3) {
     throw new InvalidParameterError('prices', 'must contain at least 3 prices (2 returns)');
   }

@@ -1,5 +1,12 @@
 import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive, parseSize } from '../internal/args.js';
+import {
+  type DecimalString,
+  oneOf,
+  parseOptional,
+  parsePositive,
+  parseSide,
+  parseSize,
+} from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
 import { type MarginTable, maintenanceMarginFixed } from './marginTable.js';
 
@@ -119,12 +126,13 @@ export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | nul
  */
 export function liquidationPrice(params: LiquidationPriceParameters): DecimalString | null {
   const input = parseLiquidationInput(params);
-  const valuedAt = params.maintenanceValuedAt ?? 'liquidationPrice';
-  if (valuedAt !== 'liquidationPrice' && valuedAt !== 'price') {
-    throw new InvalidParameterError('maintenanceValuedAt', 'must be "liquidationPrice" or "price"');
-  }
   const x =
-    valuedAt === 'price' ? solveWithMaintenanceAtPrice(input) : solveLiquidationPrice(input);
+    oneOf('maintenanceValuedAt', params.maintenanceValuedAt ?? 'liquidationPrice', [
+      'liquidationPrice',
+      'price',
+    ]) === 'price'
+      ? solveWithMaintenanceAtPrice(input)
+      : solveLiquidationPrice(input);
   return x === null ? null : formatDecimal(x);
 }
 
@@ -147,21 +155,16 @@ function solveWithMaintenanceAtPrice(input: LiquidationInputFixed): Fixed | null
  * solveLiquidationPrice(input) // same result as liquidationPrice(…), reusable in a loop
  */
 export function parseLiquidationInput(params: LiquidationPriceParameters): LiquidationInputFixed {
-  if (params.side !== 'long' && params.side !== 'short') {
-    throw new InvalidParameterError(
-      'side',
-      `must be "long" or "short", got ${String(params.side)}`,
-    );
-  }
   return {
-    side: params.side === 'long' ? 1 : -1,
+    side: parseSide(params.side),
     size: parseSize(params.size),
     price: parsePositive(params.price, 'price'),
     collateral: parseDecimal(params.collateral, 'collateral'),
-    otherMaintenanceMargin:
-      params.otherMaintenanceMargin === undefined
-        ? 0n
-        : parseDecimal(params.otherMaintenanceMargin, 'otherMaintenanceMargin'),
+    otherMaintenanceMargin: parseOptional(
+      params.otherMaintenanceMargin,
+      'otherMaintenanceMargin',
+      0n,
+    ),
     marginTable: params.marginTable,
   };
 }

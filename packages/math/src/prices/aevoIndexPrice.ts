@@ -1,5 +1,10 @@
 import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parseNonNegative, parsePositive } from '../internal/args.js';
+import {
+  type DecimalString,
+  parseNonNegative,
+  parseOptional,
+  parsePositive,
+} from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
 import { medianFixed } from '../internal/median.js';
 
@@ -37,10 +42,8 @@ export function aevoIndexPrice(params: {
   if (params.sources.length === 0) {
     throw new InvalidParameterError('sources', 'must contain at least one price');
   }
-  const rate =
-    params.usdtToUsdc === undefined ? null : parsePositive(params.usdtToUsdc, 'usdtToUsdc');
-  const band =
-    params.band === undefined ? 5_000_000_000_000_000n : parseNonNegative(params.band, 'band');
+  const rate = parseOptional(params.usdtToUsdc, 'usdtToUsdc', null, parsePositive);
+  const band = parseOptional(params.band, 'band', 5_000_000_000_000_000n, parseNonNegative);
   const prices = params.sources.map((s, i): Fixed => {
     const p = parsePositive(s.price, `sources[${i}].price`);
     if (s.quote !== 'USDT') return p;

@@ -1,5 +1,5 @@
 import { InvalidParameterError } from '../errors.js';
-import { checkPositiveNumber, type DecimalString, parsePositive } from '../internal/args.js';
+import { type DecimalString, parsePositive, positiveNumber } from '../internal/args.js';
 import {
   divRound,
   type Fixed,
@@ -81,7 +81,7 @@ export function aevoMarkPrice(params: {
   }
   const hours = fromNumber(params.hoursToNextFunding);
   const interval = fromNumber(
-    checkPositiveNumber(params.fundingIntervalHours ?? 1, 'fundingIntervalHours'),
+    positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 1),
   );
   if (params.basisSamples.length === 0) {
     throw new InvalidParameterError('basisSamples', 'must contain at least one sample');

@@ -1,11 +1,11 @@
 import { InvalidParameterError } from '../errors.js';
-import { divRound, type Fixed, formatDecimal, fromNumber, mul } from '../internal/decimal.js';
 import {
   finiteNumber,
-  nonNegativeDecimal,
+  parseNonNegative,
   positiveInteger,
   unitFractionDecimal,
-} from './internal/validate.js';
+} from '../internal/args.js';
+import { divRound, type Fixed, formatDecimal, fromNumber, mul } from '../internal/decimal.js';
 
 /**
  * A cell (or any candidate) competing for capital.
@@ -73,7 +73,7 @@ export type CapitalAllocation = {
  * //   allocated: '100000', unallocated: '900000' }
  */
 export function allocateCapital(params: AllocateCapitalParameters): CapitalAllocation {
-  const capital = nonNegativeDecimal('capital', params.capital);
+  const capital = parseNonNegative(params.capital, 'capital');
   const capFraction = unitFractionDecimal(
     'maxCellFraction',
     params.maxCellFraction ?? '0.05',

@@ -1,4 +1,4 @@
-import { positiveNumber, returnsSeries } from './internal/validate.js';
+import { positiveNumber, returnsSeries } from '../internal/args.js';
 
 /**
  * Hours in the 365-day year used for every annualization in this package (same as funding APR).

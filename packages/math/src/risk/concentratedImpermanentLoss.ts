@@ -1,6 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
+import { parsePositive, positiveDecimalNumber } from '../internal/args.js';
 import { toNumber } from '../internal/decimal.js';
-import { positiveDecimal, positiveDecimalNumber } from './internal/validate.js';
 
 /** Parameters of {@link concentratedImpermanentLoss}. Prices in quote per base, decimal strings > 0. */
 export type ConcentratedImpermanentLossParameters = {
@@ -34,8 +34,8 @@ export type ConcentratedImpermanentLossParameters = {
 export function concentratedImpermanentLoss(params: ConcentratedImpermanentLossParameters): number {
   const p0 = positiveDecimalNumber('entryPrice', params.entryPrice);
   const p1 = positiveDecimalNumber('exitPrice', params.exitPrice);
-  const lower = positiveDecimal('lowerPrice', params.lowerPrice);
-  const upper = positiveDecimal('upperPrice', params.upperPrice);
+  const lower = parsePositive(params.lowerPrice, 'lowerPrice');
+  const upper = parsePositive(params.upperPrice, 'upperPrice');
   if (upper <= lower) {
     throw new InvalidParameterError(
       'upperPrice',

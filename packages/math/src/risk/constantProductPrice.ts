@@ -1,5 +1,5 @@
+import { parsePositive } from '../internal/args.js';
 import { div, formatDecimal } from '../internal/decimal.js';
-import { positiveDecimal } from './internal/validate.js';
 
 /**
  * Spot price of a constant-product (x·y = k) pool: `reserveQuote / reserveBase`, the marginal
@@ -14,7 +14,7 @@ import { positiveDecimal } from './internal/validate.js';
  * constantProductPrice('5', '10') // '2'
  */
 export function constantProductPrice(reserveBase: string, reserveQuote: string): string {
-  const x = positiveDecimal('reserveBase', reserveBase);
-  const y = positiveDecimal('reserveQuote', reserveQuote);
+  const x = parsePositive(reserveBase, 'reserveBase');
+  const y = parsePositive(reserveQuote, 'reserveQuote');
   return formatDecimal(div(y, x, 'halfEven'));
 }

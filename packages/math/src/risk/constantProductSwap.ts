@@ -1,5 +1,5 @@
+import { parseNonNegative, parsePositive, unitFractionDecimal } from '../internal/args.js';
 import { divRound, formatDecimal, toNumber, WAD } from '../internal/decimal.js';
-import { nonNegativeDecimal, positiveDecimal, unitFractionDecimal } from './internal/validate.js';
 
 /** Parameters of {@link constantProductSwap}. Amounts are decimal strings in token units. */
 export type ConstantProductSwapParameters = {
@@ -46,9 +46,9 @@ export type ConstantProductSwap = {
  * // '1.662497915624478906'
  */
 export function constantProductSwap(params: ConstantProductSwapParameters): ConstantProductSwap {
-  const x = positiveDecimal('reserveIn', params.reserveIn);
-  const y = positiveDecimal('reserveOut', params.reserveOut);
-  const amountIn = nonNegativeDecimal('amountIn', params.amountIn);
+  const x = parsePositive(params.reserveIn, 'reserveIn');
+  const y = parsePositive(params.reserveOut, 'reserveOut');
+  const amountIn = parseNonNegative(params.amountIn, 'amountIn');
   const fee = unitFractionDecimal('feeFraction', params.feeFraction ?? '0.003', '[0, 1)');
   // a at WAD² scale keeps the fee multiplication exact; the one rounding is the final floor.
   const aWad2 = amountIn * (WAD - fee);

@@ -1,5 +1,5 @@
+import { parsePositive, unitFractionDecimal } from '../internal/args.js';
 import { formatDecimal, mul, parseDecimal, toNumber } from '../internal/decimal.js';
-import { positiveDecimal, unitFractionDecimal } from './internal/validate.js';
 
 /** Parameters of {@link dailyLossLimit}. Money as decimal strings in one currency unit. */
 export type DailyLossLimitParameters = {
@@ -36,7 +36,7 @@ export type DailyLossLimit = {
  * // { pnl: '-8500', pnlFraction: -0.0085, limitPnl: '-8000', remaining: '0', breached: true }
  */
 export function dailyLossLimit(params: DailyLossLimitParameters): DailyLossLimit {
-  const start = positiveDecimal('dayStartEquity', params.dayStartEquity);
+  const start = parsePositive(params.dayStartEquity, 'dayStartEquity');
   const equity = parseDecimal(params.equity, 'equity');
   const limit = unitFractionDecimal('limitFraction', params.limitFraction ?? '0.008', '(0, 1]');
   const pnl = equity - start;

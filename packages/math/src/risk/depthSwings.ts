@@ -1,4 +1,4 @@
-import { UnsortedSeriesError } from './errors.js';
+import { UnsortedSeriesError } from '../errors.js';
 import {
   finiteNumber,
   minLength,
@@ -6,7 +6,7 @@ import {
   openUnitNumber,
   positiveInteger,
   positiveNumber,
-} from './internal/validate.js';
+} from '../internal/args.js';
 
 /**
  * A depth observation: time and depth (e.g. `totalQuote` of `bookDepth` at ±3 %).

@@ -1,10 +1,10 @@
-import { formatDecimal, mul } from '../internal/decimal.js';
 import {
   finiteNumber,
-  nonNegativeDecimal,
   nonNegativeNumber,
+  parseNonNegative,
   unitFractionDecimal,
-} from './internal/validate.js';
+} from '../internal/args.js';
+import { formatDecimal, mul } from '../internal/decimal.js';
 
 /** Parameters of {@link eventRegimeSize}. */
 export type EventRegimeSizeParameters = {
@@ -45,7 +45,7 @@ export type EventRegimeSize = {
  * // { size: '50000', multiplier: '0.5', inEventWindow: true, nearestEventMs: fomc }
  */
 export function eventRegimeSize(params: EventRegimeSizeParameters): EventRegimeSize {
-  const size = nonNegativeDecimal('size', params.size);
+  const size = parseNonNegative(params.size, 'size');
   const timeMs = finiteNumber('timeMs', params.timeMs);
   const windowMs = nonNegativeNumber('windowMs', params.windowMs ?? 7_200_000);
   const multiplier = unitFractionDecimal('multiplier', params.multiplier ?? '0.5', '[0, 1]');

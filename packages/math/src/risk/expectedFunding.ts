@@ -1,10 +1,10 @@
 import { InvalidParameterError } from '../errors.js';
+import { finiteNumber, minLength, positiveInteger } from '../internal/args.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
   parseFundingSamples,
 } from './fundingSample.js';
-import { finiteNumber, minLength, positiveInteger } from './internal/validate.js';
 import { linearRegression } from './linearRegression.js';
 
 /**

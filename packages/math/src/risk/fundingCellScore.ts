@@ -1,4 +1,4 @@
-import { finiteNumber, nonNegativeNumber, positiveNumber } from './internal/validate.js';
+import { finiteNumber, nonNegativeNumber, positiveNumber } from '../internal/args.js';
 
 /**
  * Weights of the four terms of {@link fundingCellScore}; each defaults to 1.

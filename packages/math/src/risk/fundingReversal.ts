@@ -1,10 +1,10 @@
 import { InvalidParameterError } from '../errors.js';
+import { minLength, positiveInteger } from '../internal/args.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
   parseFundingSamples,
 } from './fundingSample.js';
-import { minLength, positiveInteger } from './internal/validate.js';
 
 /** Parameters of {@link fundingReversal}. */
 export type FundingReversalParameters = {

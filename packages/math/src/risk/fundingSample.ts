@@ -1,6 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
-import { UnsortedSeriesError } from './errors.js';
-import { decimalToNumber, finiteNumber, nonNegativeDecimalNumber } from './internal/validate.js';
+import { InvalidParameterError, UnsortedSeriesError } from '../errors.js';
+import { decimalToNumber, finiteNumber, nonNegativeDecimalNumber } from '../internal/args.js';
 
 /**
  * One observed funding rate of one symbol, e.g. a row of Hyperliquid `fundingHistory` or an

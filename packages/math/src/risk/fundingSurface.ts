@@ -1,11 +1,11 @@
 import { InvalidParameterError } from '../errors.js';
+import { finiteNumber, positiveNumber } from '../internal/args.js';
 import { estimateParsed, type FundingEstimator } from './expectedFunding.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
   parseFundingSample,
 } from './fundingSample.js';
-import { finiteNumber, positiveNumber } from './internal/validate.js';
 
 /** Parameters of {@link fundingSurface}. */
 export type FundingSurfaceParameters = {

@@ -1,5 +1,14 @@
 import { EmptyTierTableError, InvalidParameterError, UnsortedTiersError } from '../errors.js';
 import {
+  finiteNumber,
+  minLength,
+  nonNegativeNumber,
+  parseNonNegative,
+  parseOptional,
+  parsePositive,
+  positiveInteger,
+} from '../internal/args.js';
+import {
   type Fixed,
   formatDecimal,
   fromNumber,
@@ -14,13 +23,6 @@ import {
   hip3StressTest,
   type MarketSession,
 } from './hip3StressTest.js';
-import {
-  finiteNumber,
-  minLength,
-  nonNegativeDecimal,
-  nonNegativeNumber,
-  positiveDecimal,
-} from './internal/validate.js';
 import { maxRiskLevel, type RiskLevel, riskLevelRank } from './riskLevel.js';
 import {
   SLASHING_TIERS,
@@ -236,8 +238,8 @@ const DEFAULT_SCENARIOS: readonly Hip3StressScenario[] = [
  * a.markets[0].recommendedOpenInterestCapUsd // '20000000'
  */
 export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3StakeAssessment {
-  const stake = nonNegativeDecimal('stakeHype', params.stakeHype);
-  const required = positiveDecimal('requiredStakeHype', params.requiredStakeHype ?? '500000');
+  const stake = parseNonNegative(params.stakeHype, 'stakeHype');
+  const required = parsePositive(params.requiredStakeHype ?? '500000', 'requiredStakeHype');
   minLength('markets', params.markets, 1);
   const t = params.thresholds ?? {};
   const th = {
@@ -295,8 +297,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     worst === null
       ? null
       : { coin: worst.coin, ...slashingExposure({ ...exposureBase, tier: worst.tier }) };
-  const hypePrice =
-    params.hypePriceUsd === undefined ? null : positiveDecimal('hypePriceUsd', params.hypePriceUsd);
+  const hypePrice = parseOptional(params.hypePriceUsd, 'hypePriceUsd', null, parsePositive);
   return {
     stakeCoverage: toNumber(stake) / toNumber(required),
     belowRequirement,
@@ -336,16 +337,11 @@ function assessMarket(
   th: ResolvedThresholds,
   scenarios: readonly Hip3StressScenario[],
 ): Hip3MarketAssessment {
-  const oi = nonNegativeDecimal(`${name}.openInterestUsd`, m.openInterestUsd);
-  const volume = nonNegativeDecimal(`${name}.volume24hUsd`, m.volume24hUsd);
+  const oi = parseNonNegative(m.openInterestUsd, `${name}.openInterestUsd`);
+  const volume = parseNonNegative(m.volume24hUsd, `${name}.volume24hUsd`);
   const depthText = m.depthUsd ?? '0';
-  nonNegativeDecimal(`${name}.depthUsd`, depthText);
-  if (!Number.isInteger(m.maxLeverage) || m.maxLeverage < 1 || m.maxLeverage > 50) {
-    throw new InvalidParameterError(
-      `${name}.maxLeverage`,
-      `must be an integer in [1, 50], got ${String(m.maxLeverage)}`,
-    );
-  }
+  parseNonNegative(depthText, `${name}.depthUsd`);
+  positiveInteger(`${name}.maxLeverage`, m.maxLeverage, 50);
   if (m.marginTiers !== undefined)
     checkMarginTiers(`${name}.marginTiers`, m.marginTiers, m.maxLeverage);
   const age = nonNegativeNumber(`${name}.oracle.lastUpdateAgeMs`, m.oracle.lastUpdateAgeMs);
@@ -354,10 +350,12 @@ function assessMarket(
     `${name}.oracle.deviationPersistedMs`,
     m.oracle.deviationPersistedMs ?? 0,
   );
-  const cap =
-    m.openInterestCapUsd === undefined
-      ? null
-      : nonNegativeDecimal(`${name}.openInterestCapUsd`, m.openInterestCapUsd);
+  const cap = parseOptional(
+    m.openInterestCapUsd,
+    `${name}.openInterestCapUsd`,
+    null,
+    parseNonNegative,
+  );
 
   let level: RiskLevel = 'low';
   let tier: SlashingTier | null = null;
@@ -488,13 +486,8 @@ function checkMarginTiers(
   let previous: { bound: Fixed; leverage: number } | null = null;
   for (let i = 0; i < tiers.length; i++) {
     const t = tiers[i] as Hip3MarginTier;
-    const bound = nonNegativeDecimal(`${name}[${i}].lowerBound`, t.lowerBound);
-    if (!Number.isInteger(t.maxLeverage) || t.maxLeverage < 1 || t.maxLeverage > 50) {
-      throw new InvalidParameterError(
-        `${name}[${i}].maxLeverage`,
-        `must be an integer in [1, 50], got ${String(t.maxLeverage)}`,
-      );
-    }
+    const bound = parseNonNegative(t.lowerBound, `${name}[${i}].lowerBound`);
+    positiveInteger(`${name}[${i}].maxLeverage`, t.maxLeverage, 50);
     if (i === 0 && bound !== 0n)
       throw new UnsortedTiersError(name, 0, 'must start at lowerBound 0');
     if (i === 0 && t.maxLeverage !== maxLeverage) {

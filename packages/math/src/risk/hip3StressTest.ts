@@ -1,6 +1,11 @@
 import { InvalidParameterError } from '../errors.js';
+import {
+  parseNonNegative,
+  positiveInteger,
+  positiveNumber,
+  unitFractionDecimal,
+} from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, mul, toNumber, WAD } from '../internal/decimal.js';
-import { nonNegativeDecimal, positiveNumber, unitFractionDecimal } from './internal/validate.js';
 import type { RiskLevel } from './riskLevel.js';
 
 /**
@@ -121,15 +126,10 @@ const THREE_PERCENT = 30_000_000_000_000_000n; // note 4's L1 deviation tier
 export function hip3StressTest(params: Hip3StressTestParameters): Hip3StressResult | null {
   const { market, scenario } = params;
   const interval = positiveNumber('updateIntervalSeconds', params.updateIntervalSeconds ?? 3);
-  const oi = nonNegativeDecimal('market.openInterestUsd', market.openInterestUsd);
-  let depth = nonNegativeDecimal('market.depthUsd', market.depthUsd);
+  const oi = parseNonNegative(market.openInterestUsd, 'market.openInterestUsd');
+  let depth = parseNonNegative(market.depthUsd, 'market.depthUsd');
   const lev = market.maxLeverage;
-  if (!Number.isInteger(lev) || lev < 1 || lev > 50) {
-    throw new InvalidParameterError(
-      'market.maxLeverage',
-      `must be an integer in [1, 50], got ${String(lev)}`,
-    );
-  }
+  positiveInteger('market.maxLeverage', lev, 50);
   const share = unitFractionDecimal('market.exposedShare', market.exposedShare ?? '1', '[0, 1]');
   const exposed = mul(oi, share, 'halfEven');
 

@@ -1,4 +1,4 @@
-import { returnsSeries } from './internal/validate.js';
+import { returnsSeries } from '../internal/args.js';
 
 /**
  * Hit ratio: share of winning periods among the periods that moved, `wins / (wins + losses)`.

@@ -1,4 +1,4 @@
-import { positiveDecimalNumber } from './internal/validate.js';
+import { positiveDecimalNumber } from '../internal/args.js';
 
 /** Parameters of {@link impermanentLoss}. Prices of the base token in quote tokens, decimal strings > 0. */
 export type ImpermanentLossParameters = {

@@ -1,3 +1,4 @@
+export { EmptySeriesError, InvalidBookError, UnsortedSeriesError } from '../errors.js';
 export {
   type AllocateCapitalParameters,
   type Allocation,
@@ -45,7 +46,6 @@ export {
   type DepthSwingsParameters,
   depthSwings,
 } from './depthSwings.js';
-export { EmptySeriesError, InvalidBookError, UnsortedSeriesError } from './errors.js';
 export {
   type EventRegimeSize,
   type EventRegimeSizeParameters,

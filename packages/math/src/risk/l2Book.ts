@@ -1,5 +1,5 @@
+import { InvalidBookError } from '../errors.js';
 import { type Fixed, parseDecimal } from '../internal/decimal.js';
-import { InvalidBookError } from './errors.js';
 
 /**
  * One price level of a Hyperliquid `l2Book` side: price, total size and number of orders.

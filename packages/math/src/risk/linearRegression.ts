@@ -1,6 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
-import { mean } from './internal/stats.js';
-import { finiteNumber, minLength } from './internal/validate.js';
+import { finiteNumber, minLength } from '../internal/args.js';
+import { mean } from '../internal/stats.js';
 
 /** Parameters of {@link linearRegression}: paired observations of equal length. */
 export type LinearRegressionParameters = {

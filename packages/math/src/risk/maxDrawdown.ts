@@ -1,4 +1,4 @@
-import { returnsSeries } from './internal/validate.js';
+import { returnsSeries } from '../internal/args.js';
 
 /**
  * Maximum drawdown of a returns series: the largest peak-to-trough fall of the compounded equity

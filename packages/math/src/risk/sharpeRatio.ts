@@ -1,6 +1,6 @@
+import { finiteNumber, positiveNumber, returnsSeries } from '../internal/args.js';
+import { isZeroDispersion, mean, sampleStd } from '../internal/stats.js';
 import { HOURS_PER_YEAR } from './annualizedReturn.js';
-import { isZeroDispersion, mean, sampleStd } from './internal/stats.js';
-import { finiteNumber, positiveNumber, returnsSeries } from './internal/validate.js';
 
 /** Parameters of {@link sharpeRatio}. */
 export type SharpeRatioParameters = {

@@ -1,6 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
+import { minLength } from '../internal/args.js';
 import { parseDecimal, toNumber } from '../internal/decimal.js';
-import { minLength } from './internal/validate.js';
 
 /**
  * Period-by-period simple returns `eᵢ / eᵢ₋₁ − 1` of an equity curve.

@@ -1,6 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
+import { parseNonNegative } from '../internal/args.js';
 import { formatDecimal, mul, parseDecimal } from '../internal/decimal.js';
-import { nonNegativeDecimal } from './internal/validate.js';
 
 /**
  * Slashing guideline tiers for HIP-3 deployers, least to most severe (Hyperliquid docs, HIP-3:
@@ -78,8 +78,8 @@ export type SlashingExposure = {
  * // { tier: 'briefDowntime', maxFraction: '0.5', hypeAtRisk: '250000', usdAtRisk: '10000000', remainingHype: '250000' }
  */
 export function slashingExposure(params: SlashingExposureParameters): SlashingExposure {
-  const stake = nonNegativeDecimal('stakeHype', params.stakeHype);
-  const unstaking = nonNegativeDecimal('unstakingHype', params.unstakingHype ?? '0');
+  const stake = parseNonNegative(params.stakeHype, 'stakeHype');
+  const unstaking = parseNonNegative(params.unstakingHype ?? '0', 'unstakingHype');
   const fractionText = SLASHING_MAX_FRACTION[params.tier];
   if (fractionText === undefined) {
     throw new InvalidParameterError(

@@ -1,4 +1,4 @@
-import { openUnitNumber, returnsSeries } from './internal/validate.js';
+import { openUnitNumber, returnsSeries } from '../internal/args.js';
 
 /** Parameters of {@link tailLoss}. */
 export type TailLossParameters = {

@@ -1,5 +1,5 @@
+import { parseNonNegative } from '../internal/args.js';
 import { toNumber } from '../internal/decimal.js';
-import { nonNegativeDecimal } from './internal/validate.js';
 
 /** Parameters of {@link takerDepthRatio}. Both amounts in the same unit (e.g. USDC notional). */
 export type TakerDepthRatioParameters = {
@@ -21,8 +21,8 @@ export type TakerDepthRatioParameters = {
  * takerDepthRatio({ takerVolume: '1500000', depth: '500000' }) // 3
  */
 export function takerDepthRatio(params: TakerDepthRatioParameters): number | null {
-  const volume = nonNegativeDecimal('takerVolume', params.takerVolume);
-  const depth = nonNegativeDecimal('depth', params.depth);
+  const volume = parseNonNegative(params.takerVolume, 'takerVolume');
+  const depth = parseNonNegative(params.depth, 'depth');
   if (depth === 0n) return null;
   return toNumber(volume) / toNumber(depth);
 }
