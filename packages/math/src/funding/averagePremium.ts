@@ -1,5 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
+import { nonEmpty } from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, parseDecimal } from '../internal/decimal.js';
 
 /** How premium samples are averaged: equal weights, or Aevo/Binance/Bybit time weights `1..n`. */
@@ -27,7 +28,7 @@ export function averagePremium(params: {
  */
 export function averagePremiumFixed(samples: readonly Fixed[], weighting: PremiumWeighting): Fixed {
   const n = samples.length;
-  if (n === 0) throw new InvalidParameterError('samples', 'must contain at least one sample');
+  nonEmpty('samples', samples);
   let sum = 0n;
   if (weighting === 'linear') {
     for (let i = 0; i < n; i++) sum += BigInt(i + 1) * samples[i]!;

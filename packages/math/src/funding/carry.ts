@@ -1,5 +1,9 @@
-import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive, positiveNumber } from '../internal/args.js';
+import {
+  type DecimalString,
+  nonNegativeNumber,
+  parsePositive,
+  positiveNumber,
+} from '../internal/args.js';
 import {
   divRound,
   formatDecimal,
@@ -20,12 +24,7 @@ export function fundingIncome(params: {
   rate: DecimalString;
   periods: number;
 }): DecimalString {
-  if (!Number.isFinite(params.periods) || params.periods < 0) {
-    throw new InvalidParameterError(
-      'periods',
-      `must be a finite number ≥ 0, got ${params.periods}`,
-    );
-  }
+  nonNegativeNumber('periods', params.periods);
   const n = parseDecimal(params.notional, 'notional');
   const r = parseDecimal(params.rate, 'rate');
   return formatDecimal(divRound(n * r * fromNumber(params.periods), WAD2, 'halfEven'));

@@ -1,5 +1,4 @@
-import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive } from '../internal/args.js';
+import { type DecimalString, nonEmpty, parsePositive } from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, type Rounding, WAD } from '../internal/decimal.js';
 
 /** Inputs of {@link premiumIndex} and {@link hip3PremiumIndex} (prices as decimal strings). */
@@ -109,6 +108,6 @@ export function impactPrice(params: {
     remaining -= levelNotional;
     filledSize += size;
   }
-  if (params.levels.length === 0) throw new InvalidParameterError('levels', 'must not be empty');
+  nonEmpty('levels', params.levels);
   return null;
 }

@@ -197,22 +197,14 @@ export function tableForId(tables: MetaTables, id: number, path: string): Margin
   let table: MarginTable;
   const raw = tables.raw.get(id);
   if (raw !== undefined) {
-    const t = obj(raw, `meta.marginTables[id=${id}][1]`);
-    const tiers = arr(t.marginTiers, `meta.marginTables[id=${id}][1].marginTiers`).map(
-      (tier, j) => {
-        const o = obj(tier, `meta.marginTables[id=${id}][1].marginTiers[${j}]`);
-        return {
-          lowerBound: str(
-            o.lowerBound,
-            `meta.marginTables[id=${id}][1].marginTiers[${j}].lowerBound`,
-          ),
-          maxLeverage: num(
-            o.maxLeverage,
-            `meta.marginTables[id=${id}][1].marginTiers[${j}].maxLeverage`,
-          ),
-        };
-      },
-    );
+    const at = `meta.marginTables[id=${id}][1]`;
+    const tiers = arr(obj(raw, at).marginTiers, `${at}.marginTiers`).map((tier, j) => {
+      const o = obj(tier, `${at}.marginTiers[${j}]`);
+      return {
+        lowerBound: str(o.lowerBound, `${at}.marginTiers[${j}].lowerBound`),
+        maxLeverage: num(o.maxLeverage, `${at}.marginTiers[${j}].maxLeverage`),
+      };
+    });
     table = marginTableFromHyperliquid({ marginTiers: tiers });
   } else if (Number.isInteger(id) && id > 0 && id < 50) {
     table = marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage: id }] });
@@ -233,12 +225,11 @@ function readPosition(entry: unknown, path: string, tables: MetaTables) {
   const szi = dec(sziRaw, `${path}.szi`);
   const leverage = obj(position.leverage, `${path}.leverage`);
   const type = str(leverage.type, `${path}.leverage.type`);
-  if (type !== 'cross' && type !== 'isolated') {
+  if (type !== 'cross' && type !== 'isolated')
     throw new InvalidPayloadError(
       `${path}.leverage.type`,
       `must be "cross" or "isolated", got "${type}"`,
     );
-  }
   const positionValue = dec(position.positionValue, `${path}.positionValue`);
   const marginUsed = dec(position.marginUsed, `${path}.marginUsed`);
   const size = szi < 0n ? -szi : szi;

@@ -1,40 +1,38 @@
 import { InvalidDecimalError, InvalidPayloadError } from '../errors.js';
 import { type Fixed, isDecimalString, parseDecimal } from '../internal/decimal.js';
 
+/** Throws `${path} must be ${kind}, got …` unless `ok`; returns `value`. */
+function expectKind<T>(value: unknown, path: string, ok: boolean, kind: string): T {
+  if (!ok) throw new InvalidPayloadError(path, `must be ${kind}, got ${describe(value)}`);
+  return value as T;
+}
+
 /** Reads an object field, throwing {@link InvalidPayloadError} naming the path when it is not an object. */
 export function obj(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidPayloadError(path, `must be an object, got ${describe(value)}`);
-  }
-  return value as Record<string, unknown>;
+  return expectKind(
+    value,
+    path,
+    typeof value === 'object' && value !== null && !Array.isArray(value),
+    'an object',
+  );
 }
 
 export function arr(value: unknown, path: string): readonly unknown[] {
-  if (!Array.isArray(value))
-    throw new InvalidPayloadError(path, `must be an array, got ${describe(value)}`);
-  return value;
+  return expectKind(value, path, Array.isArray(value), 'an array');
 }
 
 export function str(value: unknown, path: string): string {
-  if (typeof value !== 'string')
-    throw new InvalidPayloadError(path, `must be a string, got ${describe(value)}`);
-  return value;
+  return expectKind(value, path, typeof value === 'string', 'a string');
 }
 
 export function num(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidPayloadError(path, `must be a finite number, got ${describe(value)}`);
-  }
-  return value;
+  return expectKind(value, path, Number.isFinite(value), 'a finite number');
 }
 
 /** A decimal string field (Hyperliquid sends numbers as strings). */
 export function dec(value: unknown, path: string): Fixed {
-  if (!isDecimalString(value)) {
-    throw new InvalidPayloadError(path, `must be a decimal string, got ${describe(value)}`);
-  }
   try {
-    return parseDecimal(value, path);
+    return parseDecimal(expectKind(value, path, isDecimalString(value), 'a decimal string'), path);
   } catch (error) {
     if (error instanceof InvalidDecimalError) throw new InvalidPayloadError(path, error.message);
     throw error;

@@ -114,6 +114,11 @@ export function openUnitNumber(parameter: string, x: number): number {
   return x;
 }
 
+/** Throws an {@link InvalidParameterError} when `xs` is empty. */
+export function nonEmpty(parameter: string, xs: readonly unknown[]): void {
+  if (xs.length === 0) fail(parameter, 'non-empty', '[]');
+}
+
 /** Throws {@link EmptySeriesError} unless `series` has at least `min` items. */
 export function minLength<T>(parameter: string, series: readonly T[], min: number): readonly T[] {
   if (series.length < min) throw new EmptySeriesError(parameter, min, series.length);

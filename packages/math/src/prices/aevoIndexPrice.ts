@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../errors.js';
 import {
   type DecimalString,
+  nonEmpty,
   parseNonNegative,
   parseOptional,
   parsePositive,
@@ -39,9 +40,7 @@ export function aevoIndexPrice(params: {
   /** Default `'drop'`. */
   policy?: OutlierPolicy;
 }): { price: DecimalString; sourcesUsed: number } {
-  if (params.sources.length === 0) {
-    throw new InvalidParameterError('sources', 'must contain at least one price');
-  }
+  nonEmpty('sources', params.sources);
   const rate = parseOptional(params.usdtToUsdc, 'usdtToUsdc', null, parsePositive);
   const band = parseOptional(params.band, 'band', 5_000_000_000_000_000n, parseNonNegative);
   const prices = params.sources.map((s, i): Fixed => {

@@ -1,5 +1,11 @@
 import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive, positiveNumber } from '../internal/args.js';
+import {
+  type DecimalString,
+  nonEmpty,
+  nonNegativeNumber,
+  parsePositive,
+  positiveNumber,
+} from '../internal/args.js';
 import {
   divRound,
   type Fixed,
@@ -28,10 +34,7 @@ export function aevoFairPrice(params: {
   let bid = parsePositive(params.impactBid, 'impactBid');
   let ask = parsePositive(params.impactAsk, 'impactAsk');
   if ((params.bestBid === undefined) !== (params.bestAsk === undefined)) {
-    throw new InvalidParameterError(
-      'bestBid',
-      'and bestAsk must be given together (ETH/BTC guard)',
-    );
+    throw new InvalidParameterError('bestBid', 'and bestAsk must be given together');
   }
   if (params.bestBid !== undefined && params.bestAsk !== undefined) {
     const guardBid = divRound(
@@ -76,16 +79,11 @@ export function aevoMarkPrice(params: {
   const index = parsePositive(params.indexPrice, 'indexPrice');
   const fair = parsePositive(params.fairPrice, 'fairPrice');
   const funding = parseDecimal(params.lastFundingRate, 'lastFundingRate');
-  if (!Number.isFinite(params.hoursToNextFunding) || params.hoursToNextFunding < 0) {
-    throw new InvalidParameterError('hoursToNextFunding', 'must be a finite number ≥ 0');
-  }
-  const hours = fromNumber(params.hoursToNextFunding);
+  const hours = fromNumber(nonNegativeNumber('hoursToNextFunding', params.hoursToNextFunding));
   const interval = fromNumber(
     positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 1),
   );
-  if (params.basisSamples.length === 0) {
-    throw new InvalidParameterError('basisSamples', 'must contain at least one sample');
-  }
+  nonEmpty('basisSamples', params.basisSamples);
   // Price1 = index + index·funding·hours/interval, one rounding.
   const price1 = index + divRound(index * funding * hours, WAD * interval, 'halfEven');
   let sum = 0n;

@@ -1,5 +1,11 @@
 import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parseNonNegative, parsePositive } from '../internal/args.js';
+import {
+  type DecimalString,
+  nonEmpty,
+  parseNonNegative,
+  parsePositive,
+  positiveNumber,
+} from '../internal/args.js';
 import { type Fixed, formatDecimal, fromNumber, parseDecimal } from '../internal/decimal.js';
 import { median3, medianFixed } from '../internal/median.js';
 
@@ -40,10 +46,8 @@ export function hyperliquidMarkPrice(params: {
 
 function weightedMedian(prices: readonly WeightedPrice[]): Fixed {
   const items = prices.map((p, i) => {
-    if (!Number.isFinite(p.weight) || p.weight <= 0) {
-      throw new InvalidParameterError(`cexPerpMids[${i}].weight`, 'must be a finite number > 0');
-    }
-    return { price: parsePositive(p.price, `cexPerpMids[${i}].price`), weight: p.weight };
+    const weight = positiveNumber(`cexPerpMids[${i}].weight`, p.weight);
+    return { price: parsePositive(p.price, `cexPerpMids[${i}].price`), weight };
   });
   items.sort((x, y) => (x.price < y.price ? -1 : x.price > y.price ? 1 : 0));
   const total = items.reduce((s, x) => s + x.weight, 0);
@@ -68,7 +72,7 @@ function weightedMedian(prices: readonly WeightedPrice[]): Fixed {
 export function ema150s(
   samples: readonly { timeMs: number; value: DecimalString }[],
 ): DecimalString {
-  if (samples.length === 0) throw new InvalidParameterError('samples', 'must not be empty');
+  nonEmpty('samples', samples);
   let num = 0;
   let den = 0;
   let prev: number | undefined;

@@ -1,5 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
-import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
+import { parsePositive } from '../internal/args.js';
+import { divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
 import { type L2Book, type ParsedLevel, parseL2Book } from './l2Book.js';
 
 /** Parameters of {@link bookDepth}. */
@@ -64,17 +64,11 @@ export type BookDepth = {
  * // ask { base: '2', quote: '202', levels: 1 }, totalQuote '301'
  */
 export function bookDepth(params: BookDepthParameters): BookDepth | null {
-  const band = parseDecimal(params.bandFraction, 'bandFraction');
-  if (band <= 0n) {
-    throw new InvalidParameterError('bandFraction', `must be > 0, got "${params.bandFraction}"`);
-  }
+  const band = parsePositive(params.bandFraction, 'bandFraction');
   const { bids, asks } = parseL2Book(params.book);
   let ref: Fixed;
   if (params.referencePx !== undefined) {
-    ref = parseDecimal(params.referencePx, 'referencePx');
-    if (ref <= 0n) {
-      throw new InvalidParameterError('referencePx', `must be > 0, got "${params.referencePx}"`);
-    }
+    ref = parsePositive(params.referencePx, 'referencePx');
   } else {
     const bid = bids[0];
     const ask = asks[0];

@@ -1,5 +1,5 @@
 import { InvalidParameterError } from '../errors.js';
-import { finiteNumber, minLength, positiveInteger } from '../internal/args.js';
+import { fail, finiteNumber, minLength, positiveInteger } from '../internal/args.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
@@ -72,12 +72,7 @@ export function estimateParsed(
     }
     case 'ewma': {
       const { alpha } = estimator;
-      if (!(alpha > 0 && alpha <= 1)) {
-        throw new InvalidParameterError(
-          'estimator.alpha',
-          `must be in (0, 1], got ${String(alpha)}`,
-        );
-      }
+      if (!(alpha > 0 && alpha <= 1)) fail('estimator.alpha', 'in (0, 1]', alpha);
       let s = (all[0] as ParsedFundingSample).ratePerHour;
       for (let i = 1; i < all.length; i++) {
         s = alpha * (all[i] as ParsedFundingSample).ratePerHour + (1 - alpha) * s;
@@ -92,7 +87,7 @@ export function estimateParsed(
         if (x.volume === null) {
           throw new InvalidParameterError(
             `samples[${all.length - xs.length + i}].volume`,
-            'is required by the volumeWeighted estimator',
+            'is required (volumeWeighted)',
           );
         }
         num += x.ratePerHour * x.volume;

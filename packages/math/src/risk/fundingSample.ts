@@ -1,5 +1,10 @@
-import { InvalidParameterError, UnsortedSeriesError } from '../errors.js';
-import { decimalToNumber, finiteNumber, nonNegativeDecimalNumber } from '../internal/args.js';
+import { UnsortedSeriesError } from '../errors.js';
+import {
+  decimalToNumber,
+  finiteNumber,
+  nonNegativeDecimalNumber,
+  positiveNumber,
+} from '../internal/args.js';
 
 /**
  * One observed funding rate of one symbol, e.g. a row of Hyperliquid `fundingHistory` or an
@@ -33,16 +38,7 @@ export type ParsedFundingSample = {
 /** Validates one sample and normalizes it to a per-hour rate; `name` prefixes error parameters. */
 export function parseFundingSample(name: string, s: FundingSample): ParsedFundingSample {
   finiteNumber(`${name}.timeMs`, s.timeMs);
-  if (
-    typeof s.intervalHours !== 'number' ||
-    !(s.intervalHours > 0) ||
-    !Number.isFinite(s.intervalHours)
-  ) {
-    throw new InvalidParameterError(
-      `${name}.intervalHours`,
-      `must be a finite number > 0, got ${String(s.intervalHours)}`,
-    );
-  }
+  positiveNumber(`${name}.intervalHours`, s.intervalHours);
   return {
     timeMs: s.timeMs,
     ratePerHour: decimalToNumber(`${name}.rate`, s.rate) / s.intervalHours,

@@ -80,10 +80,7 @@ export function fundingSurface(params: FundingSurfaceParameters): FundingSurface
   samples.forEach((s, i) => {
     const parsed = parseFundingSample(`samples[${i}]`, s);
     if (estimator.kind === 'volumeWeighted' && parsed.volume === null) {
-      throw new InvalidParameterError(
-        `samples[${i}].volume`,
-        'is required by the volumeWeighted estimator',
-      );
+      throw new InvalidParameterError(`samples[${i}].volume`, 'is required (volumeWeighted)');
     }
     const list = bySymbol.get(s.symbol);
     if (list === undefined) bySymbol.set(s.symbol, [parsed]);

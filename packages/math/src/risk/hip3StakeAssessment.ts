@@ -198,12 +198,26 @@ export type Hip3StakeAssessment = {
   readonly mostDangerous: string | null;
 };
 
+// The stress test's own defaults are the documented ones (depeg 5 %, gap 5 % with depth −80 %, ADL 10 %).
 const DEFAULT_SCENARIOS: readonly Hip3StressScenario[] = [
-  { kind: 'oracleDepeg', moveFraction: '0.05' },
-  { kind: 'liquidityGap', moveFraction: '0.05', depthDropFraction: '0.8' },
-  { kind: 'adl', moveFraction: '0.1' },
+  { kind: 'oracleDepeg' },
+  { kind: 'liquidityGap' },
+  { kind: 'adl' },
   { kind: 'weekendGap', outsideMoveFraction: '0.15' },
 ];
+
+/** Defaults of {@link Hip3Thresholds}, documented there. */
+const THRESHOLDS: ResolvedThresholds = {
+  staleMs: 10_000,
+  deadMs: 60_000,
+  l1Deviation: 0.03,
+  l2Deviation: 0.05,
+  l2DurationMs: 30_000,
+  l3DurationMs: 300_000,
+  oiToVolumeMedium: 1,
+  oiToVolumeHigh: 3,
+  oiCapToVolume: 1,
+};
 
 /**
  * HIP-3 builder stake calculator (note 4): safety evaluation of a deployer's stake and markets.
@@ -241,18 +255,11 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
   const stake = parseNonNegative(params.stakeHype, 'stakeHype');
   const required = parsePositive(params.requiredStakeHype ?? '500000', 'requiredStakeHype');
   minLength('markets', params.markets, 1);
-  const t = params.thresholds ?? {};
-  const th = {
-    staleMs: nonNegativeNumber('thresholds.staleMs', t.staleMs ?? 10_000),
-    deadMs: nonNegativeNumber('thresholds.deadMs', t.deadMs ?? 60_000),
-    l1: nonNegativeNumber('thresholds.l1Deviation', t.l1Deviation ?? 0.03),
-    l2: nonNegativeNumber('thresholds.l2Deviation', t.l2Deviation ?? 0.05),
-    l2DurationMs: nonNegativeNumber('thresholds.l2DurationMs', t.l2DurationMs ?? 30_000),
-    l3DurationMs: nonNegativeNumber('thresholds.l3DurationMs', t.l3DurationMs ?? 300_000),
-    oiVolMedium: nonNegativeNumber('thresholds.oiToVolumeMedium', t.oiToVolumeMedium ?? 1),
-    oiVolHigh: nonNegativeNumber('thresholds.oiToVolumeHigh', t.oiToVolumeHigh ?? 3),
-    oiCapToVolume: nonNegativeNumber('thresholds.oiCapToVolume', t.oiCapToVolume ?? 1),
-  };
+  const th = {} as ResolvedThresholds;
+  for (const k in THRESHOLDS) {
+    const key = k as keyof Hip3Thresholds;
+    th[key] = nonNegativeNumber(`thresholds.${key}`, params.thresholds?.[key] ?? THRESHOLDS[key]);
+  }
   const scenarios = params.scenarios ?? DEFAULT_SCENARIOS;
   const exposureBase = {
     stakeHype: params.stakeHype,
@@ -319,17 +326,7 @@ function tierRank(tier: SlashingTier): number {
   return SLASHING_TIERS.indexOf(tier);
 }
 
-type ResolvedThresholds = {
-  staleMs: number;
-  deadMs: number;
-  l1: number;
-  l2: number;
-  l2DurationMs: number;
-  l3DurationMs: number;
-  oiVolMedium: number;
-  oiVolHigh: number;
-  oiCapToVolume: number;
-};
+type ResolvedThresholds = { -readonly [K in keyof Hip3Thresholds]-?: number };
 
 function assessMarket(
   m: Hip3MarketInput,
@@ -380,7 +377,7 @@ function assessMarket(
     );
   }
 
-  const atL2 = deviation >= th.l2;
+  const atL2 = deviation >= th.l2Deviation;
   if (atL2 && persisted >= th.l3DurationMs) {
     level = 'critical';
     raiseTier('invalidOrProlonged');
@@ -393,14 +390,17 @@ function assessMarket(
     raiseTier('degradation');
     actions.add('lowerLeverage').add('lowerOiCap');
     reasons.push(`mark deviates ${pct(deviation)} for ${persisted / 1000} s (L2: lower leverage)`);
-  } else if (deviation >= th.l1) {
+  } else if (deviation >= th.l1Deviation) {
     level = maxRiskLevel(level, 'medium');
     actions.add('lowerOiCap');
     reasons.push(`mark deviates ${pct(deviation)} (L1: lower OI caps)`);
   }
 
   const oiToVolume = volume === 0n ? null : toNumber(oi) / toNumber(volume);
-  if ((oiToVolume === null && oi > 0n) || (oiToVolume !== null && oiToVolume >= th.oiVolHigh)) {
+  if (
+    (oiToVolume === null && oi > 0n) ||
+    (oiToVolume !== null && oiToVolume >= th.oiToVolumeHigh)
+  ) {
     level = maxRiskLevel(level, 'high');
     actions.add('lowerOiCap');
     reasons.push(
@@ -408,7 +408,7 @@ function assessMarket(
         ? 'open interest with no 24 h volume'
         : `OI is ${oiToVolume.toFixed(2)}× 24 h volume`,
     );
-  } else if (oiToVolume !== null && oiToVolume >= th.oiVolMedium) {
+  } else if (oiToVolume !== null && oiToVolume >= th.oiToVolumeMedium) {
     level = maxRiskLevel(level, 'medium');
     reasons.push(`OI is ${oiToVolume.toFixed(2)}× 24 h volume`);
   }
@@ -439,7 +439,7 @@ function assessMarket(
 
   // OI cap advice, in whole USD (setOpenInterestCaps takes an integer notional).
   let capAdvice: Fixed = mul(volume, fromNumber(th.oiCapToVolume), 'floor');
-  if (deviation >= th.l1) capAdvice = capAdvice / 2n;
+  if (deviation >= th.l1Deviation) capAdvice = capAdvice / 2n;
   const floorCap = (oi + 1n) / 2n; // HL: cap ≥ half the current OI
   if (capAdvice < floorCap) capAdvice = floorCap;
   capAdvice = ((capAdvice + WAD - 1n) / WAD) * WAD; // whole USD, rounded up so the floor holds

@@ -1,5 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
 import {
+  oneOf,
   parseNonNegative,
   positiveInteger,
   positiveNumber,
@@ -133,56 +133,28 @@ export function hip3StressTest(params: Hip3StressTestParameters): Hip3StressResu
   const share = unitFractionDecimal('market.exposedShare', market.exposedShare ?? '1', '[0, 1]');
   const exposed = mul(oi, share, 'halfEven');
 
+  oneOf('scenario.kind', scenario.kind, ['oracleDepeg', 'liquidityGap', 'adl', 'weekendGap']);
+  const fraction = (name: string, value: string | undefined) =>
+    unitFractionDecimal(`scenario.${name}`, value as string, '[0, 1]');
   let move: Fixed;
   let repriceMove: Fixed;
   let mispricing: Fixed | null = null;
-  switch (scenario.kind) {
-    case 'oracleDepeg':
-    case 'adl':
-      move = unitFractionDecimal(
-        'scenario.moveFraction',
-        scenario.moveFraction ?? (scenario.kind === 'adl' ? '0.1' : '0.05'),
-        '[0, 1]',
-      );
-      repriceMove = move;
-      break;
-    case 'liquidityGap': {
-      move = unitFractionDecimal(
-        'scenario.moveFraction',
-        scenario.moveFraction ?? '0.05',
-        '[0, 1]',
-      );
-      repriceMove = move;
-      const drop = unitFractionDecimal(
-        'scenario.depthDropFraction',
-        scenario.depthDropFraction ?? '0.8',
-        '[0, 1]',
-      );
-      depth = mul(depth, WAD - drop, 'floor');
-      break;
-    }
-    case 'weekendGap': {
-      if (market.session === '24/7') return null;
-      const outside = unitFractionDecimal(
-        'scenario.outsideMoveFraction',
-        scenario.outsideMoveFraction,
-        '[0, 1]',
-      );
-      const pin = unitFractionDecimal(
-        'scenario.pinFraction',
-        scenario.pinFraction ?? '0.1',
-        '[0, 1]',
-      );
-      move = outside;
-      // The pinned part reaches the mark while the underlying is closed; the rest gaps at reopen.
-      repriceMove = outside > pin ? outside - pin : 0n;
-      mispricing = repriceMove;
-      break;
-    }
-    default:
-      throw new InvalidParameterError(
-        'scenario.kind',
-        `is unknown: ${JSON.stringify((scenario as { kind: unknown }).kind)}`,
+  if (scenario.kind === 'weekendGap') {
+    if (market.session === '24/7') return null;
+    move = fraction('outsideMoveFraction', scenario.outsideMoveFraction);
+    const pin = fraction('pinFraction', scenario.pinFraction ?? '0.1');
+    // The pinned part reaches the mark while the underlying is closed; the rest gaps at reopen.
+    repriceMove = mispricing = move > pin ? move - pin : 0n;
+  } else {
+    move = repriceMove = fraction(
+      'moveFraction',
+      scenario.moveFraction ?? (scenario.kind === 'adl' ? '0.1' : '0.05'),
+    );
+    if (scenario.kind === 'liquidityGap')
+      depth = mul(
+        depth,
+        WAD - fraction('depthDropFraction', scenario.depthDropFraction ?? '0.8'),
+        'floor',
       );
   }
 

@@ -1,6 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
-import { minLength } from '../internal/args.js';
-import { parseDecimal, toNumber } from '../internal/decimal.js';
+import { minLength, parsePositive } from '../internal/args.js';
+import { toNumber } from '../internal/decimal.js';
 
 /**
  * Period-by-period simple returns `eᵢ / eᵢ₋₁ − 1` of an equity curve.
@@ -20,11 +19,7 @@ import { parseDecimal, toNumber } from '../internal/decimal.js';
  */
 export function simpleReturns(equity: readonly string[]): number[] {
   minLength('equity', equity, 2);
-  const values = equity.map((e, i) => {
-    const x = parseDecimal(e, `equity[${i}]`);
-    if (x <= 0n) throw new InvalidParameterError(`equity[${i}]`, `must be > 0, got "${e}"`);
-    return x;
-  });
+  const values = equity.map((e, i) => parsePositive(e, `equity[${i}]`));
   const out: number[] = [];
   for (let i = 1; i < values.length; i++) {
     const prev = values[i - 1] as bigint;

@@ -1,5 +1,4 @@
-import { InvalidParameterError } from '../errors.js';
-import { parseNonNegative } from '../internal/args.js';
+import { oneOf, parseNonNegative, parsePositive } from '../internal/args.js';
 import { formatDecimal, mul, parseDecimal } from '../internal/decimal.js';
 
 /**
@@ -80,21 +79,13 @@ export type SlashingExposure = {
 export function slashingExposure(params: SlashingExposureParameters): SlashingExposure {
   const stake = parseNonNegative(params.stakeHype, 'stakeHype');
   const unstaking = parseNonNegative(params.unstakingHype ?? '0', 'unstakingHype');
-  const fractionText = SLASHING_MAX_FRACTION[params.tier];
-  if (fractionText === undefined) {
-    throw new InvalidParameterError(
-      'tier',
-      `must be one of ${SLASHING_TIERS.join(', ')}, got ${JSON.stringify(params.tier)}`,
-    );
-  }
+  const fractionText = SLASHING_MAX_FRACTION[oneOf('tier', params.tier, SLASHING_TIERS)];
   const fraction = parseDecimal(fractionText);
   const base = stake + unstaking;
   const atRisk = mul(base, fraction, 'ceil'); // worst case: round the loss up
   let usd: string | null = null;
   if (params.hypePriceUsd !== undefined) {
-    const price = parseDecimal(params.hypePriceUsd, 'hypePriceUsd');
-    if (price <= 0n)
-      throw new InvalidParameterError('hypePriceUsd', `must be > 0, got "${params.hypePriceUsd}"`);
+    const price = parsePositive(params.hypePriceUsd, 'hypePriceUsd');
     usd = formatDecimal(mul(atRisk, price, 'ceil'));
   }
   return {
