@@ -19,9 +19,7 @@ export class InvalidDecimalError extends BaseError {
   readonly value: unknown;
 
   constructor(parameter: string, value: unknown) {
-    super(`${parameter} must be a decimal string like "123.45", got ${JSON.stringify(value)}`, {
-      parameter,
-    });
+    super(`${parameter} must be a decimal string, got ${JSON.stringify(value)}`, { parameter });
     this.value = value;
   }
 }
@@ -41,7 +39,7 @@ export class InvalidLeverageError extends InvalidParameterError {
   readonly value: unknown;
 
   constructor(parameter: string, value: unknown) {
-    super(parameter, `must be a leverage > 0, got ${JSON.stringify(String(value))}`);
+    super(parameter, `must be > 0, got "${value}"`);
     this.value = value;
   }
 }
@@ -52,7 +50,7 @@ export class NegativeSizeError extends InvalidParameterError {
   readonly value: string;
 
   constructor(parameter: string, value: string) {
-    super(parameter, `must be ≥ 0 (the side is given separately), got "${value}"`);
+    super(parameter, `must be ≥ 0 (side is separate), got "${value}"`);
     this.value = value;
   }
 }
@@ -62,7 +60,7 @@ export class EmptyTierTableError extends InvalidParameterError {
   override name = 'Math.EmptyTierTableError';
 
   constructor(parameter = 'tiers') {
-    super(parameter, 'must contain at least one tier');
+    super(parameter, 'must not be empty');
   }
 }
 
@@ -96,7 +94,7 @@ export class UnknownMarginTableError extends InvalidParameterError {
   readonly id: number;
 
   constructor(parameter: string, id: number) {
-    super(parameter, `${id} is not in marginTables (ids below 50 mean one tier at that leverage)`);
+    super(parameter, `${id} is not in marginTables (nor below 50)`);
     this.id = id;
   }
 }
@@ -116,7 +114,7 @@ export class EmptySeriesError extends BaseError {
   readonly length: number;
 
   constructor(parameter: string, minLength: number, length: number) {
-    super(`${parameter} must have at least ${minLength} point(s), got ${length}`, { parameter });
+    super(`${parameter} must have ≥ ${minLength} points, got ${length}`, { parameter });
     this.minLength = minLength;
     this.length = length;
   }
@@ -134,7 +132,7 @@ export class UnsortedSeriesError extends InvalidParameterError {
   readonly index: number;
 
   constructor(parameter: string, index: number) {
-    super(`${parameter}[${index}]`, 'goes back in time: timestamps must be non-decreasing');
+    super(`${parameter}[${index}]`, 'goes back in time');
     this.index = index;
   }
 }

@@ -1,6 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
-import { nonEmpty } from '../internal/args.js';
+import { nonEmpty, oneOf } from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, parseDecimal } from '../internal/decimal.js';
 
 /** How premium samples are averaged: equal weights, or Aevo/Binance/Bybit time weights `1..n`. */
@@ -29,17 +28,8 @@ export function averagePremium(params: {
 export function averagePremiumFixed(samples: readonly Fixed[], weighting: PremiumWeighting): Fixed {
   const n = samples.length;
   nonEmpty('samples', samples);
+  const linear = oneOf('weighting', weighting, ['equal', 'linear']) === 'linear';
   let sum = 0n;
-  if (weighting === 'linear') {
-    for (let i = 0; i < n; i++) sum += BigInt(i + 1) * samples[i]!;
-    return divRound(sum, (BigInt(n) * BigInt(n + 1)) / 2n, 'halfEven');
-  }
-  if (weighting !== 'equal') {
-    throw new InvalidParameterError(
-      'weighting',
-      `must be "equal" or "linear", got ${String(weighting)}`,
-    );
-  }
-  for (const s of samples) sum += s;
-  return divRound(sum, BigInt(n), 'halfEven');
+  for (let i = 0; i < n; i++) sum += linear ? BigInt(i + 1) * samples[i]! : samples[i]!;
+  return divRound(sum, linear ? (BigInt(n) * BigInt(n + 1)) / 2n : BigInt(n), 'halfEven');
 }

@@ -84,7 +84,7 @@ export function realizedVolatility(params: {
   const interval = positiveNumber('sampleIntervalHours', params.sampleIntervalHours);
   const horizon = positiveNumber('horizonHours', params.horizonHours ?? HOURS_PER_YEAR);
   if (params.prices.length < 3) {
-    throw new InvalidParameterError('prices', 'must contain at least 3 prices (2 returns)');
+    throw new InvalidParameterError('prices', 'must contain at least 3 prices');
   }
   const xs = params.prices.map((p, i) => toNumber(parsePositive(p, `prices[${i}]`)));
   const returns: number[] = [];

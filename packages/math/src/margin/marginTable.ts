@@ -1,10 +1,5 @@
-import {
-  EmptyTierTableError,
-  InvalidParameterError,
-  UnknownMarginTableError,
-  UnsortedTiersError,
-} from '../errors.js';
-import { type DecimalString, parseLeverage } from '../internal/args.js';
+import { EmptyTierTableError, UnknownMarginTableError, UnsortedTiersError } from '../errors.js';
+import { type DecimalString, fail, parseLeverage } from '../internal/args.js';
 import {
   divRound,
   type Fixed,
@@ -191,31 +186,17 @@ function buildTable(
   let deduction = 0n;
   let prev: { lowerBound: Fixed; mmr: Fixed } | undefined;
   for (const [i, t] of raw.entries()) {
-    if (t.mmr <= 0n || t.mmr >= WAD) {
-      throw new InvalidParameterError(
-        `tiers[${i}].maintenanceMarginRate`,
-        `must be between 0 and 1 (exclusive), got ${formatDecimal(t.mmr)}`,
+    if (t.mmr <= 0n || t.mmr >= WAD)
+      fail(`tiers[${i}].maintenanceMarginRate`, 'in (0, 1)', formatDecimal(t.mmr));
+    if (prev === undefined ? t.lowerBound !== 0n : t.lowerBound <= prev.lowerBound)
+      throw new UnsortedTiersError(
+        'tiers',
+        i,
+        `lowerBound must be ${prev ? 'greater than the previous tier' : '0'}`,
       );
-    }
-    if (prev === undefined) {
-      if (t.lowerBound !== 0n) {
-        throw new UnsortedTiersError('tiers', i, `lowerBound of the first tier must be 0`);
-      }
-    } else {
-      if (t.lowerBound <= prev.lowerBound) {
-        throw new UnsortedTiersError(
-          'tiers',
-          i,
-          'lowerBound must be greater than the previous tier',
-        );
-      }
-      if (t.mmr < prev.mmr) {
-        throw new UnsortedTiersError(
-          'tiers',
-          i,
-          'maintenance margin rate must not be lower than the previous tier',
-        );
-      }
+    if (prev) {
+      if (t.mmr < prev.mmr)
+        throw new UnsortedTiersError('tiers', i, 'maintenanceMarginRate must not decrease');
       deduction += divRound(t.lowerBound * (t.mmr - prev.mmr), WAD, 'halfEven');
     }
     tiers.push({

@@ -482,28 +482,20 @@ function checkMarginTiers(
 ): void {
   if (tiers.length === 0) throw new EmptyTierTableError(name);
   if (tiers.length > 3)
-    throw new InvalidParameterError(name, `has ${tiers.length} tiers, HIP-3 allows at most 3`);
+    throw new InvalidParameterError(name, `has ${tiers.length} tiers (HIP-3: ≤ 3)`);
   let previous: { bound: Fixed; leverage: number } | null = null;
   for (let i = 0; i < tiers.length; i++) {
     const t = tiers[i] as Hip3MarginTier;
     const bound = parseNonNegative(t.lowerBound, `${name}[${i}].lowerBound`);
     positiveInteger(`${name}[${i}].maxLeverage`, t.maxLeverage, 50);
-    if (i === 0 && bound !== 0n)
-      throw new UnsortedTiersError(name, 0, 'must start at lowerBound 0');
-    if (i === 0 && t.maxLeverage !== maxLeverage) {
+    if (i === 0 && (bound !== 0n || t.maxLeverage !== maxLeverage))
       throw new UnsortedTiersError(
         name,
         0,
-        `has maxLeverage ${t.maxLeverage}, but the market's maxLeverage is ${maxLeverage}`,
+        `must start at lowerBound 0 with maxLeverage ${maxLeverage}`,
       );
-    }
-    if (previous !== null && (bound <= previous.bound || t.maxLeverage > previous.leverage)) {
-      throw new UnsortedTiersError(
-        name,
-        i,
-        'must have a higher lowerBound and no higher maxLeverage than the tier before',
-      );
-    }
+    if (previous !== null && (bound <= previous.bound || t.maxLeverage > previous.leverage))
+      throw new UnsortedTiersError(name, i, 'must raise lowerBound and not maxLeverage');
     previous = { bound, leverage: t.maxLeverage };
   }
 }
