@@ -1,6 +1,6 @@
 import { InvalidPayloadError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
+import { divRound, type Fixed, formatDecimal, formatOrNull, WAD } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
 import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
 import {
@@ -9,7 +9,7 @@ import {
   marginTableFromHyperliquid,
   tierIndexForNotional,
 } from '../margin/marginTable.js';
-import { arr, dec, num, obj, str } from './payload.js';
+import { arr, dec, num, obj, optionalDec, str } from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -129,7 +129,7 @@ export function analyzeClearinghouseState(params: {
         p.table.tiers[tierIndexForNotional(p.table, p.positionValue)]!.maintenanceMarginRate,
       ),
       collateral: formatDecimal(collateral),
-      liquidationPrice: liq === null ? null : formatDecimal(liq),
+      liquidationPrice: formatOrNull(liq),
       exchangeLiquidationPrice: p.exchangeLiq,
       distance: liq === null || p.mark === 0n ? null : distance(p.mark, liq),
     };
@@ -242,7 +242,6 @@ function readPosition(entry: unknown, path: string, tables: MetaTables) {
     table = marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage }] });
     tableId = null;
   }
-  const liq = position.liquidationPx;
   return {
     coin,
     szi: sziRaw,
@@ -258,7 +257,6 @@ function readPosition(entry: unknown, path: string, tables: MetaTables) {
     table,
     tableId,
     mm: maintenanceMarginFixed(positionValue, table),
-    exchangeLiq:
-      liq === null || liq === undefined ? null : formatDecimal(dec(liq, `${path}.liquidationPx`)),
+    exchangeLiq: optionalDec(position.liquidationPx, `${path}.liquidationPx`),
   };
 }

@@ -2,8 +2,8 @@ import { InvalidPayloadError } from '../errors.js';
 import { annualizeRateFixed } from '../funding/annualizeRate.js';
 import { hip3PremiumIndexFixed, premiumIndexFixed } from '../funding/premiumIndex.js';
 import type { DecimalString } from '../internal/args.js';
-import { divRound, formatDecimal, WAD } from '../internal/decimal.js';
-import { arr, dec, num, obj, str } from './payload.js';
+import { divRound, formatDecimal, formatOrNull, WAD } from '../internal/decimal.js';
+import { arr, dec, num, obj, optionalDec, str } from './payload.js';
 
 /** Which premium formula a market uses: validator perps (main dex) or HIP-3 (builder-deployed) perps. */
 export type PremiumStyle = 'validator' | 'hip3';
@@ -59,10 +59,10 @@ export function analyzeMetaAndAssetCtxs(params: {
       `has ${ctxs.length} contexts for ${universe.length} universe entries`,
     );
   }
-  const hourWad = WAD;
   return universe.map((u, i): HyperliquidMarketSummary => {
-    const asset = obj(u, `metaAndAssetCtxs[0].universe[${i}]`);
-    const coin = str(asset.name, `metaAndAssetCtxs[0].universe[${i}].name`);
+    const at = `metaAndAssetCtxs[0].universe[${i}]`;
+    const asset = obj(u, at);
+    const coin = str(asset.name, `${at}.name`);
     const path = `metaAndAssetCtxs[1][${i}]`;
     const ctx = obj(ctxs[i], path);
     const oracle = dec(ctx.oraclePx, `${path}.oraclePx`);
@@ -91,26 +91,18 @@ export function analyzeMetaAndAssetCtxs(params: {
       premiumStyle: style,
       markPrice: formatDecimal(mark),
       oraclePrice: formatDecimal(oracle),
-      midPrice:
-        ctx.midPx === null || ctx.midPx === undefined
-          ? null
-          : formatDecimal(dec(ctx.midPx, `${path}.midPx`)),
-      impactBid: impactBid === null ? null : formatDecimal(impactBid),
-      impactAsk: impactAsk === null ? null : formatDecimal(impactAsk),
+      midPrice: optionalDec(ctx.midPx, `${path}.midPx`),
+      impactBid: formatOrNull(impactBid),
+      impactAsk: formatOrNull(impactAsk),
       premium,
-      exchangePremium:
-        ctx.premium === null || ctx.premium === undefined
-          ? null
-          : formatDecimal(dec(ctx.premium, `${path}.premium`)),
+      exchangePremium: optionalDec(ctx.premium, `${path}.premium`),
       fundingRate: { rate: formatDecimal(funding), intervalHours: 1 },
-      fundingApr: formatDecimal(annualizeRateFixed(funding, hourWad)),
+      fundingApr: formatDecimal(annualizeRateFixed(funding, WAD)),
       openInterest: formatDecimal(oi),
       openInterestUsd: formatDecimal(divRound(oi * oracle, WAD, 'halfEven')),
-      maxLeverage: num(asset.maxLeverage, `metaAndAssetCtxs[0].universe[${i}].maxLeverage`),
+      maxLeverage: num(asset.maxLeverage, `${at}.maxLeverage`),
       marginTableId:
-        asset.marginTableId === undefined
-          ? null
-          : num(asset.marginTableId, `metaAndAssetCtxs[0].universe[${i}].marginTableId`),
+        asset.marginTableId === undefined ? null : num(asset.marginTableId, `${at}.marginTableId`),
       markOracleDeviation: formatDecimal(divRound((mark - oracle) * WAD, oracle, 'halfEven')),
     };
   });

@@ -1,5 +1,5 @@
 import { InvalidDecimalError, InvalidPayloadError } from '../errors.js';
-import { type Fixed, isDecimalString, parseDecimal } from '../internal/decimal.js';
+import { type Fixed, formatDecimal, isDecimalString, parseDecimal } from '../internal/decimal.js';
 
 /** Throws `${path} must be ${kind}, got …` unless `ok`; returns `value`. */
 function expectKind<T>(value: unknown, path: string, ok: boolean, kind: string): T {
@@ -37,6 +37,11 @@ export function dec(value: unknown, path: string): Fixed {
     if (error instanceof InvalidDecimalError) throw new InvalidPayloadError(path, error.message);
     throw error;
   }
+}
+
+/** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
+export function optionalDec(value: unknown, path: string): string | null {
+  return value === null || value === undefined ? null : formatDecimal(dec(value, path));
 }
 
 function describe(value: unknown): string {

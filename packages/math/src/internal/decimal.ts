@@ -166,6 +166,11 @@ export function formatDecimal(x: Fixed, options: FormatOptions = {}): string {
   return negative ? `-${s}` : s;
 }
 
+/** {@link formatDecimal} of `x`, or `null` when `x` is `null` (quantities that may not exist). */
+export function formatOrNull(x: Fixed | null): string | null {
+  return x === null ? null : formatDecimal(x);
+}
+
 /** Rescales an integer at `fromDecimals` places to `toDecimals` places, rounding when shrinking. */
 export function rescale(
   x: bigint,
@@ -241,20 +246,12 @@ export function fromInt(n: number | bigint): Fixed {
  */
 export function fromNumber(x: number, parameter = 'value'): Fixed {
   if (!Number.isFinite(x)) throw new InvalidDecimalError(parameter, x);
-  const s = String(x);
-  if (!s.includes('e')) return parseUnchecked(s, 'halfEven');
-  // Exponent form: rebuild exactly from mantissa and exponent.
-  const [mant = '0', expStr = '0'] = s.split('e');
-  const exp = Number(expStr);
-  const negative = mant.startsWith('-');
-  const m = negative ? mant.slice(1) : mant;
-  const dot = m.indexOf('.');
-  const digits = dot === -1 ? m : m.slice(0, dot) + m.slice(dot + 1);
-  const fracLen = dot === -1 ? 0 : m.length - dot - 1;
-  const shift = WAD_DECIMALS + exp - fracLen;
-  const n = BigInt(digits);
-  const v = shift >= 0 ? n * pow10(shift) : divRound(n, pow10(-shift), 'halfEven');
-  return negative ? -v : v;
+  // Exponent form ('1e-7', '1.5e+21'): a shortest round-trip mantissa has at most 16 decimals, so it
+  // parses exactly; the power of ten is then applied with one rounding.
+  const [mantissa = '', exponent = '0'] = String(x).split('e');
+  const m = parseUnchecked(mantissa, 'halfEven');
+  const e = Number(exponent);
+  return e < 0 ? divRound(m, pow10(-e), 'halfEven') : m * pow10(e);
 }
 
 /**

@@ -8,7 +8,14 @@ import {
   parseSide,
   parseSize,
 } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
+import {
+  divRound,
+  type Fixed,
+  formatDecimal,
+  formatOrNull,
+  parseDecimal,
+  WAD,
+} from '../internal/decimal.js';
 import { type Side, solveLiquidationPrice } from './liquidationPrice.js';
 import type { MarginTable } from './marginTable.js';
 
@@ -111,7 +118,7 @@ export function estimatePostTradeLiquidationPrice(params: PostTradeParameters): 
   });
   return {
     position: { side, size: formatDecimal(abs(q1)), entryPrice: formatDecimal(entry) },
-    liquidationPrice: x === null ? null : formatDecimal(x),
+    liquidationPrice: formatOrNull(x),
   };
 }
 

@@ -1,6 +1,6 @@
-import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive, positiveNumber } from '../internal/args.js';
+import { type DecimalString, fail, parsePositive, positiveNumber } from '../internal/args.js';
 import { divRound, formatDecimal, toNumber, WAD } from '../internal/decimal.js';
+import { sampleStd } from '../internal/stats.js';
 
 const HOURS_PER_YEAR = 8760;
 
@@ -83,14 +83,8 @@ export function realizedVolatility(params: {
 }): number {
   const interval = positiveNumber('sampleIntervalHours', params.sampleIntervalHours);
   const horizon = positiveNumber('horizonHours', params.horizonHours ?? HOURS_PER_YEAR);
-  if (params.prices.length < 3) {
-    throw new InvalidParameterError('prices', 'must contain at least 3 prices');
-  }
+  if (params.prices.length < 3) fail('prices', 'at least 3 prices', params.prices.length);
   const xs = params.prices.map((p, i) => toNumber(parsePositive(p, `prices[${i}]`)));
-  const returns: number[] = [];
-  for (let i = 1; i < xs.length; i++) returns.push(Math.log(xs[i]! / xs[i - 1]!));
-  const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
-  const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (returns.length - 1);
-  const sd = Math.sqrt(variance);
-  return sd * Math.sqrt(horizon / interval);
+  const returns = xs.slice(1).map((x, i) => Math.log(x / xs[i]!));
+  return sampleStd(returns) * Math.sqrt(horizon / interval);
 }

@@ -7,7 +7,7 @@ import {
   parseSide,
   parseSize,
 } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
+import { divRound, type Fixed, formatOrNull, parseDecimal, WAD } from '../internal/decimal.js';
 import { type MarginTable, maintenanceMarginFixed } from './marginTable.js';
 
 /** `'long'` or `'short'`. */
@@ -133,7 +133,7 @@ export function liquidationPrice(params: LiquidationPriceParameters): DecimalStr
     ]) === 'price'
       ? solveWithMaintenanceAtPrice(input)
       : solveLiquidationPrice(input);
-  return x === null ? null : formatDecimal(x);
+  return formatOrNull(x);
 }
 
 /** `X = P − side·(E − MM(P) − MM_other)/q`: maintenance frozen at the reference price (Bybit). */

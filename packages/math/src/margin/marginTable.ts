@@ -4,6 +4,7 @@ import {
   divRound,
   type Fixed,
   formatDecimal,
+  formatOrNull,
   fromNumber,
   parseDecimal,
   WAD,
@@ -280,6 +281,6 @@ export function describeMarginTable(table: MarginTable): {
     lowerBound: formatDecimal(t.lowerBound),
     maintenanceMarginRate: formatDecimal(t.maintenanceMarginRate),
     deduction: formatDecimal(t.deduction),
-    maxLeverage: t.maxLeverage === null ? null : formatDecimal(t.maxLeverage),
+    maxLeverage: formatOrNull(t.maxLeverage),
   }));
 }

@@ -5,7 +5,15 @@ import {
   positiveNumber,
   unitFractionDecimal,
 } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, mul, toNumber, WAD } from '../internal/decimal.js';
+import {
+  divRound,
+  type Fixed,
+  formatDecimal,
+  formatOrNull,
+  mul,
+  toNumber,
+  WAD,
+} from '../internal/decimal.js';
 import type { RiskLevel } from './riskLevel.js';
 
 /**
@@ -184,7 +192,7 @@ export function hip3StressTest(params: Hip3StressTestParameters): Hip3StressResu
     depthUsd: formatDecimal(depth),
     bookCoverage: liquidated === 0n ? null : toNumber(depth) / toNumber(liquidated),
     adlNotionalUsd: formatDecimal(adl),
-    pinnedMispricingFraction: mispricing === null ? null : formatDecimal(mispricing),
+    pinnedMispricingFraction: formatOrNull(mispricing),
     level,
   };
 }
