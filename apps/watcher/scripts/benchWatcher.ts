@@ -1,14 +1,19 @@
 /**
- * Benchmark (SPEC §6, not a test): 15 devnet chains watched by the real `perpscope-watcher run`
- * process. Reports the watcher's RSS (median/max over 20 s of steady state), its CPU share of one
- * core, and `GET /v1/chains` latency at 1,000 req/s for 10 s on loopback (p50/p99, latency measured
- * from each request's scheduled start, so queueing counts). Talks to 127.0.0.1 only; bounded loop.
+ * Benchmark (SPEC §6, not a test). Two phases, both against the real `perpscope-watcher run` process:
  *
- * Run: pnpm --filter @perpscope/watcher bench:load
+ * 1. Live: 15 devnet chains (anvil + 2 RPC proxies each, in this process) watched by the watcher.
+ *    Reports its RSS (median/max over 20 s of steady state), CPU share of one core, and
+ *    `GET /v1/chains` at 1,000 req/s for 10 s while it polls all 15 chains.
+ * 2. API only: the devnet is stopped and the watcher restarted on the same database without chain
+ *    polling, so `/v1/chains` serves the same 15 chains with the CPU to itself; same load.
+ *
+ * Latency is measured by a separate client process from each request's scheduled start (open loop,
+ * queueing counts). Loopback only; bounded loops. Run: pnpm --filter @perpscope/watcher bench:load
+ * (`BENCH_NODE_FLAGS` passes V8 flags to the watcher process).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DevnetChainSpec, startDevnet } from '@perpscope/devnet';
@@ -21,76 +26,45 @@ const LOAD_SECONDS = 10;
 
 const bin = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-bench-'));
+const dbPath = join(dir, 'bench.db');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return kb / 1024;
 }
 function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (clock ticks, 100/s)
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, 100 ticks/s
 }
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const specs: DevnetChainSpec[] = Array.from({ length: CHAINS }, (_, i) => ({
-  name: `bench-${i}`,
-  chainId: 3000 + i,
-  blockTime: i % 3 === 0 ? 'tx-driven' : i % 3 === 1 ? 1 : 2,
-  rpcCount: 2,
-}));
-console.log(`starting ${CHAINS} devnet chains…`);
-const devnet = await startDevnet(specs);
-const configPath = join(dir, 'config.yaml');
-writeFileSync(
-  configPath,
-  stringify({
-    server: { port: 0 },
-    database: { path: join(dir, 'bench.db') },
-    log: { level: 'warn' },
-    chains: devnet.chains.map((c) =>
-      devnetChainEntry(c, { pollIntervalMs: 1000, graceSeconds: 30 }),
-    ),
-  }),
-);
-const child = spawn(process.execPath, [bin, 'run', '--config', configPath], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-try {
+async function startWatcherProcess(config: object): Promise<{ child: ChildProcess; url: string }> {
+  const configPath = join(dir, `config-${Date.now()}.yaml`);
+  writeFileSync(configPath, stringify(config));
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, bin, 'run', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
       if (m?.[1]) resolve(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`watcher exited ${code}`)));
   });
-  for (;;) {
-    const { chains } = (await (await fetch(`${url}/v1/chains`)).json()) as {
-      chains: { status: string }[];
-    };
-    if (chains.length === CHAINS && chains.every((c) => c.status === 'up')) break;
-    await sleep(500);
-  }
-  console.log(`watcher ${url} (pid ${child.pid}) sees ${CHAINS} chains up; steady state 20 s…`);
-  const pid = child.pid!;
-  const rss: number[] = [];
-  const ticks0 = cpuTicks(pid);
-  const t0 = Date.now();
-  for (let i = 0; i < 20; i++) {
-    rss.push(rssMb(pid));
-    await sleep(1000);
-  }
-  const cpuPct = ((cpuTicks(pid) - ticks0) / 100 / ((Date.now() - t0) / 1000)) * 100;
+  return { child, url };
+}
 
-  console.log(
-    `load: GET /v1/chains at ${RATE} req/s for ${LOAD_SECONDS} s from a separate process…`,
-  );
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function runLoad(url: string): Promise<string> {
   const client = spawn(
     process.execPath,
     [
@@ -103,37 +77,83 @@ try {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  let clientOut = '';
+  let out = '';
   client.stdout.on('data', (d: Buffer) => {
-    clientOut += d.toString();
+    out += d.toString();
   });
   await new Promise((r) => client.once('exit', r));
-  const load = JSON.parse(clientOut.trim().split('\n').at(-1) ?? '{}') as {
-    ok: number;
-    errors: number;
-    achievedRps: number;
-    p50: number;
-    p99: number;
-    max: number;
-  };
-  console.log('');
-  console.log(
-    `RSS with ${CHAINS} chains: median ${quantile(rss, 0.5).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB`,
+  const l = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+  const f = (k: string) => (l[k] ?? Number.NaN).toFixed(2);
+  return `${l.ok} ok, ${l.errors} errors, ${(l.achievedRps ?? 0).toFixed(0)} req/s achieved; p50 ${f('p50')} ms, p90 ${f('p90')} ms, p99 ${f('p99')} ms, max ${f('max')} ms`;
+}
+
+const results: string[] = [];
+const specs: DevnetChainSpec[] = Array.from({ length: CHAINS }, (_, i) => ({
+  name: `bench-${i}`,
+  chainId: 3000 + i,
+  blockTime: i % 3 === 0 ? 'tx-driven' : i % 3 === 1 ? 1 : 2,
+  rpcCount: 2,
+}));
+console.log(`phase 1: starting ${CHAINS} devnet chains…`);
+const devnet = await startDevnet(specs);
+const live = await startWatcherProcess({
+  server: { port: 0 },
+  database: { path: dbPath },
+  log: { level: 'warn' },
+  chains: devnet.chains.map((c) => devnetChainEntry(c, { pollIntervalMs: 1000, graceSeconds: 30 })),
+});
+try {
+  for (;;) {
+    const { chains } = (await (await fetch(`${live.url}/v1/chains`)).json()) as {
+      chains: { status: string }[];
+    };
+    if (chains.length === CHAINS && chains.every((c) => c.status === 'up')) break;
+    await sleep(500);
+  }
+  const pid = live.child.pid!;
+  console.log(`watcher pid ${pid} sees ${CHAINS} chains up; sampling 20 s of steady state…`);
+  const rss: number[] = [];
+  const ticks0 = cpuTicks(pid);
+  const t0 = Date.now();
+  for (let i = 0; i < 20; i++) {
+    rss.push(rssMb(pid));
+    await sleep(1000);
+  }
+  const cpuPct = ((cpuTicks(pid) - ticks0) / 100 / ((Date.now() - t0) / 1000)) * 100;
+  results.push(
+    `RSS watching ${CHAINS} devnet chains: median ${median(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB`,
   );
-  console.log(`CPU at steady state: ${cpuPct.toFixed(1)} % of one core`);
-  console.log(
-    `GET /v1/chains: ${load.ok} ok, ${load.errors} errors, ${load.achievedRps.toFixed(0)} req/s achieved; p50 ${load.p50.toFixed(2)} ms, p99 ${load.p99.toFixed(2)} ms, max ${load.max.toFixed(1)} ms`,
-  );
-  console.log(
-    `machine: ${(await import('node:os')).cpus().length} cores, load average ${(
-      await import('node:os')
-    )
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}`,
+  results.push(`CPU at steady state: ${cpuPct.toFixed(1)} % of one core`);
+  console.log(`load while polling: GET /v1/chains at ${RATE} req/s for ${LOAD_SECONDS} s…`);
+  results.push(
+    `GET /v1/chains while polling ${CHAINS} chains (devnet in-process with the client machine): ${await runLoad(live.url)}`,
   );
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await stopProcess(live.child);
   await devnet.stop();
 }
+
+console.log('phase 2: same database, API only…');
+const apiOnly = await startWatcherProcess({
+  server: { port: 0 },
+  database: { path: dbPath },
+  log: { level: 'warn' },
+  chains: [],
+});
+try {
+  const { chains } = (await (await fetch(`${apiOnly.url}/v1/chains`)).json()) as {
+    chains: unknown[];
+  };
+  if (chains.length !== CHAINS) throw new Error(`expected ${CHAINS} chains, got ${chains.length}`);
+  await runLoad(apiOnly.url); // warm-up (JIT)
+  results.push(`GET /v1/chains, ${CHAINS} chains, API only: ${await runLoad(apiOnly.url)}`);
+} finally {
+  await stopProcess(apiOnly.child);
+}
+console.log('');
+for (const r of results) console.log(r);
+console.log(
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

@@ -301,6 +301,7 @@ export class ChainWatcher {
       };
     });
     const reorg = advance?.reorg ?? null;
+    const writeStarted = performance.now();
     this.#deps.eventLog.write((w) => {
       if (advance && advance.added.length > 0) {
         const rows = advance.added.map((b) => ({
@@ -320,6 +321,10 @@ export class ChainWatcher {
       writeChainState(w.tx, next);
       recordChainChanges(w, { config, prev, next, reorg });
     });
+    const writeMs = performance.now() - writeStarted;
+    // SQLite writes block the event loop (and with it the API): make slow ones visible.
+    if (writeMs > 50)
+      logger.warn({ chainId: config.chainId, writeMs: Math.round(writeMs) }, 'slow poll write');
     this.#state = next;
     if (prev.status !== next.status) {
       logger.info(
