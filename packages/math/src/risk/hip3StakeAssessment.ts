@@ -1,5 +1,6 @@
 import { EmptyTierTableError, InvalidParameterError, UnsortedTiersError } from '../errors.js';
 import {
+  fail,
   finiteNumber,
   minLength,
   nonNegativeNumber,
@@ -423,11 +424,7 @@ function assessMarket(
   else if (m.dailyVolatility !== undefined)
     gap = 3 * finiteNumber(`${name}.dailyVolatility`, m.dailyVolatility);
   else gap = 0.05;
-  if (!(gap > 0))
-    throw new InvalidParameterError(
-      `${name}.dailyVolatility`,
-      `must be > 0, got ${String(m.dailyVolatility)}`,
-    );
+  if (!(gap > 0)) fail(`${name}.dailyVolatility`, '> 0', m.dailyVolatility);
   const recommendedMaxLeverage = Math.max(1, Math.min(50, Math.floor(1 / gap + 1e-9)));
   if (m.maxLeverage > recommendedMaxLeverage) {
     level = maxRiskLevel(level, 'medium');
