@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../errors.js';
 import {
   type DecimalString,
+  fail,
   parseNonNegative,
   parseOptional,
   positiveNumber,
@@ -165,10 +166,7 @@ function applyCapFloor(x: Fixed, ceiling: string | undefined, floor: string | un
   const hi = parseOptional(ceiling, 'ceiling', null);
   const lo = parseOptional(floor, 'floor', null);
   if (hi !== null && lo !== null && lo > hi) {
-    throw new InvalidParameterError(
-      'floor',
-      `must not exceed the ceiling (${ceiling}), got ${floor}`,
-    );
+    fail('floor', `≤ the ceiling (${ceiling})`, floor);
   }
   if (hi !== null && x > hi) return hi;
   if (lo !== null && x < lo) return lo;

@@ -27,7 +27,7 @@ export function impactNotional(params: {
       return '10000';
     case 'hyperliquid':
       if (params.coin === undefined)
-        throw new InvalidParameterError('coin', 'is required for hyperliquid');
+        throw new InvalidParameterError('coin', `is required for ${params.venue}`);
       return params.coin === 'BTC' || params.coin === 'ETH' ? '20000' : '6000';
     case 'binance':
     case 'dydx': {

@@ -1,5 +1,4 @@
-import { InvalidParameterError } from '../errors.js';
-import { parsePositive, positiveDecimalNumber } from '../internal/args.js';
+import { fail, parsePositive, positiveDecimalNumber } from '../internal/args.js';
 import { toNumber } from '../internal/decimal.js';
 
 /** Parameters of {@link concentratedImpermanentLoss}. Prices in quote per base, decimal strings > 0. */
@@ -37,10 +36,7 @@ export function concentratedImpermanentLoss(params: ConcentratedImpermanentLossP
   const lower = parsePositive(params.lowerPrice, 'lowerPrice');
   const upper = parsePositive(params.upperPrice, 'upperPrice');
   if (upper <= lower) {
-    throw new InvalidParameterError(
-      'upperPrice',
-      `must be > lowerPrice (${params.lowerPrice}), got "${params.upperPrice}"`,
-    );
+    fail('upperPrice', `> lowerPrice (${params.lowerPrice})`, params.upperPrice);
   }
   const sa = Math.sqrt(toNumber(lower));
   const sb = Math.sqrt(toNumber(upper));

@@ -1,5 +1,4 @@
-import { InvalidParameterError } from '../errors.js';
-import { minLength, positiveInteger } from '../internal/args.js';
+import { fail, minLength, positiveInteger } from '../internal/args.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
@@ -59,10 +58,7 @@ export function fundingReversal(params: FundingReversalParameters): FundingRever
   const fastWindow = positiveInteger('fastWindow', params.fastWindow ?? 3);
   const slowWindow = positiveInteger('slowWindow', params.slowWindow ?? 8);
   if (slowWindow <= fastWindow) {
-    throw new InvalidParameterError(
-      'slowWindow',
-      `must be > fastWindow (${fastWindow}), got ${slowWindow}`,
-    );
+    fail('slowWindow', `> fastWindow (${fastWindow})`, slowWindow);
   }
   minLength('samples', params.samples, slowWindow + 1);
   const parsed = parseFundingSamples('samples', params.samples);

@@ -1,5 +1,4 @@
-import { InvalidParameterError } from '../errors.js';
-import { finiteNumber, minLength } from '../internal/args.js';
+import { fail, finiteNumber, minLength } from '../internal/args.js';
 import { mean } from '../internal/stats.js';
 
 /** Parameters of {@link linearRegression}: paired observations of equal length. */
@@ -32,10 +31,7 @@ export function linearRegression(params: LinearRegressionParameters): LinearFit 
   const { x, y } = params;
   minLength('x', x, 2);
   if (y.length !== x.length) {
-    throw new InvalidParameterError(
-      'y',
-      `must have the same length as x (${x.length}), got ${y.length}`,
-    );
+    fail('y', `as long as x (${x.length})`, y.length);
   }
   for (let i = 0; i < x.length; i++) {
     finiteNumber(`x[${i}]`, x[i] as number);
