@@ -1,8 +1,13 @@
 import { divRound, type Fixed } from './decimal.js';
 
+/** Ascending order for `sort` on any values comparable with `<` (bigints, strings). */
+export function ascending<T extends bigint | string>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Median of WAD values; the mean of the two middle values (half-even) for an even count. Non-empty input. */
 export function medianFixed(values: readonly Fixed[]): Fixed {
-  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...values].sort(ascending);
   const mid = sorted.length >> 1;
   if (sorted.length % 2 === 1) return sorted[mid]!;
   return divRound(sorted[mid - 1]! + sorted[mid]!, 2n, 'halfEven');

@@ -7,7 +7,7 @@ import {
   positiveNumber,
 } from '../internal/args.js';
 import { type Fixed, formatDecimal, fromNumber, parseDecimal } from '../internal/decimal.js';
-import { median3, medianFixed } from '../internal/median.js';
+import { ascending, median3, medianFixed } from '../internal/median.js';
 
 /** A CEX perp mid and its weight in Hyperliquid's weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1). */
 export type WeightedPrice = { readonly price: DecimalString; readonly weight: number };
@@ -49,7 +49,7 @@ function weightedMedian(prices: readonly WeightedPrice[]): Fixed {
     const weight = positiveNumber(`cexPerpMids[${i}].weight`, p.weight);
     return { price: parsePositive(p.price, `cexPerpMids[${i}].price`), weight };
   });
-  items.sort((x, y) => (x.price < y.price ? -1 : x.price > y.price ? 1 : 0));
+  items.sort((x, y) => ascending(x.price, y.price));
   const total = items.reduce((s, x) => s + x.weight, 0);
   let cumulative = 0;
   for (const [i, item] of items.entries()) {

@@ -1,5 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
 import { fail, finiteNumber, minLength, positiveInteger } from '../internal/args.js';
+import { mean } from '../internal/stats.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
@@ -65,10 +66,7 @@ export function estimateParsed(
 ): number | null {
   switch (estimator.kind) {
     case 'sma': {
-      const xs = lastWindow(all, estimator.window);
-      let s = 0;
-      for (const x of xs) s += x.ratePerHour;
-      return s / xs.length;
+      return mean(lastWindow(all, estimator.window).map((x) => x.ratePerHour));
     }
     case 'ewma': {
       const { alpha } = estimator;

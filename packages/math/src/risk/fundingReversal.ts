@@ -1,4 +1,5 @@
 import { fail, minLength, positiveInteger } from '../internal/args.js';
+import { mean } from '../internal/stats.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
@@ -64,11 +65,7 @@ export function fundingReversal(params: FundingReversalParameters): FundingRever
   const parsed = parseFundingSamples('samples', params.samples);
   const rates = parsed.map((s) => s.ratePerHour);
 
-  const sma = (end: number, window: number): number => {
-    let s = 0;
-    for (let i = end - window + 1; i <= end; i++) s += rates[i] as number;
-    return s / window;
-  };
+  const sma = (end: number, window: number): number => mean(rates.slice(end - window + 1, end + 1));
   const crosses: FundingCross[] = [];
   let side = 0; // sign of fast − slow at the last point where they differed
   let signal: FundingCross | null = null;

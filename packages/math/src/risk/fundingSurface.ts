@@ -1,5 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
 import { finiteNumber, positiveNumber } from '../internal/args.js';
+import { ascending } from '../internal/median.js';
 import { estimateParsed, type FundingEstimator } from './expectedFunding.js';
 import {
   type FundingSample,
@@ -117,15 +118,7 @@ export function fundingSurface(params: FundingSurfaceParameters): FundingSurface
       i = j;
     }
   }
-  cells.sort((a, b) =>
-    a.bucketStartMs !== b.bucketStartMs
-      ? a.bucketStartMs - b.bucketStartMs
-      : a.symbol < b.symbol
-        ? -1
-        : a.symbol > b.symbol
-          ? 1
-          : 0,
-  );
+  cells.sort((a, b) => a.bucketStartMs - b.bucketStartMs || ascending(a.symbol, b.symbol));
   return {
     bucketMs,
     symbols: [...bySymbol.keys()].sort(),
