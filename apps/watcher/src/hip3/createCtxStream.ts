@@ -75,6 +75,7 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
   let up = false;
   let downSinceMs: number | null = null;
   let lastKickMs = 0;
+  let ensureSubscribed = () => {};
 
   const onMessage = (ev: MessageEvent) => {
     const receivedMs = params.clock.now();
@@ -129,14 +130,32 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
     if (now - lastKickMs > params.staleAfterMs) {
       lastKickMs = now;
       transport.socket.reconnect();
+      ensureSubscribed();
     }
   }, params.checkIntervalMs);
   watchdog.unref?.();
 
   const sub = new SubscriptionClient({ transport });
   // Data is handled from the raw socket above (parsed once, counted when malformed); the SDK
-  // subscription drives subscribe/resubscribe.
-  await sub.allDexsAssetCtxs(() => {});
+  // subscription drives subscribe/resubscribe. The SDK drops a subscription for good when a
+  // resubscribe after a reconnect fails (e.g. times out on a loaded box): then we subscribe again.
+  let subscribed = false;
+  let stopped = false;
+  const subscribe = async (): Promise<void> => {
+    await sub.allDexsAssetCtxs(() => {}, {
+      onError: (error) => {
+        subscribed = false;
+        if (stopped) return;
+        params.logger.warn({ err: error }, 'HIP-3 ctx subscription lost; subscribing again');
+        void subscribe().catch(() => {});
+      },
+    });
+    subscribed = true;
+  };
+  ensureSubscribed = () => {
+    if (!subscribed && !stopped) void subscribe().catch(() => {});
+  };
+  await subscribe();
 
   return {
     get framesReceived() {
@@ -149,6 +168,7 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
       return up;
     },
     async stop() {
+      stopped = true;
       clearInterval(watchdog);
       transport.close();
     },

@@ -61,6 +61,11 @@ export type CreateReplayMarketsParameters = {
   oracleIntervalMs?: number;
   /** Relative σ of the reference price per simulation step. Default 0.0004. */
   volatility?: number;
+  /**
+   * Pads every synthetic (non-xyz) dex to this many markets with `dex:SYN<i>` coins, for load
+   * benchmarks (e.g. 9 dexes × 33 ≈ 300 markets). Default: the recorded coin lists only.
+   */
+  marketsPerDex?: number;
 };
 
 const IMPACT_NOTIONAL_USD = 6_000;
@@ -143,7 +148,11 @@ export function createReplayMarkets(params: CreateReplayMarketsParameters) {
       continue;
     }
     const universe: RawUniverseEntry[] = [];
-    for (const [coin, cap] of dex.assetToStreamingOiCap) {
+    const coinCaps: [string, string][] = [...dex.assetToStreamingOiCap];
+    for (let i = coinCaps.length; i < (params.marketsPerDex ?? 0); i++) {
+      coinCaps.push([`${dex.name}:SYN${i}`, '10000000.0']);
+    }
+    for (const [coin, cap] of coinCaps) {
       const entry: RawUniverseEntry = {
         szDecimals: 2,
         name: coin,

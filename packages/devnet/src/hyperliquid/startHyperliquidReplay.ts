@@ -33,6 +33,8 @@ export type StartHyperliquidReplayParameters = {
   oracleIntervalMs?: number;
   /** PRNG seed for reproducible prices. Default 1. */
   seed?: number;
+  /** Pads synthetic dexes to this many markets (load benchmarks); see `createReplayMarkets`. */
+  marketsPerDex?: number;
   /** Accounts served by `clearinghouseState`, keyed by user address then dex (`''` = main). */
   accounts?: Record<string, Record<string, ReplayAccount>>;
 };
@@ -107,6 +109,7 @@ export async function startHyperliquidReplay(
     seed: params.seed ?? 1,
     nowMs: clock.now(),
     ...(params.oracleIntervalMs === undefined ? {} : { oracleIntervalMs: params.oracleIntervalMs }),
+    ...(params.marketsPerDex === undefined ? {} : { marketsPerDex: params.marketsPerDex }),
   });
   const tickMs = params.tickMs === undefined ? 1000 : params.tickMs;
   const accounts = new Map<string, ReplayAccount>();
