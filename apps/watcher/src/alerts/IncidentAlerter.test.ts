@@ -65,6 +65,7 @@ describe('IncidentAlerter', () => {
   }
 
   async function drain(outbox: AlertOutbox) {
+    await new Promise((r) => setImmediate(r)); // the alerter reacts on the next turn
     for (let i = 0; i < 10 && outbox.pendingCount() > 0; i++) await outbox.deliverDue();
   }
 

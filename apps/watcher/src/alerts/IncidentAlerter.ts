@@ -85,6 +85,7 @@ export class IncidentAlerter {
   readonly #deps: IncidentAlerterDeps;
   #unsubscribe: (() => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
+  #scheduled: NodeJS.Immediate | undefined;
 
   constructor(deps: IncidentAlerterDeps) {
     this.#deps = deps;
@@ -104,8 +105,13 @@ export class IncidentAlerter {
     } catch (error) {
       this.#deps.logger.error({ err: error }, 'cannot initialise the alert cursor; will retry');
     }
+    // Deferred and coalesced: the ingestion write that published the event returns first.
     this.#unsubscribe = this.#deps.eventLog.subscribe((ev) => {
-      if (ev.kind.startsWith('incident.')) this.catchUp();
+      if (!ev.kind.startsWith('incident.') || this.#scheduled) return;
+      this.#scheduled = setImmediate(() => {
+        this.#scheduled = undefined;
+        this.catchUp();
+      });
     });
     this.catchUp();
   }
@@ -115,6 +121,8 @@ export class IncidentAlerter {
     this.#unsubscribe = undefined;
     clearTimeout(this.#retry);
     this.#retry = undefined;
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
   }
 
   /** Processes every event after the cursor. Returns how many alerts were queued. */
