@@ -44,6 +44,7 @@ beforeAll(async () => {
       { name: 'safe', chainId: 1004, blockTime: 1 },
       { name: 'quorum', chainId: 1005, blockTime: 1 },
       { name: 'feed', chainId: 1006, blockTime: 1 },
+      { name: 'slow', chainId: 1007, blockTime: 1 },
     ],
     timing: { pollIntervalMs: POLL_MS, graceSeconds: GRACE_S },
     dbPath,
@@ -107,6 +108,36 @@ describe.concurrent('sequencer liveness on devnet chains', () => {
     expect(items[0]?.peak.maxSecondsSinceNewHead).toBeGreaterThanOrEqual(6);
     expect(items[0]?.context.lastBlockBefore).toBeTruthy();
     expect(items[0]?.context.firstBlockAfter).toBeTruthy();
+  });
+
+  it('slow blocks: fewer than 60 % of the expected blocks over the window → degraded (op-conductor rule), normal again → up', async () => {
+    const c = dw.chain('slow');
+    const id = c.chainId;
+    // 2.5 s gaps stay under the 3 s "no new head" threshold: only the expected-vs-observed rule fires.
+    await c.slowBlocks(2.5);
+    const t0 = Date.now();
+    const windowMs = 12_000;
+    const degraded = await waitFor(
+      'degraded by slow blocks',
+      () => statusEvents(dw.events, id).find((e) => e.to === 'degraded' && e.at >= t0),
+      windowMs + POLL_MS + TOLERANCE_MS + 1000,
+    );
+    expect(degraded.at - t0).toBeLessThanOrEqual(windowMs + POLL_MS + TOLERANCE_MS);
+    const d = await detail(id);
+    expect(d.reasons[0]).toMatch(/^slow blocks: \d+ of \d+ expected/);
+    expect(d.phase).toBe('pre-halt');
+    expect(d.blockGap.observedBlocks).toBeLessThan(0.6 * d.blockGap.expectedBlocks!);
+    expect(
+      statusEvents(dw.events, id)
+        .filter((e) => e.at >= t0)
+        .map((e) => e.to),
+    ).not.toContain('halted');
+    await c.slowBlocks(1);
+    await waitFor(
+      'up again',
+      async () => (await detail(id)).status === 'up',
+      windowMs + TOLERANCE_MS,
+    );
   });
 
   it('tx-driven chain: halted only once the invalid-tx probe fails (the proxies hold eth_sendRawTransaction)', async () => {
