@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
 import { blocks } from '../schema/chains.js';
 
@@ -97,13 +97,4 @@ export function recentCanonicalBlocks(db: Db, chainId: number, limit: number): B
     .orderBy(desc(blocks.number))
     .limit(limit)
     .all();
-}
-
-/** Number of stored rows of a chain (tests, diagnostics). */
-export function countBlocks(db: Db, chainId: number, opts?: { sinceNumber?: number }): number {
-  const where =
-    opts?.sinceNumber !== undefined
-      ? and(eq(blocks.chainId, chainId), gte(blocks.number, opts.sinceNumber))
-      : eq(blocks.chainId, chainId);
-  return db.select({ n: sql<number>`count(*)` }).from(blocks).where(where).get()?.n ?? 0;
 }
