@@ -78,9 +78,11 @@ export function oneOf<T extends string>(
   return value as T;
 }
 
+const SIDES = ['long', 'short'] as const;
+
 /** Maps a `'long' | 'short'` side to `1 | -1`. */
 export function parseSide(side: unknown, parameter = 'side'): 1 | -1 {
-  return oneOf(parameter, side, ['long', 'short']) === 'long' ? 1 : -1;
+  return oneOf(parameter, side, SIDES) === 'long' ? 1 : -1;
 }
 
 /** Throws unless `x` is a finite number; returns it. */
