@@ -153,6 +153,18 @@ describe('/v1/risk-summary', () => {
     expect(body.unknownChains).toEqual(['base']);
   });
 
+  it('answers an identical query from memory for up to 1 s, then reads again', async () => {
+    const { app, now } = build();
+    const url = '/v1/risk-summary?coins=xyz:TSLA';
+    const a = RiskSummary.parse(await (await app.request(url)).json());
+    now.t += 999;
+    const b = RiskSummary.parse(await (await app.request(url)).json());
+    expect(b.generatedAtMs).toBe(a.generatedAtMs);
+    now.t += 1;
+    const c = RiskSummary.parse(await (await app.request(url)).json());
+    expect(c.generatedAtMs).toBe(a.generatedAtMs + 1000);
+  });
+
   it('rejects more than 200 coins with a 400 naming query.coins', async () => {
     const { app } = build();
     const coins = Array.from({ length: 201 }, (_, i) => `C${i}`).join(',');

@@ -5,6 +5,7 @@ import {
   type RiskSummaryChain,
   RiskSummaryQuery,
 } from '@perpscope/schemas';
+import type { TypedResponse } from 'hono';
 import { z } from 'zod';
 import { formatPath } from '../config/loadConfig.js';
 import { listChains } from '../db/queries/chains.js';
@@ -41,8 +42,20 @@ const CACHE_ENTRIES = 256;
 
 /** `/v1/risk-summary`. */
 export function riskSummaryRoutes(deps: AppDeps) {
-  const cache = new Map<string, { at: number; body: RiskSummary }>();
+  // Keyed by the raw URL so a hit costs neither parsing nor serialising: the extension polls the
+  // same query over and over, and the data changes at most once per evaluation (~1 s).
+  const cache = new Map<string, { at: number; text: string }>();
+  // The text is a serialised RiskSummary: hand it out as-is, typed as what it is.
+  const json = (text: string) =>
+    new Response(text, {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    }) as unknown as TypedResponse<RiskSummary, 200, 'json'>;
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, (c) => {
+    const now = deps.clock.now();
+    const key = c.req.url;
+    const hit = cache.get(key);
+    if (hit && now - hit.at < CACHE_MS) return json(hit.text);
     const raw = c.req.valid('query');
     const parsed = RiskSummaryQuery.safeParse(raw);
     if (!parsed.success) {
@@ -54,12 +67,6 @@ export function riskSummaryRoutes(deps: AppDeps) {
       );
     }
     const { coins, chains } = parsed.data;
-    const now = deps.clock.now();
-    const key = `${coins.join(',')}|${chains.join(',')}`;
-    const hit = cache.get(key);
-    if (hit && now - hit.at < CACHE_MS) {
-      return c.json(hit.body, 200);
-    }
     const rows = new Map(getHip3MarketsByCoin(deps.db, coins).map((r) => [r.coin, r]));
     const markets = [];
     const unknownCoins: string[] = [];
@@ -98,8 +105,9 @@ export function riskSummaryRoutes(deps: AppDeps) {
       unknownCoins,
       unknownChains,
     };
+    const text = JSON.stringify(body);
     if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { at: now, body });
-    return c.json(body, 200);
+    cache.set(key, { at: now, text });
+    return json(text);
   });
 }
