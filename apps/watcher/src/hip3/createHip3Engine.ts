@@ -1,3 +1,4 @@
+import { bookDepth, bookSpread } from '@perpscope/math';
 import type { Hip3MarketStatus, Hip3Reason } from '@perpscope/schemas';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
@@ -324,34 +325,26 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     }
   }
 
-  /** Book depth ±3 % of mid per side (USD) and relative spread from one `l2Book`. */
+  /**
+   * Book depth within ±3 % of mid per side (quote units, USD) and relative spread from one
+   * `l2Book`, by `@perpscope/math` (`bookDepth`, `bookSpread`). An empty book counts as zero depth;
+   * a book the math rejects (crossed, unsorted) is counted and ignored, never stored.
+   */
   function applyBook(book: HlL2Book, receivedMs: number) {
     const s = states.get(book.coin);
     if (!s) return;
-    const [bids, asks] = book.levels;
-    const bestBid = bids[0] ? Number(bids[0].px) : null;
-    const bestAsk = asks[0] ? Number(asks[0].px) : null;
-    // TODO(math): use @perpscope/math bookDepth/bookSpread once the risk module is exported at the root.
-    const mid =
-      bestBid !== null && bestAsk !== null ? (bestBid + bestAsk) / 2 : (bestBid ?? bestAsk);
-    if (mid === null) {
-      observeBook(s, { timeMs: receivedMs, bidUsd: 0, askUsd: 0, spread: null });
-      return;
+    try {
+      const depth = bookDepth({ book, bandFraction: '0.03' });
+      const spread = bookSpread(book);
+      observeBook(s, {
+        timeMs: receivedMs,
+        bidUsd: depth?.bid ? Number(depth.bid.quote) : 0,
+        askUsd: depth?.ask ? Number(depth.ask.quote) : 0,
+        spread: spread ? spread.spreadBps / 10_000 : null,
+      });
+    } catch (error) {
+      counters.reject('rest.l2Book', `${book.coin}: ${(error as Error).message}`);
     }
-    let bidUsd = 0;
-    for (const l of bids) {
-      const px = Number(l.px);
-      if (px < mid * 0.97) break;
-      bidUsd += px * Number(l.sz);
-    }
-    let askUsd = 0;
-    for (const l of asks) {
-      const px = Number(l.px);
-      if (px > mid * 1.03) break;
-      askUsd += px * Number(l.sz);
-    }
-    const spread = bestBid !== null && bestAsk !== null ? (bestAsk - bestBid) / mid : null;
-    observeBook(s, { timeMs: receivedMs, bidUsd, askUsd, spread });
   }
 
   /** `setOracle` actions of an oracle writer (explorer `userDetails`): exact update times. */

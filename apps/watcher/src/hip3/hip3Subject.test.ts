@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WatcherConfig } from '../config/configSchema.js';
 import { type OpenDb, openDb } from '../db/openDb.js';
 import {
+  hip3OracleUpdatesPage,
   hip3SamplesOf,
   hip3TransitionsOf,
   listHip3Markets,
@@ -271,5 +272,51 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
     expect(JSON.parse(nvda.reasonsJson).map((r: { code: string }) => r.code)).toContain(
       'mark_jump',
     );
+  });
+
+  it('books: depth ±3 % from l2Book (via @perpscope/math) and a collapse → warn; explorer setOracle times', async () => {
+    const h = await start({
+      scale: 20,
+      hip3: {
+        bookCoins: ['xyz:GOLD'],
+        bookIntervalSeconds: 1,
+        explorer: { enabled: true, intervalSeconds: 2 },
+        thresholds: { sampleStaleSeconds: 60 },
+      },
+    });
+    await expect
+      .poll(() => h.internals.engine.states.get('xyz:GOLD')?.depth.length ?? 0, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(6);
+    const gold = h.internals.engine.states.get('xyz:GOLD')!;
+    // The replay quotes 20 levels of ~25k USD a side within ±0.4 % of mid.
+    expect(gold.depthBidUsd).toBeGreaterThan(100_000);
+    expect(gold.spread).toBeLessThan(0.001);
+    h.hl.apply({ type: 'depth', coin: 'xyz:GOLD', factor: 0.02 });
+    await expect.poll(() => statusOf(h.db, 'xyz:GOLD'), { timeout: 10_000 }).toBe('warn');
+    const row = listHip3Markets(h.db).find((m) => m.coin === 'xyz:GOLD')!;
+    expect(JSON.parse(row.reasonsJson).map((r: { code: string }) => r.code)).toContain(
+      'depth_collapse',
+    );
+    // Explorer: setOracle actions of xyz's writer land as oracle updates with tx hashes.
+    await expect
+      .poll(
+        () =>
+          hip3OracleUpdatesPage(h.db, {
+            coin: 'xyz:TSLA',
+            limit: 10,
+            cursor: null,
+            source: 'explorer',
+          }).length,
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    const [u] = hip3OracleUpdatesPage(h.db, {
+      coin: 'xyz:TSLA',
+      limit: 1,
+      cursor: null,
+      source: 'explorer',
+    });
+    expect(u?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(h.internals.engine.states.get('xyz:TSLA')?.setOracleMs).not.toBeNull();
   });
 });
