@@ -38,3 +38,17 @@ export class BadRequestError extends WatcherError {
 export class NotFoundError extends WatcherError {
   override name = 'Watcher.NotFoundError';
 }
+
+/**
+ * An upstream answered with a payload that fails its schema (or is not JSON at all). Such answers are
+ * rejected, counted and logged once per kind — never stored as truth (SPEC §7).
+ */
+export class MalformedPayloadError extends WatcherError {
+  override name = 'Watcher.MalformedPayloadError';
+  /** What was malformed, e.g. `eth_getBlockByNumber`. */
+  readonly kind: string;
+  constructor(kind: string, detail: string) {
+    super(`malformed ${kind} payload: ${detail}`);
+    this.kind = kind;
+  }
+}

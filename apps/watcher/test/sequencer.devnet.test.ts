@@ -292,6 +292,10 @@ describe.concurrent('sequencer liveness on devnet chains', () => {
     expect(d.status).toBe('up');
     expect(d.rpcs[2]?.health).toBe('healthy');
     expect(d.rpcs[1]?.consecutiveFailures).toBeGreaterThan(0);
+    // Garbage is rejected by schema and counted, never believed (SPEC §7).
+    expect(d.rpcs[1]?.lastError).toBe('malformed json payload');
+    expect(d.rpcs[1]?.malformedResponses).toBeGreaterThan(0);
+    expect(d.rpcs[0]?.malformedResponses).toBe(0);
     c.setRpcFault(0, 'http500');
     c.setRpcFault(2, 'timeout');
     const t0 = Date.now();

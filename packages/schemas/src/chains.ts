@@ -72,6 +72,8 @@ export const RpcHealth = z
     lastOkAt: z.iso.datetime().nullable(),
     lastError: z.string().nullable(),
     consecutiveFailures: z.number().int().nonnegative(),
+    /** Answers rejected by schema (garbage JSON, wrong shapes); never used as data. */
+    malformedResponses: z.number().int().nonnegative(),
   })
   .meta({ id: 'RpcHealth' });
 export type RpcHealth = z.infer<typeof RpcHealth>;

@@ -1,5 +1,6 @@
 import { BaseError, createPublicClient, type Hex, http, RpcRequestError } from 'viem';
 import { z } from 'zod';
+import { MalformedPayloadError } from '../errors.js';
 
 const Quantity = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'hex quantity');
 const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, '32-byte hash');
@@ -53,6 +54,22 @@ export function errorText(error: unknown): string {
     .slice(0, 200);
 }
 
+/**
+ * The kind of malformed payload behind an error (`eth_getBlockByNumber`, `json`), or `null` when the
+ * error is something else (transport, timeout, JSON-RPC error object).
+ */
+export function malformedKind(error: unknown): string | null {
+  if (error instanceof MalformedPayloadError) return error.kind;
+  // By name, not instanceof: the JSON parser's SyntaxError may come from another realm (fetch internals).
+  if (
+    error instanceof BaseError &&
+    error.walk((e) => (e as Error | null)?.name === 'SyntaxError')
+  ) {
+    return 'json';
+  }
+  return null;
+}
+
 /** True when the endpoint answered with a JSON-RPC error object (as opposed to a transport failure). */
 function isJsonRpcError(error: unknown): boolean {
   return error instanceof BaseError && error.walk((e) => e instanceof RpcRequestError) !== null;
@@ -76,7 +93,15 @@ export const createChainRpc: ChainRpcFactory = ({ url, timeoutMs }) => {
         params: [param as `0x${string}`, false],
       });
       if (raw === null) return null;
-      const b = RpcBlock.parse(raw);
+      const parsed = RpcBlock.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MalformedPayloadError(
+          'eth_getBlockByNumber',
+          `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+        );
+      }
+      const b = parsed.data;
       return {
         number: Number.parseInt(b.number, 16),
         hash: b.hash,

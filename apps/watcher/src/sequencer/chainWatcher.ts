@@ -18,7 +18,7 @@ import {
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { blockGapStats, type HeadSample } from './blockGapStats.js';
-import { type ChainRpc, type ChainRpcFactory, errorText } from './chainRpc.js';
+import { type ChainRpc, type ChainRpcFactory, errorText, malformedKind } from './chainRpc.js';
 import {
   type ChainStateRecord,
   type FeedReading,
@@ -47,6 +47,9 @@ type RpcRuntime = {
   rpc: ChainRpc;
   consecutiveFailures: number;
   lastOkAt: number | null;
+  malformedResponses: number;
+  /** Malformed-payload kinds already logged for this endpoint (log once per kind). */
+  loggedMalformed: Set<string>;
 };
 
 /**
@@ -81,6 +84,8 @@ export class ChainWatcher {
         rpc: deps.rpcFactory({ url, timeoutMs: c.rpcTimeoutMs }),
         consecutiveFailures: row?.consecutiveFailures ?? 0,
         lastOkAt: row?.lastOkAt ?? null,
+        malformedResponses: row?.malformedResponses ?? 0,
+        loggedMalformed: new Set<string>(),
       };
     });
     // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
@@ -170,9 +175,20 @@ export class ChainWatcher {
           if (!block) throw new Error('latest block is null');
           return { ok: true, block, latencyMs: Math.round(performance.now() - t0) };
         } catch (error) {
+          const kind = malformedKind(error);
+          if (kind !== null) {
+            r.malformedResponses++;
+            if (!r.loggedMalformed.has(kind)) {
+              r.loggedMalformed.add(kind);
+              logger.warn(
+                { chainId: config.chainId, url: r.rpc.url, kind, err: errorText(error) },
+                'malformed RPC payload rejected (logged once per kind and endpoint)',
+              );
+            }
+          }
           return {
             ok: false,
-            error: errorText(error),
+            error: kind === null ? errorText(error) : `malformed ${kind} payload`,
             latencyMs: Math.round(performance.now() - t0),
           };
         }
@@ -297,6 +313,7 @@ export class ChainWatcher {
         lastOkAt: r.lastOkAt,
         lastError: verdict.note,
         consecutiveFailures: r.consecutiveFailures,
+        malformedResponses: r.malformedResponses,
         updatedAt: now,
       };
     });

@@ -73,6 +73,7 @@ export function presentChainDetail(params: {
       lastOkAt: isoOrNull(r.lastOkAt),
       lastError: r.lastError === null ? null : redactUrlsInText(r.lastError),
       consecutiveFailures: r.consecutiveFailures,
+      malformedResponses: r.malformedResponses,
     })),
     feed: config.uptimeFeed
       ? {

@@ -144,6 +144,7 @@ export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'posit
         lastOkAt: r.lastOkAt,
         lastError: r.lastError,
         consecutiveFailures: r.consecutiveFailures,
+        malformedResponses: r.malformedResponses,
         updatedAt: r.updatedAt,
       })
       .where(sql`${rpcEndpoints.chainId} = ${r.chainId} and ${rpcEndpoints.url} = ${r.url}`)

@@ -26,6 +26,8 @@ export const rpcEndpoints = sqliteTable(
     lastOkAt: integer('last_ok_at'),
     lastError: text('last_error'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Answers rejected by schema (garbage JSON, wrong shapes) since the endpoint was added. */
+    malformedResponses: integer('malformed_responses').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.chainId, t.url] })],

@@ -1,0 +1,1 @@
+ALTER TABLE `rpc_endpoints` ADD `malformed_responses` integer DEFAULT 0 NOT NULL;
