@@ -49,3 +49,7 @@ export async function bundleWatcher(): Promise<string> {
   });
   return outfile;
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(await bundleWatcher());
+}

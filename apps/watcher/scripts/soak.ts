@@ -172,8 +172,13 @@ const url = await new Promise<string>((resolve, reject) => {
   watcher.on('exit', (code) => reject(new Error(`watcher exited with ${code}: ${out}`)));
 });
 const pid = watcher.pid!;
-const markets = ((await (await fetch(`${url}/v1/hip3/markets`)).json()) as { markets: unknown[] })
-  .markets.length;
+const countMarkets = async () =>
+  ((await (await fetch(`${url}/v1/hip3/markets`)).json()) as { markets: unknown[] }).markets.length;
+let markets = 0;
+for (let i = 0; i < 120 && markets === 0; i++) {
+  await new Promise((r) => setTimeout(r, 500));
+  markets = await countMarkets();
+}
 console.log(`watcher pid ${pid} at ${url}`);
 
 // Incident scenarios, continuously: a halt every 45 s (20 s long), a reorg every 60 s, an RPC fault every 90 s.

@@ -8,6 +8,11 @@ export const RetentionConfig = z
   .object({
     /** Raw samples (blocks, market samples, oracle updates) older than this are pruned. */
     rawDays: z.number().positive().default(14),
+    /**
+     * Per raw table overrides of `rawDays`, e.g. `{ hip3_samples: 2 }`: HIP-3 ctx samples are the
+     * bulk of the data (about 170 bytes per market per second on disk).
+     */
+    rawDaysByTable: z.record(z.string().regex(/^[a-z0-9_]+$/), z.number().positive()).default({}),
     /** Hourly rollups older than this are pruned. */
     rollupDays: z.number().positive().default(400),
     /** Event-log rows older than this are pruned (SSE resume reaches back this far). */

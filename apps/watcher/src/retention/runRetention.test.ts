@@ -76,6 +76,18 @@ describe('runRetention', () => {
     });
   });
 
+  it('applies a per-table override of rawDays', () => {
+    fill(20);
+    const now = T0 + 20 * DAY;
+    runRetention({
+      sqlite,
+      targets: [samplesTarget],
+      config: { ...config, rawDaysByTable: { samples: 2 } },
+      now,
+    });
+    expect(count('SELECT min(t) AS n FROM samples')).toBe(now - 2 * DAY);
+  });
+
   it('is idempotent and rolls late rows into their hour on the next pass', () => {
     fill(1);
     const now = T0 + DAY + 10 * 60_000;

@@ -28,7 +28,13 @@ export type RetentionTarget = {
 export type RunRetentionParameters = {
   sqlite: Database.Database;
   targets: readonly RetentionTarget[];
-  config: { rawDays: number; rollupDays: number; eventDays: number; batchSize: number };
+  config: {
+    rawDays: number;
+    rawDaysByTable?: Readonly<Record<string, number>>;
+    rollupDays: number;
+    eventDays: number;
+    batchSize: number;
+  };
   /** Ms since the epoch. */
   now: number;
 };
@@ -123,7 +129,10 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
       rolledHours = (hourNow - from) / HOUR_MS;
     }
     const rolledUntil = target.rollups.length > 0 ? hourNow : now;
-    const days = target.horizon === 'raw' ? config.rawDays : config.eventDays;
+    const days =
+      target.horizon === 'raw'
+        ? (config.rawDaysByTable?.[target.table] ?? config.rawDays)
+        : config.eventDays;
     const cutoff = Math.min(now - days * DAY_MS, rolledUntil);
     const prunedRows = pruneBefore(sqlite, {
       ...target,
