@@ -48,7 +48,13 @@ export type ChainRpcFactory = (params: { url: string; timeoutMs: number }) => Ch
 
 /** Short, single-line error text for logs and the API. */
 export function errorText(error: unknown): string {
-  const msg = error instanceof BaseError ? error.shortMessage : (error as Error)?.message;
+  // viem's shortMessage is generic ("HTTP request failed."); its `details` names the cause.
+  const msg =
+    error instanceof BaseError
+      ? error.details && error.details !== error.shortMessage
+        ? `${error.shortMessage} ${error.details}`
+        : error.shortMessage
+      : (error as Error)?.message;
   return String(msg ?? error)
     .split('\n')[0]!
     .slice(0, 200);
