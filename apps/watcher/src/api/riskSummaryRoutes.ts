@@ -39,15 +39,16 @@ const route = createRoute({
 /** How long an identical query is answered from memory (data changes at ~1 s cadence). */
 const CACHE_MS = 1_000;
 const CACHE_ENTRIES = 256;
+const encoder = new TextEncoder();
 
 /** `/v1/risk-summary`. */
 export function riskSummaryRoutes(deps: AppDeps) {
   // Keyed by the raw URL so a hit costs neither parsing nor serialising: the extension polls the
   // same query over and over, and the data changes at most once per evaluation (~1 s).
-  const cache = new Map<string, { at: number; text: string }>();
-  // The text is a serialised RiskSummary: hand it out as-is, typed as what it is.
-  const json = (text: string) =>
-    new Response(text, {
+  const cache = new Map<string, { at: number; bytes: Uint8Array }>();
+  // The bytes are a serialised RiskSummary: hand them out as-is, typed as what they are.
+  const json = (bytes: Uint8Array) =>
+    new Response(bytes, {
       status: 200,
       headers: { 'content-type': 'application/json' },
     }) as unknown as TypedResponse<RiskSummary, 200, 'json'>;
@@ -55,7 +56,7 @@ export function riskSummaryRoutes(deps: AppDeps) {
     const now = deps.clock.now();
     const key = c.req.url;
     const hit = cache.get(key);
-    if (hit && now - hit.at < CACHE_MS) return json(hit.text);
+    if (hit && now - hit.at < CACHE_MS) return json(hit.bytes);
     const raw = c.req.valid('query');
     const parsed = RiskSummaryQuery.safeParse(raw);
     if (!parsed.success) {
@@ -105,9 +106,10 @@ export function riskSummaryRoutes(deps: AppDeps) {
       unknownCoins,
       unknownChains,
     };
-    const text = JSON.stringify(body);
+    // Encoded once: a hit then costs no serialisation and no UTF-8 encoding.
+    const bytes = encoder.encode(JSON.stringify(body));
     if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { at: now, text });
-    return json(text);
+    cache.set(key, { at: now, bytes });
+    return json(bytes);
   });
 }
