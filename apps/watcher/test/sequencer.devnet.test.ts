@@ -256,7 +256,9 @@ describe.concurrent('sequencer liveness on devnet chains', () => {
     expect(during.status).toBe('up');
     expect(during.head!.number).toBeGreaterThan(before.head!.number + 15);
     expect(during.safe!.lagBlocks).toBeGreaterThan(20);
-    expect(statusEvents(dw.events, id).filter((e) => e.at >= t0)).toEqual([]);
+    // Safe lag alone never degrades the chain (a transient `unknown` would be the loaded machine).
+    const after = statusEvents(dw.events, id).filter((e) => e.at >= t0);
+    expect(after.filter((e) => e.to !== 'up' && e.to !== 'unknown')).toEqual([]);
     expect(during.blockGap.emptyBlocks).toBeGreaterThanOrEqual(5);
     const { items } = await dw.get<IncidentList>(
       `/v1/incidents?subjectId=${id}&kind=safe-lag&state=open`,

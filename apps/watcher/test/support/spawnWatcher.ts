@@ -26,9 +26,7 @@ export function runCli(
 }
 
 /** A watcher process started with `run`; resolves once it printed its URL. */
-export async function spawnWatcher(
-  args: readonly string[],
-): Promise<{
+export async function spawnWatcher(args: readonly string[]): Promise<{
   child: ChildProcess;
   url: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
