@@ -7,8 +7,10 @@ import {
 } from '@perpscope/schemas';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
 import { type OpenDb, openDb } from '../db/openDb.js';
+import { upsertChains } from '../db/queries/chains.js';
 import { EventLog } from '../events/eventLog.js';
 import { createHip3Engine } from '../hip3/createHip3Engine.js';
 import { HlMetaAndAssetCtxs, HlPerpDexs } from '../hip3/hlSchemas.js';
@@ -151,6 +153,22 @@ describe('/v1/risk-summary', () => {
     expect(Number(xyz100.funding.apr)).toBeCloseTo(0.00000625 * 8760, 12);
     expect(body.unknownCoins).toEqual(['NOPE']);
     expect(body.unknownChains).toEqual(['base']);
+  });
+
+  it('includes watched chains by key or chain id with phase and guidance', async () => {
+    const { app, now } = build();
+    const { chains } = WatcherConfig.parse({ chains: ['base'] });
+    upsertChains(open!.db, chains, now.t);
+    const body = RiskSummary.parse(
+      await (await app.request('/v1/risk-summary?chains=base,8453,nope')).json(),
+    );
+    expect(body.chains.map((c) => [c.chain, c.chainId])).toEqual([
+      ['base', 8453],
+      ['base', 8453],
+    ]);
+    // Never polled yet: unknown, and the phase says so rather than "normal".
+    expect(body.chains[0]).toMatchObject({ status: 'unknown', phase: 'unknown' });
+    expect(body.unknownChains).toEqual(['nope']);
   });
 
   it('answers an identical query from memory for up to 1 s, then reads again', async () => {
