@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type OpenDb, openDb } from '../db/openDb.js';
+import { latestEvents } from '../db/queries/events.js';
+import {
+  countHip3Samples,
+  hip3OracleUpdatesPage,
+  hip3TransitionsOf,
+  listHip3Markets,
+} from '../db/queries/hip3.js';
+import { listIncidents } from '../db/queries/incidents.js';
+import { EventLog } from '../events/eventLog.js';
+import { createHip3Engine } from './createHip3Engine.js';
+import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
+import { createPayloadCounters } from './payloadCounters.js';
+import { readHlFixture } from './testFixtures.js';
+
+const logger = pino({ level: 'silent' });
+const perpDexs = HlPerpDexs.parse(readHlFixture('info.perpDexs.mainnet.2025-12-13.json'));
+const [meta, ctxs] = HlMetaAndAssetCtxs.parse(
+  readHlFixture('info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json'),
+);
+// perpDexs 2025-12-13: xyz's only oracle writer is its setOracle sub-deployer.
+const WRITER = '0x1234567890545d1df9ee64b35fdd16966e08acec';
+const T0 = Date.UTC(2026, 1, 10, 15);
+
+let dir: string | null = null;
+const opened: OpenDb[] = [];
+afterEach(() => {
+  for (const o of opened.splice(0)) o.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+function engineOn(path: string, now: { t: number }) {
+  const database = openDb({ path });
+  opened.push(database);
+  const clock = { now: () => now.t };
+  const engine = createHip3Engine({
+    db: database.db,
+    eventLog: new EventLog({ db: database.db, clock, logger }),
+    clock,
+    logger,
+    counters: createPayloadCounters(),
+    dexFilter: ['xyz'],
+    includeMainDex: false,
+  });
+  engine.applyPerpDexs(perpDexs);
+  return { engine, db: database.db, close: () => database.close() };
+}
+
+/** Frame k: TSLA's oracle and mark move by k, everything else as recorded. */
+const frame = (k: number) => ({
+  ctxs: [
+    [
+      'xyz',
+      ctxs.map((r, i) =>
+        i === 1
+          ? {
+              ...(r as object),
+              oraclePx: `${400 + k}.0`,
+              markPx: `${400 + k}.0`,
+              midPx: `${400 + k}.0`,
+            }
+          : r,
+      ),
+    ] as [string, unknown[]],
+  ],
+});
+
+describe('createHip3Engine', () => {
+  it('restart on the same file: replayed frames add no rows, statuses resume without flapping', () => {
+    dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-'));
+    const path = join(dir, 'w.db');
+    const now = { t: T0 };
+    const a = engineOn(path, now);
+    a.engine.applyMeta('xyz', meta);
+    const times: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      now.t += 1000;
+      times.push(now.t);
+      a.engine.ingestFrame(frame(k), now.t);
+      a.engine.tick();
+    }
+    const samples = countHip3Samples(a.db, 'xyz:TSLA');
+    const transitions = hip3TransitionsOf(a.db, 'xyz:TSLA').length;
+    expect(samples).toBe(5);
+    a.close();
+    opened.length = 0;
+
+    // "kill -9" and restart: the stream re-delivers the same frames (same receive times).
+    const b = engineOn(path, now);
+    b.engine.applyMeta('xyz', meta);
+    b.engine.tick(); // before any data: keeps the persisted status, no "unknown" transition
+    for (let k = 0; k < 5; k++) b.engine.ingestFrame(frame(k), times[k] as number);
+    b.engine.tick();
+    expect(countHip3Samples(b.db, 'xyz:TSLA')).toBe(samples);
+    expect(hip3TransitionsOf(b.db, 'xyz:TSLA')).toHaveLength(transitions);
+    expect(listHip3Markets(b.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('ok');
+  });
+
+  it('handles a new listing, a delisting (halt incident) and a grown ctx array', () => {
+    const now = { t: T0 };
+    const e = engineOn(':memory:', now);
+    e.engine.applyMeta('xyz', meta, ctxs, now.t);
+    e.engine.tick();
+    // The stream starts carrying one more ctx than the known universe: a listing to discover.
+    const grown = { ctxs: [['xyz', [...ctxs, ctxs[0]]] as [string, unknown[]]] };
+    now.t += 1000;
+    expect(e.engine.ingestFrame(grown, now.t).resizedDexes).toEqual(['xyz']);
+    const listed = {
+      ...meta,
+      universe: [...meta.universe, { ...meta.universe[0]!, name: 'xyz:NEW' }],
+    };
+    const halted = {
+      ...listed,
+      universe: listed.universe.map((u) =>
+        u.name === 'xyz:TSLA' ? { ...u, isDelisted: true } : u,
+      ),
+    };
+    e.engine.applyMeta('xyz', halted, [...ctxs, ctxs[0]], now.t);
+    e.engine.tick();
+    const kinds = latestEvents(e.db, { limit: 500 }).map((ev) => `${ev.kind} ${ev.subject.id}`);
+    expect(kinds).toContain('market.listed xyz:NEW');
+    expect(kinds).toContain('market.delisted xyz:TSLA');
+    expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('halted');
+    const inc = listIncidents(e.db, { subjectId: 'xyz:TSLA', limit: 5 }).items;
+    expect(inc.map((i) => i.kind)).toEqual(['hip3-halt']);
+    // Markets delisted before we ever saw them are not incidents.
+    expect(listIncidents(e.db, { subjectId: 'xyz:COST', limit: 5 }).items).toEqual([]);
+  });
+
+  it('takes setOracle times only from the dex oracle writers and keeps failed actions as such', () => {
+    const now = { t: T0 };
+    const e = engineOn(':memory:', now);
+    e.engine.applyMeta('xyz', meta, ctxs, now.t);
+    const action = (px: string) => ({
+      type: 'perpDeploy',
+      setOracle: { dex: 'xyz', oraclePxs: [['xyz:TSLA', px]], markPxs: [[['xyz:TSLA', px]]] },
+    });
+    const tx = (user: string, time: number, error: string | null, n: number) => ({
+      action: action('401.0'),
+      block: n,
+      error,
+      hash: `0x${n.toString(16).padStart(64, '0')}`,
+      time,
+      user,
+    });
+    e.engine.applySetOracleTxs({
+      type: 'userDetails',
+      txs: [
+        tx(WRITER, T0 + 3000, null, 1),
+        tx(WRITER, T0 + 6000, 'Invalid oracle updater', 2),
+        tx(`0x${'9'.repeat(40)}`, T0 + 9000, null, 3),
+      ],
+    });
+    e.engine.tick();
+    expect(e.engine.states.get('xyz:TSLA')?.setOracleMs).toBe(T0 + 3000);
+    const rows = hip3OracleUpdatesPage(e.db, {
+      coin: 'xyz:TSLA',
+      limit: 10,
+      cursor: null,
+      source: 'explorer',
+    });
+    expect(rows.map((r) => [r.at, r.error])).toEqual([
+      [T0 + 6000, 'Invalid oracle updater'],
+      [T0 + 3000, null],
+    ]);
+  });
+});
