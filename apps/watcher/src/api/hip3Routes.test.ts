@@ -138,6 +138,24 @@ describe('/v1/hip3', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the HIP-3 and risk-summary routes', async () => {
+    const { app } = build();
+    const res = await app.request('/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/hip3/dexes',
+        '/v1/hip3/markets',
+        '/v1/hip3/markets/{coin}',
+        '/v1/hip3/markets/{coin}/oracle-updates',
+        '/v1/risk-summary',
+      ]),
+    );
+  });
+});
+
 describe('/v1/risk-summary', () => {
   it('returns market statuses, funding APR and oracle state; lists unknown coins and chains', async () => {
     const { app } = build();
