@@ -1,4 +1,4 @@
-import { annualizeRate } from '@perpscope/math';
+import { annualizeRate, depthSwings } from '@perpscope/math';
 import type {
   DeviationTier,
   Hip3Deviation,
@@ -213,18 +213,17 @@ export function evaluateMarket(
         sinceMs: depthNow.timeMs,
       });
     }
-    let swings = 0;
-    let lastDir = 0;
+    // Fast, direction-alternating depth swings (note 4's spoofing signal), by @perpscope/math.
     const recent = state.depth.filter((d) => d.timeMs >= depthNow.timeMs - th.spoofWindowMs);
-    for (let i = 1; i < recent.length; i++) {
-      const a = recent[i - 1]?.depthUsd ?? 0;
-      const b = recent[i]?.depthUsd ?? 0;
-      const big = Math.max(a, b);
-      if (big <= 0 || Math.abs(b - a) / big < th.spoofSwingFraction) continue;
-      const dir = Math.sign(b - a);
-      if (dir !== lastDir) swings += 1;
-      lastDir = dir;
-    }
+    const swings =
+      recent.length < 2
+        ? 0
+        : depthSwings({
+            snapshots: recent.map((d) => ({ timeMs: d.timeMs, depth: d.depthUsd.toFixed(2) })),
+            windowMs: th.spoofWindowMs,
+            swingFraction: th.spoofSwingFraction,
+            minSwings: th.spoofMinSwings,
+          }).swingCount;
     if (swings >= th.spoofMinSwings) {
       add({
         code: 'spoofing',
