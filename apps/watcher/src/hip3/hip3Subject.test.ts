@@ -278,7 +278,7 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
     const h = await start({
       scale: 20,
       hip3: {
-        bookCoins: ['xyz:GOLD'],
+        bookCoins: ['xyz:GOLD', 'xyz:NVDA'],
         bookIntervalSeconds: 1,
         explorer: { enabled: true, intervalSeconds: 2 },
         thresholds: { sampleStaleSeconds: 60 },
@@ -292,7 +292,13 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
     expect(gold.depthBidUsd).toBeGreaterThan(100_000);
     expect(gold.spread).toBeLessThan(0.001);
     h.hl.apply({ type: 'depth', coin: 'xyz:GOLD', factor: 0.02 });
+    h.hl.apply({ type: 'spoof', coin: 'xyz:NVDA', on: true });
     await expect.poll(() => statusOf(h.db, 'xyz:GOLD'), { timeout: 10_000 }).toBe('warn');
+    const codesOf = (coin: string) =>
+      JSON.parse(listHip3Markets(h.db).find((m) => m.coin === coin)?.reasonsJson ?? '[]').map(
+        (r: { code: string }) => r.code,
+      );
+    await expect.poll(() => codesOf('xyz:NVDA'), { timeout: 10_000 }).toContain('spoofing');
     const row = listHip3Markets(h.db).find((m) => m.coin === 'xyz:GOLD')!;
     expect(JSON.parse(row.reasonsJson).map((r: { code: string }) => r.code)).toContain(
       'depth_collapse',
