@@ -18,14 +18,14 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
       'chains:\n  - key: my-l2\n    chainId: 777\n    name: Mine\n    class: zk\n',
     );
     const r = await runCli(['run', '--config', cfg]);
-    expect(r.code).toBe(2);
+    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
     expect(r.stderr).toContain('chains[0].rpcUrls: required');
   });
 
   it('a malformed RPC URL (check-config)', async () => {
     const cfg = file('bad-url.yaml', 'chains:\n  - key: base\n    rpcUrls: ["htp:/nope"]\n');
     const r = await runCli(['check-config', '--config', cfg]);
-    expect(r.code).toBe(2);
+    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
     expect(r.stderr).toContain('chains[0].rpcUrls[0]: must be an http(s) URL');
   });
 
@@ -39,13 +39,13 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
       }),
     );
     const r = await runCli(['check-config', '--config', cfg]);
-    expect(r.code).toBe(2);
+    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
     expect(r.stderr).toMatch(/chains\[0\]\.class: Invalid option/);
   });
 
   it('a malformed environment override and an unknown command', async () => {
     const env = await runCli(['check-config'], { PERPSCOPE_PORT: 'eighty' });
-    expect(env.code).toBe(2);
+    expect(env.code, `signal ${env.signal}; stderr: ${env.stderr}`).toBe(2);
     expect(env.stderr).toContain('PERPSCOPE_PORT');
     const cmd = await runCli(['serve']);
     expect(cmd.code).toBe(2);
@@ -55,7 +55,7 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
   it('a valid config passes check-config', async () => {
     const cfg = file('ok.yaml', 'server: { port: 9999 }\nchains: [base, arbitrum-one]\n');
     const r = await runCli(['check-config', '--config', cfg]);
-    expect(r.code).toBe(0);
+    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('2 chains [base, arbitrum-one]');
   });
 });

@@ -3,14 +3,22 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/perpscope-watcher.mjs', import.meta.url));
 
+/** The test process's environment without any PERPSCOPE_* variable, so nothing leaks into the CLI. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('PERPSCOPE_')),
+  );
+  return { ...env, ...extra };
+}
+
 /** Runs the real CLI to completion and returns its exit code and output. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
+      env: cleanEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -21,7 +29,7 @@ export function runCli(
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
@@ -32,7 +40,7 @@ export async function spawnWatcher(args: readonly string[]): Promise<{
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }> {
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, PERPSCOPE_LOG_LEVEL: 'warn' },
+    env: cleanEnv({ PERPSCOPE_LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
