@@ -81,6 +81,11 @@ describe('evaluateChainStatus (SPEC §3.1, sequencer.md §4.3)', () => {
     expect(states[2]?.statusSince).toBe(T0 + 20_000);
   });
 
+  it('a head read one block behind (load-balanced replica) does not reset the halt timer', () => {
+    const states = run(opRules, [obs(T0, 100), obs(T0 + 30_000, 99), obs(T0 + 60_000, 100)]);
+    expect(states.map((s) => s.status)).toEqual(['up', 'degraded', 'halted']);
+  });
+
   it('no trusted endpoint is unknown, never up', () => {
     const [s] = run(opRules, [obs(T0, null)]);
     expect(s?.status).toBe('unknown');

@@ -68,8 +68,9 @@ export function evaluateChainStatus(
     } else if (obs.head.number > lastIncreaseNumber) {
       lastIncreaseAt = now;
       lastIncreaseNumber = obs.head.number;
-    } else if (obs.head.number < lastIncreaseNumber) {
-      // Rolled back by a reorg: the next higher head counts as progress again.
+    } else if (obs.head.number < lastIncreaseNumber && obs.reorgDepth !== null) {
+      // Rolled back by a reorg: the next higher head counts as progress again. (A replica that is
+      // merely a block behind must not: it would reset the halt timer every time it caught up.)
       lastIncreaseNumber = obs.head.number;
     }
   }
