@@ -32,6 +32,8 @@ export type ReplayMarket = {
   depeg: number;
   depthFactor: number;
   spoof: boolean;
+  /** Books served while spoofing; each answer flips the phase so every poller sees the swings. */
+  spoofServed: number;
   halted: boolean;
   atCap: boolean;
   pendingMarkJump: number;
@@ -227,6 +229,7 @@ export function createReplayMarkets(params: CreateReplayMarketsParameters) {
       depeg: 0,
       depthFactor: 1,
       spoof: false,
+      spoofServed: 0,
       halted: false,
       atCap: false,
       pendingMarkJump: 0,
@@ -430,7 +433,8 @@ export function createReplayMarkets(params: CreateReplayMarketsParameters) {
     explorer,
     step,
     render,
-    book: (m: ReplayMarket) => book(m, tickNo),
+    /** The book as served to `l2Book` requests/subscriptions. */
+    book: (m: ReplayMarket) => book(m, m.spoof ? ++m.spoofServed : tickNo),
     streamedDexes,
     /** `perpDexs` as served: null (main) then the served dexes in recorded order. */
     perpDexs: (): (RawPerpDex | null)[] => [null, ...servedHip3],
