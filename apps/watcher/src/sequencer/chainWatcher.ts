@@ -72,6 +72,7 @@ export class ChainWatcher {
   #wake: (() => void) | null = null;
   #polls = 0;
   #untrustedPolls = 0;
+  #safeReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: ChainWatcherDeps) {
     this.#deps = deps;
@@ -222,18 +223,31 @@ export class ChainWatcher {
           ? (now - prev.lastIncreaseAt) / 1000
           : 0;
       const tasks: Promise<void>[] = [];
-      if (config.traits.safeTags) {
+      // Safe-lag thresholds are minutes on real chains: read the tags at 1/20 of the warn threshold
+      // (at most every 10 s, at least every poll) and keep the last reading in between.
+      const safeEveryMs = Math.min(10_000, ((t.safeLagWarnSeconds ?? 200) * 1000) / 20);
+      const safeDue = now - this.#safeReadAt >= safeEveryMs;
+      if (config.traits.safeTags && !safeDue) {
+        safe = prev.safe;
+        finalized = prev.finalized;
+      }
+      if (config.traits.safeTags && safeDue) {
+        this.#safeReadAt = now;
         tasks.push(
           Promise.all([chosen.getBlock('safe'), chosen.getBlock('finalized')]).then(
             ([s, f]) => {
               safe = s && { number: s.number, timestamp: s.timestamp };
               finalized = f && { number: f.number, timestamp: f.timestamp };
             },
-            (error) =>
+            (error) => {
+              // Keep the last reading rather than clearing the safe-lag flags on one failed read.
+              safe = prev.safe;
+              finalized = prev.finalized;
               logger.debug(
                 { chainId: config.chainId, err: errorText(error) },
                 'safe/finalized read failed',
-              ),
+              );
+            },
           ),
         );
       }
