@@ -65,6 +65,15 @@ describe('evaluateMarket: oracle staleness tiers', () => {
     expect(status(s, 62)).toBe('ok');
   });
 
+  it('does not apply the HIP-3 fallback/dead rules to a validator perp (main dex)', () => {
+    const s = createMarketState('BTC', '');
+    s.meta = { szDecimals: 5, name: 'BTC', maxLeverage: 40 };
+    feed(s, 0, 70, () => ({}));
+    const e = evaluateMarket(s, T0 + 70_000);
+    expect(e.status).toBe('ok');
+    expect(e.metrics.oracle.freshness).toBe('dead');
+  });
+
   it('counts a successful setOracle seen on the explorer as an update even if the price did not change', () => {
     const s = market();
     feed(s, 0, 20, () => ({}));

@@ -95,6 +95,9 @@ export function evaluateMarket(
   const emptyHalt =
     ctx !== null && ctx.midPx === null && ctx.impactPxs === null && Number(ctx.openInterest) === 0;
 
+  // The 10 s fallback / 60 s dead rules are HIP-3 deployer rules; a validator perp's oracle
+  // (main dex) may legitimately keep the same printed price, so there freshness is shown only.
+  const hip3 = state.dex !== '';
   let freshness: OracleFreshness = 'unknown';
   if (isDelisted || emptyHalt) {
     add({
@@ -128,20 +131,22 @@ export function evaluateMarket(
       const since = nowMs - oracleAgeMs;
       if (oracleAgeMs > th.deadAfterMs) {
         freshness = 'dead';
-        add({
-          code: 'oracle_dead',
-          severity: 'critical',
-          message: `Oracle unchanged for ${secs(oracleAgeMs)} (> ${secs(th.deadAfterMs)})`,
-          sinceMs: since,
-        });
+        if (hip3)
+          add({
+            code: 'oracle_dead',
+            severity: 'critical',
+            message: `Oracle unchanged for ${secs(oracleAgeMs)} (> ${secs(th.deadAfterMs)})`,
+            sinceMs: since,
+          });
       } else if (oracleAgeMs > th.fallbackAfterMs) {
         freshness = 'fallback';
-        add({
-          code: 'oracle_fallback',
-          severity: 'warn',
-          message: `Oracle unchanged for ${secs(oracleAgeMs)}: mark has fallen back to the local mark`,
-          sinceMs: since,
-        });
+        if (hip3)
+          add({
+            code: 'oracle_fallback',
+            severity: 'warn',
+            message: `Oracle unchanged for ${secs(oracleAgeMs)}: mark has fallen back to the local mark`,
+            sinceMs: since,
+          });
       }
     }
     if (state.lastMarkJump && nowMs - state.lastMarkJump.atMs <= th.jumpHoldMs) {

@@ -16,14 +16,15 @@ export type Hip3Demo = {
 };
 
 /**
- * Starts the Hyperliquid replay server on two dexes (xyz, flx) playing the `demo` timeline in a
+ * Starts the Hyperliquid replay server on two HIP-3 dexes (xyz, flx; plus the main dex) playing the `demo` timeline in a
  * loop — oracle stall (fallback, dead), a 1 % clamp violation, a depeg through L1→L2→L3, an OI cap
  * hit, a depth collapse, a halt, spoofing and a silent WebSocket drop — and returns the config that
  * watches it (books polled for the coins whose depth the timeline attacks).
  */
 export async function startHip3Demo(): Promise<Hip3Demo> {
   const scenario = hyperliquidScenarios.demo();
-  const replay = await startHyperliquidReplay({ dexes: ['xyz', 'flx'], scenario, loop: true });
+  // The main dex ('') streams too, so the extension gets BTC/ETH funding and oracle age as well.
+  const replay = await startHyperliquidReplay({ dexes: ['', 'xyz', 'flx'], scenario, loop: true });
   return {
     replay,
     config: {
@@ -31,6 +32,7 @@ export async function startHip3Demo(): Promise<Hip3Demo> {
       apiUrl: replay.url,
       wsUrl: replay.wsUrl,
       explorerUrl: replay.url,
+      includeMainDex: true,
       bookCoins: ['xyz:XYZ100', 'xyz:GOLD', 'xyz:TSLA'],
       bookIntervalSeconds: 2,
       explorer: { enabled: true, intervalSeconds: 15 },

@@ -395,6 +395,16 @@ export function createReplayMarkets(params: CreateReplayMarketsParameters) {
         if (!moving(m) || m.stalled) continue;
         const prevOracle = m.oraclePx;
         m.oraclePx = m.truePx;
+        // Publishers move the printed price every update; keep tiny-priced coins from printing
+        // the same 5 significant figures for many updates in a row.
+        if (formatHlPx(m.oraclePx, m.meta.szDecimals) === m.ctx.oraclePx) {
+          const unit = Math.max(
+            10 ** (Math.floor(Math.log10(Math.abs(m.oraclePx))) - 4),
+            10 ** -(6 - m.meta.szDecimals),
+          );
+          m.oraclePx += rng() < 0.5 ? -unit : unit;
+          m.truePx = m.oraclePx;
+        }
         if (m.pendingOracleJump !== 0) {
           m.oraclePx = prevOracle * (1 + m.pendingOracleJump);
           m.truePx = m.oraclePx;
