@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     /** Run the esbuild bundle of the CLI instead of the tsx entry point (isolates tsx's own footprint). */
     bundle: { type: 'boolean', default: false },
+    /** NODE_OPTIONS for the watcher only, e.g. `--max-old-space-size=128`. */
+    'node-options': { type: 'string' },
   },
 });
 const minutes = Number(args.minutes);
@@ -161,6 +163,7 @@ writeFileSync(
 const cli = args.bundle ? await bundleWatcher() : BIN;
 const watcher: ChildProcess = spawn(process.execPath, [cli, 'run', '-c', configPath], {
   stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, ...(args['node-options'] && { NODE_OPTIONS: args['node-options'] }) },
 });
 const url = await new Promise<string>((resolve, reject) => {
   let out = '';
@@ -245,6 +248,7 @@ const elapsed = last && first ? last.tSeconds - first.tSeconds : 0;
 const summary = {
   minutes,
   entryPoint: args.bundle ? 'esbuild bundle' : 'bin/perpscope-watcher.mjs (tsx)',
+  nodeOptions: args['node-options'] ?? null,
   chains: devnet.chains.length,
   markets,
   samples: samples.length,
