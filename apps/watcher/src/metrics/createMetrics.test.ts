@@ -87,33 +87,26 @@ describe('createMetrics', () => {
     const m = createMetrics({ snapshot: () => snap, defaultMetrics: 'off' });
     await m.render();
     snap = snapshot({ chains: [], markets: [] });
-    m.ingestSamples.inc({ source: 'blocks' }, 250);
     m.alertOutcomes.inc({ sink: 'ops', outcome: 'delivered' });
-    m.rpcLatency.observe({ chain: 'base', rpc: '0:x', outcome: 'ok' }, 0.04);
+    m.rateLimited.inc();
     const text = await m.render();
     expect(text).not.toContain('chain="arbitrum"');
-    expect(sample(text, 'perpscope_ingest_samples_total{source="blocks"}')).toBe(250);
+    expect(sample(text, 'perpscope_http_rate_limited_total')).toBe(1);
     expect(sample(text, 'perpscope_alerts_total{sink="ops",outcome="delivered"}')).toBe(1);
-    expect(
-      sample(
-        text,
-        'perpscope_rpc_request_duration_seconds_bucket{le="0.05",chain="base",rpc="0:x",outcome="ok"}',
-      ),
-    ).toBe(1);
   });
 
   it('keeps registries separate (no global state) and serves the text format over HTTP', async () => {
     const a = createMetrics({ snapshot: () => snapshot(), defaultMetrics: 'on' });
     const b = createMetrics({ snapshot: () => snapshot(), defaultMetrics: 'on' });
-    a.ingestSamples.inc({ source: 'x' });
-    expect(await b.render()).not.toContain('perpscope_ingest_samples_total{source="x"}');
+    a.alertOutcomes.inc({ sink: 'x', outcome: 'queued' });
+    expect(await b.render()).not.toContain('sink="x"');
     const app = new Hono().route('/metrics', metricsRoute(a));
     const res = await app.request('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('perpscope_process_resident_memory_bytes');
-    expect(sample(text, 'perpscope_ingest_samples_total{source="x"}')).toBe(1);
+    expect(sample(text, 'perpscope_alerts_total{sink="x",outcome="queued"}')).toBe(1);
   });
 
   it('labels RPCs by position and host only', () => {

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /** Status values exported as a state set (`1` for the current one, `0` for the others). */
 export const chainStatuses = ['up', 'degraded', 'halted', 'recovering', 'unknown'] as const;
@@ -50,14 +50,8 @@ export function rpcLabel(url: string, position: number): string {
 /** The watcher's Prometheus metrics, on a registry of its own (no global state). */
 export type WatcherMetrics = {
   registry: Registry;
-  /** Samples written to SQLite, by source (`blocks`, `hip3-ctx`, `oracle-updates`...). */
-  ingestSamples: Counter<'source'>;
-  /** Upstream payloads rejected by schema, by source and kind. */
-  malformedPayloads: Counter<'source' | 'kind'>;
   /** Failed database writes (e.g. disk full), by component. */
   dbWriteErrors: Counter<'component'>;
-  /** RPC request latency, by chain, rpc label and outcome (`ok`/`error`/`timeout`). */
-  rpcLatency: Histogram<'chain' | 'rpc' | 'outcome'>;
   /** Alert outbox outcomes by sink (`queued`, `suppressed`, `delivered`, `retry`, `failed`...). */
   alertOutcomes: Counter<'sink' | 'outcome'>;
   /** Requests refused by the per-IP rate limit. */
@@ -193,29 +187,10 @@ export function createMetrics(p: {
 
   return {
     registry,
-    ingestSamples: new Counter({
-      name: 'perpscope_ingest_samples_total',
-      help: 'Samples written to the database, by source.',
-      labelNames: ['source'],
-      registers,
-    }),
-    malformedPayloads: new Counter({
-      name: 'perpscope_malformed_payloads_total',
-      help: 'Upstream payloads rejected by schema validation.',
-      labelNames: ['source', 'kind'],
-      registers,
-    }),
     dbWriteErrors: new Counter({
       name: 'perpscope_db_write_errors_total',
       help: 'Database writes that failed (disk full, I/O error...).',
       labelNames: ['component'],
-      registers,
-    }),
-    rpcLatency: new Histogram({
-      name: 'perpscope_rpc_request_duration_seconds',
-      help: 'RPC request latency.',
-      labelNames: ['chain', 'rpc', 'outcome'],
-      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     alertOutcomes: new Counter({
