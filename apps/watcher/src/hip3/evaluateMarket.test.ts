@@ -65,11 +65,13 @@ describe('evaluateMarket: oracle staleness tiers', () => {
     expect(status(s, 62)).toBe('ok');
   });
 
-  it('does not apply the HIP-3 fallback/dead rules to a validator perp (main dex)', () => {
+  it('does not apply the HIP-3 fallback/dead/jump rules to a validator perp (main dex)', () => {
     const s = createMarketState('BTC', '');
     s.meta = { szDecimals: 5, name: 'BTC', maxLeverage: 40 };
     feed(s, 0, 70, () => ({}));
-    const e = evaluateMarket(s, T0 + 70_000);
+    // Validator marks are not clamped to 1 % per update either.
+    observeCtx(s, { ...base, markPx: '25027.0' }, T0 + 71_000);
+    const e = evaluateMarket(s, T0 + 71_000);
     expect(e.status).toBe('ok');
     expect(e.metrics.oracle.freshness).toBe('dead');
   });

@@ -95,8 +95,9 @@ export function evaluateMarket(
   const emptyHalt =
     ctx !== null && ctx.midPx === null && ctx.impactPxs === null && Number(ctx.openInterest) === 0;
 
-  // The 10 s fallback / 60 s dead rules are HIP-3 deployer rules; a validator perp's oracle
-  // (main dex) may legitimately keep the same printed price, so there freshness is shown only.
+  // The 10 s fallback / 60 s dead and 1 % mark-step rules are HIP-3 setOracle rules; a validator
+  // perp's oracle (main dex) may keep printing the same price and its mark is not clamped, so
+  // there freshness is shown only.
   const hip3 = state.dex !== '';
   let freshness: OracleFreshness = 'unknown';
   if (isDelisted || emptyHalt) {
@@ -149,7 +150,7 @@ export function evaluateMarket(
           });
       }
     }
-    if (state.lastMarkJump && nowMs - state.lastMarkJump.atMs <= th.jumpHoldMs) {
+    if (hip3 && state.lastMarkJump && nowMs - state.lastMarkJump.atMs <= th.jumpHoldMs) {
       add({
         code: 'mark_jump',
         severity: 'warn',
