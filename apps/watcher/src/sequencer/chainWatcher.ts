@@ -370,7 +370,7 @@ export class ChainWatcher {
       );
     }
     if (reorg)
-      logger.warn(
+      logger.info(
         { chainId: config.chainId, depth: reorg.depth, from: reorg.fromNumber },
         'reorg detected',
       );
