@@ -39,7 +39,13 @@ function manualTimers() {
     setTimeout: (cb) => pending.push(cb),
     setInterval: () => 0,
   };
-  return { timers, pending, flush: () => pending.splice(0).forEach((cb) => cb()) };
+  return {
+    timers,
+    pending,
+    flush: () => {
+      for (const cb of pending.splice(0)) cb();
+    },
+  };
 }
 
 function setup(html: string) {
