@@ -6,4 +6,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=bootstrap.sh
 source scripts/bootstrap.sh
+# The bin runs the esbuild bundle when it is up to date (RSS well under tsx's); build it when it is
+# missing or the sources changed (about a second; one line either way).
+node apps/watcher/bin/bundle.mjs >&2 ||
+  echo "[watcher] building the bundle failed (above); running the sources through tsx instead" >&2
 exec node apps/watcher/bin/perpscope-watcher.mjs "$@"

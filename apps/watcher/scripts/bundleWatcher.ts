@@ -1,13 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const WATCHER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_ROOT = resolve(WATCHER_DIR, '../..');
+
+/** Where `pnpm --filter @perpscope/watcher build` writes the bundle the bin runs. */
+export const DIST_BUNDLE = join(WATCHER_DIR, 'dist/cli.mjs');
 
 /**
  * Source files keep their own location: `import.meta.url` becomes the file's original URL, so
- * migrations (`drizzle/`), status-page assets and `createRequire` lookups resolve as under tsx.
+ * migrations (`drizzle/`), status-page assets, the HL replay fixtures and `createRequire` lookups
+ * (the devnet package's anvil binary) resolve exactly as under tsx, from wherever the bundle lives.
  */
 const keepImportMetaUrl: Plugin = {
   name: 'keep-import-meta-url',
@@ -23,19 +28,29 @@ const keepImportMetaUrl: Plugin = {
 };
 
 /**
- * Bundles the watcher CLI (`src/cli.ts`) into one ESM file under `node_modules/.cache`, so scripts
- * that start it many times (crash-safety, soak) don't pay tsx's per-start transform and module
- * resolution (~2–5 s on a loaded 2-core machine vs well under a second). Same code, no behaviour
- * change; the native `better-sqlite3` stays external and resolves from this package.
+ * What `bin/bundle.mjs` checks before running a bundle: the checkout it was built from and every
+ * file that went into it. Any input newer than `builtAtMs` (or gone) makes the bundle stale.
+ */
+export type BundleManifest = { root: string; builtAtMs: number; inputs: string[] };
+
+/**
+ * Bundles the watcher CLI (`src/cli.ts`) into one ESM file — by default `dist/cli.mjs`, which
+ * `bin/perpscope-watcher.mjs` prefers over tsx when it is up to date (tsx alone costs ~100 MB of
+ * RSS and seconds of start-up on a loaded 2-core machine). Same code, no behaviour change; native
+ * and optional binary dependencies (`better-sqlite3`, ws's `bufferutil`/`utf-8-validate`) stay
+ * external and resolve from this package. Writes `<outfile>.manifest.json` beside it.
  *
+ * @param outfile - where to write the bundle.
  * @returns the path of the bundle (run it with `node <path> run -c config.yaml`).
  */
-export async function bundleWatcher(): Promise<string> {
-  const outfile = join(WATCHER_DIR, 'node_modules/.cache/perpscope-watcher/cli.mjs');
+export async function bundleWatcher(outfile: string = DIST_BUNDLE): Promise<string> {
   mkdirSync(dirname(outfile), { recursive: true });
-  await build({
+  const builtAtMs = Date.now();
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  const result = await build({
     entryPoints: [join(WATCHER_DIR, 'src/cli.ts')],
-    outfile,
+    outfile: tmp,
+    absWorkingDir: REPO_ROOT,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -45,11 +60,20 @@ export async function bundleWatcher(): Promise<string> {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
+    metafile: true,
     logLevel: 'error',
   });
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes(':'))
+    .map((p) => resolve(REPO_ROOT, p));
+  inputs.push(join(WATCHER_DIR, 'package.json'), join(REPO_ROOT, 'pnpm-lock.yaml'));
+  const manifest: BundleManifest = { root: REPO_ROOT, builtAtMs, inputs };
+  // Bundle first, manifest last: a bundle without a matching manifest counts as stale.
+  renameSync(tmp, outfile);
+  writeFileSync(`${outfile}.manifest.json`, `${JSON.stringify(manifest)}\n`);
   return outfile;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(await bundleWatcher());
+  console.log(await bundleWatcher(process.argv[2] ? resolve(process.argv[2]) : undefined));
 }

@@ -5,12 +5,14 @@
  * (raw samples kept `--raw-minutes`, pruned every minute) so a bounded database is visible within
  * the run. Not part of the test command.
  *
- *   pnpm --filter @perpscope/watcher soak                      # 30 minutes
+ *   pnpm --filter @perpscope/watcher soak                      # 30 minutes, the bin as users run it
  *   pnpm --filter @perpscope/watcher soak -- --minutes 5 --out soak.json
+ *   pnpm --filter @perpscope/watcher soak -- --tsx             # the bin, forced onto tsx
+ *   pnpm --filter @perpscope/watcher soak -- --bundle          # dist/cli.mjs directly, V8 defaults
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +24,7 @@ import {
   startHyperliquidReplay,
 } from '@perpscope/devnet';
 import { stringify } from 'yaml';
+import { ensureBundle } from '../bin/bundle.mjs';
 import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
 import { bundleWatcher } from './bundleWatcher.js';
 
@@ -37,8 +40,10 @@ const { values: args } = parseArgs({
     'raw-minutes': { type: 'string', default: '5' },
     'poll-ms': { type: 'string', default: '1000' },
     out: { type: 'string' },
-    /** Run the esbuild bundle of the CLI instead of the tsx entry point (isolates tsx's own footprint). */
+    /** Run the esbuild bundle directly, without the bin's V8 flags. */
     bundle: { type: 'boolean', default: false },
+    /** Run the bin forced onto tsx (PERPSCOPE_WATCHER_ENTRY=tsx; the bin's V8 flags still apply). */
+    tsx: { type: 'boolean', default: false },
     /** NODE_OPTIONS for the watcher only, e.g. `--max-old-space-size=128`. */
     'node-options': { type: 'string' },
   },
@@ -160,10 +165,17 @@ writeFileSync(
   }),
 );
 
+// By default the bin as users run it: scripts/watcher.sh builds the bundle first, so do the same.
+if (!args.bundle && !args.tsx) console.log(await ensureBundle());
 const cli = args.bundle ? await bundleWatcher() : BIN;
+const loadAtStart = loadavg();
 const watcher: ChildProcess = spawn(process.execPath, [cli, 'run', '-c', configPath], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, ...(args['node-options'] && { NODE_OPTIONS: args['node-options'] }) },
+  env: {
+    ...process.env,
+    ...(args['node-options'] && { NODE_OPTIONS: args['node-options'] }),
+    ...(args.tsx && { PERPSCOPE_WATCHER_ENTRY: 'tsx' }),
+  },
 });
 const url = await new Promise<string>((resolve, reject) => {
   let out = '';
@@ -175,6 +187,8 @@ const url = await new Promise<string>((resolve, reject) => {
   watcher.on('exit', (code) => reject(new Error(`watcher exited with ${code}: ${out}`)));
 });
 const pid = watcher.pid!;
+// The bin re-executes itself (same pid) with its V8 flags: record the command line it ended up with.
+const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 const countMarkets = async () =>
   ((await (await fetch(`${url}/v1/hip3/markets`)).json()) as { markets: unknown[] }).markets.length;
 let markets = 0;
@@ -247,8 +261,13 @@ const first = steady[0] ?? samples[0];
 const elapsed = last && first ? last.tSeconds - first.tSeconds : 0;
 const summary = {
   minutes,
-  entryPoint: args.bundle ? 'esbuild bundle' : 'bin/perpscope-watcher.mjs (tsx)',
+  entryPoint: args.bundle
+    ? 'dist/cli.mjs directly'
+    : args.tsx
+      ? 'bin/perpscope-watcher.mjs, forced onto tsx'
+      : 'bin/perpscope-watcher.mjs (bundle)',
   nodeOptions: args['node-options'] ?? null,
+  nodeFlags: commandLine.slice(1).filter((a) => a.startsWith('--')),
   chains: devnet.chains.length,
   markets,
   samples: samples.length,
@@ -275,6 +294,7 @@ const summary = {
         }
       : null,
   machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  loadAverage1m: { start: round(loadAtStart[0]!, 2), end: round(loadavg()[0]!, 2) },
 };
 console.log(JSON.stringify(summary, null, 2));
 if (args.out) writeFileSync(args.out, JSON.stringify({ summary, samples }, null, 2));
