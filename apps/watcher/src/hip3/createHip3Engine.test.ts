@@ -72,6 +72,44 @@ const frame = (k: number) => ({
 });
 
 describe('createHip3Engine', () => {
+  it('spreads metrics-only rewrites over ticks instead of rewriting every market at once', () => {
+    const now = { t: T0 };
+    const e = engineOn(':memory:', now);
+    e.engine.applyMeta('xyz', meta);
+    const n = meta.universe.length; // 43 markets; the per-tick floor of the cap is 32
+    const writtenPerTick: number[] = [];
+    const lastWrite = new Map<string, number>();
+    const lastKey = new Map<string, string>();
+    let maxGap = 0;
+    for (let k = 0; k < 30; k++) {
+      now.t += 1000;
+      e.engine.ingestFrame({ ctxs: [['xyz', ctxs]] }, now.t);
+      e.engine.tick();
+      const rows = listHip3Markets(e.db).filter((r) => r.updatedAt === now.t);
+      // Status or reason changes are written at once, uncapped; count the metrics-only rewrites.
+      let metricsOnly = 0;
+      for (const r of rows) {
+        const reasons = JSON.parse(r.reasonsJson) as { code: string; severity: string }[];
+        const key = `${r.status} ${reasons.map((x) => `${x.code}:${x.severity}`).join(',')}`;
+        if (lastKey.get(r.coin) === key) metricsOnly += 1;
+        lastKey.set(r.coin, key);
+      }
+      writtenPerTick.push(k === 0 ? rows.length : metricsOnly);
+      for (const r of rows) {
+        const prev = lastWrite.get(r.coin);
+        if (prev !== undefined && k >= 10) maxGap = Math.max(maxGap, now.t - prev);
+        lastWrite.set(r.coin, now.t);
+      }
+    }
+    // Tick 1 writes every market (unknown → status); afterwards never all at once again
+    // (without the cap every 5th tick rewrote all 43).
+    expect(writtenPerTick[0]).toBe(n);
+    expect(Math.max(...writtenPerTick.slice(1))).toBeLessThanOrEqual(32);
+    // …and every market is still rewritten within 5 s plus one tick of delay.
+    expect(lastWrite.size).toBe(n);
+    expect(maxGap).toBeLessThanOrEqual(6_000);
+  });
+
   it('restart on the same file: replayed frames add no rows, statuses resume without flapping', () => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-'));
     const path = join(dir, 'w.db');

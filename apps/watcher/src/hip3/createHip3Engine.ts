@@ -74,6 +74,8 @@ export type FrameResult = {
 
 /** Metrics of an unchanged-status market are rewritten at most this often (status changes: at once). */
 const METRICS_WRITE_MS = 5_000;
+/** Floor of the per-tick cap on metrics-only rewrites (small setups are never throttled). */
+const METRICS_MIN_WRITES_PER_TICK = 32;
 
 const SEVERITY: Partial<Record<Hip3MarketStatus, IncidentSeverity>> = {
   warn: 'warning',
@@ -104,6 +106,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
   let pendingEvents: ((w: EventWriter) => void)[] = [];
   const startedAt = clock.now();
   let lastEvaluations = new Map<string, MarketEvaluation>();
+  let lastTickMs: number | null = null;
 
   const writes = prepareHip3Writes(params.db);
   const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
@@ -444,6 +447,17 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       since: number;
       lastSample: number | null;
     }[] = [];
+    // Metrics-only rewrites are spread over ticks: all markets change status on the same first
+    // tick, so without a cap they would all fall due together every METRICS_WRITE_MS and turn one
+    // tick in five into a write of every market (a ~10 ms event-loop stall at ~300 markets). The
+    // cap is the steady rate that still rewrites each market about every METRICS_WRITE_MS; a
+    // market over the cap stays due and is written on a following tick.
+    const sinceLastTick = lastTickMs === null ? METRICS_WRITE_MS : now - lastTickMs;
+    let metricsBudget = Math.max(
+      METRICS_MIN_WRITES_PER_TICK,
+      Math.ceil((states.size * Math.max(sinceLastTick, 0)) / METRICS_WRITE_MS),
+    );
+    lastTickMs = now;
     for (const [coin, s] of states) {
       if (s.meta === null) continue;
       // After a restart, keep the persisted status until data had a chance to arrive.
@@ -460,8 +474,11 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       } else {
         const lw = lastWritten.get(coin);
         const fresh = lw === undefined || lw.sampleMs !== s.lastSampleMs;
-        if (prev.reasons !== key || (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS)) {
+        if (prev.reasons !== key) {
           prev.reasons = key;
+          stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
+        } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS && metricsBudget > 0) {
+          metricsBudget -= 1;
           stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
         }
       }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
+import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { createOperations, type Operations } from '../metrics/createOperations.js';
@@ -42,6 +43,16 @@ export type StartWatcherParameters = {
 export async function startWatcher(params: StartWatcherParameters): Promise<RunningWatcher> {
   const { config, clock, logger } = params;
   const database = openDb({ path: config.database.path });
+  // Checkpoints off the event loop (src/db/walCheckpointer.ts): the API shares this thread.
+  const checkpointer: WalCheckpointer | null =
+    config.database.path === ':memory:'
+      ? null
+      : startWalCheckpointer({
+          sqlite: database.sqlite,
+          path: config.database.path,
+          intervalMs: 1_000,
+          logger,
+        });
   const eventLog = new EventLog({ db: database.db, clock, logger });
   const ctx = { config, db: database.db, sqlite: database.sqlite, eventLog, clock, logger };
   const subjects = (params.factories ?? subjectFactories)
@@ -105,6 +116,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
             if ('closeAllConnections' in srv) srv.closeAllConnections();
           });
         }
+        await checkpointer?.stop();
         database.close();
       })();
       return stopping;
