@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import type { WatcherConfig } from './config/configSchema.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { openDb } from './db/openDb.js';
+import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -138,7 +139,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
 
-  // The demo narrates on stdout; keep pino to warnings there unless a level was asked for.
+  // The demo narrates on stdout; unless a level was asked for, pino writes to a file instead.
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
     const database = openDb({ path: config.database.path });
@@ -187,7 +188,10 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
 
-  const logger = createLogger({ level: quietDemo ? 'warn' : config.log.level });
+  // A quiet demo logs JSON to a file (errors also to stderr) so its narration stays readable.
+  const logger = quietDemo
+    ? createDemoLogger({ file: DEMO_LOG_FILE })
+    : createLogger({ level: config.log.level });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );
@@ -197,7 +201,14 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'demo') {
     const { runDemo } = await import('./demo/runDemo.js');
     stop = (
-      await runDemo({ config, env, configPath: configPath ?? null, logger, version: VERSION })
+      await runDemo({
+        config,
+        env,
+        configPath: configPath ?? null,
+        logger,
+        logFile: quietDemo ? DEMO_LOG_FILE : null,
+        version: VERSION,
+      })
     ).stop;
   } else {
     let watcher: Awaited<ReturnType<typeof startWatcher>>;

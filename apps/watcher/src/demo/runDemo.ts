@@ -15,6 +15,8 @@ export type RunDemoParameters = {
   env: Env;
   configPath: string | null;
   logger: Logger;
+  /** Where `logger` writes its JSON lines when not to stdout (named in the banner), else null. */
+  logFile?: string | null;
   version: string;
   /** Where progress lines go (stdout by default). */
   print?: (line: string) => void;
@@ -95,6 +97,11 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
     );
     print(
       `perpscope demo: chains ${devnet.chains.map((c) => `${c.name} (chainId ${c.chainId})`).join(', ')}`,
+    );
+    print(
+      params.logFile
+        ? `perpscope demo: JSON logs go to ${params.logFile} (errors also to stderr); set PERPSCOPE_LOG_LEVEL to log on stdout instead`
+        : 'perpscope demo: JSON logs on stdout (a log level or a config file was given)',
     );
     print(
       `perpscope demo: playing "${scenario.name}" (~${Math.round((scenario.durationMs ?? 0) / 1000)} s per round, repeats; Ctrl-C stops)`,
