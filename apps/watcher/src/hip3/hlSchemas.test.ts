@@ -10,6 +10,7 @@ import {
   HlPerpsAtOpenInterestCap,
   HlSetOracleAction,
   HlUserDetails,
+  parsePerpAssetCtxFast,
 } from './hlSchemas.js';
 import { readHlFixture } from './testFixtures.js';
 
@@ -102,5 +103,66 @@ describe('HlPerpAssetCtx rejects what is not truth', () => {
   it('rejects oversized arrays before looking at rows', () => {
     const huge = { ctxs: [['xyz', Array.from({ length: 20_000 }, () => goodRow)]] };
     expect(HlAllDexsAssetCtxsEvent.safeParse(huge).success).toBe(false);
+  });
+});
+
+describe('parsePerpAssetCtxFast (the hot-path check) agrees with HlPerpAssetCtx', () => {
+  const agree = (row: unknown) => {
+    const slow = HlPerpAssetCtx.safeParse(row);
+    expect(parsePerpAssetCtxFast(row)).toEqual(slow.success ? slow.data : null);
+  };
+
+  it('on every recorded ctx row (info.metaAndAssetCtxs xyz + main, 2026-02-06)', () => {
+    for (const f of [
+      'info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json',
+      'info.metaAndAssetCtxs.main.mainnet.2026-02-06.json',
+    ]) {
+      const [, rows] = HlMetaAndAssetCtxs.parse(readHlFixture(f));
+      expect(rows.length).toBeGreaterThan(10);
+      for (const r of rows) {
+        expect(parsePerpAssetCtxFast(r)).not.toBeNull();
+        agree(r);
+      }
+    }
+    // Extra fields are dropped, as zod drops them.
+    agree({ ...goodRow, somethingNew: '1' });
+    expect(parsePerpAssetCtxFast({ ...goodRow, somethingNew: '1' })).not.toHaveProperty(
+      'somethingNew',
+    );
+  });
+
+  it('on rows with any field replaced by anything (fast-check)', () => {
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.constant('NaN'),
+      fc.constant('-0.5'),
+      fc.constant('12'),
+      fc.constant('1.'),
+      fc.constant(` 1.0`),
+      fc.constant('9'.repeat(64)),
+      fc.constant('9'.repeat(65)),
+      fc.double(),
+      fc.string({ maxLength: 6 }),
+      fc.stringMatching(/^-?\d{1,5}(\.\d{1,5})?$/),
+      fc.array(fc.oneof(fc.stringMatching(/^\d{1,4}\.\d{1,3}$/), fc.constant('x'), fc.integer()), {
+        maxLength: 3,
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ctxKeys), value), { minLength: 1, maxLength: 3 }),
+        (edits) => {
+          const row: Record<string, unknown> = { ...goodRow };
+          for (const [key, v] of edits) {
+            if (v === undefined) delete row[key];
+            else row[key] = v;
+          }
+          agree(row);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const notObject of [null, 1, 'x', [], [goodRow]]) agree(notObject);
   });
 });

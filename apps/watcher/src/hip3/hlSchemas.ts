@@ -32,6 +32,61 @@ export const HlPerpAssetCtx = z.object({
 });
 export type HlPerpAssetCtx = z.infer<typeof HlPerpAssetCtx>;
 
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+const isDecimal = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= 64 && DECIMAL_RE.test(v);
+const isNullableDecimal = (v: unknown): v is string | null => v === null || isDecimal(v);
+
+/**
+ * The hot-path check of one ctx row (~300 per WS frame, every second): accepts exactly what
+ * {@link HlPerpAssetCtx} accepts and returns the same value (only the known fields, unknown extra
+ * ones dropped) without zod's per-field machinery and issue allocation. `null` means invalid: call
+ * `HlPerpAssetCtx.safeParse` for the reason (rows are rarely invalid, so the slow path is rare).
+ * Kept equivalent to the schema by a property test (`hlSchemas.test.ts`).
+ */
+export function parsePerpAssetCtxFast(row: unknown): HlPerpAssetCtx | null {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return null;
+  const r = row as Record<string, unknown>;
+  const impact = r.impactPxs;
+  if (
+    !isDecimal(r.funding) ||
+    !isDecimal(r.openInterest) ||
+    !isDecimal(r.prevDayPx) ||
+    !isDecimal(r.dayNtlVlm) ||
+    !isNullableDecimal(r.premium) ||
+    !isDecimal(r.oraclePx) ||
+    !isDecimal(r.markPx) ||
+    !isNullableDecimal(r.midPx) ||
+    !isDecimal(r.dayBaseVlm)
+  ) {
+    return null;
+  }
+  let impactPxs: [string, string] | null = null;
+  if (impact !== null) {
+    if (
+      !Array.isArray(impact) ||
+      impact.length !== 2 ||
+      !isDecimal(impact[0]) ||
+      !isDecimal(impact[1])
+    ) {
+      return null;
+    }
+    impactPxs = [impact[0], impact[1]];
+  }
+  return {
+    funding: r.funding,
+    openInterest: r.openInterest,
+    prevDayPx: r.prevDayPx,
+    dayNtlVlm: r.dayNtlVlm,
+    premium: r.premium,
+    oraclePx: r.oraclePx,
+    markPx: r.markPx,
+    midPx: r.midPx,
+    impactPxs,
+    dayBaseVlm: r.dayBaseVlm,
+  };
+}
+
 /** A `meta.universe` entry; HIP-3 adds margin mode and growth-mode fields. */
 export const HlUniverseEntry = z.object({
   szDecimals: z.number().int().min(0).max(18),
