@@ -3,12 +3,15 @@
  * HIP-3 markets across 9 dexes on the local Hyperliquid replay server (ctx frames at a 1 s
  * cadence, setOracle every 3 s, 10 books polled, explorer polled). Reports the watcher's CPU share
  * of one core (median of 5 s windows over 30 s of steady state) and `GET /v1/risk-summary` for 50
- * coins at 1,000 req/s for 10 s on loopback (p50/p99; latency measured from each request's
- * scheduled start, so queueing counts). 127.0.0.1 only; bounded loop.
+ * coins at 1,000 req/s for 10 s on loopback (p50/p90/p99; latency measured from each request's
+ * scheduled start, so queueing counts): 3 runs while ingesting, then 3 runs "API only" — the same
+ * database served by a second watcher process with HIP-3 disabled, so the difference is what
+ * ingestion costs the API. Prints each run and the medians of the 3 runs. The load client runs in
+ * its own process. 127.0.0.1 only; bounded loops.
  *
  * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchHip3.ts
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +22,7 @@ import { stringify } from 'yaml';
 const DEXES = ['xyz', 'flx', 'vntl', 'hyna', 'km', 'abcd', 'cash', 'para', 'mkts'];
 const RATE = 1000;
 const LOAD_SECONDS = 10;
+const RUNS = 3;
 
 const bin = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-bench-'));
@@ -62,9 +66,65 @@ writeFileSync(
     },
   }),
 );
-const child = spawn(process.execPath, [bin, 'run', '--config', configPath], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+function startWatcherProcess(config: string) {
+  const proc = spawn(process.execPath, [bin, 'run', '--config', config], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`watcher exited ${code}`)));
+  });
+  return { proc, url };
+}
+const stopProcess = (p: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGTERM');
+  });
+
+type LoadResult = Record<'ok' | 'errors' | 'achievedRps' | 'p50' | 'p90' | 'p99' | 'max', number>;
+/** One run of the open-loop keep-alive client of benchWatcher.ts, in its own process. */
+async function runLoad(target: string): Promise<LoadResult> {
+  const client = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./loadClient.ts', import.meta.url)),
+      target,
+      String(RATE),
+      String(LOAD_SECONDS),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  client.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  await new Promise((r) => client.once('exit', r));
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+}
+const fmt = (l: LoadResult) =>
+  `${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)} ms, p90 ${l.p90.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms`;
+const medians = (rs: LoadResult[]) =>
+  (['p50', 'p90', 'p99', 'max'] as const)
+    .map(
+      (k) =>
+        `${k} ${quantile(
+          rs.map((r) => r[k]),
+          0.5,
+        ).toFixed(2)} ms`,
+    )
+    .join(', ');
+
+const ingestingWatcher = startWatcherProcess(configPath);
+let child: ChildProcess = ingestingWatcher.proc;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     child.kill('SIGTERM');
@@ -72,15 +132,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`watcher exited ${code}`)));
-  });
+  const url = await ingestingWatcher.url;
   let markets: { coin: string; status: string; isDelisted: boolean }[] = [];
   for (;;) {
     markets = (
@@ -107,34 +159,47 @@ try {
   );
 
   const coins = markets.slice(0, 50).map((m) => m.coin);
-  const target = `${url}/v1/risk-summary?coins=${encodeURIComponent(coins.join(','))}`;
-  const check = (await (await fetch(target)).json()) as { markets: unknown[] };
+  const query = `/v1/risk-summary?coins=${encodeURIComponent(coins.join(','))}`;
+  const check = (await (await fetch(`${url}${query}`)).json()) as { markets: unknown[] };
   if (check.markets.length !== 50)
     throw new Error(`risk-summary returned ${check.markets.length} markets`);
-  // The open-loop keep-alive client of benchWatcher.ts, in its own process.
-  const client = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./loadClient.ts', import.meta.url)),
-      target,
-      String(RATE),
-      String(LOAD_SECONDS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const ingesting: LoadResult[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const l = await runLoad(`${url}${query}`);
+    ingesting.push(l);
+    console.log(`while ingesting, run ${run}: ${fmt(l)}`);
+  }
+
+  // API only: the same database, served by a watcher that ingests nothing.
+  await stopProcess(child);
+  const apiOnlyConfig = join(dir, 'api-only.yaml');
+  writeFileSync(
+    apiOnlyConfig,
+    stringify({
+      server: { port: 0 },
+      database: { path: join(dir, 'bench.db') },
+      log: { level: 'warn' },
+      chains: [],
+      hip3: { enabled: false },
+    }),
   );
-  let out = '';
-  client.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await new Promise((r) => client.once('exit', r));
-  const l = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
-  const f = (k: string) => (l[k] ?? Number.NaN).toFixed(2);
+  const apiOnlyWatcher = startWatcherProcess(apiOnlyConfig);
+  child = apiOnlyWatcher.proc;
+  const apiUrl = await apiOnlyWatcher.url;
+  const again = (await (await fetch(`${apiUrl}${query}`)).json()) as { markets: unknown[] };
+  if (again.markets.length !== 50) {
+    throw new Error(`API-only risk-summary returned ${again.markets.length} markets`);
+  }
+  const apiOnly: LoadResult[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const l = await runLoad(`${apiUrl}${query}`);
+    apiOnly.push(l);
+    console.log(`API only, run ${run}: ${fmt(l)}`);
+  }
   console.log(
-    `GET /v1/risk-summary (50 coins) at ${RATE} req/s for ${LOAD_SECONDS} s while ingesting: ${l.ok} ok, ${l.errors} errors, ${(l.achievedRps ?? 0).toFixed(0)} req/s achieved; p50 ${f('p50')} ms, p90 ${f('p90')} ms, p99 ${f('p99')} ms, max ${f('max')} ms`,
+    `GET /v1/risk-summary (50 coins) at ${RATE} req/s for ${LOAD_SECONDS} s, medians of ${RUNS} runs — while ingesting ${markets.length} markets: ${medians(ingesting)}; API only: ${medians(apiOnly)}`,
   );
 } finally {
-  child.kill('SIGTERM');
+  await stopProcess(child);
   await hl.stop();
 }

@@ -7,12 +7,15 @@
  * 2. API only: the devnet is stopped and the watcher restarted on the same database without chain
  *    polling, so `/v1/chains` serves the same 15 chains with the CPU to itself; same load.
  *
+ * Each load is 3 runs; every run and the medians of p50/p90/p99/max are printed. The anvils are
+ * separate processes (children of this one, not of the watcher); the CPU they, this process (the
+ * RPC proxies) and the watcher use is reported, to show how much of the 2 cores the devnet takes.
  * Latency is measured by a separate client process from each request's scheduled start (open loop,
  * queueing counts). Loopback only; bounded loops. Run: pnpm --filter @perpscope/watcher bench:load
  * (`BENCH_NODE_FLAGS` passes V8 flags to the watcher process).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +26,7 @@ import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
 const CHAINS = 15;
 const RATE = 1000;
 const LOAD_SECONDS = 10;
+const RUNS = 3;
 
 const bin = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-bench-'));
@@ -36,6 +40,46 @@ function rssMb(pid: number): number {
 function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime, 100 ticks/s
+}
+/** CPU ticks of every running `anvil` process descended from this one (the devnet). */
+function anvilTicks(): number {
+  const procs = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(name), { ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited while we looked
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; hops++) {
+      if (p === process.pid) return true;
+      p = procs.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, p] of procs) if (p.comm === 'anvil' && ours(pid)) ticks += p.ticks;
+  return ticks;
+}
+/** CPU of the devnet anvils, this process (RPC proxies) and the watcher over `body`, % of one core. */
+async function cpuShares<T>(watcherPid: number, body: () => Promise<T>): Promise<[T, string]> {
+  const t0 = Date.now();
+  const a0 = anvilTicks();
+  const w0 = cpuTicks(watcherPid);
+  const s0 = process.cpuUsage();
+  const out = await body();
+  const sec = (Date.now() - t0) / 1000;
+  const self = process.cpuUsage(s0);
+  const pct = (ticks: number) => ((ticks / 100 / sec) * 100).toFixed(0);
+  return [
+    out,
+    `anvils ${pct(anvilTicks() - a0)} %, RPC proxies + bench process ${(((self.user + self.system) / 1e6 / sec) * 100).toFixed(0)} %, watcher ${pct(cpuTicks(watcherPid) - w0)} % of one core (2 cores = 200 %)`,
+  ];
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -64,7 +108,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-async function runLoad(url: string): Promise<string> {
+type LoadResult = Record<'ok' | 'errors' | 'achievedRps' | 'p50' | 'p90' | 'p99' | 'max', number>;
+async function runLoadOnce(url: string): Promise<LoadResult> {
   const client = spawn(
     process.execPath,
     [
@@ -82,9 +127,20 @@ async function runLoad(url: string): Promise<string> {
     out += d.toString();
   });
   await new Promise((r) => client.once('exit', r));
-  const l = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
-  const f = (k: string) => (l[k] ?? Number.NaN).toFixed(2);
-  return `${l.ok} ok, ${l.errors} errors, ${(l.achievedRps ?? 0).toFixed(0)} req/s achieved; p50 ${f('p50')} ms, p90 ${f('p90')} ms, p99 ${f('p99')} ms, max ${f('max')} ms`;
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+}
+/** {@link RUNS} load runs; prints each, returns the medians line. */
+async function runLoad(url: string, label: string): Promise<string> {
+  const runs: LoadResult[] = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const l = await runLoadOnce(url);
+    runs.push(l);
+    console.log(
+      `  ${label}, run ${i}: ${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)}, p90 ${l.p90.toFixed(2)}, p99 ${l.p99.toFixed(2)}, max ${l.max.toFixed(2)} ms`,
+    );
+  }
+  const m = (k: keyof LoadResult) => median(runs.map((r) => r[k])).toFixed(2);
+  return `medians of ${RUNS} runs: p50 ${m('p50')} ms, p90 ${m('p90')} ms, p99 ${m('p99')} ms, max ${m('max')} ms (${runs.reduce((a, r) => a + r.errors, 0)} errors)`;
 }
 
 const results: string[] = [];
@@ -115,19 +171,22 @@ try {
   const rss: number[] = [];
   const ticks0 = cpuTicks(pid);
   const t0 = Date.now();
-  for (let i = 0; i < 20; i++) {
-    rss.push(rssMb(pid));
-    await sleep(1000);
-  }
+  const [, steadyShares] = await cpuShares(pid, async () => {
+    for (let i = 0; i < 20; i++) {
+      rss.push(rssMb(pid));
+      await sleep(1000);
+    }
+  });
   const cpuPct = ((cpuTicks(pid) - ticks0) / 100 / ((Date.now() - t0) / 1000)) * 100;
   results.push(
     `RSS watching ${CHAINS} devnet chains: median ${median(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB`,
   );
   results.push(`CPU at steady state: ${cpuPct.toFixed(1)} % of one core`);
+  results.push(`CPU at steady state, by process: ${steadyShares}`);
   console.log(`load while polling: GET /v1/chains at ${RATE} req/s for ${LOAD_SECONDS} s…`);
-  results.push(
-    `GET /v1/chains while polling ${CHAINS} chains (devnet in-process with the client machine): ${await runLoad(live.url)}`,
-  );
+  const [polling, loadShares] = await cpuShares(pid, () => runLoad(live.url, 'while polling'));
+  results.push(`GET /v1/chains while polling ${CHAINS} chains: ${polling}`);
+  results.push(`CPU during that load, by process: ${loadShares}`);
 } finally {
   await stopProcess(live.child);
   await devnet.stop();
@@ -145,8 +204,10 @@ try {
     chains: unknown[];
   };
   if (chains.length !== CHAINS) throw new Error(`expected ${CHAINS} chains, got ${chains.length}`);
-  await runLoad(apiOnly.url); // warm-up (JIT)
-  results.push(`GET /v1/chains, ${CHAINS} chains, API only: ${await runLoad(apiOnly.url)}`);
+  await runLoadOnce(apiOnly.url); // warm-up (JIT)
+  results.push(
+    `GET /v1/chains, ${CHAINS} chains, API only: ${await runLoad(apiOnly.url, 'API only')}`,
+  );
 } finally {
   await stopProcess(apiOnly.child);
 }

@@ -62,6 +62,26 @@ describe('GET /v1/chains', () => {
     expect(base.secondsSinceNewHead).toBe(65);
   });
 
+  it('reuses the list only while nothing was written and for at most 100 ms', async () => {
+    const { db, app, now } = setup();
+    const statusOf = async () =>
+      ChainList.parse(await (await app.request('/v1/chains')).json()).chains[0]!;
+    expect((await statusOf()).status).toBe('unknown');
+    // A write at the same clock time shows at once (no stale answer from the cache).
+    writeChainState(db, {
+      ...initialChainState(8453, now.t),
+      status: 'up',
+      head: { number: 7, hash: '0xab', timestamp: now.t / 1000 - 1 },
+      lastIncreaseAt: now.t - 1000,
+      lastIncreaseNumber: 7,
+    });
+    expect((await statusOf()).headAgeSeconds).toBe(1);
+    now.t += 50; // unchanged data: the cached bytes, ages as of 50 ms ago
+    expect((await statusOf()).headAgeSeconds).toBe(1);
+    now.t += 50; // 100 ms: recomputed
+    expect((await statusOf()).headAgeSeconds).toBe(1.1);
+  });
+
   it('GET /v1/chains/{chainId} returns the detail; unknown ids 404, malformed ids 400 naming the field', async () => {
     const { app } = setup();
     const ok = await app.request('/v1/chains/42161');

@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { ChainDetail, ChainList } from '@perpscope/schemas';
+import type { TypedResponse } from 'hono';
 import { z } from 'zod';
 import { getChain, listChains, recentTransitions, rpcHealthOf } from '../db/queries/chains.js';
+import { dataVersion } from '../db/queries/dataVersion.js';
 import { openIncidentsOf } from '../db/queries/incidents.js';
 import { NotFoundError } from '../errors.js';
 import { presentChainDetail, presentChainSummary } from '../sequencer/presentChain.js';
@@ -36,13 +38,37 @@ const detailRoute = createRoute({
   },
 });
 
+/** The list is reused while the database is unchanged, for at most this long (head ages move). */
+const LIST_CACHE_MS = 100;
+const encoder = new TextEncoder();
+
 /** `/v1/chains` routes. */
 export function chainsRoutes(deps: AppDeps) {
+  // Polled hard (the extension, dashboards): rebuilding and serialising the list per request made
+  // most of the API's allocations. The bytes are reused while no write happened (dataVersion) and
+  // for at most LIST_CACHE_MS, so head ages are never more than that behind.
+  let cached: { version: string; at: number; bytes: Uint8Array } | null = null;
+  const json = (bytes: Uint8Array) =>
+    new Response(bytes, {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    }) as unknown as TypedResponse<ChainList, 200, 'json'>;
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(listRoute, (c) => {
+    .openapi(listRoute, () => {
       const now = deps.clock.now();
+      const version = dataVersion(deps.db);
+      if (
+        cached &&
+        cached.version === version &&
+        now - cached.at >= 0 &&
+        now - cached.at < LIST_CACHE_MS
+      ) {
+        return json(cached.bytes);
+      }
       const chains = listChains(deps.db).map((r) => presentChainSummary(r.config, r.state, now));
-      return c.json({ chains }, 200);
+      const body: ChainList = { chains };
+      cached = { version, at: now, bytes: encoder.encode(JSON.stringify(body)) };
+      return json(cached.bytes);
     })
     .openapi(detailRoute, (c) => {
       const { chainId } = c.req.valid('param');
