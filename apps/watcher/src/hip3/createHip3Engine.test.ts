@@ -187,14 +187,17 @@ describe('createHip3Engine', () => {
       time,
       user,
     });
-    e.engine.applySetOracleTxs({
-      type: 'userDetails',
+    const details = {
+      type: 'userDetails' as const,
       txs: [
         tx(WRITER, T0 + 3000, null, 1),
         tx(WRITER, T0 + 6000, 'Invalid oracle updater', 2),
         tx(`0x${'9'.repeat(40)}`, T0 + 9000, null, 3),
       ],
-    });
+    };
+    expect(e.engine.applySetOracleTxs(details)).toBe(2);
+    // The explorer re-delivers the same history on the next poll: nothing new to apply.
+    expect(e.engine.applySetOracleTxs(details)).toBe(0);
     e.engine.tick();
     expect(e.engine.states.get('xyz:TSLA')?.setOracleMs).toBe(T0 + 3000);
     const rows = hip3OracleUpdatesPage(e.db, {

@@ -77,6 +77,8 @@ export type FrameResult = {
 const METRICS_WRITE_MS = 5_000;
 /** Floor of the per-tick cap on metrics-only rewrites (small setups are never throttled). */
 const METRICS_MIN_WRITES_PER_TICK = 32;
+/** Explorer txs remembered as applied (HL keeps ~hundreds per writer; dozens of writers). */
+const SEEN_TXS_MAX = 50_000;
 
 const SEVERITY: Partial<Record<Hip3MarketStatus, IncidentSeverity>> = {
   warn: 'warning',
@@ -352,15 +354,32 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     }
   }
 
+  const seenTxs = new Set<string>();
+  function rememberTx(key: string) {
+    seenTxs.add(key);
+    // Bounded: beyond it the oldest keys go (a forgotten tx is only re-inserted, idempotently).
+    if (seenTxs.size > SEEN_TXS_MAX) seenTxs.delete(seenTxs.values().next().value as string);
+  }
+
   /** `setOracle` actions of an oracle writer (explorer `userDetails`): exact update times. */
   function applySetOracleTxs(details: HlUserDetails) {
     let added = 0;
     for (const tx of details.txs) {
+      // The explorer returns a writer's recent history on every poll (hundreds of txs of ~100
+      // prices each). Rows of a tx already applied are stored (inserts are idempotent), so skip it
+      // rather than validate and re-insert thousands of rows in one tick.
+      const seenKey = `${tx.user.toLowerCase()}:${tx.hash}`;
+      if (seenTxs.has(seenKey)) continue;
       const parsed = HlSetOracleAction.safeParse(tx.action);
-      if (!parsed.success) continue; // other actions of the same address
+      if (!parsed.success) {
+        rememberTx(seenKey);
+        continue; // other actions of the same address
+      }
       const { dex, oraclePxs, markPxs } = parsed.data.setOracle;
       const allowedDexes = writerDex.get(tx.user.toLowerCase());
-      if (!allowedDexes?.has(dex)) continue; // a non-writer's attempt; HL rejects it anyway
+      // A non-writer's attempt (HL rejects it anyway); not remembered: discovery may add the writer.
+      if (!allowedDexes?.has(dex)) continue;
+      rememberTx(seenKey);
       const marks = new Map(markPxs[0] ?? []);
       for (const [coin, px] of oraclePxs) {
         const s = states.get(coin);
