@@ -175,4 +175,36 @@ describe('evaluateChainStatus (SPEC §3.1, sequencer.md §4.3)', () => {
       ['recovering', false],
     ]);
   });
+
+  it('losing every RPC holds the safe-lag and feed flags (no evidence they cleared) and reports unknown', () => {
+    const lagging = { number: 1, timestamp: Math.floor(T0 / 1000) - 1801 };
+    const feedDown = {
+      state: 'down' as const,
+      answer: 1,
+      startedAt: 1,
+      updatedAt: 1,
+      graceEndsAt: null,
+      readAt: T0,
+      error: null,
+    };
+    const feedUnknown = {
+      ...feedDown,
+      state: 'unknown' as const,
+      error: 'no trusted RPC endpoint to read the feed from',
+    };
+    // What ChainWatcher passes when the quorum trusts no endpoint: no safe reading, feed unknown.
+    const states = run(opRules, [
+      obs(T0, 100, { safe: lagging, feed: feedDown }),
+      obs(T0 + 1000, null, { safe: null, feed: feedUnknown }),
+      obs(T0 + 2000, 101, { safe: { ...lagging, timestamp: Math.floor(T0 / 1000) } }),
+    ]);
+    expect(
+      states.map((s) => [s.status, s.flags.safeLagWarn, s.flags.safeLagCrit, s.flags.feedDown]),
+    ).toEqual([
+      ['degraded', true, true, true],
+      ['unknown', true, true, true],
+      ['up', false, false, false],
+    ]);
+    expect(states[1]?.reasons[0]).toBe('none of the 3 RPC endpoints answered');
+  });
 });

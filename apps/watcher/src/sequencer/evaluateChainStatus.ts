@@ -47,7 +47,7 @@ const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s.toFixed(1));
  *   its grace period also keeps an otherwise healthy chain `recovering`;
  * - otherwise `up`.
  * Flags: `reorg` (held `reorgFlagHoldSeconds`), `safeLagWarn`/`safeLagCrit` from `now − safe.timestamp`,
- * `feedDown` from the feed answer.
+ * `feedDown` from the feed answer; without a trusted head the safe-lag and feed flags keep their value.
  *
  * @example const next = evaluateChainStatus(previousState, observation, rules);
  */
@@ -76,11 +76,17 @@ export function evaluateChainStatus(
   }
   const lastReorgAt = obs.reorgDepth !== null ? now : prev.lastReorgAt;
   const safeLag = obs.safe ? now / 1000 - obs.safe.timestamp : null;
+  // Without a trusted head nothing was read: hold the safe-lag and feed flags (and so their
+  // incidents) as they were; losing every RPC is no evidence that the problem went away.
   const flags: ChainFlags = {
     reorg: lastReorgAt !== null && now - lastReorgAt < t.reorgFlagHoldSeconds * 1000,
-    safeLagWarn: above(safeLag, t.safeLagWarnSeconds, prev.flags.safeLagWarn),
-    safeLagCrit: above(safeLag, t.safeLagCritSeconds, prev.flags.safeLagCrit),
-    feedDown: obs.feed?.state === 'down',
+    safeLagWarn: obs.head
+      ? above(safeLag, t.safeLagWarnSeconds, prev.flags.safeLagWarn)
+      : prev.flags.safeLagWarn,
+    safeLagCrit: obs.head
+      ? above(safeLag, t.safeLagCritSeconds, prev.flags.safeLagCrit)
+      : prev.flags.safeLagCrit,
+    feedDown: obs.head ? obs.feed?.state === 'down' : prev.flags.feedDown,
   };
 
   const reasons: string[] = [];
@@ -157,7 +163,7 @@ export function evaluateChainStatus(
       reasons.push('the uptime feed reports the sequencer down');
     }
   }
-  if (flags.safeLagCrit || flags.safeLagWarn) {
+  if (obs.head && (flags.safeLagCrit || flags.safeLagWarn)) {
     reasons.push(
       `safe head ${fmt(safeLag ?? 0)} s old (${flags.safeLagCrit ? 'critical' : 'warning'} above ${flags.safeLagCrit ? t.safeLagCritSeconds : t.safeLagWarnSeconds} s)`,
     );
