@@ -296,4 +296,23 @@ describe('WebSocket /ws (real SDK)', () => {
     expect(bad.some((f) => f.includes('"NaN"'))).toBe(true);
     expect(JSON.parse(got.at(-1)!).data.ctxs[0][0]).toBe('xyz');
   });
+
+  it('answers JSON that is not a request object (null, a number) with an error frame and keeps serving', async () => {
+    const { hl } = await manual();
+    const ws = new WebSocket(hl.wsUrl);
+    closers.push(() => ws.terminate());
+    const got: string[] = [];
+    ws.on('message', (d) => got.push(String(d)));
+    await new Promise((r) => ws.once('open', r));
+    ws.send('null');
+    ws.send('42');
+    ws.send(JSON.stringify({ method: 'ping' }));
+    await expect.poll(() => got.length).toBe(3);
+    expect(JSON.parse(got[0]!)).toEqual({
+      channel: 'error',
+      data: 'Error parsing JSON into valid websocket request: null',
+    });
+    expect(JSON.parse(got[1]!).channel).toBe('error');
+    expect(JSON.parse(got[2]!)).toEqual({ channel: 'pong' });
+  });
 });

@@ -486,7 +486,12 @@ export async function startHyperliquidReplay(
       if (client.silent) return;
       let msg: { method?: unknown; subscription?: unknown; id?: unknown; request?: unknown };
       try {
-        msg = JSON.parse(String(raw));
+        const parsed: unknown = JSON.parse(String(raw));
+        // `null`, numbers, strings and arrays are valid JSON but no request: same answer as bad JSON
+        // (and `null.method` would throw out of this listener and kill the process).
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error();
+        msg = parsed as typeof msg;
       } catch {
         ws.send(
           JSON.stringify({
