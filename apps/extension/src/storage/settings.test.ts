@@ -6,6 +6,7 @@ import {
   migrateSettingsV1toV2,
   parseSettings,
   type Settings,
+  settingsSchema,
 } from './settings.js';
 
 const ADDR = '0x5E9EE1089755C3435139848E47E6635505D5A13A';
@@ -54,5 +55,12 @@ describe('settings storage', () => {
     expect(s.addresses).toEqual([ADDR.toLowerCase()]);
     expect(s.thresholds).toEqual(DEFAULT_SETTINGS.thresholds);
     expect(parseSettings('garbage')).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('treats a watcher URL that does not parse as invalid instead of throwing', () => {
+    // zod keeps running refinements after a failed `.url()` check, so the protocol check sees it.
+    expect(settingsSchema.shape.watcherUrl.safeParse('not a url').success).toBe(false);
+    expect(parseSettings({ ...DEFAULT_SETTINGS, watcherUrl: 'not a url' }).watcherUrl).toBeNull();
+    expect(migrateSettingsV1toV2({ address: ADDR, watcherUrl: 'nope' }).watcherUrl).toBeNull();
   });
 });

@@ -25,13 +25,23 @@ export const thresholdsSchema = z
     path: ['criticalPct'],
   });
 
+/** Protocol of `url` (`'https:'`), or `''` when it does not parse. */
+function urlProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
+}
+
 /** Current (v2) settings schema: what the options page writes and the background reads. */
 export const settingsSchema = z.object({
   addresses: z.array(addressSchema).max(10),
   watcherUrl: z
     .string()
     .url()
-    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'the watcher URL must be http(s)')
+    // zod still runs refinements after `.url()` fails, so this one must not throw on a non-URL.
+    .refine((u) => /^https?:$/.test(urlProtocol(u)), 'the watcher URL must be http(s)')
     .nullable(),
   thresholds: thresholdsSchema,
   sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
