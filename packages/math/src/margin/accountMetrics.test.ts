@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '../errors.js';
 import {
   accountValue,
   adlRank,
@@ -15,6 +16,10 @@ describe('account metrics (hyperliquid.md §3.1, §3.4)', () => {
     expect(unrealizedPnl({ side: 'short', size: '2', entryPrice: '100', markPrice: '90' })).toBe(
       '20',
     );
+    // A misspelt side must not silently count as a short (it used to return '-20' here).
+    expect(() =>
+      unrealizedPnl({ side: 'LONG' as 'long', size: '2', entryPrice: '90', markPrice: '100' }),
+    ).toThrow(InvalidParameterError);
     // isolated marginUsed = rawUsd + szi·mark (docs: rawUsd −95.059824 → marginUsed 4.967826)
     expect(
       accountValue({

@@ -1,11 +1,12 @@
-import { type DecimalString, parsePositive, parseSize } from '../internal/args.js';
+import { type DecimalString, parsePositive, parseSide, parseSize } from '../internal/args.js';
 import { divRound, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
 import type { Side } from './liquidationPrice.js';
 
 /**
  * Unrealized PnL `side × (mark − entry) × size` (quote currency). Exact.
  *
- * @throws `Math.NegativeSizeError` when `size` < 0.
+ * @throws `Math.NegativeSizeError` when `size` < 0; `Math.InvalidParameterError` when `side` is not
+ * `'long'`/`'short'`.
  * @example unrealizedPnl({ side: 'short', size: '2', entryPrice: '100', markPrice: '90' }) // '20'
  */
 export function unrealizedPnl(params: {
@@ -18,7 +19,7 @@ export function unrealizedPnl(params: {
   const diff =
     parseDecimal(params.markPrice, 'markPrice') - parseDecimal(params.entryPrice, 'entryPrice');
   const pnl = divRound(size * diff, WAD, 'halfEven');
-  return formatDecimal(params.side === 'long' ? pnl : -pnl);
+  return formatDecimal(BigInt(parseSide(params.side)) * pnl);
 }
 
 /**
