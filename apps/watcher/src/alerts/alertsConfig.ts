@@ -15,17 +15,19 @@ const sinkBase = {
 
 /** One alert destination. URLs and tokens are referenced by env var name, never written in config. */
 export const AlertSinkConfig = z.discriminatedUnion('kind', [
-  z.object({ ...sinkBase, kind: z.literal('webhook'), urlEnv: EnvVarName }),
-  z.object({ ...sinkBase, kind: z.literal('slack'), urlEnv: EnvVarName }),
-  z.object({ ...sinkBase, kind: z.literal('discord'), urlEnv: EnvVarName }),
-  z.object({
-    ...sinkBase,
-    kind: z.literal('telegram'),
-    botTokenEnv: EnvVarName,
-    chatId: z.union([z.string().min(1), z.number().int()]).transform(String),
-    /** Bot API base; only changed for tests or a self-hosted Bot API server. */
-    apiBaseUrl: z.url().default('https://api.telegram.org'),
-  }),
+  z.object({ ...sinkBase, kind: z.literal('webhook'), urlEnv: EnvVarName }).strict(),
+  z.object({ ...sinkBase, kind: z.literal('slack'), urlEnv: EnvVarName }).strict(),
+  z.object({ ...sinkBase, kind: z.literal('discord'), urlEnv: EnvVarName }).strict(),
+  z
+    .object({
+      ...sinkBase,
+      kind: z.literal('telegram'),
+      botTokenEnv: EnvVarName,
+      chatId: z.union([z.string().min(1), z.number().int()]).transform(String),
+      /** Bot API base; only changed for tests or a self-hosted Bot API server. */
+      apiBaseUrl: z.url().default('https://api.telegram.org'),
+    })
+    .strict(),
 ]);
 export type AlertSinkConfig = z.infer<typeof AlertSinkConfig>;
 
@@ -52,6 +54,7 @@ export const AlertsConfig = z
         windowSeconds: z.number().int().positive().default(3600),
         maxPerWindow: z.number().int().positive().default(6),
       })
+      .strict()
       .prefault({}),
     /** Delivery retries: exponential backoff with full jitter between `initialDelayMs` and `maxDelayMs`. */
     retry: z
@@ -67,6 +70,7 @@ export const AlertsConfig = z
         timeoutMs: z.number().int().positive().default(10_000),
         pollIntervalMs: z.number().int().positive().default(1_000),
       })
+      .strict()
       .prefault({}),
   })
   .strict()

@@ -38,6 +38,7 @@ export const SecurityConfig = z
         /** Clients on this machine (127.0.0.0/8, ::1) are not limited. */
         exemptLoopback: z.boolean().default(true),
       })
+      .strict()
       .prefault({}),
     /** Largest accepted request body. */
     maxBodyBytes: z

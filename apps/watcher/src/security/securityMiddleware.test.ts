@@ -85,6 +85,12 @@ describe('API token on admin/write routes', () => {
     );
     expect(insecureBindingProblem({ ...base, host: '0.0.0.0', apiToken: TOKEN })).toBeNull();
   });
+
+  it('rejects a misspelled key inside security.rateLimit instead of ignoring it', () => {
+    const parsed = SecurityConfig.safeParse({ rateLimit: { requestPerMinute: 10 } });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('requestPerMinute');
+  });
 });
 
 describe('CORS', () => {
