@@ -116,7 +116,7 @@ export class PageController {
         `perpscope · ${this.#site.name}`,
         panelLines(snap, { focus, chainIds, listPositions: badges === null }),
       );
-      // User Timing entry: the overlay-update benchmark (e2e/perf.spec.ts) reads it in Chromium.
+      // User Timing entry: the overlay-update benchmark (e2e/perf.bench.spec.ts) reads it in Chromium.
       perf?.measure('perpscope:render', {
         start,
         end: perf.now(),
