@@ -112,4 +112,10 @@ describe('Binance funding (perp-math.md §4 B8, B9)', () => {
       '0.025',
     );
   });
+  it('an explicit cap/floor takes precedence over ±k·MMR when both are given', () => {
+    // 8h rate 0.05 − 0.0005 = 0.0495; k·MMR = 0.75 × 0.005 = 0.00375 would cut it below the explicit cap.
+    const both = { maintenanceMarginRate: '0.005', cap: '0.02', floor: '-0.02' };
+    expect(binanceFundingRate({ averagePremium: '0.05', ...both }).rate).toBe('0.02');
+    expect(binanceFundingRate({ averagePremium: '-0.05', ...both }).rate).toBe('-0.02');
+  });
 });

@@ -133,7 +133,7 @@ export function binanceFundingRate(params: {
   maintenanceMarginRate?: DecimalString;
   /** The `k` of `±k·MMR`, default `'0.75'`. */
   capMultiplier?: DecimalString;
-  /** Explicit `adjustedFundingRateCap` (takes precedence over `k·MMR`). */
+  /** Explicit `adjustedFundingRateCap`; with `floor`, takes precedence over `k·MMR` (which is then not applied). */
   cap?: DecimalString;
   /** Explicit `adjustedFundingRateFloor`. */
   floor?: DecimalString;
@@ -147,7 +147,8 @@ export function binanceFundingRate(params: {
     8n * WAD,
     'halfEven',
   );
-  if (params.maintenanceMarginRate !== undefined) {
+  // An explicit fundingInfo cap/floor replaces the ±k·MMR bound (it is that bound as Binance publishes it).
+  if (params.maintenanceMarginRate !== undefined && (params.cap ?? params.floor) === undefined) {
     const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
     const k = parseOptional(
       params.capMultiplier,
