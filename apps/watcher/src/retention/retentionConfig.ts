@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { defaultRetentionTargets } from './retentionTargets.js';
+
+/** Raw tables the retention job prunes (keys of `rawDaysByTable`). */
+const rawRetentionTables = defaultRetentionTargets
+  .filter((t) => t.horizon === 'raw')
+  .map((t) => t.table);
 
 /**
  * `retention`: how long raw samples stay. Hourly rollups are written before raw rows are pruned,
@@ -12,7 +18,14 @@ export const RetentionConfig = z
      * Per raw table overrides of `rawDays`, e.g. `{ hip3_samples: 2 }`: HIP-3 ctx samples are the
      * bulk of the data (about 170 bytes per market per second on disk).
      */
-    rawDaysByTable: z.record(z.string().regex(/^[a-z0-9_]+$/), z.number().positive()).default({}),
+    rawDaysByTable: z
+      .record(
+        z.string().refine((k) => rawRetentionTables.includes(k), {
+          error: `must be one of ${rawRetentionTables.join(', ')}`,
+        }),
+        z.number().positive(),
+      )
+      .default({}),
     /** Hourly rollups older than this are pruned. */
     rollupDays: z.number().positive().default(400),
     /** Event-log rows older than this are pruned (SSE resume reaches back this far). */
