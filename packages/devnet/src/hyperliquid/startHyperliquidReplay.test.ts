@@ -315,4 +315,29 @@ describe('WebSocket /ws (real SDK)', () => {
     expect(JSON.parse(got[1]!).channel).toBe('error');
     expect(JSON.parse(got[2]!)).toEqual({ channel: 'pong' });
   });
+
+  it('answers a post whose handler fails (account on an unknown coin) with an error and keeps serving', async () => {
+    const { hl } = await manual();
+    const user = '0x2222222222222222222222222222222222222222';
+    hl.setAccount(user, 'xyz', {
+      crossRawUsd: '100.0',
+      positions: [
+        { coin: 'xyz:NOPE', szi: '1.0', entryPx: '1.0', leverage: { type: 'cross', value: 2 } },
+      ],
+    });
+    const ws = new WebSocket(hl.wsUrl);
+    closers.push(() => ws.terminate());
+    const got: string[] = [];
+    ws.on('message', (d) => got.push(String(d)));
+    await new Promise((r) => ws.once('open', r));
+    const payload = { type: 'clearinghouseState', user, dex: 'xyz' };
+    ws.send(JSON.stringify({ method: 'post', id: 7, request: { type: 'info', payload } }));
+    ws.send(JSON.stringify({ method: 'ping' }));
+    await expect.poll(() => got.length).toBe(2);
+    const post = JSON.parse(got[0]!);
+    expect(post.data.id).toBe(7);
+    expect(post.data.response.type).toBe('error');
+    expect(post.data.response.payload).toContain('xyz:NOPE');
+    expect(JSON.parse(got[1]!)).toEqual({ channel: 'pong' });
+  });
 });

@@ -533,7 +533,13 @@ export async function startHyperliquidReplay(
       if (msg.method === 'post' && typeof msg.id === 'number') {
         const request = msg.request as { type?: unknown; payload?: unknown } | undefined;
         const payload = (request?.payload ?? {}) as Record<string, unknown>;
-        const out = info(payload);
+        let out: { status: number; body: unknown };
+        try {
+          out = info(payload);
+        } catch (error) {
+          // As on HTTP (400): a throw here would escape the socket listener and kill the process.
+          out = { status: 400, body: `Bad Request: ${(error as Error).message}` };
+        }
         record('ws-post', String(payload.type), out.status);
         const response =
           out.status === 200
