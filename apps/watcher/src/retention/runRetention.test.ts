@@ -88,6 +88,30 @@ describe('runRetention', () => {
     expect(count('SELECT min(t) AS n FROM samples')).toBe(now - 2 * DAY);
   });
 
+  it('keeps the raw rows of the hours it re-rolls, even with a horizon shorter than them', () => {
+    fill(1);
+    const short = { ...config, rawDays: 0.5 / 24 }; // 30 minutes
+    runRetention({
+      sqlite,
+      targets: [samplesTarget],
+      config: short,
+      now: T0 + 22 * HOUR + 10 * 60_000,
+    });
+    runRetention({
+      sqlite,
+      targets: [samplesTarget],
+      config: short,
+      now: T0 + 23 * HOUR + 10 * 60_000,
+    });
+    const hour21 = sqlite
+      .prepare(
+        "SELECT count, min, max FROM rollups_hourly WHERE subject_id = 'xyz:TSLA' AND hour_start = ?",
+      )
+      .get(T0 + 21 * HOUR);
+    // The second pass re-rolls hours 20..22: hour 21 must still count all 60 minutes.
+    expect(hour21).toEqual({ count: 60, min: 0, max: 59 });
+  });
+
   it('is idempotent and rolls late rows into their hour on the next pass', () => {
     fill(1);
     const now = T0 + DAY + 10 * 60_000;
@@ -118,9 +142,10 @@ describe('runRetention', () => {
     // rawDays tiny: everything is past the horizon, but the current hour is not rolled up yet.
     const now = T0 + 2 * DAY - 30 * 60_000;
     runRetention({ sqlite, targets: [samplesTarget], config: { ...config, rawDays: 0.001 }, now });
-    // What remains is exactly the current, not yet rolled-up hour (fill() wrote all of it).
-    expect(count('SELECT count(*) AS n FROM samples')).toBe(2 * 60);
-    expect(count('SELECT min(t) AS n FROM samples')).toBe(T0 + 2 * DAY - HOUR);
+    // What remains is exactly the current, not yet rolled-up hour (fill() wrote all of it) and the
+    // two rolled-up hours before it, which the next pass re-rolls.
+    expect(count('SELECT count(*) AS n FROM samples')).toBe(3 * 2 * 60);
+    expect(count('SELECT min(t) AS n FROM samples')).toBe(T0 + 2 * DAY - 3 * HOUR);
     runRetention({
       sqlite,
       targets: [samplesTarget],

@@ -83,7 +83,8 @@ export function firstRowidAtOrAfter(
 /**
  * One retention pass: (1) roll up every complete hour not yet rolled (re-rolling the last two,
  * which makes late rows count and the pass idempotent), (2) prune raw rows older than the horizon
- * *and* already rolled up, in `batchSize` transactions so ingestion never waits long, (3) prune
+ * *and* already rolled up (and outside the two hours the next pass re-rolls), in `batchSize`
+ * transactions so ingestion never waits long, (3) prune
  * rollups older than `rollupDays`. Safe to run from several processes (all writes are upserts or
  * deletes of rows past the horizon).
  *
@@ -133,7 +134,10 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
       target.horizon === 'raw'
         ? (config.rawDaysByTable?.[target.table] ?? config.rawDays)
         : config.eventDays;
-    const cutoff = Math.min(now - days * DAY_MS, rolledUntil);
+    // Keep the raw rows of the hours the next pass re-rolls (from `rolledUntil − 2 h`): pruning
+    // them would let that pass overwrite a complete rollup with a partial one.
+    const rerolledFrom = target.rollups.length > 0 ? rolledUntil - 2 * HOUR_MS : rolledUntil;
+    const cutoff = Math.min(now - days * DAY_MS, rerolledFrom);
     const prunedRows = pruneBefore(sqlite, {
       ...target,
       time: cutoff,
