@@ -202,4 +202,27 @@ describe('DataService against the replay server', () => {
     const snap = await service.refresh(settings);
     expect(snap.problems.join(' ')).toMatch(/request budget reached/);
   });
+  it('does not spend budget on the dex of a focus coin the API does not list', async () => {
+    // A HIP-3 front-end URL can name any `dex:COIN`; an unlisted dex answers HTTP 500 every time.
+    let t = 5_000_000;
+    const service = new DataService({
+      fetch,
+      now: () => t,
+      apiBase: hl.url,
+      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    });
+    const before = hl.requests.length;
+    for (let i = 0; i < 3; i += 1) {
+      await service.refresh(settings, { focusCoin: 'nodex:ABC' });
+      t += 3_000;
+    }
+    const failedCtx = hl.requests
+      .slice(before)
+      .filter((r) => r.type === 'metaAndAssetCtxs' && r.status !== 200);
+    expect(failedCtx).toEqual([]);
+    // A listed dex's focus coin is still fetched.
+    t += 20_000;
+    const snap = await service.refresh(settings, { focusCoin: 'xyz:TSLA' });
+    expect(snap.markets.map((m) => m.coin)).toContain('xyz:TSLA');
+  });
 });

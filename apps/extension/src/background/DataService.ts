@@ -188,7 +188,10 @@ export class DataService {
       if (!settings.addresses.includes(key.split('|')[0] ?? '')) continue;
       if (st.value.assetPositions.length > 0) wanted.add(key.split('|')[1] ?? '');
     }
-    if (options.focusCoin) wanted.add(dexOf(options.focusCoin));
+    // The focus coin comes from the page URL: a dex the API does not list would answer HTTP 500
+    // on every poll and eat the budget, so only listed dexes are fetched for it.
+    if (options.focusCoin && dexes.includes(dexOf(options.focusCoin)))
+      wanted.add(dexOf(options.focusCoin));
     await Promise.all(
       [...wanted].map(async (dex) => {
         const cached = this.#ctx.get(dex);
