@@ -200,16 +200,22 @@ async function main(argv: readonly string[]): Promise<void> {
   let stop: () => Promise<void>;
   if (command === 'demo') {
     const { runDemo } = await import('./demo/runDemo.js');
-    stop = (
-      await runDemo({
-        config,
-        env,
-        configPath: configPath ?? null,
-        logger,
-        logFile: quietDemo ? DEMO_LOG_FILE : null,
-        version: VERSION,
-      })
-    ).stop;
+    try {
+      stop = (
+        await runDemo({
+          config,
+          env,
+          configPath: configPath ?? null,
+          logger,
+          logFile: quietDemo ? DEMO_LOG_FILE : null,
+          version: VERSION,
+        })
+      ).stop;
+    } catch (error) {
+      // Without this the rejection reaches the `uncaughtException` logger above and the process
+      // lingers instead of exiting (e.g. the port is taken).
+      fail(`cannot start the demo: ${(error as Error).message}`, 1);
+    }
   } else {
     let watcher: Awaited<ReturnType<typeof startWatcher>>;
     try {

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,4 +59,23 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
     expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('2 chains [base, arbitrum-one]');
   });
+});
+
+describe('perpscope-watcher CLI: start-up failures', () => {
+  it('demo on a taken port exits 1 naming the cause instead of lingering', async () => {
+    const busy = createServer();
+    const port = await new Promise<number>((resolve) =>
+      busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)),
+    );
+    try {
+      const r = await runCli(['demo', '--port', String(port), '--db', join(dir, 'demo.db')], {
+        // A log level keeps the demo's logs on stdout instead of ./data/demo.log.
+        PERPSCOPE_LOG_LEVEL: 'warn',
+      });
+      expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain('cannot start the demo: listen EADDRINUSE');
+    } finally {
+      busy.close();
+    }
+  }, 90_000);
 });

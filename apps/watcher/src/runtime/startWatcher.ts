@@ -38,7 +38,8 @@ export type StartWatcherParameters = {
 /**
  * Opens the database (running migrations), starts every subject and the HTTP server.
  *
- * @throws when the database is unusable.
+ * @throws when the database is unusable or the HTTP port cannot be bound (everything started is
+ *   stopped again first).
  */
 export async function startWatcher(params: StartWatcherParameters): Promise<RunningWatcher> {
   const { config, clock, logger } = params;
@@ -85,16 +86,25 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   let port = 0;
   let server: ReturnType<typeof serve> | null = null;
   if (params.listen !== false) {
-    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const srv = serve(
-        { fetch: app.fetch, port: config.server.port, hostname: config.server.host },
-        (info) => {
-          port = info.port;
-          resolve(srv);
-        },
-      );
-      srv.once('error', reject);
-    });
+    try {
+      server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const srv = serve(
+          { fetch: app.fetch, port: config.server.port, hostname: config.server.host },
+          (info) => {
+            port = info.port;
+            resolve(srv);
+          },
+        );
+        srv.once('error', reject);
+      });
+    } catch (error) {
+      // The port is taken (or not ours to bind): stop what already runs, or it keeps the process alive.
+      await Promise.all(subjects.map((s) => s.stop()));
+      await ops.stop();
+      await checkpointer?.stop();
+      database.close();
+      throw error;
+    }
   }
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   let stopping: Promise<void> | null = null;
