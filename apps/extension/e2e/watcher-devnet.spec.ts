@@ -63,8 +63,10 @@ test('a running watcher on devnet: an oracle stall and a chain halt reach the pa
       uptimeFeed: false,
     });
     // The watcher's HIP-3 feed: a replay server in real time (the HL API the extension reads is the
-    // fixture's, frozen unless a test moves it; both speak the same coin names).
-    feed = await startHyperliquidReplay({ dexes: ['xyz'] });
+    // fixture's, frozen unless a test moves it; both speak the same coin names). The deployer writes
+    // every 1 s so a healthy oracle never comes near the compressed fallback threshold below, even
+    // on a loaded machine (at the default 3 s cadence a 2 s threshold flags healthy markets).
+    feed = await startHyperliquidReplay({ dexes: ['xyz'], oracleIntervalMs: 1_000 });
     const port = await freePort();
     const config = {
       server: { host: '127.0.0.1', port },
@@ -78,8 +80,8 @@ test('a running watcher on devnet: an oracle stall and a chain halt reach the pa
         explorerUrl: feed.url,
         dexes: ['xyz'],
         explorer: { enabled: false },
-        // Compressed: the mark falls back after 2 s without an oracle change, dead after 4 s.
-        thresholds: { fallbackAfterSeconds: 2, deadAfterSeconds: 4 },
+        // Compressed: the mark falls back after 5 s without an oracle change, dead after 8 s.
+        thresholds: { fallbackAfterSeconds: 5, deadAfterSeconds: 8 },
       },
       chains: [
         {
@@ -136,7 +138,13 @@ test('a running watcher on devnet: an oracle stall and a chain halt reach the pa
       })
       .toContain('perpscope|chain|devnet-l2|halted');
   } finally {
-    watcher?.kill('SIGTERM');
+    // Wait for the watcher to finish its last write before its database directory is removed.
+    if (watcher && watcher.exitCode === null && watcher.signalCode === null) {
+      const exited = new Promise((r) => watcher?.once('exit', r));
+      watcher.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (watcher.exitCode === null && watcher.signalCode === null) watcher.kill('SIGKILL');
+    }
     await chain?.stop();
     await feed?.stop();
     rmSync(dir, { recursive: true, force: true });
