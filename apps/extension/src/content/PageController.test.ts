@@ -120,4 +120,26 @@ describe('PageController', () => {
     controller.stop();
     expect(document.querySelectorAll(`${BADGE_TAG}, ${PANEL_TAG}`)).toHaveLength(0);
   });
+  it('starts without throwing on a page that has no body (nothing to observe or anchor)', async () => {
+    const body = document.body;
+    body.remove();
+    try {
+      expect(document.body).toBeNull();
+      const { timers } = manualTimers();
+      const controller = new PageController({
+        doc: document,
+        site: hyperliquidSite({
+          send: async () => ({ ok: true, data: SNAP }),
+          kind: 'hyperliquid',
+          pollMs: 3000,
+        }),
+        timers,
+      });
+      expect(() => controller.start(3000)).not.toThrow();
+      await controller.poll();
+      expect(() => controller.stop()).not.toThrow();
+    } finally {
+      document.documentElement.append(body);
+    }
+  });
 });

@@ -56,12 +56,14 @@ export class PageController {
       if (this.#doc.visibilityState !== 'hidden') void this.poll();
     }, pollMs);
     const view = this.#doc.defaultView as (Window & typeof globalThis) | null;
-    if (!view) return;
+    // A page may have no <body> (yet): observe the root instead of throwing into the page.
+    const target = this.#doc.body ?? this.#doc.documentElement;
+    if (!view || !target) return;
     // Page-wide, but the callback is O(mutations) filtering + a throttled render; no DOM walk here.
     this.#observer = new view.MutationObserver((records) => {
       if (records.some((r) => !isOwnMutation(r))) this.scheduleRender();
     });
-    this.#observer.observe(this.#doc.body, { childList: true, subtree: true, characterData: true });
+    this.#observer.observe(target, { childList: true, subtree: true, characterData: true });
   }
 
   /** Stops observing and removes the UI. */
