@@ -36,8 +36,9 @@ Options:
       --to FILE       backup: where to write the copy
   -h, --help
 
-Environment: PERPSCOPE_LOG_LEVEL (trace … silent; unset, the demo without a config writes its
-JSON logs to ./data/demo.log), PERPSCOPE_CONFIG, PERPSCOPE_DB, PERPSCOPE_PORT, PERPSCOPE_HOST.
+Environment: PERPSCOPE_LOG_LEVEL (trace … silent; at the default info the demo without a
+config writes its JSON logs to ./data/demo.log), PERPSCOPE_CONFIG, PERPSCOPE_DB, PERPSCOPE_PORT,
+PERPSCOPE_HOST.
 `;
 
 const commands = [
