@@ -90,7 +90,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
       }
     });
     print(
-      `perpscope demo: watcher API on ${w.url}/v1/chains — docs ${w.url}/docs — events ${w.url}/v1/events`,
+      `perpscope demo: status page ${w.url}/ — API ${w.url}/v1/chains — docs ${w.url}/docs — events ${w.url}/v1/events`,
     );
     print(
       `perpscope demo: HIP-3 replay (dexes xyz, flx) on ${hip3Demo.replay.url} — markets ${w.url}/v1/hip3/markets — risk summary ${w.url}/v1/risk-summary?coins=xyz:TSLA,flx:GOLD`,
