@@ -14,5 +14,4 @@ export {
   type Rounding,
   toNumber,
   WAD,
-  WAD_DECIMALS,
 } from './internal/decimal.js';

@@ -8,7 +8,7 @@ export class BaseError extends Error {
   readonly parameter: string | undefined;
 
   constructor(message: string, options: { parameter?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.parameter = options.parameter;
   }
 }
@@ -16,7 +16,7 @@ export class BaseError extends Error {
 /** A decimal string (or number) that is not a finite decimal, e.g. `'1e5'`, `'abc'`, `''`, `NaN`. */
 export class InvalidDecimalError extends BaseError {
   override name = 'Math.InvalidDecimalError';
-  readonly value: unknown;
+  declare readonly value: unknown;
 
   constructor(parameter: string, value: unknown) {
     super(`${parameter} must be a decimal string, got ${JSON.stringify(value)}`, { parameter });
@@ -36,7 +36,7 @@ export class InvalidParameterError extends BaseError {
 /** Leverage that is zero, negative or not a finite number. */
 export class InvalidLeverageError extends InvalidParameterError {
   override name = 'Math.InvalidLeverageError';
-  readonly value: unknown;
+  declare readonly value: unknown;
 
   constructor(parameter: string, value: unknown) {
     super(parameter, `must be > 0, got "${value}"`);
@@ -47,7 +47,7 @@ export class InvalidLeverageError extends InvalidParameterError {
 /** A size (position or order quantity) that is negative where only magnitudes are allowed. */
 export class NegativeSizeError extends InvalidParameterError {
   override name = 'Math.NegativeSizeError';
-  readonly value: string;
+  declare readonly value: string;
 
   constructor(parameter: string, value: string) {
     super(parameter, `must be ≥ 0 (side is separate), got "${value}"`);
@@ -68,7 +68,7 @@ export class EmptyTierTableError extends InvalidParameterError {
 export class UnsortedTiersError extends InvalidParameterError {
   override name = 'Math.UnsortedTiersError';
   /** Index of the first offending tier. */
-  readonly index: number;
+  declare readonly index: number;
 
   constructor(parameter: string, index: number, reason: string) {
     super(`${parameter}[${index}]`, reason);
@@ -80,7 +80,7 @@ export class UnsortedTiersError extends InvalidParameterError {
 export class InvalidPayloadError extends BaseError {
   override name = 'Math.InvalidPayloadError';
   /** JSON path of the offending value, e.g. `'assetPositions[0].position.szi'`. */
-  readonly path: string;
+  declare readonly path: string;
 
   constructor(path: string, reason: string) {
     super(`${path} ${reason}`, { parameter: path });
@@ -91,7 +91,7 @@ export class InvalidPayloadError extends BaseError {
 /** A margin table id (e.g. Hyperliquid `marginTableId` ≥ 50) that the given tables do not define. */
 export class UnknownMarginTableError extends InvalidParameterError {
   override name = 'Math.UnknownMarginTableError';
-  readonly id: number;
+  declare readonly id: number;
 
   constructor(parameter: string, id: number) {
     super(parameter, `${id} is not in marginTables (nor below 50)`);
@@ -109,9 +109,9 @@ export class UnknownMarginTableError extends InvalidParameterError {
 export class EmptySeriesError extends BaseError {
   override name = 'Math.EmptySeriesError';
   /** Minimum number of points required. */
-  readonly minLength: number;
+  declare readonly minLength: number;
   /** Number of points given. */
-  readonly length: number;
+  declare readonly length: number;
 
   constructor(parameter: string, minLength: number, length: number) {
     super(`${parameter} must have ≥ ${minLength} points, got ${length}`, { parameter });
@@ -129,7 +129,7 @@ export class EmptySeriesError extends BaseError {
 export class UnsortedSeriesError extends InvalidParameterError {
   override name = 'Math.UnsortedSeriesError';
   /** Index of the first point that goes back in time. */
-  readonly index: number;
+  declare readonly index: number;
 
   constructor(parameter: string, index: number) {
     super(`${parameter}[${index}]`, 'goes back in time');

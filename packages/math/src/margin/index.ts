@@ -17,14 +17,12 @@ export {
   type LiquidationInputFixed,
   type LiquidationPriceParameters,
   liquidationPrice,
-  parseLiquidationInput,
   type Side,
   solveLiquidationPrice,
 } from './liquidationPrice.js';
 export {
   type BinanceBracket,
   createMarginTable,
-  describeMarginTable,
   type HyperliquidMarginTables,
   type HyperliquidMarginTier,
   hyperliquidMarginTable,
@@ -33,9 +31,6 @@ export {
   type MarginTier,
   type MarginTierInput,
   maintenanceMargin,
-  maintenanceMarginFixed,
   marginTableFromBinanceBrackets,
   marginTableFromHyperliquid,
-  singleTierMarginTable,
-  tierIndexForNotional,
 } from './marginTable.js';

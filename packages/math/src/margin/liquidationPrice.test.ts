@@ -18,7 +18,6 @@ import {
   maintenanceMargin,
   marginTableFromBinanceBrackets,
   marginTableFromHyperliquid,
-  singleTierMarginTable,
 } from './marginTable.js';
 
 const relDiff = (a: string, b: string) => Math.abs(Number(a) - Number(b)) / Math.abs(Number(b));
@@ -70,7 +69,7 @@ describe('liquidationPrice — Hyperliquid real exchange outputs', () => {
 });
 
 describe('liquidationPrice — dYdX and Bybit examples (research/perp-math.md §4 D, E)', () => {
-  const mmf5 = singleTierMarginTable({ maintenanceMarginRate: '0.05' });
+  const mmf5 = createMarginTable({ tiers: [{ lowerBound: '0', maintenanceMarginRate: '0.05' }] });
   it('D1 dYdX isolated short e=1000, s=−3, p=3000, MMF 5 % → 3174.60 (docs)', () => {
     // https://dydx-documentation-six.vercel.app/concepts/trading/liquidations
     const px = liquidationPrice({
@@ -99,7 +98,9 @@ describe('liquidationPrice — dYdX and Bybit examples (research/perp-math.md §
       size: '1',
       price: '20000',
       collateral: '400',
-      marginTable: singleTierMarginTable({ maintenanceMarginRate: '0.005' }),
+      marginTable: createMarginTable({
+        tiers: [{ lowerBound: '0', maintenanceMarginRate: '0.005' }],
+      }),
       maintenanceValuedAt: 'price',
     });
     expect(px).toBe('19700');
@@ -255,9 +256,9 @@ describe('invalid input throws the documented typed error', () => {
     ).toThrow(UnsortedTiersError);
   });
   it('a rate outside (0, 1), a non-positive price, an unknown side', () => {
-    expect(() => singleTierMarginTable({ maintenanceMarginRate: '1' })).toThrow(
-      InvalidParameterError,
-    );
+    expect(() =>
+      createMarginTable({ tiers: [{ lowerBound: '0', maintenanceMarginRate: '1' }] }),
+    ).toThrow(InvalidParameterError);
     expect(() => liquidationPrice({ ...base, price: '0' })).toThrow(InvalidParameterError);
     expect(() => liquidationPrice({ ...base, side: 'up' as 'long' })).toThrow(/side must be/);
   });

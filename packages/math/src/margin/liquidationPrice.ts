@@ -75,7 +75,7 @@ export type LiquidationInputFixed = {
  * @returns the price (WAD), or `null` when it would be ≤ 0, when `size` is 0, or when no finite root exists.
  * @example solveLiquidationPrice({ side: -1, size: parseDecimal('3'), price: parseDecimal('3000'),
  *   collateral: parseDecimal('1000'), otherMaintenanceMargin: 0n,
- *   marginTable: singleTierMarginTable({ maintenanceMarginRate: '0.05' }) })
+ *   marginTable: createMarginTable({ tiers: [{ lowerBound: '0', maintenanceMarginRate: '0.05' }] }) })
  * // 3174_603174603174603174n (dYdX docs example: 3174.60)
  */
 export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | null {
@@ -142,19 +142,12 @@ function solveWithMaintenanceAtPrice(input: LiquidationInputFixed): Fixed | null
   if (size === 0n) return null;
   const mm = maintenanceMarginFixed((size * price) / WAD, marginTable);
   const buffer = collateral - mm - otherMaintenanceMargin;
-  const x =
-    side === 1
-      ? price - divRound(buffer * WAD, size, 'floor')
-      : price + divRound(buffer * WAD, size, 'floor');
+  const x = price - BigInt(side) * divRound(buffer * WAD, size, 'floor');
   return x > 0n ? x : null;
 }
 
-/**
- * Parses and validates {@link LiquidationPriceParameters} into the hot-path form.
- * @example const input = parseLiquidationInput({ side: 'long', size: '1', price: '100', collateral: '10', marginTable });
- * solveLiquidationPrice(input) // same result as liquidationPrice(…), reusable in a loop
- */
-export function parseLiquidationInput(params: LiquidationPriceParameters): LiquidationInputFixed {
+/** Parses and validates {@link LiquidationPriceParameters} into the hot-path form. */
+function parseLiquidationInput(params: LiquidationPriceParameters): LiquidationInputFixed {
   return {
     side: parseSide(params.side),
     size: parseSize(params.size),

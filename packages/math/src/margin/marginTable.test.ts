@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownMarginTableError } from '../errors.js';
+import { formatDecimal } from '../internal/decimal.js';
 import {
-  describeMarginTable,
   hyperliquidMarginTable,
   initialMargin,
   maintenanceMargin,
@@ -19,7 +19,9 @@ describe('margin tables', () => {
         { lowerBound: '150000000.0', maxLeverage: 20 },
       ],
     });
-    expect(describeMarginTable(t).map((x) => [x.maintenanceMarginRate, x.deduction])).toEqual([
+    expect(
+      t.tiers.map((x) => [formatDecimal(x.maintenanceMarginRate), formatDecimal(x.deduction)]),
+    ).toEqual([
       ['0.0125', '0'],
       ['0.025', '1875000'],
     ]);
@@ -39,7 +41,7 @@ describe('margin tables', () => {
     const t = marginTableFromBinanceBrackets(
       floors.map((f, i) => ({ notionalFloor: f, maintMarginRatio: rates[i]! })),
     );
-    expect(describeMarginTable(t).map((x) => x.deduction)).toEqual([
+    expect(t.tiers.map((x) => formatDecimal(x.deduction))).toEqual([
       '0',
       '50',
       '1300',

@@ -4,7 +4,6 @@ import {
   divRound,
   type Fixed,
   formatDecimal,
-  formatOrNull,
   fromNumber,
   parseDecimal,
   WAD,
@@ -167,18 +166,6 @@ export function marginTableFromBinanceBrackets(brackets: readonly BinanceBracket
   );
 }
 
-/**
- * A table with one tier: every notional uses `maintenanceMarginRate` (dYdX MMF, Aevo, a fixed-rate venue).
- * @example singleTierMarginTable({ maintenanceMarginRate: '0.05' }) // dYdX MMF 5 %
- */
-export function singleTierMarginTable(params: {
-  maintenanceMarginRate: DecimalString;
-}): MarginTable {
-  return createMarginTable({
-    tiers: [{ lowerBound: '0', maintenanceMarginRate: params.maintenanceMarginRate }],
-  });
-}
-
 function buildTable(
   raw: readonly { lowerBound: Fixed; mmr: Fixed; maxLeverage: Fixed | null }[],
 ): MarginTable {
@@ -265,22 +252,4 @@ export function initialMargin(params: {
   const notional = parseDecimal(params.notional, 'notional');
   const leverage = parseLeverage(params.leverage);
   return formatDecimal(divRound(notional * WAD, leverage, 'halfEven'));
-}
-
-/**
- * Maintenance rate, deduction and max leverage of a tier as decimal strings (for display).
- * @example describeMarginTable(btcTiered40x) // [{ lowerBound: '0', maintenanceMarginRate: '0.0125', deduction: '0', maxLeverage: '40' }, …]
- */
-export function describeMarginTable(table: MarginTable): {
-  lowerBound: DecimalString;
-  maintenanceMarginRate: DecimalString;
-  deduction: DecimalString;
-  maxLeverage: DecimalString | null;
-}[] {
-  return table.tiers.map((t) => ({
-    lowerBound: formatDecimal(t.lowerBound),
-    maintenanceMarginRate: formatDecimal(t.maintenanceMarginRate),
-    deduction: formatDecimal(t.deduction),
-    maxLeverage: formatOrNull(t.maxLeverage),
-  }));
 }
