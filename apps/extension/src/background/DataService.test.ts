@@ -202,6 +202,37 @@ describe('DataService against the replay server', () => {
     const snap = await service.refresh(settings);
     expect(snap.problems.join(' ')).toMatch(/request budget reached/);
   });
+  it('never answers a refresh requested after a settings change with a run that started before it', async () => {
+    let t = 40_000_000;
+    const service = new DataService({
+      fetch,
+      now: () => t,
+      apiBase: hl.url,
+      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    });
+    const before = hl.requests.length;
+    // Same settings while a run is under way: one shared run (one perpDexs request).
+    const [a, b] = await Promise.all([
+      service.refresh({ ...settings, addresses: [] }),
+      service.refresh({ ...settings, addresses: [] }),
+    ]);
+    expect(b).toBe(a);
+    expect(hl.requests.slice(before).filter((r) => r.type === 'perpDexs')).toHaveLength(1);
+    // The user adds an address while a run with the old settings is in flight.
+    t += 61_000;
+    const stale = service.refresh({ ...settings, addresses: [] });
+    const fresh = service.refresh({ ...settings, sites: { ...settings.sites, aevo: false } });
+    expect((await stale).positions).toEqual([]);
+    expect((await fresh).positions.map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'xyz:TSLA']);
+    expect((await fresh).sites.aevo).toBe(false);
+    // A different focus coin is a different request too: its market must be in the answer.
+    t += 61_000;
+    const plain = service.refresh(settings);
+    const focused = service.refresh(settings, { focusCoin: 'SOL' });
+    expect((await plain).markets.map((m) => m.coin)).not.toContain('SOL');
+    expect((await focused).markets.map((m) => m.coin)).toContain('SOL');
+  });
+
   it('does not spend budget on the dex of a focus coin the API does not list', async () => {
     // A HIP-3 front-end URL can name any `dex:COIN`; an unlisted dex answers HTTP 500 every time.
     let t = 5_000_000;

@@ -96,7 +96,8 @@ export class DataService {
   readonly #samples = new Map<string, PriceSample[]>();
   #aevo: { positions: readonly AevoPagePosition[]; account: AevoPageAccount; at: number } | null =
     null;
-  #inflight: Promise<Snapshot> | null = null;
+  /** The run under way (or queued) and the settings + options it was started with. */
+  #inflight: { readonly key: string; readonly run: Promise<Snapshot> } | null = null;
 
   constructor(deps: DataServiceDeps) {
     this.#deps = deps;
@@ -118,12 +119,27 @@ export class DataService {
     this.#aevo = { ...page, at: this.#deps.now() };
   }
 
-  /** Fetches what is stale (within the budget) and builds a snapshot; concurrent calls share one run. */
+  /**
+   * Fetches what is stale (within the budget) and builds a snapshot. Concurrent calls with equal
+   * settings and options share one run; a call with different ones (the user changed the
+   * settings, another tab shows another coin) never gets the result of a run started before it:
+   * it runs next, once the current run is done (runs never overlap: they share caches and budget).
+   */
   refresh(settings: Settings, options: RefreshOptions = {}): Promise<Snapshot> {
-    this.#inflight ??= this.#refresh(settings, options).finally(() => {
-      this.#inflight = null;
-    });
-    return this.#inflight;
+    const key = JSON.stringify([settings, options.focusCoin ?? null]);
+    const current = this.#inflight;
+    if (current?.key === key) return current.run;
+    const previous = current ? current.run.then(noop, noop) : Promise.resolve();
+    const entry = {
+      key,
+      run: previous
+        .then(() => this.#refresh(settings, options))
+        .finally(() => {
+          if (this.#inflight === entry) this.#inflight = null;
+        }),
+    };
+    this.#inflight = entry;
+    return entry.run;
   }
 
   async #refresh(settings: Settings, options: RefreshOptions): Promise<Snapshot> {
@@ -483,6 +499,8 @@ export class DataService {
     this.#samples.set(coin, list);
   }
 }
+
+const noop = () => {};
 
 const PHASE_LABEL = {
   normal: 'normal',
