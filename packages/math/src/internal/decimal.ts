@@ -69,22 +69,15 @@ export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
   const r = n - q * d;
   if (r === 0n) return q;
   const negative = n < 0n;
-  switch (rounding) {
-    case 'trunc':
-      return q;
-    case 'floor':
-      return negative ? q - 1n : q;
-    case 'ceil':
-      return negative ? q : q + 1n;
-    case 'expand':
-      return negative ? q - 1n : q + 1n;
-    case 'halfUp':
-    case 'halfEven': {
-      const twice = (negative ? -r : r) * 2n;
-      const away = twice > d || (twice === d && (rounding === 'halfUp' || (q & 1n) !== 0n));
-      return away ? (negative ? q - 1n : q + 1n) : q;
-    }
-  }
+  const twice = (negative ? -r : r) * 2n;
+  // Away from zero: always ('expand'), towards −∞ for a negative ('floor') or +∞ for a positive
+  // ('ceil') quotient, or past the half ('halfUp'/'halfEven'; at exactly half, halfEven goes to even).
+  const away =
+    rounding === 'expand' ||
+    rounding === (negative ? 'floor' : 'ceil') ||
+    (rounding[0] === 'h' &&
+      (twice > d || (twice === d && (rounding === 'halfUp' || (q & 1n) !== 0n))));
+  return away ? (negative ? q - 1n : q + 1n) : q;
 }
 
 /**
