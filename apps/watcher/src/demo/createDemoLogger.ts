@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Logger, pino } from 'pino';
+import { logSerializers } from '../logger.js';
 
 /** Where the demo writes its JSON log when the user asked for no particular level. */
 export const DEMO_LOG_FILE = './data/demo.log';
@@ -16,7 +17,7 @@ export function createDemoLogger(params: { file: string; level?: string }): Logg
   mkdirSync(dirname(params.file), { recursive: true });
   const level = params.level ?? 'info';
   return pino(
-    { level, name: 'perpscope-watcher' },
+    { level, name: 'perpscope-watcher', serializers: logSerializers },
     pino.multistream([
       // Synchronous: the few lines a second the demo logs must survive process.exit on Ctrl-C.
       { level, stream: pino.destination({ dest: params.file, sync: true, append: true }) },

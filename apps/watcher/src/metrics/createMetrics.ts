@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { rpcHostLabel } from '../security/redactSecrets.js';
 
 /** Status values exported as a state set (`1` for the current one, `0` for the others). */
 export const chainStatuses = ['up', 'degraded', 'halted', 'recovering', 'unknown'] as const;
@@ -39,13 +40,12 @@ export type MetricsSnapshot = {
 
 /**
  * A label for an RPC endpoint that never carries its secret: many providers put the API key in the
- * path or query, so only position and host are exported.
+ * path or query, so only position and host are exported (see `rpcHostLabel` in
+ * `security/redactSecrets.ts`, the one place RPC URLs are redacted).
  *
  * @example rpcLabel('https://arb-mainnet.g.alchemy.com/v2/KEY', 1) // '1:arb-mainnet.g.alchemy.com'
  */
-export function rpcLabel(url: string, position: number): string {
-  return `${position}:${URL.canParse(url) ? new URL(url).host : 'invalid-url'}`;
-}
+export const rpcLabel: (url: string, position: number) => string = rpcHostLabel;
 
 /** The watcher's Prometheus metrics, on a registry of its own (no global state). */
 export type WatcherMetrics = {

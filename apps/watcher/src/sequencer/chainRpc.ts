@@ -1,6 +1,7 @@
 import { BaseError, createPublicClient, type Hex, http, RpcRequestError } from 'viem';
 import { z } from 'zod';
 import { MalformedPayloadError } from '../errors.js';
+import { redactUrlsInText } from '../security/redactSecrets.js';
 
 const Quantity = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'hex quantity');
 const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, '32-byte hash');
@@ -46,7 +47,11 @@ export type ChainRpc = {
 /** Creates the {@link ChainRpc} for one endpoint. */
 export type ChainRpcFactory = (params: { url: string; timeoutMs: number }) => ChainRpc;
 
-/** Short, single-line error text for logs and the API. */
+/**
+ * Short, single-line error text for logs, the database and the API, with every URL in it redacted
+ * (`redactUrlsInText`): RPC URLs often carry provider API keys, and error texts end up in logs,
+ * `/v1/chains/{id}`, status reasons, events and alerts.
+ */
 export function errorText(error: unknown): string {
   // viem's shortMessage is generic ("HTTP request failed."); its `details` names the cause.
   const msg =
@@ -55,9 +60,8 @@ export function errorText(error: unknown): string {
         ? `${error.shortMessage} ${error.details}`
         : error.shortMessage
       : (error as Error)?.message;
-  return String(msg ?? error)
-    .split('\n')[0]!
-    .slice(0, 200);
+  // Redact before cutting: a cut could leave half a key that no longer looks like a URL.
+  return redactUrlsInText(String(msg ?? error).split('\n')[0]!).slice(0, 200);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { redactError, redactUrlSecrets } from '../security/redactSecrets.js';
 import { blockGapStats, type HeadSample } from './blockGapStats.js';
 import { type ChainRpc, type ChainRpcFactory, errorText, malformedKind } from './chainRpc.js';
 import {
@@ -45,6 +46,8 @@ export type ChainWatcherDeps = {
 
 type RpcRuntime = {
   rpc: ChainRpc;
+  /** The endpoint's URL as logs may show it (`redactUrlSecrets`): never log `rpc.url` itself. */
+  label: string;
   consecutiveFailures: number;
   lastOkAt: number | null;
   malformedResponses: number;
@@ -83,6 +86,7 @@ export class ChainWatcher {
       const row = stored.find((r) => r.url === url);
       return {
         rpc: deps.rpcFactory({ url, timeoutMs: c.rpcTimeoutMs }),
+        label: redactUrlSecrets(url),
         consecutiveFailures: row?.consecutiveFailures ?? 0,
         lastOkAt: row?.lastOkAt ?? null,
         malformedResponses: row?.malformedResponses ?? 0,
@@ -159,7 +163,10 @@ export class ChainWatcher {
     try {
       await this.#poll();
     } catch (error) {
-      this.#deps.logger.error({ err: error, chainId: this.config.chainId }, 'chain poll failed');
+      this.#deps.logger.error(
+        { err: redactError(error), chainId: this.config.chainId },
+        'chain poll failed',
+      );
     } finally {
       this.#polls++;
     }
@@ -182,7 +189,7 @@ export class ChainWatcher {
             if (!r.loggedMalformed.has(kind)) {
               r.loggedMalformed.add(kind);
               logger.warn(
-                { chainId: config.chainId, url: r.rpc.url, kind, err: errorText(error) },
+                { chainId: config.chainId, url: r.label, kind, err: errorText(error) },
                 'malformed RPC payload rejected (logged once per kind and endpoint)',
               );
             }

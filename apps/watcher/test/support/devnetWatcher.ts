@@ -1,5 +1,5 @@
 import { type DevnetChain, type DevnetChainSpec, startDevnet } from '@perpscope/devnet';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { systemClock } from '../../src/clock.js';
 import type { ChainEntryInput } from '../../src/config/chainsConfig.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
@@ -23,14 +23,24 @@ export async function startDevnetWatcher(params: {
   specs: readonly DevnetChainSpec[];
   timing: DevnetTiming;
   dbPath: string;
-  /** Per chain name: config overrides merged over the devnet entry (thresholds merged too). */
-  overrides?: Record<string, Partial<ChainEntryInput>>;
+  /**
+   * Per chain name (or computed from the started chain): config overrides merged over the devnet
+   * entry (thresholds merged too).
+   */
+  overrides?:
+    | Record<string, Partial<ChainEntryInput>>
+    | ((chain: DevnetChain) => Partial<ChainEntryInput>);
+  /** The watcher's logger (default: silent unless `PERPSCOPE_TEST_LOG` names a level). */
+  logger?: Logger;
 }): Promise<DevnetWatcher> {
   const devnet = await startDevnet(params.specs);
   try {
     const entries = devnet.chains.map((c) => {
       const base = devnetChainEntry(c, params.timing);
-      const o = params.overrides?.[c.name] ?? {};
+      const o =
+        (typeof params.overrides === 'function'
+          ? params.overrides(c)
+          : params.overrides?.[c.name]) ?? {};
       return { ...base, ...o, thresholds: { ...base.thresholds, ...o.thresholds } };
     });
     const config = parseConfig({
@@ -41,7 +51,7 @@ export async function startDevnetWatcher(params: {
     const watcher = await startWatcher({
       config,
       clock: systemClock,
-      logger: pino({ level: process.env.PERPSCOPE_TEST_LOG ?? 'silent' }),
+      logger: params.logger ?? pino({ level: process.env.PERPSCOPE_TEST_LOG ?? 'silent' }),
       version: 'test',
     });
     const events: StoredEvent[] = [];
