@@ -1,3 +1,4 @@
+import { watcherPermissionPattern } from '@/src/net/watcherUrl';
 import { fillOptionsForm, readOptionsForm } from '@/src/options/readOptionsForm';
 import { loadSettings, settingsItem } from '@/src/storage/settings';
 
@@ -5,12 +6,15 @@ const form = document.querySelector<HTMLFormElement>('#options');
 const status = document.querySelector<HTMLElement>('#status');
 
 /**
- * Asks for the watcher's origin, an optional host permission requested at runtime (SPEC §5).
+ * Asks for the watcher's host (any port and path, see `watcherPermissionPattern`), an optional
+ * host permission requested at runtime (SPEC §5).
  * Called synchronously from the submit handler: the request needs the click's user gesture, so
  * nothing may be awaited before it (it resolves true at once when already granted).
  */
 function requestWatcherAccess(url: string): Promise<boolean> {
-  return browser.permissions.request({ origins: [`${new URL(url).origin}/*`] }).catch(() => false);
+  return browser.permissions
+    .request({ origins: [watcherPermissionPattern(url)] })
+    .catch(() => false);
 }
 
 if (form && status) {

@@ -3,6 +3,7 @@ import {
   type HyperliquidReplay,
   startHyperliquidReplay,
 } from '@perpscope/devnet';
+import type { RiskSummary } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestBudget } from '../net/RequestBudget.js';
 import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
@@ -231,6 +232,51 @@ describe('DataService against the replay server', () => {
     const focused = service.refresh(settings, { focusCoin: 'SOL' });
     expect((await plain).markets.map((m) => m.coin)).not.toContain('SOL');
     expect((await focused).markets.map((m) => m.coin)).toContain('SOL');
+  });
+
+  it('calls the watcher under the path prefix of its URL (reverse proxy)', async () => {
+    const summary: RiskSummary = {
+      generatedAtMs: 0,
+      chains: [
+        {
+          chain: 'arbitrum-one',
+          chainId: 42161,
+          name: 'Arbitrum One',
+          status: 'up',
+          phase: 'normal',
+          guidance: [],
+          flags: { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false },
+          headAgeSeconds: 1,
+          statusSinceMs: 0,
+        },
+      ],
+      markets: [],
+      unknownCoins: [],
+      unknownChains: [],
+    };
+    const watcherCalls: URL[] = [];
+    // The proxy serves the watcher only under /perpscope/; anything else is its own 404.
+    const proxied: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.origin !== 'https://proxy.test') return fetch(input, init);
+      watcherCalls.push(url);
+      return url.pathname === '/perpscope/v1/risk-summary'
+        ? Response.json(summary)
+        : new Response('not found', { status: 404 });
+    };
+    for (const watcherUrl of ['https://proxy.test/perpscope/', 'https://proxy.test/perpscope']) {
+      const service = new DataService({
+        fetch: proxied,
+        now: () => 50_000_000,
+        apiBase: hl.url,
+        budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      });
+      const snap = await service.refresh({ ...settings, watcherUrl });
+      expect(watcherCalls.at(-1)?.pathname).toBe('/perpscope/v1/risk-summary');
+      expect(watcherCalls.at(-1)?.searchParams.get('chains')).toBe('arbitrum-one,hyperevm,aevo');
+      expect(snap.watcher).toBe('ok');
+      expect(snap.chains.map((c) => c.id)).toEqual(['arbitrum-one']);
+    }
   });
 
   it('does not spend budget on the dex of a focus coin the API does not list', async () => {

@@ -21,6 +21,7 @@ import {
 } from '../net/hlSchemas.js';
 import { getJson, postInfo } from '../net/infoClient.js';
 import { INFO_WEIGHT, type RequestBudget } from '../net/RequestBudget.js';
+import { watcherEndpoint } from '../net/watcherUrl.js';
 import {
   aevoMaintenanceBuffer,
   analyzeHyperliquidAccount,
@@ -277,7 +278,7 @@ export class DataService {
     if (settings.watcherUrl) {
       if (!this.#watcher || now() - this.#watcher.at >= TTL.watcher) {
         try {
-          const url = new URL('/v1/risk-summary', settings.watcherUrl);
+          const url = watcherEndpoint(settings.watcherUrl, 'v1/risk-summary');
           url.searchParams.set('coins', [...coins].join(','));
           url.searchParams.set('chains', chainIds.join(','));
           const value = await getJson({
