@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDecimalError } from '../errors.js';
 import { parseDecimal } from '../internal/decimal.js';
-import {
-  annualizeRate,
-  annualPercentageYield,
-  convertRateInterval,
-  rateFromApr,
-} from './annualizeRate.js';
+import { annualizeRate, annualPercentageYield, convertRateInterval } from './annualizeRate.js';
 
 /** Same decimal value ('0.0' equals '0'). */
 const _same = (a: string | null, b: string) => a !== null && parseDecimal(a) === parseDecimal(b);
@@ -23,7 +18,9 @@ describe('annualization (perp-math.md §4 C14, F3)', () => {
     expect(convertRateInterval({ rate: '0.0001', fromIntervalHours: 8, toIntervalHours: 1 })).toBe(
       '0.0000125',
     );
-    expect(rateFromApr({ apr: '0.1095', intervalHours: 8 })).toBe('0.0001');
+    expect(
+      convertRateInterval({ rate: '0.1095', fromIntervalHours: 8760, toIntervalHours: 8 }),
+    ).toBe('0.0001');
   });
   it('APY compounds per interval', () => {
     expect(Number(annualPercentageYield({ rate: '0.0001', intervalHours: 8 }))).toBeCloseTo(

@@ -1,11 +1,10 @@
-import { type DecimalString, positiveNumber } from '../internal/args.js';
+import { type DecimalString, decimalToNumber, positiveNumber } from '../internal/args.js';
 import {
   divRound,
   type Fixed,
   formatDecimal,
   fromNumber,
   parseDecimal,
-  toNumber,
   WAD,
 } from '../internal/decimal.js';
 
@@ -24,8 +23,7 @@ export function annualizeRate(params: {
   rate: DecimalString;
   intervalHours: number;
 }): DecimalString {
-  const hours = fromNumber(positiveNumber('intervalHours', params.intervalHours));
-  return formatDecimal(annualizeRateFixed(parseDecimal(params.rate, 'rate'), hours));
+  return convert(params.rate, positiveNumber('intervalHours', params.intervalHours), 8760);
 }
 
 /**
@@ -39,29 +37,30 @@ export function annualizeRateFixed(rate: Fixed, intervalHours: Fixed): Fixed {
 /**
  * Converts a rate per `fromIntervalHours` to the equivalent simple rate per `toIntervalHours`
  * (`rate × to / from`), e.g. an 8-hour rate to the hourly rate Hyperliquid pays. Half-even, 18 decimals.
+ * An APR is a rate per 8760 hours: `fromIntervalHours: 8760` turns an APR into a rate per
+ * `toIntervalHours` (the inverse of {@link annualizeRate}; `toIntervalHours: 24` gives the daily rate).
  *
  * @throws {InvalidParameterError} when an interval is not > 0.
  * @example convertRateInterval({ rate: '0.0001', fromIntervalHours: 8, toIntervalHours: 1 }) // '0.0000125'
+ * @example convertRateInterval({ rate: '0.1095', fromIntervalHours: 8760, toIntervalHours: 8 }) // '0.0001' (APR → 8 h)
+ * @example convertRateInterval({ rate: '0.4', fromIntervalHours: 8760, toIntervalHours: 24 }) // '0.001095890410958904' (APR → day)
  */
 export function convertRateInterval(params: {
   rate: DecimalString;
   fromIntervalHours: number;
   toIntervalHours: number;
 }): DecimalString {
-  const from = fromNumber(positiveNumber('fromIntervalHours', params.fromIntervalHours));
-  const to = fromNumber(positiveNumber('toIntervalHours', params.toIntervalHours));
-  return formatDecimal(divRound(parseDecimal(params.rate, 'rate') * to, from, 'halfEven'));
+  return convert(
+    params.rate,
+    positiveNumber('fromIntervalHours', params.fromIntervalHours),
+    positiveNumber('toIntervalHours', params.toIntervalHours),
+  );
 }
 
-/**
- * Rate per interval from an APR: `rate = APR × intervalHours / 8760` (inverse of {@link annualizeRate}).
- *
- * @example rateFromApr({ apr: '0.1095', intervalHours: 8 }) // '0.0001'
- */
-export function rateFromApr(params: { apr: DecimalString; intervalHours: number }): DecimalString {
-  const hours = fromNumber(positiveNumber('intervalHours', params.intervalHours));
+/** `rate × to / from` with one half-even rounding; the intervals are already validated. */
+function convert(rate: DecimalString, from: number, to: number): DecimalString {
   return formatDecimal(
-    divRound(parseDecimal(params.apr, 'apr') * hours, HOURS_PER_YEAR * WAD, 'halfEven'),
+    divRound(parseDecimal(rate, 'rate') * fromNumber(to), fromNumber(from), 'halfEven'),
   );
 }
 
@@ -77,6 +76,6 @@ export function annualPercentageYield(params: {
   intervalHours: number;
 }): DecimalString {
   const hours = positiveNumber('intervalHours', params.intervalHours);
-  const r = toNumber(parseDecimal(params.rate, 'rate'));
+  const r = decimalToNumber('rate', params.rate);
   return formatDecimal(fromNumber(Math.expm1((8760 / hours) * Math.log1p(r)), 'apy'));
 }

@@ -1,6 +1,6 @@
 import type { DecimalString } from '../internal/args.js';
 import { nonEmpty, oneOf } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, parseDecimal } from '../internal/decimal.js';
+import { divRound, formatDecimal, parseDecimal } from '../internal/decimal.js';
 
 /** How premium samples are averaged: equal weights, or Aevo/Binance/Bybit time weights `1..n`. */
 export type PremiumWeighting = 'equal' | 'linear';
@@ -17,19 +17,23 @@ export function averagePremium(params: {
   samples: readonly DecimalString[];
   weighting: PremiumWeighting;
 }): DecimalString {
-  const values = params.samples.map((s, i) => parseDecimal(s, `samples[${i}]`));
-  return formatDecimal(averagePremiumFixed(values, params.weighting));
+  return meanPremium(params.samples, params.weighting, 'samples');
 }
 
-/**
- * Pre-parsed form of {@link averagePremium} (WAD in/out).
- * @example averagePremiumFixed([parseDecimal('0.0001'), parseDecimal('0.0003')], 'equal') // 200_000_000_000_000n (0.0002)
- */
-export function averagePremiumFixed(samples: readonly Fixed[], weighting: PremiumWeighting): Fixed {
-  const n = samples.length;
-  nonEmpty('samples', samples);
+/** {@link averagePremium} of `samples`, named `parameter` in errors (shared with the funding prediction). */
+export function meanPremium(
+  samples: readonly DecimalString[],
+  weighting: PremiumWeighting,
+  parameter: string,
+): DecimalString {
+  nonEmpty(parameter, samples);
   const linear = oneOf('weighting', weighting, ['equal', 'linear']) === 'linear';
   let sum = 0n;
-  for (let i = 0; i < n; i++) sum += linear ? BigInt(i + 1) * samples[i]! : samples[i]!;
-  return divRound(sum, linear ? (BigInt(n) * BigInt(n + 1)) / 2n : BigInt(n), 'halfEven');
+  let weights = 0n;
+  samples.forEach((s, i) => {
+    const w = linear ? BigInt(i + 1) : 1n;
+    sum += w * parseDecimal(s, `${parameter}[${i}]`);
+    weights += w;
+  });
+  return formatDecimal(divRound(sum, weights, 'halfEven'));
 }

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseDecimal } from '../internal/decimal.js';
-import { annualizedBasis, dailyRateFromApr, fundingIncome, netCarry, perpBasis } from './carry.js';
+import { convertRateInterval } from './annualizeRate.js';
+import { annualizedBasis, fundingIncome, netCarry, perpBasis } from './carry.js';
 
 /** Same decimal value ('0.0' equals '0'). */
 const _same = (a: string | null, b: string) => a !== null && parseDecimal(a) === parseDecimal(b);
 
 describe('carry examples of the founding notes (SPEC §2.1)', () => {
   it('note 1: ETH funding +40 % APR ≈ 0.11 %/day; +12 % basis ≈ 0.033 %/day', () => {
-    expect(Number(dailyRateFromApr({ apr: '0.4' })).toFixed(4)).toBe('0.0011');
-    expect(Number(dailyRateFromApr({ apr: '0.12' })).toFixed(5)).toBe('0.00033');
+    // An APR is a rate per 8760 h; the daily rate is the same rate per 24 h (apr / 365).
+    const daily = (apr: string) =>
+      convertRateInterval({ rate: apr, fromIntervalHours: 8760, toIntervalHours: 24 });
+    expect(daily('0.4')).toBe('0.001095890410958904');
+    expect(Number(daily('0.4')).toFixed(4)).toBe('0.0011');
+    expect(Number(daily('0.12')).toFixed(5)).toBe('0.00033');
   });
   it('note 3: 2,000,000 notional → 600/h gross, 300/h net after 200 fees and 100 hedge error', () => {
     // The note writes "0.003 %/h", but 600/h on 2,000,000 is 0.03 %/h (0.0003); at 0.003 %/h the gross

@@ -1,6 +1,7 @@
 import {
   type DecimalString,
   nonNegativeNumber,
+  parseOptional,
   parsePositive,
   positiveNumber,
 } from '../internal/args.js';
@@ -50,25 +51,13 @@ export function netCarry(params: {
 }): { gross: DecimalString; costs: DecimalString; net: DecimalString } {
   const gross = parseDecimal(fundingIncome(params));
   let costs = 0n;
-  for (const key of ['fees', 'slippage', 'borrowCost', 'hedgeErrorAllowance'] as const) {
-    const v = params[key];
-    if (v !== undefined) costs += parseDecimal(v, key);
-  }
+  for (const key of ['fees', 'slippage', 'borrowCost', 'hedgeErrorAllowance'] as const)
+    costs += parseOptional(params[key], key, 0n);
   return {
     gross: formatDecimal(gross),
     costs: formatDecimal(costs),
     net: formatDecimal(gross - costs),
   };
-}
-
-/**
- * Daily rate of an annual rate: `apr / 365` (simple). Note 1: ETH funding +40 % APR ≈ 0.11 %/day;
- * +12 % basis ≈ 0.033 %/day.
- *
- * @example dailyRateFromApr({ apr: '0.4' }) // '0.001095890410958904'
- */
-export function dailyRateFromApr(params: { apr: DecimalString }): DecimalString {
-  return formatDecimal(divRound(parseDecimal(params.apr, 'apr'), 365n, 'halfEven'));
 }
 
 /**

@@ -5,7 +5,7 @@ import vectors from '../../test/vectors/hyperliquid/testvectors.funding-premium.
 import { InvalidParameterError } from '../errors.js';
 import { parseDecimal } from '../internal/decimal.js';
 import { aevoFundingRate, binanceFundingRate, hyperliquidFundingRate } from './fundingRate.js';
-import { hourFraction, predictHyperliquidFundingRate } from './predictFundingRate.js';
+import { predictHyperliquidFundingRate } from './predictFundingRate.js';
 
 /** Same decimal value ('0.0' equals '0'). */
 const _same = (a: string | null, b: string) => a !== null && parseDecimal(a) === parseDecimal(b);
@@ -84,7 +84,6 @@ describe('Hyperliquid funding', () => {
     const p = predictHyperliquidFundingRate({ premiumSamples: ['0.001', '0.003'] });
     expect(p.averagePremium).toBe('0.002');
     expect(p.fundingRate.rate).toBe('0.0001875'); // (0.002 − 0.0005) / 8
-    expect(hourFraction(1_700_001_000_000)).toBe('0.5');
   });
 });
 

@@ -1,4 +1,3 @@
-import { InvalidParameterError } from '../errors.js';
 import {
   type DecimalString,
   fail,
@@ -22,13 +21,17 @@ const CLAMP_8H = 500_000_000_000_000n; // 0.0005
 const INTEREST_8H = 100_000_000_000_000n; // 0.0001
 /** Hyperliquid's hourly funding cap: 4 %/h. */
 const HL_CAP_1H = 40_000_000_000_000_000n; // 0.04
+/** Binance's default `k` of the `±k·MMR` cap. */
+const K_MMR = 750_000_000_000_000_000n; // 0.75
 
 /**
- * `P + clamp(I − P, −0.05 %, +0.05 %)`: the 8-hour funding rate from an average premium and interest.
- * @example fundingRate8hFixed(parseDecimal('0.01'), parseDecimal('0.0001')) // 9_500_000_000_000_000n (0.0095)
+ * `P̄ + clamp(I − P̄, −0.05 %, +0.05 %)`: the 8-hour rate from `averagePremium` and `interestRate8h`
+ * (default 0.01 %), shared by Aevo, Binance and Hyperliquid.
  */
-export function fundingRate8hFixed(averagePremium: Fixed, interestRate8h: Fixed): Fixed {
-  return averagePremium + clamp(interestRate8h - averagePremium, -CLAMP_8H, CLAMP_8H);
+function rate8h(params: { averagePremium: DecimalString; interestRate8h?: DecimalString }): Fixed {
+  const p = parseDecimal(params.averagePremium, 'averagePremium');
+  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
+  return p + clamp(i - p, -CLAMP_8H, CLAMP_8H);
 }
 
 /** A funding rate together with its interval: every funding value in this package carries one. */
@@ -60,14 +63,12 @@ export function aevoFundingRate(params: {
   /** "Funding Interval" that divides the 8h rate: usually 8, sometimes 4. Default 8. */
   fundingIntervalHours?: number;
 }): { rate8h: DecimalString; cappedRate8h: DecimalString; hourly: FundingRate } {
-  const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
   const divisor = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
-  const rate8h = fundingRate8hFixed(p, i);
-  const capped = applyCapFloor(rate8h, params.ceiling, params.floor);
-  const hourly = divRound(capped * WAD, fromNumber(divisor, 'fundingIntervalHours'), 'halfEven');
+  const uncapped = rate8h(params);
+  const capped = capFloor(uncapped, params.ceiling, params.floor, 'ceiling');
+  const hourly = divRound(capped * WAD, fromNumber(divisor), 'halfEven');
   return {
-    rate8h: formatDecimal(rate8h),
+    rate8h: formatDecimal(uncapped),
     cappedRate8h: formatDecimal(capped),
     hourly: { rate: formatDecimal(hourly), intervalHours: 1 },
   };
@@ -93,25 +94,10 @@ export function hyperliquidFundingRate(params: {
   /** HIP-3 funding multiplier, 0–10, default `'1'`. */
   multiplier?: DecimalString;
 }): FundingRate {
-  const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
   const m = parseOptional(params.multiplier, 'multiplier', WAD, parseNonNegative);
-  if (m > 10n * WAD) throw new InvalidParameterError('multiplier', 'must be between 0 and 10');
-  return { rate: formatDecimal(hyperliquidFundingRateFixed(p, i, m)), intervalHours: 1 };
-}
-
-/**
- * Pre-parsed form of {@link hyperliquidFundingRate} (WAD in/out): hourly rate.
- * @example hyperliquidFundingRateFixed(parseDecimal('0.01'), parseDecimal('0.0001'), WAD) // 1_187_500_000_000_000n (0.0011875)
- */
-export function hyperliquidFundingRateFixed(
-  averagePremium: Fixed,
-  interestRate8h: Fixed,
-  multiplier: Fixed,
-): Fixed {
-  const f8 = fundingRate8hFixed(averagePremium, interestRate8h);
-  const hourly = divRound(f8 * multiplier, 8n * WAD, 'halfEven');
-  return clamp(hourly, -HL_CAP_1H, HL_CAP_1H);
+  if (m > 10n * WAD) fail('multiplier', '≤ 10', params.multiplier);
+  const hourly = divRound(rate8h(params) * m, 8n * WAD, 'halfEven');
+  return { rate: formatDecimal(clamp(hourly, -HL_CAP_1H, HL_CAP_1H)), intervalHours: 1 };
 }
 
 /**
@@ -139,37 +125,27 @@ export function binanceFundingRate(params: {
   floor?: DecimalString;
 }): FundingRate {
   const intervalHours = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
-  const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
   // Dividing by 8/N is multiplying by N/8.
-  let rate = divRound(
-    fundingRate8hFixed(p, i) * fromNumber(intervalHours, 'fundingIntervalHours'),
-    8n * WAD,
-    'halfEven',
-  );
+  let rate = divRound(rate8h(params) * fromNumber(intervalHours), 8n * WAD, 'halfEven');
   // An explicit fundingInfo cap/floor replaces the ±k·MMR bound (it is that bound as Binance publishes it).
   if (params.maintenanceMarginRate !== undefined && (params.cap ?? params.floor) === undefined) {
     const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
-    const k = parseOptional(
-      params.capMultiplier,
-      'capMultiplier',
-      750_000_000_000_000_000n,
-      parseNonNegative,
-    );
+    const k = parseOptional(params.capMultiplier, 'capMultiplier', K_MMR, parseNonNegative);
     const bound = divRound(k * mmr, WAD, 'halfEven');
     rate = clamp(rate, -bound, bound);
   }
-  rate = applyCapFloor(rate, params.cap, params.floor);
-  return { rate: formatDecimal(rate), intervalHours };
+  return { rate: formatDecimal(capFloor(rate, params.cap, params.floor, 'cap')), intervalHours };
 }
 
-function applyCapFloor(x: Fixed, ceiling: string | undefined, floor: string | undefined): Fixed {
-  const hi = parseOptional(ceiling, 'ceiling', null);
+/** `x` limited to the optional `[floor, ceiling]`; `ceilingName` is the caller's name for the ceiling. */
+function capFloor(
+  x: Fixed,
+  ceiling: DecimalString | undefined,
+  floor: DecimalString | undefined,
+  ceilingName: string,
+): Fixed {
+  const hi = parseOptional(ceiling, ceilingName, null);
   const lo = parseOptional(floor, 'floor', null);
-  if (hi !== null && lo !== null && lo > hi) {
-    fail('floor', `≤ the ceiling (${ceiling})`, floor);
-  }
-  if (hi !== null && x > hi) return hi;
-  if (lo !== null && x < lo) return lo;
-  return x;
+  if (lo !== null && lo > (hi ?? lo)) fail('floor', `≤ ${ceilingName} (${ceiling})`, floor);
+  return clamp(x, lo ?? x, hi ?? x);
 }

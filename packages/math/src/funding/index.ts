@@ -3,21 +3,18 @@ export {
   annualizeRateFixed,
   annualPercentageYield,
   convertRateInterval,
-  rateFromApr,
 } from './annualizeRate.js';
-export { averagePremium, averagePremiumFixed, type PremiumWeighting } from './averagePremium.js';
-export { annualizedBasis, dailyRateFromApr, fundingIncome, netCarry, perpBasis } from './carry.js';
+export { averagePremium, type PremiumWeighting } from './averagePremium.js';
+export { annualizedBasis, fundingIncome, netCarry, perpBasis } from './carry.js';
 export { fundingPayment } from './fundingPayment.js';
 export {
   aevoFundingRate,
   binanceFundingRate,
   type FundingRate,
-  fundingRate8hFixed,
   hyperliquidFundingRate,
-  hyperliquidFundingRateFixed,
 } from './fundingRate.js';
 export { type ImpactVenue, impactNotional } from './impactNotional.js';
-export { hourFraction, predictHyperliquidFundingRate } from './predictFundingRate.js';
+export { predictHyperliquidFundingRate } from './predictFundingRate.js';
 export {
   type BookLevel,
   hip3PremiumIndex,

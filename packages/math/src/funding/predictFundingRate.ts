@@ -1,6 +1,5 @@
 import type { DecimalString } from '../internal/args.js';
-import { type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
-import { averagePremiumFixed, type PremiumWeighting } from './averagePremium.js';
+import { meanPremium, type PremiumWeighting } from './averagePremium.js';
 import { type FundingRate, hyperliquidFundingRate } from './fundingRate.js';
 
 /**
@@ -19,25 +18,10 @@ export function predictHyperliquidFundingRate(params: {
   interestRate8h?: DecimalString;
   multiplier?: DecimalString;
 }): { averagePremium: DecimalString; fundingRate: FundingRate } {
-  const samples: Fixed[] = params.premiumSamples.map((s, i) =>
-    parseDecimal(s, `premiumSamples[${i}]`),
+  const averagePremium = meanPremium(
+    params.premiumSamples,
+    params.weighting ?? 'equal',
+    'premiumSamples',
   );
-  const average = formatDecimal(averagePremiumFixed(samples, params.weighting ?? 'equal'));
-  return {
-    averagePremium: average,
-    fundingRate: hyperliquidFundingRate({
-      averagePremium: average,
-      ...(params.interestRate8h === undefined ? {} : { interestRate8h: params.interestRate8h }),
-      ...(params.multiplier === undefined ? {} : { multiplier: params.multiplier }),
-    }),
-  };
-}
-
-/**
- * Fraction of the hour elapsed at `timeMs` (0 ≤ x < 1), for weighting a partial-hour prediction.
- * @example hourFraction(Date.UTC(2026, 0, 1, 12, 30)) // '0.5'
- */
-export function hourFraction(timeMs: number): DecimalString {
-  const ms = ((timeMs % 3_600_000) + 3_600_000) % 3_600_000;
-  return formatDecimal((BigInt(Math.trunc(ms)) * WAD) / 3_600_000n);
+  return { averagePremium, fundingRate: hyperliquidFundingRate({ ...params, averagePremium }) };
 }

@@ -24,12 +24,7 @@ export type PremiumIndexParameters = {
  * @example premiumIndex({ impactBid: '66371.0', impactAsk: '66372.0', indexPrice: '66383.0', decimals: 10 }) // '-0.0001657051'
  */
 export function premiumIndex(params: PremiumIndexParameters): DecimalString {
-  const x = premiumIndexFixed(
-    parsePositive(params.impactBid, 'impactBid'),
-    parsePositive(params.impactAsk, 'impactAsk'),
-    parsePositive(params.indexPrice, 'indexPrice'),
-  );
-  return formatDecimal(x, formatOptions(params));
+  return premium(params, premiumIndexFixed);
 }
 
 /**
@@ -39,19 +34,19 @@ export function premiumIndex(params: PremiumIndexParameters): DecimalString {
  * @example hip3PremiumIndex({ impactBid: '24655.0', impactAsk: '24657.0', indexPrice: '24657.0', decimals: 10 }) // '-0.0000405564'
  */
 export function hip3PremiumIndex(params: PremiumIndexParameters): DecimalString {
-  const x = hip3PremiumIndexFixed(
-    parsePositive(params.impactBid, 'impactBid'),
-    parsePositive(params.impactAsk, 'impactAsk'),
-    parsePositive(params.indexPrice, 'indexPrice'),
-  );
-  return formatDecimal(x, formatOptions(params));
+  return premium(params, hip3PremiumIndexFixed);
 }
 
-function formatOptions(params: PremiumIndexParameters) {
-  return {
-    ...(params.decimals === undefined ? {} : { decimals: params.decimals }),
-    ...(params.rounding === undefined ? {} : { rounding: params.rounding }),
-  };
+function premium(params: PremiumIndexParameters, formula: typeof premiumIndexFixed): DecimalString {
+  // `params` carries the optional `decimals`/`rounding` of `formatDecimal`'s options.
+  return formatDecimal(
+    formula(
+      parsePositive(params.impactBid, 'impactBid'),
+      parsePositive(params.impactAsk, 'impactAsk'),
+      parsePositive(params.indexPrice, 'indexPrice'),
+    ),
+    params,
+  );
 }
 
 /**
@@ -59,10 +54,8 @@ function formatOptions(params: PremiumIndexParameters) {
  * @example premiumIndexFixed(parseDecimal('10100'), parseDecimal('10200'), parseDecimal('10000')) // 10_000_000_000_000_000n (0.01)
  */
 export function premiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, index: Fixed): Fixed {
-  let diff = 0n;
-  if (impactBid > index) diff = impactBid - index;
-  if (index > impactAsk) diff -= index - impactAsk;
-  if (diff === 0n) return 0n;
+  const diff =
+    (impactBid > index ? impactBid - index : 0n) - (index > impactAsk ? index - impactAsk : 0n);
   return divRound(diff * WAD, index, 'halfEven');
 }
 
