@@ -4,6 +4,11 @@ import type { RetentionTarget } from './runRetention.js';
  * Sequencer blocks (`blocks`, stamped `seen_at` with the watcher's clock): hourly block-gap
  * statistics (wall-clock seconds between consecutive canonical heads, what the status page charts)
  * and transactions per block.
+ *
+ * A gap belongs to the hour of the block that ends it. The window's first block per chain gets its
+ * gap from the canonical block before it (`look_back`), found through the primary-key index
+ * (chain_id, number) — one indexed probe per chain, not a scan — so a halt that spans an hour
+ * boundary (or the start of the re-rolled window) still shows in that hour's rollup.
  */
 export const blocksRetention: RetentionTarget = {
   name: 'blocks',
@@ -11,13 +16,24 @@ export const blocksRetention: RetentionTarget = {
   timeColumn: 'seen_at',
   horizon: 'raw',
   rollups: [
-    `SELECT 'chain', CAST(chain_id AS TEXT), 'block_gap_seconds', (seen_at / 3600000) * 3600000 AS hour,
+    `WITH win AS (
+       SELECT chain_id, number, seen_at FROM blocks
+       WHERE rowid BETWEEN :fromRowid AND :toRowid AND seen_at >= :from AND seen_at < :to AND canonical = 1),
+     look_back AS (
+       SELECT f.chain_id,
+         (SELECT b.seen_at FROM blocks b
+          WHERE b.chain_id = f.chain_id AND b.number < f.first AND b.canonical = 1
+          ORDER BY b.number DESC LIMIT 1) AS seen_at
+       FROM (SELECT chain_id, min(number) AS first FROM win GROUP BY chain_id) f),
+     gaps AS (
+       SELECT chain_id, seen_at, in_win,
+         (seen_at - LAG(seen_at) OVER (PARTITION BY chain_id ORDER BY in_win, number)) / 1000.0 AS gap
+       FROM (SELECT chain_id, number, seen_at, 1 AS in_win FROM win
+             UNION ALL
+             SELECT chain_id, NULL, seen_at, 0 FROM look_back WHERE seen_at IS NOT NULL))
+     SELECT 'chain', CAST(chain_id AS TEXT), 'block_gap_seconds', (seen_at / 3600000) * 3600000 AS hour,
        count(*), min(gap), max(gap), sum(gap)
-     FROM (SELECT chain_id, seen_at,
-             (seen_at - LAG(seen_at) OVER (PARTITION BY chain_id ORDER BY number)) / 1000.0 AS gap
-           FROM blocks
-           WHERE rowid BETWEEN :fromRowid AND :toRowid AND seen_at >= :from AND seen_at < :to AND canonical = 1)
-     WHERE gap IS NOT NULL GROUP BY chain_id, hour`,
+     FROM gaps WHERE in_win = 1 AND gap IS NOT NULL GROUP BY chain_id, hour`,
     `SELECT 'chain', CAST(chain_id AS TEXT), 'txs_per_block', (seen_at / 3600000) * 3600000 AS hour,
        count(*), min(tx_count), max(tx_count), sum(tx_count)
      FROM blocks

@@ -178,6 +178,54 @@ describe('runRetention', () => {
     expect(txs).toEqual({ subject_id: '8453', count: 100, sum: 33 + 34 + 33 - 0 });
   });
 
+  it('keeps a halt that spans an hour boundary in the hour it ends, through every re-roll', () => {
+    const ins = sqlite.prepare(
+      'INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp, tx_count, seen_at, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    // Two chains, a block every 10 s; chain 10 halts from T0 + 50 min to T0 + 70 min (a 1200 s
+    // gap ending in the hour T0 + 1 h); chain 20 runs on. A reorged-out block (canonical = 0) sits
+    // just before the halt's end and must not be taken as the previous block.
+    const blocksOf = new Map<number, number>();
+    const add = (chain: number, seen: number, canonical = 1) => {
+      const n = (blocksOf.get(chain) ?? 0) + (canonical ? 1 : 0);
+      blocksOf.set(chain, n);
+      ins.run(chain, n, `0x${n}-${canonical}`, '0x', Math.floor(seen / 1000), 1, seen, canonical);
+    };
+    for (let t = T0; t < T0 + 5 * HOUR; t += 10_000) {
+      const halted = t > T0 + 50 * 60_000 && t < T0 + 70 * 60_000;
+      if (t === T0 + 69 * 60_000) add(10, t, 0);
+      if (!halted) add(10, t);
+      add(20, t);
+    }
+    const hour1 = () =>
+      sqlite
+        .prepare(
+          "SELECT subject_id AS chain, count, min, max, sum FROM rollups_hourly WHERE metric = 'block_gap_seconds' AND hour_start = ? ORDER BY chain",
+        )
+        .all(T0 + HOUR);
+    // Hour T0 + 1 h holds 360 blocks per running chain; chain 10's first one ends the halt.
+    const expected = [
+      { chain: '10', count: 300, min: 10, max: 1200, sum: 1200 + 299 * 10 },
+      { chain: '20', count: 360, min: 10, max: 10, sum: 3600 },
+    ];
+    // Hourly passes: hour T0 + 1 h is rolled at + 2 h, re-rolled at + 3 h and last at + 4 h, when it
+    // is the first hour of the re-rolled window.
+    for (const pass of [2, 3, 4]) {
+      runRetention({ sqlite, targets: [blocksRetention], config, now: T0 + pass * HOUR + 60_000 });
+      expect(hour1(), `after the pass at T0 + ${pass} h`).toEqual(expected);
+    }
+  });
+
+  it('finds the block before the re-rolled window through an index, not a table scan', () => {
+    const select = blocksRetention.rollups[0]!;
+    const plan = sqlite
+      .prepare(`EXPLAIN QUERY PLAN ${select}`)
+      .all({ from: T0, to: T0 + HOUR, fromRowid: 1, toRowid: 100 }) as { detail: string }[];
+    const onBlocks = plan.map((r) => r.detail).filter((d) => /\bblocks\b|\bb\b/.test(d));
+    expect(onBlocks.length).toBeGreaterThanOrEqual(2);
+    for (const d of onBlocks) expect(d).toMatch(/^SEARCH /);
+  });
+
   it('reports sizes; pruned space becomes free pages and VACUUM gives it back', () => {
     fill(20);
     const full = dbSizeReport(sqlite);
