@@ -1,11 +1,11 @@
-import { InvalidParameterError } from '../errors.js';
 import {
+  fail,
   finiteNumber,
   parseNonNegative,
   positiveInteger,
   unitFractionDecimal,
 } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, fromNumber, mul } from '../internal/decimal.js';
+import { divRound, formatDecimal, fromNumber, mul } from '../internal/decimal.js';
 
 /**
  * A cell (or any candidate) competing for capital.
@@ -73,86 +73,47 @@ export type CapitalAllocation = {
  * //   allocated: '100000', unallocated: '900000' }
  */
 export function allocateCapital(params: AllocateCapitalParameters): CapitalAllocation {
+  const { candidates, maxCells, weighting } = params;
   const capital = parseNonNegative(params.capital, 'capital');
-  const capFraction = unitFractionDecimal(
-    'maxCellFraction',
-    params.maxCellFraction ?? '0.05',
-    '(0, 1]',
+  const cap = mul(
+    capital,
+    unitFractionDecimal('maxCellFraction', params.maxCellFraction ?? '0.05', '(0, 1]'),
+    'floor',
   );
-  const maxCells =
-    params.maxCells === undefined
-      ? Number.POSITIVE_INFINITY
-      : positiveInteger('maxCells', params.maxCells);
+  if (maxCells !== undefined) positiveInteger('maxCells', maxCells);
   const seen = new Set<string>();
-  params.candidates.forEach((c, i) => {
+  candidates.forEach((c, i) => {
     finiteNumber(`candidates[${i}].score`, c.score);
-    if (seen.has(c.id))
-      throw new InvalidParameterError(`candidates[${i}].id`, `duplicates "${c.id}"`);
+    if (seen.has(c.id)) fail(`candidates[${i}].id`, 'unique', c.id);
     seen.add(c.id);
   });
-  const ranked = params.candidates
+  const ranked = candidates
     .filter((c) => c.score > 0)
     .sort((a, b) => b.score - a.score) // Array.prototype.sort is stable
     .slice(0, maxCells);
-  const cap = mul(capital, capFraction, 'floor');
 
-  const amounts =
-    (params.weighting ?? 'greedy') === 'greedy'
-      ? greedy(ranked.length, capital, cap)
-      : proportional(ranked, capital, cap);
+  // Greedy: each cell takes min(remaining, cap). Proportional (water-filling): each cell takes its
+  // share remaining·w / Σw of what is left, held at the cap. With cells best-first the capped ones
+  // are a prefix, so one pass that takes each share off `remaining` and its weight off the total
+  // keeps remaining/Σw for the uncapped cells and equals re-splitting the excess until no cell
+  // exceeds the cap.
+  let weight = 0n;
+  for (const c of ranked) weight += fromNumber(c.score);
+  let remaining = capital;
   const allocations: Allocation[] = [];
-  let allocated = 0n;
-  ranked.forEach((c, i) => {
-    const amount = amounts[i] as Fixed;
-    if (amount <= 0n) return;
-    allocated += amount;
-    allocations.push({ id: c.id, score: c.score, amount: formatDecimal(amount) });
-  });
+  for (const { id, score } of ranked) {
+    const w = fromNumber(score);
+    const share =
+      weighting === 'proportional' ? weight && divRound(remaining * w, weight, 'floor') : remaining;
+    // biome-ignore lint/complexity/useMathMinMax: bigints, Math.min does not take them
+    const amount = share < cap ? share : cap;
+    remaining -= amount;
+    weight -= w;
+    if (amount > 0n) allocations.push({ id, score, amount: formatDecimal(amount) });
+  }
   return {
     allocations,
-    allocated: formatDecimal(allocated),
-    unallocated: formatDecimal(capital - allocated),
+    allocated: formatDecimal(capital - remaining),
+    unallocated: formatDecimal(remaining),
   };
-}
-
-function greedy(count: number, capital: Fixed, cap: Fixed): Fixed[] {
-  const out: Fixed[] = [];
-  let remaining = capital;
-  for (let i = 0; i < count; i++) {
-    const amount = remaining < cap ? remaining : cap;
-    out.push(amount);
-    remaining -= amount;
-  }
-  return out;
-}
-
-function proportional(ranked: readonly AllocationCandidate[], capital: Fixed, cap: Fixed): Fixed[] {
-  const weights = ranked.map((c) => fromNumber(c.score));
-  const out: (Fixed | null)[] = ranked.map(() => null); // null = not yet fixed at the cap
-  let remaining = capital;
-  // Each pass fixes at least one cell at the cap or ends, so this runs at most n + 1 times.
-  for (;;) {
-    let totalWeight = 0n;
-    out.forEach((a, i) => {
-      if (a === null) totalWeight += weights[i] as Fixed;
-    });
-    if (totalWeight === 0n) break;
-    const shares = out.map((a, i) =>
-      a === null ? divRound(remaining * (weights[i] as Fixed), totalWeight, 'floor') : null,
-    );
-    const over = shares.map((s) => s !== null && s > cap);
-    if (!over.includes(true)) {
-      shares.forEach((s, i) => {
-        if (s !== null) out[i] = s;
-      });
-      break;
-    }
-    over.forEach((o, i) => {
-      if (o) {
-        out[i] = cap;
-        remaining -= cap;
-      }
-    });
-  }
-  return out.map((a) => a ?? 0n);
 }

@@ -91,10 +91,13 @@ export type DepthSwings = {
  * //   swingCount: 4, spoofingSuspected: true }
  */
 export function depthSwings(params: DepthSwingsParameters): DepthSwings {
-  const { snapshots, windowMs } = params;
-  const collapseFraction = params.collapseFraction ?? 0.5;
-  const swingFraction = params.swingFraction ?? 0.3;
-  const minSwings = params.minSwings ?? 4;
+  const {
+    snapshots,
+    windowMs,
+    collapseFraction = 0.5,
+    swingFraction = 0.3,
+    minSwings = 4,
+  } = params;
   minLength('snapshots', snapshots, 2);
   positiveNumber('windowMs', windowMs);
   openUnitNumber('collapseFraction', collapseFraction);
@@ -103,63 +106,56 @@ export function depthSwings(params: DepthSwingsParameters): DepthSwings {
 
   const times: number[] = [];
   const depths: number[] = [];
-  for (let i = 0; i < snapshots.length; i++) {
-    const s = snapshots[i] as DepthSnapshot;
+  // Swing ending at each snapshot: +1 up, −1 down, 0 none (at the later snapshot's time).
+  const swings: number[] = [];
+  snapshots.forEach((s, i) => {
     finiteNumber(`snapshots[${i}].timeMs`, s.timeMs);
-    if (i > 0 && s.timeMs < (times[i - 1] as number)) throw new UnsortedSeriesError('snapshots', i);
-    times.push(s.timeMs);
-    depths.push(nonNegativeDecimalNumber(`snapshots[${i}].depth`, s.depth));
-  }
-
-  let maxDrop: DepthDrop | null = null;
-  // For each end point, the best start is the highest depth still inside the window.
-  for (let j = 1; j < depths.length; j++) {
-    const dj = depths[j] as number;
-    for (let i = j - 1; i >= 0 && (times[j] as number) - (times[i] as number) <= windowMs; i--) {
-      const di = depths[i] as number;
-      if (di <= 0 || dj >= di) continue;
-      const drop = 1 - dj / di;
-      if (maxDrop === null || drop > maxDrop.dropFraction) {
-        maxDrop = {
-          fromTimeMs: times[i] as number,
-          toTimeMs: times[j] as number,
-          fromDepth: (snapshots[i] as DepthSnapshot).depth,
-          toDepth: (snapshots[j] as DepthSnapshot).depth,
-          dropFraction: drop,
-        };
-      }
-    }
-  }
-
-  // Swings between consecutive snapshots: +1 up, −1 down, at the later snapshot's time.
-  const swings: { timeMs: number; direction: 1 | -1 }[] = [];
-  for (let i = 1; i < depths.length; i++) {
+    if (s.timeMs < (times[i - 1] as number)) throw new UnsortedSeriesError('snapshots', i);
+    const b = nonNegativeDecimalNumber(`snapshots[${i}].depth`, s.depth);
     const a = depths[i - 1] as number;
-    const b = depths[i] as number;
-    const larger = Math.max(a, b);
-    if (larger > 0 && Math.abs(b - a) / larger >= swingFraction) {
-      swings.push({ timeMs: times[i] as number, direction: b > a ? 1 : -1 });
-    }
-  }
+    // 0/0 (both empty) is NaN and no swing; the first snapshot has no predecessor.
+    swings.push(Math.abs(b - a) / Math.max(a, b) >= swingFraction ? Math.sign(b - a) : 0);
+    times.push(s.timeMs);
+    depths.push(b);
+  });
+
+  // One walk over every pair (start k, end m) inside a window: the largest fall 1 − dₘ/dₖ
+  // (latest start, then earliest end, wins a tie; a fall from 0 is NaN/−∞ and never wins), and
+  // the longest direction-alternating chain of swings starting at k.
+  let drop = 0;
+  let from = 0;
+  let to = 0;
   let swingCount = 0;
-  for (let start = 0; start < swings.length; start++) {
-    const first = swings[start] as (typeof swings)[number];
-    let count = 1;
-    let last = first.direction;
-    for (let k = start + 1; k < swings.length; k++) {
-      const s = swings[k] as (typeof swings)[number];
-      if (s.timeMs - first.timeMs > windowMs) break;
-      if (s.direction !== last) {
+  for (let k = times.length; k--; ) {
+    let count = 0;
+    let last = 0;
+    for (
+      let m = k;
+      m < times.length && (times[m] as number) - (times[k] as number) <= windowMs;
+      m++
+    ) {
+      const fall = 1 - (depths[m] as number) / (depths[k] as number);
+      if (fall > drop) [drop, from, to] = [fall, k, m];
+      const dir = swings[m] as number;
+      if (dir && dir !== last) {
         count++;
-        last = s.direction;
+        last = dir;
       }
     }
     if (count > swingCount) swingCount = count;
   }
 
   return {
-    maxDrop,
-    collapsed: maxDrop !== null && maxDrop.dropFraction >= collapseFraction,
+    maxDrop: drop
+      ? {
+          fromTimeMs: times[from] as number,
+          toTimeMs: times[to] as number,
+          fromDepth: (snapshots[from] as DepthSnapshot).depth,
+          toDepth: (snapshots[to] as DepthSnapshot).depth,
+          dropFraction: drop,
+        }
+      : null,
+    collapsed: drop >= collapseFraction,
     swingCount,
     spoofingSuspected: swingCount >= minSwings,
   };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectedFunding } from './expectedFunding.js';
 import type { FundingSample } from './fundingSample.js';
-import { linearRegression } from './linearRegression.js';
 
 const H = 3_600_000;
 const hourly = (rates: readonly string[], volumes?: readonly string[]): FundingSample[] =>
@@ -77,6 +76,28 @@ describe('expectedFunding', () => {
     ).toBeNull();
   });
 
+  it('regression is ordinary least squares (textbook noisy set, hand-derived)', () => {
+    // x = 1…4 h, y = 2, 4, 5, 4 (×1e-5): x̄ 2.5, ȳ 3.75, Sxy 3.5, Sxx 5 → slope 0.7, intercept 2;
+    // read at hour 5: 2 + 0.7·5 = 5.5 (×1e-5). Samples sit at hours 1…4 (timeMs = hour·H).
+    const samples = ['0.00002', '0.00004', '0.00005', '0.00004'].map((rate, i) => ({
+      symbol: 'ETH',
+      timeMs: (i + 1) * H,
+      rate,
+      intervalHours: 1,
+    }));
+    expect(
+      expectedFunding({ samples, estimator: { kind: 'regression', atMs: 5 * H } }),
+    ).toBeCloseTo(0.000055, 17);
+    // Read at the last sample (hour 4): 2 + 0.7·4 = 4.8 (×1e-5).
+    expect(expectedFunding({ samples, estimator: { kind: 'regression' } })).toBeCloseTo(
+      0.000048,
+      17,
+    );
+    // Two samples at the same time: no slope.
+    const sameTime = samples.map((s) => ({ ...s, timeMs: H }));
+    expect(expectedFunding({ samples: sameTime, estimator: { kind: 'regression' } })).toBeNull();
+  });
+
   it('throws on empty, unsorted or malformed samples', () => {
     expect(() => expectedFunding({ samples: [], estimator: { kind: 'sma' } })).toThrow(
       expect.objectContaining({ name: 'Math.EmptySeriesError' }),
@@ -109,31 +130,6 @@ describe('expectedFunding', () => {
         name: 'Math.InvalidParameterError',
         parameter: 'estimator.window',
       }),
-    );
-  });
-});
-
-describe('linearRegression', () => {
-  it('fits an exact line and a textbook noisy set (hand-derived)', () => {
-    expect(linearRegression({ x: [0, 1, 2], y: [1, 3, 5] })).toEqual({
-      slope: 2,
-      intercept: 1,
-      rSquared: 1,
-    });
-    // x̄ 2.5, ȳ 3.75, Sxy 3.5, Sxx 5, Syy 4.75 → slope 0.7, intercept 2, R² = 12.25/23.75
-    const fit = linearRegression({ x: [1, 2, 3, 4], y: [2, 4, 5, 4] });
-    expect(fit?.slope).toBeCloseTo(0.7, 14);
-    expect(fit?.intercept).toBeCloseTo(2, 14);
-    expect(fit?.rSquared).toBeCloseTo(12.25 / 23.75, 14);
-  });
-
-  it('is null for a vertical set and throws on bad shapes', () => {
-    expect(linearRegression({ x: [1, 1], y: [2, 3] })).toBeNull();
-    expect(() => linearRegression({ x: [1], y: [2] })).toThrow(
-      expect.objectContaining({ name: 'Math.EmptySeriesError' }),
-    );
-    expect(() => linearRegression({ x: [1, 2], y: [2] })).toThrow(
-      expect.objectContaining({ name: 'Math.InvalidParameterError', parameter: 'y' }),
     );
   });
 });

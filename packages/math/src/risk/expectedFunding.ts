@@ -1,12 +1,10 @@
-import { InvalidParameterError } from '../errors.js';
-import { fail, finiteNumber, minLength, positiveInteger } from '../internal/args.js';
+import { fail, finiteNumber, positiveInteger } from '../internal/args.js';
 import { mean } from '../internal/stats.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
-  parseFundingSamples,
+  parseFundingSeries,
 } from './fundingSample.js';
-import { linearRegression } from './linearRegression.js';
 
 /**
  * How to turn a funding history into an expected rate (note 3):
@@ -54,66 +52,57 @@ export type ExpectedFundingParameters = {
  */
 export function expectedFunding(params: ExpectedFundingParameters): number | null {
   const { estimator } = params;
-  minLength('samples', params.samples, 1);
-  const all = parseFundingSamples('samples', params.samples);
-  return estimateParsed(all, estimator);
+  return estimateFunding(parseFundingSeries(params.samples, 1, estimator), estimator);
 }
 
-/** Estimator over already-validated samples (internal; shared with the surface). */
-export function estimateParsed(
+/**
+ * Estimator over already-validated samples of one symbol, time-ordered (internal; shared with the
+ * surface). `atMs` overrides where a regression line is read.
+ */
+export function estimateFunding(
   all: readonly ParsedFundingSample[],
   estimator: FundingEstimator,
+  atMs?: number,
 ): number | null {
+  const window = (estimator as { readonly window?: number }).window;
+  const xs = window === undefined ? all : all.slice(-positiveInteger('estimator.window', window));
+  const rates = xs.map((s) => s.ratePerHour);
   switch (estimator.kind) {
-    case 'sma': {
-      return mean(lastWindow(all, estimator.window).map((x) => x.ratePerHour));
-    }
     case 'ewma': {
       const { alpha } = estimator;
       if (!(alpha > 0 && alpha <= 1)) fail('estimator.alpha', 'in (0, 1]', alpha);
-      let s = (all[0] as ParsedFundingSample).ratePerHour;
-      for (let i = 1; i < all.length; i++) {
-        s = alpha * (all[i] as ParsedFundingSample).ratePerHour + (1 - alpha) * s;
-      }
-      return s;
-    }
-    case 'volumeWeighted': {
-      const xs = lastWindow(all, estimator.window);
-      let num = 0;
-      let den = 0;
-      xs.forEach((x, i) => {
-        if (x.volume === null) {
-          throw new InvalidParameterError(
-            `samples[${all.length - xs.length + i}].volume`,
-            'is required (volumeWeighted)',
-          );
-        }
-        num += x.ratePerHour * x.volume;
-        den += x.volume;
-      });
-      return den === 0 ? null : num / den;
+      return rates.reduce((s, r) => alpha * r + (1 - alpha) * s);
     }
     case 'regression': {
-      const xs = lastWindow(all, estimator.window);
-      const last = xs[xs.length - 1] as ParsedFundingSample;
-      const atMs = estimator.atMs ?? last.timeMs;
-      finiteNumber('estimator.atMs', atMs);
-      if (xs.length < 2) return null;
-      // Hours relative to the last sample keep x small and well-conditioned.
-      const fit = linearRegression({
-        x: xs.map((s) => (s.timeMs - last.timeMs) / 3_600_000),
-        y: xs.map((s) => s.ratePerHour),
+      // Least squares of rate on time, `slope = Σ(t − t̄)(r − r̄) / Σ(t − t̄)²`, read at `at`:
+      // `r̄ + slope·(at − t̄)`. Centred sums keep float64 accurate with Unix-ms times.
+      const at = finiteNumber(
+        'estimator.atMs',
+        atMs ?? estimator.atMs ?? (xs[xs.length - 1] as ParsedFundingSample).timeMs,
+      );
+      const mt = mean(xs.map((s) => s.timeMs));
+      const mr = mean(rates);
+      let sxx = 0;
+      let sxy = 0;
+      xs.forEach((s, i) => {
+        const dt = s.timeMs - mt;
+        sxx += dt * dt;
+        sxy += dt * ((rates[i] as number) - mr);
       });
-      return fit === null ? null : fit.intercept + (fit.slope * (atMs - last.timeMs)) / 3_600_000;
+      // One distinct time (e.g. a single sample): no line.
+      return sxx ? mr + (sxy / sxx) * (at - mt) : null;
+    }
+    case 'sma':
+    case 'volumeWeighted': {
+      // SMA (every weight 1) or volume-weighted mean.
+      let num = 0;
+      let den = 0;
+      xs.forEach((s, i) => {
+        const v = estimator.kind === 'sma' ? 1 : s.volume;
+        num += (rates[i] as number) * v;
+        den += v;
+      });
+      return den ? num / den : null;
     }
   }
-}
-
-function lastWindow(
-  all: readonly ParsedFundingSample[],
-  window: number | undefined,
-): readonly ParsedFundingSample[] {
-  if (window === undefined) return all;
-  positiveInteger('estimator.window', window);
-  return all.slice(Math.max(0, all.length - window));
 }

@@ -1,9 +1,9 @@
-import { fail, minLength, positiveInteger } from '../internal/args.js';
+import { fail, positiveInteger } from '../internal/args.js';
 import { mean } from '../internal/stats.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
-  parseFundingSamples,
+  parseFundingSeries,
 } from './fundingSample.js';
 
 /** Parameters of {@link fundingReversal}. */
@@ -58,37 +58,31 @@ export type FundingReversal = {
 export function fundingReversal(params: FundingReversalParameters): FundingReversal {
   const fastWindow = positiveInteger('fastWindow', params.fastWindow ?? 3);
   const slowWindow = positiveInteger('slowWindow', params.slowWindow ?? 8);
-  if (slowWindow <= fastWindow) {
-    fail('slowWindow', `> fastWindow (${fastWindow})`, slowWindow);
-  }
-  minLength('samples', params.samples, slowWindow + 1);
-  const parsed = parseFundingSamples('samples', params.samples);
+  if (slowWindow <= fastWindow) fail('slowWindow', '> fastWindow', slowWindow);
+  const parsed = parseFundingSeries(params.samples, slowWindow + 1);
   const rates = parsed.map((s) => s.ratePerHour);
-
-  const sma = (end: number, window: number): number => mean(rates.slice(end - window + 1, end + 1));
   const crosses: FundingCross[] = [];
   let side = 0; // sign of fast − slow at the last point where they differed
   let signal: FundingCross | null = null;
   let fast = 0;
   let slow = 0;
   for (let i = slowWindow - 1; i < rates.length; i++) {
-    fast = sma(i, fastWindow);
-    slow = sma(i, slowWindow);
+    const sma = (window: number) => mean(rates.slice(i + 1 - window, i + 1));
+    fast = sma(fastWindow);
+    slow = sma(slowWindow);
     // Differences within float noise of the rates' magnitude count as a touch, not a side.
-    const tolerance = 1e-12 * Math.max(Math.abs(fast), Math.abs(slow));
     const diff = fast - slow;
-    const now = diff > tolerance ? 1 : diff < -tolerance ? -1 : 0;
-    if (now !== 0) {
-      if (side !== 0 && now !== side) {
-        const cross: FundingCross = {
-          timeMs: (parsed[i] as ParsedFundingSample).timeMs,
-          direction: now > 0 ? 'up' : 'down',
-        };
-        crosses.push(cross);
-        if (i === rates.length - 1) signal = cross;
-      }
-      side = now;
+    const now =
+      Math.abs(diff) > 1e-12 * Math.max(Math.abs(fast), Math.abs(slow)) ? Math.sign(diff) : 0;
+    signal = null; // only a cross at the last sample is a signal
+    if (now * side < 0) {
+      signal = {
+        timeMs: (parsed[i] as ParsedFundingSample).timeMs,
+        direction: now > 0 ? 'up' : 'down',
+      };
+      crosses.push(signal);
     }
+    if (now) side = now;
   }
   return { fast, slow, crosses, signal };
 }

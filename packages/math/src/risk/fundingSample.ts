@@ -1,10 +1,13 @@
 import { UnsortedSeriesError } from '../errors.js';
 import {
   decimalToNumber,
+  fail,
   finiteNumber,
+  minLength,
   nonNegativeDecimalNumber,
   positiveNumber,
 } from '../internal/args.js';
+import type { FundingEstimator } from './expectedFunding.js';
 
 /**
  * One observed funding rate of one symbol, e.g. a row of Hyperliquid `fundingHistory` or an
@@ -28,36 +31,55 @@ export type FundingSample = {
 
 /** A validated sample as float64 statistics (internal). */
 export type ParsedFundingSample = {
+  readonly symbol: string;
   readonly timeMs: number;
   /** `rate / intervalHours`. */
   readonly ratePerHour: number;
-  /** `null` when the sample has no volume. */
-  readonly volume: number | null;
+  /** Traded notional; `0` when the sample has none (only `volumeWeighted` reads it and requires it). */
+  readonly volume: number;
 };
 
-/** Validates one sample and normalizes it to a per-hour rate; `name` prefixes error parameters. */
-export function parseFundingSample(name: string, s: FundingSample): ParsedFundingSample {
-  finiteNumber(`${name}.timeMs`, s.timeMs);
-  positiveNumber(`${name}.intervalHours`, s.intervalHours);
-  return {
-    timeMs: s.timeMs,
-    ratePerHour: decimalToNumber(`${name}.rate`, s.rate) / s.intervalHours,
-    volume: s.volume === undefined ? null : nonNegativeDecimalNumber(`${name}.volume`, s.volume),
-  };
+/**
+ * Validates samples in input order and normalizes each to a per-hour rate. With a
+ * `volumeWeighted` estimator every sample needs a `volume`. Error parameters are `samples[i].…`.
+ */
+export function parseFundingSamples(
+  samples: readonly FundingSample[],
+  estimator?: FundingEstimator,
+): ParsedFundingSample[] {
+  return samples.map((s, i) => {
+    const name = `samples[${i}]`;
+    finiteNumber(`${name}.timeMs`, s.timeMs);
+    return {
+      symbol: s.symbol,
+      timeMs: s.timeMs,
+      ratePerHour:
+        decimalToNumber(`${name}.rate`, s.rate) /
+        positiveNumber(`${name}.intervalHours`, s.intervalHours),
+      volume:
+        s.volume === undefined
+          ? estimator?.kind === 'volumeWeighted'
+            ? fail(`${name}.volume`, 'set for volumeWeighted', s.volume)
+            : 0
+          : nonNegativeDecimalNumber(`${name}.volume`, s.volume),
+    };
+  });
 }
 
-/** Validates a time-ordered series of samples (non-decreasing `timeMs`) and normalizes them. */
-export function parseFundingSamples(
-  parameter: string,
+/**
+ * {@link parseFundingSamples} for one time-ordered series: at least `min` samples, `timeMs`
+ * non-decreasing.
+ */
+export function parseFundingSeries(
   samples: readonly FundingSample[],
+  min: number,
+  estimator?: FundingEstimator,
 ): ParsedFundingSample[] {
-  const out: ParsedFundingSample[] = [];
-  for (let i = 0; i < samples.length; i++) {
-    const parsed = parseFundingSample(`${parameter}[${i}]`, samples[i] as FundingSample);
-    if (i > 0 && parsed.timeMs < (out[i - 1] as ParsedFundingSample).timeMs) {
-      throw new UnsortedSeriesError(parameter, i);
-    }
-    out.push(parsed);
-  }
+  minLength('samples', samples, min);
+  const out = parseFundingSamples(samples, estimator);
+  out.forEach((s, i) => {
+    if (i && s.timeMs < (out[i - 1] as ParsedFundingSample).timeMs)
+      throw new UnsortedSeriesError('samples', i);
+  });
   return out;
 }

@@ -1,11 +1,10 @@
-import { InvalidParameterError } from '../errors.js';
 import { finiteNumber, positiveNumber } from '../internal/args.js';
 import { ascending } from '../internal/median.js';
-import { estimateParsed, type FundingEstimator } from './expectedFunding.js';
+import { estimateFunding, type FundingEstimator } from './expectedFunding.js';
 import {
   type FundingSample,
   type ParsedFundingSample,
-  parseFundingSample,
+  parseFundingSamples,
 } from './fundingSample.js';
 
 /** Parameters of {@link fundingSurface}. */
@@ -72,57 +71,39 @@ export type FundingSurface = {
  *                  //   meanRatePerHour: 0.00003, expectedRatePerHour: 0.00002 }
  */
 export function fundingSurface(params: FundingSurfaceParameters): FundingSurface {
-  const { samples, bucketMs, estimator } = params;
-  const originMs = params.originMs ?? 0;
+  const { bucketMs, estimator, originMs = 0 } = params;
   positiveNumber('bucketMs', bucketMs);
   finiteNumber('originMs', originMs);
-
-  const bySymbol = new Map<string, ParsedFundingSample[]>();
-  samples.forEach((s, i) => {
-    const parsed = parseFundingSample(`samples[${i}]`, s);
-    if (estimator.kind === 'volumeWeighted' && parsed.volume === null) {
-      throw new InvalidParameterError(`samples[${i}].volume`, 'is required (volumeWeighted)');
-    }
-    const list = bySymbol.get(s.symbol);
-    if (list === undefined) bySymbol.set(s.symbol, [parsed]);
-    else list.push(parsed);
-  });
-
+  // By symbol, then time; the sort is stable, so equal times keep the input order.
+  const all = parseFundingSamples(params.samples, estimator).sort(
+    (a, b) => ascending(a.symbol, b.symbol) || a.timeMs - b.timeMs,
+  );
   const cells: FundingCell[] = [];
-  const buckets = new Set<number>();
-  for (const [symbol, list] of bySymbol) {
-    list.sort((a, b) => a.timeMs - b.timeMs); // stable: equal times keep input order
-    let i = 0;
-    while (i < list.length) {
-      const start =
-        originMs +
-        Math.floor(((list[i] as ParsedFundingSample).timeMs - originMs) / bucketMs) * bucketMs;
-      const end = start + bucketMs;
-      let sum = 0;
-      let j = i;
-      while (j < list.length && (list[j] as ParsedFundingSample).timeMs < end) {
-        sum += (list[j] as ParsedFundingSample).ratePerHour;
-        j++;
-      }
-      const history = list.slice(0, j);
-      const cellEstimator: FundingEstimator =
-        estimator.kind === 'regression' ? { ...estimator, atMs: end } : estimator;
-      cells.push({
-        symbol,
-        bucketStartMs: start,
-        sampleCount: j - i,
-        meanRatePerHour: sum / (j - i),
-        expectedRatePerHour: estimateParsed(history, cellEstimator),
-      });
-      buckets.add(start);
-      i = j;
-    }
+  // `first`: where the current symbol's history starts; each cell estimates from it up to the
+  // cell's last sample (no look-ahead).
+  for (let i = 0, first = 0; i < all.length; ) {
+    const { symbol, timeMs } = all[i] as ParsedFundingSample;
+    if (symbol !== (all[first] as ParsedFundingSample).symbol) first = i;
+    const start = originMs + Math.floor((timeMs - originMs) / bucketMs) * bucketMs;
+    const end = start + bucketMs;
+    let sum = 0;
+    let j = i;
+    while (all[j]?.symbol === symbol && (all[j] as ParsedFundingSample).timeMs < end)
+      sum += (all[j++] as ParsedFundingSample).ratePerHour;
+    cells.push({
+      symbol,
+      bucketStartMs: start,
+      sampleCount: j - i,
+      meanRatePerHour: sum / (j - i),
+      expectedRatePerHour: estimateFunding(all.slice(first, j), estimator, end),
+    });
+    i = j;
   }
   cells.sort((a, b) => a.bucketStartMs - b.bucketStartMs || ascending(a.symbol, b.symbol));
   return {
     bucketMs,
-    symbols: [...bySymbol.keys()].sort(),
-    bucketStartsMs: [...buckets].sort((a, b) => a - b),
+    symbols: [...new Set(all.map((s) => s.symbol))],
+    bucketStartsMs: [...new Set(cells.map((c) => c.bucketStartMs))],
     cells,
   };
 }

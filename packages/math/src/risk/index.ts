@@ -97,11 +97,6 @@ export {
 export { hitRatio } from './hitRatio.js';
 export { type ImpermanentLossParameters, impermanentLoss } from './impermanentLoss.js';
 export type { L2Book, L2Level } from './l2Book.js';
-export {
-  type LinearFit,
-  type LinearRegressionParameters,
-  linearRegression,
-} from './linearRegression.js';
 export { maxDrawdown } from './maxDrawdown.js';
 export type { RiskLevel } from './riskLevel.js';
 export { type SharpeRatioParameters, sharpeRatio } from './sharpeRatio.js';
