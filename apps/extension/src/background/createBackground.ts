@@ -1,7 +1,14 @@
 import type { browser as wxtBrowser } from 'wxt/browser';
 import { listenForMessages, type MessageHandlers } from '../messages/handleMessages.js';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
-import { alertStateItem, samplesItem, snapshotItem } from '../storage/items.js';
+import {
+  alertStateItem,
+  readAlertState,
+  readSamples,
+  readSnapshot,
+  samplesItem,
+  snapshotItem,
+} from '../storage/items.js';
 import { loadSettings, type Settings, settingsItem } from '../storage/settings.js';
 import { alertsFor } from './alertsFor.js';
 import type { DataService } from './DataService.js';
@@ -29,11 +36,22 @@ export function createBackground(deps: BackgroundDeps) {
   let lastFocus: string | null = null;
   let restored: Promise<void> | null = null;
 
-  const restore = () =>
-    (restored ??= (async () => {
-      service.importSamples(await samplesItem.getValue());
-      last = await snapshotItem.getValue();
-    })());
+  // Once per service-worker start: the stored snapshot (validated: an invalid one is dropped, so
+  // the next request refetches) and the volatility samples. A failed read is not cached: the next
+  // call tries again instead of failing for the rest of the worker's life.
+  const restore = () => {
+    restored ??= (async () => {
+      const [samples, snapshot] = await Promise.all([readSamples(), readSnapshot()]);
+      service.importSamples(samples);
+      last = snapshot;
+    })().catch((error: unknown) => {
+      restored = null;
+      throw new Error(
+        `reading stored state failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    return restored;
+  };
 
   async function refresh(focusCoin: string | null, settings?: Settings): Promise<Snapshot> {
     await restore();
@@ -50,7 +68,7 @@ export function createBackground(deps: BackgroundDeps) {
   async function notify(prev: Snapshot, next: Snapshot, s: Settings): Promise<void> {
     const { show, state } = dedupeAlerts({
       alerts: alertsFor(prev, next),
-      state: await alertStateItem.getValue(),
+      state: await readAlertState(),
       nowMs: now(),
       cooldownMs: s.notifications.cooldownMinutes * 60_000,
     });

@@ -1,4 +1,5 @@
 import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
 import type { DedupeState } from '../background/dedupeAlerts.js';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import type { PriceSample } from '../risk/computePositionRisk.js';
@@ -18,3 +19,103 @@ export const samplesItem = storage.defineItem<Record<string, PriceSample[]>>('se
   fallback: {},
   version: 1,
 });
+
+// Storage is an edge (another version of the extension, a manual edit, a corrupted profile): what
+// is read back is validated before use. `satisfies` keeps each schema in step with its type.
+const level = z.enum(['ok', 'warn', 'critical', 'unknown']);
+const px = z.string().min(1).max(64);
+
+/** Schema of a stored {@link Snapshot}. */
+export const snapshotSchema = z.object({
+  updatedAt: z.number().int().min(0),
+  positions: z.array(
+    z.object({
+      key: z.string(),
+      venue: z.enum(['hyperliquid', 'aevo']),
+      account: z.string(),
+      dex: z.string(),
+      coin: z.string().min(1),
+      side: z.enum(['long', 'short']),
+      size: px,
+      markPx: px.nullable(),
+      liqPx: px.nullable(),
+      venueLiqPx: px.nullable(),
+      liqCheck: z.enum(['agree', 'disagree', 'not-computable', 'none', 'unchecked']),
+      marginMode: z.enum(['cross', 'isolated', 'unknown']),
+      distancePct: z.number().nullable(),
+      distanceSigma: z.number().nullable(),
+      level,
+      healthBufferUsd: z.number().nullable(),
+    }),
+  ),
+  markets: z.array(
+    z.object({
+      coin: z.string().min(1),
+      dex: z.string(),
+      markPx: px.nullable(),
+      oraclePx: px.nullable(),
+      fundingApr: z.number().nullable(),
+      markOracleDevPct: z.number().nullable(),
+      oracleStatus: z.enum(['ok', 'watch', 'warn', 'critical', 'halted', 'unknown']),
+      oracleReason: z.string().nullable(),
+    }),
+  ),
+  chains: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z.enum(['up', 'degraded', 'halted', 'recovering', 'unknown']),
+      phase: z.string(),
+      guidance: z.string(),
+    }),
+  ),
+  watcher: z.enum(['off', 'ok', 'error']),
+  haltActive: z.boolean(),
+  problems: z.array(z.string()),
+  thresholds: z.object({ warnPct: z.number(), criticalPct: z.number() }),
+  sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
+  siteChains: z.object({ hyperliquid: z.array(z.string()), aevo: z.array(z.string()) }),
+}) satisfies z.ZodType<Snapshot>;
+
+/** Schema of the stored price samples per coin. */
+export const samplesSchema = z.record(
+  z.string(),
+  z.array(z.object({ t: z.number(), px: z.string().min(1).max(64) })),
+) satisfies z.ZodType<Record<string, PriceSample[]>>;
+
+/** Schema of the stored alert dedupe state (alert key → epoch ms). */
+export const alertStateSchema = z.record(z.string(), z.number()) satisfies z.ZodType<DedupeState>;
+
+/**
+ * Reads the stored snapshot, validated: null when there is none or it does not match
+ * {@link snapshotSchema} (an invalid snapshot is never shown; the caller fetches a new one).
+ *
+ * @throws when the storage read itself fails.
+ */
+export async function readSnapshot(): Promise<Snapshot | null> {
+  const parsed = snapshotSchema.safeParse(await snapshotItem.getValue());
+  if (parsed.success) return parsed.data;
+  console.warn('perpscope: dropped an invalid stored snapshot', parsed.error.issues[0]);
+  return null;
+}
+
+/**
+ * Reads the stored price samples, validated: `{}` when they do not match {@link samplesSchema}.
+ *
+ * @throws when the storage read itself fails.
+ */
+export async function readSamples(): Promise<Record<string, PriceSample[]>> {
+  const parsed = samplesSchema.safeParse(await samplesItem.getValue());
+  return parsed.success ? parsed.data : {};
+}
+
+/**
+ * Reads the stored alert dedupe state, validated: `{}` when it does not match
+ * {@link alertStateSchema} (at worst an alert repeats once before its cool-down).
+ *
+ * @throws when the storage read itself fails.
+ */
+export async function readAlertState(): Promise<DedupeState> {
+  const parsed = alertStateSchema.safeParse(await alertStateItem.getValue());
+  return parsed.success ? parsed.data : {};
+}

@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
+import { RequestBudget } from '../net/RequestBudget.js';
+import { createBackground } from './createBackground.js';
+import { DataService } from './DataService.js';
+
+const NOW = 1_700_000_000_000;
+
+/** A stored snapshot as the background writes it: fresh, one position. */
+const STORED: Snapshot = {
+  ...EMPTY_SNAPSHOT,
+  updatedAt: NOW - 1_000,
+  positions: [
+    {
+      key: 'hyperliquid|0xa|BTC',
+      venue: 'hyperliquid',
+      account: '0xa',
+      dex: '',
+      coin: 'BTC',
+      side: 'long',
+      size: '0.5',
+      markPx: '60000',
+      liqPx: '55000',
+      venueLiqPx: '55000',
+      liqCheck: 'agree',
+      marginMode: 'cross',
+      distancePct: 8.33,
+      distanceSigma: 2.1,
+      level: 'warn',
+      healthBufferUsd: null,
+    },
+  ],
+};
+
+function setup() {
+  // No network in these tests: every API request fails, the refresh still builds a snapshot.
+  const service = new DataService({
+    fetch: async () => {
+      throw new Error('offline');
+    },
+    now: () => NOW,
+    apiBase: 'https://api.hyperliquid.xyz',
+    budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+  });
+  const refresh = vi.spyOn(service, 'refresh');
+  const bg = createBackground({ browser: fakeBrowser, service, now: () => NOW });
+  return { bg, refresh };
+}
+
+describe('background restore from storage', () => {
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('serves a valid stored snapshot without refetching', async () => {
+    await fakeBrowser.storage.local.set({ snapshot: STORED });
+    const { bg, refresh } = setup();
+    expect(
+      await bg.handlers.getSnapshot({ maxAgeMs: 60_000, focusCoin: null }, { tabId: 1 }),
+    ).toEqual(STORED);
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('retries a failed storage read on the next call instead of failing for the worker lifetime', async () => {
+    await fakeBrowser.storage.local.set({ snapshot: STORED });
+    // The first read of the snapshot fails (e.g. the profile's storage is busy), later ones work.
+    const get = fakeBrowser.storage.local.get.bind(fakeBrowser.storage.local) as (
+      keys: unknown,
+    ) => Promise<Record<string, unknown>>;
+    let failures = 1;
+    vi.spyOn(fakeBrowser.storage.local, 'get').mockImplementation(((keys: unknown) =>
+      keys === 'snapshot' && failures-- > 0
+        ? Promise.reject(new Error('storage unavailable'))
+        : get(keys)) as typeof fakeBrowser.storage.local.get);
+    const { bg, refresh } = setup();
+    await expect(
+      bg.handlers.getSnapshot({ maxAgeMs: 60_000, focusCoin: null }, { tabId: 1 }),
+    ).rejects.toThrow(/storage unavailable/);
+    // The read works again: the stored snapshot is restored and served.
+    expect(
+      await bg.handlers.getSnapshot({ maxAgeMs: 60_000, focusCoin: null }, { tabId: 1 }),
+    ).toEqual(STORED);
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('drops an invalid stored snapshot and refetches instead of serving it', async () => {
+    // Fresh by its timestamp, but a position's numbers are strings (another version, a manual edit).
+    const position = { ...STORED.positions[0], distancePct: '8.33', level: 'fine' };
+    await fakeBrowser.storage.local.set({ snapshot: { ...STORED, positions: [position] } });
+    const { bg, refresh } = setup();
+    const snap = await bg.handlers.getSnapshot({ maxAgeMs: 60_000, focusCoin: null }, { tabId: 1 });
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(snap.positions).toEqual([]); // no addresses configured: nothing to show
+    expect(snap.updatedAt).toBe(NOW);
+    // Storage now holds the refetched snapshot.
+    expect((await fakeBrowser.storage.local.get('snapshot')).snapshot).toEqual(snap);
+  });
+
+  it('ignores invalid stored samples and alert state instead of throwing from every refresh', async () => {
+    await fakeBrowser.storage.session.set({ samples: { BTC: 'not a list' } });
+    await fakeBrowser.storage.local.set({ alertState: ['not', 'a', 'record'] });
+    const { bg } = setup();
+    const snap = await bg.refresh(null);
+    expect(snap.updatedAt).toBe(NOW);
+    expect((await fakeBrowser.storage.session.get('samples')).samples).toEqual({});
+  });
+});
