@@ -64,10 +64,16 @@ describe('HIP-3 engine under fuzzed payloads (fast-check over the recorded shape
     });
     engine.applyPerpDexs(perpDexs);
     engine.applyMeta('xyz', meta);
+    const n = meta.universe.length;
     let expectedRejected = 0;
     fc.assert(
       fc.property(
-        fc.array(row, { minLength: 0, maxLength: 120 }),
+        // Mostly the universe's size (rows are matched to coins by position); otherwise any size,
+        // which the engine must drop whole rather than mislabel.
+        fc.oneof(
+          { weight: 3, arbitrary: fc.array(row, { minLength: n, maxLength: n }) },
+          { weight: 1, arbitrary: fc.array(row, { minLength: 0, maxLength: 120 }) },
+        ),
         fc.constantFrom('xyz', 'unknown', ''),
         (rows, dex) => {
           t += 1000;
@@ -75,9 +81,8 @@ describe('HIP-3 engine under fuzzed payloads (fast-check over the recorded shape
           const env = HlAllDexsAssetCtxsEvent.safeParse(frame);
           expect(env.success).toBe(true);
           const r = engine.ingestFrame(env.data!, t);
-          expect(r.accepted + r.rejected).toBeLessThanOrEqual(
-            Math.min(rows.length, meta.universe.length),
-          );
+          expect(r.accepted + r.rejected).toBe(dex === 'xyz' && rows.length === n ? n : 0);
+          expect(r.dropped).toBe(dex === 'xyz' && rows.length !== n ? rows.length : 0);
           if (dex === 'xyz') expectedRejected += r.rejected;
           expect(() => engine.tick()).not.toThrow();
         },

@@ -171,6 +171,74 @@ describe('createHip3Engine', () => {
     expect(listIncidents(e.db, { subjectId: 'xyz:COST', limit: 5 }).items).toEqual([]);
   });
 
+  it('drops a ctx batch whose size no longer matches the universe instead of mislabelling it', () => {
+    dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-resize-'));
+    const now = { t: T0 };
+    const database = openDb({ path: join(dir, 'w.db') });
+    opened.push(database);
+    const clock = { now: () => now.t };
+    const logLines: string[] = [];
+    const capture = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
+    const counters = createPayloadCounters();
+    const engine = createHip3Engine({
+      db: database.db,
+      eventLog: new EventLog({ db: database.db, clock, logger }),
+      clock,
+      logger: capture,
+      counters,
+      dexFilter: ['xyz'],
+      includeMainDex: false,
+    });
+    engine.applyPerpDexs(perpDexs);
+    engine.applyMeta('xyz', meta, ctxs, now.t);
+    engine.tick();
+    const marksOf = (coin: string) =>
+      (
+        database.sqlite
+          .prepare('SELECT mark_px AS m FROM hip3_samples WHERE coin = ? ORDER BY received_at')
+          .all(coin) as { m: string }[]
+      ).map((r) => r.m);
+    // Fixture order: XYZ100, TSLA, NVDA, …; recorded marks 399.52 (TSLA) and 176.19 (NVDA).
+    expect(meta.universe[1]?.name).toBe('xyz:TSLA');
+    expect(marksOf('xyz:TSLA')).toEqual(['399.52']);
+
+    // xyz:TSLA leaves the universe (not an append): every row after it moves up one position.
+    const withoutTsla = ctxs.filter((_, i) => i !== 1);
+    for (let k = 1; k <= 3; k++) {
+      now.t += 1000;
+      const r = engine.ingestFrame({ ctxs: [['xyz', withoutTsla]] }, now.t);
+      expect(r).toMatchObject({ resizedDexes: ['xyz'], dropped: ctxs.length - 1, accepted: 0 });
+      engine.tick();
+    }
+    // Nothing was stored under TSLA's name from NVDA's row.
+    expect(marksOf('xyz:TSLA')).toEqual(['399.52']);
+    expect(engine.droppedCtxRows()).toBe(3 * (ctxs.length - 1));
+    expect(counters.snapshot()['ws.universeSize']).toBe(3);
+    // Logged once for the episode, naming the dex.
+    const warned = logLines.filter((l) => l.includes('ctx batch dropped'));
+    expect(warned).toHaveLength(1);
+    expect(JSON.parse(warned[0]!)).toMatchObject({ dex: 'xyz', ctxs: ctxs.length - 1 });
+
+    // A REST answer whose halves disagree is dropped the same way.
+    now.t += 1000;
+    engine.applyMeta('xyz', meta, withoutTsla, now.t);
+    expect(counters.snapshot()['rest.universeSize']).toBe(1);
+
+    // The refreshed meta lines the rows up again.
+    const refreshed = { ...meta, universe: meta.universe.filter((_, i) => i !== 1) };
+    now.t += 1000;
+    engine.applyMeta('xyz', refreshed, withoutTsla, now.t);
+    now.t += 1000;
+    const moved = withoutTsla.map((r, i) => (i === 1 ? { ...(r as object), markPx: '177.0' } : r));
+    expect(engine.ingestFrame({ ctxs: [['xyz', moved]] }, now.t)).toMatchObject({
+      resizedDexes: [],
+      dropped: 0,
+    });
+    engine.tick();
+    expect(marksOf('xyz:NVDA')).toEqual(['176.19', '177.0']);
+    expect(marksOf('xyz:TSLA')).toEqual(['399.52']);
+  });
+
   it('takes setOracle times only from the dex oracle writers and keeps failed actions as such', () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);

@@ -69,8 +69,15 @@ export type FrameResult = {
   rejected: number;
   /** Dexes present in the frame but without known meta (discovery needed). */
   unknownDexes: string[];
-  /** Dexes whose ctx count differs from the known universe (meta refresh needed). */
+  /**
+   * Dexes whose ctx count differs from the known universe (meta refresh needed). Their rows were
+   * dropped, not ingested: ctx rows carry no coin name, only their position in the universe, so
+   * after a non-append change (a market removed or inserted in the middle) every row past it would
+   * be stored under its neighbour's name.
+   */
   resizedDexes: string[];
+  /** Ctx rows dropped because their dex's universe size did not match (see `resizedDexes`). */
+  dropped: number;
 };
 
 /** Metrics of an unchanged-status market are rewritten at most this often (status changes: at once). */
@@ -227,7 +234,31 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
         }
       }
     });
-    if (ctxRows && receivedMs !== undefined) ingestRows(dex, ctxRows, receivedMs, 'rest');
+    if (ctxRows && receivedMs !== undefined) {
+      // `metaAndAssetCtxs` answers both halves at once, so they should always line up; if they
+      // do not, no row can be matched to its coin with confidence.
+      if (ctxRows.length === coins.length) {
+        mismatchedDexes.delete(dex);
+        ingestRows(dex, ctxRows, receivedMs, 'rest');
+      } else dropMismatched(dex, ctxRows.length, coins.length, 'rest');
+    }
+  }
+
+  /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
+  const mismatchedDexes = new Set<string>();
+  let droppedRows = 0;
+
+  /** Counts and logs (once per episode and dex) a ctx batch dropped for a universe-size mismatch. */
+  function dropMismatched(dex: string, rows: number, markets: number, source: 'ws' | 'rest') {
+    droppedRows += rows;
+    counters.reject(`${source}.universeSize`, `${dex}: ${rows} ctxs for ${markets} markets`);
+    if (!mismatchedDexes.has(dex)) {
+      mismatchedDexes.add(dex);
+      params.logger.warn(
+        { dex, source, ctxs: rows, markets },
+        'HIP-3 ctx batch dropped: its size does not match the known universe; refreshing meta',
+      );
+    }
   }
 
   function ingestRows(
@@ -291,7 +322,13 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
 
   /** Ingests one validated `allDexsAssetCtxs` frame stamped with its receive time. */
   function ingestFrame(event: HlAllDexsAssetCtxsEvent, receivedMs: number): FrameResult {
-    const result: FrameResult = { accepted: 0, rejected: 0, unknownDexes: [], resizedDexes: [] };
+    const result: FrameResult = {
+      accepted: 0,
+      rejected: 0,
+      unknownDexes: [],
+      resizedDexes: [],
+      dropped: 0,
+    };
     for (const [dex, rows] of event.ctxs) {
       if (!watched(dex)) continue;
       const coins = universe.get(dex);
@@ -300,12 +337,13 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
         continue;
       }
       if (rows.length !== coins.length) {
+        // Drop rather than mislabel; the caller refreshes this dex's meta.
         result.resizedDexes.push(dex);
-        counters.reject(
-          'ws.universeSize',
-          `${dex}: ${rows.length} ctxs for ${coins.length} markets`,
-        );
+        result.dropped += rows.length;
+        dropMismatched(dex, rows.length, coins.length, 'ws');
+        continue;
       }
+      mismatchedDexes.delete(dex);
       const r = ingestRows(dex, rows, receivedMs, 'ws');
       result.accepted += r.accepted;
       result.rejected += r.rejected;
@@ -589,5 +627,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     /** Oracle-writer addresses of all watched dexes. */
     oracleWriters: () => [...writerDex.keys()],
     watchedDexes: () => [...dexes.keys()],
+    /** Ctx rows dropped so far because their dex's universe size did not match. */
+    droppedCtxRows: () => droppedRows,
   };
 }
