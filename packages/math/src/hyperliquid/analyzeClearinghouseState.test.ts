@@ -27,24 +27,29 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
   it('docs isolated ETH example reproduces liquidationPx within 1e-6 relative', () => {
     // Source: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint/perpetuals
     // (docs.info.clearinghouseState.isolated-ETH.json with the same page's meta example, where ETH has
-    // maxLeverage 50 and no marginTableId: table id = max leverage = 50, one tier).
+    // maxLeverage 50 and no marginTableId: one tier at 50x).
     const risk = analyzeClearinghouseState({ clearinghouseState: docsIsolatedEth, meta: docsMeta });
     const p = risk.positions[0]!;
+    expect(p.coin).toBe('ETH');
     expect(p.marginMode).toBe('isolated');
     expect(p.side).toBe('long');
+    expect(p.size).toBe('0.0335');
     expect(p.exchangeLiquidationPrice).toBe('2866.26936529');
     expect(rel(p.liquidationPrice!, '2866.26936529')).toBeLessThan(1e-6);
     expect(p.maintenanceMargin).toBe('1.0002765'); // 100.02765 / (2·50)
-    expect(p.collateral).toBe('4.967826');
-    expect(p.markPrice).toBe('2985.9');
-    expect(p.distance!.percent.startsWith('4.00')).toBe(true);
+    expect(p.markPrice).toBe('2985.9'); // 100.02765 / 0.0335
+    // (2985.9 − 2866.2693803708…) / 2985.9 = 0.0400651…
+    expect(p.distance!.percent.startsWith('4.0065')).toBe(true);
+    expect(p.distance!.fraction.startsWith('0.040065')).toBe(true);
+    expect(risk.crossMaintenanceMargin).toBe('0'); // no cross position
   });
 
   it('falls back to the position maxLeverage when meta lacks the coin, with the same result', () => {
     for (const meta of [{ universe: [] }, null, undefined]) {
-      const risk = analyzeClearinghouseState({ clearinghouseState: docsIsolatedEth, meta });
-      expect(risk.positions[0]!.marginTableId).toBeNull();
-      expect(rel(risk.positions[0]!.liquidationPrice!, '2866.26936529')).toBeLessThan(1e-6);
+      const p = analyzeClearinghouseState({ clearinghouseState: docsIsolatedEth, meta })
+        .positions[0]!;
+      expect(p.maintenanceMargin).toBe('1.0002765'); // position maxLeverage 50
+      expect(rel(p.liquidationPrice!, '2866.26936529')).toBeLessThan(1e-6);
     }
   });
 
@@ -55,19 +60,12 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
     const p = risk.positions[0]!;
     expect(p.exchangeLiquidationPrice).toBeNull();
     expect(p.liquidationPrice).toBeNull();
-    expect(p.marginTableId).toBe(56);
-    expect(p.maintenanceMarginRate).toBe('0.0125');
-    expect(risk.exchangeCrossMaintenanceMargin).toBe('0.595779');
-    // 47.66235 / 80 = 0.595779375; the exchange truncates to 6 dp.
+    expect(p.distance).toBeNull();
+    expect(p.marginMode).toBe('cross');
+    // 47.66235 / 80 = 0.595779375; the exchange truncates to 6 dp (crossMaintenanceMarginUsed 0.595779).
+    expect(p.maintenanceMargin).toBe('0.595779375');
     expect(risk.crossMaintenanceMargin).toBe('0.595779375');
-    expect(risk.crossMarginRatio).toBe('0.003328238321241489');
-    expect(risk.isBelowBackstopThreshold).toBe(false);
-    expect(risk.timeMs).toBe(1770118781558);
-  });
-
-  it('accepts a plain meta response (info.meta) as well as metaAndAssetCtxs', () => {
-    const risk = analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: metaMain2025 });
-    expect(risk.positions[0]!.marginTableId).toBe(56);
+    expect(risk.crossMaintenanceMargin.slice(0, 8)).toBe(crossBtc.crossMaintenanceMarginUsed);
   });
 
   it('cross account with two positions: each liquidation price puts the account exactly at maintenance', () => {
@@ -86,6 +84,8 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
     const risk = analyzeClearinghouseState({ clearinghouseState: state, meta: metaAndCtxsMain });
     const [btc, eth] = risk.positions;
     // BTC mmr 1/80, ETH mmr 1/50: MM = 2500 + 1800
+    expect(btc!.maintenanceMargin).toBe('2500');
+    expect(eth!.maintenanceMargin).toBe('1800');
     expect(risk.crossMaintenanceMargin).toBe('4300');
     const liq = parseDecimal(btc!.liquidationPrice!);
     const mark = parseDecimal(btc!.markPrice);
@@ -93,55 +93,204 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
     const mm = (2n * liq) / 80n + parseDecimal('1800');
     expect(av - mm >= -10n && av - mm <= 10n).toBe(true);
     expect(eth!.side).toBe('short');
+    expect(eth!.size).toBe('30');
     expect(Number(eth!.liquidationPrice)).toBeGreaterThan(3000);
   });
 
+  it.each([
+    ['meta (2025-12-13)', metaMain2025],
+    ['metaAndAssetCtxs (2026-02-06)', metaAndCtxsMain],
+  ] as const)('uses the second tier of table 56 from %s', (_, meta) => {
+    // BTC marginTableId 56 "tiered 40x": 40x from 0, 20x from 150,000,000 (both captures). A 200 M
+    // position: MM = 200e6·(1/40) − 150e6·(1/40 − 1/80) = 5,000,000 − 1,875,000 = 3,125,000, where the
+    // position's own maxLeverage (40, one tier) would give 2,500,000.
+    const state = {
+      crossMarginSummary: { accountValue: '20000000.0' },
+      assetPositions: [
+        position({ coin: 'BTC', szi: '2000.0', positionValue: '200000000.0', marginUsed: '1' }),
+      ],
+    };
+    const p = analyzeClearinghouseState({ clearinghouseState: state, meta }).positions[0]!;
+    expect(p.maintenanceMargin).toBe('3125000');
+    expect(p.markPrice).toBe('100000');
+    // Account at maintenance: 20e6 + 2000·(X − 100000) = 2000·X/40 − 1,875,000 → X = 178,125,000/1950
+    // (notional 2000·X ≈ 182.7 M, still in the second tier).
+    expect(rel(p.liquidationPrice!, String(178_125_000 / 1950))).toBeLessThan(1e-12);
+  });
+
   it('HIP-3 isolated position: table id < 50 from the xyz meta means one tier at that leverage', () => {
-    // xyz:TSLA has marginTableId 10 in the 2026-02-06 xyz capture → mmr 1/(2·10) = 5 %. Same inputs as the
-    // synthetic HIP-3 row of research/perp-math.md §4 C (XYZ-TSLA long 350 × 1, margin 50 → 315.789…).
+    // xyz:TSLA has marginTableId 10 in the 2026-02-06 xyz capture (not in its marginTables) → mmr
+    // 1/(2·10) = 5 %. Same inputs as the synthetic HIP-3 row of research/perp-math.md §4 C (XYZ-TSLA long
+    // 350 × 1, margin 50 → 315.789…).
+    const tsla = {
+      coin: 'xyz:TSLA',
+      szi: '1.0',
+      leverage: { type: 'isolated', value: 7, rawUsd: '-300.0' },
+      entryPx: '350.0',
+      positionValue: '350.0',
+      liquidationPx: null,
+      marginUsed: '50.0',
+    };
+    // Without its own maxLeverage, the position can only have been priced from the meta's table 10.
     const state = {
       marginSummary: { accountValue: '50.0' },
       crossMarginSummary: { accountValue: '0.0' },
-      assetPositions: [
-        {
-          type: 'oneWay',
-          position: {
-            coin: 'xyz:TSLA',
-            szi: '1.0',
-            leverage: { type: 'isolated', value: 7, rawUsd: '-300.0' },
-            entryPx: '350.0',
-            positionValue: '350.0',
-            liquidationPx: null,
-            marginUsed: '50.0',
-            maxLeverage: 10,
-          },
-        },
-      ],
+      assetPositions: [{ type: 'oneWay', position: tsla }],
     };
     const p = analyzeClearinghouseState({ clearinghouseState: state, meta: xyzMetaAndCtxs })
       .positions[0]!;
-    expect(p.marginTableId).toBe(10);
-    expect(p.maintenanceMarginRate).toBe('0.05');
+    expect(p.maintenanceMargin).toBe('17.5'); // 350 × 5 %
     expect(p.liquidationPrice).toBe('315.789473684210526316');
     expect(p.exchangeLiquidationPrice).toBeNull();
   });
+});
 
-  it('names the JSON path of a malformed field', () => {
-    const broken = structuredClone(crossBtc) as {
-      assetPositions: { position: { szi: unknown } }[];
+describe('analyzeClearinghouseState — meta without margin tables', () => {
+  // Older `meta` responses (before margin tables) list only `maxLeverage` per coin.
+  const state = docsIsolatedEth; // ETH isolated, positionValue 100.02765, position maxLeverage 50
+
+  it('an entry without marginTableId means one tier at its maxLeverage (marginTables absent or not)', () => {
+    for (const meta of [
+      { universe: [{ name: 'ETH', szDecimals: 4, maxLeverage: 25 }] },
+      { universe: [{ name: 'ETH', szDecimals: 4, maxLeverage: 25 }], marginTables: [] },
+    ]) {
+      const p = analyzeClearinghouseState({ clearinghouseState: state, meta }).positions[0]!;
+      // The meta's 25x wins over the position's 50x: 100.02765 / (2·25).
+      expect(p.maintenanceMargin).toBe('2.000553');
+    }
+  });
+
+  it('an id ≥ 50 missing from marginTables (or without marginTables) is a payload error naming it', () => {
+    for (const marginTables of [undefined, docsMeta.marginTables]) {
+      const meta = {
+        universe: [
+          { name: 'BTC', maxLeverage: 50 },
+          { name: 'ETH', maxLeverage: 40, marginTableId: 56 },
+        ],
+        ...(marginTables ? { marginTables } : {}),
+      };
+      const run = () => analyzeClearinghouseState({ clearinghouseState: state, meta });
+      expect(run).toThrow(InvalidPayloadError);
+      expect(run).toThrow(
+        'meta.universe[1].marginTableId must be in marginTables or an integer < 50, got 56',
+      );
+    }
+    // Inside a metaAndAssetCtxs pair the path starts at meta[0].
+    const pair = [{ universe: [{ name: 'ETH', maxLeverage: 40, marginTableId: 51.5 }] }, []];
+    expect(() => analyzeClearinghouseState({ clearinghouseState: state, meta: pair })).toThrow(
+      'meta[0].universe[0].marginTableId must be in marginTables or an integer < 50, got 51.5',
+    );
+    // A table that does exist is used even though the id is ≥ 50.
+    const listed = {
+      universe: [{ name: 'ETH', maxLeverage: 40, marginTableId: 51 }],
+      marginTables: docsMeta.marginTables, // 51: "tiered 10x", 10x from 0
     };
-    broken.assetPositions[0]!.position.szi = 0.00061;
-    expect(() =>
-      analyzeClearinghouseState({ clearinghouseState: broken, meta: metaAndCtxsMain }),
-    ).toThrow(InvalidPayloadError);
-    expect(() =>
-      analyzeClearinghouseState({ clearinghouseState: broken, meta: metaAndCtxsMain }),
-    ).toThrow(/assetPositions\[0\]\.position\.szi must be a string, got 0.00061/);
-    expect(() => analyzeClearinghouseState({ clearinghouseState: null, meta: {} })).toThrow(
-      /clearinghouseState must be an object/,
+    expect(
+      analyzeClearinghouseState({ clearinghouseState: state, meta: listed }).positions[0]!
+        .maintenanceMargin,
+    ).toBe('5.0013825'); // 100.02765 / 20
+  });
+
+  it('a non-integer id below 50 is rejected rather than used as a leverage', () => {
+    const meta = { universe: [{ name: 'ETH', maxLeverage: 10, marginTableId: 10.5 }] };
+    expect(() => analyzeClearinghouseState({ clearinghouseState: state, meta })).toThrow(
+      /meta\.universe\[0\]\.marginTableId must be in marginTables or an integer < 50, got 10\.5/,
     );
   });
 });
+
+describe('analyzeClearinghouseState — malformed payloads name the JSON path', () => {
+  const P = ['assetPositions', 0, 'position'] as const;
+
+  it.each([
+    [
+      [...P, 'szi'],
+      0.00061,
+      'assetPositions[0].position.szi must be a decimal string, got 0.00061',
+    ],
+    [
+      [...P, 'leverage', 'type'],
+      'portfolio',
+      'assetPositions[0].position.leverage.type must be "cross" or "isolated", got "portfolio"',
+    ],
+    [
+      [...P, 'positionValue'],
+      '-47.66235',
+      'assetPositions[0].position.positionValue must be ≥ 0, got "-47.66235"',
+    ],
+    [
+      [...P, 'liquidationPx'],
+      '1e5',
+      'assetPositions[0].position.liquidationPx must be a decimal string, got "1e5"',
+    ],
+    [[...P, 'coin'], DELETE, 'assetPositions[0].position.coin must be a string, got undefined'],
+    [P, DELETE, 'assetPositions[0].position must be an object, got undefined'],
+    [
+      ['crossMarginSummary', 'accountValue'],
+      null,
+      'crossMarginSummary.accountValue must be a decimal string, got null',
+    ],
+    [['assetPositions'], {}, 'assetPositions must be an array, got {}'],
+  ] as const)('%j = %s', (path, value, message) => {
+    const run = () =>
+      analyzeClearinghouseState({
+        clearinghouseState: edited(crossBtc, path, value),
+        meta: metaAndCtxsMain,
+      });
+    expect(run).toThrow(InvalidPayloadError);
+    expect(run).toThrow(message);
+  });
+
+  it('isolated positions need marginUsed; coins missing from meta need maxLeverage', () => {
+    const noMargin = edited(docsIsolatedEth, [...P, 'marginUsed'], DELETE);
+    expect(() =>
+      analyzeClearinghouseState({ clearinghouseState: noMargin, meta: docsMeta }),
+    ).toThrow('assetPositions[0].position.marginUsed must be a decimal string, got undefined');
+    const badMax = edited(crossBtc, [...P, 'maxLeverage'], '40');
+    expect(() => analyzeClearinghouseState({ clearinghouseState: badMax, meta: null })).toThrow(
+      'assetPositions[0].position.maxLeverage must be a number > 0, got "40"',
+    );
+  });
+
+  it('names paths inside meta: universe names and margin tiers', () => {
+    const meta = edited(metaMain2025, ['universe', 3, 'name'], 7);
+    expect(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta })).toThrow(
+      'meta.universe[3].name must be a string, got 7',
+    );
+    const [{ marginTables }] = metaAndCtxsMain as unknown as [{ marginTables: [number][] }];
+    const t56 = marginTables.findIndex((t) => t[0] === 56);
+    const pair = edited(
+      metaAndCtxsMain,
+      [0, 'marginTables', t56, 1, 'marginTiers', 1, 'lowerBound'],
+      150000000,
+    );
+    expect(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: pair })).toThrow(
+      `meta[0].marginTables[${t56}][1].marginTiers[1].lowerBound must be a decimal string, got 150000000`,
+    );
+  });
+
+  it('rejects a missing state and a meta that is not an object', () => {
+    expect(() => analyzeClearinghouseState({ clearinghouseState: null, meta: {} })).toThrow(
+      'clearinghouseState must be an object, got null',
+    );
+    expect(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: 'meta' })).toThrow(
+      'meta must be an object, got "meta"',
+    );
+  });
+});
+
+const DELETE = Symbol('delete');
+
+/** A deep copy of `json` with the value at `path` replaced (or deleted with {@link DELETE}). */
+function edited(json: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  const copy = structuredClone(json);
+  let parent = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (value === DELETE) delete parent[last];
+  else parent[last] = value;
+  return copy;
+}
 
 function position(p: { coin: string; szi: string; positionValue: string; marginUsed: string }) {
   return {

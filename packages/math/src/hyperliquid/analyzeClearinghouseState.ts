@@ -1,4 +1,3 @@
-import { InvalidPayloadError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
 import { divRound, type Fixed, formatDecimal, formatOrNull, WAD } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
@@ -7,78 +6,65 @@ import {
   type MarginTable,
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
-  tierIndexForNotional,
 } from '../margin/marginTable.js';
-import { arr, dec, num, obj, optionalDec, str } from './payload.js';
+import { arr, dec, decimal, fail, type Node, num, obj, optionalDec, read, str } from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
   coin: string;
+  /** `leverage.type`. */
   marginMode: MarginMode;
+  /** From the sign of `szi`. */
   side: Side;
-  /** Size magnitude (base units). */
+  /** Size magnitude `|szi|` (base units). */
   size: DecimalString;
-  /** `szi` as sent (negative for shorts). */
-  signedSize: DecimalString;
-  entryPrice: DecimalString;
   /** `positionValue / |szi|` (the exchange's mark at the snapshot), half-even at 18 dp. */
   markPrice: DecimalString;
-  positionValue: DecimalString;
-  /** Leverage setting (`leverage.value`). */
-  leverage: number;
-  /** Margin table used; `null` when the coin is missing from `meta` and `maxLeverage` was used instead. */
-  marginTableId: number | null;
-  /** Maintenance margin at mark (tier of `positionValue`). */
+  /** Maintenance margin at mark (quote currency): `positionValue·mmr_k − deduction_k` of the tier of `positionValue`. */
   maintenanceMargin: DecimalString;
-  /** Maintenance margin rate of the tier at mark. */
-  maintenanceMarginRate: DecimalString;
-  /** Collateral backing the position: cross account value, or the isolated `marginUsed`. */
-  collateral: DecimalString;
-  /** Computed liquidation price, `null` when none exists (≤ 0). */
+  /** Computed liquidation price, `null` when none exists (≤ 0, or size 0). */
   liquidationPrice: DecimalString | null;
   /** `liquidationPx` as reported by the exchange (for comparison), `null` when absent. */
   exchangeLiquidationPrice: DecimalString | null;
-  /** `|mark − liq| / mark`, `null` without a liquidation price. */
+  /** `|mark − liq| / mark` as a fraction and in percent (half-even, 18 dp), `null` without a liquidation price. */
   distance: { fraction: DecimalString; percent: DecimalString } | null;
 };
 
-/** Account-level figures plus every position's {@link HyperliquidPositionRisk}. */
+/** Every position's {@link HyperliquidPositionRisk} plus the account's cross maintenance margin. */
 export type HyperliquidAccountRisk = {
-  /** `marginSummary.accountValue` (cross + isolated). */
-  accountValue: DecimalString;
-  /** `crossMarginSummary.accountValue`: the collateral of cross positions. */
-  crossAccountValue: DecimalString;
-  /** Σ maintenance margin of cross positions, computed from the margin tables. */
+  /**
+   * Σ maintenance margin of cross positions (quote currency), computed from the margin tables; compare it
+   * with the exchange's `crossMaintenanceMarginUsed` (which is truncated to 6 dp).
+   */
   crossMaintenanceMargin: DecimalString;
-  /** `crossMaintenanceMarginUsed` as reported, `null` when absent. */
-  exchangeCrossMaintenanceMargin: DecimalString | null;
-  /** `crossMaintenanceMargin / crossAccountValue`; ≥ 1 liquidatable; `null` when account value ≤ 0. */
-  crossMarginRatio: DecimalString | null;
-  /** Below 2/3 of cross maintenance margin: backstop liquidation by the liquidator vault. */
-  isBelowBackstopThreshold: boolean;
-  /** Snapshot time (ms) from the payload, `null` when absent. */
-  timeMs: number | null;
+  /** In `assetPositions` order. */
   positions: HyperliquidPositionRisk[];
 };
 
 /**
  * Computes every position's liquidation price, maintenance margin and distance straight from exchange JSON:
  * a Hyperliquid `clearinghouseState` response and the same dex's `meta` response (or the whole
- * `metaAndAssetCtxs` response; its first element is used). Margin tables come from
- * `meta.universe[].marginTableId` and `meta.marginTables` (ids < 50: one tier at that leverage); a coin
- * missing from `meta` — or every coin when `meta` is `null`/omitted (not fetched yet) — falls back to a
- * single tier at the position's `maxLeverage` (`marginTableId: null` in the result).
+ * `metaAndAssetCtxs` response; its first element is used).
+ *
+ * Margin table of a coin, from its `meta.universe` entry: `marginTableId` looked up in `meta.marginTables`;
+ * an id missing there means one tier at that leverage when it is an integer < 50 and is a payload error
+ * otherwise. An entry without `marginTableId` (older `meta`, with or without `marginTables`) means one tier
+ * at its `maxLeverage`. A coin missing from `meta` — or every coin when `meta` is `null`/omitted (not
+ * fetched yet) — uses one tier at the position's own `maxLeverage`.
  *
  * Cross positions share `crossMarginSummary.accountValue`; the other cross positions' maintenance is
  * held at their marks. Isolated positions use their own `marginUsed`. Follows
  * hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations (research hyperliquid.md §3.3).
+ * For the cross margin ratio and the backstop threshold pass `crossMaintenanceMargin` and
+ * `crossMarginSummary.accountValue` to `crossMarginRatio` / `hyperliquidBackstop`.
  *
  * Not for unified/portfolio-margin accounts: their liquidation depends on spot balances.
  *
- * @throws {InvalidPayloadError} naming the JSON path when a required field is missing or malformed.
+ * @throws {InvalidPayloadError} naming the JSON path (e.g. `assetPositions[0].position.szi`,
+ * `meta.universe[3].marginTableId`) when a required field is missing or malformed.
  * @example
  * const risk = analyzeClearinghouseState({ clearinghouseState: stateJson, meta: metaJson });
- * risk.positions[0]?.liquidationPrice // e.g. '2866.269380…'
+ * risk.positions[0]?.liquidationPrice // e.g. '2866.269380…' (docs isolated ETH example)
  */
 export function analyzeClearinghouseState(params: {
   /** The `clearinghouseState` response body (parsed JSON). */
@@ -86,177 +72,93 @@ export function analyzeClearinghouseState(params: {
   /** The same dex's `meta` or `metaAndAssetCtxs` response body; `null`/omitted → `maxLeverage` fallback. */
   meta?: unknown;
 }): HyperliquidAccountRisk {
-  const state = obj(params.clearinghouseState, 'clearinghouseState');
-  const tables = readMeta(params.meta);
-  const cross = obj(state.crossMarginSummary, 'crossMarginSummary');
-  const summary = obj(state.marginSummary, 'marginSummary');
-  const crossAccountValue = dec(cross.accountValue, 'crossMarginSummary.accountValue');
-  const accountValue = dec(summary.accountValue, 'marginSummary.accountValue');
-
-  const parsed = arr(state.assetPositions, 'assetPositions').map((entry, i) =>
-    readPosition(entry, `assetPositions[${i}].position`, tables),
-  );
+  const root = { v: params, p: '' };
+  const state = obj(root, 'clearinghouseState');
+  const tableOf = metaTables(root);
+  const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
   let crossMm = 0n;
-  for (const p of parsed) if (p.mode === 'cross') crossMm += p.mm;
-
-  const positions = parsed.map((p): HyperliquidPositionRisk => {
-    const isCross = p.mode === 'cross';
-    const collateral = isCross ? crossAccountValue : p.marginUsed;
-    const liq =
-      p.size === 0n
-        ? null
-        : solveLiquidationPrice({
-            side: p.side === 'long' ? 1 : -1,
-            size: p.size,
-            price: p.mark,
-            collateral,
-            otherMaintenanceMargin: isCross ? crossMm - p.mm : 0n,
-            marginTable: p.table,
-          });
-    return {
-      coin: p.coin,
-      marginMode: p.mode,
-      side: p.side,
-      size: formatDecimal(p.size),
-      signedSize: p.szi,
-      entryPrice: p.entryPx,
-      markPrice: formatDecimal(p.mark),
-      positionValue: formatDecimal(p.positionValue),
-      leverage: p.leverage,
-      marginTableId: p.tableId,
-      maintenanceMargin: formatDecimal(p.mm),
-      maintenanceMarginRate: formatDecimal(
-        p.table.tiers[tierIndexForNotional(p.table, p.positionValue)]!.maintenanceMarginRate,
-      ),
-      collateral: formatDecimal(collateral),
-      liquidationPrice: formatOrNull(liq),
-      exchangeLiquidationPrice: p.exchangeLiq,
-      distance: liq === null || p.mark === 0n ? null : distance(p.mark, liq),
+  const list = arr(state, 'assetPositions');
+  // First pass: parse and sum cross maintenance; the closures finish once the sum is known.
+  const finish = list.v.map((_, i) => {
+    const position = obj(obj(list, i), 'position');
+    const coin = str(position, 'coin');
+    const szi = dec(position, 'szi');
+    const marginMode = read<MarginMode>(
+      obj(position, 'leverage'),
+      'type',
+      (v) => v === 'cross' || v === 'isolated',
+      '"cross" or "isolated"',
+    ).v;
+    const value = dec(position, 'positionValue');
+    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', position.v.positionValue);
+    const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
+    const mm = maintenanceMarginFixed(value, table);
+    const cross = marginMode === 'cross';
+    if (cross) crossMm += mm;
+    const collateral = cross ? crossValue : dec(position, 'marginUsed');
+    const exchangeLiquidationPrice = optionalDec(position, 'liquidationPx');
+    return (): HyperliquidPositionRisk => {
+      const size = szi < 0n ? -szi : szi;
+      // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
+      const mark = size && divRound(value * WAD, size, 'halfEven');
+      const liq = solveLiquidationPrice({
+        side: szi < 0n ? -1 : 1,
+        size,
+        price: mark,
+        collateral,
+        otherMaintenanceMargin: cross ? crossMm - mm : 0n,
+        marginTable: table,
+      });
+      return {
+        coin,
+        marginMode,
+        side: szi < 0n ? 'short' : 'long',
+        size: formatDecimal(size),
+        markPrice: formatDecimal(mark),
+        maintenanceMargin: formatDecimal(mm),
+        liquidationPrice: formatOrNull(liq),
+        exchangeLiquidationPrice,
+        distance: liq === null || !mark ? null : distance(mark, liq),
+      };
     };
   });
-  const reported = state.crossMaintenanceMarginUsed;
-  return {
-    accountValue: formatDecimal(accountValue),
-    crossAccountValue: formatDecimal(crossAccountValue),
-    crossMaintenanceMargin: formatDecimal(crossMm),
-    exchangeCrossMaintenanceMargin:
-      reported === undefined ? null : formatDecimal(dec(reported, 'crossMaintenanceMarginUsed')),
-    crossMarginRatio:
-      crossAccountValue <= 0n
-        ? null
-        : formatDecimal(divRound(crossMm * WAD, crossAccountValue, 'halfEven')),
-    isBelowBackstopThreshold: crossAccountValue * 3n < crossMm * 2n,
-    timeMs: typeof state.time === 'number' ? state.time : null,
-    positions,
-  };
+  return { crossMaintenanceMargin: formatDecimal(crossMm), positions: finish.map((f) => f()) };
 }
 
 function distance(mark: Fixed, liq: Fixed) {
-  const diff = mark > liq ? mark - liq : liq - mark;
-  const fraction = divRound(diff * WAD, mark, 'halfEven');
+  const fraction = divRound((mark > liq ? mark - liq : liq - mark) * WAD, mark, 'halfEven');
   return { fraction: formatDecimal(fraction), percent: formatDecimal(fraction * 100n) };
 }
 
-type MetaTables = {
-  /** coin → marginTableId */
-  byCoin: Map<string, number>;
-  /** marginTableId → parsed table (lazily filled) */
-  tables: Map<number, MarginTable>;
-  raw: Map<number, unknown>;
-};
+/** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
+const oneTier = (maxLeverage: number) =>
+  marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage }] });
 
-/** Reads `meta` (or a `metaAndAssetCtxs` tuple) into coin → table lookups. */
-export function readMeta(meta: unknown): MetaTables {
-  if (meta === null || meta === undefined)
-    return { byCoin: new Map(), tables: new Map(), raw: new Map() };
-  const m = obj(Array.isArray(meta) ? meta[0] : meta, 'meta');
-  const byCoin = new Map<string, number>();
-  for (const [i, u] of arr(m.universe, 'meta.universe').entries()) {
-    const asset = obj(u, `meta.universe[${i}]`);
-    const name = str(asset.name, `meta.universe[${i}].name`);
-    const id =
-      asset.marginTableId === undefined
-        ? num(asset.maxLeverage, `meta.universe[${i}].maxLeverage`)
-        : num(asset.marginTableId, `meta.universe[${i}].marginTableId`);
-    byCoin.set(name, id);
-  }
-  const raw = new Map<number, unknown>();
-  if (m.marginTables !== undefined) {
-    for (const [i, pair] of arr(m.marginTables, 'meta.marginTables').entries()) {
-      const [id, table] = arr(pair, `meta.marginTables[${i}]`);
-      raw.set(num(id, `meta.marginTables[${i}][0]`), table);
+/** Reads `meta` (a `meta` response or a `metaAndAssetCtxs` pair) into a coin → margin table lookup. */
+function metaTables(root: Node): (coin: string) => MarginTable | undefined {
+  if (root.v.meta == null) return () => undefined;
+  const meta = Array.isArray(root.v.meta) ? obj(arr(root, 'meta'), 0) : obj(root, 'meta');
+  const universe = arr(meta, 'universe');
+  const tables = meta.v.marginTables === undefined ? null : arr(meta, 'marginTables');
+  const byCoin = new Map(universe.v.map((_, i) => [str(obj(universe, i), 'name'), i]));
+  return (coin) => {
+    const i = byCoin.get(coin);
+    if (i === undefined) return undefined;
+    const asset = obj(universe, i);
+    if (asset.v.marginTableId === undefined) return oneTier(num(asset, 'maxLeverage'));
+    const id = num(asset, 'marginTableId');
+    const entry = tables?.v.map((_, j) => arr(tables, j)).find((e) => num(e, 0) === id);
+    if (entry) {
+      const tiers = arr(obj(entry, 1), 'marginTiers');
+      return marginTableFromHyperliquid({
+        marginTiers: tiers.v.map((_, k) => {
+          const tier = obj(tiers, k);
+          return { lowerBound: decimal(tier, 'lowerBound'), maxLeverage: num(tier, 'maxLeverage') };
+        }),
+      });
     }
-  }
-  return { byCoin, tables: new Map(), raw };
-}
-
-/** The parsed margin table of `id` (cached per `readMeta` result). */
-export function tableForId(tables: MetaTables, id: number, path: string): MarginTable {
-  const cached = tables.tables.get(id);
-  if (cached !== undefined) return cached;
-  let table: MarginTable;
-  const raw = tables.raw.get(id);
-  if (raw !== undefined) {
-    const at = `meta.marginTables[id=${id}][1]`;
-    const tiers = arr(obj(raw, at).marginTiers, `${at}.marginTiers`).map((tier, j) => {
-      const o = obj(tier, `${at}.marginTiers[${j}]`);
-      return {
-        lowerBound: str(o.lowerBound, `${at}.marginTiers[${j}].lowerBound`),
-        maxLeverage: num(o.maxLeverage, `${at}.marginTiers[${j}].maxLeverage`),
-      };
-    });
-    table = marginTableFromHyperliquid({ marginTiers: tiers });
-  } else if (Number.isInteger(id) && id > 0 && id < 50) {
-    table = marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage: id }] });
-  } else {
-    throw new InvalidPayloadError(
-      path,
-      `refers to margin table ${id}, which meta.marginTables lacks`,
-    );
-  }
-  tables.tables.set(id, table);
-  return table;
-}
-
-function readPosition(entry: unknown, path: string, tables: MetaTables) {
-  const position = obj(obj(entry, path.replace(/\.position$/, '')).position, path);
-  const coin = str(position.coin, `${path}.coin`);
-  const sziRaw = str(position.szi, `${path}.szi`);
-  const szi = dec(sziRaw, `${path}.szi`);
-  const leverage = obj(position.leverage, `${path}.leverage`);
-  const type = str(leverage.type, `${path}.leverage.type`);
-  if (type !== 'cross' && type !== 'isolated')
-    throw new InvalidPayloadError(
-      `${path}.leverage.type`,
-      `must be "cross" or "isolated", got "${type}"`,
-    );
-  const positionValue = dec(position.positionValue, `${path}.positionValue`);
-  const marginUsed = dec(position.marginUsed, `${path}.marginUsed`);
-  const size = szi < 0n ? -szi : szi;
-  let tableId: number | null = tables.byCoin.get(coin) ?? null;
-  let table: MarginTable;
-  if (tableId !== null) {
-    table = tableForId(tables, tableId, `meta.universe[name=${coin}].marginTableId`);
-  } else {
-    const maxLeverage = num(position.maxLeverage, `${path}.maxLeverage`);
-    table = marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage }] });
-    tableId = null;
-  }
-  return {
-    coin,
-    szi: sziRaw,
-    size,
-    side: (szi < 0n ? 'short' : 'long') as Side,
-    mode: type as MarginMode,
-    leverage: num(leverage.value, `${path}.leverage.value`),
-    entryPx: formatDecimal(dec(position.entryPx, `${path}.entryPx`)),
-    positionValue,
-    // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
-    mark: size === 0n ? 0n : divRound(positionValue * WAD, size, 'halfEven'),
-    marginUsed,
-    table,
-    tableId,
-    mm: maintenanceMarginFixed(positionValue, table),
-    exchangeLiq: optionalDec(position.liquidationPx, `${path}.liquidationPx`),
+    return Number.isInteger(id) && id < 50
+      ? oneTier(id)
+      : fail(`${asset.p}.marginTableId`, 'in marginTables or an integer < 50', id);
   };
 }

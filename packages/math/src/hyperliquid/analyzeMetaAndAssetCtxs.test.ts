@@ -28,8 +28,18 @@ describe('analyzeMetaAndAssetCtxs — real captures', () => {
           premium: parseDecimal(m.exchangePremium!),
         });
       }
-      // Markets without impact prices have no premium rather than a made-up one.
-      for (const m of markets.filter((x) => x.impactBid === null)) expect(m.premium).toBeNull();
+      // The exchange's own field is passed through, row by row in universe order.
+      const [meta, ctxs] = json as unknown as Pair;
+      markets.forEach((m, i) => {
+        const ctx = ctxs[i]!;
+        expect(m.coin).toBe(meta.universe[i]!.name);
+        expect(m.exchangePremium === null ? null : parseDecimal(m.exchangePremium)).toEqual(
+          ctx.premium === null ? null : parseDecimal(ctx.premium),
+        );
+        // Markets without impact prices have no premium rather than a made-up one.
+        if (ctx.impactPxs === null) expect(m.premium).toBeNull();
+      });
+      expect(markets.filter((m) => m.premium === null).length).toBeGreaterThan(0);
     },
   );
 
@@ -38,7 +48,6 @@ describe('analyzeMetaAndAssetCtxs — real captures', () => {
     expect(btc.fundingRate).toEqual({ rate: '-0.000003688', intervalHours: 1 });
     expect(btc.fundingApr).toBe('-0.03230688');
     expect(btc.premium).toBe('-0.0001657051');
-    expect(btc.marginTableId).toBe(56);
     const tsla = analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: xyz }).find(
       (m) => m.coin === 'xyz:TSLA',
     )!;
@@ -55,9 +64,59 @@ describe('analyzeMetaAndAssetCtxs — real captures', () => {
   });
 
   it('rejects a payload whose contexts do not line up with the universe', () => {
-    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [main[0], []] })).toThrow(
-      InvalidPayloadError,
+    const [meta, ctxs] = main as unknown as Pair;
+    const short = () => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta, []] });
+    expect(short).toThrow(InvalidPayloadError);
+    expect(short).toThrow('metaAndAssetCtxs[1] must be 228 long like the universe, got 0');
+    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta, [...ctxs, ctxs[0]]] })).toThrow(
+      'got 229',
     );
-    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: {} })).toThrow(/must be an array/);
+    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: {} })).toThrow(
+      'metaAndAssetCtxs must be an array, got {}',
+    );
+  });
+
+  it('names the JSON path of a malformed field', () => {
+    const tsla = (xyz as unknown as Pair)[0].universe.findIndex((u) => u.name === 'xyz:TSLA');
+    const ctx = `metaAndAssetCtxs[1][${tsla}]`;
+    for (const [path, value, message] of [
+      [[1, tsla, 'funding'], 0.000000625, `${ctx}.funding must be a decimal string, got 6.25e-7`],
+      [
+        [1, tsla, 'impactPxs'],
+        ['400.0'],
+        `${ctx}.impactPxs[1] must be a decimal string, got undefined`,
+      ],
+      [[1, tsla, 'oraclePx'], '0.0', `${ctx}.oraclePx must be > 0, got "0.0"`],
+      [[1, tsla, 'premium'], 'n/a', `${ctx}.premium must be a decimal string, got "n/a"`],
+      [[1, tsla], null, `${ctx} must be an object, got null`],
+      [
+        [0, 'universe', tsla, 'name'],
+        DELETE,
+        `metaAndAssetCtxs[0].universe[${tsla}].name must be a string, got undefined`,
+      ],
+    ] as const) {
+      const run = () => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: edited(xyz, path, value) });
+      expect(run).toThrow(InvalidPayloadError);
+      expect(run).toThrow(message);
+    }
   });
 });
+
+/** The typed view of a `metaAndAssetCtxs` capture that these tests read. */
+type Pair = [
+  { universe: { name: string }[] },
+  { premium: string | null; impactPxs: string[] | null }[],
+];
+
+const DELETE = Symbol('delete');
+
+/** A deep copy of `json` with the value at `path` replaced (or deleted with {@link DELETE}). */
+function edited(json: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  const copy = structuredClone(json);
+  let parent = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (value === DELETE) delete parent[last];
+  else parent[last] = value;
+  return copy;
+}

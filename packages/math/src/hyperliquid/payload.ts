@@ -1,51 +1,61 @@
-import { InvalidDecimalError, InvalidPayloadError } from '../errors.js';
+import { InvalidPayloadError } from '../errors.js';
 import { type Fixed, formatDecimal, isDecimalString, parseDecimal } from '../internal/decimal.js';
 
-/** Throws `${path} must be ${kind}, got …` unless `ok`; returns `value`. */
-function expectKind<T>(value: unknown, path: string, ok: boolean, kind: string): T {
-  if (!ok) throw new InvalidPayloadError(path, `must be ${kind}, got ${describe(value)}`);
-  return value as T;
-}
+/**
+ * Field readers for exchange JSON. A {@link Node} is a checked value with its JSON path; each reader
+ * reads `node.v[key]`, names its path itself (`${path}.${key}`, `${path}[${index}]`, or just `key` below
+ * the root, whose path is `''`) and throws {@link InvalidPayloadError}
+ * (`<path> must be <kind>, got <value>`) when the value is not of the kind.
+ */
 
-/** Reads an object field, throwing {@link InvalidPayloadError} naming the path when it is not an object. */
-export function obj(value: unknown, path: string): Record<string, unknown> {
-  return expectKind(
-    value,
+/** A checked JSON value `v` and its path `p` (`''` for the root). */
+export type Node<T = Readonly<Record<string, unknown>>> = { readonly v: T; readonly p: string };
+
+/** Throws `<path> must be <requirement>, got <value as JSON, ≤ 40 chars>`. */
+export function fail(path: string, requirement: string, value: unknown): never {
+  throw new InvalidPayloadError(
     path,
-    typeof value === 'object' && value !== null && !Array.isArray(value),
-    'an object',
+    `must be ${requirement}, got ${JSON.stringify(value)?.slice(0, 40)}`,
   );
 }
 
-export function arr(value: unknown, path: string): readonly unknown[] {
-  return expectKind(value, path, Array.isArray(value), 'an array');
+/** The child `key` of `node` with its path, when `ok(child)`; else throws naming the path and `kind`. */
+export function read<T>(
+  node: Node<unknown>,
+  key: string | number,
+  ok: (value: unknown) => boolean,
+  kind: string,
+): Node<T> {
+  const v = (node.v as Record<string | number, unknown>)[key];
+  const p = typeof key === 'number' ? `${node.p}[${key}]` : node.p ? `${node.p}.${key}` : key;
+  if (!ok(v)) fail(p, kind, v);
+  return { v: v as T, p };
 }
 
-export function str(value: unknown, path: string): string {
-  return expectKind(value, path, typeof value === 'string', 'a string');
-}
+/** `node.v[key]` as a (non-array) object. */
+export const obj = (node: Node<unknown>, key: string | number): Node =>
+  read(node, key, (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
 
-export function num(value: unknown, path: string): number {
-  return expectKind(value, path, Number.isFinite(value), 'a finite number');
-}
+/** `node.v[key]` as an array. */
+export const arr = (node: Node<unknown>, key: string | number): Node<readonly unknown[]> =>
+  read(node, key, Array.isArray, 'an array');
 
-/** A decimal string field (Hyperliquid sends numbers as strings). */
-export function dec(value: unknown, path: string): Fixed {
-  try {
-    return parseDecimal(expectKind(value, path, isDecimalString(value), 'a decimal string'), path);
-  } catch (error) {
-    if (error instanceof InvalidDecimalError) throw new InvalidPayloadError(path, error.message);
-    throw error;
-  }
-}
+/** `node.v[key]` as a string. */
+export const str = (node: Node<unknown>, key: string | number): string =>
+  read<string>(node, key, (v) => typeof v === 'string', 'a string').v;
+
+/** `node.v[key]` as a finite number > 0 (leverages, margin table ids). */
+export const num = (node: Node<unknown>, key: string | number): number =>
+  read<number>(node, key, (v) => Number.isFinite(v) && (v as number) > 0, 'a number > 0').v;
+
+/** `node.v[key]` as a decimal string (Hyperliquid sends numbers as strings), unparsed. */
+export const decimal = (node: Node<unknown>, key: string | number): string =>
+  read<string>(node, key, isDecimalString, 'a decimal string').v;
+
+/** `node.v[key]`, a decimal string, parsed. */
+export const dec = (node: Node<unknown>, key: string | number): Fixed =>
+  parseDecimal(decimal(node, key));
 
 /** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
-export function optionalDec(value: unknown, path: string): string | null {
-  return value === null || value === undefined ? null : formatDecimal(dec(value, path));
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json === undefined ? typeof value : json.length > 40 ? `${json.slice(0, 40)}…` : json;
-}
+export const optionalDec = (node: Node, key: string): string | null =>
+  node.v[key] == null ? null : formatDecimal(dec(node, key));
