@@ -27,7 +27,7 @@ describe('fundingCellScore', () => {
       spreadCost: 0.0002,
       hedgeError: 0.0001,
       adlRisk: 0.00005,
-      weights: { funding: 2, spread: 3, hedgeError: 0.5, adlRisk: 4 },
+      weights: { funding: 2, spreadCost: 3, hedgeError: 0.5, adlRisk: 4 },
     });
     expect(r.score).toBeCloseTo(0.00075, 15);
     expect(r.perpSide).toBe('long');

@@ -25,9 +25,9 @@ export type BacktestMetricsParameters = (
   /** Length of one period in hours (`24` for daily points, `1` for hourly). */
   readonly periodHours: number;
   /** Risk-free rate per year for the Sharpe ratio (fraction). Default 0. */
-  readonly riskFreeRatePerYear?: number;
+  readonly riskFreeRatePerYear?: number | undefined;
   /** Confidence of the tail loss. Default 0.95. */
-  readonly tailConfidence?: number;
+  readonly tailConfidence?: number | undefined;
 };
 
 /** Result of {@link backtestMetrics}. All fractions (`0.1` = 10 %). */
@@ -61,27 +61,16 @@ export type BacktestMetrics = {
  * m.maxDrawdown // ≈ 0.00495 (101 → 100.5)
  */
 export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetrics {
-  const { periodHours } = params;
-  const returns = params.equity === undefined ? params.returns : simpleReturns(params.equity);
-  const sharpe = sharpeRatio({
-    returns,
-    periodHours,
-    ...(params.riskFreeRatePerYear === undefined
-      ? {}
-      : { riskFreeRatePerYear: params.riskFreeRatePerYear }),
-  });
-  let growth = 1;
-  for (const r of returns) growth *= 1 + r;
+  const { periodHours, riskFreeRatePerYear, tailConfidence } = params;
+  const returns = params.equity ? simpleReturns(params.equity) : params.returns;
+  const series = { returns, periodHours };
   return {
-    totalReturn: growth - 1,
-    annualizedReturn: annualizedReturn({ returns, periodHours }),
+    totalReturn: returns.reduce((growth, r) => growth * (1 + r), 1) - 1,
+    annualizedReturn: annualizedReturn(series),
     maxDrawdown: maxDrawdown(returns),
-    sharpe,
-    calmar: calmarRatio({ returns, periodHours }),
+    sharpe: sharpeRatio({ ...series, riskFreeRatePerYear }),
+    calmar: calmarRatio(series),
     hitRatio: hitRatio(returns),
-    tailLoss: tailLoss({
-      returns,
-      ...(params.tailConfidence === undefined ? {} : { confidence: params.tailConfidence }),
-    }),
+    tailLoss: tailLoss({ returns, confidence: tailConfidence }),
   };
 }

@@ -1,6 +1,6 @@
 import { parsePositive } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
-import { type L2Book, type ParsedLevel, parseL2Book } from './l2Book.js';
+import { divRound, formatDecimal, WAD } from '../internal/decimal.js';
+import { type L2Book, parseL2Book } from './l2Book.js';
 
 /** Parameters of {@link bookDepth}. */
 export type BookDepthParameters = {
@@ -65,52 +65,36 @@ export type BookDepth = {
  */
 export function bookDepth(params: BookDepthParameters): BookDepth | null {
   const band = parsePositive(params.bandFraction, 'bandFraction');
-  const { bids, asks } = parseL2Book(params.book);
-  let ref: Fixed;
-  if (params.referencePx !== undefined) {
-    ref = parsePositive(params.referencePx, 'referencePx');
-  } else {
-    const bid = bids[0];
-    const ask = asks[0];
-    if (bid === undefined || ask === undefined) return null;
-    ref = divRound(bid.px + ask.px, 2n, 'halfEven');
-  }
-  // Bounds at WAD² scale so the comparison with px·WAD is exact.
-  const lower2 = ref * (WAD - band);
-  const upper2 = ref * (WAD + band);
-  const bid = bids.length === 0 ? null : sideDepth(bids, (px) => px * WAD >= lower2);
-  const ask = asks.length === 0 ? null : sideDepth(asks, (px) => px * WAD <= upper2);
-  const total = (bid?.quote2 ?? 0n) + (ask?.quote2 ?? 0n);
+  const [bids, asks, mid] = parseL2Book(params.book);
+  const ref =
+    params.referencePx === undefined ? mid : parsePositive(params.referencePx, 'referencePx');
+  if (ref === undefined) return null;
+  // Bounds and quote sums at WAD² scale, exact; each is rounded once (half-even) for output.
+  const lower = ref * (WAD - band);
+  const upper = ref * (WAD + band);
+  const format = (x: bigint) => formatDecimal(divRound(x, WAD, 'halfEven'));
+  let total = 0n;
+  const [bid, ask] = [bids, asks].map((levels, side): SideDepth | null => {
+    if (!levels.length) return null;
+    let base = 0n;
+    let quote = 0n;
+    let count = 0;
+    // Levels are sorted best-first, so the first level outside the band ends the walk.
+    for (const { px, sz } of levels) {
+      if (side ? px * WAD > upper : px * WAD < lower) break;
+      base += sz;
+      quote += px * sz;
+      count++;
+    }
+    total += quote;
+    return { base: formatDecimal(base), quote: format(quote), levels: count };
+  }) as [SideDepth | null, SideDepth | null];
   return {
     referencePx: formatDecimal(ref),
-    lowerPx: formatDecimal(divRound(lower2, WAD, 'halfEven')),
-    upperPx: formatDecimal(divRound(upper2, WAD, 'halfEven')),
-    bid: bid === null ? null : bid.depth,
-    ask: ask === null ? null : ask.depth,
-    totalQuote: formatDecimal(divRound(total, WAD, 'halfEven')),
-  };
-}
-
-function sideDepth(
-  levels: readonly ParsedLevel[],
-  inBand: (px: Fixed) => boolean,
-): { depth: SideDepth; quote2: bigint } {
-  let base = 0n;
-  let quote2 = 0n; // WAD² scale, exact
-  let count = 0;
-  // Levels are sorted best-first, so the first level outside the band ends the walk.
-  for (const level of levels) {
-    if (!inBand(level.px)) break;
-    base += level.sz;
-    quote2 += level.px * level.sz;
-    count++;
-  }
-  return {
-    depth: {
-      base: formatDecimal(base),
-      quote: formatDecimal(divRound(quote2, WAD, 'halfEven')),
-      levels: count,
-    },
-    quote2,
+    lowerPx: format(lower),
+    upperPx: format(upper),
+    bid,
+    ask,
+    totalQuote: format(total),
   };
 }

@@ -1,5 +1,5 @@
-import { divRound, formatDecimal, toNumber } from '../internal/decimal.js';
-import { type L2Book, parseL2Book } from './l2Book.js';
+import { formatDecimal, toNumber } from '../internal/decimal.js';
+import { type L2Book, type ParsedLevel, parseL2Book } from './l2Book.js';
 
 /** Result of {@link bookSpread}. Prices are decimal strings in quote units. */
 export type BookSpread = {
@@ -26,16 +26,14 @@ export type BookSpread = {
  * // { bestBid: '64900', bestAsk: '64901', mid: '64900.5', spread: '1', spreadBps: 0.15408… }
  */
 export function bookSpread(book: L2Book): BookSpread | null {
-  const { bids, asks } = parseL2Book(book);
-  const bid = bids[0];
-  const ask = asks[0];
-  if (bid === undefined || ask === undefined) return null;
-  // (b + a) / 2 rounds only if both prices use all 18 decimals; half-even keeps it unbiased.
-  const mid = divRound(bid.px + ask.px, 2n, 'halfEven');
-  const spread = ask.px - bid.px;
+  const [[bid], [ask], mid] = parseL2Book(book);
+  if (mid === undefined) return null;
+  const { px: bestBid } = bid as ParsedLevel;
+  const { px: bestAsk } = ask as ParsedLevel;
+  const spread = bestAsk - bestBid;
   return {
-    bestBid: formatDecimal(bid.px),
-    bestAsk: formatDecimal(ask.px),
+    bestBid: formatDecimal(bestBid),
+    bestAsk: formatDecimal(bestAsk),
     mid: formatDecimal(mid),
     spread: formatDecimal(spread),
     spreadBps: (toNumber(spread) / toNumber(mid)) * 10_000,

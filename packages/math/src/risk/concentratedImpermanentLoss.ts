@@ -1,5 +1,4 @@
-import { fail, parsePositive, positiveDecimalNumber } from '../internal/args.js';
-import { toNumber } from '../internal/decimal.js';
+import { fail, positiveDecimalNumber } from '../internal/args.js';
 
 /** Parameters of {@link concentratedImpermanentLoss}. Prices in quote per base, decimal strings > 0. */
 export type ConcentratedImpermanentLossParameters = {
@@ -33,22 +32,16 @@ export type ConcentratedImpermanentLossParameters = {
 export function concentratedImpermanentLoss(params: ConcentratedImpermanentLossParameters): number {
   const p0 = positiveDecimalNumber('entryPrice', params.entryPrice);
   const p1 = positiveDecimalNumber('exitPrice', params.exitPrice);
-  const lower = parsePositive(params.lowerPrice, 'lowerPrice');
-  const upper = parsePositive(params.upperPrice, 'upperPrice');
-  if (upper <= lower) {
-    fail('upperPrice', `> lowerPrice (${params.lowerPrice})`, params.upperPrice);
-  }
-  const sa = Math.sqrt(toNumber(lower));
-  const sb = Math.sqrt(toNumber(upper));
-  const reserves = (p: number): { x: number; y: number } => {
+  const sa = Math.sqrt(positiveDecimalNumber('lowerPrice', params.lowerPrice));
+  const sb = Math.sqrt(positiveDecimalNumber('upperPrice', params.upperPrice));
+  // Compared as float64: bounds closer than float precision are an empty range too.
+  if (sb <= sa) fail('upperPrice', '> lowerPrice', params.upperPrice);
+  // Value at exit price P₁ of the reserves held at price P: x(P)·P₁ + y(P).
+  const value = (p: number): number => {
     const s = Math.min(Math.max(Math.sqrt(p), sa), sb);
-    return { x: 1 / s - 1 / sb, y: s - sa };
+    return (1 / s - 1 / sb) * p1 + s - sa;
   };
-  const atEntry = reserves(p0);
-  const atExit = reserves(p1);
-  const hodl = atEntry.x * p1 + atEntry.y;
-  const lp = atExit.x * p1 + atExit.y;
   // LP ≤ HODL holds mathematically (the LP value is concave in P and tangent to HODL at P₀);
   // the min removes float noise of a few ulps above zero.
-  return Math.min(0, lp / hodl - 1);
+  return Math.min(0, value(p1) / value(p0) - 1);
 }

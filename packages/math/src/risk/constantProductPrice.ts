@@ -16,5 +16,5 @@ import { div, formatDecimal } from '../internal/decimal.js';
 export function constantProductPrice(reserveBase: string, reserveQuote: string): string {
   const x = parsePositive(reserveBase, 'reserveBase');
   const y = parsePositive(reserveQuote, 'reserveQuote');
-  return formatDecimal(div(y, x, 'halfEven'));
+  return formatDecimal(div(y, x));
 }

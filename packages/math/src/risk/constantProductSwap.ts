@@ -1,5 +1,5 @@
 import { parseNonNegative, parsePositive, unitFractionDecimal } from '../internal/args.js';
-import { divRound, formatDecimal, toNumber, WAD } from '../internal/decimal.js';
+import { div, divRound, formatDecimal, toNumber, WAD } from '../internal/decimal.js';
 
 /** Parameters of {@link constantProductSwap}. Amounts are decimal strings in token units. */
 export type ConstantProductSwapParameters = {
@@ -53,16 +53,13 @@ export function constantProductSwap(params: ConstantProductSwapParameters): Cons
   // a at WAD² scale keeps the fee multiplication exact; the one rounding is the final floor.
   const aWad2 = amountIn * (WAD - fee);
   const out = divRound(y * aWad2, x * WAD + aWad2, 'floor');
-  const xAfter = x + amountIn;
-  const yAfter = y - out;
-  const quoted = y * amountIn; // spotBefore × amountIn, at WAD² over x
+  // Prices: `div` is a / b at 18 decimals, half-even.
   return {
     amountOut: formatDecimal(out),
-    spotPriceBefore: formatDecimal(divRound(y * WAD, x, 'halfEven')),
-    spotPriceAfter: formatDecimal(divRound(yAfter * WAD, xAfter, 'halfEven')),
-    executionPrice:
-      amountIn === 0n ? null : formatDecimal(divRound(out * WAD, amountIn, 'halfEven')),
+    spotPriceBefore: formatDecimal(div(y, x)),
+    spotPriceAfter: formatDecimal(div(y - out, x + amountIn)),
+    executionPrice: amountIn ? formatDecimal(div(out, amountIn)) : null,
     // (y·a_in/x − out) / (y·a_in/x) = 1 − out·x / (y·a_in), computed exactly then converted once.
-    priceImpact: amountIn === 0n ? 0 : toNumber(WAD - divRound(out * x * WAD, quoted, 'halfEven')),
+    priceImpact: amountIn ? toNumber(WAD - div(out * x, y * amountIn)) : 0,
   };
 }

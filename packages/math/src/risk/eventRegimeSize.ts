@@ -50,13 +50,14 @@ export function eventRegimeSize(params: EventRegimeSizeParameters): EventRegimeS
   const windowMs = nonNegativeNumber('windowMs', params.windowMs ?? 7_200_000);
   const multiplier = unitFractionDecimal('multiplier', params.multiplier ?? '0.5', '[0, 1]');
   let nearest: number | null = null;
+  let distance = Number.POSITIVE_INFINITY; // stays ∞ without events: never in a window
   params.eventTimesMs.forEach((e, i) => {
-    finiteNumber(`eventTimesMs[${i}]`, e);
-    if (nearest === null || Math.abs(e - timeMs) < Math.abs(nearest - timeMs)) nearest = e;
+    const d = Math.abs(finiteNumber(`eventTimesMs[${i}]`, e) - timeMs);
+    if (d < distance) [nearest, distance] = [e, d];
   });
-  const inWindow = nearest !== null && Math.abs((nearest as number) - timeMs) <= windowMs;
+  const inWindow = distance <= windowMs;
   return {
-    size: inWindow ? formatDecimal(mul(size, multiplier, 'trunc')) : formatDecimal(size),
+    size: formatDecimal(inWindow ? mul(size, multiplier, 'trunc') : size),
     multiplier: inWindow ? formatDecimal(multiplier) : '1',
     inEventWindow: inWindow,
     nearestEventMs: nearest,

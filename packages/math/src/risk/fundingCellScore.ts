@@ -9,8 +9,8 @@ import { finiteNumber, nonNegativeNumber, positiveNumber } from '../internal/arg
 export type FundingScoreWeights = {
   /** w1: weight of the expected funding income. */
   readonly funding?: number;
-  /** w2: weight of the spread (entry + exit) cost. */
-  readonly spread?: number;
+  /** w2: weight of the spread (entry + exit) cost `spreadCost`. */
+  readonly spreadCost?: number;
   /** w3: weight of the hedge error. */
   readonly hedgeError?: number;
   /** w4: weight of the ADL / liquidation risk. */
@@ -62,18 +62,17 @@ export type FundingCellScore = {
  */
 export function fundingCellScore(params: FundingCellScoreParameters): FundingCellScore {
   const rate = finiteNumber('expectedRatePerHour', params.expectedRatePerHour);
-  const hours = positiveNumber('holdingHours', params.holdingHours);
-  const spread = nonNegativeNumber('spreadCost', params.spreadCost);
-  const hedge = nonNegativeNumber('hedgeError', params.hedgeError);
-  const adl = nonNegativeNumber('adlRisk', params.adlRisk);
-  const w = params.weights ?? {};
-  const w1 = nonNegativeNumber('weights.funding', w.funding ?? 1);
-  const w2 = nonNegativeNumber('weights.spread', w.spread ?? 1);
-  const w3 = nonNegativeNumber('weights.hedgeError', w.hedgeError ?? 1);
-  const w4 = nonNegativeNumber('weights.adlRisk', w.adlRisk ?? 1);
-  const expected = Math.abs(rate) * hours;
+  const expected = Math.abs(rate) * positiveNumber('holdingHours', params.holdingHours);
+  const weights = params.weights ?? {};
+  let score = expected * nonNegativeNumber('weights.funding', weights.funding ?? 1);
+  // w2·spreadCost, w3·hedgeError, w4·adlRisk, subtracted left to right as in the formula.
+  for (const term of ['spreadCost', 'hedgeError', 'adlRisk'] as const) {
+    score -=
+      nonNegativeNumber(`weights.${term}`, weights[term] ?? 1) *
+      nonNegativeNumber(term, params[term]);
+  }
   return {
-    score: w1 * expected - w2 * spread - w3 * hedge - w4 * adl,
+    score,
     expectedFunding: expected,
     perpSide: rate > 0 ? 'short' : rate < 0 ? 'long' : null,
   };

@@ -57,11 +57,9 @@ export function parseFundingSamples(
         decimalToNumber(`${name}.rate`, s.rate) /
         positiveNumber(`${name}.intervalHours`, s.intervalHours),
       volume:
-        s.volume === undefined
-          ? estimator?.kind === 'volumeWeighted'
-            ? fail(`${name}.volume`, 'set for volumeWeighted', s.volume)
-            : 0
-          : nonNegativeDecimalNumber(`${name}.volume`, s.volume),
+        s.volume === undefined && estimator?.kind === 'volumeWeighted'
+          ? fail(`${name}.volume`, 'set for volumeWeighted', s.volume)
+          : nonNegativeDecimalNumber(`${name}.volume`, s.volume ?? '0'),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { InvalidBookError } from '../errors.js';
-import { type Fixed, parseDecimal } from '../internal/decimal.js';
+import { parseNonNegative, parsePositive } from '../internal/args.js';
+import { divRound, type Fixed } from '../internal/decimal.js';
 
 /**
  * One price level of a Hyperliquid `l2Book` side: price, total size and number of orders.
@@ -33,36 +34,28 @@ export type ParsedLevel = { readonly px: Fixed; readonly sz: Fixed };
 
 /**
  * Parses and validates both sides: prices > 0, sizes ≥ 0, bids strictly descending, asks strictly
- * ascending, not crossed. Internal to the risk module.
+ * ascending, not crossed. Returns `[bids, asks, mid]`, `mid` (half-even) `undefined` when a side is
+ * empty. Internal to the risk module.
  */
-export function parseL2Book(book: L2Book): { bids: ParsedLevel[]; asks: ParsedLevel[] } {
-  const bids = parseSide(book.levels[0], 'book.levels[0]', -1);
-  const asks = parseSide(book.levels[1], 'book.levels[1]', 1);
-  const bestBid = bids[0];
-  const bestAsk = asks[0];
-  if (bestBid !== undefined && bestAsk !== undefined && bestBid.px >= bestAsk.px) {
-    throw new InvalidBookError('book', 'is crossed: best bid ≥ best ask');
-  }
-  return { bids, asks };
-}
-
-function parseSide(levels: readonly L2Level[], name: string, direction: 1 | -1): ParsedLevel[] {
-  const out: ParsedLevel[] = [];
-  let prev: Fixed | undefined;
-  for (let i = 0; i < levels.length; i++) {
-    const level = levels[i] as L2Level;
-    const px = parseDecimal(level.px, `${name}[${i}].px`);
-    const sz = parseDecimal(level.sz, `${name}[${i}].sz`);
-    if (px <= 0n) throw new InvalidBookError(`${name}[${i}].px`, `must be > 0, got "${level.px}"`);
-    if (sz < 0n) throw new InvalidBookError(`${name}[${i}].sz`, `must be ≥ 0, got "${level.sz}"`);
-    if (prev !== undefined && (direction === 1 ? px <= prev : px >= prev)) {
-      throw new InvalidBookError(
-        `${name}[${i}].px`,
-        `is out of order: ${direction === 1 ? 'asks ascend' : 'bids descend'} best-first`,
-      );
-    }
-    prev = px;
-    out.push({ px, sz });
-  }
-  return out;
+export function parseL2Book(
+  book: L2Book,
+): [bids: ParsedLevel[], asks: ParsedLevel[], mid: Fixed | undefined] {
+  const [bids, asks] = book.levels.map((levels, side) => {
+    const out: ParsedLevel[] = [];
+    levels.forEach((level, i) => {
+      const name = `book.levels[${side}][${i}].`;
+      const px = parsePositive(level.px, `${name}px`);
+      const prev = out[i - 1]?.px;
+      if (prev !== undefined && (side ? px <= prev : px >= prev))
+        throw new InvalidBookError(`${name}px`, 'is not sorted best-first');
+      out.push({ px, sz: parseNonNegative(level.sz, `${name}sz`) });
+    });
+    return out;
+  }) as [ParsedLevel[], ParsedLevel[]];
+  const bid = bids[0]?.px;
+  const ask = asks[0]?.px;
+  if (bid === undefined || ask === undefined) return [bids, asks, undefined];
+  if (bid >= ask) throw new InvalidBookError('book', 'is crossed (best bid ≥ best ask)');
+  // (b + a) / 2 rounds only if both prices use all 18 decimals; half-even keeps it unbiased.
+  return [bids, asks, divRound(bid + ask, 2n, 'halfEven')];
 }

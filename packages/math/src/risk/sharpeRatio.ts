@@ -9,7 +9,7 @@ export type SharpeRatioParameters = {
   /** Length of one period in hours (`24` for daily returns). */
   readonly periodHours: number;
   /** Risk-free rate per year as a fraction (`0.04` = 4 %/yr), spread evenly over periods. Default 0. */
-  readonly riskFreeRatePerYear?: number;
+  readonly riskFreeRatePerYear?: number | undefined;
 };
 
 /**

@@ -5,7 +5,7 @@ export type TailLossParameters = {
   /** Simple returns per period (fractions), any order. */
   readonly returns: readonly number[];
   /** Confidence level in (0, 1); the tail is the worst `1 − confidence` share. Default `0.95`. */
-  readonly confidence?: number;
+  readonly confidence?: number | undefined;
 };
 
 /** Result of {@link tailLoss}; losses are positive fractions (`0.03` = a 3 % loss per period). */
