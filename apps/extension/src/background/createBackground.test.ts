@@ -105,3 +105,39 @@ describe('background restore from storage', () => {
     expect((await fakeBrowser.storage.session.get('samples')).samples).toEqual({});
   });
 });
+
+describe('background notifications', () => {
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('notifies a threshold crossing once when several callers share one refresh', async () => {
+    // Two exchange tabs and the popup poll at the same moment; the data service hands all three
+    // the result of one run (the same snapshot object), in which BTC crossed into `warn`.
+    const { bg, refresh } = setup();
+    const crossed: Snapshot = { ...STORED, updatedAt: NOW };
+    refresh.mockResolvedValue(crossed);
+    const create = vi.spyOn(fakeBrowser.notifications, 'create');
+    await Promise.all([bg.refresh(null), bg.refresh(null), bg.refresh('BTC')]);
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create.mock.calls[0]?.[0]).toBe('perpscope|liq|hyperliquid|0xa|BTC|warn');
+  });
+
+  it('compares each snapshot with the one before it when runs follow each other', async () => {
+    // A run started for one tab ends with BTC ok, the next (another tab's focus coin) with BTC
+    // warn: the crossing is ok → warn, so it notifies, and only once.
+    const { bg, refresh } = setup();
+    const ok: Snapshot = {
+      ...STORED,
+      updatedAt: NOW,
+      positions: STORED.positions.map((p) => ({ ...p, level: 'ok' as const, distancePct: 20 })),
+    };
+    const warn: Snapshot = { ...STORED, updatedAt: NOW };
+    refresh.mockResolvedValueOnce(ok).mockResolvedValueOnce(warn);
+    const create = vi.spyOn(fakeBrowser.notifications, 'create');
+    const [a, b] = await Promise.all([bg.refresh('ETH'), bg.refresh('BTC')]);
+    expect([a, b]).toEqual([ok, warn]);
+    expect(create).toHaveBeenCalledTimes(1);
+    // The stored snapshot is the last one built.
+    expect((await fakeBrowser.storage.local.get('snapshot')).snapshot).toEqual(warn);
+  });
+});

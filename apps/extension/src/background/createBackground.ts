@@ -53,15 +53,30 @@ export function createBackground(deps: BackgroundDeps) {
     return restored;
   };
 
+  /** Tail of the queue that persists snapshots and raises their notifications, one at a time. */
+  let settled: Promise<void> = Promise.resolve();
+
   async function refresh(focusCoin: string | null, settings?: Settings): Promise<Snapshot> {
     await restore();
     const s = settings ?? (await loadSettings());
-    const prev = last ?? EMPTY_SNAPSHOT;
     const next = await service.refresh(s, { focusCoin });
-    last = next;
-    lastFocus = focusCoin;
-    await Promise.all([snapshotItem.setValue(next), samplesItem.setValue(service.exportSamples())]);
-    if (s.notifications.enabled) await notify(prev, next, s);
+    // Tabs, the popup and the alarm refresh concurrently and may share one run (the same snapshot
+    // object): each snapshot is persisted and compared with the one before it exactly once, in
+    // order; done concurrently, every caller would read the alert state before any wrote it and
+    // the same notification would pop once per caller.
+    const done = settled.then(async () => {
+      if (next === last) return;
+      const prev = last ?? EMPTY_SNAPSHOT;
+      last = next;
+      lastFocus = focusCoin;
+      await Promise.all([
+        snapshotItem.setValue(next),
+        samplesItem.setValue(service.exportSamples()),
+      ]);
+      if (s.notifications.enabled) await notify(prev, next, s);
+    });
+    settled = done.catch(() => {});
+    await done;
     return next;
   }
 
