@@ -16,6 +16,8 @@ describe('impactNotional', () => {
   });
   it('requires the venue-specific input', () => {
     expect(() => impactNotional({ venue: 'binance' })).toThrow(InvalidParameterError);
-    expect(() => impactNotional({ venue: 'hyperliquid' })).toThrow(/coin is required/);
+    expect(() => impactNotional({ venue: 'hyperliquid' })).toThrow(
+      /coin must be set for hyperliquid/,
+    );
   });
 });

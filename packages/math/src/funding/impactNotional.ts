@@ -1,6 +1,5 @@
-import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive } from '../internal/args.js';
-import { divRound, formatDecimal, WAD } from '../internal/decimal.js';
+import { type DecimalString, fail, oneOf, parsePositive } from '../internal/args.js';
+import { divRound, formatDecimal, WAD2 } from '../internal/decimal.js';
 
 /** Venues whose impact notional {@link impactNotional} knows. */
 export type ImpactVenue = 'aevo' | 'hyperliquid' | 'binance' | 'dydx';
@@ -22,23 +21,17 @@ export function impactNotional(params: {
   /** Binance IMR at max leverage / dYdX initial margin fraction, as a fraction. */
   initialMarginRate?: DecimalString;
 }): DecimalString {
-  switch (params.venue) {
-    case 'aevo':
-      return '10000';
-    case 'hyperliquid':
-      if (params.coin === undefined)
-        throw new InvalidParameterError('coin', `is required for ${params.venue}`);
-      return params.coin === 'BTC' || params.coin === 'ETH' ? '20000' : '6000';
-    case 'binance':
-    case 'dydx': {
-      if (params.initialMarginRate === undefined) {
-        throw new InvalidParameterError('initialMarginRate', `is required for ${params.venue}`);
-      }
-      const imr = parsePositive(params.initialMarginRate, 'initialMarginRate');
-      const margin = params.venue === 'binance' ? 200n : 500n;
-      return formatDecimal(divRound(margin * WAD * WAD, imr, 'halfEven'));
-    }
-    default:
-      throw new InvalidParameterError('venue', `is not supported: ${String(params.venue)}`);
+  const venue = oneOf('venue', params.venue, ['aevo', 'hyperliquid', 'binance', 'dydx']);
+  if (venue === 'aevo') return '10000';
+  if (venue === 'hyperliquid') {
+    const coin = params.coin ?? fail('coin', `set for ${venue}`, params.coin);
+    return coin === 'BTC' || coin === 'ETH' ? '20000' : '6000';
   }
+  // Binance: 200 USDT of margin, dYdX: 500 USDC, at the initial margin rate.
+  const imr = parsePositive(
+    params.initialMarginRate ??
+      fail('initialMarginRate', `set for ${venue}`, params.initialMarginRate),
+    'initialMarginRate',
+  );
+  return formatDecimal(divRound((venue === 'binance' ? 200n : 500n) * WAD2, imr, 'halfEven'));
 }

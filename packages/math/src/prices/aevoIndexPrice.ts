@@ -1,12 +1,12 @@
-import { InvalidParameterError } from '../errors.js';
 import {
   type DecimalString,
+  fail,
   nonEmpty,
   parseNonNegative,
   parseOptional,
   parsePositive,
 } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
+import { clamp, divRound, formatDecimal, WAD } from '../internal/decimal.js';
 import { medianFixed } from '../internal/median.js';
 
 /** One constituent price of an index. `quote` `'USDT'` prices are converted with `usdtToUsdc`. */
@@ -41,15 +41,17 @@ export function aevoIndexPrice(params: {
   policy?: OutlierPolicy;
 }): { price: DecimalString; sourcesUsed: number } {
   nonEmpty('sources', params.sources);
-  const rate = parseOptional(params.usdtToUsdc, 'usdtToUsdc', null, parsePositive);
+  const usdt = params.usdtToUsdc;
+  const rate = parseOptional(usdt, 'usdtToUsdc', null, parsePositive);
   const band = parseOptional(params.band, 'band', 5_000_000_000_000_000n, parseNonNegative);
-  const prices = params.sources.map((s, i): Fixed => {
+  const prices = params.sources.map((s, i) => {
     const p = parsePositive(s.price, `sources[${i}].price`);
     if (s.quote !== 'USDT') return p;
-    if (rate === null) {
-      throw new InvalidParameterError('usdtToUsdc', `is required: sources[${i}] is quoted in USDT`);
-    }
-    return divRound(p * rate, WAD, 'halfEven');
+    return divRound(
+      p * (rate ?? fail('usdtToUsdc', `set: sources[${i}] is in USDT`, usdt)),
+      WAD,
+      'halfEven',
+    );
   });
   const median = medianFixed(prices);
   const lo = median - divRound(median * band, WAD, 'ceil');
@@ -57,15 +59,11 @@ export function aevoIndexPrice(params: {
   let sum = 0n;
   let n = 0n;
   for (const p of prices) {
-    if (p < lo || p > hi) {
-      if (params.policy === 'cap') {
-        sum += p < lo ? lo : hi;
-        n++;
-      }
-      continue;
+    const capped = clamp(p, lo, hi);
+    if (capped === p || params.policy === 'cap') {
+      sum += capped;
+      n++;
     }
-    sum += p;
-    n++;
   }
   return { price: formatDecimal(divRound(sum, n, 'halfEven')), sourcesUsed: Number(n) };
 }

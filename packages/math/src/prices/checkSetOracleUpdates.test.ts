@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError } from '../errors.js';
+import { InvalidParameterError, UnsortedSeriesError } from '../errors.js';
 import { checkSetOracleUpdates } from './checkSetOracleUpdates.js';
 
 describe('HIP-3 setOracle rule checker (hyperliquid.md §1.2)', () => {
@@ -54,5 +54,59 @@ describe('HIP-3 setOracle rule checker (hyperliquid.md §1.2)', () => {
         dayOpenPrices: day,
       }),
     ).toThrow(InvalidParameterError);
+  });
+  it('rejects day-open prices out of order instead of using the wrong day', () => {
+    // Sorted, the day open in force at 90,000,000 ms is 200 and 1500 is 7.5× it (no violation); read in the
+    // given order the old checker took 100 and reported 15×.
+    expect(() =>
+      checkSetOracleUpdates({
+        updates: [{ timeMs: 90_000_000, oraclePx: '1500', markPxs: [] }],
+        dayOpenPrices: [
+          { fromMs: 86_400_000, price: '200' },
+          { fromMs: 0, price: '100' },
+        ],
+      }),
+    ).toThrow(UnsortedSeriesError);
+    expect(() =>
+      checkSetOracleUpdates({
+        updates: [{ timeMs: 0, oraclePx: '1', markPxs: [] }],
+        dayOpenPrices: [{ fromMs: Number.NaN, price: '1' }],
+      }),
+    ).toThrow(/dayOpenPrices\[0\]\.fromMs/);
+    expect(() =>
+      checkSetOracleUpdates({
+        updates: [{ timeMs: 5, oraclePx: '1', markPxs: [] }],
+        dayOpenPrices: [{ fromMs: 10, price: '1' }],
+      }),
+    ).toThrow(/updates\[0\]\.timeMs/);
+  });
+  it('rounds reported ratios half-even instead of truncating them', () => {
+    const v = checkSetOracleUpdates({
+      updates: [
+        { timeMs: 0, oraclePx: '2000', markPxs: ['3'] },
+        { timeMs: 3000, oraclePx: '3', markPxs: ['3.05'] },
+      ],
+      dayOpenPrices: [{ fromMs: 0, price: '3' }],
+    });
+    expect(v).toEqual([
+      // 2000 / 3 = 666.6666…, 18th decimal rounded up
+      { index: 0, rule: 'outsideDailyClamp', subject: 'oraclePx', value: '666.666666666666666667' },
+      // |3.05 − 3| / 3 = 0.0166…
+      { index: 1, rule: 'markMoveOverLimit', subject: 'markPx', value: '0.016666666666666667' },
+    ]);
+  });
+  it('rejects more than two deployer marks and a non-finite time', () => {
+    expect(() =>
+      checkSetOracleUpdates({
+        updates: [{ timeMs: 0, oraclePx: '1', markPxs: ['1', '1', '1'] }],
+        dayOpenPrices: [{ fromMs: 0, price: '1' }],
+      }),
+    ).toThrow(/updates\[0\]\.markPxs must be at most 2 prices, got 3/);
+    expect(() =>
+      checkSetOracleUpdates({
+        updates: [{ timeMs: Number.POSITIVE_INFINITY, oraclePx: '1', markPxs: [] }],
+        dayOpenPrices: [{ fromMs: 0, price: '1' }],
+      }),
+    ).toThrow(/updates\[0\]\.timeMs/);
   });
 });

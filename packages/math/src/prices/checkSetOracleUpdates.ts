@@ -1,6 +1,6 @@
-import { InvalidParameterError } from '../errors.js';
-import { type DecimalString, parsePositive } from '../internal/args.js';
-import { type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
+import { UnsortedSeriesError } from '../errors.js';
+import { type DecimalString, fail, finiteNumber, parsePositive } from '../internal/args.js';
+import { abs, divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
 import { medianFixed } from '../internal/median.js';
 
 /** One HIP-3 `setOracle` call as observed (time in ms since epoch, prices as decimal strings). */
@@ -43,26 +43,17 @@ export type SetOracleViolation = {
   readonly value: DecimalString;
 };
 
-/** Thresholds of the rules (HL docs "HIP-3 deployer actions"); override to test stricter policies. */
-export type SetOracleLimits = {
-  /** Default 2,500 ms. */
-  readonly minIntervalMs?: number;
-  /** Default 10,000 ms. */
-  readonly staleAfterMs?: number;
-  /** Default `'0.01'` (1 %). */
-  readonly maxMarkMove?: DecimalString;
-  /** Default `'10'` (10× start of day). */
-  readonly dailyClampFactor?: DecimalString;
-};
-
 /**
- * Checks a sequence of HIP-3 `setOracle` updates (sorted by time) against the deployer rules:
- * ≥ 2.5 s between calls (a stale-mark fallback counts as a call); a gap > 10 s means the mark fell back to
- * the local mark; deployer mark moves
- * > 1 % per update; oracle/mark/external prices outside 10× (or 1/10) of the start-of-day price.
- * Returns every violation (in input order); an empty array means the sequence follows the rules.
+ * Checks a sequence of HIP-3 `setOracle` updates (sorted by time) against the deployer rules of the HL
+ * docs "HIP-3 deployer actions": ≥ 2.5 s between calls (a stale-mark fallback counts as a call); a gap
+ * > 10 s means the mark fell back to the local mark; deployer mark moves > 1 % per update; oracle/mark/
+ * external prices outside 10× (or 1/10) of the start-of-day price in force at the update (the latest
+ * `dayOpenPrices` entry with `fromMs` ≤ `timeMs`). Returns every violation (in input order); an empty
+ * array means the sequence follows the rules. Ratios are rounded half-even at 18 decimals.
  *
- * @throws {InvalidParameterError} when timestamps decrease or an update has no day-open price.
+ * @throws {UnsortedSeriesError} when `updates[].timeMs` or `dayOpenPrices[].fromMs` decrease.
+ * @throws {InvalidParameterError} when a time is not finite, an update precedes every day-open price,
+ * an update has more than 2 `markPxs`, or a price is ≤ 0.
  * @example
  * checkSetOracleUpdates({ updates: [
  *   { timeMs: 0, oraclePx: '100', markPxs: ['100'] },
@@ -73,93 +64,68 @@ export type SetOracleLimits = {
 export function checkSetOracleUpdates(params: {
   updates: readonly SetOracleUpdate[];
   dayOpenPrices: readonly DayOpenPrice[];
-  limits?: SetOracleLimits;
 }): SetOracleViolation[] {
-  const limits = params.limits ?? {};
-  const minInterval = limits.minIntervalMs ?? 2_500;
-  const staleAfter = limits.staleAfterMs ?? 10_000;
-  const maxMove = parsePositive(limits.maxMarkMove ?? '0.01', 'limits.maxMarkMove');
-  const factor = parsePositive(limits.dailyClampFactor ?? '10', 'limits.dailyClampFactor');
-  const days = params.dayOpenPrices.map((d, i) => ({
-    fromMs: d.fromMs,
-    price: parsePositive(d.price, `dayOpenPrices[${i}].price`),
-  }));
+  const days = params.dayOpenPrices;
+  const opens = days.map((d, i) => {
+    timeAt('dayOpenPrices', days, i, 'fromMs');
+    return parsePositive(d.price, `dayOpenPrices[${i}].price`);
+  });
   const violations: SetOracleViolation[] = [];
-  let prevTime: number | undefined;
+  let day = -1;
   let prevMark: Fixed | undefined;
-  for (const [i, u] of params.updates.entries()) {
-    if (!Number.isFinite(u.timeMs) || (prevTime !== undefined && u.timeMs < prevTime)) {
-      throw new InvalidParameterError(`updates[${i}].timeMs`, 'must be finite and non-decreasing');
+  params.updates.forEach((u, index) => {
+    const add = (rule: SetOracleRule, subject: SetOracleViolation['subject'], value: string) =>
+      violations.push({ index, rule, subject, value });
+    const t = timeAt('updates', params.updates, index, 'timeMs');
+    if (index) {
+      const gap = t - params.updates[index - 1]!.timeMs;
+      if (gap > 10_000) add('stale', 'interval', String(gap));
+      // After a stale gap the exchange fell back every `staleAfterMs`; the last fallback counts as an
+      // update for the 2.5 s rule, so the interval that matters is the time since it.
+      const interval = gap > 10_000 ? gap % 10_000 : gap;
+      if (interval < 2_500) add('tooFrequent', 'interval', String(interval));
     }
-    if (prevTime !== undefined) {
-      const gap = u.timeMs - prevTime;
-      if (gap < minInterval) {
-        violations.push({ index: i, rule: 'tooFrequent', subject: 'interval', value: String(gap) });
-      } else if (gap > staleAfter) {
-        violations.push({ index: i, rule: 'stale', subject: 'interval', value: String(gap) });
-        // A fallback happened every `staleAfter` ms of silence; the last one also rate-limits this update.
-        const sinceFallback = gap - Math.floor(gap / staleAfter) * staleAfter;
-        if (sinceFallback < minInterval) {
-          violations.push({
-            index: i,
-            rule: 'tooFrequent',
-            subject: 'interval',
-            value: String(sinceFallback),
-          });
-        }
-      }
-    }
-    const dayOpen = dayOpenAt(days, u.timeMs, i);
+    while ((days[day + 1]?.fromMs ?? t + 1) <= t) day++;
+    const open = opens[day] ?? fail(`updates[${index}].timeMs`, '≥ dayOpenPrices[0].fromMs', t);
     const checkClamp = (px: Fixed, subject: SetOracleViolation['subject']) => {
-      // px > factor·open or px·factor < open, compared without division.
-      if (px * WAD > factor * dayOpen || px * factor < dayOpen * WAD) {
-        const ratio = (px * WAD) / dayOpen;
-        violations.push({
-          index: i,
-          rule: 'outsideDailyClamp',
-          subject,
-          value: formatDecimal(ratio),
-        });
-      }
+      // Outside [open / 10, 10·open], compared without division.
+      if (px > 10n * open || 10n * px < open) add('outsideDailyClamp', subject, ratio(px, open));
     };
-    checkClamp(parsePositive(u.oraclePx, `updates[${i}].oraclePx`), 'oraclePx');
-    if (u.externalPerpPx !== undefined) {
-      checkClamp(parsePositive(u.externalPerpPx, `updates[${i}].externalPerpPx`), 'externalPerpPx');
+    for (const subject of ['oraclePx', 'externalPerpPx'] as const) {
+      const px = u[subject];
+      if (px !== undefined) checkClamp(parsePositive(px, `updates[${index}].${subject}`), subject);
     }
-    if (u.markPxs.length > 2) {
-      throw new InvalidParameterError(`updates[${i}].markPxs`, 'must hold at most 2 prices');
-    }
-    if (u.markPxs.length > 0) {
+    const marks = u.markPxs;
+    if (marks.length > 2) fail(`updates[${index}].markPxs`, 'at most 2 prices', marks.length);
+    if (marks.length) {
       const mark = medianFixed(
-        u.markPxs.map((p, j) => parsePositive(p, `updates[${i}].markPxs[${j}]`)),
+        marks.map((p, j) => parsePositive(p, `updates[${index}].markPxs[${j}]`)),
       );
       checkClamp(mark, 'markPx');
-      if (prevMark !== undefined) {
-        const move = mark > prevMark ? mark - prevMark : prevMark - mark;
-        if (move * WAD > maxMove * prevMark) {
-          violations.push({
-            index: i,
-            rule: 'markMoveOverLimit',
-            subject: 'markPx',
-            value: formatDecimal((move * WAD) / prevMark),
-          });
-        }
-      }
+      if (prevMark !== undefined && 100n * abs(mark - prevMark) > prevMark)
+        add('markMoveOverLimit', 'markPx', ratio(abs(mark - prevMark), prevMark));
       prevMark = mark;
     }
-    prevTime = u.timeMs;
-  }
+  });
   return violations;
 }
 
-function dayOpenAt(days: readonly { fromMs: number; price: Fixed }[], t: number, i: number): Fixed {
-  let found: Fixed | undefined;
-  for (const d of days) {
-    if (d.fromMs <= t) found = d.price;
-    else break;
-  }
-  if (found === undefined) {
-    throw new InvalidParameterError(`updates[${i}]`, `has no day-open price at or before ${t}`);
-  }
-  return found;
+/** `a / b` as a decimal string, rounded half-even at 18 decimals. */
+function ratio(a: Fixed, b: Fixed): DecimalString {
+  return formatDecimal(divRound(a * WAD, b, 'halfEven'));
+}
+
+/**
+ * Throws unless `items[i][key]` is a finite number not below `items[i - 1][key]` (a time series in
+ * order); returns it.
+ */
+export function timeAt<K extends string>(
+  parameter: string,
+  items: readonly { readonly [k in K]: number }[],
+  i: number,
+  key: K,
+): number {
+  const t = finiteNumber(`${parameter}[${i}].${key}`, items[i]![key]);
+  if (t < (items[i - 1]?.[key] ?? t)) throw new UnsortedSeriesError(parameter, i);
+  return t;
 }

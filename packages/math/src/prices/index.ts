@@ -3,7 +3,6 @@ export { aevoFairPrice, aevoMarkPrice } from './aevoMarkPrice.js';
 export {
   checkSetOracleUpdates,
   type DayOpenPrice,
-  type SetOracleLimits,
   type SetOracleRule,
   type SetOracleUpdate,
   type SetOracleViolation,
