@@ -53,6 +53,15 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
     expect(cmd.stderr).toContain("unknown command 'serve'");
   });
 
+  it('HIP-3 thresholds out of order (check-config)', async () => {
+    const cfg = file('hip3-order.yaml', 'hip3:\n  thresholds: { l1Fraction: 0.06 }\n');
+    const r = await runCli(['check-config', '--config', cfg]);
+    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
+    expect(r.stderr).toContain(
+      'hip3.thresholds.l2Fraction: must be greater than l1Fraction (0.06)',
+    );
+  });
+
   it('a valid config passes check-config', async () => {
     const cfg = file('ok.yaml', 'server: { port: 9999 }\nchains: [base, arbitrum-one]\n');
     const r = await runCli(['check-config', '--config', cfg]);

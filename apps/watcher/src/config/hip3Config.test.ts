@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Env } from '../env.js';
+import { ConfigError } from '../errors.js';
+import { thresholdsFromConfig } from '../hip3/hip3Subject.js';
+import { defaultHip3Thresholds } from '../hip3/marketState.js';
 import { WatcherConfig } from './configSchema.js';
+import { parseConfig } from './loadConfig.js';
 
 describe('hip3 config section', () => {
   it('is off by default with the protocol thresholds and a 1000/min weight budget', () => {
@@ -24,5 +29,75 @@ describe('hip3 config section', () => {
     expect(paths({ weightBudgetPerMinute: 5000 })).toEqual(['hip3.weightBudgetPerMinute']);
     expect(paths({ wsUrl: 'http://x' })).toEqual(['hip3.wsUrl']);
     expect(paths({ thresholds: { l2HoldSecs: 3 } })).toEqual(['hip3.thresholds']);
+  });
+
+  it('rejects thresholds out of order, naming the higher field of each pair', () => {
+    const issues = (thresholds: unknown) =>
+      WatcherConfig.safeParse({ chains: [], hip3: { thresholds } }).error?.issues.map(
+        (i) => `${i.path.join('.')}: ${i.message}`,
+      );
+    expect(issues({ l1Fraction: 0.05, l2Fraction: 0.03 })).toEqual([
+      'hip3.thresholds.l2Fraction: must be greater than l1Fraction (0.05): L2 is the higher deviation tier',
+    ]);
+    expect(issues({ fallbackAfterSeconds: 60 })?.[0]).toMatch(
+      /^hip3\.thresholds\.deadAfterSeconds: must be greater than fallbackAfterSeconds \(60\)/,
+    );
+    expect(issues({ sampleStaleSeconds: 61 })?.[0]).toMatch(
+      /^hip3\.thresholds\.deadAfterSeconds: must be at least sampleStaleSeconds \(61\)/,
+    );
+    expect(issues({ l2HoldSeconds: 300 })?.[0]).toMatch(
+      /^hip3\.thresholds\.l3HoldSeconds: must be greater than l2HoldSeconds \(300\)/,
+    );
+    // Several at once: every one is reported.
+    expect(issues({ deadAfterSeconds: 5, l3HoldSeconds: 10 })?.map((i) => i.split(':')[0])).toEqual(
+      [
+        'hip3.thresholds.deadAfterSeconds',
+        'hip3.thresholds.deadAfterSeconds',
+        'hip3.thresholds.l3HoldSeconds',
+      ],
+    );
+    // Equal stale and dead is allowed: staleness is judged first.
+    expect(issues({ sampleStaleSeconds: 60 })).toBeUndefined();
+    // Through the loader: a ConfigError (exit 2) naming the dotted field.
+    expect(() =>
+      parseConfig({
+        raw: { hip3: { thresholds: { l1Fraction: 0.06 } } },
+        source: 'test.yaml',
+        env: Env.parse({}),
+      }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      parseConfig({
+        raw: { hip3: { thresholds: { l1Fraction: 0.06 } } },
+        source: 'test.yaml',
+        env: Env.parse({}),
+      }),
+    ).toThrow(/hip3\.thresholds\.l2Fraction/);
+  });
+
+  it('makes the spoofing heuristic configurable with the protocol defaults', () => {
+    const defaults = WatcherConfig.parse({ chains: [] }).hip3.thresholds;
+    expect(defaults).toMatchObject({
+      spoofWindowSeconds: 60,
+      spoofSwingFraction: 0.3,
+      spoofMinSwings: 4,
+    });
+    // The config defaults give exactly the engine's own defaults (marketState.ts).
+    expect(thresholdsFromConfig(defaults)).toEqual(defaultHip3Thresholds);
+    const custom = WatcherConfig.parse({
+      chains: [],
+      hip3: { thresholds: { spoofWindowSeconds: 30, spoofSwingFraction: 0.5, spoofMinSwings: 6 } },
+    }).hip3.thresholds;
+    expect(thresholdsFromConfig(custom)).toMatchObject({
+      spoofWindowMs: 30_000,
+      spoofSwingFraction: 0.5,
+      spoofMinSwings: 6,
+    });
+    const paths = (thresholds: unknown) =>
+      WatcherConfig.safeParse({ chains: [], hip3: { thresholds } }).error?.issues.map((i) =>
+        i.path.join('.'),
+      );
+    expect(paths({ spoofMinSwings: 1.5 })).toEqual(['hip3.thresholds.spoofMinSwings']);
+    expect(paths({ spoofSwingFraction: 2 })).toEqual(['hip3.thresholds.spoofSwingFraction']);
   });
 });

@@ -6,8 +6,27 @@ const seconds = z.number().positive();
 const fraction = z.number().positive().max(1);
 
 /**
+ * Thresholds that must be ordered: `[lower, higher, strict, why]` (`strict`: `lower < higher`,
+ * otherwise `lower ≤ higher`).
+ */
+const ORDERED = [
+  ['fallbackAfterSeconds', 'deadAfterSeconds', true, 'the oracle falls back before it is dead'],
+  [
+    'sampleStaleSeconds',
+    'deadAfterSeconds',
+    false,
+    'a silent stream must read as no data before the oracle could read as dead',
+  ],
+  ['l1Fraction', 'l2Fraction', true, 'L2 is the higher deviation tier'],
+  ['l2HoldSeconds', 'l3HoldSeconds', true, 'L3 is L2 persisting longer'],
+] as const;
+
+/**
  * Thresholds of the HIP-3 rules (SPEC §3.2): seconds and fractions. Defaults follow the protocol:
- * 10 s fallback, 60 s dead, 1 % clamp, L1 3 %, L2 5 % held 30 s, L3 5 % held 5 min.
+ * 10 s fallback, 60 s dead, 1 % clamp, L1 3 %, L2 5 % held 30 s, L3 5 % held 5 min. Tiers must be
+ * ordered (`fallbackAfterSeconds` < `deadAfterSeconds`, `sampleStaleSeconds` ≤ `deadAfterSeconds`,
+ * `l1Fraction` < `l2Fraction`, `l2HoldSeconds` < `l3HoldSeconds`); a violation names the higher
+ * field.
  */
 export const Hip3ThresholdsConfig = z
   .object({
@@ -23,8 +42,25 @@ export const Hip3ThresholdsConfig = z
     oiNearCapFraction: fraction.default(0.9),
     wideSpreadFraction: fraction.default(0.01),
     depthCollapseFraction: fraction.default(0.2),
+    /** Spoofing heuristic: window in which alternating depth swings are counted. */
+    spoofWindowSeconds: seconds.default(60),
+    /** Spoofing heuristic: a swing is a depth change of at least this fraction. */
+    spoofSwingFraction: fraction.default(0.3),
+    /** Spoofing heuristic: direction-alternating swings within the window that flag `spoofing`. */
+    spoofMinSwings: z.number().int().min(2).default(4),
   })
   .strict()
+  .superRefine((t, ctx) => {
+    for (const [lower, higher, strict, why] of ORDERED) {
+      if (strict ? t[higher] <= t[lower] : t[higher] < t[lower]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [higher],
+          message: `must be ${strict ? 'greater than' : 'at least'} ${lower} (${t[lower]}): ${why}`,
+        });
+      }
+    }
+  })
   .prefault({});
 
 /**

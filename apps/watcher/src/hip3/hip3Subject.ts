@@ -22,9 +22,9 @@ export function thresholdsFromConfig(t: Hip3Config['thresholds']): Hip3Threshold
     oiNearCapFraction: t.oiNearCapFraction,
     wideSpreadFraction: t.wideSpreadFraction,
     depthCollapseFraction: t.depthCollapseFraction,
-    spoofWindowMs: 60_000,
-    spoofSwingFraction: 0.3,
-    spoofMinSwings: 4,
+    spoofWindowMs: t.spoofWindowSeconds * 1000,
+    spoofSwingFraction: t.spoofSwingFraction,
+    spoofMinSwings: t.spoofMinSwings,
   };
 }
 
