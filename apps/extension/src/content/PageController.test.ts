@@ -120,6 +120,46 @@ describe('PageController', () => {
     controller.stop();
     expect(document.querySelectorAll(`${BADGE_TAG}, ${PANEL_TAG}`)).toHaveLength(0);
   });
+  it('polls again for the new page when the user navigates while a poll is under way', async () => {
+    document.body.innerHTML = snapshot('hl-positions.html');
+    history.replaceState(null, '', '/trade/BTC');
+    const sent: { data: { focusCoin: string | null } }[] = [];
+    const answers: (() => void)[] = [];
+    // The background answers only when the test says so.
+    const send = (m: unknown) =>
+      new Promise<unknown>((resolve) => {
+        sent.push(m as { data: { focusCoin: string | null } });
+        answers.push(() => resolve({ ok: true, data: SNAP }));
+      });
+    const controller = new PageController({
+      doc: document,
+      site: hyperliquidSite({ send, kind: 'hyperliquid', pollMs: 3000 }),
+      timers: manualTimers().timers,
+    });
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    try {
+      const first = controller.poll();
+      // SPA navigation to another market while the request is in flight (runOverlay polls too).
+      history.pushState(null, '', '/trade/xyz:TSLA');
+      void controller.poll();
+      answers.shift()?.();
+      await tick();
+      // The answer was for BTC's page: the market on screen now is xyz:TSLA, so ask again.
+      expect(sent.map((m) => m.data.focusCoin)).toEqual(['BTC', 'xyz:TSLA']);
+      answers.shift()?.();
+      await first;
+      // Without a navigation, calls during a poll add no request (the interval polls next).
+      const third = controller.poll();
+      void controller.poll();
+      answers.shift()?.();
+      await third;
+      await tick();
+      expect(sent).toHaveLength(3);
+    } finally {
+      history.replaceState(null, '', '/');
+    }
+  });
+
   it('starts without throwing on a page that has no body (nothing to observe or anchor)', async () => {
     const body = document.body;
     body.remove();

@@ -72,13 +72,21 @@ export class PageController {
     this.#overlay.clear();
   }
 
-  /** Fetches a snapshot and renders it. */
+  /**
+   * Fetches a snapshot and renders it. A call while a poll is under way adds nothing, except
+   * that a poll whose page changed meanwhile (SPA navigation to another market) asks again for
+   * the market now on screen instead of leaving it unshown until the next interval.
+   */
   async poll(): Promise<void> {
     if (this.#polling) return;
     this.#polling = true;
     try {
-      this.#snapshot = await this.#site.fetchSnapshot(this.#doc);
-      this.render();
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const focus = this.#site.focusCoin(this.#doc);
+        this.#snapshot = await this.#site.fetchSnapshot(this.#doc);
+        this.render();
+        if (this.#site.focusCoin(this.#doc) === focus) break;
+      }
     } catch (error) {
       // Background unreachable (extension updated/reloaded): keep the last render, log once.
       console.debug('perpscope: snapshot unavailable', error);
