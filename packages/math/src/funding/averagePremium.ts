@@ -17,11 +17,11 @@ export function averagePremium(params: {
   samples: readonly DecimalString[];
   weighting: PremiumWeighting;
 }): DecimalString {
-  return meanPremium(params.samples, params.weighting, 'samples');
+  return averageSamples(params.samples, params.weighting, 'samples');
 }
 
 /** {@link averagePremium} of `samples`, named `parameter` in errors (shared with the funding prediction). */
-export function meanPremium(
+export function averageSamples(
   samples: readonly DecimalString[],
   weighting: PremiumWeighting,
   parameter: string,

@@ -10,7 +10,8 @@ export type ImpactVenue = 'aevo' | 'hyperliquid' | 'binance' | 'dydx';
  * `200 USDT / initialMarginRate` (at max leverage); dYdX `500 USDC / initialMarginRate` (IMF).
  * Sources: research perp-math.md §1.1, §2.1, §3.1, §3.2.
  *
- * @throws {InvalidParameterError} when Binance/dYdX lack `initialMarginRate` or Hyperliquid lacks `coin`.
+ * @throws {InvalidParameterError} when `venue` is unknown, Binance/dYdX lack `initialMarginRate` or Hyperliquid
+ * lacks `coin`.
  * @example impactNotional({ venue: 'binance', initialMarginRate: '0.05' }) // '4000' (BNBUSDT 20x)
  * @example impactNotional({ venue: 'hyperliquid', coin: 'SOL' }) // '6000'
  */

@@ -1,5 +1,5 @@
 import type { DecimalString } from '../internal/args.js';
-import { meanPremium, type PremiumWeighting } from './averagePremium.js';
+import { averageSamples, type PremiumWeighting } from './averagePremium.js';
 import { type FundingRate, hyperliquidFundingRate } from './fundingRate.js';
 
 /**
@@ -18,7 +18,7 @@ export function predictHyperliquidFundingRate(params: {
   interestRate8h?: DecimalString;
   multiplier?: DecimalString;
 }): { averagePremium: DecimalString; fundingRate: FundingRate } {
-  const averagePremium = meanPremium(
+  const averagePremium = averageSamples(
     params.premiumSamples,
     params.weighting ?? 'equal',
     'premiumSamples',

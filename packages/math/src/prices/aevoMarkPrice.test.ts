@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidDecimalError } from '../errors.js';
 import { aevoFairPrice, aevoMarkPrice } from './aevoMarkPrice.js';
 
 describe('Aevo mark (perp-math.md §4 A1, A2, A9)', () => {
@@ -29,5 +30,12 @@ describe('Aevo mark (perp-math.md §4 A1, A2, A9)', () => {
       aevoFairPrice({ impactBid: '1997', impactAsk: '2004', bestBid: '2000', bestAsk: '2001' }),
     ).toBe('2000.5005');
     expect(aevoFairPrice({ impactBid: '1997', impactAsk: '2004' })).toBe('2000.5');
+    // The guard needs both best prices.
+    expect(() => aevoFairPrice({ impactBid: '1997', impactAsk: '2004', bestBid: '2000' })).toThrow(
+      InvalidDecimalError,
+    );
+    expect(() => aevoFairPrice({ impactBid: '1997', impactAsk: '2004', bestAsk: '2001' })).toThrow(
+      /bestBid/,
+    );
   });
 });

@@ -1,16 +1,16 @@
-import { InvalidParameterError } from '../errors.js';
+import { averageSamples } from '../funding/averagePremium.js';
 import {
   type DecimalString,
-  nonEmpty,
   nonNegativeNumber,
   parsePositive,
   positiveNumber,
 } from '../internal/args.js';
 import {
   divRound,
-  type Fixed,
   formatDecimal,
   fromNumber,
+  max,
+  min,
   parseDecimal,
   WAD,
 } from '../internal/decimal.js';
@@ -23,6 +23,8 @@ const GUARD = 1_000_000_000_000_000n; // 0.1 %
  * `bestBid`/`bestAsk`: the impact bid is raised to at least `bestBid × 0.999` and the impact ask lowered
  * to at most `bestAsk × 1.001` (Aevo mark-pricing page). Exact, half-even at 18 decimals.
  *
+ * @throws {InvalidParameterError} when a price ≤ 0. `Math.InvalidDecimalError` on a malformed price or
+ * when only one of `bestBid`/`bestAsk` is given (the guard needs both).
  * @example aevoFairPrice({ impactBid: '1997', impactAsk: '2004', bestBid: '2000', bestAsk: '2001' }) // '2000.5005'
  */
 export function aevoFairPrice(params: {
@@ -33,22 +35,16 @@ export function aevoFairPrice(params: {
 }): DecimalString {
   let bid = parsePositive(params.impactBid, 'impactBid');
   let ask = parsePositive(params.impactAsk, 'impactAsk');
-  if ((params.bestBid === undefined) !== (params.bestAsk === undefined)) {
-    throw new InvalidParameterError('bestBid', 'and bestAsk must be given together');
-  }
-  if (params.bestBid !== undefined && params.bestAsk !== undefined) {
-    const guardBid = divRound(
-      parsePositive(params.bestBid, 'bestBid') * (WAD - GUARD),
-      WAD,
-      'halfEven',
+  if (params.bestBid !== undefined || params.bestAsk !== undefined) {
+    // The guard needs both: a missing one fails to parse with an error naming it.
+    bid = max(
+      bid,
+      divRound(parsePositive(params.bestBid!, 'bestBid') * (WAD - GUARD), WAD, 'halfEven'),
     );
-    const guardAsk = divRound(
-      parsePositive(params.bestAsk, 'bestAsk') * (WAD + GUARD),
-      WAD,
-      'halfEven',
+    ask = min(
+      ask,
+      divRound(parsePositive(params.bestAsk!, 'bestAsk') * (WAD + GUARD), WAD, 'halfEven'),
     );
-    if (guardBid > bid) bid = guardBid;
-    if (guardAsk < ask) ask = guardAsk;
   }
   return formatDecimal(divRound(bid + ask, 2n, 'halfEven'));
 }
@@ -77,20 +73,16 @@ export function aevoMarkPrice(params: {
   basisSamples: readonly DecimalString[];
 }): { markPrice: DecimalString; price1: DecimalString; price2: DecimalString } {
   const index = parsePositive(params.indexPrice, 'indexPrice');
-  const fair = parsePositive(params.fairPrice, 'fairPrice');
-  const funding = parseDecimal(params.lastFundingRate, 'lastFundingRate');
   const hours = fromNumber(nonNegativeNumber('hoursToNextFunding', params.hoursToNextFunding));
   const interval = fromNumber(
     positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 1),
   );
-  nonEmpty('basisSamples', params.basisSamples);
   // Price1 = index + index·funding·hours/interval, one rounding.
+  const funding = parseDecimal(params.lastFundingRate, 'lastFundingRate');
   const price1 = index + divRound(index * funding * hours, WAD * interval, 'halfEven');
-  let sum = 0n;
-  for (const [i, s] of params.basisSamples.entries()) sum += parseDecimal(s, `basisSamples[${i}]`);
-  const price2: Fixed = index + divRound(sum, BigInt(params.basisSamples.length), 'halfEven');
+  const price2 = index + parseDecimal(averageSamples(params.basisSamples, 'equal', 'basisSamples'));
   return {
-    markPrice: formatDecimal(median3(fair, price1, price2)),
+    markPrice: formatDecimal(median3(parsePositive(params.fairPrice, 'fairPrice'), price1, price2)),
     price1: formatDecimal(price1),
     price2: formatDecimal(price2),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError } from '../errors.js';
+import { InvalidParameterError, UnsortedSeriesError } from '../errors.js';
 import { ema150s, hip3MarkPrice, hyperliquidMarkPrice } from './hyperliquidMarkPrice.js';
 
 describe('Hyperliquid and HIP-3 marks', () => {
@@ -34,6 +34,31 @@ describe('Hyperliquid and HIP-3 marks', () => {
         ],
       }),
     ).toBe('101');
+    // Weights split exactly in half: the weighted median is the mean of 100 and 102; median(100, 103, 101).
+    expect(
+      hyperliquidMarkPrice({
+        oraclePrice: '100',
+        emaMidMinusOracle: '0',
+        bestBid: '103',
+        bestAsk: '104',
+        lastTrade: '103',
+        cexPerpMids: [
+          { price: '102', weight: 1 },
+          { price: '100', weight: 1 },
+        ],
+      }),
+    ).toBe('101');
+    // Without CEX mids: the mean of the other two components.
+    expect(
+      hyperliquidMarkPrice({
+        oraclePrice: '100',
+        emaMidMinusOracle: '0',
+        bestBid: '103',
+        bestAsk: '104',
+        lastTrade: '103',
+        cexPerpMids: [],
+      }),
+    ).toBe('101.5');
   });
   it('EMA150s of mid − oracle weights recent samples', () => {
     const flat = ema150s([
@@ -48,6 +73,14 @@ describe('Hyperliquid and HIP-3 marks', () => {
       ]),
     );
     expect(step).toBeGreaterThan(0.99);
+    expect(() =>
+      ema150s([
+        { timeMs: 5, value: '1' },
+        { timeMs: 4, value: '1' },
+      ]),
+    ).toThrow(UnsortedSeriesError);
+    expect(() => ema150s([{ timeMs: Number.NaN, value: '1' }])).toThrow(/samples\[0\]\.timeMs/);
+    expect(() => ema150s([])).toThrow(InvalidParameterError);
   });
   it('HIP-3: median(deployer marks…, median(bid, ask, last))', () => {
     expect(

@@ -1,6 +1,7 @@
-import { InvalidParameterError } from '../errors.js';
 import {
   type DecimalString,
+  decimalToNumber,
+  fail,
   nonEmpty,
   parseNonNegative,
   parsePositive,
@@ -8,6 +9,7 @@ import {
 } from '../internal/args.js';
 import { type Fixed, formatDecimal, fromNumber, parseDecimal } from '../internal/decimal.js';
 import { ascending, median3, medianFixed } from '../internal/median.js';
+import { timeAt } from './checkSetOracleUpdates.js';
 
 /** A CEX perp mid and its weight in Hyperliquid's weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1). */
 export type WeightedPrice = { readonly price: DecimalString; readonly weight: number };
@@ -32,33 +34,45 @@ export function hyperliquidMarkPrice(params: {
   lastTrade: DecimalString;
   cexPerpMids: readonly WeightedPrice[];
 }): DecimalString {
-  const a =
+  const marks = [
     parsePositive(params.oraclePrice, 'oraclePrice') +
-    parseDecimal(params.emaMidMinusOracle, 'emaMidMinusOracle');
-  const b = median3(
+      parseDecimal(params.emaMidMinusOracle, 'emaMidMinusOracle'),
+    localMark(params),
+  ];
+  if (params.cexPerpMids.length) marks.push(weightedMedian(params.cexPerpMids));
+  return formatDecimal(medianFixed(marks));
+}
+
+/** `median(bestBid, bestAsk, lastTrade)`: the local mark of both mark formulas. */
+function localMark(params: {
+  bestBid: DecimalString;
+  bestAsk: DecimalString;
+  lastTrade: DecimalString;
+}): Fixed {
+  return median3(
     parsePositive(params.bestBid, 'bestBid'),
     parsePositive(params.bestAsk, 'bestAsk'),
     parsePositive(params.lastTrade, 'lastTrade'),
   );
-  if (params.cexPerpMids.length === 0) return formatDecimal(medianFixed([a, b]));
-  return formatDecimal(median3(a, b, weightedMedian(params.cexPerpMids)));
 }
 
-function weightedMedian(prices: readonly WeightedPrice[]): Fixed {
-  const items = prices.map((p, i) => {
-    const weight = positiveNumber(`cexPerpMids[${i}].weight`, p.weight);
-    return { price: parsePositive(p.price, `cexPerpMids[${i}].price`), weight };
-  });
-  items.sort((x, y) => ascending(x.price, y.price));
-  const total = items.reduce((s, x) => s + x.weight, 0);
+function weightedMedian(mids: readonly WeightedPrice[]): Fixed {
+  const items = mids
+    .map((m, i) => ({
+      price: parsePositive(m.price, `cexPerpMids[${i}].price`),
+      weight: positiveNumber(`cexPerpMids[${i}].weight`, m.weight),
+    }))
+    .sort((x, y) => ascending(x.price, y.price));
+  const total = items.reduce((sum, x) => sum + x.weight, 0);
   let cumulative = 0;
-  for (const [i, item] of items.entries()) {
-    cumulative += item.weight;
-    if (cumulative * 2 > total) return item.price;
-    // Exactly half: the median lies between this price and the next one.
-    if (cumulative * 2 === total) return medianFixed([item.price, items[i + 1]!.price]);
-  }
-  return items[items.length - 1]!.price;
+  // The first price at which the cumulative weight reaches half the total; exactly half means the
+  // median lies between this price and the next one.
+  const i = items.findIndex((x) => {
+    cumulative += x.weight;
+    return cumulative * 2 >= total;
+  });
+  const { price } = items[i]!;
+  return cumulative * 2 > total ? price : medianFixed([price, items[i + 1]!.price]);
 }
 
 /**
@@ -66,7 +80,9 @@ function weightedMedian(prices: readonly WeightedPrice[]): Fixed {
  * `num ← num·exp(−Δt/150 s) + sample·Δt`, `den ← den·exp(−Δt/150 s) + Δt`, EMA = num/den, where Δt is
  * the time since the previous sample (ms, the first sample gets weight 1 ms). Float64 (a statistic).
  *
- * @throws {InvalidParameterError} when samples are empty or timestamps decrease.
+ * @throws {UnsortedSeriesError} when timestamps decrease.
+ * @throws {InvalidParameterError} when samples are empty or a timestamp is not finite.
+ * `Math.InvalidDecimalError` on a malformed value.
  * @example ema150s([{ timeMs: 0, value: '0' }, { timeMs: 150_000, value: '1' }]) // ≈ '0.99999…' (recent samples dominate)
  */
 export function ema150s(
@@ -75,19 +91,14 @@ export function ema150s(
   nonEmpty('samples', samples);
   let num = 0;
   let den = 0;
-  let prev: number | undefined;
-  for (const [i, s] of samples.entries()) {
-    if (!Number.isFinite(s.timeMs) || (prev !== undefined && s.timeMs < prev)) {
-      throw new InvalidParameterError(`samples[${i}].timeMs`, 'must be finite and non-decreasing');
-    }
-    const dt = prev === undefined ? 1 : s.timeMs - prev;
+  samples.forEach((s, i) => {
+    // The first sample gets a weight of 1 ms.
+    const dt = timeAt('samples', samples, i, 'timeMs') - (samples[i - 1]?.timeMs ?? s.timeMs - 1);
     const decay = Math.exp(-dt / 150_000);
-    const v = Number(formatDecimal(parseDecimal(s.value, `samples[${i}].value`)));
-    num = num * decay + v * dt;
+    num = num * decay + decimalToNumber(`samples[${i}].value`, s.value) * dt;
     den = den * decay + dt;
-    prev = s.timeMs;
-  }
-  return formatDecimal(fromNumber(den === 0 ? 0 : num / den, 'ema'));
+  });
+  return formatDecimal(fromNumber(num / den, 'ema'));
 }
 
 /**
@@ -103,16 +114,12 @@ export function hip3MarkPrice(params: {
   bestAsk: DecimalString;
   lastTrade: DecimalString;
 }): DecimalString {
-  if (params.deployerMarkPrices.length > 2) {
-    throw new InvalidParameterError('deployerMarkPrices', 'must hold at most 2 prices');
-  }
-  const local = median3(
-    parsePositive(params.bestBid, 'bestBid'),
-    parsePositive(params.bestAsk, 'bestAsk'),
-    parsePositive(params.lastTrade, 'lastTrade'),
+  const marks = params.deployerMarkPrices;
+  if (marks.length > 2) fail('deployerMarkPrices', 'at most 2 prices', marks.length);
+  return formatDecimal(
+    medianFixed([
+      ...marks.map((p, i) => parseNonNegative(p, `deployerMarkPrices[${i}]`)),
+      localMark(params),
+    ]),
   );
-  const marks = params.deployerMarkPrices.map((p, i) =>
-    parseNonNegative(p, `deployerMarkPrices[${i}]`),
-  );
-  return formatDecimal(medianFixed([...marks, local]));
 }
