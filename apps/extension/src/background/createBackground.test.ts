@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import { RequestBudget } from '../net/RequestBudget.js';
-import { createBackground } from './createBackground.js';
+import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './createBackground.js';
 import { DataService } from './DataService.js';
 
 const NOW = 1_700_000_000_000;
@@ -139,5 +139,31 @@ describe('background notifications', () => {
     expect(create).toHaveBeenCalledTimes(1);
     // The stored snapshot is the last one built.
     expect((await fakeBrowser.storage.local.get('snapshot')).snapshot).toEqual(warn);
+  });
+});
+
+describe('background polling alarm', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('creates the poll alarm on first start and keeps its schedule when the worker restarts', async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    setup().bg.start();
+    await tick();
+    const first = await fakeBrowser.alarms.get(POLL_ALARM);
+    expect(first?.periodInMinutes).toBe(POLL_PERIOD_MINUTES);
+    // MV3 stops an idle worker; the alarm wakes it and start() runs again. Re-creating the alarm
+    // would restart its delay each time (an extra poll a few seconds after every wake-up).
+    await fakeBrowser.alarms.create(POLL_ALARM, {
+      when: 42,
+      periodInMinutes: POLL_PERIOD_MINUTES,
+    });
+    setup().bg.start();
+    await tick();
+    expect((await fakeBrowser.alarms.get(POLL_ALARM))?.scheduledTime).toBe(42);
+    // An alarm left with another period (an older version) is replaced.
+    await fakeBrowser.alarms.create(POLL_ALARM, { when: 42, periodInMinutes: 5 });
+    setup().bg.start();
+    await tick();
+    expect((await fakeBrowser.alarms.get(POLL_ALARM))?.periodInMinutes).toBe(POLL_PERIOD_MINUTES);
   });
 });

@@ -127,10 +127,19 @@ export function createBackground(deps: BackgroundDeps) {
     /** Registers listeners; call once from `defineBackground`. */
     start(): void {
       listenForMessages(browser.runtime.onMessage, handlers, browser.runtime.id);
-      void browser.alarms.create(POLL_ALARM, {
-        periodInMinutes: POLL_PERIOD_MINUTES,
-        delayInMinutes: 0.1,
-      });
+      // start() runs on every service-worker start, and MV3 stops an idle worker, so most starts
+      // are the alarm waking it: keep an existing alarm (re-creating it would restart its delay
+      // and add a poll a few seconds after every wake-up); replace one with another period.
+      void browser.alarms
+        .get(POLL_ALARM)
+        .then((alarm) => {
+          if (alarm?.periodInMinutes === POLL_PERIOD_MINUTES) return;
+          return browser.alarms.create(POLL_ALARM, {
+            periodInMinutes: POLL_PERIOD_MINUTES,
+            delayInMinutes: 0.1,
+          });
+        })
+        .catch((e) => console.warn('perpscope: scheduling the poll alarm failed', e));
       browser.alarms.onAlarm.addListener((alarm) => {
         if (alarm.name === POLL_ALARM)
           void refresh(lastFocus).catch((e) => console.warn('perpscope: poll failed', e));
