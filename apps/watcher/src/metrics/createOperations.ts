@@ -177,6 +177,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   const security = securityMiddleware({
     config: config.security,
     apiToken: p.secrets[config.security.apiTokenEnv],
+    bindHost: config.server.host,
     now: clock.now,
     onRateLimited: () => metrics.rateLimited.inc(),
   });

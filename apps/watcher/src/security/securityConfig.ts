@@ -46,6 +46,17 @@ export const SecurityConfig = z
       .int()
       .positive()
       .default(64 * 1024),
+    /**
+     * Extra `Host` names accepted on a loopback bind without an API token (a reverse proxy that
+     * forwards its own name). Any other non-loopback Host gets 421: the DNS-rebinding guard.
+     */
+    allowedHosts: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i, 'must be a host name without port or scheme'),
+      )
+      .default([]),
     /** Take the client IP from `X-Forwarded-For` (only behind a reverse proxy you control). */
     trustProxy: z.boolean().default(false),
   })

@@ -2,16 +2,22 @@ import type { MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import { corsPolicy } from './corsPolicy.js';
+import { loopbackHostGuard } from './loopbackHostGuard.js';
 import { type ClientIpResolver, clientIpResolver, rateLimit } from './rateLimit.js';
 import { requestBodyLimit } from './requestBodyLimit.js';
 import { requireApiToken } from './requireApiToken.js';
-import type { SecurityConfig } from './securityConfig.js';
+import { isLoopbackHost, type SecurityConfig } from './securityConfig.js';
 
 /** Parameters of {@link securityMiddleware}. */
 export type SecurityMiddlewareParameters = {
   config: SecurityConfig;
   /** The API token (from the env var `config.apiTokenEnv`), if set. */
   apiToken: string | undefined;
+  /**
+   * The address the server is bound to (`server.host`; default `127.0.0.1`). On loopback without
+   * an API token the DNS-rebinding guard ({@link loopbackHostGuard}) checks every `Host` header.
+   */
+  bindHost?: string;
   /** Ms since the epoch. */
   now: () => number;
   /** Defaults to the socket peer (or `X-Forwarded-For` with `trustProxy`). */
@@ -20,17 +26,21 @@ export type SecurityMiddlewareParameters = {
 };
 
 /**
- * The whole request-hardening stack, in order: security headers, CORS (extension + configured
- * origins; foreign-origin writes refused), per-IP rate limit, API token on admin/write routes,
- * body size limit. Mount first: `app.use('*', securityMiddleware(...))`.
+ * The whole request-hardening stack, in order: security headers, the DNS-rebinding guard (loopback
+ * bind without a token: non-loopback `Host` → 421), CORS (extension + configured origins;
+ * foreign-origin writes refused), per-IP rate limit, API token on admin/write routes, body size
+ * limit. Mount first: `app.use('*', securityMiddleware(...))`.
  */
 export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareHandler {
+  const guardHosts = isLoopbackHost(p.bindHost ?? '127.0.0.1') && !p.apiToken;
+  const pass: MiddlewareHandler = async (_c, next) => next();
   return every(
     secureHeaders({
       // The status page sets its own CSP; JSON needs none. The extension reads cross-origin.
       crossOriginResourcePolicy: false,
       crossOriginOpenerPolicy: false,
     }),
+    guardHosts ? loopbackHostGuard({ allowedHosts: p.config.allowedHosts }) : pass,
     corsPolicy({ extensionIds: p.config.extensionIds, origins: p.config.corsOrigins }),
     rateLimit({
       requestsPerMinute: p.config.rateLimit.requestsPerMinute,

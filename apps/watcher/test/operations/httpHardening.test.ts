@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -112,5 +113,141 @@ describe('HTTP hardening on a real server', () => {
     expect((await fetch(url('/healthz'))).status).toBe(200);
     const metrics = await watcher.ops.metrics.render();
     expect(metrics).toMatch(/^perpscope_http_rate_limited_total [1-9]/m);
+  });
+});
+
+/** A raw HTTP request with a chosen Host header (fetch does not let a page — or us — set it). */
+function requestWithHost(
+  base: string,
+  p: { path: string; host: string; method?: string; body?: string },
+): Promise<{ status: number; contentType: string | undefined; body: string }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        hostname: u.hostname,
+        port: u.port,
+        path: p.path,
+        method: p.method ?? 'GET',
+        headers: {
+          host: p.host,
+          ...(p.body !== undefined && { 'content-type': 'application/json' }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers['content-type'],
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(p.body);
+  });
+}
+
+describe('DNS-rebinding guard: loopback bind without an API token', () => {
+  let open: RunningWatcher;
+  let openDir: string;
+  let proxied: RunningWatcher;
+  beforeAll(async () => {
+    openDir = mkdtempSync(join(tmpdir(), 'perpscope-rebind-'));
+    const start = (name: string, security: unknown, secrets: Record<string, string>) =>
+      startWatcher({
+        config: parseConfig({
+          raw: {
+            server: { port: 0 },
+            database: { path: join(openDir, name) },
+            chains: [],
+            security,
+          },
+          source: 'test',
+          env: Env.parse({}),
+        }),
+        clock: systemClock,
+        logger: pino({ level: 'silent' }),
+        version: 'test',
+        secrets,
+      });
+    open = await start('open.db', {}, {});
+    proxied = await start('proxied.db', { allowedHosts: ['status.example.com'] }, {});
+  });
+  afterAll(async () => {
+    await open?.stop();
+    await proxied?.stop();
+    rmSync(openDir, { recursive: true, force: true });
+  });
+
+  it('refuses every route addressed to a foreign Host with 421 problem+json', async () => {
+    const port = new URL(open.url).port;
+    const routes = [
+      { path: '/' },
+      { path: '/v1/chains' },
+      { path: '/v1/openapi.json' },
+      { path: '/metrics' },
+      { path: '/healthz' },
+      { path: '/v1/events' },
+      { path: '/v1/admin/storage' },
+      { path: '/v1/admin/test-alert', method: 'POST', body: '{}' },
+      { path: '/v1/chains', method: 'OPTIONS' },
+    ];
+    for (const r of routes) {
+      const res = await requestWithHost(open.url, { ...r, host: `rebind.evil.example:${port}` });
+      expect(res.status, `${r.method ?? 'GET'} ${r.path}`).toBe(421);
+      expect(res.contentType).toBe('application/problem+json');
+      expect(JSON.parse(res.body)).toMatchObject({
+        status: 421,
+        title: 'Misdirected Request',
+        detail: expect.stringContaining('DNS-rebinding'),
+      });
+    }
+    // An address that is not loopback is refused too (a page on the LAN re-pointed at us).
+    expect(
+      (await requestWithHost(open.url, { path: '/v1/chains', host: '192.168.1.7' })).status,
+    ).toBe(421);
+  });
+
+  it('answers loopback names and addresses as before', async () => {
+    const port = new URL(open.url).port;
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      'LOCALHOST',
+      `[::1]:${port}`,
+      `app.localhost:${port}`,
+      '127.0.0.2',
+    ]) {
+      const res = await requestWithHost(open.url, { path: '/v1/chains', host });
+      expect(res.status, host).toBe(200);
+    }
+    // Writes still need no token on loopback.
+    const write = await requestWithHost(open.url, {
+      path: '/v1/admin/test-alert',
+      method: 'POST',
+      host: `localhost:${port}`,
+      body: '{}',
+    });
+    expect(write.status).toBe(202);
+  });
+
+  it('accepts the names in security.allowedHosts (a reverse proxy) and only those', async () => {
+    const ok = await requestWithHost(proxied.url, {
+      path: '/v1/chains',
+      host: 'status.example.com',
+    });
+    expect(ok.status).toBe(200);
+    const other = await requestWithHost(proxied.url, { path: '/v1/chains', host: 'other.example' });
+    expect(other.status).toBe(421);
+  });
+
+  it('is off when an API token is set (writes and admin need the token instead)', async () => {
+    // The suite's first watcher has a token: a foreign Host reaches the routes.
+    const res = await requestWithHost(watcher.url, { path: '/healthz', host: 'any.example' });
+    expect(res.status).toBe(200);
   });
 });
