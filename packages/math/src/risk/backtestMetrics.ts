@@ -1,10 +1,14 @@
-import { annualizedReturn } from './annualizedReturn.js';
-import { calmarRatio } from './calmarRatio.js';
-import { hitRatio } from './hitRatio.js';
+import {
+  finiteNumber,
+  minLength,
+  openUnitNumber,
+  parsePositive,
+  positiveNumber,
+  returnsSeries,
+} from '../internal/args.js';
+import { toNumber } from '../internal/decimal.js';
+import { isZeroDispersion, mean, sampleStd } from '../internal/stats.js';
 import { maxDrawdown } from './maxDrawdown.js';
-import { sharpeRatio } from './sharpeRatio.js';
-import { simpleReturns } from './simpleReturns.js';
-import { type TailLoss, tailLoss } from './tailLoss.js';
 
 /**
  * Parameters of {@link backtestMetrics}: either the simple returns per period or the equity curve
@@ -17,60 +21,130 @@ export type BacktestMetricsParameters = (
       readonly equity?: never;
     }
   | {
-      /** Equity after each period (decimal strings > 0), oldest first; at least 3 points. */
+      /**
+       * Equity after each period (money: decimal strings > 0, any currency unit), oldest first; at
+       * least 3 points. The returns are `eᵢ / eᵢ₋₁ − 1`, subtracted exactly before converting to
+       * float64 so tiny returns on large balances keep their digits.
+       */
       readonly equity: readonly string[];
       readonly returns?: never;
     }
 ) & {
   /** Length of one period in hours (`24` for daily points, `1` for hourly). */
   readonly periodHours: number;
-  /** Risk-free rate per year for the Sharpe ratio (fraction). Default 0. */
+  /**
+   * Risk-free rate per year for the Sharpe ratio (fraction, `0.04` = 4 %/yr), spread evenly over
+   * the periods. Default 0.
+   */
   readonly riskFreeRatePerYear?: number | undefined;
-  /** Confidence of the tail loss. Default 0.95. */
+  /** Confidence of the tail loss, in (0, 1); the tail is the worst `1 − confidence` share. Default 0.95. */
   readonly tailConfidence?: number | undefined;
 };
 
-/** Result of {@link backtestMetrics}. All fractions (`0.1` = 10 %). */
+/**
+ * Historical tail loss of {@link BacktestMetrics}; losses are positive fractions (`0.03` = a 3 %
+ * loss per period), a negative value means even the tail was a gain.
+ *
+ * @example
+ * const t: TailLoss = { tailCount: 2, valueAtRisk: 0.02, expectedShortfall: 0.035 }
+ */
+export type TailLoss = {
+  /** Number of worst periods in the tail: `ceil(n × (1 − confidence))`, at least 1. */
+  readonly tailCount: number;
+  /** Historical value at risk: minus the best return inside the tail (the k-th worst). */
+  readonly valueAtRisk: number;
+  /** Expected shortfall (CVaR): minus the mean return over the tail periods; ≥ `valueAtRisk`. */
+  readonly expectedShortfall: number;
+};
+
+/** Result of {@link backtestMetrics}. All fractions (`0.1` = 10 %), float64. */
 export type BacktestMetrics = {
-  /** Total compounded return over the series. */
+  /** Total compounded return over the series, `Π(1 + rᵢ) − 1`. */
   readonly totalReturn: number;
-  /** Compound annual growth rate ({@link annualizedReturn}). */
+  /**
+   * Compound annual growth rate `(Π(1 + rᵢ))^(8760 / (n·periodHours)) − 1`, over a 365-day year of
+   * 8,760 h as for funding APRs; `−1` for a series that lost everything.
+   */
   readonly annualizedReturn: number;
   /** Maximum drawdown in [0, 1] ({@link maxDrawdown}). */
   readonly maxDrawdown: number;
-  /** Annualized Sharpe ratio, `null` with zero dispersion ({@link sharpeRatio}). */
+  /**
+   * Annualized Sharpe ratio `mean(r − r_f) / σ(r) × √(8760 / periodHours)` with the sample standard
+   * deviation (n − 1); `null` when the returns have zero dispersion (up to float noise).
+   */
   readonly sharpe: number | null;
-  /** Calmar ratio, `null` without drawdown ({@link calmarRatio}). */
+  /** Calmar ratio `annualizedReturn / maxDrawdown`; `null` when the series never draws down. */
   readonly calmar: number | null;
-  /** Wins / (wins + losses), `null` if nothing moved ({@link hitRatio}). */
+  /**
+   * Hit ratio `wins / (wins + losses)`: flat periods (return exactly 0) are ignored; `null` when no
+   * period moved.
+   */
   readonly hitRatio: number | null;
-  /** Historical VaR and expected shortfall ({@link tailLoss}). */
+  /** Historical VaR and expected shortfall at `tailConfidence`, from the empirical distribution. */
   readonly tailLoss: TailLoss;
 };
 
 /**
- * The note-3 backtest report in one call: annualized return, max drawdown, Sharpe, Calmar, hit
- * ratio and tail loss of a returns series (or of an equity curve, see {@link simpleReturns}) with
- * its period length.
+ * The note-3 backtest report in one call: total and annualized return, max drawdown, Sharpe,
+ * Calmar, hit ratio and tail loss (historical VaR and expected shortfall over the
+ * `k = ceil(n·(1 − confidence))` worst returns) of a returns series or of an equity curve, with its
+ * period length.
  *
  * @throws {EmptySeriesError} fewer than 2 returns (3 equity points).
  * @throws {InvalidDecimalError} an equity value is not a decimal string.
- * @throws {InvalidParameterError} `periodHours` ≤ 0, a bad confidence, a return < −1 or equity ≤ 0.
+ * @throws {InvalidParameterError} `periodHours` ≤ 0, a non-finite risk-free rate, `tailConfidence`
+ *   outside (0, 1), a return that is not finite or < −1, or equity ≤ 0.
  * @example
  * const m = backtestMetrics({ equity: ['100', '101', '100.5', '102'], periodHours: 24 })
  * m.maxDrawdown // ≈ 0.00495 (101 → 100.5)
+ * m.hitRatio // 0.6666… (2 wins, 1 loss)
  */
 export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetrics {
-  const { periodHours, riskFreeRatePerYear, tailConfidence } = params;
-  const returns = params.equity ? simpleReturns(params.equity) : params.returns;
-  const series = { returns, periodHours };
+  const { periodHours, riskFreeRatePerYear = 0, tailConfidence = 0.95, equity } = params;
+  let returns = params.returns as readonly number[];
+  if (equity) {
+    minLength('equity', equity, 3);
+    const values = equity.map((e, i) => parsePositive(e, `equity[${i}]`));
+    returns = values
+      .slice(1)
+      .map((e, i) => toNumber(e - (values[i] as bigint)) / toNumber(values[i] as bigint));
+  }
+  returnsSeries('returns', returns, 2);
+  positiveNumber('periodHours', periodHours);
+  finiteNumber('riskFreeRatePerYear', riskFreeRatePerYear);
+  openUnitNumber('tailConfidence', tailConfidence);
+  let growth = 1;
+  // Sum of log growth instead of the running product avoids overflow/underflow on long series;
+  // a −100 % period makes it −∞, and expm1(−∞) = −1.
+  let logGrowth = 0;
+  let wins = 0;
+  let losses = 0;
+  for (const r of returns) {
+    growth *= 1 + r;
+    logGrowth += Math.log1p(r);
+    if (r > 0) wins++;
+    if (r < 0) losses++;
+  }
+  const annualized = Math.expm1(logGrowth / ((returns.length * periodHours) / 8760));
+  const drawdown = maxDrawdown(returns);
+  const std = sampleStd(returns);
+  const sorted = [...returns].sort((a, b) => a - b);
+  // The 1e-9 guards against 20 × (1 − 0.95) = 1.0000000000000009 becoming a tail of 2.
+  const tailCount = Math.max(1, Math.ceil(sorted.length * (1 - tailConfidence) - 1e-9));
   return {
-    totalReturn: returns.reduce((growth, r) => growth * (1 + r), 1) - 1,
-    annualizedReturn: annualizedReturn(series),
-    maxDrawdown: maxDrawdown(returns),
-    sharpe: sharpeRatio({ ...series, riskFreeRatePerYear }),
-    calmar: calmarRatio(series),
-    hitRatio: hitRatio(returns),
-    tailLoss: tailLoss({ returns, confidence: tailConfidence }),
+    totalReturn: growth - 1,
+    annualizedReturn: annualized,
+    maxDrawdown: drawdown,
+    sharpe: isZeroDispersion(std, returns)
+      ? null
+      : ((mean(returns) - (riskFreeRatePerYear * periodHours) / 8760) / std) *
+        Math.sqrt(8760 / periodHours),
+    calmar: drawdown ? annualized / drawdown : null,
+    hitRatio: wins + losses ? wins / (wins + losses) : null,
+    tailLoss: {
+      tailCount,
+      valueAtRisk: -(sorted[tailCount - 1] as number),
+      expectedShortfall: -mean(sorted.slice(0, tailCount)),
+    },
   };
 }

@@ -7,14 +7,10 @@ export {
   type CapitalAllocation,
 } from './allocateCapital.js';
 export {
-  type AnnualizedReturnParameters,
-  annualizedReturn,
-  HOURS_PER_YEAR,
-} from './annualizedReturn.js';
-export {
   type BacktestMetrics,
   type BacktestMetricsParameters,
   backtestMetrics,
+  type TailLoss,
 } from './backtestMetrics.js';
 export {
   type BookDepth,
@@ -23,7 +19,6 @@ export {
   type SideDepth,
 } from './bookDepth.js';
 export { type BookSpread, bookSpread } from './bookSpread.js';
-export { type CalmarRatioParameters, calmarRatio } from './calmarRatio.js';
 export {
   type ConcentratedImpermanentLossParameters,
   concentratedImpermanentLoss,
@@ -94,13 +89,10 @@ export {
   hip3StressTest,
   type MarketSession,
 } from './hip3StressTest.js';
-export { hitRatio } from './hitRatio.js';
 export { type ImpermanentLossParameters, impermanentLoss } from './impermanentLoss.js';
 export type { L2Book, L2Level } from './l2Book.js';
 export { maxDrawdown } from './maxDrawdown.js';
 export type { RiskLevel } from './riskLevel.js';
-export { type SharpeRatioParameters, sharpeRatio } from './sharpeRatio.js';
-export { simpleReturns } from './simpleReturns.js';
 export {
   SLASHING_MAX_FRACTION,
   SLASHING_TIERS,
@@ -109,5 +101,4 @@ export {
   type SlashingTier,
   slashingExposure,
 } from './slashingExposure.js';
-export { type TailLoss, type TailLossParameters, tailLoss } from './tailLoss.js';
 export { type TakerDepthRatioParameters, takerDepthRatio } from './takerDepthRatio.js';

@@ -7,8 +7,8 @@ import { returnsSeries } from '../internal/args.js';
  * The curve starts at 1 before the first return, so a first-period loss counts as a drawdown.
  * Always in `[0, 1]`; `0` for a curve that never falls.
  *
- * @param returns Simple returns per period (fractions, each ≥ −1). Build them from an equity curve
- *   with {@link simpleReturns}.
+ * @param returns Simple returns per period (fractions, each ≥ −1). For an equity curve, take
+ *   `maxDrawdown` of `backtestMetrics({ equity, periodHours })`.
  * @throws {EmptySeriesError} `returns` is empty.
  * @throws {InvalidParameterError} a return is not finite or is < −1.
  * @example
