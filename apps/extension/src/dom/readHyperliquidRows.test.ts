@@ -48,4 +48,21 @@ describe('matchCoin', () => {
     expect(matchCoin('TSLA 10x', ['xyz:TSLA'])).toBe('xyz:TSLA');
     expect(matchCoin('BTCUSD', ['BTC'])).toBeNull();
   });
+
+  it('gives a HIP-3 row with a dex tag its own coin when the main dex has the same symbol', () => {
+    // e.g. BTC on the main dex and hyna:BTC (a HIP-3 dex listing crypto) held at the same time.
+    expect(matchCoin('BTC hyna 20x', ['BTC', 'hyna:BTC'])).toBe('hyna:BTC');
+    expect(matchCoin('BTC 20x', ['BTC', 'hyna:BTC'])).toBe('BTC');
+    expect(matchCoin('hyna:BTC 20x', ['BTC', 'hyna:BTC'])).toBe('hyna:BTC');
+    document.body.innerHTML = `<table>
+      <tr><td>Coin</td><td>Size</td></tr>
+      <tr><td><a>BTC</a><span>20x</span></td><td>0.5 BTC</td></tr>
+      <tr><td><a>BTC</a><span>hyna</span><span>10x</span></td><td>0.1 BTC</td></tr>
+    </table>`;
+    const rows = readHyperliquidRows(document, ['BTC', 'hyna:BTC']);
+    expect(rows?.map((r) => [r.coin, r.row.textContent?.includes('0.1 BTC')])).toEqual([
+      ['BTC', false],
+      ['hyna:BTC', true],
+    ]);
+  });
 });

@@ -45,18 +45,20 @@ function cellText(cell: Element): string {
 
 /**
  * Matches a coin cell's text (e.g. `BTC 20x`, `xyz:TSLA 10x`, `TSLA xyz 10x`) to one of `coins`
- * (HL names, HIP-3 ones prefixed `dex:`). Exact tokens win; a bare HIP-3 symbol matches when its
- * dex tag is shown in the cell or the symbol is unambiguous.
+ * (HL names, HIP-3 ones prefixed `dex:`). A HIP-3 coin named in full or as its symbol beside its
+ * dex tag wins (so `BTC hyna` is `hyna:BTC` even when main-dex `BTC` is watched too), then an
+ * exact name, then a bare HIP-3 symbol that is unambiguous.
  */
 export function matchCoin(text: string, coins: readonly string[]): string | null {
   const tokens = text.split(/[\s/|·•()-]+/).filter(Boolean);
   const lower = new Set(tokens.map((t) => t.toLowerCase()));
-  for (const c of coins) if (lower.has(c.toLowerCase())) return c;
   const bare = coins.filter((c) => c.includes(':'));
   for (const c of bare) {
     const [dex = '', sym = ''] = c.split(':');
+    if (lower.has(c.toLowerCase())) return c;
     if (lower.has(sym.toLowerCase()) && lower.has(dex.toLowerCase())) return c;
   }
+  for (const c of coins) if (lower.has(c.toLowerCase())) return c;
   for (const c of bare) {
     const sym = (c.split(':')[1] ?? '').toLowerCase();
     if (!lower.has(sym)) continue;
