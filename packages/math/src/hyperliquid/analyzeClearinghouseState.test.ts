@@ -199,6 +199,7 @@ describe('analyzeClearinghouseState — meta without margin tables', () => {
   });
 });
 
+// Paths start at the parameter that holds the payload (`clearinghouseState.…`, `meta.…`, `meta[0].…`).
 describe('analyzeClearinghouseState — malformed payloads name the JSON path', () => {
   const P = ['assetPositions', 0, 'position'] as const;
 
@@ -206,49 +207,57 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     [
       [...P, 'szi'],
       0.00061,
-      'assetPositions[0].position.szi must be a decimal string, got 0.00061',
+      'clearinghouseState.assetPositions[0].position.szi must be a decimal string, got 0.00061',
     ],
     [
       [...P, 'leverage', 'type'],
       'portfolio',
-      'assetPositions[0].position.leverage.type must be "cross" or "isolated", got "portfolio"',
+      'clearinghouseState.assetPositions[0].position.leverage.type must be "cross" or "isolated", got "portfolio"',
     ],
     [
       [...P, 'positionValue'],
       '-47.66235',
-      'assetPositions[0].position.positionValue must be ≥ 0, got "-47.66235"',
+      'clearinghouseState.assetPositions[0].position.positionValue must be ≥ 0, got "-47.66235"',
     ],
     [
       [...P, 'liquidationPx'],
       '1e5',
-      'assetPositions[0].position.liquidationPx must be a decimal string, got "1e5"',
+      'clearinghouseState.assetPositions[0].position.liquidationPx must be a decimal string, got "1e5"',
     ],
-    [[...P, 'coin'], DELETE, 'assetPositions[0].position.coin must be a string, got undefined'],
-    [P, DELETE, 'assetPositions[0].position must be an object, got undefined'],
+    [
+      [...P, 'coin'],
+      DELETE,
+      'clearinghouseState.assetPositions[0].position.coin must be a string, got undefined',
+    ],
+    [P, DELETE, 'clearinghouseState.assetPositions[0].position must be an object, got undefined'],
     [
       ['crossMarginSummary', 'accountValue'],
       null,
-      'crossMarginSummary.accountValue must be a decimal string, got null',
+      'clearinghouseState.crossMarginSummary.accountValue must be a decimal string, got null',
     ],
-    [['assetPositions'], {}, 'assetPositions must be an array, got {}'],
+    [['assetPositions'], {}, 'clearinghouseState.assetPositions must be an array, got {}'],
   ] as const)('%j = %s', (path, value, message) => {
     const run = () =>
       analyzeClearinghouseState({
         clearinghouseState: edited(crossBtc, path, value),
         meta: metaAndCtxsMain,
       });
-    expect(run).toThrow(InvalidPayloadError);
-    expect(run).toThrow(message);
+    const error = thrown(run);
+    expect(error.message).toBe(message);
+    // The path is the message up to " must be", rooted at the parameter name.
+    expect(error.path).toBe(message.slice(0, message.indexOf(' must be')));
   });
 
   it('isolated positions need marginUsed; coins missing from meta need maxLeverage', () => {
     const noMargin = edited(docsIsolatedEth, [...P, 'marginUsed'], DELETE);
     expect(() =>
       analyzeClearinghouseState({ clearinghouseState: noMargin, meta: docsMeta }),
-    ).toThrow('assetPositions[0].position.marginUsed must be a decimal string, got undefined');
+    ).toThrow(
+      'clearinghouseState.assetPositions[0].position.marginUsed must be a decimal string, got undefined',
+    );
     const badMax = edited(crossBtc, [...P, 'maxLeverage'], '40');
     expect(() => analyzeClearinghouseState({ clearinghouseState: badMax, meta: null })).toThrow(
-      'assetPositions[0].position.maxLeverage must be a number > 0, got "40"',
+      'clearinghouseState.assetPositions[0].position.maxLeverage must be a number ≥ 1, got "40"',
     );
   });
 
@@ -269,6 +278,25 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     );
   });
 
+  it('a margin table that cannot be built is a payload error naming the table', () => {
+    const [{ marginTables }] = metaAndCtxsMain as unknown as [{ marginTables: [number][] }];
+    const t56 = marginTables.findIndex((t) => t[0] === 56);
+    const tiers = [0, 'marginTables', t56, 1, 'marginTiers'] as const;
+    const at = `meta[0].marginTables[${t56}][1].marginTiers`;
+    for (const [meta, message] of [
+      [edited(metaAndCtxsMain, [...tiers, 1, 'lowerBound'], '0.0'), `${at} tiers[1] lowerBound`],
+      [edited(metaAndCtxsMain, tiers, []), `${at} tiers must not be empty`],
+      [
+        edited(metaAndCtxsMain, [...tiers, 1, 'maxLeverage'], 0.5),
+        `${at}[1].maxLeverage must be a number ≥ 1, got 0.5`,
+      ],
+    ] as const) {
+      const run = () => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta });
+      expect(run).toThrow(InvalidPayloadError);
+      expect(run).toThrow(message);
+    }
+  });
+
   it('rejects a missing state and a meta that is not an object', () => {
     expect(() => analyzeClearinghouseState({ clearinghouseState: null, meta: {} })).toThrow(
       'clearinghouseState must be an object, got null',
@@ -280,6 +308,17 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
 });
 
 const DELETE = Symbol('delete');
+
+/** The {@link InvalidPayloadError} that `run` throws (fails the test when it throws anything else). */
+function thrown(run: () => unknown): InvalidPayloadError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidPayloadError);
+    return error as InvalidPayloadError;
+  }
+  throw new Error('expected an InvalidPayloadError, nothing was thrown');
+}
 
 /** A deep copy of `json` with the value at `path` replaced (or deleted with {@link DELETE}). */
 function edited(json: unknown, path: readonly (string | number)[], value: unknown): unknown {

@@ -1,6 +1,8 @@
+import { InvalidPayloadError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, formatOrNull, WAD } from '../internal/decimal.js';
+import { divRound, formatDecimal, formatOrNull, WAD } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
+import { liquidationDistance } from '../margin/liquidationDistance.js';
 import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
 import {
   type MarginTable,
@@ -26,8 +28,12 @@ export type HyperliquidPositionRisk = {
   liquidationPrice: DecimalString | null;
   /** `liquidationPx` as reported by the exchange (for comparison), `null` when absent. */
   exchangeLiquidationPrice: DecimalString | null;
-  /** `|mark − liq| / mark` as a fraction and in percent (half-even, 18 dp), `null` without a liquidation price. */
-  distance: { fraction: DecimalString; percent: DecimalString } | null;
+  /**
+   * {@link liquidationDistance} of `markPrice` and `liquidationPrice`: `|mark − liq| / mark` as `fraction` and
+   * `percent` (half-even, 18 dp); its `sigmas` and `isSafeDuringHalt` are `null` here (call
+   * `liquidationDistance` with a volatility for σ). `null` without a liquidation price.
+   */
+  distance: ReturnType<typeof liquidationDistance>;
 };
 
 /** Every position's {@link HyperliquidPositionRisk} plus the account's cross maintenance margin. */
@@ -60,8 +66,11 @@ export type HyperliquidAccountRisk = {
  *
  * Not for unified/portfolio-margin accounts: their liquidation depends on spot balances.
  *
- * @throws {InvalidPayloadError} naming the JSON path (e.g. `assetPositions[0].position.szi`,
- * `meta.universe[3].marginTableId`) when a required field is missing or malformed.
+ * @throws {InvalidPayloadError} naming the JSON path from the parameter (e.g.
+ * `clearinghouseState.assetPositions[0].position.szi`, `meta.universe[3].marginTableId`, `meta[0]…` for a
+ * `metaAndAssetCtxs` pair) when a field the computation needs is missing or malformed, when a
+ * `marginTableId` ≥ 50 (or not an integer) is missing from `marginTables`, or when a listed margin table
+ * cannot be built (empty, tiers out of order).
  * @example
  * const risk = analyzeClearinghouseState({ clearinghouseState: stateJson, meta: metaJson });
  * risk.positions[0]?.liquidationPrice // e.g. '2866.269380…' (docs isolated ETH example)
@@ -89,8 +98,7 @@ export function analyzeClearinghouseState(params: {
       (v) => v === 'cross' || v === 'isolated',
       '"cross" or "isolated"',
     ).v;
-    const value = dec(position, 'positionValue');
-    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', position.v.positionValue);
+    const value = dec(position, 'positionValue', 0n);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
     const mm = maintenanceMarginFixed(value, table);
     const cross = marginMode === 'cross';
@@ -109,25 +117,22 @@ export function analyzeClearinghouseState(params: {
         otherMaintenanceMargin: cross ? crossMm - mm : 0n,
         marginTable: table,
       });
+      const markPrice = formatDecimal(mark);
+      const liquidationPrice = formatOrNull(liq);
       return {
         coin,
         marginMode,
         side: szi < 0n ? 'short' : 'long',
         size: formatDecimal(size),
-        markPrice: formatDecimal(mark),
+        markPrice,
         maintenanceMargin: formatDecimal(mm),
-        liquidationPrice: formatOrNull(liq),
+        liquidationPrice,
         exchangeLiquidationPrice,
-        distance: liq === null || !mark ? null : distance(mark, liq),
+        distance: mark ? liquidationDistance({ markPrice, liquidationPrice }) : null,
       };
     };
   });
   return { crossMaintenanceMargin: formatDecimal(crossMm), positions: finish.map((f) => f()) };
-}
-
-function distance(mark: Fixed, liq: Fixed) {
-  const fraction = divRound((mark > liq ? mark - liq : liq - mark) * WAD, mark, 'halfEven');
-  return { fraction: formatDecimal(fraction), percent: formatDecimal(fraction * 100n) };
 }
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
@@ -150,12 +155,16 @@ function metaTables(root: Node): (coin: string) => MarginTable | undefined {
     const entry = tables?.v.map((_, j) => arr(tables, j)).find((e) => num(e, 0) === id);
     if (entry) {
       const tiers = arr(obj(entry, 1), 'marginTiers');
-      return marginTableFromHyperliquid({
-        marginTiers: tiers.v.map((_, k) => {
-          const tier = obj(tiers, k);
-          return { lowerBound: decimal(tier, 'lowerBound'), maxLeverage: num(tier, 'maxLeverage') };
-        }),
+      const marginTiers = tiers.v.map((_, k) => {
+        const tier = obj(tiers, k);
+        return { lowerBound: decimal(tier, 'lowerBound'), maxLeverage: num(tier, 'maxLeverage') };
       });
+      try {
+        return marginTableFromHyperliquid({ marginTiers });
+      } catch (error) {
+        // Empty, or tiers out of order: the table's own message, prefixed with its JSON path.
+        throw new InvalidPayloadError(tiers.p, (error as Error).message);
+      }
     }
     return Number.isInteger(id) && id < 50
       ? oneTier(id)

@@ -63,16 +63,23 @@ describe('analyzeMetaAndAssetCtxs — real captures', () => {
     expect(btc.premium).not.toBe(btc.exchangePremium);
   });
 
-  it('rejects a payload whose contexts do not line up with the universe', () => {
+  it('rejects a payload whose contexts do not cover the universe', () => {
     const [meta, ctxs] = main as unknown as Pair;
     const short = () => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta, []] });
     expect(short).toThrow(InvalidPayloadError);
-    expect(short).toThrow('metaAndAssetCtxs[1] must be 228 long like the universe, got 0');
-    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta, [...ctxs, ctxs[0]]] })).toThrow(
-      'got 229',
+    expect(short).toThrow('metaAndAssetCtxs[1][0] must be an object, got undefined');
+    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta, ctxs.slice(0, -1)] })).toThrow(
+      'metaAndAssetCtxs[1][227] must be an object, got undefined',
+    );
+    // A context beyond the universe belongs to no market and changes nothing.
+    expect(analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta, [...ctxs, ctxs[0]]] })).toEqual(
+      analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: main }),
     );
     expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: {} })).toThrow(
       'metaAndAssetCtxs must be an array, got {}',
+    );
+    expect(() => analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: [meta] })).toThrow(
+      'metaAndAssetCtxs[1] must be an array, got undefined',
     );
   });
 

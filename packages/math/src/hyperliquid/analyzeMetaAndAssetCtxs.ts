@@ -1,7 +1,7 @@
 import { hip3PremiumIndexFixed, premiumIndexFixed } from '../funding/premiumIndex.js';
 import type { DecimalString } from '../internal/args.js';
 import { formatDecimal } from '../internal/decimal.js';
-import { arr, dec, fail, obj, optionalDec, str } from './payload.js';
+import { arr, dec, obj, optionalDec, str } from './payload.js';
 
 /** Which premium formula a market uses: validator perps (main dex) or HIP-3 (builder-deployed) perps. */
 export type PremiumStyle = 'validator' | 'hip3';
@@ -29,8 +29,8 @@ export type HyperliquidMarketSummary = {
  * `premiumStyle`.
  *
  * @throws {InvalidPayloadError} naming the JSON path on a malformed payload (e.g.
- * `metaAndAssetCtxs[1][3].funding`), when the contexts do not line up with the universe, or when an
- * `oraclePx` used for a premium is not > 0.
+ * `metaAndAssetCtxs[1][3].funding`), when a universe entry has no context (`metaAndAssetCtxs[1][i]`
+ * missing; contexts beyond the universe are ignored), or when an `oraclePx` used for a premium is not > 0.
  * @example
  * const markets = analyzeMetaAndAssetCtxs({ metaAndAssetCtxs: json });
  * markets.find((m) => m.coin === 'BTC') // { premium: '-0.0001657051', fundingApr: '-0.03230688', … }
@@ -44,8 +44,6 @@ export function analyzeMetaAndAssetCtxs(params: {
   const root = arr({ v: params, p: '' }, 'metaAndAssetCtxs');
   const universe = arr(obj(root, 0), 'universe');
   const ctxs = arr(root, 1);
-  if (ctxs.v.length !== universe.v.length)
-    fail(ctxs.p, `${universe.v.length} long like the universe`, ctxs.v.length);
   return universe.v.map((_, i): HyperliquidMarketSummary => {
     const coin = str(obj(universe, i), 'name');
     const ctx = obj(ctxs, i);
@@ -54,8 +52,7 @@ export function analyzeMetaAndAssetCtxs(params: {
     let premium: string | null = null;
     if (ctx.v.impactPxs != null) {
       const pxs = arr(ctx, 'impactPxs');
-      const oracle = dec(ctx, 'oraclePx');
-      if (oracle <= 0n) fail(`${ctx.p}.oraclePx`, '> 0', ctx.v.oraclePx);
+      const oracle = dec(ctx, 'oraclePx', 1n);
       premium = formatDecimal(
         (premiumStyle === 'hip3' ? hip3PremiumIndexFixed : premiumIndexFixed)(
           dec(pxs, 0),

@@ -44,17 +44,23 @@ export const arr = (node: Node<unknown>, key: string | number): Node<readonly un
 export const str = (node: Node<unknown>, key: string | number): string =>
   read<string>(node, key, (v) => typeof v === 'string', 'a string').v;
 
-/** `node.v[key]` as a finite number > 0 (leverages, margin table ids). */
+/** `node.v[key]` as a finite number ≥ 1 (leverages, margin table ids). */
 export const num = (node: Node<unknown>, key: string | number): number =>
-  read<number>(node, key, (v) => Number.isFinite(v) && (v as number) > 0, 'a number > 0').v;
+  read<number>(node, key, (v) => Number.isFinite(v) && (v as number) >= 1, 'a number ≥ 1').v;
 
 /** `node.v[key]` as a decimal string (Hyperliquid sends numbers as strings), unparsed. */
 export const decimal = (node: Node<unknown>, key: string | number): string =>
   read<string>(node, key, isDecimalString, 'a decimal string').v;
 
-/** `node.v[key]`, a decimal string, parsed. */
-export const dec = (node: Node<unknown>, key: string | number): Fixed =>
-  parseDecimal(decimal(node, key));
+/**
+ * `node.v[key]`, a decimal string, parsed; with `min` `0n` it must be ≥ 0, with `1n` > 0 (≥ 1 WAD unit).
+ */
+export function dec(node: Node<unknown>, key: string | number, min?: 0n | 1n): Fixed {
+  const { v, p } = read<string>(node, key, isDecimalString, 'a decimal string');
+  const x = parseDecimal(v);
+  if (x < (min ?? x)) fail(p, min ? '> 0' : '≥ 0', v);
+  return x;
+}
 
 /** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
 export const optionalDec = (node: Node, key: string): string | null =>
