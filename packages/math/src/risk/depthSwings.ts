@@ -1,12 +1,10 @@
-import { UnsortedSeriesError } from '../errors.js';
 import {
-  finiteNumber,
-  minLength,
   nonNegativeDecimalNumber,
   openUnitNumber,
   positiveInteger,
   positiveNumber,
 } from '../internal/args.js';
+import { timeSeries } from './timeSeries.js';
 
 /**
  * A depth observation: time and depth (e.g. `totalQuote` of `bookDepth` at ±3 %).
@@ -98,48 +96,38 @@ export function depthSwings(params: DepthSwingsParameters): DepthSwings {
     swingFraction = 0.3,
     minSwings = 4,
   } = params;
-  minLength('snapshots', snapshots, 2);
+  timeSeries('snapshots', snapshots, 2);
   positiveNumber('windowMs', windowMs);
   openUnitNumber('collapseFraction', collapseFraction);
   openUnitNumber('swingFraction', swingFraction);
   positiveInteger('minSwings', minSwings);
 
-  const times: number[] = [];
-  const depths: number[] = [];
-  // Swing ending at each snapshot: +1 up, −1 down, 0 none (at the later snapshot's time).
-  const swings: number[] = [];
-  snapshots.forEach((s, i) => {
-    finiteNumber(`snapshots[${i}].timeMs`, s.timeMs);
-    if (s.timeMs < (times[i - 1] as number)) throw new UnsortedSeriesError('snapshots', i);
-    const b = nonNegativeDecimalNumber(`snapshots[${i}].depth`, s.depth);
-    const a = depths[i - 1] as number;
-    // 0/0 (both empty) is NaN and no swing; the first snapshot has no predecessor.
-    swings.push(Math.abs(b - a) / Math.max(a, b) >= swingFraction ? Math.sign(b - a) : 0);
-    times.push(s.timeMs);
-    depths.push(b);
-  });
+  const depths = snapshots.map((s, i) =>
+    nonNegativeDecimalNumber(`snapshots[${i}].depth`, s.depth),
+  );
+  const time = (i: number) => (snapshots[i] as DepthSnapshot).timeMs;
 
   // One walk over every pair (start k, end m) inside a window: the largest fall 1 − dₘ/dₖ
   // (latest start, then earliest end, wins a tie; a fall from 0 is NaN/−∞ and never wins), and
-  // the longest direction-alternating chain of swings starting at k.
+  // the longest direction-alternating chain of swings starting at k. The swing ending at m is the
+  // change from m − 1 (+1 up, −1 down, 0 when smaller than `swingFraction` of the larger depth;
+  // NaN, so none, for the first snapshot or two empty ones).
   let drop = 0;
   let from = 0;
   let to = 0;
   let swingCount = 0;
-  for (let k = times.length; k--; ) {
+  for (let k = depths.length; k--; ) {
     let count = 0;
     let last = 0;
-    for (
-      let m = k;
-      m < times.length && (times[m] as number) - (times[k] as number) <= windowMs;
-      m++
-    ) {
-      const fall = 1 - (depths[m] as number) / (depths[k] as number);
+    for (let m = k; m < depths.length && time(m) - time(k) <= windowMs; m++) {
+      const a = depths[m - 1] as number;
+      const b = depths[m] as number;
+      const fall = 1 - b / (depths[k] as number);
       if (fall > drop) [drop, from, to] = [fall, k, m];
-      const dir = swings[m] as number;
-      if (dir && dir !== last) {
+      const swing = Math.abs(b - a) / Math.max(a, b) >= swingFraction ? Math.sign(b - a) : 0;
+      if (swing && swing !== last) {
         count++;
-        last = dir;
+        last = swing;
       }
     }
     if (count > swingCount) swingCount = count;
@@ -148,8 +136,8 @@ export function depthSwings(params: DepthSwingsParameters): DepthSwings {
   return {
     maxDrop: drop
       ? {
-          fromTimeMs: times[from] as number,
-          toTimeMs: times[to] as number,
+          fromTimeMs: time(from),
+          toTimeMs: time(to),
           fromDepth: (snapshots[from] as DepthSnapshot).depth,
           toDepth: (snapshots[to] as DepthSnapshot).depth,
           dropFraction: drop,

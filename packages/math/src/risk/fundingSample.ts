@@ -1,13 +1,12 @@
-import { UnsortedSeriesError } from '../errors.js';
 import {
   decimalToNumber,
   fail,
   finiteNumber,
-  minLength,
   nonNegativeDecimalNumber,
   positiveNumber,
 } from '../internal/args.js';
 import type { FundingEstimator } from './expectedFunding.js';
+import { timeSeries } from './timeSeries.js';
 
 /**
  * One observed funding rate of one symbol, e.g. a row of Hyperliquid `fundingHistory` or an
@@ -73,11 +72,5 @@ export function parseFundingSeries(
   min: number,
   estimator?: FundingEstimator,
 ): ParsedFundingSample[] {
-  minLength('samples', samples, min);
-  const out = parseFundingSamples(samples, estimator);
-  out.forEach((s, i) => {
-    if (i && s.timeMs < (out[i - 1] as ParsedFundingSample).timeMs)
-      throw new UnsortedSeriesError('samples', i);
-  });
-  return out;
+  return parseFundingSamples(timeSeries('samples', samples, min), estimator);
 }
