@@ -29,6 +29,11 @@ export type ChainThresholds = {
   reorgCriticalDepth: number;
   /** An RPC whose head is more than this many blocks behind the best one is ignored (Chainlink EA: 6). */
   lagToleranceBlocks: number;
+  /**
+   * A chain `unknown` (no trusted endpoint) since it was first watched opens a `no-data` incident
+   * after this long (a change into `unknown` opens it at once). Default: `haltedAfterSeconds`.
+   */
+  noDataAfterSeconds: number;
 };
 
 /** Per-class behaviour that is not a threshold. */
@@ -58,6 +63,17 @@ export function classDefaults(
   chainClass: ChainClass,
   blockTimeMs: number | null,
 ): { thresholds: ChainThresholds; traits: ChainClassTraits } {
+  const d = classDefaultsWithoutNoData(chainClass, blockTimeMs);
+  return {
+    thresholds: { ...d.thresholds, noDataAfterSeconds: d.thresholds.haltedAfterSeconds },
+    traits: d.traits,
+  };
+}
+
+function classDefaultsWithoutNoData(
+  chainClass: ChainClass,
+  blockTimeMs: number | null,
+): { thresholds: Omit<ChainThresholds, 'noDataAfterSeconds'>; traits: ChainClassTraits } {
   const common = {
     recoveryGraceSeconds: 3600,
     feedGraceSeconds: 3600,

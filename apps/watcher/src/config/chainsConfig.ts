@@ -23,6 +23,7 @@ const ThresholdsInput = z
     reorgFlagHoldSeconds: seconds,
     reorgCriticalDepth: z.number().int().positive(),
     lagToleranceBlocks: z.number().int().nonnegative(),
+    noDataAfterSeconds: seconds,
   })
   .strict()
   .partial();
@@ -126,6 +127,11 @@ function resolveEntry(entry: ChainEntryInput, index: number, issues: Issue[]): C
     ...base?.thresholds,
     ...defined<ChainThresholds>(entry.thresholds),
   };
+  // Unless set, no-data follows the chain's own halt threshold (also when only that is overridden).
+  thresholds.noDataAfterSeconds =
+    entry.thresholds?.noDataAfterSeconds ??
+    base?.thresholds?.noDataAfterSeconds ??
+    thresholds.haltedAfterSeconds;
   if (thresholds.haltedAfterSeconds <= thresholds.degradedAfterSeconds) {
     issues.push({
       path: [index, 'thresholds', 'haltedAfterSeconds'],

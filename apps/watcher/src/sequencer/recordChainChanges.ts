@@ -109,9 +109,14 @@ export function recordChainChanges(
     w.closeIncident(live, { lastBlockAtClose: headRef });
   }
 
-  // No trusted data.
+  // No trusted data: at once on a change into `unknown`; for a chain `unknown` since it was first
+  // watched (RPCs that never answered) once that has lasted `noDataAfterSeconds` — `statusSince`
+  // is persisted, so restarts neither reset the wait nor (one open incident per kind) duplicate it.
   const noData = w.findOpenIncident(subject, chainIncidentKinds.noData);
-  if (next.status === 'unknown' && prev.status !== 'unknown' && !noData) {
+  const unknownTooLong =
+    prev.status === 'unknown' &&
+    now - next.statusSince >= config.thresholds.noDataAfterSeconds * 1000;
+  if (next.status === 'unknown' && (prev.status !== 'unknown' || unknownTooLong) && !noData) {
     w.openIncident({
       subject,
       kind: chainIncidentKinds.noData,
