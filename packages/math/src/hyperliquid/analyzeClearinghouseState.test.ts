@@ -41,6 +41,7 @@ describe('analyzeClearinghouseState — recorded standard-account responses', ()
     // (2985.9 − 2866.2693803708…) / 2985.9 = 0.0400651…
     expect(p.distance!.percent.startsWith('4.0065')).toBe(true);
     expect(p.distance!.fraction.startsWith('0.040065')).toBe(true);
+    expect(p.distance!.sigmas).toBeNull(); // no volatility given
     expect(risk.crossMaintenanceMargin).toBe('0'); // no cross position
   });
 

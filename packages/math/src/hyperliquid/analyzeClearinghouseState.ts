@@ -106,11 +106,12 @@ export function analyzeClearinghouseState(params: {
     const collateral = cross ? crossValue : dec(position, 'marginUsed');
     const exchangeLiquidationPrice = optionalDec(position, 'liquidationPx');
     return (): HyperliquidPositionRisk => {
-      const size = szi < 0n ? -szi : szi;
+      const short = szi < 0n;
+      const size = short ? -szi : szi;
       // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
       const mark = size && divRound(value * WAD, size, 'halfEven');
       const liq = solveLiquidationPrice({
-        side: szi < 0n ? -1 : 1,
+        side: short ? -1 : 1,
         size,
         price: mark,
         collateral,
@@ -122,7 +123,7 @@ export function analyzeClearinghouseState(params: {
       return {
         coin,
         marginMode,
-        side: szi < 0n ? 'short' : 'long',
+        side: short ? 'short' : 'long',
         size: formatDecimal(size),
         markPrice,
         maintenanceMargin: formatDecimal(mm),
