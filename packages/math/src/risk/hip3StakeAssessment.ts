@@ -1,36 +1,136 @@
-import { EmptyTierTableError, InvalidParameterError, UnsortedTiersError } from '../errors.js';
 import {
   fail,
-  finiteNumber,
   minLength,
   nonNegativeNumber,
+  oneOf,
   parseNonNegative,
   parseOptional,
   parsePositive,
   positiveInteger,
+  unitFractionDecimal,
 } from '../internal/args.js';
-import {
-  type Fixed,
-  formatDecimal,
-  fromNumber,
-  mul,
-  parseDecimal,
-  toNumber,
-  WAD,
-} from '../internal/decimal.js';
-import {
-  type Hip3StressResult,
-  type Hip3StressScenario,
-  hip3StressTest,
-  type MarketSession,
-} from './hip3StressTest.js';
-import { maxRiskLevel, type RiskLevel, riskLevelRank } from './riskLevel.js';
-import {
-  SLASHING_TIERS,
-  type SlashingExposure,
-  type SlashingTier,
-  slashingExposure,
-} from './slashingExposure.js';
+import { divRound, formatDecimal, formatOrNull, mul, toNumber, WAD } from '../internal/decimal.js';
+import { RISK_LEVELS, type RiskLevel } from './riskLevel.js';
+
+/**
+ * Trading session of a HIP-3 market's underlying: crypto trades 24/7, equities/commodities do not.
+ *
+ * @example
+ * const session: MarketSession = 'marketHours' // e.g. xyz:TSLA
+ */
+export type MarketSession = '24/7' | 'marketHours';
+
+/**
+ * A stress scenario (note 4), run on every market of {@link hip3StakeAssessment}. Moves are adverse
+ * fractions of price as decimal strings in [0, 1].
+ * - `oracleDepeg`: the oracle/mark moves `moveFraction` (default `'0.05'`) against the open interest.
+ * - `liquidityGap`: the same move while book depth falls by `depthDropFraction` (default `'0.8'`).
+ * - `adl`: a move of `moveFraction` (default `'0.1'`) to size auto-deleveraging.
+ * - `weekendGap`: for `marketHours` markets only; while the underlying is closed the mark is pinned
+ *   within `pinFraction` (default `'0.1'`, HL's ±10 % of last close) and the outside price moves
+ *   `moveFraction` (default `'0.15'`); the rest arrives as a gap at reopen.
+ *
+ * Worst-case model: all open interest is on the losing side at the market's max leverage, the move
+ * arrives before liquidators act, and liquidations beyond book depth go to ADL (isolated-only HIP-3
+ * assets have no backstop liquidator).
+ *
+ * @example
+ * const scenario: Hip3StressScenario = { kind: 'weekendGap', moveFraction: '0.2' }
+ */
+export type Hip3StressScenario = {
+  readonly kind: 'oracleDepeg' | 'liquidityGap' | 'adl' | 'weekendGap';
+  /** Adverse move (for `weekendGap`: of the outside price). Default per kind, see above. */
+  readonly moveFraction?: string;
+  /** Share of book depth that vanishes. Default `'0.8'` for `liquidityGap`, else `'0'`. */
+  readonly depthDropFraction?: string;
+  /** `weekendGap` only: the mark's pin band around the last close. Default `'0.1'`. */
+  readonly pinFraction?: string;
+};
+
+/**
+ * Result of one stress scenario on one market ({@link Hip3MarketAssessment.stress}). Money in USD
+ * as decimal strings.
+ *
+ * @example
+ * // 20×, OI 10M, depth 2M, oracle depeg 5 %:
+ * // { scenario: 'oracleDepeg', moveFraction: '0.05', updatesToReprice: 5, liquidatedNotionalUsd: '10000000',
+ * //   badDebtUsd: '0', adlNotionalUsd: '8000000', pinnedMispricingFraction: null, level: 'critical' }
+ */
+export type Hip3StressResult = {
+  readonly scenario: Hip3StressScenario['kind'];
+  /** Adverse move of the price, fraction (for a weekend gap: the outside move). */
+  readonly moveFraction: string;
+  /**
+   * `setOracle` updates the mark needs to follow the move under the 1 %-per-update mark clamp,
+   * `ceil(move / 0.01)` (× ~3 s per update); for a weekend gap, the part that arrives at reopen.
+   */
+  readonly updatesToReprice: number;
+  /**
+   * Notional liquidated: all open interest once the move reaches the max-leverage maintenance
+   * threshold `1 / (2 × maxLeverage)` (HL: maintenance margin is half the initial margin at max leverage).
+   */
+  readonly liquidatedNotionalUsd: string;
+  /** Loss beyond posted margin: `openInterest × max(0, move − 1 / maxLeverage)`, rounded up. */
+  readonly badDebtUsd: string;
+  /**
+   * Liquidated notional the book cannot absorb (`liquidated − depth`, depth after a liquidity
+   * gap's drop): closed by ADL against profitable traders.
+   */
+  readonly adlNotionalUsd: string;
+  /**
+   * For `weekendGap`: how far the pinned mark trails the outside price, `max(0, move − pin)` — the
+   * gap at reopen; else `null`.
+   */
+  readonly pinnedMispricingFraction: string | null;
+  /**
+   * `critical`: bad debt or ADL; `high`: liquidations; `medium`: a move ≥ 3 % (note 4's L1 tier)
+   * without liquidations; `low` otherwise.
+   */
+  readonly level: RiskLevel;
+};
+
+/**
+ * Slashing guideline tiers for HIP-3 deployers, least to most severe (Hyperliquid docs, HIP-3:
+ * https://hyperliquid.gitbook.io/hyperliquid-docs/hyperliquid-improvement-proposals-hips/hip-3-builder-deployed-perpetuals):
+ * - `degradation`: network degradation / performance issues — up to 20 %;
+ * - `briefDowntime`: brief (temporary) downtime — up to 50 %;
+ * - `invalidOrProlonged`: invalid state transitions or prolonged downtime — up to 100 %.
+ *
+ * Slashing is decided by stake-weighted validator vote; these are the caps, i.e. the worst case.
+ *
+ * @example
+ * const tier: SlashingTier = 'briefDowntime'
+ */
+export type SlashingTier = 'degradation' | 'briefDowntime' | 'invalidOrProlonged';
+
+/**
+ * Tiers ordered from least to most severe.
+ *
+ * @example
+ * SLASHING_TIERS.indexOf('briefDowntime') > SLASHING_TIERS.indexOf('degradation') // true
+ */
+export const SLASHING_TIERS: readonly SlashingTier[] = [
+  'degradation',
+  'briefDowntime',
+  'invalidOrProlonged',
+];
+
+/**
+ * Worst-case slashing of the deployer's stake (+ unstaking queue) under one guideline tier. Decimal strings.
+ *
+ * @example
+ * // 500k HYPE at 40 USD, brief downtime:
+ * // { tier: 'briefDowntime', maxFraction: '0.5', hypeAtRisk: '250000', usdAtRisk: '10000000' }
+ */
+export type SlashingExposure = {
+  readonly tier: SlashingTier;
+  /** Guideline cap of the tier as a fraction (`'0.2'`, `'0.5'`, `'1'`). */
+  readonly maxFraction: string;
+  /** Worst-case slashed (burned) HYPE: `(stake + unstaking) × maxFraction`, rounded up. */
+  readonly hypeAtRisk: string;
+  /** `hypeAtRisk × hypePriceUsd`, rounded up, or `null` without a price. */
+  readonly usdAtRisk: string | null;
+};
 
 /**
  * Oracle health of one market at the time of the assessment (ages are measured by the caller).
@@ -48,20 +148,6 @@ export type Hip3OracleHealth = {
 };
 
 /**
- * One tier of a HIP-3 margin table (`insertMarginTable`): from `lowerBound` USD of notional up, at
- * most `maxLeverage`.
- *
- * @example
- * const tiers: Hip3MarginTier[] = [{ lowerBound: '0', maxLeverage: 20 }, { lowerBound: '5000000', maxLeverage: 10 }]
- */
-export type Hip3MarginTier = {
-  /** Notional where the tier starts, USD, decimal string ≥ 0 (the first tier starts at 0). */
-  readonly lowerBound: string;
-  /** Integer in [1, 50]. */
-  readonly maxLeverage: number;
-};
-
-/**
  * One market of the deployer's dex. Money in USD (the dex collateral) as decimal strings.
  *
  * @example
@@ -71,55 +157,26 @@ export type Hip3MarginTier = {
  * }
  */
 export type Hip3MarketInput = {
-  /** Market name, e.g. `'xyz:TSLA'`. */
+  /** Market name, e.g. `'xyz:TSLA'`; unique within `markets`. */
   readonly coin: string;
   /** Open interest, notional USD, ≥ 0. */
   readonly openInterestUsd: string;
   /** Traded notional over the last 24 h, USD, ≥ 0. */
   readonly volume24hUsd: string;
-  /** Max leverage of the first margin tier (HIP-3 margin tables: 1–50, ≤ 3 tiers). */
-  readonly maxLeverage: number;
   /**
-   * The whole margin table, when known: 1–3 tiers, `lowerBound` strictly increasing from 0,
-   * `maxLeverage` non-increasing (HL `insertMarginTable` rules); the first tier's `maxLeverage`
-   * must equal `maxLeverage`.
+   * Max leverage of the market's margin table (its first tier, the highest), integer in [1, 50]
+   * (HIP-3 margin tables: ≤ 3 tiers, 1–50×). The stress model puts all OI at this leverage.
    */
-  readonly marginTiers?: readonly Hip3MarginTier[];
-  /** Current OI cap (`setOpenInterestCaps`), USD. Optional. */
+  readonly maxLeverage: number;
+  /** Current OI cap (`setOpenInterestCaps`), USD, ≥ 0. Optional. */
   readonly openInterestCapUsd?: string;
-  /** Book depth within ±3 % of mid, USD (e.g. `bookDepth(...).totalQuote`). Default `'0'`. */
+  /**
+   * Book depth within ±3 % of mid, USD (e.g. `bookDepth(...).totalQuote`), ≥ 0: what the stress
+   * scenarios' liquidations can hit. Default `'0'`.
+   */
   readonly depthUsd?: string;
   readonly session: MarketSession;
-  /** Daily volatility of the underlying (σ of daily returns, fraction), for the leverage advice. Optional. */
-  readonly dailyVolatility?: number;
   readonly oracle: Hip3OracleHealth;
-};
-
-/**
- * Thresholds of the assessment; every field has a documented default.
- *
- * @example
- * const strict: Hip3Thresholds = { staleMs: 6_000, oiCapToVolume: 0.5 }
- */
-export type Hip3Thresholds = {
-  /** Oracle age after which the mark falls back to the local mark (HL docs: 10 s). Default 10,000. */
-  readonly staleMs?: number;
-  /** Oracle age treated as a dead feed / prolonged downtime (watcher's "dead" tier). Default 60,000. */
-  readonly deadMs?: number;
-  /** Note 4 L1: deviation ≥ 3 % → lower OI caps. Default 0.03. */
-  readonly l1Deviation?: number;
-  /** Note 4 L2: deviation ≥ 5 % … Default 0.05. */
-  readonly l2Deviation?: number;
-  /** … for ≥ 30 s → lower leverage. Default 30,000. */
-  readonly l2DurationMs?: number;
-  /** Note 4 L3: the L2 deviation persisting (e.g. 5 min) → consider halting. Default 300,000. */
-  readonly l3DurationMs?: number;
-  /** OI / 24 h volume at or above which a market is `medium` risk. Default 1. */
-  readonly oiToVolumeMedium?: number;
-  /** OI / 24 h volume at or above which a market is `high` risk. Default 3. */
-  readonly oiToVolumeHigh?: number;
-  /** Recommended OI cap as a multiple of 24 h volume (halved at L1). Default 1. */
-  readonly oiCapToVolume?: number;
 };
 
 /** Parameters of {@link hip3StakeAssessment}. */
@@ -128,15 +185,16 @@ export type Hip3StakeAssessmentParameters = {
   readonly stakeHype: string;
   /** HYPE in the 7-day unstaking queue (still slashable), decimal string ≥ 0. Default `'0'`. */
   readonly unstakingHype?: string;
-  /** Staking requirement, HYPE: 500k on mainnet today (note 4 says 5M). Default `'500000'`. */
+  /** Staking requirement, HYPE, decimal string > 0: 500k on mainnet today (note 4 says 5M). Default `'500000'`. */
   readonly requiredStakeHype?: string;
-  /** HYPE price in USD, to express exposures in USD. Optional. */
+  /** HYPE price in USD, decimal string > 0, to express the slashing exposures in USD. Optional. */
   readonly hypePriceUsd?: string;
+  /** The dex's markets, at least one. */
   readonly markets: readonly Hip3MarketInput[];
-  readonly thresholds?: Hip3Thresholds;
   /**
-   * Stress scenarios run on every market. Default: oracle depeg 5 %, liquidity gap (5 % move,
-   * depth −80 %), ADL at a 10 % move, and a weekend gap with a 15 % outside move.
+   * Stress scenarios run on every market. Default: one of each kind with its defaults — oracle
+   * depeg 5 %, liquidity gap (5 % move, depth −80 %), ADL at a 10 % move, and a weekend gap with a
+   * 15 % outside move and the ±10 % pin.
    */
   readonly scenarios?: readonly Hip3StressScenario[];
 };
@@ -144,30 +202,56 @@ export type Hip3StakeAssessmentParameters = {
 /** What the calculator recommends for one market. */
 export type Hip3Action = 'lowerOiCap' | 'lowerLeverage' | 'considerHalt';
 
+/**
+ * Why a market's level is above `low`, as a short machine-readable code (the numbers behind each
+ * code are in the market input or in its {@link Hip3MarketAssessment}):
+ * - `dead`: oracle older than 60 s (feed dead, prolonged downtime) → `critical`;
+ * - `stale`: older than 10 s (the mark fell back to the local mark) → `high`;
+ * - `L3`: deviation ≥ 5 % for ≥ 5 min → `critical`; `L2`: ≥ 5 % for ≥ 30 s → `high`;
+ *   `L1`: ≥ 3 % → `medium` (note 4's tiers);
+ * - `oiToVolume`: `oiToVolume` ≥ 3, or open interest with no volume → `high`; ≥ 1 → `medium`;
+ * - `oiCap`: open interest ≥ 90 % of `openInterestCapUsd` → `medium`;
+ * - `leverage`: `maxLeverage` above `recommendedMaxLeverage` → `medium`.
+ *
+ * @example
+ * const reason: Hip3Reason = 'L2'
+ */
+export type Hip3Reason =
+  | 'dead'
+  | 'stale'
+  | 'L3'
+  | 'L2'
+  | 'L1'
+  | 'oiToVolume'
+  | 'oiCap'
+  | 'leverage';
+
 /** Per-market result of {@link hip3StakeAssessment}. */
 export type Hip3MarketAssessment = {
   readonly coin: string;
   readonly level: RiskLevel;
-  /** Why the level is what it is, human-readable. */
-  readonly reasons: readonly string[];
+  /** Why the level is what it is, in the order the checks run (empty at `low`). */
+  readonly reasons: readonly Hip3Reason[];
   /** The guideline tier an incident in the market's current state would fall under, or `null`. */
   readonly slashingTier: SlashingTier | null;
   /** `openInterest / volume24h`, `null` with zero volume. */
   readonly oiToVolume: number | null;
-  /** Largest max leverage under which a max-leverage position survives the market's gap move without bad debt. */
-  readonly recommendedMaxLeverage: number;
-  /** The adverse gap move the leverage advice is sized for, fraction. */
-  readonly gapMoveFraction: number;
   /**
-   * The given margin table with every tier's leverage capped at `recommendedMaxLeverage`; tiers
-   * left with the same leverage as the tier before are merged. `null` without `marginTiers`.
+   * Largest max leverage under which a max-leverage position survives the market's gap move
+   * without bad debt, `1 / gap`: 10 for `marketHours` assets (the ±10 % pin band gaps at reopen),
+   * 20 for 24/7 assets (a 5 % gap).
    */
-  readonly recommendedMarginTiers: readonly Hip3MarginTier[] | null;
+  readonly recommendedMaxLeverage: number;
   /**
-   * Recommended OI cap, whole USD: `volume24h × oiCapToVolume` (× 0.5 at L1), but never below half
-   * the current OI (HL rejects caps under max(1 USD, OI / 2)).
+   * Recommended OI cap, whole USD (rounded up): the 24 h volume (halved at L1), but never below
+   * half the current OI (HL rejects caps under max(1 USD, OI / 2)).
    */
   readonly recommendedOpenInterestCapUsd: string;
+  /**
+   * Recommended actions, in this order: `lowerOiCap` (L1 or worse, OI ≥ 3× volume, or a current
+   * cap above the recommended one), `lowerLeverage` (L2 or worse, or leverage above the
+   * recommendation), `considerHalt` (the level is `critical`: dead oracle or L3).
+   */
   readonly actions: readonly Hip3Action[];
   /** Results of the stress scenarios (a weekend gap is skipped on 24/7 markets). */
   readonly stress: readonly Hip3StressResult[];
@@ -175,19 +259,11 @@ export type Hip3MarketAssessment = {
 
 /** Result of {@link hip3StakeAssessment}. */
 export type Hip3StakeAssessment = {
-  /** `stake / required`, float64. */
-  readonly stakeCoverage: number;
-  /** Stake below the requirement: HL rejects deploy actions ("Deployer has not staked enough"). */
-  readonly belowRequirement: boolean;
-  /** HYPE to add to meet the requirement, `max(0, required − stake)`, decimal string. */
-  readonly stakeShortfallHype: string;
-  /** Sum of the markets' open interest, USD. */
-  readonly totalOpenInterestUsd: string;
   /**
-   * Stake value over total open interest (`stake × hypePrice / ΣOI`): the deployer's skin in the
-   * game per dollar of user positions. `null` without a HYPE price or without open interest.
+   * HYPE to add to meet the requirement, `max(0, required − stake)`, decimal string; above `'0'`
+   * HL rejects deploy actions ("Deployer has not staked enough") and `overallLevel` is `critical`.
    */
-  readonly stakeToOpenInterest: number | null;
+  readonly stakeShortfallHype: string;
   /** The guideline table applied to the stake (+ unstaking queue), least to most severe. */
   readonly slashingTiers: readonly SlashingExposure[];
   /** Worst case over markets in their current state, or `null` when no market is in an incident state. */
@@ -195,30 +271,22 @@ export type Hip3StakeAssessment = {
   readonly markets: readonly Hip3MarketAssessment[];
   /** Maximum of the market levels; `critical` when the stake is below the requirement. */
   readonly overallLevel: RiskLevel;
-  /** The market with the highest level (ties: larger open interest), `null` without markets. */
-  readonly mostDangerous: string | null;
+  /** The market with the highest level (ties: larger open interest, then the first given). */
+  readonly mostDangerous: string;
 };
 
-// The stress test's own defaults are the documented ones (depeg 5 %, gap 5 % with depth −80 %, ADL 10 %).
-const DEFAULT_SCENARIOS: readonly Hip3StressScenario[] = [
-  { kind: 'oracleDepeg' },
-  { kind: 'liquidityGap' },
-  { kind: 'adl' },
-  { kind: 'weekendGap', outsideMoveFraction: '0.15' },
+const STRESS_KINDS: readonly Hip3StressScenario['kind'][] = [
+  'oracleDepeg',
+  'liquidityGap',
+  'adl',
+  'weekendGap',
 ];
 
-/** Defaults of {@link Hip3Thresholds}, documented there. */
-const THRESHOLDS: ResolvedThresholds = {
-  staleMs: 10_000,
-  deadMs: 60_000,
-  l1Deviation: 0.03,
-  l2Deviation: 0.05,
-  l2DurationMs: 30_000,
-  l3DurationMs: 300_000,
-  oiToVolumeMedium: 1,
-  oiToVolumeHigh: 3,
-  oiCapToVolume: 1,
-};
+/** Default `moveFraction` per kind (STRESS_KINDS order). */
+const MOVES = ['0.05', '0.05', '0.1', '0.15'];
+
+/** A fraction in [0, 1] as a decimal string, `'1'` when absent. */
+const fraction = (name: string, value = '1') => unitFractionDecimal(name, value, '[0, 1]');
 
 /**
  * HIP-3 builder stake calculator (note 4): safety evaluation of a deployer's stake and markets.
@@ -228,18 +296,20 @@ const THRESHOLDS: ResolvedThresholds = {
  * prolonged downtime; deviation ≥ 3 % (L1) → `medium`, lower OI caps; ≥ 5 % for 30 s (L2) → `high`,
  * lower leverage, degradation; ≥ 5 % for 5 min (L3) → `critical`, consider halting, treated as an
  * invalid market — and OI relative to daily volume. It recommends a max leverage such that a
- * position at max leverage keeps margin through the market's gap move (`floor(1 / gap)`, capped to
- * 1–50: gap = 10 % pin band for market-hours assets, else 3σ daily if given, else 5 %) and an OI
- * cap relative to volume, and runs the stress scenarios. Overall: the worst market, worst-case
- * slashing under the guideline tiers (up to 100 % / 50 % / 20 %), and the most dangerous market.
+ * position at max leverage keeps margin through the market's gap move (`1 / gap`: gap = 10 % pin
+ * band for market-hours assets, else 5 %) and an OI cap relative to daily volume, and runs the
+ * stress scenarios ({@link Hip3StressScenario}). Overall: the
+ * worst market, worst-case slashing under the guideline tiers (up to 100 % / 50 % / 20 %), and the
+ * most dangerous market.
  *
  * The mapping from market state to slashing tier is this calculator's conservative reading of the
  * guidelines; validators vote case by case.
  *
  * @throws {EmptySeriesError} no markets.
- * @throws {InvalidDecimalError} an amount is not a decimal string.
- * @throws {InvalidParameterError} a negative stake/amount, a required stake ≤ 0, leverage outside
- *   1–50, negative oracle ages or deviations, a duplicate coin.
+ * @throws {InvalidDecimalError} an amount or fraction is not a decimal string.
+ * @throws {InvalidParameterError} a negative stake/amount, a required stake or HYPE price ≤ 0,
+ *   leverage outside 1–50, negative oracle ages or deviations, a duplicate coin, an unknown
+ *   scenario kind or a fraction outside [0, 1].
  * @example
  * const a = hip3StakeAssessment({
  *   stakeHype: '500000',
@@ -251,263 +321,159 @@ const THRESHOLDS: ResolvedThresholds = {
  * })
  * a.markets[0].recommendedMaxLeverage // 10 (a 10 % pin-band gap)
  * a.markets[0].recommendedOpenInterestCapUsd // '20000000'
+ * a.markets[0].reasons // ['oiToVolume', 'leverage'] (OI 1.5× volume; 20× > 10×)
  */
 export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3StakeAssessment {
   const stake = parseNonNegative(params.stakeHype, 'stakeHype');
   const required = parsePositive(params.requiredStakeHype ?? '500000', 'requiredStakeHype');
+  // The 7-day unstaking queue stays slashable.
+  const slashable = stake + parseNonNegative(params.unstakingHype ?? '0', 'unstakingHype');
+  const price = parseOptional(params.hypePriceUsd, 'hypePriceUsd', null, parsePositive);
+  const exposures = SLASHING_TIERS.map((tier, i): SlashingExposure => {
+    const divisor = [5n, 2n, 1n][i] as bigint; // caps 20 % / 50 % / 100 %
+    const atRisk = divRound(slashable, divisor, 'ceil'); // worst case: round the loss up
+    return {
+      tier,
+      maxFraction: formatDecimal(WAD / divisor),
+      hypeAtRisk: formatDecimal(atRisk),
+      usdAtRisk: formatOrNull(price && mul(atRisk, price, 'ceil')),
+    };
+  });
   minLength('markets', params.markets, 1);
-  const th = {} as ResolvedThresholds;
-  for (const k in THRESHOLDS) {
-    const key = k as keyof Hip3Thresholds;
-    th[key] = nonNegativeNumber(`thresholds.${key}`, params.thresholds?.[key] ?? THRESHOLDS[key]);
-  }
-  const scenarios = params.scenarios ?? DEFAULT_SCENARIOS;
-  const exposureBase = {
-    stakeHype: params.stakeHype,
-    ...(params.unstakingHype === undefined ? {} : { unstakingHype: params.unstakingHype }),
-    ...(params.hypePriceUsd === undefined ? {} : { hypePriceUsd: params.hypePriceUsd }),
-  };
-
+  // Levels and tiers as ranks (RISK_LEVELS / SLASHING_TIERS indices; −1 = no tier).
+  let overall = stake < required ? 3 : 0;
+  let worst = -1;
+  let worstCoin = '';
+  let top = -1;
+  let topOi = 0n;
+  let topCoin = '';
   const seen = new Set<string>();
-  const markets = params.markets.map((m, i) => {
-    if (seen.has(m.coin))
-      throw new InvalidParameterError(`markets[${i}].coin`, `duplicates "${m.coin}"`);
+
+  const markets = params.markets.map((m, i): Hip3MarketAssessment => {
+    const name = `markets[${i}]`;
+    if (seen.has(m.coin)) fail(`${name}.coin`, 'unique', m.coin);
     seen.add(m.coin);
-    return assessMarket(m, `markets[${i}]`, th, scenarios);
+    // Required amounts have no fallback: a missing one fails as an invalid decimal.
+    const amount = (key: 'openInterestUsd' | 'volume24hUsd' | 'depthUsd', fallback?: string) =>
+      parseNonNegative((m[key] ?? fallback) as string, `${name}.${key}`);
+    const oi = amount('openInterestUsd');
+    const volume = amount('volume24hUsd');
+    const depth = amount('depthUsd', '0');
+    const lev = BigInt(positiveInteger(`${name}.maxLeverage`, m.maxLeverage, 50));
+    const cap = parseOptional(
+      m.openInterestCapUsd,
+      `${name}.openInterestCapUsd`,
+      null,
+      parseNonNegative,
+    );
+    const oracle = (key: keyof Hip3OracleHealth, value = m.oracle[key]) =>
+      nonNegativeNumber(`${name}.oracle.${key}`, value as number);
+    const age = oracle('lastUpdateAgeMs');
+    const deviation = oracle('markDeviation');
+    const persisted = oracle('deviationPersistedMs', m.oracle.deviationPersistedMs ?? 0);
+
+    let level = 0;
+    const reasons: Hip3Reason[] = [];
+    const flag = (rank: number, reason: Hip3Reason) => {
+      if (rank > level) level = rank;
+      reasons.push(reason);
+    };
+    const dead = age > 60_000;
+    const stale = age > 10_000;
+    if (dead) flag(3, 'dead');
+    else if (stale) flag(2, 'stale');
+    const l2 = deviation >= 0.05 && persisted >= 30_000;
+    const l3 = l2 && persisted >= 300_000;
+    const l1 = deviation >= 0.03;
+    if (l3) flag(3, 'L3');
+    else if (l2) flag(2, 'L2');
+    else if (l1) flag(1, 'L1');
+    // Infinity with OI but no volume (→ high), NaN with neither (→ no flag).
+    const ratio = toNumber(oi) / toNumber(volume);
+    if (ratio >= 3) flag(2, 'oiToVolume');
+    else if (ratio >= 1) flag(1, 'oiToVolume');
+    if (cap && oi * 10n >= cap * 9n) flag(1, 'oiCap');
+
+    // Leverage advice: a max-leverage position loses its whole margin on a move of 1/maxLeverage,
+    // so floor(1 / gap) survives the gap: 10 % (pin band) on market-hours assets, else 5 %.
+    const recommendedMaxLeverage = m.session === 'marketHours' ? 10 : 20;
+    if (lev > recommendedMaxLeverage) flag(1, 'leverage');
+
+    // OI cap advice, in whole USD (setOpenInterestCaps takes an integer notional).
+    let capAdvice = l1 ? volume / 2n : volume;
+    const floorCap = (oi + 1n) / 2n; // HL: cap ≥ half the current OI
+    if (capAdvice < floorCap) capAdvice = floorCap;
+    capAdvice = ((capAdvice + WAD - 1n) / WAD) * WAD; // whole USD, rounded up so the floor holds
+
+    const actions: Hip3Action[] = [];
+    if (l1 || ratio >= 3 || (cap ?? 0n) > capAdvice) actions.push('lowerOiCap');
+    if (l2 || lev > recommendedMaxLeverage) actions.push('lowerLeverage');
+    if (level > 2) actions.push('considerHalt'); // critical: dead oracle or L3
+    // Slashing tier (SLASHING_TIERS index): invalid/prolonged, brief downtime, degradation, none.
+    const tier = dead || l3 ? 2 : stale ? 1 : l2 ? 0 : -1;
+
+    if (level > overall) overall = level;
+    if (tier > worst) {
+      worst = tier;
+      worstCoin = m.coin;
+    }
+    if (level > top || (level === top && oi > topOi)) {
+      top = level;
+      topOi = oi;
+      topCoin = m.coin;
+    }
+    return {
+      coin: m.coin,
+      level: RISK_LEVELS[level] as RiskLevel,
+      reasons,
+      slashingTier: SLASHING_TIERS[tier] ?? null,
+      oiToVolume: volume ? ratio : null,
+      recommendedMaxLeverage,
+      recommendedOpenInterestCapUsd: formatDecimal(capAdvice),
+      actions,
+      stress: (
+        params.scenarios ?? STRESS_KINDS.map((kind): Hip3StressScenario => ({ kind }))
+      ).flatMap((s, j) => {
+        const at = `scenarios[${j}].`;
+        const k = STRESS_KINDS.indexOf(oneOf(`${at}kind`, s.kind, STRESS_KINDS));
+        if (k > 2 && m.session === '24/7') return []; // no weekend on a 24/7 market
+        const move = fraction(`${at}moveFraction`, s.moveFraction ?? MOVES[k]);
+        const left = mul(
+          depth,
+          WAD - fraction(`${at}depthDropFraction`, s.depthDropFraction ?? (k === 1 ? '0.8' : '0')),
+          'floor',
+        );
+        // Weekend gap: the pinned part reaches the mark while the underlying is closed, the rest
+        // gaps at reopen.
+        let reprice = move - (k > 2 ? fraction(`${at}pinFraction`, s.pinFraction ?? '0.1') : 0n);
+        if (reprice < 0n) reprice = 0n;
+        // Exact: 1/maxLev need not terminate (1/3), so it is never rounded.
+        const liquidated = move * lev * 2n >= WAD ? oi : 0n; // move ≥ 1/(2·maxLev)
+        const over = move * lev - WAD; // (move − 1/maxLev)·maxLev
+        const badDebt = over > 0n ? divRound(oi * over, lev * WAD, 'ceil') : 0n;
+        const adl = liquidated > left ? liquidated - left : 0n;
+        return {
+          scenario: s.kind,
+          moveFraction: formatDecimal(move),
+          updatesToReprice: Number(divRound(reprice * 100n, WAD, 'ceil')), // ceil(move / 1 %)
+          liquidatedNotionalUsd: formatDecimal(liquidated),
+          badDebtUsd: formatDecimal(badDebt),
+          adlNotionalUsd: formatDecimal(adl),
+          pinnedMispricingFraction: k > 2 ? formatDecimal(reprice) : null,
+          level: RISK_LEVELS[
+            badDebt || adl ? 3 : liquidated ? 2 : move * 100n >= 3n * WAD ? 1 : 0
+          ] as RiskLevel,
+        };
+      }),
+    };
   });
 
-  const belowRequirement = stake < required;
-  let overallLevel: RiskLevel = belowRequirement ? 'critical' : 'low';
-  let worst: { coin: string; tier: SlashingTier } | null = null;
-  let mostDangerous: { coin: string; level: RiskLevel; oi: Fixed } | null = null;
-  let totalOi = 0n;
-  for (let i = 0; i < markets.length; i++) {
-    const m = markets[i] as Hip3MarketAssessment;
-    overallLevel = maxRiskLevel(overallLevel, m.level);
-    if (
-      m.slashingTier !== null &&
-      (worst === null || tierRank(m.slashingTier) > tierRank(worst.tier))
-    ) {
-      worst = { coin: m.coin, tier: m.slashingTier };
-    }
-    const oi = parseDecimal((params.markets[i] as Hip3MarketInput).openInterestUsd);
-    totalOi += oi;
-    if (
-      mostDangerous === null ||
-      riskLevelRank(m.level) > riskLevelRank(mostDangerous.level) ||
-      (m.level === mostDangerous.level && oi > mostDangerous.oi)
-    ) {
-      mostDangerous = { coin: m.coin, level: m.level, oi };
-    }
-  }
-
-  const worstCase =
-    worst === null
-      ? null
-      : { coin: worst.coin, ...slashingExposure({ ...exposureBase, tier: worst.tier }) };
-  const hypePrice = parseOptional(params.hypePriceUsd, 'hypePriceUsd', null, parsePositive);
   return {
-    stakeCoverage: toNumber(stake) / toNumber(required),
-    belowRequirement,
-    stakeShortfallHype: formatDecimal(belowRequirement ? required - stake : 0n),
-    totalOpenInterestUsd: formatDecimal(totalOi),
-    stakeToOpenInterest:
-      hypePrice === null || totalOi === 0n
-        ? null
-        : (toNumber(stake) * toNumber(hypePrice)) / toNumber(totalOi),
-    slashingTiers: SLASHING_TIERS.map((tier) => slashingExposure({ ...exposureBase, tier })),
-    worstCase,
+    stakeShortfallHype: formatDecimal(stake < required ? required - stake : 0n),
+    slashingTiers: exposures,
+    worstCase: worst < 0 ? null : { coin: worstCoin, ...(exposures[worst] as SlashingExposure) },
     markets,
-    overallLevel,
-    mostDangerous: mostDangerous?.coin ?? null,
+    overallLevel: RISK_LEVELS[overall] as RiskLevel,
+    mostDangerous: topCoin,
   };
-}
-
-function tierRank(tier: SlashingTier): number {
-  return SLASHING_TIERS.indexOf(tier);
-}
-
-type ResolvedThresholds = { -readonly [K in keyof Hip3Thresholds]-?: number };
-
-function assessMarket(
-  m: Hip3MarketInput,
-  name: string,
-  th: ResolvedThresholds,
-  scenarios: readonly Hip3StressScenario[],
-): Hip3MarketAssessment {
-  const oi = parseNonNegative(m.openInterestUsd, `${name}.openInterestUsd`);
-  const volume = parseNonNegative(m.volume24hUsd, `${name}.volume24hUsd`);
-  const depthText = m.depthUsd ?? '0';
-  parseNonNegative(depthText, `${name}.depthUsd`);
-  positiveInteger(`${name}.maxLeverage`, m.maxLeverage, 50);
-  if (m.marginTiers !== undefined)
-    checkMarginTiers(`${name}.marginTiers`, m.marginTiers, m.maxLeverage);
-  const age = nonNegativeNumber(`${name}.oracle.lastUpdateAgeMs`, m.oracle.lastUpdateAgeMs);
-  const deviation = nonNegativeNumber(`${name}.oracle.markDeviation`, m.oracle.markDeviation);
-  const persisted = nonNegativeNumber(
-    `${name}.oracle.deviationPersistedMs`,
-    m.oracle.deviationPersistedMs ?? 0,
-  );
-  const cap = parseOptional(
-    m.openInterestCapUsd,
-    `${name}.openInterestCapUsd`,
-    null,
-    parseNonNegative,
-  );
-
-  let level: RiskLevel = 'low';
-  let tier: SlashingTier | null = null;
-  const reasons: string[] = [];
-  const actions = new Set<Hip3Action>();
-  const raiseTier = (next: SlashingTier) => {
-    if (tier === null || tierRank(next) > tierRank(tier)) tier = next;
-  };
-
-  if (age > th.deadMs) {
-    level = 'critical';
-    raiseTier('invalidOrProlonged');
-    actions.add('considerHalt');
-    reasons.push(
-      `oracle not updated for ${age / 1000} s (> ${th.deadMs / 1000} s: feed dead, prolonged downtime)`,
-    );
-  } else if (age > th.staleMs) {
-    level = maxRiskLevel(level, 'high');
-    raiseTier('briefDowntime');
-    reasons.push(
-      `oracle not updated for ${age / 1000} s (> ${th.staleMs / 1000} s: mark fell back to the local mark)`,
-    );
-  }
-
-  const atL2 = deviation >= th.l2Deviation;
-  if (atL2 && persisted >= th.l3DurationMs) {
-    level = 'critical';
-    raiseTier('invalidOrProlonged');
-    actions.add('considerHalt').add('lowerLeverage').add('lowerOiCap');
-    reasons.push(
-      `mark deviates ${pct(deviation)} for ${persisted / 1000} s (L3: consider halting)`,
-    );
-  } else if (atL2 && persisted >= th.l2DurationMs) {
-    level = maxRiskLevel(level, 'high');
-    raiseTier('degradation');
-    actions.add('lowerLeverage').add('lowerOiCap');
-    reasons.push(`mark deviates ${pct(deviation)} for ${persisted / 1000} s (L2: lower leverage)`);
-  } else if (deviation >= th.l1Deviation) {
-    level = maxRiskLevel(level, 'medium');
-    actions.add('lowerOiCap');
-    reasons.push(`mark deviates ${pct(deviation)} (L1: lower OI caps)`);
-  }
-
-  const oiToVolume = volume === 0n ? null : toNumber(oi) / toNumber(volume);
-  if (
-    (oiToVolume === null && oi > 0n) ||
-    (oiToVolume !== null && oiToVolume >= th.oiToVolumeHigh)
-  ) {
-    level = maxRiskLevel(level, 'high');
-    actions.add('lowerOiCap');
-    reasons.push(
-      oiToVolume === null
-        ? 'open interest with no 24 h volume'
-        : `OI is ${oiToVolume.toFixed(2)}× 24 h volume`,
-    );
-  } else if (oiToVolume !== null && oiToVolume >= th.oiToVolumeMedium) {
-    level = maxRiskLevel(level, 'medium');
-    reasons.push(`OI is ${oiToVolume.toFixed(2)}× 24 h volume`);
-  }
-  if (cap !== null && cap > 0n && oi * 10n >= cap * 9n) {
-    level = maxRiskLevel(level, 'medium');
-    reasons.push(`OI at ${pct(toNumber(oi) / toNumber(cap))} of its cap`);
-  }
-
-  // Leverage advice: a max-leverage position loses its whole margin on a move of 1/maxLeverage.
-  let gap: number;
-  if (m.session === 'marketHours') gap = 0.1;
-  else if (m.dailyVolatility !== undefined)
-    gap = 3 * finiteNumber(`${name}.dailyVolatility`, m.dailyVolatility);
-  else gap = 0.05;
-  if (!(gap > 0)) fail(`${name}.dailyVolatility`, '> 0', m.dailyVolatility);
-  const recommendedMaxLeverage = Math.max(1, Math.min(50, Math.floor(1 / gap + 1e-9)));
-  if (m.maxLeverage > recommendedMaxLeverage) {
-    level = maxRiskLevel(level, 'medium');
-    actions.add('lowerLeverage');
-    reasons.push(
-      `max leverage ${m.maxLeverage}× exceeds ${recommendedMaxLeverage}× for a ${pct(gap)} gap`,
-    );
-  }
-
-  // OI cap advice, in whole USD (setOpenInterestCaps takes an integer notional).
-  let capAdvice: Fixed = mul(volume, fromNumber(th.oiCapToVolume), 'floor');
-  if (deviation >= th.l1Deviation) capAdvice = capAdvice / 2n;
-  const floorCap = (oi + 1n) / 2n; // HL: cap ≥ half the current OI
-  if (capAdvice < floorCap) capAdvice = floorCap;
-  capAdvice = ((capAdvice + WAD - 1n) / WAD) * WAD; // whole USD, rounded up so the floor holds
-  if (cap !== null && cap > capAdvice) actions.add('lowerOiCap');
-
-  const stress: Hip3StressResult[] = [];
-  for (const scenario of scenarios) {
-    const r = hip3StressTest({
-      market: {
-        openInterestUsd: m.openInterestUsd,
-        maxLeverage: m.maxLeverage,
-        depthUsd: depthText,
-        session: m.session,
-      },
-      scenario,
-    });
-    if (r !== null) stress.push(r);
-  }
-
-  return {
-    coin: m.coin,
-    level,
-    reasons,
-    slashingTier: tier,
-    oiToVolume,
-    recommendedMaxLeverage,
-    gapMoveFraction: gap,
-    recommendedMarginTiers:
-      m.marginTiers === undefined ? null : capMarginTiers(m.marginTiers, recommendedMaxLeverage),
-    recommendedOpenInterestCapUsd: formatDecimal(capAdvice),
-    actions: [...actions],
-    stress,
-  };
-}
-
-function checkMarginTiers(
-  name: string,
-  tiers: readonly Hip3MarginTier[],
-  maxLeverage: number,
-): void {
-  if (tiers.length === 0) throw new EmptyTierTableError(name);
-  if (tiers.length > 3)
-    throw new InvalidParameterError(name, `has ${tiers.length} tiers (HIP-3: ≤ 3)`);
-  let previous: { bound: Fixed; leverage: number } | null = null;
-  for (let i = 0; i < tiers.length; i++) {
-    const t = tiers[i] as Hip3MarginTier;
-    const bound = parseNonNegative(t.lowerBound, `${name}[${i}].lowerBound`);
-    positiveInteger(`${name}[${i}].maxLeverage`, t.maxLeverage, 50);
-    if (i === 0 && (bound !== 0n || t.maxLeverage !== maxLeverage))
-      throw new UnsortedTiersError(
-        name,
-        0,
-        `must start at lowerBound 0 with maxLeverage ${maxLeverage}`,
-      );
-    if (previous !== null && (bound <= previous.bound || t.maxLeverage > previous.leverage))
-      throw new UnsortedTiersError(name, i, 'must raise lowerBound and not maxLeverage');
-    previous = { bound, leverage: t.maxLeverage };
-  }
-}
-
-function capMarginTiers(tiers: readonly Hip3MarginTier[], cap: number): Hip3MarginTier[] {
-  const out: Hip3MarginTier[] = [];
-  for (const t of tiers) {
-    const maxLeverage = Math.min(t.maxLeverage, cap);
-    if (out.length > 0 && (out[out.length - 1] as Hip3MarginTier).maxLeverage === maxLeverage)
-      continue;
-    out.push({ lowerBound: t.lowerBound, maxLeverage });
-  }
-  return out;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)} %`;
 }

@@ -6,24 +6,11 @@
  */
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
 
-const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
-
 /**
- * The more severe of two risk levels.
+ * The levels by rank (`RISK_LEVELS[0]` = `low` … `RISK_LEVELS[3]` = `critical`). Internal: the
+ * calculator works on ranks and maps them back to names once, at the output.
  *
  * @example
- * maxRiskLevel('medium', 'high') // 'high'
+ * RISK_LEVELS[Math.max(1, 2)] // 'high'
  */
-export function maxRiskLevel(a: RiskLevel, b: RiskLevel): RiskLevel {
-  return RANK[b] > RANK[a] ? b : a;
-}
-
-/**
- * Numeric rank of a level (`low` = 0 … `critical` = 3), for sorting.
- *
- * @example
- * riskLevelRank('critical') // 3
- */
-export function riskLevelRank(level: RiskLevel): number {
-  return RANK[level];
-}
+export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical'];
