@@ -72,33 +72,22 @@ export {
 } from './fundingSurface.js';
 export {
   type Hip3Action,
-  type Hip3MarginTier,
   type Hip3MarketAssessment,
   type Hip3MarketInput,
   type Hip3OracleHealth,
+  type Hip3Reason,
   type Hip3StakeAssessment,
   type Hip3StakeAssessmentParameters,
-  type Hip3Thresholds,
-  hip3StakeAssessment,
-} from './hip3StakeAssessment.js';
-export {
-  type Hip3StressMarket,
   type Hip3StressResult,
   type Hip3StressScenario,
-  type Hip3StressTestParameters,
-  hip3StressTest,
+  hip3StakeAssessment,
   type MarketSession,
-} from './hip3StressTest.js';
+  SLASHING_TIERS,
+  type SlashingExposure,
+  type SlashingTier,
+} from './hip3StakeAssessment.js';
 export { type ImpermanentLossParameters, impermanentLoss } from './impermanentLoss.js';
 export type { L2Book, L2Level } from './l2Book.js';
 export { maxDrawdown } from './maxDrawdown.js';
 export type { RiskLevel } from './riskLevel.js';
-export {
-  SLASHING_MAX_FRACTION,
-  SLASHING_TIERS,
-  type SlashingExposure,
-  type SlashingExposureParameters,
-  type SlashingTier,
-  slashingExposure,
-} from './slashingExposure.js';
 export { type TakerDepthRatioParameters, takerDepthRatio } from './takerDepthRatio.js';
