@@ -1,5 +1,6 @@
 import { type DecimalString, decimalToNumber, positiveNumber } from '../internal/args.js';
 import {
+  div,
   divRound,
   type Fixed,
   formatDecimal,
@@ -31,7 +32,7 @@ export function annualizeRate(params: {
  * @example annualizeRateFixed(parseDecimal('0.0001'), parseDecimal('8')) // 109_500_000_000_000_000n (0.1095)
  */
 export function annualizeRateFixed(rate: Fixed, intervalHours: Fixed): Fixed {
-  return divRound(rate * HOURS_PER_YEAR * WAD, intervalHours, 'halfEven');
+  return div(rate * HOURS_PER_YEAR, intervalHours);
 }
 
 /**

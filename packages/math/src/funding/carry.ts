@@ -6,6 +6,7 @@ import {
   positiveNumber,
 } from '../internal/args.js';
 import {
+  div,
   divRound,
   formatDecimal,
   fromNumber,
@@ -13,6 +14,7 @@ import {
   WAD,
   WAD2,
 } from '../internal/decimal.js';
+import { fields } from './fields.js';
 
 /**
  * Expected funding income of a delta-neutral carry: `notional × rate × periods` (quote currency),
@@ -26,8 +28,7 @@ export function fundingIncome(params: {
   periods: number;
 }): DecimalString {
   nonNegativeNumber('periods', params.periods);
-  const n = parseDecimal(params.notional, 'notional');
-  const r = parseDecimal(params.rate, 'rate');
+  const [n, r] = fields(params, ['notional', 'rate'] as const, parseDecimal);
   return formatDecimal(divRound(n * r * fromNumber(params.periods), WAD2, 'halfEven'));
 }
 
@@ -71,11 +72,10 @@ export function annualizedBasis(params: {
   spotPrice: DecimalString;
   daysToExpiry: number;
 }): DecimalString {
-  const f = parsePositive(params.futurePrice, 'futurePrice');
-  const s = parsePositive(params.spotPrice, 'spotPrice');
+  const [f, s] = fields(params, ['futurePrice', 'spotPrice'] as const);
   const days = fromNumber(positiveNumber('daysToExpiry', params.daysToExpiry));
   // (f − s)/s × 365/days with one rounding.
-  return formatDecimal(divRound((f - s) * 365n * WAD * WAD, s * days, 'halfEven'));
+  return formatDecimal(div((f - s) * 365n * WAD, s * days));
 }
 
 /**
@@ -87,7 +87,6 @@ export function perpBasis(params: {
   perpPrice: DecimalString;
   indexPrice: DecimalString;
 }): DecimalString {
-  const p = parsePositive(params.perpPrice, 'perpPrice');
-  const i = parsePositive(params.indexPrice, 'indexPrice');
-  return formatDecimal(divRound((p - i) * WAD, i, 'halfEven'));
+  const [p, i] = fields(params, ['perpPrice', 'indexPrice'] as const);
+  return formatDecimal(div(p - i, i));
 }

@@ -1,5 +1,6 @@
 import type { DecimalString } from '../internal/args.js';
 import { divRound, formatDecimal, parseDecimal, WAD2 } from '../internal/decimal.js';
+import { fields } from './fields.js';
 
 /**
  * Funding cash flow of one payment for a position, from the account's point of view:
@@ -20,8 +21,10 @@ export function fundingPayment(params: {
   /** Funding rate of this payment (per the payment's interval). */
   rate: DecimalString;
 }): DecimalString {
-  const size = parseDecimal(params.signedSize, 'signedSize');
-  const price = parseDecimal(params.price, 'price');
-  const rate = parseDecimal(params.rate, 'rate');
+  const [size, price, rate] = fields(
+    params,
+    ['signedSize', 'price', 'rate'] as const,
+    parseDecimal,
+  );
   return formatDecimal(divRound(-size * price * rate, WAD2, 'halfEven'));
 }

@@ -7,22 +7,24 @@ import {
 } from '../internal/args.js';
 import {
   clamp,
+  div,
   divRound,
   type Fixed,
   formatDecimal,
   fromNumber,
+  mul,
   parseDecimal,
   WAD,
 } from '../internal/decimal.js';
 
 /** ±0.05 % per 8 h: the clamp of `interest − premium` shared by Aevo, Binance, Bybit and Hyperliquid. */
-const CLAMP_8H = 500_000_000_000_000n; // 0.0005
+const CLAMP_8H = WAD / 2000n; // 0.0005
 /** 0.01 % per 8 h: the default interest component. */
-const INTEREST_8H = 100_000_000_000_000n; // 0.0001
+const INTEREST_8H = WAD / 10_000n; // 0.0001
 /** Hyperliquid's hourly funding cap: 4 %/h. */
-const HL_CAP_1H = 40_000_000_000_000_000n; // 0.04
+const HL_CAP_1H = WAD / 25n; // 0.04
 /** Binance's default `k` of the `±k·MMR` cap. */
-const K_MMR = 750_000_000_000_000_000n; // 0.75
+const K_MMR = (3n * WAD) / 4n; // 0.75
 
 /**
  * `P̄ + clamp(I − P̄, −0.05 %, +0.05 %)`: the 8-hour rate from `averagePremium` and `interestRate8h`
@@ -66,7 +68,7 @@ export function aevoFundingRate(params: {
   const divisor = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
   const uncapped = rate8h(params);
   const capped = capFloor(uncapped, params.ceiling, params.floor, 'ceiling');
-  const hourly = divRound(capped * WAD, fromNumber(divisor), 'halfEven');
+  const hourly = div(capped, fromNumber(divisor));
   return {
     rate8h: formatDecimal(uncapped),
     cappedRate8h: formatDecimal(capped),
@@ -131,7 +133,7 @@ export function binanceFundingRate(params: {
   if (params.maintenanceMarginRate !== undefined && (params.cap ?? params.floor) === undefined) {
     const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
     const k = parseOptional(params.capMultiplier, 'capMultiplier', K_MMR, parseNonNegative);
-    const bound = divRound(k * mmr, WAD, 'halfEven');
+    const bound = mul(k, mmr);
     rate = clamp(rate, -bound, bound);
   }
   return { rate: formatDecimal(capFloor(rate, params.cap, params.floor, 'cap')), intervalHours };

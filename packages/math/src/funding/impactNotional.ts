@@ -1,5 +1,5 @@
 import { type DecimalString, fail, oneOf, parsePositive } from '../internal/args.js';
-import { divRound, formatDecimal, WAD2 } from '../internal/decimal.js';
+import { div, formatDecimal, WAD } from '../internal/decimal.js';
 
 /** Venues whose impact notional {@link impactNotional} knows. */
 export type ImpactVenue = 'aevo' | 'hyperliquid' | 'binance' | 'dydx';
@@ -34,5 +34,5 @@ export function impactNotional(params: {
       fail('initialMarginRate', `set for ${venue}`, params.initialMarginRate),
     'initialMarginRate',
   );
-  return formatDecimal(divRound((venue === 'binance' ? 200n : 500n) * WAD2, imr, 'halfEven'));
+  return formatDecimal(div((venue === 'binance' ? 200n : 500n) * WAD, imr));
 }

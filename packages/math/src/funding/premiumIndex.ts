@@ -1,5 +1,6 @@
 import { type DecimalString, nonEmpty, parsePositive } from '../internal/args.js';
-import { divRound, type Fixed, formatDecimal, type Rounding, WAD } from '../internal/decimal.js';
+import { div, type Fixed, formatDecimal, type Rounding, WAD } from '../internal/decimal.js';
+import { fields } from './fields.js';
 
 /** Inputs of {@link premiumIndex} and {@link hip3PremiumIndex} (prices as decimal strings). */
 export type PremiumIndexParameters = {
@@ -40,11 +41,7 @@ export function hip3PremiumIndex(params: PremiumIndexParameters): DecimalString 
 function premium(params: PremiumIndexParameters, formula: typeof premiumIndexFixed): DecimalString {
   // `params` carries the optional `decimals`/`rounding` of `formatDecimal`'s options.
   return formatDecimal(
-    formula(
-      parsePositive(params.impactBid, 'impactBid'),
-      parsePositive(params.impactAsk, 'impactAsk'),
-      parsePositive(params.indexPrice, 'indexPrice'),
-    ),
+    formula(...fields(params, ['impactBid', 'impactAsk', 'indexPrice'] as const)),
     params,
   );
 }
@@ -56,7 +53,7 @@ function premium(params: PremiumIndexParameters, formula: typeof premiumIndexFix
 export function premiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, index: Fixed): Fixed {
   const diff =
     (impactBid > index ? impactBid - index : 0n) - (index > impactAsk ? index - impactAsk : 0n);
-  return divRound(diff * WAD, index, 'halfEven');
+  return div(diff, index);
 }
 
 /**
@@ -65,7 +62,7 @@ export function premiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, index: Fix
  */
 export function hip3PremiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, oracle: Fixed): Fixed {
   // 0.5·(b + a)/o − 1 = (b + a − 2o) / (2o): one exact division.
-  return divRound((impactBid + impactAsk - 2n * oracle) * WAD, 2n * oracle, 'halfEven');
+  return div(impactBid + impactAsk - 2n * oracle, 2n * oracle);
 }
 
 /** One order-book level: price and size (base units) as decimal strings. */
@@ -96,7 +93,7 @@ export function impactPrice(params: {
     const levelNotional = px * size; // WAD²
     if (remaining <= levelNotional) {
       // avg = notional / (filledSize + remaining/px) = notional·px / (filledSize·px + remaining)
-      return formatDecimal(divRound(notional * px * WAD, filledSize * px + remaining, 'halfEven'));
+      return formatDecimal(div(notional * px, filledSize * px + remaining));
     }
     remaining -= levelNotional;
     filledSize += size;

@@ -9,13 +9,14 @@ describe('Aevo index (founding note 2; perp-math.md §1.3)', () => {
     });
     expect(r).toEqual({ price: '2000.5', sourcesUsed: 2 });
   });
-  it('caps instead of dropping with the cap policy', () => {
-    // median 2001, band edge 2001 × 1.005 = 2011.005
-    const r = aevoIndexPrice({
-      sources: [{ price: '2000' }, { price: '2001' }, { price: '2100' }],
-      policy: 'cap',
-    });
-    expect(r).toEqual({ price: '2004.001666666666666667', sourcesUsed: 3 });
+  it('keeps a source exactly 0.5 % from the median and drops one just beyond', () => {
+    // median 2000; 2010 is exactly +0.5 % → kept: (2000 + 2000 + 2010) / 3
+    expect(
+      aevoIndexPrice({ sources: [{ price: '2000' }, { price: '2010' }, { price: '2000' }] }),
+    ).toEqual({ price: '2003.333333333333333333', sourcesUsed: 3 });
+    expect(
+      aevoIndexPrice({ sources: [{ price: '2000' }, { price: '2010.000001' }, { price: '1990' }] }),
+    ).toEqual({ price: '1995', sourcesUsed: 2 });
   });
   it('converts USDT quotes to USDC', () => {
     const r = aevoIndexPrice({

@@ -1,4 +1,5 @@
 import { averageSamples } from '../funding/averagePremium.js';
+import { fields } from '../funding/fields.js';
 import {
   type DecimalString,
   nonNegativeNumber,
@@ -11,12 +12,13 @@ import {
   fromNumber,
   max,
   min,
+  mul,
   parseDecimal,
   WAD,
 } from '../internal/decimal.js';
 import { median3 } from '../internal/median.js';
 
-const GUARD = 1_000_000_000_000_000n; // 0.1 %
+const GUARD = WAD / 1000n; // 0.1 %
 
 /**
  * Aevo fair price: mid of the impact bid/ask at the impact notional (10,000 USD). For ETH and BTC pass
@@ -33,18 +35,12 @@ export function aevoFairPrice(params: {
   bestBid?: DecimalString;
   bestAsk?: DecimalString;
 }): DecimalString {
-  let bid = parsePositive(params.impactBid, 'impactBid');
-  let ask = parsePositive(params.impactAsk, 'impactAsk');
+  let [bid, ask] = fields(params, ['impactBid', 'impactAsk'] as const);
   if (params.bestBid !== undefined || params.bestAsk !== undefined) {
     // The guard needs both: a missing one fails to parse with an error naming it.
-    bid = max(
-      bid,
-      divRound(parsePositive(params.bestBid!, 'bestBid') * (WAD - GUARD), WAD, 'halfEven'),
-    );
-    ask = min(
-      ask,
-      divRound(parsePositive(params.bestAsk!, 'bestAsk') * (WAD + GUARD), WAD, 'halfEven'),
-    );
+    const [bestBid, bestAsk] = fields(params, ['bestBid', 'bestAsk'] as const);
+    bid = max(bid, mul(bestBid, WAD - GUARD));
+    ask = min(ask, mul(bestAsk, WAD + GUARD));
   }
   return formatDecimal(divRound(bid + ask, 2n, 'halfEven'));
 }
@@ -72,7 +68,7 @@ export function aevoMarkPrice(params: {
   /** Samples of `Fair − Index` over the last 5 minutes. */
   basisSamples: readonly DecimalString[];
 }): { markPrice: DecimalString; price1: DecimalString; price2: DecimalString } {
-  const index = parsePositive(params.indexPrice, 'indexPrice');
+  const [index, fair] = fields(params, ['indexPrice', 'fairPrice'] as const);
   const hours = fromNumber(nonNegativeNumber('hoursToNextFunding', params.hoursToNextFunding));
   const interval = fromNumber(
     positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 1),
@@ -82,7 +78,7 @@ export function aevoMarkPrice(params: {
   const price1 = index + divRound(index * funding * hours, WAD * interval, 'halfEven');
   const price2 = index + parseDecimal(averageSamples(params.basisSamples, 'equal', 'basisSamples'));
   return {
-    markPrice: formatDecimal(median3(parsePositive(params.fairPrice, 'fairPrice'), price1, price2)),
+    markPrice: formatDecimal(median3(fair, price1, price2)),
     price1: formatDecimal(price1),
     price2: formatDecimal(price2),
   };

@@ -1,6 +1,6 @@
 import { UnsortedSeriesError } from '../errors.js';
 import { type DecimalString, fail, finiteNumber, parsePositive } from '../internal/args.js';
-import { abs, divRound, type Fixed, formatDecimal, WAD } from '../internal/decimal.js';
+import { abs, div, type Fixed, formatDecimal } from '../internal/decimal.js';
 import { medianFixed } from '../internal/median.js';
 
 /** One HIP-3 `setOracle` call as observed (time in ms since epoch, prices as decimal strings). */
@@ -80,7 +80,7 @@ export function checkSetOracleUpdates(params: {
     if (index) {
       const gap = t - params.updates[index - 1]!.timeMs;
       if (gap > 10_000) add('stale', 'interval', String(gap));
-      // After a stale gap the exchange fell back every `staleAfterMs`; the last fallback counts as an
+      // After a stale gap the exchange fell back every 10 s; the last fallback counts as an
       // update for the 2.5 s rule, so the interval that matters is the time since it.
       const interval = gap > 10_000 ? gap % 10_000 : gap;
       if (interval < 2_500) add('tooFrequent', 'interval', String(interval));
@@ -112,7 +112,7 @@ export function checkSetOracleUpdates(params: {
 
 /** `a / b` as a decimal string, rounded half-even at 18 decimals. */
 function ratio(a: Fixed, b: Fixed): DecimalString {
-  return formatDecimal(divRound(a * WAD, b, 'halfEven'));
+  return formatDecimal(div(a, b));
 }
 
 /**

@@ -60,6 +60,22 @@ describe('Hyperliquid and HIP-3 marks', () => {
       }),
     ).toBe('101.5');
   });
+  it('rejects CEX weights that are not integers in [1, 1000]', () => {
+    const base = {
+      oraclePrice: '100',
+      emaMidMinusOracle: '0',
+      bestBid: '100',
+      bestAsk: '100',
+      lastTrade: '100',
+    };
+    for (const weight of [0, 1.5, -1, 1001, Number.NaN])
+      expect(() =>
+        hyperliquidMarkPrice({ ...base, cexPerpMids: [{ price: '100', weight }] }),
+      ).toThrow(/cexPerpMids\[0\]\.weight/);
+    expect(() =>
+      hyperliquidMarkPrice({ ...base, cexPerpMids: [{ price: '0', weight: 1 }] }),
+    ).toThrow(InvalidParameterError);
+  });
   it('EMA150s of mid − oracle weights recent samples', () => {
     const flat = ema150s([
       { timeMs: 0, value: '1' },

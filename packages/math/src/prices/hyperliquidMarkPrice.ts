@@ -1,3 +1,4 @@
+import { fields } from '../funding/fields.js';
 import {
   type DecimalString,
   decimalToNumber,
@@ -5,13 +6,16 @@ import {
   nonEmpty,
   parseNonNegative,
   parsePositive,
-  positiveNumber,
+  positiveInteger,
 } from '../internal/args.js';
 import { type Fixed, formatDecimal, fromNumber, parseDecimal } from '../internal/decimal.js';
-import { ascending, median3, medianFixed } from '../internal/median.js';
+import { median3, medianFixed } from '../internal/median.js';
 import { timeAt } from './checkSetOracleUpdates.js';
 
-/** A CEX perp mid and its weight in Hyperliquid's weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1). */
+/**
+ * A CEX perp mid and its weight in Hyperliquid's weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1):
+ * an integer from 1 to 1000.
+ */
 export type WeightedPrice = { readonly price: DecimalString; readonly weight: number };
 
 /**
@@ -20,7 +24,7 @@ export type WeightedPrice = { readonly price: DecimalString; readonly weight: nu
  * When `cexPerpMids` is empty (CEX feeds unavailable) the result is the median of the two remaining
  * components, i.e. their mean. Exact, half-even at 18 decimals.
  *
- * @throws {InvalidParameterError} on a non-positive price or weight.
+ * @throws {InvalidParameterError} on a non-positive price or a weight that is not an integer in [1, 1000].
  * @example
  * hyperliquidMarkPrice({ oraclePrice: '100', emaMidMinusOracle: '0.2', bestBid: '100.1', bestAsk: '100.3',
  *   lastTrade: '100.2', cexPerpMids: [{ price: '100.25', weight: 3 }, { price: '100.1', weight: 2 }] }) // '100.2'
@@ -39,7 +43,13 @@ export function hyperliquidMarkPrice(params: {
       parseDecimal(params.emaMidMinusOracle, 'emaMidMinusOracle'),
     localMark(params),
   ];
-  if (params.cexPerpMids.length) marks.push(weightedMedian(params.cexPerpMids));
+  // Weighted median of the CEX mids: the median of the list with each mid repeated `weight` times.
+  const cex = params.cexPerpMids.flatMap((m, i) =>
+    Array(positiveInteger(`cexPerpMids[${i}].weight`, m.weight, 1000)).fill(
+      parsePositive(m.price, `cexPerpMids[${i}].price`),
+    ),
+  );
+  if (cex.length) marks.push(medianFixed(cex));
   return formatDecimal(medianFixed(marks));
 }
 
@@ -49,30 +59,7 @@ function localMark(params: {
   bestAsk: DecimalString;
   lastTrade: DecimalString;
 }): Fixed {
-  return median3(
-    parsePositive(params.bestBid, 'bestBid'),
-    parsePositive(params.bestAsk, 'bestAsk'),
-    parsePositive(params.lastTrade, 'lastTrade'),
-  );
-}
-
-function weightedMedian(mids: readonly WeightedPrice[]): Fixed {
-  const items = mids
-    .map((m, i) => ({
-      price: parsePositive(m.price, `cexPerpMids[${i}].price`),
-      weight: positiveNumber(`cexPerpMids[${i}].weight`, m.weight),
-    }))
-    .sort((x, y) => ascending(x.price, y.price));
-  const total = items.reduce((sum, x) => sum + x.weight, 0);
-  let cumulative = 0;
-  // The first price at which the cumulative weight reaches half the total; exactly half means the
-  // median lies between this price and the next one.
-  const i = items.findIndex((x) => {
-    cumulative += x.weight;
-    return cumulative * 2 >= total;
-  });
-  const { price } = items[i]!;
-  return cumulative * 2 > total ? price : medianFixed([price, items[i + 1]!.price]);
+  return median3(...fields(params, ['bestBid', 'bestAsk', 'lastTrade'] as const));
 }
 
 /**

@@ -1,4 +1,4 @@
-export { aevoIndexPrice, type IndexSource, type OutlierPolicy } from './aevoIndexPrice.js';
+export { aevoIndexPrice, type IndexSource } from './aevoIndexPrice.js';
 export { aevoFairPrice, aevoMarkPrice } from './aevoMarkPrice.js';
 export {
   checkSetOracleUpdates,

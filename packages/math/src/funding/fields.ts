@@ -1,0 +1,11 @@
+import { parsePositive } from '../internal/args.js';
+import type { Fixed } from '../internal/decimal.js';
+
+/** Parses `params[key]` for each key with `parse` (default: a price > 0), naming the key in errors. */
+export function fields<K extends readonly string[]>(
+  params: { readonly [k in K[number]]?: string },
+  keys: K,
+  parse: (value: string, parameter: string) => Fixed = parsePositive,
+): { [I in keyof K]: Fixed } {
+  return keys.map((k: K[number]) => parse(params[k] as string, k)) as { [I in keyof K]: Fixed };
+}
