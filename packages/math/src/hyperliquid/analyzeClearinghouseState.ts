@@ -98,7 +98,8 @@ export function analyzeClearinghouseState(params: {
       (v) => v === 'cross' || v === 'isolated',
       '"cross" or "isolated"',
     ).v;
-    const value = dec(position, 'positionValue', 0n);
+    const value = dec(position, 'positionValue');
+    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', position.v.positionValue);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
     const mm = maintenanceMarginFixed(value, table);
     const cross = marginMode === 'cross';

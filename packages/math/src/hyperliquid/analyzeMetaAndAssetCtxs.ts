@@ -1,7 +1,7 @@
 import { hip3PremiumIndexFixed, premiumIndexFixed } from '../funding/premiumIndex.js';
 import type { DecimalString } from '../internal/args.js';
 import { formatDecimal } from '../internal/decimal.js';
-import { arr, dec, obj, optionalDec, str } from './payload.js';
+import { arr, dec, fail, obj, optionalDec, str } from './payload.js';
 
 /** Which premium formula a market uses: validator perps (main dex) or HIP-3 (builder-deployed) perps. */
 export type PremiumStyle = 'validator' | 'hip3';
@@ -52,7 +52,8 @@ export function analyzeMetaAndAssetCtxs(params: {
     let premium: string | null = null;
     if (ctx.v.impactPxs != null) {
       const pxs = arr(ctx, 'impactPxs');
-      const oracle = dec(ctx, 'oraclePx', 1n);
+      const oracle = dec(ctx, 'oraclePx');
+      if (oracle <= 0n) fail(`${ctx.p}.oraclePx`, '> 0', ctx.v.oraclePx);
       premium = formatDecimal(
         (premiumStyle === 'hip3' ? hip3PremiumIndexFixed : premiumIndexFixed)(
           dec(pxs, 0),

@@ -52,15 +52,9 @@ export const num = (node: Node<unknown>, key: string | number): number =>
 export const decimal = (node: Node<unknown>, key: string | number): string =>
   read<string>(node, key, isDecimalString, 'a decimal string').v;
 
-/**
- * `node.v[key]`, a decimal string, parsed; with `min` `0n` it must be ≥ 0, with `1n` > 0 (≥ 1 WAD unit).
- */
-export function dec(node: Node<unknown>, key: string | number, min?: 0n | 1n): Fixed {
-  const { v, p } = read<string>(node, key, isDecimalString, 'a decimal string');
-  const x = parseDecimal(v);
-  if (x < (min ?? x)) fail(p, min ? '> 0' : '≥ 0', v);
-  return x;
-}
+/** `node.v[key]`, a decimal string, parsed. */
+export const dec = (node: Node<unknown>, key: string | number): Fixed =>
+  parseDecimal(decimal(node, key));
 
 /** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
 export const optionalDec = (node: Node, key: string): string | null =>
