@@ -6,7 +6,6 @@ import {
   formatDecimal,
   fromNumber,
   parseDecimal,
-  WAD,
 } from '../internal/decimal.js';
 
 const HOURS_PER_YEAR = 8760n;

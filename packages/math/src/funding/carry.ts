@@ -2,7 +2,6 @@ import {
   type DecimalString,
   nonNegativeNumber,
   parseOptional,
-  parsePositive,
   positiveNumber,
 } from '../internal/args.js';
 import {

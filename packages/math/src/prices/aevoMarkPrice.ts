@@ -1,11 +1,6 @@
 import { averageSamples } from '../funding/averagePremium.js';
 import { fields } from '../funding/fields.js';
-import {
-  type DecimalString,
-  nonNegativeNumber,
-  parsePositive,
-  positiveNumber,
-} from '../internal/args.js';
+import { type DecimalString, nonNegativeNumber, positiveNumber } from '../internal/args.js';
 import {
   divRound,
   formatDecimal,
