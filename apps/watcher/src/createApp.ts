@@ -6,9 +6,11 @@ import { eventsRoutes } from './api/eventsRoutes.js';
 import { healthRoutes } from './api/healthRoutes.js';
 import { hip3Routes } from './api/hip3Routes.js';
 import { incidentsRoutes } from './api/incidentsRoutes.js';
+import { withHardeningResponses } from './api/openApiResponses.js';
 import { problemNotFound, problemOnError } from './api/problem.js';
 import { riskSummaryRoutes } from './api/riskSummaryRoutes.js';
 import { metricsRoute } from './metrics/metricsRoute.js';
+import { defaultRateLimitExemptPaths } from './security/rateLimit.js';
 import { SecurityConfig } from './security/securityConfig.js';
 import { securityMiddleware } from './security/securityMiddleware.js';
 import { statusChartsRoutes } from './status-page/statusChartsRoutes.js';
@@ -46,15 +48,24 @@ export function createApp(deps: AppDeps) {
     .route('/v1/status', statusChartsRoutes(deps));
   if (deps.ops)
     app.route('/metrics', metricsRoute(deps.ops.metrics)).route('/v1/admin', deps.ops.admin);
-  app.doc31('/v1/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'perpscope watcher API',
-      version: deps.version,
-      description:
-        'L2 sequencer liveness and HIP-3 oracle status, incidents and a live event stream. Errors are application/problem+json (RFC 9457).',
-    },
-  });
+  // The hardening middleware answers before any route (421, 429, 413, 403, 401): its responses
+  // are added to every operation they can apply to, so the document stays true.
+  app.get('/v1/openapi.json', (c) =>
+    c.json(
+      withHardeningResponses(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'perpscope watcher API',
+            version: deps.version,
+            description:
+              'L2 sequencer liveness and HIP-3 oracle status, incidents and a live event stream. Errors are application/problem+json (RFC 9457).',
+          },
+        }),
+        { rateLimitExempt: defaultRateLimitExemptPaths, adminPrefix: '/v1/admin' },
+      ),
+    ),
+  );
   app.get('/docs', (c) => c.html(docsPageHtml));
   app.route('/', statusPageRoutes());
   app.notFound(problemNotFound);

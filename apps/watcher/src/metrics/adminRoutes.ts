@@ -1,9 +1,11 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type Database from 'better-sqlite3';
 import { desc, sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AlertOutbox } from '../alerts/AlertOutbox.js';
+import { validationHook } from '../api/problem.js';
 import type { Db } from '../db/openDb.js';
-import { alertOutbox } from '../db/schema/alerts.js';
+import { alertOutbox, alertOutboxStates } from '../db/schema/alerts.js';
 import { dbSizeReport, vacuumDatabase } from '../retention/dbSizeReport.js';
 
 /** Dependencies of {@link adminRoutes}. */
@@ -15,16 +17,119 @@ export type AdminRoutesDeps = {
   now: () => number;
 };
 
+/** `GET /v1/admin/storage` (and each half of the vacuum answer): where the database's bytes are. */
+export const DbSizeReportSchema = z
+  .object({
+    databaseBytes: z.number().int().describe('Pages in the main file × page size'),
+    freeBytes: z.number().int().describe('Free pages SQLite reuses; VACUUM returns them'),
+    walBytes: z.number().int().describe('Size of the -wal file'),
+    objects: z
+      .array(z.object({ name: z.string(), bytes: z.number().int() }).strict())
+      .describe('Bytes per table and index, largest first'),
+  })
+  .strict()
+  .meta({ id: 'DbSizeReport' });
+
+/** `POST /v1/admin/vacuum`: the size report before and after `VACUUM`. */
+export const VacuumResultSchema = z
+  .object({ before: DbSizeReportSchema, after: DbSizeReportSchema })
+  .strict()
+  .meta({ id: 'VacuumResult' });
+
+/** `GET /v1/admin/alerts`: the alert outbox per sink and state, and its last 50 rows. */
+export const AdminAlertsSchema = z
+  .object({
+    sinks: z.array(z.string()).describe('Configured sink names'),
+    counts: z.array(
+      z
+        .object({ sink: z.string(), state: z.enum(alertOutboxStates), n: z.number().int() })
+        .strict(),
+    ),
+    recent: z.array(
+      z
+        .object({
+          id: z.number().int(),
+          sink: z.string(),
+          subject: z.string(),
+          transition: z.string(),
+          state: z.enum(alertOutboxStates),
+          attempts: z.number().int(),
+          createdAtMs: z.number().int(),
+          deliveredAtMs: z.number().int().nullable(),
+          lastHttpStatus: z.number().int().nullable(),
+          lastError: z.string().nullable().describe('Redacted: never a sink URL or token'),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .meta({ id: 'AdminAlerts' });
+
+/** `POST /v1/admin/test-alert`: what happened per sink. */
+export const TestAlertResultSchema = z
+  .object({
+    queued: z.array(
+      z
+        .object({
+          sink: z.string(),
+          outcome: z.enum(['queued', 'suppressed', 'duplicate', 'filtered']),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .meta({ id: 'TestAlertResult' });
+
+const json = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const admin = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+
+const storageRoute = createRoute({
+  ...admin,
+  method: 'get',
+  path: '/storage',
+  summary: 'Database size per table and index, free pages and WAL',
+  responses: { 200: json('Size report', DbSizeReportSchema) },
+});
+const vacuumRoute = createRoute({
+  ...admin,
+  method: 'post',
+  path: '/vacuum',
+  summary: 'VACUUM the database (exclusive lock for its duration: seconds per GB)',
+  responses: { 200: json('Sizes before and after', VacuumResultSchema) },
+});
+const alertsRoute = createRoute({
+  ...admin,
+  method: 'get',
+  path: '/alerts',
+  summary: 'Alert outbox: counts per sink and state, the last 50 rows',
+  responses: { 200: json('Outbox', AdminAlertsSchema) },
+});
+const testAlertRoute = createRoute({
+  ...admin,
+  method: 'post',
+  path: '/test-alert',
+  summary: 'Queue a test message to every sink',
+  responses: { 202: json('Queued per sink', TestAlertResultSchema) },
+});
+
 /**
  * `/v1/admin/*`: operator routes behind the API token (the security middleware guards the whole
- * prefix). Storage report, VACUUM, the alert outbox and a test alert.
+ * prefix). Storage report, VACUUM, the alert outbox and a test alert; described in the OpenAPI
+ * document with their response schemas.
  */
 export function adminRoutes(deps: AdminRoutesDeps) {
-  return new Hono()
-    .get('/storage', (c) => c.json(dbSizeReport(deps.sqlite)))
-    .post('/vacuum', (c) => c.json(vacuumDatabase(deps.sqlite)))
-    .get('/alerts', (c) => {
-      const counts = deps.db.all<{ sink: string; state: string; n: number }>(
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(storageRoute, (c) => c.json(dbSizeReport(deps.sqlite), 200))
+    .openapi(vacuumRoute, (c) => c.json(vacuumDatabase(deps.sqlite), 200))
+    .openapi(alertsRoute, (c) => {
+      const counts = deps.db.all<{
+        sink: string;
+        state: (typeof alertOutboxStates)[number];
+        n: number;
+      }>(
         sql`SELECT sink, state, count(*) AS n FROM alert_outbox GROUP BY sink, state ORDER BY sink, state`,
       );
       // Rows carry no sink URL (only the sink name); lastError is redacted when written.
@@ -45,9 +150,9 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         .orderBy(desc(alertOutbox.id))
         .limit(50)
         .all();
-      return c.json({ sinks: deps.outbox.sinkNames, counts, recent });
+      return c.json({ sinks: deps.outbox.sinkNames, counts, recent }, 200);
     })
-    .post('/test-alert', (c) => {
+    .openapi(testAlertRoute, (c) => {
       const at = deps.now();
       const results = deps.outbox.enqueue({
         subject: 'test:perpscope',

@@ -44,6 +44,9 @@ export type RateLimitParameters = {
   onLimited?: (ip: string) => void;
 };
 
+/** Paths the rate limit never refuses: orchestrators' health checks. */
+export const defaultRateLimitExemptPaths: readonly string[] = ['/healthz', '/readyz'];
+
 /**
  * Per-IP token-bucket rate limit: `burst` requests at once, refilled at `requestsPerMinute`.
  * Over the limit: 429 problem+json with `Retry-After` (seconds). Memory stays bounded by
@@ -54,7 +57,7 @@ export type RateLimitParameters = {
 export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
   const buckets = new Map<string, { tokens: number; atMs: number }>();
   const perMs = p.requestsPerMinute / 60_000;
-  const exempt = new Set(p.exemptPaths ?? ['/healthz', '/readyz']);
+  const exempt = new Set(p.exemptPaths ?? defaultRateLimitExemptPaths);
   const maxClients = p.maxClients ?? 10_000;
   const exemptLoopback = p.exemptLoopback ?? true;
 
