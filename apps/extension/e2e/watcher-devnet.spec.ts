@@ -80,8 +80,10 @@ test('a running watcher on devnet: an oracle stall and a chain halt reach the pa
         explorerUrl: feed.url,
         dexes: ['xyz'],
         explorer: { enabled: false },
-        // Compressed: the mark falls back after 5 s without an oracle change, dead after 8 s.
-        thresholds: { fallbackAfterSeconds: 5, deadAfterSeconds: 8 },
+        // Compressed: the mark falls back after 5 s without an oracle change, dead after 8 s; the
+        // watcher requires a silent stream to read as no data no later than that (ctxs arrive
+        // every second, so 8 s of silence is never the stall under test).
+        thresholds: { fallbackAfterSeconds: 5, deadAfterSeconds: 8, sampleStaleSeconds: 8 },
       },
       chains: [
         {
