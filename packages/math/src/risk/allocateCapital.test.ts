@@ -92,37 +92,19 @@ describe('allocateCapital', () => {
     expect(top2.allocated).toBe('600');
   });
 
-  it('water-fills proportionally to score under the cap (hand-derived)', () => {
-    // Scores 3:1:1 of 1000 → 600/200/200; 600 > cap 500 → 500, remaining 500 split 1:1 → 250/250.
-    const r = allocateCapital({
-      capital: '1000',
-      candidates: [
-        { id: 'a', score: 3 },
-        { id: 'b', score: 1 },
-        { id: 'c', score: 1 },
-      ],
-      maxCellFraction: '0.5',
-      weighting: 'proportional',
-    });
-    expect(r.allocations.map((a) => a.amount)).toEqual(['500', '250', '250']);
-    expect(r.unallocated).toBe('0');
-  });
-
   it('never exceeds the per-cell cap or the capital (property)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 10_000_000 }),
         fc.integer({ min: 1, max: 1000 }),
         fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { maxLength: 60 }),
-        fc.constantFrom('greedy' as const, 'proportional' as const),
-        (capitalCents, capPermille, scores, weighting) => {
+        (capitalCents, capPermille, scores) => {
           const capital = (capitalCents / 100).toFixed(2);
           const fraction = (capPermille / 1000).toFixed(3);
           const r = allocateCapital({
             capital,
             candidates: scores.map((score, i) => ({ id: String(i), score })),
             maxCellFraction: fraction,
-            weighting,
           });
           // Compare in integer micro-units to stay exact.
           const micro = (s: string) => BigInt(Math.round(Number(s) * 1e6));

@@ -5,7 +5,7 @@ import {
   positiveInteger,
   unitFractionDecimal,
 } from '../internal/args.js';
-import { divRound, formatDecimal, fromNumber, mul } from '../internal/decimal.js';
+import { formatDecimal, mul } from '../internal/decimal.js';
 
 /**
  * A cell (or any candidate) competing for capital.
@@ -29,12 +29,6 @@ export type AllocateCapitalParameters = {
   readonly maxCellFraction?: string;
   /** At most this many cells receive capital (the best-scored ones). Default: no limit. */
   readonly maxCells?: number;
-  /**
-   * `greedy` (default): best score first, each cell gets the full cap until capital runs out.
-   * `proportional`: capital split in proportion to score, cells above the cap are held at the cap
-   * and the excess is re-split among the others (water-filling).
-   */
-  readonly weighting?: 'greedy' | 'proportional';
 };
 
 /** One funded candidate. */
@@ -57,9 +51,10 @@ export type CapitalAllocation = {
 
 /**
  * Allocates capital to the top-scored cells of a funding surface with a per-cell cap (note 3:
- * 5 % of capital per cell by default). Cells with a score ≤ 0 get nothing. Exact decimal
- * arithmetic; amounts are rounded down, so no cell exceeds the cap and the total never exceeds
- * the capital. Ties keep the input order.
+ * 5 % of capital per cell by default): best score first, each cell gets the full cap until the
+ * capital runs out (the last funded cell gets the remainder). Cells with a score ≤ 0 get nothing.
+ * Exact decimal arithmetic; the cap is rounded down, so no cell exceeds it and the total never
+ * exceeds the capital. Ties keep the input order.
  *
  * @throws {InvalidDecimalError} `capital` or `maxCellFraction` is not a decimal string.
  * @throws {InvalidParameterError} negative capital, cap outside (0, 1], `maxCells` < 1, a
@@ -73,7 +68,7 @@ export type CapitalAllocation = {
  * //   allocated: '100000', unallocated: '900000' }
  */
 export function allocateCapital(params: AllocateCapitalParameters): CapitalAllocation {
-  const { candidates, maxCells, weighting } = params;
+  const { candidates, maxCells } = params;
   const capital = parseNonNegative(params.capital, 'capital');
   const cap = mul(
     capital,
@@ -92,23 +87,13 @@ export function allocateCapital(params: AllocateCapitalParameters): CapitalAlloc
     .sort((a, b) => b.score - a.score) // Array.prototype.sort is stable
     .slice(0, maxCells);
 
-  // Greedy: each cell takes min(remaining, cap). Proportional (water-filling): each cell takes its
-  // share remaining·w / Σw of what is left, held at the cap. With cells best-first the capped ones
-  // are a prefix, so one pass that takes each share off `remaining` and its weight off the total
-  // keeps remaining/Σw for the uncapped cells and equals re-splitting the excess until no cell
-  // exceeds the cap.
-  let weight = 0n;
-  for (const c of ranked) weight += fromNumber(c.score);
+  // Best score first, each cell takes min(remaining, cap) until the capital runs out.
   let remaining = capital;
   const allocations: Allocation[] = [];
   for (const { id, score } of ranked) {
-    const w = fromNumber(score);
-    const share =
-      weighting === 'proportional' ? weight && divRound(remaining * w, weight, 'floor') : remaining;
     // biome-ignore lint/complexity/useMathMinMax: bigints, Math.min does not take them
-    const amount = share < cap ? share : cap;
+    const amount = remaining < cap ? remaining : cap;
     remaining -= amount;
-    weight -= w;
     if (amount > 0n) allocations.push({ id, score, amount: formatDecimal(amount) });
   }
   return {
