@@ -4,12 +4,11 @@ import {
   nonNegativeNumber,
   oneOf,
   parseNonNegative,
-  parseOptional,
   parsePositive,
   positiveInteger,
   unitFractionDecimal,
 } from '../internal/args.js';
-import { divRound, formatDecimal, formatOrNull, mul, toNumber, WAD } from '../internal/decimal.js';
+import { divRound, formatDecimal, max, mul, toNumber, WAD } from '../internal/decimal.js';
 import { RISK_LEVELS, type RiskLevel } from './riskLevel.js';
 
 /**
@@ -26,10 +25,12 @@ export type MarketSession = '24/7' | 'marketHours';
  * - `oracleDepeg`: the oracle/mark moves `moveFraction` (default `'0.05'`) against the open interest.
  * - `liquidityGap`: the same move while book depth falls by `depthDropFraction` (default `'0.8'`).
  * - `adl`: a move of `moveFraction` (default `'0.1'`) to size auto-deleveraging.
- * - `weekendGap`: for `marketHours` markets only; while the underlying is closed the mark is pinned
- *   within `pinFraction` (default `'0.1'`, HL's ±10 % of last close) and the outside price moves
- *   `moveFraction` (default `'0.15'`); the rest arrives as a gap at reopen.
+ * - `weekendGap`: for `marketHours` markets only; while the underlying is closed HL pins the mark
+ *   within ±10 % of the last close and the outside price moves `moveFraction` (default `'0.15'`);
+ *   the rest arrives as a gap at reopen.
  *
+ * The mark follows a move at most 1 % per `setOracle` update (every ~3 s): `ceil(move / 0.01)`
+ * updates (for a weekend gap, of `pinnedMispricingFraction`).
  * Worst-case model: all open interest is on the losing side at the market's max leverage, the move
  * arrives before liquidators act, and liquidations beyond book depth go to ADL (isolated-only HIP-3
  * assets have no backstop liquidator).
@@ -43,8 +44,6 @@ export type Hip3StressScenario = {
   readonly moveFraction?: string;
   /** Share of book depth that vanishes. Default `'0.8'` for `liquidityGap`, else `'0'`. */
   readonly depthDropFraction?: string;
-  /** `weekendGap` only: the mark's pin band around the last close. Default `'0.1'`. */
-  readonly pinFraction?: string;
 };
 
 /**
@@ -53,18 +52,13 @@ export type Hip3StressScenario = {
  *
  * @example
  * // 20×, OI 10M, depth 2M, oracle depeg 5 %:
- * // { scenario: 'oracleDepeg', moveFraction: '0.05', updatesToReprice: 5, liquidatedNotionalUsd: '10000000',
+ * // { scenario: 'oracleDepeg', moveFraction: '0.05', liquidatedNotionalUsd: '10000000',
  * //   badDebtUsd: '0', adlNotionalUsd: '8000000', pinnedMispricingFraction: null, level: 'critical' }
  */
 export type Hip3StressResult = {
   readonly scenario: Hip3StressScenario['kind'];
   /** Adverse move of the price, fraction (for a weekend gap: the outside move). */
   readonly moveFraction: string;
-  /**
-   * `setOracle` updates the mark needs to follow the move under the 1 %-per-update mark clamp,
-   * `ceil(move / 0.01)` (× ~3 s per update); for a weekend gap, the part that arrives at reopen.
-   */
-  readonly updatesToReprice: number;
   /**
    * Notional liquidated: all open interest once the move reaches the max-leverage maintenance
    * threshold `1 / (2 × maxLeverage)` (HL: maintenance margin is half the initial margin at max leverage).
@@ -78,7 +72,7 @@ export type Hip3StressResult = {
    */
   readonly adlNotionalUsd: string;
   /**
-   * For `weekendGap`: how far the pinned mark trails the outside price, `max(0, move − pin)` — the
+   * For `weekendGap`: how far the pinned mark trails the outside price, `max(0, move − 0.1)` — the
    * gap at reopen; else `null`.
    */
   readonly pinnedMispricingFraction: string | null;
@@ -116,20 +110,20 @@ export const SLASHING_TIERS: readonly SlashingTier[] = [
 ];
 
 /**
- * Worst-case slashing of the deployer's stake (+ unstaking queue) under one guideline tier. Decimal strings.
+ * Worst-case slashing of the deployer's stake (+ unstaking queue) under one guideline tier. Multiply
+ * `hypeAtRisk` by the HYPE price for USD.
  *
  * @example
- * // 500k HYPE at 40 USD, brief downtime:
- * // { tier: 'briefDowntime', maxFraction: '0.5', hypeAtRisk: '250000', usdAtRisk: '10000000' }
+ * // 500k HYPE staked, brief downtime (up to 50 %):
+ * const exposure: SlashingExposure = { tier: 'briefDowntime', hypeAtRisk: '250000' }
  */
 export type SlashingExposure = {
   readonly tier: SlashingTier;
-  /** Guideline cap of the tier as a fraction (`'0.2'`, `'0.5'`, `'1'`). */
-  readonly maxFraction: string;
-  /** Worst-case slashed (burned) HYPE: `(stake + unstaking) × maxFraction`, rounded up. */
+  /**
+   * Worst-case slashed (burned) HYPE, decimal string: `(stake + unstaking) ×` the tier's cap
+   * (20 % / 50 % / 100 %), rounded up at 18 decimals.
+   */
   readonly hypeAtRisk: string;
-  /** `hypeAtRisk × hypePriceUsd`, rounded up, or `null` without a price. */
-  readonly usdAtRisk: string | null;
 };
 
 /**
@@ -168,8 +162,6 @@ export type Hip3MarketInput = {
    * (HIP-3 margin tables: ≤ 3 tiers, 1–50×). The stress model puts all OI at this leverage.
    */
   readonly maxLeverage: number;
-  /** Current OI cap (`setOpenInterestCaps`), USD, ≥ 0. Optional. */
-  readonly openInterestCapUsd?: string;
   /**
    * Book depth within ±3 % of mid, USD (e.g. `bookDepth(...).totalQuote`), ≥ 0: what the stress
    * scenarios' liquidations can hit. Default `'0'`.
@@ -187,8 +179,6 @@ export type Hip3StakeAssessmentParameters = {
   readonly unstakingHype?: string;
   /** Staking requirement, HYPE, decimal string > 0: 500k on mainnet today (note 4 says 5M). Default `'500000'`. */
   readonly requiredStakeHype?: string;
-  /** HYPE price in USD, decimal string > 0, to express the slashing exposures in USD. Optional. */
-  readonly hypePriceUsd?: string;
   /** The dex's markets, at least one. */
   readonly markets: readonly Hip3MarketInput[];
   /**
@@ -210,21 +200,12 @@ export type Hip3Action = 'lowerOiCap' | 'lowerLeverage' | 'considerHalt';
  * - `L3`: deviation ≥ 5 % for ≥ 5 min → `critical`; `L2`: ≥ 5 % for ≥ 30 s → `high`;
  *   `L1`: ≥ 3 % → `medium` (note 4's tiers);
  * - `oiToVolume`: `oiToVolume` ≥ 3, or open interest with no volume → `high`; ≥ 1 → `medium`;
- * - `oiCap`: open interest ≥ 90 % of `openInterestCapUsd` → `medium`;
  * - `leverage`: `maxLeverage` above `recommendedMaxLeverage` → `medium`.
  *
  * @example
  * const reason: Hip3Reason = 'L2'
  */
-export type Hip3Reason =
-  | 'dead'
-  | 'stale'
-  | 'L3'
-  | 'L2'
-  | 'L1'
-  | 'oiToVolume'
-  | 'oiCap'
-  | 'leverage';
+export type Hip3Reason = 'dead' | 'stale' | 'L3' | 'L2' | 'L1' | 'oiToVolume' | 'leverage';
 
 /** Per-market result of {@link hip3StakeAssessment}. */
 export type Hip3MarketAssessment = {
@@ -248,9 +229,9 @@ export type Hip3MarketAssessment = {
    */
   readonly recommendedOpenInterestCapUsd: string;
   /**
-   * Recommended actions, in this order: `lowerOiCap` (L1 or worse, OI ≥ 3× volume, or a current
-   * cap above the recommended one), `lowerLeverage` (L2 or worse, or leverage above the
-   * recommendation), `considerHalt` (the level is `critical`: dead oracle or L3).
+   * Recommended actions, in this order: `lowerOiCap` (L1 or worse, or OI ≥ 3× volume; compare the
+   * current cap with `recommendedOpenInterestCapUsd`), `lowerLeverage` (L2 or worse, or leverage
+   * above the recommendation), `considerHalt` (the level is `critical`: dead oracle or L3).
    */
   readonly actions: readonly Hip3Action[];
   /** Results of the stress scenarios (a weekend gap is skipped on 24/7 markets). */
@@ -285,8 +266,11 @@ const STRESS_KINDS: readonly Hip3StressScenario['kind'][] = [
 /** Default `moveFraction` per kind (STRESS_KINDS order). */
 const MOVES = ['0.05', '0.05', '0.1', '0.15'];
 
-/** A fraction in [0, 1] as a decimal string, `'1'` when absent. */
-const fraction = (name: string, value = '1') => unitFractionDecimal(name, value, '[0, 1]');
+/** HL pins a market-hours asset's mark within ±10 % of the last close off-hours. */
+const PIN = WAD / 10n;
+
+/** A fraction in [0, 1] as a decimal string. */
+const fraction = (name: string, value: string) => unitFractionDecimal(name, value, '[0, 1]');
 
 /**
  * HIP-3 builder stake calculator (note 4): safety evaluation of a deployer's stake and markets.
@@ -298,16 +282,16 @@ const fraction = (name: string, value = '1') => unitFractionDecimal(name, value,
  * invalid market — and OI relative to daily volume. It recommends a max leverage such that a
  * position at max leverage keeps margin through the market's gap move (`1 / gap`: gap = 10 % pin
  * band for market-hours assets, else 5 %) and an OI cap relative to daily volume, and runs the
- * stress scenarios ({@link Hip3StressScenario}). Overall: the
- * worst market, worst-case slashing under the guideline tiers (up to 100 % / 50 % / 20 %), and the
- * most dangerous market.
+ * stress scenarios ({@link Hip3StressScenario}). Overall: the worst market, worst-case slashing
+ * under the guideline tiers (up to 100 % / 50 % / 20 %), and the most dangerous market. Reasons
+ * are short codes ({@link Hip3Reason}) for the caller to word.
  *
  * The mapping from market state to slashing tier is this calculator's conservative reading of the
  * guidelines; validators vote case by case.
  *
  * @throws {EmptySeriesError} no markets.
  * @throws {InvalidDecimalError} an amount or fraction is not a decimal string.
- * @throws {InvalidParameterError} a negative stake/amount, a required stake or HYPE price ≤ 0,
+ * @throws {InvalidParameterError} a negative stake/amount, a required stake ≤ 0,
  *   leverage outside 1–50, negative oracle ages or deviations, a duplicate coin, an unknown
  *   scenario kind or a fraction outside [0, 1].
  * @example
@@ -328,17 +312,13 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
   const required = parsePositive(params.requiredStakeHype ?? '500000', 'requiredStakeHype');
   // The 7-day unstaking queue stays slashable.
   const slashable = stake + parseNonNegative(params.unstakingHype ?? '0', 'unstakingHype');
-  const price = parseOptional(params.hypePriceUsd, 'hypePriceUsd', null, parsePositive);
-  const exposures = SLASHING_TIERS.map((tier, i): SlashingExposure => {
-    const divisor = [5n, 2n, 1n][i] as bigint; // caps 20 % / 50 % / 100 %
-    const atRisk = divRound(slashable, divisor, 'ceil'); // worst case: round the loss up
-    return {
+  // Caps 20 % / 50 % / 100 % = 1/5, 1/2, 1/1; worst case: the loss is rounded up.
+  const exposures = SLASHING_TIERS.map(
+    (tier, i): SlashingExposure => ({
       tier,
-      maxFraction: formatDecimal(WAD / divisor),
-      hypeAtRisk: formatDecimal(atRisk),
-      usdAtRisk: formatOrNull(price && mul(atRisk, price, 'ceil')),
-    };
-  });
+      hypeAtRisk: formatDecimal(divRound(slashable, [5n, 2n, 1n][i] as bigint, 'ceil')),
+    }),
+  );
   minLength('markets', params.markets, 1);
   // Levels and tiers as ranks (RISK_LEVELS / SLASHING_TIERS indices; −1 = no tier).
   let overall = stake < required ? 3 : 0;
@@ -347,12 +327,11 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
   let top = -1;
   let topOi = 0n;
   let topCoin = '';
-  const seen = new Set<string>();
 
   const markets = params.markets.map((m, i): Hip3MarketAssessment => {
     const name = `markets[${i}]`;
-    if (seen.has(m.coin)) fail(`${name}.coin`, 'unique', m.coin);
-    seen.add(m.coin);
+    if (params.markets.findIndex((x) => x.coin === m.coin) < i)
+      fail(`${name}.coin`, 'unique', m.coin);
     // Required amounts have no fallback: a missing one fails as an invalid decimal.
     const amount = (key: 'openInterestUsd' | 'volume24hUsd' | 'depthUsd', fallback?: string) =>
       parseNonNegative((m[key] ?? fallback) as string, `${name}.${key}`);
@@ -360,12 +339,6 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     const volume = amount('volume24hUsd');
     const depth = amount('depthUsd', '0');
     const lev = BigInt(positiveInteger(`${name}.maxLeverage`, m.maxLeverage, 50));
-    const cap = parseOptional(
-      m.openInterestCapUsd,
-      `${name}.openInterestCapUsd`,
-      null,
-      parseNonNegative,
-    );
     const oracle = (key: keyof Hip3OracleHealth, value = m.oracle[key]) =>
       nonNegativeNumber(`${name}.oracle.${key}`, value as number);
     const age = oracle('lastUpdateAgeMs');
@@ -392,7 +365,6 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     const ratio = toNumber(oi) / toNumber(volume);
     if (ratio >= 3) flag(2, 'oiToVolume');
     else if (ratio >= 1) flag(1, 'oiToVolume');
-    if (cap && oi * 10n >= cap * 9n) flag(1, 'oiCap');
 
     // Leverage advice: a max-leverage position loses its whole margin on a move of 1/maxLeverage,
     // so floor(1 / gap) survives the gap: 10 % (pin band) on market-hours assets, else 5 %.
@@ -400,19 +372,17 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     if (lev > recommendedMaxLeverage) flag(1, 'leverage');
 
     // OI cap advice, in whole USD (setOpenInterestCaps takes an integer notional).
-    let capAdvice = l1 ? volume / 2n : volume;
-    const floorCap = (oi + 1n) / 2n; // HL: cap ≥ half the current OI
-    if (capAdvice < floorCap) capAdvice = floorCap;
-    capAdvice = ((capAdvice + WAD - 1n) / WAD) * WAD; // whole USD, rounded up so the floor holds
+    // HL: cap ≥ half the current OI; whole USD rounded up so that floor holds.
+    const capAdvice = divRound(max(l1 ? volume / 2n : volume, (oi + 1n) / 2n), WAD, 'ceil') * WAD;
 
     const actions: Hip3Action[] = [];
-    if (l1 || ratio >= 3 || (cap ?? 0n) > capAdvice) actions.push('lowerOiCap');
+    if (l1 || ratio >= 3) actions.push('lowerOiCap');
     if (l2 || lev > recommendedMaxLeverage) actions.push('lowerLeverage');
     if (level > 2) actions.push('considerHalt'); // critical: dead oracle or L3
     // Slashing tier (SLASHING_TIERS index): invalid/prolonged, brief downtime, degradation, none.
     const tier = dead || l3 ? 2 : stale ? 1 : l2 ? 0 : -1;
 
-    if (level > overall) overall = level;
+    overall = Math.max(overall, level);
     if (tier > worst) {
       worst = tier;
       worstCoin = m.coin;
@@ -437,16 +407,12 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
         const at = `scenarios[${j}].`;
         const k = STRESS_KINDS.indexOf(oneOf(`${at}kind`, s.kind, STRESS_KINDS));
         if (k > 2 && m.session === '24/7') return []; // no weekend on a 24/7 market
-        const move = fraction(`${at}moveFraction`, s.moveFraction ?? MOVES[k]);
+        const move = fraction(`${at}moveFraction`, s.moveFraction ?? (MOVES[k] as string));
         const left = mul(
           depth,
           WAD - fraction(`${at}depthDropFraction`, s.depthDropFraction ?? (k === 1 ? '0.8' : '0')),
           'floor',
         );
-        // Weekend gap: the pinned part reaches the mark while the underlying is closed, the rest
-        // gaps at reopen.
-        let reprice = move - (k > 2 ? fraction(`${at}pinFraction`, s.pinFraction ?? '0.1') : 0n);
-        if (reprice < 0n) reprice = 0n;
         // Exact: 1/maxLev need not terminate (1/3), so it is never rounded.
         const liquidated = move * lev * 2n >= WAD ? oi : 0n; // move ≥ 1/(2·maxLev)
         const over = move * lev - WAD; // (move − 1/maxLev)·maxLev
@@ -455,11 +421,12 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
         return {
           scenario: s.kind,
           moveFraction: formatDecimal(move),
-          updatesToReprice: Number(divRound(reprice * 100n, WAD, 'ceil')), // ceil(move / 1 %)
           liquidatedNotionalUsd: formatDecimal(liquidated),
           badDebtUsd: formatDecimal(badDebt),
           adlNotionalUsd: formatDecimal(adl),
-          pinnedMispricingFraction: k > 2 ? formatDecimal(reprice) : null,
+          // Weekend gap: the mark moves at most the ±10 % pin while the underlying is closed; the
+          // rest gaps at reopen.
+          pinnedMispricingFraction: k > 2 ? formatDecimal(move > PIN ? move - PIN : 0n) : null,
           level: RISK_LEVELS[
             badDebt || adl ? 3 : liquidated ? 2 : move * 100n >= 3n * WAD ? 1 : 0
           ] as RiskLevel,
