@@ -26,9 +26,10 @@ export function fundingIncome(params: {
   rate: DecimalString;
   periods: number;
 }): DecimalString {
-  nonNegativeNumber('periods', params.periods);
   const [n, r] = fields(params, ['notional', 'rate'] as const, parseDecimal);
-  return formatDecimal(divRound(n * r * fromNumber(params.periods), WAD2, 'halfEven'));
+  return formatDecimal(
+    divRound(n * r * fromNumber(nonNegativeNumber('periods', params.periods)), WAD2, 'halfEven'),
+  );
 }
 
 /**

@@ -148,6 +148,6 @@ function capFloor(
 ): Fixed {
   const hi = parseOptional(ceiling, ceilingName, null);
   const lo = parseOptional(floor, 'floor', null);
-  if (lo !== null && lo > (hi ?? lo)) fail('floor', `≤ ${ceilingName} (${ceiling})`, floor);
+  if (lo !== null && lo > (hi ?? lo)) fail('floor', `≤ ${ceilingName}`, floor);
   return clamp(x, lo ?? x, hi ?? x);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError } from '../errors.js';
+import { InvalidDecimalError, InvalidParameterError } from '../errors.js';
 import { impactNotional } from './impactNotional.js';
 
 describe('impactNotional', () => {
@@ -15,7 +15,13 @@ describe('impactNotional', () => {
     expect(impactNotional({ venue: 'aevo' })).toBe('10000');
   });
   it('requires the venue-specific input', () => {
-    expect(() => impactNotional({ venue: 'binance' })).toThrow(InvalidParameterError);
+    expect(() => impactNotional({ venue: 'binance' })).toThrow(InvalidDecimalError);
+    expect(() => impactNotional({ venue: 'dydx' })).toThrow(/initialMarginRate/);
+    expect(() => impactNotional({ venue: 'binance', initialMarginRate: '0' })).toThrow(
+      InvalidParameterError,
+    );
+    // @ts-expect-error: an unknown venue is rejected at run time too
+    expect(() => impactNotional({ venue: 'okx' })).toThrow(/venue must be one of/);
     expect(() => impactNotional({ venue: 'hyperliquid' })).toThrow(
       /coin must be set for hyperliquid/,
     );

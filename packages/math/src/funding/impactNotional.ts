@@ -10,8 +10,8 @@ export type ImpactVenue = 'aevo' | 'hyperliquid' | 'binance' | 'dydx';
  * `200 USDT / initialMarginRate` (at max leverage); dYdX `500 USDC / initialMarginRate` (IMF).
  * Sources: research perp-math.md §1.1, §2.1, §3.1, §3.2.
  *
- * @throws {InvalidParameterError} when `venue` is unknown, Binance/dYdX lack `initialMarginRate` or Hyperliquid
- * lacks `coin`.
+ * @throws {InvalidParameterError} when `venue` is unknown, Hyperliquid lacks `coin` or `initialMarginRate` ≤ 0.
+ * `Math.InvalidDecimalError` when Binance/dYdX lack `initialMarginRate` (or it is malformed).
  * @example impactNotional({ venue: 'binance', initialMarginRate: '0.05' }) // '4000' (BNBUSDT 20x)
  * @example impactNotional({ venue: 'hyperliquid', coin: 'SOL' }) // '6000'
  */
@@ -29,10 +29,7 @@ export function impactNotional(params: {
     return coin === 'BTC' || coin === 'ETH' ? '20000' : '6000';
   }
   // Binance: 200 USDT of margin, dYdX: 500 USDC, at the initial margin rate.
-  const imr = parsePositive(
-    params.initialMarginRate ??
-      fail('initialMarginRate', `set for ${venue}`, params.initialMarginRate),
-    'initialMarginRate',
-  );
+  // A missing rate fails to parse (`InvalidDecimalError` naming `initialMarginRate`).
+  const imr = parsePositive(params.initialMarginRate as string, 'initialMarginRate');
   return formatDecimal(div((venue === 'binance' ? 200n : 500n) * WAD, imr));
 }

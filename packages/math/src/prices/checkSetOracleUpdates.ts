@@ -79,11 +79,11 @@ export function checkSetOracleUpdates(params: {
     const t = timeAt('updates', params.updates, index, 'timeMs');
     if (index) {
       const gap = t - params.updates[index - 1]!.timeMs;
-      if (gap > 10_000) add('stale', 'interval', String(gap));
+      if (gap > 10_000) add('stale', 'interval', `${gap}`);
       // After a stale gap the exchange fell back every 10 s; the last fallback counts as an
       // update for the 2.5 s rule, so the interval that matters is the time since it.
       const interval = gap > 10_000 ? gap % 10_000 : gap;
-      if (interval < 2_500) add('tooFrequent', 'interval', String(interval));
+      if (interval < 2_500) add('tooFrequent', 'interval', `${interval}`);
     }
     while ((days[day + 1]?.fromMs ?? t + 1) <= t) day++;
     const open = opens[day] ?? fail(`updates[${index}].timeMs`, '≥ dayOpenPrices[0].fromMs', t);
@@ -95,12 +95,9 @@ export function checkSetOracleUpdates(params: {
       const px = u[subject];
       if (px !== undefined) checkClamp(parsePositive(px, `updates[${index}].${subject}`), subject);
     }
-    const marks = u.markPxs;
-    if (marks.length > 2) fail(`updates[${index}].markPxs`, 'at most 2 prices', marks.length);
+    const marks = parseMarks(`updates[${index}].markPxs`, u.markPxs);
     if (marks.length) {
-      const mark = medianFixed(
-        marks.map((p, j) => parsePositive(p, `updates[${index}].markPxs[${j}]`)),
-      );
+      const mark = medianFixed(marks);
       checkClamp(mark, 'markPx');
       if (prevMark !== undefined && 100n * abs(mark - prevMark) > prevMark)
         add('markMoveOverLimit', 'markPx', ratio(abs(mark - prevMark), prevMark));
@@ -108,6 +105,12 @@ export function checkSetOracleUpdates(params: {
     }
   });
   return violations;
+}
+
+/** Parses 0–2 deployer mark prices (`parameter` names the list in errors). */
+export function parseMarks(parameter: string, marks: readonly DecimalString[]): Fixed[] {
+  if (marks.length > 2) fail(parameter, 'at most 2 prices', marks.length);
+  return marks.map((p, j) => parsePositive(p, `${parameter}[${j}]`));
 }
 
 /** `a / b` as a decimal string, rounded half-even at 18 decimals. */

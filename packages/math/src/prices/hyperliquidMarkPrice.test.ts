@@ -126,5 +126,8 @@ describe('Hyperliquid and HIP-3 marks', () => {
         lastTrade: '1',
       }),
     ).toThrow(InvalidParameterError);
+    expect(() =>
+      hip3MarkPrice({ deployerMarkPrices: ['0'], bestBid: '1', bestAsk: '1', lastTrade: '1' }),
+    ).toThrow(/deployerMarkPrices\[0\]/);
   });
 });

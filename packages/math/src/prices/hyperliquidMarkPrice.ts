@@ -2,15 +2,13 @@ import { fields } from '../funding/fields.js';
 import {
   type DecimalString,
   decimalToNumber,
-  fail,
   nonEmpty,
-  parseNonNegative,
   parsePositive,
   positiveInteger,
 } from '../internal/args.js';
 import { type Fixed, formatDecimal, fromNumber, parseDecimal } from '../internal/decimal.js';
 import { median3, medianFixed } from '../internal/median.js';
-import { timeAt } from './checkSetOracleUpdates.js';
+import { parseMarks, timeAt } from './checkSetOracleUpdates.js';
 
 /**
  * A CEX perp mid and its weight in Hyperliquid's weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1):
@@ -92,7 +90,7 @@ export function ema150s(
  * HIP-3 mark price (deployer `setOracle` rule): `median(markPxs..., median(bestBid, bestAsk, lastTrade))`
  * where `markPxs` holds 0, 1 or 2 deployer-supplied mark prices. Exact (even count: mean of the middle two).
  *
- * @throws {InvalidParameterError} when more than two deployer marks are given.
+ * @throws {InvalidParameterError} when more than two deployer marks are given or a price is ≤ 0.
  * @example hip3MarkPrice({ deployerMarkPrices: ['101'], bestBid: '99', bestAsk: '100', lastTrade: '102' }) // '100.5'
  */
 export function hip3MarkPrice(params: {
@@ -101,11 +99,9 @@ export function hip3MarkPrice(params: {
   bestAsk: DecimalString;
   lastTrade: DecimalString;
 }): DecimalString {
-  const marks = params.deployerMarkPrices;
-  if (marks.length > 2) fail('deployerMarkPrices', 'at most 2 prices', marks.length);
   return formatDecimal(
     medianFixed([
-      ...marks.map((p, i) => parseNonNegative(p, `deployerMarkPrices[${i}]`)),
+      ...parseMarks('deployerMarkPrices', params.deployerMarkPrices),
       localMark(params),
     ]),
   );
