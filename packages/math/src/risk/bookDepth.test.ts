@@ -42,6 +42,18 @@ describe('bookSpread', () => {
     ).toThrow(
       expect.objectContaining({ name: 'Math.InvalidBookError', parameter: 'book.levels[0][1].px' }),
     );
+    expect(() => bookSpread({ levels: [[], [{ px: '0', sz: '1', n: 1 }]] })).toThrow(
+      expect.objectContaining({
+        name: 'Math.InvalidParameterError',
+        parameter: 'book.levels[1][0].px',
+      }),
+    );
+    expect(() => bookSpread({ levels: [[{ px: '1', sz: '-2', n: 1 }], []] })).toThrow(
+      expect.objectContaining({
+        name: 'Math.InvalidParameterError',
+        parameter: 'book.levels[0][0].sz',
+      }),
+    );
   });
 });
 

@@ -52,9 +52,10 @@ export type BookDepth = {
  * (half-even) to 18 decimals.
  *
  * @returns `null` when there is no reference price: no `referencePx` and a side is empty.
- * @throws {InvalidParameterError} `bandFraction` ≤ 0 or `referencePx` ≤ 0.
+ * @throws {InvalidParameterError} `bandFraction` ≤ 0, `referencePx` ≤ 0, a level price ≤ 0 or a
+ *   negative size (`book.levels[side][i].px` / `.sz`).
  * @throws {InvalidDecimalError} a price, size or the band is not a decimal string.
- * @throws {InvalidBookError} unsorted levels, non-positive price or a crossed book.
+ * @throws {InvalidBookError} a side not sorted best-first, or a crossed book.
  * @example
  * bookDepth({
  *   book: { levels: [[{ px: '99', sz: '1', n: 1 }, { px: '97', sz: '5', n: 1 }], [{ px: '101', sz: '2', n: 1 }]] },

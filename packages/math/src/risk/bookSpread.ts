@@ -20,7 +20,8 @@ export type BookSpread = {
  *
  * @returns `null` when either side is empty (there is no spread).
  * @throws {InvalidDecimalError} a price or size is not a decimal string.
- * @throws {InvalidBookError} unsorted levels, non-positive price or a crossed book.
+ * @throws {InvalidParameterError} a level price ≤ 0 or a negative size.
+ * @throws {InvalidBookError} a side not sorted best-first, or a crossed book.
  * @example
  * bookSpread({ levels: [[{ px: '64900.0', sz: '12.4', n: 34 }], [{ px: '64901.0', sz: '3.9', n: 21 }]] })
  * // { bestBid: '64900', bestAsk: '64901', mid: '64900.5', spread: '1', spreadBps: 0.15408… }
