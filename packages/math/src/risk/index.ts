@@ -35,7 +35,6 @@ export {
   dailyLossLimit,
 } from './dailyLossLimit.js';
 export {
-  type DepthDrop,
   type DepthSnapshot,
   type DepthSwings,
   type DepthSwingsParameters,
