@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { constantProductPrice } from './constantProductPrice.js';
 import { constantProductSwap } from './constantProductSwap.js';
 
 describe('constantProductSwap', () => {
@@ -51,6 +50,15 @@ describe('constantProductSwap', () => {
     expect(zero).toMatchObject({ amountOut: '0', executionPrice: null, priceImpact: 0 });
   });
 
+  it('quotes the pool price reserveOut / reserveIn (a zero trade is the price alone)', () => {
+    const price = (reserveIn: string, reserveOut: string) =>
+      constantProductSwap({ reserveIn, reserveOut, amountIn: '0' }).spotPriceBefore;
+    expect(price('5', '10')).toBe('2');
+    // 1/3 at 18 decimals, half-even.
+    expect(price('3', '1')).toBe('0.333333333333333333');
+    expect(price('3', '2')).toBe('0.666666666666666667');
+  });
+
   it('throws typed errors on bad input', () => {
     expect(() => constantProductSwap({ reserveIn: '0', reserveOut: '1', amountIn: '1' })).toThrow(
       expect.objectContaining({ name: 'Math.InvalidParameterError', parameter: 'reserveIn' }),
@@ -65,16 +73,6 @@ describe('constantProductSwap', () => {
     );
     expect(() => constantProductSwap({ reserveIn: '1', reserveOut: '1', amountIn: '1e2' })).toThrow(
       expect.objectContaining({ name: 'Math.InvalidDecimalError', parameter: 'amountIn' }),
-    );
-  });
-});
-
-describe('constantProductPrice', () => {
-  it('is reserveQuote / reserveBase', () => {
-    expect(constantProductPrice('5', '10')).toBe('2');
-    expect(constantProductPrice('3', '1')).toBe('0.333333333333333333');
-    expect(() => constantProductPrice('0', '1')).toThrow(
-      expect.objectContaining({ name: 'Math.InvalidParameterError', parameter: 'reserveBase' }),
     );
   });
 });

@@ -33,7 +33,8 @@ export type ConstantProductSwap = {
 
 /**
  * Sells `amountIn` into a constant-product pool (x·y = k) and reports the output, the prices
- * before/after and the price impact (note 5).
+ * before/after and the price impact (note 5). The pool price alone (`reserveOut / reserveIn`, the
+ * marginal price of the input token in output tokens) is `spotPriceBefore` of a zero trade.
  *
  * `amountOut = reserveOut · a / (reserveIn + a)` with `a = amountIn · (1 − fee)`, rounded down —
  * the same result as Uniswap v2's `getAmountOut` (which uses 997/1000 for the 0.3 % fee).
@@ -44,6 +45,7 @@ export type ConstantProductSwap = {
  * // Uniswap v2-core test "getInputPrice:0": reserves 5 / 10, sell 1
  * constantProductSwap({ reserveIn: '5', reserveOut: '10', amountIn: '1' }).amountOut
  * // '1.662497915624478906'
+ * constantProductSwap({ reserveIn: '5', reserveOut: '10', amountIn: '0' }).spotPriceBefore // '2'
  */
 export function constantProductSwap(params: ConstantProductSwapParameters): ConstantProductSwap {
   const x = parsePositive(params.reserveIn, 'reserveIn');

@@ -38,13 +38,12 @@ export type FundingCell = {
   readonly expectedRatePerHour: number | null;
 };
 
-/** Result of {@link fundingSurface}. */
+/**
+ * Result of {@link fundingSurface}: the grid's non-empty cells. Its axes are the distinct
+ * `bucketStartMs` and `symbol` of the cells (already in order:
+ * `[...new Set(cells.map((c) => c.symbol))].sort()`).
+ */
 export type FundingSurface = {
-  readonly bucketMs: number;
-  /** Symbols present, sorted. */
-  readonly symbols: readonly string[];
-  /** Bucket starts present, ascending. */
-  readonly bucketStartsMs: readonly number[];
   /** Non-empty cells, ordered by bucket then symbol. */
   readonly cells: readonly FundingCell[];
 };
@@ -100,10 +99,5 @@ export function fundingSurface(params: FundingSurfaceParameters): FundingSurface
     i = j;
   }
   cells.sort((a, b) => a.bucketStartMs - b.bucketStartMs || ascending(a.symbol, b.symbol));
-  return {
-    bucketMs,
-    symbols: [...new Set(all.map((s) => s.symbol))],
-    bucketStartsMs: [...new Set(cells.map((c) => c.bucketStartMs))],
-    cells,
-  };
+  return { cells };
 }

@@ -23,7 +23,6 @@ export {
   type ConcentratedImpermanentLossParameters,
   concentratedImpermanentLoss,
 } from './concentratedImpermanentLoss.js';
-export { constantProductPrice } from './constantProductPrice.js';
 export {
   type ConstantProductSwap,
   type ConstantProductSwapParameters,

@@ -55,7 +55,7 @@ export function parseL2Book(
   const bid = bids[0]?.px;
   const ask = asks[0]?.px;
   if (bid === undefined || ask === undefined) return [bids, asks, undefined];
-  if (bid >= ask) throw new InvalidBookError('book', 'is crossed (best bid ≥ best ask)');
+  if (bid >= ask) throw new InvalidBookError('book', 'is crossed');
   // (b + a) / 2 rounds only if both prices use all 18 decimals; half-even keeps it unbiased.
   return [bids, asks, divRound(bid + ask, 2n, 'halfEven')];
 }
