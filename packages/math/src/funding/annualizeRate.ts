@@ -1,11 +1,11 @@
 import { type DecimalString, decimalToNumber, positiveNumber } from '../internal/args.js';
 import {
-  div,
   divRound,
   type Fixed,
   formatDecimal,
   fromNumber,
   parseDecimal,
+  WAD,
 } from '../internal/decimal.js';
 
 const HOURS_PER_YEAR = 8760n;
@@ -31,7 +31,7 @@ export function annualizeRate(params: {
  * @example annualizeRateFixed(parseDecimal('0.0001'), parseDecimal('8')) // 109_500_000_000_000_000n (0.1095)
  */
 export function annualizeRateFixed(rate: Fixed, intervalHours: Fixed): Fixed {
-  return div(rate * HOURS_PER_YEAR, intervalHours);
+  return divRound(rate * HOURS_PER_YEAR * WAD, intervalHours, 'halfEven');
 }
 
 /**

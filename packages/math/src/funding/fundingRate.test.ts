@@ -116,5 +116,8 @@ describe('Binance funding (perp-math.md §4 B8, B9)', () => {
     const both = { maintenanceMarginRate: '0.005', cap: '0.02', floor: '-0.02' };
     expect(binanceFundingRate({ averagePremium: '0.05', ...both }).rate).toBe('0.02');
     expect(binanceFundingRate({ averagePremium: '-0.05', ...both }).rate).toBe('-0.02');
+    expect(() => binanceFundingRate({ averagePremium: '0', cap: '0.01', floor: '0.02' })).toThrow(
+      /floor must be at most cap, got "0.02"/,
+    );
   });
 });

@@ -23,8 +23,6 @@ const CLAMP_8H = WAD / 2000n; // 0.0005
 const INTEREST_8H = WAD / 10_000n; // 0.0001
 /** Hyperliquid's hourly funding cap: 4 %/h. */
 const HL_CAP_1H = WAD / 25n; // 0.04
-/** Binance's default `k` of the `±k·MMR` cap. */
-const K_MMR = (3n * WAD) / 4n; // 0.75
 
 /**
  * `P̄ + clamp(I − P̄, −0.05 %, +0.05 %)`: the 8-hour rate from `averagePremium` and `interestRate8h`
@@ -97,7 +95,7 @@ export function hyperliquidFundingRate(params: {
   multiplier?: DecimalString;
 }): FundingRate {
   const m = parseOptional(params.multiplier, 'multiplier', WAD, parseNonNegative);
-  if (m > 10n * WAD) fail('multiplier', '≤ 10', params.multiplier);
+  if (m > 10n * WAD) fail('multiplier', 'at most 10', params.multiplier);
   const hourly = divRound(rate8h(params) * m, 8n * WAD, 'halfEven');
   return { rate: formatDecimal(clamp(hourly, -HL_CAP_1H, HL_CAP_1H)), intervalHours: 1 };
 }
@@ -132,7 +130,12 @@ export function binanceFundingRate(params: {
   // An explicit fundingInfo cap/floor replaces the ±k·MMR bound (it is that bound as Binance publishes it).
   if (params.maintenanceMarginRate !== undefined && (params.cap ?? params.floor) === undefined) {
     const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
-    const k = parseOptional(params.capMultiplier, 'capMultiplier', K_MMR, parseNonNegative);
+    const k = parseOptional(
+      params.capMultiplier,
+      'capMultiplier',
+      (3n * WAD) / 4n, // k = 0.75 by default
+      parseNonNegative,
+    );
     const bound = mul(k, mmr);
     rate = clamp(rate, -bound, bound);
   }
@@ -148,6 +151,6 @@ function capFloor(
 ): Fixed {
   const hi = parseOptional(ceiling, ceilingName, null);
   const lo = parseOptional(floor, 'floor', null);
-  if (lo !== null && lo > (hi ?? lo)) fail('floor', `≤ ${ceilingName}`, floor);
+  if (lo !== null && lo > (hi ?? lo)) fail('floor', `at most ${ceilingName}`, floor);
   return clamp(x, lo ?? x, hi ?? x);
 }

@@ -86,7 +86,7 @@ export function checkSetOracleUpdates(params: {
       if (interval < 2_500) add('tooFrequent', 'interval', `${interval}`);
     }
     while ((days[day + 1]?.fromMs ?? t + 1) <= t) day++;
-    const open = opens[day] ?? fail(`updates[${index}].timeMs`, '≥ dayOpenPrices[0].fromMs', t);
+    const open = opens[day] ?? fail(`updates[${index}].timeMs`, 'in dayOpenPrices', t);
     const checkClamp = (px: Fixed, subject: SetOracleViolation['subject']) => {
       // Outside [open / 10, 10·open], compared without division.
       if (px > 10n * open || 10n * px < open) add('outsideDailyClamp', subject, ratio(px, open));
