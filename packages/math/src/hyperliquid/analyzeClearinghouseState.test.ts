@@ -285,8 +285,11 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     const tiers = [0, 'marginTables', t56, 1, 'marginTiers'] as const;
     const at = `meta[0].marginTables[${t56}][1].marginTiers`;
     for (const [meta, message] of [
-      [edited(metaAndCtxsMain, [...tiers, 1, 'lowerBound'], '0.0'), `${at} tiers[1] lowerBound`],
-      [edited(metaAndCtxsMain, tiers, []), `${at} tiers must not be empty`],
+      [
+        edited(metaAndCtxsMain, [...tiers, 1, 'lowerBound'], '0.0'),
+        `${at} marginTiers[1] lowerBound must be greater than the previous tier`,
+      ],
+      [edited(metaAndCtxsMain, tiers, []), `${at} marginTiers must not be empty`],
       [
         edited(metaAndCtxsMain, [...tiers, 1, 'maxLeverage'], 0.5),
         `${at}[1].maxLeverage must be a number ≥ 1, got 0.5`,

@@ -63,16 +63,7 @@ export type MarginTierInput = {
  * maintenanceMargin({ notional: '100000', marginTable: btc }) // '450' (= 500 − 50)
  */
 export function createMarginTable(params: { tiers: readonly MarginTierInput[] }): MarginTable {
-  return buildTable(
-    params.tiers.map((t, i) => ({
-      lowerBound: parseDecimal(t.lowerBound, `tiers[${i}].lowerBound`),
-      mmr: parseDecimal(t.maintenanceMarginRate, `tiers[${i}].maintenanceMarginRate`),
-      maxLeverage:
-        t.maxLeverage === undefined
-          ? null
-          : parseLeverage(t.maxLeverage, `tiers[${i}].maxLeverage`),
-    })),
-  );
+  return buildTable(params.tiers, 'tiers', 'lowerBound', 'maintenanceMarginRate', 'maxLeverage');
 }
 
 /** A Hyperliquid margin tier exactly as `meta.marginTables[][1].marginTiers[]` sends it. */
@@ -94,16 +85,7 @@ export type HyperliquidMarginTier = {
 export function marginTableFromHyperliquid(params: {
   marginTiers: readonly HyperliquidMarginTier[];
 }): MarginTable {
-  return buildTable(
-    params.marginTiers.map((t, i) => {
-      const maxLeverage = parseLeverage(t.maxLeverage, `marginTiers[${i}].maxLeverage`);
-      return {
-        lowerBound: parseDecimal(t.lowerBound, `marginTiers[${i}].lowerBound`),
-        mmr: divRound(WAD * WAD, 2n * maxLeverage, 'halfEven'),
-        maxLeverage,
-      };
-    }),
-  );
+  return buildTable(params.marginTiers, 'marginTiers', 'lowerBound', null, 'maxLeverage');
 }
 
 /** Hyperliquid `meta.marginTables`: `[id, { description, marginTiers }]` pairs. */
@@ -152,49 +134,59 @@ export type BinanceBracket = {
  * ]) // deductions ("cum") 0 and 50
  */
 export function marginTableFromBinanceBrackets(brackets: readonly BinanceBracket[]): MarginTable {
-  const toFixed = (v: number | string, name: string): Fixed =>
-    typeof v === 'number' ? fromNumber(v, name) : parseDecimal(v, name);
-  return buildTable(
-    brackets.map((b, i) => ({
-      lowerBound: toFixed(b.notionalFloor, `brackets[${i}].notionalFloor`),
-      mmr: toFixed(b.maintMarginRatio, `brackets[${i}].maintMarginRatio`),
-      maxLeverage:
-        b.initialLeverage === undefined
-          ? null
-          : parseLeverage(b.initialLeverage, `brackets[${i}].initialLeverage`),
-    })),
-  );
+  return buildTable(brackets, 'brackets', 'notionalFloor', 'maintMarginRatio', 'initialLeverage');
 }
 
+/**
+ * Parses and validates tier rows (`rows[i][bound]`, `rows[i][rate]`, `rows[i][leverage]`, numbers or
+ * decimal strings, errors named `${name}[i].key`) and derives the deduction ladder. Without a `rate`
+ * key the rate is Hyperliquid's `1/(2·maxLeverage)`, rounded half-even.
+ */
 function buildTable(
-  raw: readonly { lowerBound: Fixed; mmr: Fixed; maxLeverage: Fixed | null }[],
+  rows: readonly object[],
+  name: string,
+  bound: string,
+  rate: string | null,
+  leverage: string,
 ): MarginTable {
-  if (raw.length === 0) throw new EmptyTierTableError();
+  if (rows.length === 0) throw new EmptyTierTableError(name);
   const tiers: MarginTier[] = [];
   let deduction = 0n;
-  let prev: { lowerBound: Fixed; mmr: Fixed } | undefined;
-  for (const [i, t] of raw.entries()) {
-    if (t.mmr <= 0n || t.mmr >= WAD)
-      fail(`tiers[${i}].maintenanceMarginRate`, 'in (0, 1)', formatDecimal(t.mmr));
-    if (prev === undefined ? t.lowerBound !== 0n : t.lowerBound <= prev.lowerBound)
+  let prev: MarginTier | undefined;
+  for (const [i, row] of rows.entries()) {
+    const at = `${name}[${i}]`;
+    const field = (key: string) => {
+      const v = (row as Record<string, unknown>)[key];
+      return typeof v === 'number'
+        ? fromNumber(v, `${at}.${key}`)
+        : parseDecimal(v as string, `${at}.${key}`);
+    };
+    const lev = (row as Record<string, unknown>)[leverage] as number | string | undefined;
+    const maxLeverage =
+      lev === undefined && rate ? null : parseLeverage(lev as number, `${at}.${leverage}`);
+    const lowerBound = field(bound);
+    const mmr = rate ? field(rate) : divRound(WAD * WAD, 2n * (maxLeverage as Fixed), 'halfEven');
+    if (mmr <= 0n || mmr >= WAD)
+      fail(`${at}.${rate ?? leverage}`, 'a rate in (0, 1)', formatDecimal(mmr));
+    if (prev === undefined ? lowerBound !== 0n : lowerBound <= prev.lowerBound)
       throw new UnsortedTiersError(
-        'tiers',
+        name,
         i,
-        `lowerBound must be ${prev ? 'greater than the previous tier' : '0'}`,
+        `${bound} must be ${prev ? 'greater than the previous tier' : '0'}`,
       );
     if (prev) {
-      if (t.mmr < prev.mmr)
-        throw new UnsortedTiersError('tiers', i, 'maintenanceMarginRate must not decrease');
-      deduction += divRound(t.lowerBound * (t.mmr - prev.mmr), WAD, 'halfEven');
+      if (mmr < prev.maintenanceMarginRate)
+        throw new UnsortedTiersError(name, i, 'maintenance rate must not decrease');
+      deduction += divRound(lowerBound * (mmr - prev.maintenanceMarginRate), WAD, 'halfEven');
     }
-    tiers.push({
-      lowerBound: t.lowerBound,
-      maintenanceMarginRate: t.mmr,
+    prev = {
+      lowerBound,
+      maintenanceMarginRate: mmr,
       deduction,
-      maxLeverage: t.maxLeverage,
-      maintenanceAtLowerBoundWad2: t.lowerBound * t.mmr - deduction * WAD,
-    });
-    prev = t;
+      maxLeverage,
+      maintenanceAtLowerBoundWad2: lowerBound * mmr - deduction * WAD,
+    };
+    tiers.push(prev);
   }
   return { tiers };
 }
