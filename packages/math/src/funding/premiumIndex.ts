@@ -72,7 +72,7 @@ export function premiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, index: Fix
  */
 export function hip3PremiumIndexFixed(impactBid: Fixed, impactAsk: Fixed, oracle: Fixed): Fixed {
   // 0.5·(b + a)/o − 1 = (b + a − 2o) / (2o): one exact division.
-  return div(impactBid + impactAsk - 2n * oracle, 2n * oracle);
+  return divRound((impactBid + impactAsk - 2n * oracle) * WAD, 2n * oracle, 'halfEven');
 }
 
 /** One order-book level: price and size (base units) as decimal strings. */

@@ -1,10 +1,4 @@
-import {
-  type DecimalString,
-  fail,
-  nonEmpty,
-  parseOptional,
-  parsePositive,
-} from '../internal/args.js';
+import { type DecimalString, nonEmpty, parseOptional, parsePositive } from '../internal/args.js';
 import { abs, add, divRound, formatDecimal, mul } from '../internal/decimal.js';
 import { medianFixed } from '../internal/median.js';
 
@@ -22,8 +16,8 @@ export type IndexSource = {
  * 18 decimals.
  *
  * @returns the index and how many sources were used.
- * @throws {InvalidParameterError} when `sources` is empty, a price ≤ 0, or a USDT source is given
- * without `usdtToUsdc`.
+ * @throws {InvalidParameterError} when `sources` is empty or a price ≤ 0. `Math.InvalidDecimalError` on a
+ * malformed price or when a USDT source is given without `usdtToUsdc`.
  * @example aevoIndexPrice({ sources: [{ price: '2000' }, { price: '2001' }, { price: '2100' }] }) // { price: '2000.5', sourcesUsed: 2 }
  */
 export function aevoIndexPrice(params: {
@@ -36,7 +30,7 @@ export function aevoIndexPrice(params: {
   const rate = parseOptional(usdt, 'usdtToUsdc', null, parsePositive);
   const prices = params.sources.map((s, i) => {
     const p = parsePositive(s.price, `sources[${i}].price`);
-    return s.quote === 'USDT' ? mul(p, rate ?? fail('usdtToUsdc', 'set for USDT quotes', usdt)) : p;
+    return s.quote === 'USDT' ? mul(p, rate ?? parsePositive(usdt as string, 'usdtToUsdc')) : p;
   });
   const median = medianFixed(prices);
   const kept = prices.filter((p) => 200n * abs(p - median) <= median);
