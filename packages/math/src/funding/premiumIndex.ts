@@ -94,6 +94,7 @@ export function impactPrice(params: {
   levels: readonly BookLevel[];
   notional: DecimalString;
 }): DecimalString | null {
+  nonEmpty('levels', params.levels);
   const notional = parsePositive(params.notional, 'notional');
   let remaining = notional * WAD; // WAD² scale
   let filledSize = 0n; // WAD
@@ -108,6 +109,5 @@ export function impactPrice(params: {
     remaining -= levelNotional;
     filledSize += size;
   }
-  nonEmpty('levels', params.levels);
   return null;
 }
