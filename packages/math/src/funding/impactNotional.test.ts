@@ -23,7 +23,7 @@ describe('impactNotional', () => {
     // @ts-expect-error: an unknown venue is rejected at run time too
     expect(() => impactNotional({ venue: 'okx' })).toThrow(/venue must be one of/);
     expect(() => impactNotional({ venue: 'hyperliquid' })).toThrow(
-      /coin must be set for hyperliquid/,
+      /coin must be set, got undefined/,
     );
   });
 });

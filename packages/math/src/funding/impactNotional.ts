@@ -25,7 +25,7 @@ export function impactNotional(params: {
   const venue = oneOf('venue', params.venue, ['aevo', 'hyperliquid', 'binance', 'dydx']);
   if (venue === 'aevo') return '10000';
   if (venue === 'hyperliquid') {
-    const coin = params.coin ?? fail('coin', `set for ${venue}`, params.coin);
+    const coin = params.coin ?? fail('coin', 'set', params.coin);
     return coin === 'BTC' || coin === 'ETH' ? '20000' : '6000';
   }
   // Binance: 200 USDT of margin, dYdX: 500 USDC, at the initial margin rate.

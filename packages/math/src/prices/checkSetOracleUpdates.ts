@@ -129,6 +129,7 @@ export function timeAt<K extends string>(
   key: K,
 ): number {
   const t = finiteNumber(`${parameter}[${i}].${key}`, items[i]![key]);
-  if (t < (items[i - 1]?.[key] ?? t)) throw new UnsortedSeriesError(parameter, i);
+  // `t < undefined` is false for the first item.
+  if (t < items[i - 1]?.[key]!) throw new UnsortedSeriesError(parameter, i);
   return t;
 }

@@ -83,7 +83,7 @@ export function ema150s(
     num = num * decay + decimalToNumber(`samples[${i}].value`, s.value) * dt;
     den = den * decay + dt;
   });
-  return formatDecimal(fromNumber(num / den, 'ema'));
+  return formatDecimal(fromNumber(num / den));
 }
 
 /**
