@@ -129,7 +129,6 @@ export function timeAt<K extends string>(
   key: K,
 ): number {
   const t = finiteNumber(`${parameter}[${i}].${key}`, items[i]![key]);
-  // `t < undefined` is false for the first item.
-  if (t < items[i - 1]?.[key]!) throw new UnsortedSeriesError(parameter, i);
+  if (t < (items[i - 1]?.[key] ?? t)) throw new UnsortedSeriesError(parameter, i);
   return t;
 }
