@@ -89,7 +89,8 @@ export function checkSetOracleUpdates(params: {
     const open = opens[day] ?? fail(`updates[${index}].timeMs`, 'in dayOpenPrices', t);
     const checkClamp = (px: Fixed, subject: SetOracleViolation['subject']) => {
       // Outside [open / 10, 10·open], compared without division.
-      if (px > 10n * open || 10n * px < open) add('outsideDailyClamp', subject, ratio(px, open));
+      if (px > 10n * open || 10n * px < open)
+        add('outsideDailyClamp', subject, formatDecimal(div(px, open)));
     };
     for (const subject of ['oraclePx', 'externalPerpPx'] as const) {
       const px = u[subject];
@@ -100,7 +101,7 @@ export function checkSetOracleUpdates(params: {
       const mark = medianFixed(marks);
       checkClamp(mark, 'markPx');
       if (prevMark !== undefined && 100n * abs(mark - prevMark) > prevMark)
-        add('markMoveOverLimit', 'markPx', ratio(abs(mark - prevMark), prevMark));
+        add('markMoveOverLimit', 'markPx', formatDecimal(div(abs(mark - prevMark), prevMark)));
       prevMark = mark;
     }
   });
@@ -111,11 +112,6 @@ export function checkSetOracleUpdates(params: {
 export function parseMarks(parameter: string, marks: readonly DecimalString[]): Fixed[] {
   if (marks.length > 2) fail(parameter, 'at most 2 prices', marks.length);
   return marks.map((p, j) => parsePositive(p, `${parameter}[${j}]`));
-}
-
-/** `a / b` as a decimal string, rounded half-even at 18 decimals. */
-function ratio(a: Fixed, b: Fixed): DecimalString {
-  return formatDecimal(div(a, b));
 }
 
 /**
