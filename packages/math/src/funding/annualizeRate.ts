@@ -8,8 +8,6 @@ import {
   WAD,
 } from '../internal/decimal.js';
 
-const HOURS_PER_YEAR = 8760n;
-
 /**
  * Annual percentage rate (simple, not compounded) of a rate paid every `intervalHours`:
  * `APR = rate × 8760 / intervalHours` (SPEC §2.1). Never assumes 8 h: 0.0001 per 8 h, 0.0000125 per
@@ -31,7 +29,7 @@ export function annualizeRate(params: {
  * @example annualizeRateFixed(parseDecimal('0.0001'), parseDecimal('8')) // 109_500_000_000_000_000n (0.1095)
  */
 export function annualizeRateFixed(rate: Fixed, intervalHours: Fixed): Fixed {
-  return divRound(rate * HOURS_PER_YEAR * WAD, intervalHours, 'halfEven');
+  return divRound(rate * 8760n * WAD, intervalHours, 'halfEven');
 }
 
 /**

@@ -19,8 +19,6 @@ import {
 
 /** ±0.05 % per 8 h: the clamp of `interest − premium` shared by Aevo, Binance, Bybit and Hyperliquid. */
 const CLAMP_8H = WAD / 2000n; // 0.0005
-/** 0.01 % per 8 h: the default interest component. */
-const INTEREST_8H = WAD / 10_000n; // 0.0001
 /** Hyperliquid's hourly funding cap: 4 %/h. */
 const HL_CAP_1H = WAD / 25n; // 0.04
 
@@ -30,7 +28,8 @@ const HL_CAP_1H = WAD / 25n; // 0.04
  */
 function rate8h(params: { averagePremium: DecimalString; interestRate8h?: DecimalString }): Fixed {
   const p = parseDecimal(params.averagePremium, 'averagePremium');
-  const i = parseOptional(params.interestRate8h, 'interestRate8h', INTEREST_8H);
+  // Default interest: 0.01 % per 8 h.
+  const i = parseOptional(params.interestRate8h, 'interestRate8h', WAD / 10_000n);
   return p + clamp(i - p, -CLAMP_8H, CLAMP_8H);
 }
 
