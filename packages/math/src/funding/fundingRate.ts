@@ -17,11 +17,6 @@ import {
   WAD,
 } from '../internal/decimal.js';
 
-/** ±0.05 % per 8 h: the clamp of `interest − premium` shared by Aevo, Binance, Bybit and Hyperliquid. */
-const CLAMP_8H = WAD / 2000n; // 0.0005
-/** Hyperliquid's hourly funding cap: 4 %/h. */
-const HL_CAP_1H = WAD / 25n; // 0.04
-
 /**
  * `P̄ + clamp(I − P̄, −0.05 %, +0.05 %)`: the 8-hour rate from `averagePremium` and `interestRate8h`
  * (default 0.01 %), shared by Aevo, Binance and Hyperliquid.
@@ -30,7 +25,9 @@ function rate8h(params: { averagePremium: DecimalString; interestRate8h?: Decima
   const p = parseDecimal(params.averagePremium, 'averagePremium');
   // Default interest: 0.01 % per 8 h.
   const i = parseOptional(params.interestRate8h, 'interestRate8h', WAD / 10_000n);
-  return p + clamp(i - p, -CLAMP_8H, CLAMP_8H);
+  // ±0.05 % per 8 h: the clamp of `interest − premium` shared by Aevo, Binance, Bybit and Hyperliquid.
+  const c = WAD / 2000n;
+  return p + clamp(i - p, -c, c);
 }
 
 /** A funding rate together with its interval: every funding value in this package carries one. */
@@ -96,7 +93,8 @@ export function hyperliquidFundingRate(params: {
   const m = parseOptional(params.multiplier, 'multiplier', WAD, parseNonNegative);
   if (m > 10n * WAD) fail('multiplier', 'at most 10', params.multiplier);
   const hourly = divRound(rate8h(params) * m, 8n * WAD, 'halfEven');
-  return { rate: formatDecimal(clamp(hourly, -HL_CAP_1H, HL_CAP_1H)), intervalHours: 1 };
+  const cap = WAD / 25n; // Hyperliquid's hourly funding cap: 4 %/h
+  return { rate: formatDecimal(clamp(hourly, -cap, cap)), intervalHours: 1 };
 }
 
 /**
