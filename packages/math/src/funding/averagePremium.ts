@@ -30,10 +30,10 @@ export function averageSamples(
   const linear = oneOf('weighting', weighting, ['equal', 'linear']) === 'linear';
   let sum = 0n;
   let weights = 0n;
-  samples.forEach((s, i) => {
+  for (const [i, s] of samples.entries()) {
     const w = linear ? BigInt(i + 1) : 1n;
     sum += w * parseDecimal(s, `${parameter}[${i}]`);
     weights += w;
-  });
+  }
   return formatDecimal(divRound(sum, weights, 'halfEven'));
 }

@@ -73,7 +73,7 @@ export function checkSetOracleUpdates(params: {
   const violations: SetOracleViolation[] = [];
   let day = -1;
   let prevMark: Fixed | undefined;
-  params.updates.forEach((u, index) => {
+  for (const [index, u] of params.updates.entries()) {
     const add = (rule: SetOracleRule, subject: SetOracleViolation['subject'], value: string) =>
       violations.push({ index, rule, subject, value });
     const t = timeAt('updates', params.updates, index, 'timeMs');
@@ -104,7 +104,7 @@ export function checkSetOracleUpdates(params: {
         add('markMoveOverLimit', 'markPx', formatDecimal(div(abs(mark - prevMark), prevMark)));
       prevMark = mark;
     }
-  });
+  }
   return violations;
 }
 

@@ -76,13 +76,13 @@ export function ema150s(
   nonEmpty('samples', samples);
   let num = 0;
   let den = 0;
-  samples.forEach((s, i) => {
+  for (const [i, s] of samples.entries()) {
     // The first sample gets a weight of 1 ms.
     const dt = timeAt('samples', samples, i, 'timeMs') - (samples[i - 1]?.timeMs ?? s.timeMs - 1);
     const decay = Math.exp(-dt / 150_000);
     num = num * decay + decimalToNumber(`samples[${i}].value`, s.value) * dt;
     den = den * decay + dt;
-  });
+  }
   return formatDecimal(fromNumber(num / den));
 }
 
