@@ -20,7 +20,10 @@ export function averagePremium(params: {
   return averageSamples(params.samples, params.weighting, 'samples');
 }
 
-/** {@link averagePremium} of `samples`, named `parameter` in errors (shared with the funding prediction). */
+/**
+ * {@link averagePremium} of `samples`, named `parameter` in errors. Package-internal: shared with the
+ * funding prediction and the Aevo mark (`basisSamples`).
+ */
 export function averageSamples(
   samples: readonly DecimalString[],
   weighting: PremiumWeighting,

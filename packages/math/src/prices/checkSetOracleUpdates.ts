@@ -108,7 +108,7 @@ export function checkSetOracleUpdates(params: {
   return violations;
 }
 
-/** Parses 0–2 deployer mark prices (`parameter` names the list in errors). */
+/** Parses 0–2 deployer mark prices (`parameter` names the list in errors). Package-internal. */
 export function parseMarks(parameter: string, marks: readonly DecimalString[]): Fixed[] {
   if (marks.length > 2) fail(parameter, 'at most 2 prices', marks.length);
   return marks.map((p, j) => parsePositive(p, `${parameter}[${j}]`));
@@ -116,7 +116,7 @@ export function parseMarks(parameter: string, marks: readonly DecimalString[]): 
 
 /**
  * Throws unless `items[i][key]` is a finite number not below `items[i - 1][key]` (a time series in
- * order); returns it.
+ * order); returns it. Package-internal (also used by `ema150s`).
  */
 export function timeAt<K extends string>(
   parameter: string,
