@@ -21,7 +21,8 @@ export function annualizeRate(params: {
   rate: DecimalString;
   intervalHours: number;
 }): DecimalString {
-  return convert(params.rate, positiveNumber('intervalHours', params.intervalHours), 8760);
+  const hours = fromNumber(positiveNumber('intervalHours', params.intervalHours));
+  return formatDecimal(annualizeRateFixed(parseDecimal(params.rate, 'rate'), hours));
 }
 
 /**
