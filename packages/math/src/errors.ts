@@ -94,7 +94,7 @@ export class UnknownMarginTableError extends InvalidParameterError {
   declare readonly id: number;
 
   constructor(parameter: string, id: number) {
-    super(parameter, `${id} is not in marginTables (nor below 50)`);
+    super(parameter, `must be in marginTables or an integer < 50, got ${id}`);
     this.id = id;
   }
 }

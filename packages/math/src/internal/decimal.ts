@@ -1,4 +1,4 @@
-import { BaseError, InvalidDecimalError } from '../errors.js';
+import { InvalidDecimalError, InvalidParameterError } from '../errors.js';
 
 /**
  * Exact fixed-point decimals on `bigint`.
@@ -38,10 +38,10 @@ export const Scale = {
 export type Rounding = 'floor' | 'ceil' | 'trunc' | 'expand' | 'halfUp' | 'halfEven';
 
 /** Thrown when a division's divisor is zero. */
-export class DivisionByZeroError extends BaseError {
+export class DivisionByZeroError extends InvalidParameterError {
   override name = 'Math.DivisionByZeroError';
-  constructor(what = 'divisor') {
-    super(`${what} must not be zero`, { parameter: what });
+  constructor(parameter = 'divisor') {
+    super(parameter, 'must not be zero');
   }
 }
 
@@ -106,20 +106,15 @@ function parseUnchecked(value: string, rounding: Rounding): Fixed {
   const dot = value.indexOf('.');
   if (dot === -1) return BigInt(value) * WAD;
   const negative = value.charCodeAt(0) === 45; /* '-' */
-  const intPart = value.slice(negative ? 1 : 0, dot);
-  let frac = value.slice(dot + 1);
-  if (frac.length <= WAD_DECIMALS) {
-    frac = frac.padEnd(WAD_DECIMALS, '0');
-    const abs = BigInt((intPart || '0') + frac);
-    return negative ? -abs : abs;
-  }
-  const digits = BigInt((intPart || '0') + frac);
-  const rounded = divRound(
-    negative ? -digits : digits,
-    pow10(frac.length - WAD_DECIMALS),
-    rounding,
+  const frac = value.slice(dot + 1);
+  const digits = BigInt(
+    (value.slice(negative ? 1 : 0, dot) || '0') + frac.padEnd(WAD_DECIMALS, '0'),
   );
-  return rounded;
+  const signed = negative ? -digits : digits;
+  // More than 18 decimals: drop the extra digits with the requested rounding.
+  return frac.length > WAD_DECIMALS
+    ? divRound(signed, pow10(frac.length - WAD_DECIMALS), rounding)
+    : signed;
 }
 
 /** Options of {@link formatDecimal}. */
