@@ -60,10 +60,13 @@ export function parseSize(value: string, parameter = 'size'): Fixed {
 
 /** Checks a leverage given as a number or decimal string; returns it as a {@link Fixed}. */
 export function parseLeverage(value: number | string, parameter = 'leverage'): Fixed {
-  if (typeof value === 'number' && !(value > 0 && value < Number.POSITIVE_INFINITY))
-    throw new InvalidLeverageError(parameter, value);
+  // A non-finite or non-positive number (NaN, ±Infinity, 0, −2) maps to 0 and fails below.
   const x =
-    typeof value === 'number' ? fromNumber(value, parameter) : parseDecimal(value, parameter);
+    typeof value === 'number'
+      ? value > 0 && value < Number.POSITIVE_INFINITY
+        ? fromNumber(value, parameter)
+        : 0n
+      : parseDecimal(value, parameter);
   if (x <= 0n) throw new InvalidLeverageError(parameter, value);
   return x;
 }
