@@ -1,6 +1,8 @@
 /**
  * Base class of every error thrown by `@perpscope/math`. Each subclass has a stable `name`
  * (`'Math.InvalidDecimalError'`, …) so callers can branch on it without `instanceof` across bundles.
+ * Every error the package throws is an {@link InvalidParameterError} (or a subclass of it): the
+ * input named by `parameter` was outside its documented domain.
  */
 export class BaseError extends Error {
   override name = 'Math.BaseError';
@@ -13,17 +15,6 @@ export class BaseError extends Error {
   }
 }
 
-/** A decimal string (or number) that is not a finite decimal, e.g. `'1e5'`, `'abc'`, `''`, `NaN`. */
-export class InvalidDecimalError extends BaseError {
-  override name = 'Math.InvalidDecimalError';
-  declare readonly value: unknown;
-
-  constructor(parameter: string, value: unknown) {
-    super(`${parameter} must be a decimal string, got ${JSON.stringify(value)}`, { parameter });
-    this.value = value;
-  }
-}
-
 /** A parameter outside its documented domain (negative size, zero leverage, empty table, …). */
 export class InvalidParameterError extends BaseError {
   override name = 'Math.InvalidParameterError';
@@ -32,6 +23,18 @@ export class InvalidParameterError extends BaseError {
     super(`${parameter} ${reason}`, { parameter });
   }
 }
+
+/** A decimal string (or number) that is not a finite decimal, e.g. `'1e5'`, `'abc'`, `''`, `NaN`. */
+export class InvalidDecimalError extends InvalidParameterError {
+  override name = 'Math.InvalidDecimalError';
+  declare readonly value: unknown;
+
+  constructor(parameter: string, value: unknown) {
+    super(parameter, `must be a decimal string, got ${JSON.stringify(value)}`);
+    this.value = value;
+  }
+}
+
 
 /** Leverage that is zero, negative or not a finite number. */
 export class InvalidLeverageError extends InvalidParameterError {
@@ -77,13 +80,13 @@ export class UnsortedTiersError extends InvalidParameterError {
 }
 
 /** An exchange payload (e.g. a Hyperliquid `clearinghouseState`) that lacks a field or has a bad value. */
-export class InvalidPayloadError extends BaseError {
+export class InvalidPayloadError extends InvalidParameterError {
   override name = 'Math.InvalidPayloadError';
-  /** JSON path of the offending value, e.g. `'assetPositions[0].position.szi'`. */
+  /** JSON path of the offending value, e.g. `'clearinghouseState.assetPositions[0].position.szi'`. */
   declare readonly path: string;
 
   constructor(path: string, reason: string) {
-    super(`${path} ${reason}`, { parameter: path });
+    super(path, reason);
     this.path = path;
   }
 }
@@ -106,7 +109,7 @@ export class UnknownMarginTableError extends InvalidParameterError {
  * @example
  * try { maxDrawdown([]) } catch (e) { (e as EmptySeriesError).name } // 'Math.EmptySeriesError'
  */
-export class EmptySeriesError extends BaseError {
+export class EmptySeriesError extends InvalidParameterError {
   override name = 'Math.EmptySeriesError';
   /** Minimum number of points required. */
   declare readonly minLength: number;
@@ -114,7 +117,7 @@ export class EmptySeriesError extends BaseError {
   declare readonly length: number;
 
   constructor(parameter: string, minLength: number, length: number) {
-    super(`${parameter} must have ≥ ${minLength} points, got ${length}`, { parameter });
+    super(parameter, `must have ≥ ${minLength} points, got ${length}`);
     this.minLength = minLength;
     this.length = length;
   }
