@@ -1,10 +1,4 @@
-import {
-  fail,
-  finiteNumber,
-  parseNonNegative,
-  positiveInteger,
-  unitFractionDecimal,
-} from '../internal/args.js';
+import { fail, finiteNumber, parseNonNegative, unitFractionDecimal } from '../internal/args.js';
 import { formatDecimal, mul } from '../internal/decimal.js';
 
 /**
@@ -27,8 +21,6 @@ export type AllocateCapitalParameters = {
   readonly candidates: readonly AllocationCandidate[];
   /** Per-cell cap as a fraction of capital, decimal string in (0, 1]. Default `'0.05'` (note 3). */
   readonly maxCellFraction?: string;
-  /** At most this many cells receive capital (the best-scored ones). Default: no limit. */
-  readonly maxCells?: number;
 };
 
 /** One funded candidate. */
@@ -54,11 +46,11 @@ export type CapitalAllocation = {
  * 5 % of capital per cell by default): best score first, each cell gets the full cap until the
  * capital runs out (the last funded cell gets the remainder). Cells with a score ≤ 0 get nothing.
  * Exact decimal arithmetic; the cap is rounded down, so no cell exceeds it and the total never
- * exceeds the capital. Ties keep the input order.
+ * exceeds the capital. Ties keep the input order. To fund at most N cells, pass the N best.
  *
  * @throws {InvalidDecimalError} `capital` or `maxCellFraction` is not a decimal string.
- * @throws {InvalidParameterError} negative capital, cap outside (0, 1], `maxCells` < 1, a
- *   non-finite score or a duplicate id.
+ * @throws {InvalidParameterError} negative capital, cap outside (0, 1], a non-finite score or a
+ *   duplicate id.
  * @example
  * allocateCapital({
  *   capital: '1000000',
@@ -68,24 +60,20 @@ export type CapitalAllocation = {
  * //   allocated: '100000', unallocated: '900000' }
  */
 export function allocateCapital(params: AllocateCapitalParameters): CapitalAllocation {
-  const { candidates, maxCells } = params;
+  const { candidates } = params;
   const capital = parseNonNegative(params.capital, 'capital');
   const cap = mul(
     capital,
     unitFractionDecimal('maxCellFraction', params.maxCellFraction ?? '0.05', '(0, 1]'),
     'floor',
   );
-  if (maxCells !== undefined) positiveInteger('maxCells', maxCells);
   const seen = new Set<string>();
   candidates.forEach((c, i) => {
     finiteNumber(`candidates[${i}].score`, c.score);
     if (seen.has(c.id)) fail(`candidates[${i}].id`, 'unique', c.id);
     seen.add(c.id);
   });
-  const ranked = candidates
-    .filter((c) => c.score > 0)
-    .sort((a, b) => b.score - a.score) // Array.prototype.sort is stable
-    .slice(0, maxCells);
+  const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score); // Array.prototype.sort is stable
 
   // Best score first, each cell takes min(remaining, cap) until the capital runs out.
   let remaining = capital;

@@ -62,9 +62,6 @@ describe('bookDepth', () => {
     // mid 64900.5; ±0.01 % → [64894.00995, 64906.99005]: bids 64900…64895, asks 64901…64906.
     const narrow = bookDepth({ book: btc, bandFraction: '0.0001' });
     expect(narrow).toEqual({
-      referencePx: '64900.5',
-      lowerPx: '64894.00995',
-      upperPx: '64906.99005',
       bid: { base: '20.92406', quote: '1357952.07206', levels: 6 },
       ask: { base: '10.40644', quote: '675417.97591', levels: 6 },
       totalQuote: '2033370.04797',
@@ -90,9 +87,6 @@ describe('bookDepth', () => {
       bandFraction: '0.02',
     });
     expect(d).toEqual({
-      referencePx: '100',
-      lowerPx: '98',
-      upperPx: '102',
       bid: { base: '1', quote: '99', levels: 1 },
       ask: { base: '2', quote: '202', levels: 1 },
       totalQuote: '301',

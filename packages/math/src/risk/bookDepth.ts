@@ -28,14 +28,12 @@ export type SideDepth = {
   readonly levels: number;
 };
 
-/** Result of {@link bookDepth}. */
+/**
+ * Result of {@link bookDepth}. The band is `[ref × (1 − band), ref × (1 + band)]` around the
+ * reference `ref` (the given `referencePx`, else the mid of `bookSpread`): bids at or above its
+ * lower edge and asks at or below its upper edge count.
+ */
 export type BookDepth = {
-  /** Centre of the band (mid or the given reference). */
-  readonly referencePx: string;
-  /** `referencePx × (1 − band)`: bids at or above it count. */
-  readonly lowerPx: string;
-  /** `referencePx × (1 + band)`: asks at or below it count. */
-  readonly upperPx: string;
   /** Bid depth, `null` when the book has no bids at all. */
   readonly bid: SideDepth | null;
   /** Ask depth, `null` when the book has no asks at all. */
@@ -61,8 +59,8 @@ export type BookDepth = {
  *   book: { levels: [[{ px: '99', sz: '1', n: 1 }, { px: '97', sz: '5', n: 1 }], [{ px: '101', sz: '2', n: 1 }]] },
  *   bandFraction: '0.02',
  * })
- * // referencePx '100', band [98, 102]: bid { base: '1', quote: '99', levels: 1 },
- * // ask { base: '2', quote: '202', levels: 1 }, totalQuote '301'
+ * // mid 100, band [98, 102]: { bid: { base: '1', quote: '99', levels: 1 },
+ * //   ask: { base: '2', quote: '202', levels: 1 }, totalQuote: '301' }
  */
 export function bookDepth(params: BookDepthParameters): BookDepth | null {
   const band = parsePositive(params.bandFraction, 'bandFraction');
@@ -70,7 +68,7 @@ export function bookDepth(params: BookDepthParameters): BookDepth | null {
   const ref =
     params.referencePx === undefined ? mid : parsePositive(params.referencePx, 'referencePx');
   if (ref === undefined) return null;
-  // Bounds and quote sums at WAD² scale, exact; each is rounded once (half-even) for output.
+  // Bounds and quote sums at WAD² scale, exact; quote sums are rounded once (half-even).
   const lower = ref * (WAD - band);
   const upper = ref * (WAD + band);
   const format = (x: bigint) => formatDecimal(divRound(x, WAD, 'halfEven'));
@@ -90,12 +88,5 @@ export function bookDepth(params: BookDepthParameters): BookDepth | null {
     total += quote;
     return { base: formatDecimal(base), quote: format(quote), levels: count };
   }) as [SideDepth | null, SideDepth | null];
-  return {
-    referencePx: formatDecimal(ref),
-    lowerPx: format(lower),
-    upperPx: format(upper),
-    bid,
-    ask,
-    totalQuote: format(total),
-  };
+  return { bid, ask, totalQuote: format(total) };
 }

@@ -15,14 +15,15 @@ export type ConstantProductSwapParameters = {
 
 /** Result of {@link constantProductSwap}. */
 export type ConstantProductSwap = {
-  /** Tokens received, rounded down to 18 decimals (never more than the pool can give). */
+  /**
+   * Tokens received, rounded down to 18 decimals (never more than the pool can give). The average
+   * execution price is `amountOut / amountIn`.
+   */
   readonly amountOut: string;
   /** Marginal price before the trade, `reserveOut / reserveIn` (out per in), 18 decimals half-even. */
   readonly spotPriceBefore: string;
   /** Marginal price after the trade (out per in), 18 decimals half-even. */
   readonly spotPriceAfter: string;
-  /** Average execution price `amountOut / amountIn` (out per in); `null` for a zero trade. */
-  readonly executionPrice: string | null;
   /**
    * `(spotPriceBefore × amountIn − amountOut) / (spotPriceBefore × amountIn)` as in the Uniswap
    * SDK's `computePriceImpact`: the shortfall against the pre-trade price, fee included; in [0, 1).
@@ -60,7 +61,6 @@ export function constantProductSwap(params: ConstantProductSwapParameters): Cons
     amountOut: formatDecimal(out),
     spotPriceBefore: formatDecimal(div(y, x)),
     spotPriceAfter: formatDecimal(div(y - out, x + amountIn)),
-    executionPrice: amountIn ? formatDecimal(div(out, amountIn)) : null,
     // (y·a_in/x − out) / (y·a_in/x) = 1 − out·x / (y·a_in), computed exactly then converted once.
     priceImpact: amountIn ? toNumber(WAD - div(out * x, y * amountIn)) : 0,
   };

@@ -1,5 +1,5 @@
 import { parsePositive, unitFractionDecimal } from '../internal/args.js';
-import { formatDecimal, mul, parseDecimal, toNumber } from '../internal/decimal.js';
+import { formatDecimal, mul, parseDecimal } from '../internal/decimal.js';
 
 /** Parameters of {@link dailyLossLimit}. Money as decimal strings in one currency unit. */
 export type DailyLossLimitParameters = {
@@ -15,8 +15,6 @@ export type DailyLossLimitParameters = {
 export type DailyLossLimit = {
   /** `equity − dayStartEquity`, exact. */
   readonly pnl: string;
-  /** `pnl / dayStartEquity`, float64. */
-  readonly pnlFraction: number;
   /** The loss that breaches the limit, `−dayStartEquity × limitFraction` (negative). */
   readonly limitPnl: string;
   /** Further loss allowed before the limit is hit, `max(0, pnl − limitPnl)`. */
@@ -33,7 +31,7 @@ export type DailyLossLimit = {
  * @throws {InvalidParameterError} `dayStartEquity` ≤ 0 or `limitFraction` outside (0, 1].
  * @example
  * dailyLossLimit({ dayStartEquity: '1000000', equity: '991500' })
- * // { pnl: '-8500', pnlFraction: -0.0085, limitPnl: '-8000', remaining: '0', breached: true }
+ * // { pnl: '-8500', limitPnl: '-8000', remaining: '0', breached: true }
  */
 export function dailyLossLimit(params: DailyLossLimitParameters): DailyLossLimit {
   const start = parsePositive(params.dayStartEquity, 'dayStartEquity');
@@ -44,7 +42,6 @@ export function dailyLossLimit(params: DailyLossLimitParameters): DailyLossLimit
   const remaining = pnl - limitPnl;
   return {
     pnl: formatDecimal(pnl),
-    pnlFraction: toNumber(pnl) / toNumber(start),
     limitPnl: formatDecimal(limitPnl),
     remaining: formatDecimal(remaining > 0n ? remaining : 0n),
     breached: pnl <= limitPnl,

@@ -73,7 +73,6 @@ describe('dailyLossLimit', () => {
   it('breaches at −0.8 % of the day start, inclusive (note 3)', () => {
     expect(dailyLossLimit({ dayStartEquity: '1000000', equity: '991500' })).toEqual({
       pnl: '-8500',
-      pnlFraction: -0.0085,
       limitPnl: '-8000',
       remaining: '0',
       breached: true,
