@@ -113,26 +113,18 @@ export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetr
   positiveNumber('periodHours', periodHours);
   finiteNumber('riskFreeRatePerYear', riskFreeRatePerYear);
   openUnitNumber('tailConfidence', tailConfidence);
-  let growth = 1;
-  // Sum of log growth instead of the running product avoids overflow/underflow on long series;
-  // a −100 % period makes it −∞, and expm1(−∞) = −1.
-  let logGrowth = 0;
-  let wins = 0;
-  let losses = 0;
-  for (const r of returns) {
-    growth *= 1 + r;
-    logGrowth += Math.log1p(r);
-    if (r > 0) wins++;
-    if (r < 0) losses++;
-  }
-  const annualized = Math.expm1(logGrowth / ((returns.length * periodHours) / 8760));
+  // Mean log growth per period instead of the running product avoids overflow/underflow on long
+  // series; a −100 % period makes it −∞, and expm1(−∞) = −1.
+  const logGrowth = mean(returns.map(Math.log1p));
+  const annualized = Math.expm1((logGrowth * 8760) / periodHours);
   const drawdown = maxDrawdown(returns);
   const std = sampleStd(returns);
+  const moved = returns.filter((r) => r); // flat periods count neither as win nor as loss
   const sorted = [...returns].sort((a, b) => a - b);
   // The 1e-9 guards against 20 × (1 − 0.95) = 1.0000000000000009 becoming a tail of 2.
   const tailCount = Math.max(1, Math.ceil(sorted.length * (1 - tailConfidence) - 1e-9));
   return {
-    totalReturn: growth - 1,
+    totalReturn: Math.expm1(logGrowth * returns.length),
     annualizedReturn: annualized,
     maxDrawdown: drawdown,
     sharpe: isZeroDispersion(std, returns)
@@ -140,7 +132,7 @@ export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetr
       : ((mean(returns) - (riskFreeRatePerYear * periodHours) / 8760) / std) *
         Math.sqrt(8760 / periodHours),
     calmar: drawdown ? annualized / drawdown : null,
-    hitRatio: wins + losses ? wins / (wins + losses) : null,
+    hitRatio: moved.length ? moved.filter((r) => r > 0).length / moved.length : null,
     tailLoss: {
       tailCount,
       valueAtRisk: -(sorted[tailCount - 1] as number),

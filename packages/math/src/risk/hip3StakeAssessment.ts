@@ -98,7 +98,8 @@ export type Hip3StressResult = {
 export type SlashingTier = 'degradation' | 'briefDowntime' | 'invalidOrProlonged';
 
 /**
- * Tiers ordered from least to most severe.
+ * Tiers ordered from least to most severe (package-internal; the public order is that of
+ * {@link Hip3StakeAssessment.slashingTiers}).
  *
  * @example
  * SLASHING_TIERS.indexOf('briefDowntime') > SLASHING_TIERS.indexOf('degradation') // true
@@ -320,8 +321,8 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     }),
   );
   minLength('markets', params.markets, 1);
-  // Levels and tiers as ranks (RISK_LEVELS / SLASHING_TIERS indices; −1 = no tier).
-  let overall = stake < required ? 3 : 0;
+  // Levels and tiers as ranks (RISK_LEVELS / SLASHING_TIERS indices; −1 = no tier). `top` is the
+  // highest market level, i.e. the overall level unless the stake is short.
   let worst = -1;
   let worstCoin = '';
   let top = -1;
@@ -368,7 +369,8 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
 
     // Leverage advice: a max-leverage position loses its whole margin on a move of 1/maxLeverage,
     // so floor(1 / gap) survives the gap: 10 % (pin band) on market-hours assets, else 5 %.
-    const recommendedMaxLeverage = m.session === 'marketHours' ? 10 : 20;
+    const hours = m.session === 'marketHours';
+    const recommendedMaxLeverage = hours ? 10 : 20;
     if (lev > recommendedMaxLeverage) flag(1, 'leverage');
 
     // OI cap advice, in whole USD (setOpenInterestCaps takes an integer notional).
@@ -382,7 +384,6 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     // Slashing tier (SLASHING_TIERS index): invalid/prolonged, brief downtime, degradation, none.
     const tier = dead || l3 ? 2 : stale ? 1 : l2 ? 0 : -1;
 
-    overall = Math.max(overall, level);
     if (tier > worst) {
       worst = tier;
       worstCoin = m.coin;
@@ -406,7 +407,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
       ).flatMap((s, j) => {
         const at = `scenarios[${j}].`;
         const k = STRESS_KINDS.indexOf(oneOf(`${at}kind`, s.kind, STRESS_KINDS));
-        if (k > 2 && m.session === '24/7') return []; // no weekend on a 24/7 market
+        if (k > 2 && !hours) return []; // no weekend on a 24/7 market
         const move = fraction(`${at}moveFraction`, s.moveFraction ?? (MOVES[k] as string));
         const left = mul(
           depth,
@@ -440,7 +441,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     slashingTiers: exposures,
     worstCase: worst < 0 ? null : { coin: worstCoin, ...(exposures[worst] as SlashingExposure) },
     markets,
-    overallLevel: RISK_LEVELS[overall] as RiskLevel,
+    overallLevel: RISK_LEVELS[stake < required ? 3 : top] as RiskLevel,
     mostDangerous: topCoin,
   };
 }

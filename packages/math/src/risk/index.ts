@@ -80,7 +80,6 @@ export {
   type Hip3StressScenario,
   hip3StakeAssessment,
   type MarketSession,
-  SLASHING_TIERS,
   type SlashingExposure,
   type SlashingTier,
 } from './hip3StakeAssessment.js';
