@@ -272,10 +272,11 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     const pair = edited(
       metaAndCtxsMain,
       [0, 'marginTables', t56, 1, 'marginTiers', 1, 'lowerBound'],
-      150000000,
+      '1.5e8',
     );
+    // The tier table's own message after the path of the tier list.
     expect(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: pair })).toThrow(
-      `meta[0].marginTables[${t56}][1].marginTiers[1].lowerBound must be a decimal string, got 150000000`,
+      `meta[0].marginTables[${t56}][1].marginTiers marginTiers[1].lowerBound must be a decimal string, got "1.5e8"`,
     );
   });
 
@@ -291,14 +292,25 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
       ],
       [edited(metaAndCtxsMain, tiers, []), `${at} marginTiers must not be empty`],
       [
+        edited(metaAndCtxsMain, [...tiers, 1, 'maxLeverage'], 0),
+        `${at} marginTiers[1].maxLeverage must be > 0, got "0"`,
+      ],
+      [
         edited(metaAndCtxsMain, [...tiers, 1, 'maxLeverage'], 0.5),
-        `${at}[1].maxLeverage must be a number ≥ 1, got 0.5`,
+        `${at} marginTiers[1].maxLeverage must be a rate in (0, 1), got "1"`, // mmr 1/(2·0.5)
       ],
     ] as const) {
-      const run = () => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta });
-      expect(run).toThrow(InvalidPayloadError);
-      expect(run).toThrow(message);
+      const error = thrown(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta }));
+      expect(error.message).toBe(message);
+      expect(error.path).toBe(at);
     }
+    // A tier that is not an object: still a payload error under the tier list's path.
+    const nullTier = edited(metaAndCtxsMain, [...tiers, 1], null);
+    const error = thrown(() =>
+      analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: nullTier }),
+    );
+    expect(error.path).toBe(at);
+    expect(error.message.slice(0, at.length + 1)).toBe(`${at} `);
   });
 
   it('rejects a missing state and a meta that is not an object', () => {

@@ -1,15 +1,16 @@
 import { InvalidPayloadError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
-import { divRound, formatDecimal, formatOrNull, WAD } from '../internal/decimal.js';
+import { div, formatDecimal, formatOrNull } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
 import { liquidationDistance } from '../margin/liquidationDistance.js';
 import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
 import {
+  type HyperliquidMarginTier,
   type MarginTable,
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
 } from '../margin/marginTable.js';
-import { arr, dec, decimal, fail, type Node, num, obj, optionalDec, read, str } from './payload.js';
+import { arr, dec, fail, type Node, num, obj, optionalDec, read, str } from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -70,7 +71,8 @@ export type HyperliquidAccountRisk = {
  * `clearinghouseState.assetPositions[0].position.szi`, `meta.universe[3].marginTableId`, `meta[0]…` for a
  * `metaAndAssetCtxs` pair) when a field the computation needs is missing or malformed, when a
  * `marginTableId` ≥ 50 (or not an integer) is missing from `marginTables`, or when a listed margin table
- * cannot be built (empty, tiers out of order).
+ * cannot be built (empty, a malformed tier field, tiers out of order: the table builder's message,
+ * e.g. `meta.marginTables[2][1].marginTiers marginTiers[1].lowerBound must be a decimal string, got "1e8"`).
  * @example
  * const risk = analyzeClearinghouseState({ clearinghouseState: stateJson, meta: metaJson });
  * risk.positions[0]?.liquidationPrice // e.g. '2866.269380…' (docs isolated ETH example)
@@ -110,7 +112,7 @@ export function analyzeClearinghouseState(params: {
       const short = szi < 0n;
       const size = short ? -szi : szi;
       // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
-      const mark = size && divRound(value * WAD, size, 'halfEven');
+      const mark = size && div(value, size);
       const liq = solveLiquidationPrice({
         side: short ? -1 : 1,
         size,
@@ -157,14 +159,11 @@ function metaTables(root: Node): (coin: string) => MarginTable | undefined {
     const entry = tables?.v.map((_, j) => arr(tables, j)).find((e) => num(e, 0) === id);
     if (entry) {
       const tiers = arr(obj(entry, 1), 'marginTiers');
-      const marginTiers = tiers.v.map((_, k) => {
-        const tier = obj(tiers, k);
-        return { lowerBound: decimal(tier, 'lowerBound'), maxLeverage: num(tier, 'maxLeverage') };
-      });
       try {
-        return marginTableFromHyperliquid({ marginTiers });
+        // The table builder checks every tier (decimal `lowerBound`, leverage, order).
+        return marginTableFromHyperliquid({ marginTiers: tiers.v as HyperliquidMarginTier[] });
       } catch (error) {
-        // Empty, or tiers out of order: the table's own message, prefixed with its JSON path.
+        // Empty, a malformed tier or tiers out of order: the builder's message, prefixed with the JSON path.
         throw new InvalidPayloadError(tiers.p, (error as Error).message);
       }
     }

@@ -48,13 +48,9 @@ export const str = (node: Node<unknown>, key: string | number): string =>
 export const num = (node: Node<unknown>, key: string | number): number =>
   read<number>(node, key, (v) => Number.isFinite(v) && (v as number) >= 1, 'a number ≥ 1').v;
 
-/** `node.v[key]` as a decimal string (Hyperliquid sends numbers as strings), unparsed. */
-export const decimal = (node: Node<unknown>, key: string | number): string =>
-  read<string>(node, key, isDecimalString, 'a decimal string').v;
-
-/** `node.v[key]`, a decimal string, parsed. */
+/** `node.v[key]`, a decimal string (Hyperliquid sends numbers as strings), parsed. */
 export const dec = (node: Node<unknown>, key: string | number): Fixed =>
-  parseDecimal(decimal(node, key));
+  parseDecimal(read<string>(node, key, isDecimalString, 'a decimal string').v);
 
 /** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
 export const optionalDec = (node: Node, key: string): string | null =>
