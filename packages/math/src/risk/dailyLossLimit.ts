@@ -1,5 +1,5 @@
 import { parsePositive, unitFractionDecimal } from '../internal/args.js';
-import { formatDecimal, mul, parseDecimal } from '../internal/decimal.js';
+import { formatDecimal, max, mul, parseDecimal } from '../internal/decimal.js';
 
 /** Parameters of {@link dailyLossLimit}. Money as decimal strings in one currency unit. */
 export type DailyLossLimitParameters = {
@@ -39,11 +39,10 @@ export function dailyLossLimit(params: DailyLossLimitParameters): DailyLossLimit
   const limit = unitFractionDecimal('limitFraction', params.limitFraction ?? '0.008', '(0, 1]');
   const pnl = equity - start;
   const limitPnl = -mul(start, limit, 'halfEven');
-  const remaining = pnl - limitPnl;
   return {
     pnl: formatDecimal(pnl),
     limitPnl: formatDecimal(limitPnl),
-    remaining: formatDecimal(remaining > 0n ? remaining : 0n),
+    remaining: formatDecimal(max(pnl - limitPnl, 0n)),
     breached: pnl <= limitPnl,
   };
 }

@@ -321,6 +321,19 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     }),
   );
   minLength('markets', params.markets, 1);
+  // Scenarios parsed once: [kind, STRESS_KINDS index, move, share of depth left after the drop].
+  const scenarios = (
+    params.scenarios ?? STRESS_KINDS.map((kind): Hip3StressScenario => ({ kind }))
+  ).map((s, j) => {
+    const at = `scenarios[${j}].`;
+    const k = STRESS_KINDS.indexOf(oneOf(`${at}kind`, s.kind, STRESS_KINDS));
+    return [
+      s.kind,
+      k,
+      fraction(`${at}moveFraction`, s.moveFraction ?? (MOVES[k] as string)),
+      WAD - fraction(`${at}depthDropFraction`, s.depthDropFraction ?? (k === 1 ? '0.8' : '0')),
+    ] as const;
+  });
   // Levels and tiers as ranks (RISK_LEVELS / SLASHING_TIERS indices; −1 = no tier). `top` is the
   // highest market level, i.e. the overall level unless the stake is short.
   let worst = -1;
@@ -402,32 +415,23 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
       recommendedMaxLeverage,
       recommendedOpenInterestCapUsd: formatDecimal(capAdvice),
       actions,
-      stress: (
-        params.scenarios ?? STRESS_KINDS.map((kind): Hip3StressScenario => ({ kind }))
-      ).flatMap((s, j) => {
-        const at = `scenarios[${j}].`;
-        const k = STRESS_KINDS.indexOf(oneOf(`${at}kind`, s.kind, STRESS_KINDS));
+      stress: scenarios.flatMap(([kind, k, move, kept]) => {
         if (k > 2 && !hours) return []; // no weekend on a 24/7 market
-        const move = fraction(`${at}moveFraction`, s.moveFraction ?? (MOVES[k] as string));
-        const left = mul(
-          depth,
-          WAD - fraction(`${at}depthDropFraction`, s.depthDropFraction ?? (k === 1 ? '0.8' : '0')),
-          'floor',
-        );
+        const left = mul(depth, kept, 'floor');
         // Exact: 1/maxLev need not terminate (1/3), so it is never rounded.
         const liquidated = move * lev * 2n >= WAD ? oi : 0n; // move ≥ 1/(2·maxLev)
         const over = move * lev - WAD; // (move − 1/maxLev)·maxLev
-        const badDebt = over > 0n ? divRound(oi * over, lev * WAD, 'ceil') : 0n;
-        const adl = liquidated > left ? liquidated - left : 0n;
+        const badDebt = divRound(oi * max(over, 0n), lev * WAD, 'ceil');
+        const adl = max(liquidated - left, 0n);
         return {
-          scenario: s.kind,
+          scenario: kind,
           moveFraction: formatDecimal(move),
           liquidatedNotionalUsd: formatDecimal(liquidated),
           badDebtUsd: formatDecimal(badDebt),
           adlNotionalUsd: formatDecimal(adl),
           // Weekend gap: the mark moves at most the ±10 % pin while the underlying is closed; the
           // rest gaps at reopen.
-          pinnedMispricingFraction: k > 2 ? formatDecimal(move > PIN ? move - PIN : 0n) : null,
+          pinnedMispricingFraction: k > 2 ? formatDecimal(max(move - PIN, 0n)) : null,
           level: RISK_LEVELS[
             badDebt || adl ? 3 : liquidated ? 2 : move * 100n >= 3n * WAD ? 1 : 0
           ] as RiskLevel,
@@ -437,7 +441,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
   });
 
   return {
-    stakeShortfallHype: formatDecimal(stake < required ? required - stake : 0n),
+    stakeShortfallHype: formatDecimal(max(required - stake, 0n)),
     slashingTiers: exposures,
     worstCase: worst < 0 ? null : { coin: worstCoin, ...(exposures[worst] as SlashingExposure) },
     markets,

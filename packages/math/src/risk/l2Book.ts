@@ -41,21 +41,20 @@ export function parseL2Book(
   book: L2Book,
 ): [bids: ParsedLevel[], asks: ParsedLevel[], mid: Fixed | undefined] {
   const [bids, asks] = book.levels.map((levels, side) => {
-    const out: ParsedLevel[] = [];
-    levels.forEach((level, i) => {
+    let prev = 0n;
+    return levels.map((level, i): ParsedLevel => {
       const name = `book.levels[${side}][${i}].`;
       const px = parsePositive(level.px, `${name}px`);
-      const prev = out[i - 1]?.px;
-      if (prev !== undefined && (side ? px <= prev : px >= prev))
+      if (i && (side ? px <= prev : px >= prev))
         throw new InvalidBookError(`${name}px`, 'is not sorted best-first');
-      out.push({ px, sz: parseNonNegative(level.sz, `${name}sz`) });
+      prev = px;
+      return { px, sz: parseNonNegative(level.sz, `${name}sz`) };
     });
-    return out;
   }) as [ParsedLevel[], ParsedLevel[]];
   const bid = bids[0]?.px;
   const ask = asks[0]?.px;
-  if (bid === undefined || ask === undefined) return [bids, asks, undefined];
-  if (bid >= ask) throw new InvalidBookError('book', 'is crossed');
+  // A comparison with a missing (undefined) side is false: a one-sided book is not crossed.
+  if ((bid as Fixed) >= (ask as Fixed)) throw new InvalidBookError('book', 'is crossed');
   // (b + a) / 2 rounds only if both prices use all 18 decimals; half-even keeps it unbiased.
-  return [bids, asks, divRound(bid + ask, 2n, 'halfEven')];
+  return [bids, asks, bid && ask && divRound(bid + ask, 2n, 'halfEven')];
 }
