@@ -49,18 +49,10 @@ export function convertRateInterval(params: {
   fromIntervalHours: number;
   toIntervalHours: number;
 }): DecimalString {
-  return convert(
-    params.rate,
-    positiveNumber('fromIntervalHours', params.fromIntervalHours),
-    positiveNumber('toIntervalHours', params.toIntervalHours),
-  );
-}
-
-/** `rate × to / from` with one half-even rounding; the intervals are already validated. */
-function convert(rate: DecimalString, from: number, to: number): DecimalString {
-  return formatDecimal(
-    divRound(parseDecimal(rate, 'rate') * fromNumber(to), fromNumber(from), 'halfEven'),
-  );
+  const from = fromNumber(positiveNumber('fromIntervalHours', params.fromIntervalHours));
+  const to = fromNumber(positiveNumber('toIntervalHours', params.toIntervalHours));
+  // rate × to / from with one half-even rounding.
+  return formatDecimal(divRound(parseDecimal(params.rate, 'rate') * to, from, 'halfEven'));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDecimal } from '../internal/decimal.js';
 import { convertRateInterval } from './annualizeRate.js';
-import { annualizedBasis, fundingIncome, netCarry, perpBasis } from './carry.js';
+import { annualizedBasis, netCarry, perpBasis } from './carry.js';
 
 /** Same decimal value ('0.0' equals '0'). */
 const _same = (a: string | null, b: string) => a !== null && parseDecimal(a) === parseDecimal(b);
@@ -27,8 +27,13 @@ describe('carry examples of the founding notes (SPEC §2.1)', () => {
         hedgeErrorAllowance: '100',
       }),
     ).toEqual({ gross: '600', costs: '300', net: '300' });
-    expect(fundingIncome({ notional: '2000000', rate: '0.00003', periods: 1 })).toBe('60');
-    expect(fundingIncome({ notional: '2000000', rate: '0.0003', periods: 24 })).toBe('14400');
+    // Funding income alone (no costs): notional × rate × periods.
+    expect(netCarry({ notional: '2000000', rate: '0.00003', periods: 1 })).toEqual({
+      gross: '60',
+      costs: '0',
+      net: '60',
+    });
+    expect(netCarry({ notional: '2000000', rate: '0.0003', periods: 24 }).gross).toBe('14400');
   });
   it('basis annualized and perp basis', () => {
     expect(annualizedBasis({ futurePrice: '101', spotPrice: '100', daysToExpiry: 36.5 })).toBe(

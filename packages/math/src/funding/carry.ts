@@ -16,26 +16,13 @@ import {
 import { fields } from './fields.js';
 
 /**
- * Expected funding income of a delta-neutral carry: `notional × rate × periods` (quote currency),
- * where `rate` is per funding period (e.g. hourly). Exact, half-even at 18 decimals.
+ * Net carry of a delta-neutral position over `periods` funding periods: the expected gross funding
+ * income `notional × rate × periods` (quote currency; `rate` per funding period, e.g. hourly) minus
+ * fees, slippage, borrow cost and a hedge-error allowance (all in quote currency over the same horizon,
+ * default 0). Exact, half-even at 18 decimals.
  *
- * @example fundingIncome({ notional: '2000000', rate: '0.0003', periods: 1 }) // '600'
- */
-export function fundingIncome(params: {
-  notional: DecimalString;
-  rate: DecimalString;
-  periods: number;
-}): DecimalString {
-  const [n, r] = fields(params, ['notional', 'rate'] as const, parseDecimal);
-  return formatDecimal(
-    divRound(n * r * fromNumber(nonNegativeNumber('periods', params.periods)), WAD2, 'halfEven'),
-  );
-}
-
-/**
- * Net carry over a horizon: gross funding income minus fees, slippage, borrow cost and a hedge-error
- * allowance (all in quote currency over the same horizon).
- *
+ * @throws {InvalidParameterError} when `periods` < 0. `Math.InvalidDecimalError` on a malformed amount.
+ * @example netCarry({ notional: '2000000', rate: '0.00003', periods: 1 }).gross // '60' (funding income alone)
  * @example
  * // Founding note 3: 2,000,000 notional, 600 gross per hour, 200 fees, 100 hedge error → 300 net
  * netCarry({ notional: '2000000', rate: '0.0003', periods: 1, fees: '200', hedgeErrorAllowance: '100' })
@@ -50,7 +37,9 @@ export function netCarry(params: {
   borrowCost?: DecimalString;
   hedgeErrorAllowance?: DecimalString;
 }): { gross: DecimalString; costs: DecimalString; net: DecimalString } {
-  const gross = parseDecimal(fundingIncome(params));
+  const [n, r] = fields(params, ['notional', 'rate'] as const, parseDecimal);
+  const periods = fromNumber(nonNegativeNumber('periods', params.periods));
+  const gross = divRound(n * r * periods, WAD2, 'halfEven');
   let costs = 0n;
   for (const key of ['fees', 'slippage', 'borrowCost', 'hedgeErrorAllowance'] as const)
     costs += parseOptional(params[key], key, 0n);

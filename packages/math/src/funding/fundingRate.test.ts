@@ -20,22 +20,24 @@ describe('Aevo funding (perp-math.md §4 A3–A7)', () => {
     ['-0.0004', '0.0001', '0.0000125'],
   ])('P̄ = %s → 8H %s, 1H %s', (p, r8, r1) => {
     const f = aevoFundingRate({ averagePremium: p });
-    expect(f.rate8h).toBe(r8);
-    expect(f.hourly).toEqual({ rate: r1, intervalHours: 1 });
+    expect(f).toEqual({ rate: r1, intervalHours: 1 });
+    // The 8-hour rate is the hourly rate × the default interval 8.
+    expect(parseDecimal(f.rate) * 8n).toBe(parseDecimal(r8));
   });
   it('applies the per-market ceiling/floor before dividing by the interval (4 h markets)', () => {
-    const f = aevoFundingRate({
-      averagePremium: '0.01',
-      ceiling: '0.002',
-      floor: '-0.002',
-      fundingIntervalHours: 4,
-    });
-    expect(f.rate8h).toBe('0.0095');
-    expect(f.cappedRate8h).toBe('0.002');
-    expect(f.hourly.rate).toBe('0.0005');
-    expect(() =>
-      aevoFundingRate({ averagePremium: '0', ceiling: '0.001', floor: '0.002' }),
-    ).toThrow(InvalidParameterError);
+    const market = { averagePremium: '0.01', fundingIntervalHours: 4 };
+    // Uncapped 8H = 0.01 − 0.0005 = 0.0095 → 0.0095 / 4 per hour.
+    expect(aevoFundingRate(market).rate).toBe('0.002375');
+    // Capped 8H = 0.002 → 0.002 / 4 per hour.
+    const f = aevoFundingRate({ ...market, ceiling: '0.002', floor: '-0.002' });
+    expect(f).toEqual({ rate: '0.0005', intervalHours: 1 });
+    expect(aevoFundingRate({ ...market, averagePremium: '-0.01', floor: '-0.002' }).rate).toBe(
+      '-0.0005',
+    );
+    const inverted = () =>
+      aevoFundingRate({ averagePremium: '0', ceiling: '0.001', floor: '0.002' });
+    expect(inverted).toThrow(InvalidParameterError);
+    expect(inverted).toThrow(/floor must be at most ceiling, got "0.002"/);
   });
 });
 
@@ -106,18 +108,18 @@ describe('Binance funding (perp-math.md §4 B8, B9)', () => {
       }).rate,
     ).toBe('-0.0065');
   });
-  it('explicit adjusted cap/floor (fundingInfo)', () => {
-    expect(binanceFundingRate({ averagePremium: '0.05', cap: '0.025', floor: '-0.025' }).rate).toBe(
-      '0.025',
-    );
+  it('explicit adjusted cap/floor (fundingInfo) as ceiling/floor', () => {
+    expect(
+      binanceFundingRate({ averagePremium: '0.05', ceiling: '0.025', floor: '-0.025' }).rate,
+    ).toBe('0.025');
   });
-  it('an explicit cap/floor takes precedence over ±k·MMR when both are given', () => {
+  it('an explicit ceiling/floor takes precedence over ±k·MMR when both are given', () => {
     // 8h rate 0.05 − 0.0005 = 0.0495; k·MMR = 0.75 × 0.005 = 0.00375 would cut it below the explicit cap.
-    const both = { maintenanceMarginRate: '0.005', cap: '0.02', floor: '-0.02' };
+    const both = { maintenanceMarginRate: '0.005', ceiling: '0.02', floor: '-0.02' };
     expect(binanceFundingRate({ averagePremium: '0.05', ...both }).rate).toBe('0.02');
     expect(binanceFundingRate({ averagePremium: '-0.05', ...both }).rate).toBe('-0.02');
-    expect(() => binanceFundingRate({ averagePremium: '0', cap: '0.01', floor: '0.02' })).toThrow(
-      /floor must be at most cap, got "0.02"/,
-    );
+    expect(() =>
+      binanceFundingRate({ averagePremium: '0', ceiling: '0.01', floor: '0.02' }),
+    ).toThrow(/floor must be at most ceiling, got "0.02"/);
   });
 });

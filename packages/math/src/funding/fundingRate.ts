@@ -43,9 +43,9 @@ export type FundingRate = {
  * `capped = clamp(8H, floor, ceiling)`, `1H = capped / fundingIntervalHours`; paid every hour.
  * Rounding: exact, the hourly rate half-even at 18 decimals.
  *
- * @returns `rate8h` (uncapped), `cappedRate8h`, and the paid hourly rate `{ rate, intervalHours: 1 }`.
+ * @returns the paid hourly rate `{ rate, intervalHours: 1 }` (the 8-hour rate is `rate × fundingIntervalHours`).
  * @throws {InvalidParameterError} when `floor > ceiling` or `fundingIntervalHours` ≤ 0.
- * @example aevoFundingRate({ averagePremium: '0.001' }).hourly.rate // '0.0000625'
+ * @example aevoFundingRate({ averagePremium: '0.001' }).rate // '0.0000625' (8H 0.0005)
  */
 export function aevoFundingRate(params: {
   /** Time-weighted average premium (see `averagePremium(…, 'linear')`). */
@@ -58,16 +58,10 @@ export function aevoFundingRate(params: {
   floor?: DecimalString;
   /** "Funding Interval" that divides the 8h rate: usually 8, sometimes 4. Default 8. */
   fundingIntervalHours?: number;
-}): { rate8h: DecimalString; cappedRate8h: DecimalString; hourly: FundingRate } {
+}): FundingRate {
   const divisor = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
-  const uncapped = rate8h(params);
-  const capped = capFloor(uncapped, params.ceiling, params.floor, 'ceiling');
-  const hourly = div(capped, fromNumber(divisor));
-  return {
-    rate8h: formatDecimal(uncapped),
-    cappedRate8h: formatDecimal(capped),
-    hourly: { rate: formatDecimal(hourly), intervalHours: 1 },
-  };
+  const capped = capFloor(rate8h(params), params);
+  return { rate: formatDecimal(div(capped, fromNumber(divisor))), intervalHours: 1 };
 }
 
 /**
@@ -101,7 +95,7 @@ export function hyperliquidFundingRate(params: {
  * Binance USDⓈ-M funding rate per the symbol's interval (formula since 2025-09-18):
  * `F = [P̄ + clamp(I − P̄, ±0.05 %)] / (8 / N)` with `N = fundingIntervalHours`, then capped to
  * `±capMultiplier·MMR` (MMR of the max-leverage tier; k = 0.75 by default, 1 on some symbols) or to the
- * explicit `cap`/`floor` from `GET /fapi/v1/fundingInfo` when given. Interest 0.03 %/day = 0.01 % per 8 h.
+ * explicit `ceiling`/`floor` (`adjustedFundingRateCap`/`Floor` of `GET /fapi/v1/fundingInfo`) when given. Interest 0.03 %/day = 0.01 % per 8 h.
  *
  * @throws {InvalidParameterError} when `fundingIntervalHours` ≤ 0.
  * @example binanceFundingRate({ averagePremium: '0.0002', fundingIntervalHours: 4 }).rate // '0.00005'
@@ -117,15 +111,18 @@ export function binanceFundingRate(params: {
   /** The `k` of `±k·MMR`, default `'0.75'`. */
   capMultiplier?: DecimalString;
   /** Explicit `adjustedFundingRateCap`; with `floor`, takes precedence over `k·MMR` (which is then not applied). */
-  cap?: DecimalString;
+  ceiling?: DecimalString;
   /** Explicit `adjustedFundingRateFloor`. */
   floor?: DecimalString;
 }): FundingRate {
   const intervalHours = positiveNumber('fundingIntervalHours', params.fundingIntervalHours ?? 8);
   // Dividing by 8/N is multiplying by N/8.
   let rate = divRound(rate8h(params) * fromNumber(intervalHours), 8n * WAD, 'halfEven');
-  // An explicit fundingInfo cap/floor replaces the ±k·MMR bound (it is that bound as Binance publishes it).
-  if (params.maintenanceMarginRate !== undefined && (params.cap ?? params.floor) === undefined) {
+  // An explicit fundingInfo ceiling/floor replaces the ±k·MMR bound (it is that bound as Binance publishes it).
+  if (
+    params.maintenanceMarginRate !== undefined &&
+    (params.ceiling ?? params.floor) === undefined
+  ) {
     const mmr = parseNonNegative(params.maintenanceMarginRate, 'maintenanceMarginRate');
     const k = parseOptional(
       params.capMultiplier,
@@ -136,18 +133,13 @@ export function binanceFundingRate(params: {
     const bound = mul(k, mmr);
     rate = clamp(rate, -bound, bound);
   }
-  return { rate: formatDecimal(capFloor(rate, params.cap, params.floor, 'cap')), intervalHours };
+  return { rate: formatDecimal(capFloor(rate, params)), intervalHours };
 }
 
-/** `x` limited to the optional `[floor, ceiling]`; `ceilingName` is the caller's name for the ceiling. */
-function capFloor(
-  x: Fixed,
-  ceiling: DecimalString | undefined,
-  floor: DecimalString | undefined,
-  ceilingName: string,
-): Fixed {
-  const hi = parseOptional(ceiling, ceilingName, null);
-  const lo = parseOptional(floor, 'floor', null);
-  if (lo !== null && lo > (hi ?? lo)) fail('floor', `at most ${ceilingName}`, floor);
+/** `x` limited to the optional `[params.floor, params.ceiling]`. */
+function capFloor(x: Fixed, params: { ceiling?: DecimalString; floor?: DecimalString }): Fixed {
+  const hi = parseOptional(params.ceiling, 'ceiling', null);
+  const lo = parseOptional(params.floor, 'floor', null);
+  if (lo !== null && lo > (hi ?? lo)) fail('floor', 'at most ceiling', params.floor);
   return clamp(x, lo ?? x, hi ?? x);
 }

@@ -5,7 +5,7 @@ export {
   convertRateInterval,
 } from './annualizeRate.js';
 export { averagePremium, type PremiumWeighting } from './averagePremium.js';
-export { annualizedBasis, fundingIncome, netCarry, perpBasis } from './carry.js';
+export { annualizedBasis, netCarry, perpBasis } from './carry.js';
 export { fundingPayment } from './fundingPayment.js';
 export {
   aevoFundingRate,
