@@ -75,16 +75,16 @@ export function depthSwings(params: DepthSwingsParameters): DepthSwings {
   const depths = snapshots.map((s, i) =>
     nonNegativeDecimalNumber(`snapshots[${i}].depth`, s.depth),
   );
-  const time = (i: number) => (snapshots[i] as DepthSnapshot).timeMs;
 
   // For each start k, the chain of alternating swings inside [t_k, t_k + windowMs]. The swing
   // ending at m is the change from m − 1 (+1 up, −1 down, 0 when smaller than `swingFraction` of
-  // the larger depth; NaN, so none, for the first snapshot or two empty ones), at m's time.
+  // the larger depth; NaN, so none, for the first snapshot or two empty ones), at m's time. Past
+  // the last snapshot the time difference is NaN, which ends the walk.
   let swingCount = 0;
-  for (let k = 0; k < depths.length; k++) {
+  snapshots.forEach(({ timeMs }, k) => {
     let count = 0;
     let last = 0;
-    for (let m = k; m < depths.length && time(m) - time(k) <= windowMs; m++) {
+    for (let m = k; (snapshots[m]?.timeMs as number) - timeMs <= windowMs; m++) {
       const a = depths[m - 1] as number;
       const b = depths[m] as number;
       const swing = Math.abs(b - a) / Math.max(a, b) >= swingFraction ? Math.sign(b - a) : 0;
@@ -93,7 +93,7 @@ export function depthSwings(params: DepthSwingsParameters): DepthSwings {
         last = swing;
       }
     }
-    if (count > swingCount) swingCount = count;
-  }
+    swingCount = Math.max(swingCount, count);
+  });
   return { swingCount, spoofingSuspected: swingCount >= minSwings };
 }

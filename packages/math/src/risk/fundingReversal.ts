@@ -66,8 +66,8 @@ export function fundingReversal(params: FundingReversalParameters): FundingRever
   let signal: FundingCross | null = null;
   let fast = 0;
   let slow = 0;
-  for (let i = slowWindow - 1; i < rates.length; i++) {
-    const sma = (window: number) => mean(rates.slice(i + 1 - window, i + 1));
+  for (let i = slowWindow; i <= rates.length; i++) {
+    const sma = (window: number) => mean(rates.slice(i - window, i));
     fast = sma(fastWindow);
     slow = sma(slowWindow);
     // Differences within float noise of the rates' magnitude count as a touch, not a side.
@@ -77,7 +77,7 @@ export function fundingReversal(params: FundingReversalParameters): FundingRever
     signal = null; // only a cross at the last sample is a signal
     if (now * side < 0) {
       signal = {
-        timeMs: (parsed[i] as ParsedFundingSample).timeMs,
+        timeMs: (parsed[i - 1] as ParsedFundingSample).timeMs,
         direction: now > 0 ? 'up' : 'down',
       };
       crosses.push(signal);

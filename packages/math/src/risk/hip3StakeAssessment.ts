@@ -353,11 +353,11 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     const volume = amount('volume24hUsd');
     const depth = amount('depthUsd', '0');
     const lev = BigInt(positiveInteger(`${name}.maxLeverage`, m.maxLeverage, 50));
-    const oracle = (key: keyof Hip3OracleHealth, value = m.oracle[key]) =>
-      nonNegativeNumber(`${name}.oracle.${key}`, value as number);
+    const oracle = (key: keyof Hip3OracleHealth, fallback?: number) =>
+      nonNegativeNumber(`${name}.oracle.${key}`, (m.oracle[key] ?? fallback) as number);
     const age = oracle('lastUpdateAgeMs');
     const deviation = oracle('markDeviation');
-    const persisted = oracle('deviationPersistedMs', m.oracle.deviationPersistedMs ?? 0);
+    const persisted = oracle('deviationPersistedMs', 0);
 
     let level = 0;
     const reasons: Hip3Reason[] = [];
