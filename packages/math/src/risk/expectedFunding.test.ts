@@ -55,7 +55,7 @@ describe('expectedFunding', () => {
       expectedFunding({ samples: hourly(['0.0001']), estimator: { kind: 'volumeWeighted' } }),
     ).toThrow(
       expect.objectContaining({
-        name: 'Math.InvalidParameterError',
+        name: 'Math.InvalidDecimalError',
         parameter: 'samples[0].volume',
       }),
     );

@@ -39,8 +39,9 @@ export type ExpectedFundingParameters = {
  *   exist (zero total volume for `volumeWeighted`; a single timestamp for `regression`).
  * @throws {EmptySeriesError} no samples.
  * @throws {UnsortedSeriesError} samples go back in time.
- * @throws {InvalidDecimalError} a rate or volume is not a decimal string.
- * @throws {InvalidParameterError} a bad interval/window/alpha, or a missing volume for `volumeWeighted`.
+ * @throws {InvalidDecimalError} a rate or volume is not a decimal string (a missing volume too, for
+ *   `volumeWeighted`).
+ * @throws {InvalidParameterError} a bad interval/window/alpha.
  * @example
  * expectedFunding({
  *   samples: [

@@ -1,6 +1,5 @@
 import {
   decimalToNumber,
-  fail,
   finiteNumber,
   nonNegativeDecimalNumber,
   positiveNumber,
@@ -40,7 +39,8 @@ export type ParsedFundingSample = {
 
 /**
  * Validates samples in input order and normalizes each to a per-hour rate. With a
- * `volumeWeighted` estimator every sample needs a `volume`. Error parameters are `samples[i].…`.
+ * `volumeWeighted` estimator every sample needs a `volume` (a missing one fails as an invalid
+ * decimal). Error parameters are `samples[i].…`.
  */
 export function parseFundingSamples(
   samples: readonly FundingSample[],
@@ -55,10 +55,11 @@ export function parseFundingSamples(
       ratePerHour:
         decimalToNumber(`${name}.rate`, s.rate) /
         positiveNumber(`${name}.intervalHours`, s.intervalHours),
-      volume:
-        s.volume === undefined && estimator?.kind === 'volumeWeighted'
-          ? fail(`${name}.volume`, 'set for volumeWeighted', s.volume)
-          : nonNegativeDecimalNumber(`${name}.volume`, s.volume ?? '0'),
+      // volumeWeighted needs every volume: a missing one stays undefined and fails as invalid.
+      volume: nonNegativeDecimalNumber(
+        `${name}.volume`,
+        (s.volume ?? (estimator?.kind === 'volumeWeighted' ? s.volume : '0')) as string,
+      ),
     };
   });
 }

@@ -87,7 +87,7 @@ describe('fundingSurface', () => {
       fundingSurface({ samples, bucketMs: H, estimator: { kind: 'volumeWeighted' } }),
     ).toThrow(
       expect.objectContaining({
-        name: 'Math.InvalidParameterError',
+        name: 'Math.InvalidDecimalError',
         parameter: 'samples[0].volume',
       }),
     );

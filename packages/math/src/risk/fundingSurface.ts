@@ -55,7 +55,8 @@ export type FundingSurface = {
  * funding intervals share one surface.
  *
  * @throws {InvalidParameterError} `bucketMs` ≤ 0, a non-finite `originMs`, or a bad sample field.
- * @throws {InvalidDecimalError} a rate or volume is not a decimal string.
+ * @throws {InvalidDecimalError} a rate or volume is not a decimal string (a missing volume too, for
+ *   `volumeWeighted`).
  * @example
  * const surface = fundingSurface({
  *   samples: [
