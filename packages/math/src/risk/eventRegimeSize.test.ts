@@ -13,7 +13,6 @@ describe('eventRegimeSize', () => {
       eventRegimeSize({ size: '100000', timeMs: fomc - H, eventTimesMs: [cpi, fomc] }),
     ).toEqual({
       size: '50000',
-      multiplier: '0.5',
       inEventWindow: true,
       nearestEventMs: fomc,
     });
@@ -24,7 +23,6 @@ describe('eventRegimeSize', () => {
       eventRegimeSize({ size: '3', timeMs: cpi + 2 * H + 1, eventTimesMs: [cpi, fomc] }),
     ).toEqual({
       size: '3',
-      multiplier: '1',
       inEventWindow: false,
       nearestEventMs: cpi,
     });
@@ -40,6 +38,12 @@ describe('eventRegimeSize', () => {
       multiplier: '0.25',
     });
     expect(r.size).toBe('0'); // 0.75e-18 truncated toward zero: never sizes up
+    const quarter = { timeMs: fomc - H, eventTimesMs: [fomc], windowMs: H, multiplier: '0.25' };
+    expect(eventRegimeSize({ size: '100', ...quarter })).toMatchObject({
+      size: '25',
+      inEventWindow: true,
+    });
+    expect(eventRegimeSize({ size: '100', ...quarter, windowMs: H - 1 }).size).toBe('100');
     expect(() =>
       eventRegimeSize({ size: '1', timeMs: 0, eventTimesMs: [], multiplier: '2' }),
     ).toThrow(

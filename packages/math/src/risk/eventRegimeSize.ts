@@ -22,10 +22,11 @@ export type EventRegimeSizeParameters = {
 
 /** Result of {@link eventRegimeSize}. */
 export type EventRegimeSize = {
-  /** `size × multiplier` inside a window (rounded toward zero), else `size` unchanged. */
+  /**
+   * `size × multiplier` inside a window (rounded toward zero), else `size` unchanged: the multiplier
+   * applied is the given one when `inEventWindow`, else 1.
+   */
   readonly size: string;
-  /** Multiplier applied: the given one inside a window, `'1'` outside. */
-  readonly multiplier: string;
   /** Whether `timeMs` is within ±`windowMs` (inclusive) of an event. */
   readonly inEventWindow: boolean;
   /** The event closest to `timeMs`, or `null` without events. */
@@ -42,7 +43,7 @@ export type EventRegimeSize = {
  * @example
  * const fomc = Date.UTC(2026, 5, 17, 18, 0)
  * eventRegimeSize({ size: '100000', timeMs: fomc - 3_600_000, eventTimesMs: [fomc] })
- * // { size: '50000', multiplier: '0.5', inEventWindow: true, nearestEventMs: fomc }
+ * // { size: '50000', inEventWindow: true, nearestEventMs: fomc }
  */
 export function eventRegimeSize(params: EventRegimeSizeParameters): EventRegimeSize {
   const size = parseNonNegative(params.size, 'size');
@@ -58,7 +59,6 @@ export function eventRegimeSize(params: EventRegimeSizeParameters): EventRegimeS
   const inWindow = distance <= windowMs;
   return {
     size: formatDecimal(inWindow ? mul(size, multiplier, 'trunc') : size),
-    multiplier: inWindow ? formatDecimal(multiplier) : '1',
     inEventWindow: inWindow,
     nearestEventMs: nearest,
   };

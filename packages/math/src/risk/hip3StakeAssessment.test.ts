@@ -268,6 +268,10 @@ describe('hip3StakeAssessment', () => {
     expect(run({}, { depthUsd: '-1' })).toThrow(invalid('markets[0].depthUsd'));
     expect(run({}, { maxLeverage: 0 })).toThrow(invalid('markets[0].maxLeverage'));
     expect(run({}, { maxLeverage: 51 })).toThrow(invalid('markets[0].maxLeverage'));
+    // An unknown session is rejected, not read as 24/7.
+    expect(run({}, { session: 'weekdays' as Hip3MarketInput['session'] })).toThrow(
+      invalid('markets[0].session'),
+    );
     expect(run({}, { oracle: { lastUpdateAgeMs: -1, markDeviation: 0 } })).toThrow(
       invalid('markets[0].oracle.lastUpdateAgeMs'),
     );

@@ -257,6 +257,9 @@ export type Hip3StakeAssessment = {
   readonly mostDangerous: string;
 };
 
+/** Valid {@link MarketSession}s. */
+const SESSIONS: readonly MarketSession[] = ['24/7', 'marketHours'];
+
 const STRESS_KINDS: readonly Hip3StressScenario['kind'][] = [
   'oracleDepeg',
   'liquidityGap',
@@ -294,7 +297,7 @@ const fraction = (name: string, value: string) => unitFractionDecimal(name, valu
  * @throws {InvalidDecimalError} an amount or fraction is not a decimal string.
  * @throws {InvalidParameterError} a negative stake/amount, a required stake ≤ 0,
  *   leverage outside 1–50, negative oracle ages or deviations, a duplicate coin, an unknown
- *   scenario kind or a fraction outside [0, 1].
+ *   session or scenario kind, or a fraction outside [0, 1].
  * @example
  * const a = hip3StakeAssessment({
  *   stakeHype: '500000',
@@ -382,7 +385,7 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
 
     // Leverage advice: a max-leverage position loses its whole margin on a move of 1/maxLeverage,
     // so floor(1 / gap) survives the gap: 10 % (pin band) on market-hours assets, else 5 %.
-    const hours = m.session === 'marketHours';
+    const hours = oneOf(`${name}.session`, m.session, SESSIONS) === 'marketHours';
     const recommendedMaxLeverage = hours ? 10 : 20;
     if (lev > recommendedMaxLeverage) flag(1, 'leverage');
 
