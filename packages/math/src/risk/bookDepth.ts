@@ -1,4 +1,4 @@
-import { parsePositive } from '../internal/args.js';
+import { parseOptional, parsePositive } from '../internal/args.js';
 import { divRound, formatDecimal, WAD } from '../internal/decimal.js';
 import { type L2Book, parseL2Book } from './l2Book.js';
 
@@ -65,8 +65,7 @@ export type BookDepth = {
 export function bookDepth(params: BookDepthParameters): BookDepth | null {
   const band = parsePositive(params.bandFraction, 'bandFraction');
   const [bids, asks, mid] = parseL2Book(params.book);
-  const ref =
-    params.referencePx === undefined ? mid : parsePositive(params.referencePx, 'referencePx');
+  const ref = parseOptional(params.referencePx, 'referencePx', mid, parsePositive);
   if (ref === undefined) return null;
   // Bounds and quote sums at WAD² scale, exact; quote sums are rounded once (half-even).
   const lower = ref * (WAD - band);

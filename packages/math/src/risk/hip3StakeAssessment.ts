@@ -273,9 +273,6 @@ const MOVES = ['0.05', '0.05', '0.1', '0.15'];
 /** HL pins a market-hours asset's mark within ±10 % of the last close off-hours. */
 const PIN = WAD / 10n;
 
-/** A fraction in [0, 1] as a decimal string. */
-const fraction = (name: string, value: string) => unitFractionDecimal(name, value, '[0, 1]');
-
 /**
  * HIP-3 builder stake calculator (note 4): safety evaluation of a deployer's stake and markets.
  *
@@ -333,8 +330,13 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
     return [
       s.kind,
       k,
-      fraction(`${at}moveFraction`, s.moveFraction ?? (MOVES[k] as string)),
-      WAD - fraction(`${at}depthDropFraction`, s.depthDropFraction ?? (k === 1 ? '0.8' : '0')),
+      unitFractionDecimal(`${at}moveFraction`, s.moveFraction ?? (MOVES[k] as string), '[0, 1]'),
+      WAD -
+        unitFractionDecimal(
+          `${at}depthDropFraction`,
+          s.depthDropFraction ?? (k === 1 ? '0.8' : '0'),
+          '[0, 1]',
+        ),
     ] as const;
   });
   // Levels and tiers as ranks (RISK_LEVELS / SLASHING_TIERS indices; −1 = no tier). `top` is the
