@@ -173,13 +173,13 @@ describe('analyzeClearinghouseState — meta without margin tables', () => {
       const run = () => analyzeClearinghouseState({ clearinghouseState: state, meta });
       expect(run).toThrow(InvalidPayloadError);
       expect(run).toThrow(
-        'meta.universe[1].marginTableId must be in marginTables or an integer < 50, got 56',
+        'meta.universe[1].marginTableId id must be in marginTables or an integer < 50, got 56',
       );
     }
     // Inside a metaAndAssetCtxs pair the path starts at meta[0].
     const pair = [{ universe: [{ name: 'ETH', maxLeverage: 40, marginTableId: 51.5 }] }, []];
     expect(() => analyzeClearinghouseState({ clearinghouseState: state, meta: pair })).toThrow(
-      'meta[0].universe[0].marginTableId must be in marginTables or an integer < 50, got 51.5',
+      'meta[0].universe[0].marginTableId id must be in marginTables or an integer < 50, got 51.5',
     );
     // A table that does exist is used even though the id is ≥ 50.
     const listed = {
@@ -195,7 +195,7 @@ describe('analyzeClearinghouseState — meta without margin tables', () => {
   it('a non-integer id below 50 is rejected rather than used as a leverage', () => {
     const meta = { universe: [{ name: 'ETH', maxLeverage: 10, marginTableId: 10.5 }] };
     expect(() => analyzeClearinghouseState({ clearinghouseState: state, meta })).toThrow(
-      /meta\.universe\[0\]\.marginTableId must be in marginTables or an integer < 50, got 10\.5/,
+      /meta\.universe\[0\]\.marginTableId id must be in marginTables or an integer < 50, got 10\.5/,
     );
   });
 });
@@ -274,9 +274,9 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
       [0, 'marginTables', t56, 1, 'marginTiers', 1, 'lowerBound'],
       '1.5e8',
     );
-    // The tier table's own message after the path of the tier list.
+    // The table builder's message under the path of the id that names the table (BTC: universe[0]).
     expect(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: pair })).toThrow(
-      `meta[0].marginTables[${t56}][1].marginTiers marginTiers[1].lowerBound must be a decimal string, got "1.5e8"`,
+      'meta[0].universe[0].marginTableId marginTiers[1].lowerBound must be a decimal string, got "1.5e8"',
     );
   });
 
@@ -284,7 +284,8 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     const [{ marginTables }] = metaAndCtxsMain as unknown as [{ marginTables: [number][] }];
     const t56 = marginTables.findIndex((t) => t[0] === 56);
     const tiers = [0, 'marginTables', t56, 1, 'marginTiers'] as const;
-    const at = `meta[0].marginTables[${t56}][1].marginTiers`;
+    // Under the path of BTC's marginTableId (56), the table builder's message.
+    const at = 'meta[0].universe[0].marginTableId';
     for (const [meta, message] of [
       [
         edited(metaAndCtxsMain, [...tiers, 1, 'lowerBound'], '0.0'),
@@ -304,13 +305,19 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
       expect(error.message).toBe(message);
       expect(error.path).toBe(at);
     }
-    // A tier that is not an object: still a payload error under the tier list's path.
+    // A tier that is not an object: still a payload error under the id's path.
     const nullTier = edited(metaAndCtxsMain, [...tiers, 1], null);
     const error = thrown(() =>
       analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: nullTier }),
     );
     expect(error.path).toBe(at);
     expect(error.message.slice(0, at.length + 1)).toBe(`${at} `);
+    // So is a marginTables list that is not a list of [id, table] pairs.
+    for (const bad of [{}, [[56]]]) {
+      const meta = edited(metaAndCtxsMain, [0, 'marginTables'], bad);
+      const e = thrown(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta }));
+      expect(e.path).toBe(at);
+    }
   });
 
   it('rejects a missing state and a meta that is not an object', () => {

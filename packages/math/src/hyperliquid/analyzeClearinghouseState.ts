@@ -5,7 +5,8 @@ import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js'
 import { liquidationDistance } from '../margin/liquidationDistance.js';
 import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
 import {
-  type HyperliquidMarginTier,
+  type HyperliquidMarginTables,
+  hyperliquidMarginTable,
   type MarginTable,
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
@@ -70,9 +71,11 @@ export type HyperliquidAccountRisk = {
  * @throws {InvalidPayloadError} naming the JSON path from the parameter (e.g.
  * `clearinghouseState.assetPositions[0].position.szi`, `meta.universe[3].marginTableId`, `meta[0]…` for a
  * `metaAndAssetCtxs` pair) when a field the computation needs is missing or malformed, when a
- * `marginTableId` ≥ 50 (or not an integer) is missing from `marginTables`, or when a listed margin table
- * cannot be built (empty, a malformed tier field, tiers out of order: the table builder's message,
- * e.g. `meta.marginTables[2][1].marginTiers marginTiers[1].lowerBound must be a decimal string, got "1e8"`).
+ * `marginTableId` ≥ 50 (or not an integer) is missing from `marginTables`, or when the listed margin table
+ * it names cannot be built (malformed, empty, tiers out of order). These margin-table errors carry the
+ * path of the `marginTableId` and the table builder's message, e.g.
+ * `meta.universe[0].marginTableId id must be in marginTables or an integer < 50, got 56` or
+ * `meta.universe[0].marginTableId marginTiers[1].lowerBound must be a decimal string, got "1e8"`.
  * @example
  * const risk = analyzeClearinghouseState({ clearinghouseState: stateJson, meta: metaJson });
  * risk.positions[0]?.liquidationPrice // e.g. '2866.269380…' (docs isolated ETH example)
@@ -143,12 +146,14 @@ export function analyzeClearinghouseState(params: {
 const oneTier = (maxLeverage: number) =>
   marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage }] });
 
-/** Reads `meta` (a `meta` response or a `metaAndAssetCtxs` pair) into a coin → margin table lookup. */
+/**
+ * Reads `meta` (a `meta` response or a `metaAndAssetCtxs` pair) into a coin → margin table lookup. A
+ * `marginTableId` goes through {@link hyperliquidMarginTable} (listed table, else one tier when < 50).
+ */
 function metaTables(root: Node): (coin: string) => MarginTable | undefined {
   if (root.v.meta == null) return () => undefined;
   const meta = Array.isArray(root.v.meta) ? obj(arr(root, 'meta'), 0) : obj(root, 'meta');
   const universe = arr(meta, 'universe');
-  const tables = meta.v.marginTables === undefined ? null : arr(meta, 'marginTables');
   const byCoin = new Map(universe.v.map((_, i) => [str(obj(universe, i), 'name'), i]));
   return (coin) => {
     const i = byCoin.get(coin);
@@ -156,19 +161,15 @@ function metaTables(root: Node): (coin: string) => MarginTable | undefined {
     const asset = obj(universe, i);
     if (asset.v.marginTableId === undefined) return oneTier(num(asset, 'maxLeverage'));
     const id = num(asset, 'marginTableId');
-    const entry = tables?.v.map((_, j) => arr(tables, j)).find((e) => num(e, 0) === id);
-    if (entry) {
-      const tiers = arr(obj(entry, 1), 'marginTiers');
-      try {
-        // The table builder checks every tier (decimal `lowerBound`, leverage, order).
-        return marginTableFromHyperliquid({ marginTiers: tiers.v as HyperliquidMarginTier[] });
-      } catch (error) {
-        // Empty, a malformed tier or tiers out of order: the builder's message, prefixed with the JSON path.
-        throw new InvalidPayloadError(tiers.p, (error as Error).message);
-      }
+    try {
+      // Checks the listed table's tiers (decimal `lowerBound`, leverage, order) as it builds it.
+      return hyperliquidMarginTable({
+        id,
+        marginTables: (meta.v.marginTables ?? []) as HyperliquidMarginTables,
+      });
+    } catch (error) {
+      // Unknown id, or a malformed/empty/unordered table: its message under the id's JSON path.
+      throw new InvalidPayloadError(`${asset.p}.marginTableId`, (error as Error).message);
     }
-    return Number.isInteger(id) && id < 50
-      ? oneTier(id)
-      : fail(`${asset.p}.marginTableId`, 'in marginTables or an integer < 50', id);
   };
 }
