@@ -173,13 +173,13 @@ describe('analyzeClearinghouseState — meta without margin tables', () => {
       const run = () => analyzeClearinghouseState({ clearinghouseState: state, meta });
       expect(run).toThrow(InvalidPayloadError);
       expect(run).toThrow(
-        'meta.universe[1].marginTableId id must be in marginTables or an integer < 50, got 56',
+        'meta.universe[1].marginTableId must be in marginTables or an integer < 50, got 56',
       );
     }
     // Inside a metaAndAssetCtxs pair the path starts at meta[0].
     const pair = [{ universe: [{ name: 'ETH', maxLeverage: 40, marginTableId: 51.5 }] }, []];
     expect(() => analyzeClearinghouseState({ clearinghouseState: state, meta: pair })).toThrow(
-      'meta[0].universe[0].marginTableId id must be in marginTables or an integer < 50, got 51.5',
+      'meta[0].universe[0].marginTableId must be in marginTables or an integer < 50, got 51.5',
     );
     // A table that does exist is used even though the id is ≥ 50.
     const listed = {
@@ -195,7 +195,7 @@ describe('analyzeClearinghouseState — meta without margin tables', () => {
   it('a non-integer id below 50 is rejected rather than used as a leverage', () => {
     const meta = { universe: [{ name: 'ETH', maxLeverage: 10, marginTableId: 10.5 }] };
     expect(() => analyzeClearinghouseState({ clearinghouseState: state, meta })).toThrow(
-      /meta\.universe\[0\]\.marginTableId id must be in marginTables or an integer < 50, got 10\.5/,
+      /meta\.universe\[0\]\.marginTableId must be in marginTables or an integer < 50, got 10\.5/,
     );
   });
 });
@@ -276,7 +276,7 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     );
     // The table builder's message under the path of the id that names the table (BTC: universe[0]).
     expect(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: pair })).toThrow(
-      'meta[0].universe[0].marginTableId marginTiers[1].lowerBound must be a decimal string, got "1.5e8"',
+      'meta[0].universe[0].marginTableId 56 names a bad table: marginTiers[1].lowerBound must be a decimal string, got "1.5e8"',
     );
   });
 
@@ -289,16 +289,19 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     for (const [meta, message] of [
       [
         edited(metaAndCtxsMain, [...tiers, 1, 'lowerBound'], '0.0'),
-        `${at} marginTiers[1] lowerBound must be greater than the previous tier`,
+        `${at} 56 names a bad table: marginTiers[1] lowerBound must be greater than the previous tier`,
       ],
-      [edited(metaAndCtxsMain, tiers, []), `${at} marginTiers must not be empty`],
+      [
+        edited(metaAndCtxsMain, tiers, []),
+        `${at} 56 names a bad table: marginTiers must not be empty`,
+      ],
       [
         edited(metaAndCtxsMain, [...tiers, 1, 'maxLeverage'], 0),
-        `${at} marginTiers[1].maxLeverage must be > 0, got "0"`,
+        `${at} 56 names a bad table: marginTiers[1].maxLeverage must be > 0, got "0"`,
       ],
       [
         edited(metaAndCtxsMain, [...tiers, 1, 'maxLeverage'], 0.5),
-        `${at} marginTiers[1].maxLeverage must be a rate in (0, 1), got "1"`, // mmr 1/(2·0.5)
+        `${at} 56 names a bad table: marginTiers[1].maxLeverage must be > 0.5, got 0.5`, // mmr 1/(2·0.5) = 1
       ],
     ] as const) {
       const error = thrown(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta }));
@@ -312,12 +315,17 @@ describe('analyzeClearinghouseState — malformed payloads name the JSON path', 
     );
     expect(error.path).toBe(at);
     expect(error.message.slice(0, at.length + 1)).toBe(`${at} `);
-    // So is a marginTables list that is not a list of [id, table] pairs.
-    for (const bad of [{}, [[56]]]) {
-      const meta = edited(metaAndCtxsMain, [0, 'marginTables'], bad);
-      const e = thrown(() => analyzeClearinghouseState({ clearinghouseState: crossBtc, meta }));
-      expect(e.path).toBe(at);
-    }
+    // A marginTables that is not a list names itself; an [id] pair without a table names the id.
+    const notList = edited(metaAndCtxsMain, [0, 'marginTables'], {});
+    expect(() =>
+      analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: notList }),
+    ).toThrow('meta[0].marginTables must be an array, got {}');
+    const noTable = edited(metaAndCtxsMain, [0, 'marginTables'], [[56]]);
+    const e = thrown(() =>
+      analyzeClearinghouseState({ clearinghouseState: crossBtc, meta: noTable }),
+    );
+    expect(e).toBeInstanceOf(InvalidPayloadError);
+    expect(e.path).toBe(at);
   });
 
   it('rejects a missing state and a meta that is not an object', () => {

@@ -1,4 +1,4 @@
-import { InvalidPayloadError } from '../errors.js';
+import { InvalidPayloadError, UnknownMarginTableError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
 import { div, formatDecimal, formatOrNull } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
@@ -161,15 +161,16 @@ function metaTables(root: Node): (coin: string) => MarginTable | undefined {
     const asset = obj(universe, i);
     if (asset.v.marginTableId === undefined) return oneTier(num(asset, 'maxLeverage'));
     const id = num(asset, 'marginTableId');
+    const marginTables = meta.v.marginTables === undefined ? [] : arr(meta, 'marginTables').v;
+    const path = `${asset.p}.marginTableId`;
     try {
       // Checks the listed table's tiers (decimal `lowerBound`, leverage, order) as it builds it.
-      return hyperliquidMarginTable({
-        id,
-        marginTables: (meta.v.marginTables ?? []) as HyperliquidMarginTables,
-      });
+      return hyperliquidMarginTable({ id, marginTables: marginTables as HyperliquidMarginTables });
     } catch (error) {
-      // Unknown id, or a malformed/empty/unordered table: its message under the id's JSON path.
-      throw new InvalidPayloadError(`${asset.p}.marginTableId`, (error as Error).message);
+      if (error instanceof UnknownMarginTableError)
+        fail(path, 'in marginTables or an integer < 50', id);
+      // A listed table that is malformed, empty or unordered: the builder's reason, under the id.
+      throw new InvalidPayloadError(path, `${id} names a bad table: ${(error as Error).message}`);
     }
   };
 }

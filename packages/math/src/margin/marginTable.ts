@@ -166,8 +166,11 @@ function buildTable(
       lev === undefined && rate ? null : parseLeverage(lev as number, `${at}.${leverage}`);
     const lowerBound = field(bound);
     const mmr = rate ? field(rate) : divRound(WAD * WAD, 2n * (maxLeverage as Fixed), 'halfEven');
+    // HL: mmr = 1/(2·maxLeverage) < 1 needs a leverage above 0.5.
     if (mmr <= 0n || mmr >= WAD)
-      fail(`${at}.${rate ?? leverage}`, 'a rate in (0, 1)', formatDecimal(mmr));
+      rate
+        ? fail(`${at}.${rate}`, 'a rate in (0, 1)', formatDecimal(mmr))
+        : fail(`${at}.${leverage}`, '> 0.5', lev);
     if (prev === undefined ? lowerBound !== 0n : lowerBound <= prev.lowerBound)
       throw new UnsortedTiersError(
         name,
