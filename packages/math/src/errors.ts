@@ -35,7 +35,6 @@ export class InvalidDecimalError extends InvalidParameterError {
   }
 }
 
-
 /** Leverage that is zero, negative or not a finite number. */
 export class InvalidLeverageError extends InvalidParameterError {
   override name = 'Math.InvalidLeverageError';
