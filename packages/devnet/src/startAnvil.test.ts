@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,23 @@ describe('startAnvil', () => {
     while ((await answers(url)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     expect(await answers(url)).toBe(false);
+  });
+
+  it('an anvil that dies on start fails at once with its stderr, not after the 15 s timeout', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const started = Date.now();
+    try {
+      const error = await startAnvil({ chainId: 4245, noMining: true, port }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(error?.message).toMatch(/anvil exited early with code [1-9]/);
+      expect(error?.message).toMatch(/in use|bind|address/i);
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -74,6 +74,8 @@ async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): 
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+        // Something else may hold the port and never answer: give up on this attempt, re-check anvil.
+        signal: AbortSignal.timeout(1_000),
       });
       if (res.ok) return;
     } catch (error) {
@@ -85,27 +87,36 @@ async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): 
 }
 
 /**
- * Watchdog: anvil runs as a child of `sh`, which blocks reading its stdin (a pipe from this Node
- * process). The pipe closes when we call `stop()` *or* when this process dies for any reason
- * (vitest worker killed, crash, SIGKILL), and then the shell terminates anvil. Node cannot set
- * PDEATHSIG, so this is what guarantees no orphaned anvils after a failed test run.
+ * Watchdog: anvil runs as a child of `sh`. A background subshell blocks reading the shell's stdin (a
+ * pipe from this Node process, kept on fd 3 because an asynchronous list's own stdin is /dev/null).
+ * The pipe closes when we call `stop()` *or* when this process dies for any reason (vitest worker
+ * killed, crash, SIGKILL), and then the subshell terminates anvil. Node cannot set PDEATHSIG, so this
+ * is what guarantees no orphaned anvils after a failed test run. The shell itself waits for anvil and
+ * exits with its status, so an anvil that dies on start (port taken, bad flag) is seen at once.
  */
 const WATCHDOG = [
+  'exec 3<&0',
   '"$@" </dev/null >/dev/null &',
   'p=$!',
-  'cat >/dev/null',
-  'kill -TERM "$p" 2>/dev/null',
-  'i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done',
-  'kill -KILL "$p" 2>/dev/null',
-  'wait "$p" 2>/dev/null',
-  'exit 0',
+  '(',
+  '  cat <&3 >/dev/null',
+  '  kill -TERM "$p" 2>/dev/null',
+  '  i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done',
+  '  kill -KILL "$p" 2>/dev/null',
+  ') &',
+  'w=$!',
+  'wait "$p"',
+  'code=$?',
+  'kill "$w" 2>/dev/null',
+  'exit $code',
 ].join('\n');
 
 /**
  * Spawns a real anvil node on 127.0.0.1 and waits until its RPC answers. The node is terminated
  * by `stop()` and also automatically when the calling Node process exits (see the watchdog above).
  *
- * @throws Error when anvil exits early or does not answer within 15 s (message includes stderr).
+ * @throws Error when anvil exits on start (at once) or does not answer within 15 s (message includes
+ *   anvil's stderr).
  * @example
  * const anvil = await startAnvil({ chainId: 31_337, blockTimeSeconds: 1 });
  * // ... use anvil.rpcUrl
