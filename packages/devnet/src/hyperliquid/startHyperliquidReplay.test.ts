@@ -340,4 +340,23 @@ describe('WebSocket /ws (real SDK)', () => {
     expect(post.data.response.payload).toContain('xyz:NOPE');
     expect(JSON.parse(got[1]!)).toEqual({ channel: 'pong' });
   });
+
+  it('answers an HTTP request whose handler fails with 500 and the reason, and records it', async () => {
+    const { hl } = await manual();
+    const user = '0x3333333333333333333333333333333333333333';
+    hl.setAccount(user, 'xyz', {
+      crossRawUsd: '100.0',
+      positions: [
+        { coin: 'xyz:NOPE', szi: '1.0', entryPx: '1.0', leverage: { type: 'cross', value: 2 } },
+      ],
+    });
+    const res = await fetch(`${hl.url}/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'clearinghouseState', user, dex: 'xyz' }),
+    });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain('xyz:NOPE');
+    expect(hl.requests.at(-1)).toMatchObject({ type: 'clearinghouseState', status: 500 });
+  });
 });

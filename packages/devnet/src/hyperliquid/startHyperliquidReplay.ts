@@ -457,11 +457,18 @@ export async function startHyperliquidReplay(
           send(res, 422, 'Failed to deserialize the JSON body into the target type');
           return;
         }
-        const out = path === '/info' ? info(body) : explorer(body);
+        let out: { status: number; body: unknown };
+        try {
+          out = path === '/info' ? info(body) : explorer(body);
+        } catch (error) {
+          // A handler that throws is a bug or a scenario set up wrong: say so (500 + the reason),
+          // never an answer a client could mistake for its own bad request.
+          out = { status: 500, body: `Replay handler failed: ${(error as Error).message}` };
+        }
         record(path === '/info' ? 'info' : 'explorer', String(body.type), out.status);
         send(res, out.status, out.body);
       })
-      .catch(() => send(res, 400, 'Bad Request'));
+      .catch((error: Error) => send(res, 500, `Replay server failed: ${error.message}`));
   });
 
   function record(endpoint: ReplayRequestRecord['endpoint'], type: string, status: number) {
@@ -537,8 +544,8 @@ export async function startHyperliquidReplay(
         try {
           out = info(payload);
         } catch (error) {
-          // As on HTTP (400): a throw here would escape the socket listener and kill the process.
-          out = { status: 400, body: `Bad Request: ${(error as Error).message}` };
+          // As on HTTP (500 + the reason); a throw here would also escape the socket listener.
+          out = { status: 500, body: `Replay handler failed: ${(error as Error).message}` };
         }
         record('ws-post', String(payload.type), out.status);
         const response =
