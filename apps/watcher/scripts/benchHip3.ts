@@ -9,7 +9,8 @@
  * ingestion costs the API. Prints each run and the medians of the 3 runs. The load client runs in
  * its own process. 127.0.0.1 only; bounded loops.
  *
- * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchHip3.ts
+ * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchHip3.ts (`BENCH_NODE_FLAGS` passes
+ * V8/Node flags to the watcher processes, e.g. `--cpu-prof` or `--import <monitor>`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHyperliquidReplay } from '@perpscope/devnet';
 import { stringify } from 'yaml';
+import { ensureBundle } from '../bin/bundle.mjs';
 
 const DEXES = ['xyz', 'flx', 'vntl', 'hyna', 'km', 'abcd', 'cash', 'para', 'mkts'];
 const RATE = 1000;
@@ -67,8 +69,10 @@ writeFileSync(
   }),
 );
 function startWatcherProcess(config: string) {
-  const proc = spawn(process.execPath, [bin, 'run', '--config', config], {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const proc = spawn(process.execPath, [...flags, bin, 'run', '--config', config], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PERPSCOPE_WATCHER_ENTRY: 'bundle' },
   });
   const url = new Promise<string>((resolve, reject) => {
     let out = '';
@@ -88,7 +92,19 @@ const stopProcess = (p: ChildProcess) =>
     p.kill('SIGTERM');
   });
 
-type LoadResult = Record<'ok' | 'errors' | 'achievedRps' | 'p50' | 'p90' | 'p99' | 'max', number>;
+type LoadResult = Record<
+  | 'ok'
+  | 'errors'
+  | 'achievedRps'
+  | 'p50'
+  | 'p90'
+  | 'p99'
+  | 'max'
+  | 'clientCpuPercent'
+  | 'clientLoopDelayP99'
+  | 'clientLoopDelayMax',
+  number
+>;
 /** One run of the open-loop keep-alive client of benchWatcher.ts, in its own process. */
 async function runLoad(target: string): Promise<LoadResult> {
   const client = spawn(
@@ -111,7 +127,7 @@ async function runLoad(target: string): Promise<LoadResult> {
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
 }
 const fmt = (l: LoadResult) =>
-  `${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)} ms, p90 ${l.p90.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms`;
+  `${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)} ms, p90 ${l.p90.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms; load client ${l.clientCpuPercent.toFixed(0)} % of one core, its loop delay p99 ${l.clientLoopDelayP99.toFixed(1)} / max ${l.clientLoopDelayMax.toFixed(1)} ms`;
 const medians = (rs: LoadResult[]) =>
   (['p50', 'p90', 'p99', 'max'] as const)
     .map(
@@ -123,6 +139,9 @@ const medians = (rs: LoadResult[]) =>
     )
     .join(', ');
 
+// The bin falls back to tsx (+~100 MB RSS, slower) when any source changed since the bundle was
+// built — e.g. another engineer's commit during the run: rebuild it before each start, and insist on it.
+console.log(await ensureBundle());
 const ingestingWatcher = startWatcherProcess(configPath);
 let child: ChildProcess = ingestingWatcher.proc;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -183,6 +202,7 @@ try {
       hip3: { enabled: false },
     }),
   );
+  console.log(await ensureBundle());
   const apiOnlyWatcher = startWatcherProcess(apiOnlyConfig);
   child = apiOnlyWatcher.proc;
   const apiUrl = await apiOnlyWatcher.url;

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DevnetChainSpec, startDevnet } from '@perpscope/devnet';
 import { stringify } from 'yaml';
+import { ensureBundle } from '../bin/bundle.mjs';
 import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
 
 const CHAINS = 15;
@@ -84,11 +85,15 @@ async function cpuShares<T>(watcherPid: number, body: () => Promise<T>): Promise
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function startWatcherProcess(config: object): Promise<{ child: ChildProcess; url: string }> {
+  // The bin falls back to tsx (+~100 MB RSS, slower) when any source changed since the bundle was
+  // built — e.g. another engineer's commit during the run: rebuild it first, and insist on it.
+  console.log(await ensureBundle());
   const configPath = join(dir, `config-${Date.now()}.yaml`);
   writeFileSync(configPath, stringify(config));
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...flags, bin, 'run', '--config', configPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PERPSCOPE_WATCHER_ENTRY: 'bundle' },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -108,7 +113,19 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-type LoadResult = Record<'ok' | 'errors' | 'achievedRps' | 'p50' | 'p90' | 'p99' | 'max', number>;
+type LoadResult = Record<
+  | 'ok'
+  | 'errors'
+  | 'achievedRps'
+  | 'p50'
+  | 'p90'
+  | 'p99'
+  | 'max'
+  | 'clientCpuPercent'
+  | 'clientLoopDelayP99'
+  | 'clientLoopDelayMax',
+  number
+>;
 async function runLoadOnce(url: string): Promise<LoadResult> {
   const client = spawn(
     process.execPath,
@@ -136,7 +153,7 @@ async function runLoad(url: string, label: string): Promise<string> {
     const l = await runLoadOnce(url);
     runs.push(l);
     console.log(
-      `  ${label}, run ${i}: ${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)}, p90 ${l.p90.toFixed(2)}, p99 ${l.p99.toFixed(2)}, max ${l.max.toFixed(2)} ms`,
+      `  ${label}, run ${i}: ${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)}, p90 ${l.p90.toFixed(2)}, p99 ${l.p99.toFixed(2)}, max ${l.max.toFixed(2)} ms; load client ${l.clientCpuPercent.toFixed(0)} % of one core, its loop delay p99 ${l.clientLoopDelayP99.toFixed(1)} / max ${l.clientLoopDelayMax.toFixed(1)} ms`,
     );
   }
   const m = (k: keyof LoadResult) => median(runs.map((r) => r[k])).toFixed(2);

@@ -5,6 +5,7 @@
  * loop with the devnet. Usage: tsx scripts/loadClient.ts <url> <rate> <seconds>
  */
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const [url, rateArg, secondsArg] = process.argv.slice(2);
 if (!url?.startsWith('http://127.0.0.1:'))
@@ -35,6 +36,11 @@ const get = (planned: number) =>
     req.end();
   });
 
+// The client shares the 2 cores with the watcher: report its own CPU and event-loop delay, so a
+// stalled client (which would inflate the measured latencies) is visible.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+const cpu0 = process.cpuUsage();
 const start = performance.now();
 const inflight: Promise<void>[] = [];
 for (let i = 0; i < total; i++) {
@@ -45,6 +51,8 @@ for (let i = 0; i < total; i++) {
 }
 await Promise.all(inflight);
 const elapsed = (performance.now() - start) / 1000;
+loopDelay.disable();
+const cpu = process.cpuUsage(cpu0);
 latencies.sort((a, b) => a - b);
 const q = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
@@ -57,6 +65,9 @@ console.log(
     p90: q(0.9),
     p99: q(0.99),
     max: latencies.at(-1),
+    clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100,
+    clientLoopDelayP99: loopDelay.percentile(99) / 1e6,
+    clientLoopDelayMax: loopDelay.max / 1e6,
   }),
 );
 agent.destroy();

@@ -2,10 +2,10 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
 import { insertEvent, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
 import {
-  findOpenIncident,
   type IncidentRecord,
   type IncidentSeverity,
   insertIncident,
+  prepareFindOpenIncident,
   updateIncident,
 } from '../db/queries/incidents.js';
 import type { Logger } from '../logger.js';
@@ -96,6 +96,8 @@ export class EventLog {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #listeners = new Set<EventListener>();
+  /** Prepared on first use (the same connection as every transaction `write` opens). */
+  #findOpen: ReturnType<typeof prepareFindOpenIncident> | null = null;
 
   constructor(deps: { db: Db; clock: Clock; logger: Logger }) {
     this.#db = deps.db;
@@ -107,6 +109,8 @@ export class EventLog {
   write<T>(body: (w: EventWriter) => T): T {
     const emitted: StoredEvent[] = [];
     const now = this.#clock.now();
+    this.#findOpen ??= prepareFindOpenIncident(this.#db);
+    const findOpen = this.#findOpen;
     const result = this.#db.transaction((tx) => {
       const emit = (kind: string, subject: SubjectRef, payload: Record<string, unknown>) => {
         const ev = insertEvent(tx, { at: now, kind, subject, payload });
@@ -117,9 +121,9 @@ export class EventLog {
         tx,
         now,
         emit,
-        findOpenIncident: (subject, kind) => findOpenIncident(tx, subject, kind),
+        findOpenIncident: findOpen,
         openIncident: (p) => {
-          const existing = findOpenIncident(tx, p.subject, p.kind);
+          const existing = findOpen(p.subject, p.kind);
           if (existing) return existing;
           const created = insertIncident(tx, {
             subject: p.subject,

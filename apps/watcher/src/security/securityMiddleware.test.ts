@@ -100,6 +100,12 @@ describe('CORS', () => {
       headers: { origin: `chrome-extension://${EXT}` },
     });
     expect(ext.headers.get('access-control-allow-origin')).toBe(`chrome-extension://${EXT}`);
+    expect(ext.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(ext.headers.get('vary')).toBe('Origin');
+    expect(ext.headers.get('content-type')).toBe('application/json');
+    const none = await app.request('/v1/chains');
+    expect(none.headers.get('access-control-allow-origin')).toBeNull();
+    expect(none.headers.get('vary')).toBe('Origin');
     const dash = await app.request('/v1/chains', {
       headers: { origin: 'https://dash.example.com' },
     });

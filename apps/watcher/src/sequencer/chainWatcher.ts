@@ -13,6 +13,7 @@ import {
   readChainState,
   rpcHealthOf,
   updateRpcHealth,
+  updateRpcHealthRaw,
   writeChainState,
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
@@ -355,7 +356,8 @@ export class ChainWatcher {
         else insertBlocks(w.tx, rows);
       }
       if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-      updateRpcHealth(w.tx, rpcRows);
+      if (this.#deps.sqlite) updateRpcHealthRaw(this.#deps.sqlite, rpcRows);
+      else updateRpcHealth(w.tx, rpcRows);
       writeChainState(w.tx, next);
       recordChainChanges(w, { config, prev, next, reorg });
     });

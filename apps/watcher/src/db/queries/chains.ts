@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import type { ChainStateRecord } from '../../sequencer/chainStateRecord.js';
@@ -149,6 +150,44 @@ export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'posit
       })
       .where(sql`${rpcEndpoints.chainId} = ${r.chainId} and ${rpcEndpoints.url} = ${r.url}`)
       .run();
+  }
+}
+
+const rpcHealthStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/**
+ * {@link updateRpcHealth} on the raw connection with one cached prepared statement: every chain
+ * writes one row per RPC every poll, and the drizzle builder spent most of that time building and
+ * compiling the same SQL again. Statements on the same connection join the drizzle transaction open
+ * around them, so this stays inside `EventLog.write`'s commit.
+ */
+export function updateRpcHealthRaw(
+  sqlite: Database.Database,
+  rows: readonly Omit<RpcHealthRow, 'position'>[],
+): void {
+  let stmt = rpcHealthStatements.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare(
+      `update rpc_endpoints set health = @health, head_number = @headNumber, latency_ms = @latencyMs,
+         last_ok_at = @lastOkAt, last_error = @lastError, consecutive_failures = @consecutiveFailures,
+         malformed_responses = @malformedResponses, updated_at = @updatedAt
+       where chain_id = @chainId and url = @url`,
+    );
+    rpcHealthStatements.set(sqlite, stmt);
+  }
+  for (const r of rows) {
+    stmt.run({
+      health: r.health,
+      headNumber: r.headNumber,
+      latencyMs: r.latencyMs,
+      lastOkAt: r.lastOkAt,
+      lastError: r.lastError,
+      consecutiveFailures: r.consecutiveFailures,
+      malformedResponses: r.malformedResponses,
+      updatedAt: r.updatedAt,
+      chainId: r.chainId,
+      url: r.url,
+    });
   }
 }
 

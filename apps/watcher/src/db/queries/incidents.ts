@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
 import { incidents } from '../schema/incidents.js';
 import type { SubjectRef } from './events.js';
@@ -51,6 +51,35 @@ export function findOpenIncident(db: Db, subject: SubjectRef, kind: string): Inc
     )
     .get();
   return row ? toRecord(row) : null;
+}
+
+/**
+ * {@link findOpenIncident} as a prepared query, built and compiled once for `db`'s connection: the
+ * chains subject asks for five incident kinds per chain on every poll (75 lookups/s for 15 chains),
+ * and building + compiling the SQL each time cost ~0.15 ms per lookup. The lookup may run inside a
+ * transaction opened on the same connection (it reads that transaction's writes).
+ *
+ * @example const find = prepareFindOpenIncident(db); find({ type: 'chain', id: '42161' }, 'sequencer');
+ */
+export function prepareFindOpenIncident(
+  db: Db,
+): (subject: SubjectRef, kind: string) => IncidentRecord | null {
+  const query = db
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.subjectType, sql.placeholder('type')),
+        eq(incidents.subjectId, sql.placeholder('id')),
+        eq(incidents.kind, sql.placeholder('kind')),
+        eq(incidents.state, 'open'),
+      ),
+    )
+    .prepare();
+  return (subject, kind) => {
+    const row = query.get({ type: subject.type, id: subject.id, kind });
+    return row ? toRecord(row) : null;
+  };
 }
 
 /** All open incidents of a subject. */
