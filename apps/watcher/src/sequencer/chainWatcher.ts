@@ -117,10 +117,16 @@ export class ChainWatcher {
     return this.#polls;
   }
 
-  /** Starts the poll loop. */
-  start(): void {
+  /**
+   * Starts the poll loop: the first poll at once, the following ones every poll interval, shifted
+   * once by `phaseMs` (ms, default 0). The chains subject spreads its chains over the interval this
+   * way: started together, every chain would poll in the same few milliseconds of each second and
+   * their RPC answers and commits would queue up behind each other (and the API behind them).
+   */
+  start(params: { phaseMs?: number } = {}): void {
     if (this.#running) return;
     this.#running = true;
+    let phaseMs = Math.max(0, params.phaseMs ?? 0);
     const loop = async () => {
       while (this.#running) {
         const started = this.#deps.clock.now();
@@ -128,7 +134,9 @@ export class ChainWatcher {
         await this.#current;
         this.#current = null;
         if (!this.#running) break;
-        const wait = Math.max(0, this.#nextDelayMs() - (this.#deps.clock.now() - started));
+        const wait =
+          Math.max(0, this.#nextDelayMs() - (this.#deps.clock.now() - started)) + phaseMs;
+        phaseMs = 0;
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           this.#timer = setTimeout(resolve, wait);

@@ -35,7 +35,10 @@ export function chainsSubjectFactory(
               rpcFactory,
             }),
         );
-        for (const w of watchers) w.start();
+        // Spread the chains' polls evenly over the poll interval instead of all at the same moment.
+        watchers.forEach((w, i) =>
+          w.start({ phaseMs: Math.floor((i * w.config.pollIntervalMs) / watchers.length) }),
+        );
       },
       async stop() {
         await Promise.all(watchers.map((w) => w.stop()));
