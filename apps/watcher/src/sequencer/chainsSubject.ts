@@ -36,9 +36,8 @@ export function chainsSubjectFactory(
             }),
         );
         // Spread the chains' polls evenly over the poll interval instead of all at the same moment.
-        watchers.forEach((w, i) =>
-          w.start({ phaseMs: Math.floor((i * w.config.pollIntervalMs) / watchers.length) }),
-        );
+        for (const [i, w] of watchers.entries())
+          w.start({ phaseMs: Math.floor((i * w.config.pollIntervalMs) / watchers.length) });
       },
       async stop() {
         await Promise.all(watchers.map((w) => w.stop()));
