@@ -15,6 +15,7 @@ import {
   updateRpcHealth,
   updateRpcHealthRaw,
   writeChainState,
+  writeChainStateRaw,
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
@@ -366,7 +367,8 @@ export class ChainWatcher {
       if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
       if (this.#deps.sqlite) updateRpcHealthRaw(this.#deps.sqlite, rpcRows);
       else updateRpcHealth(w.tx, rpcRows);
-      writeChainState(w.tx, next);
+      if (this.#deps.sqlite) writeChainStateRaw(this.#deps.sqlite, next);
+      else writeChainState(w.tx, next);
       recordChainChanges(w, { config, prev, next, reorg });
     });
     const writeMs = performance.now() - writeStarted;

@@ -60,6 +60,33 @@ export function writeChainState(db: Db, state: ChainStateRecord): void {
     .run();
 }
 
+const chainStateStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/**
+ * {@link writeChainState} on the raw connection with one cached prepared statement (every chain,
+ * every poll); same upsert. Joins the drizzle transaction open around it on the same connection.
+ */
+export function writeChainStateRaw(sqlite: Database.Database, state: ChainStateRecord): void {
+  let stmt = chainStateStatements.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare(
+      `insert into chain_state (chain_id, status, status_since, state_json, updated_at)
+       values (@chainId, @status, @statusSince, @stateJson, @updatedAt)
+       on conflict (chain_id) do update set status = excluded.status,
+         status_since = excluded.status_since, state_json = excluded.state_json,
+         updated_at = excluded.updated_at`,
+    );
+    chainStateStatements.set(sqlite, stmt);
+  }
+  stmt.run({
+    chainId: state.chainId,
+    status: state.status,
+    statusSince: state.statusSince,
+    stateJson: JSON.stringify(state),
+    updatedAt: state.updatedAt,
+  });
+}
+
 // The API reads every chain on every request (SPEC §6: /v1/chains p99 < 10 ms at 1,000 req/s) while
 // each row changes at most once per poll: reuse the parsed object while the stored JSON is the same.
 const parsed = new Map<string, { json: string; value: unknown }>();
