@@ -123,6 +123,16 @@ const median = (xs: number[]) => {
     : (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
 };
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+/** Least-squares slope of `[seconds, value]` points, per minute. */
+const slopePerMinute = (points: readonly [number, number][]) => {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return (sxy / sxx) * 60;
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-soak-'));
 const dbPath = join(dir, 'soak.db');
@@ -291,6 +301,23 @@ const summary = {
     median: median(steady.map((s) => s.cpuPercent)),
     max: Math.max(...steady.map((s) => s.cpuPercent)),
   },
+  /** RSS at whole minutes (the sample nearest each), to see whether it levels off. */
+  rssMbAtMinute: Object.fromEntries(
+    [2, 5, 10, 15, 20, 25, 30]
+      .filter((m) => m <= minutes)
+      .map((m) => [
+        m,
+        samples.reduce<Sample | undefined>(
+          (best, s) =>
+            best === undefined || Math.abs(s.tSeconds - m * 60) < Math.abs(best.tSeconds - m * 60)
+              ? s
+              : best,
+          undefined,
+        )?.rssMb,
+      ]),
+  ),
+  /** Least-squares slope of RSS over the steady state, MB per minute (≈ 0 when flat). */
+  rssSlopeMbPerMinute: round(slopePerMinute(steady.map((s) => [s.tSeconds, s.rssMb])), 2),
   dbMb: { end: last?.dbMb, max: Math.max(...samples.map((s) => s.dbMb + s.walMb)) },
   ingestPerSecond:
     last && first && elapsed > 0
