@@ -205,6 +205,9 @@ const url = await new Promise<string>((resolve, reject) => {
 const pid = watcher.pid!;
 // The bin re-executes itself (same pid) with its V8 flags: record the command line it ended up with.
 const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+const mallocEnv = readFileSync(`/proc/${pid}/environ`, 'utf8')
+  .split('\0')
+  .filter((v) => v.startsWith('MALLOC_'));
 const countMarkets = async () =>
   ((await (await fetch(`${url}/v1/hip3/markets`)).json()) as { markets: unknown[] }).markets.length;
 let markets = 0;
@@ -285,6 +288,7 @@ const summary = {
       : 'bin/perpscope-watcher.mjs (bundle)',
   nodeOptions: args['node-options'] ?? null,
   nodeFlags: commandLine.slice(1).filter((a) => a.startsWith('--')),
+  mallocEnv,
   chains: devnet.chains.length,
   markets,
   samples: samples.length,
@@ -304,7 +308,7 @@ const summary = {
   /** RSS at whole minutes (the sample nearest each), to see whether it levels off. */
   rssMbAtMinute: Object.fromEntries(
     [2, 5, 10, 15, 20, 25, 30]
-      .filter((m) => m <= minutes)
+      .filter((m) => m * 60 <= (last?.tSeconds ?? 0) + sampleMs / 2000)
       .map((m) => [
         m,
         samples.reduce<Sample | undefined>(
