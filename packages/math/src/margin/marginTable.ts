@@ -153,15 +153,16 @@ function buildTable(
   const tiers: MarginTier[] = [];
   let deduction = 0n;
   let prev: MarginTier | undefined;
-  for (const [i, row] of rows.entries()) {
+  for (const [i, item] of rows.entries()) {
     const at = `${name}[${i}]`;
+    const row = (item ?? {}) as Record<string, unknown>; // a null row fails on its first field
     const field = (key: string) => {
-      const v = (row as Record<string, unknown>)[key];
+      const v = row[key];
       return typeof v === 'number'
         ? fromNumber(v, `${at}.${key}`)
         : parseDecimal(v as string, `${at}.${key}`);
     };
-    const lev = (row as Record<string, unknown>)[leverage] as number | string | undefined;
+    const lev = row[leverage] as number | string | undefined;
     const maxLeverage =
       lev === undefined && rate ? null : parseLeverage(lev as number, `${at}.${leverage}`);
     const lowerBound = field(bound);
