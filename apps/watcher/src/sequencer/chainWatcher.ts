@@ -3,18 +3,11 @@ import type { Hex } from 'viem';
 import type { Clock } from '../clock.js';
 import type { ChainConfig } from '../config/chainsConfig.js';
 import type { Db } from '../db/openDb.js';
-import {
-  insertBlocks,
-  insertBlocksRaw,
-  markNonCanonical,
-  recentCanonicalBlocks,
-} from '../db/queries/blocks.js';
+import { insertBlocksRaw, markNonCanonical, recentCanonicalBlocks } from '../db/queries/blocks.js';
 import {
   readChainState,
   rpcHealthOf,
-  updateRpcHealth,
   updateRpcHealthRaw,
-  writeChainState,
   writeChainStateRaw,
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
@@ -38,7 +31,10 @@ import { readUptimeFeed } from './uptimeFeed.js';
 export type ChainWatcherDeps = {
   config: ChainConfig;
   db: Db;
-  /** Raw connection under `db` for the block-insert hot path (optional: drizzle otherwise). */
+  /**
+   * Raw connection under `db` for the per-poll writes (cached prepared statements). Defaults to the
+   * connection `db` was opened on.
+   */
   sqlite?: Database.Database | undefined;
   eventLog: EventLog;
   clock: Clock;
@@ -66,6 +62,7 @@ type RpcRuntime = {
 export class ChainWatcher {
   readonly config: ChainConfig;
   readonly #deps: ChainWatcherDeps;
+  readonly #sqlite: Database.Database;
   readonly #rpcs: RpcRuntime[];
   readonly #tracker: HeadTracker;
   #state: ChainStateRecord;
@@ -81,6 +78,7 @@ export class ChainWatcher {
 
   constructor(deps: ChainWatcherDeps) {
     this.#deps = deps;
+    this.#sqlite = deps.sqlite ?? (deps.db as unknown as { $client: Database.Database }).$client;
     this.config = deps.config;
     const c = deps.config;
     const stored = rpcHealthOf(deps.db, c.chainId);
@@ -361,14 +359,11 @@ export class ChainWatcher {
           txCount: b.txCount,
           seenAt: b.seenAt,
         }));
-        if (this.#deps.sqlite) insertBlocksRaw(this.#deps.sqlite, rows);
-        else insertBlocks(w.tx, rows);
+        insertBlocksRaw(this.#sqlite, rows);
       }
       if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-      if (this.#deps.sqlite) updateRpcHealthRaw(this.#deps.sqlite, rpcRows);
-      else updateRpcHealth(w.tx, rpcRows);
-      if (this.#deps.sqlite) writeChainStateRaw(this.#deps.sqlite, next);
-      else writeChainState(w.tx, next);
+      updateRpcHealthRaw(this.#sqlite, rpcRows);
+      writeChainStateRaw(this.#sqlite, next);
       recordChainChanges(w, { config, prev, next, reorg });
     });
     const writeMs = performance.now() - writeStarted;
