@@ -54,6 +54,42 @@ describe('margin tables', () => {
       '100016300',
     ]);
   });
+  it('B5 with published cum: one bracket alone reproduces the full ladder', async () => {
+    const { liquidationPrice } = await import('./liquidationPrice.js');
+    // The 250k–1M bracket of the B5 ladder (mmr 1 %, published cum 1,300 = the ladder's value above).
+    const full = marginTableFromBinanceBrackets(
+      [0, 50e3, 250e3, 1e6].map((f, i) => ({
+        notionalFloor: f,
+        maintMarginRatio: [0.004, 0.005, 0.01, 0.025][i]!,
+      })),
+    );
+    const one = marginTableFromBinanceBrackets([
+      { notionalFloor: '250000', maintMarginRatio: '0.01', cum: '1300' },
+    ]);
+    expect(formatDecimal(one.tiers[0]!.deduction)).toBe('1300');
+    // 500k notional: 500,000·0.01 − 1,300 = 3,700 in both tables.
+    expect(maintenanceMargin({ notional: '500000', marginTable: one })).toBe('3700');
+    expect(maintenanceMargin({ notional: '500000', marginTable: full })).toBe('3700');
+    // A 10 BTC long at 60,000 with 100,000 collateral liquidates inside the 250k–1M bracket:
+    // X = (E − s·p + cum)/(|s|·mmr − s) = (100000 − 600000 + 1300)/(0.1 − 10) = 50,373.737… in both.
+    const args = { side: 'long', size: '10', price: '60000', collateral: '100000' } as const;
+    const a = liquidationPrice({ ...args, marginTable: one });
+    expect(a).toBe(liquidationPrice({ ...args, marginTable: full }));
+    expect(a!.startsWith('50373.7373737373')).toBe(true);
+    // A published cum overrides the ladder (it is trusted, not rebuilt) and must not be negative.
+    const stale = marginTableFromBinanceBrackets([
+      { notionalFloor: 0, maintMarginRatio: 0.004 },
+      { notionalFloor: 50000, maintMarginRatio: 0.005, cum: 49 },
+    ]);
+    expect(formatDecimal(stale.tiers[1]!.deduction)).toBe('49');
+    expect(() =>
+      marginTableFromBinanceBrackets([{ notionalFloor: 0, maintMarginRatio: 0.004, cum: -1 }]),
+    ).toThrow(/brackets\[0\]\.cum/);
+    // Without cum a bracket ladder must still start at 0.
+    expect(() =>
+      marginTableFromBinanceBrackets([{ notionalFloor: 250000, maintMarginRatio: 0.01 }]),
+    ).toThrow(/notionalFloor must be 0/);
+  });
   it('uses the table from meta.marginTables for ids ≥ 50 (real 2026-02-06 meta)', () => {
     const t = hyperliquidMarginTable({
       id: 56,

@@ -120,21 +120,36 @@ export type BinanceBracket = {
   readonly notionalFloor: number | DecimalString;
   readonly maintMarginRatio: number | DecimalString;
   readonly initialLeverage?: number;
+  /**
+   * The bracket's published maintenance amount ("cum", quote currency). When given it is used as the
+   * tier's deduction as published instead of being rebuilt from the brackets below it, so one published
+   * bracket alone reproduces the venue; the first bracket may then start above 0 (notionals below it
+   * use it too).
+   */
+  readonly cum?: number | DecimalString;
 };
 
 /**
- * Builds a {@link MarginTable} from Binance USDⓈ-M leverage brackets. The deduction ("cum") is
- * recomputed from the ladder rather than trusted, so it is exact; compare it with the API's `cum` to
- * detect a stale table.
+ * Builds a {@link MarginTable} from Binance USDⓈ-M leverage brackets. Without `cum` the deduction is
+ * recomputed from the ladder (exact; compare it with the API's `cum` to detect a stale table); a bracket
+ * that carries its published `cum` uses it as is (one bracket alone is then a valid table).
  *
  * @throws {EmptyTierTableError} / {@link UnsortedTiersError} / `Math.InvalidDecimalError`.
  * @example marginTableFromBinanceBrackets([
  *   { notionalFloor: 0, maintMarginRatio: 0.004, initialLeverage: 125 },
  *   { notionalFloor: 50000, maintMarginRatio: 0.005, initialLeverage: 100 },
  * ]) // deductions ("cum") 0 and 50
+ * marginTableFromBinanceBrackets([{ notionalFloor: 250000, maintMarginRatio: 0.025, cum: 1300 }])
  */
 export function marginTableFromBinanceBrackets(brackets: readonly BinanceBracket[]): MarginTable {
-  return buildTable(brackets, 'brackets', 'notionalFloor', 'maintMarginRatio', 'initialLeverage');
+  return buildTable(
+    brackets,
+    'brackets',
+    'notionalFloor',
+    'maintMarginRatio',
+    'initialLeverage',
+    'cum',
+  );
 }
 
 /**
@@ -148,6 +163,7 @@ function buildTable(
   bound: string,
   rate: string | null,
   leverage: string,
+  cum?: string,
 ): MarginTable {
   if (rows.length === 0) throw new EmptyTierTableError(name);
   const tiers: MarginTier[] = [];
@@ -172,7 +188,14 @@ function buildTable(
       rate
         ? fail(`${at}.${rate}`, 'a rate in (0, 1)', formatDecimal(mmr))
         : fail(`${at}.${leverage}`, '> 0.5', lev);
-    if (prev === undefined ? lowerBound !== 0n : lowerBound <= prev.lowerBound)
+    const published = cum && row[cum] !== undefined ? field(cum) : undefined;
+    if (published !== undefined && published < 0n)
+      fail(`${at}.${cum}`, '≥ 0', formatDecimal(published));
+    if (
+      prev === undefined
+        ? lowerBound !== 0n && published === undefined
+        : lowerBound <= prev.lowerBound
+    )
       throw new UnsortedTiersError(
         name,
         i,
@@ -183,6 +206,7 @@ function buildTable(
         throw new UnsortedTiersError(name, i, 'maintenance rate must not decrease');
       deduction += divRound(lowerBound * (mmr - prev.maintenanceMarginRate), WAD, 'halfEven');
     }
+    if (published !== undefined) deduction = published;
     prev = {
       lowerBound,
       maintenanceMarginRate: mmr,
