@@ -60,6 +60,34 @@ describe('Hyperliquid and HIP-3 marks', () => {
       }),
     ).toBe('101.5');
   });
+  it('exactly two inputs: the 30 s EMA of the local median is the third (docs "Robust price indices")', () => {
+    // Oracle-based 100, local median 103; the EMA of the local median 102.2 is the median of the three.
+    const base = {
+      oraclePrice: '100',
+      emaMidMinusOracle: '0',
+      bestBid: '103',
+      bestAsk: '104',
+      lastTrade: '103',
+    };
+    expect(hyperliquidMarkPrice({ ...base, cexPerpMids: [], localMedianEma30s: '102.2' })).toBe(
+      '102.2',
+    );
+    // Outside the two: the median is the nearer one (103), not their mean 101.5.
+    expect(hyperliquidMarkPrice({ ...base, cexPerpMids: [], localMedianEma30s: '110' })).toBe(
+      '103',
+    );
+    // With CEX mids all three inputs exist: the EMA is not used.
+    expect(
+      hyperliquidMarkPrice({
+        ...base,
+        cexPerpMids: [{ price: '101', weight: 1 }],
+        localMedianEma30s: '110',
+      }),
+    ).toBe('101');
+    expect(() =>
+      hyperliquidMarkPrice({ ...base, cexPerpMids: [], localMedianEma30s: '0' }),
+    ).toThrow(/localMedianEma30s/);
+  });
   it('rejects CEX weights that are not integers in [1, 1000]', () => {
     const base = {
       oraclePrice: '100',

@@ -11,21 +11,26 @@ import { median3, medianFixed } from '../internal/median.js';
 import { parseMarks, timeAt } from './checkSetOracleUpdates.js';
 
 /**
- * A CEX perp mid and its weight in Hyperliquid's weighted median (Binance 3, OKX 2, Bybit 2, Gate 1, MEXC 1):
- * an integer from 1 to 1000.
+ * A CEX perp mid and its weight in Hyperliquid's weighted median: an integer from 1 to 1000. The docs'
+ * current CEX set is Binance, OKX and Bybit; older docs listed five venues weighted Binance 3, OKX 2,
+ * Bybit 2, Gate 1, MEXC 1 — pass whichever set and weights the venue uses.
  */
 export type WeightedPrice = { readonly price: DecimalString; readonly weight: number };
 
 /**
  * Hyperliquid validator-perp mark price (docs "Robust price indices"):
  * `median(oracle + EMA150s(mid − oracle), median(bestBid, bestAsk, lastTrade), weightedMedian(cexPerpMids))`.
- * When `cexPerpMids` is empty (CEX feeds unavailable) the result is the median of the two remaining
- * components, i.e. their mean. Exact, half-even at 18 decimals.
+ * When `cexPerpMids` is empty (CEX feeds unavailable), exactly two inputs exist and the docs add the
+ * 30-second EMA of the local median `median(bestBid, bestAsk, lastTrade)` as the third: pass it as
+ * `localMedianEma30s`. Without it the result is the median of the two remaining components, i.e. their
+ * mean. Exact, half-even at 18 decimals.
  *
  * @throws {InvalidParameterError} on a non-positive price or a weight that is not an integer in [1, 1000].
  * @example
  * hyperliquidMarkPrice({ oraclePrice: '100', emaMidMinusOracle: '0.2', bestBid: '100.1', bestAsk: '100.3',
  *   lastTrade: '100.2', cexPerpMids: [{ price: '100.25', weight: 3 }, { price: '100.1', weight: 2 }] }) // '100.2'
+ * hyperliquidMarkPrice({ oraclePrice: '100', emaMidMinusOracle: '0.6', bestBid: '100.1', bestAsk: '100.3',
+ *   lastTrade: '100.2', cexPerpMids: [], localMedianEma30s: '100.4' }) // '100.4' = median(100.6, 100.2, 100.4)
  */
 export function hyperliquidMarkPrice(params: {
   oraclePrice: DecimalString;
@@ -35,6 +40,11 @@ export function hyperliquidMarkPrice(params: {
   bestAsk: DecimalString;
   lastTrade: DecimalString;
   cexPerpMids: readonly WeightedPrice[];
+  /**
+   * 30-second EMA of the local median `median(bestBid, bestAsk, lastTrade)`; used only when
+   * `cexPerpMids` is empty (then exactly two of the three inputs exist).
+   */
+  localMedianEma30s?: DecimalString;
 }): DecimalString {
   const marks = [
     parsePositive(params.oraclePrice, 'oraclePrice') +
@@ -48,6 +58,8 @@ export function hyperliquidMarkPrice(params: {
     ),
   );
   if (cex.length) marks.push(medianFixed(cex));
+  else if (params.localMedianEma30s !== undefined)
+    marks.push(parsePositive(params.localMedianEma30s, 'localMedianEma30s'));
   return formatDecimal(medianFixed(marks));
 }
 
