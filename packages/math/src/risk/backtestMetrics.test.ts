@@ -218,3 +218,15 @@ describe('backtestMetrics', () => {
     expect(m.tailLoss.expectedShortfall).toBeCloseTo(-(-0.5 / 101 + 0.01) / 2, 12);
   });
 });
+
+describe('ratio exports by name (thin wrappers of backtestMetrics)', () => {
+  it('sharpeRatio, annualizedReturn, calmarRatio and hitRatio return the backtestMetrics fields', async () => {
+    const { sharpeRatio, annualizedReturn, calmarRatio, hitRatio } = await import('../index.js');
+    const params = { returns: [0.01, -0.01, 0.02, 0], periodHours: 24 };
+    // Same expected numbers as the backtestMetrics tests above (hand-derived there).
+    expect(sharpeRatio(params)).toBeCloseTo(7.399324293474371, 10);
+    expect(annualizedReturn({ returns: [0.1, 0.1], periodHours: 8760 })).toBeCloseTo(0.1, 12);
+    expect(hitRatio(params)).toBeCloseTo(2 / 3, 15);
+    expect(calmarRatio({ returns: [0.1, 0.1], periodHours: 8760 })).toBeNull(); // never draws down
+  });
+});

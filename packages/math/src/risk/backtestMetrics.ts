@@ -140,3 +140,32 @@ export function backtestMetrics(params: BacktestMetricsParameters): BacktestMetr
     },
   };
 }
+
+/**
+ * Annualized Sharpe ratio of a returns series or equity curve: {@link backtestMetrics}`(params).sharpe`
+ * (`null` at zero dispersion).
+ * @example sharpeRatio({ returns: [0.01, -0.005, 0.02], periodHours: 24 })
+ */
+export const sharpeRatio = (params: BacktestMetricsParameters): number | null =>
+  backtestMetrics(params).sharpe;
+
+/**
+ * Compound annual growth rate over a 8,760 h year: {@link backtestMetrics}`(params).annualizedReturn`.
+ * @example annualizedReturn({ returns: [0.01, 0.01], periodHours: 8760 }) // ≈ 0.01
+ */
+export const annualizedReturn = (params: BacktestMetricsParameters): number =>
+  backtestMetrics(params).annualizedReturn;
+
+/**
+ * Calmar ratio `annualizedReturn / maxDrawdown`: {@link backtestMetrics}`(params).calmar`.
+ * @example calmarRatio({ equity: ['100', '101', '100.5', '102'], periodHours: 24 })
+ */
+export const calmarRatio = (params: BacktestMetricsParameters): number | null =>
+  backtestMetrics(params).calmar;
+
+/**
+ * Share of winning periods among those that moved: {@link backtestMetrics}`(params).hitRatio`.
+ * @example hitRatio({ returns: [0.01, -0.01, 0.02], periodHours: 24 }) // 0.666…
+ */
+export const hitRatio = (params: BacktestMetricsParameters): number | null =>
+  backtestMetrics(params).hitRatio;

@@ -7,9 +7,13 @@ export {
   type CapitalAllocation,
 } from './allocateCapital.js';
 export {
+  annualizedReturn,
   type BacktestMetrics,
   type BacktestMetricsParameters,
   backtestMetrics,
+  calmarRatio,
+  hitRatio,
+  sharpeRatio,
   type TailLoss,
 } from './backtestMetrics.js';
 export {
