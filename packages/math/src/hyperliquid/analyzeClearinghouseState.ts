@@ -1,6 +1,6 @@
 import { InvalidPayloadError, UnknownMarginTableError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
-import { div, formatDecimal, formatOrNull } from '../internal/decimal.js';
+import { div, type Fixed, formatDecimal, formatOrNull } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
 import { liquidationDistance } from '../margin/liquidationDistance.js';
 import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
@@ -66,9 +66,12 @@ export type HyperliquidAccountRisk = {
  * For the cross margin ratio and the backstop threshold pass `crossMaintenanceMargin` and
  * `crossMarginSummary.accountValue` to `crossMarginRatio` / `hyperliquidBackstop`.
  *
- * Not for unified/portfolio-margin accounts: their liquidation depends on spot balances.
+ * Standard accounts only (`userAbstraction` `default`/`disabled`): under `unifiedAccount` and
+ * `portfolioMargin` the collateral lives in `spotClearinghouseState` and this dex's `accountValue` is not
+ * it — use {@link analyzeHyperliquidAccount}, which takes the mode, every dex and the spot state.
  *
- * @throws {InvalidPayloadError} naming the JSON path from the parameter (e.g.
+ * @throws {InvalidPayloadError} at `abstraction` for a unified/portfolio-margin account (use
+ * {@link analyzeHyperliquidAccount}), or naming the JSON path from the parameter (e.g.
  * `clearinghouseState.assetPositions[0].position.szi`, `meta.universe[3].marginTableId`, `meta[0]…` for a
  * `metaAndAssetCtxs` pair) when a field the computation needs is missing or malformed, when a
  * `marginTableId` ≥ 50 (or not an integer) is missing from `marginTables`, or when the listed margin table
@@ -85,74 +88,150 @@ export function analyzeClearinghouseState(params: {
   clearinghouseState: unknown;
   /** The same dex's `meta` or `metaAndAssetCtxs` response body; `null`/omitted → `maxLeverage` fallback. */
   meta?: unknown;
+  /**
+   * The `userAbstraction` answer, when known: `unifiedAccount` / `portfolioMargin` throw (their collateral
+   * is in spot — use {@link analyzeHyperliquidAccount}).
+   */
+  abstraction?: unknown;
 }): HyperliquidAccountRisk {
   const root = { v: params, p: '' };
+  if (params.abstraction === 'unifiedAccount' || params.abstraction === 'portfolioMargin')
+    fail('abstraction', 'standard (use analyzeHyperliquidAccount)', params.abstraction);
   const state = obj(root, 'clearinghouseState');
-  const tableOf = metaTables(root);
-  const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
+  const positions = readPositions(state, metaTables(root));
   let crossMm = 0n;
+  for (const p of positions) if (p.cross) crossMm += p.mm;
+  const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
+  return {
+    crossMaintenanceMargin: formatDecimal(crossMm),
+    positions: positions.map((p) =>
+      positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n),
+    ),
+  };
+}
+
+/** One position of a `clearinghouseState`, parsed once (WAD). */
+export type ParsedPosition = {
+  coin: string;
+  cross: boolean;
+  /** Signed size. */
+  szi: Fixed;
+  /** `positionValue` (|szi|·mark). */
+  value: Fixed;
+  table: MarginTable;
+  /** Maintenance at mark from the table. */
+  mm: Fixed;
+  /** `marginUsed` (isolated: the position's own collateral incl. its uPnL). */
+  marginUsed: Fixed;
+  exchangeLiquidationPrice: DecimalString | null;
+};
+
+/** Parses `state.assetPositions` with each coin's margin table (`tableOf`, else the position's `maxLeverage`). */
+export function readPositions(
+  state: Node,
+  tableOf: (coin: string) => MarginTable | undefined,
+): ParsedPosition[] {
   const list = arr(state, 'assetPositions');
-  // First pass: parse and sum cross maintenance; the closures finish once the sum is known.
-  const finish = list.v.map((_, i) => {
+  return list.v.map((_, i) => {
     const position = obj(obj(list, i), 'position');
     const coin = str(position, 'coin');
-    const szi = dec(position, 'szi');
-    const marginMode = read<MarginMode>(
-      obj(position, 'leverage'),
-      'type',
-      (v) => v === 'cross' || v === 'isolated',
-      '"cross" or "isolated"',
-    ).v;
+    const cross =
+      read<MarginMode>(
+        obj(position, 'leverage'),
+        'type',
+        (v) => v === 'cross' || v === 'isolated',
+        '"cross" or "isolated"',
+      ).v === 'cross';
     const value = dec(position, 'positionValue');
     if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', position.v.positionValue);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
-    const mm = maintenanceMarginFixed(value, table);
-    const cross = marginMode === 'cross';
-    if (cross) crossMm += mm;
-    const collateral = cross ? crossValue : dec(position, 'marginUsed');
-    const exchangeLiquidationPrice = optionalDec(position, 'liquidationPx');
-    return (): HyperliquidPositionRisk => {
-      const short = szi < 0n;
-      const size = short ? -szi : szi;
-      // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
-      const mark = size && div(value, size);
-      const liq = solveLiquidationPrice({
-        side: short ? -1 : 1,
-        size,
-        price: mark,
-        collateral,
-        otherMaintenanceMargin: cross ? crossMm - mm : 0n,
-        marginTable: table,
-      });
-      const markPrice = formatDecimal(mark);
-      const liquidationPrice = formatOrNull(liq);
-      return {
-        coin,
-        marginMode,
-        side: short ? 'short' : 'long',
-        size: formatDecimal(size),
-        markPrice,
-        maintenanceMargin: formatDecimal(mm),
-        liquidationPrice,
-        exchangeLiquidationPrice,
-        distance: mark ? liquidationDistance({ markPrice, liquidationPrice }) : null,
-      };
+    return {
+      coin,
+      cross,
+      szi: dec(position, 'szi'),
+      value,
+      table,
+      mm: maintenanceMarginFixed(value, table),
+      marginUsed: cross ? 0n : dec(position, 'marginUsed'),
+      exchangeLiquidationPrice: optionalDec(position, 'liquidationPx'),
     };
   });
-  return { crossMaintenanceMargin: formatDecimal(crossMm), positions: finish.map((f) => f()) };
+}
+
+/**
+ * The {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is `collateral`, beside
+ * `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers included).
+ */
+export function positionRisk(
+  p: ParsedPosition,
+  collateral: Fixed,
+  otherMaintenanceMargin: Fixed,
+): HyperliquidPositionRisk {
+  const short = p.szi < 0n;
+  const size = short ? -p.szi : p.szi;
+  // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
+  const mark = size && div(p.value, size);
+  const markPrice = formatDecimal(mark);
+  const liquidationPrice = formatOrNull(
+    solveLiquidationPrice({
+      side: short ? -1 : 1,
+      size,
+      price: mark,
+      collateral,
+      otherMaintenanceMargin,
+      marginTable: p.table,
+    }),
+  );
+  return {
+    coin: p.coin,
+    marginMode: p.cross ? 'cross' : 'isolated',
+    side: short ? 'short' : 'long',
+    size: formatDecimal(size),
+    markPrice,
+    maintenanceMargin: formatDecimal(p.mm),
+    liquidationPrice,
+    exchangeLiquidationPrice: p.exchangeLiquidationPrice,
+    distance: mark ? liquidationDistance({ markPrice, liquidationPrice }) : null,
+  };
 }
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
 const oneTier = (maxLeverage: number) =>
   marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage }] });
 
+/** `node.meta` as a `meta` object (the first element of a `metaAndAssetCtxs` pair); `null` when absent. */
+export const metaNode = (node: Node): Node | null =>
+  node.v.meta == null
+    ? null
+    : Array.isArray(node.v.meta)
+      ? obj(arr(node, 'meta'), 0)
+      : obj(node, 'meta');
+
 /**
  * Reads `meta` (a `meta` response or a `metaAndAssetCtxs` pair) into a coin → margin table lookup. A
  * `marginTableId` goes through {@link hyperliquidMarginTable} (listed table, else one tier when < 50).
  */
-function metaTables(root: Node): (coin: string) => MarginTable | undefined {
-  if (root.v.meta == null) return () => undefined;
-  const meta = Array.isArray(root.v.meta) ? obj(arr(root, 'meta'), 0) : obj(root, 'meta');
+export function metaTables(
+  root: Node,
+  meta = metaNode(root),
+): (coin: string) => MarginTable | undefined {
+  if (meta === null) return () => undefined;
+  // Read once per meta object (and path): a poll passes the same, rarely refetched, meta every time.
+  const hit = cache.get(meta.v);
+  if (hit?.p === meta.p) return hit.f;
+  const tables = new Map<string, MarginTable | undefined>();
+  const read = tableReader(meta);
+  const f = (coin: string) => {
+    if (!tables.has(coin)) tables.set(coin, read(coin));
+    return tables.get(coin);
+  };
+  cache.set(meta.v, { p: meta.p, f });
+  return f;
+}
+
+const cache = new WeakMap<object, { p: string; f: (coin: string) => MarginTable | undefined }>();
+
+function tableReader(meta: Node): (coin: string) => MarginTable | undefined {
   const universe = arr(meta, 'universe');
   const byCoin = new Map(universe.v.map((_, i) => [str(obj(universe, i), 'name'), i]));
   return (coin) => {

@@ -1,0 +1,331 @@
+import { type DecimalString, parsePositive } from '../internal/args.js';
+import { div, type Fixed, formatDecimal, mul, parseDecimal, WAD } from '../internal/decimal.js';
+import {
+  type HyperliquidPositionRisk,
+  metaNode,
+  metaTables,
+  type ParsedPosition,
+  positionRisk,
+  readPositions,
+} from './analyzeClearinghouseState.js';
+import { arr, dec, fail, type Node, obj, read, str } from './payload.js';
+
+/** The `userAbstraction` answers (`POST /info {"type":"userAbstraction","user":…}`). */
+export type HyperliquidAbstraction =
+  | 'default'
+  | 'disabled'
+  | 'dexAbstraction'
+  | 'unifiedAccount'
+  | 'portfolioMargin';
+
+const MODES: readonly string[] = [
+  'default',
+  'disabled',
+  'dexAbstraction',
+  'unifiedAccount',
+  'portfolioMargin',
+] satisfies HyperliquidAbstraction[];
+
+/** Raw JSON a client fetched for one account; see {@link analyzeHyperliquidAccount}. */
+export type HyperliquidAccountInput = {
+  /** The `userAbstraction` answer, e.g. `"unifiedAccount"`. */
+  abstraction: unknown;
+  /** Every perp dex the user has state on (`""` = main dex). */
+  dexes: readonly {
+    /** Dex name, `""` for the main dex. */
+    dex: string;
+    /** `POST /info {"type":"clearinghouseState","user":…,"dex":…}`. */
+    clearinghouseState: unknown;
+    /** The dex's `meta` (or `metaAndAssetCtxs`) answer, with `collateralToken`. */
+    meta: unknown;
+  }[];
+  /** `POST /info {"type":"spotClearinghouseState","user":…}`; required for unified and portfolio margin. */
+  spotClearinghouseState?: unknown;
+  /**
+   * Portfolio margin only: `borrow_oracle_price` in USDC of each spot coin besides USDC that the ratio
+   * needs (`{ HYPE: '40', UBTC: '100000', USDT0: '1' }`). Without one the ratio is `null`.
+   */
+  prices?: Readonly<Record<string, DecimalString>>;
+};
+
+/** Why a position's `liquidationPrice` is `null`. */
+export type LiquidationPriceReason =
+  /** A long (or size 0) that no positive price liquidates: the solver's root is ≤ 0. */
+  | 'noLiquidationPrice'
+  /** A short whose root is ≤ 0: its collateral is below maintenance at every price (liquidatable now). */
+  | 'belowMaintenance'
+  /** A portfolio-margin cross position: the price depends on borrow oracle prices and caps, not solved. */
+  | 'portfolioMargin';
+
+/** One position of {@link analyzeHyperliquidAccount}. */
+export type HyperliquidAccountPosition = HyperliquidPositionRisk & {
+  /** Dex of the position (`""` = main dex). */
+  dex: string;
+  /** `meta.collateralToken` of its dex (spot token index; 0 = USDC); `null` when meta does not say. */
+  collateralToken: number | null;
+  /**
+   * `liquidationPrice` and the exchange's `liquidationPx` agree: within 1e-4 relative, or both `null`.
+   * `null` when ours is not solved (`reason: 'portfolioMargin'`).
+   */
+  agreesWithExchange: boolean | null;
+  /** Why `liquidationPrice` is `null`; `null` when it is not. */
+  reason: LiquidationPriceReason | null;
+};
+
+/**
+ * Positions that share one collateral: a dex (standard), the USDC dexes (DEX abstraction) or a collateral
+ * token (unified, portfolio margin).
+ */
+export type HyperliquidMarginPool = {
+  /** Collateral token index (0 = USDC); `null` when a standard dex's meta does not say. */
+  token: number | null;
+  /** Dexes whose cross positions draw on it. */
+  dexes: string[];
+  /** Σ maintenance margin of its cross positions at mark, from the margin tables. */
+  maintenanceMargin: DecimalString;
+  /** The collateral counted (cross equity at mark, see {@link analyzeHyperliquidAccount}). */
+  collateral: DecimalString;
+  /** `maintenanceMargin / collateral`, liquidation at ≥ 1; `null` when the collateral is ≤ 0. */
+  marginRatio: DecimalString | null;
+};
+
+/** Portfolio-margin figures (hyperliquid.gitbook.io/hyperliquid-docs/trading/portfolio-margin). */
+export type HyperliquidPortfolioMargin = {
+  /** The documented portfolio margin ratio as computed here; `null` when a needed price is missing. */
+  ratio: DecimalString | null;
+  /** `spotClearinghouseState.portfolioMarginRatio` as the exchange sent it, `null` when absent. */
+  exchangeRatio: DecimalString | null;
+  /** Liquidatable when the ratio exceeds this. */
+  liquidatableAbove: DecimalString;
+  /** Each LTV collateral held: `liquidationThreshold = 0.5 + 0.5·ltv`. */
+  collateral: {
+    token: number;
+    coin: string;
+    ltv: DecimalString;
+    liquidationThreshold: DecimalString;
+  }[];
+};
+
+/** Result of {@link analyzeHyperliquidAccount}. */
+export type HyperliquidAccountAnalysis = {
+  abstraction: HyperliquidAbstraction;
+  /** Dexes in input order, positions in `assetPositions` order. */
+  positions: HyperliquidAccountPosition[];
+  pools: HyperliquidMarginPool[];
+  /** Max of the pools' ratios (docs: the unified account ratio); `null` when none has one. */
+  marginRatio: DecimalString | null;
+  /** Only under `portfolioMargin`. */
+  portfolioMargin: HyperliquidPortfolioMargin | null;
+};
+
+type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed };
+type SpotRow = { coin: string; total: Fixed; borrowed: Fixed; ltv: Fixed | null };
+
+/** Docs LTVs where the spot row carries none (the row's `ltv` wins). */
+const LTV: Record<string, Fixed> = { HYPE: 65n * 10n ** 16n, UBTC: 5n * 10n ** 17n };
+/** Docs user caps: supply (HYPE 500k, BTC 200), borrow (USDC 10M, USDT0 1M), in token units. */
+const SUPPLY_CAP: Record<string, Fixed> = { HYPE: 500_000n * WAD, UBTC: 200n * WAD };
+const BORROW_CAP: Record<number, Fixed> = { 0: 10_000_000n * WAD, 268: 1_000_000n * WAD };
+
+const isIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * Liquidation prices, margin ratios and distances of a whole Hyperliquid account, in any account mode,
+ * from the raw JSON a client fetches: the `userAbstraction` answer, each dex's `clearinghouseState` and
+ * `meta`, and `spotClearinghouseState`. Every position is solved by the standard solver (tiers at the
+ * liquidation price) with the other positions held at their marks; only the collateral differs by mode
+ * (hyperliquid.gitbook.io/hyperliquid-docs/trading/account-abstraction-modes):
+ *
+ * - `default`, `disabled` (standard): each dex is its own pool, collateral = its
+ *   `crossMarginSummary.accountValue` — exactly {@link analyzeClearinghouseState} per dex.
+ * - `dexAbstraction`: the dexes whose `collateralToken` is USDC (0) draw on the main dex's collateral —
+ *   one pool, collateral = Σ their cross `accountValue`; other dexes stay standard. (Docs: "USDC
+ *   balances default to perps balance"; the mode is to be discontinued.)
+ * - `unifiedAccount`: one pool per collateral token, the docs' "unified account ratio":
+ *   `Σ crossMaintenanceMarginUsed` of the dexes using the token ÷ (spot `total` of the token − Σ isolated
+ *   `marginUsed` on those dexes); the account ratio is the max over tokens, liquidation at ≥ 1. The spot
+ *   total is read as the token's equity including the perps' unrealized PnL (the docs subtract isolated
+ *   `marginUsed`, which includes it), so a cross position's liquidation price is the mark at which its
+ *   token's ratio reaches 1 with every other position at its mark. Isolated positions use their own
+ *   `marginUsed` as in standard mode.
+ * - `portfolioMargin` (hyperliquid.gitbook.io/hyperliquid-docs/trading/portfolio-margin): pools as in
+ *   unified mode (informational), isolated positions solved as usual, cross positions `null` with reason
+ *   `'portfolioMargin'` (their liquidation depends on borrow oracle prices and caps). `portfolioMargin.ratio`
+ *   is the documented max over borrowable tokens b (USDC, and USDT0 when held) of
+ *   `(20 + Σ cross maintenance·price + borrowed_b·price_b) / (total_b·price_b + min(borrowCap_b·price_b,
+ *   Σ_c min(total_c, supplyCap_c)·price_c·(0.5 + 0.5·LTV_c)))` over LTV collateral c (row `ltv`, else docs
+ *   HYPE 0.65, UBTC 0.5; docs user caps), liquidatable above 0.95.
+ *
+ * Meta objects are read once and cached by identity: pass fresh objects when a meta changes.
+ *
+ * @throws {InvalidPayloadError} naming the JSON path: an unknown `abstraction`, a missing
+ * `spotClearinghouseState` under unified/portfolio margin, a non-standard dex whose `meta` lacks
+ * `collateralToken` (`dexes[1].meta.collateralToken`), a repeated dex, or any field
+ * {@link analyzeClearinghouseState} needs.
+ * @example
+ * const a = analyzeHyperliquidAccount({ abstraction: 'unifiedAccount', spotClearinghouseState: spot,
+ *   dexes: [{ dex: '', clearinghouseState: main, meta: mainMeta }, { dex: 'xyz', clearinghouseState: xyz, meta: xyzMeta }] });
+ * a.marginRatio; a.positions[0]?.liquidationPrice;
+ */
+export function analyzeHyperliquidAccount(
+  params: HyperliquidAccountInput,
+): HyperliquidAccountAnalysis {
+  const root: Node = { v: params, p: '' };
+  const abstraction = read<HyperliquidAbstraction>(
+    root,
+    'abstraction',
+    (v) => MODES.includes(v as string),
+    MODES.join('|'),
+  ).v;
+  const pm = abstraction === 'portfolioMargin';
+  const unified = pm || abstraction === 'unifiedAccount';
+  const spotNode = unified ? obj(root, 'spotClearinghouseState') : null;
+  const spot = new Map<number, SpotRow>();
+  if (spotNode) {
+    const rows = arr(spotNode, 'balances');
+    for (let i = 0; i < rows.v.length; i++) {
+      const row = obj(rows, i);
+      // HIP-4 outcome rows (`+92260`) carry no token and are not collateral.
+      if (row.v.token === undefined) continue;
+      spot.set(read<number>(row, 'token', isIndex, 'a token index').v, {
+        coin: str(row, 'coin'),
+        total: dec(row, 'total'),
+        borrowed: row.v.borrowed == null ? 0n : dec(row, 'borrowed'),
+        ltv: row.v.ltv == null ? null : dec(row, 'ltv'),
+      });
+    }
+  }
+  const pools = new Map<unknown, Pool>();
+  const held: [ParsedPosition, Pool, string][] = [];
+  const list = arr(root, 'dexes');
+  for (let i = 0; i < list.v.length; i++) {
+    const entry = obj(list, i);
+    const dex = str(entry, 'dex');
+    const meta = metaNode(entry);
+    const token =
+      (abstraction === 'default' || abstraction === 'disabled') &&
+      meta?.v.collateralToken === undefined
+        ? null
+        : read<number>(meta ?? obj(entry, 'meta'), 'collateralToken', isIndex, 'a token index').v;
+    const key = unified || (abstraction === 'dexAbstraction' && token === 0) ? token : dex;
+    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mm: 0n };
+    pools.set(key, pool);
+    if (pool.dexes.includes(dex)) fail(`${entry.p}.dex`, 'unique', dex);
+    pool.dexes.push(dex);
+    const state = obj(entry, 'clearinghouseState');
+    if (!unified) pool.collateral += dec(obj(state, 'crossMarginSummary'), 'accountValue');
+    for (const p of readPositions(state, metaTables(entry, meta))) {
+      if (p.cross) pool.mm += p.mm;
+      else if (unified) pool.collateral -= p.marginUsed;
+      held.push([p, pool, dex]);
+    }
+  }
+  for (const pool of pools.values())
+    if (unified) pool.collateral += spot.get(pool.token as number)?.total ?? 0n;
+
+  let marginRatio: Fixed | null = null;
+  const poolList = [...pools.values()].map((pool) => {
+    const ratio = pool.collateral > 0n ? div(pool.mm, pool.collateral) : null;
+    if (ratio !== null && (marginRatio === null || ratio > marginRatio)) marginRatio = ratio;
+    return {
+      token: pool.token,
+      dexes: pool.dexes,
+      maintenanceMargin: formatDecimal(pool.mm),
+      collateral: formatDecimal(pool.collateral),
+      marginRatio: ratio === null ? null : formatDecimal(ratio),
+    };
+  });
+  return {
+    abstraction,
+    positions: held.map(([p, pool, dex]) => {
+      const risk = positionRisk(
+        p,
+        p.cross ? pool.collateral : p.marginUsed,
+        p.cross ? pool.mm - p.mm : 0n,
+      );
+      const unsolved = pm && p.cross;
+      if (unsolved) {
+        risk.liquidationPrice = null;
+        risk.distance = null;
+      }
+      const ours = risk.liquidationPrice;
+      const theirs = risk.exchangeLiquidationPrice;
+      let agrees: boolean | null = ours === theirs;
+      if (unsolved) agrees = null;
+      else if (ours && theirs) {
+        const d = parseDecimal(ours) - parseDecimal(theirs);
+        agrees = (d < 0n ? -d : d) * 10_000n <= parseDecimal(theirs);
+      }
+      return {
+        dex,
+        collateralToken: pool.token,
+        ...risk,
+        agreesWithExchange: agrees,
+        reason: unsolved
+          ? 'portfolioMargin'
+          : ours
+            ? null
+            : p.szi < 0n
+              ? 'belowMaintenance'
+              : 'noLiquidationPrice',
+      };
+    }),
+    pools: poolList,
+    marginRatio: marginRatio === null ? null : formatDecimal(marginRatio),
+    portfolioMargin: pm ? portfolio(spotNode!, spot, pools, params.prices ?? {}) : null,
+  };
+}
+
+/** The documented portfolio margin ratio (see {@link analyzeHyperliquidAccount}). */
+function portfolio(
+  spotNode: Node,
+  spot: Map<number, SpotRow>,
+  pools: Map<unknown, Pool>,
+  prices: Readonly<Record<string, DecimalString>>,
+): HyperliquidPortfolioMargin {
+  let missing = false;
+  const price = (token: number | null): Fixed => {
+    if (!token) return WAD; // USDC
+    const coin = spot.get(token)?.coin ?? '';
+    const p = prices[coin];
+    if (p === undefined) missing = true;
+    return p === undefined ? 0n : parsePositive(p, `prices.${coin}`);
+  };
+  let requirement = 20n * WAD;
+  for (const pool of pools.values()) requirement += mul(pool.mm, price(pool.token));
+  const collateral: HyperliquidPortfolioMargin['collateral'] = [];
+  let pledged = 0n;
+  for (const [token, row] of spot) {
+    const ltv = row.ltv ?? LTV[row.coin];
+    if (!ltv || row.total <= 0n) continue;
+    const threshold = WAD / 2n + ltv / 2n;
+    const cap = SUPPLY_CAP[row.coin];
+    pledged += mul(
+      mul(cap !== undefined && cap < row.total ? cap : row.total, price(token)),
+      threshold,
+    );
+    collateral.push({
+      token,
+      coin: row.coin,
+      ltv: formatDecimal(ltv),
+      liquidationThreshold: formatDecimal(threshold),
+    });
+  }
+  let ratio: Fixed | null = null;
+  for (const b of [0, 268]) {
+    const row = spot.get(b);
+    if (b && !row) continue;
+    const pb = price(b);
+    const cap = mul(BORROW_CAP[b]!, pb);
+    const value = mul(row?.total ?? 0n, pb) + (cap < pledged ? cap : pledged);
+    const r = value > 0n ? div(requirement + mul(row?.borrowed ?? 0n, pb), value) : null;
+    if (r !== null && (ratio === null || r > ratio)) ratio = r;
+  }
+  const exchange = spotNode.v.portfolioMarginRatio;
+  return {
+    ratio: missing || ratio === null ? null : formatDecimal(ratio),
+    exchangeRatio: exchange == null ? null : formatDecimal(dec(spotNode, 'portfolioMarginRatio')),
+    liquidatableAbove: '0.95',
+    collateral,
+  };
+}
