@@ -1,7 +1,10 @@
 // Throughput benchmark of the hot paths, run against the built dist/ (`pnpm bench` builds first).
 // Each case runs ROUNDS timed rounds of a fixed number of calls after a warm-up; the median ops/s is
-// printed (SPEC §6: liquidation solve with a 3-tier table ≥ 1,000,000/s; premium/annualize ≥ 5,000,000/s).
+// printed (SPEC §6: liquidation solve with a 3-tier table ≥ 1,000,000/s; premium/annualize ≥ 5,000,000/s;
+// analyzeHyperliquidAccount on a 34-position unified account over 3 dexes ≥ 20,000/s).
+import { readFileSync } from 'node:fs';
 import {
+  analyzeHyperliquidAccount,
   annualizeRate,
   annualizeRateFixed,
   hyperliquidMarginTable,
@@ -88,7 +91,72 @@ const prem = Array.from({ length: 1024 }, (_, i) => [
 const rates = Array.from({ length: 1024 }, (_, i) => parseDecimal(`0.0000${100 + i}`));
 const hours = [1n * W, 4n * W, 8n * W];
 
+// A unified account: 20 positions on the main dex and 10 on xyz (real 2026-02-06 metas, so BTC & co.
+// use their listed tier tables), 4 on a USDH dex; cross and isolated; 16 variants of marks and balances.
+const vector = (f) =>
+  JSON.parse(readFileSync(new URL(`../test/vectors/hyperliquid/${f}`, import.meta.url)));
+const mainMeta = vector('info.metaAndAssetCtxs.main.mainnet.2026-02-06.json');
+const xyzMeta = vector('info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json');
+const flxMeta = {
+  universe: ['GOLD', 'SILVER', 'OIL', 'NVDA'].map((c) => ({ name: `flx:${c}`, maxLeverage: 20 })),
+  marginTables: [],
+  collateralToken: 360,
+};
+const coins = (meta, n) =>
+  meta.universe
+    .filter((a) => !a.isDelisted)
+    .slice(0, n)
+    .map((a) => a.name);
+const chState = (names, v) => ({
+  marginSummary: { accountValue: '0', totalNtlPos: '0', totalRawUsd: '0', totalMarginUsed: '0' },
+  crossMarginSummary: {
+    accountValue: '0',
+    totalNtlPos: '0',
+    totalRawUsd: '0',
+    totalMarginUsed: '0',
+  },
+  crossMaintenanceMarginUsed: '0',
+  withdrawable: '0',
+  assetPositions: names.map((coin, i) => ({
+    type: 'oneWay',
+    position: {
+      coin,
+      szi: `${i % 3 === 0 ? '-' : ''}${1 + (i % 7)}.${i + v}`,
+      leverage:
+        i % 5 === 4 ? { type: 'isolated', value: 3, rawUsd: '-900' } : { type: 'cross', value: 5 },
+      entryPx: '100.0',
+      positionValue: `${1000 + i * 137 + v}.${(i * 7 + v) % 100}`,
+      unrealizedPnl: '0.0',
+      returnOnEquity: '0.0',
+      liquidationPx: `${90 + i}.5`,
+      marginUsed: `${300 + i}.25`,
+      maxLeverage: 20,
+      cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
+    },
+  })),
+  time: 1770000000000,
+});
+const accounts = Array.from({ length: 16 }, (_, v) => ({
+  abstraction: 'unifiedAccount',
+  spotClearinghouseState: {
+    balances: [
+      { coin: 'USDC', token: 0, total: `${50_000 + v}.5`, hold: '0.0', entryNtl: '0.0' },
+      { coin: 'USDH', token: 360, total: `${9_000 + v}.5`, hold: '0.0', entryNtl: '0.0' },
+    ],
+  },
+  dexes: [
+    { dex: '', clearinghouseState: chState(coins(mainMeta[0], 20), v), meta: mainMeta },
+    { dex: 'xyz', clearinghouseState: chState(coins(xyzMeta[0], 10), v), meta: xyzMeta },
+    { dex: 'flx', clearinghouseState: chState(coins(flxMeta, 4), v), meta: flxMeta },
+  ],
+}));
+if (analyzeHyperliquidAccount(accounts[0]).positions.length !== 34) throw new Error('34 positions');
+
 const ok = [
+  bench('analyzeHyperliquidAccount (unified, 34 positions, 3 dexes)', 2_000, 20_000, (n) => {
+    for (let i = 0; i < n; i++)
+      sink ^= BigInt(analyzeHyperliquidAccount(accounts[i & 15]).positions.length);
+  }),
   bench('solveLiquidationPrice (pre-parsed, 3-tier table)', 200_000, 1_000_000, (n) => {
     for (let i = 0; i < n; i++) {
       const x = solveLiquidationPrice(inputs[i & 1023]);

@@ -1,8 +1,15 @@
 import { InvalidPayloadError, UnknownMarginTableError } from '../errors.js';
 import type { DecimalString } from '../internal/args.js';
-import { div, type Fixed, formatDecimal, formatOrNull } from '../internal/decimal.js';
+import {
+  div,
+  divRound,
+  type Fixed,
+  formatDecimal,
+  formatOrNull,
+  WAD,
+} from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
-import { liquidationDistance } from '../margin/liquidationDistance.js';
+import type { liquidationDistance } from '../margin/liquidationDistance.js';
 import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
 import {
   type HyperliquidMarginTables,
@@ -11,7 +18,7 @@ import {
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
 } from '../margin/marginTable.js';
-import { arr, dec, fail, type Node, num, obj, optionalDec, read, str } from './payload.js';
+import { arr, dec, fail, type Node, num, obj, read, str } from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -104,8 +111,8 @@ export function analyzeClearinghouseState(params: {
   const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
   return {
     crossMaintenanceMargin: formatDecimal(crossMm),
-    positions: positions.map((p) =>
-      positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n),
+    positions: positions.map(
+      (p) => positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n)[0],
     ),
   };
 }
@@ -114,8 +121,9 @@ export function analyzeClearinghouseState(params: {
 export type ParsedPosition = {
   coin: string;
   cross: boolean;
-  /** Signed size. */
+  /** Signed size, and as sent. */
   szi: Fixed;
+  sziRaw: string;
   /** `positionValue` (|szi|·mark). */
   value: Fixed;
   table: MarginTable;
@@ -123,7 +131,9 @@ export type ParsedPosition = {
   mm: Fixed;
   /** `marginUsed` (isolated: the position's own collateral incl. its uPnL). */
   marginUsed: Fixed;
-  exchangeLiquidationPrice: DecimalString | null;
+  /** `liquidationPx`, `null` when absent, and as sent. */
+  exchange: Fixed | null;
+  exchangeRaw: string;
 };
 
 /** Parses `state.assetPositions` with each coin's margin table (`tableOf`, else the position's `maxLeverage`). */
@@ -149,50 +159,78 @@ export function readPositions(
       coin,
       cross,
       szi: dec(position, 'szi'),
+      sziRaw: position.v.szi as string,
       value,
       table,
       mm: maintenanceMarginFixed(value, table),
       marginUsed: cross ? 0n : dec(position, 'marginUsed'),
-      exchangeLiquidationPrice: optionalDec(position, 'liquidationPx'),
+      exchange: position.v.liquidationPx == null ? null : dec(position, 'liquidationPx'),
+      exchangeRaw: position.v.liquidationPx as string,
     };
   });
 }
 
 /**
  * The {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is `collateral`, beside
- * `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers included).
+ * `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers included), and the
+ * liquidation price unformatted. The distance is {@link liquidationDistance}'s, computed on the values.
  */
 export function positionRisk(
   p: ParsedPosition,
   collateral: Fixed,
   otherMaintenanceMargin: Fixed,
-): HyperliquidPositionRisk {
+): [HyperliquidPositionRisk, Fixed | null] {
   const short = p.szi < 0n;
   const size = short ? -p.szi : p.szi;
   // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
   const mark = size && div(p.value, size);
-  const markPrice = formatDecimal(mark);
-  const liquidationPrice = formatOrNull(
-    solveLiquidationPrice({
-      side: short ? -1 : 1,
-      size,
-      price: mark,
-      collateral,
-      otherMaintenanceMargin,
-      marginTable: p.table,
-    }),
+  const liq = solveLiquidationPrice({
+    side: short ? -1 : 1,
+    size,
+    price: mark,
+    collateral,
+    otherMaintenanceMargin,
+    marginTable: p.table,
+  });
+  const gap = liq === null ? 0n : mark > liq ? mark - liq : liq - mark;
+  const fraction = formatDecimal(mark && divRound(gap * WAD, mark, 'halfEven'));
+  return [
+    {
+      coin: p.coin,
+      marginMode: p.cross ? 'cross' : 'isolated',
+      side: short ? 'short' : 'long',
+      size: canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size),
+      markPrice: formatDecimal(mark),
+      maintenanceMargin: formatDecimal(p.mm),
+      liquidationPrice: formatOrNull(liq),
+      exchangeLiquidationPrice: p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange),
+      distance:
+        liq === null || !mark
+          ? null
+          : {
+              fraction,
+              percent: times100(fraction),
+              sigmas: null,
+              isSafeDuringHalt: null,
+            },
+    },
+    liq,
+  ];
+}
+
+/** `raw` when it already is the canonical form of `x` (no exponent, no stray zeros, ≤ 18 dp), else formatted. */
+const canonical = (raw: string, x: Fixed) =>
+  /^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/.test(raw) ? raw : formatDecimal(x);
+
+/** A canonical decimal string ≥ 0 times 100, exactly (moves the point; cheaper than a bigint format). */
+function times100(s: string): string {
+  const dot = s.indexOf('.');
+  const frac = dot < 0 ? '' : s.slice(dot + 1);
+  const int = `${dot < 0 ? s : s.slice(0, dot)}${frac.slice(0, 2).padEnd(2, '0')}`.replace(
+    /^0+(?=\d)/,
+    '',
   );
-  return {
-    coin: p.coin,
-    marginMode: p.cross ? 'cross' : 'isolated',
-    side: short ? 'short' : 'long',
-    size: formatDecimal(size),
-    markPrice,
-    maintenanceMargin: formatDecimal(p.mm),
-    liquidationPrice,
-    exchangeLiquidationPrice: p.exchangeLiquidationPrice,
-    distance: mark ? liquidationDistance({ markPrice, liquidationPrice }) : null,
-  };
+  return frac.length > 2 ? `${int}.${frac.slice(2)}` : int;
 }
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */

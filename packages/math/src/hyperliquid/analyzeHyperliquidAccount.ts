@@ -1,5 +1,5 @@
 import { type DecimalString, parsePositive } from '../internal/args.js';
-import { div, type Fixed, formatDecimal, mul, parseDecimal, WAD } from '../internal/decimal.js';
+import { div, type Fixed, formatDecimal, mul, WAD } from '../internal/decimal.js';
 import {
   type HyperliquidPositionRisk,
   metaNode,
@@ -238,7 +238,7 @@ export function analyzeHyperliquidAccount(
   return {
     abstraction,
     positions: held.map(([p, pool, dex]) => {
-      const risk = positionRisk(
+      const [risk, liq] = positionRisk(
         p,
         p.cross ? pool.collateral : p.marginUsed,
         p.cross ? pool.mm - p.mm : 0n,
@@ -248,22 +248,30 @@ export function analyzeHyperliquidAccount(
         risk.liquidationPrice = null;
         risk.distance = null;
       }
-      const ours = risk.liquidationPrice;
-      const theirs = risk.exchangeLiquidationPrice;
+      const ours = unsolved ? null : liq;
+      const theirs = p.exchange;
       let agrees: boolean | null = ours === theirs;
       if (unsolved) agrees = null;
-      else if (ours && theirs) {
-        const d = parseDecimal(ours) - parseDecimal(theirs);
-        agrees = (d < 0n ? -d : d) * 10_000n <= parseDecimal(theirs);
+      else if (ours !== null && theirs !== null) {
+        const d = ours - theirs;
+        agrees = (d < 0n ? -d : d) * 10_000n <= theirs;
       }
       return {
         dex,
         collateralToken: pool.token,
-        ...risk,
+        coin: risk.coin,
+        marginMode: risk.marginMode,
+        side: risk.side,
+        size: risk.size,
+        markPrice: risk.markPrice,
+        maintenanceMargin: risk.maintenanceMargin,
+        liquidationPrice: risk.liquidationPrice,
+        exchangeLiquidationPrice: risk.exchangeLiquidationPrice,
+        distance: risk.distance,
         agreesWithExchange: agrees,
         reason: unsolved
           ? 'portfolioMargin'
-          : ours
+          : ours !== null
             ? null
             : p.szi < 0n
               ? 'belowMaintenance'

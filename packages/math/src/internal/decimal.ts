@@ -66,7 +66,7 @@ export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
     d = -d;
   }
   const q = n / d; // truncated towards 0
-  const r = n - q * d;
+  const r = n % d; // cheaper than n − q·d for large operands (V8)
   if (r === 0n) return q;
   const negative = n < 0n;
   const twice = (negative ? -r : r) * 2n;
@@ -104,17 +104,16 @@ export function parseDecimal(
 
 function parseUnchecked(value: string, rounding: Rounding): Fixed {
   const dot = value.indexOf('.');
-  if (dot === -1) return BigInt(value) * WAD;
   const negative = value.charCodeAt(0) === 45; /* '-' */
-  const frac = value.slice(dot + 1);
-  const digits = BigInt(
-    (value.slice(negative ? 1 : 0, dot) || '0') + frac.padEnd(WAD_DECIMALS, '0'),
-  );
-  const signed = negative ? -digits : digits;
+  const frac = dot === -1 ? '' : value.slice(dot + 1);
+  const digits = value.slice(negative ? 1 : 0, dot === -1 ? undefined : dot) + frac;
+  // Up to 15 digits are exact as a float64 integer: BigInt(number) is ~2.5× faster than BigInt(string).
+  const n = digits.length < 16 ? BigInt(+digits) : BigInt(digits);
+  const signed = negative ? -n : n;
   // More than 18 decimals: drop the extra digits with the requested rounding.
   return frac.length > WAD_DECIMALS
     ? divRound(signed, pow10(frac.length - WAD_DECIMALS), rounding)
-    : signed;
+    : signed * pow10(WAD_DECIMALS - frac.length);
 }
 
 /** Options of {@link formatDecimal}. */
@@ -133,7 +132,8 @@ export type FormatOptions = {
  * @example formatDecimal(1_500_000_000_000_000_000n) // '1.5'
  * @example formatDecimal(parseDecimal('2.345'), { decimals: 2 }) // '2.34' (half-even)
  */
-export function formatDecimal(x: Fixed, options: FormatOptions = {}): string {
+export function formatDecimal(x: Fixed, options: FormatOptions = NO_OPTIONS): string {
+  if (options === NO_OPTIONS) return format18(x);
   const decimals = options.decimals ?? WAD_DECIMALS;
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > WAD_DECIMALS) {
     throw new InvalidDecimalError('decimals', decimals);
@@ -147,11 +147,27 @@ export function formatDecimal(x: Fixed, options: FormatOptions = {}): string {
   if (decimals > 0) {
     s = s.padStart(decimals + 1, '0');
     const intPart = s.slice(0, s.length - decimals);
-    let frac = s.slice(s.length - decimals);
-    if (options.padZeros !== true) frac = frac.replace(/0+$/, '');
+    let end = s.length;
+    // Trim trailing zeros (a loop: the regex was a visible share of the Hyperliquid adapters' time).
+    if (options.padZeros !== true)
+      while (end > intPart.length && s.charCodeAt(end - 1) === 48) end--;
+    const frac = s.slice(intPart.length, end);
     s = frac.length > 0 ? `${intPart}.${frac}` : intPart;
   }
   return negative ? `-${s}` : s;
+}
+
+const NO_OPTIONS: FormatOptions = {};
+
+/** The default format (18 dp, trailing zeros trimmed), without option checks: the adapters' hot path. */
+function format18(x: Fixed): string {
+  const negative = x < 0n;
+  const s = (negative ? -x : x).toString().padStart(19, '0');
+  const int = s.length - 18;
+  let end = s.length;
+  while (end > int && s.charCodeAt(end - 1) === 48) end--;
+  const out = end > int ? `${s.slice(0, int)}.${s.slice(int, end)}` : s.slice(0, int);
+  return negative ? `-${out}` : out;
 }
 
 /** {@link formatDecimal} of `x`, or `null` when `x` is `null` (quantities that may not exist). */
