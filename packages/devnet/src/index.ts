@@ -19,6 +19,13 @@ export {
   startDevnetChain,
 } from './chains/startDevnetChain.js';
 export {
+  answerUserInfo,
+  type ReplayAbstraction,
+  type ReplaySpotBalance,
+  type ReplayUser,
+  type UserInfoContext,
+} from './hyperliquid/answerUserInfo.js';
+export {
   type BuildClearinghouseStateParameters,
   buildClearinghouseState,
   type ReplayAccount,
@@ -55,6 +62,7 @@ export {
   type StartHyperliquidReplayParameters,
   startHyperliquidReplay,
 } from './hyperliquid/startHyperliquidReplay.js';
+export { unifiedAccountPreset } from './hyperliquid/unifiedAccountPreset.js';
 export {
   type AnvilInstance,
   anvilBinaryPath,

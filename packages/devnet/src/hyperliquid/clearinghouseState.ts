@@ -25,6 +25,12 @@ export type BuildClearinghouseStateParameters = {
   markOf: (coin: string) => number | null;
   maxLeverageOf: (coin: string) => number | null;
   timeMs: number;
+  /**
+   * Cross margin available when the collateral is not this dex's own (unified/portfolio accounts:
+   * spot total − isolated margin − cross maintenance over every dex sharing the token). Default: this
+   * dex's `crossMarginSummary.accountValue − crossMaintenanceMarginUsed`.
+   */
+  crossCollateral?: { available: number };
 };
 
 const usd = (x: number) => formatHlDecimal(x, 6);
@@ -71,7 +77,9 @@ export function buildClearinghouseState(params: BuildClearinghouseStateParameter
     if (q === 0) return null;
     const mmr = 1 / (2 * r.maxLev);
     const available =
-      r.p.leverage.type === 'cross' ? crossAv - crossMm : r.marginUsed - r.value * mmr;
+      r.p.leverage.type === 'cross'
+        ? (params.crossCollateral?.available ?? crossAv - crossMm)
+        : r.marginUsed - r.value * mmr;
     const px = r.mark - (side * available) / q / (1 - side * mmr);
     return px > 0 ? formatHlDecimal(px, 8) : null;
   };

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { answerUserInfo, type ReplayUser } from './answerUserInfo.js';
 import { buildClearinghouseState, type ReplayAccount } from './clearinghouseState.js';
 import { createReplayMarkets, type ReplayMarket } from './createReplayMarkets.js';
 import { formatHlPx } from './formatHl.js';
@@ -37,6 +38,8 @@ export type StartHyperliquidReplayParameters = {
   marketsPerDex?: number;
   /** Accounts served by `clearinghouseState`, keyed by user address then dex (`''` = main). */
   accounts?: Record<string, Record<string, ReplayAccount>>;
+  /** Account modes and spot balances (`userAbstraction`, `spotClearinghouseState`), keyed by user. */
+  users?: Record<string, ReplayUser>;
 };
 
 /** One request the server received, for assertions on the client's request budget. */
@@ -65,6 +68,8 @@ export type HyperliquidReplay = {
   setMark(coin: string, px: number): void;
   /** Sets (replaces) a user's account on one dex for `clearinghouseState`. */
   setAccount(user: string, dex: string, account: ReplayAccount): void;
+  /** Sets (replaces) a user's account mode and spot balances. */
+  setUser(user: string, value: ReplayUser): void;
   /** Steps the simulation to `clock.now()` and pushes one frame to subscribers. */
   tick(): void;
   /** Current wire ctx of a coin (what the next frame carries). */
@@ -117,6 +122,9 @@ export async function startHyperliquidReplay(
     for (const [dex, acc] of Object.entries(byDex))
       accounts.set(`${user.toLowerCase()}|${dex}`, acc);
   }
+  const users = new Map(
+    Object.entries(params.users ?? {}).map(([u, v]) => [u.toLowerCase(), v] as const),
+  );
   const requests: ReplayRequestRecord[] = [];
   let framesSent = 0;
   let connectionsAccepted = 0;
@@ -322,6 +330,9 @@ export async function startHyperliquidReplay(
       return { status: 422, body: 'Failed to deserialize the JSON body into the target type' };
     const dex = typeof dexParam === 'string' ? dexParam : '';
     const needDex = () => (sim.hasDex(dex) ? null : { status: 500, body: undefined });
+    // Account modes: userAbstraction, spotClearinghouseState, unified users' clearinghouseState.
+    const byUser = sim.hasDex(dex) && answerUserInfo(body, userContext());
+    if (byUser) return byUser;
     switch (type) {
       case 'perpDexs':
         return { status: 200, body: sim.perpDexs() };
@@ -406,6 +417,20 @@ export async function startHyperliquidReplay(
     }
   }
 
+  function userContext() {
+    return {
+      users,
+      accounts,
+      collateralOf: (d: string) => sim.metas.get(d)?.collateralToken ?? 0,
+      markOf: (c: string) => {
+        const m = sim.markets.get(c);
+        return m ? Number(m.ctx.markPx) : null;
+      },
+      maxLeverageOf: (c: string) => sim.markets.get(c)?.meta.maxLeverage ?? null,
+      timeMs: clock.now(),
+    };
+  }
+
   function explorer(body: Record<string, unknown>): { status: number; body: unknown } {
     if (body.type !== 'userDetails' || typeof body.user !== 'string') {
       return { status: 200, body: { type: 'error', message: 'unsupported explorer request' } };
@@ -422,7 +447,8 @@ export async function startHyperliquidReplay(
       res.end();
       return;
     }
-    if (typeof body === 'string') {
+    // Error bodies are plain strings; a 200 string (`userAbstraction`) is JSON like any answer.
+    if (typeof body === 'string' && status !== 200) {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(body);
       return;
@@ -585,6 +611,9 @@ export async function startHyperliquidReplay(
     },
     setAccount(user, dex, account) {
       accounts.set(`${user.toLowerCase()}|${dex}`, account);
+    },
+    setUser(user, value) {
+      users.set(user.toLowerCase(), value);
     },
     tick,
     ctxOf: (coin) => sim.markets.get(coin)?.ctx,
