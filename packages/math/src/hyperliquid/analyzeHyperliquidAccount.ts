@@ -256,27 +256,19 @@ export function analyzeHyperliquidAccount(
         const d = ours - theirs;
         agrees = (d < 0n ? -d : d) * 10_000n <= theirs;
       }
-      return {
-        dex,
-        collateralToken: pool.token,
-        coin: risk.coin,
-        marginMode: risk.marginMode,
-        side: risk.side,
-        size: risk.size,
-        markPrice: risk.markPrice,
-        maintenanceMargin: risk.maintenanceMargin,
-        liquidationPrice: risk.liquidationPrice,
-        exchangeLiquidationPrice: risk.exchangeLiquidationPrice,
-        distance: risk.distance,
-        agreesWithExchange: agrees,
-        reason: unsolved
-          ? 'portfolioMargin'
-          : ours !== null
-            ? null
-            : p.szi < 0n
-              ? 'belowMaintenance'
-              : 'noLiquidationPrice',
-      };
+      // Completes the risk object in place (one allocation per position on the hot path).
+      const out = risk as HyperliquidAccountPosition;
+      out.dex = dex;
+      out.collateralToken = pool.token;
+      out.agreesWithExchange = agrees;
+      out.reason = unsolved
+        ? 'portfolioMargin'
+        : ours !== null
+          ? null
+          : p.szi < 0n
+            ? 'belowMaintenance'
+            : 'noLiquidationPrice';
+      return out;
     }),
     pools: poolList,
     marginRatio: marginRatio === null ? null : formatDecimal(marginRatio),
