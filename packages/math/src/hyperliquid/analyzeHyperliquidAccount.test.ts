@@ -398,6 +398,37 @@ describe('analyzeHyperliquidAccount — portfolio margin', () => {
     });
   });
 
+  it('USDT0 with a borrow is a second borrowable token; caps bound the counted collateral', () => {
+    const rows = (hype: string) =>
+      spot([
+        { coin: 'USDC', token: 0, total: '1000' },
+        { coin: 'USDT0', token: 268, total: '500' },
+        { coin: 'HYPE', token: 150, total: hype },
+      ]);
+    const input = (hype: string) => {
+      const s = rows(hype);
+      (s.balances[1] as Record<string, string>).borrowed = '100';
+      return { ...pmInput({ HYPE: '40', USDT0: '1' }), spotClearinghouseState: s };
+    };
+    // USDC: 120 / (1,000 + 3,300); USDT0: (120 + 100·1) / (500 + 3,300) = 0.0578947368421052631… (max).
+    expect(analyzeHyperliquidAccount(input('100')).portfolioMargin?.ratio).toBe(
+      '0.057894736842105263',
+    );
+    // 600k HYPE: the 500k user supply cap counts 500,000·40·0.825 = 16.5M, then the USDC borrow cap
+    // (10M) and USDT0's (1M) bind: max(120 / 10,001,000, 220 / 1,000,500) = 0.000219890054972513…
+    expect(analyzeHyperliquidAccount(input('600000')).portfolioMargin?.ratio).toBe(
+      '0.000219890054972514',
+    );
+  });
+
+  it('a dex on another token with no cross maintenance needs no price', () => {
+    const input = pmInput({ HYPE: '40' });
+    const flx = { dex: 'flx', clearinghouseState: state([]), meta: flxMeta };
+    expect(
+      analyzeHyperliquidAccount({ ...input, dexes: [...input.dexes, flx] }).portfolioMargin?.ratio,
+    ).toBe('0.027906976744186047');
+  });
+
   it('without the price a ratio needs, the ratio is null — never a guess', () => {
     expect(analyzeHyperliquidAccount(pmInput()).portfolioMargin?.ratio).toBeNull();
   });

@@ -284,15 +284,16 @@ function portfolio(
   prices: Readonly<Record<string, DecimalString>>,
 ): HyperliquidPortfolioMargin {
   let missing = false;
-  const price = (token: number | null): Fixed => {
-    if (!token) return WAD; // USDC
+  // `amount` of `token` in USDC; a price is needed (and read) only for a non-zero amount.
+  const usdc = (amount: Fixed, token: number | null): Fixed => {
+    if (!token || !amount) return amount; // USDC, or nothing to price
     const coin = spot.get(token)?.coin ?? '';
     const p = prices[coin];
     if (p === undefined) missing = true;
-    return p === undefined ? 0n : parsePositive(p, `prices.${coin}`);
+    return p === undefined ? 0n : mul(amount, parsePositive(p, `prices.${coin}`));
   };
   let requirement = 20n * WAD;
-  for (const pool of pools.values()) requirement += mul(pool.mm, price(pool.token));
+  for (const pool of pools.values()) requirement += usdc(pool.mm, pool.token);
   const collateral: HyperliquidPortfolioMargin['collateral'] = [];
   let pledged = 0n;
   for (const [token, row] of spot) {
@@ -300,10 +301,7 @@ function portfolio(
     if (!ltv || row.total <= 0n) continue;
     const threshold = WAD / 2n + ltv / 2n;
     const cap = SUPPLY_CAP[row.coin];
-    pledged += mul(
-      mul(cap !== undefined && cap < row.total ? cap : row.total, price(token)),
-      threshold,
-    );
+    pledged += mul(usdc(cap !== undefined && cap < row.total ? cap : row.total, token), threshold);
     collateral.push({
       token,
       coin: row.coin,
@@ -315,10 +313,9 @@ function portfolio(
   for (const b of [0, 268]) {
     const row = spot.get(b);
     if (b && !row) continue;
-    const pb = price(b);
-    const cap = mul(BORROW_CAP[b]!, pb);
-    const value = mul(row?.total ?? 0n, pb) + (cap < pledged ? cap : pledged);
-    const r = value > 0n ? div(requirement + mul(row?.borrowed ?? 0n, pb), value) : null;
+    const cap = usdc(BORROW_CAP[b]!, b);
+    const value = usdc(row?.total ?? 0n, b) + (cap < pledged ? cap : pledged);
+    const r = value > 0n ? div(requirement + usdc(row?.borrowed ?? 0n, b), value) : null;
     if (r !== null && (ratio === null || r > ratio)) ratio = r;
   }
   const exchange = spotNode.v.portfolioMarginRatio;
