@@ -121,7 +121,11 @@ export type HyperliquidAccountAnalysis = {
 type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed };
 type SpotRow = { coin: string; total: Fixed; borrowed: Fixed; ltv: Fixed | null };
 
-/** Docs LTVs where the spot row carries none (the row's `ltv` wins). */
+/**
+ * LTVs where the spot row carries none (the row's `ltv` wins): HYPE 0.65, UBTC 0.5 as research
+ * venues.md §4 quotes the docs; a later snapshot of the portfolio-margin page says 0.5 for both, which is
+ * why the API's own `ltv` takes precedence.
+ */
 const LTV: Record<string, Fixed> = { HYPE: 65n * 10n ** 16n, UBTC: 5n * 10n ** 17n };
 /** Docs user caps: supply (HYPE 500k, BTC 200), borrow (USDC 10M, USDT0 1M), in token units. */
 const SUPPLY_CAP: Record<string, Fixed> = { HYPE: 500_000n * WAD, UBTC: 200n * WAD };
