@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { EventStreamHub } from '../api/EventStreamHub.js';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
@@ -8,6 +9,7 @@ import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointe
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { createOperations, type Operations } from '../metrics/createOperations.js';
+import { clientResolver } from '../security/requestClient.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
 import type { Subject, SubjectFactory } from './subject.js';
 import { subjectFactories } from './subjects.js';
@@ -20,6 +22,8 @@ export type RunningWatcher = {
   eventLog: EventLog;
   /** Alerts, metrics, retention (see src/metrics/createOperations.ts). */
   ops: Operations;
+  /** `/v1/events` streams: caps, queued bytes, dropped slow readers. */
+  eventStreams: EventStreamHub;
   /** Open and dropped sockets under `server.maxConnections` (`null` without a listener). */
   connections: ConnectionLimiterStats | null;
   /** Stops the subjects (letting the current write finish), the server, then closes the database. */
@@ -71,7 +75,16 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     logger,
     secrets: params.secrets ?? {},
   });
+  const eventStreams = new EventStreamHub({
+    limits: {
+      maxStreams: config.server.maxEventStreams,
+      maxStreamsPerClient: config.server.maxEventStreamsPerClient,
+      bufferBytes: config.server.eventStreamBufferBytes,
+    },
+    client: clientResolver({ trustProxy: config.security.trustProxy }),
+  });
   const app = createApp({
+    eventStreams,
     ops: ops.http,
     db: database.db,
     eventLog,
@@ -132,6 +145,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     subjects,
     eventLog,
     ops,
+    eventStreams,
     connections,
     stop: () => {
       stopping ??= (async () => {
