@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { startTestSinkServer } from '../../src/alerts/testSinkServer.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import { Env } from '../../src/env.js';
 import { ConfigError } from '../../src/errors.js';
@@ -32,7 +33,11 @@ const frozenClock = { now: () => 1_800_000_000_000 };
 let dir: string;
 const running: { stop(): Promise<void> }[] = [];
 
-async function start(raw: Record<string, unknown>, secrets: Record<string, string>) {
+async function start(
+  raw: Record<string, unknown>,
+  secrets: Record<string, string>,
+  clock: { now(): number } = frozenClock,
+) {
   const server = { ...(raw.server as object), port: 0 };
   const config = parseConfig({
     raw: {
@@ -46,7 +51,7 @@ async function start(raw: Record<string, unknown>, secrets: Record<string, strin
   });
   const watcher = await startWatcher({
     config,
-    clock: frozenClock,
+    clock,
     logger: pino({ level: 'silent' }),
     version: 'test',
     secrets,
@@ -235,5 +240,44 @@ describe('HTTP hardening: X-Forwarded-For spoofing', () => {
       env: Env.parse({}),
     });
     expect(ok.security.trustProxy).toEqual([]);
+  });
+});
+
+describe('HTTP hardening: a test-alert flood', () => {
+  it('50 authorized POSTs through the proxy page the sink at most alerts.rateLimit.maxPerWindow times', async () => {
+    const sink = await startTestSinkServer();
+    running.push({ stop: sink.close });
+    const { watcher, proxy } = await start(
+      {
+        ...readmeConfig('# perpscope.yaml, watcher behind a reverse proxy on the same machine'),
+        alerts: {
+          sinks: [{ name: 'pager', kind: 'webhook', urlEnv: 'PAGER_URL' }],
+          retry: { pollIntervalMs: 50 },
+        },
+      },
+      { PERPSCOPE_API_TOKEN: TOKEN, PAGER_URL: `${sink.url}/pager` },
+      // A running clock: each test alert gets its own id (`test-<ms>`), so only the rate limit
+      // (not the dedupe key) can hold them back.
+      { now: () => Date.now() },
+    );
+    const outcomes: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const res = await rawRequest(proxy.url, {
+        path: '/v1/admin/test-alert',
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': `198.51.100.${i}` },
+      });
+      expect(res.status).toBe(202);
+      outcomes.push(
+        ...(JSON.parse(res.body) as { queued: { outcome: string }[] }).queued.map((q) => q.outcome),
+      );
+    }
+    expect(outcomes.filter((o) => o === 'queued').length).toBe(6);
+    expect(outcomes.filter((o) => o === 'suppressed').length).toBeGreaterThan(30);
+    // The outbox's own loop delivers (pollIntervalMs 50); only 6 rows exist to deliver.
+    for (let t = Date.now(); watcher.ops.outbox.pendingCount() > 0 && Date.now() - t < 10_000; )
+      await new Promise((r) => setTimeout(r, 20));
+    expect(watcher.ops.outbox.pendingCount()).toBe(0);
+    expect(sink.hits.length).toBe(6);
   });
 });
