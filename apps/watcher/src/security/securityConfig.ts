@@ -36,7 +36,10 @@ export const SecurityConfig = z
       .object({
         requestsPerMinute: z.number().int().positive().default(600),
         burst: z.number().int().positive().default(120),
-        /** Clients on this machine (127.0.0.0/8, ::1) are not limited. */
+        /**
+         * Direct clients on this machine (a 127.0.0.0/8 or ::1 socket, no forwarding header, a
+         * loopback Host) are not limited; requests through a reverse proxy always are.
+         */
         exemptLoopback: z.boolean().default(true),
       })
       .strict()
