@@ -315,22 +315,59 @@ export async function runCrashSafety(p: CrashSafetyParameters): Promise<CrashSaf
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** The command line of `crash-safety`. */
+export type CrashSafetyArgs = { kills: number; seed: number; tsx: boolean };
+
+/**
+ * Parses `[--] [--kills N] [--seed N] [--tsx]`. pnpm passes the `--` of
+ * `pnpm --filter @perpscope/watcher crash-safety -- --kills 50` on to the script, so a leading
+ * `--` is dropped; anything else unexpected is an error naming it.
+ *
+ * @throws {Error} naming the option whose value is not a positive integer, or the unknown argument.
+ */
+export function parseCrashSafetyArgs(
+  argv: readonly string[],
+  defaultSeed: number = Date.now() % 100_000,
+): CrashSafetyArgs {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   const { values } = parseArgs({
+    args,
     options: {
       kills: { type: 'string', default: '20' },
-      seed: { type: 'string', default: String(Date.now() % 100_000) },
+      seed: { type: 'string', default: String(defaultSeed) },
       tsx: { type: 'boolean', default: false },
     },
   });
-  const seed = Number(values.seed);
-  console.log(`crash-safety: ${values.kills} SIGKILLs, seed ${seed}`);
+  const int = (name: string, text: string, min: number) => {
+    if (!/^\d{1,9}$/.test(text) || Number(text) < min)
+      throw new Error(
+        `--${name}: must be a ${min > 0 ? 'positive' : 'non-negative'} integer (got "${text}")`,
+      );
+    return Number(text);
+  };
+  return {
+    kills: int('kills', values.kills, 1),
+    seed: int('seed', values.seed, 0),
+    tsx: values.tsx,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let args: CrashSafetyArgs;
+  try {
+    args = parseCrashSafetyArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`crash-safety: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const { seed } = args;
+  console.log(`crash-safety: ${args.kills} SIGKILLs, seed ${seed}`);
   const report = await runCrashSafety({
-    kills: Number(values.kills),
+    kills: args.kills,
     seed,
     minRunMs: 200,
     maxRunMs: 2_000,
-    viaTsx: values.tsx,
+    viaTsx: args.tsx,
     log: (line) => console.log(line),
   });
   console.log(JSON.stringify(report, null, 2));

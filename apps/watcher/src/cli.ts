@@ -14,6 +14,8 @@ import { formatSizeReport, runBackup, runVacuum } from './retention/storageComma
 import { startWatcher } from './runtime/startWatcher.js';
 
 const VERSION = '0.1.0';
+/** Exit code after an uncaught exception (EX_SOFTWARE): a bug, restart the process. */
+const EXIT_UNCAUGHT = 70;
 
 const usage = `perpscope-watcher [command] [options]
 
@@ -199,7 +201,33 @@ async function main(argv: readonly string[]): Promise<void> {
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );
-  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+  // An uncaught exception leaves the process in a state nobody reasoned about: flush what can be
+  // flushed (subjects stop after their current write, alert delivery stops, the database closes
+  // and checkpoints its WAL, the log is written) and exit non-zero so the supervisor restarts a
+  // clean process (README, "Running under systemd"). A hang in the shutdown, or a second
+  // exception during it, still exits.
+  let stopForExit: (() => Promise<void>) | null = null;
+  let crashing = false;
+  process.on('uncaughtException', (err) => {
+    if (crashing) {
+      logger.fatal({ err }, 'uncaught exception while shutting down after another one');
+      logger.flush();
+      process.exit(EXIT_UNCAUGHT);
+    }
+    crashing = true;
+    logger.fatal({ err }, 'uncaught exception: stopping and exiting so the supervisor restarts');
+    setTimeout(() => {
+      logger.error('shutdown after an uncaught exception took over 5 s; exiting anyway');
+      logger.flush();
+      process.exit(EXIT_UNCAUGHT);
+    }, 5_000).unref();
+    (stopForExit?.() ?? Promise.resolve())
+      .catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'))
+      .finally(() => {
+        logger.flush();
+        process.exit(EXIT_UNCAUGHT);
+      });
+  });
 
   let stop: () => Promise<void>;
   if (command === 'demo') {
@@ -239,6 +267,7 @@ async function main(argv: readonly string[]): Promise<void> {
     );
     stop = watcher.stop;
   }
+  stopForExit = stop;
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {

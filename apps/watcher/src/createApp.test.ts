@@ -125,11 +125,17 @@ describe('GET /v1/openapi.json', () => {
             expect(codes, what).toEqual(expect.arrayContaining(['401', '403', '413']));
           else expect(codes, what).not.toContain('413');
           if (path.startsWith('/v1/admin/')) {
-            expect(codes, what).toContain('401');
+            // 401 with a token set; 403 for forwarded requests when none is set.
+            expect(codes, what).toEqual(expect.arrayContaining(['401', '403']));
             expect(op.security, what).toEqual([{ bearerAuth: [] }]);
           }
         }
       }
+      // /v1/events: the total stream cap answers 503 with Retry-After (per client: 429).
+      expect(doc.paths['/v1/events']?.get?.responses['503']).toMatchObject({
+        headers: { 'Retry-After': expect.anything() },
+      });
+      expect(doc.paths['/v1/events']?.get?.responses['429']).toBeDefined();
       expect(doc.paths['/v1/chains']?.get?.responses['429']).toMatchObject({
         headers: { 'Retry-After': expect.anything() },
         content: {

@@ -177,6 +177,30 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     handle.close();
   });
 
+  it('rate-limits test alerts per sink like open/escalate (POST /v1/admin/test-alert floods)', async () => {
+    const { box, handle } = outbox(join(dir, 'w.db'));
+    const test = (i: number) =>
+      box.enqueue(
+        msg({
+          subject: 'test:perpscope',
+          transition: 'test',
+          severity: 'info',
+          status: 'test',
+          incidentId: `test-${i}`,
+        }),
+      )[0]?.outcome;
+    expect([1, 2, 3, 4, 5].map(test)).toEqual([
+      'queued',
+      'queued',
+      'queued',
+      'suppressed',
+      'suppressed',
+    ]);
+    now += 3_600_001;
+    expect(test(6)).toBe('queued');
+    handle.close();
+  });
+
   it('never throws from enqueue when the database cannot be written (disk full)', async () => {
     const path = join(dir, 'w.db');
     const { box, handle } = outbox(path);

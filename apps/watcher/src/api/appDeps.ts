@@ -3,6 +3,7 @@ import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import type { OperationsHttp } from '../metrics/createOperations.js';
+import type { EventStreamHub } from './EventStreamHub.js';
 
 /**
  * What the HTTP application needs. Built once by the CLI (or a test) and passed to `createApp`;
@@ -20,6 +21,11 @@ export type AppDeps = {
   readiness?: () => Record<string, boolean>;
   /** SSE keep-alive comment period. */
   sseHeartbeatMs?: number;
+  /**
+   * Caps and accounting of `/v1/events` (built by `startWatcher` from `server.*`); defaults to the
+   * `ServerConfig` defaults with the socket peer as the client.
+   */
+  eventStreams?: EventStreamHub;
   /** Security middleware, `/metrics` and `/v1/admin` (built by `createOperations`); defaults: loopback rules, no metrics/admin. */
   ops?: OperationsHttp;
 };

@@ -27,8 +27,9 @@ const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head',
  * Adds the responses the request-hardening middleware (`src/security/`) can give on every route —
  * it runs before the routes, so no route definition names them — to a generated OpenAPI document:
  * 421 (DNS-rebinding guard, loopback without a token), 429 with `Retry-After` (per-IP rate limit;
- * not on `rateLimitExempt` paths), on writes 413 (body over `security.maxBodyBytes`), 403
- * (cross-origin write) and 401, and 401 on `/v1/admin/*`; plus the `bearerAuth` scheme. Codes a
+ * not on `rateLimitExempt` paths), on writes 413 (body over `security.maxBodyBytes`), on writes
+ * and `/v1/admin/*` 401 and 403 (cross-origin write; a forwarded request without a configured
+ * token); plus the `bearerAuth` scheme. Codes a
  * route documents itself are kept. Mutates and returns `doc`.
  */
 export function withHardeningResponses<T extends object>(
@@ -76,11 +77,13 @@ export function withHardeningResponses<T extends object>(
       }
       const write = method !== 'get' && method !== 'head' && method !== 'options';
       const admin = path === options.adminPrefix || path.startsWith(`${options.adminPrefix}/`);
-      if (write) {
-        add[413] = body('Request body larger than security.maxBodyBytes');
-        add[403] = body('Cross-origin write from an origin CORS does not allow');
-      }
+      if (write) add[413] = body('Request body larger than security.maxBodyBytes');
       if (write || admin) {
+        add[403] = body(
+          write
+            ? 'Cross-origin write from an origin CORS does not allow, or a forwarded request (X-Forwarded-For, Forwarded, non-loopback Host) while no API token is set'
+            : 'A forwarded request (X-Forwarded-For, Forwarded, non-loopback Host) while no API token is set',
+        );
         add[401] = body('Missing or wrong Authorization: Bearer <API token> (when one is set)');
         op.security ??= [{ bearerAuth: [] }];
       }

@@ -190,7 +190,7 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
     }
 
     async function openStream() {
-      stream = await createCtxStream({
+      const opened = await createCtxStream({
         wsUrl: cfg.wsUrl,
         clock: ctx.clock,
         counters,
@@ -200,12 +200,24 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
         keepAliveMs: realMs(cfg.wsKeepAliveSeconds),
         backoff: { baseMs: 250, maxMs: 30_000 },
         onFrame: (event, receivedMs) => {
+          if (stopped) return;
           const r = engine.ingestFrame(event, receivedMs);
           for (const d of [...r.unknownDexes, ...r.resizedDexes]) metaRefresh.add(d);
         },
-        onState: (up, atMs) => streamIncident(up, atMs),
-        onGap: (gap) => engine.markGap(gap.fromMs, gap.toMs, 'ws-silent'),
+        onState: (up, atMs) => {
+          if (!stopped) streamIncident(up, atMs);
+        },
+        onGap: (gap) => {
+          if (!stopped) engine.markGap(gap.fromMs, gap.toMs, 'ws-silent');
+        },
       });
+      // stop() ran while the subscription was being set up (a failed start closes the database
+      // right after): this stream would otherwise write into the closed database forever.
+      if (stopped) {
+        await opened.stop();
+        return;
+      }
+      stream = opened;
     }
 
     return {

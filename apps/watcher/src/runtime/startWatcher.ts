@@ -1,4 +1,6 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { EventStreamHub } from '../api/EventStreamHub.js';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
@@ -7,6 +9,8 @@ import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointe
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { createOperations, type Operations } from '../metrics/createOperations.js';
+import { clientResolver } from '../security/requestClient.js';
+import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
 import type { Subject, SubjectFactory } from './subject.js';
 import { subjectFactories } from './subjects.js';
 
@@ -18,6 +22,10 @@ export type RunningWatcher = {
   eventLog: EventLog;
   /** Alerts, metrics, retention (see src/metrics/createOperations.ts). */
   ops: Operations;
+  /** `/v1/events` streams: caps, queued bytes, dropped slow readers. */
+  eventStreams: EventStreamHub;
+  /** Open and dropped sockets under `server.maxConnections` (`null` without a listener). */
+  connections: ConnectionLimiterStats | null;
   /** Stops the subjects (letting the current write finish), the server, then closes the database. */
   stop(): Promise<void>;
 };
@@ -67,7 +75,16 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     logger,
     secrets: params.secrets ?? {},
   });
+  const eventStreams = new EventStreamHub({
+    limits: {
+      maxStreams: config.server.maxEventStreams,
+      maxStreamsPerClient: config.server.maxEventStreamsPerClient,
+      bufferBytes: config.server.eventStreamBufferBytes,
+    },
+    client: clientResolver({ trustProxy: config.security.trustProxy }),
+  });
   const app = createApp({
+    eventStreams,
     ops: ops.http,
     db: database.db,
     eventLog,
@@ -85,16 +102,30 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
 
   let port = 0;
   let server: ReturnType<typeof serve> | null = null;
+  let connections: ConnectionLimiterStats | null = null;
+  const limits = config.server;
   if (params.listen !== false) {
     try {
       server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const srv = serve(
-          { fetch: app.fetch, port: config.server.port, hostname: config.server.host },
+          {
+            fetch: app.fetch,
+            port: config.server.port,
+            hostname: config.server.host,
+            // Node's defaults (60 s for headers, checked every 30 s) let slow-header clients hold
+            // sockets for up to 90 s each: a flood reached the fd limit (README, "Server limits").
+            serverOptions: {
+              headersTimeout: limits.headersTimeoutMs,
+              requestTimeout: limits.requestTimeoutMs,
+              connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+            },
+          },
           (info) => {
             port = info.port;
             resolve(srv);
           },
         );
+        connections = limitConnections(srv as Server, { maxConnections: limits.maxConnections });
         srv.once('error', reject);
       });
     } catch (error) {
@@ -114,6 +145,8 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     subjects,
     eventLog,
     ops,
+    eventStreams,
+    connections,
     stop: () => {
       stopping ??= (async () => {
         await Promise.all(subjects.map((s) => s.stop()));

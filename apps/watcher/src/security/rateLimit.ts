@@ -1,31 +1,6 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { problemResponse } from './problem.js';
-import { isLoopbackHost } from './securityConfig.js';
-
-/**
- * How the client IP of a request is found; injectable for tests. `null` when the request has no
- * socket (in-process `app.request` calls), which is not rate-limited.
- */
-export type ClientIpResolver = (c: Context) => string | null;
-
-/**
- * The IP of the TCP peer, or the first `X-Forwarded-For` entry when `trustProxy` (only behind a
- * reverse proxy you run: the header is otherwise client-controlled).
- */
-export function clientIpResolver(p: { trustProxy: boolean }): ClientIpResolver {
-  return (c) => {
-    if (p.trustProxy) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
-    try {
-      return getConnInfo(c).remote.address ?? null;
-    } catch {
-      return null;
-    }
-  };
-}
+import type { ClientResolver } from './requestClient.js';
 
 /** Parameters of {@link rateLimit}. */
 export type RateLimitParameters = {
@@ -34,10 +9,14 @@ export type RateLimitParameters = {
   burst: number;
   /** Ms since the epoch. */
   now: () => number;
-  clientIp: ClientIpResolver;
+  /** Who sent the request (see `requestClient.ts`): the bucket key and whether it is direct. */
+  client: ClientResolver;
   /** Paths never limited (health checks). */
   exemptPaths?: readonly string[];
-  /** Don't limit clients on this machine (the extension, local scripts). Default true. */
+  /**
+   * Don't limit direct clients on this machine (the extension, local scripts): a loopback socket
+   * with no forwarding header. Requests through a reverse proxy are always limited. Default true.
+   */
   exemptLoopback?: boolean;
   /** Buckets kept at most; full (idle) buckets are dropped first. */
   maxClients?: number;
@@ -52,7 +31,7 @@ export const defaultRateLimitExemptPaths: readonly string[] = ['/healthz', '/rea
  * Over the limit: 429 problem+json with `Retry-After` (seconds). Memory stays bounded by
  * `maxClients` buckets.
  *
- * @example app.use('*', rateLimit({ requestsPerMinute: 600, burst: 120, now: Date.now, clientIp }))
+ * @example app.use('*', rateLimit({ requestsPerMinute: 600, burst: 120, now: Date.now, client }))
  */
 export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
   const buckets = new Map<string, { tokens: number; atMs: number }>();
@@ -73,9 +52,8 @@ export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
 
   return async function rateLimitMiddleware(c, next) {
     if (exempt.has(c.req.path)) return next();
-    const ip = p.clientIp(c);
-    if (ip === null || (exemptLoopback && isLoopbackHost(ip.replace(/^::ffff:/, ''))))
-      return next();
+    const { ip, direct } = p.client(c);
+    if (ip === null || (exemptLoopback && direct)) return next();
     const nowMs = p.now();
     const prev = buckets.get(ip);
     const tokens = prev ? Math.min(p.burst, prev.tokens + (nowMs - prev.atMs) * perMs) : p.burst;

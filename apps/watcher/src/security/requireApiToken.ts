@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { problemResponse } from './problem.js';
+import type { ClientResolver } from './requestClient.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -8,23 +9,41 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
+/** Parameters of {@link requireApiToken}. */
+export type RequireApiTokenParameters = {
+  token: string | undefined;
+  /** Name of the env var holding the token, for the 403 that tells the operator what to set. */
+  tokenEnv: string;
+  /** Whether a request came directly from this machine (see `requestClient.ts`). */
+  client: ClientResolver;
+  adminPrefix?: string;
+};
+
 /**
  * Requires `Authorization: Bearer <token>` on admin and write routes: every method other than
- * GET/HEAD/OPTIONS, and every request under `adminPrefix`. Reads stay public. With no token
- * configured (allowed only on loopback, see `insecureBindingProblem`) everything passes.
- * The comparison is constant-time over SHA-256 digests, so neither content nor length leaks.
+ * GET/HEAD/OPTIONS, and every request under `adminPrefix`. Reads stay public. The comparison is
+ * constant-time over SHA-256 digests, so neither content nor length leaks.
  *
- * @example app.use('*', requireApiToken({ token: env.apiToken }))
+ * With no token configured (allowed only on a loopback bind, see `insecureBindingProblem`) those
+ * routes answer only *direct* requests — a loopback socket, no forwarding header, a loopback
+ * `Host` — and refuse everything else with 403 naming the fix: behind a reverse proxy every
+ * client arrives from 127.0.0.1, so the socket alone proves nothing.
+ *
+ * @example app.use('*', requireApiToken({ token, tokenEnv: 'PERPSCOPE_API_TOKEN', client }))
  */
-export function requireApiToken(p: {
-  token: string | undefined;
-  adminPrefix?: string;
-}): MiddlewareHandler {
+export function requireApiToken(p: RequireApiTokenParameters): MiddlewareHandler {
   const expected = p.token === undefined ? undefined : digest(p.token);
   const adminPrefix = p.adminPrefix ?? '/v1/admin';
   return async function requireApiTokenMiddleware(c, next) {
     const needsToken = !safeMethods.has(c.req.method) || c.req.path.startsWith(adminPrefix);
-    if (!needsToken || expected === undefined) return next();
+    if (!needsToken) return next();
+    if (expected === undefined) {
+      if (p.client(c).direct) return next();
+      return problemResponse(c, 403, {
+        title: 'Forbidden',
+        detail: `admin and write routes answer forwarded requests (X-Forwarded-For, Forwarded, a non-loopback Host…) only with an API token, and none is set: set ${p.tokenEnv} (security.apiTokenEnv) and send Authorization: Bearer <token>, or call the watcher directly on its loopback address`,
+      });
+    }
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) return next();

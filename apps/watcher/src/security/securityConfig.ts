@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTrustProxyEntry } from './requestClient.js';
 
 /** A Chrome extension id: 32 letters a–p. */
 const ExtensionId = z
@@ -35,7 +36,10 @@ export const SecurityConfig = z
       .object({
         requestsPerMinute: z.number().int().positive().default(600),
         burst: z.number().int().positive().default(120),
-        /** Clients on this machine (127.0.0.0/8, ::1) are not limited. */
+        /**
+         * Direct clients on this machine (a 127.0.0.0/8 or ::1 socket, no forwarding header, a
+         * loopback Host) are not limited; requests through a reverse proxy always are.
+         */
         exemptLoopback: z.boolean().default(true),
       })
       .strict()
@@ -57,8 +61,28 @@ export const SecurityConfig = z
           .regex(/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i, 'must be a host name without port or scheme'),
       )
       .default([]),
-    /** Take the client IP from `X-Forwarded-For` (only behind a reverse proxy you control). */
-    trustProxy: z.boolean().default(false),
+    /**
+     * Addresses (or CIDR ranges) of the reverse proxies in front of the watcher. A request from one
+     * of them is attributed to the rightmost `X-Forwarded-For` entry that is not a listed proxy;
+     * anything a client wrote further left is ignored. `false` (the old default) = `[]`. The old
+     * `true` ("trust the leftmost entry from anyone") is rejected: it let any client pick its IP.
+     */
+    trustProxy: z
+      .union(
+        [
+          z.literal(false).transform((): string[] => []),
+          z.array(
+            z
+              .string()
+              .refine(isTrustProxyEntry, 'must be an IP address or CIDR range, e.g. 127.0.0.1'),
+          ),
+        ],
+        {
+          error:
+            'must be a list of the reverse proxy addresses, e.g. [127.0.0.1, "::1"] (true is no longer accepted: it trusted whatever X-Forwarded-For a client sent)',
+        },
+      )
+      .default([]),
   })
   .strict()
   .prefault({});

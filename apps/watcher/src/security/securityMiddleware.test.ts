@@ -18,7 +18,8 @@ function appWith(over: { token?: string; config?: unknown; now?: () => number } 
         ),
         apiToken: over.token,
         now: over.now ?? (() => 0),
-        clientIp: () => ip,
+        // A socket peer on loopback with no forwarding header is a direct local client.
+        client: () => ({ ip, direct: isLoopbackHost(ip.replace(/^::ffff:/, '')) }),
         onRateLimited: (x) => limited.push(x),
       }),
     )
@@ -64,9 +65,18 @@ describe('API token on admin/write routes', () => {
     ).toBe(200);
   });
 
-  it('lets writes through without a token only when none is configured (loopback)', async () => {
-    const { app } = appWith();
+  it('without a token lets writes through only for direct loopback clients (403 otherwise)', async () => {
+    const { app, setIp } = appWith();
+    setIp('127.0.0.1');
     expect((await app.request('/v1/echo', { method: 'POST', body: '{}' })).status).toBe(200);
+    expect((await app.request('/v1/admin/vacuum')).status).toBe(200);
+    // A forwarded client (here: not direct) is refused, naming the variable to set.
+    setIp('10.0.0.1');
+    const res = await app.request('/v1/admin/vacuum');
+    expect(res.status).toBe(403);
+    expect((await problem(res)).detail).toContain('set PERPSCOPE_API_TOKEN');
+    expect((await app.request('/v1/echo', { method: 'POST', body: '{}' })).status).toBe(403);
+    expect((await app.request('/v1/chains')).status).toBe(200);
   });
 
   it('refuses a non-loopback bind without a token of at least 16 characters', () => {
@@ -137,7 +147,8 @@ describe('CORS', () => {
   });
 
   it('refuses writes from foreign origins even without a token (CSRF on loopback)', async () => {
-    const { app } = appWith();
+    const { app, setIp } = appWith();
+    setIp('127.0.0.1');
     const res = await app.request('/v1/echo', {
       method: 'POST',
       body: '{}',
@@ -192,7 +203,8 @@ describe('per-IP rate limit', () => {
 
 describe('request size', () => {
   it('rejects an oversized body with 413 problem+json, announced or streamed', async () => {
-    const { app } = appWith({ config: { maxBodyBytes: 1024 } });
+    const { app, setIp } = appWith({ config: { maxBodyBytes: 1024 } });
+    setIp('127.0.0.1');
     const big = JSON.stringify({ x: 'y'.repeat(2048) });
     const res = await app.request('/v1/echo', {
       method: 'POST',

@@ -3,8 +3,9 @@ import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import { corsPolicy } from './corsPolicy.js';
 import { loopbackHostGuard } from './loopbackHostGuard.js';
-import { type ClientIpResolver, clientIpResolver, rateLimit } from './rateLimit.js';
+import { rateLimit } from './rateLimit.js';
 import { requestBodyLimit } from './requestBodyLimit.js';
+import { type ClientResolver, clientResolver } from './requestClient.js';
 import { requireApiToken } from './requireApiToken.js';
 import { isLoopbackHost, type SecurityConfig } from './securityConfig.js';
 
@@ -20,20 +21,24 @@ export type SecurityMiddlewareParameters = {
   bindHost?: string;
   /** Ms since the epoch. */
   now: () => number;
-  /** Defaults to the socket peer (or `X-Forwarded-For` with `trustProxy`). */
-  clientIp?: ClientIpResolver;
+  /**
+   * Who sent a request; defaults to {@link clientResolver} with `config.trustProxy` (the socket
+   * peer, or the rightmost untrusted `X-Forwarded-For` entry behind a trusted proxy).
+   */
+  client?: ClientResolver;
   onRateLimited?: (ip: string) => void;
 };
 
 /**
  * The whole request-hardening stack, in order: security headers, the DNS-rebinding guard (loopback
  * bind without a token: non-loopback `Host` → 421), CORS (extension + configured origins;
- * foreign-origin writes refused), per-IP rate limit, API token on admin/write routes, body size
- * limit. Mount first: `app.use('*', securityMiddleware(...))`.
+ * foreign-origin writes refused), per-IP rate limit (forwarded clients included), API token on
+ * admin/write routes (without a token: direct loopback requests only), body size limit. Mount first: `app.use('*', securityMiddleware(...))`.
  */
 export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareHandler {
   const guardHosts = isLoopbackHost(p.bindHost ?? '127.0.0.1') && !p.apiToken;
   const pass: MiddlewareHandler = async (_c, next) => next();
+  const client = p.client ?? clientResolver({ trustProxy: p.config.trustProxy });
   return every(
     secureHeaders({
       // The status page sets its own CSP; JSON needs none. The extension reads cross-origin.
@@ -47,10 +52,10 @@ export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareH
       burst: p.config.rateLimit.burst,
       exemptLoopback: p.config.rateLimit.exemptLoopback,
       now: p.now,
-      clientIp: p.clientIp ?? clientIpResolver({ trustProxy: p.config.trustProxy }),
+      client,
       ...(p.onRateLimited && { onLimited: p.onRateLimited }),
     }),
-    requireApiToken({ token: p.apiToken }),
+    requireApiToken({ token: p.apiToken, tokenEnv: p.config.apiTokenEnv, client }),
     requestBodyLimit({ maxBytes: p.config.maxBodyBytes }),
   );
 }

@@ -34,4 +34,11 @@ describe('status page routes', () => {
     expect((await app.request('/assets/../../package.json')).status).toBe(404);
     expect((await app.request('/assets/nope.js')).status).toBe(404);
   });
+
+  it('answers 404 (not 500) for asset names that are Object.prototype keys', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const res = await app.request(`/assets/${name}`);
+      expect(res.status, name).toBe(404);
+    }
+  });
 });

@@ -19,20 +19,28 @@ export const statusPageCsp = [
 
 type Asset = { body: string; type: string };
 
-function loadAssets(): Record<string, Asset> {
+function loadAssets(): ReadonlyMap<string, Asset> {
   const here = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
   // uPlot is served from node_modules (no CDN): the page works offline and under the CSP above.
   const require = createRequire(import.meta.url);
   const uplotJs = require.resolve('uplot/dist/uPlot.iife.min.js');
-  return {
-    'status.js': { body: here('status.js'), type: 'text/javascript; charset=utf-8' },
-    'status.css': { body: here('status.css'), type: 'text/css; charset=utf-8' },
-    'uplot.min.js': { body: readFileSync(uplotJs, 'utf8'), type: 'text/javascript; charset=utf-8' },
-    'uplot.min.css': {
-      body: readFileSync(uplotJs.replace(/uPlot\.iife\.min\.js$/, 'uPlot.min.css'), 'utf8'),
-      type: 'text/css; charset=utf-8',
-    },
-  };
+  // A Map, not an object literal: a request for `/assets/constructor` or `__proto__` must not
+  // find Object.prototype's members (that answered 500).
+  return new Map<string, Asset>([
+    ['status.js', { body: here('status.js'), type: 'text/javascript; charset=utf-8' }],
+    ['status.css', { body: here('status.css'), type: 'text/css; charset=utf-8' }],
+    [
+      'uplot.min.js',
+      { body: readFileSync(uplotJs, 'utf8'), type: 'text/javascript; charset=utf-8' },
+    ],
+    [
+      'uplot.min.css',
+      {
+        body: readFileSync(uplotJs.replace(/uPlot\.iife\.min\.js$/, 'uPlot.min.css'), 'utf8'),
+        type: 'text/css; charset=utf-8',
+      },
+    ],
+  ]);
 }
 
 /**
@@ -54,7 +62,7 @@ export function statusPageRoutes() {
       }),
     )
     .get('/assets/:name', (c) => {
-      const asset = assets[c.req.param('name')];
+      const asset = assets.get(c.req.param('name'));
       if (!asset) return c.notFound();
       return c.body(asset.body, 200, {
         'content-type': asset.type,

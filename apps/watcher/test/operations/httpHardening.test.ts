@@ -99,6 +99,23 @@ describe('HTTP hardening on a real server', () => {
     expect(longUrl.status).toBe(400);
   });
 
+  it('answers 404 problem+json, never 500 with a stack, for Object.prototype keys as names', async () => {
+    for (const path of [
+      '/assets/constructor',
+      '/assets/__proto__',
+      '/assets/toString',
+      '/assets/hasOwnProperty',
+      '/v1/chains/constructor',
+      '/v1/hip3/markets/__proto__',
+    ]) {
+      const res = await fetch(url(path));
+      const body = await res.text();
+      expect([400, 404], `${path}: ${res.status} ${body}`).toContain(res.status);
+      expect(res.headers.get('content-type'), path).toBe('application/problem+json');
+      expect(body, path).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+/);
+    }
+  });
+
   it('rate-limits this client by its socket address, with Retry-After', async () => {
     let limited: Response | undefined;
     for (let i = 0; i < 80 && !limited; i++) {

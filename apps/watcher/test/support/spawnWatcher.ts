@@ -34,13 +34,18 @@ export function runCli(
 }
 
 /** A watcher process started with `run`; resolves once it printed its URL. */
-export async function spawnWatcher(args: readonly string[]): Promise<{
+export async function spawnWatcher(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{
   child: ChildProcess;
   url: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything written to stdout and stderr so far. */
+  output: () => { stdout: string; stderr: string };
 }> {
   const child = spawn(process.execPath, [bin, ...args], {
-    env: cleanEnv({ PERPSCOPE_LOG_LEVEL: 'warn' }),
+    env: cleanEnv({ PERPSCOPE_LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -69,5 +74,6 @@ export async function spawnWatcher(args: readonly string[]): Promise<{
       reject(new Error(`watcher exited with ${code}\n${out}\n${err}`));
     });
   });
-  return { child, url, exited };
+  // The stdout listener above keeps collecting after the URL: tests read later log lines.
+  return { child, url, exited, output: () => ({ stdout: out, stderr: err }) };
 }
