@@ -24,6 +24,7 @@ export const samplesItem = storage.defineItem<Record<string, PriceSample[]>>('se
 // is read back is validated before use. `satisfies` keeps each schema in step with its type.
 const level = z.enum(['ok', 'warn', 'critical', 'unknown']);
 const px = z.string().min(1).max(64);
+const freshness = { dataAt: z.number().min(0), staleReason: z.string().nullable() };
 
 /** Schema of a stored {@link Snapshot}. */
 export const snapshotSchema = z.object({
@@ -41,6 +42,10 @@ export const snapshotSchema = z.object({
       liqPx: px.nullable(),
       venueLiqPx: px.nullable(),
       liqCheck: z.enum(['agree', 'disagree', 'not-computable', 'none', 'unchecked']),
+      headline: z.enum(['ours', 'venue']).nullable(),
+      accountMode: z.string().nullable(),
+      haltMultiplied: z.boolean(),
+      ...freshness,
       marginMode: z.enum(['cross', 'isolated', 'unknown']),
       distancePct: z.number().nullable(),
       distanceSigma: z.number().nullable(),
@@ -58,6 +63,8 @@ export const snapshotSchema = z.object({
       markOracleDevPct: z.number().nullable(),
       oracleStatus: z.enum(['ok', 'watch', 'warn', 'critical', 'halted', 'unknown']),
       oracleReason: z.string().nullable(),
+      oracleAt: z.number().min(0),
+      ...freshness,
     }),
   ),
   chains: z.array(
@@ -67,10 +74,20 @@ export const snapshotSchema = z.object({
       status: z.enum(['up', 'degraded', 'halted', 'recovering', 'unknown']),
       phase: z.string(),
       guidance: z.string(),
+      impacts: z.array(
+        z.object({
+          venue: z.enum(['hyperliquid', 'aevo']),
+          kind: z.enum(['prices', 'bridge', 'settlement']),
+          guidance: z.string(),
+          multiplied: z.boolean(),
+        }),
+      ),
+      ...freshness,
     }),
   ),
   watcher: z.enum(['off', 'ok', 'error']),
   haltActive: z.boolean(),
+  staleAfterMs: z.number().int().positive(),
   problems: z.array(z.string()),
   thresholds: z.object({ warnPct: z.number(), criticalPct: z.number() }),
   sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
