@@ -92,6 +92,13 @@ export interface MarketView extends Freshness {
   readonly oracleReason: string | null;
   /** When the watcher's oracle status was fetched (0 = never / no watcher). */
   readonly oracleAt: number;
+  /** Why the watcher's last answer failed (its oracle status is then stale); null when it worked. */
+  readonly oracleStaleReason: string | null;
+  /**
+   * Age past which the market data is stale (ms): the snapshot's poll count × this data's own
+   * refresh interval (market contexts are fetched every 15 s, not every poll).
+   */
+  readonly staleAfterMs: number;
 }
 
 /** One venue's dependency on a chain, with the guidance to show while the chain is not `up`. */

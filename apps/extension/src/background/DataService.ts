@@ -428,6 +428,8 @@ export class DataService {
         dataAt: ctx ? (this.#ctx.get(dex)?.at ?? 0) : 0,
         staleReason: this.#ctxFailures.get(dex) ?? null,
         oracleAt: wm ? watcherAt : 0,
+        oracleStaleReason: wm ? watcherStale : null,
+        staleAfterMs: settings.timing.staleAfterPolls * Math.max(TTL.ctx, PAGE_POLL_MS),
         markPx: ctx?.markPx ?? null,
         oraclePx: ctx?.oraclePx ?? null,
         // HL funding is quoted per hour and paid hourly (research/hyperliquid.md §4).

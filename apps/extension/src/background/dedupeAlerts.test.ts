@@ -72,6 +72,8 @@ describe('alertsFor', () => {
           oracleStatus: 'critical',
           oracleReason: 'oracle dead',
           oracleAt: 1,
+          oracleStaleReason: null,
+          staleAfterMs: 45_000,
           dataAt: 1,
           staleReason: null,
         },

@@ -208,7 +208,13 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
     // those. Other venues get their own dependency's text, or none when they do not depend on it.
     if (impact?.kind === 'prices' && c.guidance) lines.push({ kind: 'guidance', text: c.guidance });
     else if (impact)
-      lines.push({ kind: 'guidance', text: `${c.name} ${c.status}: ${impact.guidance}` });
+      lines.push({
+        kind: 'guidance',
+        text:
+          c.status === 'degraded'
+            ? `${c.name} degraded: if it halts, ${impact.guidance}`
+            : `${c.name} ${c.status}: ${impact.guidance}`,
+      });
   }
   if (snap.watcher === 'off')
     lines.push({ kind: 'note', text: 'No watcher configured: chain and oracle badges off.' });
@@ -221,7 +227,7 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
     });
   const market = opts.focus ? snap.markets.find((m) => m.coin === opts.focus) : undefined;
   if (market) {
-    const stale = freshnessOf(market, fresh).stale;
+    const stale = freshnessOf(market, { ...fresh, staleAfterMs: market.staleAfterMs }).stale;
     lines.push({
       kind: 'market',
       text: formatMarket(market, fresh),

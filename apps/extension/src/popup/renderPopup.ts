@@ -72,7 +72,9 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
   }
   for (const m of snap.markets) {
     const li = el(doc, 'li', formatMarket(m, fresh), 'market');
-    li.dataset.status = freshnessOf(m, fresh).stale ? 'stale' : m.oracleStatus;
+    li.dataset.status = freshnessOf(m, { nowMs, staleAfterMs: m.staleAfterMs }).stale
+      ? 'stale'
+      : m.oracleStatus;
     ul.append(li);
   }
   if (snap.watcher === 'off')

@@ -64,6 +64,8 @@ export const snapshotSchema = z.object({
       oracleStatus: z.enum(['ok', 'watch', 'warn', 'critical', 'halted', 'unknown']),
       oracleReason: z.string().nullable(),
       oracleAt: z.number().min(0),
+      oracleStaleReason: z.string().nullable(),
+      staleAfterMs: z.number().positive(),
       ...freshness,
     }),
   ),

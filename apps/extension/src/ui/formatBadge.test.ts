@@ -122,6 +122,8 @@ describe('market and chain lines', () => {
     oracleStatus: 'ok',
     oracleReason: null,
     oracleAt: NOW - 1_000,
+    oracleStaleReason: null,
+    staleAfterMs: 45_000,
     dataAt: NOW - 1_000,
     staleReason: null,
   };
@@ -131,8 +133,15 @@ describe('market and chain lines', () => {
     expect(formatMarket(market, at)).toBe(
       'BTC funding 10.9% APR · mark−oracle -0.06% · oracle ok · 1 s',
     );
-    expect(formatMarket({ ...market, dataAt: NOW - 30_000, oracleAt: NOW - 42_000 }, at)).toBe(
-      'BTC stale · 30 s (funding 10.9% APR · mark−oracle -0.06%) · oracle stale · 42 s (ok)',
+    // Market data is refreshed every 15 s: stale after 3 of its own intervals, not 3 page polls.
+    expect(formatMarket({ ...market, dataAt: NOW - 30_000 }, at)).toBe(
+      'BTC funding 10.9% APR · mark−oracle -0.06% · oracle ok · 30 s',
+    );
+    expect(formatMarket({ ...market, dataAt: NOW - 46_000, oracleAt: NOW - 42_000 }, at)).toBe(
+      'BTC stale · 46 s (funding 10.9% APR · mark−oracle -0.06%) · oracle stale · 42 s (ok)',
+    );
+    expect(formatMarket({ ...market, oracleStaleReason: 'watcher: HTTP 500' }, at)).toBe(
+      'BTC funding 10.9% APR · mark−oracle -0.06% · oracle stale · 1 s (ok) · 1 s',
     );
   });
   it('keeps a chain line visible as stale when the watcher stopped answering', () => {

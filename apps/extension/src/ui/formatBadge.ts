@@ -109,9 +109,9 @@ export function formatMarket(m: MarketView, opts: FreshnessOptions): string {
   const apr =
     m.fundingApr === null ? 'funding n/a' : `funding ${formatPct(m.fundingApr * 100)} APR`;
   const dev = m.markOracleDevPct === null ? '' : ` · mark−oracle ${formatPct(m.markOracleDevPct)}`;
-  const market = freshnessOf(m, opts);
+  const market = freshnessOf(m, { nowMs: opts.nowMs, staleAfterMs: m.staleAfterMs });
   const oracle =
-    m.oracleAt > 0 && opts.nowMs - m.oracleAt > opts.staleAfterMs
+    m.oracleAt > 0 && (m.oracleStaleReason !== null || opts.nowMs - m.oracleAt > opts.staleAfterMs)
       ? `oracle stale · ${formatAge(opts.nowMs - m.oracleAt, m.oracleAt)} (${m.oracleStatus})`
       : `oracle ${m.oracleStatus}`;
   return market.stale
