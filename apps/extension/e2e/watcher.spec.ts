@@ -5,6 +5,7 @@ import { expect, expectedDistances, seedSettings, test } from './fixtures.js';
 // @perpscope/schemas). WATCHER_URL is served by a route handler in this test; every body is
 // validated by the shared zod schema first, so it is exactly what the watcher may send.
 const WATCHER_URL = 'http://watcher.test:8787';
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const EVIL = '<img src=x onerror="document.title=\'pwned\'">';
 
 function chain(status: RiskSummaryChain['status']): RiskSummaryChain {
@@ -91,10 +92,11 @@ test('an Arbitrum halt shows the bridge note and changes no Hyperliquid threshol
   const page = await context.newPage();
   await page.goto('https://app.hyperliquid.xyz/trade/BTC');
   const chainLine = page.locator('perpscope-panel li.chain');
-  await expect(chainLine).toHaveText(`Arbitrum One ${EVIL}: up — normal · 0 s`, {
+  // Exact text (remote HTML stays text); the age suffix is checked by freshness.spec.ts.
+  await expect(chainLine).toHaveText(new RegExp(`^${esc(`Arbitrum One ${EVIL}`)}: up — normal`), {
     timeout: 15_000,
   });
-  await expect(page.locator('perpscope-panel li.market')).toHaveText(/oracle ok · \d+ s$/);
+  await expect(page.locator('perpscope-panel li.market')).toHaveText(/oracle ok( · \d+ s)?$/);
   const btc = (await expectedDistances(hl)).get('BTC')?.pct ?? 0;
   const badge = page.locator('perpscope-badge[data-key$="|BTC"] .b');
   await expect(badge).toHaveAttribute(
@@ -103,7 +105,7 @@ test('an Arbitrum halt shows the bridge note and changes no Hyperliquid threshol
   );
 
   halted = true;
-  await expect(chainLine).toHaveText(/^Arbitrum One .*: halted — during a halt · \d+ s$/, {
+  await expect(chainLine).toHaveText(/^Arbitrum One .*: halted — during a halt/, {
     timeout: 15_000,
   });
   await expect(chainLine).toHaveAttribute('data-status', 'halted');

@@ -60,19 +60,25 @@ export function readHyperliquidRows(root: ParentNode, coins: readonly string[]):
   return out;
 }
 
-/** Side from the text colour of a cell (inline style, else computed style of its elements). */
+/**
+ * Side from the text colour of a cell: inline `color` on the cell or inside it (how the app sets it,
+ * per Perpetualpulse), else the computed colour of the cell's first leaf element (one style read).
+ */
 function sideOf(cell: Element | undefined): 'long' | 'short' | null {
   if (!cell) return null;
-  const view = cell.ownerDocument.defaultView;
-  for (const el of [cell, ...Array.from(cell.querySelectorAll('*'))]) {
-    const inline = (el as HTMLElement).style?.color ?? '';
-    const colour = (inline || (view ? view.getComputedStyle(el).color : '') || '').replace(
-      /\s+/g,
-      '',
-    );
-    if (colour === SIDE_COLOURS.long) return 'long';
-    if (colour === SIDE_COLOURS.short) return 'short';
+  const elements = [cell, ...Array.from(cell.querySelectorAll('*'))];
+  for (const el of elements) {
+    const side = sideOfColour((el as HTMLElement).style?.color);
+    if (side) return side;
   }
+  const leaf = elements.find((el) => el.childElementCount === 0) ?? cell;
+  return sideOfColour(cell.ownerDocument.defaultView?.getComputedStyle(leaf).color);
+}
+
+function sideOfColour(colour: string | undefined): 'long' | 'short' | null {
+  const c = (colour ?? '').replace(/\s+/g, '');
+  if (c === SIDE_COLOURS.long) return 'long';
+  if (c === SIDE_COLOURS.short) return 'short';
   return null;
 }
 
