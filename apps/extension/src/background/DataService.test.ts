@@ -616,4 +616,29 @@ describe('halts follow the venue’s dependency on the chain (research/venues.md
     t = upAt + 31 * 60_000;
     expect(await level()).toBe('ok');
   });
+
+  it('keeps a hold across a service-worker restart through the exported halt memory', async () => {
+    let t = 140_000_000;
+    let status: [RiskSummaryChain['status'], number] = ['halted', t];
+    const impacts = { hyperliquid: [{ chain: 'arbitrum-one', kind: 'prices' as const }] };
+    const first = withWatcher({ status: () => status, now: () => t, impacts });
+    await first.refresh(s);
+    t += 20_000;
+    const d = (await first.refresh(s)).positions.find((p) => p.coin === 'BTC')?.distancePct ?? 0;
+    const th = { ...s, thresholds: around(d) };
+    status = ['up', t];
+    t += 5 * 60_000;
+    // A fresh worker that saw no halt: up for 5 min is normal, unless it restores the memory.
+    const forgetful = withWatcher({ status: () => status, now: () => t, impacts });
+    await forgetful.refresh(th);
+    t += 20_000;
+    const lost = (await forgetful.refresh(th)).positions.find((p) => p.coin === 'BTC');
+    expect([lost?.haltMultiplied, lost?.level]).toEqual([false, 'ok']);
+    const restored = withWatcher({ status: () => status, now: () => t, impacts });
+    restored.importHaltMemory(JSON.parse(JSON.stringify(first.exportHaltMemory())));
+    await restored.refresh(th);
+    t += 20_000;
+    const btc = (await restored.refresh(th)).positions.find((p) => p.coin === 'BTC');
+    expect([btc?.haltMultiplied, btc?.level]).toEqual([true, 'warn']);
+  });
 });

@@ -67,6 +67,11 @@ export interface VenueDependency {
   readonly guidance?: string;
 }
 
+/** Halts remembered per chain (see `DataService.exportHaltMemory`). */
+export type HaltMemory = Readonly<
+  Record<string, { readonly haltSeenAt: number; readonly upSince: number | null }>
+>;
+
 /** What the data service needs from the outside world. */
 export interface DataServiceDeps {
   readonly fetch: typeof fetch;
@@ -142,6 +147,25 @@ export class DataService {
   importSamples(samples: Readonly<Record<string, readonly PriceSample[]>>): void {
     for (const [coin, list] of Object.entries(samples))
       this.#samples.set(coin, [...list].slice(-MAX_SAMPLES));
+  }
+
+  /**
+   * Halts remembered per chain (when last seen halted/recovering, since when `up` again): persisted
+   * by the background so a service-worker restart does not drop a multiplier still on hold.
+   */
+  exportHaltMemory(): HaltMemory {
+    const out: Record<string, { haltSeenAt: number; upSince: number | null }> = {};
+    for (const [chain, at] of this.#haltSeen)
+      out[chain] = { haltSeenAt: at, upSince: this.#upSince.get(chain) ?? null };
+    return out;
+  }
+
+  /** Restores what {@link exportHaltMemory} returned. */
+  importHaltMemory(memory: HaltMemory): void {
+    for (const [chain, m] of Object.entries(memory)) {
+      this.#haltSeen.set(chain, m.haltSeenAt);
+      if (m.upSince !== null) this.#upSince.set(chain, m.upSince);
+    }
   }
 
   /** Stores the Aevo page's positions (read by the content script); used by the next snapshot. */

@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import type { HaltMemory } from '../background/DataService.js';
 import type { DedupeState } from '../background/dedupeAlerts.js';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import type { PriceSample } from '../risk/computePositionRisk.js';
@@ -11,6 +12,11 @@ export const snapshotItem = storage.defineItem<Snapshot>('local:snapshot', {
 });
 /** When each alert key last notified (survives service-worker restarts). */
 export const alertStateItem = storage.defineItem<DedupeState>('local:alertState', {
+  fallback: {},
+  version: 1,
+});
+/** Halts remembered per chain, so the multiplier's hold survives service-worker restarts (session). */
+export const haltMemoryItem = storage.defineItem<HaltMemory>('session:haltMemory', {
   fallback: {},
   version: 1,
 });
@@ -101,6 +107,22 @@ export const samplesSchema = z.record(
   z.string(),
   z.array(z.object({ t: z.number(), px: z.string().min(1).max(64) })),
 ) satisfies z.ZodType<Record<string, PriceSample[]>>;
+
+/** Schema of the stored halt memory (chain → when last halted, since when up again). */
+export const haltMemorySchema = z.record(
+  z.string(),
+  z.object({ haltSeenAt: z.number(), upSince: z.number().nullable() }),
+) satisfies z.ZodType<HaltMemory>;
+
+/**
+ * Reads the stored halt memory, validated: `{}` when it does not match {@link haltMemorySchema}.
+ *
+ * @throws when the storage read itself fails.
+ */
+export async function readHaltMemory(): Promise<HaltMemory> {
+  const parsed = haltMemorySchema.safeParse(await haltMemoryItem.getValue());
+  return parsed.success ? parsed.data : {};
+}
 
 /** Schema of the stored alert dedupe state (alert key → epoch ms). */
 export const alertStateSchema = z.record(z.string(), z.number()) satisfies z.ZodType<DedupeState>;
