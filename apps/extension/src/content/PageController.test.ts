@@ -109,6 +109,26 @@ describe('PageController', () => {
     },
   );
 
+  it('gives a row the position of its side when two watched addresses hold the same coin', () => {
+    document.body.innerHTML = snapshot('hl-positions.html');
+    const short = {
+      ...position('ETH', 9),
+      key: 'hyperliquid|0xb|ETH',
+      account: '0xb',
+      side: 'short' as const,
+    };
+    const snap = { ...SNAP, positions: [position('ETH', 5), short] };
+    const site = hyperliquidSite({
+      send: async () => undefined,
+      kind: 'hyperliquid',
+      pollMs: 3000,
+    });
+    // The ETH row is red (short): it belongs to 0xb, though 0xa's long is closer to liquidation.
+    expect(site.readBadges(document, snap, NOW)?.map((b) => b.key)).toEqual([
+      'hyperliquid|0xb|ETH',
+    ]);
+  });
+
   it('degrades to the floating panel with a "table not recognised" line when the headers were renamed', async () => {
     const { controller } = setup(snapshot('hl-positions-renamed.html'));
     await controller.poll();

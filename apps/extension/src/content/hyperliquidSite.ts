@@ -41,9 +41,9 @@ export function hyperliquidSite(params: {
       for (const row of rows) {
         // Several watched addresses may hold the same coin: the row's colour tells the side; among
         // equals, the first is the closest to liquidation (positions are sorted by distance).
-        const p =
-          hl.find((x) => x.coin === row.coin && (row.side === null || x.side === row.side)) ??
-          hl.find((x) => x.coin === row.coin);
+        const same = hl.filter((x) => x.coin === row.coin);
+        const side = same.length > 1 ? row.side : null;
+        const p = same.find((x) => side === null || x.side === side) ?? same[0];
         if (!p) continue;
         const { text, label, level } = formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs });
         items.push({ anchor: row.anchor, key: p.key, text, label, level });

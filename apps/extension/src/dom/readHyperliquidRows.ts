@@ -29,7 +29,10 @@ export interface CoinRow {
   readonly row: Element;
   /** Cell the badge is attached to (the coin cell). */
   readonly anchor: Element;
-  /** Side from the colour of the coin or size cell; null when neither carries a known colour. */
+  /**
+   * Side from the colour of the coin or size cell; null when neither carries a known colour.
+   * Read from the page when first accessed.
+   */
   readonly side: 'long' | 'short' | null;
 }
 
@@ -54,8 +57,17 @@ export function readHyperliquidRows(root: ParentNode, coins: readonly string[]):
     if (!cell) continue;
     const coin = matchCoin(cellText(cell), coins);
     if (!coin) continue;
-    const side = sideOf(cell) ?? sideOf(r.cells[found.columns.size]);
-    out.push({ coin, row: r.row, anchor: cell, side });
+    const sizeCell = r.cells[found.columns.size];
+    // Read on demand: the colour is needed only when several watched positions share the coin,
+    // and style reads are the costliest part of the read pass.
+    out.push({
+      coin,
+      row: r.row,
+      anchor: cell,
+      get side() {
+        return sideOf(cell) ?? sideOf(sizeCell);
+      },
+    });
   }
   return out;
 }
