@@ -23,7 +23,7 @@ test('badges show the right liquidation distance on the right rows, follow the m
     expect(Math.abs(e.liq - (e.hlLiq ?? 0)) / e.liq).toBeLessThan(1e-4);
     const b = badge(page, coin);
     await expect(b).toHaveText(
-      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (σ n/a|\\d+\\.\\dσ)$`),
+      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (σ n/a|\\d+\\.\\dσ) · \\d+ s$`),
       { timeout: 15_000 },
     );
     // The badge sits in the row of its coin (coin cell of the positions table).
@@ -66,7 +66,7 @@ test('badges show the right liquidation distance on the right rows, follow the m
   // README screenshot: BTC now in the warn band.
   await page.screenshot({ path: resolve(import.meta.dirname, '../docs/badges.png') });
 
-  // SPA navigation: the app replaces the table (new nodes, "Asset"/"Position Size" headers).
+  // SPA navigation: the app replaces the table (new nodes).
   await page.locator('nav a[href="/portfolio"]').click();
   await expect(page.locator('#title')).toHaveText('/portfolio');
   await expect(page.locator('perpscope-badge')).toHaveCount(3, { timeout: 10_000 });
@@ -94,6 +94,9 @@ test('the popup lists every watched position sorted by distance, with the update
   await expect(page.locator('li.pos')).toHaveCount(3, { timeout: 15_000 });
   const names = await page.locator('li.pos .name').allTextContents();
   expect(names.map((n) => n.split(' ')[0])).toEqual(order);
+  // Every row carries the age of its inputs.
+  for (const d of await page.locator('li.pos .dist').allTextContents())
+    expect(d).toMatch(/^Liq .* · \d+ s$/);
   await expect(page.locator('.updated')).toHaveText(/^Updated /);
   await expect(page.locator('li.note')).toHaveText(/No watcher configured/);
 });
@@ -142,7 +145,7 @@ test('HIP-3 front-ends get the same badges, and a site switched off gets none', 
     route.fulfill({
       status: 200,
       contentType: 'text/html',
-      body: '<!doctype html><title>trade.xyz</title><table><tr><td>Market</td><td>Size</td></tr><tr><td>TSLA xyz 5x</td><td>10</td></tr></table>',
+      body: '<!doctype html><title>trade.xyz</title><table><tr><td>Market</td><td>Size</td><td>Position Value</td><td>Liq. Price</td></tr><tr><td>TSLA xyz 5x</td><td>10 TSLA</td><td>3,995.20 USDC</td><td>330.00</td></tr></table>',
     }),
   );
   await seedSettings(sw, {});

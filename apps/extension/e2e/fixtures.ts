@@ -7,6 +7,7 @@ import {
   startHyperliquidReplay,
 } from '@perpscope/devnet';
 import { type BrowserContext, test as base, chromium, type Worker } from '@playwright/test';
+import { HYPERLIQUID_FRONT_ENDS } from '../src/sites.js';
 
 /** Absolute path of the built Chromium extension (`wxt build`). */
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../.output/chrome-mv3');
@@ -36,6 +37,23 @@ export const ACCOUNTS: Record<string, ReplayAccount> = {
 
 const page = (name: string) => readFileSync(resolve(import.meta.dirname, 'pages', name), 'utf8');
 
+/** HIP-3 dexes served by the replay server: every front-end's dex (research/venues.md §3). */
+export const HIP3_DEXES = [...new Set(HYPERLIQUID_FRONT_ENDS.flatMap((f) => f.dexes))].filter(
+  (d) => d !== '',
+);
+
+/**
+ * What the routed Hyperliquid API answers in front of the replay server: the account mode
+ * (`userAbstraction`, which the replay does not serve) and an optional rewrite of
+ * `clearinghouseState` bodies (e.g. a venue liquidation price that disagrees with ours).
+ */
+export interface ApiControl {
+  mode: string;
+  rewriteState:
+    | ((state: { assetPositions: { position: Record<string, unknown> }[] }) => void)
+    | null;
+}
+
 /**
  * A persistent Chromium context with the built extension loaded (Debian chromium, headless), the
  * extension's service worker and id, and a Hyperliquid replay server (@perpscope/devnet) with a
@@ -48,19 +66,24 @@ export const test = base.extend<{
   extensionId: string;
   sw: Worker;
   hl: HyperliquidReplay;
+  api: ApiControl;
 }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their deps as a pattern.
+  api: async ({}, use) => {
+    await use({ mode: 'default', rewriteState: null });
+  },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their deps as a pattern.
   hl: async ({}, use) => {
     const hl = await startHyperliquidReplay({
       clock: createManualClock(Date.UTC(2026, 1, 6)),
       tickMs: null,
-      dexes: ['', 'xyz'],
+      dexes: ['', ...HIP3_DEXES],
       accounts: { [USER]: ACCOUNTS },
     });
     await use(hl);
     await hl.stop();
   },
-  context: async ({ hl }, use) => {
+  context: async ({ hl, api }, use) => {
     const context = await chromium.launchPersistentContext('', {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
@@ -79,8 +102,30 @@ export const test = base.extend<{
       ],
     });
     await context.route('https://api.hyperliquid.xyz/**', async (route) => {
-      const res = await route.fetch({ url: `${hl.url}/info` });
-      await route.fulfill({ response: res });
+      const body = JSON.parse(route.request().postData() ?? '{}') as { type?: string };
+      // `connection: close`: a reused keep-alive socket that the replay server closes at the same
+      // moment resets the request (ECONNRESET), a race of the test harness, not of the extension.
+      const headers = { ...route.request().headers(), connection: 'close' };
+      try {
+        if (body.type === 'userAbstraction') {
+          await route.fulfill({ json: api.mode });
+          return;
+        }
+        const res = await route.fetch({ url: `${hl.url}/info`, headers, timeout: 120_000 });
+        if (body.type === 'clearinghouseState' && res.ok() && api.rewriteState) {
+          const state = await res.json();
+          api.rewriteState(state);
+          await route.fulfill({ response: res, json: state });
+          return;
+        }
+        await route.fulfill({ response: res });
+      } catch (error) {
+        // The service worker gave up (its timeout, during a replay hang) or the test ended: nobody
+        // waits for this answer. Anything else reaches the extension as a network error.
+        if (/abort|closed|disposed|handled|Target/i.test(String(error))) return;
+        console.warn('HL API route failed:', String(error).split('\n')[0]);
+        await route.abort('failed').catch(() => {});
+      }
     });
     await context.route('https://app.hyperliquid.xyz/**', (route) =>
       route.fulfill({ status: 200, contentType: 'text/html', body: page('hyperliquid.html') }),
@@ -88,6 +133,10 @@ export const test = base.extend<{
     await context.route('https://app.aevo.xyz/**', (route) =>
       route.fulfill({ status: 200, contentType: 'text/html', body: page('aevo.html') }),
     );
+    for (const f of HYPERLIQUID_FRONT_ENDS.filter((x) => x.site === 'hip3'))
+      await context.route(`https://${f.host}/**`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/html', body: page('hip3.html') }),
+      );
     await use(context);
     // The service worker may still be fetching through a route: let those go quietly at teardown.
     await context.unrouteAll({ behavior: 'ignoreErrors' });
@@ -111,6 +160,7 @@ export async function seedSettings(sw: Worker, overrides: Record<string, unknown
     sites: { hyperliquid: true, hip3: true, aevo: true },
     notifications: { enabled: true, cooldownMinutes: 30 },
     chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
+    timing: { staleAfterPolls: 3, haltHoldMinutes: 30 },
     ...overrides,
   };
   await sw.evaluate(

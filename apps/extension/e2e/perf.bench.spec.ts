@@ -26,7 +26,15 @@ test('overlay update for 50 positions (benchmark)', async ({ context, sw, hl }) 
       leverage: { type: 'cross' as const, value: 3 },
     })),
   });
-  const rows = coins.map((coin) => ({ coin, label: coin, tag: '', lev: '3x', size: '1' }));
+  // Side as the page shows it: the colour of the coin/size cell (long green, short red).
+  const rows = coins.map((coin, i) => ({
+    coin,
+    label: coin,
+    tag: '',
+    lev: '3x',
+    size: `1 ${coin}`,
+    side: i % 2 ? 'rgb(237, 112, 136)' : 'rgb(31, 166, 125)',
+  }));
   const html = readFileSync(resolve(import.meta.dirname, 'pages/hyperliquid.html'), 'utf8').replace(
     '<body>',
     `<body><script>window.__ROWS__ = ${JSON.stringify(rows)};</script>`,

@@ -53,12 +53,16 @@ describe.each(['chrome', 'firefox'])('%s manifest', (browser) => {
   it('injects content scripts only on the exchange front-ends', () => {
     const scripts = manifests[browser]?.content_scripts as { matches: string[] }[];
     const matches = scripts.flatMap((s) => s.matches).sort();
+    // HIP-3 front-ends of research/venues.md §3: trading is on trade.usefelix.xyz (usefelix.xyz is
+    // the site), app.ventuals.com serves a sunset page.
     expect(matches).toEqual([
       'https://app.aevo.xyz/*',
+      'https://app.hyena.trade/*',
       'https://app.hyperliquid.xyz/*',
       'https://app.trade.xyz/*',
-      'https://app.ventuals.com/*',
-      'https://usefelix.xyz/*',
+      'https://markets.xyz/*',
+      'https://trade.dreamcash.xyz/*',
+      'https://trade.usefelix.xyz/*',
     ]);
     expect(JSON.stringify(manifests[browser])).not.toMatch(
       /<all_urls>|"tabs"|"scripting"|webRequest/,

@@ -4,6 +4,23 @@
 /** Colour level of a badge. */
 export type RiskLevel = 'ok' | 'warn' | 'critical' | 'unknown';
 
+/** What the UI shows: the risk level, or `stale` (grey, risk colour withheld) when inputs are old. */
+export type DisplayLevel = RiskLevel | 'stale';
+
+/** How a venue depends on a chain (`@perpscope/schemas` `ChainDependencyKind`, venues.md §6). */
+export type DependencyKind = 'prices' | 'bridge' | 'settlement';
+
+/**
+ * How old the inputs of a displayed number are. The UI turns the number grey ("stale · 42 s")
+ * when `staleReason` is set or the age exceeds the snapshot's `staleAfterMs`.
+ */
+export interface Freshness {
+  /** Epoch ms when the inputs were fetched (0 = never). */
+  readonly dataAt: number;
+  /** Why the last refresh of these inputs failed or was skipped (`HTTP 429`, budget); null when it worked. */
+  readonly staleReason: string | null;
+}
+
 /** How our liquidation price relates to the venue's own. */
 export type LiqCheck =
   /** Both computed and within tolerance. */
@@ -24,7 +41,7 @@ export type ChainStatus = 'up' | 'degraded' | 'halted' | 'recovering' | 'unknown
 export type MarketStatus = 'ok' | 'watch' | 'warn' | 'critical' | 'halted' | 'unknown';
 
 /** One watched position, ready to display. Prices are decimal strings as the venue sent them. */
-export interface PositionView {
+export interface PositionView extends Freshness {
   /** Stable key: `venue|account|coin`. */
   readonly key: string;
   readonly venue: 'hyperliquid' | 'aevo';
@@ -42,6 +59,15 @@ export interface PositionView {
   /** The venue's liquidation price (HL `liquidationPx`, Aevo page). */
   readonly venueLiqPx: string | null;
   readonly liqCheck: LiqCheck;
+  /**
+   * Which liquidation price the distance uses: the nearer of ours and the venue's (SPEC §5), the
+   * venue's when ours is not computable; null when neither exists.
+   */
+  readonly headline: 'ours' | 'venue' | null;
+  /** HL account mode (`userAbstraction`); null when unknown (lookup failed or skipped). */
+  readonly accountMode: string | null;
+  /** Thresholds multiplied because a chain this venue depends on for `prices` is (or was) halted. */
+  readonly haltMultiplied: boolean;
   readonly marginMode: 'cross' | 'isolated' | 'unknown';
   /** `|mark − liq| / mark` in percent; null when there is no liquidation price. */
   readonly distancePct: number | null;
@@ -52,8 +78,8 @@ export interface PositionView {
   readonly healthBufferUsd: number | null;
 }
 
-/** Market data for one coin. */
-export interface MarketView {
+/** Market data for one coin. Freshness is the venue's market data (mark, oracle, funding). */
+export interface MarketView extends Freshness {
   readonly coin: string;
   readonly dex: string;
   readonly markPx: string | null;
@@ -64,16 +90,36 @@ export interface MarketView {
   readonly markOracleDevPct: number | null;
   readonly oracleStatus: MarketStatus;
   readonly oracleReason: string | null;
+  /** When the watcher's oracle status was fetched (0 = never / no watcher). */
+  readonly oracleAt: number;
+  /** Why the watcher's last answer failed (its oracle status is then stale); null when it worked. */
+  readonly oracleStaleReason: string | null;
+  /**
+   * Age past which the market data is stale (ms): the snapshot's poll count × this data's own
+   * refresh interval (market contexts are fetched every 15 s, not every poll).
+   */
+  readonly staleAfterMs: number;
 }
 
-/** One chain's sequencer badge. */
-export interface ChainView {
+/** One venue's dependency on a chain, with the guidance to show while the chain is not `up`. */
+export interface ChainImpact {
+  readonly venue: 'hyperliquid' | 'aevo';
+  readonly kind: DependencyKind;
+  readonly guidance: string;
+  /** The halt multiplier is in force for this venue (a `prices` dependency halted, recovering or held). */
+  readonly multiplied: boolean;
+}
+
+/** One chain's sequencer badge; freshness is that of the watcher's answer. */
+export interface ChainView extends Freshness {
   readonly id: string;
   readonly name: string;
   readonly status: ChainStatus;
-  /** Playbook phase label (note 1) and its guidance text. */
+  /** Playbook phase label (note 1) and the watcher's guidance text for it. */
   readonly phase: string;
   readonly guidance: string;
+  /** Venues that depend on this chain and how (venues.md §6); empty when none does. */
+  readonly impacts: readonly ChainImpact[];
 }
 
 /** Everything the UI shows, built by the background and cached in storage. */
@@ -84,8 +130,10 @@ export interface Snapshot {
   readonly markets: readonly MarketView[];
   readonly chains: readonly ChainView[];
   readonly watcher: 'off' | 'ok' | 'error';
-  /** True when at least one chain is halted: thresholds are multiplied (note 1). */
+  /** True when some position's thresholds are multiplied (a `prices` dependency halted, note 1). */
   readonly haltActive: boolean;
+  /** Age past which a number is shown as stale (ms; settings: poll intervals × page poll). */
+  readonly staleAfterMs: number;
   /** Human-readable problems of the last refresh (rate budget, network, bad payloads). */
   readonly problems: readonly string[];
   readonly thresholds: { readonly warnPct: number; readonly criticalPct: number };
@@ -122,6 +170,7 @@ export const EMPTY_SNAPSHOT: Snapshot = {
   chains: [],
   watcher: 'off',
   haltActive: false,
+  staleAfterMs: 9_000,
   problems: [],
   thresholds: { warnPct: 15, criticalPct: 7 },
   sites: { hyperliquid: true, hip3: true, aevo: true },

@@ -40,6 +40,7 @@ export {
   type ReplayScenario,
   type ReplayStep,
 } from './hyperliquid/hyperliquidScenarios.js';
+export type { InfoFault } from './hyperliquid/infoFaults.js';
 export {
   defaultHyperliquidFixturesDir,
   loadReplayFixtures,

@@ -41,4 +41,12 @@ export {
   RiskSummaryMarket,
   RiskSummaryQuery,
 } from './riskSummary.js';
+export {
+  ChainDependencyKind,
+  chainDependency,
+  VENUE_CHAIN_IMPACT,
+  VENUE_IDS,
+  VenueChainDependency,
+  type VenueId,
+} from './venueChainImpact.js';
 export { Readiness, WatcherEvent } from './watcherEvent.js';

@@ -3,10 +3,12 @@ import {
   type HyperliquidReplay,
   startHyperliquidReplay,
 } from '@perpscope/devnet';
-import type { RiskSummary } from '@perpscope/schemas';
+import type { RiskSummary, RiskSummaryChain } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { panelLines } from '../content/PageController.js';
 import { RequestBudget } from '../net/RequestBudget.js';
 import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
+import { formatBadge, formatChain } from '../ui/formatBadge.js';
 import { DataService } from './DataService.js';
 
 // Integration: the real Hyperliquid replay server (@perpscope/devnet) over real HTTP.
@@ -50,7 +52,7 @@ describe('DataService against the replay server', () => {
   it('reads positions on every dex (HIP-3 included) and agrees with HL liquidation prices', async () => {
     let t = 1_000_000;
     const service = new DataService({
-      fetch,
+      fetch: withMode(() => 'default'),
       now: () => t,
       apiBase: hl.url,
       budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
@@ -301,5 +303,342 @@ describe('DataService against the replay server', () => {
     t += 20_000;
     const snap = await service.refresh(settings, { focusCoin: 'xyz:TSLA' });
     expect(snap.markets.map((m) => m.coin)).toContain('xyz:TSLA');
+  });
+});
+
+/** Answers `userAbstraction` in front of `inner` (the replay server does not serve it). */
+function withMode(mode: () => string | number, inner: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
+    if (body.type !== 'userAbstraction') return inner(input, init);
+    const m = mode();
+    return typeof m === 'number' ? new Response('', { status: m }) : Response.json(m);
+  };
+}
+
+/** Shifts HL's `liquidationPx` per coin by a factor, in front of `inner`. */
+function shiftVenueLiq(factors: Record<string, number>, inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
+    const res = await inner(input, init);
+    if (body.type !== 'clearinghouseState' || !res.ok) return res;
+    const json = (await res.json()) as {
+      assetPositions: { position: { coin: string; liquidationPx: string | null } }[];
+    };
+    for (const { position } of json.assetPositions) {
+      const f = factors[position.coin];
+      if (f && position.liquidationPx)
+        position.liquidationPx = String(Number(position.liquidationPx) * f);
+    }
+    return Response.json(json);
+  };
+}
+
+const budget = () => new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+const STALE = { staleAfterMs: 9_000 };
+
+describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looking number', () => {
+  it('turns badges grey "stale · 30 s" without a risk colour while the info API answers 429', async () => {
+    let failing = false;
+    const f = withMode(
+      () => 'default',
+      async (input, init) => (failing ? new Response('', { status: 429 }) : fetch(input, init)),
+    );
+    let t = 60_000_000;
+    const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    await service.refresh(settings);
+    t += 20_000;
+    let snap = await service.refresh(settings);
+    const fresh = snap.positions.find((p) => p.coin === 'BTC');
+    if (!fresh) throw new Error('no BTC position');
+    expect(formatBadge(fresh, { nowMs: t + 1_000, ...STALE }).text).toMatch(/^Liq \d/);
+    failing = true;
+    t += 30_000;
+    snap = await service.refresh(settings);
+    expect(snap.problems.join(' ')).toMatch(/HTTP 429/);
+    const btc = snap.positions.find((p) => p.coin === 'BTC');
+    if (!btc) throw new Error('no BTC position');
+    const badge = formatBadge(btc, { nowMs: t, ...STALE });
+    expect(badge.text).toMatch(/^stale · 30 s · Liq /);
+    expect(badge.level).toBe('stale');
+  });
+
+  it('marks a position stale at once when its refresh was skipped by the request budget', async () => {
+    let t = 70_000_000;
+    const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+    const service = new DataService({
+      fetch: withMode(() => 'default'),
+      now: () => t,
+      apiBase: hl.url,
+      budget: tight,
+    });
+    await service.refresh(settings);
+    t += 3_000;
+    // Spend the rest of the window: the next state refresh does not fit.
+    tight.tryTake(tight.remaining(t), t);
+    const snap = await service.refresh(settings);
+    expect(snap.problems.join(' ')).toMatch(/request budget reached/);
+    const btc = snap.positions.find((p) => p.coin === 'BTC');
+    if (!btc) throw new Error('no BTC position');
+    expect(formatBadge(btc, { nowMs: t, ...STALE }).text).toMatch(/^stale · 3 s · /);
+  });
+
+  it('keeps chain lines visible, marked stale, when the watcher stops answering', async () => {
+    let up = true;
+    const summary = (status: RiskSummaryChain['status']): RiskSummary => ({
+      generatedAtMs: 0,
+      chains: [chainOf('arbitrum-one', status, 0)],
+      markets: [],
+      unknownCoins: [],
+      unknownChains: [],
+    });
+    const f: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.origin !== 'https://watcher.test') return withMode(() => 'default')(input, init);
+      return up ? Response.json(summary('up')) : new Response('', { status: 500 });
+    };
+    let t = 80_000_000;
+    const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    const s = { ...settings, watcherUrl: 'https://watcher.test' };
+    let snap = await service.refresh(s);
+    expect(snap.chains.map((c) => formatChain(c, { nowMs: t, ...STALE }))).toEqual([
+      'Arbitrum One: up — normal · 0 s',
+    ]);
+    up = false;
+    t += 42_000;
+    snap = await service.refresh(s);
+    expect(snap.watcher).toBe('error');
+    expect(snap.chains.map((c) => formatChain(c, { nowMs: t, ...STALE }))).toEqual([
+      'Arbitrum One: stale · 42 s (up — normal)',
+    ]);
+    // A watcher never reached: the configured chains are listed as unknown, not left out.
+    const never = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    snap = await never.refresh(s);
+    expect(snap.chains.map((c) => [c.id, c.status])).toEqual([
+      ['arbitrum-one', 'unknown'],
+      ['hyperevm', 'unknown'],
+      ['aevo', 'unknown'],
+    ]);
+  });
+});
+
+describe('conservative liquidation headline', () => {
+  it('headlines the nearer of our and HL liquidation prices and says which, HL prices rounded like the page', async () => {
+    // BTC (long): HL's liquidation price 3 % higher = nearer the mark. ETH (short): HL's 3 % higher = farther.
+    const f = withMode(() => 'default', shiftVenueLiq({ BTC: 1.03, ETH: 1.03 }, fetch));
+    let t = 90_000_000;
+    const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    await service.refresh(settings);
+    t += 20_000;
+    const snap = await service.refresh(settings);
+    const dist = (mark: string | null, liq: string | null) =>
+      (Math.abs(Number(mark) - Number(liq)) / Number(mark)) * 100;
+    const btc = snap.positions.find((p) => p.coin === 'BTC');
+    const eth = snap.positions.find((p) => p.coin === 'ETH');
+    if (!btc || !eth) throw new Error('missing positions');
+    expect(btc.liqCheck).toBe('disagree');
+    expect(btc.distancePct).toBeCloseTo(dist(btc.markPx, btc.venueLiqPx), 9);
+    // liqPx is shown to 8 significant digits, so compare to 5 decimals.
+    expect(eth.distancePct).toBeCloseTo(dist(eth.markPx, eth.liqPx), 5);
+    // The page shows 5 significant figures, integers from 100,000 (venues.md §1: "5,535.1", "66,344").
+    const page = (px: string | null) => {
+      const x = Number(px);
+      return x >= 100_000
+        ? Math.round(x).toLocaleString('en-US')
+        : Number(x.toPrecision(5)).toLocaleString('en-US', { maximumFractionDigits: 10 });
+    };
+    const now = { nowMs: t, ...STALE };
+    expect(formatBadge(btc, now).text).toContain(`HL liq ${page(btc.venueLiqPx)} (nearer)`);
+    expect(formatBadge(eth, now).text).toContain(`our liq ${page(eth.liqPx)} (nearer)`);
+  });
+
+  it.each([
+    ['HTTP 500', 500],
+    ['dexAbstraction (not handled yet)', 'dexAbstraction'],
+    ['unifiedAccount', 'unifiedAccount'],
+  ] as const)(
+    'an account whose mode lookup gives %s is not computable: HL price headlines',
+    async (_, mode) => {
+      const f = withMode(() => mode, shiftVenueLiq({ ETH: 1.01 }, fetch));
+      let t = 100_000_000;
+      const service = new DataService({
+        fetch: f,
+        now: () => t,
+        apiBase: hl.url,
+        budget: budget(),
+      });
+      await service.refresh(settings);
+      t += 20_000;
+      const snap = await service.refresh(settings);
+      for (const p of snap.positions) {
+        expect(p.liqCheck).toBe('not-computable');
+        expect(p.liqPx).toBeNull();
+        expect(p.distancePct).toBeCloseTo(
+          (Math.abs(Number(p.markPx) - Number(p.venueLiqPx)) / Number(p.markPx)) * 100,
+          9,
+        );
+      }
+    },
+  );
+
+  it('an account whose mode lookup was skipped by the request budget is not computable', async () => {
+    const t = 110_000_000;
+    const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+    // Everything before the mode lookup fits; the lookup (weight 20) does not.
+    const service = new DataService({
+      fetch: withMode(
+        () => 'default',
+        async (input, init) => {
+          const res = await fetch(input, init);
+          const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
+          if (body.type === 'metaAndAssetCtxs') tight.tryTake(tight.remaining(t), t);
+          return res;
+        },
+      ),
+      now: () => t,
+      apiBase: hl.url,
+      budget: tight,
+    });
+    const snap = await service.refresh(settings);
+    expect(snap.problems.join(' ')).toMatch(/userAbstraction/);
+    expect(snap.positions.length).toBeGreaterThan(0);
+    for (const p of snap.positions) expect(p.liqCheck).toBe('not-computable');
+  });
+});
+
+function chainOf(
+  chain: string,
+  status: RiskSummaryChain['status'],
+  statusSinceMs: number,
+): RiskSummaryChain {
+  const phase = {
+    up: 'normal',
+    degraded: 'pre-halt',
+    halted: 'halted',
+    recovering: 'recovering',
+    unknown: 'unknown',
+  } as const;
+  return {
+    chain,
+    chainId: chain === 'arbitrum-one' ? 42161 : 999,
+    name: chain === 'arbitrum-one' ? 'Arbitrum One' : chain,
+    status,
+    phase: phase[status],
+    guidance: status === 'up' ? [] : ['DEX prices on this chain are frozen.'],
+    flags: { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false },
+    headAgeSeconds: 1,
+    statusSinceMs,
+  };
+}
+
+describe('halts follow the venue’s dependency on the chain (research/venues.md §6)', () => {
+  /** A data service reading a watcher whose Arbitrum status the test sets. */
+  function withWatcher(params: {
+    status: () => [RiskSummaryChain['status'], number];
+    now: () => number;
+    impacts?: ConstructorParameters<typeof DataService>[0]['impacts'];
+  }) {
+    const f: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.origin !== 'https://watcher.test') return withMode(() => 'default')(input, init);
+      const [status, since] = params.status();
+      return Response.json({
+        generatedAtMs: 0,
+        chains: [chainOf('arbitrum-one', status, since)],
+        markets: [],
+        unknownCoins: [],
+        unknownChains: [],
+      } satisfies RiskSummary);
+    };
+    return new DataService({
+      fetch: f,
+      now: params.now,
+      apiBase: hl.url,
+      budget: budget(),
+      ...(params.impacts ? { impacts: params.impacts } : {}),
+    });
+  }
+  const s = { ...settings, watcherUrl: 'https://watcher.test' };
+  /** Thresholds that put BTC's distance `d` at `ok` normally and `warn` when doubled. */
+  const around = (d: number) => ({ warnPct: d * 0.75, criticalPct: d * 0.3, haltMultiplier: 2 });
+
+  it('an Arbitrum halt changes no Hyperliquid threshold and shows the bridge note instead', async () => {
+    let t = 120_000_000;
+    let status: [RiskSummaryChain['status'], number] = ['up', 0];
+    const service = withWatcher({ status: () => status, now: () => t });
+    await service.refresh(s);
+    t += 20_000;
+    const d = (await service.refresh(s)).positions.find((p) => p.coin === 'BTC')?.distancePct ?? 0;
+    const th = { ...s, thresholds: around(d) };
+    status = ['halted', t];
+    t += 3_000;
+    const snap = await service.refresh(th);
+    expect(snap.positions.find((p) => p.coin === 'BTC')?.level).toBe('ok');
+    const lines = panelLines(snap, {
+      venue: 'hyperliquid',
+      focus: null,
+      chainIds: null,
+      listPositions: false,
+      nowMs: t,
+    }).map((l) => l.text);
+    expect(lines).toContain(
+      'Arbitrum One halted: deposits and withdrawals via the Arbitrum bridge are stalled; Hyperliquid trading, prices and liquidations are unaffected.',
+    );
+    expect(lines.join(' ')).not.toMatch(/frozen|thresholds multiplied/);
+  });
+
+  it('a prices dependency doubles thresholds and holds them through recovering until up for 30 min', async () => {
+    let t = 130_000_000;
+    let status: [RiskSummaryChain['status'], number] = ['up', 0];
+    const service = withWatcher({
+      status: () => status,
+      now: () => t,
+      // As for an L2-native perp venue (GMX on Arbitrum); the extension reads Hyperliquid positions only.
+      impacts: { hyperliquid: [{ chain: 'arbitrum-one', kind: 'prices' }] },
+    });
+    await service.refresh(s);
+    t += 20_000;
+    const d = (await service.refresh(s)).positions.find((p) => p.coin === 'BTC')?.distancePct ?? 0;
+    const th = { ...s, thresholds: around(d) };
+    const level = async () =>
+      (await service.refresh(th)).positions.find((p) => p.coin === 'BTC')?.level;
+    expect(await level()).toBe('ok');
+    status = ['halted', t];
+    t += 3_000;
+    expect(await level()).toBe('warn');
+    status = ['recovering', t];
+    t += 3_000;
+    expect(await level()).toBe('warn');
+    status = ['up', t];
+    const upAt = t;
+    t = upAt + 29 * 60_000;
+    expect(await level()).toBe('warn');
+    t = upAt + 31 * 60_000;
+    expect(await level()).toBe('ok');
+  });
+
+  it('keeps a hold across a service-worker restart through the exported halt memory', async () => {
+    let t = 140_000_000;
+    let status: [RiskSummaryChain['status'], number] = ['halted', t];
+    const impacts = { hyperliquid: [{ chain: 'arbitrum-one', kind: 'prices' as const }] };
+    const first = withWatcher({ status: () => status, now: () => t, impacts });
+    await first.refresh(s);
+    t += 20_000;
+    const d = (await first.refresh(s)).positions.find((p) => p.coin === 'BTC')?.distancePct ?? 0;
+    const th = { ...s, thresholds: around(d) };
+    status = ['up', t];
+    t += 5 * 60_000;
+    // A fresh worker that saw no halt: up for 5 min is normal, unless it restores the memory.
+    const forgetful = withWatcher({ status: () => status, now: () => t, impacts });
+    await forgetful.refresh(th);
+    t += 20_000;
+    const lost = (await forgetful.refresh(th)).positions.find((p) => p.coin === 'BTC');
+    expect([lost?.haltMultiplied, lost?.level]).toEqual([false, 'ok']);
+    const restored = withWatcher({ status: () => status, now: () => t, impacts });
+    restored.importHaltMemory(JSON.parse(JSON.stringify(first.exportHaltMemory())));
+    await restored.refresh(th);
+    t += 20_000;
+    const btc = (await restored.refresh(th)).positions.find((p) => p.coin === 'BTC');
+    expect([btc?.haltMultiplied, btc?.level]).toEqual([true, 'warn']);
   });
 });

@@ -1,9 +1,11 @@
 import { annualizeRate } from '@perpscope/math';
-import { RiskSummary } from '@perpscope/schemas';
+import { RiskSummary, VENUE_CHAIN_IMPACT } from '@perpscope/schemas';
 import type {
   AevoPageAccount,
   AevoPagePosition,
+  ChainImpact,
   ChainView,
+  DependencyKind,
   LiqCheck,
   MarketView,
   PositionView,
@@ -31,12 +33,15 @@ import {
   type PriceSample,
 } from '../risk/computePositionRisk.js';
 import { riskLevel } from '../risk/riskLevel.js';
+import { PAGE_POLL_MS } from '../sites.js';
 import type { Settings } from '../storage/settings.js';
 
 /** Cache lifetimes (ms). Positions of dexes where the user holds nothing are polled rarely. */
 export const TTL = {
   activeState: 2_000,
   idleState: 60_000,
+  /** A failed refresh of a dex holding positions is retried this soon (its numbers are stale meanwhile). */
+  retryActive: 5_000,
   ctx: 15_000,
   dexes: 3_600_000,
   abstraction: 3_600_000,
@@ -52,6 +57,21 @@ export const LIQ_TOLERANCE = 0.001;
 const DAY_MS = 86_400_000;
 const MAX_SAMPLES = 240;
 
+/** Account modes (`userAbstraction`) our perp-only math is right for; any other is not computable. */
+export const PERP_ONLY_MODES: readonly string[] = ['default', 'disabled'];
+
+/** A venue's dependency on a chain; guidance defaults to a text per kind. */
+export interface VenueDependency {
+  readonly chain: string;
+  readonly kind: DependencyKind;
+  readonly guidance?: string;
+}
+
+/** Halts remembered per chain (see `DataService.exportHaltMemory`). */
+export type HaltMemory = Readonly<
+  Record<string, { readonly haltSeenAt: number; readonly upSince: number | null }>
+>;
+
 /** What the data service needs from the outside world. */
 export interface DataServiceDeps {
   readonly fetch: typeof fetch;
@@ -59,6 +79,8 @@ export interface DataServiceDeps {
   /** Hyperliquid API origin, e.g. `https://api.hyperliquid.xyz`. */
   readonly apiBase: string;
   readonly budget: RequestBudget;
+  /** Venue ↔ chain dependencies. Default: `VENUE_CHAIN_IMPACT` of `@perpscope/schemas`. */
+  readonly impacts?: Readonly<Partial<Record<'hyperliquid' | 'aevo', readonly VenueDependency[]>>>;
 }
 
 interface Timed<T> {
@@ -86,10 +108,22 @@ export class DataService {
   readonly #deps: DataServiceDeps;
   #dexes: Timed<readonly string[]> | null = null;
   readonly #states = new Map<string, Timed<ClearinghouseState>>();
-  /** Last failure per `addr|dex` (e.g. a dex the API does not know): retried at the idle TTL. */
-  readonly #stateFailures = new Map<string, number>();
+  /**
+   * Last failure per `addr|dex` and its reason: retried after {@link TTL.retryActive} when the dex
+   * holds positions, at the idle TTL otherwise (e.g. a dex the API does not know).
+   */
+  readonly #stateFailures = new Map<string, { at: number; reason: string }>();
+  /** `addr|dex` whose due refresh the budget skipped in the last run. */
+  #stateSkipped = new Set<string>();
   readonly #ctx = new Map<string, Timed<DexCtx>>();
+  /** Why the last market-data refresh of a dex failed or was skipped (cleared on success). */
+  readonly #ctxFailures = new Map<string, string>();
+  /** Account modes that the API answered; a failed or skipped lookup leaves the mode unknown. */
   readonly #abstraction = new Map<string, Timed<string>>();
+  readonly #abstractionFailures = new Map<string, number>();
+  /** Per chain: last time seen halted/recovering, and since when it is `up` again (halt hold). */
+  readonly #haltSeen = new Map<string, number>();
+  readonly #upSince = new Map<string, number>();
   /** Hourly closes of the last day per coin (null = the API has none; samples are used instead). */
   readonly #candles = new Map<string, Timed<readonly string[] | null>>();
   #watcher: Timed<RiskSummary> | null = null;
@@ -113,6 +147,25 @@ export class DataService {
   importSamples(samples: Readonly<Record<string, readonly PriceSample[]>>): void {
     for (const [coin, list] of Object.entries(samples))
       this.#samples.set(coin, [...list].slice(-MAX_SAMPLES));
+  }
+
+  /**
+   * Halts remembered per chain (when last seen halted/recovering, since when `up` again): persisted
+   * by the background so a service-worker restart does not drop a multiplier still on hold.
+   */
+  exportHaltMemory(): HaltMemory {
+    const out: Record<string, { haltSeenAt: number; upSince: number | null }> = {};
+    for (const [chain, at] of this.#haltSeen)
+      out[chain] = { haltSeenAt: at, upSince: this.#upSince.get(chain) ?? null };
+    return out;
+  }
+
+  /** Restores what {@link exportHaltMemory} returned. */
+  importHaltMemory(memory: HaltMemory): void {
+    for (const [chain, m] of Object.entries(memory)) {
+      this.#haltSeen.set(chain, m.haltSeenAt);
+      if (m.upSince !== null) this.#upSince.set(chain, m.upSince);
+    }
   }
 
   /** Stores the Aevo page's positions (read by the content script); used by the next snapshot. */
@@ -146,6 +199,7 @@ export class DataService {
   async #refresh(settings: Settings, options: RefreshOptions): Promise<Snapshot> {
     const problems: string[] = [];
     const skipped = new Set<string>();
+    this.#stateSkipped = new Set();
     const now = this.#deps.now;
     const take = (weight: number, what: string): boolean => {
       if (this.#deps.budget.tryTake(weight, now())) return true;
@@ -174,9 +228,9 @@ export class DataService {
     for (const addr of settings.addresses) {
       for (const dex of dexes) {
         const cached = this.#states.get(`${addr}|${dex}`);
-        const failedAt = this.#stateFailures.get(`${addr}|${dex}`);
-        if (failedAt !== undefined && now() - failedAt < TTL.idleState) continue;
         const active = (cached?.value.assetPositions.length ?? 0) > 0;
+        const failed = this.#stateFailures.get(`${addr}|${dex}`);
+        if (failed && now() - failed.at < (active ? TTL.retryActive : TTL.idleState)) continue;
         const ttl = active ? TTL.activeState : TTL.idleState;
         if (!cached || now() - cached.at >= ttl) stateJobs.push({ addr, dex, active });
       }
@@ -184,7 +238,10 @@ export class DataService {
     stateJobs.sort((a, b) => Number(b.active) - Number(a.active));
     await Promise.all(
       stateJobs.map(async ({ addr, dex }) => {
-        if (!take(INFO_WEIGHT.clearinghouseState, 'clearinghouseState')) return;
+        if (!take(INFO_WEIGHT.clearinghouseState, 'clearinghouseState')) {
+          this.#stateSkipped.add(`${addr}|${dex}`);
+          return;
+        }
         try {
           const value = await this.#info(
             { type: 'clearinghouseState', user: addr, dex },
@@ -193,7 +250,7 @@ export class DataService {
           this.#states.set(`${addr}|${dex}`, { at: now(), value });
           this.#stateFailures.delete(`${addr}|${dex}`);
         } catch (error) {
-          this.#stateFailures.set(`${addr}|${dex}`, now());
+          this.#stateFailures.set(`${addr}|${dex}`, { at: now(), reason: reasonOf(error) });
           note(error);
         }
       }),
@@ -213,14 +270,19 @@ export class DataService {
       [...wanted].map(async (dex) => {
         const cached = this.#ctx.get(dex);
         if (cached && now() - cached.at < TTL.ctx) return;
-        if (!take(INFO_WEIGHT.metaAndAssetCtxs, 'metaAndAssetCtxs')) return;
+        if (!take(INFO_WEIGHT.metaAndAssetCtxs, 'metaAndAssetCtxs')) {
+          this.#ctxFailures.set(dex, 'request budget reached');
+          return;
+        }
         try {
           const [meta, ctxs] = await this.#info(
             { type: 'metaAndAssetCtxs', dex },
             metaAndAssetCtxsSchema,
           );
           this.#ctx.set(dex, { at: now(), value: { meta, ctxs } });
+          this.#ctxFailures.delete(dex);
         } catch (error) {
+          this.#ctxFailures.set(dex, reasonOf(error));
           note(error);
         }
       }),
@@ -229,6 +291,8 @@ export class DataService {
       settings.addresses.map(async (addr) => {
         const cached = this.#abstraction.get(addr);
         if (cached && now() - cached.at < TTL.abstraction) return;
+        const failedAt = this.#abstractionFailures.get(addr);
+        if (!cached && failedAt !== undefined && now() - failedAt < TTL.idleState) return;
         if (!take(INFO_WEIGHT.userAbstraction, 'userAbstraction')) return;
         try {
           const value = await this.#info(
@@ -236,9 +300,12 @@ export class DataService {
             userAbstractionSchema,
           );
           this.#abstraction.set(addr, { at: now(), value });
-        } catch {
-          // Older API / replay servers without this request: treat as the default mode.
-          this.#abstraction.set(addr, { at: now(), value: 'unknown' });
+          this.#abstractionFailures.delete(addr);
+        } catch (error) {
+          // The mode stays unknown (a cached older answer is kept): until it is known, our
+          // perp-only number is "not computable" and the venue's own price is the headline.
+          this.#abstractionFailures.set(addr, now());
+          note(error);
         }
       }),
     );
@@ -320,14 +387,52 @@ export class DataService {
   ): Snapshot {
     const now = this.#deps.now();
     const summary = settings.watcherUrl ? this.#watcher?.value : undefined;
-    const chains: ChainView[] = (summary?.chains ?? []).map((c) => ({
-      id: c.chain,
-      name: c.name,
-      status: c.status,
-      phase: PHASE_LABEL[c.phase],
-      guidance: c.guidance.join(' '),
-    }));
-    const haltActive = chains.some((c) => c.status === 'halted');
+    const watcherAt = summary ? (this.#watcher?.at ?? 0) : 0;
+    const watcherStale =
+      watcher === 'error' ? `watcher: ${this.#watcherError ?? 'unreachable'}` : null;
+    const holdMs = settings.timing.haltHoldMinutes * 60_000;
+    const impactsOf = (chain: string, active: boolean): ChainImpact[] =>
+      (['hyperliquid', 'aevo'] as const).flatMap((venue) => {
+        const table = this.#deps.impacts ?? VENUE_CHAIN_IMPACT;
+        const dep = table[venue]?.find((d) => d.chain === chain);
+        if (!dep) return [];
+        return [
+          {
+            venue,
+            kind: dep.kind,
+            guidance: dep.guidance ?? KIND_GUIDANCE[dep.kind],
+            multiplied: dep.kind === 'prices' && active,
+          },
+        ];
+      });
+    const chainIds = [...new Set([...settings.chains.hyperliquid, ...settings.chains.aevo])];
+    const chains: ChainView[] = summary
+      ? summary.chains.map((c) => ({
+          id: c.chain,
+          name: c.name,
+          status: c.status,
+          phase: PHASE_LABEL[c.phase],
+          guidance: c.guidance.join(' '),
+          dataAt: watcherAt,
+          staleReason: watcherStale,
+          impacts: impactsOf(c.chain, this.#haltHold(c, now, holdMs)),
+        }))
+      : settings.watcherUrl
+        ? // Never reached: list the chains as unknown rather than leaving them out.
+          chainIds.map((id) => ({
+            id,
+            name: id,
+            status: 'unknown' as const,
+            phase: PHASE_LABEL.unknown,
+            guidance: '',
+            dataAt: 0,
+            staleReason: watcherStale ?? 'not reported by the watcher yet',
+            impacts: impactsOf(id, this.#haltSeen.has(id)),
+          }))
+        : [];
+    const multiplied = (venue: 'hyperliquid' | 'aevo') =>
+      chains.some((c) => c.impacts.some((i) => i.venue === venue && i.multiplied));
+    const haltActive = multiplied('hyperliquid') || multiplied('aevo');
     const thresholds = settings.thresholds;
 
     // Market views for every coin we know about.
@@ -344,6 +449,11 @@ export class DataService {
       markets.set(coin, {
         coin,
         dex,
+        dataAt: ctx ? (this.#ctx.get(dex)?.at ?? 0) : 0,
+        staleReason: this.#ctxFailures.get(dex) ?? null,
+        oracleAt: wm ? watcherAt : 0,
+        oracleStaleReason: wm ? watcherStale : null,
+        staleAfterMs: settings.timing.staleAfterPolls * Math.max(TTL.ctx, PAGE_POLL_MS),
         markPx: ctx?.markPx ?? null,
         oraclePx: ctx?.oraclePx ?? null,
         // HL funding is quoted per hour and paid hourly (research/hyperliquid.md §4).
@@ -360,8 +470,11 @@ export class DataService {
 
     const positions: PositionView[] = [];
     for (const addr of settings.addresses) {
-      const mode = this.#abstraction.get(addr)?.value;
-      const notComputable = mode === 'unifiedAccount' || mode === 'portfolioMargin';
+      const mode = this.#abstraction.get(addr)?.value ?? null;
+      // Unknown (failed or skipped lookup), unified, portfolio margin and dex abstraction: the perp
+      // state alone does not give the liquidation price (account modes: venues.md §4).
+      const notComputable = mode === null || !PERP_ONLY_MODES.includes(mode);
+      const hlMultiplied = multiplied('hyperliquid');
       for (const [key, st] of this.#states) {
         const [a, dex = ''] = key.split('|');
         if (a !== addr || st.value.assetPositions.length === 0) continue;
@@ -383,12 +496,14 @@ export class DataService {
           const ours = notComputable ? null : r.liquidationPrice;
           const venue = r.exchangeLiquidationPrice;
           const liqCheck: LiqCheck = notComputable ? 'not-computable' : compareLiq(ours, venue);
+          const headline = nearer(r.markPrice, ours, venue);
           const dist = distanceToLiquidation({
             markPx: r.markPrice,
-            liqPx: ours ?? venue,
+            liqPx: headline === 'ours' ? ours : headline === 'venue' ? venue : null,
             annualVol: this.#volatility(r.coin),
           });
           const distancePct = dist?.pct ?? null;
+          const failure = this.#stateFailures.get(key);
           positions.push({
             key: `hyperliquid|${addr}|${r.coin}`,
             venue: 'hyperliquid',
@@ -401,11 +516,17 @@ export class DataService {
             liqPx: ours === null ? null : trimPx(ours),
             venueLiqPx: venue,
             liqCheck,
+            headline,
+            accountMode: mode,
+            haltMultiplied: hlMultiplied,
             marginMode: r.marginMode,
             distancePct,
             distanceSigma: dist?.sigmas ?? null,
-            level: riskLevel({ distancePct, thresholds, haltActive }),
+            level: riskLevel({ distancePct, thresholds, haltActive: hlMultiplied }),
             healthBufferUsd: null,
+            dataAt: st.at,
+            staleReason:
+              failure?.reason ?? (this.#stateSkipped.has(key) ? 'request budget reached' : null),
           });
         }
       }
@@ -443,7 +564,7 @@ export class DataService {
         const level =
           health !== null && health <= 0
             ? 'critical'
-            : riskLevel({ distancePct, thresholds, haltActive });
+            : riskLevel({ distancePct, thresholds, haltActive: multiplied('aevo') });
         positions.push({
           key: `aevo|page|${p.instrument}`,
           venue: 'aevo',
@@ -456,6 +577,11 @@ export class DataService {
           liqPx: null,
           venueLiqPx: p.liqPx,
           liqCheck: 'unchecked',
+          headline: p.liqPx === null ? null : 'venue',
+          accountMode: null,
+          haltMultiplied: multiplied('aevo'),
+          dataAt: this.#aevo.at,
+          staleReason: null,
           marginMode: 'cross',
           distancePct,
           distanceSigma: null,
@@ -477,11 +603,37 @@ export class DataService {
       chains,
       watcher,
       haltActive,
+      staleAfterMs: settings.timing.staleAfterPolls * PAGE_POLL_MS,
       problems,
       thresholds: { warnPct: thresholds.warnPct, criticalPct: thresholds.criticalPct },
       sites: settings.sites,
       siteChains: settings.chains,
     };
+  }
+
+  /**
+   * Whether a chain's halt multiplier is in force: while `halted` or `recovering`, and after that
+   * until it has been `up` for `holdMs` (note 1: the restart brings the gaps). Other statuses
+   * after a halt keep it (the chain is not back yet). Remembers halts across refreshes.
+   */
+  #haltHold(
+    c: { readonly chain: string; readonly status: string; readonly statusSinceMs: number | null },
+    now: number,
+    holdMs: number,
+  ): boolean {
+    if (c.status === 'halted' || c.status === 'recovering') {
+      this.#haltSeen.set(c.chain, now);
+      this.#upSince.delete(c.chain);
+      return true;
+    }
+    if (!this.#haltSeen.has(c.chain)) return false;
+    if (c.status !== 'up') return true;
+    const since = c.statusSinceMs ?? this.#upSince.get(c.chain) ?? now;
+    this.#upSince.set(c.chain, since);
+    if (now - since < holdMs) return true;
+    this.#haltSeen.delete(c.chain);
+    this.#upSince.delete(c.chain);
+    return false;
   }
 
   /** Annualized σ: from hourly candles when the API serves them, else from polled marks. */
@@ -515,6 +667,32 @@ const PHASE_LABEL = {
 export function dexOf(coin: string): string {
   const i = coin.indexOf(':');
   return i > 0 ? coin.slice(0, i) : '';
+}
+
+/** Guidance per dependency kind, for tables that give none (venues.md §6). */
+const KIND_GUIDANCE: Record<DependencyKind, string> = {
+  prices:
+    'prices, orders and liquidations on this chain are frozen; the restart can gap: keep liquidation distance at least 2× normal.',
+  bridge: 'deposits and withdrawals over this chain are stalled; trading is unaffected.',
+  settlement: 'trade settlement, deposits and withdrawals are stalled.',
+};
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    /HTTP \d+|network error|timed? ?out|not JSON|unexpected payload/i.exec(message)?.[0] ?? message
+  );
+}
+
+/**
+ * Which liquidation price is nearer the mark (SPEC §5: the headline uses the nearer one). A missing
+ * price is farther than any price.
+ */
+function nearer(mark: string, ours: string | null, venue: string | null): 'ours' | 'venue' | null {
+  if (ours === null) return venue === null ? null : 'venue';
+  if (venue === null) return 'ours';
+  const m = Number(mark);
+  return Math.abs(m - Number(venue)) < Math.abs(m - Number(ours)) ? 'venue' : 'ours';
 }
 
 function compareLiq(ours: string | null, venue: string | null): LiqCheck {

@@ -19,7 +19,7 @@ export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
       alerts.push({
         key: `liq|${p.key}|${p.level}`,
         title: `${p.coin} ${p.side}: ${p.level === 'critical' ? 'liquidation close' : 'liquidation distance low'}`,
-        message: `${p.venue}${dist}${next.haltActive ? ' (halt: thresholds doubled)' : ''}`,
+        message: `${p.venue}${dist}${p.haltMultiplied ? ' (halt: thresholds multiplied)' : ''}`,
       });
     }
   }
@@ -28,7 +28,13 @@ export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
     alerts.push({
       key: `chain|${c.id}|halted`,
       title: `${c.name} sequencer halted`,
-      message: c.guidance,
+      // What the halt means for the watched venues (venues.md §6); the watcher's text otherwise.
+      message:
+        c.impacts.length > 0
+          ? c.impacts
+              .map((i) => (i.kind === 'prices' ? c.guidance || i.guidance : i.guidance))
+              .join(' ')
+          : c.guidance,
     });
   }
   for (const m of next.markets) {

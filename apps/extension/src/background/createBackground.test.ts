@@ -29,6 +29,11 @@ const STORED: Snapshot = {
       distanceSigma: 2.1,
       level: 'warn',
       healthBufferUsd: null,
+      headline: 'ours',
+      accountMode: 'default',
+      haltMultiplied: false,
+      dataAt: 1,
+      staleReason: null,
     },
   ],
 };

@@ -3,7 +3,9 @@ import { listenForMessages, type MessageHandlers } from '../messages/handleMessa
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import {
   alertStateItem,
+  haltMemoryItem,
   readAlertState,
+  readHaltMemory,
   readSamples,
   readSnapshot,
   samplesItem,
@@ -41,8 +43,13 @@ export function createBackground(deps: BackgroundDeps) {
   // call tries again instead of failing for the rest of the worker's life.
   const restore = () => {
     restored ??= (async () => {
-      const [samples, snapshot] = await Promise.all([readSamples(), readSnapshot()]);
+      const [samples, snapshot, halts] = await Promise.all([
+        readSamples(),
+        readSnapshot(),
+        readHaltMemory(),
+      ]);
       service.importSamples(samples);
+      service.importHaltMemory(halts);
       last = snapshot;
     })().catch((error: unknown) => {
       restored = null;
@@ -72,6 +79,7 @@ export function createBackground(deps: BackgroundDeps) {
       await Promise.all([
         snapshotItem.setValue(next),
         samplesItem.setValue(service.exportSamples()),
+        haltMemoryItem.setValue(service.exportHaltMemory()),
       ]);
       if (s.notifications.enabled) await notify(prev, next, s);
     });

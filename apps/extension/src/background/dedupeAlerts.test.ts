@@ -36,6 +36,11 @@ const pos = (level: PositionView['level']): PositionView => ({
   distanceSigma: null,
   level,
   healthBufferUsd: null,
+  headline: 'ours',
+  accountMode: 'default',
+  haltMultiplied: false,
+  dataAt: 1,
+  staleReason: null,
 });
 
 describe('alertsFor', () => {
@@ -51,6 +56,9 @@ describe('alertsFor', () => {
           status: 'halted',
           phase: 'during a halt',
           guidance: 'Move execution to CEX.',
+          impacts: [],
+          dataAt: 1,
+          staleReason: null,
         },
       ],
       markets: [
@@ -63,6 +71,11 @@ describe('alertsFor', () => {
           markOracleDevPct: null,
           oracleStatus: 'critical',
           oracleReason: 'oracle dead',
+          oracleAt: 1,
+          oracleStaleReason: null,
+          staleAfterMs: 45_000,
+          dataAt: 1,
+          staleReason: null,
         },
       ],
     };

@@ -7,6 +7,7 @@ import { BADGE_TAG, PANEL_TAG } from '../ui/Overlay.js';
 import { hyperliquidSite } from './hyperliquidSite.js';
 import { PageController, type Timers } from './PageController.js';
 
+const NOW = 1_700_000_000_000;
 const position = (coin: string, distancePct: number): PositionView => ({
   key: `hyperliquid|0xa|${coin}`,
   venue: 'hyperliquid',
@@ -24,6 +25,11 @@ const position = (coin: string, distancePct: number): PositionView => ({
   distanceSigma: 1.25,
   level: distancePct < 7 ? 'critical' : 'ok',
   healthBufferUsd: null,
+  headline: 'ours',
+  accountMode: 'default',
+  haltMultiplied: false,
+  dataAt: NOW - 1_000,
+  staleReason: null,
 });
 
 const SNAP: Snapshot = {
@@ -60,6 +66,7 @@ function setup(html: string) {
     doc: document,
     site: hyperliquidSite({ send, kind: 'hyperliquid', pollMs: 3000 }),
     timers,
+    now: () => NOW,
   });
   return { controller, sent, flush, pending };
 }
@@ -77,10 +84,59 @@ describe('PageController', () => {
       data: { maxAgeMs: 2500, focusCoin: null },
     });
     const texts = [...document.querySelectorAll(BADGE_TAG)].map((h) => h.shadowRoot?.textContent);
-    expect(texts).toEqual(['Liq 5.50% · 1.3σ', 'Liq 25.0% · 1.3σ']);
+    expect(texts).toEqual(['Liq 5.50% · 1.3σ · 1 s', 'Liq 25.0% · 1.3σ · 1 s']);
     expect(
       document.querySelector(`${BADGE_TAG}[data-key$="BTC"]`)?.closest('tr')?.textContent,
     ).toContain('0.5 BTC');
+  });
+
+  it.each(['hl-trade-history.html', 'hl-open-orders.html', 'hl-funding-history.html'])(
+    'puts no badge on %s rows: lists the positions in the panel and says the table was not recognised',
+    async (name) => {
+      const { controller } = setup(snapshot(name));
+      await controller.poll();
+      expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+      const items = [
+        ...(document.querySelector(PANEL_TAG)?.shadowRoot?.querySelectorAll('li') ?? []),
+      ]
+        .map((li) => li.textContent)
+        .filter((t) => !t?.startsWith('No watcher'));
+      expect(items).toEqual([
+        'Positions table not recognised on this page: positions listed here.',
+        'BTC long 1: 5.50% to liq (critical) · 1 s',
+        'xyz:TSLA long 1: 25.0% to liq (ok) · 1 s',
+      ]);
+    },
+  );
+
+  it('gives a row the position of its side when two watched addresses hold the same coin', () => {
+    document.body.innerHTML = snapshot('hl-positions.html');
+    const short = {
+      ...position('ETH', 9),
+      key: 'hyperliquid|0xb|ETH',
+      account: '0xb',
+      side: 'short' as const,
+    };
+    const snap = { ...SNAP, positions: [position('ETH', 5), short] };
+    const site = hyperliquidSite({
+      send: async () => undefined,
+      kind: 'hyperliquid',
+      pollMs: 3000,
+    });
+    // The ETH row is red (short): it belongs to 0xb, though 0xa's long is closer to liquidation.
+    expect(site.readBadges(document, snap, NOW)?.map((b) => b.key)).toEqual([
+      'hyperliquid|0xb|ETH',
+    ]);
+  });
+
+  it('degrades to the floating panel with a "table not recognised" line when the headers were renamed', async () => {
+    const { controller } = setup(snapshot('hl-positions-renamed.html'));
+    await controller.poll();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+    const lines = [
+      ...(document.querySelector(PANEL_TAG)?.shadowRoot?.querySelectorAll('li.note') ?? []),
+    ].map((li) => li.textContent);
+    expect(lines).toContain('Positions table not recognised on this page: positions listed here.');
   });
 
   it('falls back to a floating panel listing the positions when no table is found', async () => {
@@ -91,8 +147,8 @@ describe('PageController', () => {
       ...(document.querySelector(PANEL_TAG)?.shadowRoot?.querySelectorAll('li.pos') ?? []),
     ].map((li) => li.textContent);
     expect(items).toEqual([
-      'BTC long 1: 5.50% to liq (critical)',
-      'xyz:TSLA long 1: 25.0% to liq (ok)',
+      'BTC long 1: 5.50% to liq (critical) · 1 s',
+      'xyz:TSLA long 1: 25.0% to liq (ok) · 1 s',
     ]);
   });
 

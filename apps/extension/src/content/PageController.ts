@@ -1,5 +1,11 @@
 import type { Snapshot } from '../model.js';
-import { formatChain, formatMarket, formatPct } from '../ui/formatBadge.js';
+import {
+  chainIsStale,
+  formatChain,
+  formatMarket,
+  formatPct,
+  freshnessOf,
+} from '../ui/formatBadge.js';
 import { type BadgeItem, Overlay, type PanelLine } from '../ui/Overlay.js';
 
 /** Timer functions (WXT's `ctx` in the extension so they stop when the script is invalidated). */
@@ -12,15 +18,20 @@ export interface Timers {
 export interface SiteAdapter {
   /** Name shown in the panel title. */
   readonly name: string;
+  /** Venue whose positions this site shows (chain guidance follows its dependencies). */
+  readonly venue: 'hyperliquid' | 'aevo';
   /** Whether the user switched this site on (from the snapshot's settings echo). */
   enabled(snap: Snapshot): boolean;
   /** Chain ids whose badge is shown on this site. */
   chainIds(snap: Snapshot): readonly string[] | null;
   /** Fetches a fresh snapshot (via the background). */
   fetchSnapshot(doc: Document): Promise<Snapshot>;
-  /** Reads the page (no writes) and returns badge items, or null when no anchor table exists. */
-  readBadges(doc: Document, snap: Snapshot): BadgeItem[] | null;
-  /** Coin the page is about (for the market line), if any. */
+  /**
+   * Reads the page (no writes) and returns badge items, or null when no positions table is
+   * recognised. `nowMs` judges freshness.
+   */
+  readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null;
+  /** Perp market the page is about (for the market line); null on spot and other pages. */
   focusCoin(doc: Document): string | null;
 }
 
@@ -37,15 +48,23 @@ export class PageController {
   readonly #site: SiteAdapter;
   readonly #timers: Timers;
   readonly #overlay: Overlay;
+  readonly #now: () => number;
   #snapshot: Snapshot | null = null;
   #renderPending = false;
   #observer: MutationObserver | null = null;
   #polling = false;
 
-  constructor(params: { doc: Document; site: SiteAdapter; timers: Timers }) {
+  constructor(params: {
+    doc: Document;
+    site: SiteAdapter;
+    timers: Timers;
+    /** Clock for the age of numbers (default `Date.now`). */
+    now?: () => number;
+  }) {
     this.#doc = params.doc;
     this.#site = params.site;
     this.#timers = params.timers;
+    this.#now = params.now ?? Date.now;
     this.#overlay = new Overlay(params.doc);
   }
 
@@ -53,7 +72,10 @@ export class PageController {
   start(pollMs: number): void {
     void this.poll();
     this.#timers.setInterval(() => {
-      if (this.#doc.visibilityState !== 'hidden') void this.poll();
+      if (this.#doc.visibilityState === 'hidden') return;
+      // Re-render first: ages move on (and turn stale) even while a poll hangs or fails.
+      this.render();
+      void this.poll();
     }, pollMs);
     const view = this.#doc.defaultView as (Window & typeof globalThis) | null;
     // A page may have no <body> (yet): observe the root instead of throwing into the page.
@@ -88,8 +110,9 @@ export class PageController {
         if (this.#site.focusCoin(this.#doc) === focus) break;
       }
     } catch (error) {
-      // Background unreachable (extension updated/reloaded): keep the last render, log once.
+      // Background unreachable (extension updated/reloaded): the last numbers stay, aging into stale.
       console.debug('perpscope: snapshot unavailable', error);
+      this.render();
     } finally {
       this.#polling = false;
     }
@@ -117,14 +140,21 @@ export class PageController {
         return;
       }
       // Read phase.
-      const badges = this.#site.readBadges(this.#doc, snap);
+      const nowMs = this.#now();
+      const badges = this.#site.readBadges(this.#doc, snap, nowMs);
       const focus = this.#site.focusCoin(this.#doc);
       const chainIds = this.#site.chainIds(snap);
       // Write phase.
       this.#overlay.renderBadges(badges ?? []);
       this.#overlay.renderPanel(
         `perpscope · ${this.#site.name}`,
-        panelLines(snap, { focus, chainIds, listPositions: badges === null }),
+        panelLines(snap, {
+          venue: this.#site.venue,
+          focus,
+          chainIds,
+          listPositions: badges === null,
+          nowMs,
+        }),
       );
       // User Timing entry: the overlay-update benchmark (e2e/perf.bench.spec.ts) reads it in Chromium.
       perf?.measure('perpscope:render', {
@@ -146,37 +176,83 @@ function isOwnMutation(r: MutationRecord): boolean {
   return nodes.length > 0 && nodes.every((n) => n instanceof Element && Overlay.isOwnHost(n));
 }
 
-/** Lines of the floating panel: chain badges with guidance, the market on screen, and (when no
- * table anchor was found) the positions themselves. */
-export function panelLines(
-  snap: Snapshot,
-  opts: { focus: string | null; chainIds: readonly string[] | null; listPositions: boolean },
-): PanelLine[] {
+/** Options of {@link panelLines}. */
+export interface PanelOptions {
+  /** Venue of the site: chain lines carry the guidance of its dependency on each chain. */
+  readonly venue: 'hyperliquid' | 'aevo';
+  /** Perp market on screen, if any (spot pages have none: no perp line). */
+  readonly focus: string | null;
+  /** Chain ids shown on this site (null = all). */
+  readonly chainIds: readonly string[] | null;
+  /** No positions table was recognised: list the venue's positions in the panel and say so. */
+  readonly listPositions: boolean;
+  /** Now, epoch ms (freshness). */
+  readonly nowMs: number;
+}
+
+/**
+ * Lines of the floating panel: chain badges with the guidance for this venue's dependency on each
+ * chain (venues.md §6), the market on screen, and (when no positions table was recognised) the
+ * positions themselves. Every line carries its age and turns `stale` past the threshold.
+ */
+export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
   const lines: PanelLine[] = [];
+  const fresh = { nowMs: opts.nowMs, staleAfterMs: snap.staleAfterMs };
   for (const c of snap.chains) {
     if (opts.chainIds && !opts.chainIds.includes(c.id)) continue;
-    lines.push({ kind: 'chain', text: formatChain(c), state: c.status });
-    if (c.status !== 'up' && c.guidance) lines.push({ kind: 'guidance', text: c.guidance });
+    const stale = chainIsStale(c, fresh);
+    lines.push({ kind: 'chain', text: formatChain(c, fresh), state: stale ? 'stale' : c.status });
+    if (c.status === 'up' || c.status === 'unknown') continue;
+    const impact = c.impacts.find((i) => i.venue === opts.venue);
+    // The watcher's guidance is worded for venues whose prices run on the chain; show it only to
+    // those. Other venues get their own dependency's text, or none when they do not depend on it.
+    if (impact?.kind === 'prices' && c.guidance) lines.push({ kind: 'guidance', text: c.guidance });
+    else if (impact)
+      lines.push({
+        kind: 'guidance',
+        text:
+          c.status === 'degraded'
+            ? `${c.name} degraded: if it halts, ${impact.guidance}`
+            : `${c.name} ${c.status}: ${impact.guidance}`,
+      });
   }
   if (snap.watcher === 'off')
     lines.push({ kind: 'note', text: 'No watcher configured: chain and oracle badges off.' });
   if (snap.watcher === 'error')
     lines.push({ kind: 'note', text: 'Watcher unreachable: chain and oracle badges stale.' });
-  if (snap.haltActive)
-    lines.push({ kind: 'note', text: 'Halt in progress: liquidation thresholds multiplied.' });
+  if (snap.positions.some((p) => p.venue === opts.venue && p.haltMultiplied))
+    lines.push({
+      kind: 'note',
+      text: 'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
+    });
   const market = opts.focus ? snap.markets.find((m) => m.coin === opts.focus) : undefined;
-  if (market)
-    lines.push({ kind: 'market', text: formatMarket(market), state: market.oracleStatus });
+  if (market) {
+    const stale = freshnessOf(market, { ...fresh, staleAfterMs: market.staleAfterMs }).stale;
+    lines.push({
+      kind: 'market',
+      text: formatMarket(market, fresh),
+      state: stale ? 'stale' : market.oracleStatus,
+    });
+  }
   if (opts.listPositions) {
-    for (const p of snap.positions) {
+    const mine = snap.positions.filter((p) => p.venue === opts.venue);
+    if (mine.length > 0)
+      lines.push({
+        kind: 'note',
+        text: 'Positions table not recognised on this page: positions listed here.',
+      });
+    for (const p of mine) {
       const dist = p.distancePct === null ? 'no liq' : `${formatPct(p.distancePct)} to liq`;
+      const { stale, age } = freshnessOf(p, fresh);
       lines.push({
         kind: 'pos',
-        text: `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level})`,
-        state: p.level,
+        text: stale
+          ? `${p.coin} ${p.side} ${p.size}: stale · ${age} (${dist})`
+          : `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level}) · ${age}`,
+        state: stale ? 'stale' : p.level,
       });
     }
-    if (snap.positions.length === 0)
+    if (mine.length === 0)
       lines.push({ kind: 'note', text: 'No watched positions (add addresses in the options).' });
   }
   return lines;

@@ -12,6 +12,7 @@ import type { SiteAdapter } from './PageController.js';
 export function aevoSite(params: { send: SendFn }): SiteAdapter {
   return {
     name: 'Aevo',
+    venue: 'aevo',
     enabled: (snap: Snapshot) => snap.sites.aevo,
     chainIds: (snap: Snapshot) => snap.siteChains.aevo,
     fetchSnapshot: (doc: Document) =>
@@ -20,7 +21,7 @@ export function aevoSite(params: { send: SendFn }): SiteAdapter {
         account: readAevoAccount(doc),
       }),
     focusCoin: () => null,
-    readBadges(doc: Document, snap: Snapshot): BadgeItem[] | null {
+    readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null {
       const rows = readAevoPositions(doc);
       if (rows === null) return null;
       const items: BadgeItem[] = [];
@@ -29,8 +30,8 @@ export function aevoSite(params: { send: SendFn }): SiteAdapter {
           (x) => x.venue === 'aevo' && x.coin === row.position.instrument,
         );
         if (!p) continue;
-        const { text, label } = formatBadge(p);
-        items.push({ anchor: row.anchor, key: p.key, text, label, level: p.level });
+        const { text, label, level } = formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs });
+        items.push({ anchor: row.anchor, key: p.key, text, label, level });
       }
       return items;
     },

@@ -39,13 +39,15 @@ function cellsOf(row: Element): Element[] {
 
 /**
  * Finds the first table under `root` whose header row has a column for each `required` key (and
- * records `optional` ones when present). The header row is the first row of the table (`<th>` or,
- * as on Hyperliquid, `<td>` cells). Reads only; returns null when no table matches.
+ * records `optional` ones when present) and that `accept` approves (e.g. "has a positions-only
+ * column"). The header row is the first row of the table (`<th>` in a `<thead>` or, as on
+ * Hyperliquid, `<td>` cells). Reads only; returns null when no table matches.
  */
 export function findTable<R extends string, O extends string = never>(
   root: ParentNode,
   required: Readonly<Record<R, readonly RegExp[]>>,
   optional: Readonly<Record<O, readonly RegExp[]>> = {} as Record<O, readonly RegExp[]>,
+  accept: (columns: Readonly<Record<R | O, number>>) => boolean = () => true,
 ): FoundTable<R | O> | null {
   const tables = root.querySelectorAll('table, [role="table"], [role="grid"]');
   for (const table of Array.from(tables)) {
@@ -69,6 +71,7 @@ export function findTable<R extends string, O extends string = never>(
     for (const [key, patterns] of Object.entries(optional) as [string, readonly RegExp[]][]) {
       columns[key] = labels.findIndex((l) => patterns.some((p) => p.test(l)));
     }
+    if (!accept(columns as Record<R | O, number>)) continue;
     const data = rows.slice(1).map((row) => ({ row, cells: cellsOf(row) }));
     return {
       table,

@@ -1,7 +1,10 @@
 import type { AevoPageAccount, AevoPagePosition } from '../model.js';
 import { findTable, normaliseLabel, parseDisplayedNumber } from './findTable.js';
 
-/** Header labels of Aevo's positions table (variants seen across relabels). */
+/**
+ * Header labels of Aevo's positions table. UNVERIFIED: guessed from note 2's formula terms, not read
+ * from a capture of app.aevo.xyz (test/snapshots/README.md); replace with evidence when it exists.
+ */
 export const AEVO_COLUMNS = {
   required: {
     instrument: [/^(instrument|market|asset|contract|symbol)$/],

@@ -48,6 +48,10 @@ export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
       hyperliquid: list(value(form, 'chains.hyperliquid')),
       aevo: list(value(form, 'chains.aevo')),
     },
+    timing: {
+      staleAfterPolls: Number(value(form, 'timing.staleAfterPolls')),
+      haltHoldMinutes: Number(value(form, 'timing.haltHoldMinutes')),
+    },
   };
   const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return { ok: true, settings: parsed.data };
@@ -81,4 +85,6 @@ export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
   set('notifications.cooldownMinutes', String(s.notifications.cooldownMinutes));
   set('chains.hyperliquid', s.chains.hyperliquid.join(', '));
   set('chains.aevo', s.chains.aevo.join(', '));
+  set('timing.staleAfterPolls', String(s.timing.staleAfterPolls));
+  set('timing.haltHoldMinutes', String(s.timing.haltHoldMinutes));
 }

@@ -1,5 +1,11 @@
 import type { Snapshot } from '../model.js';
-import { formatBadge, formatChain, formatMarket } from '../ui/formatBadge.js';
+import {
+  chainIsStale,
+  formatBadge,
+  formatChain,
+  formatMarket,
+  freshnessOf,
+} from '../ui/formatBadge.js';
 
 function el<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
@@ -20,6 +26,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
 export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): void {
   const doc = root.ownerDocument;
   const parts: HTMLElement[] = [];
+  const fresh = { nowMs, staleAfterMs: snap.staleAfterMs };
 
   const pos = el(doc, 'section');
   pos.setAttribute('aria-labelledby', 'pos-h');
@@ -36,15 +43,17 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
     );
     for (const p of sorted) {
       const li = el(doc, 'li', undefined, 'pos');
-      li.dataset.level = p.level;
+      const badge = formatBadge(p, fresh);
+      li.dataset.level = badge.level;
       li.dataset.key = p.key;
+      li.title = badge.label;
       const venue = p.venue === 'hyperliquid' ? (p.dex ? `HL ${p.dex}` : 'HL') : 'Aevo';
       li.append(
         el(doc, 'span', `${p.coin} ${p.side} ${p.size}`, 'name'),
         el(doc, 'span', ` · ${venue} · `, 'venue'),
       );
-      li.append(el(doc, 'span', formatBadge(p).text, 'dist'));
-      li.append(el(doc, 'span', ` (${p.level})`, 'level'));
+      li.append(el(doc, 'span', badge.text, 'dist'));
+      li.append(el(doc, 'span', ` (${badge.level})`, 'level'));
       ol.append(li);
     }
     pos.append(ol);
@@ -55,14 +64,17 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
   status.append(el(doc, 'h2', 'Chains and oracles'));
   const ul = el(doc, 'ul', undefined, 'statuses');
   for (const c of snap.chains) {
-    const li = el(doc, 'li', formatChain(c), 'chain');
-    li.dataset.status = c.status;
-    if (c.status !== 'up') li.title = c.guidance;
+    const li = el(doc, 'li', formatChain(c, fresh), 'chain');
+    li.dataset.status = chainIsStale(c, fresh) ? 'stale' : c.status;
+    const impacts = c.impacts.map((i) => `${i.venue} (${i.kind}): ${i.guidance}`).join(' ');
+    if (c.status !== 'up') li.title = impacts || c.guidance;
     ul.append(li);
   }
   for (const m of snap.markets) {
-    const li = el(doc, 'li', formatMarket(m), 'market');
-    li.dataset.status = m.oracleStatus;
+    const li = el(doc, 'li', formatMarket(m, fresh), 'market');
+    li.dataset.status = freshnessOf(m, { nowMs, staleAfterMs: m.staleAfterMs }).stale
+      ? 'stale'
+      : m.oracleStatus;
     ul.append(li);
   }
   if (snap.watcher === 'off')

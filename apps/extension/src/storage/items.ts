@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import type { HaltMemory } from '../background/DataService.js';
 import type { DedupeState } from '../background/dedupeAlerts.js';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import type { PriceSample } from '../risk/computePositionRisk.js';
@@ -14,6 +15,11 @@ export const alertStateItem = storage.defineItem<DedupeState>('local:alertState'
   fallback: {},
   version: 1,
 });
+/** Halts remembered per chain, so the multiplier's hold survives service-worker restarts (session). */
+export const haltMemoryItem = storage.defineItem<HaltMemory>('session:haltMemory', {
+  fallback: {},
+  version: 1,
+});
 /** Mark samples for realized volatility, per coin (session: cleared when the browser closes). */
 export const samplesItem = storage.defineItem<Record<string, PriceSample[]>>('session:samples', {
   fallback: {},
@@ -24,6 +30,7 @@ export const samplesItem = storage.defineItem<Record<string, PriceSample[]>>('se
 // is read back is validated before use. `satisfies` keeps each schema in step with its type.
 const level = z.enum(['ok', 'warn', 'critical', 'unknown']);
 const px = z.string().min(1).max(64);
+const freshness = { dataAt: z.number().min(0), staleReason: z.string().nullable() };
 
 /** Schema of a stored {@link Snapshot}. */
 export const snapshotSchema = z.object({
@@ -41,6 +48,10 @@ export const snapshotSchema = z.object({
       liqPx: px.nullable(),
       venueLiqPx: px.nullable(),
       liqCheck: z.enum(['agree', 'disagree', 'not-computable', 'none', 'unchecked']),
+      headline: z.enum(['ours', 'venue']).nullable(),
+      accountMode: z.string().nullable(),
+      haltMultiplied: z.boolean(),
+      ...freshness,
       marginMode: z.enum(['cross', 'isolated', 'unknown']),
       distancePct: z.number().nullable(),
       distanceSigma: z.number().nullable(),
@@ -58,6 +69,10 @@ export const snapshotSchema = z.object({
       markOracleDevPct: z.number().nullable(),
       oracleStatus: z.enum(['ok', 'watch', 'warn', 'critical', 'halted', 'unknown']),
       oracleReason: z.string().nullable(),
+      oracleAt: z.number().min(0),
+      oracleStaleReason: z.string().nullable(),
+      staleAfterMs: z.number().positive(),
+      ...freshness,
     }),
   ),
   chains: z.array(
@@ -67,10 +82,20 @@ export const snapshotSchema = z.object({
       status: z.enum(['up', 'degraded', 'halted', 'recovering', 'unknown']),
       phase: z.string(),
       guidance: z.string(),
+      impacts: z.array(
+        z.object({
+          venue: z.enum(['hyperliquid', 'aevo']),
+          kind: z.enum(['prices', 'bridge', 'settlement']),
+          guidance: z.string(),
+          multiplied: z.boolean(),
+        }),
+      ),
+      ...freshness,
     }),
   ),
   watcher: z.enum(['off', 'ok', 'error']),
   haltActive: z.boolean(),
+  staleAfterMs: z.number().int().positive(),
   problems: z.array(z.string()),
   thresholds: z.object({ warnPct: z.number(), criticalPct: z.number() }),
   sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
@@ -82,6 +107,22 @@ export const samplesSchema = z.record(
   z.string(),
   z.array(z.object({ t: z.number(), px: z.string().min(1).max(64) })),
 ) satisfies z.ZodType<Record<string, PriceSample[]>>;
+
+/** Schema of the stored halt memory (chain → when last halted, since when up again). */
+export const haltMemorySchema = z.record(
+  z.string(),
+  z.object({ haltSeenAt: z.number(), upSince: z.number().nullable() }),
+) satisfies z.ZodType<HaltMemory>;
+
+/**
+ * Reads the stored halt memory, validated: `{}` when it does not match {@link haltMemorySchema}.
+ *
+ * @throws when the storage read itself fails.
+ */
+export async function readHaltMemory(): Promise<HaltMemory> {
+  const parsed = haltMemorySchema.safeParse(await haltMemoryItem.getValue());
+  return parsed.success ? parsed.data : {};
+}
 
 /** Schema of the stored alert dedupe state (alert key → epoch ms). */
 export const alertStateSchema = z.record(z.string(), z.number()) satisfies z.ZodType<DedupeState>;

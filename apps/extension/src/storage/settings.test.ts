@@ -57,6 +57,20 @@ describe('settings storage', () => {
     expect(parseSettings('garbage')).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('gives settings stored before the timing section its defaults (stale after 3 polls, hold 30 min), keeping the rest', () => {
+    const { timing: _, ...before } = {
+      ...DEFAULT_SETTINGS,
+      thresholds: { warnPct: 20, criticalPct: 5, haltMultiplier: 3 },
+    };
+    const s = parseSettings(before);
+    expect(s.timing).toEqual({ staleAfterPolls: 3, haltHoldMinutes: 30 });
+    expect(s.thresholds).toEqual({ warnPct: 20, criticalPct: 5, haltMultiplier: 3 });
+    expect(
+      parseSettings({ ...DEFAULT_SETTINGS, timing: { staleAfterPolls: 0, haltHoldMinutes: 30 } })
+        .timing,
+    ).toEqual(DEFAULT_SETTINGS.timing);
+  });
+
   it('treats a watcher URL that does not parse as invalid instead of throwing', () => {
     // zod keeps running refinements after a failed `.url()` check, so the protocol check sees it.
     expect(settingsSchema.shape.watcherUrl.safeParse('not a url').success).toBe(false);

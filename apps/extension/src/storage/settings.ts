@@ -25,6 +25,17 @@ export const thresholdsSchema = z
     path: ['criticalPct'],
   });
 
+/** Freshness and halt timing (SPEC §5). */
+export const timingSchema = z.object({
+  /** A number turns grey "stale" when its inputs are older than this many page polls (3 s each). */
+  staleAfterPolls: z.number().int().min(1).max(100),
+  /**
+   * After a halt of a chain a venue depends on for prices, the multiplier holds through
+   * `recovering` until the chain has been `up` this many minutes (note 1: gaps hit at the restart).
+   */
+  haltHoldMinutes: z.number().min(0).max(1440),
+});
+
 /** Protocol of `url` (`'https:'`), or `''` when it does not parse. */
 function urlProtocol(url: string): string {
   try {
@@ -51,6 +62,7 @@ export const settingsSchema = z.object({
     hyperliquid: z.array(z.string().min(1)).max(10),
     aevo: z.array(z.string().min(1)).max(10),
   }),
+  timing: timingSchema,
 });
 
 /** User settings (storage `local:settings`, version 2). */
@@ -64,6 +76,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sites: { hyperliquid: true, hip3: true, aevo: true },
   notifications: { enabled: true, cooldownMinutes: 30 },
   chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
+  timing: { staleAfterPolls: 3, haltHoldMinutes: 30 },
 };
 
 /** Settings as version 1 stored them (one address, flat thresholds). Kept for the migration. */

@@ -1,4 +1,4 @@
-import type { RiskLevel } from '../model.js';
+import type { DisplayLevel } from '../model.js';
 import { BADGE_CSS, PANEL_CSS } from './styles.js';
 
 /** Tag of a badge host element (one per anchored row). */
@@ -12,7 +12,8 @@ export interface BadgeItem {
   readonly key: string;
   readonly text: string;
   readonly label: string;
-  readonly level: RiskLevel;
+  /** Risk level, or `stale` (grey: the risk colour is withheld). */
+  readonly level: DisplayLevel;
 }
 
 /** One line of the floating panel. */

@@ -1,9 +1,19 @@
-import type { ChainView, MarketView, PositionView } from '../model.js';
+import type { ChainView, DisplayLevel, Freshness, MarketView, PositionView } from '../model.js';
 
-/** Text of a position badge plus a longer accessible label. Text only, never HTML. */
+/** Text of a position badge, a longer accessible label, and the level to colour it with. */
 export interface BadgeText {
   readonly text: string;
   readonly label: string;
+  /** The position's risk level, or `stale` (grey) when its inputs are old: the colour is withheld. */
+  readonly level: DisplayLevel;
+}
+
+/** The clock and threshold a number's freshness is judged by. */
+export interface FreshnessOptions {
+  /** Now, epoch ms. */
+  readonly nowMs: number;
+  /** Age past which a number is stale (ms). */
+  readonly staleAfterMs: number;
 }
 
 /** Formats a percentage with 2 decimals below 10 %, 1 above (`7.35%`, `23.4%`). */
@@ -11,47 +21,113 @@ export function formatPct(pct: number): string {
   return `${pct.toFixed(Math.abs(pct) < 10 ? 2 : 1)}%`;
 }
 
+/** Age as the UI shows it: `42 s`, `5 min`, `3 h`; `never` for data never fetched. */
+export function formatAge(ms: number, dataAt: number): string {
+  if (dataAt <= 0) return 'never';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}
+
 /**
- * Badge text of a position: `Liq 7.35% · 2.1σ`, plus a flag when our liquidation price disagrees
- * with the venue's (`≠HL 2866.2`) or cannot be computed from perp state (unified accounts).
+ * Whether a number with this freshness is stale: its last refresh failed or was skipped, or its
+ * inputs are older than the threshold. Returns the age text either way.
+ */
+export function freshnessOf(
+  f: Freshness,
+  opts: FreshnessOptions,
+): { readonly stale: boolean; readonly age: string } {
+  const ageMs = opts.nowMs - f.dataAt;
+  return {
+    stale: f.dataAt <= 0 || f.staleReason !== null || ageMs > opts.staleAfterMs,
+    age: formatAge(ageMs, f.dataAt),
+  };
+}
+
+/**
+ * A price as Hyperliquid's page prints it (research/venues.md §1: `5,535.1`, `3,438.8`, `66,344`):
+ * 5 significant figures, whole numbers from 100,000, thousands separators.
+ */
+export function formatVenuePrice(px: string): string {
+  const x = Number(px);
+  if (!Number.isFinite(x)) return px;
+  if (Math.abs(x) >= 100_000) return Math.round(x).toLocaleString('en-US');
+  return Number(x.toPrecision(5)).toLocaleString('en-US', { maximumFractionDigits: 10 });
+}
+
+/**
+ * Badge text of a position: `Liq 7.35% · 2.1σ · 2 s`. When two liquidation prices disagree the
+ * headline uses the nearer one and names it (`HL liq 2,866.2 (nearer), ours 2,901.5`); an account
+ * whose mode is unknown or not handled uses HL's price and says so. Past the freshness threshold
+ * (or after a failed refresh) the badge reads `stale · 42 s · …` and is grey.
  *
  * @example
- * formatBadge(p).text // 'Liq 4.01% · 1.8σ'
+ * formatBadge(p, { nowMs: Date.now(), staleAfterMs: 9000 }).text // 'Liq 4.01% · 1.8σ · 1 s'
  */
-export function formatBadge(p: PositionView): BadgeText {
-  let text: string;
-  if (p.distancePct === null) text = p.liqCheck === 'none' ? 'No liq' : 'Liq n/a';
+export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText {
+  const venue = p.venue === 'hyperliquid' ? 'HL' : 'venue';
+  let body: string;
+  if (p.distancePct === null) body = p.liqCheck === 'none' ? 'No liq' : 'Liq n/a';
   else {
-    text = `Liq ${formatPct(p.distancePct)}`;
-    text += p.distanceSigma === null ? ' · σ n/a' : ` · ${p.distanceSigma.toFixed(1)}σ`;
+    body = `Liq ${formatPct(p.distancePct)}`;
+    body += p.distanceSigma === null ? ' · σ n/a' : ` · ${p.distanceSigma.toFixed(1)}σ`;
   }
-  if (p.liqCheck === 'disagree') text += ` · ≠HL ${p.venueLiqPx ?? 'none'}`;
-  if (p.liqCheck === 'not-computable') text += ' · unified acct: HL liq only';
-  if (p.healthBufferUsd !== null) text += ` · health ${p.healthBufferUsd.toFixed(2)}`;
+  if (p.liqCheck === 'disagree') {
+    const ours = p.liqPx === null ? 'none' : formatVenuePrice(p.liqPx);
+    const theirs = p.venueLiqPx === null ? 'none' : formatVenuePrice(p.venueLiqPx);
+    body +=
+      p.headline === 'venue'
+        ? ` · ${venue} liq ${theirs} (nearer), ours ${ours}`
+        : ` · our liq ${ours} (nearer), ${venue} ${theirs}`;
+  }
+  if (p.liqCheck === 'not-computable')
+    body += ` · ${venue} liq only (${p.accountMode === null ? 'account mode unknown' : `${p.accountMode} account`})`;
+  if (p.healthBufferUsd !== null) body += ` · health ${p.healthBufferUsd.toFixed(2)}`;
+  const { stale, age } = freshnessOf(p, opts);
+  const text = stale ? `stale · ${age} · ${body}` : `${body} · ${age}`;
   const label =
     `${p.coin} ${p.side} ${p.size}: ` +
     (p.distancePct === null
       ? 'no liquidation distance'
       : `${formatPct(p.distancePct)} from liquidation`) +
-    `, level ${p.level}` +
+    (stale
+      ? `, stale: inputs ${age} old${p.staleReason ? ` (${p.staleReason})` : ''}`
+      : `, level ${p.level}, inputs ${age} old`) +
     (p.liqCheck === 'disagree'
-      ? `, our liquidation price ${p.liqPx ?? 'none'} differs from the venue's ${p.venueLiqPx ?? 'none'}`
+      ? `, our liquidation price ${p.liqPx ?? 'none'} and the venue's ${p.venueLiqPx ?? 'none'} differ; the ${p.headline === 'venue' ? "venue's" : 'our'} nearer one is used`
       : '') +
     (p.liqCheck === 'not-computable'
-      ? ', unified or portfolio-margin account: not computable from perp state'
-      : '');
-  return { text, label };
+      ? `, account mode ${p.accountMode ?? 'unknown'}: not computable from perp state, the venue's price is used`
+      : '') +
+    (p.haltMultiplied ? ', thresholds multiplied for a chain halt' : '');
+  return { text, label, level: stale ? 'stale' : p.level };
 }
 
-/** One-line market status: `BTC funding 10.95% APR · oracle ok`. */
-export function formatMarket(m: MarketView): string {
+/** One-line market status: `BTC funding 10.95% APR · oracle ok · 2 s`, or stale. */
+export function formatMarket(m: MarketView, opts: FreshnessOptions): string {
   const apr =
     m.fundingApr === null ? 'funding n/a' : `funding ${formatPct(m.fundingApr * 100)} APR`;
   const dev = m.markOracleDevPct === null ? '' : ` · mark−oracle ${formatPct(m.markOracleDevPct)}`;
-  return `${m.coin} ${apr}${dev} · oracle ${m.oracleStatus}`;
+  const market = freshnessOf(m, { nowMs: opts.nowMs, staleAfterMs: m.staleAfterMs });
+  const oracle =
+    m.oracleAt > 0 && (m.oracleStaleReason !== null || opts.nowMs - m.oracleAt > opts.staleAfterMs)
+      ? `oracle stale · ${formatAge(opts.nowMs - m.oracleAt, m.oracleAt)} (${m.oracleStatus})`
+      : `oracle ${m.oracleStatus}`;
+  return market.stale
+    ? `${m.coin} stale · ${market.age} (${apr}${dev}) · ${oracle}`
+    : `${m.coin} ${apr}${dev} · ${oracle} · ${market.age}`;
 }
 
-/** One-line chain badge: `Arbitrum One: halted — during a halt`. */
-export function formatChain(c: ChainView): string {
-  return `${c.name}: ${c.status} — ${c.phase}`;
+/** One-line chain badge: `Arbitrum One: halted — during a halt`, or `…: stale · 42 s (halted — …)`. */
+export function formatChain(c: ChainView, opts: FreshnessOptions): string {
+  const { stale, age } = freshnessOf(c, opts);
+  return stale
+    ? `${c.name}: stale · ${age} (${c.status} — ${c.phase})`
+    : `${c.name}: ${c.status} — ${c.phase} · ${age}`;
+}
+
+/** Whether a chain line is stale (grey, its status colour withheld). */
+export function chainIsStale(c: ChainView, opts: FreshnessOptions): boolean {
+  return freshnessOf(c, opts).stale;
 }

@@ -7,6 +7,7 @@ export const BADGE_CSS = `
 .b[data-level="ok"] { background: #1b5e20; }
 .b[data-level="warn"] { background: #ffd166; color: #1a1a1a; }
 .b[data-level="critical"] { background: #b00020; }
+.b[data-level="stale"] { background: #9e9e9e; color: #1a1a1a; font-weight: 400; }
 `;
 
 export const PANEL_CSS = `
@@ -21,4 +22,5 @@ export const PANEL_CSS = `
 .pos[data-level="critical"] { color: #ff8a80; font-weight: 700; }
 .pos[data-level="warn"] { color: #ffd166; }
 .g { color: #e0e0e0; font-size: 11px; }
+[data-status="stale"], [data-level="stale"] { color: #9e9e9e; font-weight: 400; }
 `;

@@ -6,6 +6,7 @@ import { buildClearinghouseState, type ReplayAccount } from './clearinghouseStat
 import { createReplayMarkets, type ReplayMarket } from './createReplayMarkets.js';
 import { formatHlPx } from './formatHl.js';
 import type { MalformedFrameKind, ReplayAction, ReplayScenario } from './hyperliquidScenarios.js';
+import { createInfoFaults, type InfoFault } from './infoFaults.js';
 import { defaultHyperliquidFixturesDir, loadReplayFixtures } from './loadReplayFixtures.js';
 import { createScaledClock, type ReplayClock } from './scaledClock.js';
 
@@ -72,6 +73,8 @@ export type HyperliquidReplay = {
   setUser(user: string, value: ReplayUser): void;
   /** Steps the simulation to `clock.now()` and pushes one frame to subscribers. */
   tick(): void;
+  /** Makes `/info` and `/explorer` answer with an HTTP error or hang (see `InfoFault`); null clears it. */
+  setInfoFault(fault: InfoFault | null): void;
   /** Current wire ctx of a coin (what the next frame carries). */
   ctxOf(coin: string): ReplayMarket['ctx'] | undefined;
   /** Every request received so far. */
@@ -126,6 +129,7 @@ export async function startHyperliquidReplay(
     Object.entries(params.users ?? {}).map(([u, v]) => [u.toLowerCase(), v] as const),
   );
   const requests: ReplayRequestRecord[] = [];
+  const faults = createInfoFaults();
   let framesSent = 0;
   let connectionsAccepted = 0;
   let simTime = clock.now();
@@ -483,16 +487,22 @@ export async function startHyperliquidReplay(
           send(res, 422, 'Failed to deserialize the JSON body into the target type');
           return;
         }
-        let out: { status: number; body: unknown };
-        try {
-          out = path === '/info' ? info(body) : explorer(body);
-        } catch (error) {
-          // A handler that throws is a bug or a scenario set up wrong: say so (500 + the reason),
-          // never an answer a client could mistake for its own bad request.
-          out = { status: 500, body: `Replay handler failed: ${(error as Error).message}` };
-        }
-        record(path === '/info' ? 'info' : 'explorer', String(body.type), out.status);
-        send(res, out.status, out.body);
+        const answer = () => {
+          let out: { status: number; body: unknown };
+          try {
+            out = path === '/info' ? info(body) : explorer(body);
+          } catch (error) {
+            // A handler that throws is a bug or a scenario set up wrong: say so (500 + the reason),
+            // never an answer a client could mistake for its own bad request.
+            out = { status: 500, body: `Replay handler failed: ${(error as Error).message}` };
+          }
+          record(path === '/info' ? 'info' : 'explorer', String(body.type), out.status);
+          send(res, out.status, out.body);
+        };
+        const fault = faults.play({ type: String(body.type), res, answer });
+        if (fault?.played === 'status')
+          record(path === '/info' ? 'info' : 'explorer', String(body.type), fault.status);
+        else if (!fault) answer();
       })
       .catch((error: Error) => send(res, 500, `Replay server failed: ${error.message}`));
   });
@@ -616,6 +626,7 @@ export async function startHyperliquidReplay(
       users.set(user.toLowerCase(), value);
     },
     tick,
+    setInfoFault: (fault) => faults.set(fault),
     ctxOf: (coin) => sim.markets.get(coin)?.ctx,
     get requests() {
       return requests;
@@ -631,6 +642,8 @@ export async function startHyperliquidReplay(
     },
     async stop() {
       if (timer) clearInterval(timer);
+      faults.set(null);
+      faults.releaseAll();
       for (const c of clients) c.ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
