@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runTestAlert } from './alerts/testAlertCommand.js';
 import { systemClock } from './clock.js';
 import type { WatcherConfig } from './config/configSchema.js';
+import { databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { openDb } from './db/openDb.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
@@ -100,13 +101,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const command: Command = (first as Command | undefined) ?? (configPath ? 'run' : 'demo');
 
   let config: WatcherConfig;
+  const readSecret = (name: string) => readSecrets([name])[name];
   try {
     config = configPath
-      ? loadConfigFile({ path: configPath, env })
+      ? loadConfigFile({ path: configPath, env, readSecret })
       : parseConfig({
           raw: command === 'demo' ? { chains: [] } : undefined,
           source: 'built-in defaults',
           env,
+          readSecret,
         });
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, 2);
@@ -117,6 +120,12 @@ async function main(argv: readonly string[]): Promise<void> {
   // without an API token, or a sink whose variable is unset, is a config error (exit 2).
   const secrets = readSecrets(operationsSecretNames(config));
   const opsIssues = operationsConfigIssues(config, secrets);
+  const dbIssues = databasePathIssues(config.database.path);
+  if (dbIssues.length > 0)
+    fail(
+      new ConfigError([...dbIssues, ...opsIssues], configPath ?? 'built-in defaults').message,
+      2,
+    );
   if (
     opsIssues.length > 0 &&
     command !== 'migrate' &&
