@@ -4,7 +4,7 @@ import { systemClock } from './clock.js';
 import type { WatcherConfig } from './config/configSchema.js';
 import { databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
-import { openDb } from './db/openDb.js';
+import { type OpenDb, openDb } from './db/openDb.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
@@ -57,6 +57,15 @@ type Command = (typeof commands)[number];
 function fail(message: string, code: number): never {
   process.stderr.write(`perpscope-watcher: ${message}\n`);
   process.exit(code);
+}
+
+/** Opens the database for a one-shot command; an unusable or corrupted one exits 1 saying why. */
+function openDatabase(path: string): OpenDb {
+  try {
+    return openDb({ path });
+  } catch (error) {
+    fail(`database ${path} is unusable: ${(error as Error).message}`, 1);
+  }
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -143,11 +152,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'migrate') {
-    try {
-      openDb({ path: config.database.path }).close();
-    } catch (error) {
-      fail(`database ${config.database.path} is unusable: ${(error as Error).message}`, 1);
-    }
+    openDatabase(config.database.path).close();
     process.stdout.write(`migrations applied to ${config.database.path}\n`);
     return;
   }
@@ -155,7 +160,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // The demo narrates on stdout; unless a level was asked for, pino writes to a file instead.
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
-    const database = openDb({ path: config.database.path });
+    const database = openDatabase(config.database.path);
     process.stdout.write(
       command === 'vacuum'
         ? runVacuum(database.sqlite)
@@ -166,7 +171,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command === 'backup') {
     if (!args.values.to) fail('backup needs --to FILE', 2);
-    const database = openDb({ path: config.database.path });
+    const database = openDatabase(config.database.path);
     try {
       process.stdout.write(await runBackup(database.sqlite, args.values.to));
     } catch (error) {
@@ -177,7 +182,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'test-alert') {
-    const database = openDb({ path: config.database.path });
+    const database = openDatabase(config.database.path);
     try {
       const results = await runTestAlert({
         config: config.alerts,

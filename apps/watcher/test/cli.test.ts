@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corruptBlocksPage, writeFilledDb } from './support/corruptDb.js';
 import { runCli } from './support/spawnWatcher.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-cli-'));
@@ -134,6 +135,24 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
 });
 
 describe('perpscope-watcher CLI: start-up failures', () => {
+  it('a database with a corrupted page: migrate and run exit 1 naming quick_check and the way back', async () => {
+    const dbPath = join(dir, 'corrupt.db');
+    writeFilledDb(dbPath);
+    corruptBlocksPage(dbPath);
+    const cfg = file(
+      'corrupt.yaml',
+      `database: { path: ${dbPath} }\nserver: { port: 0 }\nchains: []\n`,
+    );
+    for (const command of ['migrate', 'run']) {
+      const r = await runCli([command, '--config', cfg]);
+      expect(r.code, `${command}: signal ${r.signal}; stderr: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(
+        `database ${dbPath} failed its integrity check (PRAGMA quick_check:`,
+      );
+      expect(r.stderr).toContain('perpscope-watcher backup --to FILE');
+    }
+  });
+
   it('demo on a taken port exits 1 naming the cause instead of lingering', async () => {
     const busy = createServer();
     const port = await new Promise<number>((resolve) =>
