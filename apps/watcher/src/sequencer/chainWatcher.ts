@@ -12,7 +12,12 @@ import {
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
-import { redactError, redactUrlSecrets } from '../security/redactSecrets.js';
+import {
+  createSecretRedactor,
+  redactError,
+  redactUrlSecrets,
+  type TextRedactor,
+} from '../security/redactSecrets.js';
 import { blockGapStats, type HeadSample } from './blockGapStats.js';
 import { type ChainRpc, type ChainRpcFactory, errorText, malformedKind } from './chainRpc.js';
 import {
@@ -64,7 +69,9 @@ export class ChainWatcher {
   readonly #deps: ChainWatcherDeps;
   readonly #sqlite: Database.Database;
   readonly #rpcs: RpcRuntime[];
-  readonly #tracker: HeadTracker;
+  /** Redacts error texts: URLs by structure, plus this chain's key fragments quoted bare. */
+  readonly #redact: TextRedactor;
+  #tracker: HeadTracker;
   #state: ChainStateRecord;
   #samples: HeadSample[] = [];
   #probeTx: Promise<Hex> | null = null;
@@ -81,9 +88,11 @@ export class ChainWatcher {
     this.#sqlite = deps.sqlite ?? (deps.db as unknown as { $client: Database.Database }).$client;
     this.config = deps.config;
     const c = deps.config;
+    this.#redact = createSecretRedactor(c.rpcUrls);
     const stored = rpcHealthOf(deps.db, c.chainId);
-    this.#rpcs = c.rpcUrls.map((url) => {
-      const row = stored.find((r) => r.url === url);
+    this.#rpcs = c.rpcUrls.map((url, position) => {
+      // Stored rows carry the redacted URL (the key never reaches the database).
+      const row = stored.find((r) => r.position === position && r.url === redactUrlSecrets(url));
       return {
         rpc: deps.rpcFactory({ url, timeoutMs: c.rpcTimeoutMs }),
         label: redactUrlSecrets(url),
@@ -172,7 +181,7 @@ export class ChainWatcher {
       await this.#poll();
     } catch (error) {
       this.#deps.logger.error(
-        { err: redactError(error), chainId: this.config.chainId },
+        { err: redactError(error, this.#redact), chainId: this.config.chainId },
         'chain poll failed',
       );
     } finally {
@@ -197,14 +206,19 @@ export class ChainWatcher {
             if (!r.loggedMalformed.has(kind)) {
               r.loggedMalformed.add(kind);
               logger.warn(
-                { chainId: config.chainId, url: r.label, kind, err: errorText(error) },
+                {
+                  chainId: config.chainId,
+                  url: r.label,
+                  kind,
+                  err: this.#redact(errorText(error)),
+                },
                 'malformed RPC payload rejected (logged once per kind and endpoint)',
               );
             }
           }
           return {
             ok: false,
-            error: kind === null ? errorText(error) : `malformed ${kind} payload`,
+            error: kind === null ? this.#redact(errorText(error)) : `malformed ${kind} payload`,
             latencyMs: Math.round(performance.now() - t0),
           };
         }
@@ -227,7 +241,7 @@ export class ChainWatcher {
         advance = await this.#tracker.advance(head, now, (n) => chosen.getBlock(n));
       } catch (error) {
         logger.warn(
-          { chainId: config.chainId, err: errorText(error) },
+          { chainId: config.chainId, err: this.#redact(errorText(error)) },
           'block tracking failed; retrying next poll',
         );
       }
@@ -259,7 +273,7 @@ export class ChainWatcher {
               safe = prev.safe;
               finalized = prev.finalized;
               logger.debug(
-                { chainId: config.chainId, err: errorText(error) },
+                { chainId: config.chainId, err: this.#redact(errorText(error)) },
                 'safe/finalized read failed',
               );
             },
@@ -275,7 +289,7 @@ export class ChainWatcher {
             nowMs: now,
             graceSeconds: t.feedGraceSeconds,
           }).then((f) => {
-            feed = f;
+            feed = f.error === null ? f : { ...f, error: this.#redact(f.error) };
           }),
         );
       }
@@ -284,7 +298,7 @@ export class ChainWatcher {
         const raw = await this.#probeTx;
         tasks.push(
           runInvalidTxProbe({ rpc: chosen, raw, nowMs: now }).then((p) => {
-            probe = p;
+            probe = { ...p, detail: this.#redact(p.detail) };
           }),
         );
       }
@@ -335,12 +349,12 @@ export class ChainWatcher {
       }
       return {
         chainId: config.chainId,
-        url: r.rpc.url,
+        position: i,
         health: verdict.health,
         headNumber: reading.ok ? reading.block.number : null,
         latencyMs: reading.latencyMs,
         lastOkAt: r.lastOkAt,
-        lastError: verdict.note,
+        lastError: verdict.note === null ? null : this.#redact(verdict.note),
         consecutiveFailures: r.consecutiveFailures,
         malformedResponses: r.malformedResponses,
         updatedAt: now,
