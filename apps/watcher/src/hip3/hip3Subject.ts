@@ -173,20 +173,23 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
 
     function streamIncident(up: boolean, atMs: number) {
       const subject = { type: 'hip3-stream', id: 'allDexsAssetCtxs' };
-      ctx.eventLog.write((w) => {
-        w.emit('hip3.stream', subject, { up, at: atMs });
-        const open = w.findOpenIncident(subject, 'no-data');
-        if (!up && !open) {
-          w.openIncident({
-            subject,
-            kind: 'no-data',
-            severity: 'warning',
-            title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
-          });
-        } else if (up && open) {
-          w.closeIncident(open);
-        }
-      });
+      ctx.eventLog.write(
+        (w) => {
+          w.emit('hip3.stream', subject, { up, at: atMs });
+          const open = w.findOpenIncident(subject, 'no-data');
+          if (!up && !open) {
+            w.openIncident({
+              subject,
+              kind: 'no-data',
+              severity: 'warning',
+              title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
+            });
+          } else if (up && open) {
+            w.closeIncident(open);
+          }
+        },
+        { writer: 'hip3' },
+      );
     }
 
     async function openStream() {

@@ -26,9 +26,10 @@ export class RetentionJob {
         now: this.#deps.now(),
       });
       this.#deps.logger.info({ report, ms: Date.now() - started }, 'retention pass done');
+      this.#deps.onOutcome?.(null);
       return report;
     } catch (error) {
-      this.#deps.onError?.();
+      this.#deps.onOutcome?.(error);
       this.#deps.logger.error(
         { err: error },
         'retention pass failed; retrying at the next interval',
@@ -65,6 +66,6 @@ export type RetentionJobDeps = {
   /** Ms since the epoch. */
   now: () => number;
   logger: Pick<Logger, 'info' | 'error'>;
-  /** Called when a pass fails (metrics). */
-  onError?: () => void;
+  /** Told each pass's outcome: `null` when it committed, else the error (storage health, metrics). */
+  onOutcome?: (error: unknown) => void;
 };

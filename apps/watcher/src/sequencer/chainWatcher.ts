@@ -12,6 +12,7 @@ import {
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { chainWriter } from '../runtime/chainWithWriteFailure.js';
 import {
   createSecretRedactor,
   redactError,
@@ -105,13 +106,19 @@ export class ChainWatcher {
     // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
     this.#state =
       readChainState(deps.db, c.chainId) ?? initialChainState(c.chainId, deps.clock.now());
-    this.#tracker = new HeadTracker({
+    this.#tracker = this.#newTracker();
+  }
+
+  /** A head tracker resumed from the stored canonical blocks. */
+  #newTracker(): HeadTracker {
+    const c = this.#deps.config;
+    return new HeadTracker({
       keep: c.keepBlocks,
       maxBackfill: Math.max(
         64,
         Math.ceil((c.pollIntervalMs * 4) / Math.max(c.blockTimeMs ?? 1000, 50)),
       ),
-      initial: recentCanonicalBlocks(deps.db, c.chainId, c.keepBlocks),
+      initial: recentCanonicalBlocks(this.#deps.db, c.chainId, c.keepBlocks),
     });
   }
 
@@ -362,24 +369,34 @@ export class ChainWatcher {
     });
     const reorg = advance?.reorg ?? null;
     const writeStarted = performance.now();
-    this.#deps.eventLog.write((w) => {
-      if (advance && advance.added.length > 0) {
-        const rows = advance.added.map((b) => ({
-          chainId: config.chainId,
-          number: b.number,
-          hash: b.hash,
-          parentHash: b.parentHash,
-          timestamp: b.timestamp,
-          txCount: b.txCount,
-          seenAt: b.seenAt,
-        }));
-        insertBlocksRaw(this.#sqlite, rows);
-      }
-      if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-      updateRpcHealthRaw(this.#sqlite, rpcRows);
-      writeChainStateRaw(this.#sqlite, next);
-      recordChainChanges(w, { config, prev, next, reorg });
-    });
+    try {
+      this.#deps.eventLog.write(
+        (w) => {
+          if (advance && advance.added.length > 0) {
+            const rows = advance.added.map((b) => ({
+              chainId: config.chainId,
+              number: b.number,
+              hash: b.hash,
+              parentHash: b.parentHash,
+              timestamp: b.timestamp,
+              txCount: b.txCount,
+              seenAt: b.seenAt,
+            }));
+            insertBlocksRaw(this.#sqlite, rows);
+          }
+          if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
+          updateRpcHealthRaw(this.#sqlite, rpcRows);
+          writeChainStateRaw(this.#sqlite, next);
+          recordChainChanges(w, { config, prev, next, reorg });
+        },
+        { writer: chainWriter(config.chainId) },
+      );
+    } catch (error) {
+      // Nothing of this poll was stored: forget the blocks it tracked so the next poll backfills
+      // them from the last stored block instead of treating them as known.
+      this.#tracker = this.#newTracker();
+      throw error;
+    }
     const writeMs = performance.now() - writeStarted;
     // SQLite writes block the event loop (and with it the API): make slow ones visible.
     if (writeMs > 50)
