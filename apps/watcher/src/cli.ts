@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runTestAlert } from './alerts/testAlertCommand.js';
-import { systemClock } from './clock.js';
+import { createSteadyClock, systemClock } from './clock.js';
 import type { WatcherConfig } from './config/configSchema.js';
 import { databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
@@ -239,7 +239,14 @@ async function main(argv: readonly string[]): Promise<void> {
     try {
       watcher = await startWatcher({
         config,
-        clock: systemClock,
+        // Ages (time since a new head, staleness, retention horizons) must not jump with the wall clock.
+        clock: createSteadyClock({
+          onStep: (stepMs) =>
+            logger.warn(
+              { stepMs: Math.round(stepMs) },
+              'wall clock stepped; timestamps and ages continue on the monotonic clock and converge to the new wall time at 1 % of elapsed time',
+            ),
+        }),
         logger,
         version: VERSION,
         secrets,
