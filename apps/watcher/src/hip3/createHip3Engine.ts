@@ -15,6 +15,7 @@ import {
 import type { IncidentSeverity } from '../db/queries/incidents.js';
 import type { EventLog, EventWriter } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
 import { evaluateMarket, type MarketEvaluation } from './evaluateMarket.js';
 import {
   type HlAllDexsAssetCtxsEvent,
@@ -185,7 +186,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       });
       added.push('');
     }
-    eventLog.write((w) => upsertHip3Dexes(w.tx, rows, now), { writer: 'hip3' });
+    eventLog.write((w) => upsertHip3Dexes(w.tx, rows, now), { writer: HIP3_WRITER });
     return added;
   }
 
@@ -607,7 +608,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
           incidentFor(w, c.coin, c.ev, c.from);
         }
       },
-      { writer: 'hip3' },
+      { writer: HIP3_WRITER },
     );
     return changes.length;
   }

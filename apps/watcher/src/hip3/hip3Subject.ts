@@ -1,4 +1,5 @@
 import type { Hip3Config } from '../config/hip3Config.js';
+import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../runtime/subject.js';
 import { type CtxStream, createCtxStream } from './createCtxStream.js';
 import { createHip3Engine, type Hip3Engine } from './createHip3Engine.js';
@@ -188,7 +189,7 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
             w.closeIncident(open);
           }
         },
-        { writer: 'hip3' },
+        { writer: HIP3_WRITER },
       );
     }
 
