@@ -83,6 +83,8 @@ export class ChainWatcher {
   #polls = 0;
   #untrustedPolls = 0;
   #safeReadAt = Number.NEGATIVE_INFINITY;
+  /** The last poll failure logged at error level (repeats within a minute go to debug). */
+  #lastFailure: { message: string; at: number } | null = null;
 
   constructor(deps: ChainWatcherDeps) {
     this.#deps = deps;
@@ -187,8 +189,14 @@ export class ChainWatcher {
     try {
       await this.#poll();
     } catch (error) {
-      this.#deps.logger.error(
-        { err: redactError(error, this.#redact), chainId: this.config.chainId },
+      // A failing disk fails every poll the same way: one error line per minute, the rest at debug.
+      const err = redactError(error, this.#redact);
+      const now = this.#deps.clock.now();
+      const repeat =
+        this.#lastFailure?.message === err.message && now - this.#lastFailure.at < 60_000;
+      if (!repeat) this.#lastFailure = { message: err.message, at: now };
+      this.#deps.logger[repeat ? 'debug' : 'error'](
+        { err, chainId: this.config.chainId },
         'chain poll failed',
       );
     } finally {

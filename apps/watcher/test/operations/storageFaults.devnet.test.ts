@@ -133,6 +133,10 @@ describe('storage faults under a polling watcher (real anvil, real SQLite file)'
       { on: () => sqlite.pragma('query_only = 1'), off: () => sqlite.pragma('query_only = 0') },
       3_000,
     );
+    // About a dozen failed polls, one error line: a broken disk must not also flood the log.
+    const failures = logLines.filter((l) => l.includes('chain poll failed'));
+    expect(failures).toHaveLength(1);
+    expect(JSON.parse(failures[0]!).err.message).toContain('readonly');
   }, 60_000);
 
   it('full database (page limit): the same', async () => {
