@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { runTestAlert } from './alerts/testAlertCommand.js';
-import { systemClock } from './clock.js';
+import { createSteadyClock, systemClock } from './clock.js';
 import type { WatcherConfig } from './config/configSchema.js';
+import { databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
-import { openDb } from './db/openDb.js';
+import { type OpenDb, openDb } from './db/openDb.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
@@ -60,6 +61,15 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** Opens the database for a one-shot command; an unusable or corrupted one exits 1 saying why. */
+function openDatabase(path: string): OpenDb {
+  try {
+    return openDb({ path });
+  } catch (error) {
+    fail(`database ${path} is unusable: ${(error as Error).message}`, 1);
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
   const options = {
@@ -102,13 +112,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const command: Command = (first as Command | undefined) ?? (configPath ? 'run' : 'demo');
 
   let config: WatcherConfig;
+  const readSecret = (name: string) => readSecrets([name])[name];
   try {
     config = configPath
-      ? loadConfigFile({ path: configPath, env })
+      ? loadConfigFile({ path: configPath, env, readSecret })
       : parseConfig({
           raw: command === 'demo' ? { chains: [] } : undefined,
           source: 'built-in defaults',
           env,
+          readSecret,
         });
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, 2);
@@ -119,6 +131,12 @@ async function main(argv: readonly string[]): Promise<void> {
   // without an API token, or a sink whose variable is unset, is a config error (exit 2).
   const secrets = readSecrets(operationsSecretNames(config));
   const opsIssues = operationsConfigIssues(config, secrets);
+  const dbIssues = databasePathIssues(config.database.path);
+  if (dbIssues.length > 0)
+    fail(
+      new ConfigError([...dbIssues, ...opsIssues], configPath ?? 'built-in defaults').message,
+      2,
+    );
   if (
     opsIssues.length > 0 &&
     command !== 'migrate' &&
@@ -136,11 +154,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'migrate') {
-    try {
-      openDb({ path: config.database.path }).close();
-    } catch (error) {
-      fail(`database ${config.database.path} is unusable: ${(error as Error).message}`, 1);
-    }
+    openDatabase(config.database.path).close();
     process.stdout.write(`migrations applied to ${config.database.path}\n`);
     return;
   }
@@ -148,7 +162,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // The demo narrates on stdout; unless a level was asked for, pino writes to a file instead.
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
-    const database = openDb({ path: config.database.path });
+    const database = openDatabase(config.database.path);
     process.stdout.write(
       command === 'vacuum'
         ? runVacuum(database.sqlite)
@@ -159,7 +173,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command === 'backup') {
     if (!args.values.to) fail('backup needs --to FILE', 2);
-    const database = openDb({ path: config.database.path });
+    const database = openDatabase(config.database.path);
     try {
       process.stdout.write(await runBackup(database.sqlite, args.values.to));
     } catch (error) {
@@ -170,7 +184,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'test-alert') {
-    const database = openDb({ path: config.database.path });
+    const database = openDatabase(config.database.path);
     try {
       const results = await runTestAlert({
         config: config.alerts,
@@ -253,7 +267,14 @@ async function main(argv: readonly string[]): Promise<void> {
     try {
       watcher = await startWatcher({
         config,
-        clock: systemClock,
+        // Ages (time since a new head, staleness, retention horizons) must not jump with the wall clock.
+        clock: createSteadyClock({
+          onStep: (stepMs) =>
+            logger.warn(
+              { stepMs: Math.round(stepMs) },
+              'wall clock stepped; timestamps and ages continue on the monotonic clock and converge to the new wall time at 1 % of elapsed time',
+            ),
+        }),
         logger,
         version: VERSION,
         secrets,

@@ -33,8 +33,8 @@ describe('log redaction', () => {
     expect(out).not.toContain('s3cr3tQuery');
     const first = JSON.parse(lines[0]!) as { err: { type: string; message: string }; url: string };
     expect(first.err.type).toBe('HttpRequestError');
-    expect(first.err.message).toContain('https://base-mainnet.infura.io/v3/…?…');
-    expect(first.url).toBe('https://base-mainnet.infura.io/v3/…?…');
+    expect(first.err.message).toContain('https://base-mainnet.infura.io/…?…');
+    expect(first.url).toBe('https://base-mainnet.infura.io/…?…');
   });
 
   it('the demo logger redacts the same way', async () => {
@@ -44,7 +44,7 @@ describe('log redaction', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'perpscope-log-')), 'demo.log');
     const logger = createDemoLogger({ file, level: 'info' });
     logger.info({ err: new Error(`fetch ${URL_WITH_KEY} failed`) }, 'x');
-    expect(readFileSync(file, 'utf8')).toContain('https://base-mainnet.infura.io/v3/…?…');
+    expect(readFileSync(file, 'utf8')).toContain('https://base-mainnet.infura.io/…?…');
     expect(readFileSync(file, 'utf8')).not.toContain(KEY);
   });
 });
@@ -57,6 +57,6 @@ describe('errorText', () => {
       error: { code: -32001, message: `key not allowed: ${URL_WITH_KEY}` },
     });
     const text = errorText(error);
-    expect(text).toBe('RPC Request failed. key not allowed: https://base-mainnet.infura.io/v3/…?…');
+    expect(text).toBe('RPC Request failed. key not allowed: https://base-mainnet.infura.io/…?…');
   });
 });

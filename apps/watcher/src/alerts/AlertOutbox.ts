@@ -28,6 +28,8 @@ export type AlertOutboxDeps = {
   /** Uniform [0, 1); injected so backoff jitter is testable. */
   random?: () => number;
   onOutcome?: (sink: string, outcome: AlertOutcome) => void;
+  /** Told whether each delivery pass could record its results: `null`, or the error. */
+  onWriteOutcome?: (error: unknown) => void;
 };
 
 /** What `enqueue` did for one sink. */
@@ -345,8 +347,10 @@ export class AlertOutbox {
       while (!this.#stopped) {
         try {
           const report = await this.deliverDue();
+          this.#deps.onWriteOutcome?.(null);
           if (report.delivered + report.retried + report.failed > 0) continue;
         } catch (error) {
+          this.#deps.onWriteOutcome?.(error);
           this.#deps.logger.error({ err: error }, 'alert delivery pass failed; will retry');
         }
         await new Promise<void>((resolve) => {

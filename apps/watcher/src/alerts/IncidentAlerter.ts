@@ -69,6 +69,8 @@ export type IncidentAlerterDeps = {
   publicUrl?: string;
   /** Retry period while the database refuses writes. */
   retryMs?: number;
+  /** Told whether each catch-up pass (its outbox and cursor writes) committed: `null`, or the error. */
+  onWriteOutcome?: (error: unknown) => void;
 };
 
 const CURSOR = 'incidents';
@@ -162,7 +164,9 @@ export class IncidentAlerter {
             .run();
         if (batch.length < BATCH) break;
       }
+      this.#deps.onWriteOutcome?.(null);
     } catch (error) {
+      this.#deps.onWriteOutcome?.(error);
       logger.warn(
         { err: error },
         'alert dispatcher behind the event log (database write failed); retrying',

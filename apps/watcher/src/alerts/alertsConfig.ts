@@ -25,7 +25,9 @@ export const AlertSinkConfig = z.discriminatedUnion('kind', [
       botTokenEnv: EnvVarName,
       chatId: z.union([z.string().min(1), z.number().int()]).transform(String),
       /** Bot API base; only changed for tests or a self-hosted Bot API server. */
-      apiBaseUrl: z.url().default('https://api.telegram.org'),
+      apiBaseUrl: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+        .default('https://api.telegram.org'),
     })
     .strict(),
 ]);

@@ -1,3 +1,4 @@
+import { redactUrlSecrets } from '../security/redactSecrets.js';
 import { type AlertMessage, type AlertSeverity, alertTitle, truncate } from './AlertMessage.js';
 import type { AlertSinkConfig } from './alertsConfig.js';
 
@@ -61,8 +62,9 @@ export function resolveSinks(
  */
 export function redactUrl(url: string): string {
   if (!URL.canParse(url)) return '(invalid url)';
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}/…`;
+  // Same host masking as RPC URLs (a key may sit in a subdomain), then never any path.
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(redactUrlSecrets(url))?.[0];
+  return origin ? `${origin}/…` : '(invalid url)';
 }
 
 const severityEmoji: Record<AlertSeverity, string> = {

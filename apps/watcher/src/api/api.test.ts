@@ -87,7 +87,8 @@ describe('GET /v1/chains', () => {
     const ok = await app.request('/v1/chains/42161');
     expect(ok.status).toBe(200);
     const detail = ChainDetail.parse(await ok.json());
-    expect(detail.rpcs.map((r) => r.url)).toContain('https://arb1.arbitrum.io/rpc');
+    // Public even with a token set: scheme and host only (issue 14 item 5).
+    expect(detail.rpcs.map((r) => r.url)).toContain('https://arb1.arbitrum.io/…');
     expect(detail.feed?.address).toBe('0xFdB631F5EE196F0ed6FAa767959853A9F217697D');
     expect(detail.probe.enabled).toBe(true);
 

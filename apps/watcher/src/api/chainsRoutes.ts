@@ -6,6 +6,7 @@ import { getChain, listChains, recentTransitions, rpcHealthOf } from '../db/quer
 import { dataVersion } from '../db/queries/dataVersion.js';
 import { openIncidentsOf } from '../db/queries/incidents.js';
 import { NotFoundError } from '../errors.js';
+import { chainWithWriteFailure, chainWriter } from '../runtime/chainWithWriteFailure.js';
 import { presentChainDetail, presentChainSummary } from '../sequencer/presentChain.js';
 import type { AppDeps } from './appDeps.js';
 import { problemResponses } from './openApiResponses.js';
@@ -48,6 +49,8 @@ export function chainsRoutes(deps: AppDeps) {
   // most of the API's allocations. The bytes are reused while no write happened (dataVersion) and
   // for at most LIST_CACHE_MS, so head ages are never more than that behind.
   let cached: { version: string; at: number; bytes: Uint8Array } | null = null;
+  const storage = deps.ops?.storage;
+  const writeFailure = (chainId: number) => storage?.writeFailure(chainWriter(chainId)) ?? null;
   const json = (bytes: Uint8Array) =>
     new Response(bytes, {
       status: 200,
@@ -56,7 +59,9 @@ export function chainsRoutes(deps: AppDeps) {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(listRoute, () => {
       const now = deps.clock.now();
-      const version = dataVersion(deps.db);
+      // Failing writes change no data version, but they change what is served.
+      const failing = storage?.writeFailures() ?? [];
+      const version = `${dataVersion(deps.db)}|${failing.map((f) => f.writer).join(',')}`;
       if (
         cached &&
         cached.version === version &&
@@ -65,7 +70,12 @@ export function chainsRoutes(deps: AppDeps) {
       ) {
         return json(cached.bytes);
       }
-      const chains = listChains(deps.db).map((r) => presentChainSummary(r.config, r.state, now));
+      const chains = listChains(deps.db).map((r) =>
+        chainWithWriteFailure(
+          presentChainSummary(r.config, r.state, now),
+          writeFailure(r.config.chainId),
+        ),
+      );
       const body: ChainList = { chains };
       cached = { version, at: now, bytes: encoder.encode(JSON.stringify(body)) };
       return json(cached.bytes);
@@ -74,7 +84,7 @@ export function chainsRoutes(deps: AppDeps) {
       const { chainId } = c.req.valid('param');
       const row = getChain(deps.db, chainId);
       if (!row) throw new NotFoundError(`chain ${chainId} is not watched`);
-      const body = presentChainDetail({
+      const detail = presentChainDetail({
         config: row.config,
         state: row.state,
         rpcs: rpcHealthOf(deps.db, chainId),
@@ -84,6 +94,6 @@ export function chainsRoutes(deps: AppDeps) {
         ),
         now: deps.clock.now(),
       });
-      return c.json(body, 200);
+      return c.json(chainWithWriteFailure(detail, writeFailure(chainId)), 200);
     });
 }

@@ -20,6 +20,7 @@ import {
   presentHip3Market,
   presentHip3MarketDetail,
 } from '../hip3/presentHip3Market.js';
+import { HIP3_WRITER, marketWithWriteFailure } from '../runtime/marketWithWriteFailure.js';
 import type { AppDeps } from './appDeps.js';
 import { problemResponses } from './openApiResponses.js';
 import { validationHook } from './problem.js';
@@ -109,6 +110,11 @@ function parseCursor(s: string | undefined): OracleUpdateCursor | null {
 
 /** `/v1/hip3` routes. */
 export function hip3Routes(deps: AppDeps) {
+  const parse = (row: Parameters<typeof parseMarketRow>[0]) =>
+    marketWithWriteFailure(
+      parseMarketRow(row),
+      deps.ops?.storage?.writeFailure(HIP3_WRITER) ?? null,
+    );
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(dexesRoute, (c) => {
       const counts = new Map<string, number>();
@@ -118,16 +124,14 @@ export function hip3Routes(deps: AppDeps) {
     })
     .openapi(marketsRoute, (c) => {
       const { dex } = c.req.valid('query');
-      const markets = listHip3Markets(deps.db, dex).map((r) =>
-        presentHip3Market(parseMarketRow(r)),
-      );
+      const markets = listHip3Markets(deps.db, dex).map((r) => presentHip3Market(parse(r)));
       return c.json({ markets }, 200);
     })
     .openapi(marketRoute, (c) => {
       const { coin } = c.req.valid('param');
       const row = getHip3Market(deps.db, coin);
       if (!row) throw new NotFoundError(`market ${coin} is not watched`);
-      return c.json(presentHip3MarketDetail(parseMarketRow(row), deps.clock.now()), 200);
+      return c.json(presentHip3MarketDetail(parse(row), deps.clock.now()), 200);
     })
     .openapi(updatesRoute, (c) => {
       const { coin } = c.req.valid('param');

@@ -12,6 +12,8 @@ import { listChains } from '../db/queries/chains.js';
 import { getHip3MarketsByCoin } from '../db/queries/hip3.js';
 import { BadRequestError } from '../errors.js';
 import { parseMarketRow, presentRiskMarket } from '../hip3/presentHip3Market.js';
+import { chainWithWriteFailure, chainWriter } from '../runtime/chainWithWriteFailure.js';
+import { HIP3_WRITER, marketWithWriteFailure } from '../runtime/marketWithWriteFailure.js';
 import { presentChainSummary } from '../sequencer/presentChain.js';
 import type { AppDeps } from './appDeps.js';
 import { problemResponses } from './openApiResponses.js';
@@ -54,7 +56,10 @@ export function riskSummaryRoutes(deps: AppDeps) {
     }) as unknown as TypedResponse<RiskSummary, 200, 'json'>;
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, (c) => {
     const now = deps.clock.now();
-    const key = c.req.url;
+    const storage = deps.ops?.storage;
+    // Failing writes change what is served without changing the data: part of the cache key.
+    const failing = storage?.writeFailures() ?? [];
+    const key = `${c.req.url}|${failing.map((f) => f.writer).join(',')}`;
     const hit = cache.get(key);
     if (hit && now - hit.at < CACHE_MS) return json(hit.bytes);
     const raw = c.req.valid('query');
@@ -73,7 +78,13 @@ export function riskSummaryRoutes(deps: AppDeps) {
     const unknownCoins: string[] = [];
     for (const coin of coins) {
       const r = rows.get(coin);
-      if (r) markets.push(presentRiskMarket(parseMarketRow(r), now));
+      if (r)
+        markets.push(
+          presentRiskMarket(
+            marketWithWriteFailure(parseMarketRow(r), storage?.writeFailure(HIP3_WRITER) ?? null),
+            now,
+          ),
+        );
       else unknownCoins.push(coin);
     }
     const all = chains.length > 0 ? listChains(deps.db) : [];
@@ -85,7 +96,10 @@ export function riskSummaryRoutes(deps: AppDeps) {
         unknownChains.push(wanted);
         continue;
       }
-      const s = presentChainSummary(found.config, found.state, now);
+      const s = chainWithWriteFailure(
+        presentChainSummary(found.config, found.state, now),
+        storage?.writeFailure(chainWriter(found.config.chainId)) ?? null,
+      );
       const phase: ChainPhase = s.phase ?? (s.status === 'up' ? 'normal' : 'unknown');
       chainOut.push({
         chain: s.key,

@@ -8,7 +8,24 @@ import {
 import { chainRegistry, type UptimeFeedRef } from './chainRegistry.js';
 
 const seconds = z.number().positive();
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** Why `user:password@` is refused in an RPC URL (file or environment). */
+export const RPC_CREDENTIALS_MESSAGE =
+  'must not contain user:password (fetch refuses credentials in URLs; providers take the key in the path or query: keep such URLs in rpcUrlsEnv)';
+
+/** An RPC URL: http(s), without user info. */
+export const RpcUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((u) => {
+    if (!URL.canParse(u)) return true; // already reported as not a URL
+    const url = new URL(u);
+    return url.username === '' && url.password === '';
+  }, RPC_CREDENTIALS_MESSAGE);
+
+/** Name of an environment variable that holds a secret. */
+const EnvVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like PERPSCOPE_ARB_RPC_URLS');
 
 const ThresholdsInput = z
   .object({
@@ -50,7 +67,13 @@ export const ChainEntryInput = z
     name: z.string().min(1).optional(),
     class: z.enum(chainClasses).optional(),
     blockTimeMs: z.number().positive().nullable().optional(),
-    rpcUrls: z.array(HttpUrl).min(1, 'at least one RPC URL is required').optional(),
+    rpcUrls: z.array(RpcUrl).min(1, 'at least one RPC URL is required').optional(),
+    /**
+     * The environment variable holding this chain's RPC URLs (whitespace- or comma-separated), for
+     * URLs that carry a provider key: secrets never live in the config file. Replaces `rpcUrls`;
+     * resolved by `parseConfig` through the secret reader (env.ts).
+     */
+    rpcUrlsEnv: EnvVarName.optional(),
     uptimeFeed: z
       .object({
         kind: z.enum(['chainlink', 'linea']),
@@ -115,7 +138,8 @@ function resolveEntry(entry: ChainEntryInput, index: number, issues: Issue[]): C
   if (chainId === undefined) missing('chainId');
   if (name === undefined) missing('name');
   if (chainClass === undefined) missing('class');
-  if (rpcUrls === undefined) missing('rpcUrls');
+  // With `rpcUrlsEnv`, parseConfig reports an unset or invalid variable itself.
+  if (rpcUrls === undefined && entry.rpcUrlsEnv === undefined) missing('rpcUrls');
   if (chainId === undefined || name === undefined || chainClass === undefined || !rpcUrls) {
     return null;
   }
@@ -186,8 +210,18 @@ export const ChainsConfig = z
     const issues: Issue[] = [];
     const resolved = list.map((e, i) => resolveEntry(e, i, issues));
     const seen = new Map<number, number>();
+    const seenKeys = new Map<string, number>();
     resolved.forEach((c, i) => {
       if (!c) return;
+      // Two entries with one key would collapse into one metric series and one status-page row.
+      const prevKey = seenKeys.get(c.key);
+      if (prevKey !== undefined) {
+        issues.push({
+          path: [i, 'key'],
+          message: `duplicate key "${c.key}" (also chains[${prevKey}])`,
+        });
+      }
+      seenKeys.set(c.key, i);
       const prev = seen.get(c.chainId);
       if (prev !== undefined) {
         issues.push({

@@ -157,3 +157,30 @@ describe('loadConfigFile', () => {
     );
   });
 });
+
+describe('chains[].rpcUrlsEnv (RPC URLs with provider keys live in the environment)', () => {
+  it('takes the URLs from the variable, whitespace- or comma-separated', () => {
+    const config = parseConfig({
+      raw: { chains: [{ key: 'base', rpcUrlsEnv: 'PERPSCOPE_BASE_RPC_URLS' }] },
+      source: 'test',
+      env,
+      readSecret: (name) =>
+        name === 'PERPSCOPE_BASE_RPC_URLS'
+          ? 'https://base.example/v2/k1,\n https://other.example/?apikey=k2'
+          : undefined,
+    });
+    expect(config.chains[0]?.rpcUrls).toEqual([
+      'https://base.example/v2/k1',
+      'https://other.example/?apikey=k2',
+    ]);
+  });
+
+  it('rejects rpcUrls and rpcUrlsEnv together, naming the field', () => {
+    const e = configError({
+      chains: [{ key: 'base', rpcUrls: ['https://a.example'], rpcUrlsEnv: 'PERPSCOPE_X' }],
+    });
+    expect(e.issues).toEqual([
+      { path: 'chains[0].rpcUrlsEnv', message: 'give either rpcUrls or rpcUrlsEnv, not both' },
+    ]);
+  });
+});

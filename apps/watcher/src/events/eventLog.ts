@@ -80,6 +80,9 @@ export function incidentPayload(i: IncidentRecord): Record<string, unknown> {
   };
 }
 
+/** Told the outcome of each event-log write: `error` is null when it committed. */
+export type WriteObserver = (writer: string, error: unknown) => void;
+
 /**
  * The append-only event log and in-process publisher. Every state change goes through
  * {@link EventLog.write}: the change and its events commit in one SQLite transaction, then the events
@@ -96,6 +99,7 @@ export class EventLog {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #listeners = new Set<EventListener>();
+  readonly #writeObservers = new Set<WriteObserver>();
   /** Prepared on first use (the same connection as every transaction `write` opens). */
   #findOpen: ReturnType<typeof prepareFindOpenIncident> | null = null;
 
@@ -105,8 +109,34 @@ export class EventLog {
     this.#logger = deps.logger;
   }
 
-  /** Runs `body` in one transaction; publishes the events it emitted after the commit. */
-  write<T>(body: (w: EventWriter) => T): T {
+  /**
+   * Runs `body` in one transaction; publishes the events it emitted after the commit. `writer`
+   * names who writes (`chain:<id>`, `hip3`; default `events`) for the write observers: a failing
+   * write is reported to them and rethrown.
+   */
+  write<T>(body: (w: EventWriter) => T, options: { writer?: string } = {}): T {
+    const writer = options.writer ?? 'events';
+    let result: T;
+    try {
+      result = this.#write(body);
+    } catch (error) {
+      for (const observe of this.#writeObservers) observe(writer, error);
+      throw error;
+    }
+    for (const observe of this.#writeObservers) observe(writer, null);
+    return result;
+  }
+
+  /**
+   * Observes the outcome of every {@link EventLog.write} (storage health: the failed-write metric,
+   * `/readyz`, subjects shown `unknown` while their writes fail). Returns the unsubscribe function.
+   */
+  observeWrites(observer: WriteObserver): () => void {
+    this.#writeObservers.add(observer);
+    return () => this.#writeObservers.delete(observer);
+  }
+
+  #write<T>(body: (w: EventWriter) => T): T {
     const emitted: StoredEvent[] = [];
     const now = this.#clock.now();
     this.#findOpen ??= prepareFindOpenIncident(this.#db);

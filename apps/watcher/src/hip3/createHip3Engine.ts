@@ -15,6 +15,7 @@ import {
 import type { IncidentSeverity } from '../db/queries/incidents.js';
 import type { EventLog, EventWriter } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
 import { evaluateMarket, type MarketEvaluation } from './evaluateMarket.js';
 import {
   type HlAllDexsAssetCtxsEvent,
@@ -185,7 +186,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       });
       added.push('');
     }
-    eventLog.write((w) => upsertHip3Dexes(w.tx, rows, now));
+    eventLog.write((w) => upsertHip3Dexes(w.tx, rows, now), { writer: HIP3_WRITER });
     return added;
   }
 
@@ -564,48 +565,51 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     ) {
       return 0;
     }
-    eventLog.write((w) => {
-      for (const m of metas) upsertHip3MarketMeta(w.tx, { ...m, now });
-      writes.insertSamples(samples);
-      writes.insertOracleUpdates(oracle);
-      for (const g of gaps) insertHip3StreamGap(w.tx, g);
-      for (const e of events) e(w);
-      for (const sw of stateWrites) {
-        lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: now });
-        writes.updateMarketState({
-          coin: sw.coin,
-          status: sw.ev.status,
-          statusSince: sw.since,
-          reasonsJson: JSON.stringify(sw.ev.reasons),
-          metricsJson: JSON.stringify(sw.ev.metrics),
-          lastSampleAt: sw.lastSample,
-          updatedAt: now,
-        });
-      }
-      for (const c of changes) {
-        insertHip3Transition(w.tx, {
-          coin: c.coin,
-          at: now,
-          fromStatus: c.from,
-          toStatus: c.ev.status,
-          reasonsJson: JSON.stringify(c.ev.reasons),
-        });
-        w.emit(
-          'market.status',
-          { type: 'market', id: c.coin },
-          {
-            from: c.from,
-            to: c.ev.status,
-            reasons: c.ev.reasons.map((r) => ({
-              code: r.code,
-              severity: r.severity,
-              message: r.message,
-            })),
-          },
-        );
-        incidentFor(w, c.coin, c.ev, c.from);
-      }
-    });
+    eventLog.write(
+      (w) => {
+        for (const m of metas) upsertHip3MarketMeta(w.tx, { ...m, now });
+        writes.insertSamples(samples);
+        writes.insertOracleUpdates(oracle);
+        for (const g of gaps) insertHip3StreamGap(w.tx, g);
+        for (const e of events) e(w);
+        for (const sw of stateWrites) {
+          lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: now });
+          writes.updateMarketState({
+            coin: sw.coin,
+            status: sw.ev.status,
+            statusSince: sw.since,
+            reasonsJson: JSON.stringify(sw.ev.reasons),
+            metricsJson: JSON.stringify(sw.ev.metrics),
+            lastSampleAt: sw.lastSample,
+            updatedAt: now,
+          });
+        }
+        for (const c of changes) {
+          insertHip3Transition(w.tx, {
+            coin: c.coin,
+            at: now,
+            fromStatus: c.from,
+            toStatus: c.ev.status,
+            reasonsJson: JSON.stringify(c.ev.reasons),
+          });
+          w.emit(
+            'market.status',
+            { type: 'market', id: c.coin },
+            {
+              from: c.from,
+              to: c.ev.status,
+              reasons: c.ev.reasons.map((r) => ({
+                code: r.code,
+                severity: r.severity,
+                message: r.message,
+              })),
+            },
+          );
+          incidentFor(w, c.coin, c.ev, c.from);
+        }
+      },
+      { writer: HIP3_WRITER },
+    );
     return changes.length;
   }
 

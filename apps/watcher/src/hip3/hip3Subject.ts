@@ -1,4 +1,5 @@
 import type { Hip3Config } from '../config/hip3Config.js';
+import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../runtime/subject.js';
 import { type CtxStream, createCtxStream } from './createCtxStream.js';
 import { createHip3Engine, type Hip3Engine } from './createHip3Engine.js';
@@ -173,20 +174,23 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
 
     function streamIncident(up: boolean, atMs: number) {
       const subject = { type: 'hip3-stream', id: 'allDexsAssetCtxs' };
-      ctx.eventLog.write((w) => {
-        w.emit('hip3.stream', subject, { up, at: atMs });
-        const open = w.findOpenIncident(subject, 'no-data');
-        if (!up && !open) {
-          w.openIncident({
-            subject,
-            kind: 'no-data',
-            severity: 'warning',
-            title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
-          });
-        } else if (up && open) {
-          w.closeIncident(open);
-        }
-      });
+      ctx.eventLog.write(
+        (w) => {
+          w.emit('hip3.stream', subject, { up, at: atMs });
+          const open = w.findOpenIncident(subject, 'no-data');
+          if (!up && !open) {
+            w.openIncident({
+              subject,
+              kind: 'no-data',
+              severity: 'warning',
+              title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
+            });
+          } else if (up && open) {
+            w.closeIncident(open);
+          }
+        },
+        { writer: HIP3_WRITER },
+      );
     }
 
     async function openStream() {

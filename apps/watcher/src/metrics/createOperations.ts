@@ -73,8 +73,13 @@ export function operationsConfigIssues(
   return issues;
 }
 
+/** How often the database file's identity is checked while nothing else asks (ms). */
+const FILE_CHECK_MS = 2_000;
+
 /** What `createApp` mounts from operations. */
 export type OperationsHttp = {
+  /** Storage health: routes show a subject `unknown` while its writes fail. */
+  storage?: StorageHealth;
   /** Security headers, CORS, rate limit, API token, body limit — mounted before every route. */
   security: MiddlewareHandler;
   metrics: WatcherMetrics;
@@ -107,7 +112,10 @@ export type Operations = {
   retention: RetentionJob;
   storage: StorageHealth;
   http: OperationsHttp;
-  /** Readiness checks to merge into `/readyz` (`storage`: the database can still grow). */
+  /**
+   * Readiness checks to merge into `/readyz`: `storage` (the database accepts writes and none is
+   * failing), `database` (the file at the path is the one open).
+   */
   readiness(): Record<string, boolean>;
   /** Starts alert delivery, the incident → alert feed and the retention schedule. */
   start(): void;
@@ -125,8 +133,34 @@ export type Operations = {
 export function createOperations(p: CreateOperationsParameters): Operations {
   const { config, database, clock, logger } = p;
   const metrics = createMetrics({
-    snapshot: () => dbMetricsSnapshot({ db: database.db, now: clock.now }),
+    snapshot: () =>
+      dbMetricsSnapshot({
+        db: database.db,
+        now: clock.now,
+        writeFailure: (writer) => storage.writeFailure(writer),
+      }),
   });
+  const storageLogger = logger.child({ component: 'storage' });
+  // Every failed write — ingestion, events, alerts, retention — is counted, turns /readyz red and
+  // (for a subject) shows it `unknown` until that writer commits again.
+  const storage = createStorageHealth({
+    sqlite: database.sqlite,
+    now: clock.now,
+    onWriteError: (writer, error) => {
+      metrics.dbWriteErrors.inc({ component: writer.split(':')[0] ?? writer });
+      storageLogger.debug({ writer, err: error }, 'database write failed');
+    },
+    onFileState: (state) => {
+      if (state === 'ok') storageLogger.info('database file is back at its path');
+      else
+        storageLogger.error(
+          { path: database.sqlite.name, state },
+          `database file ${state} under the running watcher: new rows go to a file that is gone at the next start (see "Storage health" in the README)`,
+        );
+    },
+  });
+  const record = (writer: string) => (error: unknown) => storage.recordWrite(writer, error);
+  p.eventLog.observeWrites((writer, error) => storage.recordWrite(writer, error));
   const outbox = new AlertOutbox({
     db: database.db,
     sinks: resolveSinks(config.alerts.sinks, p.secrets),
@@ -134,6 +168,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     now: clock.now,
     logger: logger.child({ component: 'alerts' }),
     onOutcome: (sink, outcome) => metrics.alertOutcomes.inc({ sink, outcome }),
+    onWriteOutcome: record('alerts'),
     ...(p.fetch && { fetch: p.fetch }),
   });
   const alerter = new IncidentAlerter({
@@ -146,6 +181,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
       ...(p.describers ?? []),
     ]),
     logger: logger.child({ component: 'alerts' }),
+    onWriteOutcome: record('alerts'),
     ...(config.alerts.publicUrl && { publicUrl: config.alerts.publicUrl }),
   });
   const retention = new RetentionJob({
@@ -154,15 +190,22 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     config: config.retention,
     now: clock.now,
     logger: logger.child({ component: 'retention' }),
-    onError: () => metrics.dbWriteErrors.inc({ component: 'retention' }),
+    onOutcome: record('retention'),
   });
-  const storage = createStorageHealth({ sqlite: database.sqlite });
   new Gauge({
     name: 'perpscope_db_writable',
-    help: '1 while the database can grow (disk not full, SQLite page limit not reached).',
+    help: '1 while the database accepts writes: disk not full, SQLite page limit not reached, not read-only, no writer failing, file still at its path.',
     registers: [metrics.registry],
     collect() {
       this.set(storage.writable() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'perpscope_db_file_ok',
+    help: '1 while the database path still names the open file (0: deleted or replaced under the running watcher).',
+    registers: [metrics.registry],
+    collect() {
+      this.set(storage.fileState() === 'ok' ? 1 : 0);
     },
   });
   new Gauge({
@@ -174,6 +217,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
       if (free !== null) this.set(free);
     },
   });
+  let fileCheck: NodeJS.Timeout | null = null;
   const security = securityMiddleware({
     config: config.security,
     apiToken: p.secrets[config.security.apiTokenEnv],
@@ -188,18 +232,24 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     alerter,
     retention,
     storage,
-    readiness: () => ({ storage: storage.writable() }),
+    readiness: () => ({ storage: storage.writable(), database: storage.fileState() === 'ok' }),
     http: {
       security,
       metrics,
       admin: adminRoutes({ db: database.db, sqlite: database.sqlite, outbox, now: clock.now }),
+      storage,
     },
     start() {
       outbox.start();
       alerter.start();
       retention.start();
+      // Noticed (and logged) within seconds even when nobody asks /readyz or /metrics.
+      fileCheck ??= setInterval(() => storage.fileState(), FILE_CHECK_MS);
+      fileCheck.unref();
     },
     async stop() {
+      if (fileCheck) clearInterval(fileCheck);
+      fileCheck = null;
       retention.stop();
       alerter.stop();
       await outbox.stop();

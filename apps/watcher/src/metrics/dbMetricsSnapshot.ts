@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/openDb.js';
 import { listChains, rpcHealthOf } from '../db/queries/chains.js';
+import type { WriteFailure } from '../retention/storageHealth.js';
+import { chainWithWriteFailure, chainWriter } from '../runtime/chainWithWriteFailure.js';
 import { presentChainSummary } from '../sequencer/presentChain.js';
 import type { MetricsSnapshot } from './createMetrics.js';
 
@@ -28,11 +30,19 @@ function tryRows<T>(read: () => T[]): T[] {
  * as the API presents them, HIP-3 markets (status, oracle staleness, mark–oracle deviation), the
  * alert outbox backlog, rows per raw table and the database size. A few indexed reads per scrape.
  */
-export function dbMetricsSnapshot(p: { db: Db; now: () => number }): MetricsSnapshot {
+export function dbMetricsSnapshot(p: {
+  db: Db;
+  now: () => number;
+  /** A chain whose poll writes fail is exported `unknown` (storage health). */
+  writeFailure?: (writer: string) => WriteFailure | null;
+}): MetricsSnapshot {
   const { db } = p;
   const now = p.now();
   const chains = listChains(db).map(({ config, state }) => {
-    const s = presentChainSummary(config, state, now);
+    const s = chainWithWriteFailure(
+      presentChainSummary(config, state, now),
+      p.writeFailure?.(chainWriter(config.chainId)) ?? null,
+    );
     return {
       chain: config.key,
       status: s.status,

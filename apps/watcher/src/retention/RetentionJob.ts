@@ -1,7 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { RetentionConfig } from './retentionConfig.js';
-import { type RetentionReport, type RetentionTarget, runRetention } from './runRetention.js';
+import {
+  lastRetentionRunAt,
+  type RetentionReport,
+  type RetentionTarget,
+  runRetention,
+} from './runRetention.js';
+
+/** Share of each table a pass may prune when the clock looks like it jumped. */
+export const MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP = 0.1;
+/** Disagreement between clock and monotonic time between two passes that counts as a jump (ms). */
+const JUMP_TOLERANCE_MS = 60_000;
 
 /**
  * Runs {@link runRetention} every `config.intervalMinutes` (first run shortly after start). A failing
@@ -10,25 +20,59 @@ import { type RetentionReport, type RetentionTarget, runRetention } from './runR
 export class RetentionJob {
   readonly #deps: RetentionJobDeps;
   #timer: NodeJS.Timeout | undefined;
+  /** The previous pass of this process: its clock time and monotonic time. */
+  #lastPass: { now: number; mono: number } | null = null;
 
   constructor(deps: RetentionJobDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * Why the clock looks like it jumped since the last pass, or null. Within the process: the clock
+   * moved more (or less) than the monotonic time that passed. For the first pass after a start: the
+   * last recorded pass is in the future or further back than two intervals plus an hour — a long
+   * downtime looks the same, and then only that one pass is slowed down.
+   */
+  #clockJump(now: number, mono: number): string | null {
+    if (this.#lastPass) {
+      const drift = now - this.#lastPass.now - (mono - this.#lastPass.mono);
+      return Math.abs(drift) > JUMP_TOLERANCE_MS
+        ? `the clock moved ${Math.round(drift / 1000)} s more than the time that passed since the last pass`
+        : null;
+    }
+    const last = lastRetentionRunAt(this.#deps.sqlite);
+    if (last === null) return null;
+    const expected = 2 * this.#deps.config.intervalMinutes * 60_000 + 3_600_000;
+    if (now < last - JUMP_TOLERANCE_MS || now - last > expected)
+      return `the last recorded pass ran at ${new Date(last).toISOString()}, ${Math.round((now - last) / 1000)} s before this clock's now (downtime or a clock step)`;
+    return null;
   }
 
   /** One pass now; returns its report, or `null` when it failed (already logged). */
   runOnce(): RetentionReport | null {
     const started = Date.now();
     try {
+      const now = this.#deps.now();
+      const mono = (this.#deps.monotonic ?? (() => performance.now()))();
+      const jump = this.#clockJump(now, mono);
+      if (jump)
+        this.#deps.logger.warn(
+          { reason: jump, maxPruneShare: MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP },
+          'retention: clock jump suspected; this pass prunes at most 10 % of each table',
+        );
       const report = runRetention({
         sqlite: this.#deps.sqlite,
         targets: this.#deps.targets,
         config: this.#deps.config,
-        now: this.#deps.now(),
+        now,
+        ...(jump && { maxPruneShare: MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP }),
       });
+      this.#lastPass = { now, mono };
       this.#deps.logger.info({ report, ms: Date.now() - started }, 'retention pass done');
+      this.#deps.onOutcome?.(null);
       return report;
     } catch (error) {
-      this.#deps.onError?.();
+      this.#deps.onOutcome?.(error);
       this.#deps.logger.error(
         { err: error },
         'retention pass failed; retrying at the next interval',
@@ -64,7 +108,9 @@ export type RetentionJobDeps = {
   config: RetentionConfig;
   /** Ms since the epoch. */
   now: () => number;
-  logger: Pick<Logger, 'info' | 'error'>;
-  /** Called when a pass fails (metrics). */
-  onError?: () => void;
+  /** Monotonic ms (any origin) to tell a clock jump from time passing. Default `performance.now`. */
+  monotonic?: () => number;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Told each pass's outcome: `null` when it committed, else the error (storage health, metrics). */
+  onOutcome?: (error: unknown) => void;
 };

@@ -37,11 +37,18 @@ export type RunRetentionParameters = {
   };
   /** Ms since the epoch. */
   now: number;
+  /**
+   * At most this share (0–1) of each target's rows may be pruned in this pass; the rest waits for
+   * the next one. Set after a suspected clock jump (`RetentionJob`), so a wall clock set 100 days
+   * ahead cannot empty every table in one pass. Default: no cap.
+   */
+  maxPruneShare?: number;
 };
 
 /** What one run did, per target. */
 export type RetentionReport = {
-  targets: Array<{ name: string; rolledHours: number; prunedRows: number }>;
+  /** `capped`: the pass stopped at `maxPruneShare` of the table with more rows past the horizon. */
+  targets: Array<{ name: string; rolledHours: number; prunedRows: number; capped?: boolean }>;
   prunedRollups: number;
 };
 
@@ -138,10 +145,11 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
     // them would let that pass overwrite a complete rollup with a partial one.
     const rerolledFrom = target.rollups.length > 0 ? rolledUntil - 2 * HOUR_MS : rolledUntil;
     const cutoff = Math.min(now - days * DAY_MS, rerolledFrom);
-    const prunedRows = pruneBefore(sqlite, {
+    const { pruned: prunedRows, capped } = pruneBefore(sqlite, {
       ...target,
       time: cutoff,
       batchSize: config.batchSize,
+      maxShare: p.maxPruneShare ?? 1,
     });
     sqlite
       .prepare(
@@ -150,7 +158,7 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
            last_run_at = excluded.last_run_at, last_pruned_rows = excluded.last_pruned_rows`,
       )
       .run(target.name, rolledUntil, now, prunedRows);
-    report.targets.push({ name: target.name, rolledHours, prunedRows });
+    report.targets.push({ name: target.name, rolledHours, prunedRows, ...(capped && { capped }) });
   }
   report.prunedRollups = sqlite
     .prepare('DELETE FROM rollups_hourly WHERE hour_start < ?')
@@ -160,17 +168,29 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
 
 function pruneBefore(
   sqlite: Database.Database,
-  p: { table: string; timeColumn: string; time: number; batchSize: number },
-): number {
-  const end = firstRowidAtOrAfter(sqlite, p);
-  if (end === null) return 0;
-  const start = (sqlite.prepare(`SELECT min(rowid) AS lo FROM ${p.table}`).get() as { lo: number })
-    .lo;
+  p: { table: string; timeColumn: string; time: number; batchSize: number; maxShare: number },
+): { pruned: number; capped: boolean } {
+  const found = firstRowidAtOrAfter(sqlite, p);
+  if (found === null) return { pruned: 0, capped: false };
+  const { lo: start, hi } = sqlite
+    .prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${p.table}`)
+    .get() as { lo: number; hi: number };
+  // The rowid span approximates the row count (append-only tables) without a count(*) scan.
+  const allowed = Math.floor((hi - start + 1) * Math.min(1, Math.max(0, p.maxShare)));
+  const end = Math.min(found, start + allowed);
   const del = sqlite.prepare(
     `DELETE FROM ${p.table} WHERE rowid >= ? AND rowid < ? AND ${p.timeColumn} < ?`,
   );
   let pruned = 0;
   for (let lo = start; lo < end; lo += p.batchSize)
     pruned += del.run(lo, Math.min(lo + p.batchSize, end), p.time).changes;
-  return pruned;
+  return { pruned, capped: end < found };
+}
+
+/** When the last retention pass of any target ran (ms, as recorded), or null before the first. */
+export function lastRetentionRunAt(sqlite: Database.Database): number | null {
+  const row = sqlite.prepare('SELECT max(last_run_at) AS t FROM retention_state').get() as
+    | { t: number | null }
+    | undefined;
+  return row?.t ?? null;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { restrictDbFileModes } from '../db/openDb.js';
 import { type DbSizeReport, vacuumDatabase } from './dbSizeReport.js';
 
 function mb(bytes: number): string {
@@ -25,11 +26,15 @@ export function runVacuum(sqlite: Database.Database): string {
  * `perpscope-watcher backup --to FILE`: an online, consistent copy of the database (SQLite's backup
  * API), safe while the watcher keeps writing.
  *
+ * The copy is created with mode 0600, like the database.
+ *
  * @throws when `to` exists already or cannot be written.
  */
 export async function runBackup(sqlite: Database.Database, to: string): Promise<string> {
   if (existsSync(to)) throw new Error(`${to} exists already; choose a new file`);
   const started = Date.now();
+  // Created 0600 before SQLite writes into it: a backup holds everything the database does.
+  restrictDbFileModes(to);
   const { totalPages } = await sqlite.backup(to);
   return `backup written to ${to} (${totalPages} pages) in ${Date.now() - started} ms\n`;
 }

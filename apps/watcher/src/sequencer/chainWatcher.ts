@@ -12,7 +12,13 @@ import {
 } from '../db/queries/chains.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
-import { redactError, redactUrlSecrets } from '../security/redactSecrets.js';
+import { chainWriter } from '../runtime/chainWithWriteFailure.js';
+import {
+  createSecretRedactor,
+  redactError,
+  redactUrlSecrets,
+  type TextRedactor,
+} from '../security/redactSecrets.js';
 import { blockGapStats, type HeadSample } from './blockGapStats.js';
 import { type ChainRpc, type ChainRpcFactory, errorText, malformedKind } from './chainRpc.js';
 import {
@@ -64,7 +70,9 @@ export class ChainWatcher {
   readonly #deps: ChainWatcherDeps;
   readonly #sqlite: Database.Database;
   readonly #rpcs: RpcRuntime[];
-  readonly #tracker: HeadTracker;
+  /** Redacts error texts: URLs by structure, plus this chain's key fragments quoted bare. */
+  readonly #redact: TextRedactor;
+  #tracker: HeadTracker;
   #state: ChainStateRecord;
   #samples: HeadSample[] = [];
   #probeTx: Promise<Hex> | null = null;
@@ -75,15 +83,19 @@ export class ChainWatcher {
   #polls = 0;
   #untrustedPolls = 0;
   #safeReadAt = Number.NEGATIVE_INFINITY;
+  /** The last poll failure logged at error level (repeats within a minute go to debug). */
+  #lastFailure: { message: string; at: number } | null = null;
 
   constructor(deps: ChainWatcherDeps) {
     this.#deps = deps;
     this.#sqlite = deps.sqlite ?? (deps.db as unknown as { $client: Database.Database }).$client;
     this.config = deps.config;
     const c = deps.config;
+    this.#redact = createSecretRedactor(c.rpcUrls);
     const stored = rpcHealthOf(deps.db, c.chainId);
-    this.#rpcs = c.rpcUrls.map((url) => {
-      const row = stored.find((r) => r.url === url);
+    this.#rpcs = c.rpcUrls.map((url, position) => {
+      // Stored rows carry the redacted URL (the key never reaches the database).
+      const row = stored.find((r) => r.position === position && r.url === redactUrlSecrets(url));
       return {
         rpc: deps.rpcFactory({ url, timeoutMs: c.rpcTimeoutMs }),
         label: redactUrlSecrets(url),
@@ -96,13 +108,19 @@ export class ChainWatcher {
     // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
     this.#state =
       readChainState(deps.db, c.chainId) ?? initialChainState(c.chainId, deps.clock.now());
-    this.#tracker = new HeadTracker({
+    this.#tracker = this.#newTracker();
+  }
+
+  /** A head tracker resumed from the stored canonical blocks. */
+  #newTracker(): HeadTracker {
+    const c = this.#deps.config;
+    return new HeadTracker({
       keep: c.keepBlocks,
       maxBackfill: Math.max(
         64,
         Math.ceil((c.pollIntervalMs * 4) / Math.max(c.blockTimeMs ?? 1000, 50)),
       ),
-      initial: recentCanonicalBlocks(deps.db, c.chainId, c.keepBlocks),
+      initial: recentCanonicalBlocks(this.#deps.db, c.chainId, c.keepBlocks),
     });
   }
 
@@ -171,8 +189,14 @@ export class ChainWatcher {
     try {
       await this.#poll();
     } catch (error) {
-      this.#deps.logger.error(
-        { err: redactError(error), chainId: this.config.chainId },
+      // A failing disk fails every poll the same way: one error line per minute, the rest at debug.
+      const err = redactError(error, this.#redact);
+      const now = this.#deps.clock.now();
+      const repeat =
+        this.#lastFailure?.message === err.message && now - this.#lastFailure.at < 60_000;
+      if (!repeat) this.#lastFailure = { message: err.message, at: now };
+      this.#deps.logger[repeat ? 'debug' : 'error'](
+        { err, chainId: this.config.chainId },
         'chain poll failed',
       );
     } finally {
@@ -197,14 +221,19 @@ export class ChainWatcher {
             if (!r.loggedMalformed.has(kind)) {
               r.loggedMalformed.add(kind);
               logger.warn(
-                { chainId: config.chainId, url: r.label, kind, err: errorText(error) },
+                {
+                  chainId: config.chainId,
+                  url: r.label,
+                  kind,
+                  err: this.#redact(errorText(error)),
+                },
                 'malformed RPC payload rejected (logged once per kind and endpoint)',
               );
             }
           }
           return {
             ok: false,
-            error: kind === null ? errorText(error) : `malformed ${kind} payload`,
+            error: kind === null ? this.#redact(errorText(error)) : `malformed ${kind} payload`,
             latencyMs: Math.round(performance.now() - t0),
           };
         }
@@ -227,7 +256,7 @@ export class ChainWatcher {
         advance = await this.#tracker.advance(head, now, (n) => chosen.getBlock(n));
       } catch (error) {
         logger.warn(
-          { chainId: config.chainId, err: errorText(error) },
+          { chainId: config.chainId, err: this.#redact(errorText(error)) },
           'block tracking failed; retrying next poll',
         );
       }
@@ -259,7 +288,7 @@ export class ChainWatcher {
               safe = prev.safe;
               finalized = prev.finalized;
               logger.debug(
-                { chainId: config.chainId, err: errorText(error) },
+                { chainId: config.chainId, err: this.#redact(errorText(error)) },
                 'safe/finalized read failed',
               );
             },
@@ -275,7 +304,7 @@ export class ChainWatcher {
             nowMs: now,
             graceSeconds: t.feedGraceSeconds,
           }).then((f) => {
-            feed = f;
+            feed = f.error === null ? f : { ...f, error: this.#redact(f.error) };
           }),
         );
       }
@@ -284,7 +313,7 @@ export class ChainWatcher {
         const raw = await this.#probeTx;
         tasks.push(
           runInvalidTxProbe({ rpc: chosen, raw, nowMs: now }).then((p) => {
-            probe = p;
+            probe = { ...p, detail: this.#redact(p.detail) };
           }),
         );
       }
@@ -335,12 +364,12 @@ export class ChainWatcher {
       }
       return {
         chainId: config.chainId,
-        url: r.rpc.url,
+        position: i,
         health: verdict.health,
         headNumber: reading.ok ? reading.block.number : null,
         latencyMs: reading.latencyMs,
         lastOkAt: r.lastOkAt,
-        lastError: verdict.note,
+        lastError: verdict.note === null ? null : this.#redact(verdict.note),
         consecutiveFailures: r.consecutiveFailures,
         malformedResponses: r.malformedResponses,
         updatedAt: now,
@@ -348,24 +377,34 @@ export class ChainWatcher {
     });
     const reorg = advance?.reorg ?? null;
     const writeStarted = performance.now();
-    this.#deps.eventLog.write((w) => {
-      if (advance && advance.added.length > 0) {
-        const rows = advance.added.map((b) => ({
-          chainId: config.chainId,
-          number: b.number,
-          hash: b.hash,
-          parentHash: b.parentHash,
-          timestamp: b.timestamp,
-          txCount: b.txCount,
-          seenAt: b.seenAt,
-        }));
-        insertBlocksRaw(this.#sqlite, rows);
-      }
-      if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-      updateRpcHealthRaw(this.#sqlite, rpcRows);
-      writeChainStateRaw(this.#sqlite, next);
-      recordChainChanges(w, { config, prev, next, reorg });
-    });
+    try {
+      this.#deps.eventLog.write(
+        (w) => {
+          if (advance && advance.added.length > 0) {
+            const rows = advance.added.map((b) => ({
+              chainId: config.chainId,
+              number: b.number,
+              hash: b.hash,
+              parentHash: b.parentHash,
+              timestamp: b.timestamp,
+              txCount: b.txCount,
+              seenAt: b.seenAt,
+            }));
+            insertBlocksRaw(this.#sqlite, rows);
+          }
+          if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
+          updateRpcHealthRaw(this.#sqlite, rpcRows);
+          writeChainStateRaw(this.#sqlite, next);
+          recordChainChanges(w, { config, prev, next, reorg });
+        },
+        { writer: chainWriter(config.chainId) },
+      );
+    } catch (error) {
+      // Nothing of this poll was stored: forget the blocks it tracked so the next poll backfills
+      // them from the last stored block instead of treating them as known.
+      this.#tracker = this.#newTracker();
+      throw error;
+    }
     const writeMs = performance.now() - writeStarted;
     // SQLite writes block the event loop (and with it the API): make slow ones visible.
     if (writeMs > 50)

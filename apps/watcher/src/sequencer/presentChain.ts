@@ -71,6 +71,7 @@ export function presentChainDetail(params: {
       headNumber: r.headNumber,
       latencyMs: r.latencyMs,
       lastOkAt: isoOrNull(r.lastOkAt),
+      // Stored redacted already; the structural pass again costs little and covers old rows.
       lastError: r.lastError === null ? null : redactUrlsInText(r.lastError),
       consecutiveFailures: r.consecutiveFailures,
       malformedResponses: r.malformedResponses,

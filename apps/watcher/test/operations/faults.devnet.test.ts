@@ -144,6 +144,57 @@ describe('fault suite (process stays up, reports honestly, recovers)', () => {
     );
   }, 60_000);
 
+  it('read-only database: HIP-3 markets and the risk summary say unknown while their writes fail (issue 14 item 6)', async () => {
+    const { sqlite } = watcher.ops.database;
+    const failedWrites = async () =>
+      (await metric('perpscope_db_write_errors_total{component="hip3"}')) ?? 0;
+    const before = await failedWrites();
+    sqlite.pragma('query_only = 1');
+    try {
+      await waitFor(
+        'markets unknown',
+        async () => (await marketStatuses()).every((s) => s === 'unknown'),
+        10_000,
+      );
+      const markets = (
+        await get<{ markets: { coin: string; reasons: { code: string; message: string }[] }[] }>(
+          '/v1/hip3/markets',
+        )
+      ).body.markets;
+      expect(markets[0]?.reasons[0]?.code).toBe('no_data');
+      expect(markets[0]?.reasons[0]?.message).toMatch(/^database writes failing/);
+      const risk = await get<{ markets: { status: string }[]; chains: { status: string }[] }>(
+        `/v1/risk-summary?coins=${encodeURIComponent(markets[0]!.coin)}&chains=fault-op`,
+      );
+      expect(risk.body.markets[0]?.status).toBe('unknown');
+      await waitFor(
+        'chain unknown in the risk summary',
+        async () =>
+          (
+            await get<{ chains: { status: string }[] }>(
+              `/v1/risk-summary?coins=${encodeURIComponent(markets[0]!.coin)}&chains=fault-op`,
+            )
+          ).body.chains[0]?.status === 'unknown',
+        5_000,
+      );
+      expect(await failedWrites()).toBeGreaterThan(before);
+      expect((await fetch(`${watcher.url}/readyz`)).status).toBe(503);
+    } finally {
+      sqlite.pragma('query_only = 0');
+    }
+    await waitFor(
+      'markets back',
+      async () => (await marketStatuses()).every((s) => s !== 'unknown'),
+      15_000,
+    );
+    await waitFor('chain up', async () => (await chainStatus()) === 'up', 15_000);
+    await waitFor(
+      'ready again',
+      async () => (await fetch(`${watcher.url}/readyz`)).status === 200,
+      10_000,
+    );
+  }, 60_000);
+
   it('disk full (SQLite page limit): not ready and reported, still serving; recovers when space returns', async () => {
     const { sqlite } = watcher.ops.database;
     const rows = () =>

@@ -1,6 +1,6 @@
 import { type DevnetChain, type DevnetChainSpec, startDevnet } from '@perpscope/devnet';
 import { type Logger, pino } from 'pino';
-import { systemClock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { ChainEntryInput } from '../../src/config/chainsConfig.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import type { StoredEvent } from '../../src/db/queries/events.js';
@@ -32,6 +32,8 @@ export async function startDevnetWatcher(params: {
     | ((chain: DevnetChain) => Partial<ChainEntryInput>);
   /** The watcher's logger (default: silent unless `PERPSCOPE_TEST_LOG` names a level). */
   logger?: Logger;
+  /** The watcher's clock (default: the system wall clock). */
+  clock?: Clock;
 }): Promise<DevnetWatcher> {
   const devnet = await startDevnet(params.specs);
   try {
@@ -50,7 +52,7 @@ export async function startDevnetWatcher(params: {
     });
     const watcher = await startWatcher({
       config,
-      clock: systemClock,
+      clock: params.clock ?? systemClock,
       logger: params.logger ?? pino({ level: process.env.PERPSCOPE_TEST_LOG ?? 'silent' }),
       version: 'test',
     });

@@ -32,7 +32,7 @@ describe('raw poll writes', () => {
     };
     const update = {
       chainId: 1101,
-      url: 'https://b.example',
+      position: 1,
       health: 'failing',
       headNumber: 123_456,
       latencyMs: 87,

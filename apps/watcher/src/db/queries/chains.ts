@@ -1,13 +1,27 @@
 import type Database from 'better-sqlite3';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { ChainConfig } from '../../config/chainsConfig.js';
+import { redactUrlSecrets } from '../../security/redactSecrets.js';
 import type { ChainStateRecord } from '../../sequencer/chainStateRecord.js';
 import type { Db } from '../openDb.js';
 import { chainState, chains, rpcEndpoints, statusTransitions } from '../schema/chains.js';
 
-/** Records the configured chains and their RPC endpoints (idempotent; keeps existing health rows). */
+/**
+ * The chain config as stored and served: RPC URLs redacted (`redactUrlSecrets`), since the raw ones
+ * may carry provider keys and the database file is no place for secrets.
+ */
+export function storedChainConfig(c: ChainConfig): ChainConfig {
+  return { ...c, rpcUrls: c.rpcUrls.map(redactUrlSecrets) };
+}
+
+/**
+ * Records the configured chains and their RPC endpoints, redacted (idempotent). An endpoint keeps
+ * its health row while the redacted URL at its position stays the same; rows of endpoints no
+ * longer configured are removed.
+ */
 export function upsertChains(db: Db, configs: readonly ChainConfig[], now: number): void {
-  for (const c of configs) {
+  for (const config of configs) {
+    const c = storedChainConfig(config);
     db.insert(chains)
       .values({
         chainId: c.chainId,
@@ -30,10 +44,19 @@ export function upsertChains(db: Db, configs: readonly ChainConfig[], now: numbe
         },
       })
       .run();
+    const stored = rpcHealthOf(db, c.chainId);
+    for (const row of stored) {
+      if (c.rpcUrls[row.position] !== row.url)
+        db.delete(rpcEndpoints)
+          .where(
+            sql`${rpcEndpoints.chainId} = ${c.chainId} and ${rpcEndpoints.position} = ${row.position}`,
+          )
+          .run();
+    }
     c.rpcUrls.forEach((url, position) => {
       db.insert(rpcEndpoints)
         .values({ chainId: c.chainId, url, position, updatedAt: now })
-        .onConflictDoUpdate({ target: [rpcEndpoints.chainId, rpcEndpoints.url], set: { position } })
+        .onConflictDoNothing()
         .run();
     });
   }
@@ -162,7 +185,7 @@ export function rpcHealthOf(db: Db, chainId: number): RpcHealthRow[] {
 }
 
 /** Writes the latest health of RPC endpoints. */
-export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'position'>[]): void {
+export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'url'>[]): void {
   for (const r of rows) {
     db.update(rpcEndpoints)
       .set({
@@ -175,7 +198,9 @@ export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'posit
         malformedResponses: r.malformedResponses,
         updatedAt: r.updatedAt,
       })
-      .where(sql`${rpcEndpoints.chainId} = ${r.chainId} and ${rpcEndpoints.url} = ${r.url}`)
+      .where(
+        sql`${rpcEndpoints.chainId} = ${r.chainId} and ${rpcEndpoints.position} = ${r.position}`,
+      )
       .run();
   }
 }
@@ -190,7 +215,7 @@ const rpcHealthStatements = new WeakMap<Database.Database, Database.Statement>()
  */
 export function updateRpcHealthRaw(
   sqlite: Database.Database,
-  rows: readonly Omit<RpcHealthRow, 'position'>[],
+  rows: readonly Omit<RpcHealthRow, 'url'>[],
 ): void {
   let stmt = rpcHealthStatements.get(sqlite);
   if (!stmt) {
@@ -198,7 +223,7 @@ export function updateRpcHealthRaw(
       `update rpc_endpoints set health = @health, head_number = @headNumber, latency_ms = @latencyMs,
          last_ok_at = @lastOkAt, last_error = @lastError, consecutive_failures = @consecutiveFailures,
          malformed_responses = @malformedResponses, updated_at = @updatedAt
-       where chain_id = @chainId and url = @url`,
+       where chain_id = @chainId and position = @position`,
     );
     rpcHealthStatements.set(sqlite, stmt);
   }
@@ -213,7 +238,7 @@ export function updateRpcHealthRaw(
       malformedResponses: r.malformedResponses,
       updatedAt: r.updatedAt,
       chainId: r.chainId,
-      url: r.url,
+      position: r.position,
     });
   }
 }

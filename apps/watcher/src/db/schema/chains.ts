@@ -12,7 +12,11 @@ export const chains = sqliteTable('chains', {
   updatedAt: integer('updated_at').notNull(),
 });
 
-/** RPC endpoints per chain and their latest health (one row per chain + URL). */
+/**
+ * RPC endpoints per chain and their latest health (one row per chain + position in `rpcUrls`).
+ * `url` is stored redacted (`redactUrlSecrets`): the raw URL may carry a provider key and lives only
+ * in the config / environment.
+ */
 export const rpcEndpoints = sqliteTable(
   'rpc_endpoints',
   {
@@ -30,7 +34,7 @@ export const rpcEndpoints = sqliteTable(
     malformedResponses: integer('malformed_responses').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.chainId, t.url] })],
+  (t) => [primaryKey({ columns: [t.chainId, t.position] })],
 );
 
 /**
