@@ -105,6 +105,7 @@ describe.concurrent('incident replays', { timeout: 120_000 }, () => {
       safeLagWarn: false,
       safeLagCrit: false,
       feedDown: false,
+      idle: false,
     });
     const { items } = await dw.get<IncidentList>(`/v1/incidents?subjectId=${id}`);
     expect(items.map((i) => [i.kind, i.severity, i.state])).toEqual([

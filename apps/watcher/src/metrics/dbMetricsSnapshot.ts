@@ -38,12 +38,19 @@ export function dbMetricsSnapshot(p: { db: Db; now: () => number }): MetricsSnap
       status: s.status,
       headAgeSeconds: s.headAgeSeconds,
       secondsSinceNewHead: s.secondsSinceNewHead,
-      rpcs: rpcHealthOf(db, config.chainId).map((r) => ({
-        url: r.url,
-        position: r.position,
-        health: r.health,
-        latencyMs: r.latencyMs,
-      })),
+      rpcs: rpcHealthOf(db, config.chainId).map((r) => {
+        const q = state?.rpcs?.find((x) => x.url === r.url);
+        return {
+          url: r.url,
+          position: r.position,
+          health: r.health,
+          latencyMs: r.latencyMs,
+          reasonCode: q?.reasonCode ?? null,
+          headNumber: r.headNumber,
+          secondsSinceNewHead:
+            q?.changedAt == null ? null : Math.max(0, (now - q.changedAt) / 1000),
+        };
+      }),
     };
   });
   const markets = tryRows(() =>

@@ -20,12 +20,13 @@ import {
   type FeedReading,
   initialChainState,
   type ProbeReading,
+  type RpcStateRecord,
 } from './chainStateRecord.js';
 import { evaluateChainStatus } from './evaluateChainStatus.js';
 import { type AdvanceResult, HeadTracker } from './headTracker.js';
 import { runInvalidTxProbe, signInvalidTransaction } from './invalidTxProbe.js';
 import { recordChainChanges } from './recordChainChanges.js';
-import { decideQuorum, type RpcReading } from './rpcQuorum.js';
+import { RpcQuorum, type RpcReading } from './rpcQuorum.js';
 import { readUptimeFeed } from './uptimeFeed.js';
 
 export type ChainWatcherDeps = {
@@ -65,6 +66,7 @@ export class ChainWatcher {
   readonly #sqlite: Database.Database;
   readonly #rpcs: RpcRuntime[];
   readonly #tracker: HeadTracker;
+  readonly #quorum: RpcQuorum;
   #state: ChainStateRecord;
   #samples: HeadSample[] = [];
   #probeTx: Promise<Hex> | null = null;
@@ -96,6 +98,27 @@ export class ChainWatcher {
     // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
     this.#state =
       readChainState(deps.db, c.chainId) ?? initialChainState(c.chainId, deps.clock.now());
+    // Per-endpoint head progress survives a restart, so `stuck` keeps counting from the real moment.
+    const storedRpcs = this.#state.rpcs ?? [];
+    this.#quorum = new RpcQuorum({
+      lagToleranceBlocks: c.thresholds.lagToleranceBlocks,
+      stuckAfterMs: c.thresholds.haltedAfterSeconds * 1000,
+      initial: c.rpcUrls.map((url) => {
+        const r = storedRpcs.find((x) => x.url === url);
+        return r &&
+          r.headNumber !== null &&
+          r.headHash !== null &&
+          r.headTimestamp !== null &&
+          r.changedAt !== null
+          ? {
+              number: r.headNumber,
+              hash: r.headHash,
+              timestamp: r.headTimestamp,
+              changedAt: r.changedAt,
+            }
+          : null;
+      }),
+    });
     this.#tracker = new HeadTracker({
       keep: c.keepBlocks,
       maxBackfill: Math.max(
@@ -211,7 +234,14 @@ export class ChainWatcher {
       }),
     );
     let now = clock.now();
-    const quorum = decideQuorum(readings, t.lagToleranceBlocks);
+    const tip = this.#tracker.tip;
+    const quorum = await this.#quorum.decide({
+      readings,
+      now,
+      knownTip: tip && { number: tip.number, hash: tip.hash },
+      knownHashAt: (n) => this.#tracker.hashAt(n),
+      fetchBlock: (i, n) => this.#rpcs[i]!.rpc.getBlock(n),
+    });
     this.#untrustedPolls = quorum.head ? 0 : this.#untrustedPolls + 1;
     const chosen = quorum.chosen === null ? null : this.#rpcs[quorum.chosen]!.rpc;
     const prev = this.#state;
@@ -305,7 +335,22 @@ export class ChainWatcher {
       samples: this.#samples,
       blocks: this.#tracker.blocksSeenSince(now - t.blockGapWindowSeconds * 1000),
     });
-    const next = evaluateChainStatus(
+    const progress = this.#quorum.progress;
+    const rpcStates: RpcStateRecord[] = this.#rpcs.map((r, i) => {
+      const v = quorum.verdicts[i]!;
+      const p = progress[i] ?? null;
+      return {
+        url: r.rpc.url,
+        health: v.health,
+        reasonCode: v.reasonCode,
+        reason: v.note,
+        headNumber: p?.number ?? null,
+        headHash: p?.hash ?? null,
+        headTimestamp: p?.timestamp ?? null,
+        changedAt: p?.changedAt ?? null,
+      };
+    });
+    const evaluated = evaluateChainStatus(
       prev,
       {
         now,
@@ -324,6 +369,7 @@ export class ChainWatcher {
       },
       { thresholds: t, traits: config.traits, pollIntervalMs: config.pollIntervalMs },
     );
+    const next: ChainStateRecord = { ...evaluated, rpcs: rpcStates };
     const rpcRows = this.#rpcs.map((r, i) => {
       const reading = readings[i]!;
       const verdict = quorum.verdicts[i]!;
