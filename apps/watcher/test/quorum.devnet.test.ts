@@ -46,12 +46,32 @@ function watchHead(chainId: number) {
   };
 }
 
+/** Hash of block `n` read from anvil directly (bypassing the proxies). */
+async function blockHash(url: string, n: number): Promise<string> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'eth_getBlockByNumber',
+      params: [`0x${n.toString(16)}`, false],
+    }),
+  });
+  return ((await res.json()) as { result: { hash: string } }).result.hash;
+}
+
 /** Index of the first sample lower than its predecessor, or -1. */
 const firstDecrease = (xs: readonly number[]) => xs.findIndex((x, i) => i > 0 && x < xs[i - 1]!);
 
 beforeAll(async () => {
   dw = await startDevnetWatcher({
-    specs: [{ name: 'stuck-2-of-3', chainId: 1301, blockTime: 1 }],
+    specs: [
+      { name: 'stuck-2-of-3', chainId: 1301, blockTime: 1 },
+      { name: 'fork-ahead', chainId: 1302, blockTime: 1 },
+      { name: 'all-stuck', chainId: 1303, blockTime: 1 },
+      { name: 'idle-nitro', chainId: 1304, blockTime: 'tx-driven' },
+    ],
     timing: { pollIntervalMs: POLL_MS, graceSeconds: GRACE_S },
     dbPath,
   });
@@ -69,8 +89,10 @@ afterAll(async () => {
   await dw?.stop();
 });
 
-describe.concurrent('RPC quorum when most endpoints are wrong', { timeout: 60_000 }, () => {
-  it('2 of 3 endpoints stuck at the halt block after resumption: recovering → up, the stuck ones stuck/lagging, the healthy one healthy, the head never goes backwards', async () => {
+describe.concurrent('RPC quorum when most endpoints are wrong', { timeout: 90_000 }, () => {
+  it('2 of 3 endpoints stuck at the halt block after resumption: recovering → up, the stuck ones stuck/lagging, the healthy one healthy, the head never goes backwards', async ({
+    expect,
+  }) => {
     const c = dw.chain('stuck-2-of-3');
     const id = c.chainId;
     const head = watchHead(id);
@@ -122,5 +144,91 @@ describe.concurrent('RPC quorum when most endpoints are wrong', { timeout: 60_00
     expect.soft(down, `head went ${seen[down - 1]} → ${seen[down]}`).toBe(-1);
     c.setRpcFault(0, 'none');
     c.setRpcFault(1, 'none');
+  });
+
+  it('1 of 3 endpoints runs ahead on a fork (different hashes): never believed, marked failing, no reorg, the chain stays up', async () => {
+    const c = dw.chain('fork-ahead');
+    const id = c.chainId;
+    const t0 = Date.now();
+    await c.forkRpc(0, { aheadBlocks: 10 });
+    const flagged = await waitFor(
+      'the forked endpoint failing',
+      async () => {
+        const d = await detail(id);
+        return d.rpcs[0]?.reasonCode === 'inconsistent-chain' ? d : undefined;
+      },
+      1000 + POLL_MS + TOLERANCE_MS + 1000,
+    );
+    expect(flagged.rpcs[0]?.health).toBe('failing');
+    expect(flagged.rpcs[0]?.headNumber).toBeGreaterThan(flagged.head!.number + 3);
+    // Watch a few blocks: the believed head is always the main chain's block.
+    await new Promise((r) => setTimeout(r, 4000));
+    const d = await detail(id);
+    expect(d.rpcs.map((r) => r.health)).toEqual(['failing', 'healthy', 'healthy']);
+    expect(d.head!.hash).toBe(await blockHash(c.directRpcUrl, d.head!.number));
+    expect(d.head!.number).toBeLessThan(d.rpcs[0]!.headNumber!);
+    expect(
+      dw.events.filter((e) => e.kind === 'chain.reorg' && e.subject.id === String(id)),
+    ).toEqual([]);
+    expect(statusEvents(dw.events, id).filter((e) => e.at >= t0)).toEqual([]);
+    c.setRpcFault(0, 'none');
+  });
+
+  it('all endpoints stuck at the same block: halted (the truth), every endpoint healthy', async () => {
+    const c = dw.chain('all-stuck');
+    const id = c.chainId;
+    await c.halt();
+    for (const i of [0, 1, 2]) c.setRpcFault(i, 'stale');
+    const t0 = Date.now();
+    const halted = await waitFor(
+      'halted',
+      () => statusEvents(dw.events, id).find((e) => e.to === 'halted' && e.at >= t0 - 1000),
+      HALTED_AFTER_MS + POLL_MS + TOLERANCE_MS + 1000,
+    );
+    expect(halted.at - t0).toBeLessThanOrEqual(HALTED_AFTER_MS + POLL_MS + TOLERANCE_MS);
+    const d = await detail(id);
+    expect(d.status).toBe('halted');
+    expect(d.rpcs.map((r) => r.health)).toEqual(['healthy', 'healthy', 'healthy']);
+    expect(d.rpcs.every((r) => r.secondsSinceNewHead! >= HALTED_AFTER_MS / 1000 - 1)).toBe(true);
+    for (const i of [0, 1, 2]) c.setRpcFault(i, 'none');
+    await c.resume();
+  });
+
+  it('idle Nitro-class chain with a working probe: up (flag idle) for the whole idle stretch; halted once the probe fails too', async () => {
+    const c = dw.chain('idle-nitro');
+    const id = c.chainId;
+    // Tx-driven devnet chains: degraded after 5 s, halted after 10 s without a new head.
+    await c.emptyBlocks(true);
+    const t0 = Date.now();
+    const idle = await waitFor(
+      'idle flag',
+      async () => {
+        const d = await detail(id);
+        return d.flags.idle ? d : undefined;
+      },
+      5000 + POLL_MS + TOLERANCE_MS + 2000,
+    );
+    expect(idle.status).toBe('up');
+    expect(idle.probe.lastResult).toBe('alive');
+    expect(idle.reasons[0]).toMatch(/^idle: no new block for/);
+    // Idle well past the halt threshold.
+    await new Promise((r) => setTimeout(r, 15_000 - (Date.now() - t0)));
+    expect(statusEvents(dw.events, id).filter((e) => e.at >= t0)).toEqual([]);
+    const during = await detail(id);
+    expect(during.status).toBe('up');
+    expect(during.flags.idle).toBe(true);
+    expect(during.secondsSinceNewHead).toBeGreaterThanOrEqual(14);
+    // Now the sequencer dies while idle: the probe is held unanswered (1 s client timeout).
+    await c.halt();
+    const t1 = Date.now();
+    const halted = await waitFor(
+      'halted',
+      () => statusEvents(dw.events, id).find((e) => e.to === 'halted' && e.at >= t1),
+      1000 + POLL_MS + TOLERANCE_MS + 2000,
+    );
+    expect(halted.at - t1).toBeLessThanOrEqual(1000 + 2 * POLL_MS + TOLERANCE_MS);
+    expect((await detail(id)).probe.lastResult).toBe('failed');
+    await c.resume();
+    await c.emptyBlocks(false);
   });
 });

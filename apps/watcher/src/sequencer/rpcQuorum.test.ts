@@ -93,6 +93,28 @@ describe('RpcQuorum', () => {
     expect(healths(q)).toEqual(['failing', 'healthy', 'healthy']);
   });
 
+  it('an endpoint that split off at the peers’ head matches it once but is not believed; the peers’ next block exposes the fork', async () => {
+    const rq = quorum();
+    // Endpoint 0 serves fork 7 above block 100 (below it, the canonical blocks).
+    const fetchBlock = async (i: number, n: number) => block(n, i === 0 && n > 100 ? 7 : 0);
+    await rq.decide(input([ok(100), ok(100), ok(100)], { now: 0, fetchBlock }));
+    const q1 = await rq.decide(input([ok(110, 7), ok(100), ok(100)], { now: 500, fetchBlock }));
+    expect(q1.head?.number).toBe(100);
+    expect(q1.verdicts[0]).toMatchObject({ health: 'failing', reasonCode: 'unverified' });
+    const q2 = await rq.decide(input([ok(111, 7), ok(101), ok(101)], { now: 1500, fetchBlock }));
+    expect(q2.head?.number).toBe(101);
+    expect(q2.verdicts[0]).toMatchObject({ health: 'failing', reasonCode: 'inconsistent-chain' });
+  });
+
+  it('an endpoint far ahead of moving replicas is believed once its chain matched at two of their heights', async () => {
+    const rq = quorum();
+    const q1 = await rq.decide(input([ok(130), ok(100), ok(100)], { now: 0 }));
+    expect(q1.head?.number).toBe(100);
+    const q2 = await rq.decide(input([ok(131), ok(101), ok(101)], { now: 1000 }));
+    expect(q2.head?.number).toBe(131);
+    expect(healths(q2)).toEqual(['healthy', 'lagging', 'lagging']);
+  });
+
   it('an endpoint ahead whose chain cannot be checked is not believed until a peer confirms it', async () => {
     const rq = quorum();
     const fetchBlock = async () => {

@@ -82,11 +82,14 @@ const fmtS = (ms: number) => (ms / 1000).toFixed(1);
  *
  * Rule: take the answering endpoints from the highest head down. The highest is believed when its
  * chain is consistent with the best peer below or beside it: same hash at the same height, its
- * `parentHash` when the peer is one block behind, otherwise its own block at the peer's height
- * (one extra read, cached while the peer's head stays the same) has the peer's hash. A lone answering
- * endpoint is believed as it is. An endpoint whose blocks contradict its peer (a fork, another
- * network) is `failing` and never believed; one whose check could not be read is not believed this
- * poll (`unverified`) — a peer catching up to it confirms it later. Endpoints more than
+ * `parentHash` when the peer is one block behind, within the lag tolerance as it is (the head
+ * tracker checks parent hashes), and further ahead when its own block at the peer's height (one
+ * extra read, cached per peer head) has the peer's hash — at two successive peer heights, or once
+ * when the peer's head has not moved for `stuckAfterMs` (an endpoint that just split off matches the
+ * peer's current head until the peer's next block). A lone answering endpoint is believed as it is.
+ * An endpoint whose blocks contradict its peer (a fork, another network) is `failing` and never
+ * believed; one not confirmed yet (or whose block could not be read) is not believed this poll
+ * (`unverified`) — a peer catching up to it confirms it later. Endpoints more than
  * `lagToleranceBlocks` behind the believed head are `lagging`, or `stuck` when their head has not
  * changed for `stuckAfterMs` while the believed endpoint's has. A head more than the tolerance below
  * the block the watcher already believes, with the same stored hash, is a lagging replica and gives
@@ -101,8 +104,14 @@ export class RpcQuorum {
   readonly #tolerance: number;
   readonly #stuckAfterMs: number;
   #progress: (EndpointProgress | null)[];
-  /** Per endpoint: the peer head (`number:hash`) its chain was last checked against, and the result. */
-  readonly #checked = new Map<number, { ref: string; result: 'consistent' | 'inconsistent' }>();
+  /**
+   * Per endpoint: the peer head (`number:hash`) its chain was last checked against, the result, and
+   * at how many successive peer heads it matched.
+   */
+  readonly #checked = new Map<
+    number,
+    { ref: string; result: 'consistent' | 'inconsistent'; confirmations: number }
+  >();
 
   constructor(params: {
     lagToleranceBlocks: number;
@@ -179,7 +188,7 @@ export class RpcQuorum {
           : {
               health: 'failing',
               reasonCode: 'unverified',
-              note: `${c.r.block.number - peer.r.block.number} blocks ahead of its peers and its chain could not be checked`,
+              note: `${c.r.block.number - peer.r.block.number} blocks ahead of its peers; its chain is not confirmed yet`,
             };
     }
     if (!chosen) {
@@ -246,23 +255,36 @@ export class RpcQuorum {
     const b = peer.r.block;
     if (a.number === b.number) return a.hash === b.hash ? 'consistent' : 'inconsistent';
     if (a.number === b.number + 1) return a.parentHash === b.hash ? 'consistent' : 'inconsistent';
-    if (a.number - b.number <= this.#tolerance && a.number - b.number > 0) {
+    if (a.number - b.number <= this.#tolerance) {
       // Within tolerance the usual replica jitter: the head tracker follows parent hashes from the
       // believed endpoint and records a reorg if they don't connect.
       return 'consistent';
     }
     const ref = `${b.number}:${b.hash}`;
-    const cached = this.#checked.get(c.i);
-    if (cached?.ref === ref) return cached.result;
-    let at: ObservedBlock | null;
-    try {
-      at = await input.fetchBlock(c.i, b.number);
-    } catch {
-      return 'unverified';
+    const seen = this.#checked.get(c.i);
+    let result: 'consistent' | 'inconsistent';
+    if (seen?.ref === ref) {
+      result = seen.result;
+    } else {
+      let at: ObservedBlock | null;
+      try {
+        at = await input.fetchBlock(c.i, b.number);
+      } catch {
+        return 'unverified';
+      }
+      if (!at) return 'unverified';
+      result = at.hash === b.hash ? 'consistent' : 'inconsistent';
+      const confirmations =
+        result === 'consistent' && seen?.result === 'consistent' ? seen.confirmations + 1 : 1;
+      this.#checked.set(c.i, { ref, result, confirmations });
     }
-    if (!at) return 'unverified';
-    const result = at.hash === b.hash ? 'consistent' : 'inconsistent';
-    this.#checked.set(c.i, { ref, result });
-    return result;
+    if (result === 'inconsistent') return 'inconsistent';
+    // One matching block is not enough while the peer is still moving: an endpoint that just split
+    // off at the peer's head matches it until the peer's next block. Believe it once its chain
+    // matched at two peer heights (the peer moved on and still agrees), or when the peer's head has
+    // not changed for the stuck threshold (a stuck replica cannot confirm anything newer).
+    const confirmations = this.#checked.get(c.i)?.confirmations ?? 0;
+    const peerStill = input.now - (this.#progress[peer.i]?.changedAt ?? input.now);
+    return confirmations >= 2 || peerStill > this.#stuckAfterMs ? 'consistent' : 'unverified';
   }
 }

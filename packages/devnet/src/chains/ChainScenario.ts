@@ -11,6 +11,7 @@ export type ChainAction =
   | { kind: 'stallSafeHead' }
   | { kind: 'releaseSafeHead' }
   | { kind: 'rpcFault'; index: number; fault: ChainFault }
+  | { kind: 'forkRpc'; index: number; aheadBlocks: number }
   | { kind: 'sequencerUp'; up: boolean }
   | { kind: 'uptimeFeedReverts'; on: boolean };
 
