@@ -51,6 +51,8 @@ export type ChainStateRecord = {
   haltStartedAt: number | null;
   /** When the last halt ended (start of `recovering`). */
   haltEndedAt: number | null;
+  /** The last poll that found the chain idle (flag `idle`); absent in older persisted states. */
+  lastIdleAt?: number | null;
   lastReorgAt: number | null;
   lastReorgDepth: number | null;
   safe: { number: number; timestamp: number } | null;
@@ -76,6 +78,7 @@ export function initialChainState(chainId: number, now: number): ChainStateRecor
     lastIncreaseNumber: null,
     haltStartedAt: null,
     haltEndedAt: null,
+    lastIdleAt: null,
     lastReorgAt: null,
     lastReorgDepth: null,
     safe: null,

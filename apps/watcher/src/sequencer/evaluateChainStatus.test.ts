@@ -119,6 +119,30 @@ describe('evaluateChainStatus (SPEC §3.1, sequencer.md §4.3)', () => {
     expect(states[3]?.reasons).toContain('invalid-tx probe failed: timeout');
   });
 
+  it('slow blocks: a chain degraded by them is up again only clearly above the ratio (no flapping at the line)', () => {
+    // opRules: slowBlockRatio 0.5 → degraded below 0.5, up again only at ≥ 0.5 / 0.9 ≈ 0.556.
+    const at = (observedBlocks: number) => ({ ...gap, observedBlocks, expectedBlocks: 29 });
+    const states = run(opRules, [
+      obs(T0, 100, { blockGap: at(14) }),
+      obs(T0 + 1000, 101, { blockGap: at(15) }),
+      obs(T0 + 2000, 102, { blockGap: at(17) }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual(['degraded', 'degraded', 'up']);
+  });
+
+  it('Nitro: the first blocks after an idle stretch are not "slow blocks" while the gap window still spans it', () => {
+    const alive = { result: 'alive' as const, at: T0 + 40_000, detail: 'rejected as expected' };
+    const sparse = { ...gap, observedBlocks: 2, expectedBlocks: 59 };
+    const states = run(nitroRules, [
+      obs(T0, 5),
+      obs(T0 + 40_000, 5, { probe: alive }),
+      obs(T0 + 41_000, 6, { probe: alive, blockGap: sparse }),
+      obs(T0 + 102_000, 7, { blockGap: sparse }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual(['up', 'up', 'up', 'degraded']);
+    expect(states[3]?.reasons[0]).toMatch(/^slow blocks/);
+  });
+
   it('Nitro: a probe success older than its interval does not keep an idle chain up', () => {
     // nitroRules poll every 1 s: a probe result counts for 10 s.
     const stale = { result: 'alive' as const, at: T0 + 31_000, detail: 'rejected as expected' };

@@ -51,7 +51,8 @@ export const probeIntervalMs = (pollIntervalMs: number) => Math.max(3 * pollInte
  *   invalid-tx probe succeeded within its interval ({@link probeIntervalMs}) and no halt is in
  *   progress → `up` with the `idle` flag (an idle chain, not a degraded one);
  * - no new head for `degradedAfterSeconds`, or fewer than `slowBlockRatio` of the expected blocks over
- *   the gap window (op-conductor rule), or the uptime feed reports down → `degraded` (pre-halt);
+ *   the gap window (op-conductor rule; cleared only above `slowBlockRatio / 0.9`), or the uptime
+ *   feed reports down → `degraded` (pre-halt);
  * - after a halt, once heads advance again → `recovering` for `recoveryGraceSeconds`; an uptime feed in
  *   its grace period also keeps an otherwise healthy chain `recovering`;
  * - otherwise `up`.
@@ -147,12 +148,23 @@ export function evaluateChainStatus(
       const recovering = sinceHaltEnded !== null && sinceHaltEnded < t.recoveryGraceSeconds;
       // Right after a halt the gap window still contains the halt itself: don't call that "slow".
       const windowSpansHalt = sinceHaltEnded !== null && sinceHaltEnded < gap.windowSeconds + 1;
+      // Nor an idle stretch (no transactions, so no blocks, on a Nitro-class chain).
+      const lastIdleAt = prev.lastIdleAt ?? null;
+      const windowSpansIdle =
+        lastIdleAt !== null && (now - lastIdleAt) / 1000 < gap.windowSeconds + 1;
+      // Hysteresis like the flags: a chain degraded by slow blocks is up again only above
+      // ratio / 0.9. Right at the line one block more or less in the window (timer jitter) would
+      // flap degraded → up → degraded and split one incident into two.
+      const wasSlow =
+        prev.status === 'degraded' && prev.reasons.some((r) => r.startsWith('slow blocks'));
+      const slowRatio = wasSlow ? t.slowBlockRatio / 0.9 : t.slowBlockRatio;
       const slow =
         gap.windowFilled &&
         !windowSpansHalt &&
+        !windowSpansIdle &&
         gap.expectedBlocks !== null &&
         gap.expectedBlocks > 0 &&
-        gap.observedBlocks < gap.expectedBlocks * t.slowBlockRatio;
+        gap.observedBlocks < gap.expectedBlocks * slowRatio;
       if (slow) {
         status = 'degraded';
         reasons.push(
@@ -211,6 +223,7 @@ export function evaluateChainStatus(
     lastIncreaseAt,
     lastIncreaseNumber,
     haltStartedAt,
+    lastIdleAt: flags.idle ? now : (prev.lastIdleAt ?? null),
     // Kept after `up`: the block-gap window may still span the halt when the grace period is
     // shorter than the window (`recovering` itself ends by `recoveryGraceSeconds`).
     haltEndedAt,
