@@ -106,6 +106,23 @@ describe('RpcQuorum', () => {
     expect(q2.verdicts[0]).toMatchObject({ health: 'failing', reasonCode: 'inconsistent-chain' });
   });
 
+  it('an endpoint pulling away from a replica that just froze stays believed: it carries the block already believed above the replica', async () => {
+    const rq = quorum();
+    const knownTip = { number: 103, hash: block(103).hash };
+    // Replica 0 froze at 100 a moment ago; endpoint 1 errors; endpoint 2 was believed up to 103.
+    await rq.decide(input([ok(100), err('garbage'), ok(100)], { now: 0 }));
+    const q = await rq.decide(input([ok(100), err('garbage'), ok(107)], { now: 500, knownTip }));
+    expect(q.head?.number).toBe(107);
+    expect(healths(q)).toEqual(['lagging', 'failing', 'healthy']);
+    const later = input([ok(100), err('garbage'), ok(108)], {
+      now: 1500,
+      knownTip: { number: 107, hash: block(107).hash },
+    });
+    const q2 = await rq.decide(later);
+    expect(q2.head?.number).toBe(108);
+    expect(healths(q2)).toEqual(['lagging', 'failing', 'healthy']);
+  });
+
   it('an endpoint far ahead of moving replicas is believed once its chain matched at two of their heights', async () => {
     const rq = quorum();
     const q1 = await rq.decide(input([ok(130), ok(100), ok(100)], { now: 0 }));

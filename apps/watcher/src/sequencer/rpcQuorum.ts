@@ -84,9 +84,10 @@ const fmtS = (ms: number) => (ms / 1000).toFixed(1);
  * chain is consistent with the best peer below or beside it: same hash at the same height, its
  * `parentHash` when the peer is one block behind, within the lag tolerance as it is (the head
  * tracker checks parent hashes), and further ahead when its own block at the peer's height (one
- * extra read, cached per peer head) has the peer's hash — at two successive peer heights, or once
- * when the peer's head has not moved for `stuckAfterMs` (an endpoint that just split off matches the
- * peer's current head until the peer's next block). A lone answering endpoint is believed as it is.
+ * extra read, cached) has the peer's hash and, since an endpoint that just split off matches the
+ * peer's current head until the peer's next block, one more thing holds: it also has the block the
+ * watcher already believes above the peer, or it matched at two successive peer heights, or the
+ * peer's head has not moved for `stuckAfterMs`. A lone answering endpoint is believed as it is.
  * An endpoint whose blocks contradict its peer (a fork, another network) is `failing` and never
  * believed; one not confirmed yet (or whose block could not be read) is not believed this poll
  * (`unverified`) — a peer catching up to it confirms it later. Endpoints more than
@@ -104,14 +105,14 @@ export class RpcQuorum {
   readonly #tolerance: number;
   readonly #stuckAfterMs: number;
   #progress: (EndpointProgress | null)[];
+  /** Block checks already made: `endpoint|number:hash` → whether the endpoint has that block. */
+  readonly #checked = new Map<string, 'consistent' | 'inconsistent'>();
   /**
-   * Per endpoint: the peer head (`number:hash`) its chain was last checked against, the result, and
-   * at how many successive peer heads it matched.
+   * Per endpoint far ahead of its peers: the last peer head its chain matched at, and at how many
+   * successive ones (dropped as soon as it is no longer far ahead).
    */
-  readonly #checked = new Map<
-    number,
-    { ref: string; result: 'consistent' | 'inconsistent'; confirmations: number }
-  >();
+  readonly #confirmed = new Map<number, { ref: string; count: number }>();
+  #farAhead = new Set<number>();
 
   constructor(params: {
     lagToleranceBlocks: number;
@@ -139,6 +140,7 @@ export class RpcQuorum {
       if (before && before.number === b.number && before.hash === b.hash) return before;
       return { number: b.number, hash: b.hash, timestamp: b.timestamp, changedAt: now };
     });
+    this.#farAhead = new Set();
     const failing = (note: string): RpcVerdict => ({
       health: 'failing',
       reasonCode: 'error',
@@ -191,6 +193,8 @@ export class RpcQuorum {
               note: `${c.r.block.number - peer.r.block.number} blocks ahead of its peers; its chain is not confirmed yet`,
             };
     }
+    for (const i of [...this.#confirmed.keys()])
+      if (!this.#farAhead.has(i)) this.#confirmed.delete(i);
     if (!chosen) {
       return {
         head: null,
@@ -260,31 +264,42 @@ export class RpcQuorum {
       // believed endpoint and records a reorg if they don't connect.
       return 'consistent';
     }
+    this.#farAhead.add(c.i);
+    const atPeer = await this.#matches(c.i, b.number, b.hash, input);
+    if (atPeer !== 'consistent') return atPeer;
+    const seen = this.#confirmed.get(c.i);
     const ref = `${b.number}:${b.hash}`;
-    const seen = this.#checked.get(c.i);
-    let result: 'consistent' | 'inconsistent';
-    if (seen?.ref === ref) {
-      result = seen.result;
-    } else {
-      let at: ObservedBlock | null;
-      try {
-        at = await input.fetchBlock(c.i, b.number);
-      } catch {
-        return 'unverified';
-      }
-      if (!at) return 'unverified';
-      result = at.hash === b.hash ? 'consistent' : 'inconsistent';
-      const confirmations =
-        result === 'consistent' && seen?.result === 'consistent' ? seen.confirmations + 1 : 1;
-      this.#checked.set(c.i, { ref, result, confirmations });
+    const confirmations = seen?.ref === ref ? seen.count : (seen?.count ?? 0) + 1;
+    this.#confirmed.set(c.i, { ref, count: confirmations });
+    // One matching block is not enough while the peer may still move: an endpoint that just split
+    // off at the peer's head matches it until the peer's next block. It is enough when the endpoint
+    // also carries the block the watcher already believes above the peer (it extends the chain the
+    // quorum followed), when it matched at two peer heights (the peer moved on and still agrees),
+    // or when the peer's head has not moved for the stuck threshold.
+    const tip = input.knownTip;
+    if (tip && tip.number > b.number && tip.number <= a.number) {
+      const atTip = await this.#matches(c.i, tip.number, tip.hash, input);
+      if (atTip === 'consistent') return 'consistent';
     }
-    if (result === 'inconsistent') return 'inconsistent';
-    // One matching block is not enough while the peer is still moving: an endpoint that just split
-    // off at the peer's head matches it until the peer's next block. Believe it once its chain
-    // matched at two peer heights (the peer moved on and still agrees), or when the peer's head has
-    // not changed for the stuck threshold (a stuck replica cannot confirm anything newer).
-    const confirmations = this.#checked.get(c.i)?.confirmations ?? 0;
     const peerStill = input.now - (this.#progress[peer.i]?.changedAt ?? input.now);
     return confirmations >= 2 || peerStill > this.#stuckAfterMs ? 'consistent' : 'unverified';
+  }
+
+  /** Whether endpoint `i` has block `n` with `hash` (one read, cached per endpoint and block). */
+  async #matches(i: number, n: number, hash: string, input: QuorumInput): Promise<Consistency> {
+    const key = `${i}|${n}:${hash}`;
+    const cached = this.#checked.get(key);
+    if (cached) return cached;
+    let at: ObservedBlock | null;
+    try {
+      at = await input.fetchBlock(i, n);
+    } catch {
+      return 'unverified';
+    }
+    if (!at) return 'unverified';
+    const result = at.hash === hash ? 'consistent' : 'inconsistent';
+    if (this.#checked.size >= 256) this.#checked.clear(); // bounded; entries are cheap to redo
+    this.#checked.set(key, result);
+    return result;
   }
 }
