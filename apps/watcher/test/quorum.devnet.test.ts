@@ -139,6 +139,12 @@ describe.concurrent('RPC quorum when most endpoints are wrong', { timeout: 90_00
       .toEqual(['recovering', 'up']);
     const d = await detail(id);
     expect.soft(d.rpcs.map((r) => r.health)).toEqual(['stuck', 'stuck', 'healthy']);
+    expect.soft(d.rpcs.map((r) => r.reasonCode)).toEqual(['not-moving', 'not-moving', 'at-head']);
+    expect
+      .soft(d.rpcs[0]?.reason)
+      .toMatch(/^head \d+ unchanged for \d+\.\d s while the chain moved on/);
+    expect.soft(d.rpcs[0]?.secondsSinceNewHead).toBeGreaterThan(HALTED_AFTER_MS / 1000);
+    expect.soft(d.rpcs[2]?.secondsSinceNewHead).toBeLessThan(3);
     expect.soft(d.head!.number).toBeGreaterThan(d.rpcs[0]!.headNumber! + 3);
     const down = firstDecrease(seen);
     expect.soft(down, `head went ${seen[down - 1]} → ${seen[down]}`).toBe(-1);
