@@ -184,7 +184,11 @@ describe.concurrent('more incident replays (issue 13)', { timeout: 150_000 }, ()
       async () => (await dw.get<ChainDetail>(`/v1/chains/${id}`)).status === 'up',
       GRACE_S * 1000 + TOLERANCE_MS + 4000,
     );
-    console.info(`conduit-orbit-2024-05-12: ${timeline(id, p.start, p)}`);
+    console.info(
+      `conduit-orbit-2024-05-12: ${timeline(id, p.start, p)} reorgs [${reorgEvents(id)
+        .map((e) => `+${((e.at - p.start) / 1000).toFixed(1)}s depth ${e.payload.depth}`)
+        .join(', ')}]`,
+    );
     expect(observed(id)).toEqual(orbit.expectedStatuses![orbit.chains[0]!.name]);
     const haltedBy = stepAt(p, 'halt') + 10_000 + 1000 + POLL_MS + TOLERANCE_MS;
     expectHaltedThroughout(id, haltedBy, stepAt(p, 'resume'));
