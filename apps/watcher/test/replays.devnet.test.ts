@@ -8,14 +8,16 @@ import {
   type DevnetWatcher,
   isSubsequence,
   startDevnetWatcher,
+  statusEvents,
   statusSequence,
   waitFor,
 } from './support/devnetWatcher.js';
 
 /*
  * Real incidents replayed time-compressed by the devnet scenario library (sources in each
- * scenario's `source`, research/sequencer.md §3 #5 and #7), watched with the compressed devnet
- * thresholds. Both replays run at once on one devnet, so each scenario's chain is renamed.
+ * scenario's `source`, research/sequencer.md §3 #5 and #7) and the `tx-driven-idle` scenario, watched
+ * with the compressed devnet thresholds. They run at once on one devnet, so each scenario's chain is
+ * renamed.
  */
 const TIME_SCALE = 0.75;
 
@@ -31,12 +33,13 @@ function renamed(s: ChainScenario, name: string, chainId: number): ChainScenario
 
 const dec15 = renamed(chainScenarios['arbitrum-2023-12-15'], 'arb-2023-12-15', 421_611);
 const jun07 = renamed(chainScenarios['arbitrum-2023-06-07'], 'arb-2023-06-07', 421_612);
+const idle = renamed(chainScenarios['tx-driven-idle'], 'tx-driven-idle', 421_613);
 
 let dw: DevnetWatcher;
 
 beforeAll(async () => {
   dw = await startDevnetWatcher({
-    specs: [...dec15.chains, ...jun07.chains],
+    specs: [...dec15.chains, ...jun07.chains, ...idle.chains],
     timing: { pollIntervalMs: 250, graceSeconds: 4 },
     dbPath: join(mkdtempSync(join(tmpdir(), 'perpscope-replay-')), 'w.db'),
   });
@@ -84,6 +87,44 @@ describe.concurrent('incident replays', { timeout: 120_000 }, () => {
     expect(items.every((i) => i.state === 'closed')).toBe(true);
   });
 
+  it('tx-driven-idle: an idle Nitro-class chain whose probe answers stays up (flag idle) for the whole lull; the halt after it is still detected', async () => {
+    const id = idle.chains[0]!.chainId;
+    const applied: Record<string, number> = {};
+    const start = Date.now();
+    // Real time (scale 1): its 15 s halt must outlast the 10 s halt threshold plus the probe timeout.
+    await playScenario({ chains: dw.chains }, idle, {
+      onStep: (s) => {
+        applied[`${s.action.kind}:${'on' in s.action ? s.action.on : ''}`] = Date.now();
+      },
+    });
+    await waitFor(
+      'up after the grace period',
+      async () => (await dw.get<{ status: string }>(`/v1/chains/${id}`)).status === 'up',
+      10_000,
+    );
+    const events = statusEvents(dw.events, id);
+    console.info(
+      `tx-driven-idle: ${events
+        .filter((e) => e.at >= start)
+        .map((e) => `+${((e.at - start) / 1000).toFixed(1)}s ${e.to}`)
+        .join(', ')}`,
+    );
+    const seq = statusSequence(dw.events, id);
+    expect(seq.slice(seq.indexOf('up')), seq.join(' → ')).toEqual([
+      'up',
+      'degraded',
+      'halted',
+      'recovering',
+      'up',
+    ]);
+    // The whole lull (no transactions → no blocks) and until the halt: not a single change.
+    const lullStart = applied['emptyBlocks:true']!;
+    const haltAt = applied['halt:']!;
+    expect(events.filter((e) => e.at >= lullStart && e.at < haltAt)).toEqual([]);
+    const idleFlags = flagTimeline(id).filter((f) => f.idle);
+    expect(idleFlags.length).toBeGreaterThan(0);
+  });
+
   it('Arbitrum 2023-06-07: safe lag only — the status stays up while safeLagWarn then safeLagCrit rise and clear', async () => {
     const id = jun07.chains[0]!.chainId;
     await playScenario({ chains: dw.chains }, jun07, { timeScale: TIME_SCALE });
@@ -105,6 +146,7 @@ describe.concurrent('incident replays', { timeout: 120_000 }, () => {
       safeLagWarn: false,
       safeLagCrit: false,
       feedDown: false,
+      idle: false,
     });
     const { items } = await dw.get<IncidentList>(`/v1/incidents?subjectId=${id}`);
     expect(items.map((i) => [i.kind, i.severity, i.state])).toEqual([

@@ -2,8 +2,13 @@ export type {
   ChainAction,
   ChainScenario,
   ChainScenarioStep,
+  ReplayStatus,
 } from './chains/ChainScenario.js';
-export { type ChainScenarioName, chainScenarios } from './chains/chainScenarios.js';
+export {
+  type ChainScenarioName,
+  chainScenarios,
+  stuckEndpointsAfterHalt,
+} from './chains/chainScenarios.js';
 export type { ChainFault } from './chains/createRpcProxy.js';
 export { DevnetChainError } from './chains/DevnetChainError.js';
 export {

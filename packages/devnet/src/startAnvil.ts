@@ -30,6 +30,11 @@ export type StartAnvilParameters = {
   genesisTimestamp?: number;
   /** Port to bind on 127.0.0.1; 0 or omitted picks a free one. */
   port?: number;
+  /**
+   * Fork another node (`--fork-url`) at `blockNumber` (`--fork-block-number`): blocks up to it are
+   * the other node's, later ones this node's own (a chain split).
+   */
+  fork?: { url: string; blockNumber: number };
 };
 
 /**
@@ -140,6 +145,14 @@ export async function startAnvil(params: StartAnvilParameters): Promise<AnvilIns
     args.push('--no-mining');
   } else if (params.blockTimeSeconds !== undefined) {
     args.push('--block-time', String(params.blockTimeSeconds));
+  }
+  if (params.fork) {
+    args.push(
+      '--fork-url',
+      params.fork.url,
+      '--fork-block-number',
+      String(params.fork.blockNumber),
+    );
   }
   if (params.genesisTimestamp !== undefined) {
     args.push('--timestamp', String(params.genesisTimestamp));

@@ -10,7 +10,7 @@ const summary = {
   status: 'halted',
   phase: 'halted',
   guidance: ['Move execution to a CEX.'],
-  flags: { reorg: false, safeLagWarn: true, safeLagCrit: false, feedDown: false },
+  flags: { reorg: false, safeLagWarn: true, safeLagCrit: false, feedDown: false, idle: false },
   reasons: ['no new block for 121.0 s (halted after 120 s)'],
   head: { number: 160384179, hash: '0xab', timestamp: 1702654440 },
   headAgeSeconds: 121,

@@ -22,6 +22,12 @@ export const ChainFlags = z
     safeLagCrit: z.boolean(),
     /** The on-chain uptime feed says the sequencer is down (`answer == 1`). */
     feedDown: z.boolean(),
+    /**
+     * No new block for the degraded threshold on a probe chain (Nitro-class, no empty blocks) while
+     * the invalid-tx probe, run within its interval, proves the sequencer alive: the chain is idle,
+     * and stays `up`.
+     */
+    idle: z.boolean(),
   })
   .meta({ id: 'ChainFlags' });
 export type ChainFlags = z.infer<typeof ChainFlags>;
@@ -61,13 +67,38 @@ export type ChainSummary = z.infer<typeof ChainSummary>;
 export const ChainList = z.object({ chains: z.array(ChainSummary) }).meta({ id: 'ChainList' });
 export type ChainList = z.infer<typeof ChainList>;
 
+/**
+ * The quorum's verdict on an RPC endpoint (SPEC §3.1): `healthy` at the believed head; `lagging`
+ * more than the lag tolerance behind it (ignored); `stuck` behind and its head unchanged for longer
+ * than the halt threshold while the chain moved on (ignored); `failing` errors, timeouts, garbage, or
+ * blocks that contradict the believed chain (never believed); `unknown` before the first poll.
+ */
+export const RpcHealthStatus = z
+  .enum(['healthy', 'lagging', 'stuck', 'failing', 'unknown'])
+  .meta({ id: 'RpcHealthStatus' });
+export type RpcHealthStatus = z.infer<typeof RpcHealthStatus>;
+
+/** Stable code of why an RPC endpoint got its verdict (also a `/metrics` label). */
+export const RpcReasonCode = z
+  .enum(['at-head', 'behind', 'not-moving', 'error', 'inconsistent-chain', 'unverified'])
+  .meta({ id: 'RpcReasonCode' });
+export type RpcReasonCode = z.infer<typeof RpcReasonCode>;
+
 /** Health of one RPC endpoint as seen by the quorum. */
 export const RpcHealth = z
   .object({
     url: z.string(),
-    /** `lagging`: answers but behind the best RPC (ignored); `failing`: errors, timeouts, garbage. */
-    health: z.enum(['healthy', 'lagging', 'failing', 'unknown']),
+    health: RpcHealthStatus,
+    /** `null` before the first poll. */
+    reasonCode: RpcReasonCode.nullable(),
+    /** The verdict's reason in words (`null` when healthy). */
+    reason: z.string().nullable(),
+    /** The endpoint's own head (ignored unless it is the believed one). */
     headNumber: z.number().int().nullable(),
+    /** `now − timestamp` of the endpoint's head block (chain time). */
+    headAgeSeconds: z.number().nullable(),
+    /** Watcher-clock seconds since the endpoint's head last changed. */
+    secondsSinceNewHead: z.number().nullable(),
     latencyMs: z.number().nullable(),
     lastOkAt: z.iso.datetime().nullable(),
     lastError: z.string().nullable(),

@@ -9,6 +9,8 @@ export {
   HaltPhase,
   ProbeState,
   RpcHealth,
+  RpcHealthStatus,
+  RpcReasonCode,
   StatusTransition,
   TaggedHead,
   UptimeFeedState,

@@ -195,6 +195,29 @@ describe('GET /v1/events (SSE)', () => {
 });
 
 describe('OpenAPI and docs', () => {
+  it('documents every RPC verdict with its reason, head and age, and the idle flag (issue 13)', async () => {
+    const { app } = setup();
+    const doc = (await (await app.request('/v1/openapi.json')).json()) as {
+      components: {
+        schemas: Record<string, { properties?: Record<string, unknown>; enum?: string[] }>;
+      };
+    };
+    const s = doc.components.schemas;
+    expect(s.RpcHealthStatus?.enum).toEqual(['healthy', 'lagging', 'stuck', 'failing', 'unknown']);
+    expect(s.RpcReasonCode?.enum).toContain('inconsistent-chain');
+    expect(Object.keys(s.RpcHealth?.properties ?? {})).toEqual(
+      expect.arrayContaining([
+        'health',
+        'reasonCode',
+        'reason',
+        'headNumber',
+        'headAgeSeconds',
+        'secondsSinceNewHead',
+      ]),
+    );
+    expect(Object.keys(s.ChainFlags?.properties ?? {})).toContain('idle');
+  });
+
   it('serves an OpenAPI 3.1 document with every route and a docs page with no external assets', async () => {
     const { app } = setup();
     const doc = (await (await app.request('/v1/openapi.json')).json()) as {

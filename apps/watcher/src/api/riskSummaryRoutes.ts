@@ -108,7 +108,13 @@ export function riskSummaryRoutes(deps: AppDeps) {
         status: s.status,
         phase,
         guidance: s.guidance,
-        flags: s.flags,
+        // The documented risk-summary flags only (the extension's contract has no `idle`).
+        flags: {
+          reorg: s.flags.reorg,
+          safeLagWarn: s.flags.safeLagWarn,
+          safeLagCrit: s.flags.safeLagCrit,
+          feedDown: s.flags.feedDown,
+        },
         headAgeSeconds: s.headAgeSeconds,
         statusSinceMs: Date.parse(s.statusSince),
       });

@@ -27,7 +27,11 @@ export type ChainThresholds = {
   reorgFlagHoldSeconds: number;
   /** Reorgs at least this deep open a critical incident. */
   reorgCriticalDepth: number;
-  /** An RPC whose head is more than this many blocks behind the best one is ignored (Chainlink EA: 6). */
+  /**
+   * An RPC whose head is more than this many blocks behind the believed head is `lagging` (or
+   * `stuck` after `haltedAfterSeconds` without moving) and ignored; one further ahead than this is
+   * believed only once its chain is confirmed (`sequencer/rpcQuorum.ts`). Chainlink EA: 6.
+   */
   lagToleranceBlocks: number;
   /**
    * A chain `unknown` (no trusted endpoint) since it was first watched opens a `no-data` incident

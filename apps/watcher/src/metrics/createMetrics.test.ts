@@ -12,12 +12,29 @@ function snapshot(over: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
         headAgeSeconds: 131.5,
         secondsSinceNewHead: 125,
         rpcs: [
-          { url: 'https://arb1.arbitrum.io/rpc', position: 0, health: 'healthy', latencyMs: 120 },
+          {
+            url: 'https://arb1.arbitrum.io/rpc',
+            position: 0,
+            health: 'healthy',
+            latencyMs: 120,
+            reasonCode: 'at-head',
+            headNumber: 160385961,
+            secondsSinceNewHead: 0.5,
+          },
           {
             url: 'https://arb-mainnet.g.alchemy.com/v2/SECRETKEY',
             position: 1,
             health: 'failing',
             latencyMs: null,
+          },
+          {
+            url: 'https://arbitrum.publicnode.com',
+            position: 2,
+            health: 'stuck',
+            latencyMs: 80,
+            reasonCode: 'not-moving',
+            headNumber: 160384179,
+            secondsSinceNewHead: 4980,
           },
         ],
       },
@@ -68,6 +85,28 @@ describe('createMetrics', () => {
     expect(
       sample(text, 'perpscope_rpc_last_latency_seconds{chain="arbitrum",rpc="0:arb1.arbitrum.io"}'),
     ).toBe(0.12);
+    // Every verdict with its reason, head and age (issue 13).
+    expect(
+      sample(
+        text,
+        'perpscope_rpc_verdict{chain="arbitrum",rpc="2:arbitrum.publicnode.com",verdict="stuck",reason="not-moving"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        text,
+        'perpscope_rpc_verdict{chain="arbitrum",rpc="1:arb-mainnet.g.alchemy.com",verdict="failing",reason="none"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(text, 'perpscope_rpc_head_number{chain="arbitrum",rpc="2:arbitrum.publicnode.com"}'),
+    ).toBe(160384179);
+    expect(
+      sample(
+        text,
+        'perpscope_rpc_seconds_since_new_head{chain="arbitrum",rpc="2:arbitrum.publicnode.com"}',
+      ),
+    ).toBe(4980);
     expect(
       sample(text, 'perpscope_market_status{dex="xyz",coin="xyz:TSLA",status="critical"}'),
     ).toBe(1);

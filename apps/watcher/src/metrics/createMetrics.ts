@@ -20,6 +20,11 @@ export type MetricsSnapshot = {
       position: number;
       health: string;
       latencyMs: number | null;
+      /** Why the quorum gave that verdict (`RpcReasonCode`); null before the first poll. */
+      reasonCode?: string | null;
+      headNumber?: number | null;
+      /** Watcher-clock seconds since the endpoint's head last changed. */
+      secondsSinceNewHead?: number | null;
     }>;
   }>;
   markets: ReadonlyArray<{
@@ -103,6 +108,24 @@ export function createMetrics(p: {
     labelNames: ['chain', 'rpc', 'health'],
     registers,
   });
+  const rpcVerdict = new Gauge({
+    name: 'perpscope_rpc_verdict',
+    help: "The quorum's verdict on the RPC endpoint (healthy, lagging, stuck, failing, unknown) with its reason code; 1 for the current one.",
+    labelNames: ['chain', 'rpc', 'verdict', 'reason'],
+    registers,
+  });
+  const rpcHead = new Gauge({
+    name: 'perpscope_rpc_head_number',
+    help: "The RPC endpoint's own head block number (ignored by the quorum unless believed).",
+    labelNames: ['chain', 'rpc'],
+    registers,
+  });
+  const rpcSinceNewHead = new Gauge({
+    name: 'perpscope_rpc_seconds_since_new_head',
+    help: "Seconds since the RPC endpoint's head last changed (watcher wall clock).",
+    labelNames: ['chain', 'rpc'],
+    registers,
+  });
   const rpcLastLatency = new Gauge({
     name: 'perpscope_rpc_last_latency_seconds',
     help: 'Latency of the last successful request to the RPC endpoint.',
@@ -153,6 +176,9 @@ export function createMetrics(p: {
       sinceNewHead,
       tableRows,
       rpcUp,
+      rpcVerdict,
+      rpcHead,
+      rpcSinceNewHead,
       rpcLastLatency,
       marketStatus,
       staleness,
@@ -170,6 +196,13 @@ export function createMetrics(p: {
         const rpc = rpcLabel(r.url, r.position);
         rpcUp.set({ chain: c.chain, rpc, health: r.health }, r.health === 'healthy' ? 1 : 0);
         if (r.latencyMs !== null) rpcLastLatency.set({ chain: c.chain, rpc }, r.latencyMs / 1000);
+        rpcVerdict.set(
+          { chain: c.chain, rpc, verdict: r.health, reason: r.reasonCode ?? 'none' },
+          1,
+        );
+        if (r.headNumber != null) rpcHead.set({ chain: c.chain, rpc }, r.headNumber);
+        if (r.secondsSinceNewHead != null)
+          rpcSinceNewHead.set({ chain: c.chain, rpc }, r.secondsSinceNewHead);
       }
     }
     for (const m of s.markets) {

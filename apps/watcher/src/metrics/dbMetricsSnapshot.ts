@@ -48,12 +48,19 @@ export function dbMetricsSnapshot(p: {
       status: s.status,
       headAgeSeconds: s.headAgeSeconds,
       secondsSinceNewHead: s.secondsSinceNewHead,
-      rpcs: rpcHealthOf(db, config.chainId).map((r) => ({
-        url: r.url,
-        position: r.position,
-        health: r.health,
-        latencyMs: r.latencyMs,
-      })),
+      rpcs: rpcHealthOf(db, config.chainId).map((r) => {
+        const q = state?.rpcs?.[r.position];
+        return {
+          url: r.url,
+          position: r.position,
+          health: r.health,
+          latencyMs: r.latencyMs,
+          reasonCode: q?.reasonCode ?? null,
+          headNumber: r.headNumber,
+          secondsSinceNewHead:
+            q?.changedAt == null ? null : Math.max(0, (now - q.changedAt) / 1000),
+        };
+      }),
     };
   });
   const markets = tryRows(() =>

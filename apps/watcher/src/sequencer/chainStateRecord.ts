@@ -1,4 +1,5 @@
 import type { BlockGapStats, ChainFlags, ChainStatus } from '@perpscope/schemas';
+import type { RpcHealthVerdict, RpcReasonCode } from './rpcQuorum.js';
 
 /** A head as the watcher stores it: `timestamp` in Unix seconds (chain time). */
 export type HeadRef = { number: number; hash: string; timestamp: number };
@@ -12,6 +13,21 @@ export type FeedReading = {
   graceEndsAt: number | null;
   readAt: number;
   error: string | null;
+};
+
+/**
+ * The quorum's view of one RPC endpoint after a poll (by configured position). `changedAt` is when its
+ * head last changed on the watcher clock (ms); `headTimestamp` is its head block's time (Unix s).
+ */
+export type RpcStateRecord = {
+  url: string;
+  health: RpcHealthVerdict;
+  reasonCode: RpcReasonCode;
+  reason: string | null;
+  headNumber: number | null;
+  headHash: string | null;
+  headTimestamp: number | null;
+  changedAt: number | null;
 };
 
 /** The last invalid-transaction probe. */
@@ -35,6 +51,8 @@ export type ChainStateRecord = {
   haltStartedAt: number | null;
   /** When the last halt ended (start of `recovering`). */
   haltEndedAt: number | null;
+  /** The last poll that found the chain idle (flag `idle`); absent in older persisted states. */
+  lastIdleAt?: number | null;
   lastReorgAt: number | null;
   lastReorgDepth: number | null;
   safe: { number: number; timestamp: number } | null;
@@ -42,6 +60,8 @@ export type ChainStateRecord = {
   blockGap: BlockGapStats;
   feed: FeedReading | null;
   probe: ProbeReading | null;
+  /** The quorum's verdict per RPC endpoint (absent in states persisted before it existed). */
+  rpcs?: RpcStateRecord[];
   updatedAt: number;
 };
 
@@ -51,13 +71,14 @@ export function initialChainState(chainId: number, now: number): ChainStateRecor
     chainId,
     status: 'unknown',
     statusSince: now,
-    flags: { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false },
+    flags: { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false, idle: false },
     reasons: ['not observed yet'],
     head: null,
     lastIncreaseAt: null,
     lastIncreaseNumber: null,
     haltStartedAt: null,
     haltEndedAt: null,
+    lastIdleAt: null,
     lastReorgAt: null,
     lastReorgDepth: null,
     safe: null,

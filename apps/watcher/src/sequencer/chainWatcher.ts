@@ -26,12 +26,13 @@ import {
   type FeedReading,
   initialChainState,
   type ProbeReading,
+  type RpcStateRecord,
 } from './chainStateRecord.js';
 import { evaluateChainStatus } from './evaluateChainStatus.js';
 import { type AdvanceResult, HeadTracker } from './headTracker.js';
 import { runInvalidTxProbe, signInvalidTransaction } from './invalidTxProbe.js';
 import { recordChainChanges } from './recordChainChanges.js';
-import { decideQuorum, type RpcReading } from './rpcQuorum.js';
+import { RpcQuorum, type RpcReading } from './rpcQuorum.js';
 import { readUptimeFeed } from './uptimeFeed.js';
 
 export type ChainWatcherDeps = {
@@ -73,6 +74,7 @@ export class ChainWatcher {
   /** Redacts error texts: URLs by structure, plus this chain's key fragments quoted bare. */
   readonly #redact: TextRedactor;
   #tracker: HeadTracker;
+  readonly #quorum: RpcQuorum;
   #state: ChainStateRecord;
   #samples: HeadSample[] = [];
   #probeTx: Promise<Hex> | null = null;
@@ -108,6 +110,29 @@ export class ChainWatcher {
     // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
     this.#state =
       readChainState(deps.db, c.chainId) ?? initialChainState(c.chainId, deps.clock.now());
+    // Per-endpoint head progress survives a restart, so `stuck` keeps counting from the real moment.
+    // Stored records carry the redacted URL at their position (the key never reaches the database).
+    const storedRpcs = this.#state.rpcs ?? [];
+    this.#quorum = new RpcQuorum({
+      lagToleranceBlocks: c.thresholds.lagToleranceBlocks,
+      stuckAfterMs: c.thresholds.haltedAfterSeconds * 1000,
+      initial: c.rpcUrls.map((url, position) => {
+        const r = storedRpcs[position];
+        return r &&
+          r.url === redactUrlSecrets(url) &&
+          r.headNumber !== null &&
+          r.headHash !== null &&
+          r.headTimestamp !== null &&
+          r.changedAt !== null
+          ? {
+              number: r.headNumber,
+              hash: r.headHash,
+              timestamp: r.headTimestamp,
+              changedAt: r.changedAt,
+            }
+          : null;
+      }),
+    });
     this.#tracker = this.#newTracker();
   }
 
@@ -240,7 +265,14 @@ export class ChainWatcher {
       }),
     );
     let now = clock.now();
-    const quorum = decideQuorum(readings, t.lagToleranceBlocks);
+    const tip = this.#tracker.tip;
+    const quorum = await this.#quorum.decide({
+      readings,
+      now,
+      knownTip: tip && { number: tip.number, hash: tip.hash },
+      knownHashAt: (n) => this.#tracker.hashAt(n),
+      fetchBlock: (i, n) => this.#rpcs[i]!.rpc.getBlock(n),
+    });
     this.#untrustedPolls = quorum.head ? 0 : this.#untrustedPolls + 1;
     const chosen = quorum.chosen === null ? null : this.#rpcs[quorum.chosen]!.rpc;
     const prev = this.#state;
@@ -334,7 +366,22 @@ export class ChainWatcher {
       samples: this.#samples,
       blocks: this.#tracker.blocksSeenSince(now - t.blockGapWindowSeconds * 1000),
     });
-    const next = evaluateChainStatus(
+    const progress = this.#quorum.progress;
+    const rpcStates: RpcStateRecord[] = this.#rpcs.map((r, i) => {
+      const v = quorum.verdicts[i]!;
+      const p = progress[i] ?? null;
+      return {
+        url: r.label,
+        health: v.health,
+        reasonCode: v.reasonCode,
+        reason: v.note === null ? null : this.#redact(v.note),
+        headNumber: p?.number ?? null,
+        headHash: p?.hash ?? null,
+        headTimestamp: p?.timestamp ?? null,
+        changedAt: p?.changedAt ?? null,
+      };
+    });
+    const evaluated = evaluateChainStatus(
       prev,
       {
         now,
@@ -353,6 +400,7 @@ export class ChainWatcher {
       },
       { thresholds: t, traits: config.traits, pollIntervalMs: config.pollIntervalMs },
     );
+    const next: ChainStateRecord = { ...evaluated, rpcs: rpcStates };
     const rpcRows = this.#rpcs.map((r, i) => {
       const reading = readings[i]!;
       const verdict = quorum.verdicts[i]!;

@@ -100,16 +100,67 @@ describe('evaluateChainStatus (SPEC §3.1, sequencer.md §4.3)', () => {
     expect(s?.reasons[0]).toMatch(/slow blocks: 10 of 29/);
   });
 
-  it('Nitro: no halt while the invalid-tx probe proves the endpoint alive; halt once it fails', () => {
-    const alive = { result: 'alive' as const, at: T0 + 130_000, detail: 'rejected as expected' };
+  it('Nitro: an idle chain whose probe succeeds within its interval stays up with the idle flag; halted once the probe fails', () => {
+    const alive = (at: number) => ({
+      result: 'alive' as const,
+      at,
+      detail: 'rejected as expected',
+    });
     const failed = { result: 'failed' as const, at: T0 + 131_000, detail: 'timeout' };
     const states = run(nitroRules, [
       obs(T0, 5),
-      obs(T0 + 130_000, 5, { probe: alive }),
+      obs(T0 + 31_000, 5, { probe: alive(T0 + 31_000) }),
+      obs(T0 + 130_000, 5, { probe: alive(T0 + 130_000) }),
       obs(T0 + 131_000, 5, { probe: failed }),
     ]);
-    expect(states.map((s) => s.status)).toEqual(['up', 'degraded', 'halted']);
-    expect(states[2]?.reasons).toContain('invalid-tx probe failed: timeout');
+    expect(states.map((s) => s.status)).toEqual(['up', 'up', 'up', 'halted']);
+    expect(states.map((s) => s.flags.idle)).toEqual([false, true, true, false]);
+    expect(states[2]?.reasons[0]).toMatch(/^idle: no new block for 130 s/);
+    expect(states[3]?.reasons).toContain('invalid-tx probe failed: timeout');
+  });
+
+  it('slow blocks: a chain degraded by them is up again only clearly above the ratio (no flapping at the line)', () => {
+    // opRules: slowBlockRatio 0.5 → degraded below 0.5, up again only at ≥ 0.5 / 0.9 ≈ 0.556.
+    const at = (observedBlocks: number) => ({ ...gap, observedBlocks, expectedBlocks: 29 });
+    const states = run(opRules, [
+      obs(T0, 100, { blockGap: at(14) }),
+      obs(T0 + 1000, 101, { blockGap: at(15) }),
+      obs(T0 + 2000, 102, { blockGap: at(17) }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual(['degraded', 'degraded', 'up']);
+  });
+
+  it('Nitro: the first blocks after an idle stretch are not "slow blocks" while the gap window still spans it', () => {
+    const alive = { result: 'alive' as const, at: T0 + 40_000, detail: 'rejected as expected' };
+    const sparse = { ...gap, observedBlocks: 2, expectedBlocks: 59 };
+    const states = run(nitroRules, [
+      obs(T0, 5),
+      obs(T0 + 40_000, 5, { probe: alive }),
+      obs(T0 + 41_000, 6, { probe: alive, blockGap: sparse }),
+      obs(T0 + 102_000, 7, { blockGap: sparse }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual(['up', 'up', 'up', 'degraded']);
+    expect(states[3]?.reasons[0]).toMatch(/^slow blocks/);
+  });
+
+  it('Nitro: a probe success older than its interval does not keep an idle chain up', () => {
+    // nitroRules poll every 1 s: a probe result counts for 10 s.
+    const stale = { result: 'alive' as const, at: T0 + 31_000, detail: 'rejected as expected' };
+    const states = run(nitroRules, [
+      obs(T0, 5),
+      obs(T0 + 41_000, 5, { probe: stale }),
+      obs(T0 + 42_000, 5, { probe: stale }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual(['up', 'up', 'degraded']);
+  });
+
+  it('the reported head never goes backwards without a reorg; a reorg may lower it', () => {
+    const states = run(opRules, [
+      obs(T0, 41),
+      obs(T0 + 1000, 37),
+      obs(T0 + 2000, 36, { reorgDepth: 5 }),
+    ]);
+    expect(states.map((s) => s.head?.number)).toEqual([41, 41, 36]);
   });
 
   it('Nitro: a probe answering before the first new block does not skip recovering', () => {

@@ -36,18 +36,28 @@ const above = (value: number | null, threshold: number | null, wasSet: boolean) 
 const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s.toFixed(1));
 
 /**
+ * How long an invalid-tx probe result counts (ms): three poll intervals, at least 10 s. The probe
+ * runs on every poll once the head has stalled for the degraded threshold.
+ */
+export const probeIntervalMs = (pollIntervalMs: number) => Math.max(3 * pollIntervalMs, 10_000);
+
+/**
  * The sequencer status state machine (SPEC §3.1, research/sequencer.md §4.3). Pure: no clock, no I/O.
  *
  * - no trusted endpoint → `unknown` (never `up`);
  * - no new head for `haltedAfterSeconds` on the watcher clock → `halted` (probe chains: only when the
  *   invalid-tx probe does not prove the endpoint alive);
+ * - probe chains (Nitro-class: no empty blocks): no new head for `degradedAfterSeconds` while the
+ *   invalid-tx probe succeeded within its interval ({@link probeIntervalMs}) and no halt is in
+ *   progress → `up` with the `idle` flag (an idle chain, not a degraded one);
  * - no new head for `degradedAfterSeconds`, or fewer than `slowBlockRatio` of the expected blocks over
- *   the gap window (op-conductor rule), or the uptime feed reports down → `degraded` (pre-halt);
+ *   the gap window (op-conductor rule; cleared only above `slowBlockRatio / 0.9`), or the uptime
+ *   feed reports down → `degraded` (pre-halt);
  * - after a halt, once heads advance again → `recovering` for `recoveryGraceSeconds`; an uptime feed in
  *   its grace period also keeps an otherwise healthy chain `recovering`;
  * - otherwise `up`.
  * Flags: `reorg` (held `reorgFlagHoldSeconds`), `safeLagWarn`/`safeLagCrit` from `now − safe.timestamp`,
- * `feedDown` from the feed answer; without a trusted head the safe-lag and feed flags keep their value.
+ * `feedDown` from the feed answer, `idle` (above); without a trusted head the safe-lag and feed flags keep their value.
  *
  * @example const next = evaluateChainStatus(previousState, observation, rules);
  */
@@ -79,6 +89,7 @@ export function evaluateChainStatus(
   // Without a trusted head nothing was read: hold the safe-lag and feed flags (and so their
   // incidents) as they were; losing every RPC is no evidence that the problem went away.
   const flags: ChainFlags = {
+    idle: false,
     reorg: lastReorgAt !== null && now - lastReorgAt < t.reorgFlagHoldSeconds * 1000,
     safeLagWarn: obs.head
       ? above(safeLag, t.safeLagWarnSeconds, prev.flags.safeLagWarn)
@@ -99,8 +110,10 @@ export function evaluateChainStatus(
     reasons.push(obs.untrustedReason ?? 'no trusted head');
   } else {
     const since = (now - lastIncreaseAt) / 1000;
+    // The probe runs every poll while the head stalls; a result counts for its interval
+    // (three polls, at least 10 s) — older ones say nothing about the sequencer now.
     const probeFresh =
-      obs.probe !== null && now - obs.probe.at <= Math.max(3 * rules.pollIntervalMs, 10_000);
+      obs.probe !== null && now - obs.probe.at <= probeIntervalMs(rules.pollIntervalMs);
     const probeAlive = rules.traits.probe && probeFresh && obs.probe?.result === 'alive';
     const gap = obs.blockGap;
     if (since >= t.haltedAfterSeconds && !probeAlive) {
@@ -108,6 +121,14 @@ export function evaluateChainStatus(
       reasons.push(`no new block for ${fmt(since)} s (halted after ${t.haltedAfterSeconds} s)`);
       if (rules.traits.probe && obs.probe && probeFresh)
         reasons.push(`invalid-tx probe failed: ${obs.probe.detail}`);
+    } else if (since >= t.degradedAfterSeconds && probeAlive && haltStartedAt === null) {
+      // Nitro-class chains make no blocks without transactions: a stalled head whose sequencer
+      // endpoint still rejects the probe within its interval is an idle chain, not a degraded one.
+      status = 'up';
+      flags.idle = true;
+      reasons.push(
+        `idle: no new block for ${fmt(since)} s, and the sequencer endpoint rejects the invalid-tx probe as expected`,
+      );
     } else if (since >= t.degradedAfterSeconds) {
       status = 'degraded';
       reasons.push(`no new block for ${fmt(since)} s (degraded after ${t.degradedAfterSeconds} s)`);
@@ -127,12 +148,23 @@ export function evaluateChainStatus(
       const recovering = sinceHaltEnded !== null && sinceHaltEnded < t.recoveryGraceSeconds;
       // Right after a halt the gap window still contains the halt itself: don't call that "slow".
       const windowSpansHalt = sinceHaltEnded !== null && sinceHaltEnded < gap.windowSeconds + 1;
+      // Nor an idle stretch (no transactions, so no blocks, on a Nitro-class chain).
+      const lastIdleAt = prev.lastIdleAt ?? null;
+      const windowSpansIdle =
+        lastIdleAt !== null && (now - lastIdleAt) / 1000 < gap.windowSeconds + 1;
+      // Hysteresis like the flags: a chain degraded by slow blocks is up again only above
+      // ratio / 0.9. Right at the line one block more or less in the window (timer jitter) would
+      // flap degraded → up → degraded and split one incident into two.
+      const wasSlow =
+        prev.status === 'degraded' && prev.reasons.some((r) => r.startsWith('slow blocks'));
+      const slowRatio = wasSlow ? t.slowBlockRatio / 0.9 : t.slowBlockRatio;
       const slow =
         gap.windowFilled &&
         !windowSpansHalt &&
+        !windowSpansIdle &&
         gap.expectedBlocks !== null &&
         gap.expectedBlocks > 0 &&
-        gap.observedBlocks < gap.expectedBlocks * t.slowBlockRatio;
+        gap.observedBlocks < gap.expectedBlocks * slowRatio;
       if (slow) {
         status = 'degraded';
         reasons.push(
@@ -181,11 +213,20 @@ export function evaluateChainStatus(
     statusSince: status === prev.status ? prev.statusSince : now,
     flags,
     reasons,
-    head: obs.head ?? prev.head,
+    // The reported head never goes backwards without a recorded reorg (a lower head is a replica
+    // that lags; the quorum should not have believed it, this is the last line).
+    head:
+      obs.head &&
+      (prev.head === null || obs.head.number >= prev.head.number || obs.reorgDepth !== null)
+        ? obs.head
+        : prev.head,
     lastIncreaseAt,
     lastIncreaseNumber,
     haltStartedAt,
-    haltEndedAt: status === 'up' ? null : haltEndedAt,
+    lastIdleAt: flags.idle ? now : (prev.lastIdleAt ?? null),
+    // Kept after `up`: the block-gap window may still span the halt when the grace period is
+    // shorter than the window (`recovering` itself ends by `recoveryGraceSeconds`).
+    haltEndedAt,
     lastReorgAt,
     lastReorgDepth: obs.reorgDepth ?? prev.lastReorgDepth,
     safe: obs.safe ?? (obs.head ? null : prev.safe),

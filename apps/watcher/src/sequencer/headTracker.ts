@@ -47,6 +47,11 @@ export class HeadTracker {
     return this.#tip === null ? null : (this.#blocks.get(this.#tip) ?? null);
   }
 
+  /** Hash of the stored canonical block at height `n`, if held. */
+  hashAt(n: number): string | undefined {
+    return this.#blocks.get(n)?.hash;
+  }
+
   /** Stored blocks with `seenAt >= since`, oldest first. */
   blocksSeenSince(since: number): TrackedBlock[] {
     return [...this.#blocks.values()]

@@ -1,4 +1,9 @@
-import type { ChainDetail, ChainSummary, StatusTransition } from '@perpscope/schemas';
+import type {
+  ChainDetail,
+  ChainSummary,
+  RpcHealthStatus,
+  StatusTransition,
+} from '@perpscope/schemas';
 import type { ChainConfig } from '../config/chainsConfig.js';
 import type { RpcHealthRow } from '../db/queries/chains.js';
 import { redactUrlSecrets, redactUrlsInText } from '../security/redactSecrets.js';
@@ -27,7 +32,8 @@ export function presentChainSummary(
     status: s.status,
     phase: phaseOf(s.status),
     guidance: [...guidanceFor(s.status)],
-    flags: s.flags,
+    // `idle` is newer than some persisted states.
+    flags: { ...s.flags, idle: s.flags.idle ?? false },
     reasons: s.reasons,
     head: s.head,
     headAgeSeconds: s.head ? round3(Math.max(0, now / 1000 - s.head.timestamp)) : null,
@@ -64,18 +70,28 @@ export function presentChainDetail(params: {
     blockGap: s.blockGap,
     safe: tagged(s.safe),
     finalized: tagged(s.finalized),
-    rpcs: params.rpcs.map((r) => ({
-      // The read API is public: RPC URLs often carry provider API keys in the path or query.
-      url: redactUrlSecrets(r.url),
-      health: r.health as 'healthy' | 'lagging' | 'failing' | 'unknown',
-      headNumber: r.headNumber,
-      latencyMs: r.latencyMs,
-      lastOkAt: isoOrNull(r.lastOkAt),
-      // Stored redacted already; the structural pass again costs little and covers old rows.
-      lastError: r.lastError === null ? null : redactUrlsInText(r.lastError),
-      consecutiveFailures: r.consecutiveFailures,
-      malformedResponses: r.malformedResponses,
-    })),
+    rpcs: params.rpcs.map((r) => {
+      // Quorum records are stored per position with the redacted URL, like the health rows.
+      const q = s.rpcs?.[r.position] ?? null;
+      return {
+        // The read API is public: RPC URLs often carry provider API keys in the path or query.
+        url: redactUrlSecrets(r.url),
+        health: r.health as RpcHealthStatus,
+        reasonCode: q?.reasonCode ?? null,
+        reason: q?.reason ? redactUrlsInText(q.reason) : null,
+        headNumber: r.headNumber,
+        headAgeSeconds:
+          q?.headTimestamp == null ? null : round3(Math.max(0, now / 1000 - q.headTimestamp)),
+        secondsSinceNewHead:
+          q?.changedAt == null ? null : round3(Math.max(0, (now - q.changedAt) / 1000)),
+        latencyMs: r.latencyMs,
+        lastOkAt: isoOrNull(r.lastOkAt),
+        // Stored redacted already; the structural pass again costs little and covers old rows.
+        lastError: r.lastError === null ? null : redactUrlsInText(r.lastError),
+        consecutiveFailures: r.consecutiveFailures,
+        malformedResponses: r.malformedResponses,
+      };
+    }),
     feed: config.uptimeFeed
       ? {
           kind: config.uptimeFeed.kind,

@@ -14,7 +14,13 @@ afterEach(() => open?.close());
 
 const config = parseConfig({ raw: { chains: ['base'] }, source: 't', env: Env.parse({}) })
   .chains[0]!;
-const flags = { reorg: false, safeLagWarn: false, safeLagCrit: false, feedDown: false };
+const flags = {
+  reorg: false,
+  safeLagWarn: false,
+  safeLagCrit: false,
+  feedDown: false,
+  idle: false,
+};
 
 function setup() {
   open = openDb({ path: ':memory:' });

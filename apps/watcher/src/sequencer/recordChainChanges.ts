@@ -68,7 +68,8 @@ export function recordChainChanges(
     });
   }
   const changedFlags = (Object.keys(next.flags) as (keyof typeof next.flags)[]).filter(
-    (k) => next.flags[k] !== prev.flags[k],
+    // `?? false`: a state persisted before a flag existed (e.g. `idle`) lacks it.
+    (k) => next.flags[k] !== (prev.flags[k] ?? false),
   );
   if (changedFlags.length > 0) {
     w.emit(chainEventKinds.flags, subject, {

@@ -5,71 +5,301 @@ export type RpcReading =
   | { ok: true; block: ObservedBlock; latencyMs: number }
   | { ok: false; error: string; latencyMs: number };
 
+/** What the quorum thinks of one endpoint. */
+export const rpcHealths = ['healthy', 'lagging', 'stuck', 'failing'] as const;
+export type RpcHealthVerdict = (typeof rpcHealths)[number];
+
+/**
+ * Why an endpoint got its verdict (stable codes for metrics; `note` says it in words):
+ * `at-head` (healthy), `behind` (lagging), `not-moving` (stuck), `error` (no or malformed answer),
+ * `inconsistent-chain` (its blocks contradict the believed chain: a fork or another network),
+ * `unverified` (ahead of every peer and its chain could not be checked this poll).
+ */
+export const rpcReasonCodes = [
+  'at-head',
+  'behind',
+  'not-moving',
+  'error',
+  'inconsistent-chain',
+  'unverified',
+] as const;
+export type RpcReasonCode = (typeof rpcReasonCodes)[number];
+
 export type RpcVerdict = {
-  health: 'healthy' | 'lagging' | 'failing';
-  /** Why an endpoint is not healthy. */
+  health: RpcHealthVerdict;
+  reasonCode: RpcReasonCode;
+  /** Why, in words (`null` when healthy). */
   note: string | null;
+};
+
+/**
+ * Progress of one endpoint's head on the watcher clock, kept across polls (and persisted with the
+ * chain state): `changedAt` is when its head last changed (watcher ms).
+ */
+export type EndpointProgress = {
+  number: number;
+  hash: string;
+  timestamp: number;
+  changedAt: number;
 };
 
 /** Outcome of the quorum over all endpoints of a chain. */
 export type QuorumResult = {
   /** The head the watcher believes, or `null` when no endpoint can be trusted. */
   head: ObservedBlock | null;
-  /** Index of the endpoint follow-up reads should use (a healthy one at the head), or `null`. */
+  /** Index of the endpoint follow-up reads should use (the one the head came from), or `null`. */
   chosen: number | null;
   verdicts: RpcVerdict[];
   /** Human-readable reason when `head` is `null`. */
   reason: string | null;
 };
 
+/** Inputs of one {@link RpcQuorum.decide}. */
+export type QuorumInput = {
+  readings: readonly RpcReading[];
+  /** Watcher clock, ms. */
+  now: number;
+  /**
+   * The highest block the watcher already believes (the head tracker's tip) and the stored hash at
+   * a height, so a head below it is recognised as a lagging replica (same hash) or a rollback
+   * (different hash).
+   */
+  knownTip: { number: number; hash: string } | null;
+  knownHashAt: (n: number) => string | undefined;
+  /** Reads a block by number from endpoint `index` (to check an endpoint ahead of its peers). */
+  fetchBlock: (index: number, n: number) => Promise<ObservedBlock | null>;
+};
+
+type Ok = { r: Extract<RpcReading, { ok: true }>; i: number };
+type Consistency = 'consistent' | 'inconsistent' | 'unverified';
+
+const fmtS = (ms: number) => (ms / 1000).toFixed(1);
+
 /**
- * Decides which head to believe from several endpoints (research/sequencer.md §2.2, §6): the
- * reference is the highest head that at least two answering endpoints (or all, if fewer answer)
- * agree on within `lagToleranceBlocks`; an endpoint behind it is `lagging` and ignored, one far ahead
- * of its peers is `failing` (not believed), errors and garbage are `failing`. No healthy endpoint →
- * no head (the chain is `unknown`, never `up`).
+ * Decides which head to believe from several endpoints, by progress rather than by head count
+ * (SPEC §3.1, research/sequencer.md §2.2, §6; issue 13). After a halt, stuck public RPCs often
+ * outnumber the healthy one, so agreement alone would believe the stuck majority.
+ *
+ * Rule: take the answering endpoints from the highest head down. The highest is believed when its
+ * chain is consistent with the best peer below or beside it: same hash at the same height, its
+ * `parentHash` when the peer is one block behind, within the lag tolerance as it is (the head
+ * tracker checks parent hashes), and further ahead when its own block at the peer's height (one
+ * extra read, cached) has the peer's hash and, since an endpoint that just split off matches the
+ * peer's current head until the peer's next block, one more thing holds: it also has the block the
+ * watcher already believes above the peer, or it matched at two successive peer heights, or the
+ * peer's head has not moved for `stuckAfterMs`. A lone answering endpoint is believed as it is.
+ * An endpoint whose blocks contradict its peer (a fork, another network) is `failing` and never
+ * believed; one not confirmed yet (or whose block could not be read) is not believed this poll
+ * (`unverified`) — a peer catching up to it confirms it later. Endpoints more than
+ * `lagToleranceBlocks` behind the believed head are `lagging`, or `stuck` when their head has not
+ * changed for `stuckAfterMs` while the believed endpoint's has. A head more than the tolerance below
+ * the block the watcher already believes, with the same stored hash, is a lagging replica and gives
+ * no head at all (the reported head never goes backwards); with another hash it is a rollback and is
+ * believed (the head tracker records the reorg). No answer at all → no head (`unknown`, never `up`).
  *
  * @example
- * decideQuorum([{ ok: true, block, latencyMs: 12 }, { ok: false, error: 'timeout', latencyMs: 2000 }], 6)
+ * const quorum = new RpcQuorum({ lagToleranceBlocks: 6, stuckAfterMs: 120_000 });
+ * const q = await quorum.decide({ readings, now, knownTip, knownHashAt, fetchBlock });
  */
-export function decideQuorum(
-  readings: readonly RpcReading[],
-  lagToleranceBlocks: number,
-): QuorumResult {
-  const ok = readings
-    .map((r, i) => ({ r, i }))
-    .filter((x): x is { r: Extract<RpcReading, { ok: true }>; i: number } => x.r.ok);
-  const failing = (note: string): RpcVerdict => ({ health: 'failing', note });
-  if (ok.length === 0) {
-    return {
-      head: null,
-      chosen: null,
-      verdicts: readings.map((r) => failing(r.ok ? 'no answer' : r.error)),
-      reason: `none of the ${readings.length} RPC endpoints answered`,
-    };
+export class RpcQuorum {
+  readonly #tolerance: number;
+  readonly #stuckAfterMs: number;
+  #progress: (EndpointProgress | null)[];
+  /** Block checks already made: `endpoint|number:hash` → whether the endpoint has that block. */
+  readonly #checked = new Map<string, 'consistent' | 'inconsistent'>();
+  /**
+   * Per endpoint far ahead of its peers: the last peer head its chain matched at, and at how many
+   * successive ones (dropped as soon as it is no longer far ahead).
+   */
+  readonly #confirmed = new Map<number, { ref: string; count: number }>();
+  #farAhead = new Set<number>();
+
+  constructor(params: {
+    lagToleranceBlocks: number;
+    /** An endpoint whose head has not changed for longer than this, while another's has, is `stuck`. */
+    stuckAfterMs: number;
+    /** Progress persisted by an earlier run, by endpoint position. */
+    initial?: readonly (EndpointProgress | null)[] | undefined;
+  }) {
+    this.#tolerance = params.lagToleranceBlocks;
+    this.#stuckAfterMs = params.stuckAfterMs;
+    this.#progress = [...(params.initial ?? [])];
   }
-  const numbers = ok.map((x) => x.r.block.number).sort((a, b) => b - a);
-  const needed = Math.min(2, ok.length);
-  const support = (h: number) =>
-    numbers.filter((n) => Math.abs(n - h) <= lagToleranceBlocks).length;
-  const reference = numbers.find((h) => support(h) >= needed) ?? numbers[0]!;
-  const verdicts: RpcVerdict[] = readings.map((r) => {
-    if (!r.ok) return failing(r.error);
-    const diff = r.block.number - reference;
-    if (diff > lagToleranceBlocks) return failing(`${diff} blocks ahead of its peers`);
-    if (-diff > lagToleranceBlocks)
-      return { health: 'lagging', note: `${-diff} blocks behind its peers` };
-    return { health: 'healthy', note: null };
-  });
-  let chosen: number | null = null;
-  for (const { r, i } of ok) {
-    if (verdicts[i]!.health !== 'healthy') continue;
-    const best = chosen === null ? null : readings[chosen];
-    if (!best?.ok || r.block.number > best.block.number) chosen = i;
+
+  /** Head progress per endpoint position (after the last `decide`). */
+  get progress(): readonly (EndpointProgress | null)[] {
+    return this.#progress;
   }
-  if (chosen === null) {
-    return { head: null, chosen: null, verdicts, reason: 'no RPC endpoint can be trusted' };
+
+  async decide(input: QuorumInput): Promise<QuorumResult> {
+    const { readings, now } = input;
+    this.#progress = readings.map((r, i) => {
+      const before = this.#progress[i] ?? null;
+      if (!r.ok) return before;
+      const b = r.block;
+      if (before && before.number === b.number && before.hash === b.hash) return before;
+      return { number: b.number, hash: b.hash, timestamp: b.timestamp, changedAt: now };
+    });
+    this.#farAhead = new Set();
+    const failing = (note: string): RpcVerdict => ({
+      health: 'failing',
+      reasonCode: 'error',
+      note,
+    });
+    const ok = readings
+      .map((r, i) => ({ r, i }))
+      .filter((x): x is Ok => x.r.ok)
+      .sort((a, b) => b.r.block.number - a.r.block.number || a.i - b.i);
+    const verdicts: (RpcVerdict | null)[] = readings.map((r) => (r.ok ? null : failing(r.error)));
+    if (ok.length === 0) {
+      return {
+        head: null,
+        chosen: null,
+        verdicts: verdicts as RpcVerdict[],
+        reason: `none of the ${readings.length} RPC endpoints answered`,
+      };
+    }
+
+    let chosen: Ok | null = null;
+    for (const c of ok) {
+      if (verdicts[c.i]) continue; // already judged (a peer found inconsistent)
+      const peer = ok.find((p) => p.i !== c.i && !verdicts[p.i]);
+      if (!peer) {
+        chosen = c;
+        break;
+      }
+      const check = await this.#consistency(c, peer, input);
+      if (check === 'consistent') {
+        chosen = c;
+        break;
+      }
+      if (check === 'inconsistent' && peer.r.block.number === c.r.block.number) {
+        // Same height, different blocks: nothing says which one is right — trust neither.
+        const note = `block ${c.r.block.number} differs between endpoints ${c.i} and ${peer.i}`;
+        verdicts[c.i] = { health: 'failing', reasonCode: 'inconsistent-chain', note };
+        verdicts[peer.i] = { health: 'failing', reasonCode: 'inconsistent-chain', note };
+        continue;
+      }
+      verdicts[c.i] =
+        check === 'inconsistent'
+          ? {
+              health: 'failing',
+              reasonCode: 'inconsistent-chain',
+              note: `its block ${peer.r.block.number} differs from endpoint ${peer.i}'s (a fork or another network)`,
+            }
+          : {
+              health: 'failing',
+              reasonCode: 'unverified',
+              note: `${c.r.block.number - peer.r.block.number} blocks ahead of its peers; its chain is not confirmed yet`,
+            };
+    }
+    for (const i of [...this.#confirmed.keys()])
+      if (!this.#farAhead.has(i)) this.#confirmed.delete(i);
+    if (!chosen) {
+      return {
+        head: null,
+        chosen: null,
+        verdicts: verdicts.map((v) => v ?? failing('no answer')),
+        reason: 'no RPC endpoint can be trusted (their chains contradict each other)',
+      };
+    }
+
+    const head = chosen.r.block;
+    const headMovedAt = this.#progress[chosen.i]?.changedAt ?? now;
+    for (const { r, i } of ok) {
+      if (verdicts[i]) continue;
+      const behind = head.number - r.block.number;
+      if (behind <= this.#tolerance) {
+        verdicts[i] = { health: 'healthy', reasonCode: 'at-head', note: null };
+        continue;
+      }
+      const still = now - (this.#progress[i]?.changedAt ?? now);
+      verdicts[i] =
+        still > this.#stuckAfterMs && headMovedAt > (this.#progress[i]?.changedAt ?? now)
+          ? {
+              health: 'stuck',
+              reasonCode: 'not-moving',
+              note: `head ${r.block.number} unchanged for ${fmtS(still)} s while the chain moved on (${behind} blocks behind)`,
+            }
+          : {
+              health: 'lagging',
+              reasonCode: 'behind',
+              note: `${behind} blocks behind the believed head`,
+            };
+    }
+    const result = verdicts as RpcVerdict[];
+    const tip = input.knownTip;
+    if (
+      tip &&
+      tip.number - head.number > this.#tolerance &&
+      input.knownHashAt(head.number) === head.hash
+    ) {
+      // Every answering endpoint is behind what the watcher already saw on the same chain: a lagging
+      // replica can't tell whether the chain moved on, and believing it would move the head backwards.
+      for (const { r, i } of ok) {
+        if (result[i]!.health !== 'healthy') continue;
+        result[i] = {
+          health: 'lagging',
+          reasonCode: 'behind',
+          note: `${tip.number - r.block.number} blocks behind the head already seen`,
+        };
+      }
+      return {
+        head: null,
+        chosen: null,
+        verdicts: result,
+        reason: `every answering RPC endpoint is behind the head already seen (${tip.number})`,
+      };
+    }
+    return { head, chosen: chosen.i, verdicts: result, reason: null };
   }
-  const chosenReading = readings[chosen] as Extract<RpcReading, { ok: true }>;
-  return { head: chosenReading.block, chosen, verdicts, reason: null };
+
+  async #consistency(c: Ok, peer: Ok, input: QuorumInput): Promise<Consistency> {
+    const a = c.r.block;
+    const b = peer.r.block;
+    if (a.number === b.number) return a.hash === b.hash ? 'consistent' : 'inconsistent';
+    if (a.number === b.number + 1) return a.parentHash === b.hash ? 'consistent' : 'inconsistent';
+    if (a.number - b.number <= this.#tolerance) {
+      // Within tolerance the usual replica jitter: the head tracker follows parent hashes from the
+      // believed endpoint and records a reorg if they don't connect.
+      return 'consistent';
+    }
+    this.#farAhead.add(c.i);
+    const atPeer = await this.#matches(c.i, b.number, b.hash, input);
+    if (atPeer !== 'consistent') return atPeer;
+    const seen = this.#confirmed.get(c.i);
+    const ref = `${b.number}:${b.hash}`;
+    const confirmations = seen?.ref === ref ? seen.count : (seen?.count ?? 0) + 1;
+    this.#confirmed.set(c.i, { ref, count: confirmations });
+    // One matching block is not enough while the peer may still move: an endpoint that just split
+    // off at the peer's head matches it until the peer's next block. It is enough when the endpoint
+    // also carries the block the watcher already believes above the peer (it extends the chain the
+    // quorum followed), when it matched at two peer heights (the peer moved on and still agrees),
+    // or when the peer's head has not moved for the stuck threshold.
+    const tip = input.knownTip;
+    if (tip && tip.number > b.number && tip.number <= a.number) {
+      const atTip = await this.#matches(c.i, tip.number, tip.hash, input);
+      if (atTip === 'consistent') return 'consistent';
+    }
+    const peerStill = input.now - (this.#progress[peer.i]?.changedAt ?? input.now);
+    return confirmations >= 2 || peerStill > this.#stuckAfterMs ? 'consistent' : 'unverified';
+  }
+
+  /** Whether endpoint `i` has block `n` with `hash` (one read, cached per endpoint and block). */
+  async #matches(i: number, n: number, hash: string, input: QuorumInput): Promise<Consistency> {
+    const key = `${i}|${n}:${hash}`;
+    const cached = this.#checked.get(key);
+    if (cached) return cached;
+    let at: ObservedBlock | null;
+    try {
+      at = await input.fetchBlock(i, n);
+    } catch {
+      return 'unverified';
+    }
+    if (!at) return 'unverified';
+    const result = at.hash === hash ? 'consistent' : 'inconsistent';
+    if (this.#checked.size >= 256) this.#checked.clear(); // bounded; entries are cheap to redo
+    this.#checked.set(key, result);
+    return result;
+  }
 }

@@ -11,6 +11,7 @@ export type ChainAction =
   | { kind: 'stallSafeHead' }
   | { kind: 'releaseSafeHead' }
   | { kind: 'rpcFault'; index: number; fault: ChainFault }
+  | { kind: 'forkRpc'; index: number; aheadBlocks: number }
   | { kind: 'sequencerUp'; up: boolean }
   | { kind: 'uptimeFeedReverts'; on: boolean };
 
@@ -36,4 +37,13 @@ export type ChainScenario = {
   steps: readonly ChainScenarioStep[];
   /** Total length in ms (before `timeScale`); `playScenario` waits until then after the last step. */
   durationMs?: number;
+  /**
+   * For replays: per chain name, the status sequence a watcher with the compressed devnet thresholds
+   * must report (consecutive repeats collapsed, from the first `up` on), written from the
+   * post-mortem before any watcher was run against the scenario.
+   */
+  expectedStatuses?: Readonly<Record<string, readonly ReplayStatus[]>>;
 };
+
+/** The watcher's chain statuses, as replays name them (`@perpscope/schemas` `ChainStatus`). */
+export type ReplayStatus = 'up' | 'degraded' | 'halted' | 'recovering' | 'unknown';

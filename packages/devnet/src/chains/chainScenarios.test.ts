@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainScenarios } from './chainScenarios.js';
+import { chainScenarios, stuckEndpointsAfterHalt } from './chainScenarios.js';
 
 /** Incidents the spec requires as replays (SPEC §4, sequencer.md §3), with a source URL each. */
 const requiredReplays = {
@@ -8,6 +8,10 @@ const requiredReplays = {
   'base-2025-08-05': 'https://base-l2.statuspage.io/incidents/kdq3t8s13gfs',
   'op-2024-02-15': 'https://status.optimism.io/clsmrawc31448hmlj2ja14ui3',
   'linea-2024-06-02': 'https://x.com/LineaBuild/status/1797283402745573837',
+  // Issue 13: paths no earlier replay covers.
+  'arbitrum-2022-01-09': 'https://offchain.medium.com/todays-arbitrum-sequencer-downtime',
+  'zksync-2023-12-25': 'https://x.com/zkSyncDevs/status/1739395228233335154',
+  'conduit-orbit-2024-05-12': 'https://conduitxyz.notion.site/External-Degen-and-Proof-of-Play',
 } as const;
 
 describe('chainScenarios', () => {
@@ -15,6 +19,41 @@ describe('chainScenarios', () => {
     const scenario = chainScenarios[name as keyof typeof chainScenarios];
     expect(scenario.name).toBe(name);
     expect('source' in scenario ? scenario.source : '').toContain(url);
+  });
+
+  it.each(['arbitrum-2022-01-09', 'zksync-2023-12-25', 'conduit-orbit-2024-05-12'] as const)(
+    '%s states its expected status sequence for each chain',
+    (name) => {
+      const scenario = chainScenarios[name];
+      expect(Object.keys(scenario.expectedStatuses ?? {})).toEqual(
+        scenario.chains.map((c) => c.name),
+      );
+      for (const seq of Object.values(scenario.expectedStatuses ?? {})) {
+        expect(seq).toEqual(['up', 'degraded', 'halted', 'recovering', 'up']);
+      }
+    },
+  );
+
+  it('conduit-orbit-2024-05-12 reorgs at least 10 blocks deep after the resumption', () => {
+    const steps = chainScenarios['conduit-orbit-2024-05-12'].steps;
+    const resume = steps.find((s) => s.action.kind === 'resume')!;
+    const reorg = steps.find((s) => s.action.kind === 'reorg')!;
+    expect(reorg.atMs).toBeGreaterThan(resume.atMs);
+    expect(reorg.action).toMatchObject({ depth: expect.any(Number) });
+    expect((reorg.action as { depth: number }).depth).toBeGreaterThanOrEqual(10);
+  });
+
+  it('stuckEndpointsAfterHalt: k of n endpoints stale from the halt until after the resumption; rejects k ≥ n', () => {
+    const s = stuckEndpointsAfterHalt({ n: 5, k: 3 });
+    expect(s.chains[0]?.rpcCount).toBe(5);
+    const halt = s.steps.find((x) => x.action.kind === 'halt')!;
+    const resume = s.steps.find((x) => x.action.kind === 'resume')!;
+    const stale = s.steps.filter((x) => x.action.kind === 'rpcFault' && x.action.fault === 'stale');
+    const healed = s.steps.filter((x) => x.action.kind === 'rpcFault' && x.action.fault === 'none');
+    expect(stale.map((x) => (x.action as { index: number }).index)).toEqual([0, 1, 2]);
+    expect(stale.every((x) => x.atMs === halt.atMs)).toBe(true);
+    expect(healed.every((x) => x.atMs > resume.atMs)).toBe(true);
+    expect(() => stuckEndpointsAfterHalt({ n: 3, k: 3 })).toThrow(/1 ≤ k < n/);
   });
 
   it('has a 3-chain demo with a 2 s chain, a tx-driven chain and a 1 s chain', () => {
@@ -63,6 +102,7 @@ describe('chainScenarios', () => {
           if (action.kind === 'stallSafeHead') state.stalled = true;
           if (action.kind === 'releaseSafeHead') state.stalled = false;
           if (action.kind === 'emptyBlocks') state.empty = action.on;
+          if (action.kind === 'forkRpc') state.faults.add(action.index);
           if (action.kind === 'rpcFault') {
             if (action.fault === 'none') state.faults.delete(action.index);
             else state.faults.add(action.index);

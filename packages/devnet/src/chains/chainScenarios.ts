@@ -370,6 +370,212 @@ const linea20240602: ChainScenario = {
   durationMs: 60_000,
 };
 
+/*
+ * Arbitrum One, 2022-01-09 (sequencer.md §3 #2): the sequencer went down at ~10:30 UTC after a
+ * hardware failure, the backup failed because an upgrade was in progress, and blocks resumed at
+ * ~17:30 (L2 4509809 → 4509828): a ~7 h halt. The 284 transactions it had accepted but not posted
+ * were kept and included after the restart — **no reorg**. While down the sequencer answered no
+ * transactions (the devnet's tx-driven halt holds sends, so the invalid-tx probe fails).
+ * Compression 600× (1 h → 6 s): 7 h → 42 s.
+ * Expected from the post-mortem (a multi-hour halt, then a clean restart): up → degraded (no
+ * block for the degraded threshold, probe failing) → halted → recovering (blocks again; no reorg,
+ * so the reorg flag never rises) → up (after the grace period).
+ */
+const arbitrum20220109: ChainScenario = {
+  name: 'arbitrum-2022-01-09',
+  description:
+    'Arbitrum One sequencer hardware failure: ~7 h halt, accepted transactions preserved, no reorg. Compressed 600×.',
+  source:
+    'Arbitrum One sequencer downtime 2022-01-09 — https://offchain.medium.com/todays-arbitrum-sequencer-downtime-what-happened-6382a3066fbc',
+  chains: [{ name: 'arbitrum-one', chainId: 42161, blockTime: 'tx-driven' }],
+  steps: [
+    step(
+      4_000,
+      'arbitrum-one',
+      { kind: 'halt' },
+      '~10:30 sequencer hardware failure; the backup fails mid-upgrade (after L2 4509809)',
+    ),
+    step(
+      46_000,
+      'arbitrum-one',
+      { kind: 'resume' },
+      '~17:30 sequencer back (L2 4509828); the accepted transactions are included, no reorg',
+    ),
+  ],
+  durationMs: 58_000,
+  expectedStatuses: { 'arbitrum-one': ['up', 'degraded', 'halted', 'recovering', 'up'] },
+};
+
+/*
+ * ZKsync Era, 2023-12-25 (sequencer.md §3 #8): at 05:50 UTC a state-diff mismatch in the operator
+ * tripped its safety mode and block production stopped; blocks resumed ~10:52 (batches
+ * 363034 → 363035): a ~5 h halt. With no new batches, nothing was committed to L1 either, so the
+ * `safe` (= l1_committed) head stalled with the halt and caught up after it. zk-class chain (no
+ * invalid-tx probe: a halt is judged on head progress alone). Compression 600× (1 h → 6 s): 5 h → 30 s.
+ * Expected from the post-mortem: up → degraded → halted → recovering → up, with safeLagWarn and
+ * safeLagCrit raised during the halt and cleared once batches are committed again; no reorg.
+ */
+const zksync20231225: ChainScenario = {
+  name: 'zksync-2023-12-25',
+  description:
+    'ZKsync Era safety mode: the operator stops on a state-diff mismatch for ~5 h, L1 commits stop with it, then production resumes. Compressed 600×.',
+  source:
+    'ZKsync Era block production halt 2023-12-25 — https://x.com/zkSyncDevs/status/1739395228233335154 , https://cryptopotato.com/zksync-era-network-bug-causes-block-production-halt/',
+  chains: [{ name: 'zksync-era', chainId: 324, blockTime: 1 }],
+  steps: [
+    step(
+      4_000,
+      'zksync-era',
+      { kind: 'stallSafeHead' },
+      '05:50 state-diff mismatch: no batch is committed to L1 any more (safe = l1_committed stalls)',
+    ),
+    step(
+      4_000,
+      'zksync-era',
+      { kind: 'halt' },
+      '05:50 safety mode tripped: block production stops (after batch 363034)',
+    ),
+    step(34_000, 'zksync-era', { kind: 'resume' }, '~10:52 block production resumes'),
+    step(
+      36_000,
+      'zksync-era',
+      { kind: 'releaseSafeHead' },
+      'batch 363035 committed: the safe head catches up',
+    ),
+  ],
+  durationMs: 46_000,
+  expectedStatuses: { 'zksync-era': ['up', 'degraded', 'halted', 'recovering', 'up'] },
+};
+
+/*
+ * Degen and Proof of Play Apex (Conduit-run Arbitrum Orbit / AnyTrust chains), 2024-05-12
+ * (sequencer.md §3 #12, Conduit's post-mortem): on Fri May 10 larger batches (10 MB) delayed batch
+ * posting; on Sun May 12 ~13:00 PST the change was reverted, the batches then landed after the 24 h
+ * force-inclusion window, Nitro re-ordered the delayed inbox messages first and replayed the
+ * transactions with new timestamps — a deep reorg — and the nodes came back with corrupted
+ * databases: the chains were down until May 14 19:30 PST (~54 h). Seen from outside, blocks the
+ * watcher had seen before the outage have other hashes once the chain is back: a deep reorg
+ * **after resumption**. Orbit chains are tx-driven (Nitro). Compression: the batch delay phase
+ * (May 10, hour not given → May 12 13:00) → 12 s; the 54 h outage at 6000× → 32.4 s; the reorg is
+ * replayed 1 s after blocks resume, 14 blocks deep (≥ the watcher's critical depth of 10).
+ * Expected from the post-mortem: up (safe-lag flags rise while batches are delayed) → degraded →
+ * halted → recovering (with the reorg flag and a critical reorg incident right after the
+ * resumption) → up.
+ */
+const conduitOrbit20240512: ChainScenario = {
+  name: 'conduit-orbit-2024-05-12',
+  description:
+    'Conduit Orbit chains (Degen, Proof of Play Apex): delayed batches, a 54 h outage, and a deep reorg once blocks resume. Piecewise compressed (batch delay → 12 s, outage 6000×).',
+  source:
+    'Degen and Proof of Play Apex outage 2024-05-12 — https://conduitxyz.notion.site/External-Degen-and-Proof-of-Play-Incident-Post-Mortem-0b47c88868034e51924b00e712ca1ddb',
+  chains: [{ name: 'degen', chainId: 666666666, blockTime: 'tx-driven' }],
+  steps: [
+    step(
+      3_000,
+      'degen',
+      { kind: 'stallSafeHead' },
+      'May 10: 10 MB batches delay batch posting; the safe head stalls',
+    ),
+    step(
+      15_000,
+      'degen',
+      { kind: 'halt' },
+      'May 12 ~13:00 PST: batches land after the 24 h force-inclusion window; the nodes go down corrupted',
+    ),
+    step(
+      47_400,
+      'degen',
+      { kind: 'resume' },
+      'May 14 19:30 PST: the resynced chain is back online',
+    ),
+    step(
+      48_400,
+      'degen',
+      { kind: 'reorg', depth: 14 },
+      'the blocks seen before the outage were replayed with new timestamps: deep reorg',
+    ),
+    step(
+      50_400,
+      'degen',
+      { kind: 'releaseSafeHead' },
+      'batches posted again: the safe head catches up',
+    ),
+  ],
+  durationMs: 62_000,
+  expectedStatuses: { degen: ['up', 'degraded', 'halted', 'recovering', 'up'] },
+};
+
+/**
+ * Endpoints stuck after a halt (sequencer.md §3 #10, Blast 2024-03-13: 2 of 5 public RPCs stayed at
+ * block 764454 after the recovery): one 1 s chain with `n` RPC endpoints halts; `k` of them
+ * (`1 ≤ k < n`) stop syncing at the halt block and stay there after the resumption; healed at the
+ * end. With `k > n/2` the stuck endpoints outnumber the healthy ones.
+ *
+ * @example stuckEndpointsAfterHalt({ n: 3, k: 2 })
+ */
+export function stuckEndpointsAfterHalt(params: { n: number; k: number }): ChainScenario {
+  const { n, k } = params;
+  if (!(Number.isInteger(n) && Number.isInteger(k) && k >= 1 && k < n)) {
+    throw new Error(`stuckEndpointsAfterHalt: need integers 1 ≤ k < n, got k=${k}, n=${n}`);
+  }
+  const stuck = Array.from({ length: k }, (_, i) => i);
+  return {
+    name: `stuck-rpcs-${k}-of-${n}`,
+    description: `A 1 s chain with ${n} RPC endpoints halts for 12 s; ${k} of them stay stuck at the halt block for 20 s after the resumption.`,
+    chains: [{ name: 'stuck-rpcs', chainId: 906, blockTime: 1, rpcCount: n }],
+    steps: [
+      step(3_000, 'stuck-rpcs', { kind: 'halt' }, 'sequencer halted'),
+      ...stuck.map((index) =>
+        step(
+          3_000,
+          'stuck-rpcs',
+          { kind: 'rpcFault', index, fault: 'stale' },
+          `RPC ${index} stops syncing at the halt block`,
+        ),
+      ),
+      step(15_000, 'stuck-rpcs', { kind: 'resume' }, 'sequencer back; the stuck RPCs stay stuck'),
+      ...stuck.map((index) =>
+        step(
+          35_000,
+          'stuck-rpcs',
+          { kind: 'rpcFault', index, fault: 'none' },
+          `RPC ${index} resynced`,
+        ),
+      ),
+    ],
+    durationMs: 40_000,
+    expectedStatuses: { 'stuck-rpcs': ['up', 'degraded', 'halted', 'recovering', 'up'] },
+  };
+}
+
+/**
+ * The reverse of {@link stuckEndpointsAfterHalt}: one of three endpoints runs 10 blocks ahead on a
+ * fork of the chain (other hashes above the split) for 20 s, then is put back; the chain itself
+ * stays healthy throughout, so a watcher must stay `up` and record no reorg.
+ */
+const forkAhead: ChainScenario = {
+  name: 'fork-ahead-1-of-3',
+  description:
+    'A 1 s chain whose RPC 0 runs 10 blocks ahead on a fork for 20 s; the chain itself never stops.',
+  chains: [{ name: 'forked-rpc', chainId: 907, blockTime: 1 }],
+  steps: [
+    step(
+      3_000,
+      'forked-rpc',
+      { kind: 'forkRpc', index: 0, aheadBlocks: 10 },
+      'RPC 0 serves a fork running 10 blocks ahead',
+    ),
+    step(
+      23_000,
+      'forked-rpc',
+      { kind: 'rpcFault', index: 0, fault: 'none' },
+      'RPC 0 back on the canonical chain',
+    ),
+  ],
+  durationMs: 28_000,
+  expectedStatuses: { 'forked-rpc': ['up'] },
+};
+
 /** The scenario library, keyed by scenario name (see each scenario's `description`/`source`). */
 export const chainScenarios = {
   demo,
@@ -380,6 +586,12 @@ export const chainScenarios = {
   'base-2025-08-05': base20250805,
   'op-2024-02-15': op20240215,
   'linea-2024-06-02': linea20240602,
+  'arbitrum-2022-01-09': arbitrum20220109,
+  'zksync-2023-12-25': zksync20231225,
+  'conduit-orbit-2024-05-12': conduitOrbit20240512,
+  'stuck-rpcs-2-of-3': stuckEndpointsAfterHalt({ n: 3, k: 2 }),
+  'stuck-rpcs-1-of-3': stuckEndpointsAfterHalt({ n: 3, k: 1 }),
+  'fork-ahead-1-of-3': forkAhead,
 } as const satisfies Record<string, ChainScenario>;
 
 /** Names of the scenarios in {@link chainScenarios}. */

@@ -38,6 +38,11 @@ export type RpcProxy = {
   readonly url: string;
   readonly fault: ChainFault;
   setFault(fault: ChainFault): void;
+  /**
+   * Serves another node from now on (`null`: back to `upstreamUrl`) — e.g. a node on a fork of the
+   * chain. Faults still apply on top.
+   */
+  setUpstream(url: string | null): void;
   close(): Promise<void>;
 };
 
@@ -61,7 +66,8 @@ const toHex = (n: bigint) => `0x${n.toString(16)}`;
  * proxy.setFault('http500');
  */
 export async function createRpcProxy(params: CreateRpcProxyParameters): Promise<RpcProxy> {
-  const { upstreamUrl, hooks } = params;
+  const { hooks } = params;
+  let upstreamUrl = params.upstreamUrl;
   let fault: ChainFault = 'none';
   let staleHead: Promise<bigint> | null = null;
   const sockets = new Set<Socket>();
@@ -197,6 +203,9 @@ export async function createRpcProxy(params: CreateRpcProxyParameters): Promise<
       }
       if (next !== 'stale') staleHead = null;
       fault = next;
+    },
+    setUpstream(url: string | null) {
+      upstreamUrl = url ?? params.upstreamUrl;
     },
     close: () =>
       new Promise<void>((resolve) => {

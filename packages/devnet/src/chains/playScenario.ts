@@ -34,6 +34,8 @@ export async function applyChainAction(chain: DevnetChain, action: ChainAction):
       return chain.releaseSafeHead();
     case 'rpcFault':
       return chain.setRpcFault(action.index, action.fault);
+    case 'forkRpc':
+      return chain.forkRpc(action.index, { aheadBlocks: action.aheadBlocks });
     case 'sequencerUp':
       return chain.setSequencerUp(action.up);
     case 'uptimeFeedReverts':

@@ -12,6 +12,13 @@ import { sequencerUptimeFeedArtifact } from './SequencerUptimeFeed.artifact.js';
 import { type DevnetChain, startDevnet, startDevnetChain } from './startDevnetChain.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitUntil(ok: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
 
 /** Waits until `fn` returns true, polling every 100 ms; fails after `timeoutMs`. */
 async function until(fn: () => Promise<boolean>, timeoutMs: number, what: string) {
@@ -245,6 +252,36 @@ describe('startDevnetChain: interval chain (1 s blocks)', () => {
       expect(await viaProxy(0).getBlockNumber()).toBeGreaterThanOrEqual(
         (await direct.getBlockNumber()) - 1n,
       );
+    });
+
+    it('forkRpc: the endpoint runs ahead on a fork — same blocks below the split, other hashes above — until healed', async () => {
+      const split = await direct.getBlockNumber();
+      await chain.forkRpc(1, { aheadBlocks: 8 });
+      try {
+        const client = viaProxy(1);
+        const forkHead = await client.getBlockNumber();
+        expect(forkHead).toBeGreaterThanOrEqual(split + 8n);
+        expect(forkHead).toBeGreaterThan(await direct.getBlockNumber());
+        const below = split - 1n;
+        expect((await client.getBlock({ blockNumber: below })).hash).toBe(
+          (await direct.getBlock({ blockNumber: below })).hash,
+        );
+        const above = split + 1n;
+        await waitUntil(async () => (await direct.getBlockNumber()) >= above);
+        expect((await client.getBlock({ blockNumber: above })).hash).not.toBe(
+          (await direct.getBlock({ blockNumber: above })).hash,
+        );
+        // It keeps producing blocks on its own.
+        await sleep(2_300);
+        expect(await client.getBlockNumber()).toBeGreaterThan(forkHead);
+      } finally {
+        chain.setRpcFault(1, 'none');
+      }
+      const n = await direct.getBlockNumber();
+      expect((await viaProxy(1).getBlock({ blockNumber: n })).hash).toBe(
+        (await direct.getBlock({ blockNumber: n })).hash,
+      );
+      await expect(chain.forkRpc(1, { aheadBlocks: 0 })).rejects.toThrow(/aheadBlocks must be/);
     });
 
     it('rejects an endpoint index that does not exist', () => {

@@ -77,8 +77,17 @@ export interface DevnetChain {
   stallSafeHead(): Promise<void>;
   /** Unpins `safe`/`finalized`; they jump back to `latest − lag`. */
   releaseSafeHead(): Promise<void>;
-  /** Switches proxy `index` into a fault (`none` heals it). */
+  /** Switches proxy `index` into a fault (`none` heals it, also from {@link DevnetChain.forkRpc}). */
   setRpcFault(index: number, fault: ChainFault): void;
+  /**
+   * Puts proxy `index` on a fork of the chain that runs `aheadBlocks` blocks ahead: a second anvil
+   * forked (`--fork-url`) from this one at the current head, whose first own block carries a
+   * transaction the main chain never has (so every block above the split has another hash), mining
+   * one block per block time (1 s on tx-driven chains). Below the split both serve the same blocks.
+   * `setRpcFault(index, 'none')` puts the proxy back on the main chain and stops the fork.
+   * @throws DevnetChainError on an unknown index or `aheadBlocks` not an integer ≥ 1.
+   */
+  forkRpc(index: number, opts: { aheadBlocks: number }): Promise<void>;
   /**
    * Writes the uptime feed: answer 0 (`up`) or 1 (down). `startedAt` defaults to the timestamp of
    * the block that records the change; 0 is allowed (an uninitialised feed). Resolves when the
@@ -294,6 +303,29 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
       );
     }
 
+    const forks = new Map<number, { node: AnvilInstance; timer: ReturnType<typeof setInterval> }>();
+    const forkStops = new Set<Promise<void>>();
+    const unfork = (index: number) => {
+      const f = forks.get(index);
+      if (!f) return;
+      forks.delete(index);
+      clearInterval(f.timer);
+      proxies[index]?.setUpstream(null);
+      const ending = f.node.stop();
+      forkStops.add(ending);
+      void ending.finally(() => forkStops.delete(ending));
+    };
+    const proxyAt = (index: number, what: string) => {
+      const proxy = proxies[index];
+      if (!proxy) {
+        throw new DevnetChainError(
+          `${what} on "${spec.name}": no RPC endpoint ${index} (have ${proxies.length})`,
+          { chain: spec.name },
+        );
+      }
+      return proxy;
+    };
+
     const requireFeed = (): Address => {
       if (!uptimeFeedAddress) {
         throw new DevnetChainError(`chain "${spec.name}" was started without an uptime feed`, {
@@ -415,15 +447,48 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
           pins = null;
         }),
       setRpcFault: (index, fault) => {
-        const proxy = proxies[index];
-        if (!proxy) {
-          throw new DevnetChainError(
-            `setRpcFault on "${spec.name}": no RPC endpoint ${index} (have ${proxies.length})`,
-            { chain: spec.name },
-          );
-        }
+        const proxy = proxyAt(index, 'setRpcFault');
+        if (fault === 'none') unfork(index);
         proxy.setFault(fault);
       },
+      forkRpc: (index, { aheadBlocks }) =>
+        serialize(async () => {
+          const proxy = proxyAt(index, 'forkRpc');
+          if (!(Number.isInteger(aheadBlocks) && aheadBlocks >= 1)) {
+            throw new DevnetChainError(
+              `forkRpc on "${spec.name}": aheadBlocks must be an integer ≥ 1, got ${aheadBlocks}`,
+              { chain: spec.name },
+            );
+          }
+          unfork(index);
+          const head = await pub.getBlockNumber();
+          const node = await startAnvil({
+            chainId: spec.chainId,
+            noMining: true,
+            fork: { url: anvil.rpcUrl, blockNumber: Number(head) },
+          });
+          try {
+            const forkTransport = http(node.rpcUrl, { retryCount: 0 });
+            const forkTest = createTestClient({
+              mode: 'anvil',
+              transport: forkTransport,
+              cacheTime: 0,
+            });
+            await forkTest.request({
+              method: 'eth_sendTransaction',
+              params: [{ from: TRAFFIC, to: SINK, value: '0x3' }],
+            } as never);
+            await forkTest.mine({ blocks: aheadBlocks });
+            const timer = setInterval(() => {
+              forkTest.mine({ blocks: 1 }).catch(() => {}); // the fork may be stopping
+            }, initialIntervalMs);
+            forks.set(index, { node, timer });
+          } catch (error) {
+            await node.stop();
+            throw error;
+          }
+          proxy.setUpstream(node.rpcUrl);
+        }),
       setSequencerUp: (up, opts) => {
         const answer = up ? 0n : 1n;
         return opts?.startedAt === undefined
@@ -436,6 +501,8 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
           stopped = true;
           clearTimeout(timer);
           await queue;
+          for (const index of [...forks.keys()]) unfork(index);
+          await Promise.all(forkStops);
           await Promise.all(proxies.map((p) => p.close()));
           await anvil.stop();
         })();
