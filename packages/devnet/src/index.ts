@@ -42,6 +42,15 @@ export {
   type RawUniverseEntry,
   type ReplayFixtures,
 } from './hyperliquid/loadReplayFixtures.js';
+export { type MarkWalkParameters, positionScenarios } from './hyperliquid/positionScenarios.js';
+export {
+  type CreateReplayUsersParameters,
+  createReplayUsers,
+  type ReplayAccountMode,
+  type ReplayFill,
+  type ReplayInfoFault,
+  type ReplayUsers,
+} from './hyperliquid/replayUsers.js';
 export {
   type CreateScaledClockParameters,
   createManualClock,

@@ -6,6 +6,7 @@ import { createReplayMarkets, type ReplayMarket } from './createReplayMarkets.js
 import { formatHlPx } from './formatHl.js';
 import type { MalformedFrameKind, ReplayAction, ReplayScenario } from './hyperliquidScenarios.js';
 import { defaultHyperliquidFixturesDir, loadReplayFixtures } from './loadReplayFixtures.js';
+import { createReplayUsers, type ReplayUsers } from './replayUsers.js';
 import { createScaledClock, type ReplayClock } from './scaledClock.js';
 
 /** Parameters of {@link startHyperliquidReplay}. */
@@ -65,6 +66,11 @@ export type HyperliquidReplay = {
   setMark(coin: string, px: number): void;
   /** Sets (replaces) a user's account on one dex for `clearinghouseState`. */
   setAccount(user: string, dex: string, account: ReplayAccount): void;
+  /**
+   * Per-user state beyond `clearinghouseState`: account mode, spot balances, fills (liquidations),
+   * injected info faults (429/500). See `replayUsers.ts`.
+   */
+  users: ReplayUsers;
   /** Steps the simulation to `clock.now()` and pushes one frame to subscribers. */
   tick(): void;
   /** Current wire ctx of a coin (what the next frame carries). */
@@ -118,6 +124,15 @@ export async function startHyperliquidReplay(
       accounts.set(`${user.toLowerCase()}|${dex}`, acc);
   }
   const requests: ReplayRequestRecord[] = [];
+  const users = createReplayUsers({
+    now: () => clock.now(),
+    markOf: (c) => {
+      const m = sim.markets.get(c);
+      return m ? Number(m.ctx.markPx) : null;
+    },
+    getAccount: (user, dex) => accounts.get(`${user.toLowerCase()}|${dex}`),
+    setAccount: (user, dex, acc) => accounts.set(`${user.toLowerCase()}|${dex}`, acc),
+  });
   let framesSent = 0;
   let connectionsAccepted = 0;
   let simTime = clock.now();
@@ -317,6 +332,10 @@ export async function startHyperliquidReplay(
   /** Answers one info request; `undefined` result = unknown dex (HTTP 500, empty body). */
   function info(body: Record<string, unknown>): { status: number; body: unknown } {
     const type = body.type;
+    const injected = users.faultFor(String(type));
+    if (injected) return injected;
+    const userAnswer = users.answer(body);
+    if (userAnswer) return userAnswer;
     const dexParam = body.dex;
     if (dexParam === null)
       return { status: 422, body: 'Failed to deserialize the JSON body into the target type' };
@@ -586,6 +605,7 @@ export async function startHyperliquidReplay(
     setAccount(user, dex, account) {
       accounts.set(`${user.toLowerCase()}|${dex}`, account);
     },
+    users,
     tick,
     ctxOf: (coin) => sim.markets.get(coin)?.ctx,
     get requests() {

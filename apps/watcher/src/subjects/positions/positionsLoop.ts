@@ -1,0 +1,435 @@
+import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
+import type { Db } from '../../db/openDb.js';
+import {
+  chainStatusesByKey,
+  type GuardedAccountRow,
+  type GuardedPositionRow,
+  getGuardedAccount,
+  guardedPositionsOf,
+  marketOracleStatus,
+  pruneGuardedAccounts,
+} from '../../db/queries/positions.js';
+import type { EventLog } from '../../events/eventLog.js';
+import { Hip3BudgetError } from '../../hip3/createHlClient.js';
+import type { WeightAccountant } from '../../hip3/weightAccountant.js';
+import type { Logger } from '../../logger.js';
+import { analyzeGuardedAccount, type GuardedDexState } from './analyzeGuardedAccount.js';
+import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
+import { addressHash, maskAddress } from './guardedAddress.js';
+import type { PositionsSource } from './hlPositionsSource.js';
+import type { HlAccountMode, HlClearinghouseState, HlUserFill } from './positionSchemas.js';
+import {
+  type AccountObserved,
+  type AccountUnknown,
+  type EvaluatedPosition,
+  type GuardedAccountRef,
+  recordPositionChanges,
+  type StoredPositionState,
+} from './recordPositionChanges.js';
+import { venueDependsOnChainForPrices } from './venueDependsOnChainForPrices.js';
+
+/** Parameters of {@link createPositionsLoop}. */
+export type CreatePositionsLoopParameters = {
+  config: PositionsConfig;
+  source: PositionsSource;
+  /** Asked before each account's reads, so an account is deferred whole rather than half read. */
+  accountant: WeightAccountant;
+  db: Db;
+  eventLog: EventLog;
+  /** Watcher clock (ms); levels, staleness and events are judged on it. */
+  now: () => number;
+  logger: Logger;
+  /** Accounts read at the same time. Default 4. */
+  concurrency?: number;
+};
+
+/** The running guard loop. */
+export type PositionsLoop = {
+  start(): void;
+  /** Stops scheduling and resolves once the cycle in flight (reads and writes) is done. */
+  stop(): Promise<void>;
+  /** One pass over every account now (tests, benchmarks). */
+  runCycle(): Promise<void>;
+  /** Completed cycles. */
+  readonly cycles: number;
+};
+
+type AccountRuntime = {
+  config: GuardedAccountConfig;
+  ref: GuardedAccountRef;
+  /** For logs: the full address only at debug level. */
+  logAddress: string;
+  mode: HlAccountMode | null;
+  modeAt: number;
+  lastScanAt: number;
+  dexesWithPositions: Set<string>;
+  lastSuccessAt: number | null;
+  fillsCheckedTo: number | null;
+};
+
+/** Overlap when asking for fills after the cursor (fills are deduped by `tid`). */
+const FILLS_OVERLAP_MS = 60_000;
+/** Look-back for fills when no cursor exists yet (a first read after a position vanished). */
+const FILLS_FIRST_LOOKBACK_MS = 10 * 60_000;
+
+const STANDARD_WEIGHT = { spot: 2, state: 2, mode: 20, meta: 20, dexs: 20 } as const;
+
+/**
+ * The position guard's loop (SPEC §3.4): every `pollIntervalSeconds`, per account, reads the mode
+ * (`userAbstraction`, refreshed), the spot balances and the `clearinghouseState` of every dex with
+ * positions (every dex on a scan), asks the math for liquidation prices and distances
+ * ({@link analyzeGuardedAccount}), checks the fills for liquidations whenever a position shrank or
+ * vanished, evaluates each position ({@link evaluatePosition}) and hands the result to
+ * {@link recordPositionChanges}. A failed read makes the account's positions `unknown` at once; a
+ * read deferred by the weight budget does so once the last success is older than `staleAfterSeconds`.
+ */
+export function createPositionsLoop(p: CreatePositionsLoopParameters): PositionsLoop {
+  const { config: cfg, source, db, logger } = p;
+  const debug = logger.isLevelEnabled?.('debug') ?? false;
+  const accounts: AccountRuntime[] = cfg.accounts.map((a) => {
+    const hash = addressHash(a.address);
+    const row: GuardedAccountRow | null = getGuardedAccount(db, hash);
+    const state = row ? (JSON.parse(row.stateJson) as { dexesWithPositions?: string[] }) : {};
+    return {
+      config: a,
+      ref: { addressHash: hash, label: a.label },
+      logAddress: debug ? a.address : maskAddress(a.address),
+      mode: (row?.mode as HlAccountMode | null) ?? null,
+      modeAt: Number.NEGATIVE_INFINITY,
+      lastScanAt: Number.NEGATIVE_INFINITY,
+      dexesWithPositions: new Set(state.dexesWithPositions ?? []),
+      lastSuccessAt: row?.lastSuccessAt ?? null,
+      fillsCheckedTo: row?.fillsCheckedTo ?? null,
+    };
+  });
+  let dexes: { names: string[]; at: number } | null = null;
+  const metas = new Map<string, { meta: unknown; at: number }>();
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | null = null;
+  let stopped = true;
+  /** Set by `stop()`: the cycle in flight finishes the accounts it started and skips the rest. */
+  let aborting = false;
+  let cycles = 0;
+
+  async function knownDexes(now: number): Promise<string[] | null> {
+    if (!dexes || now - dexes.at >= cfg.dexScanIntervalSeconds * 1000) {
+      try {
+        dexes = { names: await source.perpDexs(), at: now };
+      } catch (error) {
+        logger.warn({ err: error }, 'position guard: perpDexs failed; scanning known dexes only');
+      }
+    }
+    return dexes?.names ?? null;
+  }
+
+  async function metaOf(dex: string, now: number): Promise<unknown> {
+    const cached = metas.get(dex);
+    if (cached && now - cached.at < cfg.metaRefreshSeconds * 1000) return cached.meta;
+    try {
+      const meta = await source.meta(dex);
+      metas.set(dex, { meta, at: now });
+      return meta;
+    } catch (error) {
+      // Older tables beat none: margin tiers change rarely.
+      if (cached) return cached.meta;
+      throw error;
+    }
+  }
+
+  function multiplierNow(): { multiplier: number; reason?: string } {
+    const chains = chainStatusesByKey(db).filter(
+      (c) =>
+        (c.status === 'halted' || c.status === 'recovering') &&
+        venueDependsOnChainForPrices('hyperliquid', c.key),
+    );
+    if (chains.length === 0) return { multiplier: 1 };
+    return { multiplier: cfg.haltMultiplier, reason: chains.map((c) => c.name).join(', ') };
+  }
+
+  function estimateWeight(a: AccountRuntime, scanDexes: readonly string[], now: number) {
+    let w = STANDARD_WEIGHT.spot + STANDARD_WEIGHT.state * scanDexes.length;
+    if (now - a.modeAt >= cfg.modeRefreshSeconds * 1000) w += STANDARD_WEIGHT.mode;
+    for (const d of scanDexes) if (!metas.has(d)) w += STANDARD_WEIGHT.meta;
+    return w;
+  }
+
+  function accountStateJson(a: AccountRuntime, extra: Record<string, unknown> = {}) {
+    return {
+      addressMasked: maskAddress(a.config.address),
+      venues: a.config.venues,
+      dexesWithPositions: [...a.dexesWithPositions].sort(),
+      ...extra,
+    };
+  }
+
+  function markUnknown(a: AccountRuntime, previous: GuardedPositionRow[], reason: string) {
+    const observation: AccountUnknown = {
+      kind: 'unknown',
+      account: a.ref,
+      mode: a.mode,
+      reason,
+      lastSuccessAt: a.lastSuccessAt,
+      fillsCheckedTo: a.fillsCheckedTo,
+      accountState: accountStateJson(a),
+    };
+    const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
+    if (prevStatus === 'unknown' && previous.every((r) => r.level === 'unknown')) {
+      // Nothing new to say; keep the attempt time current without a transaction per cycle.
+      return;
+    }
+    recordPositionChanges({
+      eventLog: p.eventLog,
+      observation,
+      previous,
+      previousStatus: prevStatus,
+    });
+  }
+
+  async function pollAccount(a: AccountRuntime, chainContext: ReturnType<typeof multiplierNow>) {
+    const now = p.now();
+    const previous = guardedPositionsOf(db, a.ref.addressHash);
+    const scanDue = now - a.lastScanAt >= cfg.dexScanIntervalSeconds * 1000;
+    const all = scanDue ? await knownDexes(now) : null;
+    const scanDexes = [
+      ...new Set(['', ...(all ?? []), ...a.dexesWithPositions, ...previous.map((r) => r.dex)]),
+    ];
+    if (p.accountant.waitMs(estimateWeight(a, scanDexes, now)) > 0) {
+      deferred(a, previous, now);
+      return;
+    }
+    try {
+      if (a.mode === null || now - a.modeAt >= cfg.modeRefreshSeconds * 1000) {
+        a.mode = await source.userAbstraction(a.config.address);
+        a.modeAt = now;
+      }
+      const mode = a.mode;
+      const [spot, states] = await Promise.all([
+        source.spotClearinghouseState(a.config.address),
+        Promise.all(
+          scanDexes.map(async (dex) => ({
+            dex,
+            state: await source.clearinghouseState(a.config.address, dex),
+          })),
+        ),
+      ]);
+      const held = states.filter((s) => s.state.assetPositions.length > 0);
+      const dexStates: GuardedDexState[] = await Promise.all(
+        held.map(async (s) => ({
+          dex: s.dex,
+          clearinghouseState: s.state,
+          meta: await metaOf(s.dex, now),
+        })),
+      );
+      const risk = analyzeGuardedAccount({ mode, dexStates, spot });
+      const hlTime = Math.max(0, ...states.map((s) => s.state.time));
+      const liquidations = await checkFills(a, previous, states, hlTime);
+      const byCoin = new Map<string, HlClearinghouseState['assetPositions'][number]['position']>();
+      for (const s of held)
+        for (const ap of s.state.assetPositions) byCoin.set(ap.position.coin, ap.position);
+      const thresholds = a.config.thresholds ?? cfg.thresholds;
+      const evaluated: EvaluatedPosition[] = [];
+      const venuePositions = risk.computable
+        ? risk.positions
+        : held.flatMap((s) =>
+            s.state.assetPositions.map((ap) => {
+              const size = ap.position.szi.replace(/^-/, '');
+              return {
+                dex: s.dex,
+                coin: ap.position.coin,
+                side: ap.position.szi.startsWith('-') ? ('short' as const) : ('long' as const),
+                size,
+                marginMode: ap.position.leverage.type,
+                markPrice:
+                  Number(size) > 0 ? String(Number(ap.position.positionValue) / Number(size)) : '0',
+                liquidationPrice: null,
+                exchangeLiquidationPrice: ap.position.liquidationPx,
+                distancePct: null,
+              };
+            }),
+          );
+      for (const pos of venuePositions) {
+        const prev = previous.find((r) => r.coin === pos.coin);
+        const oracle = marketOracleStatus(db, pos.coin);
+        const ev = evaluatePosition({
+          distancePct: pos.distancePct === null ? null : Number(pos.distancePct),
+          previousBaseLevel: (prev?.baseLevel as DistanceLevel | undefined) ?? null,
+          warnPct: thresholds.warnPct,
+          criticalPct: thresholds.criticalPct,
+          hysteresisPct: cfg.hysteresisPct,
+          multiplier: chainContext.multiplier,
+          ...(chainContext.reason !== undefined && { multiplierReason: chainContext.reason }),
+          oracle: risk.computable ? oracle : null,
+        });
+        const raw = byCoin.get(pos.coin);
+        const state: StoredPositionState = {
+          coin: pos.coin,
+          dex: pos.dex,
+          side: pos.side,
+          size: pos.size,
+          marginMode: pos.marginMode,
+          markPrice: pos.markPrice,
+          liquidationPrice: pos.liquidationPrice,
+          venueLiquidationPrice: pos.exchangeLiquidationPrice,
+          distancePct: pos.distancePct,
+          reasons: risk.computable ? ev.reasons : [risk.reason],
+          warnPct: ev.warnPct,
+          criticalPct: ev.criticalPct,
+          multiplier: chainContext.multiplier,
+          unrealizedPnl: raw?.unrealizedPnl ?? null,
+          fundingSinceOpen: raw?.cumFunding?.sinceOpen ?? null,
+          observedAt: now,
+        };
+        evaluated.push({ state, baseLevel: ev.baseLevel, level: ev.level });
+      }
+      if (all) a.lastScanAt = now;
+      a.dexesWithPositions = new Set(held.map((s) => s.dex).filter((d) => d !== ''));
+      a.lastSuccessAt = now;
+      if (liquidations.checkedTo !== null) a.fillsCheckedTo = liquidations.checkedTo;
+      const observation: AccountObserved = {
+        kind: 'observed',
+        account: a.ref,
+        mode,
+        status: risk.computable ? 'ok' : 'not-computable',
+        reason: risk.computable ? null : risk.reason,
+        positions: evaluated,
+        liquidations: liquidations.fills,
+        fillsCheckedTo: a.fillsCheckedTo,
+        accountState: accountStateJson(a, {
+          balances: spot.balances.slice(0, 20).map((b) => ({ coin: b.coin, total: b.total })),
+        }),
+      };
+      const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
+      const changes = recordPositionChanges({
+        eventLog: p.eventLog,
+        observation,
+        previous,
+        previousStatus: prevStatus,
+      });
+      if (changes.levelChanges + changes.liquidations + changes.closed > 0)
+        logger.info(
+          { account: a.ref.label, address: a.logAddress, ...changes },
+          'position guard: changes recorded',
+        );
+    } catch (error) {
+      if (error instanceof Hip3BudgetError) {
+        deferred(a, previous, now);
+        return;
+      }
+      const reason = readFailure(error);
+      logger.warn(
+        { account: a.ref.label, address: a.logAddress, reason },
+        'position guard: account read failed; its positions are unknown until the next good read',
+      );
+      markUnknown(a, previous, reason);
+    }
+  }
+
+  function deferred(a: AccountRuntime, previous: GuardedPositionRow[], now: number) {
+    const age = a.lastSuccessAt === null ? Number.POSITIVE_INFINITY : now - a.lastSuccessAt;
+    if (age > cfg.staleAfterSeconds * 1000)
+      markUnknown(
+        a,
+        previous,
+        `request weight budget exhausted; no read for ${Number.isFinite(age) ? `${Math.round(age / 1000)} s` : 'ever'}`,
+      );
+  }
+
+  /**
+   * Liquidation fills since the cursor, asked only when a position shrank, flipped or vanished
+   * (fills cost weight 20+; the positions are read every cycle anyway).
+   */
+  async function checkFills(
+    a: AccountRuntime,
+    previous: readonly GuardedPositionRow[],
+    states: readonly { dex: string; state: HlClearinghouseState }[],
+    hlTime: number,
+  ): Promise<{ fills: HlUserFill[]; checkedTo: number | null }> {
+    const sizes = new Map<string, number>();
+    for (const s of states)
+      for (const ap of s.state.assetPositions) sizes.set(ap.position.coin, Number(ap.position.szi));
+    const shrank = previous.some((r) => {
+      const prev = JSON.parse(r.stateJson) as StoredPositionState;
+      const signed = Number(prev.size) * (prev.side === 'short' ? -1 : 1);
+      const next = sizes.get(r.coin) ?? 0;
+      return Math.sign(next) !== Math.sign(signed) || Math.abs(next) < Math.abs(signed);
+    });
+    if (!shrank) return { fills: [], checkedTo: a.fillsCheckedTo === null ? null : hlTime };
+    const from =
+      a.fillsCheckedTo !== null
+        ? a.fillsCheckedTo - FILLS_OVERLAP_MS
+        : (a.lastSuccessAt ?? hlTime) - FILLS_FIRST_LOOKBACK_MS;
+    const fills = await source.userFillsByTime(a.config.address, Math.max(0, from));
+    const mine = fills.filter(
+      (f) =>
+        f.liquidation !== undefined &&
+        (f.liquidation === true ||
+          f.liquidation.liquidatedUser === undefined ||
+          f.liquidation.liquidatedUser.toLowerCase() === a.config.address),
+    );
+    return { fills: mine, checkedTo: Math.max(hlTime, ...fills.map((f) => f.time)) };
+  }
+
+  async function runCycle() {
+    const chainContext = multiplierNow();
+    let next = 0;
+    const worker = async () => {
+      while (!aborting) {
+        const a = accounts[next++];
+        if (!a) return;
+        await pollAccount(a, chainContext);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(p.concurrency ?? 4, accounts.length) }, () => worker()),
+    );
+    cycles += 1;
+  }
+
+  function schedule(delayMs: number) {
+    timer = setTimeout(() => {
+      if (stopped) return;
+      const startedAt = Date.now();
+      inFlight = runCycle()
+        .catch((error: unknown) => logger.error({ err: error }, 'position guard cycle failed'))
+        .finally(() => {
+          inFlight = null;
+          if (!stopped)
+            schedule(Math.max(0, cfg.pollIntervalSeconds * 1000 - (Date.now() - startedAt)));
+        });
+    }, delayMs);
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      aborting = false;
+      pruneGuardedAccounts(
+        db,
+        accounts.map((a) => a.ref.addressHash),
+      );
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      aborting = true;
+      clearTimeout(timer);
+      await inFlight;
+    },
+    runCycle,
+    get cycles() {
+      return cycles;
+    },
+  };
+}
+
+/** A short, address-free reason for a failed read (HTTP status, budget, schema). */
+function readFailure(error: unknown): string {
+  if (!(error instanceof Error)) return 'read failed';
+  const status = (error as { response?: { status?: unknown } }).response?.status;
+  if (typeof status === 'number') return `Hyperliquid info API answered HTTP ${status}`;
+  if (error.name === 'Watcher.Hip3PayloadError') return error.message;
+  if (error.name === 'Math.InvalidPayloadError' || error.name.startsWith('Math.'))
+    return `cannot compute: ${error.message}`;
+  return `Hyperliquid info API unreachable (${error.name})`;
+}

@@ -1,0 +1,177 @@
+import type { ReplayAccount } from './clearinghouseState.js';
+import { formatHlDecimal } from './formatHl.js';
+
+/** Account modes `userAbstraction` answers (research/venues.md §4). */
+export type ReplayAccountMode =
+  | 'default'
+  | 'disabled'
+  | 'dexAbstraction'
+  | 'unifiedAccount'
+  | 'portfolioMargin';
+
+/** A fill as `userFills`/`userFillsByTime` return it (the SDK's `UserFillsResponse` element). */
+export type ReplayFill = {
+  coin: string;
+  px: string;
+  sz: string;
+  side: 'B' | 'A';
+  time: number;
+  startPosition: string;
+  dir: string;
+  closedPnl: string;
+  hash: `0x${string}`;
+  oid: number;
+  crossed: boolean;
+  fee: string;
+  tid: number;
+  feeToken: string;
+  twapId: number | null;
+  /** Present on liquidation fills (`@nktkas/hyperliquid` 0.33 types it so). */
+  liquidation?: { liquidatedUser?: `0x${string}`; markPx: string; method: 'market' | 'backstop' };
+};
+
+/** An injected failure of the info endpoint: every request of `types` (all when omitted) answers `status`. */
+export type ReplayInfoFault = { status: number; types?: readonly string[] };
+
+/** Parameters of {@link createReplayUsers}. */
+export type CreateReplayUsersParameters = {
+  now: () => number;
+  /** Current mark of a coin, `null` when unknown. */
+  markOf: (coin: string) => number | null;
+  getAccount: (user: string, dex: string) => ReplayAccount | undefined;
+  setAccount: (user: string, dex: string, account: ReplayAccount) => void;
+};
+
+const bad = { status: 422, body: 'Failed to deserialize the JSON body into the target type' };
+const isUser = (u: unknown): u is string => typeof u === 'string' && /^0x[0-9a-fA-F]{40}$/.test(u);
+
+/**
+ * The replay server's per-user state beyond `clearinghouseState`: the account mode
+ * (`userAbstraction`), spot balances (`spotClearinghouseState`), fills (`userFills`,
+ * `userFillsByTime`, with liquidation fills made by {@link ReplayUsers.liquidate}) and injected
+ * info-endpoint faults (429/500) for clients' failure paths.
+ */
+export function createReplayUsers(p: CreateReplayUsersParameters) {
+  const modes = new Map<string, ReplayAccountMode>();
+  const spot = new Map<
+    string,
+    { coin: string; token: number; total: string; hold: string; entryNtl: string }[]
+  >();
+  const fills = new Map<string, ReplayFill[]>();
+  let fault: ReplayInfoFault | null = null;
+  let nextTid = 1_000_000;
+
+  function fillsOf(user: string): ReplayFill[] {
+    let list = fills.get(user);
+    if (!list) {
+      list = [];
+      fills.set(user, list);
+    }
+    return list;
+  }
+
+  return {
+    /** The fault answer for a request type, or `null` to answer normally. */
+    faultFor(type: string): { status: number; body: unknown } | null {
+      if (!fault || (fault.types && !fault.types.includes(type))) return null;
+      return { status: fault.status, body: fault.status === 429 ? 'Too many requests' : undefined };
+    },
+    /** Answers the user requests this module serves, `null` for any other type. */
+    answer(body: Record<string, unknown>): { status: number; body: unknown } | null {
+      const type = body.type;
+      if (
+        type !== 'userAbstraction' &&
+        type !== 'spotClearinghouseState' &&
+        type !== 'userFills' &&
+        type !== 'userFillsByTime'
+      )
+        return null;
+      if (!isUser(body.user)) return bad;
+      const user = body.user.toLowerCase();
+      switch (type) {
+        case 'userAbstraction':
+          // A JSON string body (`"default"`): the server sends primitive strings as text/plain
+          // errors, and a String object serialises to the quoted JSON string.
+          return { status: 200, body: new String(modes.get(user) ?? 'default') };
+        case 'spotClearinghouseState':
+          return { status: 200, body: { balances: spot.get(user) ?? [] } };
+        case 'userFills':
+          return { status: 200, body: [...fillsOf(user)].reverse().slice(0, 2000) };
+        default: {
+          const start = Number(body.startTime);
+          if (!Number.isSafeInteger(start) || start < 0) return bad;
+          const end = body.endTime == null ? Number.POSITIVE_INFINITY : Number(body.endTime);
+          return {
+            status: 200,
+            body: fillsOf(user)
+              .filter((f) => f.time >= start && f.time <= end)
+              .slice(0, 2000),
+          };
+        }
+      }
+    },
+    setMode(user: string, mode: ReplayAccountMode) {
+      modes.set(user.toLowerCase(), mode);
+    },
+    setSpotBalances(user: string, balances: { coin: string; total: string }[]) {
+      spot.set(
+        user.toLowerCase(),
+        balances.map((b, i) => ({
+          coin: b.coin,
+          token: i,
+          total: b.total,
+          hold: '0.0',
+          entryNtl: '0.0',
+        })),
+      );
+    },
+    addFill(user: string, fill: ReplayFill) {
+      fillsOf(user.toLowerCase()).push(fill);
+    },
+    setFault(f: ReplayInfoFault | null) {
+      fault = f;
+    },
+    /**
+     * Liquidates `user`'s whole position in `coin` on `dex` at the current mark: the position leaves
+     * `clearinghouseState` and a liquidation fill (market method, `liquidatedUser` = the user)
+     * joins the user's fills. Returns the fill.
+     *
+     * @throws when the user holds no such position or the coin has no mark.
+     */
+    liquidate(user: string, dex: string, coin: string): ReplayFill {
+      const u = user.toLowerCase();
+      const account = p.getAccount(u, dex);
+      const pos = account?.positions.find((x) => x.coin === coin);
+      const mark = p.markOf(coin);
+      if (!account || !pos || mark === null)
+        throw new Error(`Hyperliquid replay: ${coin} on dex "${dex}" has no position of ${u}`);
+      p.setAccount(u, dex, { ...account, positions: account.positions.filter((x) => x !== pos) });
+      const szi = Number(pos.szi);
+      const px = formatHlDecimal(mark, 6);
+      const tid = nextTid++;
+      const fill: ReplayFill = {
+        coin,
+        px,
+        sz: pos.szi.replace(/^-/, ''),
+        side: szi > 0 ? 'A' : 'B',
+        time: p.now(),
+        startPosition: pos.szi,
+        dir: szi > 0 ? 'Close Long' : 'Close Short',
+        closedPnl: formatHlDecimal(szi * (mark - Number(pos.entryPx)), 6),
+        hash: `0x${tid.toString(16).padStart(64, '0')}`,
+        oid: tid,
+        crossed: true,
+        fee: '0.0',
+        tid,
+        feeToken: 'USDC',
+        twapId: null,
+        liquidation: { liquidatedUser: u as `0x${string}`, markPx: px, method: 'market' },
+      };
+      fillsOf(u).push(fill);
+      return fill;
+    },
+  };
+}
+
+/** The replay server's user state and controls (see {@link createReplayUsers}). */
+export type ReplayUsers = ReturnType<typeof createReplayUsers>;
