@@ -41,7 +41,12 @@ describe('evaluatePosition', () => {
   });
 
   it('without hysteresis a wobble crosses every time (what the band prevents)', () => {
-    expect(walk([9.9, 10.1, 9.9, 10.1], { hysteresisPct: 0 })).toEqual(['warn', 'ok', 'warn', 'ok']);
+    expect(walk([9.9, 10.1, 9.9, 10.1], { hysteresisPct: 0 })).toEqual([
+      'warn',
+      'ok',
+      'warn',
+      'ok',
+    ]);
   });
 
   it('multiplies both thresholds and says why', () => {
@@ -54,13 +59,16 @@ describe('evaluatePosition', () => {
     });
     expect(ev).toMatchObject({ level: 'warn', warnPct: 20, criticalPct: 10 });
     expect(ev.reasons).toContain('thresholds ×2 while Base is halted or recovering');
-    expect(evaluatePosition({ ...base, distancePct: 15, previousBaseLevel: null }).level).toBe('ok');
+    expect(evaluatePosition({ ...base, distancePct: 15, previousBaseLevel: null }).level).toBe(
+      'ok',
+    );
   });
 
   it('escalates one level on a stale or critical oracle, with the reason', () => {
     const stale = { status: 'warn', reasonCodes: ['oracle_fallback'] };
-    expect(evaluatePosition({ ...base, distancePct: 30, previousBaseLevel: null, oracle: stale }))
-      .toMatchObject({ baseLevel: 'ok', level: 'warn' });
+    expect(
+      evaluatePosition({ ...base, distancePct: 30, previousBaseLevel: null, oracle: stale }),
+    ).toMatchObject({ baseLevel: 'ok', level: 'warn' });
     const ev = evaluatePosition({
       ...base,
       distancePct: 8,
@@ -87,9 +95,9 @@ describe('evaluatePosition', () => {
   });
 
   it('treats a position without a liquidation price as ok', () => {
-    expect(evaluatePosition({ ...base, distancePct: null, previousBaseLevel: 'critical' }).level).toBe(
-      'ok',
-    );
+    expect(
+      evaluatePosition({ ...base, distancePct: null, previousBaseLevel: 'critical' }).level,
+    ).toBe('ok');
   });
 });
 
