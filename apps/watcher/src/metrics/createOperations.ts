@@ -18,6 +18,7 @@ import type { RetentionTarget } from '../retention/runRetention.js';
 import { createStorageHealth, type StorageHealth } from '../retention/storageHealth.js';
 import { insecureBindingProblem, type SecurityConfig } from '../security/securityConfig.js';
 import { securityMiddleware } from '../security/securityMiddleware.js';
+import { registerPositionMetrics } from '../subjects/positions/registerPositionMetrics.js';
 import { adminRoutes } from './adminRoutes.js';
 import { createMetrics, type WatcherMetrics } from './createMetrics.js';
 import { dbMetricsSnapshot } from './dbMetricsSnapshot.js';
@@ -156,6 +157,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     logger: logger.child({ component: 'retention' }),
     onError: () => metrics.dbWriteErrors.inc({ component: 'retention' }),
   });
+  registerPositionMetrics(metrics.registry, database.db);
   const storage = createStorageHealth({ sqlite: database.sqlite });
   new Gauge({
     name: 'perpscope_db_writable',

@@ -41,6 +41,8 @@ export type CreatePositionsLoopParameters = {
   logger: Logger;
   /** Accounts read at the same time. Default 4. */
   concurrency?: number;
+  /** Does the venue depend on the chain for prices? Default {@link venueDependsOnChainForPrices}. */
+  dependsForPrices?: (venue: 'hyperliquid', chainKey: string) => boolean;
 };
 
 /** The running guard loop. */
@@ -140,7 +142,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     const chains = chainStatusesByKey(db).filter(
       (c) =>
         (c.status === 'halted' || c.status === 'recovering') &&
-        venueDependsOnChainForPrices('hyperliquid', c.key),
+        (p.dependsForPrices ?? venueDependsOnChainForPrices)('hyperliquid', c.key),
     );
     if (chains.length === 0) return { multiplier: 1 };
     return { multiplier: cfg.haltMultiplier, reason: chains.map((c) => c.name).join(', ') };

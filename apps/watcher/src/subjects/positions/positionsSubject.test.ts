@@ -12,6 +12,7 @@ import { latestEvents } from '../../db/queries/events.js';
 import { alertOutbox } from '../../db/schema/alerts.js';
 import { Env } from '../../env.js';
 import { type RunningWatcher, startWatcher } from '../../runtime/startWatcher.js';
+import { addressHash } from './guardedAddress.js';
 import type { PositionsLoop } from './positionsLoop.js';
 import { positionsSubjectFactory } from './positionsSubject.js';
 
@@ -181,6 +182,18 @@ describe('position guard against the Hyperliquid replay', () => {
     const levels = events.filter((e) => e.kind === 'position.level');
     expect(levels.map((e) => e.payload.to).reverse()).toEqual(['warn', 'critical']);
     expect(JSON.stringify(events)).not.toContain(USER.slice(2));
+    // Prometheus: labelled by the address hash, never the address.
+    const metrics = await (await fetch(`${watcher!.url}/metrics`)).text();
+    const hash = addressHash(USER);
+    expect(metrics).toContain(
+      `perpscope_position_level{account="${hash}",coin="xyz:TSLA",level="critical"} 1`,
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `perpscope_position_liquidation_distance_ratio\\{account="${hash}",coin="xyz:TSLA"\\} 0\\.0511`,
+      ),
+    );
+    expect(metrics).not.toContain(USER.slice(2));
   });
 
   it('makes the position unknown (stale) on a 429 or a 500 from the info API, without alerts', async () => {
