@@ -71,7 +71,7 @@ export const PositionsConfig = z
     /** One pass over every account (each account's positions, balances and mode). */
     pollIntervalSeconds: z.number().positive().default(15),
     /** Every dex is scanned for new positions this often; between scans only dexes with positions. */
-    dexScanIntervalSeconds: z.number().positive().default(300),
+    dexScanIntervalSeconds: z.number().positive().default(600),
     /** `userAbstraction` (the account mode, weight 20) is re-read this often. */
     modeRefreshSeconds: z.number().positive().default(600),
     /** Margin tables (`meta`, weight 20 per dex) are re-read this often. */

@@ -74,7 +74,10 @@ const FILLS_OVERLAP_MS = 60_000;
 /** Look-back for fills when no cursor exists yet (a first read after a position vanished). */
 const FILLS_FIRST_LOOKBACK_MS = 10 * 60_000;
 
-const STANDARD_WEIGHT = { spot: 2, state: 2, mode: 20, meta: 20, dexs: 20 } as const;
+const STANDARD_WEIGHT = { spot: 2, state: 2, mode: 20, meta: 20 } as const;
+
+/** Accounts whose collateral is the per-dex perp clearinghouse (their spot balances are not read). */
+const standardMode = (mode: HlAccountMode) => mode === 'default' || mode === 'disabled';
 
 /**
  * The position guard's loop (SPEC §3.4): every `pollIntervalSeconds`, per account, reads the mode
@@ -149,7 +152,8 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   }
 
   function estimateWeight(a: AccountRuntime, scanDexes: readonly string[], now: number) {
-    let w = STANDARD_WEIGHT.spot + STANDARD_WEIGHT.state * scanDexes.length;
+    let w = STANDARD_WEIGHT.state * scanDexes.length;
+    if (a.mode === null || !standardMode(a.mode)) w += STANDARD_WEIGHT.spot;
     if (now - a.modeAt >= cfg.modeRefreshSeconds * 1000) w += STANDARD_WEIGHT.mode;
     for (const d of scanDexes) if (!metas.has(d)) w += STANDARD_WEIGHT.meta;
     return w;
@@ -192,8 +196,13 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     const previous = guardedPositionsOf(db, a.ref.addressHash);
     const scanDue = now - a.lastScanAt >= cfg.dexScanIntervalSeconds * 1000;
     const all = scanDue ? await knownDexes(now) : null;
+    // Between scans only the dexes that held positions are read (2 weight each); a scan reads all.
     const scanDexes = [
-      ...new Set(['', ...(all ?? []), ...a.dexesWithPositions, ...previous.map((r) => r.dex)]),
+      ...new Set([
+        ...(scanDue ? ['', ...(all ?? [])] : []),
+        ...a.dexesWithPositions,
+        ...previous.map((r) => r.dex),
+      ]),
     ];
     if (p.accountant.waitMs(estimateWeight(a, scanDexes, now)) > 0) {
       deferred(a, previous, now);
@@ -205,8 +214,9 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         a.modeAt = now;
       }
       const mode = a.mode;
+      // Spot balances are the collateral of unified/portfolio accounts only (venues.md §4).
       const [spot, states] = await Promise.all([
-        source.spotClearinghouseState(a.config.address),
+        standardMode(mode) ? null : source.spotClearinghouseState(a.config.address),
         Promise.all(
           scanDexes.map(async (dex) => ({
             dex,
@@ -223,7 +233,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         })),
       );
       const risk = analyzeGuardedAccount({ mode, dexStates, spot });
-      const hlTime = Math.max(0, ...states.map((s) => s.state.time));
+      const hlTime = states.length === 0 ? null : Math.max(...states.map((s) => s.state.time));
       const liquidations = await checkFills(a, previous, states, hlTime);
       const byCoin = new Map<string, HlClearinghouseState['assetPositions'][number]['position']>();
       for (const s of held)
@@ -284,7 +294,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         evaluated.push({ state, baseLevel: ev.baseLevel, level: ev.level });
       }
       if (all) a.lastScanAt = now;
-      a.dexesWithPositions = new Set(held.map((s) => s.dex).filter((d) => d !== ''));
+      a.dexesWithPositions = new Set(held.map((s) => s.dex));
       a.lastSuccessAt = now;
       if (liquidations.checkedTo !== null) a.fillsCheckedTo = liquidations.checkedTo;
       const observation: AccountObserved = {
@@ -296,9 +306,14 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         positions: evaluated,
         liquidations: liquidations.fills,
         fillsCheckedTo: a.fillsCheckedTo,
-        accountState: accountStateJson(a, {
-          balances: spot.balances.slice(0, 20).map((b) => ({ coin: b.coin, total: b.total })),
-        }),
+        accountState: accountStateJson(
+          a,
+          spot
+            ? {
+                balances: spot.balances.slice(0, 20).map((b) => ({ coin: b.coin, total: b.total })),
+              }
+            : {},
+        ),
       };
       const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
       const changes = recordPositionChanges({
@@ -344,7 +359,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     a: AccountRuntime,
     previous: readonly GuardedPositionRow[],
     states: readonly { dex: string; state: HlClearinghouseState }[],
-    hlTime: number,
+    hlTime: number | null,
   ): Promise<{ fills: HlUserFill[]; checkedTo: number | null }> {
     const sizes = new Map<string, number>();
     for (const s of states)
@@ -355,11 +370,11 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
       const next = sizes.get(r.coin) ?? 0;
       return Math.sign(next) !== Math.sign(signed) || Math.abs(next) < Math.abs(signed);
     });
-    if (!shrank) return { fills: [], checkedTo: a.fillsCheckedTo === null ? null : hlTime };
+    if (!shrank) return { fills: [], checkedTo: hlTime };
     const from =
       a.fillsCheckedTo !== null
         ? a.fillsCheckedTo - FILLS_OVERLAP_MS
-        : (a.lastSuccessAt ?? hlTime) - FILLS_FIRST_LOOKBACK_MS;
+        : (a.lastSuccessAt ?? hlTime ?? Date.now()) - FILLS_FIRST_LOOKBACK_MS;
     const fills = await source.userFillsByTime(a.config.address, Math.max(0, from));
     const mine = fills.filter(
       (f) =>
@@ -368,7 +383,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           f.liquidation.liquidatedUser === undefined ||
           f.liquidation.liquidatedUser.toLowerCase() === a.config.address),
     );
-    return { fills: mine, checkedTo: Math.max(hlTime, ...fills.map((f) => f.time)) };
+    return { fills: mine, checkedTo: Math.max(hlTime ?? 0, ...fills.map((f) => f.time)) };
   }
 
   async function runCycle() {
