@@ -116,13 +116,24 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   let aborting = false;
   let cycles = 0;
 
+  // Requests shared by the accounts read at the same time (one perpDexs, one meta per dex).
+  let dexesInFlight: Promise<void> | null = null;
+  const metasInFlight = new Map<string, Promise<unknown>>();
+
   async function knownDexes(now: number): Promise<string[] | null> {
     if (!dexes || now - dexes.at >= cfg.dexScanIntervalSeconds * 1000) {
-      try {
-        dexes = { names: await source.perpDexs(), at: now };
-      } catch (error) {
-        logger.warn({ err: error }, 'position guard: perpDexs failed; scanning known dexes only');
-      }
+      dexesInFlight ??= source
+        .perpDexs()
+        .then((names) => {
+          dexes = { names, at: now };
+        })
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, 'position guard: perpDexs failed; scanning known dexes only');
+        })
+        .finally(() => {
+          dexesInFlight = null;
+        });
+      await dexesInFlight;
     }
     return dexes?.names ?? null;
   }
@@ -130,8 +141,13 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   async function metaOf(dex: string, now: number): Promise<unknown> {
     const cached = metas.get(dex);
     if (cached && now - cached.at < cfg.metaRefreshSeconds * 1000) return cached.meta;
+    let pending = metasInFlight.get(dex);
+    if (!pending) {
+      pending = source.meta(dex).finally(() => metasInFlight.delete(dex));
+      metasInFlight.set(dex, pending);
+    }
     try {
-      const meta = await source.meta(dex);
+      const meta = await pending;
       metas.set(dex, { meta, at: now });
       return meta;
     } catch (error) {
