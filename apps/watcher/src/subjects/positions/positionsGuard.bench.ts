@@ -50,10 +50,14 @@ test('position guard: 100 accounts × 10 positions', async ({ bench }) => {
   const count = (type: string) => calls.set(type, (calls.get(type) ?? 0) + 1);
   const markOf = (coin: string) =>
     100 + 8 * Math.sin(tick / 7 + coin.length + coin.charCodeAt(coin.length - 1));
+  const counted = <T>(type: string, value: T) => {
+    count(type);
+    return value;
+  };
   const source: PositionsSource = {
-    perpDexs: async () => (count('perpDexs'), ALL_DEXES),
-    userAbstraction: async () => (count('userAbstraction'), 'default'),
-    spotClearinghouseState: async () => (count('spotClearinghouseState'), { balances: [] }),
+    perpDexs: async () => counted('perpDexs', ALL_DEXES),
+    userAbstraction: async () => counted('userAbstraction', 'default' as const),
+    spotClearinghouseState: async () => counted('spotClearinghouseState', { balances: [] }),
     clearinghouseState: async (user, dex) => {
       count('clearinghouseState');
       const i = Number.parseInt(user.slice(2), 16);
@@ -64,8 +68,8 @@ test('position guard: 100 accounts × 10 positions', async ({ bench }) => {
         buildClearinghouseState({ account, markOf, maxLeverageOf: () => 10, timeMs: Date.now() }),
       );
     },
-    meta: async () => (count('meta'), null),
-    userFillsByTime: async () => (count('userFillsByTime'), []),
+    meta: async () => counted('meta', null),
+    userFillsByTime: async () => counted('userFillsByTime', []),
   };
   const dir = mkdtempSync(join(tmpdir(), 'perpscope-guard-bench-'));
   const database = openDb({ path: join(dir, 'g.db') });
