@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import {
   type HyperliquidReplay,
   type ReplayPosition,
@@ -11,6 +12,7 @@ import { type OpenDb, openDb } from '../../db/openDb.js';
 import { upsertChains } from '../../db/queries/chains.js';
 import { getGuardedAccount, guardedPositionsOf } from '../../db/queries/positions.js';
 import { chainState } from '../../db/schema/chains.js';
+import { hip3Markets } from '../../db/schema/hip3.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from '../../hip3/payloadCounters.js';
@@ -205,5 +207,62 @@ describe('positions loop', () => {
     expect(Number(s2.distancePct)).toBeLessThan(24);
     expect(guardedPositionsOf(priced.db, addressHash(user))[0]!.level).toBe('warn');
     database.close();
+  });
+
+  it('escalates one level while the market oracle (HIP-3 watch) is dead, and says so', async () => {
+    const user = addr(0x105);
+    hl.setMark('xyz:NVDA', 100);
+    hl.setAccount(user, 'xyz', { crossRawUsd: '0.0', positions: [isolatedLong('xyz:NVDA', 100)] });
+    const { loop, db } = makeLoop([{ address: user, label: 'nvda' }]);
+    await loop.runCycle();
+    const level = () => guardedPositionsOf(db, addressHash(user))[0]!;
+    expect(level()).toMatchObject({ level: 'ok', baseLevel: 'ok' });
+    db.insert(hip3Markets)
+      .values({
+        coin: 'xyz:NVDA',
+        dex: 'xyz',
+        metaJson: '{}',
+        status: 'critical',
+        statusSince: 0,
+        reasonsJson: JSON.stringify([{ code: 'oracle_dead', severity: 'critical' }]),
+        metricsJson: '{}',
+        firstSeenAt: 0,
+        updatedAt: 0,
+      })
+      .run();
+    await loop.runCycle();
+    expect(level()).toMatchObject({ level: 'warn', knownLevel: 'warn', baseLevel: 'ok' });
+    const state = JSON.parse(level().stateJson) as StoredPositionState;
+    expect(state.reasons).toContain('oracle critical (oracle_dead): escalated one level');
+    database.close();
+  });
+
+  it('never logs the full address unless the level is debug', async () => {
+    const user = addr(0xabcdef);
+    hl.users.setFault({ status: 500, types: ['userAbstraction'] });
+    try {
+      for (const level of ['info', 'debug'] as const) {
+        const lines: string[] = [];
+        const sink = new Writable({
+          write(chunk, _enc, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        });
+        const { loop } = makeLoop([{ address: user, label: 'log' }], {
+          logger: pino({ level }, sink),
+        });
+        await loop.runCycle();
+        const text = lines.join('');
+        expect(text).toContain('account read failed');
+        if (level === 'info') {
+          expect(text).not.toContain(user.slice(2));
+          expect(text).toContain('0x0000…cdef');
+        } else expect(text).toContain(user);
+        database.close();
+      }
+    } finally {
+      hl.users.setFault(null);
+    }
   });
 });
