@@ -195,16 +195,9 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
       accountState: accountStateJson(a),
     };
     const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
-    if (prevStatus === 'unknown' && previous.every((r) => r.level === 'unknown')) {
-      // Nothing new to say; keep the attempt time current without a transaction per cycle.
-      return;
-    }
-    recordPositionChanges({
-      eventLog: p.eventLog,
-      observation,
-      previous,
-      previousStatus: prevStatus,
-    });
+    // Already unknown with every position unknown: nothing new to record (no write per cycle).
+    if (prevStatus === 'unknown' && previous.every((r) => r.level === 'unknown')) return;
+    recordPositionChanges({ eventLog: p.eventLog, observation, previous });
   }
 
   async function pollAccount(a: AccountRuntime, chainContext: ReturnType<typeof multiplierNow>) {
@@ -331,13 +324,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
             : {},
         ),
       };
-      const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
-      const changes = recordPositionChanges({
-        eventLog: p.eventLog,
-        observation,
-        previous,
-        previousStatus: prevStatus,
-      });
+      const changes = recordPositionChanges({ eventLog: p.eventLog, observation, previous });
       if (changes.levelChanges + changes.liquidations + changes.closed > 0)
         logger.info(
           { account: a.ref.label, address: a.logAddress, ...changes },

@@ -157,6 +157,19 @@ describe('position guard against the Hyperliquid replay', () => {
     expect(Number(p.venueLiquidationPrice)).toBeCloseTo(LIQ, 4);
     expect(Number(p.distancePct)).toBeCloseTo(21.05, 2);
     expect(outboxRows()).toHaveLength(0);
+    // By hash too; an unguarded address is 404, a malformed one 400 naming the field.
+    const byHash = await fetch(`${watcher!.url}/v1/positions/${addressHash(USER)}`);
+    expect(((await byHash.json()) as { label: string }).label).toBe('main');
+    const list = (await (await fetch(`${watcher!.url}/v1/positions`)).json()) as {
+      accounts: { addressMasked: string; status: string }[];
+    };
+    expect(list.accounts).toEqual([
+      expect.objectContaining({ addressMasked: '0x0000…11ce', status: 'ok' }),
+    ]);
+    expect((await fetch(`${watcher!.url}/v1/positions/0x${'1'.repeat(40)}`)).status).toBe(404);
+    const bad = await fetch(`${watcher!.url}/v1/positions/0x12`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('address');
   });
 
   it('sends warn once and critical once while the mark wobbles around each threshold', async () => {

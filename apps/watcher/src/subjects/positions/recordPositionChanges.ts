@@ -84,8 +84,6 @@ export type RecordPositionChangesParameters = {
   observation: AccountObserved | AccountUnknown;
   /** The account's position rows before this read (read by the loop; this is the only writer). */
   previous: readonly GuardedPositionRow[];
-  /** Status of the account row before this read (`null` for a new account). */
-  previousStatus: string | null;
 };
 
 /** What changed, for the loop's logs and tests. */
