@@ -32,6 +32,8 @@ export const GuardedPosition = z
     unrealizedPnl: z.string().nullable(),
     /** Funding paid since the position opened (venue's `cumFunding.sinceOpen`; positive = paid). */
     fundingSinceOpen: z.string().nullable(),
+    /** Funding paid in the last funding hour (change of `fundingSinceOpen` across the hour); `null` until two hours were seen. */
+    fundingLastHour: z.string().nullable(),
     /** When the data was read (ISO 8601). */
     observedAt: z.string(),
     /** Seconds since `observedAt`. */

@@ -19,6 +19,8 @@ const pos = (distancePct: string, markPrice: string): StoredPositionState => ({
   multiplier: 1,
   unrealizedPnl: null,
   fundingSinceOpen: null,
+  fundingLastHour: null,
+  fundingHourMark: null,
   observedAt: 0,
 });
 const ev = (id: number, kind: string, payload: Record<string, unknown>): StoredEvent => ({

@@ -19,7 +19,11 @@ import { createPayloadCounters } from '../../hip3/payloadCounters.js';
 import { createWeightAccountant, infoRequestWeight } from '../../hip3/weightAccountant.js';
 import { addressHash } from './guardedAddress.js';
 import { createHlPositionsSource } from './hlPositionsSource.js';
-import { type CreatePositionsLoopParameters, createPositionsLoop } from './positionsLoop.js';
+import {
+  type CreatePositionsLoopParameters,
+  createPositionsLoop,
+  fundingPerHour,
+} from './positionsLoop.js';
 import type { StoredPositionState } from './recordPositionChanges.js';
 
 /*
@@ -264,5 +268,38 @@ describe('positions loop', () => {
     } finally {
       hl.users.setFault(null);
     }
+  });
+
+  it('derives funding per hour from cumFunding.sinceOpen across funding hours (no extra request)', async () => {
+    const user = addr(0x106);
+    hl.setMark('xyz:PLTR', 100);
+    const position = (sinceOpen: string) => ({
+      ...isolatedLong('xyz:PLTR', 100),
+      cumFundingSinceOpen: sinceOpen,
+    });
+    hl.setAccount(user, 'xyz', { crossRawUsd: '0.0', positions: [position('1.5')] });
+    let now = Date.UTC(2026, 11, 6, 10, 30);
+    const { loop, db } = makeLoop([{ address: user, label: 'funding' }], { now: () => now });
+    const state = () =>
+      JSON.parse(guardedPositionsOf(db, addressHash(user))[0]!.stateJson) as StoredPositionState;
+    await loop.runCycle();
+    expect(state()).toMatchObject({ fundingSinceOpen: '1.5', fundingLastHour: null });
+    now += 20 * 60_000; // 10:50, same hour
+    hl.setAccount(user, 'xyz', { crossRawUsd: '0.0', positions: [position('1.5')] });
+    await loop.runCycle();
+    expect(state().fundingLastHour).toBeNull();
+    now += 15 * 60_000; // 11:05: paid 0.25 at 11:00
+    hl.setAccount(user, 'xyz', { crossRawUsd: '0.0', positions: [position('1.75')] });
+    await loop.runCycle();
+    expect(state()).toMatchObject({ fundingSinceOpen: '1.75', fundingLastHour: '0.25' });
+    database.close();
+    // Missed reads: the average over the hours in between; a received rebate is negative.
+    expect(
+      fundingPerHour(
+        { fundingHourMark: { hour: 10, sinceOpen: '2' }, fundingLastHour: null },
+        '1.4',
+        13 * 3_600_000,
+      ),
+    ).toEqual({ fundingHourMark: { hour: 13, sinceOpen: '1.4' }, fundingLastHour: '-0.2' });
   });
 });

@@ -1,3 +1,4 @@
+import { formatDecimal, parseDecimal } from '@perpscope/math';
 import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
 import type { Db } from '../../db/openDb.js';
 import {
@@ -298,6 +299,11 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           multiplier: chainContext.multiplier,
           unrealizedPnl: raw?.unrealizedPnl ?? null,
           fundingSinceOpen: raw?.cumFunding?.sinceOpen ?? null,
+          ...fundingPerHour(
+            prev ? (JSON.parse(prev.stateJson) as StoredPositionState) : null,
+            raw?.cumFunding?.sinceOpen ?? null,
+            now,
+          ),
           observedAt: now,
         };
         evaluated.push({ state, baseLevel: ev.baseLevel, level: ev.level });
@@ -440,6 +446,31 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     get cycles() {
       return cycles;
     },
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Funding per hour from `cumFunding.sinceOpen` (no extra request): HL pays funding on the hour, so
+ * the difference between the first reads of two hours is what the position paid at the boundary
+ * (averaged over the hours in between when reads were missed). Positive = paid.
+ */
+export function fundingPerHour(
+  previous: Pick<StoredPositionState, 'fundingHourMark' | 'fundingLastHour'> | null,
+  sinceOpen: string | null,
+  nowMs: number,
+): Pick<StoredPositionState, 'fundingHourMark' | 'fundingLastHour'> {
+  const hour = Math.floor(nowMs / HOUR_MS);
+  if (sinceOpen === null) return { fundingHourMark: null, fundingLastHour: null };
+  const mark = previous?.fundingHourMark ?? null;
+  if (!mark) return { fundingHourMark: { hour, sinceOpen }, fundingLastHour: null };
+  if (mark.hour >= hour)
+    return { fundingHourMark: mark, fundingLastHour: previous?.fundingLastHour ?? null };
+  const paid = parseDecimal(sinceOpen) - parseDecimal(mark.sinceOpen);
+  return {
+    fundingHourMark: { hour, sinceOpen },
+    fundingLastHour: formatDecimal(paid / BigInt(hour - mark.hour)),
   };
 }
 

@@ -29,6 +29,7 @@ export function presentGuardedPosition(row: GuardedPositionRow, nowMs: number): 
     thresholds: { warnPct: s.warnPct, criticalPct: s.criticalPct, multiplier: s.multiplier },
     unrealizedPnl: s.unrealizedPnl,
     fundingSinceOpen: s.fundingSinceOpen,
+    fundingLastHour: s.fundingLastHour ?? null,
     observedAt: iso(s.observedAt),
     ageSeconds: Math.max(0, Math.round((nowMs - s.observedAt) / 1000)),
     stale,

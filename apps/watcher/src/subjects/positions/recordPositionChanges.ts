@@ -38,6 +38,13 @@ export type StoredPositionState = {
   multiplier: number;
   unrealizedPnl: string | null;
   fundingSinceOpen: string | null;
+  /**
+   * Funding paid per hour, from the change of `fundingSinceOpen` between the first reads of two
+   * funding hours (HL pays on the hour), averaged when more than one hour passed; `null` until then.
+   */
+  fundingLastHour: string | null;
+  /** `fundingSinceOpen` at the first read of the hour (ms since the epoch / 3,600,000). */
+  fundingHourMark: { hour: number; sinceOpen: string } | null;
   /** Ms of the read the figures come from. */
   observedAt: number;
 };
