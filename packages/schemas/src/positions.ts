@@ -23,6 +23,8 @@ export const GuardedPosition = z
     venueLiquidationPrice: z.string().nullable(),
     /** `|mark − liq| / mark` in percent (ours), `null` without a liquidation price. */
     distancePct: z.string().nullable(),
+    /** The distance in σ of the coin's 24-hour move (realized volatility of hourly closes); `null` until known. */
+    distanceSigmas: z.number().nullable(),
     level: PositionLevel,
     /** The last level judged on current data (what alerts follow); equals `level` unless `unknown`. */
     lastKnownLevel: z.enum(['ok', 'warn', 'critical']),

@@ -76,6 +76,8 @@ export const PositionsConfig = z
     modeRefreshSeconds: z.number().positive().default(600),
     /** Margin tables (`meta`, weight 20 per dex) are re-read this often. */
     metaRefreshSeconds: z.number().positive().default(600),
+    /** Hourly candles per coin (σ of the distance, weight 20) are re-read this often, budget permitting. */
+    volatilityRefreshSeconds: z.number().positive().default(3600),
     /** No successful read for longer (e.g. the budget deferred it) → the account's positions are `unknown`. */
     staleAfterSeconds: z.number().positive().default(60),
   })

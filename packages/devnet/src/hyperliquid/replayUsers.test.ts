@@ -85,6 +85,22 @@ describe('replay server: per-user endpoints (through the real SDK)', () => {
     expect(res.status).toBe(422);
   });
 
+  it('serves synthetic hourly candles ending at the current mark', async () => {
+    const { hl, info } = await start();
+    hl.setMark('xyz:TSLA', 250);
+    const candles = await info.candleSnapshot({
+      coin: 'xyz:TSLA',
+      interval: '1h',
+      startTime: T0 - 24 * 3_600_000,
+    });
+    expect(candles).toHaveLength(24); // whole hours in (T0 − 24 h, T0]
+    expect(candles.at(-1)?.c).toBe('250.0');
+    const closes = candles.map((c) => Number(c.c));
+    for (let i = 1; i < closes.length; i++)
+      expect(Math.abs(Math.log(closes[i]! / closes[i - 1]!))).toBeLessThanOrEqual(0.01);
+    expect(new Set(closes).size).toBeGreaterThan(20);
+  });
+
   it('markWalk moves a mark in equal steps to the target', async () => {
     const { hl } = await start();
     const s = positionScenarios.markWalk({

@@ -43,6 +43,14 @@ export type CreateReplayUsersParameters = {
 };
 
 const bad = { status: 422, body: 'Failed to deserialize the JSON body into the target type' };
+const intervalMs: Record<string, number> = {
+  '1m': 60_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
+/** Per-interval log-return scale of the synthetic candles (~1 % per step). */
+const volatility = 0.01;
 const isUser = (u: unknown): u is string => typeof u === 'string' && /^0x[0-9a-fA-F]{40}$/.test(u);
 
 /**
@@ -70,6 +78,52 @@ export function createReplayUsers(p: CreateReplayUsersParameters) {
     return list;
   }
 
+  /**
+   * `candleSnapshot` (hourly and other intervals): synthetic candles ending at the current mark, a
+   * random walk of `volatility` per interval seeded by the coin (the simulation keeps no history).
+   */
+  function candles(req: unknown): { status: number; body: unknown } {
+    const r = (req ?? {}) as {
+      coin?: unknown;
+      interval?: unknown;
+      startTime?: unknown;
+      endTime?: unknown;
+    };
+    const stepMs = intervalMs[String(r.interval)];
+    const mark = typeof r.coin === 'string' ? p.markOf(r.coin) : null;
+    if (!stepMs || mark === null || typeof r.startTime !== 'number') return bad;
+    const end = Math.min(typeof r.endTime === 'number' ? r.endTime : p.now(), p.now());
+    const first = Math.ceil(r.startTime / stepMs) * stepMs;
+    const n = Math.max(0, Math.min(5000, Math.floor((end - first) / stepMs) + 1));
+    let seed = [...String(r.coin)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    const closes: number[] = [mark];
+    for (let i = 1; i < n; i++)
+      closes.unshift((closes[0] as number) * Math.exp(-volatility * 2 * rand()));
+    return {
+      status: 200,
+      body: closes.map((c, i) => {
+        const t = first + i * stepMs;
+        const px = formatHlDecimal(c, 6);
+        return {
+          t,
+          T: t + stepMs - 1,
+          s: r.coin,
+          i: r.interval,
+          o: px,
+          c: px,
+          h: px,
+          l: px,
+          v: '0.0',
+          n: 0,
+        };
+      }),
+    };
+  }
+
   return {
     /** The fault answer for a request type, or `null` to answer normally. */
     faultFor(type: string): { status: number; body: unknown } | null {
@@ -79,6 +133,7 @@ export function createReplayUsers(p: CreateReplayUsersParameters) {
     /** Answers the user requests this module serves, `null` for any other type. */
     answer(body: Record<string, unknown>): { status: number; body: unknown } | null {
       const type = body.type;
+      if (type === 'candleSnapshot') return candles(body.req);
       if (
         type !== 'userAbstraction' &&
         type !== 'spotClearinghouseState' &&

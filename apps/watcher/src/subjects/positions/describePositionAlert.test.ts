@@ -13,6 +13,7 @@ const pos = (distancePct: string, markPrice: string): StoredPositionState => ({
   liquidationPrice: '110',
   venueLiquidationPrice: '110.01',
   distancePct,
+  distanceSigmas: null,
   reasons: [],
   warnPct: 10,
   criticalPct: 5,

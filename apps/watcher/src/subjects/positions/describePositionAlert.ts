@@ -11,7 +11,7 @@ const px = (s: string | null | undefined) => (s == null ? 'none' : String(Number
 
 function positionLines(pos: StoredPositionState, previous: StoredPositionState | null): string[] {
   const lines = [
-    `distance to liquidation ${pct(pos.distancePct)}${previous ? ` (was ${pct(previous.distancePct)})` : ''}; warn below ${pos.warnPct} %, critical below ${pos.criticalPct} %`,
+    `distance to liquidation ${pct(pos.distancePct)}${previous ? ` (was ${pct(previous.distancePct)})` : ''}${pos.distanceSigmas ? `, ${pos.distanceSigmas} σ of a day's move` : ''}; warn below ${pos.warnPct} %, critical below ${pos.criticalPct} %`,
     `liquidation price ${px(pos.liquidationPrice)} (venue: ${px(pos.venueLiquidationPrice)}), mark ${px(pos.markPrice)}${previous ? ` (was ${px(previous.markPrice)})` : ''}`,
     `${pos.side} ${pos.size} ${pos.coin}, ${pos.marginMode}`,
   ];

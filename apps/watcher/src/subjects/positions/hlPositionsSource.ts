@@ -6,6 +6,7 @@ import type { PayloadCounters } from '../../hip3/payloadCounters.js';
 import { infoRequestWeight, type WeightAccountant } from '../../hip3/weightAccountant.js';
 import {
   HlAccountMode,
+  HlCandles,
   HlClearinghouseState,
   HlSpotClearinghouseState,
   type HlUserFill,
@@ -29,6 +30,8 @@ export type PositionsSource = {
   meta(dex: string): Promise<unknown>;
   /** Fills from `startTime` (ms), oldest first as HL answers. */
   userFillsByTime(user: `0x${string}`, startTime: number): Promise<HlUserFill[]>;
+  /** Hourly closes of `coin` from `startTime` (ms), oldest first. */
+  hourlyCloses(coin: string, startTime: number): Promise<string[]>;
 };
 
 /** Parameters of {@link createHlPositionsSource}. */
@@ -85,6 +88,12 @@ export function createHlPositionsSource(p: CreateHlPositionsSourceParameters): P
         info.clearinghouseState({ user, dex }),
       ),
     meta: (dex) => call('meta', HlMeta, () => info.meta({ dex })),
+    hourlyCloses: async (coin, startTime) =>
+      (
+        await call('candleSnapshot', HlCandles, () =>
+          info.candleSnapshot({ coin, interval: '1h', startTime }),
+        )
+      ).map((c) => c.c),
     userFillsByTime: async (user, startTime) => {
       const fills = await call('userFillsByTime', HlUserFills, () =>
         info.userFillsByTime({ user, startTime }),

@@ -90,3 +90,8 @@ export type HlUserFill = z.infer<typeof HlUserFill>;
 
 /** `userFillsByTime`: at most 2,000 fills per answer (the API pages by time). */
 export const HlUserFills = z.array(HlUserFill).max(2_000);
+
+/** `candleSnapshot`: the close of each candle (the SDK's `CandleSnapshotResponse`). */
+export const HlCandles = z
+  .array(z.object({ t: z.number().int().nonnegative(), c: HlDecimal }))
+  .max(5_000);

@@ -70,6 +70,11 @@ test('position guard: 100 accounts × 10 positions', async ({ bench }) => {
     },
     meta: async () => counted('meta', null),
     userFillsByTime: async () => counted('userFillsByTime', []),
+    hourlyCloses: async () =>
+      counted(
+        'candleSnapshot',
+        Array.from({ length: 25 }, (_, k) => String(100 + Math.sin(k) * 2)),
+      ),
   };
   const dir = mkdtempSync(join(tmpdir(), 'perpscope-guard-bench-'));
   const database = openDb({ path: join(dir, 'g.db') });
@@ -111,12 +116,14 @@ test('position guard: 100 accounts × 10 positions', async ({ bench }) => {
   const steadyCalls = Object.fromEntries(calls);
   const p = config.positions;
   // Periodic extras per minute: a scan of every dex (10 × 2 per account), the mode (20 per account),
-  // margin tables (20 per dex with positions) and perpDexs (20), each at its refresh period.
+  // margin tables (20 per dex with positions), perpDexs (20) and hourly candles (20 per coin held),
+  // each at its refresh period.
   const extrasPerMinute =
     (ACCOUNTS * (ALL_DEXES.length + 1) * 2 * 60) / p.dexScanIntervalSeconds +
     (ACCOUNTS * 20 * 60) / p.modeRefreshSeconds +
     (HELD_DEXES.length * 20 * 60) / p.metaRefreshSeconds +
-    (20 * 60) / p.dexScanIntervalSeconds;
+    (20 * 60) / p.dexScanIntervalSeconds +
+    (HELD_DEXES.length * 5 * 20 * 60) / p.volatilityRefreshSeconds;
   const budget = config.hip3.weightBudgetPerMinute;
   const perMinuteAtDefault = (steadyWeight * 60) / p.pollIntervalSeconds + extrasPerMinute;
   const fittingCadence = (steadyWeight * 60) / (budget - extrasPerMinute);

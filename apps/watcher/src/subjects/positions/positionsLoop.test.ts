@@ -155,7 +155,12 @@ describe('positions loop', () => {
     expect(rows.every((r) => r.level !== 'unknown')).toBe(true);
     // First (a scan): perpDexs 20 + userAbstraction 20 + 4 × clearinghouseState 2 + 4 × meta 20.
     // A standard account's spot balances are not read (not its collateral).
-    expect(weight(first)).toBe(20 + 20 + 4 * 2 + 4 * 20);
+    const candles = first.filter((r) => r.type === 'candleSnapshot');
+    expect(weight(first.filter((r) => r.type !== 'candleSnapshot'))).toBe(20 + 20 + 4 * 2 + 4 * 20);
+    // Hourly candles (σ) are low priority: fetched only while ≤ 60 % of the budget is used.
+    expect(candles.length).toBeGreaterThan(0);
+    expect(candles.length).toBeLessThan(50);
+    expect(weight(first)).toBeLessThanOrEqual(0.6 * 1000 + 20);
     // Steady: only the 4 dexes holding positions, 2 each → 8 per account per cycle.
     expect(steady.map((r) => r.type)).toEqual(Array(4).fill('clearinghouseState'));
     expect(weight(steady)).toBe(8);

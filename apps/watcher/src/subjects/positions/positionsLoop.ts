@@ -1,4 +1,4 @@
-import { formatDecimal, parseDecimal } from '@perpscope/math';
+import { formatDecimal, parseDecimal, realizedVolatility } from '@perpscope/math';
 import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
 import type { Db } from '../../db/openDb.js';
 import {
@@ -158,6 +158,45 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     }
   }
 
+  const sigmas = new Map<string, { sigmaDay: number | null; at: number }>();
+  const sigmasInFlight = new Map<string, Promise<void>>();
+
+  /**
+   * σ of a coin's 24-hour move from 24 hourly closes (realized volatility), refreshed every
+   * `volatilityRefreshSeconds` and only while 40 % of the weight budget is left: it is context, the
+   * levels never depend on it. `null` until known.
+   */
+  async function sigmaDayOf(coin: string, now: number): Promise<number | null> {
+    const cached = sigmas.get(coin);
+    const due = !cached || now - cached.at >= cfg.volatilityRefreshSeconds * 1000;
+    const room = p.accountant.used() <= p.accountant.budget * 0.6;
+    if (due && room) {
+      let pending = sigmasInFlight.get(coin);
+      if (!pending) {
+        pending = source
+          .hourlyCloses(coin, now - 25 * 3_600_000)
+          .then((closes) => {
+            const last = closes.slice(-25);
+            sigmas.set(coin, {
+              sigmaDay:
+                last.length >= 3
+                  ? realizedVolatility({ prices: last, sampleIntervalHours: 1, horizonHours: 24 })
+                  : null,
+              at: now,
+            });
+          })
+          .catch((error: unknown) => {
+            logger.debug({ err: error, coin }, 'position guard: hourly candles unavailable');
+            sigmas.set(coin, { sigmaDay: cached?.sigmaDay ?? null, at: now });
+          })
+          .finally(() => sigmasInFlight.delete(coin));
+        sigmasInFlight.set(coin, pending);
+      }
+      await pending;
+    }
+    return sigmas.get(coin)?.sigmaDay ?? null;
+  }
+
   function multiplierNow(): { multiplier: number; reason?: string } {
     const chains = chainStatusesByKey(db).filter(
       (c) =>
@@ -283,6 +322,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           oracle: risk.computable ? oracle : null,
         });
         const raw = byCoin.get(pos.coin);
+        const sigmaDay = pos.distancePct === null ? null : await sigmaDayOf(pos.coin, now);
         const state: StoredPositionState = {
           coin: pos.coin,
           dex: pos.dex,
@@ -293,6 +333,10 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           liquidationPrice: pos.liquidationPrice,
           venueLiquidationPrice: pos.exchangeLiquidationPrice,
           distancePct: pos.distancePct,
+          distanceSigmas:
+            sigmaDay && pos.distancePct !== null
+              ? Math.round((Number(pos.distancePct) / 100 / sigmaDay) * 100) / 100
+              : null,
           reasons: risk.computable ? ev.reasons : [risk.reason],
           warnPct: ev.warnPct,
           criticalPct: ev.criticalPct,

@@ -137,6 +137,7 @@ describe('position guard against the Hyperliquid replay', () => {
         lastKnownLevel: string;
         stale: boolean;
         distancePct: string | null;
+        distanceSigmas: number | null;
         liquidationPrice: string | null;
         venueLiquidationPrice: string | null;
         markPrice: string;
@@ -156,6 +157,9 @@ describe('position guard against the Hyperliquid replay', () => {
     expect(Number(p.liquidationPrice)).toBeCloseTo(LIQ, 4);
     expect(Number(p.venueLiquidationPrice)).toBeCloseTo(LIQ, 4);
     expect(Number(p.distancePct)).toBeCloseTo(21.05, 2);
+    // σ of a day's move from the replay's hourly candles (~0.58 % per hour → ~2.8 % a day).
+    expect(p.distanceSigmas).toBeGreaterThan(4);
+    expect(p.distanceSigmas).toBeLessThan(15);
     expect(outboxRows()).toHaveLength(0);
     // By hash too; an unguarded address is 404, a malformed one 400 naming the field.
     const byHash = await fetch(`${watcher!.url}/v1/positions/${addressHash(USER)}`);

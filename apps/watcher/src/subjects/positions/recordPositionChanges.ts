@@ -32,6 +32,8 @@ export type StoredPositionState = {
   liquidationPrice: string | null;
   venueLiquidationPrice: string | null;
   distancePct: string | null;
+  /** Distance in σ of the coin's 24-hour move (realized volatility of hourly closes), when known. */
+  distanceSigmas: number | null;
   reasons: string[];
   warnPct: number;
   criticalPct: number;
