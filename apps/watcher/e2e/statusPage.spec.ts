@@ -128,6 +128,7 @@ test('shows the guarded positions and follows a level change live', async ({ pag
   await expect(row).toContainText('e2e trader');
   await expect(row).toContainText('0x0000…2e01');
   await expect(row).toHaveAttribute('data-level', 'ok');
+  await expect(row).toContainText(/\d+(\.\d+)? σ\/day/);
   await expect(page.locator('#live')).toHaveAttribute('data-state', 'live');
   send('mark xyz:NVDA 81'); // 2.5 % from the liquidation price: critical, over SSE
   await expect(row).toHaveAttribute('data-level', 'critical', { timeout: 20_000 });

@@ -539,6 +539,9 @@
               'td',
               { class: 'num' },
               p.distancePct === null ? '—' : `${Number(p.distancePct).toFixed(2)} %`,
+              p.distanceSigmas === null
+                ? null
+                : el('div', { class: 'muted' }, `${p.distanceSigmas} σ/day`),
             ),
             el(
               'td',
