@@ -135,6 +135,18 @@ test('shows the guarded positions and follows a level change live', async ({ pag
   await expect(row).toContainText(/liquidation \d/);
 });
 
+test('hides the guarded positions section when no account is guarded', async ({ page }) => {
+  // The section starts hidden in the HTML; with an account it is shown (the test above), so this
+  // checks the page's decision once the (empty) answer has been rendered.
+  await page.route('**/v1/positions', (route) => route.fulfill({ json: { accounts: [] } }));
+  const answered = page.waitForResponse('**/v1/positions');
+  await page.goto(baseUrl);
+  await answered;
+  await expect(page.locator('#live')).toHaveAttribute('data-state', 'live');
+  await expect(page.locator('#positions-section')).toBeHidden();
+  await expect(page.locator('#positions tbody tr')).toHaveCount(0);
+});
+
 test('is readable on a phone (no horizontal scrolling, cards stacked)', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(baseUrl);
