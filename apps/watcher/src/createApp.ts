@@ -15,6 +15,7 @@ import { SecurityConfig } from './security/securityConfig.js';
 import { securityMiddleware } from './security/securityMiddleware.js';
 import { statusChartsRoutes } from './status-page/statusChartsRoutes.js';
 import { statusPageRoutes } from './status-page/statusPageRoutes.js';
+import { positionsRoutes } from './subjects/positions/positionsRoutes.js';
 
 export type { AppDeps };
 
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/events', eventsRoutes(deps))
     .route('/v1/hip3', hip3Routes(deps))
     .route('/v1/risk-summary', riskSummaryRoutes(deps))
+    .route('/v1/positions', positionsRoutes(deps))
     .route('/v1/status', statusChartsRoutes(deps));
   if (deps.ops)
     app.route('/metrics', metricsRoute(deps.ops.metrics)).route('/v1/admin', deps.ops.admin);

@@ -63,6 +63,19 @@ describe.concurrent('perpscope-watcher CLI: invalid configuration exits 2 naming
     );
   });
 
+  it('a bad guarded address (check-config) names the field, not the value', async () => {
+    const cfg = file(
+      'bad-address.yaml',
+      'positions:\n  accounts:\n    - { address: "0x12345678901234567890123456789012345678", label: main }\n',
+    );
+    const r = await runCli(['check-config', '--config', cfg]);
+    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
+    expect(r.stderr).toContain(
+      'positions.accounts[0].address: must be a 0x-prefixed 40-hex-digit address',
+    );
+    expect(r.stderr).not.toContain('12345678901234567890');
+  });
+
   it('a valid config passes check-config', async () => {
     const cfg = file('ok.yaml', 'server: { port: 9999 }\nchains: [base, arbitrum-one]\n');
     const r = await runCli(['check-config', '--config', cfg]);

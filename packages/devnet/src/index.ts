@@ -55,6 +55,13 @@ export {
   type RawUniverseEntry,
   type ReplayFixtures,
 } from './hyperliquid/loadReplayFixtures.js';
+export { type MarkWalkParameters, positionScenarios } from './hyperliquid/positionScenarios.js';
+export {
+  type CreateReplayUsersParameters,
+  createReplayUsers,
+  type ReplayFill,
+  type ReplayUsers,
+} from './hyperliquid/replayUsers.js';
 export {
   type CreateScaledClockParameters,
   createManualClock,

@@ -34,6 +34,13 @@ export {
   OracleFreshness,
 } from './hip3.js';
 export { Incident, IncidentList, IncidentQuery } from './incidents.js';
+export {
+  GuardedAccount,
+  GuardedAccountList,
+  GuardedLiquidation,
+  GuardedPosition,
+  PositionLevel,
+} from './positions.js';
 export { Problem } from './problem.js';
 export {
   ChainLivenessStatus,

@@ -6,6 +6,7 @@ import { ChainsConfig } from './chainsConfig.js';
 import { DatabaseConfig } from './databaseConfig.js';
 import { Hip3Config } from './hip3Config.js';
 import { LogConfig } from './logConfig.js';
+import { PositionsConfig, positionsCrossIssues } from './positionsConfig.js';
 import { ServerConfig } from './serverConfig.js';
 
 /**
@@ -23,8 +24,12 @@ export const WatcherConfig = z
     alerts: AlertsConfig,
     security: SecurityConfig,
     retention: RetentionConfig,
+    positions: PositionsConfig,
   })
-  .strict();
+  .strict()
+  .superRefine((cfg, ctx) => {
+    for (const issue of positionsCrossIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
+  });
 export type WatcherConfig = z.output<typeof WatcherConfig>;
 /** What a config file may contain (before defaults). */
 export type WatcherConfigInput = z.input<typeof WatcherConfig>;

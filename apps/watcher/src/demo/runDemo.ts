@@ -7,6 +7,10 @@ import type { Env } from '../env.js';
 import { type Hip3Demo, startHip3Demo } from '../hip3/startHip3Demo.js';
 import type { Logger } from '../logger.js';
 import { type RunningWatcher, startWatcher } from '../runtime/startWatcher.js';
+import {
+  type PositionsDemo,
+  startPositionsDemo,
+} from '../subjects/positions/startPositionsDemo.js';
 import { devnetChainEntry } from './devnetChainEntry.js';
 
 /** Parameters of {@link runDemo}. */
@@ -37,10 +41,12 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
   print(`perpscope demo: starting ${scenario.chains.length} local devnet chains (anvil)…`);
   const devnet = await startDevnet(scenario.chains);
   let hip3: Hip3Demo | null = null;
+  let guard: PositionsDemo | null = null;
   let watcher: RunningWatcher | null = null;
   const abort = new AbortController();
   try {
     hip3 = await startHip3Demo();
+    guard = startPositionsDemo(hip3.replay);
     const dbPath =
       params.env.PERPSCOPE_DB ?? (params.configPath ? params.config.database.path : DEMO_DB);
     if (dbPath === DEMO_DB) {
@@ -58,6 +64,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
           devnetChainEntry(c, { pollIntervalMs: 250, graceSeconds: 15 }),
         ),
         hip3: hip3.config,
+        positions: guard.config,
       },
       source: 'demo',
       env: { ...params.env, PERPSCOPE_DB: dbPath },
@@ -70,9 +77,10 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
     });
     const w = watcher;
     const hip3Demo = hip3;
+    const guardDemo = guard;
     w.eventLog.subscribe((ev) => {
       const p = ev.payload;
-      const hip3Line = hip3Demo.describe(ev);
+      const hip3Line = hip3Demo.describe(ev) ?? guardDemo.describe(ev);
       if (hip3Line !== null) {
         if (hip3Line) print(hip3Line);
       } else if (ev.kind === 'chain.status') {
@@ -94,6 +102,9 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
     );
     print(
       `perpscope demo: HIP-3 replay (dexes xyz, flx) on ${hip3Demo.replay.url} — markets ${w.url}/v1/hip3/markets — risk summary ${w.url}/v1/risk-summary?coins=xyz:TSLA,flx:GOLD`,
+    );
+    print(
+      `perpscope demo: guarding one replay account (xyz:AMZN long walks to liquidation every ~90 s) — ${w.url}/v1/positions`,
     );
     print(
       `perpscope demo: chains ${devnet.chains.map((c) => `${c.name} (chainId ${c.chainId})`).join(', ')}`,
@@ -125,6 +136,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
       }
     })();
   } catch (error) {
+    guard?.stop();
     await devnet.stop();
     await hip3?.stop();
     throw error;
@@ -132,6 +144,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
   return {
     stop: async () => {
       abort.abort(new Error('demo stopped'));
+      guard?.stop();
       await watcher?.stop();
       await devnet.stop();
       await hip3?.stop();

@@ -60,11 +60,14 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
     const realMs = (protocolSeconds: number) => Math.max(5, (protocolSeconds * 1000) / scale);
     const logger = ctx.logger.child({ subject: 'hip3' });
     const counters = createPayloadCounters(logger);
-    const accountant = createWeightAccountant({
-      budget: cfg.weightBudgetPerMinute,
-      windowMs: 60_000,
-      now: options.realNow ?? Date.now,
-    });
+    const accountant =
+      options.realNow === undefined && ctx.hlWeight
+        ? ctx.hlWeight
+        : createWeightAccountant({
+            budget: cfg.weightBudgetPerMinute,
+            windowMs: 60_000,
+            now: options.realNow ?? Date.now,
+          });
     const client = createHlClient({
       apiUrl: cfg.apiUrl,
       explorerUrl: cfg.explorerUrl,

@@ -18,6 +18,7 @@ import type { RetentionTarget } from '../retention/runRetention.js';
 import { createStorageHealth, type StorageHealth } from '../retention/storageHealth.js';
 import { insecureBindingProblem, type SecurityConfig } from '../security/securityConfig.js';
 import { securityMiddleware } from '../security/securityMiddleware.js';
+import { registerPositionMetrics } from '../subjects/positions/registerPositionMetrics.js';
 import { adminRoutes } from './adminRoutes.js';
 import { createMetrics, type WatcherMetrics } from './createMetrics.js';
 import { dbMetricsSnapshot } from './dbMetricsSnapshot.js';
@@ -192,6 +193,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     logger: logger.child({ component: 'retention' }),
     onOutcome: record('retention'),
   });
+  registerPositionMetrics(metrics.registry, database.db);
   new Gauge({
     name: 'perpscope_db_writable',
     help: '1 while the database accepts writes: disk not full, SQLite page limit not reached, not read-only, no writer failing, file still at its path.',

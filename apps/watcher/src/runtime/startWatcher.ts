@@ -7,9 +7,11 @@ import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { EventLog } from '../events/eventLog.js';
+import { createWeightAccountant } from '../hip3/weightAccountant.js';
 import type { Logger } from '../logger.js';
 import { createOperations, type Operations } from '../metrics/createOperations.js';
 import { clientResolver } from '../security/requestClient.js';
+import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
 import type { Subject, SubjectFactory } from './subject.js';
 import { subjectFactories } from './subjects.js';
@@ -63,7 +65,20 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
           logger,
         });
   const eventLog = new EventLog({ db: database.db, clock, logger });
-  const ctx = { config, db: database.db, sqlite: database.sqlite, eventLog, clock, logger };
+  // One HL weight budget for the HIP-3 watch and the position guard: HL limits per IP, on real time.
+  const hlWeight = createWeightAccountant({
+    budget: config.hip3.weightBudgetPerMinute,
+    now: Date.now,
+  });
+  const ctx = {
+    config,
+    db: database.db,
+    sqlite: database.sqlite,
+    eventLog,
+    clock,
+    logger,
+    hlWeight,
+  };
   const subjects = (params.factories ?? subjectFactories)
     .map((f) => f(ctx))
     .filter((s): s is Subject => s !== null);
@@ -97,8 +112,10 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
       ...ops.readiness(),
     }),
   });
+  const positionAlerter = createPositionAlerter({ config, db: database.db, eventLog, ops, logger });
   for (const s of subjects) await s.start();
   ops.start();
+  positionAlerter?.start();
 
   let port = 0;
   let server: ReturnType<typeof serve> | null = null;
@@ -131,6 +148,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     } catch (error) {
       // The port is taken (or not ours to bind): stop what already runs, or it keeps the process alive.
       await Promise.all(subjects.map((s) => s.stop()));
+      positionAlerter?.stop();
       await ops.stop();
       await checkpointer?.stop();
       database.close();
@@ -150,6 +168,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     stop: () => {
       stopping ??= (async () => {
         await Promise.all(subjects.map((s) => s.stop()));
+        positionAlerter?.stop();
         await ops.stop();
         if (server) {
           const srv = server;

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
+import type { WeightAccountant } from '../hip3/weightAccountant.js';
 import type { Logger } from '../logger.js';
 
 /** What every subject receives when the watcher starts it. */
@@ -14,6 +15,11 @@ export type SubjectContext = {
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;
+  /**
+   * The Hyperliquid REST weight budget shared by every subject that reads HL (the limit is per IP);
+   * absent in tests that build one subject alone (each then makes its own).
+   */
+  hlWeight?: WeightAccountant;
 };
 
 /**

@@ -10,6 +10,8 @@ export type ReplayPosition = {
   leverage: { type: 'cross'; value: number } | { type: 'isolated'; value: number; rawUsd: string };
   /** Defaults to the market's `maxLeverage`. */
   maxLeverage?: number;
+  /** `cumFunding.sinceOpen` (and `allTime`), funding paid since the position opened; default `0.0`. */
+  cumFundingSinceOpen?: string;
 };
 
 /** One user's account on one dex. */
@@ -115,7 +117,11 @@ export function buildClearinghouseState(params: BuildClearinghouseStateParameter
         liquidationPx: liq(r),
         marginUsed: usd(r.marginUsed),
         maxLeverage: r.maxLev,
-        cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
+        cumFunding: {
+          allTime: r.p.cumFundingSinceOpen ?? '0.0',
+          sinceOpen: r.p.cumFundingSinceOpen ?? '0.0',
+          sinceChange: '0.0',
+        },
       },
     })),
     time: timeMs,

@@ -8,6 +8,7 @@ import { formatHlPx } from './formatHl.js';
 import type { MalformedFrameKind, ReplayAction, ReplayScenario } from './hyperliquidScenarios.js';
 import { createInfoFaults, type InfoFault } from './infoFaults.js';
 import { defaultHyperliquidFixturesDir, loadReplayFixtures } from './loadReplayFixtures.js';
+import { createReplayUsers, type ReplayUsers } from './replayUsers.js';
 import { createScaledClock, type ReplayClock } from './scaledClock.js';
 
 /** Parameters of {@link startHyperliquidReplay}. */
@@ -69,8 +70,10 @@ export type HyperliquidReplay = {
   setMark(coin: string, px: number): void;
   /** Sets (replaces) a user's account on one dex for `clearinghouseState`. */
   setAccount(user: string, dex: string, account: ReplayAccount): void;
-  /** Sets (replaces) a user's account mode and spot balances. */
+  /** Sets (replaces) a user's account mode and spot balances (`userAbstraction`, `spotClearinghouseState`). */
   setUser(user: string, value: ReplayUser): void;
+  /** Per-user history beyond `clearinghouseState`: fills, liquidations (see `replayUsers.ts`). */
+  users: ReplayUsers;
   /** Steps the simulation to `clock.now()` and pushes one frame to subscribers. */
   tick(): void;
   /** Makes `/info` and `/explorer` answer with an HTTP error or hang (see `InfoFault`); null clears it. */
@@ -130,6 +133,15 @@ export async function startHyperliquidReplay(
   );
   const requests: ReplayRequestRecord[] = [];
   const faults = createInfoFaults();
+  const userHistory = createReplayUsers({
+    now: () => clock.now(),
+    markOf: (c) => {
+      const m = sim.markets.get(c);
+      return m ? Number(m.ctx.markPx) : null;
+    },
+    getAccount: (user, dex) => accounts.get(`${user.toLowerCase()}|${dex}`),
+    setAccount: (user, dex, acc) => accounts.set(`${user.toLowerCase()}|${dex}`, acc),
+  });
   let framesSent = 0;
   let connectionsAccepted = 0;
   let simTime = clock.now();
@@ -329,6 +341,8 @@ export async function startHyperliquidReplay(
   /** Answers one info request; `undefined` result = unknown dex (HTTP 500, empty body). */
   function info(body: Record<string, unknown>): { status: number; body: unknown } {
     const type = body.type;
+    const userAnswer = userHistory.answer(body);
+    if (userAnswer) return userAnswer;
     const dexParam = body.dex;
     if (dexParam === null)
       return { status: 422, body: 'Failed to deserialize the JSON body into the target type' };
@@ -625,6 +639,7 @@ export async function startHyperliquidReplay(
     setUser(user, value) {
       users.set(user.toLowerCase(), value);
     },
+    users: userHistory,
     tick,
     setInfoFault: (fault) => faults.set(fault),
     ctxOf: (coin) => sim.markets.get(coin)?.ctx,

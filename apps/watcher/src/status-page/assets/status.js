@@ -501,6 +501,73 @@
     if (subjectType === 'market' || kind.startsWith('market.') || kind.startsWith('hip3.')) {
       schedule(refreshMarketsAndCharts);
     }
+    if (kind.startsWith('position.')) schedule(refreshPositions);
+  }
+
+  // ---- guarded positions (hidden while no account is configured) ---------------------------
+
+  const positionRank = { critical: 3, warn: 2, unknown: 1, ok: 0 };
+
+  function renderPositions(accounts) {
+    const section = $('positions-section');
+    section.hidden = accounts.length === 0;
+    const rows = accounts
+      .flatMap((a) => a.positions.map((p) => ({ a, p })))
+      .sort(
+        (x, y) =>
+          (positionRank[y.p.level] ?? 0) - (positionRank[x.p.level] ?? 0) ||
+          Number(x.p.distancePct ?? Infinity) - Number(y.p.distancePct ?? Infinity),
+      );
+    $('positions')
+      .querySelector('tbody')
+      .replaceChildren(
+        ...rows.map(({ a, p }) =>
+          el(
+            'tr',
+            { 'data-level': p.level },
+            el('td', {}, a.label, el('div', { class: 'muted' }, a.addressMasked)),
+            el('td', {}, `${p.side} ${p.size} ${p.coin}`),
+            el(
+              'td',
+              {},
+              el('span', { class: 'badge', 'data-status': p.level }, p.level),
+              p.stale
+                ? el('div', { class: 'muted' }, `was ${p.lastKnownLevel}, ${ago(p.ageSeconds)} ago`)
+                : null,
+            ),
+            el(
+              'td',
+              { class: 'num' },
+              p.distancePct === null ? '—' : `${Number(p.distancePct).toFixed(2)} %`,
+              p.distanceSigmas === null
+                ? null
+                : el('div', { class: 'muted' }, `${p.distanceSigmas} σ/day`),
+            ),
+            el(
+              'td',
+              { class: 'num' },
+              p.liquidationPrice ?? '—',
+              el('div', { class: 'muted' }, p.venueLiquidationPrice ?? '—'),
+            ),
+            el('td', { class: 'num' }, p.markPrice),
+            el('td', {}, p.reasons.length ? p.reasons.join('; ') : '—'),
+          ),
+        ),
+      );
+    const notes = [];
+    for (const a of accounts) {
+      if (a.status !== 'ok')
+        notes.push(`${a.label}: ${a.status}${a.reason ? ` — ${a.reason}` : ''}`);
+      else if (a.positions.length === 0) notes.push(`${a.label}: no open positions`);
+      for (const l of a.liquidations.slice(0, 3))
+        notes.push(`${a.label}: liquidated ${l.sz} ${l.coin} at ${l.px} (${l.at})`);
+    }
+    $('positions-notes').replaceChildren(...notes.map((n) => el('li', {}, n)));
+  }
+
+  async function refreshPositions() {
+    const body = await getJson('v1/positions');
+    renderPositions(body ? body.accounts : []);
   }
 
   // Charts read the lists, so each list refresh completes before its charts are redrawn.
@@ -558,6 +625,7 @@
     refreshChainsAndCharts().catch(report);
     refreshMarketsAndCharts().catch(report);
     refreshIncidents().catch(report);
+    refreshPositions().catch(report);
   }
 
   function resizeCharts() {
@@ -580,5 +648,6 @@
   setInterval(() => {
     refreshChainsAndCharts().catch(report);
     refreshMarketsAndCharts().catch(report);
+    refreshPositions().catch(report);
   }, 15_000);
 })();

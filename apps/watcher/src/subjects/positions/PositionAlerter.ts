@@ -1,0 +1,119 @@
+import { eq, sql } from 'drizzle-orm';
+import type { AlertOutbox } from '../../alerts/AlertOutbox.js';
+import type { Db } from '../../db/openDb.js';
+import { eventsAfter } from '../../db/queries/events.js';
+import { alertCursor } from '../../db/schema/alerts.js';
+import type { EventLog } from '../../events/eventLog.js';
+import type { Logger } from '../../logger.js';
+import { describePositionAlert } from './describePositionAlert.js';
+
+/** Dependencies of {@link PositionAlerter}. */
+export type PositionAlerterDeps = {
+  db: Db;
+  eventLog: EventLog;
+  outbox: AlertOutbox;
+  /** Address hash → the sinks named by that account (`undefined` = every sink). */
+  sinksOf: (addressHash: string) => readonly string[] | undefined;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  publicUrl?: string;
+  retryMs?: number;
+};
+
+const CURSOR = 'positions';
+const BATCH = 500;
+
+/**
+ * Feeds position-guard events into the alert outbox (dedupe, retries, rate limits), at least once:
+ * like `IncidentAlerter`, it reads the persisted event log from its own cursor (`alert_cursor`
+ * `positions`) and advances it in the same transaction as the outbox rows, so a crash or restart
+ * neither loses nor repeats an alert (the outbox dedupe key catches a replayed event). Each account's
+ * alerts go to its own sinks. The first start begins at the end of the log.
+ */
+export class PositionAlerter {
+  readonly #deps: PositionAlerterDeps;
+  #unsubscribe: (() => void) | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #scheduled: NodeJS.Immediate | undefined;
+
+  constructor(deps: PositionAlerterDeps) {
+    this.#deps = deps;
+  }
+
+  /** Catches up with the log, then follows it. */
+  start(): void {
+    const { db } = this.#deps;
+    try {
+      const exists = db.select().from(alertCursor).where(eq(alertCursor.name, CURSOR)).get();
+      if (!exists) {
+        const last = db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM events`);
+        db.insert(alertCursor)
+          .values({ name: CURSOR, lastEventId: last?.id ?? 0 })
+          .run();
+      }
+    } catch (error) {
+      this.#deps.logger.error({ err: error }, 'cannot initialise the position alert cursor');
+    }
+    this.#unsubscribe = this.#deps.eventLog.subscribe((ev) => {
+      if (!ev.kind.startsWith('position.') || this.#scheduled) return;
+      this.#scheduled = setImmediate(() => {
+        this.#scheduled = undefined;
+        this.catchUp();
+      });
+    });
+    this.catchUp();
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+  }
+
+  /** Processes every event after the cursor; returns how many outbox rows were queued. */
+  catchUp(): number {
+    const { db, outbox, logger } = this.#deps;
+    let queued = 0;
+    try {
+      for (;;) {
+        const cursor = db.select().from(alertCursor).where(eq(alertCursor.name, CURSOR)).get();
+        if (!cursor) throw new Error('position alert cursor missing');
+        const batch = eventsAfter(db, { afterId: cursor.lastEventId, limit: BATCH });
+        if (batch.length === 0) break;
+        db.transaction((tx) => {
+          for (const ev of batch) {
+            const message = ev.kind.startsWith('position.')
+              ? describePositionAlert(ev, this.#deps.publicUrl)
+              : null;
+            if (!message) continue;
+            const hash = String(ev.payload.addressHash ?? '');
+            const sinks = this.#deps.sinksOf(hash) ?? outbox.sinkNames;
+            for (const sink of sinks) {
+              // Nested in this transaction (a savepoint): an error here rolls the whole batch back.
+              const results = outbox.enqueue(message, { onlySink: sink });
+              if (results.length === 0) throw new Error(`enqueue to ${sink} failed`);
+              queued += results.filter((r) => r.outcome === 'queued').length;
+            }
+          }
+          tx.update(alertCursor)
+            .set({ lastEventId: (batch.at(-1) as { id: number }).id })
+            .where(eq(alertCursor.name, CURSOR))
+            .run();
+        });
+        if (batch.length < BATCH) break;
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'position alerts behind the event log; retrying');
+      if (this.#unsubscribe && !this.#retry) {
+        this.#retry = setTimeout(() => {
+          this.#retry = undefined;
+          this.catchUp();
+        }, this.#deps.retryMs ?? 5_000);
+        this.#retry.unref();
+      }
+    }
+    return queued;
+  }
+}

@@ -1,0 +1,31 @@
+import type { WatcherConfig } from '../../config/configSchema.js';
+import type { Db } from '../../db/openDb.js';
+import type { EventLog } from '../../events/eventLog.js';
+import type { Logger } from '../../logger.js';
+import type { Operations } from '../../metrics/createOperations.js';
+import { addressHash } from './guardedAddress.js';
+import { PositionAlerter } from './PositionAlerter.js';
+
+/**
+ * The position guard's alert feed over the operations' outbox, or `null` when no account is guarded.
+ * Each account's alerts go to the sinks it names (every sink when it names none).
+ */
+export function createPositionAlerter(p: {
+  config: WatcherConfig;
+  db: Db;
+  eventLog: EventLog;
+  ops: Pick<Operations, 'outbox'>;
+  logger: Logger;
+}): PositionAlerter | null {
+  const accounts = p.config.positions.accounts;
+  if (accounts.length === 0) return null;
+  const sinks = new Map(accounts.map((a) => [addressHash(a.address), a.sinks]));
+  return new PositionAlerter({
+    db: p.db,
+    eventLog: p.eventLog,
+    outbox: p.ops.outbox,
+    sinksOf: (hash) => sinks.get(hash),
+    logger: p.logger.child({ component: 'position-alerts' }),
+    ...(p.config.alerts.publicUrl && { publicUrl: p.config.alerts.publicUrl }),
+  });
+}

@@ -1,0 +1,530 @@
+import { formatDecimal, parseDecimal, realizedVolatility } from '@perpscope/math';
+import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
+import type { Db } from '../../db/openDb.js';
+import {
+  chainStatusesByKey,
+  type GuardedAccountRow,
+  type GuardedPositionRow,
+  getGuardedAccount,
+  guardedPositionsOf,
+  marketOracleStatus,
+  pruneGuardedAccounts,
+} from '../../db/queries/positions.js';
+import type { EventLog } from '../../events/eventLog.js';
+import { Hip3BudgetError } from '../../hip3/createHlClient.js';
+import type { WeightAccountant } from '../../hip3/weightAccountant.js';
+import type { Logger } from '../../logger.js';
+import { analyzeGuardedAccount, type GuardedDexState } from './analyzeGuardedAccount.js';
+import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
+import { addressHash, maskAddress } from './guardedAddress.js';
+import type { PositionsSource } from './hlPositionsSource.js';
+import type { HlAccountMode, HlClearinghouseState, HlUserFill } from './positionSchemas.js';
+import {
+  type AccountObserved,
+  type AccountUnknown,
+  type EvaluatedPosition,
+  type GuardedAccountRef,
+  recordPositionChanges,
+  type StoredPositionState,
+} from './recordPositionChanges.js';
+import { venueDependsOnChainForPrices } from './venueDependsOnChainForPrices.js';
+
+/** Parameters of {@link createPositionsLoop}. */
+export type CreatePositionsLoopParameters = {
+  config: PositionsConfig;
+  source: PositionsSource;
+  /** Asked before each account's reads, so an account is deferred whole rather than half read. */
+  accountant: WeightAccountant;
+  db: Db;
+  eventLog: EventLog;
+  /** Watcher clock (ms); levels, staleness and events are judged on it. */
+  now: () => number;
+  logger: Logger;
+  /** Accounts read at the same time. Default 4. */
+  concurrency?: number;
+  /** Does the venue depend on the chain for prices? Default {@link venueDependsOnChainForPrices}. */
+  dependsForPrices?: (venue: 'hyperliquid', chainKey: string) => boolean;
+};
+
+/** The running guard loop. */
+export type PositionsLoop = {
+  start(): void;
+  /** Stops scheduling and resolves once the cycle in flight (reads and writes) is done. */
+  stop(): Promise<void>;
+  /** One pass over every account now (tests, benchmarks). */
+  runCycle(): Promise<void>;
+  /** Completed cycles. */
+  readonly cycles: number;
+};
+
+type AccountRuntime = {
+  config: GuardedAccountConfig;
+  ref: GuardedAccountRef;
+  /** For logs: the full address only at debug level. */
+  logAddress: string;
+  mode: HlAccountMode | null;
+  modeAt: number;
+  lastScanAt: number;
+  dexesWithPositions: Set<string>;
+  lastSuccessAt: number | null;
+  fillsCheckedTo: number | null;
+};
+
+/** Overlap when asking for fills after the cursor (fills are deduped by `tid`). */
+const FILLS_OVERLAP_MS = 60_000;
+/** Look-back for fills when no cursor exists yet (a first read after a position vanished). */
+const FILLS_FIRST_LOOKBACK_MS = 10 * 60_000;
+
+const STANDARD_WEIGHT = { spot: 2, state: 2, mode: 20, meta: 20 } as const;
+
+/** Accounts whose collateral is the per-dex perp clearinghouse (their spot balances are not read). */
+const standardMode = (mode: HlAccountMode) => mode === 'default' || mode === 'disabled';
+
+/**
+ * The position guard's loop (SPEC §3.4): every `pollIntervalSeconds`, per account, reads the mode
+ * (`userAbstraction`, refreshed), the spot balances and the `clearinghouseState` of every dex with
+ * positions (every dex on a scan), asks the math for liquidation prices and distances
+ * ({@link analyzeGuardedAccount}), checks the fills for liquidations whenever a position shrank or
+ * vanished, evaluates each position ({@link evaluatePosition}) and hands the result to
+ * {@link recordPositionChanges}. A failed read makes the account's positions `unknown` at once; a
+ * read deferred by the weight budget does so once the last success is older than `staleAfterSeconds`.
+ */
+export function createPositionsLoop(p: CreatePositionsLoopParameters): PositionsLoop {
+  const { config: cfg, source, db, logger } = p;
+  const debug = logger.isLevelEnabled?.('debug') ?? false;
+  const accounts: AccountRuntime[] = cfg.accounts.map((a) => {
+    const hash = addressHash(a.address);
+    const row: GuardedAccountRow | null = getGuardedAccount(db, hash);
+    const state = row ? (JSON.parse(row.stateJson) as { dexesWithPositions?: string[] }) : {};
+    return {
+      config: a,
+      ref: { addressHash: hash, label: a.label },
+      logAddress: debug ? a.address : maskAddress(a.address),
+      mode: (row?.mode as HlAccountMode | null) ?? null,
+      modeAt: Number.NEGATIVE_INFINITY,
+      lastScanAt: Number.NEGATIVE_INFINITY,
+      dexesWithPositions: new Set(state.dexesWithPositions ?? []),
+      lastSuccessAt: row?.lastSuccessAt ?? null,
+      fillsCheckedTo: row?.fillsCheckedTo ?? null,
+    };
+  });
+  let dexes: { names: string[]; at: number } | null = null;
+  const metas = new Map<string, { meta: unknown; at: number }>();
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | null = null;
+  let stopped = true;
+  /** Set by `stop()`: the cycle in flight finishes the accounts it started and skips the rest. */
+  let aborting = false;
+  let cycles = 0;
+
+  // Requests shared by the accounts read at the same time (one perpDexs, one meta per dex).
+  let dexesInFlight: Promise<void> | null = null;
+  const metasInFlight = new Map<string, Promise<unknown>>();
+
+  async function knownDexes(now: number): Promise<string[] | null> {
+    if (!dexes || now - dexes.at >= cfg.dexScanIntervalSeconds * 1000) {
+      dexesInFlight ??= source
+        .perpDexs()
+        .then((names) => {
+          dexes = { names, at: now };
+        })
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, 'position guard: perpDexs failed; scanning known dexes only');
+        })
+        .finally(() => {
+          dexesInFlight = null;
+        });
+      await dexesInFlight;
+    }
+    return dexes?.names ?? null;
+  }
+
+  async function metaOf(dex: string, now: number): Promise<unknown> {
+    const cached = metas.get(dex);
+    if (cached && now - cached.at < cfg.metaRefreshSeconds * 1000) return cached.meta;
+    let pending = metasInFlight.get(dex);
+    if (!pending) {
+      pending = source.meta(dex).finally(() => metasInFlight.delete(dex));
+      metasInFlight.set(dex, pending);
+    }
+    try {
+      const meta = await pending;
+      metas.set(dex, { meta, at: now });
+      return meta;
+    } catch (error) {
+      // Older tables beat none: margin tiers change rarely.
+      if (cached) return cached.meta;
+      throw error;
+    }
+  }
+
+  const sigmas = new Map<string, { sigmaDay: number | null; at: number }>();
+  const sigmasInFlight = new Map<string, Promise<void>>();
+
+  /**
+   * σ of a coin's 24-hour move from 24 hourly closes (realized volatility), refreshed every
+   * `volatilityRefreshSeconds` and only while 40 % of the weight budget is left: it is context, the
+   * levels never depend on it. `null` until known.
+   */
+  async function sigmaDayOf(coin: string, now: number): Promise<number | null> {
+    const cached = sigmas.get(coin);
+    const due = !cached || now - cached.at >= cfg.volatilityRefreshSeconds * 1000;
+    const room = p.accountant.used() <= p.accountant.budget * 0.6;
+    if (due && room) {
+      let pending = sigmasInFlight.get(coin);
+      if (!pending) {
+        pending = source
+          .hourlyCloses(coin, now - 25 * 3_600_000)
+          .then((closes) => {
+            const last = closes.slice(-25);
+            sigmas.set(coin, {
+              sigmaDay:
+                last.length >= 3
+                  ? realizedVolatility({ prices: last, sampleIntervalHours: 1, horizonHours: 24 })
+                  : null,
+              at: now,
+            });
+          })
+          .catch((error: unknown) => {
+            logger.debug({ err: error, coin }, 'position guard: hourly candles unavailable');
+            sigmas.set(coin, { sigmaDay: cached?.sigmaDay ?? null, at: now });
+          })
+          .finally(() => sigmasInFlight.delete(coin));
+        sigmasInFlight.set(coin, pending);
+      }
+      await pending;
+    }
+    return sigmas.get(coin)?.sigmaDay ?? null;
+  }
+
+  function multiplierNow(): { multiplier: number; reason?: string } {
+    const chains = chainStatusesByKey(db).filter(
+      (c) =>
+        (c.status === 'halted' || c.status === 'recovering') &&
+        (p.dependsForPrices ?? venueDependsOnChainForPrices)('hyperliquid', c.key),
+    );
+    if (chains.length === 0) return { multiplier: 1 };
+    return { multiplier: cfg.haltMultiplier, reason: chains.map((c) => c.name).join(', ') };
+  }
+
+  function estimateWeight(a: AccountRuntime, scanDexes: readonly string[], now: number) {
+    let w = STANDARD_WEIGHT.state * scanDexes.length;
+    if (a.mode === null || !standardMode(a.mode)) w += STANDARD_WEIGHT.spot;
+    if (now - a.modeAt >= cfg.modeRefreshSeconds * 1000) w += STANDARD_WEIGHT.mode;
+    for (const d of scanDexes) if (!metas.has(d)) w += STANDARD_WEIGHT.meta;
+    return w;
+  }
+
+  function accountStateJson(a: AccountRuntime, extra: Record<string, unknown> = {}) {
+    return {
+      addressMasked: maskAddress(a.config.address),
+      venues: a.config.venues,
+      dexesWithPositions: [...a.dexesWithPositions].sort(),
+      ...extra,
+    };
+  }
+
+  function markUnknown(a: AccountRuntime, previous: GuardedPositionRow[], reason: string) {
+    const observation: AccountUnknown = {
+      kind: 'unknown',
+      account: a.ref,
+      mode: a.mode,
+      reason,
+      lastSuccessAt: a.lastSuccessAt,
+      fillsCheckedTo: a.fillsCheckedTo,
+      accountState: accountStateJson(a),
+    };
+    const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
+    // Already unknown with every position unknown: nothing new to record (no write per cycle).
+    if (prevStatus === 'unknown' && previous.every((r) => r.level === 'unknown')) return;
+    recordPositionChanges({ eventLog: p.eventLog, observation, previous });
+  }
+
+  async function pollAccount(a: AccountRuntime, chainContext: ReturnType<typeof multiplierNow>) {
+    const now = p.now();
+    const previous = guardedPositionsOf(db, a.ref.addressHash);
+    const scanDue = now - a.lastScanAt >= cfg.dexScanIntervalSeconds * 1000;
+    const all = scanDue ? await knownDexes(now) : null;
+    // Between scans only the dexes that held positions are read (2 weight each); a scan reads all.
+    const scanDexes = [
+      ...new Set([
+        ...(scanDue ? ['', ...(all ?? [])] : []),
+        ...a.dexesWithPositions,
+        ...previous.map((r) => r.dex),
+      ]),
+    ];
+    if (p.accountant.waitMs(estimateWeight(a, scanDexes, now)) > 0) {
+      deferred(a, previous, now);
+      return;
+    }
+    try {
+      if (a.mode === null || now - a.modeAt >= cfg.modeRefreshSeconds * 1000) {
+        a.mode = await source.userAbstraction(a.config.address);
+        a.modeAt = now;
+      }
+      const mode = a.mode;
+      // Spot balances are the collateral of unified/portfolio accounts only (venues.md §4).
+      const [spot, states] = await Promise.all([
+        standardMode(mode) ? null : source.spotClearinghouseState(a.config.address),
+        Promise.all(
+          scanDexes.map(async (dex) => ({
+            dex,
+            state: await source.clearinghouseState(a.config.address, dex),
+          })),
+        ),
+      ]);
+      const held = states.filter((s) => s.state.assetPositions.length > 0);
+      const dexStates: GuardedDexState[] = await Promise.all(
+        held.map(async (s) => ({
+          dex: s.dex,
+          clearinghouseState: s.state,
+          meta: await metaOf(s.dex, now),
+        })),
+      );
+      const risk = analyzeGuardedAccount({ mode, dexStates, spot });
+      const hlTime = states.length === 0 ? null : Math.max(...states.map((s) => s.state.time));
+      const liquidations = await checkFills(a, previous, states, hlTime);
+      const byCoin = new Map<string, HlClearinghouseState['assetPositions'][number]['position']>();
+      for (const s of held)
+        for (const ap of s.state.assetPositions) byCoin.set(ap.position.coin, ap.position);
+      const thresholds = a.config.thresholds ?? cfg.thresholds;
+      const evaluated: EvaluatedPosition[] = [];
+      const venuePositions = risk.computable
+        ? risk.positions
+        : held.flatMap((s) =>
+            s.state.assetPositions.map((ap) => {
+              const size = ap.position.szi.replace(/^-/, '');
+              return {
+                dex: s.dex,
+                coin: ap.position.coin,
+                side: ap.position.szi.startsWith('-') ? ('short' as const) : ('long' as const),
+                size,
+                marginMode: ap.position.leverage.type,
+                markPrice:
+                  Number(size) > 0 ? String(Number(ap.position.positionValue) / Number(size)) : '0',
+                liquidationPrice: null,
+                exchangeLiquidationPrice: ap.position.liquidationPx,
+                distancePct: null,
+              };
+            }),
+          );
+      for (const pos of venuePositions) {
+        const prev = previous.find((r) => r.coin === pos.coin);
+        const oracle = marketOracleStatus(db, pos.coin);
+        const ev = evaluatePosition({
+          distancePct: pos.distancePct === null ? null : Number(pos.distancePct),
+          previousBaseLevel: (prev?.baseLevel as DistanceLevel | undefined) ?? null,
+          warnPct: thresholds.warnPct,
+          criticalPct: thresholds.criticalPct,
+          hysteresisPct: cfg.hysteresisPct,
+          multiplier: chainContext.multiplier,
+          ...(chainContext.reason !== undefined && { multiplierReason: chainContext.reason }),
+          oracle: risk.computable ? oracle : null,
+        });
+        const raw = byCoin.get(pos.coin);
+        const sigmaDay = pos.distancePct === null ? null : await sigmaDayOf(pos.coin, now);
+        const state: StoredPositionState = {
+          coin: pos.coin,
+          dex: pos.dex,
+          side: pos.side,
+          size: pos.size,
+          marginMode: pos.marginMode,
+          markPrice: pos.markPrice,
+          liquidationPrice: pos.liquidationPrice,
+          venueLiquidationPrice: pos.exchangeLiquidationPrice,
+          distancePct: pos.distancePct,
+          distanceSigmas:
+            sigmaDay && pos.distancePct !== null
+              ? Math.round((Number(pos.distancePct) / 100 / sigmaDay) * 100) / 100
+              : null,
+          reasons: risk.computable ? ev.reasons : [risk.reason],
+          warnPct: ev.warnPct,
+          criticalPct: ev.criticalPct,
+          multiplier: chainContext.multiplier,
+          unrealizedPnl: raw?.unrealizedPnl ?? null,
+          fundingSinceOpen: raw?.cumFunding?.sinceOpen ?? null,
+          ...fundingPerHour(
+            prev ? (JSON.parse(prev.stateJson) as StoredPositionState) : null,
+            raw?.cumFunding?.sinceOpen ?? null,
+            now,
+          ),
+          observedAt: now,
+        };
+        evaluated.push({ state, baseLevel: ev.baseLevel, level: ev.level });
+      }
+      if (all) a.lastScanAt = now;
+      a.dexesWithPositions = new Set(held.map((s) => s.dex));
+      a.lastSuccessAt = now;
+      if (liquidations.checkedTo !== null) a.fillsCheckedTo = liquidations.checkedTo;
+      const observation: AccountObserved = {
+        kind: 'observed',
+        account: a.ref,
+        mode,
+        status: risk.computable ? 'ok' : 'not-computable',
+        reason: risk.computable ? null : risk.reason,
+        positions: evaluated,
+        liquidations: liquidations.fills,
+        fillsCheckedTo: a.fillsCheckedTo,
+        accountState: accountStateJson(
+          a,
+          spot
+            ? {
+                balances: spot.balances.slice(0, 20).map((b) => ({ coin: b.coin, total: b.total })),
+              }
+            : {},
+        ),
+      };
+      const changes = recordPositionChanges({ eventLog: p.eventLog, observation, previous });
+      if (changes.levelChanges + changes.liquidations + changes.closed > 0)
+        logger.info(
+          { account: a.ref.label, address: a.logAddress, ...changes },
+          'position guard: changes recorded',
+        );
+    } catch (error) {
+      if (error instanceof Hip3BudgetError) {
+        deferred(a, previous, now);
+        return;
+      }
+      const reason = readFailure(error);
+      logger.warn(
+        { account: a.ref.label, address: a.logAddress, reason },
+        'position guard: account read failed; its positions are unknown until the next good read',
+      );
+      markUnknown(a, previous, reason);
+    }
+  }
+
+  function deferred(a: AccountRuntime, previous: GuardedPositionRow[], now: number) {
+    const age = a.lastSuccessAt === null ? Number.POSITIVE_INFINITY : now - a.lastSuccessAt;
+    if (age > cfg.staleAfterSeconds * 1000)
+      markUnknown(
+        a,
+        previous,
+        `request weight budget exhausted; no read for ${Number.isFinite(age) ? `${Math.round(age / 1000)} s` : 'ever'}`,
+      );
+  }
+
+  /**
+   * Liquidation fills since the cursor, asked only when a position shrank, flipped or vanished
+   * (fills cost weight 20+; the positions are read every cycle anyway).
+   */
+  async function checkFills(
+    a: AccountRuntime,
+    previous: readonly GuardedPositionRow[],
+    states: readonly { dex: string; state: HlClearinghouseState }[],
+    hlTime: number | null,
+  ): Promise<{ fills: HlUserFill[]; checkedTo: number | null }> {
+    const sizes = new Map<string, number>();
+    for (const s of states)
+      for (const ap of s.state.assetPositions) sizes.set(ap.position.coin, Number(ap.position.szi));
+    const shrank = previous.some((r) => {
+      const prev = JSON.parse(r.stateJson) as StoredPositionState;
+      const signed = Number(prev.size) * (prev.side === 'short' ? -1 : 1);
+      const next = sizes.get(r.coin) ?? 0;
+      return Math.sign(next) !== Math.sign(signed) || Math.abs(next) < Math.abs(signed);
+    });
+    if (!shrank) return { fills: [], checkedTo: hlTime };
+    const from =
+      a.fillsCheckedTo !== null
+        ? a.fillsCheckedTo - FILLS_OVERLAP_MS
+        : (a.lastSuccessAt ?? hlTime ?? Date.now()) - FILLS_FIRST_LOOKBACK_MS;
+    const fills = await source.userFillsByTime(a.config.address, Math.max(0, from));
+    const mine = fills.filter(
+      (f) =>
+        f.liquidation !== undefined &&
+        (f.liquidation === true ||
+          f.liquidation.liquidatedUser === undefined ||
+          f.liquidation.liquidatedUser.toLowerCase() === a.config.address),
+    );
+    return { fills: mine, checkedTo: Math.max(hlTime ?? 0, ...fills.map((f) => f.time)) };
+  }
+
+  async function runCycle() {
+    const chainContext = multiplierNow();
+    let next = 0;
+    const worker = async () => {
+      while (!aborting) {
+        const a = accounts[next++];
+        if (!a) return;
+        await pollAccount(a, chainContext);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(p.concurrency ?? 4, accounts.length) }, () => worker()),
+    );
+    cycles += 1;
+  }
+
+  function schedule(delayMs: number) {
+    timer = setTimeout(() => {
+      if (stopped) return;
+      const startedAt = Date.now();
+      inFlight = runCycle()
+        .catch((error: unknown) => logger.error({ err: error }, 'position guard cycle failed'))
+        .finally(() => {
+          inFlight = null;
+          if (!stopped)
+            schedule(Math.max(0, cfg.pollIntervalSeconds * 1000 - (Date.now() - startedAt)));
+        });
+    }, delayMs);
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      aborting = false;
+      pruneGuardedAccounts(
+        db,
+        accounts.map((a) => a.ref.addressHash),
+      );
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      aborting = true;
+      clearTimeout(timer);
+      await inFlight;
+    },
+    runCycle,
+    get cycles() {
+      return cycles;
+    },
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Funding per hour from `cumFunding.sinceOpen` (no extra request): HL pays funding on the hour, so
+ * the difference between the first reads of two hours is what the position paid at the boundary
+ * (averaged over the hours in between when reads were missed). Positive = paid.
+ */
+export function fundingPerHour(
+  previous: Pick<StoredPositionState, 'fundingHourMark' | 'fundingLastHour'> | null,
+  sinceOpen: string | null,
+  nowMs: number,
+): Pick<StoredPositionState, 'fundingHourMark' | 'fundingLastHour'> {
+  const hour = Math.floor(nowMs / HOUR_MS);
+  if (sinceOpen === null) return { fundingHourMark: null, fundingLastHour: null };
+  const mark = previous?.fundingHourMark ?? null;
+  if (!mark) return { fundingHourMark: { hour, sinceOpen }, fundingLastHour: null };
+  if (mark.hour >= hour)
+    return { fundingHourMark: mark, fundingLastHour: previous?.fundingLastHour ?? null };
+  const paid = parseDecimal(sinceOpen) - parseDecimal(mark.sinceOpen);
+  return {
+    fundingHourMark: { hour, sinceOpen },
+    fundingLastHour: formatDecimal(paid / BigInt(hour - mark.hour)),
+  };
+}
+
+/** A short, address-free reason for a failed read (HTTP status, budget, schema). */
+function readFailure(error: unknown): string {
+  if (!(error instanceof Error)) return 'read failed';
+  const status = (error as { response?: { status?: unknown } }).response?.status;
+  if (typeof status === 'number') return `Hyperliquid info API answered HTTP ${status}`;
+  if (error.name === 'Watcher.Hip3PayloadError') return error.message;
+  if (error.name === 'Math.InvalidPayloadError' || error.name.startsWith('Math.'))
+    return `cannot compute: ${error.message}`;
+  return `Hyperliquid info API unreachable (${error.name})`;
+}
