@@ -21,8 +21,13 @@ export const GuardedPosition = z
     liquidationPrice: z.string().nullable(),
     /** The venue's `liquidationPx`. */
     venueLiquidationPrice: z.string().nullable(),
-    /** `|mark − liq| / mark` in percent (ours), `null` without a liquidation price. */
+    /**
+     * `|mark − liq| / mark` in percent for the nearer of ours and the venue's liquidation price (the
+     * conservative headline), `null` when neither exists.
+     */
     distancePct: z.string().nullable(),
+    /** Whose liquidation price `distancePct` measures. */
+    distanceFrom: z.enum(['ours', 'venue']).nullable(),
     /** The distance in σ of the coin's 24-hour move (realized volatility of hourly closes); `null` until known. */
     distanceSigmas: z.number().nullable(),
     level: PositionLevel,

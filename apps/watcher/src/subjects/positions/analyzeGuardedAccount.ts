@@ -1,4 +1,4 @@
-import { analyzeClearinghouseState } from '@perpscope/math';
+import { analyzeHyperliquidAccount, BaseError, liquidationDistance } from '@perpscope/math';
 import type { HlAccountMode } from './positionSchemas.js';
 
 /** One dex's answers for an account. */
@@ -24,8 +24,13 @@ export type GuardedPositionRisk = {
   liquidationPrice: string | null;
   /** The venue's `liquidationPx`. */
   exchangeLiquidationPrice: string | null;
-  /** `|mark − liq| / mark` in percent, `null` without a liquidation price. */
+  /**
+   * `|mark − liq| / mark` in percent for the nearer of ours and the venue's liquidation price,
+   * `null` when neither exists.
+   */
   distancePct: string | null;
+  /** Whose liquidation price `distancePct` measures (`null` with no distance). */
+  distanceFrom: 'ours' | 'venue' | null;
 };
 
 /** Result of {@link analyzeGuardedAccount}. */
@@ -33,51 +38,69 @@ export type GuardedAccountRisk =
   | { computable: true; positions: GuardedPositionRisk[] }
   | { computable: false; reason: string };
 
-/** Account modes whose collateral is the per-dex perp clearinghouse (standard accounts). */
-const standardModes: readonly HlAccountMode[] = ['default', 'disabled'];
+/** `|mark − liq| / mark` in percent, `null` without a price (or a non-positive one). */
+function distancePctOf(markPrice: string, liquidationPrice: string | null): string | null {
+  if (liquidationPrice === null || !(Number(liquidationPrice) > 0)) return null;
+  return liquidationDistance({ markPrice, liquidationPrice })?.percent ?? null;
+}
 
 /**
  * The guard's one entry point into the margin math: every position's liquidation price and distance
- * for an account in `mode`. Standard accounts (`default`, `disabled`) use `analyzeClearinghouseState`
- * per dex. Unified, portfolio-margin and dex-abstraction accounts keep their collateral in the spot
- * clearinghouse (research/venues.md §4), so a perp-only figure would be wrong: they are reported "not
- * computable" until `@perpscope/math` has the account-mode-aware `analyzeHyperliquidAccount`
- * (issue 12) — switch this function to it then (`spot` is already passed for that).
+ * for an account in `mode`, through `@perpscope/math`'s `analyzeHyperliquidAccount`, which models every
+ * Hyperliquid account mode (standard per-dex, dex abstraction, unified per collateral token, portfolio
+ * margin; research/venues.md §4) — never a perp-only figure for an account margined in spot.
  *
- * @throws {import('@perpscope/math').InvalidPayloadError} naming the JSON path when a payload lacks a
- *   field the computation needs.
+ * The distance the guard alerts on is the **nearer** of ours and the venue's `liquidationPx` (SPEC §5's
+ * conservative headline): where they disagree, the one that warns earlier wins. Where ours cannot be
+ * solved exactly (portfolio-margin cross positions: `reason: 'portfolioMargin'`), the venue's price is
+ * used. A payload the math rejects (e.g. a unified account whose spot state is missing) makes the
+ * account "not computable" with the math's message, which names the JSON path.
  */
 export function analyzeGuardedAccount(params: {
   mode: HlAccountMode;
   dexStates: readonly GuardedDexState[];
-  /** The `spotClearinghouseState` body (unused for standard accounts). */
+  /** The `spotClearinghouseState` body (`null` for standard accounts, which do not read it). */
   spot: unknown;
 }): GuardedAccountRisk {
-  if (!standardModes.includes(params.mode))
+  let analysis: ReturnType<typeof analyzeHyperliquidAccount>;
+  try {
+    analysis = analyzeHyperliquidAccount({
+      abstraction: params.mode,
+      dexes: params.dexStates.map((s) => ({
+        dex: s.dex,
+        clearinghouseState: s.clearinghouseState,
+        meta: s.meta,
+      })),
+      ...(params.spot !== null &&
+        params.spot !== undefined && { spotClearinghouseState: params.spot }),
+    });
+  } catch (error) {
+    if (!(error instanceof BaseError)) throw error;
     return {
       computable: false,
-      reason: `account mode ${params.mode}: its collateral is in the spot clearinghouse; liquidation distance is not computable until account-mode-aware math lands`,
+      reason: `account mode ${params.mode}: not computable (${error.message})`,
     };
+  }
   const positions: GuardedPositionRisk[] = [];
-  for (const s of params.dexStates) {
-    const risk = analyzeClearinghouseState({
-      clearinghouseState: s.clearinghouseState,
-      meta: s.meta,
+  for (const p of analysis.positions) {
+    if (p.size === '0') continue;
+    const ours =
+      p.liquidationPrice === null ? null : distancePctOf(p.markPrice, p.liquidationPrice);
+    const venue = distancePctOf(p.markPrice, p.exchangeLiquidationPrice);
+    const distancePct =
+      ours === null ? venue : venue === null ? ours : Number(venue) < Number(ours) ? venue : ours;
+    positions.push({
+      dex: p.dex,
+      coin: p.coin,
+      side: p.side,
+      size: p.size,
+      marginMode: p.marginMode,
+      markPrice: p.markPrice,
+      liquidationPrice: p.liquidationPrice,
+      exchangeLiquidationPrice: p.exchangeLiquidationPrice,
+      distancePct,
+      distanceFrom: distancePct === null ? null : distancePct === ours ? 'ours' : 'venue',
     });
-    for (const p of risk.positions) {
-      if (p.size === '0') continue;
-      positions.push({
-        dex: s.dex,
-        coin: p.coin,
-        side: p.side,
-        size: p.size,
-        marginMode: p.marginMode,
-        markPrice: p.markPrice,
-        liquidationPrice: p.liquidationPrice,
-        exchangeLiquidationPrice: p.exchangeLiquidationPrice,
-        distancePct: p.distance?.percent ?? null,
-      });
-    }
   }
   return { computable: true, positions };
 }

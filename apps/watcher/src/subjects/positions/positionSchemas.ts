@@ -21,11 +21,15 @@ export const HlAccountMode = z.enum([
 ]);
 export type HlAccountMode = z.infer<typeof HlAccountMode>;
 
+// The state schemas are loose: they check what the guard reads and keep every other field, since
+// `analyzeHyperliquidAccount` needs the whole payload (spot `token`, isolated `leverage.rawUsd`, …)
+// and validates it itself, naming the JSON path of anything wrong.
+
 /** `spotClearinghouseState`: token balances (what unified accounts margin with). */
-export const HlSpotClearinghouseState = z.object({
+export const HlSpotClearinghouseState = z.looseObject({
   balances: z
     .array(
-      z.object({
+      z.looseObject({
         coin: z.string().max(64),
         total: HlDecimal,
         hold: HlDecimal,
@@ -35,27 +39,27 @@ export const HlSpotClearinghouseState = z.object({
 });
 export type HlSpotClearinghouseState = z.infer<typeof HlSpotClearinghouseState>;
 
-const HlUserPosition = z.object({
+const HlUserPosition = z.looseObject({
   coin: z.string().min(1).max(64),
   szi: HlDecimal,
-  leverage: z.object({ type: z.enum(['cross', 'isolated']), value: z.number() }),
+  leverage: z.looseObject({ type: z.enum(['cross', 'isolated']), value: z.number() }),
   entryPx: HlDecimal,
   positionValue: HlDecimal,
   unrealizedPnl: HlDecimal,
   liquidationPx: HlDecimal.nullable(),
   marginUsed: HlDecimal,
   maxLeverage: z.number().int().positive(),
-  cumFunding: z.object({ allTime: HlDecimal, sinceOpen: HlDecimal }).optional(),
+  cumFunding: z.looseObject({ allTime: HlDecimal, sinceOpen: HlDecimal }).optional(),
 });
 
-const HlMarginSummary = z.object({ accountValue: HlDecimal });
+const HlMarginSummary = z.looseObject({ accountValue: HlDecimal });
 
 /** `clearinghouseState` of one dex. */
-export const HlClearinghouseState = z.object({
+export const HlClearinghouseState = z.looseObject({
   marginSummary: HlMarginSummary,
   crossMarginSummary: HlMarginSummary,
   crossMaintenanceMarginUsed: HlDecimal,
-  assetPositions: z.array(z.object({ position: HlUserPosition })).max(2_000),
+  assetPositions: z.array(z.looseObject({ position: HlUserPosition })).max(2_000),
   time: z.number().int().nonnegative(),
 });
 export type HlClearinghouseState = z.infer<typeof HlClearinghouseState>;

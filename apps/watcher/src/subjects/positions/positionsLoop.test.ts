@@ -3,6 +3,7 @@ import {
   type HyperliquidReplay,
   type ReplayPosition,
   startHyperliquidReplay,
+  unifiedAccountPreset,
 } from '@perpscope/devnet';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from '../../hip3/payloadCounters.js';
 import { createWeightAccountant, infoRequestWeight } from '../../hip3/weightAccountant.js';
+import { analyzeGuardedAccount } from './analyzeGuardedAccount.js';
 import { addressHash } from './guardedAddress.js';
 import { createHlPositionsSource } from './hlPositionsSource.js';
 import {
@@ -83,23 +85,56 @@ describe('positions loop', () => {
     leverage: { type: 'isolated', value: 5, rawUsd: String(entry / 5 - entry) },
   });
 
-  it('reports a unified account "not computable" (never a perp-only figure)', async () => {
-    const user = addr(0x101);
-    hl.setUser(user, { abstraction: 'unifiedAccount' });
-    hl.setMark('xyz:TSLA', 100);
-    hl.setAccount(user, 'xyz', { crossRawUsd: '0.0', positions: [isolatedLong('xyz:TSLA', 100)] });
-    const { loop, db } = makeLoop([{ address: user, label: 'uni' }]);
+  it('computes a unified account from its spot pool, agreeing with the venue (never a perp-only figure)', async () => {
+    // The replay serves the unified account's liquidationPx from the docs' unified formula in float64,
+    // independently of @perpscope/math (devnet answerUserInfo.ts).
+    const p = unifiedAccountPreset;
+    hl.setUser(p.user, p.mode);
+    for (const [dex, account] of Object.entries(p.accounts)) hl.setAccount(p.user, dex, account);
+    const { loop, db } = makeLoop([{ address: p.user, label: 'uni' }]);
     await loop.runCycle();
-    const account = getGuardedAccount(db, addressHash(user))!;
-    expect(account.status).toBe('not-computable');
-    expect(account.reason).toMatch(/unifiedAccount.*not computable/);
-    const [row] = guardedPositionsOf(db, addressHash(user));
-    const state = JSON.parse(row!.stateJson) as StoredPositionState;
-    expect(row!.level).toBe('unknown');
-    expect(state.liquidationPrice).toBeNull();
-    expect(state.distancePct).toBeNull();
-    expect(state.venueLiquidationPrice).not.toBeNull(); // the venue's own figure is still shown
+    const account = getGuardedAccount(db, addressHash(p.user))!;
+    expect(account.mode).toBe('unifiedAccount');
+    expect(account.status).not.toBe('not-computable');
+    const rows = guardedPositionsOf(db, addressHash(p.user));
+    expect(rows.map((r) => r.coin).sort()).toEqual(['BTC', 'ETH', 'xyz:XYZ100']);
+    for (const row of rows) {
+      const state = JSON.parse(row.stateJson) as StoredPositionState;
+      expect(state.liquidationPrice, row.coin).not.toBeNull();
+      expect(state.venueLiquidationPrice, row.coin).not.toBeNull();
+      const ours = Number(state.liquidationPrice);
+      const venue = Number(state.venueLiquidationPrice);
+      expect(Math.abs(ours - venue) / venue, row.coin).toBeLessThan(1e-4);
+      expect(state.distancePct, row.coin).not.toBeNull();
+      expect(row.level).not.toBe('unknown');
+    }
     database.close();
+  });
+
+  it('a unified account read as if it were standard would disagree with the venue (the test above can fail)', async () => {
+    const p = unifiedAccountPreset;
+    hl.setUser(p.user, p.mode);
+    for (const [dex, account] of Object.entries(p.accounts)) hl.setAccount(p.user, dex, account);
+    const cross = await fetch(`${hl.url}/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'clearinghouseState', user: p.user, dex: '' }),
+    }).then((r) => r.json());
+    const meta = await fetch(`${hl.url}/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'meta', dex: '' }),
+    }).then((r) => r.json());
+    const perpOnly = analyzeGuardedAccount({
+      mode: 'default',
+      dexStates: [{ dex: '', clearinghouseState: cross, meta }],
+      spot: null,
+    });
+    expect(perpOnly.computable).toBe(true);
+    const btc = perpOnly.computable ? perpOnly.positions.find((x) => x.coin === 'BTC') : undefined;
+    const ours = btc?.liquidationPrice === null ? null : Number(btc?.liquidationPrice);
+    const venue = Number(btc?.exchangeLiquidationPrice);
+    expect(ours === null || Math.abs(ours - venue) / venue > 1e-4).toBe(true);
   });
 
   it('guards an address with no positions: ok, nothing listed', async () => {

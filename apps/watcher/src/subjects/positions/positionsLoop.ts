@@ -305,6 +305,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
                 liquidationPrice: null,
                 exchangeLiquidationPrice: ap.position.liquidationPx,
                 distancePct: null,
+                distanceFrom: null,
               };
             }),
           );
@@ -333,6 +334,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           liquidationPrice: pos.liquidationPrice,
           venueLiquidationPrice: pos.exchangeLiquidationPrice,
           distancePct: pos.distancePct,
+          distanceFrom: pos.distanceFrom,
           distanceSigmas:
             sigmaDay && pos.distancePct !== null
               ? Math.round((Number(pos.distancePct) / 100 / sigmaDay) * 100) / 100

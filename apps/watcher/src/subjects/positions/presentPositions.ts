@@ -23,6 +23,7 @@ export function presentGuardedPosition(row: GuardedPositionRow, nowMs: number): 
     liquidationPrice: s.liquidationPrice,
     venueLiquidationPrice: s.venueLiquidationPrice,
     distancePct: s.distancePct,
+    distanceFrom: s.distanceFrom ?? null,
     distanceSigmas: s.distanceSigmas ?? null,
     level: row.level as GuardedPosition['level'],
     lastKnownLevel: row.knownLevel as GuardedPosition['lastKnownLevel'],

@@ -32,6 +32,8 @@ export type StoredPositionState = {
   liquidationPrice: string | null;
   venueLiquidationPrice: string | null;
   distancePct: string | null;
+  /** Whose liquidation price `distancePct` measures: the nearer of ours and the venue's. */
+  distanceFrom?: 'ours' | 'venue' | null;
   /** Distance in σ of the coin's 24-hour move (realized volatility of hourly closes), when known. */
   distanceSigmas: number | null;
   reasons: string[];
@@ -66,7 +68,7 @@ export type AccountObserved = {
   kind: 'observed';
   account: GuardedAccountRef;
   mode: string;
-  /** `not-computable` for account modes the math does not cover yet. */
+  /** `not-computable` when the math rejects the account's payloads (the error names the JSON path). */
   status: 'ok' | 'not-computable';
   reason: string | null;
   positions: readonly EvaluatedPosition[];
