@@ -54,7 +54,7 @@ describe('DataService against the replay server', () => {
   it('reads positions on every dex (HIP-3 included) and agrees with HL liquidation prices', async () => {
     let t = 1_000_000;
     const service = new DataService({
-      fetch: withMode(() => 'default'),
+      fetch,
       now: () => t,
       apiBase: hl.url,
       budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
@@ -291,7 +291,10 @@ describe('DataService against the replay server', () => {
   });
 });
 
-/** Answers `userAbstraction` in front of `inner` (the replay server does not serve it). */
+/**
+ * Answers `userAbstraction` in front of `inner` with a mode (or an HTTP status) the replay server
+ * would not give: it answers the users it knows itself.
+ */
 function withMode(mode: () => string | number, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
@@ -325,10 +328,8 @@ const STALE = { staleAfterMs: 9_000 };
 describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looking number', () => {
   it('turns badges grey "stale · 30 s" without a risk colour while the info API answers 429', async () => {
     let failing = false;
-    const f = withMode(
-      () => 'default',
-      async (input, init) => (failing ? new Response('', { status: 429 }) : fetch(input, init)),
-    );
+    const f: typeof fetch = async (input, init) =>
+      failing ? new Response('', { status: 429 }) : fetch(input, init);
     let t = 60_000_000;
     const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
     await service.refresh(settings);
@@ -352,7 +353,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
     let t = 70_000_000;
     const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
     const service = new DataService({
-      fetch: withMode(() => 'default'),
+      fetch,
       now: () => t,
       apiBase: hl.url,
       budget: tight,
@@ -379,7 +380,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
     });
     const f: typeof fetch = async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin !== 'https://watcher.test') return withMode(() => 'default')(input, init);
+      if (url.origin !== 'https://watcher.test') return fetch(input, init);
       return up ? Response.json(summary('up')) : new Response('', { status: 500 });
     };
     let t = 80_000_000;
@@ -410,7 +411,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
 describe('conservative liquidation headline', () => {
   it('headlines the nearer of our and HL liquidation prices and says which, HL prices rounded like the page', async () => {
     // BTC (long): HL's liquidation price 3 % higher = nearer the mark. ETH (short): HL's 3 % higher = farther.
-    const f = withMode(() => 'default', shiftVenueLiq({ BTC: 1.03, ETH: 1.03 }, fetch));
+    const f = shiftVenueLiq({ BTC: 1.03, ETH: 1.03 }, fetch);
     let t = 90_000_000;
     const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
     await service.refresh(settings);
@@ -527,7 +528,7 @@ describe('halts follow the venue’s dependency on the chain (research/venues.md
   }) {
     const f: typeof fetch = async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin !== 'https://watcher.test') return withMode(() => 'default')(input, init);
+      if (url.origin !== 'https://watcher.test') return fetch(input, init);
       const [status, since] = params.status();
       return Response.json({
         generatedAtMs: 0,
