@@ -714,10 +714,12 @@ describe('account modes (issue 12): unified, DEX abstraction, portfolio margin',
   });
 
   it('DEX abstraction: the USDC dexes share the main dex collateral (the xyz balance counts)', async () => {
-    const { snap } = await twoPolls(DEXABS, fetch, 210_000_000);
+    const { snap, t } = await twoPolls(DEXABS, fetch, 210_000_000);
     const btc = snap.positions.find((p) => p.account === DEXABS && p.coin === 'BTC');
     if (!btc) throw new Error('no BTC position');
     expect(btc.accountMode).toBe('dexAbstraction');
+    // The xyz balance is an input: polled with the positions, not at the idle dexes' minute.
+    expect([btc.dataAt, btc.staleReason]).toEqual([t, null]);
     // Independent: cross liq = (s·P·q − pooled collateral) / (q·(s − mmr)), mmr = 1/(2·maxLeverage),
     // pooled collateral = main + xyz cross accountValue (BTC is the only position; first tier).
     const main = await replayState(DEXABS, '');

@@ -237,9 +237,10 @@ export class DataService {
     // balances, market data, idle dexes, account modes.
     const stateJobs: { addr: string; dex: string; active: boolean }[] = [];
     for (const addr of settings.addresses) {
+      const mode = this.#abstraction.get(addr)?.value ?? null;
       for (const dex of dexes) {
         const cached = this.#states.get(`${addr}|${dex}`);
-        const active = (cached?.value.assetPositions.length ?? 0) > 0;
+        const active = cached !== undefined && holdsNumbers(cached.value, mode);
         const failed = this.#stateFailures.get(`${addr}|${dex}`);
         if (failed && now() - failed.at < (active ? TTL.retryActive : TTL.idleState)) continue;
         const ttl = active ? TTL.activeState : TTL.idleState;
@@ -679,10 +680,7 @@ export class DataService {
     const out: AccountDexInput[] = [];
     for (const [key, st] of this.#states) {
       const [a, dex = ''] = key.split('|');
-      if (a !== addr) continue;
-      const balance =
-        mode === 'dexAbstraction' && Number(st.value.crossMarginSummary.accountValue) !== 0;
-      if (st.value.assetPositions.length === 0 && !balance) continue;
+      if (a !== addr || !holdsNumbers(st.value, mode)) continue;
       out.push({ dex, state: st.value, meta: this.#ctx.get(dex)?.value.meta ?? null });
     }
     return out;
@@ -752,6 +750,15 @@ const PHASE_LABEL = {
   recovering: 'after a halt',
   unknown: 'unknown',
 } as const;
+
+/**
+ * Whether an account's numbers depend on this dex's state (polled with the positions then): it has
+ * positions or, under DEX abstraction, a balance (the USDC dexes share the main dex's collateral).
+ */
+function holdsNumbers(state: ClearinghouseState, mode: string | null): boolean {
+  if (state.assetPositions.length > 0) return true;
+  return mode === 'dexAbstraction' && Number(state.crossMarginSummary.accountValue) !== 0;
+}
 
 /** HIP-3 coins are prefixed with their dex (`xyz:TSLA`); main-dex coins are not. */
 export function dexOf(coin: string): string {
