@@ -43,12 +43,11 @@ export const HIP3_DEXES = [...new Set(HYPERLIQUID_FRONT_ENDS.flatMap((f) => f.de
 );
 
 /**
- * What the routed Hyperliquid API answers in front of the replay server: the account mode
- * (`userAbstraction`, which the replay does not serve) and an optional rewrite of
- * `clearinghouseState` bodies (e.g. a venue liquidation price that disagrees with ours).
+ * What the routed Hyperliquid API changes in front of the replay server: an optional rewrite of
+ * `clearinghouseState` bodies (e.g. a venue liquidation price that disagrees with ours). Account
+ * modes (`userAbstraction`, `spotClearinghouseState`) come from the replay server itself.
  */
 export interface ApiControl {
-  mode: string;
   rewriteState:
     | ((state: { assetPositions: { position: Record<string, unknown> }[] }) => void)
     | null;
@@ -70,7 +69,7 @@ export const test = base.extend<{
 }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their deps as a pattern.
   api: async ({}, use) => {
-    await use({ mode: 'default', rewriteState: null });
+    await use({ rewriteState: null });
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their deps as a pattern.
   hl: async ({}, use) => {
@@ -107,10 +106,6 @@ export const test = base.extend<{
       // moment resets the request (ECONNRESET), a race of the test harness, not of the extension.
       const headers = { ...route.request().headers(), connection: 'close' };
       try {
-        if (body.type === 'userAbstraction') {
-          await route.fulfill({ json: api.mode });
-          return;
-        }
         const res = await route.fetch({ url: `${hl.url}/info`, headers, timeout: 120_000 });
         if (body.type === 'clearinghouseState' && res.ok() && api.rewriteState) {
           const state = await res.json();

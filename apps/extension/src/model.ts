@@ -27,7 +27,10 @@ export type LiqCheck =
   | 'agree'
   /** Both computed and different beyond tolerance: shown as a flag on the badge. */
   | 'disagree'
-  /** Unified / portfolio-margin account: spot collateral counts, perp state is not enough. */
+  /**
+   * Ours is not computable (`PositionView.liqReason` says why: the account mode is unknown, an
+   * input is missing, a portfolio-margin cross position): the venue's price is the headline.
+   */
   | 'not-computable'
   /** No liquidation price exists (fully collateralised). */
   | 'none'
@@ -66,6 +69,11 @@ export interface PositionView extends Freshness {
   readonly headline: 'ours' | 'venue' | null;
   /** HL account mode (`userAbstraction`); null when unknown (lookup failed or skipped). */
   readonly accountMode: string | null;
+  /**
+   * Why our liquidation price is not computable (`liqCheck: 'not-computable'`): `account mode
+   * unknown`, `spot balances not fetched`, `portfolio margin: cross positions not solved`, …
+   */
+  readonly liqReason?: string | null | undefined;
   /** Thresholds multiplied because a chain this venue depends on for `prices` is (or was) halted. */
   readonly haltMultiplied: boolean;
   readonly marginMode: 'cross' | 'isolated' | 'unknown';

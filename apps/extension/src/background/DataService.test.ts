@@ -2,11 +2,13 @@ import {
   createManualClock,
   type HyperliquidReplay,
   startHyperliquidReplay,
+  unifiedAccountPreset,
 } from '@perpscope/devnet';
 import type { RiskSummary, RiskSummaryChain } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { panelLines } from '../content/PageController.js';
 import { RequestBudget } from '../net/RequestBudget.js';
+import { PAGE_POLL_MS } from '../sites.js';
 import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
 import { formatBadge, formatChain } from '../ui/formatBadge.js';
 import { DataService } from './DataService.js';
@@ -52,7 +54,7 @@ describe('DataService against the replay server', () => {
   it('reads positions on every dex (HIP-3 included) and agrees with HL liquidation prices', async () => {
     let t = 1_000_000;
     const service = new DataService({
-      fetch: withMode(() => 'default'),
+      fetch,
       now: () => t,
       apiBase: hl.url,
       budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
@@ -100,13 +102,10 @@ describe('DataService against the replay server', () => {
     expect(eth?.distanceSigma).toBeCloseTo((eth?.distancePct ?? 0) / 100 / (sd * Math.sqrt(24)), 9);
   });
 
-  it('flags a venue liquidation price that disagrees, and unified accounts as not computable', async () => {
-    // In front of the replay: HL's liquidationPx for ETH is shifted by 1 %, and the user is unified.
-    let unified = false;
+  it('flags a venue liquidation price that disagrees', async () => {
+    // In front of the replay: HL's liquidationPx for ETH is shifted by 1 %.
     const tampered: typeof fetch = async (input, init) => {
       const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
-      if (body.type === 'userAbstraction')
-        return Response.json(unified ? 'unifiedAccount' : 'default');
       const res = await fetch(input, init);
       if (body.type !== 'clearinghouseState') return res;
       const json = (await res.json()) as {
@@ -126,29 +125,14 @@ describe('DataService against the replay server', () => {
         apiBase: hl.url,
         budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
       });
-    let service = make();
+    const service = make();
     await service.refresh(settings);
     t += 20_000;
-    let snap = await service.refresh(settings);
+    const snap = await service.refresh(settings);
     const eth = snap.positions.find((p) => p.coin === 'ETH');
     expect(eth?.liqCheck).toBe('disagree');
     expect(Number(eth?.venueLiqPx) / Number(eth?.liqPx)).toBeCloseTo(1.01, 6);
     expect(snap.positions.find((p) => p.coin === 'BTC')?.liqCheck).toBe('agree');
-
-    unified = true;
-    service = make();
-    await service.refresh(settings);
-    t += 20_000;
-    snap = await service.refresh(settings);
-    for (const p of snap.positions) {
-      expect(p.liqCheck).toBe('not-computable');
-      expect(p.liqPx).toBeNull();
-      // The distance falls back to HL's own liquidation price.
-      expect(p.distancePct).toBeCloseTo(
-        (Math.abs(Number(p.markPx) - Number(p.venueLiqPx)) / Number(p.markPx)) * 100,
-        3,
-      );
-    }
   });
 
   it('computes Aevo distance and health from page numbers, and forgets them when the tab stops reporting', async () => {
@@ -199,6 +183,7 @@ describe('DataService against the replay server', () => {
       metaAndAssetCtxs: 20,
       perpDexs: 20,
       userAbstraction: 20,
+      spotClearinghouseState: 2,
     };
     const spent = hl.requests.slice(before).reduce((s, r) => s + (weights[r.type] ?? 20), 0);
     expect(spent).toBeLessThanOrEqual(40);
@@ -306,7 +291,10 @@ describe('DataService against the replay server', () => {
   });
 });
 
-/** Answers `userAbstraction` in front of `inner` (the replay server does not serve it). */
+/**
+ * Answers `userAbstraction` in front of `inner` with a mode (or an HTTP status) the replay server
+ * would not give: it answers the users it knows itself.
+ */
 function withMode(mode: () => string | number, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
@@ -340,10 +328,8 @@ const STALE = { staleAfterMs: 9_000 };
 describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looking number', () => {
   it('turns badges grey "stale · 30 s" without a risk colour while the info API answers 429', async () => {
     let failing = false;
-    const f = withMode(
-      () => 'default',
-      async (input, init) => (failing ? new Response('', { status: 429 }) : fetch(input, init)),
-    );
+    const f: typeof fetch = async (input, init) =>
+      failing ? new Response('', { status: 429 }) : fetch(input, init);
     let t = 60_000_000;
     const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
     await service.refresh(settings);
@@ -367,7 +353,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
     let t = 70_000_000;
     const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
     const service = new DataService({
-      fetch: withMode(() => 'default'),
+      fetch,
       now: () => t,
       apiBase: hl.url,
       budget: tight,
@@ -394,7 +380,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
     });
     const f: typeof fetch = async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin !== 'https://watcher.test') return withMode(() => 'default')(input, init);
+      if (url.origin !== 'https://watcher.test') return fetch(input, init);
       return up ? Response.json(summary('up')) : new Response('', { status: 500 });
     };
     let t = 80_000_000;
@@ -425,7 +411,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
 describe('conservative liquidation headline', () => {
   it('headlines the nearer of our and HL liquidation prices and says which, HL prices rounded like the page', async () => {
     // BTC (long): HL's liquidation price 3 % higher = nearer the mark. ETH (short): HL's 3 % higher = farther.
-    const f = withMode(() => 'default', shiftVenueLiq({ BTC: 1.03, ETH: 1.03 }, fetch));
+    const f = shiftVenueLiq({ BTC: 1.03, ETH: 1.03 }, fetch);
     let t = 90_000_000;
     const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
     await service.refresh(settings);
@@ -453,12 +439,11 @@ describe('conservative liquidation headline', () => {
   });
 
   it.each([
-    ['HTTP 500', 500],
-    ['dexAbstraction (not handled yet)', 'dexAbstraction'],
-    ['unifiedAccount', 'unifiedAccount'],
+    ['HTTP 500', 500, 'account mode unknown'],
+    ['a mode the math does not know', 'someFutureMode', 'account mode someFutureMode not handled'],
   ] as const)(
     'an account whose mode lookup gives %s is not computable: HL price headlines',
-    async (_, mode) => {
+    async (_, mode, reason) => {
       const f = withMode(() => mode, shiftVenueLiq({ ETH: 1.01 }, fetch));
       let t = 100_000_000;
       const service = new DataService({
@@ -470,9 +455,12 @@ describe('conservative liquidation headline', () => {
       await service.refresh(settings);
       t += 20_000;
       const snap = await service.refresh(settings);
+      expect(snap.positions).toHaveLength(3);
       for (const p of snap.positions) {
         expect(p.liqCheck).toBe('not-computable');
+        expect(p.liqReason).toBe(reason);
         expect(p.liqPx).toBeNull();
+        expect(formatBadge(p, { nowMs: t, ...STALE }).text).toContain(`HL liq only (${reason})`);
         expect(p.distancePct).toBeCloseTo(
           (Math.abs(Number(p.markPx) - Number(p.venueLiqPx)) / Number(p.markPx)) * 100,
           9,
@@ -483,26 +471,26 @@ describe('conservative liquidation headline', () => {
 
   it('an account whose mode lookup was skipped by the request budget is not computable', async () => {
     const t = 110_000_000;
-    const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
-    // Everything before the mode lookup fits; the lookup (weight 20) does not.
+    // First poll, in priority order: perpDexs 20, then one round: spot balances 2 (mode still
+    // unknown), the states of both dexes 2 + 2, the mode lookup 20. 45 leaves it out (and the
+    // market data of the held dexes, 20 each, after the round).
     const service = new DataService({
-      fetch: withMode(
-        () => 'default',
-        async (input, init) => {
-          const res = await fetch(input, init);
-          const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
-          if (body.type === 'metaAndAssetCtxs') tight.tryTake(tight.remaining(t), t);
-          return res;
-        },
-      ),
+      fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: tight,
+      budget: new RequestBudget({ maxWeight: 45, windowMs: 60_000 }),
     });
     const snap = await service.refresh(settings);
-    expect(snap.problems.join(' ')).toMatch(/userAbstraction/);
-    expect(snap.positions.length).toBeGreaterThan(0);
-    for (const p of snap.positions) expect(p.liqCheck).toBe('not-computable');
+    expect(snap.problems.join(' ')).toMatch(/served from cache: .*userAbstraction/);
+    expect(snap.positions.map((p) => p.coin).sort()).toEqual(['BTC', 'ETH', 'xyz:TSLA']);
+    for (const p of snap.positions) {
+      expect([p.liqCheck, p.liqReason, p.accountMode]).toEqual([
+        'not-computable',
+        'account mode unknown',
+        null,
+      ]);
+      expect(p.headline).toBe('venue');
+    }
   });
 });
 
@@ -540,7 +528,7 @@ describe('halts follow the venue’s dependency on the chain (research/venues.md
   }) {
     const f: typeof fetch = async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin !== 'https://watcher.test') return withMode(() => 'default')(input, init);
+      if (url.origin !== 'https://watcher.test') return fetch(input, init);
       const [status, since] = params.status();
       return Response.json({
         generatedAtMs: 0,
@@ -640,5 +628,257 @@ describe('halts follow the venue’s dependency on the chain (research/venues.md
     t += 20_000;
     const btc = (await restored.refresh(th)).positions.find((p) => p.coin === 'BTC');
     expect([btc?.haltMultiplied, btc?.level]).toEqual([true, 'warn']);
+  });
+});
+
+/** `clearinghouseState` of `user` on `dex`, straight from the replay server. */
+async function replayState(user: string, dex: string) {
+  const res = await fetch(`${hl.url}/info`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'clearinghouseState', user, dex }),
+  });
+  return (await res.json()) as {
+    crossMarginSummary: { accountValue: string };
+    assetPositions: {
+      position: {
+        coin: string;
+        szi: string;
+        positionValue: string;
+        liquidationPx: string | null;
+        maxLeverage: number;
+        leverage: { type: string };
+      };
+    }[];
+  };
+}
+
+/** A data service for `user` after two polls (the second has the market data of its dexes). */
+async function twoPolls(user: string, f: typeof fetch = fetch, t0 = 200_000_000) {
+  let t = t0;
+  const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+  const s = { ...settings, addresses: [user] };
+  await service.refresh(s);
+  t += 20_000;
+  const snap = await service.refresh(s);
+  return { service, snap, s, t, advance: (ms: number) => (t += ms) };
+}
+
+describe('account modes (issue 12): unified, DEX abstraction, portfolio margin', () => {
+  const DEXABS = '0x00000000000000000000000000000000000000d0';
+  const PM = '0x00000000000000000000000000000000000000e0';
+  beforeAll(() => {
+    hl.setUser(unifiedAccountPreset.user, unifiedAccountPreset.mode);
+    for (const [dex, account] of Object.entries(unifiedAccountPreset.accounts))
+      hl.setAccount(unifiedAccountPreset.user, dex, account);
+    hl.setUser(DEXABS, { abstraction: 'dexAbstraction' });
+    hl.setAccount(DEXABS, '', {
+      crossRawUsd: '-27000',
+      positions: [
+        { coin: 'BTC', szi: '0.5', entryPx: '60000', leverage: { type: 'cross', value: 10 } },
+      ],
+    });
+    // A USDC balance on xyz without positions: under DEX abstraction it backs the main dex too.
+    hl.setAccount(DEXABS, 'xyz', { crossRawUsd: '1500', positions: [] });
+    hl.setUser(PM, {
+      abstraction: 'portfolioMargin',
+      spot: [{ coin: 'USDC', token: 0, cash: '5000.0' }],
+    });
+    for (const [dex, account] of Object.entries(unifiedAccountPreset.accounts))
+      hl.setAccount(PM, dex, account);
+  });
+
+  it('a unified account across two dexes gets our price, agreeing with the liquidationPx the replay computes from the spot pool', async () => {
+    const { snap } = await twoPolls(unifiedAccountPreset.user);
+    const mine = snap.positions.filter((p) => p.account === unifiedAccountPreset.user);
+    expect(mine.map((p) => [p.coin, p.dex]).sort()).toEqual([
+      ['BTC', ''],
+      ['ETH', ''],
+      ['xyz:XYZ100', 'xyz'],
+    ]);
+    // The replay's liquidationPx follows the unified pool (float64, independent of @perpscope/math).
+    const venue = new Map<string, string | null>();
+    for (const dex of ['', 'xyz'])
+      for (const { position } of (await replayState(unifiedAccountPreset.user, dex)).assetPositions)
+        venue.set(position.coin, position.liquidationPx);
+    for (const p of mine) {
+      expect([p.accountMode, p.liqCheck, p.liqReason]).toEqual(['unifiedAccount', 'agree', null]);
+      const theirs = Number(venue.get(p.coin));
+      expect(Math.abs(Number(p.liqPx) - theirs) / theirs).toBeLessThan(1e-6);
+      expect(p.distancePct).toBeCloseTo(
+        (Math.abs(Number(p.markPx) - theirs) / Number(p.markPx)) * 100,
+        4,
+      );
+      expect(p.staleReason).toBeNull();
+    }
+  });
+
+  it('DEX abstraction: the USDC dexes share the main dex collateral (the xyz balance counts)', async () => {
+    const { snap, t } = await twoPolls(DEXABS, fetch, 210_000_000);
+    const btc = snap.positions.find((p) => p.account === DEXABS && p.coin === 'BTC');
+    if (!btc) throw new Error('no BTC position');
+    expect(btc.accountMode).toBe('dexAbstraction');
+    // The xyz balance is an input: polled with the positions, not at the idle dexes' minute.
+    expect([btc.dataAt, btc.staleReason]).toEqual([t, null]);
+    // Independent: cross liq = (s·P·q − pooled collateral) / (q·(s − mmr)), mmr = 1/(2·maxLeverage),
+    // pooled collateral = main + xyz cross accountValue (BTC is the only position; first tier).
+    const main = await replayState(DEXABS, '');
+    const xyz = await replayState(DEXABS, 'xyz');
+    const p = main.assetPositions[0]?.position;
+    if (!p) throw new Error('no BTC on the replay');
+    const q = Number(p.szi);
+    const P = Number(p.positionValue) / q;
+    const mmr = 1 / (2 * p.maxLeverage);
+    const pooled =
+      Number(main.crossMarginSummary.accountValue) + Number(xyz.crossMarginSummary.accountValue);
+    expect(Number(xyz.crossMarginSummary.accountValue)).toBeGreaterThan(0);
+    const liq = (P * q - pooled) / (q * (1 - mmr));
+    expect(Number(btc.liqPx)).toBeCloseTo(liq, 2);
+    // The replay reports the main dex alone (a nearer price): it headlines, flagged.
+    expect(btc.liqCheck).toBe('disagree');
+    expect(btc.headline).toBe('venue');
+  });
+
+  it('portfolio margin: cross positions are not solved, the venue’s price headlines with the reason; isolated ones are ours', async () => {
+    const { snap, t } = await twoPolls(PM, fetch, 220_000_000);
+    const mine = snap.positions.filter((p) => p.account === PM);
+    const venueDist = (p: (typeof mine)[number]) =>
+      (Math.abs(Number(p.markPx) - Number(p.venueLiqPx)) / Number(p.markPx)) * 100;
+    for (const coin of ['BTC', 'ETH']) {
+      const p = mine.find((x) => x.coin === coin);
+      if (!p) throw new Error(`no ${coin}`);
+      expect([p.accountMode, p.liqCheck, p.liqPx, p.headline]).toEqual([
+        'portfolioMargin',
+        'not-computable',
+        null,
+        'venue',
+      ]);
+      expect(p.distancePct).toBeCloseTo(venueDist(p), 9);
+      expect(formatBadge(p, { nowMs: t, ...STALE }).text).toContain(
+        'HL liq only (portfolio margin: cross positions not solved)',
+      );
+    }
+    const iso = mine.find((x) => x.coin === 'xyz:XYZ100');
+    expect([iso?.liqCheck, iso?.headline]).toEqual(['agree', 'ours']);
+  });
+
+  it('unified: spot balances skipped by the request budget mark every number stale at once', async () => {
+    const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+    let t = 230_000_000;
+    const service = new DataService({ fetch, now: () => t, apiBase: hl.url, budget: tight });
+    const s = { ...settings, addresses: [unifiedAccountPreset.user] };
+    await service.refresh(s);
+    t += 3_000;
+    await service.refresh(s);
+    t += 3_000;
+    // Room for the two held dexes' states (2 + 2) and nothing else: the spot refresh (2) is skipped.
+    tight.tryTake(tight.remaining(t) - 4, t);
+    const snap = await service.refresh(s);
+    expect(snap.problems.join(' ')).toMatch(/served from cache: spotClearinghouseState/);
+    const mine = snap.positions.filter((p) => p.account === unifiedAccountPreset.user);
+    expect(mine).toHaveLength(3);
+    for (const p of mine) {
+      expect(p.staleReason).toBe('request budget reached');
+      expect(p.dataAt).toBe(t - 3_000); // the spot balances' age, older than the states'
+      expect(formatBadge(p, { nowMs: t, ...STALE })).toMatchObject({
+        text: expect.stringMatching(/^stale · 3 s · Liq /),
+        level: 'stale',
+      });
+    }
+  });
+
+  it('unified: without spot balances (lookup failing) the number is not computable, never the perp-only one', async () => {
+    const noSpot: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { type?: string };
+      return body.type === 'spotClearinghouseState'
+        ? new Response('', { status: 500 })
+        : fetch(input, init);
+    };
+    const { snap, t } = await twoPolls(unifiedAccountPreset.user, noSpot, 240_000_000);
+    const mine = snap.positions.filter((p) => p.account === unifiedAccountPreset.user);
+    expect(mine).toHaveLength(3);
+    for (const p of mine) {
+      expect([p.liqCheck, p.liqReason, p.liqPx]).toEqual([
+        'not-computable',
+        'spot balances not fetched',
+        null,
+      ]);
+      expect(p.staleReason).toBe('HTTP 500');
+      expect(formatBadge(p, { nowMs: t, ...STALE }).level).toBe('stale');
+    }
+  });
+});
+
+describe('request budget per poll (issue 12)', () => {
+  it('a unified account with positions on 3 dexes (of 6 listed) polls within the budget, no skips', async () => {
+    const user = '0x00000000000000000000000000000000000000f3';
+    const replay = await startHyperliquidReplay({
+      clock: createManualClock(Date.UTC(2026, 1, 6)),
+      tickMs: null,
+      dexes: ['', 'xyz', 'flx', 'hyna', 'cash', 'km'],
+      users: { [user]: unifiedAccountPreset.mode },
+      accounts: { [user]: unifiedAccountPreset.accounts },
+    });
+    try {
+      const metaRes = await fetch(`${replay.url}/info`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'metaAndAssetCtxs', dex: 'flx' }),
+      });
+      const [meta, ctxs] = (await metaRes.json()) as [
+        { universe: { name: string }[] },
+        { markPx: string }[],
+      ];
+      const coin = meta.universe[0]?.name ?? '';
+      const px = Number(ctxs[0]?.markPx);
+      replay.setAccount(user, 'flx', {
+        crossRawUsd: '0.0',
+        positions: [
+          {
+            coin,
+            szi: '1.0',
+            entryPx: String(px),
+            leverage: { type: 'isolated', value: 5, rawUsd: String(-px * 0.8) },
+          },
+        ],
+      });
+      let t = 300_000_000;
+      const service = new DataService({
+        fetch,
+        now: () => t,
+        apiBase: replay.url,
+        budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      });
+      const s = { ...settings, addresses: [user] };
+      // Documented weights (research/hyperliquid.md §2.3), counted from the server's request log.
+      const weight = (type: string) =>
+        type === 'clearinghouseState' || type === 'spotClearinghouseState' ? 2 : 20;
+      const perPoll: number[] = [];
+      let problems: string[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        const before = replay.requests.length;
+        const snap = await service.refresh(s);
+        problems = problems.concat(snap.problems);
+        perPoll.push(replay.requests.slice(before).reduce((sum, r) => sum + weight(r.type), 0));
+        if (i === 39) {
+          for (const p of snap.positions) expect(p.liqCheck).toBe('agree');
+          expect(new Set(snap.positions.map((p) => p.dex))).toEqual(new Set(['', 'xyz', 'flx']));
+        }
+        t += PAGE_POLL_MS;
+      }
+      expect(problems.filter((p) => /budget/.test(p))).toEqual([]);
+      // Steady state (the second minute): a poll takes the 3 held dexes' states (3 × 2) and the
+      // spot balances (2) = 8; every 15 s the market data of the 3 held dexes adds 3 × 20; once
+      // a minute the 3 idle dexes' states add 3 × 2.
+      const second = perPoll.slice(20, 40);
+      expect(Math.min(...second)).toBe(8);
+      expect(second.reduce((a, b) => a + b, 0)).toBe(20 * 8 + 4 * 60 + 6);
+      // The first poll adds perpDexs 20, the other 3 dexes' states 3 × 2, the mode lookup 20 and a
+      // day of candles per held coin 4 × 20: 194; its minute 194 + 19 × 8 + 3 × 60 = 526 ≤ 600.
+      expect(perPoll[0]).toBe(194);
+      expect(perPoll.slice(0, 20).reduce((a, b) => a + b, 0)).toBe(526);
+    } finally {
+      await replay.stop();
+    }
   });
 });

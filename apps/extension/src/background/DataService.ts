@@ -6,6 +6,7 @@ import type {
   ChainImpact,
   ChainView,
   DependencyKind,
+  Freshness,
   LiqCheck,
   MarketView,
   PositionView,
@@ -19,18 +20,23 @@ import {
   type Meta,
   metaAndAssetCtxsSchema,
   perpDexsSchema,
+  type SpotClearinghouseState,
+  spotClearinghouseStateSchema,
   userAbstractionSchema,
 } from '../net/hlSchemas.js';
 import { getJson, postInfo } from '../net/infoClient.js';
 import { INFO_WEIGHT, type RequestBudget } from '../net/RequestBudget.js';
 import { watcherEndpoint } from '../net/watcherUrl.js';
 import {
+  type AccountDexInput,
   aevoMaintenanceBuffer,
-  analyzeHyperliquidAccount,
   annualizedVolatility,
   annualizedVolatilityFromHourlyCloses,
   distanceToLiquidation,
+  hyperliquidAccountRisk,
   type PriceSample,
+  SPOT_MODES,
+  STANDARD_MODES,
 } from '../risk/computePositionRisk.js';
 import { riskLevel } from '../risk/riskLevel.js';
 import { PAGE_POLL_MS } from '../sites.js';
@@ -44,7 +50,8 @@ export const TTL = {
   retryActive: 5_000,
   ctx: 15_000,
   dexes: 3_600_000,
-  abstraction: 3_600_000,
+  /** Account mode: re-read every 10 min (wallets move users to unified mode, venues.md §4). */
+  abstraction: 600_000,
   candles: 3_600_000,
   /** Aevo page reports older than this are dropped (the tab was closed). */
   aevoPage: 120_000,
@@ -56,9 +63,6 @@ export const LIQ_TOLERANCE = 0.001;
 
 const DAY_MS = 86_400_000;
 const MAX_SAMPLES = 240;
-
-/** Account modes (`userAbstraction`) our perp-only math is right for; any other is not computable. */
-export const PERP_ONLY_MODES: readonly string[] = ['default', 'disabled'];
 
 /** A venue's dependency on a chain; guidance defaults to a text per kind. */
 export interface VenueDependency {
@@ -121,6 +125,10 @@ export class DataService {
   /** Account modes that the API answered; a failed or skipped lookup leaves the mode unknown. */
   readonly #abstraction = new Map<string, Timed<string>>();
   readonly #abstractionFailures = new Map<string, number>();
+  /** Spot balances per address: the collateral of unified and portfolio-margin accounts. */
+  readonly #spot = new Map<string, Timed<SpotClearinghouseState>>();
+  /** Why the last spot refresh of an address failed or was skipped (cleared on success). */
+  readonly #spotFailures = new Map<string, { at: number; reason: string }>();
   /** Per chain: last time seen halted/recovering, and since when it is `up` again (halt hold). */
   readonly #haltSeen = new Map<string, number>();
   readonly #upSince = new Map<string, number>();
@@ -223,91 +231,122 @@ export class DataService {
     }
     const dexes = this.#dexes?.value ?? [''];
 
-    // 2. Positions per address and dex; dexes with positions first, they are polled more often.
+    // 2. One batched round: positions per address and dex, spot balances and account modes, and
+    // market data (with `meta.collateralToken`) of the dexes already known to hold positions. The
+    // budget is taken in priority order before anything is awaited: held dexes' states, spot
+    // balances, market data, idle dexes, account modes.
     const stateJobs: { addr: string; dex: string; active: boolean }[] = [];
     for (const addr of settings.addresses) {
+      const mode = this.#abstraction.get(addr)?.value ?? null;
       for (const dex of dexes) {
         const cached = this.#states.get(`${addr}|${dex}`);
-        const active = (cached?.value.assetPositions.length ?? 0) > 0;
+        const active = cached !== undefined && holdsNumbers(cached.value, mode);
         const failed = this.#stateFailures.get(`${addr}|${dex}`);
         if (failed && now() - failed.at < (active ? TTL.retryActive : TTL.idleState)) continue;
         const ttl = active ? TTL.activeState : TTL.idleState;
         if (!cached || now() - cached.at >= ttl) stateJobs.push({ addr, dex, active });
       }
     }
-    stateJobs.sort((a, b) => Number(b.active) - Number(a.active));
-    await Promise.all(
-      stateJobs.map(async ({ addr, dex }) => {
-        if (!take(INFO_WEIGHT.clearinghouseState, 'clearinghouseState')) {
-          this.#stateSkipped.add(`${addr}|${dex}`);
-          return;
-        }
-        try {
-          const value = await this.#info(
-            { type: 'clearinghouseState', user: addr, dex },
-            clearinghouseStateSchema,
-          );
-          this.#states.set(`${addr}|${dex}`, { at: now(), value });
-          this.#stateFailures.delete(`${addr}|${dex}`);
-        } catch (error) {
-          this.#stateFailures.set(`${addr}|${dex}`, { at: now(), reason: reasonOf(error) });
-          note(error);
-        }
-      }),
-    );
-
-    // 3. Market data for dexes with positions (+ the coin on screen), and account modes.
-    const wanted = new Set<string>();
-    for (const [key, st] of this.#states) {
-      if (!settings.addresses.includes(key.split('|')[0] ?? '')) continue;
-      if (st.value.assetPositions.length > 0) wanted.add(key.split('|')[1] ?? '');
-    }
+    const stateJob = async ({ addr, dex }: { addr: string; dex: string }) => {
+      if (!take(INFO_WEIGHT.clearinghouseState, 'clearinghouseState')) {
+        this.#stateSkipped.add(`${addr}|${dex}`);
+        return;
+      }
+      try {
+        const value = await this.#info(
+          { type: 'clearinghouseState', user: addr, dex },
+          clearinghouseStateSchema,
+        );
+        this.#states.set(`${addr}|${dex}`, { at: now(), value });
+        this.#stateFailures.delete(`${addr}|${dex}`);
+      } catch (error) {
+        this.#stateFailures.set(`${addr}|${dex}`, { at: now(), reason: reasonOf(error) });
+        note(error);
+      }
+    };
+    // Spot balances are the collateral of unified / portfolio-margin accounts and move with the
+    // perps' PnL: polled with the positions while the mode is one of those or still unknown.
+    const spotJobs = settings.addresses.filter((addr) => {
+      const mode = this.#abstraction.get(addr)?.value;
+      if (mode !== undefined && !SPOT_MODES.includes(mode)) return false;
+      const failed = this.#spotFailures.get(addr);
+      if (failed && failed.reason !== BUDGET && now() - failed.at < TTL.retryActive) return false;
+      const cached = this.#spot.get(addr);
+      return !cached || now() - cached.at >= TTL.activeState;
+    });
+    const spotJob = async (addr: string) => {
+      if (!take(INFO_WEIGHT.spotClearinghouseState, 'spotClearinghouseState')) {
+        this.#spotFailures.set(addr, { at: now(), reason: BUDGET });
+        return;
+      }
+      try {
+        const value = await this.#info(
+          { type: 'spotClearinghouseState', user: addr },
+          spotClearinghouseStateSchema,
+        );
+        this.#spot.set(addr, { at: now(), value });
+        this.#spotFailures.delete(addr);
+      } catch (error) {
+        this.#spotFailures.set(addr, { at: now(), reason: reasonOf(error) });
+        note(error);
+      }
+    };
+    const ctxJob = async (dex: string) => {
+      const cached = this.#ctx.get(dex);
+      if (cached && now() - cached.at < TTL.ctx) return;
+      if (!take(INFO_WEIGHT.metaAndAssetCtxs, 'metaAndAssetCtxs')) {
+        this.#ctxFailures.set(dex, BUDGET);
+        return;
+      }
+      try {
+        const [meta, ctxs] = await this.#info(
+          { type: 'metaAndAssetCtxs', dex },
+          metaAndAssetCtxsSchema,
+        );
+        this.#ctx.set(dex, { at: now(), value: { meta, ctxs } });
+        this.#ctxFailures.delete(dex);
+      } catch (error) {
+        this.#ctxFailures.set(dex, reasonOf(error));
+        note(error);
+      }
+    };
+    const abstractionJob = async (addr: string) => {
+      const cached = this.#abstraction.get(addr);
+      if (cached && now() - cached.at < TTL.abstraction) return;
+      const failedAt = this.#abstractionFailures.get(addr);
+      if (!cached && failedAt !== undefined && now() - failedAt < TTL.idleState) return;
+      if (!take(INFO_WEIGHT.userAbstraction, 'userAbstraction')) return;
+      try {
+        const value = await this.#info(
+          { type: 'userAbstraction', user: addr },
+          userAbstractionSchema,
+        );
+        this.#abstraction.set(addr, { at: now(), value });
+        this.#abstractionFailures.delete(addr);
+      } catch (error) {
+        // The mode stays unknown (a cached older answer is kept): until it is known, our
+        // number is "not computable" and the venue's own price is the headline.
+        this.#abstractionFailures.set(addr, now());
+        note(error);
+      }
+    };
     // The focus coin comes from the page URL: a dex the API does not list would answer HTTP 500
     // on every poll and eat the budget, so only listed dexes are fetched for it.
-    if (options.focusCoin && dexes.includes(dexOf(options.focusCoin)))
-      wanted.add(dexOf(options.focusCoin));
+    const focusDex =
+      options.focusCoin && dexes.includes(dexOf(options.focusCoin))
+        ? dexOf(options.focusCoin)
+        : null;
+    const wantedBefore = this.#wantedDexes(settings, focusDex);
+    await Promise.all([
+      ...stateJobs.filter((j) => j.active).map(stateJob),
+      ...spotJobs.map(spotJob),
+      ...[...wantedBefore].map(ctxJob),
+      ...stateJobs.filter((j) => !j.active).map(stateJob),
+      ...settings.addresses.map(abstractionJob),
+    ]);
+    // 3. Market data of dexes that this round found holding positions (first poll, a new dex).
     await Promise.all(
-      [...wanted].map(async (dex) => {
-        const cached = this.#ctx.get(dex);
-        if (cached && now() - cached.at < TTL.ctx) return;
-        if (!take(INFO_WEIGHT.metaAndAssetCtxs, 'metaAndAssetCtxs')) {
-          this.#ctxFailures.set(dex, 'request budget reached');
-          return;
-        }
-        try {
-          const [meta, ctxs] = await this.#info(
-            { type: 'metaAndAssetCtxs', dex },
-            metaAndAssetCtxsSchema,
-          );
-          this.#ctx.set(dex, { at: now(), value: { meta, ctxs } });
-          this.#ctxFailures.delete(dex);
-        } catch (error) {
-          this.#ctxFailures.set(dex, reasonOf(error));
-          note(error);
-        }
-      }),
-    );
-    await Promise.all(
-      settings.addresses.map(async (addr) => {
-        const cached = this.#abstraction.get(addr);
-        if (cached && now() - cached.at < TTL.abstraction) return;
-        const failedAt = this.#abstractionFailures.get(addr);
-        if (!cached && failedAt !== undefined && now() - failedAt < TTL.idleState) return;
-        if (!take(INFO_WEIGHT.userAbstraction, 'userAbstraction')) return;
-        try {
-          const value = await this.#info(
-            { type: 'userAbstraction', user: addr },
-            userAbstractionSchema,
-          );
-          this.#abstraction.set(addr, { at: now(), value });
-          this.#abstractionFailures.delete(addr);
-        } catch (error) {
-          // The mode stays unknown (a cached older answer is kept): until it is known, our
-          // perp-only number is "not computable" and the venue's own price is the headline.
-          this.#abstractionFailures.set(addr, now());
-          note(error);
-        }
-      }),
+      [...this.#wantedDexes(settings, focusDex)].filter((d) => !wantedBefore.has(d)).map(ctxJob),
     );
 
     // 4. Recent volatility: a day of hourly candles per held coin (refreshed hourly).
@@ -469,66 +508,74 @@ export class DataService {
     };
 
     const positions: PositionView[] = [];
+    const hlMultiplied = multiplied('hyperliquid');
     for (const addr of settings.addresses) {
       const mode = this.#abstraction.get(addr)?.value ?? null;
-      // Unknown (failed or skipped lookup), unified, portfolio margin and dex abstraction: the perp
-      // state alone does not give the liquidation price (account modes: venues.md §4).
-      const notComputable = mode === null || !PERP_ONLY_MODES.includes(mode);
-      const hlMultiplied = multiplied('hyperliquid');
-      for (const [key, st] of this.#states) {
-        const [a, dex = ''] = key.split('|');
-        if (a !== addr || st.value.assetPositions.length === 0) continue;
-        let account: ReturnType<typeof analyzeHyperliquidAccount>;
-        try {
-          account = analyzeHyperliquidAccount({
-            state: st.value,
-            meta: this.#ctx.get(dex)?.value.meta ?? null,
-          });
-        } catch (error) {
-          problems.push(
-            `${addr.slice(0, 8)}… dex ${dex || 'main'}: ${error instanceof Error ? error.message : String(error)}`,
-          );
-          continue;
-        }
-        for (const r of account.positions) {
-          addMarket(r.coin);
-          this.#addSample(r.coin, st.at, r.markPrice);
-          const ours = notComputable ? null : r.liquidationPrice;
-          const venue = r.exchangeLiquidationPrice;
-          const liqCheck: LiqCheck = notComputable ? 'not-computable' : compareLiq(ours, venue);
-          const headline = nearer(r.markPrice, ours, venue);
-          const dist = distanceToLiquidation({
-            markPx: r.markPrice,
-            liqPx: headline === 'ours' ? ours : headline === 'venue' ? venue : null,
-            annualVol: this.#volatility(r.coin),
-          });
-          const distancePct = dist?.pct ?? null;
-          const failure = this.#stateFailures.get(key);
-          positions.push({
-            key: `hyperliquid|${addr}|${r.coin}`,
-            venue: 'hyperliquid',
-            account: addr,
-            dex,
-            coin: r.coin,
-            side: r.side,
-            size: r.size,
-            markPx: trimPx(r.markPrice),
-            liqPx: ours === null ? null : trimPx(ours),
-            venueLiqPx: venue,
-            liqCheck,
-            headline,
-            accountMode: mode,
-            haltMultiplied: hlMultiplied,
-            marginMode: r.marginMode,
-            distancePct,
-            distanceSigma: dist?.sigmas ?? null,
-            level: riskLevel({ distancePct, thresholds, haltActive: hlMultiplied }),
-            healthBufferUsd: null,
-            dataAt: st.at,
-            staleReason:
-              failure?.reason ?? (this.#stateSkipped.has(key) ? 'request budget reached' : null),
-          });
-        }
+      const held = this.#heldDexes(addr, mode);
+      if (held.length === 0) continue;
+      // The inputs of one dex's numbers: its state, and (not standard) every dex sharing the
+      // collateral and the spot balances. A number is as old as its oldest input.
+      const inputs = (dex: string): Freshness[] => {
+        const own = [this.#stateFreshness(addr, dex)];
+        if (mode === null || STANDARD_MODES.includes(mode)) return own;
+        const all = held.map((d) => this.#stateFreshness(addr, d.dex));
+        if (!SPOT_MODES.includes(mode)) return all;
+        const spot = this.#spot.get(addr);
+        const failure = this.#spotFailures.get(addr);
+        return [...all, { dataAt: spot?.at ?? 0, staleReason: failure?.reason ?? null }];
+      };
+      let risk: ReturnType<typeof hyperliquidAccountRisk>;
+      try {
+        risk = hyperliquidAccountRisk({
+          mode,
+          dexes: held,
+          spot: this.#spot.get(addr)?.value ?? null,
+        });
+      } catch (error) {
+        problems.push(
+          `${addr.slice(0, 8)}…: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        continue;
+      }
+      if (risk.problem) problems.push(`${addr.slice(0, 8)}…: ${risk.problem}`);
+      for (const { position: r, liquidationPrice: ours, notComputable } of risk.positions) {
+        const at = this.#states.get(`${addr}|${r.dex}`)?.at ?? 0;
+        addMarket(r.coin);
+        this.#addSample(r.coin, at, r.markPrice);
+        const venue = r.exchangeLiquidationPrice;
+        const liqCheck: LiqCheck = notComputable ? 'not-computable' : compareLiq(ours, venue);
+        const headline = nearer(r.markPrice, ours, venue);
+        const dist = distanceToLiquidation({
+          markPx: r.markPrice,
+          liqPx: headline === 'ours' ? ours : headline === 'venue' ? venue : null,
+          annualVol: this.#volatility(r.coin),
+        });
+        const distancePct = dist?.pct ?? null;
+        const fresh = inputs(r.dex);
+        positions.push({
+          key: `hyperliquid|${addr}|${r.coin}`,
+          venue: 'hyperliquid',
+          account: addr,
+          dex: r.dex,
+          coin: r.coin,
+          side: r.side,
+          size: r.size,
+          markPx: trimPx(r.markPrice),
+          liqPx: ours === null ? null : trimPx(ours),
+          venueLiqPx: venue,
+          liqCheck,
+          headline,
+          accountMode: mode,
+          liqReason: notComputable,
+          haltMultiplied: hlMultiplied,
+          marginMode: r.marginMode,
+          distancePct,
+          distanceSigma: dist?.sigmas ?? null,
+          level: riskLevel({ distancePct, thresholds, haltActive: hlMultiplied }),
+          healthBufferUsd: null,
+          dataAt: Math.min(...fresh.map((f) => f.dataAt)),
+          staleReason: fresh.find((f) => f.staleReason !== null)?.staleReason ?? null,
+        });
       }
     }
     if (focusCoin) addMarket(focusCoin);
@@ -612,6 +659,44 @@ export class DataService {
   }
 
   /**
+   * Dexes whose market data (`metaAndAssetCtxs`: margin tables, `collateralToken`, marks) is
+   * needed: those holding an account's numbers, and the dex of the coin on screen.
+   */
+  #wantedDexes(settings: Settings, focusDex: string | null): Set<string> {
+    const wanted = new Set<string>();
+    for (const addr of settings.addresses) {
+      const mode = this.#abstraction.get(addr)?.value ?? null;
+      for (const d of this.#heldDexes(addr, mode)) wanted.add(d.dex);
+    }
+    if (focusDex !== null) wanted.add(focusDex);
+    return wanted;
+  }
+
+  /**
+   * The dexes of an account that its numbers depend on, as fetched: those with positions and,
+   * under DEX abstraction, those with a balance (the USDC dexes share the main dex's collateral).
+   */
+  #heldDexes(addr: string, mode: string | null): AccountDexInput[] {
+    const out: AccountDexInput[] = [];
+    for (const [key, st] of this.#states) {
+      const [a, dex = ''] = key.split('|');
+      if (a !== addr || !holdsNumbers(st.value, mode)) continue;
+      out.push({ dex, state: st.value, meta: this.#ctx.get(dex)?.value.meta ?? null });
+    }
+    return out;
+  }
+
+  /** Age and failure of one dex's `clearinghouseState` (a failure or a budget skip marks it stale). */
+  #stateFreshness(addr: string, dex: string): Freshness {
+    const key = `${addr}|${dex}`;
+    return {
+      dataAt: this.#states.get(key)?.at ?? 0,
+      staleReason:
+        this.#stateFailures.get(key)?.reason ?? (this.#stateSkipped.has(key) ? BUDGET : null),
+    };
+  }
+
+  /**
    * Whether a chain's halt multiplier is in force: while `halted` or `recovering`, and after that
    * until it has been `up` for `holdMs` (note 1: the restart brings the gaps). Other statuses
    * after a halt keep it (the chain is not back yet). Remembers halts across refreshes.
@@ -655,6 +740,9 @@ export class DataService {
 
 const noop = () => {};
 
+/** Why a refresh did not happen: the request budget skipped it. */
+const BUDGET = 'request budget reached';
+
 const PHASE_LABEL = {
   normal: 'normal',
   'pre-halt': 'before a halt',
@@ -662,6 +750,15 @@ const PHASE_LABEL = {
   recovering: 'after a halt',
   unknown: 'unknown',
 } as const;
+
+/**
+ * Whether an account's numbers depend on this dex's state (polled with the positions then): it has
+ * positions or, under DEX abstraction, a balance (the USDC dexes share the main dex's collateral).
+ */
+function holdsNumbers(state: ClearinghouseState, mode: string | null): boolean {
+  if (state.assetPositions.length > 0) return true;
+  return mode === 'dexAbstraction' && Number(state.crossMarginSummary.accountValue) !== 0;
+}
 
 /** HIP-3 coins are prefixed with their dex (`xyz:TSLA`); main-dex coins are not. */
 export function dexOf(coin: string): string {

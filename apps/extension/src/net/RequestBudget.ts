@@ -1,10 +1,12 @@
 /**
  * Hyperliquid info-request weights (hyperliquid.md §2.3, from
  * https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits):
- * 2 for `clearinghouseState`/`allMids`/`l2Book`, 20 for most other info requests.
+ * 2 for `clearinghouseState`/`spotClearinghouseState`/`allMids`/`l2Book`, 20 for most other info
+ * requests.
  */
 export const INFO_WEIGHT = {
   clearinghouseState: 2,
+  spotClearinghouseState: 2,
   metaAndAssetCtxs: 20,
   perpDexs: 20,
   userAbstraction: 20,

@@ -67,6 +67,8 @@ export const metaSchema = z.object({
     .array(z.tuple([z.number().int(), marginTableSchema]))
     .max(500)
     .optional(),
+  /** Spot token index of the dex's collateral (0 = USDC); says which spot balance backs it. */
+  collateralToken: z.number().int().nonnegative().optional(),
 });
 export type Meta = z.infer<typeof metaSchema>;
 
@@ -90,6 +92,24 @@ export const perpDexsSchema = z
 
 /** `{"type":"userAbstraction","user"}` response. */
 export const userAbstractionSchema = z.string().max(40);
+
+/**
+ * `{"type":"spotClearinghouseState","user"}` response: the spot balances that are the collateral of
+ * unified and portfolio-margin accounts (research/venues.md §4). Rows keep their other fields
+ * (`borrowed`, `ltv`, …) for the math package; HIP-4 outcome rows carry no `token`.
+ */
+export const spotClearinghouseStateSchema = z.looseObject({
+  balances: z
+    .array(
+      z.looseObject({
+        coin: z.string().min(1).max(64),
+        token: z.number().int().nonnegative().optional(),
+        total: decimal,
+      }),
+    )
+    .max(1000),
+});
+export type SpotClearinghouseState = z.infer<typeof spotClearinghouseStateSchema>;
 
 /** `{"type":"candleSnapshot","req":{coin,interval,startTime,endTime}}` response (fields we use). */
 export const candleSnapshotSchema = z.array(z.object({ t: z.number(), c: decimal })).max(5000);

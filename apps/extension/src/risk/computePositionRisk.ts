@@ -2,27 +2,115 @@
 // the background never re-implements a formula and the content scripts never bundle the math.
 import {
   aevoMarginHealth,
-  analyzeClearinghouseState,
-  type HyperliquidAccountRisk,
+  analyzeHyperliquidAccount,
+  type HyperliquidAccountPosition,
   liquidationDistance,
   realizedVolatility,
 } from '@perpscope/math';
 
-/**
- * Liquidation price, maintenance margin and distance of every position of one
- * `clearinghouseState` (one dex), with margin tables from that dex's `meta` (SPEC §2.3).
- * Without `meta` (not fetched yet) each coin falls back to one tier at its `maxLeverage`.
- *
- * @throws {Error} from the math package when the payload lacks a required field.
- */
-export function analyzeHyperliquidAccount(params: {
+/** Account modes (`userAbstraction`) where each dex is its own collateral: the perp state suffices. */
+export const STANDARD_MODES: readonly string[] = ['default', 'disabled'];
+
+/** Account modes whose collateral is the spot balance (`spotClearinghouseState` is needed). */
+export const SPOT_MODES: readonly string[] = ['unifiedAccount', 'portfolioMargin'];
+
+/** Every mode `@perpscope/math`'s `analyzeHyperliquidAccount` handles. */
+export const HANDLED_MODES: readonly string[] = [
+  ...STANDARD_MODES,
+  'dexAbstraction',
+  ...SPOT_MODES,
+];
+
+/** One dex of an account as fetched: its `clearinghouseState` and `meta` (null when not fetched). */
+export interface AccountDexInput {
+  readonly dex: string;
   readonly state: unknown;
   readonly meta: unknown | null;
-}): HyperliquidAccountRisk {
-  return analyzeClearinghouseState({
-    clearinghouseState: params.state,
-    meta: params.meta ?? { universe: [] },
+}
+
+/** One position of {@link hyperliquidAccountRisk}. */
+export interface AccountPositionRisk {
+  readonly position: HyperliquidAccountPosition;
+  /** Our liquidation price; null when none exists or when `notComputable` says why not. */
+  readonly liquidationPrice: string | null;
+  /** Why our price is not computable (the venue's is the headline then); null when it is. */
+  readonly notComputable: string | null;
+}
+
+/**
+ * Our liquidation price of every position of one Hyperliquid account, for its account mode, through
+ * `@perpscope/math`'s `analyzeHyperliquidAccount` (standard, DEX abstraction, unified, portfolio
+ * margin: research/venues.md §4). Never the perp-only figure for an account that is not standard:
+ * an unknown or unhandled mode, missing spot balances or dex metadata, a payload the math rejects,
+ * and portfolio-margin cross positions (math: reason `portfolioMargin`) make the price "not
+ * computable", with the reason. The positions themselves (mark, side, size, the venue's price) are
+ * then read from the perp states alone, standard-mode style, so the venue's price can headline.
+ *
+ * @param params.mode the `userAbstraction` answer; null when unknown (lookup failed or skipped).
+ * @param params.dexes the dexes the account holds (positions, or balance under DEX abstraction).
+ * @param params.spot `spotClearinghouseState`; null when not fetched.
+ * @throws {Error} from the math package when a perp state itself is unreadable.
+ */
+export function hyperliquidAccountRisk(params: {
+  readonly mode: string | null;
+  readonly dexes: readonly AccountDexInput[];
+  readonly spot: unknown | null;
+}): { readonly positions: readonly AccountPositionRisk[]; readonly problem: string | null } {
+  const { mode, dexes, spot } = params;
+  let reason: string | null = null;
+  let problem: string | null = null;
+  if (mode === null) reason = 'account mode unknown';
+  else if (!HANDLED_MODES.includes(mode)) reason = `account mode ${mode} not handled`;
+  else if (SPOT_MODES.includes(mode) && spot === null) reason = 'spot balances not fetched';
+  else if (!STANDARD_MODES.includes(mode)) {
+    const missing = dexes.find((d) => d.meta === null);
+    if (missing) reason = `market data of dex ${missing.dex || 'main'} not fetched`;
+  }
+  if (reason === null && mode !== null) {
+    try {
+      const account = analyzeHyperliquidAccount({
+        abstraction: mode,
+        dexes: dexes.map((d) => ({
+          dex: d.dex,
+          clearinghouseState: d.state,
+          // Standard mode without `meta` (not fetched yet): one tier at each coin's maxLeverage.
+          meta: d.meta ?? { universe: [] },
+        })),
+        ...(spot === null ? {} : { spotClearinghouseState: spot }),
+      });
+      return {
+        problem: null,
+        positions: account.positions.map((position) => ({
+          position,
+          liquidationPrice: position.liquidationPrice,
+          notComputable:
+            position.reason === 'portfolioMargin'
+              ? 'portfolio margin: cross positions not solved'
+              : null,
+        })),
+      };
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+      reason = 'account data rejected by the math';
+    }
+  }
+  // Not computable: the positions as the perp states give them; our price withheld.
+  const rows = analyzeHyperliquidAccount({
+    abstraction: 'default',
+    dexes: dexes.map((d) => ({
+      dex: d.dex,
+      clearinghouseState: d.state,
+      meta: d.meta ?? { universe: [] },
+    })),
   });
+  return {
+    problem,
+    positions: rows.positions.map((position) => ({
+      position,
+      liquidationPrice: null,
+      notComputable: reason,
+    })),
+  };
 }
 
 /** A timestamped price sample (epoch ms, price as a decimal string). */

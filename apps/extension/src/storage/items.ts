@@ -50,6 +50,7 @@ export const snapshotSchema = z.object({
       liqCheck: z.enum(['agree', 'disagree', 'not-computable', 'none', 'unchecked']),
       headline: z.enum(['ours', 'venue']).nullable(),
       accountMode: z.string().nullable(),
+      liqReason: z.string().nullable().optional(),
       haltMultiplied: z.boolean(),
       ...freshness,
       marginMode: z.enum(['cross', 'isolated', 'unknown']),

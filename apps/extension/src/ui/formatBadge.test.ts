@@ -72,6 +72,18 @@ describe('formatBadge', () => {
     expect(
       formatBadge({ ...base, liqCheck: 'not-computable', accountMode: 'dexAbstraction' }, at).text,
     ).toBe('Liq 62.9% · 2.0σ · HL liq only (dexAbstraction account) · 2 s');
+    const pm = {
+      ...base,
+      liqCheck: 'not-computable',
+      accountMode: 'portfolioMargin',
+      liqReason: 'portfolio margin: cross positions not solved',
+    } as const;
+    expect(formatBadge(pm, at).text).toBe(
+      'Liq 62.9% · 2.0σ · HL liq only (portfolio margin: cross positions not solved) · 2 s',
+    );
+    expect(formatBadge(pm, at).label).toContain(
+      'ours not computable (portfolio margin: cross positions not solved)',
+    );
   });
 
   it('turns grey "stale · N s" past the threshold or after a failed refresh, withholding the risk colour', () => {

@@ -58,8 +58,9 @@ export function formatVenuePrice(px: string): string {
 
 /**
  * Badge text of a position: `Liq 7.35% · 2.1σ · 2 s`. When two liquidation prices disagree the
- * headline uses the nearer one and names it (`HL liq 2,866.2 (nearer), ours 2,901.5`); an account
- * whose mode is unknown or not handled uses HL's price and says so. Past the freshness threshold
+ * headline uses the nearer one and names it (`HL liq 2,866.2 (nearer), ours 2,901.5`); when ours
+ * is not computable (account mode unknown, an input missing, a portfolio-margin cross position)
+ * it uses HL's price and says why (`HL liq only (account mode unknown)`). Past the freshness threshold
  * (or after a failed refresh) the badge reads `stale · 42 s · …` and is grey.
  *
  * @example
@@ -82,7 +83,7 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
         : ` · our liq ${ours} (nearer), ${venue} ${theirs}`;
   }
   if (p.liqCheck === 'not-computable')
-    body += ` · ${venue} liq only (${p.accountMode === null ? 'account mode unknown' : `${p.accountMode} account`})`;
+    body += ` · ${venue} liq only (${p.liqReason ?? (p.accountMode === null ? 'account mode unknown' : `${p.accountMode} account`)})`;
   if (p.healthBufferUsd !== null) body += ` · health ${p.healthBufferUsd.toFixed(2)}`;
   const { stale, age } = freshnessOf(p, opts);
   const text = stale ? `stale · ${age} · ${body}` : `${body} · ${age}`;
@@ -98,7 +99,7 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
       ? `, our liquidation price ${p.liqPx ?? 'none'} and the venue's ${p.venueLiqPx ?? 'none'} differ; the ${p.headline === 'venue' ? "venue's" : 'our'} nearer one is used`
       : '') +
     (p.liqCheck === 'not-computable'
-      ? `, account mode ${p.accountMode ?? 'unknown'}: not computable from perp state, the venue's price is used`
+      ? `, account mode ${p.accountMode ?? 'unknown'}: ours not computable (${p.liqReason ?? 'perp state alone'}), the venue's price is used`
       : '') +
     (p.haltMultiplied ? ', thresholds multiplied for a chain halt' : '');
   return { text, label, level: stale ? 'stale' : p.level };
