@@ -192,8 +192,13 @@ export function positionRisk(
     otherMaintenanceMargin,
     marginTable: p.table,
   });
-  const gap = liq === null ? 0n : mark > liq ? mark - liq : liq - mark;
-  const fraction = formatDecimal(mark && divRound(gap * WAD, mark, 'halfEven'));
+  // Only a solved price has a distance (no division or format for the others).
+  let distance: HyperliquidPositionRisk['distance'] = null;
+  if (liq !== null && mark) {
+    const gap = mark > liq ? mark - liq : liq - mark;
+    const fraction = formatDecimal(divRound(gap * WAD, mark, 'halfEven'));
+    distance = { fraction, percent: times100(fraction), sigmas: null, isSafeDuringHalt: null };
+  }
   return [
     {
       coin: p.coin,
@@ -204,15 +209,7 @@ export function positionRisk(
       maintenanceMargin: formatDecimal(p.mm),
       liquidationPrice: formatOrNull(liq),
       exchangeLiquidationPrice: p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange),
-      distance:
-        liq === null || !mark
-          ? null
-          : {
-              fraction,
-              percent: times100(fraction),
-              sigmas: null,
-              isSafeDuringHalt: null,
-            },
+      distance,
     },
     liq,
   ];
@@ -225,12 +222,13 @@ const canonical = (raw: string, x: Fixed) =>
 /** A canonical decimal string ≥ 0 times 100, exactly (moves the point; cheaper than a bigint format). */
 function times100(s: string): string {
   const dot = s.indexOf('.');
-  const frac = dot < 0 ? '' : s.slice(dot + 1);
-  const int = `${dot < 0 ? s : s.slice(0, dot)}${frac.slice(0, 2).padEnd(2, '0')}`.replace(
-    /^0+(?=\d)/,
-    '',
-  );
-  return frac.length > 2 ? `${int}.${frac.slice(2)}` : int;
+  if (dot < 0) return s === '0' ? s : `${s}00`;
+  const int = s.slice(0, dot);
+  const frac = s.slice(dot + 1);
+  const two = frac.slice(0, 2).padEnd(2, '0');
+  // `0.0x…` → `x…`: only a `0` integer part leaves a leading zero to drop.
+  const head = int !== '0' ? int + two : two[0] === '0' ? two.slice(1) : two;
+  return frac.length > 2 ? `${head}.${frac.slice(2)}` : head;
 }
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
