@@ -18,7 +18,7 @@ import {
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
 } from '../margin/marginTable.js';
-import { arr, dec, fail, type Node, num, obj, read, str } from './payload.js';
+import { arr, dec, decAt, fail, type Node, num, obj, read, str } from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -111,9 +111,11 @@ export function analyzeClearinghouseState(params: {
   const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
   return {
     crossMaintenanceMargin: formatDecimal(crossMm),
-    positions: positions.map(
-      (p) => positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n)[0],
-    ),
+    positions: positions.map((p) => {
+      const out = blankRisk();
+      positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n, out);
+      return out;
+    }),
   };
 }
 
@@ -144,42 +146,50 @@ export function readPositions(
   const list = arr(state, 'assetPositions');
   return list.v.map((_, i) => {
     const position = obj(obj(list, i), 'position');
-    const coin = str(position, 'coin');
+    // Named loads (monomorphic) with the generic readers only as the failure path, which names the field.
+    const v = position.v;
+    const coin = typeof v.coin === 'string' ? v.coin : str(position, 'coin');
+    const type = (v.leverage as Node['v'] | null)?.type;
     const cross =
-      read<MarginMode>(
-        obj(position, 'leverage'),
-        'type',
-        (v) => v === 'cross' || v === 'isolated',
-        '"cross" or "isolated"',
-      ).v === 'cross';
-    const value = dec(position, 'positionValue');
-    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', position.v.positionValue);
+      (type === 'cross' || type === 'isolated') && !Array.isArray(v.leverage)
+        ? type === 'cross'
+        : read<MarginMode>(
+            obj(position, 'leverage'),
+            'type',
+            (t) => t === 'cross' || t === 'isolated',
+            '"cross" or "isolated"',
+          ).v === 'cross';
+    const value = decAt(v.positionValue, position, 'positionValue');
+    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', v.positionValue);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
     return {
       coin,
       cross,
-      szi: dec(position, 'szi'),
-      sziRaw: position.v.szi as string,
+      szi: decAt(v.szi, position, 'szi'),
+      sziRaw: v.szi as string,
       value,
       table,
       mm: maintenanceMarginFixed(value, table),
-      marginUsed: cross ? 0n : dec(position, 'marginUsed'),
-      exchange: position.v.liquidationPx == null ? null : dec(position, 'liquidationPx'),
-      exchangeRaw: position.v.liquidationPx as string,
+      marginUsed: cross ? 0n : decAt(v.marginUsed, position, 'marginUsed'),
+      exchange: v.liquidationPx == null ? null : decAt(v.liquidationPx, position, 'liquidationPx'),
+      exchangeRaw: v.liquidationPx as string,
     };
   });
 }
 
 /**
- * The {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is `collateral`, beside
- * `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers included), and the
- * liquidation price unformatted. The distance is {@link liquidationDistance}'s, computed on the values.
+ * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is
+ * `collateral`, beside `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers
+ * included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
+ * computed on the values. `out` comes from {@link blankRisk} (every key already in output order): filling it
+ * changes no object shape, one allocation per position on the hot path.
  */
 export function positionRisk(
   p: ParsedPosition,
   collateral: Fixed,
   otherMaintenanceMargin: Fixed,
-): [HyperliquidPositionRisk, Fixed | null] {
+  out: HyperliquidPositionRisk,
+): Fixed | null {
   const short = p.szi < 0n;
   const size = short ? -p.szi : p.szi;
   // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
@@ -199,21 +209,30 @@ export function positionRisk(
     const fraction = formatDecimal(divRound(gap * WAD, mark, 'halfEven'));
     distance = { fraction, percent: times100(fraction), sigmas: null, isSafeDuringHalt: null };
   }
-  return [
-    {
-      coin: p.coin,
-      marginMode: p.cross ? 'cross' : 'isolated',
-      side: short ? 'short' : 'long',
-      size: canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size),
-      markPrice: formatDecimal(mark),
-      maintenanceMargin: formatDecimal(p.mm),
-      liquidationPrice: formatOrNull(liq),
-      exchangeLiquidationPrice: p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange),
-      distance,
-    },
-    liq,
-  ];
+  out.coin = p.coin;
+  out.marginMode = p.cross ? 'cross' : 'isolated';
+  out.side = short ? 'short' : 'long';
+  out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size);
+  out.markPrice = formatDecimal(mark);
+  out.maintenanceMargin = formatDecimal(p.mm);
+  out.liquidationPrice = formatOrNull(liq);
+  out.exchangeLiquidationPrice = p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange);
+  out.distance = distance;
+  return liq;
 }
+
+/** A {@link HyperliquidPositionRisk} with every key in output order, for {@link positionRisk} to fill. */
+export const blankRisk = (): HyperliquidPositionRisk => ({
+  coin: '',
+  marginMode: 'cross',
+  side: 'long',
+  size: '',
+  markPrice: '',
+  maintenanceMargin: '',
+  liquidationPrice: null,
+  exchangeLiquidationPrice: null,
+  distance: null,
+});
 
 /** `raw` when it already is the canonical form of `x` (no exponent, no stray zeros, ≤ 18 dp), else formatted. */
 const canonical = (raw: string, x: Fixed) =>

@@ -76,8 +76,14 @@ export const num = (node: Node<unknown>, key: string | number): number =>
   field(node, key, isNumber, 'a number ≥ 1') as number;
 
 /** `node.v[key]`, a decimal string (Hyperliquid sends numbers as strings), parsed. */
-export function dec(node: Node<unknown>, key: string | number): Fixed {
-  const v = (node.v as Record<string | number, unknown>)[key];
+export const dec = (node: Node<unknown>, key: string | number): Fixed =>
+  decAt((node.v as Record<string | number, unknown>)[key], node, key);
+
+/**
+ * {@link dec} of `v`, which the caller loaded as `node.v[key]`: a named load at the call site stays
+ * monomorphic, where this module's keyed loads (`node.v[key]`) are megamorphic on a hot path.
+ */
+export function decAt(v: unknown, node: Node<unknown>, key: string | number): Fixed {
   try {
     return parseDecimal(v as string);
   } catch {
