@@ -18,7 +18,19 @@ import {
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
 } from '../margin/marginTable.js';
-import { arr, dec, decAt, fail, type Node, num, obj, read, str } from './payload.js';
+import {
+  arr,
+  child,
+  dec,
+  decAt,
+  fail,
+  isObject,
+  type Node,
+  num,
+  obj,
+  read,
+  str,
+} from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -145,8 +157,12 @@ export function readPositions(
 ): ParsedPosition[] {
   const list = arr(state, 'assetPositions');
   return list.v.map((_, i) => {
-    const position = obj(obj(list, i), 'position');
     // Named loads (monomorphic) with the generic readers only as the failure path, which names the field.
+    const e = list.v[i];
+    const position =
+      isObject(e) && isObject(e.position)
+        ? child(e.position, child(e, list, i), 'position')
+        : obj(obj(list, i), 'position');
     const v = position.v;
     const coin = typeof v.coin === 'string' ? v.coin : str(position, 'coin');
     const type = (v.leverage as Node['v'] | null)?.type;

@@ -280,8 +280,7 @@ export function analyzeHyperliquidAccount(
       let agrees: boolean | null = ours === theirs;
       if (unsolved) agrees = null;
       else if (ours !== null && theirs !== null) {
-        const d = ours - theirs;
-        agrees = (d < 0n ? -d : d) * 10_000n <= theirs;
+        agrees = (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
       }
       out.agreesWithExchange = agrees;
       out.reason = unsolved

@@ -55,7 +55,13 @@ export const read = <T>(
   kind: string,
 ): Node<T> => new Child(field(node, key, ok, kind) as T, node, key);
 
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether `v` is a (non-array) object. */
+export const isObject = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The node of `v`, which the caller loaded and checked as `node.v[key]` (its path stays lazy). */
+export const child = <T>(v: T, node: Node<unknown>, key: string | number): Node<T> =>
+  new Child(v, node, key);
 const isString = (v: unknown) => typeof v === 'string';
 const isNumber = (v: unknown) => Number.isFinite(v) && (v as number) >= 1;
 
