@@ -293,8 +293,13 @@ export function metaTables(
   const tables = new Map<string, MarginTable | undefined>();
   const read = tableReader(meta);
   const f = (coin: string) => {
-    if (!tables.has(coin)) tables.set(coin, read(coin));
-    return tables.get(coin);
+    let t = tables.get(coin);
+    // One lookup for a read coin; `has` only tells a coin missing from meta (undefined) from an unread one.
+    if (t === undefined && !tables.has(coin)) {
+      t = read(coin);
+      tables.set(coin, t);
+    }
+    return t;
   };
   cache.set(meta.v, { p: meta.p, f });
   return f;
