@@ -407,7 +407,7 @@ describe('analyzeHyperliquidAccount — portfolio margin', () => {
       ]);
     const input = (hype: string) => {
       const s = rows(hype);
-      (s.balances[1] as Record<string, string>).borrowed = '100';
+      (s.balances[1] as unknown as Record<string, string>).borrowed = '100';
       return { ...pmInput({ HYPE: '40', USDT0: '1' }), spotClearinghouseState: s };
     };
     // USDC: 120 / (1,000 + 3,300); USDT0: (120 + 100·1) / (500 + 3,300) = 0.0578947368421052631… (max).
