@@ -198,26 +198,30 @@ export function readPositions(
  * `collateral`, beside `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers
  * included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
  * computed on the values. `out` comes from {@link blankRisk} (every key already in output order): filling it
- * changes no object shape, one allocation per position on the hot path.
+ * changes no object shape, one allocation per position on the hot path. `solve = false` leaves the price
+ * and distance `null` without solving (a portfolio-margin cross position).
  */
 export function positionRisk(
   p: ParsedPosition,
   collateral: Fixed,
   otherMaintenanceMargin: Fixed,
   out: HyperliquidPositionRisk,
+  solve = true,
 ): Fixed | null {
   const short = p.szi < 0n;
   const size = short ? -p.szi : p.szi;
   // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
   const mark = size && div(p.value, size);
-  const liq = solveLiquidationPrice({
-    side: short ? -1 : 1,
-    size,
-    price: mark,
-    collateral,
-    otherMaintenanceMargin,
-    marginTable: p.table,
-  });
+  const liq = solve
+    ? solveLiquidationPrice({
+        side: short ? -1 : 1,
+        size,
+        price: mark,
+        collateral,
+        otherMaintenanceMargin,
+        marginTable: p.table,
+      })
+    : null;
   // Only a solved price has a distance (no division or format for the others).
   let distance: HyperliquidPositionRisk['distance'] = null;
   if (liq !== null && mark) {

@@ -264,18 +264,15 @@ export function analyzeHyperliquidAccount(
     positions: outs.map((out, i) => {
       const p = held[i]!;
       const pool = heldPools[i]!;
-      const liq = positionRisk(
+      const unsolved = pm && p.cross;
+      // Not solved at all when not output (`liquidationPrice` and `distance` stay null).
+      const ours = positionRisk(
         p,
         p.cross ? pool.collateral : p.marginUsed,
         p.cross ? pool.mm - p.mm : 0n,
         out,
+        !unsolved,
       );
-      const unsolved = pm && p.cross;
-      if (unsolved) {
-        out.liquidationPrice = null;
-        out.distance = null;
-      }
-      const ours = unsolved ? null : liq;
       const theirs = p.exchange;
       let agrees: boolean | null = ours === theirs;
       if (unsolved) agrees = null;
