@@ -254,9 +254,24 @@ export const blankRisk = (): HyperliquidPositionRisk => ({
   distance: null,
 });
 
-/** `raw` when it already is the canonical form of `x` (no exponent, no stray zeros, ≤ 18 dp), else formatted. */
-const canonical = (raw: string, x: Fixed) =>
-  /^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/.test(raw) ? raw : formatDecimal(x);
+/**
+ * `raw` when it already is the canonical form of `x` (no stray zeros, ≤ 18 dp, not `-0`), else formatted.
+ * `raw` parsed as a decimal string already, so only its zeros, point and lengths are checked (same verdicts
+ * as `/^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/`, without a regex call twice per position).
+ */
+function canonical(raw: string, x: Fixed): string {
+  const neg = raw.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const dot = raw.indexOf('.');
+  const end = dot < 0 ? raw.length : dot; // integer digits are [neg, end)
+  const frac = dot < 0 ? 0 : raw.length - dot - 1;
+  const ok =
+    end > neg &&
+    (end - neg === 1
+      ? !(neg && dot < 0 && raw.charCodeAt(neg) === 48)
+      : raw.charCodeAt(neg) !== 48) &&
+    (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
+  return ok ? raw : formatDecimal(x);
+}
 
 /** A canonical decimal string ≥ 0 times 100, exactly (moves the point; cheaper than a bigint format). */
 function times100(s: string): string {
