@@ -5,12 +5,13 @@
 //
 // The VM is shared (load average ~6 on 2 cores), so wall-clock medians swing 2×. The account line is
 // therefore also printed as a ratio to the pre-parsed solver measured in the same run. Issue 12 perf
-// pass (2026-12-06), before → after on the account: median of 31 interleaved rounds (old and new dist/
-// in one process), ratio to the previous build's (unchanged) solver 5.2–5.7e-3 → 7.6–8.6e-3 over three
-// runs, i.e. ≈ 13 k → ≈ 19–21 k/s at that solver's quiet ~2.5 M/s (an estimate, not a quiet
-// measurement); valgrind callgrind (`node --single-threaded`) 1.26 M → 0.90–0.91 M instructions per
-// analysis. The same pass made the solver itself ~1.25–1.4× faster (divRound), so the ratio printed
-// below, against today's solver and not interleaved, reads lower than the one against the old solver.
+// pass (2026-12-06), before → after on the account: old and new dist/ in one process, 31 interleaved
+// rounds, median of per-round ratios to the previous build's (unchanged) solver: 4.4–5.7e-3 → 7.2–8.6e-3
+// over five runs (load 6–9), i.e. ≈ 18–21 k/s at that solver's quiet ~2.5 M/s; new/old rate 1.46–1.67×
+// (old ≈ 12.5–14 k/s quiet → ≈ 19–22 k/s). Both are estimates, not quiet measurements. valgrind callgrind
+// (`node --single-threaded`): 1.26 M → 0.89 M instructions per analysis. The same pass made the solver
+// itself ~1.15–1.4× faster (divRound), so the ratio printed below, against today's solver and not
+// interleaved, reads lower than the one against the old solver.
 import { readFileSync } from 'node:fs';
 import {
   analyzeHyperliquidAccount,
