@@ -380,3 +380,35 @@ function position(p: { coin: string; szi: string; positionValue: string; marginU
     },
   };
 }
+
+describe('analyzeClearinghouseState — size and liquidationPx echo in canonical form', () => {
+  // Expected strings written by hand: the canonical decimal (no stray zeros, no '-0', ≤ 18 dp half-even).
+  const withRaw = (szi: string, liquidationPx: string) => {
+    const state = structuredClone(docsIsolatedEth) as { assetPositions: { position: object }[] };
+    Object.assign(state.assetPositions[0]!.position, { szi, liquidationPx });
+    return analyzeClearinghouseState({ clearinghouseState: state, meta: docsMeta }).positions[0]!;
+  };
+  it.each([
+    ['0.0335', '2866.26936529', '0.0335', '2866.26936529'], // already canonical: echoed as sent
+    ['1.50', '90.50', '1.5', '90.5'],
+    ['-0002.5', '0090.5', '2.5', '90.5'],
+    ['10.0', '100', '10', '100'],
+    ['.5', '1.', '0.5', '1'],
+    ['-3.25', '0.000000000000000001', '3.25', '0.000000000000000001'],
+    [
+      '0.1234567890123456785',
+      '2.0000000000000000015',
+      '0.123456789012345678',
+      '2.000000000000000002',
+    ],
+    ['-0', '-0', '0', '0'],
+    ['-0.5', '-0.50', '0.5', '-0.5'],
+  ])(
+    'szi %s, liquidationPx %s → size %s, exchangeLiquidationPrice %s',
+    (szi, px, size, exchange) => {
+      const p = withRaw(szi, px);
+      expect(p.size).toBe(size);
+      expect(p.exchangeLiquidationPrice).toBe(exchange);
+    },
+  );
+});

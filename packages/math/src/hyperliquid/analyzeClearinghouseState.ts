@@ -18,7 +18,19 @@ import {
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
 } from '../margin/marginTable.js';
-import { arr, dec, fail, type Node, num, obj, read, str } from './payload.js';
+import {
+  arr,
+  child,
+  dec,
+  decAt,
+  fail,
+  isObject,
+  type Node,
+  num,
+  obj,
+  read,
+  str,
+} from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -111,9 +123,11 @@ export function analyzeClearinghouseState(params: {
   const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
   return {
     crossMaintenanceMargin: formatDecimal(crossMm),
-    positions: positions.map(
-      (p) => positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n)[0],
-    ),
+    positions: positions.map((p) => {
+      const out = blankRisk();
+      positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n, out);
+      return out;
+    }),
   };
 }
 
@@ -143,94 +157,132 @@ export function readPositions(
 ): ParsedPosition[] {
   const list = arr(state, 'assetPositions');
   return list.v.map((_, i) => {
-    const position = obj(obj(list, i), 'position');
-    const coin = str(position, 'coin');
+    // Named loads (monomorphic) with the generic readers only as the failure path, which names the field.
+    const e = list.v[i];
+    const position =
+      isObject(e) && isObject(e.position)
+        ? child(e.position, child(e, list, i), 'position')
+        : obj(obj(list, i), 'position');
+    const v = position.v;
+    const coin = typeof v.coin === 'string' ? v.coin : str(position, 'coin');
+    const type = (v.leverage as Node['v'] | null)?.type;
     const cross =
-      read<MarginMode>(
-        obj(position, 'leverage'),
-        'type',
-        (v) => v === 'cross' || v === 'isolated',
-        '"cross" or "isolated"',
-      ).v === 'cross';
-    const value = dec(position, 'positionValue');
-    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', position.v.positionValue);
+      (type === 'cross' || type === 'isolated') && !Array.isArray(v.leverage)
+        ? type === 'cross'
+        : read<MarginMode>(
+            obj(position, 'leverage'),
+            'type',
+            (t) => t === 'cross' || t === 'isolated',
+            '"cross" or "isolated"',
+          ).v === 'cross';
+    const value = decAt(v.positionValue, position, 'positionValue');
+    if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', v.positionValue);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
     return {
       coin,
       cross,
-      szi: dec(position, 'szi'),
-      sziRaw: position.v.szi as string,
+      szi: decAt(v.szi, position, 'szi'),
+      sziRaw: v.szi as string,
       value,
       table,
       mm: maintenanceMarginFixed(value, table),
-      marginUsed: cross ? 0n : dec(position, 'marginUsed'),
-      exchange: position.v.liquidationPx == null ? null : dec(position, 'liquidationPx'),
-      exchangeRaw: position.v.liquidationPx as string,
+      marginUsed: cross ? 0n : decAt(v.marginUsed, position, 'marginUsed'),
+      exchange: v.liquidationPx == null ? null : decAt(v.liquidationPx, position, 'liquidationPx'),
+      exchangeRaw: v.liquidationPx as string,
     };
   });
 }
 
 /**
- * The {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is `collateral`, beside
- * `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers included), and the
- * liquidation price unformatted. The distance is {@link liquidationDistance}'s, computed on the values.
+ * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is
+ * `collateral`, beside `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers
+ * included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
+ * computed on the values. `out` comes from {@link blankRisk} (every key already in output order): filling it
+ * changes no object shape, one allocation per position on the hot path. `solve = false` leaves the price
+ * and distance `null` without solving (a portfolio-margin cross position).
  */
 export function positionRisk(
   p: ParsedPosition,
   collateral: Fixed,
   otherMaintenanceMargin: Fixed,
-): [HyperliquidPositionRisk, Fixed | null] {
+  out: HyperliquidPositionRisk,
+  solve = true,
+): Fixed | null {
   const short = p.szi < 0n;
   const size = short ? -p.szi : p.szi;
   // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
   const mark = size && div(p.value, size);
-  const liq = solveLiquidationPrice({
-    side: short ? -1 : 1,
-    size,
-    price: mark,
-    collateral,
-    otherMaintenanceMargin,
-    marginTable: p.table,
-  });
-  const gap = liq === null ? 0n : mark > liq ? mark - liq : liq - mark;
-  const fraction = formatDecimal(mark && divRound(gap * WAD, mark, 'halfEven'));
-  return [
-    {
-      coin: p.coin,
-      marginMode: p.cross ? 'cross' : 'isolated',
-      side: short ? 'short' : 'long',
-      size: canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size),
-      markPrice: formatDecimal(mark),
-      maintenanceMargin: formatDecimal(p.mm),
-      liquidationPrice: formatOrNull(liq),
-      exchangeLiquidationPrice: p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange),
-      distance:
-        liq === null || !mark
-          ? null
-          : {
-              fraction,
-              percent: times100(fraction),
-              sigmas: null,
-              isSafeDuringHalt: null,
-            },
-    },
-    liq,
-  ];
+  const liq = solve
+    ? solveLiquidationPrice({
+        side: short ? -1 : 1,
+        size,
+        price: mark,
+        collateral,
+        otherMaintenanceMargin,
+        marginTable: p.table,
+      })
+    : null;
+  // Only a solved price has a distance (no division or format for the others).
+  let distance: HyperliquidPositionRisk['distance'] = null;
+  if (liq !== null && mark) {
+    const gap = mark > liq ? mark - liq : liq - mark;
+    const fraction = formatDecimal(divRound(gap * WAD, mark, 'halfEven'));
+    distance = { fraction, percent: times100(fraction), sigmas: null, isSafeDuringHalt: null };
+  }
+  out.coin = p.coin;
+  out.marginMode = p.cross ? 'cross' : 'isolated';
+  out.side = short ? 'short' : 'long';
+  out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size);
+  out.markPrice = formatDecimal(mark);
+  out.maintenanceMargin = formatDecimal(p.mm);
+  out.liquidationPrice = formatOrNull(liq);
+  out.exchangeLiquidationPrice = p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange);
+  out.distance = distance;
+  return liq;
 }
 
-/** `raw` when it already is the canonical form of `x` (no exponent, no stray zeros, ≤ 18 dp), else formatted. */
-const canonical = (raw: string, x: Fixed) =>
-  /^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/.test(raw) ? raw : formatDecimal(x);
+/** A {@link HyperliquidPositionRisk} with every key in output order, for {@link positionRisk} to fill. */
+export const blankRisk = (): HyperliquidPositionRisk => ({
+  coin: '',
+  marginMode: 'cross',
+  side: 'long',
+  size: '',
+  markPrice: '',
+  maintenanceMargin: '',
+  liquidationPrice: null,
+  exchangeLiquidationPrice: null,
+  distance: null,
+});
+
+/**
+ * `raw` when it already is the canonical form of `x` (no stray zeros, ≤ 18 dp, not `-0`), else formatted.
+ * `raw` parsed as a decimal string already, so only its zeros, point and lengths are checked (same verdicts
+ * as `/^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/`, without a regex call twice per position).
+ */
+function canonical(raw: string, x: Fixed): string {
+  const neg = raw.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const dot = raw.indexOf('.');
+  const end = dot < 0 ? raw.length : dot; // integer digits are [neg, end)
+  const frac = dot < 0 ? 0 : raw.length - dot - 1;
+  const ok =
+    end > neg &&
+    (end - neg === 1
+      ? !(neg && dot < 0 && raw.charCodeAt(neg) === 48)
+      : raw.charCodeAt(neg) !== 48) &&
+    (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
+  return ok ? raw : formatDecimal(x);
+}
 
 /** A canonical decimal string ≥ 0 times 100, exactly (moves the point; cheaper than a bigint format). */
 function times100(s: string): string {
   const dot = s.indexOf('.');
-  const frac = dot < 0 ? '' : s.slice(dot + 1);
-  const int = `${dot < 0 ? s : s.slice(0, dot)}${frac.slice(0, 2).padEnd(2, '0')}`.replace(
-    /^0+(?=\d)/,
-    '',
-  );
-  return frac.length > 2 ? `${int}.${frac.slice(2)}` : int;
+  if (dot < 0) return s === '0' ? s : `${s}00`;
+  const int = s.slice(0, dot);
+  const frac = s.slice(dot + 1);
+  const two = frac.slice(0, 2).padEnd(2, '0');
+  // `0.0x…` → `x…`: only a `0` integer part leaves a leading zero to drop.
+  const head = int !== '0' ? int + two : two[0] === '0' ? two.slice(1) : two;
+  return frac.length > 2 ? `${head}.${frac.slice(2)}` : head;
 }
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
@@ -260,8 +312,13 @@ export function metaTables(
   const tables = new Map<string, MarginTable | undefined>();
   const read = tableReader(meta);
   const f = (coin: string) => {
-    if (!tables.has(coin)) tables.set(coin, read(coin));
-    return tables.get(coin);
+    let t = tables.get(coin);
+    // One lookup for a read coin; `has` only tells a coin missing from meta (undefined) from an unread one.
+    if (t === undefined && !tables.has(coin)) {
+      t = read(coin);
+      tables.set(coin, t);
+    }
+    return t;
   };
   cache.set(meta.v, { p: meta.p, f });
   return f;

@@ -200,7 +200,10 @@ export function analyzeHyperliquidAccount(
     }
   }
   const pools = new Map<unknown, Pool>();
-  const held: [ParsedPosition, Pool, string][] = [];
+  // Parallel arrays (no tuple per position); each output object is created with all its keys.
+  const held: ParsedPosition[] = [];
+  const heldPools: Pool[] = [];
+  const outs: HyperliquidAccountPosition[] = [];
   const list = arr(root, 'dexes');
   for (let i = 0; i < list.v.length; i++) {
     const entry = obj(list, i);
@@ -221,7 +224,24 @@ export function analyzeHyperliquidAccount(
     for (const p of readPositions(state, metaTables(entry, meta))) {
       if (p.cross) pool.mm += p.mm;
       else if (unified) pool.collateral -= p.marginUsed;
-      held.push([p, pool, dex]);
+      held.push(p);
+      heldPools.push(pool);
+      // Every key in output order (a spread would add the last four one by one).
+      outs.push({
+        coin: '',
+        marginMode: 'cross',
+        side: 'long',
+        size: '',
+        markPrice: '',
+        maintenanceMargin: '',
+        liquidationPrice: null,
+        exchangeLiquidationPrice: null,
+        distance: null,
+        dex,
+        collateralToken: pool.token,
+        agreesWithExchange: null,
+        reason: null,
+      });
     }
   }
   for (const pool of pools.values())
@@ -241,29 +261,24 @@ export function analyzeHyperliquidAccount(
   });
   return {
     abstraction,
-    positions: held.map(([p, pool, dex]) => {
-      const [risk, liq] = positionRisk(
+    positions: outs.map((out, i) => {
+      const p = held[i]!;
+      const pool = heldPools[i]!;
+      const unsolved = pm && p.cross;
+      // Not solved at all when not output (`liquidationPrice` and `distance` stay null).
+      const ours = positionRisk(
         p,
         p.cross ? pool.collateral : p.marginUsed,
         p.cross ? pool.mm - p.mm : 0n,
+        out,
+        !unsolved,
       );
-      const unsolved = pm && p.cross;
-      if (unsolved) {
-        risk.liquidationPrice = null;
-        risk.distance = null;
-      }
-      const ours = unsolved ? null : liq;
       const theirs = p.exchange;
       let agrees: boolean | null = ours === theirs;
       if (unsolved) agrees = null;
       else if (ours !== null && theirs !== null) {
-        const d = ours - theirs;
-        agrees = (d < 0n ? -d : d) * 10_000n <= theirs;
+        agrees = (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
       }
-      // Completes the risk object in place (one allocation per position on the hot path).
-      const out = risk as HyperliquidAccountPosition;
-      out.dex = dex;
-      out.collateralToken = pool.token;
       out.agreesWithExchange = agrees;
       out.reason = unsolved
         ? 'portfolioMargin'

@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '../errors.js';
-import { type Fixed, formatDecimal, isDecimalString, parseDecimal } from '../internal/decimal.js';
+import { type Fixed, formatDecimal, parseDecimal } from '../internal/decimal.js';
 
 /**
  * Field readers for exchange JSON. A {@link Node} is a checked value with its JSON path; each reader
@@ -19,22 +19,55 @@ export function fail(path: string, requirement: string, value: unknown): never {
   );
 }
 
-/** The child `key` of `node` with its path, when `ok(child)`; else throws naming the path and `kind`. */
-export function read<T>(
+/** The path of `node.v[key]`. */
+const path = (node: Node<unknown>, key: string | number) =>
+  typeof key === 'number' ? `${node.p}[${key}]` : node.p ? `${node.p}.${key}` : key;
+
+/** `node.v[key]` when `ok(child)`; else throws naming its path and `kind`. */
+function field(
   node: Node<unknown>,
   key: string | number,
   ok: (value: unknown) => boolean,
   kind: string,
-): Node<T> {
+): unknown {
   const v = (node.v as Record<string | number, unknown>)[key];
-  const p = typeof key === 'number' ? `${node.p}[${key}]` : node.p ? `${node.p}.${key}` : key;
-  if (!ok(v)) fail(p, kind, v);
-  return { v: v as T, p };
+  if (!ok(v)) fail(path(node, key), kind, v);
+  return v;
 }
+
+/** A child node; its path is built only when asked for (errors), not on every read of the hot path. */
+class Child<T> {
+  constructor(
+    readonly v: T,
+    private readonly u: Node<unknown>,
+    private readonly k: string | number,
+  ) {}
+  get p(): string {
+    return path(this.u, this.k);
+  }
+}
+
+/** The child `key` of `node` with its path, when `ok(child)`; else throws naming the path and `kind`. */
+export const read = <T>(
+  node: Node<unknown>,
+  key: string | number,
+  ok: (value: unknown) => boolean,
+  kind: string,
+): Node<T> => new Child(field(node, key, ok, kind) as T, node, key);
+
+/** Whether `v` is a (non-array) object. */
+export const isObject = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The node of `v`, which the caller loaded and checked as `node.v[key]` (its path stays lazy). */
+export const child = <T>(v: T, node: Node<unknown>, key: string | number): Node<T> =>
+  new Child(v, node, key);
+const isString = (v: unknown) => typeof v === 'string';
+const isNumber = (v: unknown) => Number.isFinite(v) && (v as number) >= 1;
 
 /** `node.v[key]` as a (non-array) object. */
 export const obj = (node: Node<unknown>, key: string | number): Node =>
-  read(node, key, (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
+  read(node, key, isObject, 'an object');
 
 /** `node.v[key]` as an array. */
 export const arr = (node: Node<unknown>, key: string | number): Node<readonly unknown[]> =>
@@ -42,15 +75,27 @@ export const arr = (node: Node<unknown>, key: string | number): Node<readonly un
 
 /** `node.v[key]` as a string. */
 export const str = (node: Node<unknown>, key: string | number): string =>
-  read<string>(node, key, (v) => typeof v === 'string', 'a string').v;
+  field(node, key, isString, 'a string') as string;
 
 /** `node.v[key]` as a finite number ≥ 1 (leverages, margin table ids). */
 export const num = (node: Node<unknown>, key: string | number): number =>
-  read<number>(node, key, (v) => Number.isFinite(v) && (v as number) >= 1, 'a number ≥ 1').v;
+  field(node, key, isNumber, 'a number ≥ 1') as number;
 
 /** `node.v[key]`, a decimal string (Hyperliquid sends numbers as strings), parsed. */
 export const dec = (node: Node<unknown>, key: string | number): Fixed =>
-  parseDecimal(read<string>(node, key, isDecimalString, 'a decimal string').v);
+  decAt((node.v as Record<string | number, unknown>)[key], node, key);
+
+/**
+ * {@link dec} of `v`, which the caller loaded as `node.v[key]`: a named load at the call site stays
+ * monomorphic, where this module's keyed loads (`node.v[key]`) are megamorphic on a hot path.
+ */
+export function decAt(v: unknown, node: Node<unknown>, key: string | number): Fixed {
+  try {
+    return parseDecimal(v as string);
+  } catch {
+    return fail(path(node, key), 'a decimal string', v);
+  }
+}
 
 /** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
 export const optionalDec = (node: Node, key: string): string | null =>

@@ -86,22 +86,25 @@ export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | nul
   // Surplus S(X) = equity(X) − maintenance(X) at WAD² scale is monotone in X (increasing for a long,
   // decreasing for a short) and continuous across tiers, so the tier holding the root is found by the
   // sign of S at each tier's lower bound — multiplications only; then one exact division.
-  const base =
-    (collateral - otherMaintenanceMargin) * WAD - (side === 1 ? size * price : -size * price);
+  // Written with few BigInt operations (each allocates): no negations, no adding a zero.
+  const equity = (otherMaintenanceMargin ? collateral - otherMaintenanceMargin : collateral) * WAD;
+  const base = side === 1 ? equity - size * price : equity + size * price;
   let k = 0;
   while (k < last) {
     const next = tiers[k + 1]!;
     const atBound = next.lowerBound * WAD; // side·q·X at the bound is side·lowerBound
-    const surplus = base + (side === 1 ? atBound : -atBound) - next.maintenanceAtLowerBoundWad2;
+    const surplus =
+      (side === 1 ? base + atBound : base - atBound) - next.maintenanceAtLowerBoundWad2;
     // Root at or above the bound: long while S(bound) ≤ 0, short while S(bound) ≥ 0.
     if (side === 1 ? surplus > 0n : surplus < 0n) break;
     k++;
   }
   const tier = tiers[k]!;
-  const denominator = size * (tier.maintenanceMarginRate - (side === 1 ? WAD : -WAD));
+  const denominator =
+    size * (side === 1 ? tier.maintenanceMarginRate - WAD : tier.maintenanceMarginRate + WAD);
   if (denominator === 0n) return null;
   const x = divRound(
-    (base + tier.deduction * WAD) * WAD,
+    (tier.deduction ? base + tier.deduction * WAD : base) * WAD,
     denominator,
     side === 1 ? 'ceil' : 'floor',
   );

@@ -238,7 +238,8 @@ export function tierIndexForNotional(table: MarginTable, notional: Fixed): numbe
 export function maintenanceMarginFixed(notional: Fixed, table: MarginTable): Fixed {
   const abs = notional < 0n ? -notional : notional;
   const tier = table.tiers[tierIndexForNotional(table, abs)]!;
-  return divRound(abs * tier.maintenanceMarginRate, WAD, 'halfEven') - tier.deduction;
+  const mm = divRound(abs * tier.maintenanceMarginRate, WAD, 'halfEven');
+  return tier.deduction ? mm - tier.deduction : mm; // no BigInt subtraction of a zero (first tier)
 }
 
 /**
