@@ -9,9 +9,9 @@ import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
-import { operationsConfigIssues, operationsSecretNames } from './metrics/createOperations.js';
 import { dbSizeReport } from './retention/dbSizeReport.js';
 import { formatSizeReport, runBackup, runVacuum } from './retention/storageCommands.js';
+import { operationsConfigIssues, operationsSecretNames } from './runtime/createOperations.js';
 import { startWatcher } from './runtime/startWatcher.js';
 
 const VERSION = '0.1.0';

@@ -7,7 +7,7 @@ import { type OpenDb, openDb } from '../db/openDb.js';
 import { upsertChains, writeChainState } from '../db/queries/chains.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
-import { initialChainState } from '../sequencer/chainStateRecord.js';
+import { initialChainState } from '../subjects/sequencer/chainStateRecord.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;

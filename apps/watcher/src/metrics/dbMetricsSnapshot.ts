@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/openDb.js';
 import { listChains, rpcHealthOf } from '../db/queries/chains.js';
-import type { WriteFailure } from '../retention/storageHealth.js';
-import { chainWithWriteFailure, chainWriter } from '../runtime/chainWithWriteFailure.js';
-import { presentChainSummary } from '../sequencer/presentChain.js';
+import type { WriteFailure } from '../db/storageHealth.js';
+import { chainWithWriteFailure, chainWriter } from '../subjects/sequencer/chainWithWriteFailure.js';
+import { presentChainSummary } from '../subjects/sequencer/presentChain.js';
 import type { MetricsSnapshot } from './createMetrics.js';
 
 /** Raw tables whose growth is exported as `perpscope_ingest_rows_total`. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initialChainState } from '../../sequencer/chainStateRecord.js';
+import { initialChainState } from '../../subjects/sequencer/chainStateRecord.js';
 import { type OpenDb, openDb } from '../openDb.js';
 import { chainState, rpcEndpoints } from '../schema/chains.js';
 import {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import { redactUrlSecrets } from '../../security/redactSecrets.js';
-import type { ChainStateRecord } from '../../sequencer/chainStateRecord.js';
+import type { ChainStateRecord } from '../../subjects/sequencer/chainStateRecord.js';
 import type { Db } from '../openDb.js';
 import { chainState, chains, rpcEndpoints, statusTransitions } from '../schema/chains.js';
 

@@ -8,20 +8,20 @@ import { resolveSinks } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
+import { createStorageHealth, type StorageHealth } from '../db/storageHealth.js';
 import type { ConfigIssue } from '../errors.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { createMetrics, type WatcherMetrics } from '../metrics/createMetrics.js';
+import { dbMetricsSnapshot } from '../metrics/dbMetricsSnapshot.js';
 import { RetentionJob } from '../retention/RetentionJob.js';
 import type { RetentionConfig } from '../retention/retentionConfig.js';
 import { defaultRetentionTargets } from '../retention/retentionTargets.js';
 import type { RetentionTarget } from '../retention/runRetention.js';
-import { createStorageHealth, type StorageHealth } from '../retention/storageHealth.js';
 import { insecureBindingProblem, type SecurityConfig } from '../security/securityConfig.js';
 import { securityMiddleware } from '../security/securityMiddleware.js';
 import { registerPositionMetrics } from '../subjects/positions/registerPositionMetrics.js';
 import { adminRoutes } from './adminRoutes.js';
-import { createMetrics, type WatcherMetrics } from './createMetrics.js';
-import { dbMetricsSnapshot } from './dbMetricsSnapshot.js';
 
 /** The config sections operations read. */
 export type OperationsConfig = {
