@@ -32,12 +32,12 @@ export function createApp(deps: AppDeps) {
   // Hardening first (headers, CORS, rate limit, token on writes, body limit): see src/security/.
   base.use(
     '*',
-    deps.ops?.security ??
+    ...(deps.ops?.security ??
       securityMiddleware({
         config: SecurityConfig.parse({}),
         apiToken: undefined,
         now: deps.clock.now,
-      }),
+      })),
   );
   const app = base
     .route('/', healthRoutes(deps))

@@ -4,7 +4,7 @@ import { AlertOutbox } from '../alerts/AlertOutbox.js';
 import type { AlertsConfig } from '../alerts/alertsConfig.js';
 import { describeAny, describeChain } from '../alerts/describeChain.js';
 import { describeMarket } from '../alerts/describeMarket.js';
-import { resolveSinks } from '../alerts/formatAlert.js';
+import { resolveSinks, sinkConfigIssues } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
@@ -53,24 +53,8 @@ export function operationsConfigIssues(
     apiToken: secrets[config.security.apiTokenEnv],
     apiTokenEnv: config.security.apiTokenEnv,
   });
-  if (binding)
-    issues.push({
-      path: 'security.apiTokenEnv',
-      message: binding.replace(/^security\.apiTokenEnv: /, ''),
-    });
-  config.alerts.sinks.forEach((sink, i) => {
-    try {
-      resolveSinks([sink], secrets);
-    } catch (error) {
-      issues.push({
-        path: `alerts.sinks[${i}].${sink.kind === 'telegram' ? 'botTokenEnv' : 'urlEnv'}`,
-        message: (error as Error).message.replace(
-          /^alerts\.sinks\.0 \("([^"]*)"\): /,
-          'sink "$1": ',
-        ),
-      });
-    }
-  });
+  if (binding) issues.push(binding);
+  issues.push(...sinkConfigIssues(config.alerts.sinks, secrets));
   return issues;
 }
 
@@ -82,7 +66,7 @@ export type OperationsHttp = {
   /** Storage health: routes show a subject `unknown` while its writes fail. */
   storage?: StorageHealth;
   /** Security headers, CORS, rate limit, API token, body limit — mounted before every route. */
-  security: MiddlewareHandler;
+  security: readonly MiddlewareHandler[];
   metrics: WatcherMetrics;
   admin: ReturnType<typeof adminRoutes>;
 };
