@@ -3,16 +3,12 @@ import type { Hex } from 'viem';
 import type { Clock } from '../../clock.js';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import type { Db } from '../../db/openDb.js';
-import {
-  insertBlocksRaw,
-  markNonCanonical,
-  recentCanonicalBlocks,
-} from '../../db/queries/blocks.js';
+import { insertBlocks, markNonCanonical, recentCanonicalBlocks } from '../../db/queries/blocks.js';
 import {
   readChainState,
   rpcHealthOf,
-  updateRpcHealthRaw,
-  writeChainStateRaw,
+  updateRpcHealth,
+  writeChainState,
 } from '../../db/queries/chains.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
@@ -442,11 +438,11 @@ export class ChainWatcher {
               txCount: b.txCount,
               seenAt: b.seenAt,
             }));
-            insertBlocksRaw(this.#sqlite, rows);
+            insertBlocks(this.#sqlite, rows);
           }
           if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-          updateRpcHealthRaw(this.#sqlite, rpcRows);
-          writeChainStateRaw(this.#sqlite, next);
+          updateRpcHealth(this.#sqlite, rpcRows);
+          writeChainState(this.#sqlite, next);
           recordChainChanges(w, { config, prev, next, reorg });
         },
         { writer: chainWriter(config.chainId) },
