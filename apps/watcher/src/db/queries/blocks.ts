@@ -73,3 +73,41 @@ export function recentCanonicalBlocks(db: Db, chainId: number, limit: number): B
     .limit(limit)
     .all();
 }
+
+/**
+ * Watcher time (ms) of the newest canonical block first seen before `beforeMs`, or `null`: the head
+ * a chart window starts from.
+ */
+export function lastCanonicalSeenBefore(db: Db, p: { chainId: number; beforeMs: number }) {
+  return (
+    db.get<{ seen_at: number | null } | undefined>(
+      sql`SELECT max(seen_at) AS seen_at FROM blocks WHERE chain_id = ${p.chainId} AND canonical = 1 AND seen_at < ${p.beforeMs}`,
+    )?.seen_at ?? null
+  );
+}
+
+/**
+ * When each canonical block height in `[fromMs, toMs]` was first seen (watcher ms), oldest first;
+ * one range scan of `blocks_chain_seen`.
+ */
+export function canonicalHeadTimes(
+  db: Db,
+  p: { chainId: number; fromMs: number; toMs: number },
+): number[] {
+  return db
+    .all<{ seen_at: number }>(
+      sql`SELECT min(seen_at) AS seen_at FROM blocks
+          WHERE chain_id = ${p.chainId} AND canonical = 1 AND seen_at >= ${p.fromMs} AND seen_at <= ${p.toMs}
+          GROUP BY number ORDER BY seen_at`,
+    )
+    .map((r) => r.seen_at);
+}
+
+/** Watcher time (ms) of the first block stored for a chain, or `null` when none is. */
+export function firstSeenAt(db: Db, chainId: number): number | null {
+  return (
+    db.get<{ t: number | null }>(
+      sql`SELECT min(seen_at) AS t FROM blocks WHERE chain_id = ${chainId}`,
+    )?.t ?? null
+  );
+}

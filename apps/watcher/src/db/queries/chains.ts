@@ -138,6 +138,16 @@ export function listChains(db: Db): ChainRow[] {
   return stmt.all().map((r) => toRow(r, r.chainId));
 }
 
+/** The ids of every chain in the configuration of the last start, ascending. */
+export function listChainIds(db: Db): number[] {
+  return db
+    .select({ chainId: chains.chainId })
+    .from(chains)
+    .orderBy(asc(chains.chainId))
+    .all()
+    .map((r) => r.chainId);
+}
+
 /** One chain, or `null` when it is not watched. */
 export function getChain(db: Db, chainId: number): ChainRow | null {
   const r = db
