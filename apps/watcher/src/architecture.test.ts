@@ -75,4 +75,14 @@ describe('layout', () => {
     // An entry that no longer holds SQL is removed from the list, so the list stays true.
     expect(SQL_NOT_YET_MOVED.filter((f) => !offending.includes(f))).toEqual([]);
   });
+
+  test('folders are kebab-case', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => relative(SRC, join(e.parentPath, e.name)));
+    expect(folders.length).toBeGreaterThan(5);
+    expect(
+      folders.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(f.split('/').at(-1) ?? '')),
+    ).toEqual([]);
+  });
 });

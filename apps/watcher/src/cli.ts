@@ -99,10 +99,11 @@ async function main(argv: readonly string[]): Promise<void> {
   let env: Env;
   try {
     env = readEnv({
-      ...process.env,
-      ...(args.values.db !== undefined && { PERPSCOPE_DB: args.values.db }),
-      ...(args.values.port !== undefined && { PERPSCOPE_PORT: args.values.port }),
-      ...(args.values.host !== undefined && { PERPSCOPE_HOST: args.values.host }),
+      overrides: {
+        ...(args.values.db !== undefined && { PERPSCOPE_DB: args.values.db }),
+        ...(args.values.port !== undefined && { PERPSCOPE_PORT: args.values.port }),
+        ...(args.values.host !== undefined && { PERPSCOPE_HOST: args.values.host }),
+      },
     });
   } catch (error) {
     const issues = zodIssues(error as never);
