@@ -5,8 +5,8 @@ import type { AlertOutbox } from '../alerts/AlertOutbox.js';
 import { validationHook } from '../api/problem.js';
 import type { Db } from '../db/openDb.js';
 import { alertOutboxCounts, recentAlertOutboxRows } from '../db/queries/alerts.js';
+import { dbSizeReport, vacuumDatabase } from '../db/queries/dbSizeReport.js';
 import { alertOutboxStates } from '../db/schema/alerts.js';
-import { dbSizeReport, vacuumDatabase } from '../retention/dbSizeReport.js';
 
 /** Dependencies of {@link adminRoutes}. */
 export type AdminRoutesDeps = {

@@ -8,6 +8,8 @@ import { resolveSinks, sinkConfigIssues } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
+import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
+import type { RetentionTarget } from '../db/queries/runRetention.js';
 import { createStorageHealth, type StorageHealth } from '../db/storageHealth.js';
 import type { ConfigIssue } from '../errors.js';
 import type { EventLog } from '../events/eventLog.js';
@@ -16,8 +18,6 @@ import { createMetrics, type WatcherMetrics } from '../metrics/createMetrics.js'
 import { dbMetricsSnapshot } from '../metrics/dbMetricsSnapshot.js';
 import { RetentionJob } from '../retention/RetentionJob.js';
 import type { RetentionConfig } from '../retention/retentionConfig.js';
-import { defaultRetentionTargets } from '../retention/retentionTargets.js';
-import type { RetentionTarget } from '../retention/runRetention.js';
 import { insecureBindingProblem, type SecurityConfig } from '../security/securityConfig.js';
 import { securityMiddleware } from '../security/securityMiddleware.js';
 import { registerPositionMetrics } from '../subjects/positions/registerPositionMetrics.js';
