@@ -1,3 +1,4 @@
+import { severityRank } from '@perpscope/schemas';
 import type { Logger } from 'pino';
 import type { Db } from '../db/openDb.js';
 import {
@@ -9,7 +10,7 @@ import {
   pendingAlertCount,
   recordAlertAttempt,
 } from '../db/queries/alerts.js';
-import type { AlertMessage, AlertSeverity } from './AlertMessage.js';
+import type { AlertMessage } from './AlertMessage.js';
 import type { AlertsConfig } from './alertsConfig.js';
 import { formatForSink, type ResolvedSink, redactUrl } from './formatAlert.js';
 
@@ -47,8 +48,6 @@ export type EnqueueResult = {
 
 /** Summary of one delivery pass. */
 export type DeliveryReport = { delivered: number; retried: number; failed: number };
-
-const severityRank: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 
 /**
  * Backoff before retry number `attempt` (1-based): exponential, capped, with "equal jitter" (half
@@ -166,7 +165,7 @@ export class AlertOutbox {
     }
     if (
       message.transition !== 'test' &&
-      severityRank[message.severity] < severityRank[sink.minSeverity]
+      severityRank(message.severity) < severityRank(sink.minSeverity)
     )
       return 'filtered';
     const { windowSeconds, maxPerWindow } = this.#deps.config.rateLimit;
