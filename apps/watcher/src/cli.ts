@@ -5,13 +5,13 @@ import type { WatcherConfig } from './config/configSchema.js';
 import { databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { type OpenDb, openDb } from './db/openDb.js';
+import { dbSizeReport } from './db/queries/dbSizeReport.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
-import { operationsConfigIssues, operationsSecretNames } from './metrics/createOperations.js';
-import { dbSizeReport } from './retention/dbSizeReport.js';
 import { formatSizeReport, runBackup, runVacuum } from './retention/storageCommands.js';
+import { operationsConfigIssues, operationsSecretNames } from './runtime/createOperations.js';
 import { startWatcher } from './runtime/startWatcher.js';
 
 const VERSION = '0.1.0';
@@ -99,10 +99,11 @@ async function main(argv: readonly string[]): Promise<void> {
   let env: Env;
   try {
     env = readEnv({
-      ...process.env,
-      ...(args.values.db !== undefined && { PERPSCOPE_DB: args.values.db }),
-      ...(args.values.port !== undefined && { PERPSCOPE_PORT: args.values.port }),
-      ...(args.values.host !== undefined && { PERPSCOPE_HOST: args.values.host }),
+      overrides: {
+        ...(args.values.db !== undefined && { PERPSCOPE_DB: args.values.db }),
+        ...(args.values.port !== undefined && { PERPSCOPE_PORT: args.values.port }),
+        ...(args.values.host !== undefined && { PERPSCOPE_HOST: args.values.host }),
+      },
     });
   } catch (error) {
     const issues = zodIssues(error as never);

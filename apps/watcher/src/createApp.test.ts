@@ -14,8 +14,8 @@ import {
   DbSizeReportSchema,
   TestAlertResultSchema,
   VacuumResultSchema,
-} from './metrics/adminRoutes.js';
-import { createOperations } from './metrics/createOperations.js';
+} from './runtime/adminRoutes.js';
+import { createOperations } from './runtime/createOperations.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;

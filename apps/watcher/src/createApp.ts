@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from './api/appDeps.js';
-import { chainsRoutes } from './api/chainsRoutes.js';
 import { docsPageHtml } from './api/docsPage.js';
 import { eventsRoutes } from './api/eventsRoutes.js';
 import { healthRoutes } from './api/healthRoutes.js';
@@ -16,6 +15,7 @@ import { securityMiddleware } from './security/securityMiddleware.js';
 import { statusChartsRoutes } from './status-page/statusChartsRoutes.js';
 import { statusPageRoutes } from './status-page/statusPageRoutes.js';
 import { positionsRoutes } from './subjects/positions/positionsRoutes.js';
+import { chainsRoutes } from './subjects/sequencer/chainsRoutes.js';
 
 export type { AppDeps };
 
@@ -32,12 +32,12 @@ export function createApp(deps: AppDeps) {
   // Hardening first (headers, CORS, rate limit, token on writes, body limit): see src/security/.
   base.use(
     '*',
-    deps.ops?.security ??
+    ...(deps.ops?.security ??
       securityMiddleware({
         config: SecurityConfig.parse({}),
         apiToken: undefined,
         now: deps.clock.now,
-      }),
+      })),
   );
   const app = base
     .route('/', healthRoutes(deps))

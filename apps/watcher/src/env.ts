@@ -21,13 +21,18 @@ export const Env = z.object({
 export type Env = z.infer<typeof Env>;
 
 /**
- * Parses the environment.
+ * Parses the environment, with `overrides` (command-line flags) taking precedence over it.
  *
  * @throws {z.ZodError} when a variable is malformed (the CLI reports it like a config error).
- * @example const env = readEnv(); // reads process.env
+ * @example const env = readEnv({ overrides: { PERPSCOPE_PORT: '8788' } }); // reads process.env
  */
-export function readEnv(source: Record<string, string | undefined> = process.env): Env {
-  return Env.parse(source);
+export function readEnv(
+  p: {
+    overrides?: Readonly<Record<string, string>>;
+    source?: Readonly<Record<string, string | undefined>>;
+  } = {},
+): Env {
+  return Env.parse({ ...(p.source ?? process.env), ...p.overrides });
 }
 
 /**

@@ -34,6 +34,34 @@ export class BadRequestError extends WatcherError {
   }
 }
 
+/** HTTP statuses the request-hardening middleware and the event stream refuse requests with. */
+export type RefusalStatus = 401 | 403 | 413 | 421 | 429 | 503;
+
+/**
+ * A request refused before (or instead of) its route: missing token, foreign origin, rate limit,
+ * body too large, misdirected `Host`, stream seats full. Thrown by middleware and handlers;
+ * `onError` renders it as problem+json with `type` `https://perpscope.dev/problems/<title slug>`
+ * and the given response headers (`Retry-After`, `WWW-Authenticate`).
+ */
+export class RequestRefusedError extends WatcherError {
+  override name = 'Watcher.RequestRefusedError';
+  readonly status: RefusalStatus;
+  /** The problem's `title`, e.g. `Too Many Requests`. */
+  readonly title: string;
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(p: {
+    status: RefusalStatus;
+    title: string;
+    detail: string;
+    headers?: Readonly<Record<string, string>>;
+  }) {
+    super(p.detail);
+    this.status = p.status;
+    this.title = p.title;
+    this.headers = p.headers ?? {};
+  }
+}
+
 /** A resource the client asked for does not exist; rendered as a 404 problem+json. */
 export class NotFoundError extends WatcherError {
   override name = 'Watcher.NotFoundError';

@@ -3,7 +3,7 @@ import { HttpRequestError, RpcRequestError } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { createDemoLogger } from './demo/createDemoLogger.js';
 import { createLogger } from './logger.js';
-import { errorText } from './sequencer/chainRpc.js';
+import { errorText } from './subjects/sequencer/chainRpc.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const URL_WITH_KEY = `https://base-mainnet.infura.io/v3/${KEY}?token=s3cr3tQuery`;

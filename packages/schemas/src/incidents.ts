@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IncidentSeverity } from './severity.js';
 
 /** An incident of a chain (or market): opened, escalated and closed from status transitions. */
 export const Incident = z
@@ -7,7 +8,7 @@ export const Incident = z
     subjectType: z.string(),
     subjectId: z.string(),
     kind: z.string(),
-    severity: z.enum(['warning', 'critical']),
+    severity: IncidentSeverity,
     state: z.enum(['open', 'closed']),
     title: z.string(),
     startedAt: z.iso.datetime(),
@@ -33,7 +34,7 @@ export const IncidentQuery = z.object({
   subjectId: z.string().min(1).max(128).optional(),
   kind: z.string().min(1).max(64).optional(),
   state: z.enum(['open', 'closed']).optional(),
-  severity: z.enum(['warning', 'critical']).optional(),
+  severity: IncidentSeverity.optional(),
   /** Incidents that started at or after this instant (ISO 8601). */
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),

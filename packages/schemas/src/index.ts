@@ -50,6 +50,7 @@ export {
   RiskSummaryMarket,
   RiskSummaryQuery,
 } from './riskSummary.js';
+export { IncidentSeverity, Severity, severities, severityRank } from './severity.js';
 export {
   ChainDependencyKind,
   chainDependency,

@@ -5,13 +5,15 @@
  * @module
  */
 
+import { type Severity, severities } from '@perpscope/schemas';
+
 /** What happened to the incident this alert is about. */
 export const alertTransitions = ['open', 'escalate', 'resolve', 'test'] as const;
 export type AlertTransition = (typeof alertTransitions)[number];
 
-/** Severity ladder shared by chains and markets; `info` is used for resolve and test messages. */
-export const alertSeverities = ['info', 'warning', 'critical'] as const;
-export type AlertSeverity = (typeof alertSeverities)[number];
+/** The one severity scale (`@perpscope/schemas`); `info` is used for resolve and test messages. */
+export const alertSeverities = severities;
+export type AlertSeverity = Severity;
 
 /** One alert, independent of the sink it goes to. */
 export type AlertMessage = {

@@ -1,8 +1,16 @@
-import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { severityRank } from '@perpscope/schemas';
 import type { Logger } from 'pino';
 import type { Db } from '../db/openDb.js';
-import { type AlertOutboxState, alertOutbox } from '../db/schema/alerts.js';
-import type { AlertMessage, AlertSeverity } from './AlertMessage.js';
+import {
+  countIncidentAlerts,
+  countRecentSubjectAlerts,
+  dueAlertRows,
+  insertAlertOutboxRow,
+  leaseAlertRow,
+  pendingAlertCount,
+  recordAlertAttempt,
+} from '../db/queries/alerts.js';
+import type { AlertMessage } from './AlertMessage.js';
 import type { AlertsConfig } from './alertsConfig.js';
 import { formatForSink, type ResolvedSink, redactUrl } from './formatAlert.js';
 
@@ -40,8 +48,6 @@ export type EnqueueResult = {
 
 /** Summary of one delivery pass. */
 export type DeliveryReport = { delivered: number; retried: number; failed: number };
-
-const severityRank: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 
 /**
  * Backoff before retry number `attempt` (1-based): exponential, capped, with "equal jitter" (half
@@ -120,25 +126,21 @@ export class AlertOutbox {
             const outcome = this.#decide(tx, sink, message);
             if (outcome === 'filtered') return { sink: sink.name, outcome };
             const t = now();
-            const inserted = tx
-              .insert(alertOutbox)
-              .values({
-                dedupeKey: [sink.name, message.incidentId, message.transition, message.status].join(
-                  '|',
-                ),
-                sink: sink.name,
-                subject: message.subject,
-                incidentId: message.incidentId,
-                transition: message.transition,
-                severity: message.severity,
-                payload: JSON.stringify(message),
-                state: outcome === 'suppressed' ? 'suppressed' : 'pending',
-                nextAttemptAtMs: t,
-                createdAtMs: t,
-              })
-              .onConflictDoNothing()
-              .run();
-            return { sink: sink.name, outcome: inserted.changes === 0 ? 'duplicate' : outcome };
+            const inserted = insertAlertOutboxRow(tx, {
+              dedupeKey: [sink.name, message.incidentId, message.transition, message.status].join(
+                '|',
+              ),
+              sink: sink.name,
+              subject: message.subject,
+              incidentId: message.incidentId,
+              transition: message.transition,
+              severity: message.severity,
+              payload: JSON.stringify(message),
+              state: outcome === 'suppressed' ? 'suppressed' : 'pending',
+              nextAttemptAtMs: t,
+              createdAtMs: t,
+            });
+            return { sink: sink.name, outcome: inserted ? outcome : 'duplicate' };
           });
       });
       for (const r of results)
@@ -158,61 +160,29 @@ export class AlertOutbox {
 
   #decide(tx: Db, sink: ResolvedSink, message: AlertMessage): 'queued' | 'suppressed' | 'filtered' {
     if (message.transition === 'resolve') {
-      const sent = tx
-        .select({ n: count() })
-        .from(alertOutbox)
-        .where(
-          and(
-            eq(alertOutbox.sink, sink.name),
-            eq(alertOutbox.incidentId, message.incidentId),
-            inArray(alertOutbox.state, [
-              'pending',
-              'delivered',
-              'failed',
-            ] satisfies AlertOutboxState[]),
-          ),
-        )
-        .get();
-      return (sent?.n ?? 0) > 0 ? 'queued' : 'filtered';
+      const sent = countIncidentAlerts(tx, { sink: sink.name, incidentId: message.incidentId });
+      return sent > 0 ? 'queued' : 'filtered';
     }
     if (
       message.transition !== 'test' &&
-      severityRank[message.severity] < severityRank[sink.minSeverity]
+      severityRank(message.severity) < severityRank(sink.minSeverity)
     )
       return 'filtered';
     const { windowSeconds, maxPerWindow } = this.#deps.config.rateLimit;
-    const recent = tx
-      .select({ n: count() })
-      .from(alertOutbox)
-      .where(
-        and(
-          eq(alertOutbox.sink, sink.name),
-          eq(alertOutbox.subject, message.subject),
-          // Test alerts (`POST /v1/admin/test-alert`, the CLI) share the budget of their subject
-          // `test:perpscope`: 50 POSTs must not become 50 pages.
-          message.transition === 'test'
-            ? eq(alertOutbox.transition, 'test')
-            : inArray(alertOutbox.transition, ['open', 'escalate']),
-          inArray(alertOutbox.state, [
-            'pending',
-            'delivered',
-            'failed',
-          ] satisfies AlertOutboxState[]),
-          gt(alertOutbox.createdAtMs, this.#deps.now() - windowSeconds * 1000),
-        ),
-      )
-      .get();
-    return (recent?.n ?? 0) >= maxPerWindow ? 'suppressed' : 'queued';
+    const recent = countRecentSubjectAlerts(tx, {
+      sink: sink.name,
+      subject: message.subject,
+      // Test alerts (`POST /v1/admin/test-alert`, the CLI) share the budget of their subject
+      // `test:perpscope`: 50 POSTs must not become 50 pages.
+      test: message.transition === 'test',
+      afterMs: this.#deps.now() - windowSeconds * 1000,
+    });
+    return recent >= maxPerWindow ? 'suppressed' : 'queued';
   }
 
   /** Number of rows still waiting for delivery. */
   pendingCount(): number {
-    const row = this.#deps.db
-      .select({ n: count() })
-      .from(alertOutbox)
-      .where(eq(alertOutbox.state, 'pending'))
-      .get();
-    return row?.n ?? 0;
+    return pendingAlertCount(this.#deps.db);
   }
 
   /**
@@ -222,46 +192,27 @@ export class AlertOutbox {
   async deliverDue(limit = 50): Promise<DeliveryReport> {
     const { db, now, config } = this.#deps;
     const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0 };
-    const due = db
-      .select()
-      .from(alertOutbox)
-      .where(
-        sql`${alertOutbox.state} = 'pending' AND ${alertOutbox.nextAttemptAtMs} <= ${now()} AND NOT EXISTS (
-          SELECT 1 FROM alert_outbox AS prior WHERE prior.sink = ${alertOutbox.sink}
-          AND prior.subject = ${alertOutbox.subject} AND prior.state = 'pending' AND prior.id < ${alertOutbox.id})`,
-      )
-      .orderBy(asc(alertOutbox.id))
-      .limit(limit)
-      .all();
+    const due = dueAlertRows(db, { nowMs: now(), limit });
     await Promise.all(
       due.map(async (row) => {
         const sink = this.#deps.sinks.find((s) => s.name === row.sink);
         if (!sink) return; // sink removed from config: leave the row for when it returns
-        const lease = db
-          .update(alertOutbox)
-          .set({ nextAttemptAtMs: now() + config.retry.timeoutMs + 5_000 })
-          .where(
-            and(
-              eq(alertOutbox.id, row.id),
-              eq(alertOutbox.state, 'pending'),
-              eq(alertOutbox.nextAttemptAtMs, row.nextAttemptAtMs),
-            ),
-          )
-          .run();
-        if (lease.changes === 0) return;
+        const leased = leaseAlertRow(db, {
+          id: row.id,
+          readNextAttemptAtMs: row.nextAttemptAtMs,
+          untilMs: now() + config.retry.timeoutMs + 5_000,
+        });
+        if (!leased) return;
         const outcome = await this.#send(sink, row.payload);
         const attempts = row.attempts + 1;
         if (outcome.ok) {
-          db.update(alertOutbox)
-            .set({
-              state: 'delivered',
-              attempts,
-              deliveredAtMs: now(),
-              lastHttpStatus: outcome.status ?? null,
-              lastError: null,
-            })
-            .where(eq(alertOutbox.id, row.id))
-            .run();
+          recordAlertAttempt(db, row.id, {
+            state: 'delivered',
+            attempts,
+            deliveredAtMs: now(),
+            lastHttpStatus: outcome.status ?? null,
+            lastError: null,
+          });
           report.delivered++;
           this.#deps.onOutcome?.(sink.name, 'delivered');
           return;
@@ -271,16 +222,13 @@ export class AlertOutbox {
           backoffMs({ attempt: attempts, ...config.retry, random: this.#random }),
           outcome.retryAfterMs ?? 0,
         );
-        db.update(alertOutbox)
-          .set({
-            state: permanent ? 'failed' : 'pending',
-            attempts,
-            nextAttemptAtMs: now() + delay,
-            lastHttpStatus: outcome.status ?? null,
-            lastError: outcome.error,
-          })
-          .where(eq(alertOutbox.id, row.id))
-          .run();
+        recordAlertAttempt(db, row.id, {
+          state: permanent ? 'failed' : 'pending',
+          attempts,
+          nextAttemptAtMs: now() + delay,
+          lastHttpStatus: outcome.status ?? null,
+          lastError: outcome.error,
+        });
         this.#deps.logger.warn(
           {
             sink: sink.name,

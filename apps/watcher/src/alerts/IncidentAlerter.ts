@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/openDb.js';
+import { advanceAlertCursor, initAlertCursor, readAlertCursor } from '../db/queries/alerts.js';
 import { eventsAfter, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
-import { alertCursor } from '../db/schema/alerts.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { AlertMessage, AlertTransition } from './AlertMessage.js';
 import type { AlertOutbox } from './AlertOutbox.js';
@@ -97,13 +96,7 @@ export class IncidentAlerter {
   start(): void {
     const { db } = this.#deps;
     try {
-      const exists = db.select().from(alertCursor).where(eq(alertCursor.name, CURSOR)).get();
-      if (!exists) {
-        const last = db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM events`);
-        db.insert(alertCursor)
-          .values({ name: CURSOR, lastEventId: last?.id ?? 0 })
-          .run();
-      }
+      initAlertCursor(db, CURSOR);
     } catch (error) {
       this.#deps.logger.error({ err: error }, 'cannot initialise the alert cursor; will retry');
     }
@@ -133,19 +126,14 @@ export class IncidentAlerter {
     let queued = 0;
     try {
       for (;;) {
-        const cursor = db.select().from(alertCursor).where(eq(alertCursor.name, CURSOR)).get();
-        if (!cursor) throw new Error('alert cursor missing');
-        const batch = eventsAfter(db, { afterId: cursor.lastEventId, limit: BATCH });
+        const cursor = readAlertCursor(db, CURSOR);
+        if (cursor === null) throw new Error('alert cursor missing');
+        const batch = eventsAfter(db, { afterId: cursor, limit: BATCH });
         if (batch.length === 0) break;
-        let lastSkipped = cursor.lastEventId;
+        let lastSkipped = cursor;
         for (const ev of batch) {
           const message = alertFromEvent(ev, describe, publicUrl);
-          const advance = (tx: Db) =>
-            tx
-              .update(alertCursor)
-              .set({ lastEventId: ev.id })
-              .where(eq(alertCursor.name, CURSOR))
-              .run();
+          const advance = (tx: Db) => advanceAlertCursor(tx, CURSOR, ev.id);
           if (!message) {
             lastSkipped = ev.id;
             continue;
@@ -157,11 +145,7 @@ export class IncidentAlerter {
           queued += results.filter((r) => r.outcome === 'queued').length;
           lastSkipped = ev.id;
         }
-        if (lastSkipped > cursor.lastEventId)
-          db.update(alertCursor)
-            .set({ lastEventId: lastSkipped })
-            .where(eq(alertCursor.name, CURSOR))
-            .run();
+        if (lastSkipped > cursor) advanceAlertCursor(db, CURSOR, lastSkipped);
         if (batch.length < BATCH) break;
       }
       this.#deps.onWriteOutcome?.(null);

@@ -1,6 +1,6 @@
 import type { Db } from '../db/openDb.js';
 import { getChain } from '../db/queries/chains.js';
-import { presentChainSummary } from '../sequencer/presentChain.js';
+import { presentChainSummary } from '../subjects/sequencer/presentChain.js';
 import type { DescribeSubject } from './IncidentAlerter.js';
 
 /**

@@ -166,8 +166,20 @@ describe('resolveSinks / formatForSink', () => {
 
   it('names the missing variable and the sink', () => {
     expect(() => resolveSinks(config.sinks, { SLACK_URL: 'https://x.test/' })).toThrow(
-      new AlertSinkConfigError('alerts.sinks.1 ("tg"): environment variable TG_TOKEN is not set'),
+      'alerts.sinks.1 ("tg"): environment variable TG_TOKEN is not set',
     );
+    const error = (() => {
+      try {
+        resolveSinks(config.sinks, { SLACK_URL: 'https://x.test/' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(AlertSinkConfigError);
+    expect((error as AlertSinkConfigError).issue).toEqual({
+      path: 'alerts.sinks[1].botTokenEnv',
+      message: 'sink "tg": environment variable TG_TOKEN is not set',
+    });
     expect(() => resolveSinks(config.sinks, { SLACK_URL: 'not a url', TG_TOKEN: 't' })).toThrow(
       'alerts.sinks.0 ("slack"): SLACK_URL must hold an http(s) URL',
     );

@@ -1,3 +1,4 @@
+import type { ConfigIssue } from '../errors.js';
 import { redactUrlSecrets } from '../security/redactSecrets.js';
 import { type AlertMessage, type AlertSeverity, alertTitle, truncate } from './AlertMessage.js';
 import type { AlertSinkConfig } from './alertsConfig.js';
@@ -16,9 +17,20 @@ export type ResolvedSink = {
 /** The HTTP request that delivers one alert to one sink. */
 export type SinkRequest = { url: string; headers: Record<string, string>; body: string };
 
-/** Thrown when a sink's secret is missing from the environment; names the variable. */
+/**
+ * Thrown when a sink's secret is missing from the environment; names the variable. `issue` is the
+ * same problem as a config issue on the sink's secret field (`alerts.sinks[1].botTokenEnv`).
+ */
 export class AlertSinkConfigError extends Error {
   override name = 'Alerts.SinkConfigError';
+  readonly issue: ConfigIssue;
+  constructor(p: { index: number; sink: AlertSinkConfig; problem: string }) {
+    super(`alerts.sinks.${p.index} ("${p.sink.name}"): ${p.problem}`);
+    this.issue = {
+      path: `alerts.sinks[${p.index}].${p.sink.kind === 'telegram' ? 'botTokenEnv' : 'urlEnv'}`,
+      message: `sink "${p.sink.name}": ${p.problem}`,
+    };
+  }
 }
 
 /**
@@ -30,29 +42,58 @@ export function resolveSinks(
   sinks: readonly AlertSinkConfig[],
   env: Readonly<Record<string, string | undefined>>,
 ): ResolvedSink[] {
-  return sinks.map((sink, i) => {
-    const varName = sink.kind === 'telegram' ? sink.botTokenEnv : sink.urlEnv;
-    const secret = env[varName];
-    if (!secret)
-      throw new AlertSinkConfigError(
-        `alerts.sinks.${i} ("${sink.name}"): environment variable ${varName} is not set`,
-      );
-    if (sink.kind === 'telegram') {
-      const base = sink.apiBaseUrl.replace(/\/+$/, '');
-      return {
-        name: sink.name,
-        kind: sink.kind,
-        minSeverity: sink.minSeverity,
-        url: `${base}/bot${secret}/sendMessage`,
-        chatId: sink.chatId,
-      };
+  return sinks.map((sink, i) => resolveSink(sink, i, env));
+}
+
+/**
+ * Every sink whose secret is unset or invalid, as config issues (the CLI reports them all at once
+ * and exits 2); empty when {@link resolveSinks} would succeed.
+ */
+export function sinkConfigIssues(
+  sinks: readonly AlertSinkConfig[],
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigIssue[] {
+  return sinks.flatMap((sink, i) => {
+    try {
+      resolveSink(sink, i, env);
+      return [];
+    } catch (error) {
+      if (error instanceof AlertSinkConfigError) return [error.issue];
+      throw error;
     }
-    if (!URL.canParse(secret) || !/^https?:$/.test(new URL(secret).protocol))
-      throw new AlertSinkConfigError(
-        `alerts.sinks.${i} ("${sink.name}"): ${varName} must hold an http(s) URL`,
-      );
-    return { name: sink.name, kind: sink.kind, minSeverity: sink.minSeverity, url: secret };
   });
+}
+
+function resolveSink(
+  sink: AlertSinkConfig,
+  i: number,
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedSink {
+  const varName = sink.kind === 'telegram' ? sink.botTokenEnv : sink.urlEnv;
+  const secret = env[varName];
+  if (!secret)
+    throw new AlertSinkConfigError({
+      index: i,
+      sink,
+      problem: `environment variable ${varName} is not set`,
+    });
+  if (sink.kind === 'telegram') {
+    const base = sink.apiBaseUrl.replace(/\/+$/, '');
+    return {
+      name: sink.name,
+      kind: sink.kind,
+      minSeverity: sink.minSeverity,
+      url: `${base}/bot${secret}/sendMessage`,
+      chatId: sink.chatId,
+    };
+  }
+  if (!URL.canParse(secret) || !/^https?:$/.test(new URL(secret).protocol))
+    throw new AlertSinkConfigError({
+      index: i,
+      sink,
+      problem: `${varName} must hold an http(s) URL`,
+    });
+  return { name: sink.name, kind: sink.kind, minSeverity: sink.minSeverity, url: secret };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
+import { alertRowsOfIncident } from '../db/queries/alerts.js';
 import type { Logger } from '../logger.js';
 import type { AlertMessage } from './AlertMessage.js';
 import { AlertOutbox } from './AlertOutbox.js';
@@ -64,12 +65,7 @@ export async function runTestAlert(p: RunTestAlertParameters): Promise<TestAlert
   };
   outbox.enqueue(message);
   const deadline = Date.now() + (p.timeoutMs ?? 30_000);
-  const read = () =>
-    p.database.sqlite
-      .prepare(
-        'SELECT sink, state, attempts, last_error AS lastError FROM alert_outbox WHERE incident_id = ? ORDER BY sink',
-      )
-      .all(message.incidentId) as TestAlertResult[];
+  const read = (): TestAlertResult[] => alertRowsOfIncident(p.database.db, message.incidentId);
   for (;;) {
     await outbox.deliverDue();
     const rows = read();

@@ -7,7 +7,7 @@ import { type OpenDb, openDb } from '../db/openDb.js';
 import { upsertChains, writeChainState } from '../db/queries/chains.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
-import { initialChainState } from '../sequencer/chainStateRecord.js';
+import { initialChainState } from '../subjects/sequencer/chainStateRecord.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;
@@ -33,13 +33,13 @@ function setup() {
     env: Env.parse({}),
   });
   upsertChains(open.db, config.chains, now.t);
-  return { db: open.db, app, eventLog, now };
+  return { db: open.db, sqlite: open.sqlite, app, eventLog, now };
 }
 
 describe('GET /v1/chains', () => {
   it('lists the watched chains with status, phase, guidance and head age at request time', async () => {
-    const { db, app, now } = setup();
-    writeChainState(db, {
+    const { sqlite, app, now } = setup();
+    writeChainState(sqlite, {
       ...initialChainState(8453, now.t),
       status: 'halted',
       reasons: ['no new block for 61.0 s (halted after 60 s)'],
@@ -63,12 +63,12 @@ describe('GET /v1/chains', () => {
   });
 
   it('reuses the list only while nothing was written and for at most 100 ms', async () => {
-    const { db, app, now } = setup();
+    const { sqlite, app, now } = setup();
     const statusOf = async () =>
       ChainList.parse(await (await app.request('/v1/chains')).json()).chains[0]!;
     expect((await statusOf()).status).toBe('unknown');
     // A write at the same clock time shows at once (no stale answer from the cache).
-    writeChainState(db, {
+    writeChainState(sqlite, {
       ...initialChainState(8453, now.t),
       status: 'up',
       head: { number: 7, hash: '0xab', timestamp: now.t / 1000 - 1 },

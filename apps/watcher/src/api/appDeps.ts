@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
-import type { OperationsHttp } from '../metrics/createOperations.js';
+import type { OperationsHttp } from '../runtime/createOperations.js';
 import type { EventStreamHub } from './EventStreamHub.js';
 
 /**

@@ -4,8 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { ServerConfig } from '../config/serverConfig.js';
 import { eventsAfter, latestEvents, type StoredEvent } from '../db/queries/events.js';
-import { BadRequestError } from '../errors.js';
-import { problemResponse } from '../security/problem.js';
+import { BadRequestError, RequestRefusedError } from '../errors.js';
 import { clientResolver } from '../security/requestClient.js';
 import type { AppDeps } from './appDeps.js';
 import { EventStreamHub } from './EventStreamHub.js';
@@ -102,11 +101,12 @@ export function eventsRoutes(deps: AppDeps) {
     }
     const seat = hub.open(hub.client(c).ip);
     if ('status' in seat) {
-      return problemResponse(c, seat.status, {
+      throw new RequestRefusedError({
+        status: seat.status,
         title: seat.status === 429 ? 'Too Many Requests' : 'Service Unavailable',
         detail: seat.detail,
         headers: { 'retry-after': String(RETRY_AFTER_S) },
-      }) as never;
+      });
     }
     const resumeFrom = header ?? query;
     // Subscribe before replaying so nothing published during the replay is missed; the id check

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { Health, Readiness } from '@perpscope/schemas';
-import { sql } from 'drizzle-orm';
+import { databaseAnswers } from '../db/queries/storage.js';
 import type { AppDeps } from './appDeps.js';
 
 const healthRoute = createRoute({
@@ -36,12 +36,7 @@ export function healthRoutes(deps: AppDeps) {
       ),
     )
     .openapi(readyRoute, (c) => {
-      let database = false;
-      try {
-        database = deps.db.get<{ one: number }>(sql`select 1 as one`)?.one === 1;
-      } catch {
-        database = false;
-      }
+      const database = databaseAnswers(deps.db);
       const checks = { database, ...deps.readiness?.() };
       const ready = Object.values(checks).every(Boolean);
       return c.json(

@@ -3,13 +3,18 @@ import type { Problem } from '@perpscope/schemas';
 import type { Context, ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { formatPath } from '../config/loadConfig.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError, RequestRefusedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** Sends an RFC 9457 problem+json response. */
-export function problem(c: Context, body: Problem): Response {
+export function problem(
+  c: Context,
+  body: Problem,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
   return c.body(JSON.stringify(body), body.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json',
+    ...headers,
   });
 }
 
@@ -29,9 +34,26 @@ export const validationHook: Hook<any, any, any, any> = (result) => {
   }
 };
 
-/** Maps errors to problem+json in one place (house style rule 7). */
+/**
+ * Maps errors to problem+json in one place (house style rule 7): route errors
+ * ({@link BadRequestError}, {@link NotFoundError}) and the refusals the hardening middleware and
+ * the event stream throw ({@link RequestRefusedError}); anything else is a logged 500.
+ */
 export function problemOnError(logger: Logger): ErrorHandler {
   return (err, c) => {
+    if (err instanceof RequestRefusedError) {
+      return problem(
+        c,
+        {
+          type: `https://perpscope.dev/problems/${err.title.toLowerCase().replaceAll(' ', '-')}`,
+          title: err.title,
+          status: err.status,
+          detail: err.message,
+          instance: c.req.path,
+        },
+        err.headers,
+      );
+    }
     if (err instanceof BadRequestError) {
       return problem(c, {
         type: 'https://perpscope.dev/problems/bad-request',

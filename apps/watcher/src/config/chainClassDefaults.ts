@@ -30,7 +30,7 @@ export type ChainThresholds = {
   /**
    * An RPC whose head is more than this many blocks behind the believed head is `lagging` (or
    * `stuck` after `haltedAfterSeconds` without moving) and ignored; one further ahead than this is
-   * believed only once its chain is confirmed (`sequencer/rpcQuorum.ts`). Chainlink EA: 6.
+   * believed only once its chain is confirmed (`subjects/sequencer/rpcQuorum.ts`). Chainlink EA: 6.
    */
   lagToleranceBlocks: number;
   /**

@@ -1,3 +1,4 @@
+import { severityRank } from '@perpscope/schemas';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
 import { insertEvent, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
@@ -56,8 +57,6 @@ export type EventWriter = {
 
 /** A subscriber of published events. */
 export type EventListener = (event: StoredEvent) => void;
-
-const severityRank: Record<IncidentSeverity, number> = { warning: 1, critical: 2 };
 
 function mergePeak(a: Record<string, number>, b: Record<string, number> | undefined) {
   const out = { ...a };
@@ -168,7 +167,7 @@ export class EventLog {
           return created;
         },
         escalateIncident: (incident, severity, title) => {
-          if (severityRank[severity] <= severityRank[incident.severity]) return incident;
+          if (severityRank(severity) <= severityRank(incident.severity)) return incident;
           const next = updateIncident(tx, incident.id, {
             severity,
             ...(title !== undefined && { title }),

@@ -1,21 +1,15 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/openDb.js';
+import { pendingAlertCount } from '../db/queries/alerts.js';
 import { listChains, rpcHealthOf } from '../db/queries/chains.js';
-import type { WriteFailure } from '../retention/storageHealth.js';
-import { chainWithWriteFailure, chainWriter } from '../runtime/chainWithWriteFailure.js';
-import { presentChainSummary } from '../sequencer/presentChain.js';
+import { hip3MarketMetricRows } from '../db/queries/hip3.js';
+import { databaseSizeBytes, maxRowid } from '../db/queries/storage.js';
+import type { WriteFailure } from '../db/storageHealth.js';
+import { chainWithWriteFailure, chainWriter } from '../subjects/sequencer/chainWithWriteFailure.js';
+import { presentChainSummary } from '../subjects/sequencer/presentChain.js';
 import type { MetricsSnapshot } from './createMetrics.js';
 
 /** Raw tables whose growth is exported as `perpscope_ingest_rows_total`. */
 const ingestTables = ['blocks', 'events', 'hip3_samples', 'hip3_oracle_updates'] as const;
-
-type MarketRow = {
-  coin: string;
-  dex: string;
-  status: string;
-  metrics_json: string;
-  updated_at: number;
-};
 
 function tryRows<T>(read: () => T[]): T[] {
   try {
@@ -63,9 +57,7 @@ export function dbMetricsSnapshot(p: {
       }),
     };
   });
-  const markets = tryRows(() =>
-    db.all<MarketRow>(sql`SELECT coin, dex, status, metrics_json, updated_at FROM hip3_markets`),
-  ).map((m) => {
+  const markets = tryRows(() => hip3MarketMetricRows(db)).map((m) => {
     let staleness: number | null = null;
     let deviation: number | null = null;
     try {
@@ -89,24 +81,17 @@ export function dbMetricsSnapshot(p: {
       markOracleDeviation: deviation,
     };
   });
-  const pending = tryRows(() =>
-    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM alert_outbox WHERE state = 'pending'`),
-  )[0];
+  const pending = tryRows(() => [pendingAlertCount(db)])[0];
   const tableRows: Record<string, number> = {};
   for (const table of ingestTables) {
-    const row = tryRows(() =>
-      db.all<{ n: number | null }>(sql.raw(`SELECT max(rowid) AS n FROM ${table}`)),
-    )[0];
-    if (row) tableRows[table] = row.n ?? 0;
+    const n = tryRows(() => [maxRowid(db, table)])[0];
+    if (n !== undefined) tableRows[table] = n;
   }
-  const size = db.get<{ bytes: number }>(
-    sql`SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()`,
-  );
   return {
     chains,
     markets,
-    queues: { 'alert-outbox': pending?.n ?? 0 },
+    queues: { 'alert-outbox': pending ?? 0 },
     tableRows,
-    dbSizeBytes: size?.bytes ?? null,
+    dbSizeBytes: databaseSizeBytes(db),
   };
 }

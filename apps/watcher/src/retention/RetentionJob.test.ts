@@ -5,9 +5,9 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSteadyClock } from '../clock.js';
 import { openDb } from '../db/openDb.js';
+import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
 import { MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP, RetentionJob } from './RetentionJob.js';
 import { RetentionConfig } from './retentionConfig.js';
-import { defaultRetentionTargets } from './retentionTargets.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { RetentionConfig } from './retentionConfig.js';
 import {
   lastRetentionRunAt,
   type RetentionReport,
   type RetentionTarget,
   runRetention,
-} from './runRetention.js';
+} from '../db/queries/runRetention.js';
+import type { RetentionConfig } from './retentionConfig.js';
 
 /** Share of each table a pass may prune when the clock looks like it jumped. */
 export const MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP = 0.1;

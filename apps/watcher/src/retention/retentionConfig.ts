@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultRetentionTargets } from './retentionTargets.js';
+import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
 
 /** Raw tables the retention job prunes (keys of `rawDaysByTable`). */
 const rawRetentionTables = defaultRetentionTargets

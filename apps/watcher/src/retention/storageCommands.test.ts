@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
-import { dbSizeReport } from './dbSizeReport.js';
+import { dbSizeReport } from '../db/queries/dbSizeReport.js';
 import { formatSizeReport, runBackup, runVacuum } from './storageCommands.js';
 
 describe('storage commands', () => {

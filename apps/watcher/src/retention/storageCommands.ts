@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { restrictDbFileModes } from '../db/openDb.js';
-import { type DbSizeReport, vacuumDatabase } from './dbSizeReport.js';
+import { type DbSizeReport, vacuumDatabase } from '../db/queries/dbSizeReport.js';
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;

@@ -9,9 +9,9 @@ import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointe
 import { EventLog } from '../events/eventLog.js';
 import { createWeightAccountant } from '../hip3/weightAccountant.js';
 import type { Logger } from '../logger.js';
-import { createOperations, type Operations } from '../metrics/createOperations.js';
 import { clientResolver } from '../security/requestClient.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
+import { createOperations, type Operations } from './createOperations.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
 import type { Subject, SubjectFactory } from './subject.js';
 import { subjectFactories } from './subjects.js';
@@ -22,7 +22,7 @@ export type RunningWatcher = {
   port: number;
   subjects: readonly Subject[];
   eventLog: EventLog;
-  /** Alerts, metrics, retention (see src/metrics/createOperations.ts). */
+  /** Alerts, metrics, retention (see `createOperations.ts`). */
   ops: Operations;
   /** `/v1/events` streams: caps, queued bytes, dropped slow readers. */
   eventStreams: EventStreamHub;

@@ -1,6 +1,6 @@
 import { createHip3Subject } from '../hip3/hip3Subject.js';
-import { createChainsSubject } from '../sequencer/chainsSubject.js';
 import { createPositionsSubject } from '../subjects/positions/positionsSubject.js';
+import { createChainsSubject } from '../subjects/sequencer/chainsSubject.js';
 import type { SubjectFactory } from './subject.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { problemResponse } from './problem.js';
+import { RequestRefusedError } from '../errors.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const EXPOSE_HEADERS = 'Retry-After';
@@ -33,7 +33,8 @@ export function corsPolicy(p: {
     if (origin && !allowed.has(origin) && !safeMethods.has(c.req.method)) {
       const self = new URL(c.req.url).origin;
       if (origin !== self)
-        return problemResponse(c, 403, {
+        throw new RequestRefusedError({
+          status: 403,
           title: 'Forbidden',
           detail: `origin ${origin} is not allowed; add it to security.corsOrigins or security.extensionIds`,
         });

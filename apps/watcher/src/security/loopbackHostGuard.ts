@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { problemResponse } from './problem.js';
+import { RequestRefusedError } from '../errors.js';
 import { isLoopbackHost } from './securityConfig.js';
 
 /**
@@ -37,7 +37,8 @@ export function loopbackHostGuard(p: { allowedHosts: readonly string[] }): Middl
     // Without a Host header (HTTP/1.0, in-process requests) the URL's host is what was addressed.
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     if (isLoopbackHostHeader(host) || allowed.has(hostHeaderName(host))) return next();
-    return problemResponse(c, 421, {
+    throw new RequestRefusedError({
+      status: 421,
       title: 'Misdirected Request',
       detail: `Host "${host.slice(0, 100)}" is not a loopback name: this watcher listens on loopback without an API token and answers only requests addressed to localhost, 127.0.0.1 or [::1] (DNS-rebinding guard). Add the name to security.allowedHosts for a reverse proxy, or set an API token.`,
     });

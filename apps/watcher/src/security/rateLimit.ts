@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { problemResponse } from './problem.js';
+import { RequestRefusedError } from '../errors.js';
 import type { ClientResolver } from './requestClient.js';
 
 /** Parameters of {@link rateLimit}. */
@@ -61,7 +61,8 @@ export function rateLimit(p: RateLimitParameters): MiddlewareHandler {
       buckets.set(ip, { tokens, atMs: nowMs });
       p.onLimited?.(ip);
       const retryAfterS = Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
-      return problemResponse(c, 429, {
+      throw new RequestRefusedError({
+        status: 429,
         title: 'Too Many Requests',
         detail: `rate limit of ${p.requestsPerMinute} requests/minute (burst ${p.burst}) exceeded for this client`,
         headers: { 'retry-after': String(retryAfterS) },

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { problemResponse } from './problem.js';
+import { RequestRefusedError } from '../errors.js';
 
 /**
  * Rejects request bodies larger than `maxBytes` with 413 problem+json, whether announced by
@@ -11,10 +11,12 @@ import { problemResponse } from './problem.js';
 export function requestBodyLimit(p: { maxBytes: number }): MiddlewareHandler {
   return bodyLimit({
     maxSize: p.maxBytes,
-    onError: (c) =>
-      problemResponse(c, 413, {
+    onError: () => {
+      throw new RequestRefusedError({
+        status: 413,
         title: 'Payload Too Large',
         detail: `request body exceeds ${p.maxBytes} bytes (security.maxBodyBytes)`,
-      }),
+      });
+    },
   });
 }

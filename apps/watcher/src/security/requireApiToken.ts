@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { problemResponse } from './problem.js';
+import { RequestRefusedError } from '../errors.js';
 import type { ClientResolver } from './requestClient.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,7 +39,8 @@ export function requireApiToken(p: RequireApiTokenParameters): MiddlewareHandler
     if (!needsToken) return next();
     if (expected === undefined) {
       if (p.client(c).direct) return next();
-      return problemResponse(c, 403, {
+      throw new RequestRefusedError({
+        status: 403,
         title: 'Forbidden',
         detail: `admin and write routes answer forwarded requests (X-Forwarded-For, Forwarded, a non-loopback Host…) only with an API token, and none is set: set ${p.tokenEnv} (security.apiTokenEnv) and send Authorization: Bearer <token>, or call the watcher directly on its loopback address`,
       });
@@ -47,7 +48,8 @@ export function requireApiToken(p: RequireApiTokenParameters): MiddlewareHandler
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) return next();
-    return problemResponse(c, 401, {
+    throw new RequestRefusedError({
+      status: 401,
       title: 'Unauthorized',
       detail: match
         ? 'the API token in the Authorization header is wrong'

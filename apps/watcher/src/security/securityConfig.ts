@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConfigIssue } from '../errors.js';
 import { isTrustProxyEntry } from './requestClient.js';
 
 /** A Chrome extension id: 32 letters a–p. */
@@ -96,15 +97,18 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * The startup rule "binding elsewhere than loopback requires an API token". Returns the problem
- * as text (naming the fields) or `null` when the combination is safe.
+ * as a config issue on `security.apiTokenEnv`, or `null` when the combination is safe.
  */
 export function insecureBindingProblem(p: {
   host: string;
   apiToken: string | undefined;
   apiTokenEnv: string;
-}) {
+}): ConfigIssue | null {
   if (isLoopbackHost(p.host) || (p.apiToken && p.apiToken.length >= 16)) return null;
-  return p.apiToken
-    ? `security.apiTokenEnv: ${p.apiTokenEnv} must be at least 16 characters when server.host is ${p.host}`
-    : `security.apiTokenEnv: server.host is ${p.host} (not loopback), so set ${p.apiTokenEnv} to an API token for admin/write routes`;
+  return {
+    path: 'security.apiTokenEnv',
+    message: p.apiToken
+      ? `${p.apiTokenEnv} must be at least 16 characters when server.host is ${p.host}`
+      : `server.host is ${p.host} (not loopback), so set ${p.apiTokenEnv} to an API token for admin/write routes`,
+  };
 }

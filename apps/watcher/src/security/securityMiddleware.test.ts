@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { problemOnError } from '../api/problem.js';
+import { createLogger } from '../logger.js';
 import { insecureBindingProblem, isLoopbackHost, SecurityConfig } from './securityConfig.js';
 import { securityMiddleware } from './securityMiddleware.js';
 
@@ -12,7 +14,7 @@ function appWith(over: { token?: string; config?: unknown; now?: () => number } 
   const app = new Hono()
     .use(
       '*',
-      securityMiddleware({
+      ...securityMiddleware({
         config: SecurityConfig.parse(
           over.config ?? { extensionIds: [EXT], corsOrigins: ['https://dash.example.com'] },
         ),
@@ -23,6 +25,7 @@ function appWith(over: { token?: string; config?: unknown; now?: () => number } 
         onRateLimited: (x) => limited.push(x),
       }),
     )
+    .onError(problemOnError(createLogger({ level: 'silent' })))
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/v1/chains', (c) => c.json([]))
     .get('/v1/admin/vacuum', (c) => c.json({ ok: true }))
@@ -87,12 +90,15 @@ describe('API token on admin/write routes', () => {
     expect(isLoopbackHost('192.168.1.5')).toBe(false);
     const base = { apiTokenEnv: 'PERPSCOPE_API_TOKEN' };
     expect(insecureBindingProblem({ ...base, host: '127.0.0.1', apiToken: undefined })).toBeNull();
-    expect(insecureBindingProblem({ ...base, host: '0.0.0.0', apiToken: undefined })).toBe(
-      'security.apiTokenEnv: server.host is 0.0.0.0 (not loopback), so set PERPSCOPE_API_TOKEN to an API token for admin/write routes',
-    );
-    expect(insecureBindingProblem({ ...base, host: '0.0.0.0', apiToken: 'short' })).toContain(
-      'at least 16 characters',
-    );
+    expect(insecureBindingProblem({ ...base, host: '0.0.0.0', apiToken: undefined })).toEqual({
+      path: 'security.apiTokenEnv',
+      message:
+        'server.host is 0.0.0.0 (not loopback), so set PERPSCOPE_API_TOKEN to an API token for admin/write routes',
+    });
+    expect(insecureBindingProblem({ ...base, host: '0.0.0.0', apiToken: 'short' })).toEqual({
+      path: 'security.apiTokenEnv',
+      message: 'PERPSCOPE_API_TOKEN must be at least 16 characters when server.host is 0.0.0.0',
+    });
     expect(insecureBindingProblem({ ...base, host: '0.0.0.0', apiToken: TOKEN })).toBeNull();
   });
 
@@ -198,6 +204,18 @@ describe('per-IP rate limit', () => {
     now += 1_000; // 60/min → one token per second
     expect((await app.request('/v1/chains')).status).toBe(200);
     expect((await app.request('/v1/chains')).status).toBe(429);
+  });
+
+  it('lets the extension read a 429: CORS headers on the refusal the middleware threw', async () => {
+    const { app } = appWith({ config: { extensionIds: [EXT], rateLimit: { burst: 1 } } });
+    const headers = { origin: `chrome-extension://${EXT}` };
+    expect((await app.request('/v1/chains', { headers })).status).toBe(200);
+    const res = await app.request('/v1/chains', { headers });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('access-control-allow-origin')).toBe(`chrome-extension://${EXT}`);
+    expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(res.headers.get('retry-after')).not.toBeNull();
+    expect(res.headers.get('vary')).toBe('Origin');
   });
 });
 

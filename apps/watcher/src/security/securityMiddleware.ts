@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import { corsPolicy } from './corsPolicy.js';
 import { loopbackHostGuard } from './loopbackHostGuard.js';
@@ -33,13 +32,16 @@ export type SecurityMiddlewareParameters = {
  * The whole request-hardening stack, in order: security headers, the DNS-rebinding guard (loopback
  * bind without a token: non-loopback `Host` → 421), CORS (extension + configured origins;
  * foreign-origin writes refused), per-IP rate limit (forwarded clients included), API token on
- * admin/write routes (without a token: direct loopback requests only), body size limit. Mount first: `app.use('*', securityMiddleware(...))`.
+ * admin/write routes (without a token: direct loopback requests only), body size limit. Mount first,
+ * each handler on its own: `app.use('*', ...securityMiddleware(...))`, with `problemOnError` as the
+ * app's `onError`. Refusals are thrown as `RequestRefusedError`; mounted one by one, each handler's
+ * throw is rendered at its own level, so the handlers before it still finish (CORS headers on a 429).
  */
-export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareHandler {
+export function securityMiddleware(p: SecurityMiddlewareParameters): readonly MiddlewareHandler[] {
   const guardHosts = isLoopbackHost(p.bindHost ?? '127.0.0.1') && !p.apiToken;
   const pass: MiddlewareHandler = async (_c, next) => next();
   const client = p.client ?? clientResolver({ trustProxy: p.config.trustProxy });
-  return every(
+  return [
     secureHeaders({
       // The status page sets its own CSP; JSON needs none. The extension reads cross-origin.
       crossOriginResourcePolicy: false,
@@ -57,5 +59,5 @@ export function securityMiddleware(p: SecurityMiddlewareParameters): MiddlewareH
     }),
     requireApiToken({ token: p.apiToken, tokenEnv: p.config.apiTokenEnv, client }),
     requestBodyLimit({ maxBytes: p.config.maxBodyBytes }),
-  );
+  ];
 }

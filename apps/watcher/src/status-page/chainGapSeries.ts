@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/openDb.js';
+import { canonicalHeadTimes, lastCanonicalSeenBefore } from '../db/queries/blocks.js';
 
 /** Chart series of one chain over a window, as uPlot-ready parallel arrays. */
 export type ChainGapSeries = {
@@ -32,22 +32,15 @@ export function chainGapSeries(db: Db, p: ChainGapSeriesParameters): ChainGapSer
   const ends = Array.from({ length: p.buckets }, (_, i) => from + (i + 1) * bucketMs);
   return p.chainIds.map((chainId) => {
     // The newest head before the window gives the first bucket its head age and gap.
-    const prior = db.get<{ seen_at: number } | undefined>(
-      sql`SELECT max(seen_at) AS seen_at FROM blocks WHERE chain_id = ${chainId} AND canonical = 1 AND seen_at < ${from}`,
-    );
-    const rows = db.all<{ seen_at: number }>(
-      sql`SELECT min(seen_at) AS seen_at FROM blocks
-          WHERE chain_id = ${chainId} AND canonical = 1 AND seen_at >= ${from} AND seen_at <= ${p.now}
-          GROUP BY number ORDER BY seen_at`,
-    );
+    const seen = canonicalHeadTimes(db, { chainId, fromMs: from, toMs: p.now });
     const maxGapSeconds: Array<number | null> = new Array(p.buckets).fill(null);
     const headAgeSeconds: Array<number | null> = new Array(p.buckets).fill(null);
-    let last = prior?.seen_at ?? null;
+    let last = lastCanonicalSeenBefore(db, { chainId, beforeMs: from });
     let i = 0;
     for (let b = 0; b < p.buckets; b++) {
       const end = ends[b]!;
-      while (i < rows.length && rows[i]!.seen_at <= end) {
-        const t = rows[i]!.seen_at;
+      while (i < seen.length && seen[i]! <= end) {
+        const t = seen[i]!;
         if (last !== null) {
           const gap = (t - last) / 1000;
           maxGapSeconds[b] = Math.max(maxGapSeconds[b] ?? 0, gap);

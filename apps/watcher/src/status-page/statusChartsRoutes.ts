@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { problemResponses } from '../api/openApiResponses.js';
 import { validationHook } from '../api/problem.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
+import { firstSeenAt } from '../db/queries/blocks.js';
+import { listChainIds } from '../db/queries/chains.js';
 import { chainGapSeries } from './chainGapSeries.js';
 
 const nullableNumbers = z.array(z.number().nullable());
@@ -52,23 +53,10 @@ export function statusChartsRoutes(deps: { db: Db; clock: Clock }) {
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(gapsRoute, (c) => {
     const q = c.req.valid('query');
     const now = deps.clock.now();
-    const chainIds =
-      q.chainId !== undefined
-        ? [q.chainId]
-        : deps.db
-            .all<{ chain_id: number }>(sql`SELECT chain_id FROM chains ORDER BY chain_id`)
-            .map((r) => r.chain_id);
+    const chainIds = q.chainId !== undefined ? [q.chainId] : listChainIds(deps.db);
     // A young watcher has less history than the window: spread the buckets over what exists
     // (at least two minutes) instead of squeezing it into the right edge of the chart.
-    const firstSeen = Math.min(
-      ...chainIds.map(
-        (id) =>
-          deps.db.get<{ t: number | null }>(
-            sql`SELECT min(seen_at) AS t FROM blocks WHERE chain_id = ${id}`,
-          )?.t ?? now,
-      ),
-      now,
-    );
+    const firstSeen = Math.min(...chainIds.map((id) => firstSeenAt(deps.db, id) ?? now), now);
     const windowMs = Math.min(q.minutes * 60_000, Math.max(120_000, now - firstSeen));
     return c.json(
       {

@@ -14,41 +14,16 @@ export type BlockRecord = {
   seenAt: number;
 };
 
-/**
- * Inserts blocks; a row already stored under the same chain + number + hash is only marked canonical
- * again, so re-ingesting after a restart duplicates nothing. One prepared statement executed per row
- * (cheaper than building a multi-row statement each time); call inside a transaction for batching.
- */
-export function insertBlocks(db: Db, rows: readonly BlockRecord[]): void {
-  if (rows.length === 0) return;
-  const stmt = db
-    .insert(blocks)
-    .values({
-      chainId: sql.placeholder('chainId'),
-      number: sql.placeholder('number'),
-      hash: sql.placeholder('hash'),
-      parentHash: sql.placeholder('parentHash'),
-      timestamp: sql.placeholder('timestamp'),
-      txCount: sql.placeholder('txCount'),
-      seenAt: sql.placeholder('seenAt'),
-      canonical: true,
-    })
-    .onConflictDoUpdate({
-      target: [blocks.chainId, blocks.number, blocks.hash],
-      set: { canonical: true },
-    })
-    .prepare();
-  for (const r of rows) stmt.run(r);
-}
-
 const rawStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
- * {@link insertBlocks} on the raw connection with one cached prepared statement: the ingest hot path
- * (SPEC §6, ≥ 50,000 blocks/s). Statements on the same connection join the drizzle transaction that
+ * Inserts blocks; a row already stored under the same chain + number + hash is only marked canonical
+ * again, so re-ingesting after a restart duplicates nothing. The table's one insert path, on the raw
+ * connection with one cached prepared statement: the ingest hot path (SPEC §6, ≥ 50,000 blocks/s;
+ * a drizzle builder per row cost ~100 µs). Statements on the same connection join the drizzle transaction that
  * is open around them, so this stays inside `EventLog.write`'s commit.
  */
-export function insertBlocksRaw(sqlite: Database.Database, rows: readonly BlockRecord[]): void {
+export function insertBlocks(sqlite: Database.Database, rows: readonly BlockRecord[]): void {
   let stmt = rawStatements.get(sqlite);
   if (!stmt) {
     stmt = sqlite.prepare(
@@ -97,4 +72,42 @@ export function recentCanonicalBlocks(db: Db, chainId: number, limit: number): B
     .orderBy(desc(blocks.number))
     .limit(limit)
     .all();
+}
+
+/**
+ * Watcher time (ms) of the newest canonical block first seen before `beforeMs`, or `null`: the head
+ * a chart window starts from.
+ */
+export function lastCanonicalSeenBefore(db: Db, p: { chainId: number; beforeMs: number }) {
+  return (
+    db.get<{ seen_at: number | null } | undefined>(
+      sql`SELECT max(seen_at) AS seen_at FROM blocks WHERE chain_id = ${p.chainId} AND canonical = 1 AND seen_at < ${p.beforeMs}`,
+    )?.seen_at ?? null
+  );
+}
+
+/**
+ * When each canonical block height in `[fromMs, toMs]` was first seen (watcher ms), oldest first;
+ * one range scan of `blocks_chain_seen`.
+ */
+export function canonicalHeadTimes(
+  db: Db,
+  p: { chainId: number; fromMs: number; toMs: number },
+): number[] {
+  return db
+    .all<{ seen_at: number }>(
+      sql`SELECT min(seen_at) AS seen_at FROM blocks
+          WHERE chain_id = ${p.chainId} AND canonical = 1 AND seen_at >= ${p.fromMs} AND seen_at <= ${p.toMs}
+          GROUP BY number ORDER BY seen_at`,
+    )
+    .map((r) => r.seen_at);
+}
+
+/** Watcher time (ms) of the first block stored for a chain, or `null` when none is. */
+export function firstSeenAt(db: Db, chainId: number): number | null {
+  return (
+    db.get<{ t: number | null }>(
+      sql`SELECT min(seen_at) AS t FROM blocks WHERE chain_id = ${chainId}`,
+    )?.t ?? null
+  );
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import { redactUrlSecrets } from '../../security/redactSecrets.js';
-import type { ChainStateRecord } from '../../sequencer/chainStateRecord.js';
+import type { ChainStateRecord } from '../../subjects/sequencer/chainStateRecord.js';
 import type { Db } from '../openDb.js';
 import { chainState, chains, rpcEndpoints, statusTransitions } from '../schema/chains.js';
 
@@ -68,28 +68,14 @@ export function readChainState(db: Db, chainId: number): ChainStateRecord | null
   return row ? (JSON.parse(row.stateJson) as ChainStateRecord) : null;
 }
 
-/** Replaces the persisted state of a chain. */
-export function writeChainState(db: Db, state: ChainStateRecord): void {
-  const values = {
-    chainId: state.chainId,
-    status: state.status,
-    statusSince: state.statusSince,
-    stateJson: JSON.stringify(state),
-    updatedAt: state.updatedAt,
-  };
-  db.insert(chainState)
-    .values(values)
-    .onConflictDoUpdate({ target: chainState.chainId, set: values })
-    .run();
-}
-
 const chainStateStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
- * {@link writeChainState} on the raw connection with one cached prepared statement (every chain,
- * every poll); same upsert. Joins the drizzle transaction open around it on the same connection.
+ * Replaces the persisted state of a chain: the table's one write path, on the raw connection with
+ * one cached prepared statement (every chain, every poll). Joins the drizzle transaction open around
+ * it on the same connection.
  */
-export function writeChainStateRaw(sqlite: Database.Database, state: ChainStateRecord): void {
+export function writeChainState(sqlite: Database.Database, state: ChainStateRecord): void {
   let stmt = chainStateStatements.get(sqlite);
   if (!stmt) {
     stmt = sqlite.prepare(
@@ -152,6 +138,16 @@ export function listChains(db: Db): ChainRow[] {
   return stmt.all().map((r) => toRow(r, r.chainId));
 }
 
+/** The ids of every chain in the configuration of the last start, ascending. */
+export function listChainIds(db: Db): number[] {
+  return db
+    .select({ chainId: chains.chainId })
+    .from(chains)
+    .orderBy(asc(chains.chainId))
+    .all()
+    .map((r) => r.chainId);
+}
+
 /** One chain, or `null` when it is not watched. */
 export function getChain(db: Db, chainId: number): ChainRow | null {
   const r = db
@@ -184,36 +180,16 @@ export function rpcHealthOf(db: Db, chainId: number): RpcHealthRow[] {
     .all();
 }
 
-/** Writes the latest health of RPC endpoints. */
-export function updateRpcHealth(db: Db, rows: readonly Omit<RpcHealthRow, 'url'>[]): void {
-  for (const r of rows) {
-    db.update(rpcEndpoints)
-      .set({
-        health: r.health,
-        headNumber: r.headNumber,
-        latencyMs: r.latencyMs,
-        lastOkAt: r.lastOkAt,
-        lastError: r.lastError,
-        consecutiveFailures: r.consecutiveFailures,
-        malformedResponses: r.malformedResponses,
-        updatedAt: r.updatedAt,
-      })
-      .where(
-        sql`${rpcEndpoints.chainId} = ${r.chainId} and ${rpcEndpoints.position} = ${r.position}`,
-      )
-      .run();
-  }
-}
-
 const rpcHealthStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
- * {@link updateRpcHealth} on the raw connection with one cached prepared statement: every chain
+ * Writes the latest health of RPC endpoints: the one write path of these columns, on the raw
+ * connection with one cached prepared statement: every chain
  * writes one row per RPC every poll, and the drizzle builder spent most of that time building and
  * compiling the same SQL again. Statements on the same connection join the drizzle transaction open
  * around them, so this stays inside `EventLog.write`'s commit.
  */
-export function updateRpcHealthRaw(
+export function updateRpcHealth(
   sqlite: Database.Database,
   rows: readonly Omit<RpcHealthRow, 'url'>[],
 ): void {

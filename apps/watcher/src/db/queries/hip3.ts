@@ -319,3 +319,14 @@ export function prepareHip3Writes(db: Db) {
     },
   };
 }
+
+/** Every market's status and metrics as stored (the `/metrics` scrape reads them). */
+export function hip3MarketMetricRows(db: Db): {
+  coin: string;
+  dex: string;
+  status: string;
+  metrics_json: string;
+  updated_at: number;
+}[] {
+  return db.all(sql`SELECT coin, dex, status, metrics_json, updated_at FROM hip3_markets`);
+}

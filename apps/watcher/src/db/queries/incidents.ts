@@ -1,9 +1,11 @@
+import type { IncidentSeverity as SchemaIncidentSeverity } from '@perpscope/schemas';
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
 import { incidents } from '../schema/incidents.js';
 import type { SubjectRef } from './events.js';
 
-export type IncidentSeverity = 'warning' | 'critical';
+/** `warning` or `critical`: the incident part of the one severity scale (`@perpscope/schemas`). */
+export type IncidentSeverity = SchemaIncidentSeverity;
 export type IncidentState = 'open' | 'closed';
 
 /** An incident as read from the database (times in ms on the watcher clock). */

@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
 import type { AlertOutbox } from '../../alerts/AlertOutbox.js';
 import type { Db } from '../../db/openDb.js';
+import { advanceAlertCursor, initAlertCursor, readAlertCursor } from '../../db/queries/alerts.js';
 import { eventsAfter } from '../../db/queries/events.js';
-import { alertCursor } from '../../db/schema/alerts.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import { describePositionAlert } from './describePositionAlert.js';
@@ -43,13 +42,7 @@ export class PositionAlerter {
   start(): void {
     const { db } = this.#deps;
     try {
-      const exists = db.select().from(alertCursor).where(eq(alertCursor.name, CURSOR)).get();
-      if (!exists) {
-        const last = db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM events`);
-        db.insert(alertCursor)
-          .values({ name: CURSOR, lastEventId: last?.id ?? 0 })
-          .run();
-      }
+      initAlertCursor(db, CURSOR);
     } catch (error) {
       this.#deps.logger.error({ err: error }, 'cannot initialise the position alert cursor');
     }
@@ -78,9 +71,9 @@ export class PositionAlerter {
     let queued = 0;
     try {
       for (;;) {
-        const cursor = db.select().from(alertCursor).where(eq(alertCursor.name, CURSOR)).get();
-        if (!cursor) throw new Error('position alert cursor missing');
-        const batch = eventsAfter(db, { afterId: cursor.lastEventId, limit: BATCH });
+        const cursor = readAlertCursor(db, CURSOR);
+        if (cursor === null) throw new Error('position alert cursor missing');
+        const batch = eventsAfter(db, { afterId: cursor, limit: BATCH });
         if (batch.length === 0) break;
         db.transaction((tx) => {
           for (const ev of batch) {
@@ -97,10 +90,7 @@ export class PositionAlerter {
               queued += results.filter((r) => r.outcome === 'queued').length;
             }
           }
-          tx.update(alertCursor)
-            .set({ lastEventId: (batch.at(-1) as { id: number }).id })
-            .where(eq(alertCursor.name, CURSOR))
-            .run();
+          advanceAlertCursor(tx, CURSOR, (batch.at(-1) as { id: number }).id);
         });
         if (batch.length < BATCH) break;
       }

@@ -2,7 +2,7 @@ import type { WatcherConfig } from '../../config/configSchema.js';
 import type { Db } from '../../db/openDb.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
-import type { Operations } from '../../metrics/createOperations.js';
+import type { Operations } from '../../runtime/createOperations.js';
 import { addressHash } from './guardedAddress.js';
 import { PositionAlerter } from './PositionAlerter.js';
 

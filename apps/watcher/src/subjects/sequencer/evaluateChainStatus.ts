@@ -1,5 +1,5 @@
 import type { BlockGapStats, ChainFlags, ChainStatus } from '@perpscope/schemas';
-import type { ChainClassTraits, ChainThresholds } from '../config/chainClassDefaults.js';
+import type { ChainClassTraits, ChainThresholds } from '../../config/chainClassDefaults.js';
 import type { ChainStateRecord, FeedReading, HeadRef, ProbeReading } from './chainStateRecord.js';
 
 /** Everything one poll observed, already reduced to what the status rules need. */

@@ -2,15 +2,15 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { ChainDetail, ChainList } from '@perpscope/schemas';
 import type { TypedResponse } from 'hono';
 import { z } from 'zod';
-import { getChain, listChains, recentTransitions, rpcHealthOf } from '../db/queries/chains.js';
-import { dataVersion } from '../db/queries/dataVersion.js';
-import { openIncidentsOf } from '../db/queries/incidents.js';
-import { NotFoundError } from '../errors.js';
-import { chainWithWriteFailure, chainWriter } from '../runtime/chainWithWriteFailure.js';
-import { presentChainDetail, presentChainSummary } from '../sequencer/presentChain.js';
-import type { AppDeps } from './appDeps.js';
-import { problemResponses } from './openApiResponses.js';
-import { validationHook } from './problem.js';
+import type { AppDeps } from '../../api/appDeps.js';
+import { problemResponses } from '../../api/openApiResponses.js';
+import { validationHook } from '../../api/problem.js';
+import { getChain, listChains, recentTransitions, rpcHealthOf } from '../../db/queries/chains.js';
+import { dataVersion } from '../../db/queries/dataVersion.js';
+import { openIncidentsOf } from '../../db/queries/incidents.js';
+import { NotFoundError } from '../../errors.js';
+import { chainWithWriteFailure, chainWriter } from './chainWithWriteFailure.js';
+import { presentChainDetail, presentChainSummary } from './presentChain.js';
 
 const listRoute = createRoute({
   method: 'get',

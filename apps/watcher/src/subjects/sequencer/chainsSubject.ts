@@ -1,5 +1,5 @@
-import { pruneChains, upsertChains } from '../db/queries/chains.js';
-import type { Subject, SubjectContext, SubjectFactory } from '../runtime/subject.js';
+import { pruneChains, upsertChains } from '../../db/queries/chains.js';
+import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { type ChainRpcFactory, createChainRpc } from './chainRpc.js';
 import { ChainWatcher } from './chainWatcher.js';
 

@@ -1,24 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { Hex } from 'viem';
-import type { Clock } from '../clock.js';
-import type { ChainConfig } from '../config/chainsConfig.js';
-import type { Db } from '../db/openDb.js';
-import { insertBlocksRaw, markNonCanonical, recentCanonicalBlocks } from '../db/queries/blocks.js';
+import type { Clock } from '../../clock.js';
+import type { ChainConfig } from '../../config/chainsConfig.js';
+import type { Db } from '../../db/openDb.js';
+import { insertBlocks, markNonCanonical, recentCanonicalBlocks } from '../../db/queries/blocks.js';
 import {
   readChainState,
   rpcHealthOf,
-  updateRpcHealthRaw,
-  writeChainStateRaw,
-} from '../db/queries/chains.js';
-import type { EventLog } from '../events/eventLog.js';
-import type { Logger } from '../logger.js';
-import { chainWriter } from '../runtime/chainWithWriteFailure.js';
+  updateRpcHealth,
+  writeChainState,
+} from '../../db/queries/chains.js';
+import type { EventLog } from '../../events/eventLog.js';
+import type { Logger } from '../../logger.js';
 import {
   createSecretRedactor,
   redactError,
   redactUrlSecrets,
   type TextRedactor,
-} from '../security/redactSecrets.js';
+} from '../../security/redactSecrets.js';
 import { blockGapStats, type HeadSample } from './blockGapStats.js';
 import { type ChainRpc, type ChainRpcFactory, errorText, malformedKind } from './chainRpc.js';
 import {
@@ -28,6 +27,7 @@ import {
   type ProbeReading,
   type RpcStateRecord,
 } from './chainStateRecord.js';
+import { chainWriter } from './chainWithWriteFailure.js';
 import { evaluateChainStatus } from './evaluateChainStatus.js';
 import { type AdvanceResult, HeadTracker } from './headTracker.js';
 import { runInvalidTxProbe, signInvalidTransaction } from './invalidTxProbe.js';
@@ -438,11 +438,11 @@ export class ChainWatcher {
               txCount: b.txCount,
               seenAt: b.seenAt,
             }));
-            insertBlocksRaw(this.#sqlite, rows);
+            insertBlocks(this.#sqlite, rows);
           }
           if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-          updateRpcHealthRaw(this.#sqlite, rpcRows);
-          writeChainStateRaw(this.#sqlite, next);
+          updateRpcHealth(this.#sqlite, rpcRows);
+          writeChainState(this.#sqlite, next);
           recordChainChanges(w, { config, prev, next, reorg });
         },
         { writer: chainWriter(config.chainId) },

@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/loadConfig.js';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { eventsAfter } from '../db/queries/events.js';
-import { listIncidents } from '../db/queries/incidents.js';
-import { Env } from '../env.js';
-import { EventLog } from '../events/eventLog.js';
+import { parseConfig } from '../../config/loadConfig.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { eventsAfter } from '../../db/queries/events.js';
+import { listIncidents } from '../../db/queries/incidents.js';
+import { Env } from '../../env.js';
+import { EventLog } from '../../events/eventLog.js';
 import { type ChainStateRecord, initialChainState } from './chainStateRecord.js';
 import { recordChainChanges } from './recordChainChanges.js';
 

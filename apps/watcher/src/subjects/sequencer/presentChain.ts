@@ -4,9 +4,9 @@ import type {
   RpcHealthStatus,
   StatusTransition,
 } from '@perpscope/schemas';
-import type { ChainConfig } from '../config/chainsConfig.js';
-import type { RpcHealthRow } from '../db/queries/chains.js';
-import { redactUrlSecrets, redactUrlsInText } from '../security/redactSecrets.js';
+import type { ChainConfig } from '../../config/chainsConfig.js';
+import type { RpcHealthRow } from '../../db/queries/chains.js';
+import { redactUrlSecrets, redactUrlsInText } from '../../security/redactSecrets.js';
 import { type ChainStateRecord, initialChainState } from './chainStateRecord.js';
 import { guidanceFor, phaseOf } from './guidance.js';
 

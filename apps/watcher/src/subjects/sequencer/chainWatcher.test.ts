@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/loadConfig.js';
-import { openDb } from '../db/openDb.js';
-import { rpcHealthOf, upsertChains } from '../db/queries/chains.js';
-import { listIncidents } from '../db/queries/incidents.js';
-import { Env } from '../env.js';
-import { EventLog } from '../events/eventLog.js';
+import { parseConfig } from '../../config/loadConfig.js';
+import { openDb } from '../../db/openDb.js';
+import { rpcHealthOf, upsertChains } from '../../db/queries/chains.js';
+import { listIncidents } from '../../db/queries/incidents.js';
+import { Env } from '../../env.js';
+import { EventLog } from '../../events/eventLog.js';
 import { type ChainRpc, createChainRpc, type ObservedBlock } from './chainRpc.js';
 import { ChainWatcher } from './chainWatcher.js';
 

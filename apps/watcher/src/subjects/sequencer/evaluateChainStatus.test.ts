@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classDefaults } from '../config/chainClassDefaults.js';
+import { classDefaults } from '../../config/chainClassDefaults.js';
 import { type ChainStateRecord, initialChainState } from './chainStateRecord.js';
 import {
   type ChainObservation,

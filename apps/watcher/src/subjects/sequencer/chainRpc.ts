@@ -1,7 +1,7 @@
 import { BaseError, createPublicClient, type Hex, http, RpcRequestError } from 'viem';
 import { z } from 'zod';
-import { MalformedPayloadError } from '../errors.js';
-import { redactUrlsInText } from '../security/redactSecrets.js';
+import { MalformedPayloadError } from '../../errors.js';
+import { redactUrlsInText } from '../../security/redactSecrets.js';
 
 const Quantity = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'hex quantity');
 const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, '32-byte hash');

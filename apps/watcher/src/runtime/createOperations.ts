@@ -4,24 +4,24 @@ import { AlertOutbox } from '../alerts/AlertOutbox.js';
 import type { AlertsConfig } from '../alerts/alertsConfig.js';
 import { describeAny, describeChain } from '../alerts/describeChain.js';
 import { describeMarket } from '../alerts/describeMarket.js';
-import { resolveSinks } from '../alerts/formatAlert.js';
+import { resolveSinks, sinkConfigIssues } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
+import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
+import type { RetentionTarget } from '../db/queries/runRetention.js';
+import { createStorageHealth, type StorageHealth } from '../db/storageHealth.js';
 import type { ConfigIssue } from '../errors.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
+import { createMetrics, type WatcherMetrics } from '../metrics/createMetrics.js';
+import { dbMetricsSnapshot } from '../metrics/dbMetricsSnapshot.js';
 import { RetentionJob } from '../retention/RetentionJob.js';
 import type { RetentionConfig } from '../retention/retentionConfig.js';
-import { defaultRetentionTargets } from '../retention/retentionTargets.js';
-import type { RetentionTarget } from '../retention/runRetention.js';
-import { createStorageHealth, type StorageHealth } from '../retention/storageHealth.js';
 import { insecureBindingProblem, type SecurityConfig } from '../security/securityConfig.js';
 import { securityMiddleware } from '../security/securityMiddleware.js';
 import { registerPositionMetrics } from '../subjects/positions/registerPositionMetrics.js';
 import { adminRoutes } from './adminRoutes.js';
-import { createMetrics, type WatcherMetrics } from './createMetrics.js';
-import { dbMetricsSnapshot } from './dbMetricsSnapshot.js';
 
 /** The config sections operations read. */
 export type OperationsConfig = {
@@ -53,24 +53,8 @@ export function operationsConfigIssues(
     apiToken: secrets[config.security.apiTokenEnv],
     apiTokenEnv: config.security.apiTokenEnv,
   });
-  if (binding)
-    issues.push({
-      path: 'security.apiTokenEnv',
-      message: binding.replace(/^security\.apiTokenEnv: /, ''),
-    });
-  config.alerts.sinks.forEach((sink, i) => {
-    try {
-      resolveSinks([sink], secrets);
-    } catch (error) {
-      issues.push({
-        path: `alerts.sinks[${i}].${sink.kind === 'telegram' ? 'botTokenEnv' : 'urlEnv'}`,
-        message: (error as Error).message.replace(
-          /^alerts\.sinks\.0 \("([^"]*)"\): /,
-          'sink "$1": ',
-        ),
-      });
-    }
-  });
+  if (binding) issues.push(binding);
+  issues.push(...sinkConfigIssues(config.alerts.sinks, secrets));
   return issues;
 }
 
@@ -82,7 +66,7 @@ export type OperationsHttp = {
   /** Storage health: routes show a subject `unknown` while its writes fail. */
   storage?: StorageHealth;
   /** Security headers, CORS, rate limit, API token, body limit — mounted before every route. */
-  security: MiddlewareHandler;
+  security: readonly MiddlewareHandler[];
   metrics: WatcherMetrics;
   admin: ReturnType<typeof adminRoutes>;
 };

@@ -1,7 +1,7 @@
-import type { ChainConfig } from '../config/chainsConfig.js';
-import { insertTransition } from '../db/queries/chains.js';
-import type { SubjectRef } from '../db/queries/events.js';
-import type { EventWriter } from '../events/eventLog.js';
+import type { ChainConfig } from '../../config/chainsConfig.js';
+import { insertTransition } from '../../db/queries/chains.js';
+import type { SubjectRef } from '../../db/queries/events.js';
+import type { EventWriter } from '../../events/eventLog.js';
 import type { ChainStateRecord } from './chainStateRecord.js';
 import { guidanceFor, phaseOf } from './guidance.js';
 import type { ReorgReport } from './headTracker.js';

@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type Database from 'better-sqlite3';
-import { desc, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AlertOutbox } from '../alerts/AlertOutbox.js';
 import { validationHook } from '../api/problem.js';
 import type { Db } from '../db/openDb.js';
-import { alertOutbox, alertOutboxStates } from '../db/schema/alerts.js';
-import { dbSizeReport, vacuumDatabase } from '../retention/dbSizeReport.js';
+import { alertOutboxCounts, recentAlertOutboxRows } from '../db/queries/alerts.js';
+import { dbSizeReport, vacuumDatabase } from '../db/queries/dbSizeReport.js';
+import { alertOutboxStates } from '../db/schema/alerts.js';
 
 /** Dependencies of {@link adminRoutes}. */
 export type AdminRoutesDeps = {
@@ -125,31 +125,9 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     .openapi(storageRoute, (c) => c.json(dbSizeReport(deps.sqlite), 200))
     .openapi(vacuumRoute, (c) => c.json(vacuumDatabase(deps.sqlite), 200))
     .openapi(alertsRoute, (c) => {
-      const counts = deps.db.all<{
-        sink: string;
-        state: (typeof alertOutboxStates)[number];
-        n: number;
-      }>(
-        sql`SELECT sink, state, count(*) AS n FROM alert_outbox GROUP BY sink, state ORDER BY sink, state`,
-      );
+      const counts = alertOutboxCounts(deps.db);
       // Rows carry no sink URL (only the sink name); lastError is redacted when written.
-      const recent = deps.db
-        .select({
-          id: alertOutbox.id,
-          sink: alertOutbox.sink,
-          subject: alertOutbox.subject,
-          transition: alertOutbox.transition,
-          state: alertOutbox.state,
-          attempts: alertOutbox.attempts,
-          createdAtMs: alertOutbox.createdAtMs,
-          deliveredAtMs: alertOutbox.deliveredAtMs,
-          lastHttpStatus: alertOutbox.lastHttpStatus,
-          lastError: alertOutbox.lastError,
-        })
-        .from(alertOutbox)
-        .orderBy(desc(alertOutbox.id))
-        .limit(50)
-        .all();
+      const recent = recentAlertOutboxRows(deps.db, 50);
       return c.json({ sinks: deps.outbox.sinkNames, counts, recent }, 200);
     })
     .openapi(testAlertRoute, (c) => {

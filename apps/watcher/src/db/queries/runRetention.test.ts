@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb } from '../db/openDb.js';
+import { RetentionConfig } from '../../retention/retentionConfig.js';
+import { openDb } from '../openDb.js';
 import { dbSizeReport, vacuumDatabase } from './dbSizeReport.js';
-import { RetentionConfig } from './retentionConfig.js';
 import { blocksRetention } from './retentionTargets.js';
 import { firstRowidAtOrAfter, type RetentionTarget, runRetention } from './runRetention.js';
 

@@ -1,6 +1,6 @@
 import type { ChainSummary } from '@perpscope/schemas';
-import type { WriteFailure } from '../retention/storageHealth.js';
-import { guidanceFor, phaseOf } from '../sequencer/guidance.js';
+import type { WriteFailure } from '../../db/storageHealth.js';
+import { guidanceFor, phaseOf } from './guidance.js';
 
 /** The storage-health writer name of a chain's poll writes. */
 export const chainWriter = (chainId: number): string => `chain:${chainId}`;
