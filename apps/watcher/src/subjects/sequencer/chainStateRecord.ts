@@ -52,6 +52,11 @@ export type ChainStateRecord = {
   /** When the last halt ended (start of `recovering`). */
   haltEndedAt: number | null;
   /** The last poll that found the chain idle (flag `idle`); absent in older persisted states. */
+  /**
+   * Since when the invalid-tx probe has answered "alive" without a break (watcher-clock ms), `null`
+   * while it fails or is not fresh; absent in states persisted before it existed.
+   */
+  probeAliveSince?: number | null;
   lastIdleAt?: number | null;
   lastReorgAt: number | null;
   lastReorgDepth: number | null;

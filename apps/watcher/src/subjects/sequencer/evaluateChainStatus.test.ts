@@ -172,7 +172,41 @@ describe('evaluateChainStatus (SPEC §3.1, sequencer.md §4.3)', () => {
       obs(T0 + 131_000, 5, { probe: alive }),
       obs(T0 + 132_000, 6, { probe: alive }),
     ]);
-    expect(states.map((s) => s.status)).toEqual(['up', 'halted', 'degraded', 'recovering']);
+    // One live answer during a halt does not end it (a probe held across the restart answers after
+    // it while this poll's head predates it); the next poll's new block does.
+    expect(states.map((s) => s.status)).toEqual(['up', 'halted', 'halted', 'recovering']);
+    expect(states[2]?.reasons).toContain(
+      'the invalid-tx probe answers again (rejected as expected); waiting for blocks',
+    );
+  });
+
+  it('Nitro: a probe alive for a whole interval without blocks ends the halt as degraded (alive, idle?)', () => {
+    // nitroRules poll every 1 s: the probe interval is 10 s.
+    const failed = { result: 'failed' as const, at: T0 + 130_000, detail: 'timeout' };
+    const alive = (at: number) => ({
+      result: 'alive' as const,
+      at,
+      detail: 'rejected as expected',
+    });
+    const states = run(nitroRules, [
+      obs(T0, 5),
+      obs(T0 + 130_000, 5, { probe: failed }),
+      obs(T0 + 131_000, 5, { probe: alive(T0 + 131_000) }),
+      obs(T0 + 136_000, 5, { probe: alive(T0 + 136_000) }),
+      obs(T0 + 141_000, 5, { probe: alive(T0 + 141_000) }),
+      obs(T0 + 142_000, 5, { probe: failed }),
+    ]);
+    expect(states.map((s) => s.status)).toEqual([
+      'up',
+      'halted',
+      'halted',
+      'halted',
+      'degraded',
+      'halted',
+    ]);
+    expect(states[4]?.reasons).toContain(
+      'the sequencer endpoint still rejects the invalid-tx probe as expected (alive, idle?)',
+    );
   });
 
   it('safe lag flags warn at 10 min and critical at 30 min on OP-stack, with hysteresis', () => {

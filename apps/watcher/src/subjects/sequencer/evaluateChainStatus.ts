@@ -105,6 +105,7 @@ export function evaluateChainStatus(
   let haltEndedAt = prev.haltEndedAt;
   // `?? null`: states persisted before this field existed.
   let haltStartedAt = prev.haltStartedAt ?? (prev.status === 'halted' ? prev.statusSince : null);
+  let probeAliveSince: number | null = null;
   if (!obs.head || lastIncreaseAt === null) {
     status = 'unknown';
     reasons.push(obs.untrustedReason ?? 'no trusted head');
@@ -115,12 +116,27 @@ export function evaluateChainStatus(
     const probeFresh =
       obs.probe !== null && now - obs.probe.at <= probeIntervalMs(rules.pollIntervalMs);
     const probeAlive = rules.traits.probe && probeFresh && obs.probe?.result === 'alive';
+    probeAliveSince = probeAlive ? (prev.probeAliveSince ?? now) : null;
+    // A halt ends with a new block, or with the probe alive for a whole probe interval (an idle
+    // chain): one live answer is not enough — a probe held by the endpoint during the halt and
+    // answered after the restart proves the endpoint alive *now*, while this poll's head was read
+    // before the restart (the next poll sees the blocks). Without this the status flapped
+    // halted → degraded → recovering under load.
+    const probeEndsHalt =
+      probeAlive &&
+      (haltStartedAt === null ||
+        (probeAliveSince !== null &&
+          now - probeAliveSince >= probeIntervalMs(rules.pollIntervalMs)));
     const gap = obs.blockGap;
-    if (since >= t.haltedAfterSeconds && !probeAlive) {
+    if (since >= t.haltedAfterSeconds && !probeEndsHalt) {
       status = 'halted';
       reasons.push(`no new block for ${fmt(since)} s (halted after ${t.haltedAfterSeconds} s)`);
       if (rules.traits.probe && obs.probe && probeFresh)
-        reasons.push(`invalid-tx probe failed: ${obs.probe.detail}`);
+        reasons.push(
+          probeAlive
+            ? `the invalid-tx probe answers again (${obs.probe.detail}); waiting for blocks`
+            : `invalid-tx probe failed: ${obs.probe.detail}`,
+        );
     } else if (since >= t.degradedAfterSeconds && probeAlive && haltStartedAt === null) {
       // Nitro-class chains make no blocks without transactions: a stalled head whose sequencer
       // endpoint still rejects the probe within its interval is an idle chain, not a degraded one.
@@ -224,6 +240,7 @@ export function evaluateChainStatus(
     lastIncreaseNumber,
     haltStartedAt,
     lastIdleAt: flags.idle ? now : (prev.lastIdleAt ?? null),
+    probeAliveSince,
     // Kept after `up`: the block-gap window may still span the halt when the grace period is
     // shorter than the window (`recovering` itself ends by `recoveryGraceSeconds`).
     haltEndedAt,
