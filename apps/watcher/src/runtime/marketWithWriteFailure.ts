@@ -1,4 +1,4 @@
-import type { ParsedMarketRow } from '../hip3/presentHip3Market.js';
+import type { ParsedMarketRow } from '../subjects/hip3/presentHip3Market.js';
 import type { WriteFailure } from '../retention/storageHealth.js';
 
 /** The storage-health writer name of the HIP-3 subject's writes. */

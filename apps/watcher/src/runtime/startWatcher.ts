@@ -7,7 +7,7 @@ import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { EventLog } from '../events/eventLog.js';
-import { createWeightAccountant } from '../hip3/weightAccountant.js';
+import { createWeightAccountant } from '../subjects/hip3/weightAccountant.js';
 import type { Logger } from '../logger.js';
 import { createOperations, type Operations } from '../metrics/createOperations.js';
 import { clientResolver } from '../security/requestClient.js';

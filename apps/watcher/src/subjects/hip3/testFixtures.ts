@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * names the source of every file). Tests only — the running watcher never reads them.
  */
 export const sharedHlFixturesDir = fileURLToPath(
-  new URL('../../../../../shared/fixtures/hyperliquid/', import.meta.url),
+  new URL('../../../../../../shared/fixtures/hyperliquid/', import.meta.url),
 );
 
 /** Parses one shared fixture file. */

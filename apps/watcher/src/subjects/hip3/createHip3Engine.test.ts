@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { latestEvents } from '../db/queries/events.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { latestEvents } from '../../db/queries/events.js';
 import {
   countHip3Samples,
   hip3OracleUpdatesPage,
   hip3TransitionsOf,
   listHip3Markets,
-} from '../db/queries/hip3.js';
-import { listIncidents } from '../db/queries/incidents.js';
-import { EventLog } from '../events/eventLog.js';
+} from '../../db/queries/hip3.js';
+import { listIncidents } from '../../db/queries/incidents.js';
+import { EventLog } from '../../events/eventLog.js';
 import { createHip3Engine } from './createHip3Engine.js';
 import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type BenchResult, test } from 'vitest';
-import { openDb } from '../db/openDb.js';
-import { EventLog } from '../events/eventLog.js';
+import { openDb } from '../../db/openDb.js';
+import { EventLog } from '../../events/eventLog.js';
 import { createHip3Engine } from './createHip3Engine.js';
 import {
   HlAllDexsAssetCtxsEvent,

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { hip3SamplesOf, listHip3Markets } from '../db/queries/hip3.js';
-import { EventLog } from '../events/eventLog.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { hip3SamplesOf, listHip3Markets } from '../../db/queries/hip3.js';
+import { EventLog } from '../../events/eventLog.js';
 import { createHip3Engine } from './createHip3Engine.js';
 import { HlAllDexsAssetCtxsEvent, HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';

@@ -1,6 +1,6 @@
-import type { Hip3Config } from '../config/hip3Config.js';
-import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
-import type { Subject, SubjectContext, SubjectFactory } from '../runtime/subject.js';
+import type { Hip3Config } from '../../config/hip3Config.js';
+import { HIP3_WRITER } from '../../runtime/marketWithWriteFailure.js';
+import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { type CtxStream, createCtxStream } from './createCtxStream.js';
 import { createHip3Engine, type Hip3Engine } from './createHip3Engine.js';
 import { createHlClient, Hip3BudgetError, type HlClient } from './createHlClient.js';

@@ -9,19 +9,19 @@ import {
   startHyperliquidReplay,
 } from '@perpscope/devnet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WatcherConfig } from '../config/configSchema.js';
-import { type OpenDb, openDb } from '../db/openDb.js';
+import { WatcherConfig } from '../../config/configSchema.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
 import {
   hip3OracleUpdatesPage,
   hip3SamplesOf,
   hip3TransitionsOf,
   listHip3Markets,
   listHip3StreamGaps,
-} from '../db/queries/hip3.js';
-import { listIncidents } from '../db/queries/incidents.js';
-import { EventLog } from '../events/eventLog.js';
-import { createLogger } from '../logger.js';
-import type { Subject } from '../runtime/subject.js';
+} from '../../db/queries/hip3.js';
+import { listIncidents } from '../../db/queries/incidents.js';
+import { EventLog } from '../../events/eventLog.js';
+import { createLogger } from '../../logger.js';
+import type { Subject } from '../../runtime/subject.js';
 import { type Hip3Internals, hip3SubjectFactory } from './hip3Subject.js';
 import { infoRequestWeight } from './weightAccountant.js';
 

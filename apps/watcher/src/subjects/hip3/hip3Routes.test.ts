@@ -7,15 +7,15 @@ import {
 } from '@perpscope/schemas';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WatcherConfig } from '../config/configSchema.js';
-import { createApp } from '../createApp.js';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { upsertChains } from '../db/queries/chains.js';
-import { EventLog } from '../events/eventLog.js';
-import { createHip3Engine } from '../hip3/createHip3Engine.js';
-import { HlMetaAndAssetCtxs, HlPerpDexs } from '../hip3/hlSchemas.js';
-import { createPayloadCounters } from '../hip3/payloadCounters.js';
-import { readHlFixture } from '../hip3/testFixtures.js';
+import { WatcherConfig } from '../../config/configSchema.js';
+import { createApp } from '../../createApp.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { upsertChains } from '../../db/queries/chains.js';
+import { EventLog } from '../../events/eventLog.js';
+import { createHip3Engine } from './createHip3Engine.js';
+import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
+import { createPayloadCounters } from './payloadCounters.js';
+import { readHlFixture } from './testFixtures.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;

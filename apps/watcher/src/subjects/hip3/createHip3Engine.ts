@@ -1,7 +1,7 @@
 import { bookDepth, bookSpread } from '@perpscope/math';
 import type { Hip3MarketStatus, Hip3Reason } from '@perpscope/schemas';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/openDb.js';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/openDb.js';
 import {
   type Hip3OracleUpdateRow,
   type Hip3SampleRow,
@@ -11,11 +11,11 @@ import {
   prepareHip3Writes,
   upsertHip3Dexes,
   upsertHip3MarketMeta,
-} from '../db/queries/hip3.js';
-import type { IncidentSeverity } from '../db/queries/incidents.js';
-import type { EventLog, EventWriter } from '../events/eventLog.js';
-import type { Logger } from '../logger.js';
-import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
+} from '../../db/queries/hip3.js';
+import type { IncidentSeverity } from '../../db/queries/incidents.js';
+import type { EventLog, EventWriter } from '../../events/eventLog.js';
+import type { Logger } from '../../logger.js';
+import { HIP3_WRITER } from '../../runtime/marketWithWriteFailure.js';
 import { evaluateMarket, type MarketEvaluation } from './evaluateMarket.js';
 import {
   type HlAllDexsAssetCtxsEvent,
