@@ -1,5 +1,5 @@
-import { createHip3Subject } from '../subjects/hip3/hip3Subject.js';
 import { createChainsSubject } from '../sequencer/chainsSubject.js';
+import { createHip3Subject } from '../subjects/hip3/hip3Subject.js';
 import { createPositionsSubject } from '../subjects/positions/positionsSubject.js';
 import type { SubjectFactory } from './subject.js';
 

@@ -6,6 +6,9 @@ import {
   Hip3OracleUpdatePage,
 } from '@perpscope/schemas';
 import { z } from 'zod';
+import type { AppDeps } from '../../api/appDeps.js';
+import { problemResponses } from '../../api/openApiResponses.js';
+import { validationHook } from '../../api/problem.js';
 import {
   getHip3Market,
   hip3OracleUpdatesPage,
@@ -14,16 +17,13 @@ import {
   type OracleUpdateCursor,
 } from '../../db/queries/hip3.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
+import { HIP3_WRITER, marketWithWriteFailure } from '../../runtime/marketWithWriteFailure.js';
 import {
   parseMarketRow,
   presentHip3Dex,
   presentHip3Market,
   presentHip3MarketDetail,
 } from './presentHip3Market.js';
-import { HIP3_WRITER, marketWithWriteFailure } from '../../runtime/marketWithWriteFailure.js';
-import type { AppDeps } from '../../api/appDeps.js';
-import { problemResponses } from '../../api/openApiResponses.js';
-import { validationHook } from '../../api/problem.js';
 
 const dexesRoute = createRoute({
   method: 'get',
