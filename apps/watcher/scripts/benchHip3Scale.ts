@@ -32,7 +32,8 @@ if (sizes.length === 0) sizes.push(300, 1000, 3000);
 if (sizes.some((n) => !Number.isInteger(n) || n < DEXES.length || n > 10_000)) {
   throw new Error(`market counts must be integers in [${DEXES.length}, 10000]: ${sizes.join(' ')}`);
 }
-const bundle = process.env.BENCH_BUNDLE ?? (console.log(await ensureBundle()), BUNDLE);
+if (process.env.BENCH_BUNDLE === undefined) console.log(await ensureBundle());
+const bundle = process.env.BENCH_BUNDLE ?? BUNDLE;
 const monitor = fileURLToPath(new URL('./loopDelayMonitor.mjs', import.meta.url));
 const bare = fileURLToPath(new URL('./bareHonoServer.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-scale-'));
@@ -100,6 +101,8 @@ async function runLoad(target: string): Promise<Load> {
 type SizeResult = {
   markets: number;
   loopP99Ms: number;
+  loopP999Ms: number;
+  loopMaxMs: number;
   cpuPercent: number;
   watcherP99Ms: number;
   bareP99Ms: number;
@@ -120,7 +123,7 @@ async function benchSize(markets: number): Promise<SizeResult> {
       hip3: { enabled: true, apiUrl: hl.url, wsUrl: hl.wsUrl, explorerUrl: hl.url },
     }),
   );
-  const delays: { p99: number; max: number }[] = [];
+  const delays: { p99: number; p999: number; max: number }[] = [];
   let onDelay: (() => void) | null = null;
   const watcher = spawnWith(
     [
@@ -136,7 +139,7 @@ async function benchSize(markets: number): Promise<SizeResult> {
     /listening on (http:\/\/[^/\s]+)\//,
     (line) => {
       if (!line.startsWith('LOOP_DELAY ')) return;
-      delays.push(JSON.parse(line.slice('LOOP_DELAY '.length)) as { p99: number; max: number });
+      delays.push(JSON.parse(line.slice('LOOP_DELAY '.length)) as (typeof delays)[number]);
       onDelay?.();
     },
   );
@@ -177,12 +180,15 @@ async function benchSize(markets: number): Promise<SizeResult> {
       await sleep(10_000);
       await sample();
       const cpuPercent = ((cpuTicks(pid) - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
-      const loopP99Ms = (delays.at(-1) as { p99: number }).p99;
+      const d = delays.at(-1) as (typeof delays)[number];
+      const loopP99Ms = d.p99;
       const w = await runLoad(`${url}${query}`);
       const b = await runLoad(`${bareUrl}/body`);
       const r = {
         markets: expected,
         loopP99Ms,
+        loopP999Ms: d.p999,
+        loopMaxMs: d.max,
         cpuPercent,
         watcherP99Ms: w.p99,
         bareP99Ms: b.p99,
@@ -190,12 +196,14 @@ async function benchSize(markets: number): Promise<SizeResult> {
       };
       runs.push(r);
       console.log(
-        `${expected} markets, run ${run}: loop delay p99 ${loopP99Ms.toFixed(1)} ms, CPU ${cpuPercent.toFixed(1)} %; risk-summary p99 ${w.p99.toFixed(2)} ms (${w.errors} errors, ${w.achievedRps.toFixed(0)} req/s), bare Hono p99 ${b.p99.toFixed(2)} ms → ×${r.ratio.toFixed(2)}`,
+        `${expected} markets, run ${run}: loop delay p99 ${loopP99Ms.toFixed(1)} / p99.9 ${d.p999.toFixed(1)} / max ${d.max.toFixed(1)} ms, CPU ${cpuPercent.toFixed(1)} %; risk-summary p99 ${w.p99.toFixed(2)} ms (${w.errors} errors, ${w.achievedRps.toFixed(0)} req/s), bare Hono p99 ${b.p99.toFixed(2)} ms → ×${r.ratio.toFixed(2)}`,
       );
     }
     return {
       markets: expected,
       loopP99Ms: median(runs.map((r) => r.loopP99Ms)),
+      loopP999Ms: median(runs.map((r) => r.loopP999Ms)),
+      loopMaxMs: median(runs.map((r) => r.loopMaxMs)),
       cpuPercent: median(runs.map((r) => r.cpuPercent)),
       watcherP99Ms: median(runs.map((r) => r.watcherP99Ms)),
       bareP99Ms: median(runs.map((r) => r.bareP99Ms)),
@@ -213,7 +221,7 @@ for (const n of sizes) {
   const r = await benchSize(n);
   results.push(r);
   console.log(
-    `median of ${RUNS}: ${r.markets} markets: loop delay p99 ${r.loopP99Ms.toFixed(1)} ms, CPU ${r.cpuPercent.toFixed(1)} %, risk-summary p99 ${r.watcherP99Ms.toFixed(2)} ms vs bare ${r.bareP99Ms.toFixed(2)} ms, ratio ×${r.ratio.toFixed(2)}`,
+    `median of ${RUNS}: ${r.markets} markets: loop delay p99 ${r.loopP99Ms.toFixed(1)} / p99.9 ${r.loopP999Ms.toFixed(1)} / max ${r.loopMaxMs.toFixed(1)} ms, CPU ${r.cpuPercent.toFixed(1)} %, risk-summary p99 ${r.watcherP99Ms.toFixed(2)} ms vs bare ${r.bareP99Ms.toFixed(2)} ms, ratio ×${r.ratio.toFixed(2)}`,
   );
 }
 console.log(JSON.stringify({ bundle, results }));

@@ -233,6 +233,9 @@ export function listHip3StreamGaps(db: Db) {
   return db.select().from(hip3StreamGaps).orderBy(asc(hip3StreamGaps.fromAt)).all();
 }
 
+/** The prepared hot-path statements of {@link prepareHip3Writes}. */
+export type Hip3Writes = ReturnType<typeof prepareHip3Writes>;
+
 /**
  * Prepared statements for the ingestion hot path (changed samples, oracle updates and market state
  * of every tick), on the raw better-sqlite3 connection behind `db`. Run them inside the event-log

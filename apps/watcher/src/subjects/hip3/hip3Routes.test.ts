@@ -12,10 +12,9 @@ import { createApp } from '../../createApp.js';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { upsertChains } from '../../db/queries/chains.js';
 import { EventLog } from '../../events/eventLog.js';
-import { createHip3Engine } from './createHip3Engine.js';
 import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
-import { readHlFixture } from './testFixtures.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;
@@ -32,7 +31,7 @@ function build() {
   const now = { t: Date.UTC(2026, 1, 10, 15) };
   const clock = { now: () => now.t };
   const eventLog = new EventLog({ db: open.db, clock, logger });
-  const engine = createHip3Engine({
+  const engine = createHip3Pipeline({
     db: open.db,
     eventLog,
     clock,

@@ -1,11 +1,12 @@
 import type { Hip3Config } from '../../config/hip3Config.js';
-import { HIP3_WRITER } from '../../runtime/marketWithWriteFailure.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { type CtxStream, createCtxStream } from './createCtxStream.js';
-import { createHip3Engine, type Hip3Engine } from './createHip3Engine.js';
 import { createHlClient, Hip3BudgetError, type HlClient } from './createHlClient.js';
+import { createHip3Markets, type Hip3Markets } from './hip3Markets.js';
+import { createHip3Ticker, type Hip3Ticker } from './hip3Ticker.js';
 import type { Hip3Thresholds } from './marketState.js';
 import { createPayloadCounters, type PayloadCounters } from './payloadCounters.js';
+import { recordHip3StreamChange } from './recordHip3Changes.js';
 import { createWeightAccountant, type WeightAccountant } from './weightAccountant.js';
 
 /** Converts the config's thresholds (seconds) into the engine's (ms). */
@@ -44,7 +45,8 @@ export type Hip3SubjectOptions = {
 
 /** What a running HIP-3 subject exposes to tests. */
 export type Hip3Internals = {
-  engine: Hip3Engine;
+  markets: Hip3Markets;
+  ticker: Hip3Ticker;
   client: HlClient;
   accountant: WeightAccountant;
   counters: PayloadCounters;
@@ -74,17 +76,30 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
       accountant,
       counters,
     });
-    const engine = createHip3Engine({
-      db: ctx.db,
-      eventLog: ctx.eventLog,
+    const thresholds = thresholdsFromConfig(cfg.thresholds);
+    const markets = createHip3Markets({
       clock: ctx.clock,
       logger,
       counters,
-      thresholds: thresholdsFromConfig(cfg.thresholds),
+      thresholds,
       dexFilter: cfg.dexes,
       includeMainDex: cfg.includeMainDex,
     });
+    const ticker = createHip3Ticker({
+      db: ctx.db,
+      eventLog: ctx.eventLog,
+      clock: ctx.clock,
+      markets,
+      thresholds,
+    });
     const timers: NodeJS.Timeout[] = [];
+    /** Loop steps and ticks in flight: `stop()` awaits them before the final flush. */
+    const inFlight = new Set<Promise<unknown>>();
+    const track = <T>(p: Promise<T>): Promise<T> => {
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => {});
+      return p;
+    };
     let stream: CtxStream | null = null;
     let stopped = false;
     let discovered = false;
@@ -111,13 +126,13 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
 
     async function refreshMeta(dex: string) {
       const [meta, rows] = await client.metaAndAssetCtxs(dex);
-      engine.applyMeta(dex, meta, rows, ctx.clock.now());
+      markets.applyMeta(dex, meta, rows, ctx.clock.now());
     }
 
     async function discover() {
       const dexs = await client.perpDexs();
-      engine.applyPerpDexs(dexs);
-      for (const dex of engine.watchedDexes()) {
+      markets.applyPerpDexs(dexs);
+      for (const dex of markets.watchedDexes()) {
         if (stopped) return;
         await guard(`meta ${dex}`, () => refreshMeta(dex));
       }
@@ -125,16 +140,16 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
     }
 
     async function limits() {
-      for (const dex of engine.watchedDexes()) {
+      for (const dex of markets.watchedDexes()) {
         if (dex === '' || stopped) continue;
-        engine.applyLimits(dex, await client.perpDexLimits(dex));
-        engine.applyAtCap(dex, await client.perpsAtOpenInterestCap(dex));
+        markets.applyLimits(dex, await client.perpDexLimits(dex));
+        markets.applyAtCap(dex, await client.perpsAtOpenInterestCap(dex));
       }
     }
 
     async function restFallback() {
       if (stream?.up) return;
-      const dexes = engine.watchedDexes();
+      const dexes = markets.watchedDexes();
       if (dexes.length === 0) return;
       const dex = dexes[fallbackCursor % dexes.length] as string;
       fallbackCursor += 1;
@@ -145,14 +160,14 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
       for (const coin of cfg.bookCoins) {
         if (stopped || !lowPriorityRoom()) return;
         const book = await client.l2Book(coin);
-        if (book) engine.applyBook(book, ctx.clock.now());
+        if (book) markets.applyBook(book, ctx.clock.now());
       }
     }
 
     async function explorer() {
-      for (const user of engine.oracleWriters()) {
+      for (const user of markets.oracleWriters()) {
         if (stopped || !lowPriorityRoom()) return;
-        engine.applySetOracleTxs(await client.userDetails(user as `0x${string}`));
+        markets.applySetOracleTxs(await client.userDetails(user as `0x${string}`));
       }
     }
 
@@ -168,33 +183,12 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
       const t = setInterval(() => {
         if (running || stopped) return;
         running = true;
-        void guard(what, body).finally(() => {
+        void track(guard(what, body)).finally(() => {
           running = false;
         });
       }, realMs(protocolSeconds));
       timers.push(t);
     };
-
-    function streamIncident(up: boolean, atMs: number) {
-      const subject = { type: 'hip3-stream', id: 'allDexsAssetCtxs' };
-      ctx.eventLog.write(
-        (w) => {
-          w.emit('hip3.stream', subject, { up, at: atMs });
-          const open = w.findOpenIncident(subject, 'no-data');
-          if (!up && !open) {
-            w.openIncident({
-              subject,
-              kind: 'no-data',
-              severity: 'warning',
-              title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
-            });
-          } else if (up && open) {
-            w.closeIncident(open);
-          }
-        },
-        { writer: HIP3_WRITER },
-      );
-    }
 
     async function openStream() {
       const opened = await createCtxStream({
@@ -208,14 +202,14 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
         backoff: { baseMs: 250, maxMs: 30_000 },
         onFrame: (event, receivedMs) => {
           if (stopped) return;
-          const r = engine.ingestFrame(event, receivedMs);
+          const r = markets.ingestFrame(event, receivedMs);
           for (const d of [...r.unknownDexes, ...r.resizedDexes]) metaRefresh.add(d);
         },
         onState: (up, atMs) => {
-          if (!stopped) streamIncident(up, atMs);
+          if (!stopped) recordHip3StreamChange(ctx.eventLog, up, atMs);
         },
         onGap: (gap) => {
-          if (!stopped) engine.markGap(gap.fromMs, gap.toMs, 'ws-silent');
+          if (!stopped) markets.markGap(gap.fromMs, gap.toMs, 'ws-silent');
         },
       });
       // stop() ran while the subscription was being set up (a failed start closes the database
@@ -230,23 +224,28 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
     return {
       name: 'hip3',
       async start() {
-        await guard('discovery', discover);
+        await track(guard('discovery', discover));
         every(cfg.discoveryIntervalSeconds, 'discovery', discover);
         every(cfg.limitsIntervalSeconds, 'limits', limits);
         every(cfg.restFallbackIntervalSeconds, 'rest fallback', restFallback);
         every(1, 'meta refresh', pendingMeta);
         if (cfg.bookCoins.length > 0) every(cfg.bookIntervalSeconds, 'books', books);
         if (cfg.explorer.enabled) every(cfg.explorer.intervalSeconds, 'explorer', explorer);
+        let ticking = false;
         const tick = setInterval(() => {
-          if (stopped) return;
-          try {
-            engine.tick();
-          } catch (error) {
-            logger.error({ err: error }, 'HIP-3 evaluation failed');
-          }
+          if (stopped || ticking) return;
+          ticking = true;
+          void track(
+            ticker
+              .tickInSlices()
+              .catch((error: unknown) => logger.error({ err: error }, 'HIP-3 evaluation failed'))
+              .finally(() => {
+                ticking = false;
+              }),
+          );
         }, realMs(cfg.evaluateIntervalSeconds));
         timers.push(tick);
-        void guard('limits', limits);
+        void track(guard('limits', limits));
         // The stream connects in the background; the REST fallback covers until it delivers.
         const connect = async (attempt: number): Promise<void> => {
           if (stopped) return;
@@ -261,15 +260,24 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
             timers.push(t);
           }
         };
-        void connect(0);
-        options.onStarted?.({ engine, client, accountant, counters, stream: () => stream });
+        void track(connect(0));
+        options.onStarted?.({
+          markets,
+          ticker,
+          client,
+          accountant,
+          counters,
+          stream: () => stream,
+        });
       },
       async stop() {
         stopped = true;
         for (const t of timers) clearInterval(t);
         await stream?.stop();
+        // A step in flight may still fold an answer in (its write is the flush below), never after.
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         try {
-          engine.tick();
+          ticker.tick();
         } catch (error) {
           logger.error({ err: error }, 'HIP-3 final flush failed');
         }

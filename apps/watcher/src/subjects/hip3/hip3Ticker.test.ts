@@ -13,10 +13,9 @@ import {
 } from '../../db/queries/hip3.js';
 import { listIncidents } from '../../db/queries/incidents.js';
 import { EventLog } from '../../events/eventLog.js';
-import { createHip3Engine } from './createHip3Engine.js';
 import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
-import { readHlFixture } from './testFixtures.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 const logger = pino({ level: 'silent' });
 const perpDexs = HlPerpDexs.parse(readHlFixture('info.perpDexs.mainnet.2025-12-13.json'));
@@ -39,7 +38,7 @@ function engineOn(path: string, now: { t: number }) {
   const database = openDb({ path });
   opened.push(database);
   const clock = { now: () => now.t };
-  const engine = createHip3Engine({
+  const engine = createHip3Pipeline({
     db: database.db,
     eventLog: new EventLog({ db: database.db, clock, logger }),
     clock,
@@ -71,7 +70,7 @@ const frame = (k: number) => ({
   ],
 });
 
-describe('createHip3Engine', () => {
+describe('HIP-3 ticker (createHip3Pipeline)', () => {
   it('spreads metrics-only rewrites over ticks instead of rewriting every market at once', () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
@@ -180,7 +179,7 @@ describe('createHip3Engine', () => {
     const logLines: string[] = [];
     const capture = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
     const counters = createPayloadCounters();
-    const engine = createHip3Engine({
+    const engine = createHip3Pipeline({
       db: database.db,
       eventLog: new EventLog({ db: database.db, clock, logger }),
       clock,
