@@ -107,6 +107,8 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
   const states = new Map<string, MarketState>();
   const writerDex = new Map<string, Set<string>>();
   let pending = emptyPending();
+  /** Markets whose inputs changed since the last {@link takeChanged} (the ticker evaluates them). */
+  let changed = new Set<string>();
   /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
   const mismatchedDexes = new Set<string>();
   let droppedRows = 0;
@@ -200,6 +202,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
       s.fundingMultiplier = info?.fundingMultipliers.get(u.name) ?? (dex === '' ? null : '1.0');
       s.oiCapUsd ??= info?.streamingOiCaps.get(u.name) ?? null;
       const isDelisted = u.isDelisted === true;
+      changed.add(u.name);
       if (isNew || wasDelisted !== isDelisted) {
         pending.metas.push({ coin: u.name, dex, metaJson: JSON.stringify(u), isDelisted });
         if (known !== undefined && isNew) {
@@ -267,8 +270,19 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
       }
       const s = stateOf(coin, dex);
       const prevMark = s.ctx?.markPx ?? null;
+      const prevSampleMs = s.lastSampleMs;
+      const hadGap = s.gap !== null;
       const obs = observeCtx(s, ctx, receivedMs, th);
       accepted += 1;
+      // An unchanged row is news too when it ends a stale stretch or a stream gap.
+      if (
+        obs.changed ||
+        hadGap !== (s.gap !== null) ||
+        prevSampleMs === null ||
+        receivedMs - prevSampleMs > th.sampleStaleMs
+      ) {
+        changed.add(coin);
+      }
       if (!obs.changed) continue;
       pending.samples.push({
         coin,
@@ -337,7 +351,10 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     if (info) info.totalOiCapUsd = limits.totalOiCap;
     for (const [coin, cap] of limits.coinToOiCap) {
       const s = states.get(coin);
-      if (s) s.oiCapUsd = cap;
+      if (s && s.oiCapUsd !== cap) {
+        s.oiCapUsd = cap;
+        changed.add(coin);
+      }
     }
   }
 
@@ -346,7 +363,10 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     const set = new Set(coins);
     for (const c of universe.get(dex) ?? []) {
       const s = states.get(c);
-      if (s) s.atOpenInterestCap = set.has(c);
+      if (s && s.atOpenInterestCap !== set.has(c)) {
+        s.atOpenInterestCap = set.has(c);
+        changed.add(c);
+      }
     }
   }
 
@@ -361,6 +381,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     try {
       const depth = bookDepth({ book, bandFraction: '0.03' });
       const spread = bookSpread(book);
+      changed.add(book.coin);
       observeBook(s, {
         timeMs: receivedMs,
         bidUsd: depth?.bid ? Number(depth.bid.quote) : 0,
@@ -403,6 +424,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
         if (!s) continue;
         if (tx.error === null && (s.setOracleMs === null || tx.time > s.setOracleMs)) {
           s.setOracleMs = tx.time;
+          changed.add(coin);
         }
         pending.oracle.push({
           coin,
@@ -424,7 +446,10 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
   /** Marks a stream gap on every watched market and records it. */
   function markGap(fromMs: number, toMs: number, reason: string) {
     pending.gaps.push({ fromAt: fromMs, toAt: toMs, reason });
-    for (const s of states.values()) s.gap = { fromMs, toMs };
+    for (const [coin, s] of states) {
+      s.gap = { fromMs, toMs };
+      changed.add(coin);
+    }
   }
 
   return {
@@ -439,6 +464,12 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     applyBook,
     applySetOracleTxs,
     markGap,
+    /** The markets whose inputs changed since the last call; starts a new set. */
+    takeChanged(): Set<string> {
+      const taken = changed;
+      changed = new Set();
+      return taken;
+    },
     /** Everything queued since the last call (the next commit's content); empties the queue. */
     takePending(): Hip3Pending {
       const taken = pending;

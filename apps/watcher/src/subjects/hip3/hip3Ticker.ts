@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/openDb.js';
 import { listHip3Markets, prepareHip3Writes } from '../../db/queries/hip3.js';
 import type { EventLog } from '../../events/eventLog.js';
-import { evaluateMarket, type MarketEvaluation } from './evaluateMarket.js';
+import { evaluateMarket, type MarketEvaluation, nextEvaluationDueMs } from './evaluateMarket.js';
 import type { Hip3Markets } from './hip3Markets.js';
 import { defaultHip3Thresholds, type Hip3Thresholds } from './marketState.js';
 import {
@@ -39,6 +39,8 @@ const reasonKey = (rs: readonly Hip3Reason[]) => rs.map((r) => `${r.code}:${r.se
 
 /**
  * The evaluation step of the HIP-3 subject: runs the pure {@link evaluateMarket} over the markets
+ * whose inputs changed since the last tick ({@link Hip3Markets.takeChanged}) or whose clocks may
+ * have crossed a threshold ({@link nextEvaluationDueMs}; at least every {@link METRICS_WRITE_MS})
  * and decides what to persist — status transitions at once, reason changes at once, metrics-only
  * rewrites throttled (each market about every {@link METRICS_WRITE_MS}, spread over ticks) — then
  * hands that and everything ingestion queued to {@link recordHip3Changes} in one commit. Statuses
@@ -59,7 +61,9 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
   const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
   const startedAt = clock.now();
   let lastTickMs: number | null = null;
-  let lastEvaluations = new Map<string, MarketEvaluation>();
+  const evaluations = new Map<string, MarketEvaluation>();
+  /** When each market must be evaluated again even if its inputs do not change. */
+  const dueAt = new Map<string, number>();
 
   /** One tick's accumulating decisions. */
   function begin(now: number) {
@@ -72,7 +76,7 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     lastTickMs = now;
     return {
       now,
-      evaluations: new Map<string, MarketEvaluation>(),
+      changed: markets.takeChanged(),
       transitions: [] as Hip3Transition[],
       stateWrites: [] as Hip3StateWrite[],
       metricsBudget: Math.max(
@@ -87,10 +91,13 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     const s = markets.states.get(coin);
     if (!s || s.meta === null) return;
     const { now } = t;
+    // Only markets whose inputs changed, or whose clocks may have crossed a threshold.
+    if (!t.changed.has(coin) && now < (dueAt.get(coin) ?? now)) return;
     // After a restart, keep the persisted status until data had a chance to arrive.
     if (s.ctx === null && persisted.has(coin) && now - startedAt < th.sampleStaleMs) return;
     const ev = evaluateMarket(s, now, th);
-    t.evaluations.set(coin, ev);
+    evaluations.set(coin, ev);
+    dueAt.set(coin, nextEvaluationDueMs(s, now, th, METRICS_WRITE_MS));
     const prev = persisted.get(coin);
     const key = reasonKey(ev.reasons);
     if (!prev || prev.status !== ev.status) {
@@ -104,14 +111,15 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     if (prev.reasons !== key) {
       prev.reasons = key;
       t.stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
-    } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS && t.metricsBudget > 0) {
-      t.metricsBudget -= 1;
-      t.stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
+    } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS) {
+      if (t.metricsBudget > 0) {
+        t.metricsBudget -= 1;
+        t.stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
+      } else dueAt.set(coin, now); // over this tick's cap: due again on the next tick
     }
   }
 
   function commit(t: Tick): number {
-    lastEvaluations = t.evaluations;
     const committed = recordHip3Changes({
       eventLog: params.eventLog,
       writes,
@@ -152,7 +160,7 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
       }
       return commit(t);
     },
-    /** The evaluations of the last tick (in-memory view). */
-    evaluations: () => lastEvaluations,
+    /** The latest evaluation of every market evaluated so far (in-memory view). */
+    evaluations: (): ReadonlyMap<string, MarketEvaluation> => evaluations,
   };
 }
