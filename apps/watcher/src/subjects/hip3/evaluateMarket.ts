@@ -1,4 +1,4 @@
-import { annualizeRate, depthSwings } from '@perpscope/math';
+import { annualizeRate, depthSwings, hip3OracleFreshness } from '@perpscope/math';
 import type {
   DeviationTier,
   Hip3Deviation,
@@ -128,10 +128,9 @@ export function evaluateMarket(
       });
     }
     if (oracleAgeMs !== null) {
-      freshness = 'fresh';
+      freshness = hip3OracleFreshness(oracleAgeMs, th);
       const since = nowMs - oracleAgeMs;
-      if (oracleAgeMs > th.deadAfterMs) {
-        freshness = 'dead';
+      if (freshness === 'dead') {
         if (hip3)
           add({
             code: 'oracle_dead',
@@ -139,8 +138,7 @@ export function evaluateMarket(
             message: `Oracle unchanged for ${secs(oracleAgeMs)} (> ${secs(th.deadAfterMs)})`,
             sinceMs: since,
           });
-      } else if (oracleAgeMs > th.fallbackAfterMs) {
-        freshness = 'fallback';
+      } else if (freshness === 'fallback') {
         if (hip3)
           add({
             code: 'oracle_fallback',
