@@ -11,7 +11,12 @@ import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import { operationsConfigIssues, operationsSecretNames } from './metrics/createOperations.js';
 import { dbSizeReport } from './retention/dbSizeReport.js';
-import { formatSizeReport, runBackup, runVacuum } from './retention/storageCommands.js';
+import {
+  formatSizeReport,
+  runBackup,
+  runVacuum,
+  storageProjectionReport,
+} from './retention/storageCommands.js';
 import { startWatcher } from './runtime/startWatcher.js';
 
 const VERSION = '0.1.0';
@@ -163,11 +168,19 @@ async function main(argv: readonly string[]): Promise<void> {
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
     const database = openDatabase(config.database.path);
-    process.stdout.write(
-      command === 'vacuum'
-        ? runVacuum(database.sqlite)
-        : formatSizeReport(dbSizeReport(database.sqlite)),
-    );
+    if (command === 'vacuum') process.stdout.write(runVacuum(database.sqlite));
+    else {
+      const report = dbSizeReport(database.sqlite);
+      process.stdout.write(formatSizeReport(report));
+      const { text, warning } = storageProjectionReport({
+        config,
+        db: database.db,
+        sqlite: database.sqlite,
+        databaseBytes: report.databaseBytes,
+      });
+      process.stdout.write(text);
+      if (warning) process.stderr.write(warning);
+    }
     database.close();
     return;
   }

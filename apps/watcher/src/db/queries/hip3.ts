@@ -322,3 +322,13 @@ export function prepareHip3Writes(db: Db) {
     },
   };
 }
+
+/** HIP-3 markets the database knows that are not delisted (the storage projection's market count). */
+export function countWatchedHip3Markets(db: Db): number {
+  const row = db
+    .select({ n: sql<number>`count(*)` })
+    .from(hip3Markets)
+    .where(eq(hip3Markets.isDelisted, false))
+    .get();
+  return row?.n ?? 0;
+}
