@@ -81,7 +81,8 @@ export type Hip3Pending = {
   events: ((w: EventWriter) => void)[];
 };
 
-const emptyPending = (): Hip3Pending => ({
+/** A {@link Hip3Pending} with nothing queued. */
+export const emptyHip3Pending = (): Hip3Pending => ({
   dexRows: [],
   samples: [],
   oracle: [],
@@ -106,7 +107,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
   const universe = new Map<string, string[]>();
   const states = new Map<string, MarketState>();
   const writerDex = new Map<string, Set<string>>();
-  let pending = emptyPending();
+  let pending = emptyHip3Pending();
   /** Markets whose inputs changed since the last {@link takeChanged} (the ticker evaluates them). */
   let changed = new Set<string>();
   /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
@@ -473,7 +474,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     /** Everything queued since the last call (the next commit's content); empties the queue. */
     takePending(): Hip3Pending {
       const taken = pending;
-      pending = emptyPending();
+      pending = emptyHip3Pending();
       return taken;
     },
     /** Oracle-writer addresses of all watched dexes. */

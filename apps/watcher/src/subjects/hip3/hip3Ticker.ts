@@ -5,7 +5,7 @@ import type { Db } from '../../db/openDb.js';
 import { listHip3Markets, prepareHip3Writes } from '../../db/queries/hip3.js';
 import type { EventLog } from '../../events/eventLog.js';
 import { evaluateMarket, type MarketEvaluation, nextEvaluationDueMs } from './evaluateMarket.js';
-import type { Hip3Markets } from './hip3Markets.js';
+import { emptyHip3Pending, type Hip3Markets } from './hip3Markets.js';
 import { defaultHip3Thresholds, type Hip3Thresholds } from './marketState.js';
 import {
   type Hip3StateWrite,
@@ -79,6 +79,8 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
       changed: markets.takeChanged(),
       transitions: [] as Hip3Transition[],
       stateWrites: [] as Hip3StateWrite[],
+      /** Metrics-only rewrites (status and reasons unchanged): snapshots, committable apart. */
+      metricsWrites: [] as Hip3StateWrite[],
       metricsBudget: Math.max(
         METRICS_MIN_WRITES_PER_TICK,
         Math.ceil((markets.states.size * Math.max(sinceLastTick, 0)) / METRICS_WRITE_MS),
@@ -114,25 +116,29 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS) {
       if (t.metricsBudget > 0) {
         t.metricsBudget -= 1;
-        t.stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
+        t.metricsWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
       } else dueAt.set(coin, now); // over this tick's cap: due again on the next tick
     }
   }
 
-  function commit(t: Tick): number {
+  function record(t: Tick, stateWrites: Hip3StateWrite[], withRest: boolean): void {
     const committed = recordHip3Changes({
       eventLog: params.eventLog,
       writes,
       now: t.now,
-      pending: markets.takePending(),
-      stateWrites: t.stateWrites,
-      transitions: t.transitions,
+      pending: withRest ? markets.takePending() : emptyHip3Pending(),
+      stateWrites,
+      transitions: withRest ? t.transitions : [],
     });
     if (committed) {
-      for (const sw of t.stateWrites) {
+      for (const sw of stateWrites)
         lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: t.now });
-      }
     }
+  }
+
+  /** One transaction with everything (tests, the final flush). */
+  function commit(t: Tick): number {
+    record(t, [...t.stateWrites, ...t.metricsWrites], true);
     return t.transitions.length;
   }
 
@@ -148,8 +154,9 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     },
     /**
      * The same tick, evaluated in slices of `slice` markets with the event loop served between
-     * them (all at the tick's time `clock.now()` at its start), then one commit. Samples ingested
-     * while it runs commit with it. Returns the number of transitions.
+     * them (all at the tick's time `clock.now()` at its start), then one commit of the samples,
+     * transitions and status rows, then the metrics-only rewrites in commits of `slice` rows.
+     * Samples ingested while it runs commit with it. Returns the number of transitions.
      */
     async tickInSlices(slice = HIP3_EVALUATION_SLICE): Promise<number> {
       const t = begin(clock.now());
@@ -158,7 +165,16 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
         if (i > 0) await yieldToEventLoop();
         for (const coin of coins.slice(i, i + slice)) evaluateOne(t, coin);
       }
-      return commit(t);
+      // Samples, transitions, events and status rows commit together; metrics-only rewrites
+      // (snapshots of unchanged statuses) follow in transactions of `slice` rows, so a large
+      // setup never holds the event loop for one write of thousands of rows.
+      await yieldToEventLoop();
+      record(t, t.stateWrites, true);
+      for (let i = 0; i < t.metricsWrites.length; i += slice) {
+        await yieldToEventLoop();
+        record(t, t.metricsWrites.slice(i, i + slice), false);
+      }
+      return t.transitions.length;
     },
     /** The latest evaluation of every market evaluated so far (in-memory view). */
     evaluations: (): ReadonlyMap<string, MarketEvaluation> => evaluations,
