@@ -32,7 +32,8 @@ Commands:
   migrate        apply the database migrations and exit
   check-config   validate the config (file + env overrides) and exit (2 when invalid)
   test-alert     send a test message to every alert sink (or --sink NAME) and report delivery
-  storage        print the database size report (tables, indexes, free pages, WAL)
+  storage        print the database size report (tables, indexes, free pages, WAL) and the
+                 projected size at the configured retention (warns when it exceeds the free disk)
   vacuum         VACUUM the database (stop the watcher first: it takes an exclusive lock)
   backup         copy the database online (consistent, while the watcher runs): --to FILE
 
