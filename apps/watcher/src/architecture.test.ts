@@ -48,7 +48,7 @@ describe('layout', () => {
 
   // SQL lives in src/db/ (queries, plus the connection plumbing: openDb, walCheckpointer,
   // storageHealth). A file that still holds its own SQL would be listed here, and the list may
-  // only shrink; src/hip3/ is being rebuilt into src/subjects/hip3/ separately.
+  // only shrink.
   const SQL_NOT_YET_MOVED: readonly string[] = [];
 
   test('SQL (drizzle builders, sql`…`, prepare/pragma, exec of a SQL string) only under src/db/', () => {
@@ -60,11 +60,7 @@ describe('layout', () => {
       );
     };
     const offending = sourceFiles('.').filter(
-      (file) =>
-        !file.startsWith('db/') &&
-        !file.startsWith('hip3/') &&
-        file !== 'architecture.test.ts' &&
-        holdsSql(file),
+      (file) => !file.startsWith('db/') && file !== 'architecture.test.ts' && holdsSql(file),
     );
     expect(offending.filter((f) => !SQL_NOT_YET_MOVED.includes(f))).toEqual([]);
     // An entry that no longer holds SQL is removed from the list, so the list stays true.

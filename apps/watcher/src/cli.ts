@@ -10,7 +10,12 @@ import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
-import { formatSizeReport, runBackup, runVacuum } from './retention/storageCommands.js';
+import {
+  formatSizeReport,
+  runBackup,
+  runVacuum,
+  storageProjectionReport,
+} from './retention/storageCommands.js';
 import { operationsConfigIssues, operationsSecretNames } from './runtime/createOperations.js';
 import { startWatcher } from './runtime/startWatcher.js';
 
@@ -27,7 +32,8 @@ Commands:
   migrate        apply the database migrations and exit
   check-config   validate the config (file + env overrides) and exit (2 when invalid)
   test-alert     send a test message to every alert sink (or --sink NAME) and report delivery
-  storage        print the database size report (tables, indexes, free pages, WAL)
+  storage        print the database size report (tables, indexes, free pages, WAL) and the
+                 projected size at the configured retention (warns when it exceeds the free disk)
   vacuum         VACUUM the database (stop the watcher first: it takes an exclusive lock)
   backup         copy the database online (consistent, while the watcher runs): --to FILE
 
@@ -164,11 +170,19 @@ async function main(argv: readonly string[]): Promise<void> {
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
     const database = openDatabase(config.database.path);
-    process.stdout.write(
-      command === 'vacuum'
-        ? runVacuum(database.sqlite)
-        : formatSizeReport(dbSizeReport(database.sqlite)),
-    );
+    if (command === 'vacuum') process.stdout.write(runVacuum(database.sqlite));
+    else {
+      const report = dbSizeReport(database.sqlite);
+      process.stdout.write(formatSizeReport(report));
+      const { text, warning } = storageProjectionReport({
+        config,
+        db: database.db,
+        sqlite: database.sqlite,
+        databaseBytes: report.databaseBytes,
+      });
+      process.stdout.write(text);
+      if (warning) process.stderr.write(warning);
+    }
     database.close();
     return;
   }

@@ -186,3 +186,26 @@ describe('perpscope-watcher CLI: start-up failures', () => {
     }
   }, 90_000);
 });
+
+describe('perpscope-watcher storage: projected size against the free disk', () => {
+  it('prints the projection, and warns on stderr when it exceeds the free disk', async () => {
+    const db = join(dir, 'storage.db');
+    const fits = file('storage-fits.yaml', `database: { path: ${JSON.stringify(db)} }\n`);
+    const ok = await runCli(['storage', '--config', fits]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(
+      /projected size once retention windows are full \(\d+ chains, 0 HIP-3 markets\): \d+\.\d\d GB/,
+    );
+    expect(ok.stderr).not.toContain('warning');
+    // A million days of raw blocks (~400 TB) fits no disk this test runs on.
+    const huge = file(
+      'storage-huge.yaml',
+      `database: { path: ${JSON.stringify(db)} }\nretention: { rawDays: 1000000 }\n`,
+    );
+    const warned = await runCli(['storage', '--config', huge]);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(
+      /warning: the database is projected to grow to [\d.]+ GB, [\d.]+ GB more than the free disk/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import type { Db } from '../db/openDb.js';
 import { getHip3Market } from '../db/queries/hip3.js';
-import { parseMarketRow } from '../hip3/presentHip3Market.js';
+import { parseMarketRow } from '../subjects/hip3/presentHip3Market.js';
 import type { DescribeSubject } from './IncidentAlerter.js';
 
 /**

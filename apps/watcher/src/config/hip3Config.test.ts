@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { thresholdsFromConfig } from '../hip3/hip3Subject.js';
-import { defaultHip3Thresholds } from '../hip3/marketState.js';
+import { thresholdsFromConfig } from '../subjects/hip3/hip3Subject.js';
+import { defaultHip3Thresholds } from '../subjects/hip3/marketState.js';
 import { WatcherConfig } from './configSchema.js';
 import { parseConfig } from './loadConfig.js';
 

@@ -1,3 +1,4 @@
+import { hip3OracleTiers } from '@perpscope/math';
 import { z } from 'zod';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -30,14 +31,14 @@ const ORDERED = [
  */
 export const Hip3ThresholdsConfig = z
   .object({
-    fallbackAfterSeconds: seconds.default(10),
-    deadAfterSeconds: seconds.default(60),
+    fallbackAfterSeconds: seconds.default(hip3OracleTiers.fallbackAfterMs / 1000),
+    deadAfterSeconds: seconds.default(hip3OracleTiers.deadAfterMs / 1000),
     jumpFraction: fraction.default(0.01),
     jumpHoldSeconds: seconds.default(60),
-    l1Fraction: fraction.default(0.03),
-    l2Fraction: fraction.default(0.05),
-    l2HoldSeconds: seconds.default(30),
-    l3HoldSeconds: seconds.default(300),
+    l1Fraction: fraction.default(hip3OracleTiers.l1Fraction),
+    l2Fraction: fraction.default(hip3OracleTiers.l2Fraction),
+    l2HoldSeconds: seconds.default(hip3OracleTiers.l2HoldMs / 1000),
+    l3HoldSeconds: seconds.default(hip3OracleTiers.l3HoldMs / 1000),
     sampleStaleSeconds: seconds.default(15),
     oiNearCapFraction: fraction.default(0.9),
     wideSpreadFraction: fraction.default(0.01),

@@ -4,9 +4,9 @@ import { systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { parseConfig } from '../config/loadConfig.js';
 import type { Env } from '../env.js';
-import { type Hip3Demo, startHip3Demo } from '../hip3/startHip3Demo.js';
 import type { Logger } from '../logger.js';
 import { type RunningWatcher, startWatcher } from '../runtime/startWatcher.js';
+import { type Hip3Demo, startHip3Demo } from '../subjects/hip3/startHip3Demo.js';
 import {
   type PositionsDemo,
   startPositionsDemo,

@@ -3,8 +3,10 @@ import { RetentionConfig } from './retentionConfig.js';
 
 describe('RetentionConfig', () => {
   it('accepts per-table overrides for the raw tables', () => {
+    // An override replaces that table's default only; the other default stays.
     expect(RetentionConfig.parse({ rawDaysByTable: { hip3_samples: 2 } }).rawDaysByTable).toEqual({
       hip3_samples: 2,
+      hip3_oracle_updates: 0.5,
     });
   });
 

@@ -1,7 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { restrictDbFileModes } from '../db/openDb.js';
+import type { WatcherConfig } from '../config/configSchema.js';
+import { type Db, restrictDbFileModes } from '../db/openDb.js';
 import { type DbSizeReport, vacuumDatabase } from '../db/queries/dbSizeReport.js';
+import { countWatchedHip3Markets } from '../db/queries/hip3.js';
+import { formatStorageProjection, projectStorage } from './projectStorage.js';
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
@@ -37,4 +41,37 @@ export async function runBackup(sqlite: Database.Database, to: string): Promise<
   restrictDbFileModes(to);
   const { totalPages } = await sqlite.backup(to);
   return `backup written to ${to} (${totalPages} pages) in ${Date.now() - started} ms\n`;
+}
+
+/** HIP-3 markets on Hyperliquid mainnet (≈ 307 live at the last capture, 2026). */
+export const ASSUMED_HIP3_MARKETS = 300;
+
+/**
+ * The projection part of `perpscope-watcher storage`: the configured chains and the HIP-3 markets
+ * the database knows (not delisted; {@link ASSUMED_HIP3_MARKETS} before the first discovery; none
+ * when HIP-3 is disabled) at the configured retention,
+ * against the free space of the database's directory. A warning (for stderr) when it will not fit.
+ */
+export function storageProjectionReport(params: {
+  config: WatcherConfig;
+  db: Db;
+  sqlite: Database.Database;
+  databaseBytes: number;
+}): { text: string; warning: string | null } {
+  const { config } = params;
+  const known = config.hip3.enabled ? countWatchedHip3Markets(params.db) : 0;
+  // Before the first discovery the database knows no market: assume Hyperliquid's current count.
+  const hip3Markets = config.hip3.enabled && known === 0 ? ASSUMED_HIP3_MARKETS : known;
+  const fs = statfsSync(params.sqlite.memory ? '.' : dirname(resolve(params.sqlite.name)));
+  return formatStorageProjection({
+    projection: projectStorage({
+      chainBlockTimesMs: config.chains.map((c) => c.blockTimeMs),
+      hip3Markets,
+      retention: config.retention,
+    }),
+    chains: config.chains.length,
+    hip3Markets,
+    databaseBytes: params.databaseBytes,
+    freeDiskBytes: fs.bavail * fs.bsize,
+  });
 }

@@ -1,5 +1,5 @@
 import type { WriteFailure } from '../db/storageHealth.js';
-import type { ParsedMarketRow } from '../hip3/presentHip3Market.js';
+import type { ParsedMarketRow } from '../subjects/hip3/presentHip3Market.js';
 
 /** The storage-health writer name of the HIP-3 subject's writes. */
 export const HIP3_WRITER = 'hip3';

@@ -3,8 +3,8 @@ import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
-import type { WeightAccountant } from '../hip3/weightAccountant.js';
 import type { Logger } from '../logger.js';
+import type { WeightAccountant } from '../subjects/hip3/weightAccountant.js';
 
 /** What every subject receives when the watcher starts it. */
 export type SubjectContext = {

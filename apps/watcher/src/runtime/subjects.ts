@@ -1,4 +1,4 @@
-import { createHip3Subject } from '../hip3/hip3Subject.js';
+import { createHip3Subject } from '../subjects/hip3/hip3Subject.js';
 import { createPositionsSubject } from '../subjects/positions/positionsSubject.js';
 import { createChainsSubject } from '../subjects/sequencer/chainsSubject.js';
 import type { SubjectFactory } from './subject.js';

@@ -9,6 +9,7 @@ import {
   unitFractionDecimal,
 } from '../internal/args.js';
 import { divRound, formatDecimal, max, mul, toNumber, WAD } from '../internal/decimal.js';
+import { hip3OracleFreshness, hip3OracleTiers } from './hip3OracleTiers.js';
 import { RISK_LEVELS, type RiskLevel } from './riskLevel.js';
 
 /**
@@ -370,13 +371,14 @@ export function hip3StakeAssessment(params: Hip3StakeAssessmentParameters): Hip3
       if (rank > level) level = rank;
       reasons.push(reason);
     };
-    const dead = age > 60_000;
-    const stale = age > 10_000;
+    const freshness = hip3OracleFreshness(age);
+    const dead = freshness === 'dead';
+    const stale = freshness !== 'fresh';
     if (dead) flag(3, 'dead');
     else if (stale) flag(2, 'stale');
-    const l2 = deviation >= 0.05 && persisted >= 30_000;
-    const l3 = l2 && persisted >= 300_000;
-    const l1 = deviation >= 0.03;
+    const l2 = deviation >= hip3OracleTiers.l2Fraction && persisted >= hip3OracleTiers.l2HoldMs;
+    const l3 = l2 && persisted >= hip3OracleTiers.l3HoldMs;
+    const l1 = deviation >= hip3OracleTiers.l1Fraction;
     if (l3) flag(3, 'L3');
     else if (l2) flag(2, 'L2');
     else if (l1) flag(1, 'L1');

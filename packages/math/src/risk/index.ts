@@ -73,6 +73,11 @@ export {
   fundingSurface,
 } from './fundingSurface.js';
 export {
+  type Hip3StalenessTiers,
+  hip3OracleFreshness,
+  hip3OracleTiers,
+} from './hip3OracleTiers.js';
+export {
   type Hip3Action,
   type Hip3MarketAssessment,
   type Hip3MarketInput,

@@ -233,6 +233,9 @@ export function listHip3StreamGaps(db: Db) {
   return db.select().from(hip3StreamGaps).orderBy(asc(hip3StreamGaps.fromAt)).all();
 }
 
+/** The prepared hot-path statements of {@link prepareHip3Writes}. */
+export type Hip3Writes = ReturnType<typeof prepareHip3Writes>;
+
 /**
  * Prepared statements for the ingestion hot path (changed samples, oracle updates and market state
  * of every tick), on the raw better-sqlite3 connection behind `db`. Run them inside the event-log
@@ -329,4 +332,14 @@ export function hip3MarketMetricRows(db: Db): {
   updated_at: number;
 }[] {
   return db.all(sql`SELECT coin, dex, status, metrics_json, updated_at FROM hip3_markets`);
+}
+
+/** HIP-3 markets the database knows that are not delisted (the storage projection's market count). */
+export function countWatchedHip3Markets(db: Db): number {
+  const row = db
+    .select({ n: sql<number>`count(*)` })
+    .from(hip3Markets)
+    .where(eq(hip3Markets.isDelisted, false))
+    .get();
+  return row?.n ?? 0;
 }

@@ -1,9 +1,9 @@
 import { HttpTransport, InfoClient } from '@nktkas/hyperliquid';
 import type { z } from 'zod';
-import { firstIssue, Hip3BudgetError, Hip3PayloadError } from '../../hip3/createHlClient.js';
-import { HlMeta, HlPerpDexs } from '../../hip3/hlSchemas.js';
-import type { PayloadCounters } from '../../hip3/payloadCounters.js';
-import { infoRequestWeight, type WeightAccountant } from '../../hip3/weightAccountant.js';
+import { firstIssue, Hip3BudgetError, Hip3PayloadError } from '../hip3/createHlClient.js';
+import { HlMeta, HlPerpDexs } from '../hip3/hlSchemas.js';
+import type { PayloadCounters } from '../hip3/payloadCounters.js';
+import { infoRequestWeight, type WeightAccountant } from '../hip3/weightAccountant.js';
 import {
   HlAccountMode,
   HlCandles,

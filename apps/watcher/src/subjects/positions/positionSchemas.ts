@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HlAddress, HlDecimal } from '../../hip3/hlSchemas.js';
+import { HlAddress, HlDecimal } from '../hip3/hlSchemas.js';
 
 /**
  * Zod schemas of the user-level Hyperliquid answers the position guard reads. Shapes: the SDK's

@@ -9,7 +9,7 @@ import { parseConfig } from '../../config/loadConfig.js';
 import { openDb } from '../../db/openDb.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
-import { createWeightAccountant, infoRequestWeight } from '../../hip3/weightAccountant.js';
+import { createWeightAccountant, infoRequestWeight } from '../hip3/weightAccountant.js';
 import { analyzeGuardedAccount } from './analyzeGuardedAccount.js';
 import { evaluatePosition } from './evaluatePosition.js';
 import type { PositionsSource } from './hlPositionsSource.js';

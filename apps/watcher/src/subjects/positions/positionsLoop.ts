@@ -11,9 +11,9 @@ import {
   pruneGuardedAccounts,
 } from '../../db/queries/positions.js';
 import type { EventLog } from '../../events/eventLog.js';
-import { Hip3BudgetError } from '../../hip3/createHlClient.js';
-import type { WeightAccountant } from '../../hip3/weightAccountant.js';
 import type { Logger } from '../../logger.js';
+import { Hip3BudgetError } from '../hip3/createHlClient.js';
+import type { WeightAccountant } from '../hip3/weightAccountant.js';
 import { analyzeGuardedAccount, type GuardedDexState } from './analyzeGuardedAccount.js';
 import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
 import { addressHash, maskAddress } from './guardedAddress.js';

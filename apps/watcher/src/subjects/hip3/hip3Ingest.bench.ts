@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type BenchResult, test } from 'vitest';
-import { openDb } from '../db/openDb.js';
-import { EventLog } from '../events/eventLog.js';
-import { createHip3Engine } from './createHip3Engine.js';
+import { openDb } from '../../db/openDb.js';
+import { EventLog } from '../../events/eventLog.js';
 import {
   HlAllDexsAssetCtxsEvent,
   HlMetaAndAssetCtxs,
@@ -13,7 +12,7 @@ import {
   type HlPerpDex,
 } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
-import { readHlFixture } from './testFixtures.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 // 9 dexes × 34 markets = 306 markets, rows taken from the recorded xyz capture (2026-02-06).
 const [xyzMeta, xyzRows] = HlMetaAndAssetCtxs.parse(
@@ -61,7 +60,7 @@ function setup() {
   let t = Date.UTC(2026, 1, 10, 15);
   const clock = { now: () => t };
   const logger = pino({ level: 'silent' });
-  const engine = createHip3Engine({
+  const engine = createHip3Pipeline({
     db: database.db,
     eventLog: new EventLog({ db: database.db, clock, logger }),
     clock,

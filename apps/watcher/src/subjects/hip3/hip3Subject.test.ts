@@ -8,20 +8,21 @@ import {
   type ReplayScenario,
   startHyperliquidReplay,
 } from '@perpscope/devnet';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WatcherConfig } from '../config/configSchema.js';
-import { type OpenDb, openDb } from '../db/openDb.js';
+import { WatcherConfig } from '../../config/configSchema.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
 import {
   hip3OracleUpdatesPage,
   hip3SamplesOf,
   hip3TransitionsOf,
   listHip3Markets,
   listHip3StreamGaps,
-} from '../db/queries/hip3.js';
-import { listIncidents } from '../db/queries/incidents.js';
-import { EventLog } from '../events/eventLog.js';
-import { createLogger } from '../logger.js';
-import type { Subject } from '../runtime/subject.js';
+} from '../../db/queries/hip3.js';
+import { listIncidents } from '../../db/queries/incidents.js';
+import { EventLog } from '../../events/eventLog.js';
+import { createLogger, type Logger } from '../../logger.js';
+import type { Subject } from '../../runtime/subject.js';
 import { type Hip3Internals, hip3SubjectFactory } from './hip3Subject.js';
 import { infoRequestWeight } from './weightAccountant.js';
 
@@ -49,7 +50,8 @@ async function start(params: {
   scenario?: ReplayScenario;
   hip3?: Record<string, unknown>;
   wsUrl?: string;
-}): Promise<Harness> {
+  logger?: Logger;
+}): Promise<Harness & { closeDb: () => void }> {
   const t0 = Date.UTC(2026, 1, 10, 15);
   const manual = params.scale === 'manual';
   const clock = manual
@@ -62,7 +64,12 @@ async function start(params: {
   });
   cleanups.push(() => hl.stop());
   const database = openDb({ path: ':memory:' });
-  cleanups.push(() => database.close());
+  let closed = false;
+  const closeDb = () => {
+    if (!closed) database.close();
+    closed = true;
+  };
+  cleanups.push(closeDb);
   const eventLog = new EventLog({ db: database.db, clock, logger });
   const config = WatcherConfig.parse({
     chains: [],
@@ -81,12 +88,19 @@ async function start(params: {
     onStarted: (i) => {
       internals = i;
     },
-  })({ config, db: database.db, eventLog, clock, logger });
+  })({ config, db: database.db, eventLog, clock, logger: params.logger ?? logger });
   if (!subject) throw new Error('hip3 subject disabled');
   await subject.start();
   cleanups.push(() => subject.stop());
   if (params.scenario) hl.play(params.scenario);
-  return { hl, clock, db: database.db, internals: internals as unknown as Hip3Internals, subject };
+  return {
+    hl,
+    clock,
+    db: database.db,
+    internals: internals as unknown as Hip3Internals,
+    subject,
+    closeDb,
+  };
 }
 
 /**
@@ -108,7 +122,7 @@ async function stepSeconds(h: Harness, seconds: number) {
         throw new Error('the watcher did not receive the frame within 10 s');
       await new Promise((r) => setTimeout(r, 1));
     }
-    h.internals.engine.tick();
+    h.internals.ticker.tick();
   }
 }
 
@@ -120,6 +134,39 @@ const sequence = (db: OpenDb['db'], coin: string) =>
   hip3TransitionsOf(db, coin).map((t) => ({ to: t.toStatus, at: t.at }));
 
 describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () => {
+  it('stop() awaits the loop step in flight: nothing is written or logged after the database closes', async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const h = await start({
+      scale: 'manual',
+      logger: captured,
+      hip3: { discoveryIntervalSeconds: 1 },
+    });
+    // The next periodic discovery is held by the server for 1.5 s: its answer (dex rows to write)
+    // arrives while the subject is stopping.
+    h.hl.setInfoFault({ kind: 'hang', ms: 1_500, types: ['perpDexs'] });
+    const client = h.internals.client;
+    const perpDexs = client.perpDexs.bind(client);
+    const called = new Promise<void>((resolve) => {
+      client.perpDexs = () => {
+        resolve();
+        return perpDexs();
+      };
+    });
+    await called;
+    const heldAt = Date.now();
+    await h.subject.stop();
+    const stoppedAfterMs = Date.now() - heldAt;
+    h.closeDb();
+    lines.length = 0;
+    // Had stop() returned early, the held answer would now be written into the closed database.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual([]);
+    // …and stop() returned only once the held answer was in.
+    expect(stoppedAfterMs).toBeGreaterThanOrEqual(1_000);
+    expect(h.hl.requests.filter((r) => r.type === 'perpDexs').length).toBe(2);
+  });
+
   it('oracle stall: warn 10 s after the last oracle change, critical after 60 s', async () => {
     const h = await start({ scale: 'manual' });
     await expect.poll(() => h.internals.stream()?.up, { timeout: 10_000 }).toBe(true);
@@ -285,9 +332,11 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
       },
     });
     await expect
-      .poll(() => h.internals.engine.states.get('xyz:GOLD')?.depth.length ?? 0, { timeout: 10_000 })
+      .poll(() => h.internals.markets.states.get('xyz:GOLD')?.depth.length ?? 0, {
+        timeout: 10_000,
+      })
       .toBeGreaterThanOrEqual(6);
-    const gold = h.internals.engine.states.get('xyz:GOLD')!;
+    const gold = h.internals.markets.states.get('xyz:GOLD')!;
     // The replay quotes 20 levels of ~25k USD a side within ±0.4 % of mid.
     expect(gold.depthBidUsd).toBeGreaterThan(100_000);
     expect(gold.spread).toBeLessThan(0.001);
@@ -323,6 +372,6 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
       source: 'explorer',
     });
     expect(u?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(h.internals.engine.states.get('xyz:TSLA')?.setOracleMs).not.toBeNull();
+    expect(h.internals.markets.states.get('xyz:TSLA')?.setOracleMs).not.toBeNull();
   });
 });

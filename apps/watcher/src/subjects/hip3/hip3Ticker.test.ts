@@ -3,20 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { latestEvents } from '../db/queries/events.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { latestEvents } from '../../db/queries/events.js';
 import {
   countHip3Samples,
   hip3OracleUpdatesPage,
   hip3TransitionsOf,
   listHip3Markets,
-} from '../db/queries/hip3.js';
-import { listIncidents } from '../db/queries/incidents.js';
-import { EventLog } from '../events/eventLog.js';
-import { createHip3Engine } from './createHip3Engine.js';
+} from '../../db/queries/hip3.js';
+import { listIncidents } from '../../db/queries/incidents.js';
+import { EventLog } from '../../events/eventLog.js';
 import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
-import { readHlFixture } from './testFixtures.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 const logger = pino({ level: 'silent' });
 const perpDexs = HlPerpDexs.parse(readHlFixture('info.perpDexs.mainnet.2025-12-13.json'));
@@ -39,7 +38,7 @@ function engineOn(path: string, now: { t: number }) {
   const database = openDb({ path });
   opened.push(database);
   const clock = { now: () => now.t };
-  const engine = createHip3Engine({
+  const engine = createHip3Pipeline({
     db: database.db,
     eventLog: new EventLog({ db: database.db, clock, logger }),
     clock,
@@ -71,7 +70,7 @@ const frame = (k: number) => ({
   ],
 });
 
-describe('createHip3Engine', () => {
+describe('HIP-3 ticker (createHip3Pipeline)', () => {
   it('spreads metrics-only rewrites over ticks instead of rewriting every market at once', () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
@@ -171,6 +170,65 @@ describe('createHip3Engine', () => {
     expect(listIncidents(e.db, { subjectId: 'xyz:COST', limit: 5 }).items).toEqual([]);
   });
 
+  it('re-evaluates a market whose inputs did not change only when a threshold may be crossed', () => {
+    const now = { t: T0 };
+    const e = engineOn(':memory:', now);
+    e.engine.applyMeta('xyz', meta);
+    // TSLA's oracle changes once at T0 + 1 s; afterwards the stream repeats the same rows.
+    now.t += 1000;
+    e.engine.ingestFrame(frame(1), now.t);
+    const changedAt = now.t;
+    e.engine.tick();
+    let evaluations = 0;
+    let last = e.engine.evaluations().get('xyz:TSLA');
+    for (let k = 0; k < 70; k++) {
+      now.t += 1000;
+      e.engine.ingestFrame(frame(1), now.t);
+      e.engine.tick();
+      const ev = e.engine.evaluations().get('xyz:TSLA');
+      if (ev !== last) evaluations += 1;
+      last = ev;
+    }
+    // Each rule still fires on the first tick past its threshold (10 s fallback, 60 s dead)…
+    const seq = hip3TransitionsOf(e.db, 'xyz:TSLA').map((t) => ({ to: t.toStatus, at: t.at }));
+    expect(seq.find((x) => x.to === 'warn')?.at).toBe(changedAt + 11_000);
+    expect(seq.find((x) => x.to === 'critical')?.at).toBe(changedAt + 61_000);
+    // …but over 70 unchanged ticks the market was evaluated at its deadlines and every 5 s for its
+    // metrics (about 70 / 5 + 2 = 16 times), not 70 times.
+    expect(evaluations).toBeGreaterThanOrEqual(14);
+    expect(evaluations).toBeLessThanOrEqual(18);
+  });
+
+  it('tickInSlices serves the event loop between slices and commits what tick() would', async () => {
+    const nowA = { t: T0 };
+    const a = engineOn(':memory:', nowA);
+    const nowB = { t: T0 };
+    const b = engineOn(':memory:', nowB);
+    for (const [e, now] of [
+      [a, nowA],
+      [b, nowB],
+    ] as const) {
+      e.engine.applyMeta('xyz', meta);
+      now.t += 1000;
+      e.engine.ingestFrame(frame(2), now.t);
+    }
+    a.engine.tick();
+    let servedBetweenSlices = 0;
+    const timer = setImmediate(() => {
+      servedBetweenSlices += 1;
+    });
+    // 43 markets in slices of 10: five slices, four yields.
+    const pending = b.engine.tickInSlices(10);
+    expect(servedBetweenSlices).toBe(0);
+    await pending;
+    clearImmediate(timer);
+    expect(servedBetweenSlices).toBe(1);
+    const rows = (db: typeof a.db) =>
+      listHip3Markets(db).map((r) => [r.coin, r.status, r.reasonsJson, r.metricsJson]);
+    expect(rows(b.db)).toEqual(rows(a.db));
+    expect(rows(b.db)).toHaveLength(meta.universe.length);
+  });
+
   it('drops a ctx batch whose size no longer matches the universe instead of mislabelling it', () => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-resize-'));
     const now = { t: T0 };
@@ -180,7 +238,7 @@ describe('createHip3Engine', () => {
     const logLines: string[] = [];
     const capture = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
     const counters = createPayloadCounters();
-    const engine = createHip3Engine({
+    const engine = createHip3Pipeline({
       db: database.db,
       eventLog: new EventLog({ db: database.db, clock, logger }),
       clock,

@@ -1,22 +1,8 @@
 import { bookDepth, bookSpread } from '@perpscope/math';
-import type { Hip3MarketStatus, Hip3Reason } from '@perpscope/schemas';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/openDb.js';
-import {
-  type Hip3OracleUpdateRow,
-  type Hip3SampleRow,
-  insertHip3StreamGap,
-  insertHip3Transition,
-  listHip3Markets,
-  prepareHip3Writes,
-  upsertHip3Dexes,
-  upsertHip3MarketMeta,
-} from '../db/queries/hip3.js';
-import type { IncidentSeverity } from '../db/queries/incidents.js';
-import type { EventLog, EventWriter } from '../events/eventLog.js';
-import type { Logger } from '../logger.js';
-import { HIP3_WRITER } from '../runtime/marketWithWriteFailure.js';
-import { evaluateMarket, type MarketEvaluation } from './evaluateMarket.js';
+import type { Clock } from '../../clock.js';
+import type { Hip3DexRow, Hip3OracleUpdateRow, Hip3SampleRow } from '../../db/queries/hip3.js';
+import type { EventWriter } from '../../events/eventLog.js';
+import type { Logger } from '../../logger.js';
 import {
   type HlAllDexsAssetCtxsEvent,
   type HlL2Book,
@@ -50,10 +36,8 @@ export type DexInfo = {
   totalOiCapUsd: string | null;
 };
 
-/** Parameters of {@link createHip3Engine}. */
-export type CreateHip3EngineParameters = {
-  db: Db;
-  eventLog: EventLog;
+/** Parameters of {@link createHip3Markets}. */
+export type CreateHip3MarketsParameters = {
   clock: Clock;
   logger: Logger;
   counters: PayloadCounters;
@@ -64,7 +48,7 @@ export type CreateHip3EngineParameters = {
   includeMainDex: boolean;
 };
 
-/** What {@link Hip3Engine.ingestFrame} saw. */
+/** What {@link Hip3Markets.ingestFrame} saw. */
 export type FrameResult = {
   accepted: number;
   rejected: number;
@@ -81,53 +65,55 @@ export type FrameResult = {
   dropped: number;
 };
 
-/** Metrics of an unchanged-status market are rewritten at most this often (status changes: at once). */
-const METRICS_WRITE_MS = 5_000;
-/** Floor of the per-tick cap on metrics-only rewrites (small setups are never throttled). */
-const METRICS_MIN_WRITES_PER_TICK = 32;
 /** Explorer txs remembered as applied (HL keeps ~hundreds per writer; dozens of writers). */
 const SEEN_TXS_MAX = 50_000;
 
-const SEVERITY: Partial<Record<Hip3MarketStatus, IncidentSeverity>> = {
-  warn: 'warning',
-  critical: 'critical',
+/**
+ * What ingestion produced since the last tick, for {@link recordHip3Changes}: rows to store and
+ * events to emit. Taken (and emptied) by {@link Hip3Markets.takePending}.
+ */
+export type Hip3Pending = {
+  dexRows: Omit<Hip3DexRow, 'firstSeenAt'>[];
+  samples: Hip3SampleRow[];
+  oracle: Hip3OracleUpdateRow[];
+  gaps: { fromAt: number; toAt: number; reason: string }[];
+  metas: { coin: string; dex: string; metaJson: string; isDelisted: boolean }[];
+  events: ((w: EventWriter) => void)[];
 };
 
-/** The HIP-3 engine: market registry, ingestion, derivation and batched persistence. */
-export type Hip3Engine = ReturnType<typeof createHip3Engine>;
+/** A {@link Hip3Pending} with nothing queued. */
+export const emptyHip3Pending = (): Hip3Pending => ({
+  dexRows: [],
+  samples: [],
+  oracle: [],
+  gaps: [],
+  metas: [],
+  events: [],
+});
+
+/** The HIP-3 market registry and ingestion (see {@link createHip3Markets}). */
+export type Hip3Markets = ReturnType<typeof createHip3Markets>;
 
 /**
- * Holds every watched dex and market, folds validated payloads into per-market state, and on each
- * `tick()` evaluates every market and commits — in one event-log transaction — the changed
- * samples, the oracle updates, the derived states and the status transitions with their events
- * and incidents. Nothing here does I/O except through the event log.
+ * The registry of watched dexes and markets and the ingestion into it: folds validated payloads
+ * (ctx stream, REST, explorer, books) into per-market state, queues the rows they produce
+ * ({@link Hip3Pending}) and marks the markets whose inputs changed. No I/O: the ticker evaluates
+ * and {@link recordHip3Changes} writes.
  */
-export function createHip3Engine(params: CreateHip3EngineParameters) {
+export function createHip3Markets(params: CreateHip3MarketsParameters) {
   const th = params.thresholds ?? defaultHip3Thresholds;
-  const { eventLog, clock, counters } = params;
+  const { clock, counters } = params;
   const dexes = new Map<string, DexInfo>();
   const universe = new Map<string, string[]>();
   const states = new Map<string, MarketState>();
-  const persisted = new Map<string, { status: Hip3MarketStatus; since: number; reasons: string }>();
   const writerDex = new Map<string, Set<string>>();
-  let pendingSamples: Hip3SampleRow[] = [];
-  let pendingOracle: Hip3OracleUpdateRow[] = [];
-  let pendingGaps: { fromAt: number; toAt: number; reason: string }[] = [];
-  let pendingMeta: { coin: string; dex: string; metaJson: string; isDelisted: boolean }[] = [];
-  let pendingEvents: ((w: EventWriter) => void)[] = [];
-  const startedAt = clock.now();
-  let lastEvaluations = new Map<string, MarketEvaluation>();
-  let lastTickMs: number | null = null;
-
-  const writes = prepareHip3Writes(params.db);
-  const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
-  for (const row of listHip3Markets(params.db)) {
-    persisted.set(row.coin, {
-      status: row.status as Hip3MarketStatus,
-      since: row.statusSince,
-      reasons: row.reasonsJson,
-    });
-  }
+  let pending = emptyHip3Pending();
+  /** Markets whose inputs changed since the last {@link takeChanged} (the ticker evaluates them). */
+  let changed = new Set<string>();
+  /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
+  const mismatchedDexes = new Set<string>();
+  let droppedRows = 0;
+  const seenTxs = new Set<string>();
 
   const watched = (dex: string) =>
     dex === ''
@@ -138,7 +124,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
   function applyPerpDexs(list: HlPerpDexs): string[] {
     const now = clock.now();
     const added: string[] = [];
-    const rows: Parameters<typeof upsertHip3Dexes>[1][number][] = [];
+    const rows: Omit<Hip3DexRow, 'firstSeenAt'>[] = [];
     list.forEach((d, index) => {
       if (d === null || !watched(d.name)) return;
       const writers = new Set<string>();
@@ -186,7 +172,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       });
       added.push('');
     }
-    eventLog.write((w) => upsertHip3Dexes(w.tx, rows, now), { writer: HIP3_WRITER });
+    pending.dexRows.push(...rows);
     return added;
   }
 
@@ -217,15 +203,16 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       s.fundingMultiplier = info?.fundingMultipliers.get(u.name) ?? (dex === '' ? null : '1.0');
       s.oiCapUsd ??= info?.streamingOiCaps.get(u.name) ?? null;
       const isDelisted = u.isDelisted === true;
+      changed.add(u.name);
       if (isNew || wasDelisted !== isDelisted) {
-        pendingMeta.push({ coin: u.name, dex, metaJson: JSON.stringify(u), isDelisted });
+        pending.metas.push({ coin: u.name, dex, metaJson: JSON.stringify(u), isDelisted });
         if (known !== undefined && isNew) {
-          pendingEvents.push((w) =>
+          pending.events.push((w) =>
             w.emit('market.listed', { type: 'market', id: u.name }, { dex }),
           );
         }
         if (!isNew && wasDelisted !== isDelisted) {
-          pendingEvents.push((w) =>
+          pending.events.push((w) =>
             w.emit(
               isDelisted ? 'market.delisted' : 'market.relisted',
               { type: 'market', id: u.name },
@@ -244,10 +231,6 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       } else dropMismatched(dex, ctxRows.length, coins.length, 'rest');
     }
   }
-
-  /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
-  const mismatchedDexes = new Set<string>();
-  let droppedRows = 0;
 
   /** Counts and logs (once per episode and dex) a ctx batch dropped for a universe-size mismatch. */
   function dropMismatched(dex: string, rows: number, markets: number, source: 'ws' | 'rest') {
@@ -288,10 +271,21 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
       }
       const s = stateOf(coin, dex);
       const prevMark = s.ctx?.markPx ?? null;
+      const prevSampleMs = s.lastSampleMs;
+      const hadGap = s.gap !== null;
       const obs = observeCtx(s, ctx, receivedMs, th);
       accepted += 1;
+      // An unchanged row is news too when it ends a stale stretch or a stream gap.
+      if (
+        obs.changed ||
+        hadGap !== (s.gap !== null) ||
+        prevSampleMs === null ||
+        receivedMs - prevSampleMs > th.sampleStaleMs
+      ) {
+        changed.add(coin);
+      }
       if (!obs.changed) continue;
-      pendingSamples.push({
+      pending.samples.push({
         coin,
         receivedAt: receivedMs,
         oraclePx: ctx.oraclePx,
@@ -305,7 +299,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
         source,
       });
       if (obs.oracleChanged && prevMark !== null) {
-        pendingOracle.push({
+        pending.oracle.push({
           coin,
           source: 'ctx',
           at: receivedMs,
@@ -358,7 +352,10 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     if (info) info.totalOiCapUsd = limits.totalOiCap;
     for (const [coin, cap] of limits.coinToOiCap) {
       const s = states.get(coin);
-      if (s) s.oiCapUsd = cap;
+      if (s && s.oiCapUsd !== cap) {
+        s.oiCapUsd = cap;
+        changed.add(coin);
+      }
     }
   }
 
@@ -367,7 +364,10 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     const set = new Set(coins);
     for (const c of universe.get(dex) ?? []) {
       const s = states.get(c);
-      if (s) s.atOpenInterestCap = set.has(c);
+      if (s && s.atOpenInterestCap !== set.has(c)) {
+        s.atOpenInterestCap = set.has(c);
+        changed.add(c);
+      }
     }
   }
 
@@ -382,6 +382,7 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     try {
       const depth = bookDepth({ book, bandFraction: '0.03' });
       const spread = bookSpread(book);
+      changed.add(book.coin);
       observeBook(s, {
         timeMs: receivedMs,
         bidUsd: depth?.bid ? Number(depth.bid.quote) : 0,
@@ -393,7 +394,6 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     }
   }
 
-  const seenTxs = new Set<string>();
   function rememberTx(key: string) {
     seenTxs.add(key);
     // Bounded: beyond it the oldest keys go (a forgotten tx is only re-inserted, idempotently).
@@ -425,8 +425,9 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
         if (!s) continue;
         if (tx.error === null && (s.setOracleMs === null || tx.time > s.setOracleMs)) {
           s.setOracleMs = tx.time;
+          changed.add(coin);
         }
-        pendingOracle.push({
+        pending.oracle.push({
           coin,
           source: 'explorer',
           at: tx.time,
@@ -445,172 +446,11 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
 
   /** Marks a stream gap on every watched market and records it. */
   function markGap(fromMs: number, toMs: number, reason: string) {
-    pendingGaps.push({ fromAt: fromMs, toAt: toMs, reason });
-    for (const s of states.values()) s.gap = { fromMs, toMs };
-  }
-
-  function incidentFor(w: EventWriter, coin: string, ev: MarketEvaluation, from: Hip3MarketStatus) {
-    const subject = { type: 'market', id: coin };
-    const sev = SEVERITY[ev.status];
-    const top = ev.reasons.find((r) => r.severity === ev.status) ?? ev.reasons[0];
-    const peak: Record<string, number> = {};
-    const dev = ev.metrics.markDeviation.value;
-    if (dev !== null) peak.absMarkDeviation = Math.abs(dev);
-    if (ev.metrics.oracle.lastChangeAgeSeconds !== null) {
-      peak.oracleAgeSeconds = ev.metrics.oracle.lastChangeAgeSeconds;
-    }
-    if (sev) {
-      const inc = w.openIncident({
-        subject,
-        kind: 'hip3-status',
-        severity: sev,
-        title: `${coin}: ${top?.message ?? ev.status}`,
-        peak,
-        context: { reasons: ev.reasons.map((r) => r.code) },
-      });
-      w.touchIncident(w.escalateIncident(inc, sev, `${coin}: ${top?.message ?? ev.status}`), {
-        peak,
-      });
-    } else if (ev.status === 'ok' || ev.status === 'watch' || ev.status === 'halted') {
-      const open = w.findOpenIncident(subject, 'hip3-status');
-      if (open) w.closeIncident(open, { resolvedTo: ev.status });
-    }
-    // A market already delisted when first seen is history, not an incident.
-    if (ev.status === 'halted' && from !== 'halted' && from !== 'unknown') {
-      w.openIncident({
-        subject,
-        kind: 'hip3-halt',
-        severity: 'warning',
-        title: `${coin}: ${top?.message ?? 'halted'}`,
-      });
-    } else if (from === 'halted' && ev.status !== 'halted') {
-      const open = w.findOpenIncident(subject, 'hip3-halt');
-      if (open) w.closeIncident(open, { resolvedTo: ev.status });
-    }
-  }
-
-  const reasonKey = (rs: readonly Hip3Reason[]) =>
-    rs.map((r) => `${r.code}:${r.severity}`).join(',');
-
-  /**
-   * Evaluates every market at `clock.now()` and commits everything pending in one transaction.
-   * Returns the number of status transitions.
-   */
-  function tick(): number {
-    const now = clock.now();
-    const evaluations = new Map<string, MarketEvaluation>();
-    const changes: { coin: string; ev: MarketEvaluation; from: Hip3MarketStatus; since: number }[] =
-      [];
-    const stateWrites: {
-      coin: string;
-      ev: MarketEvaluation;
-      since: number;
-      lastSample: number | null;
-    }[] = [];
-    // Metrics-only rewrites are spread over ticks: all markets change status on the same first
-    // tick, so without a cap they would all fall due together every METRICS_WRITE_MS and turn one
-    // tick in five into a write of every market (a ~10 ms event-loop stall at ~300 markets). The
-    // cap is the steady rate that still rewrites each market about every METRICS_WRITE_MS; a
-    // market over the cap stays due and is written on a following tick.
-    const sinceLastTick = lastTickMs === null ? METRICS_WRITE_MS : now - lastTickMs;
-    let metricsBudget = Math.max(
-      METRICS_MIN_WRITES_PER_TICK,
-      Math.ceil((states.size * Math.max(sinceLastTick, 0)) / METRICS_WRITE_MS),
-    );
-    lastTickMs = now;
+    pending.gaps.push({ fromAt: fromMs, toAt: toMs, reason });
     for (const [coin, s] of states) {
-      if (s.meta === null) continue;
-      // After a restart, keep the persisted status until data had a chance to arrive.
-      if (s.ctx === null && persisted.has(coin) && now - startedAt < th.sampleStaleMs) continue;
-      const ev = evaluateMarket(s, now, th);
-      evaluations.set(coin, ev);
-      const prev = persisted.get(coin);
-      const key = reasonKey(ev.reasons);
-      if (!prev || prev.status !== ev.status) {
-        const from = prev?.status ?? 'unknown';
-        changes.push({ coin, ev, from, since: now });
-        persisted.set(coin, { status: ev.status, since: now, reasons: key });
-        stateWrites.push({ coin, ev, since: now, lastSample: s.lastSampleMs });
-      } else {
-        const lw = lastWritten.get(coin);
-        const fresh = lw === undefined || lw.sampleMs !== s.lastSampleMs;
-        if (prev.reasons !== key) {
-          prev.reasons = key;
-          stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
-        } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS && metricsBudget > 0) {
-          metricsBudget -= 1;
-          stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
-        }
-      }
+      s.gap = { fromMs, toMs };
+      changed.add(coin);
     }
-    lastEvaluations = evaluations;
-    const samples = pendingSamples;
-    const oracle = pendingOracle;
-    const gaps = pendingGaps;
-    const metas = pendingMeta;
-    const events = pendingEvents;
-    pendingSamples = [];
-    pendingOracle = [];
-    pendingGaps = [];
-    pendingMeta = [];
-    pendingEvents = [];
-    if (
-      samples.length +
-        oracle.length +
-        gaps.length +
-        metas.length +
-        events.length +
-        stateWrites.length ===
-      0
-    ) {
-      return 0;
-    }
-    eventLog.write(
-      (w) => {
-        for (const m of metas) upsertHip3MarketMeta(w.tx, { ...m, now });
-        writes.insertSamples(samples);
-        writes.insertOracleUpdates(oracle);
-        for (const g of gaps) insertHip3StreamGap(w.tx, g);
-        for (const e of events) e(w);
-        for (const sw of stateWrites) {
-          lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: now });
-          writes.updateMarketState({
-            coin: sw.coin,
-            status: sw.ev.status,
-            statusSince: sw.since,
-            reasonsJson: JSON.stringify(sw.ev.reasons),
-            metricsJson: JSON.stringify(sw.ev.metrics),
-            lastSampleAt: sw.lastSample,
-            updatedAt: now,
-          });
-        }
-        for (const c of changes) {
-          insertHip3Transition(w.tx, {
-            coin: c.coin,
-            at: now,
-            fromStatus: c.from,
-            toStatus: c.ev.status,
-            reasonsJson: JSON.stringify(c.ev.reasons),
-          });
-          w.emit(
-            'market.status',
-            { type: 'market', id: c.coin },
-            {
-              from: c.from,
-              to: c.ev.status,
-              reasons: c.ev.reasons.map((r) => ({
-                code: r.code,
-                severity: r.severity,
-                message: r.message,
-              })),
-            },
-          );
-          incidentFor(w, c.coin, c.ev, c.from);
-        }
-      },
-      { writer: HIP3_WRITER },
-    );
-    return changes.length;
   }
 
   return {
@@ -625,9 +465,18 @@ export function createHip3Engine(params: CreateHip3EngineParameters) {
     applyBook,
     applySetOracleTxs,
     markGap,
-    tick,
-    /** The evaluations of the last tick (in-memory view). */
-    evaluations: () => lastEvaluations,
+    /** The markets whose inputs changed since the last call; starts a new set. */
+    takeChanged(): Set<string> {
+      const taken = changed;
+      changed = new Set();
+      return taken;
+    },
+    /** Everything queued since the last call (the next commit's content); empties the queue. */
+    takePending(): Hip3Pending {
+      const taken = pending;
+      pending = emptyHip3Pending();
+      return taken;
+    },
     /** Oracle-writer addresses of all watched dexes. */
     oracleWriters: () => [...writerDex.keys()],
     watchedDexes: () => [...dexes.keys()],

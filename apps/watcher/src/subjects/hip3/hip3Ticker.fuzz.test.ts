@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { hip3SamplesOf, listHip3Markets } from '../db/queries/hip3.js';
-import { EventLog } from '../events/eventLog.js';
-import { createHip3Engine } from './createHip3Engine.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { hip3SamplesOf, listHip3Markets } from '../../db/queries/hip3.js';
+import { EventLog } from '../../events/eventLog.js';
 import { HlAllDexsAssetCtxsEvent, HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
-import { readHlFixture } from './testFixtures.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;
@@ -53,7 +52,7 @@ describe('HIP-3 engine under fuzzed payloads (fast-check over the recorded shape
     let t = Date.UTC(2026, 1, 10, 15);
     const clock = { now: () => t };
     const counters = createPayloadCounters();
-    const engine = createHip3Engine({
+    const engine = createHip3Pipeline({
       db: open.db,
       eventLog: new EventLog({ db: open.db, clock, logger }),
       clock,

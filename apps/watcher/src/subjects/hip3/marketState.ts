@@ -1,3 +1,4 @@
+import { hip3OracleTiers } from '@perpscope/math';
 import type { HlPerpAssetCtx, HlUniverseEntry } from './hlSchemas.js';
 
 /** Thresholds of the HIP-3 rules (SPEC §3.2, note 4, research/hyperliquid.md §1.2). */
@@ -30,14 +31,15 @@ export type Hip3Thresholds = {
 
 /** Defaults: 10 s fallback, 60 s dead, 1 % clamp, L1 3 %, L2 5 % for 30 s, L3 5 % for 5 min. */
 export const defaultHip3Thresholds: Hip3Thresholds = {
-  fallbackAfterMs: 10_000,
-  deadAfterMs: 60_000,
+  // Oracle staleness and deviation tiers: defined once, in @perpscope/math.
+  fallbackAfterMs: hip3OracleTiers.fallbackAfterMs,
+  deadAfterMs: hip3OracleTiers.deadAfterMs,
   jumpFraction: 0.01,
   jumpHoldMs: 60_000,
-  l1Fraction: 0.03,
-  l2Fraction: 0.05,
-  l2HoldMs: 30_000,
-  l3HoldMs: 300_000,
+  l1Fraction: hip3OracleTiers.l1Fraction,
+  l2Fraction: hip3OracleTiers.l2Fraction,
+  l2HoldMs: hip3OracleTiers.l2HoldMs,
+  l3HoldMs: hip3OracleTiers.l3HoldMs,
   sampleStaleMs: 15_000,
   oiNearCapFraction: 0.9,
   wideSpreadFraction: 0.01,

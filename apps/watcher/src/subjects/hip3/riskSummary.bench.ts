@@ -1,12 +1,11 @@
 import { pino } from 'pino';
 import { test } from 'vitest';
-import { createApp } from '../createApp.js';
-import { openDb } from '../db/openDb.js';
-import { EventLog } from '../events/eventLog.js';
-import { createHip3Engine } from '../hip3/createHip3Engine.js';
-import { HlMetaAndAssetCtxs, type HlPerpDex } from '../hip3/hlSchemas.js';
-import { createPayloadCounters } from '../hip3/payloadCounters.js';
-import { readHlFixture } from '../hip3/testFixtures.js';
+import { createApp } from '../../createApp.js';
+import { openDb } from '../../db/openDb.js';
+import { EventLog } from '../../events/eventLog.js';
+import { HlMetaAndAssetCtxs, type HlPerpDex } from './hlSchemas.js';
+import { createPayloadCounters } from './payloadCounters.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 // 9 dexes × the 43 recorded xyz markets (2026-02-06 capture), evaluated by the real engine.
 const [meta, rows] = HlMetaAndAssetCtxs.parse(
@@ -20,7 +19,7 @@ function build(opts: { cacheMs?: number } = {}) {
   const clock = { now: () => now.t };
   const logger = pino({ level: 'silent' });
   const eventLog = new EventLog({ db, clock, logger });
-  const engine = createHip3Engine({
+  const engine = createHip3Pipeline({
     db,
     eventLog,
     clock,

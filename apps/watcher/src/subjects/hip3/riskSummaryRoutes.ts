@@ -7,17 +7,17 @@ import {
 } from '@perpscope/schemas';
 import type { TypedResponse } from 'hono';
 import { z } from 'zod';
-import { formatPath } from '../config/loadConfig.js';
-import { listChains } from '../db/queries/chains.js';
-import { getHip3MarketsByCoin } from '../db/queries/hip3.js';
-import { BadRequestError } from '../errors.js';
-import { parseMarketRow, presentRiskMarket } from '../hip3/presentHip3Market.js';
-import { HIP3_WRITER, marketWithWriteFailure } from '../runtime/marketWithWriteFailure.js';
-import { chainWithWriteFailure, chainWriter } from '../subjects/sequencer/chainWithWriteFailure.js';
-import { presentChainSummary } from '../subjects/sequencer/presentChain.js';
-import type { AppDeps } from './appDeps.js';
-import { problemResponses } from './openApiResponses.js';
-import { validationHook } from './problem.js';
+import type { AppDeps } from '../../api/appDeps.js';
+import { problemResponses } from '../../api/openApiResponses.js';
+import { validationHook } from '../../api/problem.js';
+import { formatPath } from '../../config/loadConfig.js';
+import { listChains } from '../../db/queries/chains.js';
+import { getHip3MarketsByCoin } from '../../db/queries/hip3.js';
+import { BadRequestError } from '../../errors.js';
+import { HIP3_WRITER, marketWithWriteFailure } from '../../runtime/marketWithWriteFailure.js';
+import { chainWithWriteFailure, chainWriter } from '../sequencer/chainWithWriteFailure.js';
+import { presentChainSummary } from '../sequencer/presentChain.js';
+import { parseMarketRow, presentRiskMarket } from './presentHip3Market.js';
 
 // Documented as plain strings; parsed (split, trimmed, bounded) by RiskSummaryQuery in the handler.
 const QueryDoc = z.object({

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../logger.js';
 
 /**
  * Counts rejected upstream payloads per kind (`ws.ctxRow`, `rest.metaAndAssetCtxs`...) and logs

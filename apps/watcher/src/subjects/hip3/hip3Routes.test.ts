@@ -7,15 +7,14 @@ import {
 } from '@perpscope/schemas';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WatcherConfig } from '../config/configSchema.js';
-import { createApp } from '../createApp.js';
-import { type OpenDb, openDb } from '../db/openDb.js';
-import { upsertChains } from '../db/queries/chains.js';
-import { EventLog } from '../events/eventLog.js';
-import { createHip3Engine } from '../hip3/createHip3Engine.js';
-import { HlMetaAndAssetCtxs, HlPerpDexs } from '../hip3/hlSchemas.js';
-import { createPayloadCounters } from '../hip3/payloadCounters.js';
-import { readHlFixture } from '../hip3/testFixtures.js';
+import { WatcherConfig } from '../../config/configSchema.js';
+import { createApp } from '../../createApp.js';
+import { type OpenDb, openDb } from '../../db/openDb.js';
+import { upsertChains } from '../../db/queries/chains.js';
+import { EventLog } from '../../events/eventLog.js';
+import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
+import { createPayloadCounters } from './payloadCounters.js';
+import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 
 const logger = pino({ level: 'silent' });
 let open: OpenDb | null = null;
@@ -32,7 +31,7 @@ function build() {
   const now = { t: Date.UTC(2026, 1, 10, 15) };
   const clock = { now: () => now.t };
   const eventLog = new EventLog({ db: open.db, clock, logger });
-  const engine = createHip3Engine({
+  const engine = createHip3Pipeline({
     db: open.db,
     eventLog,
     clock,

@@ -1,6 +1,6 @@
 import { SubscriptionClient, WebSocketTransport } from '@nktkas/hyperliquid';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
 import { firstIssue } from './createHlClient.js';
 import {
   HlAllDexsAssetCtxsEvent as EventSchema,

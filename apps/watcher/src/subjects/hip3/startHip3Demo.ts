@@ -3,7 +3,7 @@ import {
   hyperliquidScenarios,
   startHyperliquidReplay,
 } from '@perpscope/devnet';
-import type { StoredEvent } from '../db/queries/events.js';
+import type { StoredEvent } from '../../db/queries/events.js';
 
 /** The HIP-3 part of `perpscope-watcher demo`. */
 export type Hip3Demo = {

@@ -7,7 +7,7 @@ import type {
   Hip3Reason,
   RiskSummaryMarket,
 } from '@perpscope/schemas';
-import type { Hip3DexRow, Hip3MarketRow } from '../db/queries/hip3.js';
+import type { Hip3DexRow, Hip3MarketRow } from '../../db/queries/hip3.js';
 import type { HlUniverseEntry } from './hlSchemas.js';
 
 /** A stored market row with its JSON columns parsed once (rows are cached by the routes). */

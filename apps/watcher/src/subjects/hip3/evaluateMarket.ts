@@ -1,4 +1,4 @@
-import { annualizeRate, depthSwings } from '@perpscope/math';
+import { annualizeRate, depthSwings, hip3OracleFreshness } from '@perpscope/math';
 import type {
   DeviationTier,
   Hip3Deviation,
@@ -128,10 +128,9 @@ export function evaluateMarket(
       });
     }
     if (oracleAgeMs !== null) {
-      freshness = 'fresh';
+      freshness = hip3OracleFreshness(oracleAgeMs, th);
       const since = nowMs - oracleAgeMs;
-      if (oracleAgeMs > th.deadAfterMs) {
-        freshness = 'dead';
+      if (freshness === 'dead') {
         if (hip3)
           add({
             code: 'oracle_dead',
@@ -139,8 +138,7 @@ export function evaluateMarket(
             message: `Oracle unchanged for ${secs(oracleAgeMs)} (> ${secs(th.deadAfterMs)})`,
             sinceMs: since,
           });
-      } else if (oracleAgeMs > th.fallbackAfterMs) {
-        freshness = 'fallback';
+      } else if (freshness === 'fallback') {
         if (hip3)
           add({
             code: 'oracle_fallback',
@@ -300,4 +298,40 @@ export function evaluateMarket(
     lastSampleMs: state.lastSampleMs,
   };
   return { status, reasons, metrics };
+}
+
+/**
+ * The earliest time after `nowMs` at which {@link evaluateMarket} could answer differently for an
+ * unchanged `state`: the next threshold one of its clocks crosses (oracle fallback and dead, sample
+ * staleness, jump holds, deviation L2/L3 holds), capped at `nowMs + maxWaitMs` (market hours and
+ * the ages shown in the metrics move with time too). The ticker re-evaluates a market whose inputs
+ * did not change only then, so each rule still fires on the first tick past its threshold.
+ */
+export function nextEvaluationDueMs(
+  state: MarketState,
+  nowMs: number,
+  th: Hip3Thresholds,
+  maxWaitMs: number,
+): number {
+  let due = nowMs + maxWaitMs;
+  // The rules compare with `>`: the first instant they hold is 1 ms past the threshold.
+  const at = (t: number | null | undefined, plusMs: number) => {
+    if (t === null || t === undefined) return;
+    const d = t + plusMs;
+    if (d > nowMs && d < due) due = d;
+  };
+  const oracleBase =
+    state.oracleChangedMs === null
+      ? null
+      : Math.max(state.oracleChangedMs, state.setOracleMs ?? Number.NEGATIVE_INFINITY);
+  at(oracleBase, th.fallbackAfterMs + 1);
+  at(oracleBase, th.deadAfterMs + 1);
+  at(state.lastSampleMs, th.sampleStaleMs + 1);
+  at(state.lastMarkJump?.atMs, th.jumpHoldMs + 1);
+  at(state.lastOracleJump?.atMs, th.jumpHoldMs + 1);
+  for (const clock of [state.markDev, state.midDev]) {
+    at(clock.l2SinceMs, th.l2HoldMs);
+    at(clock.l2SinceMs, th.l3HoldMs);
+  }
+  return due;
 }

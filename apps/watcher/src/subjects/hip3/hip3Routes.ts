@@ -6,24 +6,24 @@ import {
   Hip3OracleUpdatePage,
 } from '@perpscope/schemas';
 import { z } from 'zod';
+import type { AppDeps } from '../../api/appDeps.js';
+import { problemResponses } from '../../api/openApiResponses.js';
+import { validationHook } from '../../api/problem.js';
 import {
   getHip3Market,
   hip3OracleUpdatesPage,
   listHip3Dexes,
   listHip3Markets,
   type OracleUpdateCursor,
-} from '../db/queries/hip3.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+} from '../../db/queries/hip3.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import { HIP3_WRITER, marketWithWriteFailure } from '../../runtime/marketWithWriteFailure.js';
 import {
   parseMarketRow,
   presentHip3Dex,
   presentHip3Market,
   presentHip3MarketDetail,
-} from '../hip3/presentHip3Market.js';
-import { HIP3_WRITER, marketWithWriteFailure } from '../runtime/marketWithWriteFailure.js';
-import type { AppDeps } from './appDeps.js';
-import { problemResponses } from './openApiResponses.js';
-import { validationHook } from './problem.js';
+} from './presentHip3Market.js';
 
 const dexesRoute = createRoute({
   method: 'get',

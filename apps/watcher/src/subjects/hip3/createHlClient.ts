@@ -1,6 +1,6 @@
 import { ExplorerClient, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
 import type { z } from 'zod';
-import { WatcherError } from '../errors.js';
+import { WatcherError } from '../../errors.js';
 import {
   HlL2Book,
   HlMetaAndAssetCtxs,

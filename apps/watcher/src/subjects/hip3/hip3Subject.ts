@@ -1,0 +1,114 @@
+import type { Hip3Config } from '../../config/hip3Config.js';
+import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
+import type { CtxStream } from './createCtxStream.js';
+import { createHlClient, type HlClient } from './createHlClient.js';
+import { createHip3Loop } from './hip3Loop.js';
+import { createHip3Markets, type Hip3Markets } from './hip3Markets.js';
+import { createHip3Ticker, type Hip3Ticker } from './hip3Ticker.js';
+import type { Hip3Thresholds } from './marketState.js';
+import { createPayloadCounters, type PayloadCounters } from './payloadCounters.js';
+import { createWeightAccountant, type WeightAccountant } from './weightAccountant.js';
+
+/** Converts the config's thresholds (seconds) into the engine's (ms). */
+export function thresholdsFromConfig(t: Hip3Config['thresholds']): Hip3Thresholds {
+  return {
+    fallbackAfterMs: t.fallbackAfterSeconds * 1000,
+    deadAfterMs: t.deadAfterSeconds * 1000,
+    jumpFraction: t.jumpFraction,
+    jumpHoldMs: t.jumpHoldSeconds * 1000,
+    l1Fraction: t.l1Fraction,
+    l2Fraction: t.l2Fraction,
+    l2HoldMs: t.l2HoldSeconds * 1000,
+    l3HoldMs: t.l3HoldSeconds * 1000,
+    sampleStaleMs: t.sampleStaleSeconds * 1000,
+    oiNearCapFraction: t.oiNearCapFraction,
+    wideSpreadFraction: t.wideSpreadFraction,
+    depthCollapseFraction: t.depthCollapseFraction,
+    spoofWindowMs: t.spoofWindowSeconds * 1000,
+    spoofSwingFraction: t.spoofSwingFraction,
+    spoofMinSwings: t.spoofMinSwings,
+  };
+}
+
+/** Options of {@link hip3SubjectFactory} (tests). */
+export type Hip3SubjectOptions = {
+  /**
+   * Protocol seconds per real second, matching a scaled test clock: loop periods are divided by it.
+   * Default 1.
+   */
+  timeScale?: number;
+  /** Real-time accountant clock; default `Date.now` (HL's budget is per real minute). */
+  realNow?: () => number;
+  /** Called with the live internals once started (tests, benchmarks, the API's in-memory view). */
+  onStarted?: (internals: Hip3Internals) => void;
+};
+
+/** What a running HIP-3 subject exposes to tests. */
+export type Hip3Internals = {
+  markets: Hip3Markets;
+  ticker: Hip3Ticker;
+  client: HlClient;
+  accountant: WeightAccountant;
+  counters: PayloadCounters;
+  stream: () => CtxStream | null;
+};
+
+/** Builds the HIP-3 subject factory. */
+export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFactory {
+  return (ctx: SubjectContext): Subject | null => {
+    const cfg = ctx.config.hip3;
+    if (!cfg.enabled) return null;
+    const scale = options.timeScale ?? 1;
+    const realMs = (protocolSeconds: number) => Math.max(5, (protocolSeconds * 1000) / scale);
+    const logger = ctx.logger.child({ subject: 'hip3' });
+    const counters = createPayloadCounters(logger);
+    const accountant =
+      options.realNow === undefined && ctx.hlWeight
+        ? ctx.hlWeight
+        : createWeightAccountant({
+            budget: cfg.weightBudgetPerMinute,
+            windowMs: 60_000,
+            now: options.realNow ?? Date.now,
+          });
+    const client = createHlClient({
+      apiUrl: cfg.apiUrl,
+      explorerUrl: cfg.explorerUrl,
+      accountant,
+      counters,
+    });
+    const thresholds = thresholdsFromConfig(cfg.thresholds);
+    const markets = createHip3Markets({
+      clock: ctx.clock,
+      logger,
+      counters,
+      thresholds,
+      dexFilter: cfg.dexes,
+      includeMainDex: cfg.includeMainDex,
+    });
+    const ticker = createHip3Ticker({
+      db: ctx.db,
+      eventLog: ctx.eventLog,
+      clock: ctx.clock,
+      markets,
+      thresholds,
+    });
+    const loop = createHip3Loop({
+      config: cfg,
+      clock: ctx.clock,
+      eventLog: ctx.eventLog,
+      logger,
+      counters,
+      accountant,
+      client,
+      markets,
+      ticker,
+      realMs,
+      onStarted: (stream) =>
+        options.onStarted?.({ markets, ticker, client, accountant, counters, stream }),
+    });
+    return { name: 'hip3', start: loop.start, stop: loop.stop, ready: loop.ready };
+  };
+}
+
+/** The HIP-3 oracle watch subject (SPEC §3.2) against the configured Hyperliquid endpoints. */
+export const createHip3Subject: SubjectFactory = hip3SubjectFactory();

@@ -1,0 +1,182 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Hip3MarketStatus, Hip3Reason } from '@perpscope/schemas';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/openDb.js';
+import { listHip3Markets, prepareHip3Writes } from '../../db/queries/hip3.js';
+import type { EventLog } from '../../events/eventLog.js';
+import { evaluateMarket, type MarketEvaluation, nextEvaluationDueMs } from './evaluateMarket.js';
+import { emptyHip3Pending, type Hip3Markets } from './hip3Markets.js';
+import { defaultHip3Thresholds, type Hip3Thresholds } from './marketState.js';
+import {
+  type Hip3StateWrite,
+  type Hip3Transition,
+  recordHip3Changes,
+} from './recordHip3Changes.js';
+
+/** Metrics of an unchanged-status market are rewritten at most this often (status changes: at once). */
+const METRICS_WRITE_MS = 5_000;
+/** Floor of the per-tick cap on metrics-only rewrites (small setups are never throttled). */
+const METRICS_MIN_WRITES_PER_TICK = 32;
+/**
+ * Markets evaluated per synchronous slice by {@link Hip3Ticker.tickInSlices}: ~1–2 ms of work,
+ * so HTTP requests queued behind a tick of thousands of markets wait for one slice, not the tick.
+ */
+export const HIP3_EVALUATION_SLICE = 200;
+
+/** Parameters of {@link createHip3Ticker}. */
+export type CreateHip3TickerParameters = {
+  db: Db;
+  eventLog: EventLog;
+  clock: Clock;
+  markets: Hip3Markets;
+  thresholds?: Hip3Thresholds;
+};
+
+/** The HIP-3 evaluation step (see {@link createHip3Ticker}). */
+export type Hip3Ticker = ReturnType<typeof createHip3Ticker>;
+
+const reasonKey = (rs: readonly Hip3Reason[]) => rs.map((r) => `${r.code}:${r.severity}`).join(',');
+
+/**
+ * The evaluation step of the HIP-3 subject: runs the pure {@link evaluateMarket} over the markets
+ * whose inputs changed since the last tick ({@link Hip3Markets.takeChanged}) or whose clocks may
+ * have crossed a threshold ({@link nextEvaluationDueMs}; at least every {@link METRICS_WRITE_MS})
+ * and decides what to persist — status transitions at once, reason changes at once, metrics-only
+ * rewrites throttled (each market about every {@link METRICS_WRITE_MS}, spread over ticks) — then
+ * hands that and everything ingestion queued to {@link recordHip3Changes} in one commit. Statuses
+ * persisted by a previous run are loaded at creation, so a restart resumes without flapping.
+ */
+export function createHip3Ticker(params: CreateHip3TickerParameters) {
+  const th = params.thresholds ?? defaultHip3Thresholds;
+  const { clock, markets } = params;
+  const writes = prepareHip3Writes(params.db);
+  const persisted = new Map<string, { status: Hip3MarketStatus; since: number; reasons: string }>();
+  for (const row of listHip3Markets(params.db)) {
+    persisted.set(row.coin, {
+      status: row.status as Hip3MarketStatus,
+      since: row.statusSince,
+      reasons: row.reasonsJson,
+    });
+  }
+  const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
+  const startedAt = clock.now();
+  let lastTickMs: number | null = null;
+  const evaluations = new Map<string, MarketEvaluation>();
+  /** When each market must be evaluated again even if its inputs do not change. */
+  const dueAt = new Map<string, number>();
+
+  /** One tick's accumulating decisions. */
+  function begin(now: number) {
+    // Metrics-only rewrites are spread over ticks: all markets change status on the same first
+    // tick, so without a cap they would all fall due together every METRICS_WRITE_MS and turn one
+    // tick in five into a write of every market (a ~10 ms event-loop stall at ~300 markets). The
+    // cap is the steady rate that still rewrites each market about every METRICS_WRITE_MS; a
+    // market over the cap stays due and is written on a following tick.
+    const sinceLastTick = lastTickMs === null ? METRICS_WRITE_MS : now - lastTickMs;
+    lastTickMs = now;
+    return {
+      now,
+      changed: markets.takeChanged(),
+      transitions: [] as Hip3Transition[],
+      stateWrites: [] as Hip3StateWrite[],
+      /** Metrics-only rewrites (status and reasons unchanged): snapshots, committable apart. */
+      metricsWrites: [] as Hip3StateWrite[],
+      metricsBudget: Math.max(
+        METRICS_MIN_WRITES_PER_TICK,
+        Math.ceil((markets.states.size * Math.max(sinceLastTick, 0)) / METRICS_WRITE_MS),
+      ),
+    };
+  }
+  type Tick = ReturnType<typeof begin>;
+
+  function evaluateOne(t: Tick, coin: string) {
+    const s = markets.states.get(coin);
+    if (!s || s.meta === null) return;
+    const { now } = t;
+    // Only markets whose inputs changed, or whose clocks may have crossed a threshold.
+    if (!t.changed.has(coin) && now < (dueAt.get(coin) ?? now)) return;
+    // After a restart, keep the persisted status until data had a chance to arrive.
+    if (s.ctx === null && persisted.has(coin) && now - startedAt < th.sampleStaleMs) return;
+    const ev = evaluateMarket(s, now, th);
+    evaluations.set(coin, ev);
+    dueAt.set(coin, nextEvaluationDueMs(s, now, th, METRICS_WRITE_MS));
+    const prev = persisted.get(coin);
+    const key = reasonKey(ev.reasons);
+    if (!prev || prev.status !== ev.status) {
+      t.transitions.push({ coin, ev, from: prev?.status ?? 'unknown' });
+      persisted.set(coin, { status: ev.status, since: now, reasons: key });
+      t.stateWrites.push({ coin, ev, since: now, lastSample: s.lastSampleMs });
+      return;
+    }
+    const lw = lastWritten.get(coin);
+    const fresh = lw === undefined || lw.sampleMs !== s.lastSampleMs;
+    if (prev.reasons !== key) {
+      prev.reasons = key;
+      t.stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
+    } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS) {
+      if (t.metricsBudget > 0) {
+        t.metricsBudget -= 1;
+        t.metricsWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
+      } else dueAt.set(coin, now); // over this tick's cap: due again on the next tick
+    }
+  }
+
+  function record(t: Tick, stateWrites: Hip3StateWrite[], withRest: boolean): void {
+    const committed = recordHip3Changes({
+      eventLog: params.eventLog,
+      writes,
+      now: t.now,
+      pending: withRest ? markets.takePending() : emptyHip3Pending(),
+      stateWrites,
+      transitions: withRest ? t.transitions : [],
+    });
+    if (committed) {
+      for (const sw of stateWrites)
+        lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: t.now });
+    }
+  }
+
+  /** One transaction with everything (tests, the final flush). */
+  function commit(t: Tick): number {
+    record(t, [...t.stateWrites, ...t.metricsWrites], true);
+    return t.transitions.length;
+  }
+
+  return {
+    /**
+     * Evaluates every market at `clock.now()` in one synchronous pass and commits. Tests and the
+     * final flush of `stop()`; the loop uses {@link tickInSlices}. Returns the number of transitions.
+     */
+    tick(): number {
+      const t = begin(clock.now());
+      for (const coin of markets.states.keys()) evaluateOne(t, coin);
+      return commit(t);
+    },
+    /**
+     * The same tick, evaluated in slices of `slice` markets with the event loop served between
+     * them (all at the tick's time `clock.now()` at its start), then one commit of the samples,
+     * transitions and status rows, then the metrics-only rewrites in commits of `slice` rows.
+     * Samples ingested while it runs commit with it. Returns the number of transitions.
+     */
+    async tickInSlices(slice = HIP3_EVALUATION_SLICE): Promise<number> {
+      const t = begin(clock.now());
+      const coins = [...markets.states.keys()];
+      for (let i = 0; i < coins.length; i += slice) {
+        if (i > 0) await yieldToEventLoop();
+        for (const coin of coins.slice(i, i + slice)) evaluateOne(t, coin);
+      }
+      // Samples, transitions, events and status rows commit together; metrics-only rewrites
+      // (snapshots of unchanged statuses) follow in transactions of `slice` rows, so a large
+      // setup never holds the event loop for one write of thousands of rows.
+      await yieldToEventLoop();
+      record(t, t.stateWrites, true);
+      for (let i = 0; i < t.metricsWrites.length; i += slice) {
+        await yieldToEventLoop();
+        record(t, t.metricsWrites.slice(i, i + slice), false);
+      }
+      return t.transitions.length;
+    },
+    /** The latest evaluation of every market evaluated so far (in-memory view). */
+    evaluations: (): ReadonlyMap<string, MarketEvaluation> => evaluations,
+  };
+}

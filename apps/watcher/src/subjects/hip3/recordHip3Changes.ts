@@ -1,0 +1,174 @@
+import type { Hip3MarketStatus } from '@perpscope/schemas';
+import {
+  type Hip3Writes,
+  insertHip3StreamGap,
+  insertHip3Transition,
+  upsertHip3Dexes,
+  upsertHip3MarketMeta,
+} from '../../db/queries/hip3.js';
+import type { IncidentSeverity } from '../../db/queries/incidents.js';
+import type { EventLog, EventWriter } from '../../events/eventLog.js';
+import { HIP3_WRITER } from '../../runtime/marketWithWriteFailure.js';
+import type { MarketEvaluation } from './evaluateMarket.js';
+import type { Hip3Pending } from './hip3Markets.js';
+
+const SEVERITY: Partial<Record<Hip3MarketStatus, IncidentSeverity>> = {
+  warn: 'warning',
+  critical: 'critical',
+};
+
+/** A market state row to (re)write: the evaluation and since when its status holds. */
+export type Hip3StateWrite = {
+  coin: string;
+  ev: MarketEvaluation;
+  since: number;
+  lastSample: number | null;
+};
+
+/** A status transition to record (with its event and incident changes). */
+export type Hip3Transition = { coin: string; ev: MarketEvaluation; from: Hip3MarketStatus };
+
+/** Parameters of {@link recordHip3Changes}. */
+export type RecordHip3ChangesParameters = {
+  eventLog: EventLog;
+  /** Prepared statements of the hot path (`prepareHip3Writes`). */
+  writes: Hip3Writes;
+  now: number;
+  pending: Hip3Pending;
+  stateWrites: readonly Hip3StateWrite[];
+  transitions: readonly Hip3Transition[];
+};
+
+/**
+ * The HIP-3 subject's only writer of market data: commits, in one event-log transaction, the
+ * discovered dexes, changed samples, oracle updates, meta changes, stream gaps, derived states and
+ * the status transitions with their `market.*` events and `hip3-status`/`hip3-halt` incidents.
+ * Does nothing (no transaction) when there is nothing to write.
+ *
+ * @returns whether a transaction was committed.
+ */
+export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean {
+  const { pending: p, now, writes } = params;
+  if (
+    p.dexRows.length +
+      p.samples.length +
+      p.oracle.length +
+      p.gaps.length +
+      p.metas.length +
+      p.events.length +
+      params.stateWrites.length +
+      params.transitions.length ===
+    0
+  ) {
+    return false;
+  }
+  params.eventLog.write(
+    (w) => {
+      if (p.dexRows.length > 0) upsertHip3Dexes(w.tx, p.dexRows, now);
+      for (const m of p.metas) upsertHip3MarketMeta(w.tx, { ...m, now });
+      writes.insertSamples(p.samples);
+      writes.insertOracleUpdates(p.oracle);
+      for (const g of p.gaps) insertHip3StreamGap(w.tx, g);
+      for (const e of p.events) e(w);
+      for (const sw of params.stateWrites) {
+        writes.updateMarketState({
+          coin: sw.coin,
+          status: sw.ev.status,
+          statusSince: sw.since,
+          reasonsJson: JSON.stringify(sw.ev.reasons),
+          metricsJson: JSON.stringify(sw.ev.metrics),
+          lastSampleAt: sw.lastSample,
+          updatedAt: now,
+        });
+      }
+      for (const c of params.transitions) {
+        insertHip3Transition(w.tx, {
+          coin: c.coin,
+          at: now,
+          fromStatus: c.from,
+          toStatus: c.ev.status,
+          reasonsJson: JSON.stringify(c.ev.reasons),
+        });
+        w.emit(
+          'market.status',
+          { type: 'market', id: c.coin },
+          {
+            from: c.from,
+            to: c.ev.status,
+            reasons: c.ev.reasons.map((r) => ({
+              code: r.code,
+              severity: r.severity,
+              message: r.message,
+            })),
+          },
+        );
+        recordIncidents(w, c);
+      }
+    },
+    { writer: HIP3_WRITER },
+  );
+  return true;
+}
+
+/** Opens, escalates or closes the market's `hip3-status` and `hip3-halt` incidents. */
+function recordIncidents(w: EventWriter, { coin, ev, from }: Hip3Transition) {
+  const subject = { type: 'market', id: coin };
+  const sev = SEVERITY[ev.status];
+  const top = ev.reasons.find((r) => r.severity === ev.status) ?? ev.reasons[0];
+  const peak: Record<string, number> = {};
+  const dev = ev.metrics.markDeviation.value;
+  if (dev !== null) peak.absMarkDeviation = Math.abs(dev);
+  if (ev.metrics.oracle.lastChangeAgeSeconds !== null) {
+    peak.oracleAgeSeconds = ev.metrics.oracle.lastChangeAgeSeconds;
+  }
+  if (sev) {
+    const inc = w.openIncident({
+      subject,
+      kind: 'hip3-status',
+      severity: sev,
+      title: `${coin}: ${top?.message ?? ev.status}`,
+      peak,
+      context: { reasons: ev.reasons.map((r) => r.code) },
+    });
+    w.touchIncident(w.escalateIncident(inc, sev, `${coin}: ${top?.message ?? ev.status}`), {
+      peak,
+    });
+  } else if (ev.status === 'ok' || ev.status === 'watch' || ev.status === 'halted') {
+    const open = w.findOpenIncident(subject, 'hip3-status');
+    if (open) w.closeIncident(open, { resolvedTo: ev.status });
+  }
+  // A market already delisted when first seen is history, not an incident.
+  if (ev.status === 'halted' && from !== 'halted' && from !== 'unknown') {
+    w.openIncident({
+      subject,
+      kind: 'hip3-halt',
+      severity: 'warning',
+      title: `${coin}: ${top?.message ?? 'halted'}`,
+    });
+  } else if (from === 'halted' && ev.status !== 'halted') {
+    const open = w.findOpenIncident(subject, 'hip3-halt');
+    if (open) w.closeIncident(open, { resolvedTo: ev.status });
+  }
+}
+
+/** Records the ctx stream going silent (`no-data` incident) or coming back. */
+export function recordHip3StreamChange(eventLog: EventLog, up: boolean, atMs: number): void {
+  const subject = { type: 'hip3-stream', id: 'allDexsAssetCtxs' };
+  eventLog.write(
+    (w) => {
+      w.emit('hip3.stream', subject, { up, at: atMs });
+      const open = w.findOpenIncident(subject, 'no-data');
+      if (!up && !open) {
+        w.openIncident({
+          subject,
+          kind: 'no-data',
+          severity: 'warning',
+          title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
+        });
+      } else if (up && open) {
+        w.closeIncident(open);
+      }
+    },
+    { writer: HIP3_WRITER },
+  );
+}
