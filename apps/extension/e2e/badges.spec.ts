@@ -23,7 +23,7 @@ test('badges show the right liquidation distance on the right rows, follow the m
     expect(Math.abs(e.liq - (e.hlLiq ?? 0)) / e.liq).toBeLessThan(1e-4);
     const b = badge(page, coin);
     await expect(b).toHaveText(
-      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (σ n/a|\\d+\\.\\dσ) · \\d+ s$`),
+      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (\\d+\\.\\dσ · )?\\d+ s$`),
       { timeout: 15_000 },
     );
     // The badge sits in the row of its coin (coin cell of the positions table).

@@ -605,7 +605,12 @@ export class DataService {
       haltActive,
       staleAfterMs: settings.timing.staleAfterPolls * PAGE_POLL_MS,
       problems,
-      thresholds: { warnPct: thresholds.warnPct, criticalPct: thresholds.criticalPct },
+      thresholds: {
+        warnPct: thresholds.warnPct,
+        criticalPct: thresholds.criticalPct,
+        haltMultiplier: settings.thresholds.haltMultiplier,
+      },
+      addresses: settings.addresses,
       sites: settings.sites,
       siteChains: settings.chains,
     };

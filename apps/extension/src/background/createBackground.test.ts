@@ -111,6 +111,20 @@ describe('background restore from storage', () => {
   });
 });
 
+describe('first run', () => {
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('opens the options page on install, not on an update', async () => {
+    const open = vi.spyOn(fakeBrowser.runtime, 'openOptionsPage').mockResolvedValue(undefined);
+    setup().bg.start();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    expect(open).not.toHaveBeenCalled();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
+    expect(open).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('background notifications', () => {
   beforeEach(() => fakeBrowser.reset());
   afterEach(() => vi.restoreAllMocks());
@@ -125,6 +139,25 @@ describe('background notifications', () => {
     await Promise.all([bg.refresh(null), bg.refresh(null), bg.refresh('BTC')]);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]?.[0]).toBe('perpscope|liq|hyperliquid|0xa|BTC|warn');
+  });
+
+  it('keeps a critical notification until dismissed, and still shows it where that is refused', async () => {
+    const { bg, refresh } = setup();
+    const critical: Snapshot = {
+      ...STORED,
+      updatedAt: NOW,
+      positions: STORED.positions.map((p) => ({ ...p, level: 'critical' as const })),
+    };
+    refresh.mockResolvedValue(critical);
+    // Firefox rejects `requireInteraction`: the first call fails like it does there.
+    const create = vi
+      .spyOn(fakeBrowser.notifications, 'create')
+      .mockRejectedValueOnce(new Error('requireInteraction is unsupported'))
+      .mockResolvedValue(undefined);
+    await bg.refresh(null);
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(create.mock.calls[0]?.[1]).toMatchObject({ requireInteraction: true });
+    expect(create.mock.calls[1]?.[1]).not.toHaveProperty('requireInteraction');
   });
 
   it('compares each snapshot with the one before it when runs follow each other', async () => {

@@ -97,13 +97,24 @@ export function createBackground(deps: BackgroundDeps) {
     });
     await alertStateItem.setValue(state);
     for (const alert of show) {
+      const options = {
+        type: 'basic' as const,
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: alert.title,
+        message: alert.message,
+      };
       try {
-        await browser.notifications.create(`perpscope|${alert.key}`, {
-          type: 'basic',
-          iconUrl: browser.runtime.getURL('/icon/128.png'),
-          title: alert.title,
-          message: alert.message,
-        });
+        // Critical alerts stay on screen until dismissed. Firefox rejects the property: then
+        // the alert still shows, as an ordinary notification.
+        await browser.notifications
+          .create(
+            `perpscope|${alert.key}`,
+            alert.critical ? { ...options, requireInteraction: true } : options,
+          )
+          .catch((error: unknown) => {
+            if (!alert.critical) throw error;
+            return browser.notifications.create(`perpscope|${alert.key}`, options);
+          });
       } catch (error) {
         console.warn('perpscope: notification failed', error);
       }
@@ -135,6 +146,14 @@ export function createBackground(deps: BackgroundDeps) {
     /** Registers listeners; call once from `defineBackground`. */
     start(): void {
       listenForMessages(browser.runtime.onMessage, handlers, browser.runtime.id);
+      // First run: the options page with its setup checklist (address, watcher, test). Not on
+      // updates or browser restarts.
+      browser.runtime.onInstalled.addListener(({ reason }) => {
+        if (reason === 'install')
+          void browser.runtime
+            .openOptionsPage()
+            .catch((e) => console.warn('perpscope: opening the options failed', e));
+      });
       // start() runs on every service-worker start, and MV3 stops an idle worker, so most starts
       // are the alarm waking it: keep an existing alarm (re-creating it would restart its delay
       // and add a poll a few seconds after every wake-up); replace one with another period.

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
 import { BADGE_TAG, PANEL_TAG } from '../ui/Overlay.js';
 import { hyperliquidSite } from './hyperliquidSite.js';
-import { PageController, type Timers } from './PageController.js';
+import { PageController, type Timers, UPDATED_TEXT } from './PageController.js';
 
 const NOW = 1_700_000_000_000;
 const position = (coin: string, distancePct: number): PositionView => ({
@@ -88,6 +88,21 @@ describe('PageController', () => {
     expect(
       document.querySelector(`${BADGE_TAG}[data-key$="BTC"]`)?.closest('tr')?.textContent,
     ).toContain('0.5 BTC');
+  });
+
+  it('after an extension update removes the frozen badges and says to reload the page', async () => {
+    const { controller } = setup(snapshot('hl-positions.html'));
+    await controller.poll();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(2);
+    controller.showUpdated();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+    expect(document.querySelector(PANEL_TAG)?.shadowRoot?.textContent).toBe(
+      `perpscope${UPDATED_TEXT}`,
+    );
+    // A poll that answers after that (in flight during the update) keeps the hint.
+    await controller.poll();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+    expect(document.querySelector(PANEL_TAG)?.shadowRoot?.textContent).toContain(UPDATED_TEXT);
   });
 
   it.each(['hl-trade-history.html', 'hl-open-orders.html', 'hl-funding-history.html'])(

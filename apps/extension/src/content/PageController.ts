@@ -1,6 +1,7 @@
 import type { Snapshot } from '../model.js';
 import {
   chainIsStale,
+  emptyPositionsText,
   formatChain,
   formatMarket,
   formatPct,
@@ -35,6 +36,9 @@ export interface SiteAdapter {
   focusCoin(doc: Document): string | null;
 }
 
+/** What an open exchange tab shows after the extension was updated or reloaded. */
+export const UPDATED_TEXT = 'perpscope was updated — reload this page to see its badges again.';
+
 /** Minimum gap between two renders caused by page mutations (ms). */
 export const RENDER_THROTTLE_MS = 200;
 
@@ -53,6 +57,8 @@ export class PageController {
   #renderPending = false;
   #observer: MutationObserver | null = null;
   #polling = false;
+  /** Set by {@link showUpdated}: a poll still in flight must not render over the hint. */
+  #invalidated = false;
 
   constructor(params: {
     doc: Document;
@@ -95,6 +101,19 @@ export class PageController {
   }
 
   /**
+   * The extension was updated or reloaded: this script can no longer reach it and the browser
+   * does not inject the new one into open tabs. Stops, removes the (now frozen) badges and leaves
+   * one line saying what to do instead of silently going blank. Needs no extension API.
+   */
+  showUpdated(): void {
+    this.#observer?.disconnect();
+    this.#invalidated = true;
+    this.#snapshot = null;
+    this.#overlay.renderBadges([]);
+    this.#overlay.renderPanel('perpscope', [{ kind: 'note', text: UPDATED_TEXT }]);
+  }
+
+  /**
    * Fetches a snapshot and renders it. A call while a poll is under way adds nothing, except
    * that a poll whose page changed meanwhile (SPA navigation to another market) asks again for
    * the market now on screen instead of leaving it unshown until the next interval.
@@ -131,7 +150,7 @@ export class PageController {
   /** Renders the last snapshot: one read pass over the page, then one write pass. */
   render(): void {
     const snap = this.#snapshot;
-    if (!snap) return;
+    if (!snap || this.#invalidated) return;
     const perf = this.#doc.defaultView?.performance;
     const start = perf?.now() ?? 0;
     try {
@@ -252,8 +271,7 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
         state: stale ? 'stale' : p.level,
       });
     }
-    if (mine.length === 0)
-      lines.push({ kind: 'note', text: 'No watched positions (add addresses in the options).' });
+    if (mine.length === 0) lines.push({ kind: 'note', text: emptyPositionsText(snap) });
   }
   return lines;
 }

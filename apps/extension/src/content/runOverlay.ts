@@ -4,7 +4,7 @@ import { PageController, type SiteAdapter } from './PageController.js';
 
 /**
  * Starts a site's overlay inside a content script: timers are tied to WXT's `ctx` (they stop when
- * the extension is updated or removed), SPA navigations (`wxt:locationchange`) re-poll at once.
+ * the extension is updated or removed, and the page then says to reload), SPA navigations (`wxt:locationchange`) re-poll at once.
  */
 export function runOverlay(ctx: ContentScriptContext, site: SiteAdapter): PageController {
   const controller = new PageController({
@@ -20,6 +20,8 @@ export function runOverlay(ctx: ContentScriptContext, site: SiteAdapter): PageCo
     controller.render();
     void controller.poll();
   });
-  ctx.onInvalidated(() => controller.stop());
+  // Invalidated = the extension was updated, reloaded or removed (WXT notices on the next timer
+  // tick). On removal the line is wrong but harmless; on update it is the only hint to reload.
+  ctx.onInvalidated(() => controller.showUpdated());
   return controller;
 }

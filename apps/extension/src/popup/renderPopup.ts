@@ -1,6 +1,7 @@
 import type { Snapshot } from '../model.js';
 import {
   chainIsStale,
+  emptyPositionsText,
   formatBadge,
   formatChain,
   formatMarket,
@@ -33,8 +34,7 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
   const posH = el(doc, 'h2', 'Positions (closest to liquidation first)');
   posH.id = 'pos-h';
   pos.append(posH);
-  if (snap.positions.length === 0)
-    pos.append(el(doc, 'p', 'No watched positions. Add addresses in the options.', 'empty'));
+  if (snap.positions.length === 0) pos.append(el(doc, 'p', emptyPositionsText(snap), 'empty'));
   else {
     const ol = el(doc, 'ol', undefined, 'positions');
     const sorted = [...snap.positions].sort(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainView, MarketView, PositionView } from '../model.js';
+import { type ChainView, EMPTY_SNAPSHOT, type MarketView, type PositionView } from '../model.js';
 import {
+  emptyPositionsText,
   formatAge,
   formatBadge,
   formatChain,
@@ -39,7 +40,7 @@ describe('formatBadge', () => {
   it('writes distance in % and σ with the age of its inputs', () => {
     expect(formatBadge(base, at)).toMatchObject({ text: 'Liq 62.9% · 2.0σ · 2 s', level: 'ok' });
     expect(formatBadge({ ...base, distanceSigma: null, distancePct: 4.016 }, at).text).toBe(
-      'Liq 4.02% · σ n/a · 2 s',
+      'Liq 4.02% · 2 s',
     );
     expect(formatBadge({ ...base, distancePct: null, liqCheck: 'none' }, at).text).toBe(
       'No liq · 2 s',
@@ -159,5 +160,24 @@ describe('market and chain lines', () => {
     expect(formatChain({ ...chain, dataAt: NOW, staleReason: null }, at)).toBe(
       'Arbitrum One: halted — during a halt · 0 s',
     );
+  });
+});
+
+describe('emptyPositionsText', () => {
+  const A = '0x00000000000000000000000000000000000000a1';
+  it('says exactly what is missing', () => {
+    expect(emptyPositionsText(EMPTY_SNAPSHOT)).toBe(
+      'No address watched: add the address you trade from in the perpscope options (Accounts).',
+    );
+    // An address with no open position is not told to add an address.
+    expect(emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A], updatedAt: NOW })).toBe(
+      'No open positions on 0x0000…00a1. Badges appear next to a position once one is open.',
+    );
+    expect(emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A, A], updatedAt: 0 })).toBe(
+      'Reading the positions of 0x0000…00a1 and 1 more…',
+    );
+    expect(
+      emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A], problems: ['HL: HTTP 429'] }),
+    ).toBe('Positions of 0x0000…00a1 could not be read: HL: HTTP 429');
   });
 });

@@ -1,4 +1,11 @@
-import type { ChainView, DisplayLevel, Freshness, MarketView, PositionView } from '../model.js';
+import type {
+  ChainView,
+  DisplayLevel,
+  Freshness,
+  MarketView,
+  PositionView,
+  Snapshot,
+} from '../model.js';
 
 /** Text of a position badge, a longer accessible label, and the level to colour it with. */
 export interface BadgeText {
@@ -71,7 +78,8 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
   if (p.distancePct === null) body = p.liqCheck === 'none' ? 'No liq' : 'Liq n/a';
   else {
     body = `Liq ${formatPct(p.distancePct)}`;
-    body += p.distanceSigma === null ? ' · σ n/a' : ` · ${p.distanceSigma.toFixed(1)}σ`;
+    // σ appears once there is enough price history for a volatility; "σ n/a" told nothing.
+    if (p.distanceSigma !== null) body += ` · ${p.distanceSigma.toFixed(1)}σ`;
   }
   if (p.liqCheck === 'disagree') {
     const ours = p.liqPx === null ? 'none' : formatVenuePrice(p.liqPx);
@@ -102,6 +110,28 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
       : '') +
     (p.haltMultiplied ? ', thresholds multiplied for a chain halt' : '');
   return { text, label, level: stale ? 'stale' : p.level };
+}
+
+/** `0x0000…00a1`: an address short enough for a sentence. */
+export function shortAddress(a: string): string {
+  return a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a;
+}
+
+/**
+ * What to say when a venue shows no watched position, naming exactly what is missing: no address
+ * in the options, data not read yet, the read failing, or simply no open position on the
+ * watched addresses.
+ */
+export function emptyPositionsText(snap: Snapshot): string {
+  const n = snap.addresses.length;
+  if (n === 0)
+    return 'No address watched: add the address you trade from in the perpscope options (Accounts).';
+  const who = `${shortAddress(snap.addresses[0] ?? '')}${n > 1 ? ` and ${n - 1} more` : ''}`;
+  if (snap.updatedAt === 0)
+    return snap.problems.length > 0
+      ? `Positions of ${who} could not be read: ${snap.problems[0]}`
+      : `Reading the positions of ${who}…`;
+  return `No open positions on ${who}. Badges appear next to a position once one is open.`;
 }
 
 /** One-line market status: `BTC funding 10.95% APR · oracle ok · 2 s`, or stale. */
