@@ -394,7 +394,11 @@ export class DataService {
     const impactsOf = (chain: string, active: boolean): ChainImpact[] =>
       (['hyperliquid', 'aevo'] as const).flatMap((venue) => {
         const table = this.#deps.impacts ?? VENUE_CHAIN_IMPACT;
-        const dep = table[venue]?.find((d) => d.chain === chain);
+        // The built-in table first; else what the user said in the options (issue 18).
+        const userKind = settings.dependencies[venue][chain];
+        const dep =
+          table[venue]?.find((d) => d.chain === chain) ??
+          (userKind && userKind !== 'status' ? { chain, kind: userKind } : undefined);
         if (!dep) return [];
         return [
           {

@@ -24,6 +24,26 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/**
+ * `op-devnet=prices, my-l2=status` → `{ 'op-devnet': 'prices', 'my-l2': 'status' }`. Entries
+ * without `=` keep their text as the kind, so validation names them.
+ */
+export function parseDependencies(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list(s.replace(/\s*=\s*/g, '='))) {
+    const [chain = '', kind = ''] = item.split('=');
+    out[chain] = kind;
+  }
+  return out;
+}
+
+/** The inverse of {@link parseDependencies}. */
+export function formatDependencies(d: Readonly<Record<string, string>>): string {
+  return Object.entries(d)
+    .map(([chain, kind]) => `${chain}=${kind}`)
+    .join(', ');
+}
+
 /** Reads and validates the options form (field names = `Settings` paths joined by `.`). */
 export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
   const watcher = value(form, 'watcherUrl').trim();
@@ -52,13 +72,27 @@ export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
       staleAfterPolls: Number(value(form, 'timing.staleAfterPolls')),
       haltHoldMinutes: Number(value(form, 'timing.haltHoldMinutes')),
     },
+    dependencies: {
+      hyperliquid: parseDependencies(value(form, 'dependencies.hyperliquid')),
+      aevo: parseDependencies(value(form, 'dependencies.aevo')),
+    },
   };
   const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return { ok: true, settings: parsed.data };
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     // Array items report their index (`addresses.1`): show them on the field.
-    const field = issue.path.filter((p) => typeof p === 'string').join('.');
+    // Record keys (a chain id under `dependencies.hyperliquid`) are data, not form fields.
+    const field = (
+      issue.path[0] === 'dependencies'
+        ? issue.path.slice(0, 2)
+        : issue.path.filter((p) => typeof p === 'string')
+    ).join('.');
+    if (issue.path[0] === 'dependencies') {
+      errors[field] ??=
+        `${String(issue.path[2] ?? '')}: write chain=kind, kind one of prices, bridge, settlement, status`;
+      continue;
+    }
     const where = issue.path.find((p) => typeof p === 'number');
     errors[field] ??= where === undefined ? issue.message : `item ${where + 1}: ${issue.message}`;
   }
@@ -87,4 +121,6 @@ export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
   set('chains.aevo', s.chains.aevo.join(', '));
   set('timing.staleAfterPolls', String(s.timing.staleAfterPolls));
   set('timing.haltHoldMinutes', String(s.timing.haltHoldMinutes));
+  set('dependencies.hyperliquid', formatDependencies(s.dependencies.hyperliquid));
+  set('dependencies.aevo', formatDependencies(s.dependencies.aevo));
 }
