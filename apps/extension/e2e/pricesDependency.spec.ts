@@ -81,10 +81,7 @@ test('a halt of a `prices` dependency multiplies the threshold and keeps it thro
       const g = globalThis as unknown as { __notes: string[] };
       g.__notes = [];
       const create = chrome.notifications.create.bind(chrome.notifications);
-      chrome.notifications.create = ((
-        id: string,
-        opts: chrome.notifications.NotificationOptions,
-      ) => {
+      chrome.notifications.create = ((id: string, opts: Parameters<typeof create>[1]) => {
         g.__notes.push(`${opts.title} | ${opts.message}`);
         return create(id, opts);
       }) as typeof chrome.notifications.create;
