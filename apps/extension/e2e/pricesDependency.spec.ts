@@ -80,11 +80,13 @@ test('a halt of a `prices` dependency multiplies the threshold and keeps it thro
     await sw.evaluate(() => {
       const g = globalThis as unknown as { __notes: string[] };
       g.__notes = [];
-      const create = chrome.notifications.create.bind(chrome.notifications);
-      chrome.notifications.create = ((id: string, opts: Parameters<typeof create>[1]) => {
-        g.__notes.push(`${opts.title} | ${opts.message}`);
-        return create(id, opts);
-      }) as typeof chrome.notifications.create;
+      type Create = (id: string, o: { title: string; message: string }) => Promise<string>;
+      const api = chrome.notifications as unknown as { create: Create };
+      const create = api.create.bind(api);
+      api.create = (id, o) => {
+        g.__notes.push(`${o.title} | ${o.message}`);
+        return create(id, o);
+      };
     });
 
     const page = await context.newPage();
