@@ -96,9 +96,10 @@ describe('PageController', () => {
     expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(2);
     controller.showUpdated();
     expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
-    expect(document.querySelector(PANEL_TAG)?.shadowRoot?.textContent).toBe(
-      `perpscope${UPDATED_TEXT}`,
-    );
+    const panel = document.querySelector(PANEL_TAG)?.shadowRoot;
+    expect([...(panel?.querySelectorAll('li') ?? [])].map((li) => li.textContent)).toEqual([
+      UPDATED_TEXT,
+    ]);
     // A poll that answers after that (in flight during the update) keeps the hint.
     await controller.poll();
     expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);

@@ -7,7 +7,13 @@ import {
   formatPct,
   freshnessOf,
 } from '../ui/formatBadge.js';
-import { type BadgeItem, Overlay, type PanelLine } from '../ui/Overlay.js';
+import {
+  type BadgeItem,
+  Overlay,
+  type OverlayOptions,
+  type PanelLayout,
+  type PanelLine,
+} from '../ui/Overlay.js';
 
 /** Timer functions (WXT's `ctx` in the extension so they stop when the script is invalidated). */
 export interface Timers {
@@ -34,10 +40,15 @@ export interface SiteAdapter {
   readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null;
   /** Perp market the page is about (for the market line); null on spot and other pages. */
   focusCoin(doc: Document): string | null;
+  /** Page areas the floating panel must not cover by default (the venue's margin summary). */
+  keepClear?(doc: Document): DOMRect[];
 }
 
 /** What an open exchange tab shows after the extension was updated or reloaded. */
 export const UPDATED_TEXT = 'perpscope was updated — reload this page to see its badges again.';
+
+/** How often renders re-place the floating panel around the page's margin summary (ms). */
+export const PLACE_EVERY_MS = 5_000;
 
 /** Minimum gap between two renders caused by page mutations (ms). */
 export const RENDER_THROTTLE_MS = 200;
@@ -59,6 +70,7 @@ export class PageController {
   #polling = false;
   /** Set by {@link showUpdated}: a poll still in flight must not render over the hint. */
   #invalidated = false;
+  #placedAt = 0;
 
   constructor(params: {
     doc: Document;
@@ -66,12 +78,33 @@ export class PageController {
     timers: Timers;
     /** Clock for the age of numbers (default `Date.now`). */
     now?: () => number;
+    /** Called when the user collapses, expands or moves the panel (to remember it per site). */
+    onPanelLayout?: (layout: PanelLayout) => void;
   }) {
     this.#doc = params.doc;
     this.#site = params.site;
     this.#timers = params.timers;
     this.#now = params.now ?? Date.now;
-    this.#overlay = new Overlay(params.doc);
+    const site = params.site;
+    const options: OverlayOptions = {
+      ...(params.onPanelLayout && { onLayout: params.onPanelLayout }),
+      ...(site.keepClear && { keepClear: () => site.keepClear?.(params.doc) ?? [] }),
+    };
+    this.#overlay = new Overlay(params.doc, options);
+  }
+
+  /**
+   * Places the panel again: the page may have rendered (or moved) its margin summary since. Reads
+   * layout, so at most every {@link PLACE_EVERY_MS} from renders.
+   */
+  replacePanel(): void {
+    this.#placedAt = this.#now();
+    this.#overlay.replacePanel();
+  }
+
+  /** Applies the panel layout remembered for this site. */
+  setPanelLayout(layout: PanelLayout): void {
+    this.#overlay.setLayout(layout);
   }
 
   /** Starts polling and observing. */
@@ -175,6 +208,7 @@ export class PageController {
           nowMs,
         }),
       );
+      if (nowMs - this.#placedAt >= PLACE_EVERY_MS) this.replacePanel();
       // User Timing entry: the overlay-update benchmark (e2e/perf.bench.spec.ts) reads it in Chromium.
       perf?.measure('perpscope:render', {
         start,

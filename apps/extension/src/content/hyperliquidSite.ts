@@ -13,6 +13,48 @@ export function focusCoinOf(doc: Document): string | null {
 }
 
 /**
+ * Labels of Hyperliquid's account / margin summary. "Portfolio Value" and "Unified Account Summary"
+ * are evidenced (a public extension's label fixes, research/extension.md §4.1); "Account Equity",
+ * "Margin Ratio" and "Maintenance Margin" are assumed from the issue-18 trial's description.
+ */
+export const HL_MARGIN_SUMMARY_LABELS: ReadonlySet<string> = new Set([
+  'Unified Account Summary',
+  'Portfolio Value',
+  'Account Equity',
+  'Margin Ratio',
+  'Maintenance Margin',
+]);
+
+/**
+ * The area of the page's margin summary: the union of the rows (label + value) whose label is one
+ * of {@link HL_MARGIN_SUMMARY_LABELS}. Walks text nodes: called only when the panel is placed.
+ */
+export function marginSummaryRects(doc: Document): DOMRect[] {
+  const root = doc.body;
+  const view = doc.defaultView;
+  if (!root || !view) return [];
+  const walker = doc.createTreeWalker(root, view.NodeFilter.SHOW_TEXT);
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.nodeValue?.trim() ?? '';
+    if (text.length > 30 || !HL_MARGIN_SUMMARY_LABELS.has(text)) continue;
+    const row = n.parentElement?.parentElement ?? n.parentElement;
+    const r = row?.getBoundingClientRect();
+    // A label straight under a page-wide container would claim the whole page: skip such rows.
+    if (!r || r.width === 0 || r.width > view.innerWidth / 2 || r.height > view.innerHeight / 2)
+      continue;
+    left = Math.min(left, r.left);
+    top = Math.min(top, r.top);
+    right = Math.max(right, r.right);
+    bottom = Math.max(bottom, r.bottom);
+  }
+  return left < right ? [new view.DOMRect(left, top, right - left, bottom - top)] : [];
+}
+
+/**
  * Adapter for app.hyperliquid.xyz and HIP-3 front-ends: Hyperliquid positions come from the API
  * (background); the page only provides anchors (the positions table's coin cells).
  */
@@ -33,6 +75,7 @@ export function hyperliquidSite(params: {
         focusCoin: focusCoinOf(doc),
       }),
     focusCoin: focusCoinOf,
+    keepClear: marginSummaryRects,
     readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null {
       const hl = snap.positions.filter((p) => p.venue === 'hyperliquid');
       const rows = readHyperliquidRows(doc, [...new Set(hl.map((p) => p.coin))]);
