@@ -21,11 +21,31 @@ export const POLL_ALARM = 'perpscope-poll';
 /** Alarm period (minutes). Chrome's minimum for packed extensions is 0.5. */
 export const POLL_PERIOD_MINUTES = 1;
 
+/**
+ * Poll interval while a position is near its threshold (ms): within {@link NEAR_FACTOR}× its warn
+ * distance, the background refreshes this often even with no exchange tab open (the alarm's
+ * minimum is 30 s). One refresh costs ~2–4 weight per address of HL's budget (600/min here).
+ */
+export const FAST_POLL_MS = 10_000;
+/** "Near": distance below this multiple of the (halt-multiplied) warn threshold. */
+export const NEAR_FACTOR = 2;
+
 /** Dependencies of the background. */
 export interface BackgroundDeps {
   readonly browser: typeof wxtBrowser;
   readonly service: DataService;
   readonly now: () => number;
+  /** Timer for the fast poll (default `setTimeout`); tests pass their own. */
+  readonly setTimer?: (cb: () => void, ms: number) => unknown;
+}
+
+/** Whether any position is within {@link NEAR_FACTOR}× its warn distance (the fast-poll trigger). */
+export function anyPositionNear(snap: Snapshot): boolean {
+  return snap.positions.some((p) => {
+    if (p.distancePct === null) return false;
+    const warn = snap.thresholds.warnPct * (p.haltMultiplied ? snap.thresholds.haltMultiplier : 1);
+    return p.distancePct < NEAR_FACTOR * warn;
+  });
 }
 
 /**
@@ -34,7 +54,23 @@ export interface BackgroundDeps {
  */
 export function createBackground(deps: BackgroundDeps) {
   const { browser, service, now } = deps;
+  const setTimer = deps.setTimer ?? ((cb: () => void, ms: number) => setTimeout(cb, ms));
   let last: Snapshot | null = null;
+  /** A fast poll is scheduled (at most one at a time). */
+  let fastPending = false;
+
+  /**
+   * Schedules the next fast poll while a position is near its threshold. Each poll persists the
+   * snapshot (an extension API call), which also keeps the MV3 worker from idling out meanwhile.
+   */
+  const scheduleFastPoll = (snap: Snapshot) => {
+    if (fastPending || !anyPositionNear(snap)) return;
+    fastPending = true;
+    setTimer(() => {
+      fastPending = false;
+      void refresh(lastFocus).catch((e) => console.warn('perpscope: fast poll failed', e));
+    }, FAST_POLL_MS);
+  };
   let lastFocus: string | null = null;
   let restored: Promise<void> | null = null;
 
@@ -82,6 +118,7 @@ export function createBackground(deps: BackgroundDeps) {
         haltMemoryItem.setValue(service.exportHaltMemory()),
       ]);
       if (s.notifications.enabled) await notify(prev, next, s);
+      scheduleFastPoll(next);
     });
     settled = done.catch(() => {});
     await done;
