@@ -99,6 +99,23 @@ test('the popup lists every watched position sorted by distance, with the update
     expect(d).toMatch(/^Liq .* · \d+ s$/);
   await expect(page.locator('.updated')).toHaveText(/^Updated /);
   await expect(page.locator('li.note')).toHaveText(/No watcher configured/);
+  // Funding per day and who pays, computed here from the replay's hourly rate and oracle price:
+  // size × oracle × rate × 24, a positive rate paid by longs (research/hyperliquid.md).
+  const res = await fetch(`${hl.url}/info`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'metaAndAssetCtxs' }),
+  });
+  const [meta, ctxs] = (await res.json()) as [
+    { universe: { name: string }[] },
+    { funding: string; oraclePx: string }[],
+  ];
+  const btcCtx = ctxs[meta.universe.findIndex((u) => u.name === 'BTC')];
+  const perDay = 0.5 * Number(btcCtx?.oraclePx) * Number(btcCtx?.funding) * 24;
+  const btcRow = page.locator('li.pos[data-key$="|BTC"] .funding');
+  await expect(btcRow).toHaveText(
+    ` · funding ${perDay > 0 ? '−' : '+'}${Math.abs(perDay).toFixed(2)} USDC/day (you ${perDay > 0 ? 'pay' : 'receive'})`,
+  );
 });
 
 test('options persist and are validated', async ({ context, extensionId, sw }) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DevnetChain, startDevnetChain } from '@perpscope/devnet';
-import { expect, expectedDistances, seedSettings, test } from './fixtures.js';
+import { expect, expectedDistances, pct, seedSettings, test } from './fixtures.js';
 import { freePort, startWatcherProcess, type WatcherProcess } from './watcherProcess.js';
 
 // Issue 11's open e2e, closed by issue 18's user-declared dependency: the user says Hyperliquid
@@ -101,6 +101,10 @@ test('a halt of a `prices` dependency multiplies the threshold and keeps it thro
     await expect(badge).toHaveAttribute('data-level', 'warn', { timeout: 10_000 });
     await expect(page.locator('perpscope-panel')).toContainText(
       'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
+    );
+    // The per-position halt guidance, in one line.
+    await expect(page.locator('perpscope-panel li.pos').filter({ hasText: /^BTC / })).toHaveText(
+      `BTC ${pct(btc)} — during this halt keep ≥ ${pct(warnPct * 3)}`,
     );
     await expect
       .poll(() => sw.evaluate(() => (globalThis as unknown as { __notes: string[] }).__notes), {

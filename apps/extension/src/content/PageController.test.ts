@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
 import { BADGE_TAG, PANEL_TAG } from '../ui/Overlay.js';
 import { hyperliquidSite } from './hyperliquidSite.js';
-import { PageController, type Timers, UPDATED_TEXT } from './PageController.js';
+import { PageController, panelLines, type Timers, UPDATED_TEXT } from './PageController.js';
 
 const NOW = 1_700_000_000_000;
 const position = (coin: string, distancePct: number): PositionView => ({
@@ -253,5 +253,32 @@ describe('PageController', () => {
     } finally {
       document.documentElement.append(body);
     }
+  });
+});
+
+describe('panelLines during a prices halt', () => {
+  it('gives each multiplied position one line with the distance to keep', () => {
+    const snap: Snapshot = {
+      ...EMPTY_SNAPSHOT,
+      thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 3 },
+      positions: [
+        { ...position('BTC', 15), haltMultiplied: true, dataAt: NOW },
+        { ...position('ETH', 50), haltMultiplied: true, dataAt: NOW },
+        { ...position('SOL', 10), dataAt: NOW },
+      ],
+    };
+    const lines = panelLines(snap, {
+      venue: 'hyperliquid',
+      focus: null,
+      chainIds: null,
+      listPositions: false,
+      nowMs: NOW,
+    }).map((l) => l.text);
+    expect(lines).toEqual([
+      'No watcher configured: chain and oracle badges off.',
+      'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
+      'BTC 15.0% — during this halt keep ≥ 45.0%',
+      'ETH 50.0% — during this halt keep ≥ 45.0% (kept)',
+    ]);
   });
 });

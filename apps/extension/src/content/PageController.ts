@@ -3,6 +3,7 @@ import {
   chainIsStale,
   emptyPositionsText,
   formatChain,
+  formatFundingPerDay,
   formatMarket,
   formatPct,
   freshnessOf,
@@ -273,11 +274,21 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
     lines.push({ kind: 'note', text: 'No watcher configured: chain and oracle badges off.' });
   if (snap.watcher === 'error')
     lines.push({ kind: 'note', text: 'Watcher unreachable: chain and oracle badges stale.' });
-  if (snap.positions.some((p) => p.venue === opts.venue && p.haltMultiplied))
+  const halted = snap.positions.filter((p) => p.venue === opts.venue && p.haltMultiplied);
+  if (halted.length > 0)
     lines.push({
       kind: 'note',
       text: 'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
     });
+  // Per position, one line: where it is and the distance to keep during the halt (note 1).
+  const keep = snap.thresholds.warnPct * snap.thresholds.haltMultiplier;
+  for (const p of halted)
+    if (p.distancePct !== null)
+      lines.push({
+        kind: 'pos',
+        text: `${p.coin} ${formatPct(p.distancePct)} — during this halt keep ≥ ${formatPct(keep)}${p.distancePct >= keep ? ' (kept)' : ''}`,
+        state: freshnessOf(p, fresh).stale ? 'stale' : p.level,
+      });
   const market = opts.focus ? snap.markets.find((m) => m.coin === opts.focus) : undefined;
   if (market) {
     const stale = freshnessOf(market, { ...fresh, staleAfterMs: market.staleAfterMs }).stale;
@@ -297,11 +308,15 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
     for (const p of mine) {
       const dist = p.distancePct === null ? 'no liq' : `${formatPct(p.distancePct)} to liq`;
       const { stale, age } = freshnessOf(p, fresh);
+      const funding = formatFundingPerDay(
+        p,
+        snap.markets.find((m) => m.coin === p.coin),
+      );
       lines.push({
         kind: 'pos',
         text: stale
           ? `${p.coin} ${p.side} ${p.size}: stale · ${age} (${dist})`
-          : `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level}) · ${age}`,
+          : `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level})${funding ? ` · ${funding}` : ''} · ${age}`,
         state: stale ? 'stale' : p.level,
       });
     }

@@ -4,6 +4,7 @@ import {
   emptyPositionsText,
   formatBadge,
   formatChain,
+  formatFundingPerDay,
   formatMarket,
   freshnessOf,
 } from '../ui/formatBadge.js';
@@ -54,6 +55,11 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
       );
       li.append(el(doc, 'span', badge.text, 'dist'));
       li.append(el(doc, 'span', ` (${badge.level})`, 'level'));
+      const funding = formatFundingPerDay(
+        p,
+        snap.markets.find((m) => m.coin === p.coin),
+      );
+      if (funding) li.append(el(doc, 'span', ` · ${funding}`, 'funding'));
       ol.append(li);
     }
     pos.append(ol);

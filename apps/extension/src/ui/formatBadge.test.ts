@@ -5,6 +5,7 @@ import {
   formatAge,
   formatBadge,
   formatChain,
+  formatFundingPerDay,
   formatMarket,
   formatPct,
   formatVenuePrice,
@@ -179,5 +180,42 @@ describe('emptyPositionsText', () => {
     expect(
       emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A], problems: ['HL: HTTP 429'] }),
     ).toBe('Positions of 0x0000…00a1 could not be read: HL: HTTP 429');
+  });
+});
+
+describe('formatFundingPerDay', () => {
+  const market: MarketView = {
+    coin: 'ETH',
+    dex: '',
+    markPx: '2000',
+    oraclePx: '2000',
+    fundingApr: 0.1095, // 0.00125 % per hour
+    markOracleDevPct: 0,
+    oracleStatus: 'ok',
+    oracleReason: null,
+    oracleAt: NOW,
+    oracleStaleReason: null,
+    staleAfterMs: 45_000,
+    dataAt: NOW,
+    staleReason: null,
+  };
+  it('gives USDC per day and who pays: positive funding, longs pay and shorts receive', () => {
+    // 4 ETH × 2000 × 0.0000125 × 24 = 2.40 per day.
+    expect(formatFundingPerDay({ ...base, side: 'long' }, market)).toBe(
+      'funding −2.40 USDC/day (you pay)',
+    );
+    expect(formatFundingPerDay({ ...base, side: 'short' }, market)).toBe(
+      'funding +2.40 USDC/day (you receive)',
+    );
+    expect(
+      formatFundingPerDay({ ...base, side: 'short' }, { ...market, fundingApr: -0.1095 }),
+    ).toBe('funding −2.40 USDC/day (you pay)');
+  });
+  it('uses the dex collateral and says nothing without a rate', () => {
+    expect(formatFundingPerDay({ ...base, side: 'long', dex: 'flx' }, market)).toBe(
+      'funding −2.40 USDH/day (you pay)',
+    );
+    expect(formatFundingPerDay(base, { ...market, fundingApr: null })).toBeNull();
+    expect(formatFundingPerDay(base, undefined)).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import type {
   PositionView,
   Snapshot,
 } from '../model.js';
+import { HYPERLIQUID_FRONT_ENDS } from '../sites.js';
 
 /** Text of a position badge, a longer accessible label, and the level to colour it with. */
 export interface BadgeText {
@@ -110,6 +111,32 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
       : '') +
     (p.haltMultiplied ? ', thresholds multiplied for a chain halt' : '');
   return { text, label, level: stale ? 'stale' : p.level };
+}
+
+/** Collateral token a position's funding is paid in (HIP-3 dexes per research/venues.md §3). */
+export function collateralOf(p: Pick<PositionView, 'venue' | 'dex'>): string {
+  if (p.venue === 'aevo' || p.dex === '') return 'USDC';
+  return HYPERLIQUID_FRONT_ENDS.find((f) => f.dexes.includes(p.dex))?.collateral ?? 'USD';
+}
+
+/**
+ * Funding a position pays or receives per day at the current hourly rate, and who pays:
+ * `funding −12.34 USDC/day (you pay)`. Hyperliquid charges `size × oracle price × rate` each hour
+ * (positive rate: longs pay shorts), so a day is `APR / 365` of the notional at the oracle price
+ * (mark when there is no oracle price). Null when the market's rate or price is unknown.
+ */
+export function formatFundingPerDay(p: PositionView, m: MarketView | undefined): string | null {
+  const px = Number(m?.oraclePx ?? p.markPx ?? Number.NaN);
+  if (!m || m.fundingApr === null || !Number.isFinite(px)) return null;
+  const perDay = (Math.abs(Number(p.size)) * px * m.fundingApr) / 365;
+  const unit = `${collateralOf(p)}/day`;
+  if (Math.abs(perDay) < 0.005) return `funding 0.00 ${unit}`;
+  const pays = m.fundingApr > 0 === (p.side === 'long');
+  const amount = Math.abs(perDay).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `funding ${pays ? '−' : '+'}${amount} ${unit} (${pays ? 'you pay' : 'you receive'})`;
 }
 
 /** `0x0000…00a1`: an address short enough for a sentence. */
