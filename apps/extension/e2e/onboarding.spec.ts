@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, seedSettings, test, USER } from './fixtures.js';
 import { freePort, startWatcherProcess, type WatcherProcess } from './watcherProcess.js';
@@ -99,6 +99,8 @@ test('README walk-through: install opens the options; test connection tells down
     );
     await expect(options.locator('#setup li[data-done="true"]')).toHaveCount(3);
     await options.screenshot({ path: `${SHOTS}/options-connected.png`, fullPage: true });
+    // README image: the options after a successful test (step 6).
+    await options.screenshot({ path: resolve(import.meta.dirname, '../docs/options.png') });
     await options.click('button[type="submit"]');
     await expect(options.locator('#status')).toHaveText(/^Saved\./);
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { expect, seedSettings, test } from './fixtures.js';
 
 const SHOTS = 'test-results/screenshots';
@@ -26,6 +27,8 @@ test('the panel stays off the margin summary at 1280×720, collapses to a pill, 
     })
     .toBe(true);
   await page.screenshot({ path: `${SHOTS}/panel-1280x720.png` });
+  // README image: the panel above the (assumed) margin summary at 1280×720.
+  await page.screenshot({ path: resolve(import.meta.dirname, '../docs/panel.png') });
 
   // Collapse to a pill that still says the worst state in words.
   await box.locator('button.toggle').click();
