@@ -1,7 +1,7 @@
 import { readHyperliquidRows } from '../dom/readHyperliquidRows.js';
 import { type SendFn, sendMessage } from '../messages/protocol.js';
 import type { Snapshot } from '../model.js';
-import { formatBadge } from '../ui/formatBadge.js';
+import { formatBadge, withOracleStatus } from '../ui/formatBadge.js';
 import type { BadgeItem } from '../ui/Overlay.js';
 import type { SiteAdapter } from './PageController.js';
 import { pageFromUrl } from './pageFromUrl.js';
@@ -88,7 +88,10 @@ export function hyperliquidSite(params: {
         const side = same.length > 1 ? row.side : null;
         const p = same.find((x) => side === null || x.side === side) ?? same[0];
         if (!p) continue;
-        const { text, label, level } = formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs });
+        const { text, label, level } = withOracleStatus(
+          formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs }),
+          snap.markets.find((m) => m.coin === p.coin),
+        );
         items.push({ anchor: row.anchor, key: p.key, text, label, level });
       }
       return items;

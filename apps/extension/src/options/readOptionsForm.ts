@@ -44,11 +44,33 @@ export function formatDependencies(d: Readonly<Record<string, string>>): string 
     .join(', ');
 }
 
+/**
+ * The addresses field: one address per line (or comma-separated), each optionally followed by a
+ * label — `0xabc… Main account`. Returns the addresses in order and the labels by lower-case address.
+ */
+export function parseAddressLines(s: string): {
+  addresses: string[];
+  labels: Record<string, string>;
+} {
+  const addresses: string[] = [];
+  const labels: Record<string, string> = {};
+  for (const item of s.split(/[\n,]+/)) {
+    const [address = '', ...rest] = item.trim().split(/\s+/);
+    if (address === '') continue;
+    addresses.push(address);
+    const label = rest.join(' ').trim();
+    if (label) labels[address.toLowerCase()] = label;
+  }
+  return { addresses, labels };
+}
+
 /** Reads and validates the options form (field names = `Settings` paths joined by `.`). */
 export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
   const watcher = value(form, 'watcherUrl').trim();
+  const accounts = parseAddressLines(value(form, 'addresses'));
   const raw = {
-    addresses: list(value(form, 'addresses')),
+    addresses: accounts.addresses,
+    labels: accounts.labels,
     watcherUrl: watcher === '' ? null : watcher,
     thresholds: {
       warnPct: Number(value(form, 'thresholds.warnPct')),
@@ -107,7 +129,7 @@ export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
     if (typeof v === 'boolean') (el as HTMLInputElement).checked = v;
     else el.value = v;
   };
-  set('addresses', s.addresses.join('\n'));
+  set('addresses', s.addresses.map((a) => (s.labels[a] ? `${a} ${s.labels[a]}` : a)).join('\n'));
   set('watcherUrl', s.watcherUrl ?? '');
   set('thresholds.warnPct', String(s.thresholds.warnPct));
   set('thresholds.criticalPct', String(s.thresholds.criticalPct));

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDependencies } from './readOptionsForm.js';
 import { testConnection } from './testConnection.js';
 
 const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -96,15 +95,5 @@ describe('testConnection', () => {
 
   it('refuses a non-http URL before fetching', async () => {
     expect((await run('ftp://x')).kind).toBe('invalid-url');
-  });
-});
-
-describe('parseDependencies', () => {
-  it('reads chain=kind lists, tolerating spaces', () => {
-    expect(parseDependencies('op-devnet = prices, my-l2=status\nx')).toEqual({
-      'op-devnet': 'prices',
-      'my-l2': 'status',
-      x: '',
-    });
   });
 });

@@ -80,6 +80,8 @@ export const settingsSchema = z.object({
   dependencies: z
     .object({ hyperliquid: dependencyMap, aevo: dependencyMap })
     .default({ hyperliquid: {}, aevo: {} }),
+  /** A name per watched address (`Main`, `Vault`), shown next to its positions. */
+  labels: z.record(z.string(), z.string().trim().min(1).max(40)).default({}),
 });
 
 /** User settings (storage `local:settings`, version 2). */
@@ -95,6 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
   timing: { staleAfterPolls: 3, haltHoldMinutes: 30 },
   dependencies: { hyperliquid: {}, aevo: {} },
+  labels: {},
 };
 
 /** Settings as version 1 stored them (one address, flat thresholds). Kept for the migration. */

@@ -9,6 +9,7 @@ import {
   formatMarket,
   formatPct,
   formatVenuePrice,
+  withOracleStatus,
 } from './formatBadge.js';
 
 const NOW = 1_000_000;
@@ -217,5 +218,24 @@ describe('formatFundingPerDay', () => {
     );
     expect(formatFundingPerDay(base, { ...market, fundingApr: null })).toBeNull();
     expect(formatFundingPerDay(base, undefined)).toBeNull();
+  });
+});
+
+describe('withOracleStatus', () => {
+  const fresh = formatBadge({ ...base, dataAt: NOW, level: 'ok' }, at);
+  const market = { oracleStatus: 'critical' } as MarketView;
+  it('makes a calm badge critical and says why when the oracle is critical or halted', () => {
+    const b = withOracleStatus(fresh, market);
+    expect(b.level).toBe('critical');
+    expect(b.text).toBe(`oracle critical · ${fresh.text}`);
+    expect(withOracleStatus(fresh, { oracleStatus: 'halted' } as MarketView).level).toBe(
+      'critical',
+    );
+  });
+  it('leaves it alone otherwise, and a stale badge grey', () => {
+    expect(withOracleStatus(fresh, { oracleStatus: 'warn' } as MarketView)).toBe(fresh);
+    expect(withOracleStatus(fresh, undefined)).toBe(fresh);
+    const stale = formatBadge({ ...base, dataAt: 1 }, at);
+    expect(withOracleStatus(stale, market)).toBe(stale);
   });
 });

@@ -161,6 +161,21 @@ export function emptyPositionsText(snap: Snapshot): string {
   return `No open positions on ${who}. Badges appear next to a position once one is open.`;
 }
 
+/**
+ * A position badge whose market's oracle is critical or halted (HIP-3, from the watcher): the
+ * liquidation distance is computed from a mark that may be wrong, so the badge says so first and
+ * takes the critical colour instead of staying calm. A stale badge stays grey.
+ */
+export function withOracleStatus(badge: BadgeText, market: MarketView | undefined): BadgeText {
+  const s = market?.oracleStatus;
+  if ((s !== 'critical' && s !== 'halted') || badge.level === 'stale') return badge;
+  return {
+    text: `oracle ${s} · ${badge.text}`,
+    label: `${badge.label}, oracle ${s}: the mark and the distance may be wrong`,
+    level: 'critical',
+  };
+}
+
 /** One-line market status: `BTC funding 10.95% APR · oracle ok · 2 s`, or stale. */
 export function formatMarket(m: MarketView, opts: FreshnessOptions): string {
   const apr =
