@@ -1,5 +1,7 @@
 import { VENUE_CHAIN_IMPACT } from '@perpscope/schemas';
+import { HL_API_BASE } from '@/src/net/infoClient';
 import { watcherPermissionPattern } from '@/src/net/watcherUrl';
+import { discoverAccounts } from '@/src/options/discoverAccounts';
 import { fillOptionsForm, parseDependencies, readOptionsForm } from '@/src/options/readOptionsForm';
 import { testConnection } from '@/src/options/testConnection';
 import { loadSettings, settingsItem } from '@/src/storage/settings';
@@ -90,7 +92,49 @@ function showWatcherChains(chains: readonly { key: string; name: string }[]): vo
   watcherChains.replaceChildren(...buttons);
 }
 
+/** Looks up sub-accounts and vaults of the entered addresses and offers each as an "add" button. */
+function setUpDiscovery(): void {
+  const out = document.querySelector<HTMLElement>('#discovered');
+  document.querySelector('#discover')?.addEventListener('click', () => {
+    if (!out) return;
+    const addresses = listOf('addresses').filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
+    if (addresses.length === 0) {
+      out.textContent = 'Enter an address first: its sub-accounts and vaults are looked up.';
+      return;
+    }
+    out.textContent = 'Looking up…';
+    void discoverAccounts({ apiBase: HL_API_BASE, addresses, fetch: (u, i) => fetch(u, i) }).then(
+      ({ accounts, problems }) => {
+        const parts: (HTMLElement | string)[] = [];
+        if (accounts.length === 0)
+          parts.push(
+            problems.length > 0
+              ? `Lookup failed: ${problems.join('; ')}`
+              : 'No sub-accounts or vault deposits found.',
+          );
+        for (const a of accounts) {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.dataset.address = a.address;
+          b.textContent = `+ ${a.kind} ${a.label} (${a.address.slice(0, 6)}…${a.address.slice(-4)})`;
+          b.addEventListener('click', () => {
+            const field = input('addresses');
+            if (!field) return;
+            const label = a.kind === 'vault' ? 'vault' : a.label;
+            field.value = `${field.value.trimEnd()}\n${a.address} ${label}`.trimStart();
+            b.remove();
+            updateChecklist();
+          });
+          parts.push(b);
+        }
+        out.replaceChildren(...parts);
+      },
+    );
+  });
+}
+
 if (form && status && connection) {
+  setUpDiscovery();
   void loadSettings().then((s) => {
     fillOptionsForm(form, s);
     updateChecklist();
