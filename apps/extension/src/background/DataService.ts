@@ -395,7 +395,9 @@ export class DataService {
       (['hyperliquid', 'aevo'] as const).flatMap((venue) => {
         const table = this.#deps.impacts ?? VENUE_CHAIN_IMPACT;
         // The built-in table first; else what the user said in the options (issue 18).
-        const userKind = settings.dependencies[venue][chain];
+        const declared = settings.dependencies[venue];
+        // Own keys only: a chain id like `constructor` must not find Object.prototype's.
+        const userKind = Object.hasOwn(declared, chain) ? declared[chain] : undefined;
         const dep =
           table[venue]?.find((d) => d.chain === chain) ??
           (userKind && userKind !== 'status' ? { chain, kind: userKind } : undefined);
