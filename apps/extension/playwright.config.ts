@@ -5,7 +5,8 @@ export default defineConfig({
   testDir: './e2e',
   workers: 1,
   timeout: 60_000,
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a flaky test is a race to find, not to hide (AGENTS.md).
+  retries: 0,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   outputDir: 'test-results/artifacts',
 });

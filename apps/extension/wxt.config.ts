@@ -4,9 +4,8 @@ import { defineConfig } from 'wxt';
 // `webRequest` or `<all_urls>`. The watcher's origin is user-configured, so it is only an optional
 // host permission requested at runtime from the options page.
 export default defineConfig({
-  // Firefox's data-collection categories must be declared before an AMO submission (the address
-  // goes to the Hyperliquid API, page numbers stay local); until that decision, silence the warning.
-  suppressWarnings: { firefoxDataCollection: true },
+  // Store packages: `.output/perpscope-<version>-chrome.zip`, `-firefox.zip` and AMO's sources zip.
+  zip: { name: 'perpscope', excludeSources: ['test-results/**', '.output/**'] },
   manifest: ({ browser }) => ({
     name: 'perpscope',
     description:
@@ -17,7 +16,16 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            gecko: { id: 'perpscope@perpscope.dev', strict_min_version: '128.0' },
+            gecko: {
+              id: 'perpscope@perpscope.dev',
+              strict_min_version: '128.0',
+              // Firefox's built-in data consent: perpscope collects nothing for itself. The
+              // addresses the user enters go only to the venue's public API (the same one its
+              // page uses) and, as chain ids and coin names, to the user's own watcher (README
+              // "Privacy"). Whether AMO counts the venue API call as transmission is a judgement
+              // call to confirm at submission.
+              data_collection_permissions: { required: ['none'] },
+            },
           },
         }
       : { minimum_chrome_version: '116' }),

@@ -23,7 +23,7 @@ test('badges show the right liquidation distance on the right rows, follow the m
     expect(Math.abs(e.liq - (e.hlLiq ?? 0)) / e.liq).toBeLessThan(1e-4);
     const b = badge(page, coin);
     await expect(b).toHaveText(
-      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (σ n/a|\\d+\\.\\dσ) · \\d+ s$`),
+      new RegExp(`^Liq ${pct(e.pct).replace('.', '\\.')} · (\\d+\\.\\dσ · )?\\d+ s$`),
       { timeout: 15_000 },
     );
     // The badge sits in the row of its coin (coin cell of the positions table).
@@ -86,7 +86,7 @@ test('the popup lists every watched position sorted by distance, with the update
   hl,
   extensionId,
 }) => {
-  await seedSettings(sw, {});
+  await seedSettings(sw, { labels: { [USER]: 'Main account' } });
   const expected = await expectedDistances(hl);
   const order = [...expected.entries()].sort((a, b) => a[1].pct - b[1].pct).map(([coin]) => coin);
   const page = await context.newPage();
@@ -98,17 +98,36 @@ test('the popup lists every watched position sorted by distance, with the update
   for (const d of await page.locator('li.pos .dist').allTextContents())
     expect(d).toMatch(/^Liq .* · \d+ s$/);
   await expect(page.locator('.updated')).toHaveText(/^Updated /);
+  // The account's label from the options names it on every row.
+  await expect(page.locator('li.pos .venue').first()).toHaveText(/ · Main account · $/);
   await expect(page.locator('li.note')).toHaveText(/No watcher configured/);
+  // Funding per day and who pays, computed here from the replay's hourly rate and oracle price:
+  // size × oracle × rate × 24, a positive rate paid by longs (research/hyperliquid.md).
+  const res = await fetch(`${hl.url}/info`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'metaAndAssetCtxs' }),
+  });
+  const [meta, ctxs] = (await res.json()) as [
+    { universe: { name: string }[] },
+    { funding: string; oraclePx: string }[],
+  ];
+  const btcCtx = ctxs[meta.universe.findIndex((u) => u.name === 'BTC')];
+  const perDay = 0.5 * Number(btcCtx?.oraclePx) * Number(btcCtx?.funding) * 24;
+  const btcRow = page.locator('li.pos[data-key$="|BTC"] .funding');
+  await expect(btcRow).toHaveText(
+    ` · funding ${perDay > 0 ? '−' : '+'}${Math.abs(perDay).toFixed(2)} USDC/day (you ${perDay > 0 ? 'pay' : 'receive'})`,
+  );
 });
 
 test('options persist and are validated', async ({ context, extensionId, sw }) => {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/options.html`);
-  await page.getByLabel('Addresses (one per line)').fill('0xnot-an-address');
+  await page.getByLabel(/^Addresses \(one per line/).fill('0xnot-an-address');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('#addresses-error')).toContainText('40 hex digits');
   await page
-    .getByLabel('Addresses (one per line)')
+    .getByLabel(/^Addresses \(one per line/)
     .fill('0x00000000000000000000000000000000000000A1\n0x00000000000000000000000000000000000000b2');
   await page.getByLabel('Warn below').fill('20');
   await page.getByLabel('Multiplier during a chain halt').fill('3');
@@ -116,7 +135,7 @@ test('options persist and are validated', async ({ context, extensionId, sw }) =
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('#status')).toHaveText('Saved.');
   await page.reload();
-  await expect(page.getByLabel('Addresses (one per line)')).toHaveValue(
+  await expect(page.getByLabel(/^Addresses \(one per line/)).toHaveValue(
     '0x00000000000000000000000000000000000000a1\n0x00000000000000000000000000000000000000b2',
   );
   await expect(page.getByLabel('Warn below')).toHaveValue('20');

@@ -132,6 +132,14 @@ export const test = base.extend<{
       await context.route(`https://${f.host}/**`, (route) =>
         route.fulfill({ status: 200, contentType: 'text/html', body: page('hip3.html') }),
       );
+    // Installing opens the options page (runtime.onInstalled → openOptionsPage). Let that settle
+    // first: Chrome reuses an open options tab, so a test navigating its own page to options.html
+    // at that moment has its navigation interrupted ("interrupted by another navigation").
+    const deadline = Date.now() + 15_000;
+    while (!context.pages().some((p) => p.url().endsWith('/options.html'))) {
+      if (Date.now() > deadline) throw new Error('the options page did not open on install');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await use(context);
     // The service worker may still be fetching through a route: let those go quietly at teardown.
     await context.unrouteAll({ behavior: 'ignoreErrors' });

@@ -47,13 +47,14 @@ test('429, 500 and a hanging API after a mark move turn badges stale within the 
     expect(Date.now() - failedAt).toBeLessThan(STALE_AFTER_MS + 2 * POLL_MS);
     hl.setInfoFault(null);
     const moved = (await expectedDistances(hl)).get('BTC')?.pct ?? 0;
-    await expect(btc).toHaveText(new RegExp(`^Liq ${esc(pct(moved))} · [^·]+ · \\d+ s$`), {
+    // σ shows once there are enough samples (hidden before, never "σ n/a").
+    await expect(btc).toHaveText(new RegExp(`^Liq ${esc(pct(moved))}( · \\d+\\.\\dσ)? · \\d+ s$`), {
       timeout: 20_000,
     });
     await expect(btc).not.toHaveAttribute('data-level', 'stale');
   }
   // Fresh badges carry the age of their inputs too.
-  await expect(btc).toHaveText(/^Liq \d[^·]*· [^·]+ · \d+ s$/);
+  await expect(btc).toHaveText(/^Liq \d[^·]*( · \d+\.\dσ)? · \d+ s$/);
 });
 
 test('when HL’s liquidation price is nearer than ours, the badge headlines it and says so, rounded like the page', async ({
@@ -93,7 +94,7 @@ test('when HL’s liquidation price is nearer than ours, the badge headlines it 
   await page.goto('https://app.hyperliquid.xyz/trade/BTC');
   await expect(badge(page, 'BTC')).toHaveText(
     new RegExp(
-      `^Liq ${esc(pct((Math.abs(mark - venueLiq) / mark) * 100))} · [^·]+ · HL liq ${esc(shown)} \\(nearer\\), ours [\\d,.]+ · \\d+ s$`,
+      `^Liq ${esc(pct((Math.abs(mark - venueLiq) / mark) * 100))}( · \\d+\\.\\dσ)? · HL liq ${esc(shown)} \\(nearer\\), ours [\\d,.]+ · \\d+ s$`,
     ),
     { timeout: 15_000 },
   );

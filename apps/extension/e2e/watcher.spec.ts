@@ -196,11 +196,11 @@ test('the Aevo page gets distance and health badges from its own numbers, plus t
   const btc = ((79120.5 - 66344) / 66344) * 100;
   const b = (i: string) => page.locator(`perpscope-badge[data-key="aevo|page|${i}"] .b`);
   await expect(b('ETH-PERP')).toHaveText(
-    new RegExp(`^Liq ${eth.toFixed(1)}% · σ n/a · health 8909\\.25 · \\d+ s$`),
+    new RegExp(`^Liq ${eth.toFixed(1)}% · health 8909\\.25 · \\d+ s$`),
     { timeout: 15_000 },
   );
   await expect(b('BTC-PERP')).toHaveText(
-    new RegExp(`^Liq ${btc.toFixed(1)}% · σ n/a · health 8909\\.25 · \\d+ s$`),
+    new RegExp(`^Liq ${btc.toFixed(1)}% · health 8909\\.25 · \\d+ s$`),
   );
   await expect(b('BTC-PERP')).toHaveAttribute(
     'data-level',

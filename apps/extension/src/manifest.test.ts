@@ -69,3 +69,23 @@ describe.each(['chrome', 'firefox'])('%s manifest', (browser) => {
     );
   });
 });
+
+describe('store readiness', () => {
+  it('ships icons at every size the stores ask for', () => {
+    for (const browser of ['chrome', 'firefox'])
+      expect(Object.keys((manifests[browser]?.icons ?? {}) as object).sort()).toEqual([
+        '128',
+        '16',
+        '32',
+        '48',
+      ]);
+  });
+
+  it("declares Firefox's data collection (none for itself)", () => {
+    const settings = manifests.firefox?.browser_specific_settings as
+      | { gecko?: Record<string, unknown> }
+      | undefined;
+    const gecko = settings?.gecko;
+    expect(gecko?.data_collection_permissions).toEqual({ required: ['none'] });
+  });
+});

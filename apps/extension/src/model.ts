@@ -144,7 +144,14 @@ export interface Snapshot {
   readonly staleAfterMs: number;
   /** Human-readable problems of the last refresh (rate budget, network, bad payloads). */
   readonly problems: readonly string[];
-  readonly thresholds: { readonly warnPct: number; readonly criticalPct: number };
+  readonly thresholds: {
+    readonly warnPct: number;
+    readonly criticalPct: number;
+    /** The user's halt multiplier (notification text says `3×`, never a fixed word). */
+    readonly haltMultiplier: number;
+  };
+  /** The watched addresses (settings): empty states say whether an address is missing. */
+  readonly addresses: readonly string[];
   readonly sites: { readonly hyperliquid: boolean; readonly hip3: boolean; readonly aevo: boolean };
   /** Chain ids whose badge each site shows (from the settings). */
   readonly siteChains: {
@@ -180,7 +187,8 @@ export const EMPTY_SNAPSHOT: Snapshot = {
   haltActive: false,
   staleAfterMs: 9_000,
   problems: [],
-  thresholds: { warnPct: 15, criticalPct: 7 },
+  thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 2 },
+  addresses: [],
   sites: { hyperliquid: true, hip3: true, aevo: true },
   siteChains: { hyperliquid: [], aevo: [] },
 };

@@ -24,6 +24,12 @@ export {
   startDevnetChain,
 } from './chains/startDevnetChain.js';
 export {
+  type AccountDiscoveryContext,
+  answerAccountDiscovery,
+  type ReplaySubAccount,
+  type ReplayVaultEquity,
+} from './hyperliquid/answerAccountDiscovery.js';
+export {
   answerUserInfo,
   type ReplayAbstraction,
   type ReplaySpotBalance,

@@ -1,15 +1,22 @@
 import { sendMessage } from '@/src/messages/protocol';
 import { renderPopup } from '@/src/popup/renderPopup';
 import { readSnapshot } from '@/src/storage/items';
+import { loadSettings } from '@/src/storage/settings';
 
 const app = document.querySelector<HTMLElement>('#app');
 if (app) {
+  let labels: Record<string, string> = {};
+  void loadSettings()
+    .then((s) => {
+      labels = s.labels;
+    })
+    .catch(() => {});
   // Show the stored snapshot at once (when it is valid and the background has not answered yet),
   // then a fresh one from the background.
   let answered = false;
   void readSnapshot()
     .then((snap) => {
-      if (snap && !answered) renderPopup(app, snap, Date.now());
+      if (snap && !answered) renderPopup(app, snap, Date.now(), labels);
     })
     .catch((error) => console.warn('perpscope: reading the stored snapshot failed', error));
   const update = () =>
@@ -19,7 +26,7 @@ if (app) {
     })
       .then((snap) => {
         answered = true;
-        renderPopup(app, snap, Date.now());
+        renderPopup(app, snap, Date.now(), labels);
       })
       .catch((error) => console.warn('perpscope: popup refresh failed', error));
   void update();

@@ -433,7 +433,13 @@ export class DataService {
     const impactsOf = (chain: string, active: boolean): ChainImpact[] =>
       (['hyperliquid', 'aevo'] as const).flatMap((venue) => {
         const table = this.#deps.impacts ?? VENUE_CHAIN_IMPACT;
-        const dep = table[venue]?.find((d) => d.chain === chain);
+        // The built-in table first; else what the user said in the options (issue 18).
+        const declared = settings.dependencies[venue];
+        // Own keys only: a chain id like `constructor` must not find Object.prototype's.
+        const userKind = Object.hasOwn(declared, chain) ? declared[chain] : undefined;
+        const dep =
+          table[venue]?.find((d) => d.chain === chain) ??
+          (userKind && userKind !== 'status' ? { chain, kind: userKind } : undefined);
         if (!dep) return [];
         return [
           {
@@ -652,7 +658,12 @@ export class DataService {
       haltActive,
       staleAfterMs: settings.timing.staleAfterPolls * PAGE_POLL_MS,
       problems,
-      thresholds: { warnPct: thresholds.warnPct, criticalPct: thresholds.criticalPct },
+      thresholds: {
+        warnPct: thresholds.warnPct,
+        criticalPct: thresholds.criticalPct,
+        haltMultiplier: settings.thresholds.haltMultiplier,
+      },
+      addresses: settings.addresses,
       sites: settings.sites,
       siteChains: settings.chains,
     };

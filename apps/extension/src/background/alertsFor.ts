@@ -1,6 +1,11 @@
 import type { Snapshot } from '../model.js';
 import type { Alert } from './dedupeAlerts.js';
 
+/** A multiplier as the user typed it: `3×`, `2.5×`. */
+export function formatMultiplier(x: number): string {
+  return `${Number(x.toFixed(2))}×`;
+}
+
 const WORSE = { unknown: 0, ok: 0, warn: 1, critical: 2 } as const;
 
 /**
@@ -19,7 +24,8 @@ export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
       alerts.push({
         key: `liq|${p.key}|${p.level}`,
         title: `${p.coin} ${p.side}: ${p.level === 'critical' ? 'liquidation close' : 'liquidation distance low'}`,
-        message: `${p.venue}${dist}${p.haltMultiplied ? ' (halt: thresholds multiplied)' : ''}`,
+        message: `${p.venue}${dist}${p.haltMultiplied ? ` (chain halt: thresholds ${formatMultiplier(next.thresholds.haltMultiplier)})` : ''}`,
+        critical: p.level === 'critical',
       });
     }
   }
@@ -35,6 +41,7 @@ export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
               .map((i) => (i.kind === 'prices' ? c.guidance || i.guidance : i.guidance))
               .join(' ')
           : c.guidance,
+      critical: true,
     });
   }
   for (const m of next.markets) {
@@ -43,6 +50,7 @@ export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
       key: `oracle|${m.coin}|${m.oracleStatus}`,
       title: `${m.coin} oracle ${m.oracleStatus}`,
       message: m.oracleReason ?? '',
+      critical: true,
     });
   }
   return alerts;

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import { RequestBudget } from '../net/RequestBudget.js';
-import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './createBackground.js';
+import {
+  anyPositionNear,
+  createBackground,
+  FAST_POLL_MS,
+  POLL_ALARM,
+  POLL_PERIOD_MINUTES,
+} from './createBackground.js';
 import { DataService } from './DataService.js';
 
 const NOW = 1_700_000_000_000;
@@ -49,7 +55,8 @@ function setup() {
     budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
   });
   const refresh = vi.spyOn(service, 'refresh');
-  const bg = createBackground({ browser: fakeBrowser, service, now: () => NOW });
+  // Fast polls (positions near a threshold) are not under test here: never fire them.
+  const bg = createBackground({ browser: fakeBrowser, service, now: () => NOW, setTimer: () => 0 });
   return { bg, refresh };
 }
 
@@ -111,6 +118,70 @@ describe('background restore from storage', () => {
   });
 });
 
+describe('fast polling near a threshold', () => {
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => vi.restoreAllMocks());
+
+  const at = (distancePct: number, haltMultiplied = false): Snapshot => ({
+    ...STORED,
+    updatedAt: NOW,
+    thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 3 },
+    positions: STORED.positions.map((p) => ({ ...p, distancePct, haltMultiplied })),
+  });
+
+  it('counts a position as near within 2× its (halt-multiplied) warn distance', () => {
+    expect(anyPositionNear(at(29.9))).toBe(true);
+    expect(anyPositionNear(at(30))).toBe(false);
+    expect(anyPositionNear(at(89, true))).toBe(true); // 2 × 15 × 3
+    expect(anyPositionNear(at(91, true))).toBe(false);
+  });
+
+  it('polls every 10 s while a position is near, with no tab asking, and stops when it is not', async () => {
+    const timers: { cb: () => void; ms: number }[] = [];
+    const service = new DataService({
+      fetch: async () => {
+        throw new Error('offline');
+      },
+      now: () => NOW,
+      apiBase: 'https://api.hyperliquid.xyz',
+      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    });
+    const refresh = vi.spyOn(service, 'refresh');
+    refresh.mockResolvedValueOnce(at(20)).mockResolvedValueOnce(at(25)).mockResolvedValue(at(40));
+    const bg = createBackground({
+      browser: fakeBrowser,
+      service,
+      now: () => NOW,
+      setTimer: (cb, ms) => timers.push({ cb, ms }),
+    });
+    await bg.refresh(null);
+    expect(timers.map((t) => t.ms)).toEqual([FAST_POLL_MS]);
+    // The timer fires: a refresh with no tab asking, which (still near) schedules the next one.
+    timers.shift()?.cb();
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(timers).toHaveLength(1));
+    timers.shift()?.cb();
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledTimes(3));
+    // 40 % is not near a 15 % warn: no further fast poll.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(timers).toHaveLength(0);
+  });
+});
+
+describe('first run', () => {
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('opens the options page on install, not on an update', async () => {
+    const open = vi.spyOn(fakeBrowser.runtime, 'openOptionsPage').mockResolvedValue(undefined);
+    setup().bg.start();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    expect(open).not.toHaveBeenCalled();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
+    expect(open).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('background notifications', () => {
   beforeEach(() => fakeBrowser.reset());
   afterEach(() => vi.restoreAllMocks());
@@ -125,6 +196,25 @@ describe('background notifications', () => {
     await Promise.all([bg.refresh(null), bg.refresh(null), bg.refresh('BTC')]);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]?.[0]).toBe('perpscope|liq|hyperliquid|0xa|BTC|warn');
+  });
+
+  it('keeps a critical notification until dismissed, and still shows it where that is refused', async () => {
+    const { bg, refresh } = setup();
+    const critical: Snapshot = {
+      ...STORED,
+      updatedAt: NOW,
+      positions: STORED.positions.map((p) => ({ ...p, level: 'critical' as const })),
+    };
+    refresh.mockResolvedValue(critical);
+    // Firefox rejects `requireInteraction`: the first call fails like it does there.
+    const create = vi
+      .spyOn(fakeBrowser.notifications, 'create')
+      .mockRejectedValueOnce(new Error('requireInteraction is unsupported'))
+      .mockResolvedValue(undefined);
+    await bg.refresh(null);
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(create.mock.calls[0]?.[1]).toMatchObject({ requireInteraction: true });
+    expect(create.mock.calls[1]?.[1]).not.toHaveProperty('requireInteraction');
   });
 
   it('compares each snapshot with the one before it when runs follow each other', async () => {

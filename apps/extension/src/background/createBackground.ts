@@ -21,11 +21,31 @@ export const POLL_ALARM = 'perpscope-poll';
 /** Alarm period (minutes). Chrome's minimum for packed extensions is 0.5. */
 export const POLL_PERIOD_MINUTES = 1;
 
+/**
+ * Poll interval while a position is near its threshold (ms): within {@link NEAR_FACTOR}× its warn
+ * distance, the background refreshes this often even with no exchange tab open (the alarm's
+ * minimum is 30 s). One refresh costs ~2–4 weight per address of HL's budget (600/min here).
+ */
+export const FAST_POLL_MS = 10_000;
+/** "Near": distance below this multiple of the (halt-multiplied) warn threshold. */
+export const NEAR_FACTOR = 2;
+
 /** Dependencies of the background. */
 export interface BackgroundDeps {
   readonly browser: typeof wxtBrowser;
   readonly service: DataService;
   readonly now: () => number;
+  /** Timer for the fast poll (default `setTimeout`); tests pass their own. */
+  readonly setTimer?: (cb: () => void, ms: number) => unknown;
+}
+
+/** Whether any position is within {@link NEAR_FACTOR}× its warn distance (the fast-poll trigger). */
+export function anyPositionNear(snap: Snapshot): boolean {
+  return snap.positions.some((p) => {
+    if (p.distancePct === null) return false;
+    const warn = snap.thresholds.warnPct * (p.haltMultiplied ? snap.thresholds.haltMultiplier : 1);
+    return p.distancePct < NEAR_FACTOR * warn;
+  });
 }
 
 /**
@@ -34,7 +54,23 @@ export interface BackgroundDeps {
  */
 export function createBackground(deps: BackgroundDeps) {
   const { browser, service, now } = deps;
+  const setTimer = deps.setTimer ?? ((cb: () => void, ms: number) => setTimeout(cb, ms));
   let last: Snapshot | null = null;
+  /** A fast poll is scheduled (at most one at a time). */
+  let fastPending = false;
+
+  /**
+   * Schedules the next fast poll while a position is near its threshold. Each poll persists the
+   * snapshot (an extension API call), which also keeps the MV3 worker from idling out meanwhile.
+   */
+  const scheduleFastPoll = (snap: Snapshot) => {
+    if (fastPending || !anyPositionNear(snap)) return;
+    fastPending = true;
+    setTimer(() => {
+      fastPending = false;
+      void refresh(lastFocus).catch((e) => console.warn('perpscope: fast poll failed', e));
+    }, FAST_POLL_MS);
+  };
   let lastFocus: string | null = null;
   let restored: Promise<void> | null = null;
 
@@ -82,6 +118,7 @@ export function createBackground(deps: BackgroundDeps) {
         haltMemoryItem.setValue(service.exportHaltMemory()),
       ]);
       if (s.notifications.enabled) await notify(prev, next, s);
+      scheduleFastPoll(next);
     });
     settled = done.catch(() => {});
     await done;
@@ -97,13 +134,24 @@ export function createBackground(deps: BackgroundDeps) {
     });
     await alertStateItem.setValue(state);
     for (const alert of show) {
+      const options = {
+        type: 'basic' as const,
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: alert.title,
+        message: alert.message,
+      };
       try {
-        await browser.notifications.create(`perpscope|${alert.key}`, {
-          type: 'basic',
-          iconUrl: browser.runtime.getURL('/icon/128.png'),
-          title: alert.title,
-          message: alert.message,
-        });
+        // Critical alerts stay on screen until dismissed. Firefox rejects the property: then
+        // the alert still shows, as an ordinary notification.
+        await browser.notifications
+          .create(
+            `perpscope|${alert.key}`,
+            alert.critical ? { ...options, requireInteraction: true } : options,
+          )
+          .catch((error: unknown) => {
+            if (!alert.critical) throw error;
+            return browser.notifications.create(`perpscope|${alert.key}`, options);
+          });
       } catch (error) {
         console.warn('perpscope: notification failed', error);
       }
@@ -135,6 +183,14 @@ export function createBackground(deps: BackgroundDeps) {
     /** Registers listeners; call once from `defineBackground`. */
     start(): void {
       listenForMessages(browser.runtime.onMessage, handlers, browser.runtime.id);
+      // First run: the options page with its setup checklist (address, watcher, test). Not on
+      // updates or browser restarts.
+      browser.runtime.onInstalled.addListener(({ reason }) => {
+        if (reason === 'install')
+          void browser.runtime
+            .openOptionsPage()
+            .catch((e) => console.warn('perpscope: opening the options failed', e));
+      });
       // start() runs on every service-worker start, and MV3 stops an idle worker, so most starts
       // are the alarm waking it: keep an existing alarm (re-creating it would restart its delay
       // and add a poll a few seconds after every wake-up); replace one with another period.

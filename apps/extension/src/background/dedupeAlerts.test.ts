@@ -86,6 +86,27 @@ describe('alertsFor', () => {
     ]);
   });
 
+  it('writes the halt multiplier from the settings into the text and marks criticals sticky', () => {
+    const next: Snapshot = {
+      ...EMPTY_SNAPSHOT,
+      thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 3 },
+      positions: [{ ...pos('critical'), haltMultiplied: true }],
+    };
+    const [alert] = alertsFor({ ...EMPTY_SNAPSHOT, positions: [pos('ok')] }, next);
+    expect(alert?.message).toBe('hyperliquid 5.0% from liquidation (chain halt: thresholds 3×)');
+    expect(alert?.critical).toBe(true);
+    const warn = alertsFor(
+      { ...EMPTY_SNAPSHOT, positions: [pos('ok')] },
+      {
+        ...next,
+        thresholds: { ...next.thresholds, haltMultiplier: 2.5 },
+        positions: [{ ...pos('warn'), haltMultiplied: true }],
+      },
+    );
+    expect(warn[0]?.message).toContain('thresholds 2.5×');
+    expect(warn[0]?.critical).toBe(false);
+  });
+
   it('does not alert when the level stays or improves', () => {
     const s: Snapshot = { ...EMPTY_SNAPSHOT, positions: [pos('warn')] };
     expect(alertsFor(s, s)).toEqual([]);

@@ -4,6 +4,11 @@ export interface Alert {
   readonly key: string;
   readonly title: string;
   readonly message: string;
+  /**
+   * Critical (liquidation close, chain halted, oracle critical/halted): the notification stays
+   * until the user dismisses it (`requireInteraction` where the browser supports it).
+   */
+  readonly critical?: boolean;
 }
 
 /** Persisted state: when each key last notified (epoch ms). */

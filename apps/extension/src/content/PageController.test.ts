@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
 import { BADGE_TAG, PANEL_TAG } from '../ui/Overlay.js';
 import { hyperliquidSite } from './hyperliquidSite.js';
-import { PageController, type Timers } from './PageController.js';
+import { PageController, panelLines, type Timers, UPDATED_TEXT } from './PageController.js';
 
 const NOW = 1_700_000_000_000;
 const position = (coin: string, distancePct: number): PositionView => ({
@@ -88,6 +88,22 @@ describe('PageController', () => {
     expect(
       document.querySelector(`${BADGE_TAG}[data-key$="BTC"]`)?.closest('tr')?.textContent,
     ).toContain('0.5 BTC');
+  });
+
+  it('after an extension update removes the frozen badges and says to reload the page', async () => {
+    const { controller } = setup(snapshot('hl-positions.html'));
+    await controller.poll();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(2);
+    controller.showUpdated();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+    const panel = document.querySelector(PANEL_TAG)?.shadowRoot;
+    expect([...(panel?.querySelectorAll('li') ?? [])].map((li) => li.textContent)).toEqual([
+      UPDATED_TEXT,
+    ]);
+    // A poll that answers after that (in flight during the update) keeps the hint.
+    await controller.poll();
+    expect(document.querySelectorAll(BADGE_TAG)).toHaveLength(0);
+    expect(document.querySelector(PANEL_TAG)?.shadowRoot?.textContent).toContain(UPDATED_TEXT);
   });
 
   it.each(['hl-trade-history.html', 'hl-open-orders.html', 'hl-funding-history.html'])(
@@ -237,5 +253,32 @@ describe('PageController', () => {
     } finally {
       document.documentElement.append(body);
     }
+  });
+});
+
+describe('panelLines during a prices halt', () => {
+  it('gives each multiplied position one line with the distance to keep', () => {
+    const snap: Snapshot = {
+      ...EMPTY_SNAPSHOT,
+      thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 3 },
+      positions: [
+        { ...position('BTC', 15), haltMultiplied: true, dataAt: NOW },
+        { ...position('ETH', 50), haltMultiplied: true, dataAt: NOW },
+        { ...position('SOL', 10), dataAt: NOW },
+      ],
+    };
+    const lines = panelLines(snap, {
+      venue: 'hyperliquid',
+      focus: null,
+      chainIds: null,
+      listPositions: false,
+      nowMs: NOW,
+    }).map((l) => l.text);
+    expect(lines).toEqual([
+      'No watcher configured: chain and oracle badges off.',
+      'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
+      'BTC 15.0% — during this halt keep ≥ 45.0%',
+      'ETH 50.0% — during this halt keep ≥ 45.0% (kept)',
+    ]);
   });
 });

@@ -1,12 +1,20 @@
 import type { Snapshot } from '../model.js';
 import {
   chainIsStale,
+  emptyPositionsText,
   formatChain,
+  formatFundingPerDay,
   formatMarket,
   formatPct,
   freshnessOf,
 } from '../ui/formatBadge.js';
-import { type BadgeItem, Overlay, type PanelLine } from '../ui/Overlay.js';
+import {
+  type BadgeItem,
+  Overlay,
+  type OverlayOptions,
+  type PanelLayout,
+  type PanelLine,
+} from '../ui/Overlay.js';
 
 /** Timer functions (WXT's `ctx` in the extension so they stop when the script is invalidated). */
 export interface Timers {
@@ -33,7 +41,15 @@ export interface SiteAdapter {
   readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null;
   /** Perp market the page is about (for the market line); null on spot and other pages. */
   focusCoin(doc: Document): string | null;
+  /** Page areas the floating panel must not cover by default (the venue's margin summary). */
+  keepClear?(doc: Document): DOMRect[];
 }
+
+/** What an open exchange tab shows after the extension was updated or reloaded. */
+export const UPDATED_TEXT = 'perpscope was updated — reload this page to see its badges again.';
+
+/** How often renders re-place the floating panel around the page's margin summary (ms). */
+export const PLACE_EVERY_MS = 5_000;
 
 /** Minimum gap between two renders caused by page mutations (ms). */
 export const RENDER_THROTTLE_MS = 200;
@@ -53,6 +69,9 @@ export class PageController {
   #renderPending = false;
   #observer: MutationObserver | null = null;
   #polling = false;
+  /** Set by {@link showUpdated}: a poll still in flight must not render over the hint. */
+  #invalidated = false;
+  #placedAt = 0;
 
   constructor(params: {
     doc: Document;
@@ -60,12 +79,33 @@ export class PageController {
     timers: Timers;
     /** Clock for the age of numbers (default `Date.now`). */
     now?: () => number;
+    /** Called when the user collapses, expands or moves the panel (to remember it per site). */
+    onPanelLayout?: (layout: PanelLayout) => void;
   }) {
     this.#doc = params.doc;
     this.#site = params.site;
     this.#timers = params.timers;
     this.#now = params.now ?? Date.now;
-    this.#overlay = new Overlay(params.doc);
+    const site = params.site;
+    const options: OverlayOptions = {
+      ...(params.onPanelLayout && { onLayout: params.onPanelLayout }),
+      ...(site.keepClear && { keepClear: () => site.keepClear?.(params.doc) ?? [] }),
+    };
+    this.#overlay = new Overlay(params.doc, options);
+  }
+
+  /**
+   * Places the panel again: the page may have rendered (or moved) its margin summary since. Reads
+   * layout, so at most every {@link PLACE_EVERY_MS} from renders.
+   */
+  replacePanel(): void {
+    this.#placedAt = this.#now();
+    this.#overlay.replacePanel();
+  }
+
+  /** Applies the panel layout remembered for this site. */
+  setPanelLayout(layout: PanelLayout): void {
+    this.#overlay.setLayout(layout);
   }
 
   /** Starts polling and observing. */
@@ -92,6 +132,19 @@ export class PageController {
   stop(): void {
     this.#observer?.disconnect();
     this.#overlay.clear();
+  }
+
+  /**
+   * The extension was updated or reloaded: this script can no longer reach it and the browser
+   * does not inject the new one into open tabs. Stops, removes the (now frozen) badges and leaves
+   * one line saying what to do instead of silently going blank. Needs no extension API.
+   */
+  showUpdated(): void {
+    this.#observer?.disconnect();
+    this.#invalidated = true;
+    this.#snapshot = null;
+    this.#overlay.renderBadges([]);
+    this.#overlay.renderPanel('perpscope', [{ kind: 'note', text: UPDATED_TEXT }]);
   }
 
   /**
@@ -131,7 +184,7 @@ export class PageController {
   /** Renders the last snapshot: one read pass over the page, then one write pass. */
   render(): void {
     const snap = this.#snapshot;
-    if (!snap) return;
+    if (!snap || this.#invalidated) return;
     const perf = this.#doc.defaultView?.performance;
     const start = perf?.now() ?? 0;
     try {
@@ -156,6 +209,7 @@ export class PageController {
           nowMs,
         }),
       );
+      if (nowMs - this.#placedAt >= PLACE_EVERY_MS) this.replacePanel();
       // User Timing entry: the overlay-update benchmark (e2e/perf.bench.spec.ts) reads it in Chromium.
       perf?.measure('perpscope:render', {
         start,
@@ -220,11 +274,21 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
     lines.push({ kind: 'note', text: 'No watcher configured: chain and oracle badges off.' });
   if (snap.watcher === 'error')
     lines.push({ kind: 'note', text: 'Watcher unreachable: chain and oracle badges stale.' });
-  if (snap.positions.some((p) => p.venue === opts.venue && p.haltMultiplied))
+  const halted = snap.positions.filter((p) => p.venue === opts.venue && p.haltMultiplied);
+  if (halted.length > 0)
     lines.push({
       kind: 'note',
       text: 'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
     });
+  // Per position, one line: where it is and the distance to keep during the halt (note 1).
+  const keep = snap.thresholds.warnPct * snap.thresholds.haltMultiplier;
+  for (const p of halted)
+    if (p.distancePct !== null)
+      lines.push({
+        kind: 'pos',
+        text: `${p.coin} ${formatPct(p.distancePct)} — during this halt keep ≥ ${formatPct(keep)}${p.distancePct >= keep ? ' (kept)' : ''}`,
+        state: freshnessOf(p, fresh).stale ? 'stale' : p.level,
+      });
   const market = opts.focus ? snap.markets.find((m) => m.coin === opts.focus) : undefined;
   if (market) {
     const stale = freshnessOf(market, { ...fresh, staleAfterMs: market.staleAfterMs }).stale;
@@ -244,16 +308,19 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
     for (const p of mine) {
       const dist = p.distancePct === null ? 'no liq' : `${formatPct(p.distancePct)} to liq`;
       const { stale, age } = freshnessOf(p, fresh);
+      const funding = formatFundingPerDay(
+        p,
+        snap.markets.find((m) => m.coin === p.coin),
+      );
       lines.push({
         kind: 'pos',
         text: stale
           ? `${p.coin} ${p.side} ${p.size}: stale · ${age} (${dist})`
-          : `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level}) · ${age}`,
+          : `${p.coin} ${p.side} ${p.size}: ${dist} (${p.level})${funding ? ` · ${funding}` : ''} · ${age}`,
         state: stale ? 'stale' : p.level,
       });
     }
-    if (mine.length === 0)
-      lines.push({ kind: 'note', text: 'No watched positions (add addresses in the options).' });
+    if (mine.length === 0) lines.push({ kind: 'note', text: emptyPositionsText(snap) });
   }
   return lines;
 }

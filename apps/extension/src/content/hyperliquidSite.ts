@@ -1,7 +1,7 @@
 import { readHyperliquidRows } from '../dom/readHyperliquidRows.js';
 import { type SendFn, sendMessage } from '../messages/protocol.js';
 import type { Snapshot } from '../model.js';
-import { formatBadge } from '../ui/formatBadge.js';
+import { formatBadge, withOracleStatus } from '../ui/formatBadge.js';
 import type { BadgeItem } from '../ui/Overlay.js';
 import type { SiteAdapter } from './PageController.js';
 import { pageFromUrl } from './pageFromUrl.js';
@@ -10,6 +10,48 @@ import { pageFromUrl } from './pageFromUrl.js';
 export function focusCoinOf(doc: Document): string | null {
   const page = pageFromUrl(doc.location?.href ?? '');
   return page.kind === 'perp' ? page.coin : null;
+}
+
+/**
+ * Labels of Hyperliquid's account / margin summary. "Portfolio Value" and "Unified Account Summary"
+ * are evidenced (a public extension's label fixes, research/extension.md §4.1); "Account Equity",
+ * "Margin Ratio" and "Maintenance Margin" are assumed from the issue-18 trial's description.
+ */
+export const HL_MARGIN_SUMMARY_LABELS: ReadonlySet<string> = new Set([
+  'Unified Account Summary',
+  'Portfolio Value',
+  'Account Equity',
+  'Margin Ratio',
+  'Maintenance Margin',
+]);
+
+/**
+ * The area of the page's margin summary: the union of the rows (label + value) whose label is one
+ * of {@link HL_MARGIN_SUMMARY_LABELS}. Walks text nodes: called only when the panel is placed.
+ */
+export function marginSummaryRects(doc: Document): DOMRect[] {
+  const root = doc.body;
+  const view = doc.defaultView;
+  if (!root || !view) return [];
+  const walker = doc.createTreeWalker(root, view.NodeFilter.SHOW_TEXT);
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.nodeValue?.trim() ?? '';
+    if (text.length > 30 || !HL_MARGIN_SUMMARY_LABELS.has(text)) continue;
+    const row = n.parentElement?.parentElement ?? n.parentElement;
+    const r = row?.getBoundingClientRect();
+    // A label straight under a page-wide container would claim the whole page: skip such rows.
+    if (!r || r.width === 0 || r.width > view.innerWidth / 2 || r.height > view.innerHeight / 2)
+      continue;
+    left = Math.min(left, r.left);
+    top = Math.min(top, r.top);
+    right = Math.max(right, r.right);
+    bottom = Math.max(bottom, r.bottom);
+  }
+  return left < right ? [new view.DOMRect(left, top, right - left, bottom - top)] : [];
 }
 
 /**
@@ -33,6 +75,7 @@ export function hyperliquidSite(params: {
         focusCoin: focusCoinOf(doc),
       }),
     focusCoin: focusCoinOf,
+    keepClear: marginSummaryRects,
     readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null {
       const hl = snap.positions.filter((p) => p.venue === 'hyperliquid');
       const rows = readHyperliquidRows(doc, [...new Set(hl.map((p) => p.coin))]);
@@ -45,7 +88,10 @@ export function hyperliquidSite(params: {
         const side = same.length > 1 ? row.side : null;
         const p = same.find((x) => side === null || x.side === side) ?? same[0];
         if (!p) continue;
-        const { text, label, level } = formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs });
+        const { text, label, level } = withOracleStatus(
+          formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs }),
+          snap.markets.find((m) => m.coin === p.coin),
+        );
         items.push({ anchor: row.anchor, key: p.key, text, label, level });
       }
       return items;

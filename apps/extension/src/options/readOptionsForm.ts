@@ -24,11 +24,53 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/**
+ * `op-devnet=prices, my-l2=status` → `{ 'op-devnet': 'prices', 'my-l2': 'status' }`. Entries
+ * without `=` keep their text as the kind, so validation names them.
+ */
+export function parseDependencies(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list(s.replace(/\s*=\s*/g, '='))) {
+    const [chain = '', kind = ''] = item.split('=');
+    out[chain] = kind;
+  }
+  return out;
+}
+
+/** The inverse of {@link parseDependencies}. */
+export function formatDependencies(d: Readonly<Record<string, string>>): string {
+  return Object.entries(d)
+    .map(([chain, kind]) => `${chain}=${kind}`)
+    .join(', ');
+}
+
+/**
+ * The addresses field: one address per line (or comma-separated), each optionally followed by a
+ * label — `0xabc… Main account`. Returns the addresses in order and the labels by lower-case address.
+ */
+export function parseAddressLines(s: string): {
+  addresses: string[];
+  labels: Record<string, string>;
+} {
+  const addresses: string[] = [];
+  const labels: Record<string, string> = {};
+  for (const item of s.split(/[\n,]+/)) {
+    const [address = '', ...rest] = item.trim().split(/\s+/);
+    if (address === '') continue;
+    addresses.push(address);
+    const label = rest.join(' ').trim();
+    if (label) labels[address.toLowerCase()] = label;
+  }
+  return { addresses, labels };
+}
+
 /** Reads and validates the options form (field names = `Settings` paths joined by `.`). */
 export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
   const watcher = value(form, 'watcherUrl').trim();
+  const accounts = parseAddressLines(value(form, 'addresses'));
   const raw = {
-    addresses: list(value(form, 'addresses')),
+    addresses: accounts.addresses,
+    labels: accounts.labels,
     watcherUrl: watcher === '' ? null : watcher,
     thresholds: {
       warnPct: Number(value(form, 'thresholds.warnPct')),
@@ -52,13 +94,27 @@ export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
       staleAfterPolls: Number(value(form, 'timing.staleAfterPolls')),
       haltHoldMinutes: Number(value(form, 'timing.haltHoldMinutes')),
     },
+    dependencies: {
+      hyperliquid: parseDependencies(value(form, 'dependencies.hyperliquid')),
+      aevo: parseDependencies(value(form, 'dependencies.aevo')),
+    },
   };
   const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return { ok: true, settings: parsed.data };
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     // Array items report their index (`addresses.1`): show them on the field.
-    const field = issue.path.filter((p) => typeof p === 'string').join('.');
+    // Record keys (a chain id under `dependencies.hyperliquid`) are data, not form fields.
+    const field = (
+      issue.path[0] === 'dependencies'
+        ? issue.path.slice(0, 2)
+        : issue.path.filter((p) => typeof p === 'string')
+    ).join('.');
+    if (issue.path[0] === 'dependencies') {
+      errors[field] ??=
+        `${String(issue.path[2] ?? '')}: write chain=kind, kind one of prices, bridge, settlement, status`;
+      continue;
+    }
     const where = issue.path.find((p) => typeof p === 'number');
     errors[field] ??= where === undefined ? issue.message : `item ${where + 1}: ${issue.message}`;
   }
@@ -73,7 +129,7 @@ export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
     if (typeof v === 'boolean') (el as HTMLInputElement).checked = v;
     else el.value = v;
   };
-  set('addresses', s.addresses.join('\n'));
+  set('addresses', s.addresses.map((a) => (s.labels[a] ? `${a} ${s.labels[a]}` : a)).join('\n'));
   set('watcherUrl', s.watcherUrl ?? '');
   set('thresholds.warnPct', String(s.thresholds.warnPct));
   set('thresholds.criticalPct', String(s.thresholds.criticalPct));
@@ -87,4 +143,6 @@ export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
   set('chains.aevo', s.chains.aevo.join(', '));
   set('timing.staleAfterPolls', String(s.timing.staleAfterPolls));
   set('timing.haltHoldMinutes', String(s.timing.haltHoldMinutes));
+  set('dependencies.hyperliquid', formatDependencies(s.dependencies.hyperliquid));
+  set('dependencies.aevo', formatDependencies(s.dependencies.aevo));
 }

@@ -1,10 +1,13 @@
 import type { Snapshot } from '../model.js';
 import {
   chainIsStale,
+  emptyPositionsText,
   formatBadge,
   formatChain,
+  formatFundingPerDay,
   formatMarket,
   freshnessOf,
+  withOracleStatus,
 } from '../ui/formatBadge.js';
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -23,7 +26,13 @@ function el<K extends keyof HTMLElementTagNameMap>(
  * Renders the popup: every watched position across venues sorted by liquidation distance
  * (closest first), chain and oracle statuses, and the last update time. Text only.
  */
-export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): void {
+export function renderPopup(
+  root: HTMLElement,
+  snap: Snapshot,
+  nowMs: number,
+  /** Labels of the watched addresses (settings), by lower-case address. */
+  labels: Readonly<Record<string, string>> = {},
+): void {
   const doc = root.ownerDocument;
   const parts: HTMLElement[] = [];
   const fresh = { nowMs, staleAfterMs: snap.staleAfterMs };
@@ -33,8 +42,7 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
   const posH = el(doc, 'h2', 'Positions (closest to liquidation first)');
   posH.id = 'pos-h';
   pos.append(posH);
-  if (snap.positions.length === 0)
-    pos.append(el(doc, 'p', 'No watched positions. Add addresses in the options.', 'empty'));
+  if (snap.positions.length === 0) pos.append(el(doc, 'p', emptyPositionsText(snap), 'empty'));
   else {
     const ol = el(doc, 'ol', undefined, 'positions');
     const sorted = [...snap.positions].sort(
@@ -43,17 +51,27 @@ export function renderPopup(root: HTMLElement, snap: Snapshot, nowMs: number): v
     );
     for (const p of sorted) {
       const li = el(doc, 'li', undefined, 'pos');
-      const badge = formatBadge(p, fresh);
+      const badge = withOracleStatus(
+        formatBadge(p, fresh),
+        snap.markets.find((m) => m.coin === p.coin),
+      );
       li.dataset.level = badge.level;
       li.dataset.key = p.key;
       li.title = badge.label;
-      const venue = p.venue === 'hyperliquid' ? (p.dex ? `HL ${p.dex}` : 'HL') : 'Aevo';
+      const hl = p.venue === 'hyperliquid' ? (p.dex ? `HL ${p.dex}` : 'HL') : 'Aevo';
+      const label = labels[p.account.toLowerCase()];
+      const venue = label ? `${hl} · ${label}` : hl;
       li.append(
         el(doc, 'span', `${p.coin} ${p.side} ${p.size}`, 'name'),
         el(doc, 'span', ` · ${venue} · `, 'venue'),
       );
       li.append(el(doc, 'span', badge.text, 'dist'));
       li.append(el(doc, 'span', ` (${badge.level})`, 'level'));
+      const funding = formatFundingPerDay(
+        p,
+        snap.markets.find((m) => m.coin === p.coin),
+      );
+      if (funding) li.append(el(doc, 'span', ` · ${funding}`, 'funding'));
       ol.append(li);
     }
     pos.append(ol);

@@ -98,7 +98,12 @@ export const snapshotSchema = z.object({
   haltActive: z.boolean(),
   staleAfterMs: z.number().int().positive(),
   problems: z.array(z.string()),
-  thresholds: z.object({ warnPct: z.number(), criticalPct: z.number() }),
+  thresholds: z.object({
+    warnPct: z.number(),
+    criticalPct: z.number(),
+    haltMultiplier: z.number(),
+  }),
+  addresses: z.array(z.string()),
   sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
   siteChains: z.object({ hyperliquid: z.array(z.string()), aevo: z.array(z.string()) }),
 }) satisfies z.ZodType<Snapshot>;

@@ -36,6 +36,16 @@ export const timingSchema = z.object({
   haltHoldMinutes: z.number().min(0).max(1440),
 });
 
+/**
+ * How the user says a venue depends on a chain the built-in table (`VENUE_CHAIN_IMPACT`) does not
+ * list for it: `prices` (the halt multiplier applies), `bridge`, `settlement`, or `status` (just
+ * show the chain's badge, no guidance).
+ */
+export const USER_DEPENDENCY_KINDS = ['prices', 'bridge', 'settlement', 'status'] as const;
+export type UserDependencyKind = (typeof USER_DEPENDENCY_KINDS)[number];
+
+const dependencyMap = z.record(z.string().min(1), z.enum(USER_DEPENDENCY_KINDS));
+
 /** Protocol of `url` (`'https:'`), or `''` when it does not parse. */
 function urlProtocol(url: string): string {
   try {
@@ -63,6 +73,15 @@ export const settingsSchema = z.object({
     aevo: z.array(z.string().min(1)).max(10),
   }),
   timing: timingSchema,
+  /**
+   * Per site, chain id → how the venue depends on it, for chains the built-in table does not list
+   * for that venue (the table wins where it has an entry). Missing in settings saved before it.
+   */
+  dependencies: z
+    .object({ hyperliquid: dependencyMap, aevo: dependencyMap })
+    .default({ hyperliquid: {}, aevo: {} }),
+  /** A name per watched address (`Main`, `Vault`), shown next to its positions. */
+  labels: z.record(z.string(), z.string().trim().min(1).max(40)).default({}),
 });
 
 /** User settings (storage `local:settings`, version 2). */
@@ -77,6 +96,8 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { enabled: true, cooldownMinutes: 30 },
   chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
   timing: { staleAfterPolls: 3, haltHoldMinutes: 30 },
+  dependencies: { hyperliquid: {}, aevo: {} },
+  labels: {},
 };
 
 /** Settings as version 1 stored them (one address, flat thresholds). Kept for the migration. */

@@ -24,6 +24,32 @@ export interface PanelLine {
   readonly state?: string;
 }
 
+/**
+ * Where the user put the floating panel and whether it is collapsed to a pill; remembered per site.
+ * `left`/`top` are viewport pixels of its top-left corner, null = the default corner.
+ */
+export interface PanelLayout {
+  readonly collapsed: boolean;
+  readonly left: number | null;
+  readonly top: number | null;
+}
+
+/** Options of {@link Overlay}. */
+export interface OverlayOptions {
+  /** Called after the user collapses, expands or drops the panel (to persist it). */
+  readonly onLayout?: (layout: PanelLayout) => void;
+  /**
+   * Page areas the panel must not cover in its default corner (the venue's margin summary):
+   * read only when the panel is (re)placed, never on every render.
+   */
+  readonly keepClear?: () => readonly DOMRect[];
+}
+
+/** Gap kept between the panel and the viewport edge or a keep-clear area (px). */
+const GAP = 12;
+
+const SEVERITY = ['critical', 'halted', 'degraded', 'warn', 'recovering', 'stale'] as const;
+
 interface Badge {
   readonly host: HTMLElement;
   readonly el: HTMLElement;
@@ -68,9 +94,33 @@ export class Overlay {
   readonly #doc: Document;
   readonly #badges = new Map<Element, Badge>();
   #panel: { host: HTMLElement; box: HTMLElement; signature: string } | null = null;
+  #layout: PanelLayout = { collapsed: false, left: null, top: null };
+  #last: { title: string; lines: readonly PanelLine[] } | null = null;
+  readonly #options: OverlayOptions;
 
-  constructor(doc: Document) {
+  constructor(doc: Document, options: OverlayOptions = {}) {
     this.#doc = doc;
+    this.#options = options;
+  }
+
+  /** Applies a remembered layout (read from storage after the first render). */
+  setLayout(layout: PanelLayout): void {
+    this.#layout = layout;
+    if (this.#panel && this.#last) {
+      this.#panel.signature = '';
+      this.renderPanel(this.#last.title, this.#last.lines);
+      this.#place(this.#panel.host);
+    }
+  }
+
+  /** Places the panel again (the page resized, or its keep-clear areas moved). */
+  replacePanel(): void {
+    if (this.#panel) this.#place(this.#panel.host);
+  }
+
+  /** The panel's current layout. */
+  get layout(): PanelLayout {
+    return this.#layout;
   }
 
   /** Shows exactly `items` (removes badges of rows no longer listed). */
@@ -109,9 +159,11 @@ export class Overlay {
     if (lines === null) {
       this.#panel?.host.remove();
       this.#panel = null;
+      this.#last = null;
       return;
     }
-    const signature = JSON.stringify([title, lines]);
+    this.#last = { title, lines };
+    const signature = JSON.stringify([title, lines, this.#layout]);
     if (!this.#panel?.host.isConnected) {
       const host = this.#doc.createElement(PANEL_TAG);
       const shadow = host.attachShadow({ mode: 'open' });
@@ -123,22 +175,111 @@ export class Overlay {
       shadow.append(box);
       this.#doc.body.append(host);
       this.#panel = { host, box, signature: '' };
+      // Placement reads layout (and the keep-clear areas): only when the panel's size changes,
+      // never on every render.
+      const view = this.#doc.defaultView as (Window & typeof globalThis) | null;
+      if (view && 'ResizeObserver' in view)
+        new view.ResizeObserver(() => this.#place(host)).observe(box);
     }
     if (this.#panel.signature === signature) return;
     this.#panel.signature = signature;
-    const { box } = this.#panel;
-    const h = this.#doc.createElement('h2');
-    h.textContent = title;
-    const ul = this.#doc.createElement('ul');
-    for (const line of lines) {
-      const li = this.#doc.createElement('li');
-      li.className = line.kind === 'guidance' ? 'g' : line.kind;
-      if (line.state !== undefined)
-        li.dataset[line.kind === 'pos' ? 'level' : 'status'] = line.state;
-      li.textContent = line.text;
-      ul.append(li);
+    const { box, host } = this.#panel;
+    const worst = SEVERITY.find((s) => lines.some((l) => l.state === s)) ?? 'ok';
+    const toggle = this.#doc.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'toggle';
+    if (this.#layout.collapsed) {
+      // The pill: the worst state in words, so a collapsed panel still says when to look.
+      toggle.textContent = `perpscope · ${worst}`;
+      toggle.dataset.status = worst;
+      toggle.setAttribute('aria-label', `perpscope: ${worst}. Expand the risk panel`);
+      toggle.addEventListener('click', () => this.#changeLayout({ collapsed: false }));
+      box.className = 'p pill';
+      box.replaceChildren(toggle);
+    } else {
+      const head = this.#doc.createElement('div');
+      head.className = 'head';
+      const h = this.#doc.createElement('h2');
+      h.textContent = title;
+      h.title = 'Drag to move';
+      toggle.textContent = '–';
+      toggle.setAttribute('aria-label', 'Collapse the risk panel');
+      toggle.addEventListener('click', () => this.#changeLayout({ collapsed: true }));
+      head.append(h, toggle);
+      this.#dragBy(h, host);
+      const ul = this.#doc.createElement('ul');
+      for (const line of lines) {
+        const li = this.#doc.createElement('li');
+        li.className = line.kind === 'guidance' ? 'g' : line.kind;
+        if (line.state !== undefined)
+          li.dataset[line.kind === 'pos' ? 'level' : 'status'] = line.state;
+        li.textContent = line.text;
+        ul.append(li);
+      }
+      box.className = 'p';
+      box.replaceChildren(head, ul);
     }
-    box.replaceChildren(h, ul);
+  }
+
+  #changeLayout(change: Partial<PanelLayout>): void {
+    this.#layout = { ...this.#layout, ...change };
+    this.#options.onLayout?.(this.#layout);
+    if (this.#last) this.renderPanel(this.#last.title, this.#last.lines);
+    if (this.#panel) this.#place(this.#panel.host);
+  }
+
+  /**
+   * Puts the panel where the user dropped it (kept inside the viewport), else in the bottom-right
+   * corner — moved above (or, without room, left of) any keep-clear area it would cover there.
+   */
+  #place(host: HTMLElement): void {
+    const view = this.#doc.defaultView;
+    if (!view) return;
+    const { left, top } = this.#layout;
+    if (left !== null && top !== null) {
+      const w = host.offsetWidth;
+      const h = host.offsetHeight;
+      host.style.left = `${Math.max(0, Math.min(left, view.innerWidth - w))}px`;
+      host.style.top = `${Math.max(0, Math.min(top, view.innerHeight - h))}px`;
+      host.style.right = 'auto';
+      host.style.bottom = 'auto';
+      return;
+    }
+    for (const p of ['left', 'top', 'right', 'bottom'] as const) host.style.removeProperty(p);
+    const areas = this.#options.keepClear?.() ?? [];
+    if (areas.length === 0) return;
+    const rect = host.getBoundingClientRect();
+    const hit = areas.find((a) => overlaps(a, rect));
+    if (!hit) return;
+    if (hit.top - GAP - rect.height >= 0)
+      host.style.bottom = `${view.innerHeight - hit.top + GAP}px`;
+    else host.style.right = `${view.innerWidth - hit.left + GAP}px`;
+  }
+
+  /** Dragging the title moves the panel; dropping it remembers the spot. */
+  #dragBy(handle: HTMLElement, host: HTMLElement): void {
+    handle.addEventListener('pointerdown', (down: PointerEvent) => {
+      const view = this.#doc.defaultView;
+      if (!view || down.button !== 0) return;
+      down.preventDefault();
+      const start = host.getBoundingClientRect();
+      const dx = down.clientX - start.left;
+      const dy = down.clientY - start.top;
+      const move = (e: PointerEvent) => {
+        host.style.left = `${Math.max(0, Math.min(e.clientX - dx, view.innerWidth - start.width))}px`;
+        host.style.top = `${Math.max(0, Math.min(e.clientY - dy, view.innerHeight - start.height))}px`;
+        host.style.right = 'auto';
+        host.style.bottom = 'auto';
+      };
+      const up = () => {
+        view.removeEventListener('pointermove', move);
+        view.removeEventListener('pointerup', up);
+        const r = host.getBoundingClientRect();
+        this.#changeLayout({ left: Math.round(r.left), top: Math.round(r.top) });
+      };
+      view.addEventListener('pointermove', move);
+      view.addEventListener('pointerup', up);
+    });
   }
 
   /** Removes everything perpscope added to the page. */
@@ -168,4 +309,9 @@ export class Overlay {
     shadow.append(el);
     return { host, el, key: '' };
   }
+}
+
+/** Whether two rectangles share any area. */
+function overlaps(a: DOMRect, b: DOMRect): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }

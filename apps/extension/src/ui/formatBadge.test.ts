@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainView, MarketView, PositionView } from '../model.js';
+import { type ChainView, EMPTY_SNAPSHOT, type MarketView, type PositionView } from '../model.js';
 import {
+  emptyPositionsText,
   formatAge,
   formatBadge,
   formatChain,
+  formatFundingPerDay,
   formatMarket,
   formatPct,
   formatVenuePrice,
+  withOracleStatus,
 } from './formatBadge.js';
 
 const NOW = 1_000_000;
@@ -39,7 +42,7 @@ describe('formatBadge', () => {
   it('writes distance in % and σ with the age of its inputs', () => {
     expect(formatBadge(base, at)).toMatchObject({ text: 'Liq 62.9% · 2.0σ · 2 s', level: 'ok' });
     expect(formatBadge({ ...base, distanceSigma: null, distancePct: 4.016 }, at).text).toBe(
-      'Liq 4.02% · σ n/a · 2 s',
+      'Liq 4.02% · 2 s',
     );
     expect(formatBadge({ ...base, distancePct: null, liqCheck: 'none' }, at).text).toBe(
       'No liq · 2 s',
@@ -171,5 +174,80 @@ describe('market and chain lines', () => {
     expect(formatChain({ ...chain, dataAt: NOW, staleReason: null }, at)).toBe(
       'Arbitrum One: halted — during a halt · 0 s',
     );
+  });
+});
+
+describe('emptyPositionsText', () => {
+  const A = '0x00000000000000000000000000000000000000a1';
+  it('says exactly what is missing', () => {
+    expect(emptyPositionsText(EMPTY_SNAPSHOT)).toBe(
+      'No address watched: add the address you trade from in the perpscope options (Accounts).',
+    );
+    // An address with no open position is not told to add an address.
+    expect(emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A], updatedAt: NOW })).toBe(
+      'No open positions on 0x0000…00a1. Badges appear next to a position once one is open.',
+    );
+    expect(emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A, A], updatedAt: 0 })).toBe(
+      'Reading the positions of 0x0000…00a1 and 1 more…',
+    );
+    expect(
+      emptyPositionsText({ ...EMPTY_SNAPSHOT, addresses: [A], problems: ['HL: HTTP 429'] }),
+    ).toBe('Positions of 0x0000…00a1 could not be read: HL: HTTP 429');
+  });
+});
+
+describe('formatFundingPerDay', () => {
+  const market: MarketView = {
+    coin: 'ETH',
+    dex: '',
+    markPx: '2000',
+    oraclePx: '2000',
+    fundingApr: 0.1095, // 0.00125 % per hour
+    markOracleDevPct: 0,
+    oracleStatus: 'ok',
+    oracleReason: null,
+    oracleAt: NOW,
+    oracleStaleReason: null,
+    staleAfterMs: 45_000,
+    dataAt: NOW,
+    staleReason: null,
+  };
+  it('gives USDC per day and who pays: positive funding, longs pay and shorts receive', () => {
+    // 4 ETH × 2000 × 0.0000125 × 24 = 2.40 per day.
+    expect(formatFundingPerDay({ ...base, side: 'long' }, market)).toBe(
+      'funding −2.40 USDC/day (you pay)',
+    );
+    expect(formatFundingPerDay({ ...base, side: 'short' }, market)).toBe(
+      'funding +2.40 USDC/day (you receive)',
+    );
+    expect(
+      formatFundingPerDay({ ...base, side: 'short' }, { ...market, fundingApr: -0.1095 }),
+    ).toBe('funding −2.40 USDC/day (you pay)');
+  });
+  it('uses the dex collateral and says nothing without a rate', () => {
+    expect(formatFundingPerDay({ ...base, side: 'long', dex: 'flx' }, market)).toBe(
+      'funding −2.40 USDH/day (you pay)',
+    );
+    expect(formatFundingPerDay(base, { ...market, fundingApr: null })).toBeNull();
+    expect(formatFundingPerDay(base, undefined)).toBeNull();
+  });
+});
+
+describe('withOracleStatus', () => {
+  const fresh = formatBadge({ ...base, dataAt: NOW, level: 'ok' }, at);
+  const market = { oracleStatus: 'critical' } as MarketView;
+  it('makes a calm badge critical and says why when the oracle is critical or halted', () => {
+    const b = withOracleStatus(fresh, market);
+    expect(b.level).toBe('critical');
+    expect(b.text).toBe(`oracle critical · ${fresh.text}`);
+    expect(withOracleStatus(fresh, { oracleStatus: 'halted' } as MarketView).level).toBe(
+      'critical',
+    );
+  });
+  it('leaves it alone otherwise, and a stale badge grey', () => {
+    expect(withOracleStatus(fresh, { oracleStatus: 'warn' } as MarketView)).toBe(fresh);
+    expect(withOracleStatus(fresh, undefined)).toBe(fresh);
+    const stale = formatBadge({ ...base, dataAt: 1 }, at);
+    expect(withOracleStatus(stale, market)).toBe(stale);
   });
 });

@@ -1,4 +1,12 @@
-import type { ChainView, DisplayLevel, Freshness, MarketView, PositionView } from '../model.js';
+import type {
+  ChainView,
+  DisplayLevel,
+  Freshness,
+  MarketView,
+  PositionView,
+  Snapshot,
+} from '../model.js';
+import { HYPERLIQUID_FRONT_ENDS } from '../sites.js';
 
 /** Text of a position badge, a longer accessible label, and the level to colour it with. */
 export interface BadgeText {
@@ -72,7 +80,8 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
   if (p.distancePct === null) body = p.liqCheck === 'none' ? 'No liq' : 'Liq n/a';
   else {
     body = `Liq ${formatPct(p.distancePct)}`;
-    body += p.distanceSigma === null ? ' · σ n/a' : ` · ${p.distanceSigma.toFixed(1)}σ`;
+    // σ appears once there is enough price history for a volatility; "σ n/a" told nothing.
+    if (p.distanceSigma !== null) body += ` · ${p.distanceSigma.toFixed(1)}σ`;
   }
   if (p.liqCheck === 'disagree') {
     const ours = p.liqPx === null ? 'none' : formatVenuePrice(p.liqPx);
@@ -103,6 +112,69 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
       : '') +
     (p.haltMultiplied ? ', thresholds multiplied for a chain halt' : '');
   return { text, label, level: stale ? 'stale' : p.level };
+}
+
+/** Collateral token a position's funding is paid in (HIP-3 dexes per research/venues.md §3). */
+export function collateralOf(p: Pick<PositionView, 'venue' | 'dex'>): string {
+  if (p.venue === 'aevo' || p.dex === '') return 'USDC';
+  return HYPERLIQUID_FRONT_ENDS.find((f) => f.dexes.includes(p.dex))?.collateral ?? 'USD';
+}
+
+/**
+ * Funding a position pays or receives per day at the current hourly rate, and who pays:
+ * `funding −12.34 USDC/day (you pay)`. Hyperliquid charges `size × oracle price × rate` each hour
+ * (positive rate: longs pay shorts), so a day is `APR / 365` of the notional at the oracle price
+ * (mark when there is no oracle price). Null when the market's rate or price is unknown.
+ */
+export function formatFundingPerDay(p: PositionView, m: MarketView | undefined): string | null {
+  const px = Number(m?.oraclePx ?? p.markPx ?? Number.NaN);
+  if (!m || m.fundingApr === null || !Number.isFinite(px)) return null;
+  const perDay = (Math.abs(Number(p.size)) * px * m.fundingApr) / 365;
+  const unit = `${collateralOf(p)}/day`;
+  if (Math.abs(perDay) < 0.005) return `funding 0.00 ${unit}`;
+  const pays = m.fundingApr > 0 === (p.side === 'long');
+  const amount = Math.abs(perDay).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `funding ${pays ? '−' : '+'}${amount} ${unit} (${pays ? 'you pay' : 'you receive'})`;
+}
+
+/** `0x0000…00a1`: an address short enough for a sentence. */
+export function shortAddress(a: string): string {
+  return a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a;
+}
+
+/**
+ * What to say when a venue shows no watched position, naming exactly what is missing: no address
+ * in the options, data not read yet, the read failing, or simply no open position on the
+ * watched addresses.
+ */
+export function emptyPositionsText(snap: Snapshot): string {
+  const n = snap.addresses.length;
+  if (n === 0)
+    return 'No address watched: add the address you trade from in the perpscope options (Accounts).';
+  const who = `${shortAddress(snap.addresses[0] ?? '')}${n > 1 ? ` and ${n - 1} more` : ''}`;
+  if (snap.updatedAt === 0)
+    return snap.problems.length > 0
+      ? `Positions of ${who} could not be read: ${snap.problems[0]}`
+      : `Reading the positions of ${who}…`;
+  return `No open positions on ${who}. Badges appear next to a position once one is open.`;
+}
+
+/**
+ * A position badge whose market's oracle is critical or halted (HIP-3, from the watcher): the
+ * liquidation distance is computed from a mark that may be wrong, so the badge says so first and
+ * takes the critical colour instead of staying calm. A stale badge stays grey.
+ */
+export function withOracleStatus(badge: BadgeText, market: MarketView | undefined): BadgeText {
+  const s = market?.oracleStatus;
+  if ((s !== 'critical' && s !== 'halted') || badge.level === 'stale') return badge;
+  return {
+    text: `oracle ${s} · ${badge.text}`,
+    label: `${badge.label}, oracle ${s}: the mark and the distance may be wrong`,
+    level: 'critical',
+  };
 }
 
 /** One-line market status: `BTC funding 10.95% APR · oracle ok · 2 s`, or stale. */

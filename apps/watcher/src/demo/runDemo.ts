@@ -29,10 +29,19 @@ export type RunDemoParameters = {
 const DEMO_DB = './data/demo.db';
 
 /**
+ * The demo's `security` section: the config's own (extension ids, origins, rate limit, token
+ * variable) with every browser extension admitted by CORS, so the README's demo feeds a freshly
+ * loaded extension — whose Chromium id or Firefox UUID nobody knows in advance — with no config.
+ */
+export function demoSecurity(security: WatcherConfig['security']): WatcherConfig['security'] {
+  return { ...security, allowAnyExtension: true };
+}
+
+/**
  * `perpscope-watcher demo`: starts the three devnet chains of the `demo` scenario (OP-stack-like 2 s,
  * Arbitrum-like tx-driven, 1 s), watches them with compressed thresholds and plays the timeline in a
  * loop (degradation → halt → recovery, a 2-block reorg, a safe-head stall), printing the API URL,
- * each step and each status change. The database is a fresh `./data/demo.db` unless `PERPSCOPE_DB`
+ * each step and each status change. CORS admits any browser extension ({@link demoSecurity}). The database is a fresh `./data/demo.db` unless `PERPSCOPE_DB`
  * or the config names one.
  */
 export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Promise<void> }> {
@@ -56,6 +65,7 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
       raw: {
         server: params.config.server,
         database: { path: dbPath },
+        security: demoSecurity(params.config.security),
         log: {
           level:
             params.env.PERPSCOPE_LOG_LEVEL === 'info' ? 'warn' : params.env.PERPSCOPE_LOG_LEVEL,

@@ -5,8 +5,12 @@ import { RequestRefusedError } from '../errors.js';
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const EXPOSE_HEADERS = 'Retry-After';
 
+/** A browser extension's origin: Chromium's `chrome-extension://<id>`, Firefox's `moz-extension://<uuid>`. */
+const EXTENSION_ORIGIN = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f-]{36})$/;
+
 /**
- * CORS for the configured browser extensions (`chrome-extension://<id>`) and origins only; any
+ * CORS for the configured browser extensions (`chrome-extension://<id>`) and origins only (and,
+ * with `anyExtension`, every extension origin: the demo, whose data is made up); any
  * other cross-origin page gets no `Access-Control-Allow-Origin`, and its non-GET requests are
  * refused with 403 — browsers send "simple" POSTs cross-origin without a preflight, so CORS alone
  * would not stop a web page from writing to a watcher on the user's loopback.
@@ -16,11 +20,17 @@ const EXPOSE_HEADERS = 'Retry-After';
 export function corsPolicy(p: {
   extensionIds: readonly string[];
   origins: readonly string[];
+  /**
+   * Admit any `chrome-extension://` / `moz-extension://` origin (`security.allowAnyExtension`):
+   * Firefox gives every install its own random UUID, so a demo cannot name it in advance.
+   */
+  anyExtension?: boolean;
 }): MiddlewareHandler {
-  const allowed = new Set([
-    ...p.extensionIds.map((id) => `chrome-extension://${id}`),
-    ...p.origins,
-  ]);
+  const listed = new Set([...p.extensionIds.map((id) => `chrome-extension://${id}`), ...p.origins]);
+  const allowed = {
+    has: (origin: string) =>
+      listed.has(origin) || (p.anyExtension === true && EXTENSION_ORIGIN.test(origin)),
+  };
   const corsMiddleware = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],

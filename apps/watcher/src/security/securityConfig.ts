@@ -28,6 +28,12 @@ export const SecurityConfig = z
       .default('PERPSCOPE_API_TOKEN'),
     /** Browser extensions allowed by CORS (`chrome-extension://<id>`). */
     extensionIds: z.array(ExtensionId).default([]),
+    /**
+     * Allow every browser extension's origin (`chrome-extension://…`, `moz-extension://…`) by
+     * CORS. The demo sets it (its data is made up and it binds to loopback); a real deployment
+     * names its extension in `extensionIds` / `corsOrigins` instead.
+     */
+    allowAnyExtension: z.boolean().default(false),
     /** Further origins allowed by CORS, exactly as browsers send them (`https://host[:port]`). */
     corsOrigins: z
       .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://host:port'))

@@ -48,7 +48,11 @@ export function securityMiddleware(p: SecurityMiddlewareParameters): readonly Mi
       crossOriginOpenerPolicy: false,
     }),
     guardHosts ? loopbackHostGuard({ allowedHosts: p.config.allowedHosts }) : pass,
-    corsPolicy({ extensionIds: p.config.extensionIds, origins: p.config.corsOrigins }),
+    corsPolicy({
+      extensionIds: p.config.extensionIds,
+      origins: p.config.corsOrigins,
+      anyExtension: p.config.allowAnyExtension,
+    }),
     rateLimit({
       requestsPerMinute: p.config.rateLimit.requestsPerMinute,
       burst: p.config.rateLimit.burst,

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  answerAccountDiscovery,
+  type ReplaySubAccount,
+  type ReplayVaultEquity,
+} from './answerAccountDiscovery.js';
 import { answerUserInfo, type ReplayUser } from './answerUserInfo.js';
 import { buildClearinghouseState, type ReplayAccount } from './clearinghouseState.js';
 import { createReplayMarkets, type ReplayMarket } from './createReplayMarkets.js';
@@ -42,6 +47,10 @@ export type StartHyperliquidReplayParameters = {
   accounts?: Record<string, Record<string, ReplayAccount>>;
   /** Account modes and spot balances (`userAbstraction`, `spotClearinghouseState`), keyed by user. */
   users?: Record<string, ReplayUser>;
+  /** Sub-accounts per master address (`subAccounts`). */
+  subAccounts?: Record<string, readonly ReplaySubAccount[]>;
+  /** Vault deposits per user (`userVaultEquities`). */
+  vaultEquities?: Record<string, readonly ReplayVaultEquity[]>;
 };
 
 /** One request the server received, for assertions on the client's request budget. */
@@ -123,6 +132,12 @@ export async function startHyperliquidReplay(
     ...(params.marketsPerDex === undefined ? {} : { marketsPerDex: params.marketsPerDex }),
   });
   const tickMs = params.tickMs === undefined ? 1000 : params.tickMs;
+  const lower = <T>(r: Record<string, T> | undefined) =>
+    new Map(Object.entries(r ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const));
+  const discovery = {
+    subAccounts: lower(params.subAccounts),
+    vaultEquities: lower(params.vaultEquities),
+  };
   const accounts = new Map<string, ReplayAccount>();
   for (const [user, byDex] of Object.entries(params.accounts ?? {})) {
     for (const [dex, acc] of Object.entries(byDex))
@@ -351,6 +366,12 @@ export async function startHyperliquidReplay(
     // Account modes: userAbstraction, spotClearinghouseState, unified users' clearinghouseState.
     const byUser = sim.hasDex(dex) && answerUserInfo(body, userContext());
     if (byUser) return byUser;
+    const discovered = answerAccountDiscovery(body, {
+      subAccounts: discovery.subAccounts,
+      vaultEquities: discovery.vaultEquities,
+      clearinghouseStateOf: (user) => info({ type: 'clearinghouseState', user, dex: '' }).body,
+    });
+    if (discovered) return discovered;
     switch (type) {
       case 'perpDexs':
         return { status: 200, body: sim.perpDexs() };
