@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { problemOnError } from '../api/problem.js';
 import { parseConfig } from '../config/loadConfig.js';
 import { demoSecurity } from '../demo/runDemo.js';
+import { createLogger } from '../logger.js';
 import { corsPolicy } from './corsPolicy.js';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
@@ -9,17 +11,21 @@ const OTHER_EXT = 'ponmlkjihgfedcbaponmlkjihgfedcba';
 const FIREFOX = 'moz-extension://0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 
 function app(anyExtension?: boolean) {
-  return new Hono()
-    .use(
-      '*',
-      corsPolicy({
-        extensionIds: [EXT],
-        origins: [],
-        ...(anyExtension === undefined ? {} : { anyExtension }),
-      }),
-    )
-    .get('/v1/chains', (c) => c.json([]))
-    .post('/v1/echo', (c) => c.json({ ok: true }));
+  return (
+    new Hono()
+      .use(
+        '*',
+        corsPolicy({
+          extensionIds: [EXT],
+          origins: [],
+          ...(anyExtension === undefined ? {} : { anyExtension }),
+        }),
+      )
+      .get('/v1/chains', (c) => c.json([]))
+      .post('/v1/echo', (c) => c.json({ ok: true }))
+      // The refusal is a thrown RequestRefusedError, rendered by the app's one onError.
+      .onError(problemOnError(createLogger({ level: 'silent' })))
+  );
 }
 
 const allowOrigin = async (a: Hono, origin: string) =>
