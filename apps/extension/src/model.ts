@@ -31,7 +31,10 @@ export interface GuardView extends Freshness {
   readonly on: boolean;
   /** The watcher's label of the account. */
   readonly label: string | null;
-  /** Worst current level of the account's positions on the watcher (`null`: none). */
+  /**
+   * Worst current level of the account's positions on the watcher (`null`: no positions; `unknown`
+   * also when the watcher's own reads of the account fail).
+   */
   readonly level: 'ok' | 'warn' | 'critical' | 'unknown' | null;
   /** The watcher's thresholds in force (percent; of the closest position). */
   readonly thresholds: { readonly warnPct: number; readonly criticalPct: number } | null;

@@ -890,14 +890,18 @@ describe('the watcher’s 24/7 guard of the user’s addresses (issue 16)', () =
   const watcherHash = (a: string) =>
     createHash('sha256').update(a.toLowerCase()).digest('hex').slice(0, 16);
   const OTHER = '0x00000000000000000000000000000000000000b2';
-  const account = (address: string, lastSuccessAt: string): GuardedAccount => ({
+  const account = (
+    address: string,
+    lastSuccessAt: string,
+    status: GuardedAccount['status'] = 'ok',
+  ): GuardedAccount => ({
     label: 'main',
     addressHash: watcherHash(address),
     addressMasked: `${address.slice(0, 6)}…${address.slice(-4)}`,
     venues: ['hyperliquid'],
     mode: 'default',
-    status: 'ok',
-    reason: null,
+    status,
+    reason: status === 'ok' ? null : 'HTTP 429',
     lastSuccessAt,
     positions: [
       {
@@ -927,7 +931,11 @@ describe('the watcher’s 24/7 guard of the user’s addresses (issue 16)', () =
     liquidations: [],
   });
   /** A watcher answering risk-summary and positions; `guarded` lists the guarded addresses. */
-  function withGuard(params: { guarded: () => readonly string[] | null; now: () => number }) {
+  function withGuard(params: {
+    guarded: () => readonly string[] | null;
+    now: () => number;
+    status?: GuardedAccount['status'];
+  }) {
     const requested: string[] = [];
     const f: typeof fetch = async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
@@ -937,7 +945,9 @@ describe('the watcher’s 24/7 guard of the user’s addresses (issue 16)', () =
       if (guarded === null) return new Response('', { status: 503 });
       if (url.pathname === '/v1/positions')
         return Response.json({
-          accounts: guarded.map((a) => account(a, new Date(params.now() - 4_000).toISOString())),
+          accounts: guarded.map((a) =>
+            account(a, new Date(params.now() - 4_000).toISOString(), params.status),
+          ),
         });
       return Response.json({
         generatedAtMs: 0,
@@ -988,6 +998,16 @@ describe('the watcher’s 24/7 guard of the user’s addresses (issue 16)', () =
       expect(u.toLowerCase()).not.toContain(USER.slice(2));
       expect(u).not.toContain(watcherHash(USER));
     }
+  });
+
+  it('reports the level unknown while the watcher’s own reads of the account fail', async () => {
+    const t = 205_000_000;
+    const { service } = withGuard({ guarded: () => [USER], now: () => t, status: 'unknown' });
+    const g = (await service.refresh(s)).guards[USER];
+    expect(g).toMatchObject({ on: true, level: 'unknown' });
+    expect(formatGuard(g ?? null, { nowMs: t, ...STALE })).toBe(
+      'Guard on — the watcher alerts you even with the browser closed · unknown · warn 12% / critical 6% · 0 s',
+    );
   });
 
   it('says "Not guarded by your watcher" when the watcher guards other addresses only', async () => {

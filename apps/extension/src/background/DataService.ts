@@ -467,11 +467,15 @@ export class DataService {
         null,
       );
       const order = ['ok', 'warn', 'critical', 'unknown'] as const;
-      const level = account?.positions.reduce<GuardView['level']>(
-        (worst, p) =>
-          worst === null || order.indexOf(p.level) > order.indexOf(worst) ? p.level : worst,
-        null,
-      );
+      // The watcher's own reads of the account failing: its levels are not current.
+      const level =
+        account?.status === 'unknown'
+          ? 'unknown'
+          : account?.positions.reduce<GuardView['level']>(
+              (worst, p) =>
+                worst === null || order.indexOf(p.level) > order.indexOf(worst) ? p.level : worst,
+              null,
+            );
       const at = this.#guarded?.at ?? 0;
       out[addr] = {
         on: account !== undefined,
