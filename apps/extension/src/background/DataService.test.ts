@@ -248,6 +248,7 @@ describe('DataService against the replay server', () => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.origin !== 'https://proxy.test') return fetch(input, init);
       watcherCalls.push(url);
+      if (url.pathname === '/perpscope/v1/positions') return Response.json({ accounts: [] });
       return url.pathname === '/perpscope/v1/risk-summary'
         ? Response.json(summary)
         : new Response('not found', { status: 404 });
@@ -259,10 +260,17 @@ describe('DataService against the replay server', () => {
         apiBase: hl.url,
         budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
       });
+      watcherCalls.length = 0;
       const snap = await service.refresh({ ...settings, watcherUrl });
-      expect(watcherCalls.at(-1)?.pathname).toBe('/perpscope/v1/risk-summary');
-      expect(watcherCalls.at(-1)?.searchParams.get('chains')).toBe('arbitrum-one,hyperevm,aevo');
+      expect(watcherCalls.map((u) => u.pathname).sort()).toEqual([
+        '/perpscope/v1/positions',
+        '/perpscope/v1/risk-summary',
+      ]);
+      const riskCall = watcherCalls.find((u) => u.pathname.endsWith('/risk-summary'));
+      expect(riskCall?.searchParams.get('chains')).toBe('arbitrum-one,hyperevm,aevo');
       expect(snap.watcher).toBe('ok');
+      // The guard list came through the prefix too: answered, guarding nothing.
+      expect(snap.guards[USER]).toMatchObject({ on: false, staleReason: null });
       expect(snap.chains.map((c) => c.id)).toEqual(['arbitrum-one']);
     }
   });
