@@ -1,4 +1,9 @@
-import { RiskSummary, type RiskSummaryChain, type RiskSummaryMarket } from '@perpscope/schemas';
+import {
+  GuardedAccountList,
+  RiskSummary,
+  type RiskSummaryChain,
+  type RiskSummaryMarket,
+} from '@perpscope/schemas';
 import { expect, expectedDistances, seedSettings, test } from './fixtures.js';
 
 // Chain and oracle statuses come from the watcher's `GET /v1/risk-summary` (schema:
@@ -73,6 +78,16 @@ test('an Arbitrum halt shows the bridge note and changes no Hyperliquid threshol
       return;
     }
     const url = new URL(route.request().url());
+    if (url.pathname === '/v1/positions') {
+      // The guard list (issue 16, `e2e/guard.spec.ts`): this watcher guards no account.
+      await route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        headers: { 'access-control-allow-origin': '*' },
+        body: JSON.stringify(GuardedAccountList.parse({ accounts: [] })),
+      });
+      return;
+    }
     expect(url.pathname).toBe('/v1/risk-summary');
     const body = RiskSummary.parse({
       generatedAtMs: Date.now(),

@@ -21,6 +21,27 @@ export interface Freshness {
   readonly staleReason: string | null;
 }
 
+/**
+ * Whether the user's own watcher guards an address 24/7 (issue 16): read from its
+ * `GET /v1/positions`, matched by address hash. Stale like every watcher line: when the watcher
+ * stops answering, `staleReason` says why and the last answer keeps its age (`dataAt`).
+ */
+export interface GuardView extends Freshness {
+  /** The watcher's last answer listed this address among its guarded accounts. */
+  readonly on: boolean;
+  /** The watcher's label of the account. */
+  readonly label: string | null;
+  /**
+   * Worst current level of the account's positions on the watcher (`null`: no positions; `unknown`
+   * also when the watcher's own reads of the account fail).
+   */
+  readonly level: 'ok' | 'warn' | 'critical' | 'unknown' | null;
+  /** The watcher's thresholds in force (percent; of the closest position). */
+  readonly thresholds: { readonly warnPct: number; readonly criticalPct: number } | null;
+  /** Age of the watcher's own read of the account when it answered (s); `null` = never read. */
+  readonly ageSeconds: number | null;
+}
+
 /** How our liquidation price relates to the venue's own. */
 export type LiqCheck =
   /** Both computed and within tolerance. */
@@ -152,6 +173,11 @@ export interface Snapshot {
   };
   /** The watched addresses (settings): empty states say whether an address is missing. */
   readonly addresses: readonly string[];
+  /**
+   * Per watched address: whether the configured watcher guards it (`null`: no watcher configured,
+   * or a watcher never reached that has no answer to show).
+   */
+  readonly guards: Readonly<Record<string, GuardView | null>>;
   readonly sites: { readonly hyperliquid: boolean; readonly hip3: boolean; readonly aevo: boolean };
   /** Chain ids whose badge each site shows (from the settings). */
   readonly siteChains: {
@@ -189,6 +215,7 @@ export const EMPTY_SNAPSHOT: Snapshot = {
   problems: [],
   thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 2 },
   addresses: [],
+  guards: {},
   sites: { hyperliquid: true, hip3: true, aevo: true },
   siteChains: { hyperliquid: [], aevo: [] },
 };

@@ -1,17 +1,18 @@
+import { createHash } from 'node:crypto';
 import {
   createManualClock,
   type HyperliquidReplay,
   startHyperliquidReplay,
   unifiedAccountPreset,
 } from '@perpscope/devnet';
-import type { RiskSummary, RiskSummaryChain } from '@perpscope/schemas';
+import type { GuardedAccount, RiskSummary, RiskSummaryChain } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { panelLines } from '../content/PageController.js';
 import { RequestBudget } from '../net/RequestBudget.js';
 import { PAGE_POLL_MS } from '../sites.js';
 import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
-import { formatBadge, formatChain } from '../ui/formatBadge.js';
-import { DataService } from './DataService.js';
+import { formatBadge, formatChain, formatGuard } from '../ui/formatBadge.js';
+import { addressHash, DataService } from './DataService.js';
 
 // Integration: the real Hyperliquid replay server (@perpscope/devnet) over real HTTP.
 const USER = '0x00000000000000000000000000000000000000a1';
@@ -247,6 +248,7 @@ describe('DataService against the replay server', () => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.origin !== 'https://proxy.test') return fetch(input, init);
       watcherCalls.push(url);
+      if (url.pathname === '/perpscope/v1/positions') return Response.json({ accounts: [] });
       return url.pathname === '/perpscope/v1/risk-summary'
         ? Response.json(summary)
         : new Response('not found', { status: 404 });
@@ -258,10 +260,17 @@ describe('DataService against the replay server', () => {
         apiBase: hl.url,
         budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
       });
+      watcherCalls.length = 0;
       const snap = await service.refresh({ ...settings, watcherUrl });
-      expect(watcherCalls.at(-1)?.pathname).toBe('/perpscope/v1/risk-summary');
-      expect(watcherCalls.at(-1)?.searchParams.get('chains')).toBe('arbitrum-one,hyperevm,aevo');
+      expect(watcherCalls.map((u) => u.pathname).sort()).toEqual([
+        '/perpscope/v1/positions',
+        '/perpscope/v1/risk-summary',
+      ]);
+      const riskCall = watcherCalls.find((u) => u.pathname.endsWith('/risk-summary'));
+      expect(riskCall?.searchParams.get('chains')).toBe('arbitrum-one,hyperevm,aevo');
       expect(snap.watcher).toBe('ok');
+      // The guard list came through the prefix too: answered, guarding nothing.
+      expect(snap.guards[USER]).toMatchObject({ on: false, staleReason: null });
       expect(snap.chains.map((c) => c.id)).toEqual(['arbitrum-one']);
     }
   });
@@ -880,5 +889,167 @@ describe('request budget per poll (issue 12)', () => {
     } finally {
       await replay.stop();
     }
+  });
+});
+
+describe('the watcher’s 24/7 guard of the user’s addresses (issue 16)', () => {
+  // The watcher's hash (apps/watcher guardedAddress.ts), computed here with node:crypto: the
+  // service's WebCrypto version must match it.
+  const watcherHash = (a: string) =>
+    createHash('sha256').update(a.toLowerCase()).digest('hex').slice(0, 16);
+  const OTHER = '0x00000000000000000000000000000000000000b2';
+  const account = (
+    address: string,
+    lastSuccessAt: string,
+    status: GuardedAccount['status'] = 'ok',
+  ): GuardedAccount => ({
+    label: 'main',
+    addressHash: watcherHash(address),
+    addressMasked: `${address.slice(0, 6)}…${address.slice(-4)}`,
+    venues: ['hyperliquid'],
+    mode: 'default',
+    status,
+    reason: status === 'ok' ? null : 'HTTP 429',
+    lastSuccessAt,
+    positions: [
+      {
+        coin: 'BTC',
+        dex: '',
+        side: 'long',
+        size: '0.5',
+        marginMode: 'cross',
+        markPrice: '60000',
+        liquidationPrice: '20000',
+        venueLiquidationPrice: '20000',
+        distancePct: '66.6',
+        distanceFrom: 'ours',
+        distanceSigmas: null,
+        level: 'ok',
+        lastKnownLevel: 'ok',
+        reasons: [],
+        thresholds: { warnPct: 12, criticalPct: 6, multiplier: 1 },
+        unrealizedPnl: null,
+        fundingSinceOpen: null,
+        fundingLastHour: null,
+        observedAt: lastSuccessAt,
+        ageSeconds: 0,
+        stale: false,
+      },
+    ],
+    liquidations: [],
+  });
+  /** A watcher answering risk-summary and positions; `guarded` lists the guarded addresses. */
+  function withGuard(params: {
+    guarded: () => readonly string[] | null;
+    now: () => number;
+    status?: GuardedAccount['status'];
+  }) {
+    const requested: string[] = [];
+    const f: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.origin !== 'https://watcher.test') return fetch(input, init);
+      requested.push(url.href);
+      const guarded = params.guarded();
+      if (guarded === null) return new Response('', { status: 503 });
+      if (url.pathname === '/v1/positions')
+        return Response.json({
+          accounts: guarded.map((a) =>
+            account(a, new Date(params.now() - 4_000).toISOString(), params.status),
+          ),
+        });
+      return Response.json({
+        generatedAtMs: 0,
+        chains: [],
+        markets: [],
+        unknownCoins: [],
+        unknownChains: [],
+      } satisfies RiskSummary);
+    };
+    const service = new DataService({
+      fetch: f,
+      now: params.now,
+      apiBase: hl.url,
+      budget: budget(),
+    });
+    return { service, requested };
+  }
+  const s = { ...settings, watcherUrl: 'https://watcher.test' };
+
+  it('hashes an address as the watcher does (WebCrypto = node:crypto sha256, 16 hex)', async () => {
+    expect(await addressHash(USER)).toBe(watcherHash(USER));
+    // Case does not matter: the watcher hashes the lowercase address.
+    expect(await addressHash('0x00000000000000000000000000000000000000A1')).toBe(watcherHash(USER));
+    // sha256("0x…a1") checked against `printf %s 0x…a1 | sha256sum`.
+    expect(watcherHash(USER)).toBe('4bfe247a0c436d91');
+  });
+
+  it('says "Guard on" for a guarded address, with level, thresholds and age, sending no address', async () => {
+    let t = 200_000_000;
+    const { service, requested } = withGuard({ guarded: () => [USER], now: () => t });
+    const snap = await service.refresh(s);
+    const g = snap.guards[USER];
+    expect(g).toMatchObject({
+      on: true,
+      label: 'main',
+      level: 'ok',
+      thresholds: { warnPct: 12, criticalPct: 6 },
+      ageSeconds: 4,
+      staleReason: null,
+    });
+    t += 3_000;
+    expect(formatGuard(g ?? null, { nowMs: t, ...STALE })).toBe(
+      'Guard on — the watcher alerts you even with the browser closed · ok · warn 12% / critical 6% · 3 s',
+    );
+    // Nothing about the address goes to the watcher: neither the address nor its hash.
+    expect(requested.some((u) => u.endsWith('/v1/positions'))).toBe(true);
+    for (const u of requested) {
+      expect(u.toLowerCase()).not.toContain(USER.slice(2));
+      expect(u).not.toContain(watcherHash(USER));
+    }
+  });
+
+  it('reports the level unknown while the watcher’s own reads of the account fail', async () => {
+    const t = 205_000_000;
+    const { service } = withGuard({ guarded: () => [USER], now: () => t, status: 'unknown' });
+    const g = (await service.refresh(s)).guards[USER];
+    expect(g).toMatchObject({ on: true, level: 'unknown' });
+    expect(formatGuard(g ?? null, { nowMs: t, ...STALE })).toBe(
+      'Guard on — the watcher alerts you even with the browser closed · unknown · warn 12% / critical 6% · 0 s',
+    );
+  });
+
+  it('says "Not guarded by your watcher" when the watcher guards other addresses only', async () => {
+    const t = 210_000_000;
+    const { service } = withGuard({ guarded: () => [OTHER], now: () => t });
+    const g = (await service.refresh(s)).guards[USER];
+    expect(g?.on).toBe(false);
+    expect(formatGuard(g ?? null, { nowMs: t, ...STALE })).toBe('Not guarded by your watcher');
+  });
+
+  it('never says "Guard on" once the watcher stops answering: stale with the age of its last answer', async () => {
+    let t = 220_000_000;
+    let up = true;
+    const { service } = withGuard({ guarded: () => (up ? [USER] : null), now: () => t });
+    expect((await service.refresh(s)).guards[USER]?.on).toBe(true);
+    up = false;
+    t += 42_000;
+    const g = (await service.refresh(s)).guards[USER];
+    expect(g?.staleReason).toMatch(/HTTP 503/);
+    const text = formatGuard(g ?? null, { nowMs: t, ...STALE });
+    expect(text).toBe('Guard stale · 42 s (last: on)');
+    // A watcher never reached: unknown, not "on".
+    const never = withGuard({ guarded: () => null, now: () => t }).service;
+    const g2 = (await never.refresh(s)).guards[USER];
+    expect(g2?.on).toBe(false);
+    expect(formatGuard(g2 ?? null, { nowMs: t, ...STALE })).toMatch(
+      /^Guard unknown — watcher: GET \/v1\/positions: HTTP 503$/,
+    );
+  });
+
+  it('shows no guard line without a watcher', async () => {
+    const { service } = withGuard({ guarded: () => [USER], now: () => 230_000_000 });
+    const snap = await service.refresh(settings);
+    expect(snap.guards[USER]).toBeNull();
+    expect(formatGuard(null, { nowMs: 0, ...STALE })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { annualizeRate } from '@perpscope/math';
-import { RiskSummary, VENUE_CHAIN_IMPACT } from '@perpscope/schemas';
+import { GuardedAccountList, RiskSummary, VENUE_CHAIN_IMPACT } from '@perpscope/schemas';
 import type {
   AevoPageAccount,
   AevoPagePosition,
@@ -7,6 +7,7 @@ import type {
   ChainView,
   DependencyKind,
   Freshness,
+  GuardView,
   LiqCheck,
   MarketView,
   PositionView,
@@ -136,6 +137,11 @@ export class DataService {
   readonly #candles = new Map<string, Timed<readonly string[] | null>>();
   #watcher: Timed<RiskSummary> | null = null;
   #watcherError: string | null = null;
+  /** The watcher's guarded accounts (`GET /v1/positions`) and why the last read failed. */
+  #guarded: Timed<GuardedAccountList> | null = null;
+  #guardedError: string | null = null;
+  /** Address → the watcher's address hash (sha256, computed once per address). */
+  readonly #hashes = new Map<string, string>();
   readonly #samples = new Map<string, PriceSample[]>();
   #aevo: { positions: readonly AevoPagePosition[]; account: AevoPageAccount; at: number } | null =
     null;
@@ -383,20 +389,40 @@ export class DataService {
     let watcherState: Snapshot['watcher'] = 'off';
     if (settings.watcherUrl) {
       if (!this.#watcher || now() - this.#watcher.at >= TTL.watcher) {
-        try {
-          const url = watcherEndpoint(settings.watcherUrl, 'v1/risk-summary');
-          url.searchParams.set('coins', [...coins].join(','));
-          url.searchParams.set('chains', chainIds.join(','));
-          const value = await getJson({
-            fetch: this.#deps.fetch,
-            url: url.href,
-            schema: RiskSummary,
-          });
-          this.#watcher = { at: now(), value };
-          this.#watcherError = null;
-        } catch (error) {
-          this.#watcherError = error instanceof Error ? error.message : String(error);
-        }
+        const watcherUrl = settings.watcherUrl;
+        const summaryJob = async () => {
+          try {
+            const url = watcherEndpoint(watcherUrl, 'v1/risk-summary');
+            url.searchParams.set('coins', [...coins].join(','));
+            url.searchParams.set('chains', chainIds.join(','));
+            const value = await getJson({
+              fetch: this.#deps.fetch,
+              url: url.href,
+              schema: RiskSummary,
+            });
+            this.#watcher = { at: now(), value };
+            this.#watcherError = null;
+          } catch (error) {
+            this.#watcherError = error instanceof Error ? error.message : String(error);
+          }
+        };
+        // Which addresses the watcher guards (issue 16), in the same cadence. The list carries
+        // only hashes and masked addresses: nothing about the user's addresses is sent.
+        const guardJob = async () => {
+          if (settings.addresses.length === 0) return;
+          try {
+            const value = await getJson({
+              fetch: this.#deps.fetch,
+              url: watcherEndpoint(watcherUrl, 'v1/positions').href,
+              schema: GuardedAccountList,
+            });
+            this.#guarded = { at: now(), value };
+            this.#guardedError = null;
+          } catch (error) {
+            this.#guardedError = error instanceof Error ? error.message : String(error);
+          }
+        };
+        await Promise.all([summaryJob(), guardJob(), this.#hashAddresses(settings.addresses)]);
       }
       if (this.#watcherError) {
         problems.push(`watcher: ${this.#watcherError}`);
@@ -404,11 +430,69 @@ export class DataService {
       } else watcherState = this.#watcher ? 'ok' : 'error';
     } else {
       this.#watcher = null;
+      this.#guarded = null;
+      this.#guardedError = null;
     }
     if (skipped.size > 0)
       problems.push(`request budget reached; served from cache: ${[...skipped].join(', ')}`);
 
     return this.#build(settings, watcherState, problems, options.focusCoin ?? null);
+  }
+
+  /** Hashes the addresses as the watcher keys them (first 16 hex of sha256 of the lowercase). */
+  async #hashAddresses(addresses: readonly string[]): Promise<void> {
+    await Promise.all(
+      addresses
+        .filter((a) => !this.#hashes.has(a))
+        .map(async (a) => this.#hashes.set(a, await addressHash(a))),
+    );
+  }
+
+  /** Per address, whether the watcher guards it (see {@link GuardView}). */
+  #guards(settings: Settings): Record<string, GuardView | null> {
+    const out: Record<string, GuardView | null> = {};
+    const staleReason = this.#guardedError ? `watcher: ${this.#guardedError}` : null;
+    for (const addr of settings.addresses) {
+      if (!settings.watcherUrl || (!this.#guarded && !staleReason)) {
+        out[addr] = null;
+        continue;
+      }
+      const hash = this.#hashes.get(addr);
+      const account = this.#guarded?.value.accounts.find((a) => a.addressHash === hash);
+      const closest = account?.positions.reduce<(typeof account.positions)[number] | null>(
+        (best, p) =>
+          best === null || Number(p.distancePct ?? Infinity) < Number(best.distancePct ?? Infinity)
+            ? p
+            : best,
+        null,
+      );
+      const order = ['ok', 'warn', 'critical', 'unknown'] as const;
+      // The watcher's own reads of the account failing: its levels are not current.
+      const level =
+        account?.status === 'unknown'
+          ? 'unknown'
+          : account?.positions.reduce<GuardView['level']>(
+              (worst, p) =>
+                worst === null || order.indexOf(p.level) > order.indexOf(worst) ? p.level : worst,
+              null,
+            );
+      const at = this.#guarded?.at ?? 0;
+      out[addr] = {
+        on: account !== undefined,
+        label: account?.label ?? null,
+        level: level ?? null,
+        thresholds: closest
+          ? { warnPct: closest.thresholds.warnPct, criticalPct: closest.thresholds.criticalPct }
+          : null,
+        ageSeconds:
+          account?.lastSuccessAt == null
+            ? null
+            : Math.max(0, Math.round((at - Date.parse(account.lastSuccessAt)) / 1000)),
+        dataAt: at,
+        staleReason,
+      };
+    }
+    return out;
   }
 
   #info<S extends Parameters<typeof postInfo>[0]['schema']>(
@@ -664,6 +748,7 @@ export class DataService {
         haltMultiplier: settings.thresholds.haltMultiplier,
       },
       addresses: settings.addresses,
+      guards: this.#guards(settings),
       sites: settings.sites,
       siteChains: settings.chains,
     };
@@ -769,6 +854,21 @@ const PHASE_LABEL = {
 function holdsNumbers(state: ClearinghouseState, mode: string | null): boolean {
   if (state.assetPositions.length > 0) return true;
   return mode === 'dexAbstraction' && Number(state.crossMarginSummary.accountValue) !== 0;
+}
+
+/**
+ * The watcher's address hash (`addressHash` of apps/watcher: the first 16 hex digits of sha256 of
+ * the lowercase address), with WebCrypto so the service worker can match the watcher's list.
+ */
+export async function addressHash(address: string): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(address.toLowerCase()),
+  );
+  return [...new Uint8Array(digest)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, 16);
 }
 
 /** HIP-3 coins are prefixed with their dex (`xyz:TSLA`); main-dex coins are not. */

@@ -5,6 +5,7 @@ import {
   formatBadge,
   formatChain,
   formatFundingPerDay,
+  formatGuard,
   formatMarket,
   freshnessOf,
   withOracleStatus,
@@ -77,6 +78,27 @@ export function renderPopup(
     pos.append(ol);
   }
   parts.push(pos);
+
+  // The watcher's 24/7 guard per address (issue 16): whether alerts reach the user with the
+  // browser closed. Shown only when a watcher is configured.
+  const guardLines = snap.addresses.flatMap((addr) => {
+    const text = formatGuard(snap.guards[addr] ?? null, fresh);
+    if (text === null) return [];
+    const g = snap.guards[addr];
+    const who = labels[addr.toLowerCase()] ?? `${addr.slice(0, 6)}…${addr.slice(-4)}`;
+    const li = el(doc, 'li', `${who}: ${text}`, 'guard');
+    li.dataset.guard =
+      g && g.dataAt > 0 && !freshnessOf(g, fresh).stale ? (g.on ? 'on' : 'off') : 'stale';
+    return [li];
+  });
+  if (guardLines.length > 0) {
+    const guard = el(doc, 'section');
+    guard.append(el(doc, 'h2', 'Position guard (your watcher)'));
+    const gl = el(doc, 'ul', undefined, 'guards');
+    gl.append(...guardLines);
+    guard.append(gl);
+    parts.push(guard);
+  }
 
   const status = el(doc, 'section');
   status.append(el(doc, 'h2', 'Chains and oracles'));

@@ -104,6 +104,22 @@ export const snapshotSchema = z.object({
     haltMultiplier: z.number(),
   }),
   addresses: z.array(z.string()),
+  // A snapshot stored by a version before issue 16 has no guards: read as none.
+  guards: z
+    .record(
+      z.string(),
+      z
+        .object({
+          on: z.boolean(),
+          label: z.string().nullable(),
+          level: z.enum(['ok', 'warn', 'critical', 'unknown']).nullable(),
+          thresholds: z.object({ warnPct: z.number(), criticalPct: z.number() }).nullable(),
+          ageSeconds: z.number().nullable(),
+          ...freshness,
+        })
+        .nullable(),
+    )
+    .default({}),
   sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
   siteChains: z.object({ hyperliquid: z.array(z.string()), aevo: z.array(z.string()) }),
 }) satisfies z.ZodType<Snapshot>;

@@ -2,6 +2,7 @@ import type {
   ChainView,
   DisplayLevel,
   Freshness,
+  GuardView,
   MarketView,
   PositionView,
   Snapshot,
@@ -198,6 +199,24 @@ export function formatChain(c: ChainView, opts: FreshnessOptions): string {
   return stale
     ? `${c.name}: stale · ${age} (${c.status} — ${c.phase})`
     : `${c.name}: ${c.status} — ${c.phase} · ${age}`;
+}
+
+/**
+ * The popup's line about the watcher's 24/7 guard of an address (issue 16); `null` = show nothing
+ * (no watcher configured). "Guard on" is said only from a fresh answer: a stale one says its age
+ * and what it last said.
+ */
+export function formatGuard(g: GuardView | null, opts: FreshnessOptions): string | null {
+  if (g === null) return null;
+  const { stale, age } = freshnessOf(g, opts);
+  if (g.dataAt <= 0) return `Guard unknown — ${g.staleReason ?? 'watcher not reached yet'}`;
+  if (stale) return `Guard stale · ${age} (last: ${g.on ? 'on' : 'not guarded by your watcher'})`;
+  if (!g.on) return 'Not guarded by your watcher';
+  const level = g.level ? ` · ${g.level}` : '';
+  const t = g.thresholds
+    ? ` · warn ${g.thresholds.warnPct}% / critical ${g.thresholds.criticalPct}%`
+    : '';
+  return `Guard on — the watcher alerts you even with the browser closed${level}${t} · ${age}`;
 }
 
 /** Whether a chain line is stale (grey, its status colour withheld). */
