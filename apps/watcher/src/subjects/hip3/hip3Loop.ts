@@ -151,7 +151,18 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
         for (const d of [...r.unknownDexes, ...r.resizedDexes]) metaRefresh.add(d);
       },
       onState: (up, atMs) => {
-        if (!stopped) recordHip3StreamChange(p.eventLog, up, atMs);
+        if (stopped) return;
+        // Called from the stream's socket and timer callbacks: a failed write (disk full, read-only)
+        // must not escape as an uncaught exception, which exits the process. The event log has
+        // already counted it for storage health (`/readyz`, the failed-write metric).
+        try {
+          recordHip3StreamChange(p.eventLog, up, atMs);
+        } catch (error) {
+          logger.error(
+            { err: error, up },
+            'HIP-3 ctx stream state not recorded: database write failed',
+          );
+        }
       },
       onGap: (gap) => {
         if (!stopped) markets.markGap(gap.fromMs, gap.toMs, 'ws-silent');
