@@ -81,7 +81,7 @@ describe('position guard against the Hyperliquid replay', () => {
       raw: {
         server: { port: 0 },
         database: { path: join(dir, 'w.db') },
-        hip3: { apiUrl: hl.url },
+        hip3: { apiUrl: hl.url, wsUrl: hl.wsUrl },
         alerts: {
           sinks: [{ name: 'phone', kind: 'webhook', urlEnv: 'TEST_SINK_URL' }],
           retry: { initialDelayMs: 100, maxDelayMs: 500, pollIntervalMs: 50, timeoutMs: 2_000 },
@@ -89,6 +89,8 @@ describe('position guard against the Hyperliquid replay', () => {
         positions: {
           // Only the first cycle runs on the timer; the test runs the others.
           pollIntervalSeconds: 3600,
+          // REST only: `positionsStream.test.ts` runs the same walk over the WebSocket.
+          transport: 'rest',
           accounts: [{ address: USER, label: 'main', sinks: ['phone'] }],
         },
       },
