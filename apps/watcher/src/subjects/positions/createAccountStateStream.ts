@@ -17,10 +17,16 @@ export type AccountStatesFeed = {
   latest(user: `0x${string}`): PushedAccountStates | null;
 };
 
+/**
+ * HL serves user subscriptions for at most 10 unique users per IP (research/hyperliquid.md §2.3,
+ * rate-limits-and-user-limits): the first 10 accounts are streamed, the others read over REST.
+ */
+export const MAX_STREAMED_USERS = 10;
+
 /** Parameters of {@link createAccountStateStream}. */
 export type CreateAccountStateStreamParameters = {
   wsUrl: string;
-  /** Guarded addresses (lowercase); one subscription each on one socket. */
+  /** Guarded addresses (lowercase); one subscription each on one socket, the first {@link MAX_STREAMED_USERS} only. */
   users: readonly `0x${string}`[];
   /** Watcher clock (ms): receipts are stamped with it, so the loop judges freshness on one clock. */
   now: () => number;
@@ -58,6 +64,12 @@ export function createAccountStateStream(
   params: CreateAccountStateStreamParameters,
 ): AccountStateStream {
   const random = params.random ?? Math.random;
+  const users = params.users.slice(0, MAX_STREAMED_USERS);
+  if (params.users.length > users.length)
+    params.logger.warn(
+      { streamed: users.length, guarded: params.users.length },
+      'position guard: HL streams at most 10 users per IP; the other accounts are read over REST',
+    );
   const transport = new WebSocketTransport({
     url: params.wsUrl,
     keepAlive: { interval: params.keepAliveMs, timeout: Math.max(1000, params.keepAliveMs) },
@@ -116,7 +128,7 @@ export function createAccountStateStream(
       .finally(() => pending.delete(user));
     subscribed.add(user);
   };
-  for (const user of params.users)
+  for (const user of users)
     void subscribe(user).catch((error: unknown) => {
       // Refused or timed out: the watchdog tries again; meanwhile the loop reads REST.
       params.logger.warn({ err: error }, 'position guard: account stream subscribe failed');
@@ -124,7 +136,7 @@ export function createAccountStateStream(
 
   const watchdog = setInterval(() => {
     const now = params.now();
-    for (const user of params.users)
+    for (const user of users)
       if (!subscribed.has(user) && !pending.has(user) && !stopped)
         void subscribe(user).catch(() => {});
     if (lastFrameMs === null || now - lastFrameMs <= params.silentAfterMs) return;

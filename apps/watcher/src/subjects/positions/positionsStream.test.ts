@@ -207,4 +207,29 @@ describe('position guard over allDexsClearinghouseState', () => {
     expect(await cycle()).not.toContain('clearinghouseState');
     expect(mark()).toBe('87');
   });
+
+  it('subscribes at most 10 users (HL per-IP limit); the others stay on REST', async () => {
+    const users = Array.from(
+      { length: 12 },
+      (_, i) => `0x${(0xa00 + i).toString(16).padStart(40, '0')}` as const,
+    );
+    stream = createAccountStateStream({
+      wsUrl: hl.wsUrl,
+      users,
+      now: () => now,
+      counters: createPayloadCounters(logger),
+      logger,
+      silentAfterMs: 30_000,
+      checkIntervalMs: 3_600_000,
+      keepAliveMs: 30_000,
+      backoff: { baseMs: 300, maxMs: 300 },
+    });
+    await expect.poll(() => stream!.framesReceived).toBe(10);
+    const subs = hl.requests.filter(
+      (r) => r.endpoint === 'ws-subscribe' && r.type === 'allDexsClearinghouseState',
+    );
+    expect(subs).toHaveLength(10);
+    expect(stream.latest(users[9]!)).not.toBeNull();
+    expect(stream.latest(users[10]!)).toBeNull();
+  });
 });
