@@ -28,7 +28,9 @@ test('the popup says which addresses the watcher guards 24/7, and stale once the
         database: { path: join(dir, 'watcher.db') },
         log: { level: 'warn' },
         security: { extensionIds: [extensionId] },
-        hip3: { enabled: false, apiUrl: hl.url },
+        // Both Hyperliquid URLs point at the replay: the guard's account stream (positions.transport
+        // defaults to ws) must never reach the real API from a test.
+        hip3: { enabled: false, apiUrl: hl.url, wsUrl: hl.wsUrl },
         chains: [],
         positions: {
           accounts: [{ address: USER, label: 'main' }],

@@ -28,6 +28,14 @@ describe('positions config', () => {
     expect(cfg.thresholds).toEqual({ warnPct: 10, criticalPct: 5 });
   });
 
+  it('reads positions over the WebSocket by default; transport is ws or rest', () => {
+    expect(parse(undefined).positions.transport).toBe('ws');
+    expect(parse({ transport: 'rest' }).positions.transport).toBe('rest');
+    expect(issuesOf({ transport: 'http' })).toEqual([
+      expect.objectContaining({ path: 'positions.transport' }),
+    ]);
+  });
+
   it('names the field of a bad address, a short one and a missing one', () => {
     for (const address of ['0x123', 'not-an-address', `${ADDRESS}00`, 42]) {
       expect(issuesOf({ accounts: [{ address, label: 'x' }] })).toEqual([

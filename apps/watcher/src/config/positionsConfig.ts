@@ -68,6 +68,12 @@ export const PositionsConfig = z
     hysteresisPct: z.number().nonnegative().max(50).default(1),
     /** Thresholds × this while a chain the venue depends on for prices is halted or recovering. */
     haltMultiplier: z.number().min(1).max(10).default(2),
+    /**
+     * How positions are read. `ws` (default): one `allDexsClearinghouseState` subscription per account on
+     * `hip3.wsUrl` covers every dex; REST `clearinghouseState` only while the stream is down, has not
+     * sent its snapshot yet, or its last push is older than two poll intervals. `rest`: REST only.
+     */
+    transport: z.enum(['ws', 'rest']).default('ws'),
     /** One pass over every account (each account's positions, balances and mode). */
     pollIntervalSeconds: z.number().positive().default(15),
     /** Every dex is scanned for new positions this often; between scans only dexes with positions. */

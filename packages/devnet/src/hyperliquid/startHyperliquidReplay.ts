@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { allDexsClearinghouseStateFrame } from './allDexsClearinghouseStateFrame.js';
 import {
   answerAccountDiscovery,
   type ReplaySubAccount,
@@ -83,7 +84,11 @@ export type HyperliquidReplay = {
   setUser(user: string, value: ReplayUser): void;
   /** Per-user history beyond `clearinghouseState`: fills, liquidations (see `replayUsers.ts`). */
   users: ReplayUsers;
-  /** Steps the simulation to `clock.now()` and pushes one frame to subscribers. */
+  /**
+   * Steps the simulation to `clock.now()` and pushes one frame to subscribers (`allDexsAssetCtxs`,
+   * `l2Book`, and `allDexsClearinghouseState` per subscribed user; the latter is also pushed when
+   * `setAccount`, `setUser`, `setMark` or `users.liquidate` change a state).
+   */
   tick(): void;
   /** Makes `/info` and `/explorer` answer with an HTTP error or hang (see `InfoFault`); null clears it. */
   setInfoFault(fault: InfoFault | null): void;
@@ -105,7 +110,7 @@ const json = 'application/json';
 
 /**
  * Starts a local stand-in for the Hyperliquid API: `POST /info`, `POST /explorer` and the
- * WebSocket `/ws`, speaking the recorded message shapes (decimal strings, `null`s where real data
+ * WebSocket `/ws` (`allDexsAssetCtxs`, `l2Book`, `allDexsClearinghouseState` subscriptions and `post`), speaking the recorded message shapes (decimal strings, `null`s where real data
  * has them, `Content-Type: application/json`), with prices driven by a scenario timeline.
  * Unknown dex → HTTP 500 with an empty body, as the real API does; a malformed body → 422 with a
  * plain-string body.
@@ -155,7 +160,10 @@ export async function startHyperliquidReplay(
       return m ? Number(m.ctx.markPx) : null;
     },
     getAccount: (user, dex) => accounts.get(`${user.toLowerCase()}|${dex}`),
-    setAccount: (user, dex, acc) => accounts.set(`${user.toLowerCase()}|${dex}`, acc),
+    setAccount: (user, dex, acc) => {
+      accounts.set(`${user.toLowerCase()}|${dex}`, acc);
+      pushUserStates(user);
+    },
   });
   let framesSent = 0;
   let connectionsAccepted = 0;
@@ -163,7 +171,14 @@ export async function startHyperliquidReplay(
   let scenario: { s: ReplayScenario; startMs: number; next: number; loop: boolean } | null = null;
   let pendingMalformed: MalformedFrameKind[] = [];
 
-  type Client = { ws: WebSocket; silent: boolean; ctxs: boolean; books: Set<string> };
+  type Client = {
+    ws: WebSocket;
+    silent: boolean;
+    ctxs: boolean;
+    books: Set<string>;
+    /** Users subscribed with `allDexsClearinghouseState` (lowercase). */
+    userStates: Set<string>;
+  };
   const clients = new Set<Client>();
 
   const market = (coin: string): ReplayMarket => {
@@ -224,6 +239,7 @@ export async function startHyperliquidReplay(
         m.midPx = action.px;
         m.depeg = 0;
         sim.render(m);
+        pushUserStates(null);
         break;
       }
       case 'wsDrop':
@@ -301,6 +317,23 @@ export async function startHyperliquidReplay(
     return JSON.stringify({ channel: 'allDexsAssetCtxs', data: { ctxs: [[dex, ctxs]] } });
   }
 
+  function userStatesFrame(user: string): string {
+    return allDexsClearinghouseStateFrame({
+      user,
+      dexes: sim.perpDexs().map((d) => d?.name ?? ''),
+      stateOf: (u, dex) => info({ type: 'clearinghouseState', user: u, dex }),
+    });
+  }
+
+  /** Pushes `allDexsClearinghouseState` to the subscribers of `user` (`null` = of every user). */
+  function pushUserStates(user: string | null) {
+    const u = user?.toLowerCase() ?? null;
+    for (const c of clients) {
+      if (c.silent || c.ws.readyState !== c.ws.OPEN) continue;
+      for (const s of c.userStates) if (u === null || s === u) c.ws.send(userStatesFrame(s));
+    }
+  }
+
   function bookBody(coin: string) {
     const m = sim.markets.get(coin);
     if (!m) return null;
@@ -350,6 +383,7 @@ export async function startHyperliquidReplay(
         const b = bookBody(coin);
         if (b) c.ws.send(JSON.stringify({ channel: 'l2Book', data: b }));
       }
+      for (const u of c.userStates) c.ws.send(userStatesFrame(u));
     }
   }
 
@@ -556,7 +590,13 @@ export async function startHyperliquidReplay(
   });
   wss.on('connection', (ws: WebSocket) => {
     connectionsAccepted += 1;
-    const client: Client = { ws, silent: false, ctxs: false, books: new Set() };
+    const client: Client = {
+      ws,
+      silent: false,
+      ctxs: false,
+      books: new Set(),
+      userStates: new Set(),
+    };
     clients.add(client);
     ws.on('close', () => clients.delete(client));
     ws.on('error', () => clients.delete(client));
@@ -584,7 +624,9 @@ export async function startHyperliquidReplay(
         return;
       }
       if (msg.method === 'subscribe' || msg.method === 'unsubscribe') {
-        const sub = msg.subscription as { type?: unknown; coin?: unknown } | undefined;
+        const sub = msg.subscription as
+          | { type?: unknown; coin?: unknown; user?: unknown }
+          | undefined;
         record('ws-subscribe', String(sub?.type), 200);
         ws.send(
           JSON.stringify({
@@ -605,6 +647,12 @@ export async function startHyperliquidReplay(
             const b = bookBody(sub.coin);
             if (b) ws.send(JSON.stringify({ channel: 'l2Book', data: b }));
           } else client.books.delete(sub.coin);
+        } else if (sub?.type === 'allDexsClearinghouseState' && typeof sub.user === 'string') {
+          const user = sub.user.toLowerCase();
+          if (on) {
+            client.userStates.add(user);
+            ws.send(userStatesFrame(user));
+          } else client.userStates.delete(user);
         }
         return;
       }
@@ -656,9 +704,11 @@ export async function startHyperliquidReplay(
     },
     setAccount(user, dex, account) {
       accounts.set(`${user.toLowerCase()}|${dex}`, account);
+      pushUserStates(user);
     },
     setUser(user, value) {
       users.set(user.toLowerCase(), value);
+      pushUserStates(user);
     },
     users: userHistory,
     tick,

@@ -99,3 +99,14 @@ export const HlUserFills = z.array(HlUserFill).max(2_000);
 export const HlCandles = z
   .array(z.object({ t: z.number().int().nonnegative(), c: HlDecimal }))
   .max(5_000);
+
+/**
+ * One `allDexsClearinghouseState` WebSocket event: a user's `clearinghouseState` on every dex (the
+ * main dex named `''`). Shape: `@nktkas/hyperliquid` 0.33.3 `AllDexsClearinghouseStateEvent`
+ * (`esm/api/subscription/_methods/allDexsClearinghouseState.d.ts`).
+ */
+export const HlAllDexsClearinghouseStateEvent = z.object({
+  user: HlAddress,
+  clearinghouseStates: z.array(z.tuple([z.string().max(64), HlClearinghouseState])).max(1_000),
+});
+export type HlAllDexsClearinghouseStateEvent = z.infer<typeof HlAllDexsClearinghouseStateEvent>;

@@ -15,6 +15,7 @@ import type { Logger } from '../../logger.js';
 import { Hip3BudgetError } from '../hip3/createHlClient.js';
 import type { WeightAccountant } from '../hip3/weightAccountant.js';
 import { analyzeGuardedAccount, type GuardedDexState } from './analyzeGuardedAccount.js';
+import type { AccountStatesFeed } from './createAccountStateStream.js';
 import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
 import { addressHash, maskAddress } from './guardedAddress.js';
 import type { PositionsSource } from './hlPositionsSource.js';
@@ -42,6 +43,11 @@ export type CreatePositionsLoopParameters = {
   logger: Logger;
   /** Accounts read at the same time. Default 4. */
   concurrency?: number;
+  /**
+   * Pushed `allDexsClearinghouseState` (`positions.transport: ws`): while an account's last push is
+   * younger than two poll intervals it replaces the per-dex REST `clearinghouseState` reads.
+   */
+  stream?: AccountStatesFeed;
   /** Does the venue depend on the chain for prices? Default {@link venueDependsOnChainForPrices}. */
   dependsForPrices?: (venue: 'hyperliquid', chainKey: string) => boolean;
 };
@@ -207,12 +213,27 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     return { multiplier: cfg.haltMultiplier, reason: chains.map((c) => c.name).join(', ') };
   }
 
-  function estimateWeight(a: AccountRuntime, scanDexes: readonly string[], now: number) {
-    let w = STANDARD_WEIGHT.state * scanDexes.length;
+  function estimateWeight(
+    a: AccountRuntime,
+    readDexes: readonly string[],
+    metaDexes: readonly string[],
+    now: number,
+  ) {
+    let w = STANDARD_WEIGHT.state * readDexes.length;
     if (a.mode === null || !standardMode(a.mode)) w += STANDARD_WEIGHT.spot;
     if (now - a.modeAt >= cfg.modeRefreshSeconds * 1000) w += STANDARD_WEIGHT.mode;
-    for (const d of scanDexes) if (!metas.has(d)) w += STANDARD_WEIGHT.meta;
+    for (const d of metaDexes) if (!metas.has(d)) w += STANDARD_WEIGHT.meta;
     return w;
+  }
+
+  /**
+   * The account's pushed states when current: received within two poll intervals on the watcher
+   * clock. Older (a mute stream) or absent (down, no snapshot yet) → `null`, and REST is read.
+   */
+  function pushedStates(a: AccountRuntime, now: number) {
+    const last = p.stream?.latest(a.config.address) ?? null;
+    if (!last || now - last.receivedMs > 2 * cfg.pollIntervalSeconds * 1000) return null;
+    return last.states;
   }
 
   function accountStateJson(a: AccountRuntime, extra: Record<string, unknown> = {}) {
@@ -243,7 +264,9 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   async function pollAccount(a: AccountRuntime, chainContext: ReturnType<typeof multiplierNow>) {
     const now = p.now();
     const previous = guardedPositionsOf(db, a.ref.addressHash);
-    const scanDue = now - a.lastScanAt >= cfg.dexScanIntervalSeconds * 1000;
+    // One push covers every dex: no REST state reads, no dex scan while it is current.
+    const pushed = pushedStates(a, now);
+    const scanDue = pushed === null && now - a.lastScanAt >= cfg.dexScanIntervalSeconds * 1000;
     const all = scanDue ? await knownDexes(now) : null;
     // Between scans only the dexes that held positions are read (2 weight each); a scan reads all.
     const scanDexes = [
@@ -253,7 +276,15 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         ...previous.map((r) => r.dex),
       ]),
     ];
-    if (p.accountant.waitMs(estimateWeight(a, scanDexes, now)) > 0) {
+    const weight = pushed
+      ? estimateWeight(
+          a,
+          [],
+          pushed.filter((s) => s.state.assetPositions.length > 0).map((s) => s.dex),
+          now,
+        )
+      : estimateWeight(a, scanDexes, scanDexes, now);
+    if (p.accountant.waitMs(weight) > 0) {
       deferred(a, previous, now);
       return;
     }
@@ -266,12 +297,13 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
       // Spot balances are the collateral of unified/portfolio accounts only (venues.md §4).
       const [spot, states] = await Promise.all([
         standardMode(mode) ? null : source.spotClearinghouseState(a.config.address),
-        Promise.all(
-          scanDexes.map(async (dex) => ({
-            dex,
-            state: await source.clearinghouseState(a.config.address, dex),
-          })),
-        ),
+        pushed ??
+          Promise.all(
+            scanDexes.map(async (dex) => ({
+              dex,
+              state: await source.clearinghouseState(a.config.address, dex),
+            })),
+          ),
       ]);
       const held = states.filter((s) => s.state.assetPositions.length > 0);
       const dexStates: GuardedDexState[] = await Promise.all(
@@ -354,7 +386,8 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         };
         evaluated.push({ state, baseLevel: ev.baseLevel, level: ev.level });
       }
-      if (all) a.lastScanAt = now;
+      // A push covers every dex: as good as a scan.
+      if (all || pushed) a.lastScanAt = now;
       a.dexesWithPositions = new Set(held.map((s) => s.dex));
       a.lastSuccessAt = now;
       if (liquidations.checkedTo !== null) a.fillsCheckedTo = liquidations.checkedTo;

@@ -12,6 +12,7 @@ import { latestEvents } from '../../db/queries/events.js';
 import { alertOutbox } from '../../db/schema/alerts.js';
 import { Env } from '../../env.js';
 import { type RunningWatcher, startWatcher } from '../../runtime/startWatcher.js';
+import type { AccountStateStream } from './createAccountStateStream.js';
 import { addressHash } from './guardedAddress.js';
 import type { PositionsLoop } from './positionsLoop.js';
 import { positionsSubjectFactory } from './positionsSubject.js';
@@ -44,6 +45,7 @@ describe('position guard against the Hyperliquid replay', () => {
   let hl: HyperliquidReplay;
   let watcher: RunningWatcher | null = null;
   let loop: PositionsLoop | null = null;
+  let stream: AccountStateStream | null = null;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-guard-'));
@@ -76,12 +78,12 @@ describe('position guard against the Hyperliquid replay', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function boot() {
+  async function boot(transport: 'rest' | 'ws' = 'rest') {
     const config = parseConfig({
       raw: {
         server: { port: 0 },
         database: { path: join(dir, 'w.db') },
-        hip3: { apiUrl: hl.url },
+        hip3: { apiUrl: hl.url, wsUrl: hl.wsUrl },
         alerts: {
           sinks: [{ name: 'phone', kind: 'webhook', urlEnv: 'TEST_SINK_URL' }],
           retry: { initialDelayMs: 100, maxDelayMs: 500, pollIntervalMs: 50, timeoutMs: 2_000 },
@@ -89,6 +91,8 @@ describe('position guard against the Hyperliquid replay', () => {
         positions: {
           // Only the first cycle runs on the timer; the test runs the others.
           pollIntervalSeconds: 3600,
+          // REST by default: `positionsStream.test.ts` runs the same walk over the WebSocket.
+          transport,
           accounts: [{ address: USER, label: 'main', sinks: ['phone'] }],
         },
       },
@@ -104,9 +108,11 @@ describe('position guard against the Hyperliquid replay', () => {
       secrets: { TEST_SINK_URL: `${sink.url}/hook` },
       factories: [
         positionsSubjectFactory({
-          onStarted: (l) => {
+          onStarted: (l, s) => {
             loop = l;
+            stream = s;
           },
+          streamTiming: { checkIntervalMs: 100, keepAliveMs: 30_000, backoffBaseMs: 100 },
         }),
       ],
     });
@@ -269,5 +275,29 @@ describe('position guard against the Hyperliquid replay', () => {
     ]);
     // No "resolved" after a liquidation, and nothing sent twice.
     expect((await allDelivered()).map((h) => h.status)).toEqual(['warn', 'critical', 'liquidated']);
+  });
+
+  it('with transport ws the subject streams the account from hip3.wsUrl and stops reading its states over REST', async () => {
+    await watcher!.stop();
+    expect(stream).toBeNull(); // the REST boots opened no stream
+    hl.setAccount(USER, 'xyz', {
+      crossRawUsd: '0.0',
+      positions: [
+        {
+          coin: 'xyz:TSLA',
+          szi: '10',
+          entryPx: '100',
+          leverage: { type: 'isolated', value: 10, rawUsd: '-750' },
+        },
+      ],
+    });
+    await boot('ws');
+    await waitFor('the account snapshot', () => stream?.latest(USER) != null, 10_000);
+    const from = hl.requests.length;
+    await cycleAt(null);
+    expect(hl.requests.slice(from).map((r) => r.type)).not.toContain('clearinghouseState');
+    const a = await account();
+    expect(a.status).toBe('ok');
+    expect(a.positions[0]).toMatchObject({ coin: 'xyz:TSLA', stale: false });
   });
 });

@@ -1,6 +1,7 @@
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
 import { createWeightAccountant, type WeightAccountant } from '../hip3/weightAccountant.js';
+import { type AccountStateStream, createAccountStateStream } from './createAccountStateStream.js';
 import { createHlPositionsSource, type PositionsSource } from './hlPositionsSource.js';
 import { createPositionsLoop, type PositionsLoop } from './positionsLoop.js';
 
@@ -8,8 +9,10 @@ import { createPositionsLoop, type PositionsLoop } from './positionsLoop.js';
 export type PositionsSubjectOptions = {
   /** Replaces the Hyperliquid adapter. */
   source?: (accountant: WeightAccountant) => PositionsSource;
-  /** Called with the loop once started. */
-  onStarted?: (loop: PositionsLoop) => void;
+  /** Called with the loop (and the account stream with `transport: ws`) once started. */
+  onStarted?: (loop: PositionsLoop, stream: AccountStateStream | null) => void;
+  /** Stream timings (tests); defaults suit the real API. */
+  streamTiming?: { checkIntervalMs: number; keepAliveMs: number; backoffBaseMs: number };
 };
 
 /** Builds the position guard subject factory. */
@@ -21,13 +24,16 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
     const accountant =
       ctx.hlWeight ??
       createWeightAccountant({ budget: ctx.config.hip3.weightBudgetPerMinute, now: Date.now });
+    const counters = createPayloadCounters(logger);
     const source =
       options.source?.(accountant) ??
-      createHlPositionsSource({
-        apiUrl: ctx.config.hip3.apiUrl,
-        accountant,
-        counters: createPayloadCounters(logger),
-      });
+      createHlPositionsSource({ apiUrl: ctx.config.hip3.apiUrl, accountant, counters });
+    let stream: AccountStateStream | null = null;
+    const timing = options.streamTiming ?? {
+      checkIntervalMs: 5_000,
+      keepAliveMs: 30_000,
+      backoffBaseMs: 1_000,
+    };
     const loop = createPositionsLoop({
       config: cfg,
       source,
@@ -36,14 +42,31 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
       eventLog: ctx.eventLog,
       now: ctx.clock.now,
       logger,
+      // Subscriptions cost no REST weight; the loop reads the stream only while it is current.
+      stream: { latest: (user) => stream?.latest(user) ?? null },
     });
     return {
       name: 'positions',
       async start() {
+        if (cfg.transport === 'ws')
+          stream = createAccountStateStream({
+            wsUrl: ctx.config.hip3.wsUrl,
+            users: cfg.accounts.map((a) => a.address),
+            now: ctx.clock.now,
+            counters,
+            logger,
+            silentAfterMs: 2 * cfg.pollIntervalSeconds * 1000,
+            checkIntervalMs: timing.checkIntervalMs,
+            keepAliveMs: timing.keepAliveMs,
+            backoff: { baseMs: timing.backoffBaseMs, maxMs: 60_000 },
+          });
         loop.start();
-        options.onStarted?.(loop);
+        options.onStarted?.(loop, stream);
       },
-      stop: () => loop.stop(),
+      async stop() {
+        await loop.stop();
+        await stream?.stop();
+      },
       ready: () => loop.cycles > 0,
     };
   };
