@@ -8,7 +8,8 @@
 // pass (2026-12-06), before → after on the account: old and new dist/ in one process, 31 interleaved
 // rounds, median of per-round ratios to the previous build's (unchanged) solver: 4.4–5.7e-3 → 7.2–8.6e-3
 // over five runs (load 6–9), i.e. ≈ 18–21 k/s at that solver's quiet ~2.5 M/s; new/old rate 1.46–1.67×
-// (old ≈ 12.5–14 k/s quiet → ≈ 19–22 k/s). Both are estimates, not quiet measurements. valgrind callgrind
+// (old ≈ 12.5–14 k/s quiet → ≈ 19–22 k/s). Both were estimates; a quiet run (load 0.2) then measured
+// 15,154/s with the solver at 2.42 M/s (ratio 6.27e-3): the target is not met. valgrind callgrind
 // (`node --single-threaded`): 1.26 M → 0.89 M instructions per analysis. The same pass made the solver
 // itself ~1.15–1.4× faster (divRound), so the ratio printed below, against today's solver and not
 // interleaved, reads lower than the one against the old solver.
