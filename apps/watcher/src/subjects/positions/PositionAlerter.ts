@@ -16,6 +16,11 @@ export type PositionAlerterDeps = {
   logger: Pick<Logger, 'warn' | 'error'>;
   publicUrl?: string;
   retryMs?: number;
+  /**
+   * Told whether each catch-up pass (its outbox and cursor writes) committed: `null`, or the error —
+   * storage health counts it under the `alerts` writer like the incident alerter's.
+   */
+  onWriteOutcome?: (error: unknown) => void;
 };
 
 const CURSOR = 'positions';
@@ -94,7 +99,9 @@ export class PositionAlerter {
         });
         if (batch.length < BATCH) break;
       }
+      this.#deps.onWriteOutcome?.(null);
     } catch (error) {
+      this.#deps.onWriteOutcome?.(error);
       logger.warn({ err: error }, 'position alerts behind the event log; retrying');
       if (this.#unsubscribe && !this.#retry) {
         this.#retry = setTimeout(() => {

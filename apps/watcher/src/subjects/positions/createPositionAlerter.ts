@@ -14,7 +14,7 @@ export function createPositionAlerter(p: {
   config: WatcherConfig;
   db: Db;
   eventLog: EventLog;
-  ops: Pick<Operations, 'outbox'>;
+  ops: Pick<Operations, 'outbox' | 'storage'>;
   logger: Logger;
 }): PositionAlerter | null {
   const accounts = p.config.positions.accounts;
@@ -26,6 +26,7 @@ export function createPositionAlerter(p: {
     outbox: p.ops.outbox,
     sinksOf: (hash) => sinks.get(hash),
     logger: p.logger.child({ component: 'position-alerts' }),
+    onWriteOutcome: (error) => p.ops.storage.recordWrite('alerts', error),
     ...(p.config.alerts.publicUrl && { publicUrl: p.config.alerts.publicUrl }),
   });
 }
