@@ -340,7 +340,10 @@ export class ChainWatcher {
           }),
         );
       }
-      if (config.traits.probe && noProgressSince >= t.degradedAfterSeconds) {
+      // Probe from half the degraded threshold on: `noProgressSince` is taken at the poll's start and
+      // the evaluation's clock after its requests, so a probe started only at the threshold leaves the
+      // poll that crosses it without a result — an idle chain flickered degraded → up under load.
+      if (config.traits.probe && noProgressSince >= t.degradedAfterSeconds / 2) {
         this.#probeTx ??= signInvalidTransaction(config.chainId);
         const raw = await this.#probeTx;
         tasks.push(
