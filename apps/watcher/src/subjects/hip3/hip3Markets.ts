@@ -65,6 +65,12 @@ export type FrameResult = {
   dropped: number;
 };
 
+/**
+ * Sample (and, apart, oracle-update) rows held for the next commit while commits fail: ~10 min of
+ * ctx samples for 300 markets. Older rows are dropped first (see `requeuePending`).
+ */
+export const PENDING_ROWS_MAX = 200_000;
+
 /** Explorer txs remembered as applied (HL keeps ~hundreds per writer; dozens of writers). */
 const SEEN_TXS_MAX = 50_000;
 
@@ -108,6 +114,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
   const states = new Map<string, MarketState>();
   const writerDex = new Map<string, Set<string>>();
   let pending = emptyHip3Pending();
+  let droppedPending = 0;
   /** Markets whose inputs changed since the last {@link takeChanged} (the ticker evaluates them). */
   let changed = new Set<string>();
   /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
@@ -477,6 +484,30 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
       pending = emptyHip3Pending();
       return taken;
     },
+    /**
+     * Puts back what {@link takePending} returned when its commit failed, ahead of what was queued
+     * since, so the rows land with the next commit that succeeds. While storage keeps failing the
+     * queue is capped at {@link PENDING_ROWS_MAX} sample and oracle rows each (the oldest dropped
+     * and counted in `droppedPendingRows`): the markets are served `unknown` meanwhile, and a
+     * full disk must not also exhaust memory.
+     */
+    requeuePending(taken: Hip3Pending): void {
+      const cap = <T>(rows: T[]): T[] => {
+        if (rows.length <= PENDING_ROWS_MAX) return rows;
+        droppedPending += rows.length - PENDING_ROWS_MAX;
+        return rows.slice(rows.length - PENDING_ROWS_MAX);
+      };
+      pending = {
+        dexRows: [...taken.dexRows, ...pending.dexRows],
+        samples: cap([...taken.samples, ...pending.samples]),
+        oracle: cap([...taken.oracle, ...pending.oracle]),
+        gaps: [...taken.gaps, ...pending.gaps],
+        metas: [...taken.metas, ...pending.metas],
+        events: [...taken.events, ...pending.events],
+      };
+    },
+    /** Sample and oracle rows dropped from a queue held back by failing commits (see requeuePending). */
+    droppedPendingRows: () => droppedPending,
     /** Oracle-writer addresses of all watched dexes. */
     oracleWriters: () => [...writerDex.keys()],
     watchedDexes: () => [...dexes.keys()],

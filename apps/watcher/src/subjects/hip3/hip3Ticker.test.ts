@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { latestEvents } from '../../db/queries/events.js';
+import type { Hip3SampleRow } from '../../db/queries/hip3.js';
 import {
   countHip3Samples,
   hip3OracleUpdatesPage,
@@ -13,6 +14,7 @@ import {
 } from '../../db/queries/hip3.js';
 import { listIncidents } from '../../db/queries/incidents.js';
 import { EventLog } from '../../events/eventLog.js';
+import { emptyHip3Pending, PENDING_ROWS_MAX } from './hip3Markets.js';
 import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
@@ -48,7 +50,7 @@ function engineOn(path: string, now: { t: number }) {
     includeMainDex: false,
   });
   engine.applyPerpDexs(perpDexs);
-  return { engine, db: database.db, close: () => database.close() };
+  return { engine, db: database.db, sqlite: database.sqlite, close: () => database.close() };
 }
 
 /** Frame k: TSLA's oracle and mark move by k, everything else as recorded. */
@@ -197,6 +199,65 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     // metrics (about 70 / 5 + 2 = 16 times), not 70 times.
     expect(evaluations).toBeGreaterThanOrEqual(14);
     expect(evaluations).toBeLessThanOrEqual(18);
+  });
+
+  it('a failed commit loses nothing: its samples and transition land with the next commit', () => {
+    const now = { t: T0 };
+    const e = engineOn(':memory:', now);
+    e.engine.applyMeta('xyz', meta);
+    now.t += 1000;
+    e.engine.ingestFrame(frame(1), now.t);
+    const changedAt = now.t;
+    e.engine.tick();
+    expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('ok');
+    const before = countHip3Samples(e.db, 'xyz:TSLA');
+
+    // Storage refuses writes (as on a read-only file) while TSLA's oracle stops moving and its
+    // mark keeps changing: the 10 s fallback (warn at changedAt + 11 s) is crossed meanwhile.
+    e.sqlite.pragma('query_only = 1');
+    for (let k = 0; k < 12; k++) {
+      now.t += 1000;
+      e.engine.ingestFrame(
+        {
+          ctxs: [
+            [
+              'xyz',
+              ctxs.map((r, i) =>
+                i === 1 ? { ...(r as object), oraclePx: '401.0', markPx: `${401 + k / 100}` } : r,
+              ),
+            ] as [string, unknown[]],
+          ],
+        },
+        now.t,
+      );
+      expect(() => e.engine.tick()).toThrow(/readonly/);
+    }
+    expect(now.t).toBeGreaterThan(changedAt + 11_000);
+    expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('ok');
+
+    // Writes come back: the next tick commits the 12 held samples and the transition to warn.
+    e.sqlite.pragma('query_only = 0');
+    now.t += 1000;
+    e.engine.tick();
+    expect(countHip3Samples(e.db, 'xyz:TSLA')).toBe(before + 12);
+    expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('warn');
+    const toWarn = hip3TransitionsOf(e.db, 'xyz:TSLA').filter((t) => t.toStatus === 'warn');
+    expect(toWarn.map((t) => t.at)).toEqual([now.t]);
+    expect(e.engine.droppedPendingRows()).toBe(0);
+  });
+
+  it('a queue held back by failing commits keeps the newest PENDING_ROWS_MAX samples', () => {
+    const e = engineOn(':memory:', { t: T0 });
+    const held = emptyHip3Pending();
+    held.samples = Array.from(
+      { length: PENDING_ROWS_MAX + 5 },
+      (_, i) => ({ receivedAt: i }) as unknown as Hip3SampleRow,
+    );
+    e.engine.requeuePending(held);
+    const kept = e.engine.takePending().samples;
+    expect(kept).toHaveLength(PENDING_ROWS_MAX);
+    expect((kept[0] as unknown as { receivedAt: number }).receivedAt).toBe(5);
+    expect(e.engine.droppedPendingRows()).toBe(5);
   });
 
   it('tickInSlices serves the event loop between slices and commits what tick() would', async () => {

@@ -35,6 +35,8 @@ export type CreateHip3TickerParameters = {
 /** The HIP-3 evaluation step (see {@link createHip3Ticker}). */
 export type Hip3Ticker = ReturnType<typeof createHip3Ticker>;
 
+type PersistedStatus = { status: Hip3MarketStatus; since: number; reasons: string };
+
 const reasonKey = (rs: readonly Hip3Reason[]) => rs.map((r) => `${r.code}:${r.severity}`).join(',');
 
 /**
@@ -50,7 +52,7 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
   const th = params.thresholds ?? defaultHip3Thresholds;
   const { clock, markets } = params;
   const writes = prepareHip3Writes(params.db);
-  const persisted = new Map<string, { status: Hip3MarketStatus; since: number; reasons: string }>();
+  const persisted = new Map<string, PersistedStatus>();
   for (const row of listHip3Markets(params.db)) {
     persisted.set(row.coin, {
       status: row.status as Hip3MarketStatus,
@@ -78,6 +80,8 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
       now,
       changed: markets.takeChanged(),
       transitions: [] as Hip3Transition[],
+      /** Each persisted status this tick changed, as it was before (restored if the commit fails). */
+      undo: new Map<string, PersistedStatus | undefined>(),
       stateWrites: [] as Hip3StateWrite[],
       /** Metrics-only rewrites (status and reasons unchanged): snapshots, committable apart. */
       metricsWrites: [] as Hip3StateWrite[],
@@ -102,6 +106,7 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     dueAt.set(coin, nextEvaluationDueMs(s, now, th, METRICS_WRITE_MS));
     const prev = persisted.get(coin);
     const key = reasonKey(ev.reasons);
+    if (!t.undo.has(coin)) t.undo.set(coin, prev && { ...prev });
     if (!prev || prev.status !== ev.status) {
       t.transitions.push({ coin, ev, from: prev?.status ?? 'unknown' });
       persisted.set(coin, { status: ev.status, since: now, reasons: key });
@@ -121,15 +126,35 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     }
   }
 
+  /**
+   * Commits one part of a tick. When the commit fails (the error propagates to the loop, which
+   * logs it; the event log has counted it for storage health), nothing of it is lost: ingestion's
+   * rows go back to the queue, the in-memory statuses the tick changed are rolled back, and the
+   * markets it wrote are due again, so the next tick that commits records the same transitions.
+   */
   function record(t: Tick, stateWrites: Hip3StateWrite[], withRest: boolean): void {
-    const committed = recordHip3Changes({
-      eventLog: params.eventLog,
-      writes,
-      now: t.now,
-      pending: withRest ? markets.takePending() : emptyHip3Pending(),
-      stateWrites,
-      transitions: withRest ? t.transitions : [],
-    });
+    const pending = withRest ? markets.takePending() : emptyHip3Pending();
+    let committed: boolean;
+    try {
+      committed = recordHip3Changes({
+        eventLog: params.eventLog,
+        writes,
+        now: t.now,
+        pending,
+        stateWrites,
+        transitions: withRest ? t.transitions : [],
+      });
+    } catch (error) {
+      if (withRest) {
+        markets.requeuePending(pending);
+        for (const [coin, before] of t.undo) {
+          if (before === undefined) persisted.delete(coin);
+          else persisted.set(coin, before);
+        }
+      }
+      for (const sw of stateWrites) dueAt.set(sw.coin, t.now);
+      throw error;
+    }
     if (committed) {
       for (const sw of stateWrites)
         lastWritten.set(sw.coin, { sampleMs: sw.lastSample, at: t.now });
