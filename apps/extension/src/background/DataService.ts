@@ -8,6 +8,7 @@ import type {
   DependencyKind,
   Freshness,
   GuardView,
+  HaltPlan,
   LiqCheck,
   MarketView,
   PositionView,
@@ -39,9 +40,12 @@ import {
   SPOT_MODES,
   STANDARD_MODES,
 } from '../risk/computePositionRisk.js';
+import { haltPlan } from '../risk/haltPlan.js';
+import { positionBasis } from '../risk/positionBasis.js';
 import { riskLevel } from '../risk/riskLevel.js';
 import { PAGE_POLL_MS } from '../sites.js';
 import type { Settings } from '../storage/settings.js';
+import { collateralOf } from '../ui/formatBadge.js';
 
 /** Cache lifetimes (ms). Positions of dexes where the user holds nothing are polled rarely. */
 export const TTL = {
@@ -628,7 +632,8 @@ export class DataService {
         continue;
       }
       if (risk.problem) problems.push(`${addr.slice(0, 8)}…: ${risk.problem}`);
-      for (const { position: r, liquidationPrice: ours, notComputable } of risk.positions) {
+      for (const item of risk.positions) {
+        const { position: r, liquidationPrice: ours, notComputable } = item;
         const at = this.#states.get(`${addr}|${r.dex}`)?.at ?? 0;
         addMarket(r.coin);
         this.#addSample(r.coin, at, r.markPrice);
@@ -642,6 +647,29 @@ export class DataService {
         });
         const distancePct = dist?.pct ?? null;
         const fresh = inputs(r.dex);
+        const collateralSymbol = collateralOf({ venue: 'hyperliquid', dex: r.dex });
+        const { basis, reason: basisReason } = positionBasis({
+          risk: item,
+          mode,
+          state: this.#states.get(`${addr}|${r.dex}`)?.value,
+          meta: this.#ctx.get(r.dex)?.value.meta ?? null,
+          collateralSymbol,
+        });
+        let plan: HaltPlan | null = null;
+        if (hlMultiplied) {
+          const keepPct = thresholds.warnPct * thresholds.haltMultiplier;
+          try {
+            plan = haltPlan({ basis, basisReason, headline, keepPct, collateralSymbol });
+          } catch (error) {
+            plan = {
+              keepPct,
+              addCollateral: null,
+              collateralSymbol,
+              cutPct: null,
+              note: `Amounts not computed: ${error instanceof Error ? error.message : String(error)}`,
+            };
+          }
+        }
         positions.push({
           key: `hyperliquid|${addr}|${r.coin}`,
           venue: 'hyperliquid',
@@ -663,6 +691,9 @@ export class DataService {
           distanceSigma: dist?.sigmas ?? null,
           level: riskLevel({ distancePct, thresholds, haltActive: hlMultiplied }),
           healthBufferUsd: null,
+          basis,
+          basisReason,
+          haltPlan: plan,
           dataAt: Math.min(...fresh.map((f) => f.dataAt)),
           staleReason: fresh.find((f) => f.staleReason !== null)?.staleReason ?? null,
         });
