@@ -659,7 +659,15 @@ export class DataService {
         if (hlMultiplied) {
           const keepPct = thresholds.warnPct * thresholds.haltMultiplier;
           try {
-            plan = haltPlan({ basis, basisReason, headline, keepPct, collateralSymbol });
+            // When both prices agree (within LIQ_TOLERANCE, the venue's rounding) the amounts are
+            // solved on ours even if the venue's is a hair nearer; a real disagreement gets none.
+            plan = haltPlan({
+              basis,
+              basisReason,
+              headline: headline === 'venue' && liqCheck === 'agree' ? 'ours' : headline,
+              keepPct,
+              collateralSymbol,
+            });
           } catch (error) {
             plan = {
               keepPct,
