@@ -21,7 +21,7 @@ if (app) {
     .then((snap) => {
       if (snap && !answered) {
         renderPopup(app, snap, Date.now(), labels);
-        whatIf?.update(snap);
+        whatIf?.update(snap, Date.now());
       }
     })
     .catch((error) => console.warn('perpscope: reading the stored snapshot failed', error));
@@ -33,7 +33,7 @@ if (app) {
       .then((snap) => {
         answered = true;
         renderPopup(app, snap, Date.now(), labels);
-        whatIf?.update(snap);
+        whatIf?.update(snap, Date.now());
       })
       .catch((error) => console.warn('perpscope: popup refresh failed', error));
   void update();

@@ -63,6 +63,10 @@ export const TTL = {
   watcher: 2_000,
 } as const;
 
+/** Why Aevo positions get no what-if and no halt amounts. */
+const AEVO_NO_BASIS =
+  'not available for Aevo positions (read from the page, without their margin inputs)';
+
 /** Relative difference between our and HL's liquidation price above which the badge flags it. */
 export const LIQ_TOLERANCE = 0.001;
 
@@ -756,6 +760,17 @@ export class DataService {
           headline: p.liqPx === null ? null : 'venue',
           accountMode: null,
           haltMultiplied: multiplied('aevo'),
+          basis: null,
+          basisReason: AEVO_NO_BASIS,
+          haltPlan: multiplied('aevo')
+            ? haltPlan({
+                basis: null,
+                basisReason: AEVO_NO_BASIS,
+                headline: p.liqPx === null ? null : 'venue',
+                keepPct: thresholds.warnPct * thresholds.haltMultiplier,
+                collateralSymbol: 'USDC',
+              })
+            : null,
           dataAt: this.#aevo.at,
           staleReason: null,
           marginMode: 'cross',

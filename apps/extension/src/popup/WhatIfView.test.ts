@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_SNAPSHOT, type PositionBasis, type PositionView, type Snapshot } from '../model.js';
 import { WhatIfView } from './WhatIfView.js';
 
+const NOW = 1_000_000;
 const basis: PositionBasis = {
   marginMode: 'cross',
   side: 'long',
@@ -36,7 +37,7 @@ const position = (coin: string, over: Partial<PositionView>): PositionView => ({
   distanceSigma: null,
   level: 'ok',
   healthBufferUsd: null,
-  dataAt: 1,
+  dataAt: NOW - 1_000,
   staleReason: null,
   basis,
   basisReason: null,
@@ -48,7 +49,7 @@ function setup(s: Snapshot) {
   const root = document.createElement('div');
   document.body.replaceChildren(root);
   const view = new WhatIfView(root);
-  view.update(s);
+  view.update(s, NOW);
   const q = <T extends Element>(sel: string) => root.querySelector<T>(sel)!;
   const type = (text: string) => {
     const input = q<HTMLInputElement>('#whatif-input');
@@ -73,10 +74,19 @@ describe('WhatIfView', () => {
       'BTC long 2: liq 55,696 · 7.17% from the mark 60,000',
     );
     expect(Number(q<HTMLElement>('#whatif-result').dataset.liq)).toBeCloseTo(110_000 / 1.975, 9);
-    view.update(snap([position('BTC', {}), position('ETH', { basis: null })]));
+    view.update(snap([position('BTC', {}), position('ETH', { basis: null })]), NOW);
     expect(q<HTMLInputElement>('#whatif-input').value).toBe('+1');
     expect(q<HTMLSelectElement>('#whatif-position').value).toBe('hyperliquid|0xa|BTC');
     expect(q('#whatif-result').textContent).toMatch(/^BTC long 2: liq 55,696/);
+  });
+
+  it('inputs past the freshness threshold: the result says stale and how old', () => {
+    const { q, type, view } = setup(snap([position('BTC', {})]));
+    type('+1');
+    view.update(snap([position('BTC', {})]), NOW + 20_000); // 21 s old, threshold 9 s
+    expect(q('#whatif-result').textContent).toBe(
+      'stale · 21 s · BTC long 2: liq 55,696 · 7.17% from the mark 60,000',
+    );
   });
 
   it('invalid input: an inline message, no number', () => {

@@ -1,6 +1,6 @@
 import type { PositionView, Snapshot } from '../model.js';
 import { type WhatIfChange, whatIf } from '../risk/whatIf.js';
-import { formatPct, formatVenuePrice } from '../ui/formatBadge.js';
+import { formatPct, formatVenuePrice, freshnessOf } from '../ui/formatBadge.js';
 
 /**
  * The popup's what-if line: pick a position, enter a size change (`+0.5`, `-0.2`) or a leverage,
@@ -16,6 +16,7 @@ export class WhatIfView {
   readonly #error: HTMLParagraphElement;
   readonly #section: HTMLElement;
   #positions: readonly PositionView[] = [];
+  #fresh = { nowMs: 0, staleAfterMs: 0 };
 
   constructor(root: HTMLElement) {
     const doc = root.ownerDocument;
@@ -67,8 +68,9 @@ export class WhatIfView {
   }
 
   /** New data: the position list (selection kept by key) and the numbers recomputed. */
-  update(snap: Snapshot): void {
+  update(snap: Snapshot, nowMs: number): void {
     this.#positions = snap.positions;
+    this.#fresh = { nowMs, staleAfterMs: snap.staleAfterMs };
     this.#section.hidden = snap.positions.length === 0;
     const selected = this.#select.value;
     // In the popup's order: closest to liquidation first.
@@ -112,11 +114,7 @@ export class WhatIfView {
       ...(note === undefined ? {} : { note }),
     });
     if (!p) return show('', '');
-    if (!p.basis)
-      return show(
-        `What-if ${p.venue === 'aevo' ? 'not available for Aevo positions (read from the page, without their margin inputs)' : (p.basisReason ?? 'not available')}.`,
-        '',
-      );
+    if (!p.basis) return show(`What-if ${p.basisReason ?? 'not available'}.`, '');
     if (this.#input.value.trim() === '')
       return show(
         this.#kind.value === 'size'
@@ -136,7 +134,9 @@ export class WhatIfView {
     }
     if (!r.ok) return show('', r.error);
     if (r.side === null) return show(`${p.coin}: the change closes the position.`, '', '', r.note);
-    const head = `${p.coin} ${r.side} ${r.size}: `;
+    // Inputs past the freshness threshold: the result says so, like every other number.
+    const { stale, age } = freshnessOf(p, this.#fresh);
+    const head = `${stale ? `stale · ${age} · ` : ''}${p.coin} ${r.side} ${r.size}: `;
     if (r.liquidationPx === null)
       return show(`${head}no liquidation price (fully collateralised).`, '', '', r.note);
     return show(
