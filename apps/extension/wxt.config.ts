@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 
-// Permissions are exactly SPEC §5's list, asserted by src/manifest.test.ts: no `tabs`, `scripting`,
+// Permissions are exactly SPEC §5's list (plus Chrome's `offscreen` for the optional alert sound),
+// asserted by src/manifest.test.ts: no `tabs`, `scripting`,
 // `webRequest` or `<all_urls>`. The watcher's origin is user-configured, so it is only an optional
 // host permission requested at runtime from the options page.
 export default defineConfig({
@@ -10,7 +11,12 @@ export default defineConfig({
     name: 'perpscope',
     description:
       'Liquidation distances and infrastructure risk badges on perp DEX pages. Read-only: no keys, no signing.',
-    permissions: ['storage', 'alarms', 'notifications'],
+    // Chrome: `offscreen` for the optional critical-alert sound (an MV3 service worker cannot play
+    // audio; Firefox's background page can, and Firefox has no offscreen API).
+    permissions:
+      browser === 'firefox'
+        ? ['storage', 'alarms', 'notifications']
+        : ['storage', 'alarms', 'notifications', 'offscreen'],
     host_permissions: ['https://api.hyperliquid.xyz/*'],
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     ...(browser === 'firefox'

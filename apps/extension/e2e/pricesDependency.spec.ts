@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DevnetChain, startDevnetChain } from '@perpscope/devnet';
-import { expect, expectedDistances, pct, seedSettings, test } from './fixtures.js';
+import { expect, expectedDistances, pct, seedSettings, test, USER } from './fixtures.js';
 import { freePort, startWatcherProcess, type WatcherProcess } from './watcherProcess.js';
 
 // Issue 11's open e2e, closed by issue 18's user-declared dependency: the user says Hyperliquid
@@ -102,10 +102,28 @@ test('a halt of a `prices` dependency multiplies the threshold and keeps it thro
     await expect(page.locator('perpscope-panel')).toContainText(
       'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
     );
-    // The per-position halt guidance, in one line.
-    await expect(page.locator('perpscope-panel li.pos').filter({ hasText: /^BTC / })).toHaveText(
-      `BTC ${pct(btc)} — during this halt keep ≥ ${pct(warnPct * 3)}`,
+    // The per-position halt guidance, in one line, with what reaches the halt distance: the
+    // collateral to add and the share to cut, computed here from the replay's state with the
+    // documented formula (research perp-math.md §3.9, one tier): BTC is a cross long (s = 1) of q
+    // at mark P with account value C and ETH's maintenance O beside it; the target is
+    // X* = P·(1 − K/100), K = warn × 3. Add: C* = q·X*·mmr + O + q·(P − X*), add C* − C (rounded up
+    // to the cent). Cut: q' = (C − O)/(X*·mmr + P·K/100), cut 1 − q'/q (rounded up to a percent).
+    const keep = warnPct * 3;
+    const plan = await expectedHaltPlan(hl.url, keep);
+    const haltLine = page.locator('perpscope-panel li.pos').filter({ hasText: /^BTC / });
+    await expect(haltLine).toHaveText(
+      new RegExp(
+        `^BTC ${pct(btc).replace('.', '\\.')} — during this halt keep ≥ ${pct(keep).replace('.', '\\.')}: add ([\\d,]+(\\.\\d\\d)?) USDC or cut (\\d+)%$`,
+      ),
     );
+    const [, amount = '', , cut = ''] =
+      /: add ([\d,]+(\.\d\d)?) USDC or cut (\d+)%$/.exec((await haltLine.textContent()) ?? '') ??
+      [];
+    // Rounded up to the cent: at most 0.01 above the exact amount, never below it.
+    const shown = Number(amount.replace(/,/g, ''));
+    expect(shown - plan.add).toBeGreaterThanOrEqual(-1e-6);
+    expect(shown - plan.add).toBeLessThanOrEqual(0.01 + 1e-6);
+    expect(Number(cut)).toBe(Math.ceil(plan.cutPct - 1e-9));
     await expect
       .poll(() => sw.evaluate(() => (globalThis as unknown as { __notes: string[] }).__notes), {
         timeout: 15_000,
@@ -131,3 +149,38 @@ test('a halt of a `prices` dependency multiplies the threshold and keeps it thro
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** BTC's halt amounts from the replay's main-dex state (formula in the test above). */
+async function expectedHaltPlan(url: string, keepPct: number) {
+  const res = await fetch(`${url}/info`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'clearinghouseState', user: USER, dex: '' }),
+  });
+  type Pos = {
+    coin: string;
+    szi: string;
+    positionValue: string;
+    maxLeverage: number;
+    leverage: { type: string };
+  };
+  const state = (await res.json()) as {
+    crossMarginSummary: { accountValue: string };
+    assetPositions: { position: Pos }[];
+  };
+  const ps = state.assetPositions.map((a) => a.position);
+  const btc = ps.find((p) => p.coin === 'BTC');
+  if (!btc || Number(btc.szi) <= 0 || btc.leverage.type !== 'cross')
+    throw new Error('the replay account changed: BTC cross long expected');
+  const q = Number(btc.szi);
+  const P = Number(btc.positionValue) / q;
+  const mmr = 1 / (2 * btc.maxLeverage);
+  const O = ps
+    .filter((p) => p !== btc && p.leverage.type === 'cross')
+    .reduce((sum, p) => sum + Number(p.positionValue) / (2 * p.maxLeverage), 0);
+  const C = Number(state.crossMarginSummary.accountValue);
+  const X = P * (1 - keepPct / 100);
+  const add = q * X * mmr + O + q * (P - X) - C;
+  const kept = (C - O) / (X * mmr + (P * keepPct) / 100);
+  return { add, cutPct: (1 - kept / q) * 100 };
+}

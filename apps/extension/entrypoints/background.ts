@@ -1,5 +1,11 @@
 import { createBackground } from '@/src/background/createBackground';
 import { DataService } from '@/src/background/DataService';
+import {
+  ALERT_SOUND_PATH,
+  type OffscreenApi,
+  offscreenSoundPlayer,
+  pageSoundPlayer,
+} from '@/src/background/playAlertSound';
 import { HL_API_BASE } from '@/src/net/infoClient';
 import { RequestBudget } from '@/src/net/RequestBudget';
 
@@ -12,5 +18,10 @@ export default defineBackground(() => {
     apiBase: HL_API_BASE,
     budget,
   });
-  createBackground({ browser, service, now: Date.now }).start();
+  // The optional critical-alert sound: Chrome's worker plays it through an offscreen document,
+  // Firefox's background page itself.
+  const playSound = import.meta.env.FIREFOX
+    ? pageSoundPlayer(browser.runtime.getURL(ALERT_SOUND_PATH), (url) => new Audio(url))
+    : offscreenSoundPlayer(browser as unknown as OffscreenApi);
+  createBackground({ browser, service, now: Date.now, playSound }).start();
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,8 +41,22 @@ function quietLogger() {
 }
 
 describe.each(['chrome', 'firefox'])('%s manifest', (browser) => {
-  it('asks for exactly storage, alarms and notifications', () => {
-    expect(manifests[browser]?.permissions).toEqual(['storage', 'alarms', 'notifications']);
+  it('asks for exactly storage, alarms and notifications (+ offscreen on Chrome, for the alert sound)', () => {
+    expect(manifests[browser]?.permissions).toEqual(
+      browser === 'chrome'
+        ? ['storage', 'alarms', 'notifications', 'offscreen']
+        : ['storage', 'alarms', 'notifications'],
+    );
+  });
+
+  it('ships the alert sound; the offscreen page that plays it only on Chrome', () => {
+    const dir = join(outDir, browser, `${browser}-mv3`);
+    expect(
+      readFileSync(join(dir, 'sounds', 'critical.wav'))
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('RIFF');
+    expect(existsSync(join(dir, 'offscreen.html'))).toBe(browser === 'chrome');
   });
 
   it('has host permissions for the exchange API only, the watcher origin optional', () => {

@@ -105,6 +105,62 @@ export interface PositionView extends Freshness {
   readonly level: RiskLevel;
   /** Aevo cross-margin health buffer `AB + UP − OO − MM` (USD), when the page shows the inputs. */
   readonly healthBufferUsd: number | null;
+  /**
+   * The inputs of our liquidation price, for the popup's what-if line and the halt amounts;
+   * null (absent in older snapshots) when they cannot be given exactly, `basisReason` says why.
+   */
+  readonly basis?: PositionBasis | null | undefined;
+  /** Why there is no {@link PositionBasis} (`not available for portfolioMargin accounts`). */
+  readonly basisReason?: string | null | undefined;
+  /**
+   * While thresholds are multiplied for a halt: what brings the position to the halt distance
+   * (`src/risk/haltPlan.ts`); absent when no halt applies.
+   */
+  readonly haltPlan?: HaltPlan | null | undefined;
+}
+
+/**
+ * The inputs `@perpscope/math` solves a Hyperliquid position's liquidation price from, for its
+ * account mode (cross: the collateral pool of the mode — a dex's account value, the USDC dexes
+ * together under DEX abstraction, a token's spot balance under unified; isolated: its margin).
+ * Decimal strings, quote currency = the position's collateral token.
+ */
+export interface PositionBasis {
+  readonly marginMode: 'cross' | 'isolated';
+  readonly side: 'long' | 'short';
+  /** Size magnitude (base units). */
+  readonly size: string;
+  readonly entryPx: string;
+  /** Mark the collateral is valued at (`positionValue / |szi|`, 18 dp). */
+  readonly markPx: string;
+  /** Cross: the pool's equity at mark; isolated: the position's `marginUsed` (incl. its uPnL). */
+  readonly collateral: string;
+  /** Cross: maintenance margin of the other cross positions of the pool; isolated: `'0'`. */
+  readonly otherMaintenanceMargin: string;
+  /** The position's leverage setting (`leverage.value`). */
+  readonly leverage: number;
+  /** The market's maximum leverage (first tier). */
+  readonly maxLeverage: number;
+  /** The market's margin tiers as Hyperliquid sends them (`meta.marginTables`). */
+  readonly marginTiers: readonly { readonly lowerBound: string; readonly maxLeverage: number }[];
+  /** Collateral token symbol (`USDC`, `USDH`). */
+  readonly collateralSymbol: string;
+}
+
+/**
+ * What brings a position back to the halt distance (`warn × halt multiplier`), computed exactly
+ * from its {@link PositionBasis}; an amount is null when it cannot be computed exactly, with why.
+ */
+export interface HaltPlan {
+  /** The distance to keep during the halt (percent). */
+  readonly keepPct: number;
+  /** Collateral to add (decimal string, rounded up to 0.01), `'0'` when already kept; null: see note. */
+  readonly addCollateral: string | null;
+  readonly collateralSymbol: string;
+  /** Percent of the position to cut (whole percent, rounded up); null: see note. */
+  readonly cutPct: number | null;
+  /** Why an amount is missing (shown as a tooltip); null when both are given. */
+  readonly note: string | null;
 }
 
 /** Market data for one coin. Freshness is the venue's market data (mark, oracle, funding). */

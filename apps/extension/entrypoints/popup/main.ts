@@ -1,9 +1,12 @@
 import { sendMessage } from '@/src/messages/protocol';
 import { renderPopup } from '@/src/popup/renderPopup';
+import { WhatIfView } from '@/src/popup/WhatIfView';
 import { readSnapshot } from '@/src/storage/items';
 import { loadSettings } from '@/src/storage/settings';
 
 const app = document.querySelector<HTMLElement>('#app');
+const whatIfRoot = document.querySelector<HTMLElement>('#whatif');
+const whatIf = whatIfRoot ? new WhatIfView(whatIfRoot) : null;
 if (app) {
   let labels: Record<string, string> = {};
   void loadSettings()
@@ -16,7 +19,10 @@ if (app) {
   let answered = false;
   void readSnapshot()
     .then((snap) => {
-      if (snap && !answered) renderPopup(app, snap, Date.now(), labels);
+      if (snap && !answered) {
+        renderPopup(app, snap, Date.now(), labels);
+        whatIf?.update(snap, Date.now());
+      }
     })
     .catch((error) => console.warn('perpscope: reading the stored snapshot failed', error));
   const update = () =>
@@ -27,6 +33,7 @@ if (app) {
       .then((snap) => {
         answered = true;
         renderPopup(app, snap, Date.now(), labels);
+        whatIf?.update(snap, Date.now());
       })
       .catch((error) => console.warn('perpscope: popup refresh failed', error));
   void update();

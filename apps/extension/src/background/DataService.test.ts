@@ -9,6 +9,7 @@ import type { GuardedAccount, RiskSummary, RiskSummaryChain } from '@perpscope/s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { panelLines } from '../content/PageController.js';
 import { RequestBudget } from '../net/RequestBudget.js';
+import { whatIf } from '../risk/whatIf.js';
 import { PAGE_POLL_MS } from '../sites.js';
 import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
 import { formatBadge, formatChain, formatGuard } from '../ui/formatBadge.js';
@@ -603,6 +604,15 @@ describe('halts follow the venue’s dependency on the chain (research/venues.md
     status = ['halted', t];
     t += 3_000;
     expect(await level()).toBe('warn');
+    // The halt line's amounts: to the doubled warn distance, from BTC's cross pool.
+    const halted = (await service.refresh(th)).positions.find((p) => p.coin === 'BTC');
+    expect(halted?.haltPlan).toMatchObject({
+      keepPct: th.thresholds.warnPct * 2,
+      collateralSymbol: 'USDC',
+      note: null,
+    });
+    expect(Number(halted?.haltPlan?.addCollateral)).toBeGreaterThan(0);
+    expect(halted?.haltPlan?.cutPct).toBeGreaterThan(0);
     status = ['recovering', t];
     t += 3_000;
     expect(await level()).toBe('warn');
@@ -719,6 +729,14 @@ describe('account modes (issue 12): unified, DEX abstraction, portfolio margin',
         4,
       );
       expect(p.staleReason).toBeNull();
+      // The what-if basis is the mode's pool: with no change (a cross leverage change moves
+      // nothing) the what-if price is the replay's own unified liquidationPx, not a perp-only one.
+      if (!p.basis) throw new Error(`no what-if basis for ${p.coin}: ${p.basisReason}`);
+      if (p.basis.marginMode === 'cross') {
+        const same = whatIf(p.basis, { kind: 'leverage', text: '2' });
+        if (!same.ok) throw new Error(same.error);
+        expect(Math.abs(Number(same.liquidationPx) - theirs) / theirs).toBeLessThan(1e-6);
+      }
     }
   });
 
@@ -766,6 +784,11 @@ describe('account modes (issue 12): unified, DEX abstraction, portfolio margin',
       expect(formatBadge(p, { nowMs: t, ...STALE }).text).toContain(
         'HL liq only (portfolio margin: cross positions not solved)',
       );
+      // No what-if basis: the popup says the mode is not supported, never a perp-only figure.
+      expect([p.basis, p.basisReason]).toEqual([
+        null,
+        'not available for portfolioMargin accounts (portfolio margin: cross positions not solved)',
+      ]);
     }
     const iso = mine.find((x) => x.coin === 'xyz:XYZ100');
     expect([iso?.liqCheck, iso?.headline]).toEqual(['agree', 'ours']);

@@ -8,6 +8,7 @@ import type {
   DependencyKind,
   Freshness,
   GuardView,
+  HaltPlan,
   LiqCheck,
   MarketView,
   PositionView,
@@ -39,9 +40,12 @@ import {
   SPOT_MODES,
   STANDARD_MODES,
 } from '../risk/computePositionRisk.js';
+import { haltPlan } from '../risk/haltPlan.js';
+import { positionBasis } from '../risk/positionBasis.js';
 import { riskLevel } from '../risk/riskLevel.js';
 import { PAGE_POLL_MS } from '../sites.js';
 import type { Settings } from '../storage/settings.js';
+import { collateralOf } from '../ui/formatBadge.js';
 
 /** Cache lifetimes (ms). Positions of dexes where the user holds nothing are polled rarely. */
 export const TTL = {
@@ -58,6 +62,10 @@ export const TTL = {
   aevoPage: 120_000,
   watcher: 2_000,
 } as const;
+
+/** Why Aevo positions get no what-if and no halt amounts. */
+const AEVO_NO_BASIS =
+  'not available for Aevo positions (read from the page, without their margin inputs)';
 
 /** Relative difference between our and HL's liquidation price above which the badge flags it. */
 export const LIQ_TOLERANCE = 0.001;
@@ -628,7 +636,8 @@ export class DataService {
         continue;
       }
       if (risk.problem) problems.push(`${addr.slice(0, 8)}…: ${risk.problem}`);
-      for (const { position: r, liquidationPrice: ours, notComputable } of risk.positions) {
+      for (const item of risk.positions) {
+        const { position: r, liquidationPrice: ours, notComputable } = item;
         const at = this.#states.get(`${addr}|${r.dex}`)?.at ?? 0;
         addMarket(r.coin);
         this.#addSample(r.coin, at, r.markPrice);
@@ -642,6 +651,37 @@ export class DataService {
         });
         const distancePct = dist?.pct ?? null;
         const fresh = inputs(r.dex);
+        const collateralSymbol = collateralOf({ venue: 'hyperliquid', dex: r.dex });
+        const { basis, reason: basisReason } = positionBasis({
+          risk: item,
+          mode,
+          state: this.#states.get(`${addr}|${r.dex}`)?.value,
+          meta: this.#ctx.get(r.dex)?.value.meta ?? null,
+          collateralSymbol,
+        });
+        let plan: HaltPlan | null = null;
+        if (hlMultiplied) {
+          const keepPct = thresholds.warnPct * thresholds.haltMultiplier;
+          try {
+            // When both prices agree (within LIQ_TOLERANCE, the venue's rounding) the amounts are
+            // solved on ours even if the venue's is a hair nearer; a real disagreement gets none.
+            plan = haltPlan({
+              basis,
+              basisReason,
+              headline: headline === 'venue' && liqCheck === 'agree' ? 'ours' : headline,
+              keepPct,
+              collateralSymbol,
+            });
+          } catch (error) {
+            plan = {
+              keepPct,
+              addCollateral: null,
+              collateralSymbol,
+              cutPct: null,
+              note: `Amounts not computed: ${error instanceof Error ? error.message : String(error)}`,
+            };
+          }
+        }
         positions.push({
           key: `hyperliquid|${addr}|${r.coin}`,
           venue: 'hyperliquid',
@@ -663,6 +703,9 @@ export class DataService {
           distanceSigma: dist?.sigmas ?? null,
           level: riskLevel({ distancePct, thresholds, haltActive: hlMultiplied }),
           healthBufferUsd: null,
+          basis,
+          basisReason,
+          haltPlan: plan,
           dataAt: Math.min(...fresh.map((f) => f.dataAt)),
           staleReason: fresh.find((f) => f.staleReason !== null)?.staleReason ?? null,
         });
@@ -717,6 +760,17 @@ export class DataService {
           headline: p.liqPx === null ? null : 'venue',
           accountMode: null,
           haltMultiplied: multiplied('aevo'),
+          basis: null,
+          basisReason: AEVO_NO_BASIS,
+          haltPlan: multiplied('aevo')
+            ? haltPlan({
+                basis: null,
+                basisReason: AEVO_NO_BASIS,
+                headline: p.liqPx === null ? null : 'venue',
+                keepPct: thresholds.warnPct * thresholds.haltMultiplier,
+                collateralSymbol: 'USDC',
+              })
+            : null,
           dataAt: this.#aevo.at,
           staleReason: null,
           marginMode: 'cross',

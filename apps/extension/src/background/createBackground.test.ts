@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
 import { RequestBudget } from '../net/RequestBudget.js';
+import { DEFAULT_SETTINGS } from '../storage/settings.js';
 import {
   anyPositionNear,
   createBackground,
@@ -44,7 +45,7 @@ const STORED: Snapshot = {
   ],
 };
 
-function setup() {
+function setup(playSound?: () => Promise<void>) {
   // No network in these tests: every API request fails, the refresh still builds a snapshot.
   const service = new DataService({
     fetch: async () => {
@@ -56,7 +57,13 @@ function setup() {
   });
   const refresh = vi.spyOn(service, 'refresh');
   // Fast polls (positions near a threshold) are not under test here: never fire them.
-  const bg = createBackground({ browser: fakeBrowser, service, now: () => NOW, setTimer: () => 0 });
+  const bg = createBackground({
+    browser: fakeBrowser,
+    service,
+    now: () => NOW,
+    setTimer: () => 0,
+    ...(playSound ? { playSound } : {}),
+  });
   return { bg, refresh };
 }
 
@@ -234,6 +241,58 @@ describe('background notifications', () => {
     expect(create).toHaveBeenCalledTimes(1);
     // The stored snapshot is the last one built.
     expect((await fakeBrowser.storage.local.get('snapshot')).snapshot).toEqual(warn);
+  });
+});
+
+describe('critical alert sound', () => {
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => vi.restoreAllMocks());
+
+  const withLevel = (level: 'warn' | 'critical'): Snapshot => ({
+    ...STORED,
+    updatedAt: NOW,
+    positions: STORED.positions.map((p) => ({ ...p, level })),
+  });
+  const seed = (sound: boolean | undefined) =>
+    fakeBrowser.storage.local.set({
+      settings: {
+        ...DEFAULT_SETTINGS,
+        notifications: {
+          enabled: true,
+          cooldownMinutes: 30,
+          ...(sound === undefined ? {} : { sound }),
+        },
+      },
+      settings$: { v: 2 },
+    });
+
+  it.each([
+    ['critical, sound on → plays', 'critical', true, 1],
+    ['warning, sound on → silent', 'warn', true, 0],
+    ['critical, sound off → silent', 'critical', false, 0],
+    ['critical, settings saved before the option (off) → silent', 'critical', undefined, 0],
+  ] as const)('%s', async (_, level, sound, plays) => {
+    await seed(sound);
+    const play = vi.fn(async () => {});
+    const { bg, refresh } = setup(play);
+    refresh.mockResolvedValue(withLevel(level));
+    const create = vi.spyOn(fakeBrowser.notifications, 'create');
+    await bg.refresh(null);
+    expect(create).toHaveBeenCalledTimes(1); // the notification itself either way
+    expect(play).toHaveBeenCalledTimes(plays);
+  });
+
+  it('a failing sound does not lose the notification or fail the refresh', async () => {
+    await seed(true);
+    const play = vi.fn(async () => {
+      throw new Error('offscreen document refused');
+    });
+    const { bg, refresh } = setup(play);
+    refresh.mockResolvedValue(withLevel('critical'));
+    const create = vi.spyOn(fakeBrowser.notifications, 'create');
+    await expect(bg.refresh(null)).resolves.toBeDefined();
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(play).toHaveBeenCalledTimes(1);
   });
 });
 

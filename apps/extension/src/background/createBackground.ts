@@ -15,6 +15,7 @@ import { loadSettings, type Settings, settingsItem } from '../storage/settings.j
 import { alertsFor } from './alertsFor.js';
 import type { DataService } from './DataService.js';
 import { dedupeAlerts } from './dedupeAlerts.js';
+import type { PlaySound } from './playAlertSound.js';
 
 /** Name of the polling alarm. */
 export const POLL_ALARM = 'perpscope-poll';
@@ -37,6 +38,11 @@ export interface BackgroundDeps {
   readonly now: () => number;
   /** Timer for the fast poll (default `setTimeout`); tests pass their own. */
   readonly setTimer?: (cb: () => void, ms: number) => unknown;
+  /**
+   * Plays the critical-alert sound (`playAlertSound.ts`: an offscreen document on Chrome, the
+   * background page on Firefox); called once per batch with a critical alert when the setting is on.
+   */
+  readonly playSound?: PlaySound;
 }
 
 /** Whether any position is within {@link NEAR_FACTOR}× its warn distance (the fast-poll trigger). */
@@ -156,6 +162,11 @@ export function createBackground(deps: BackgroundDeps) {
         console.warn('perpscope: notification failed', error);
       }
     }
+    // One sound per batch, only for critical alerts and only when the user switched it on.
+    if (s.notifications.sound && deps.playSound && show.some((a) => a.critical))
+      await deps.playSound().catch((error: unknown) => {
+        console.warn('perpscope: the alert sound failed', error);
+      });
   }
 
   const handlers: MessageHandlers = {

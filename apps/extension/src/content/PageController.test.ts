@@ -262,23 +262,69 @@ describe('panelLines during a prices halt', () => {
       ...EMPTY_SNAPSHOT,
       thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 3 },
       positions: [
-        { ...position('BTC', 15), haltMultiplied: true, dataAt: NOW },
+        {
+          ...position('BTC', 15),
+          haltMultiplied: true,
+          dataAt: NOW,
+          haltPlan: {
+            keepPct: 45,
+            addCollateral: '1240.5',
+            collateralSymbol: 'USDC',
+            cutPct: 38,
+            note: null,
+          },
+        },
+        {
+          ...position('xyz:TSLA', 20),
+          haltMultiplied: true,
+          dataAt: NOW,
+          haltPlan: {
+            keepPct: 45,
+            addCollateral: '12',
+            collateralSymbol: 'USDC',
+            cutPct: null,
+            note: 'No cut shown for an isolated position.',
+          },
+        },
+        {
+          ...position('HYPE', 30),
+          haltMultiplied: true,
+          dataAt: NOW,
+          haltPlan: {
+            keepPct: 45,
+            addCollateral: null,
+            collateralSymbol: 'USDC',
+            cutPct: null,
+            note: 'Amounts not available: account mode unknown.',
+          },
+        },
         { ...position('ETH', 50), haltMultiplied: true, dataAt: NOW },
         { ...position('SOL', 10), dataAt: NOW },
       ],
     };
-    const lines = panelLines(snap, {
+    const all = panelLines(snap, {
       venue: 'hyperliquid',
       focus: null,
       chainIds: null,
       listPositions: false,
       nowMs: NOW,
-    }).map((l) => l.text);
-    expect(lines).toEqual([
+    });
+    expect(all.map((l) => l.text)).toEqual([
       'No watcher configured: chain and oracle badges off.',
       'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
-      'BTC 15.0% — during this halt keep ≥ 45.0%',
+      'BTC 15.0% — during this halt keep ≥ 45.0%: add 1,240.50 USDC or cut 38%',
+      'xyz:TSLA 20.0% — during this halt keep ≥ 45.0%: add 12 USDC',
+      'HYPE 30.0% — during this halt keep ≥ 45.0%',
       'ETH 50.0% — during this halt keep ≥ 45.0% (kept)',
+    ]);
+    // Why an amount is missing goes to the tooltip, never a guess in the text.
+    expect(all.map((l) => l.title)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      'No cut shown for an isolated position.',
+      'Amounts not available: account mode unknown.',
+      undefined,
     ]);
   });
 });

@@ -4,6 +4,7 @@ import {
   emptyPositionsText,
   formatChain,
   formatFundingPerDay,
+  formatHaltPlan,
   formatMarket,
   formatPct,
   freshnessOf,
@@ -280,15 +281,21 @@ export function panelLines(snap: Snapshot, opts: PanelOptions): PanelLine[] {
       kind: 'note',
       text: 'Halt of a chain this venue prices on: liquidation thresholds multiplied.',
     });
-  // Per position, one line: where it is and the distance to keep during the halt (note 1).
+  // Per position, one line: where it is, the distance to keep during the halt (note 1) and what
+  // gets it there (computed in the background, `src/risk/haltPlan.ts`).
   const keep = snap.thresholds.warnPct * snap.thresholds.haltMultiplier;
   for (const p of halted)
-    if (p.distancePct !== null)
+    if (p.distancePct !== null) {
+      const kept = p.distancePct >= keep;
+      const plan = kept ? null : formatHaltPlan(p.haltPlan ?? null);
+      const title = kept ? undefined : (p.haltPlan?.note ?? undefined);
       lines.push({
         kind: 'pos',
-        text: `${p.coin} ${formatPct(p.distancePct)} — during this halt keep ≥ ${formatPct(keep)}${p.distancePct >= keep ? ' (kept)' : ''}`,
+        text: `${p.coin} ${formatPct(p.distancePct)} — during this halt keep ≥ ${formatPct(keep)}${kept ? ' (kept)' : plan ? `: ${plan}` : ''}`,
         state: freshnessOf(p, fresh).stale ? 'stale' : p.level,
+        ...(title ? { title } : {}),
       });
+    }
   const market = opts.focus ? snap.markets.find((m) => m.coin === opts.focus) : undefined;
   if (market) {
     const stale = freshnessOf(market, { ...fresh, staleAfterMs: market.staleAfterMs }).stale;

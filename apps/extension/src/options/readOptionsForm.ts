@@ -85,6 +85,7 @@ export function readOptionsForm(form: HTMLFormElement): OptionsFormResult {
     notifications: {
       enabled: checked(form, 'notifications.enabled'),
       cooldownMinutes: Number(value(form, 'notifications.cooldownMinutes')),
+      sound: checked(form, 'notifications.sound'),
     },
     chains: {
       hyperliquid: list(value(form, 'chains.hyperliquid')),
@@ -139,6 +140,7 @@ export function fillOptionsForm(form: HTMLFormElement, s: Settings): void {
   set('sites.aevo', s.sites.aevo);
   set('notifications.enabled', s.notifications.enabled);
   set('notifications.cooldownMinutes', String(s.notifications.cooldownMinutes));
+  set('notifications.sound', s.notifications.sound);
   set('chains.hyperliquid', s.chains.hyperliquid.join(', '));
   set('chains.aevo', s.chains.aevo.join(', '));
   set('timing.staleAfterPolls', String(s.timing.staleAfterPolls));

@@ -3,8 +3,10 @@
 import {
   aevoMarginHealth,
   analyzeHyperliquidAccount,
+  formatDecimal,
   type HyperliquidAccountPosition,
   liquidationDistance,
+  parseDecimal,
   realizedVolatility,
 } from '@perpscope/math';
 
@@ -35,6 +37,12 @@ export interface AccountPositionRisk {
   readonly liquidationPrice: string | null;
   /** Why our price is not computable (the venue's is the headline then); null when it is. */
   readonly notComputable: string | null;
+  /**
+   * A cross position's collateral pool as the math solved it (the mode's pool: a dex, the USDC
+   * dexes, a collateral token): its equity at mark and the other cross positions' maintenance.
+   * Null for isolated positions and when our price is not computable.
+   */
+  readonly pool: { readonly collateral: string; readonly otherMaintenanceMargin: string } | null;
 }
 
 /**
@@ -80,14 +88,29 @@ export function hyperliquidAccountRisk(params: {
       });
       return {
         problem: null,
-        positions: account.positions.map((position) => ({
-          position,
-          liquidationPrice: position.liquidationPrice,
-          notComputable:
+        positions: account.positions.map((position) => {
+          const notComputable =
             position.reason === 'portfolioMargin'
               ? 'portfolio margin: cross positions not solved'
+              : null;
+          const pool =
+            position.marginMode === 'cross' && notComputable === null
+              ? account.pools.find((p) => p.dexes.includes(position.dex))
+              : undefined;
+          return {
+            position,
+            liquidationPrice: position.liquidationPrice,
+            notComputable,
+            pool: pool
+              ? {
+                  collateral: pool.collateral,
+                  otherMaintenanceMargin: formatDecimal(
+                    parseDecimal(pool.maintenanceMargin) - parseDecimal(position.maintenanceMargin),
+                  ),
+                }
               : null,
-        })),
+          };
+        }),
       };
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
@@ -109,6 +132,7 @@ export function hyperliquidAccountRisk(params: {
       position,
       liquidationPrice: null,
       notComputable: reason,
+      pool: null,
     })),
   };
 }

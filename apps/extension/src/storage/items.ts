@@ -58,6 +58,36 @@ export const snapshotSchema = z.object({
       distanceSigma: z.number().nullable(),
       level,
       healthBufferUsd: z.number().nullable(),
+      basis: z
+        .object({
+          marginMode: z.enum(['cross', 'isolated']),
+          side: z.enum(['long', 'short']),
+          size: px,
+          entryPx: px,
+          markPx: px,
+          collateral: px,
+          otherMaintenanceMargin: px,
+          leverage: z.number().positive(),
+          maxLeverage: z.number().positive(),
+          marginTiers: z
+            .array(z.object({ lowerBound: px, maxLeverage: z.number().positive() }))
+            .min(1)
+            .max(10),
+          collateralSymbol: z.string().min(1).max(16),
+        })
+        .nullable()
+        .optional(),
+      basisReason: z.string().nullable().optional(),
+      haltPlan: z
+        .object({
+          keepPct: z.number(),
+          addCollateral: px.nullable(),
+          collateralSymbol: z.string().min(1).max(16),
+          cutPct: z.number().nullable(),
+          note: z.string().nullable(),
+        })
+        .nullable()
+        .optional(),
     }),
   ),
   markets: z.array(

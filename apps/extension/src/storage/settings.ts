@@ -66,7 +66,12 @@ export const settingsSchema = z.object({
     .nullable(),
   thresholds: thresholdsSchema,
   sites: z.object({ hyperliquid: z.boolean(), hip3: z.boolean(), aevo: z.boolean() }),
-  notifications: z.object({ enabled: z.boolean(), cooldownMinutes: z.number().min(1).max(1440) }),
+  notifications: z.object({
+    enabled: z.boolean(),
+    cooldownMinutes: z.number().min(1).max(1440),
+    /** Play a short sound with critical notifications (off by default; missing before it). */
+    sound: z.boolean().default(false),
+  }),
   /** Watcher chain ids whose sequencer badge is shown per site (registry keys of the watcher). */
   chains: z.object({
     hyperliquid: z.array(z.string().min(1)).max(10),
@@ -93,7 +98,7 @@ export const DEFAULT_SETTINGS: Settings = {
   watcherUrl: null,
   thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 2 },
   sites: { hyperliquid: true, hip3: true, aevo: true },
-  notifications: { enabled: true, cooldownMinutes: 30 },
+  notifications: { enabled: true, cooldownMinutes: 30, sound: false },
   chains: { hyperliquid: ['arbitrum-one', 'hyperevm'], aevo: ['aevo'] },
   timing: { staleAfterPolls: 3, haltHoldMinutes: 30 },
   dependencies: { hyperliquid: {}, aevo: {} },

@@ -22,6 +22,8 @@ export interface PanelLine {
   readonly kind: 'chain' | 'pos' | 'market' | 'guidance' | 'note';
   /** `data-status` / `data-level` value for colouring. */
   readonly state?: string;
+  /** Tooltip (e.g. why a halt line gives no amount). */
+  readonly title?: string;
 }
 
 /**
@@ -214,6 +216,7 @@ export class Overlay {
         if (line.state !== undefined)
           li.dataset[line.kind === 'pos' ? 'level' : 'status'] = line.state;
         li.textContent = line.text;
+        if (line.title) li.title = line.title;
         ul.append(li);
       }
       box.className = 'p';

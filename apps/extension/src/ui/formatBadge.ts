@@ -3,6 +3,7 @@ import type {
   DisplayLevel,
   Freshness,
   GuardView,
+  HaltPlan,
   MarketView,
   PositionView,
   Snapshot,
@@ -139,6 +140,32 @@ export function formatFundingPerDay(p: PositionView, m: MarketView | undefined):
     maximumFractionDigits: 2,
   });
   return `funding ${pays ? '−' : '+'}${amount} ${unit} (${pays ? 'you pay' : 'you receive'})`;
+}
+
+/**
+ * A decimal string as an amount with thousands separators, as given (no float): `1240.5` →
+ * `1,240.50`, at most two decimals (callers round first).
+ */
+export function formatAmount(decimal: string): string {
+  const [int = '0', frac = ''] = decimal.replace(/^-/, '').split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const cents = frac === '' ? '' : `.${frac.padEnd(2, '0').slice(0, 2)}`;
+  return `${decimal.startsWith('-') ? '−' : ''}${grouped}${cents}`;
+}
+
+/**
+ * The remedy part of a halt line: `add 1,240.17 USDC or cut 38%`, `add 12 USDC` (no cut for an
+ * isolated position), or null when the plan has no amount (its note goes to the tooltip).
+ */
+export function formatHaltPlan(plan: HaltPlan | null): string | null {
+  if (plan === null) return null;
+  const add =
+    plan.addCollateral === null
+      ? null
+      : `add ${formatAmount(plan.addCollateral)} ${plan.collateralSymbol}`;
+  const cut = plan.cutPct === null ? null : `cut ${plan.cutPct}%`;
+  if (add && cut) return `${add} or ${cut}`;
+  return add ?? cut;
 }
 
 /** `0x0000…00a1`: an address short enough for a sentence. */
