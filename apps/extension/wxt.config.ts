@@ -1,8 +1,10 @@
 import { defineConfig } from 'wxt';
 
-// Permissions are exactly SPEC §5's list, asserted by src/manifest.test.ts: no `tabs`, `scripting`,
-// `webRequest` or `<all_urls>`. The watcher's origin is user-configured, so it is only an optional
-// host permission requested at runtime from the options page.
+// Permissions are SPEC §5's list plus `activeTab` + `scripting` for "Use this page's account"
+// (issue 18), asserted by src/manifest.test.ts: no `tabs`, `webRequest` or `<all_urls>`. Neither
+// of the two carries an install warning; together they let the popup run one read-only probe in the
+// tab it was opened over, on the user's click only (README, Privacy). The watcher's origin is
+// user-configured, so it is only an optional host permission requested at runtime from the options.
 export default defineConfig({
   // Store packages: `.output/perpscope-<version>-chrome.zip`, `-firefox.zip` and AMO's sources zip.
   zip: { name: 'perpscope', excludeSources: ['test-results/**', '.output/**'] },
@@ -10,7 +12,7 @@ export default defineConfig({
     name: 'perpscope',
     description:
       'Liquidation distances and infrastructure risk badges on perp DEX pages. Read-only: no keys, no signing.',
-    permissions: ['storage', 'alarms', 'notifications'],
+    permissions: ['storage', 'alarms', 'notifications', 'activeTab', 'scripting'],
     host_permissions: ['https://api.hyperliquid.xyz/*'],
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     ...(browser === 'firefox'
