@@ -1,9 +1,11 @@
 import { defineConfig } from 'wxt';
 
-// Permissions are exactly SPEC §5's list (plus Chrome's `offscreen` for the optional alert sound),
-// asserted by src/manifest.test.ts: no `tabs`, `scripting`,
-// `webRequest` or `<all_urls>`. The watcher's origin is user-configured, so it is only an optional
-// host permission requested at runtime from the options page.
+// Permissions are SPEC §5's list plus `activeTab` + `scripting` for "Use this page's account"
+// (issue 18) and, on Chrome, `offscreen` for the optional critical-alert sound; asserted by
+// src/manifest.test.ts: no `tabs`, `webRequest` or `<all_urls>`. None of the three carries an
+// install warning; `activeTab` + `scripting` let the popup run one read-only probe in the tab it was
+// opened over, on the user's click only (README, Privacy). The watcher's origin is user-configured,
+// so it is only an optional host permission requested at runtime from the options page.
 export default defineConfig({
   // Store packages: `.output/perpscope-<version>-chrome.zip`, `-firefox.zip` and AMO's sources zip.
   zip: { name: 'perpscope', excludeSources: ['test-results/**', '.output/**'] },
@@ -15,8 +17,8 @@ export default defineConfig({
     // audio; Firefox's background page can, and Firefox has no offscreen API).
     permissions:
       browser === 'firefox'
-        ? ['storage', 'alarms', 'notifications']
-        : ['storage', 'alarms', 'notifications', 'offscreen'],
+        ? ['storage', 'alarms', 'notifications', 'activeTab', 'scripting']
+        : ['storage', 'alarms', 'notifications', 'activeTab', 'scripting', 'offscreen'],
     host_permissions: ['https://api.hyperliquid.xyz/*'],
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     ...(browser === 'firefox'

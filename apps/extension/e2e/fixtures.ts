@@ -98,6 +98,9 @@ export const test = base.extend<{
         '--disable-quic',
         '--no-first-run',
         '--no-default-browser-check',
+        // Lets CDP's Extensions.triggerAction click the toolbar icon (e2e/pageAccount.spec.ts):
+        // the real popup over the exchange tab, with activeTab granted as for a user's click.
+        '--enable-unsafe-extension-debugging',
       ],
     });
     await context.route('https://api.hyperliquid.xyz/**', async (route) => {
@@ -194,13 +197,14 @@ interface HlPos {
  */
 export async function expectedDistances(
   hl: HyperliquidReplay,
+  user: string = USER,
 ): Promise<Map<string, { pct: number; liq: number; hlLiq: number | null }>> {
   const out = new Map<string, { pct: number; liq: number; hlLiq: number | null }>();
   for (const dex of ['', 'xyz']) {
     const res = await fetch(`${hl.url}/info`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'clearinghouseState', user: USER, dex }),
+      body: JSON.stringify({ type: 'clearinghouseState', user, dex }),
     });
     const state = (await res.json()) as {
       crossMarginSummary: { accountValue: string };

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'wxt';
 
 // Builds the real extension (Chrome MV3 and Firefox MV3) into a temp dir and asserts the manifest
-// carries exactly SPEC §5's permissions: storage, alarms, notifications; host permissions for the
+// carries exactly SPEC §5's permissions (storage, alarms, notifications) plus activeTab + scripting
+// (issue 18, "Use this page's account"); host permissions for the
 // exchange API only; the watcher origin optional at runtime; content scripts only on target sites.
 const outDir = mkdtempSync(join(tmpdir(), 'perpscope-ext-'));
 const manifests: Record<string, Record<string, unknown>> = {};
@@ -41,11 +42,13 @@ function quietLogger() {
 }
 
 describe.each(['chrome', 'firefox'])('%s manifest', (browser) => {
-  it('asks for exactly storage, alarms and notifications (+ offscreen on Chrome, for the alert sound)', () => {
+  it('asks for exactly storage, alarms, notifications, activeTab and scripting (+ offscreen on Chrome)', () => {
+    // activeTab + scripting: "Use this page's account" reads the tab the popup was opened over,
+    // on the user's click only; no `tabs`, no host permission for the exchange pages. offscreen:
+    // the optional critical-alert sound (Chrome only).
+    const common = ['storage', 'alarms', 'notifications', 'activeTab', 'scripting'];
     expect(manifests[browser]?.permissions).toEqual(
-      browser === 'chrome'
-        ? ['storage', 'alarms', 'notifications', 'offscreen']
-        : ['storage', 'alarms', 'notifications'],
+      browser === 'chrome' ? [...common, 'offscreen'] : common,
     );
   });
 
@@ -78,9 +81,9 @@ describe.each(['chrome', 'firefox'])('%s manifest', (browser) => {
       'https://trade.dreamcash.xyz/*',
       'https://trade.usefelix.xyz/*',
     ]);
-    expect(JSON.stringify(manifests[browser])).not.toMatch(
-      /<all_urls>|"tabs"|"scripting"|webRequest/,
-    );
+    // `scripting` is asked for (activeTab only, above); no standing access to pages.
+    expect(JSON.stringify(manifests[browser])).not.toMatch(/<all_urls>|"tabs"|webRequest/);
+    expect(manifests[browser]?.web_accessible_resources).toBeUndefined();
   });
 });
 

@@ -229,6 +229,8 @@ export interface Snapshot {
   };
   /** The watched addresses (settings): empty states say whether an address is missing. */
   readonly addresses: readonly string[];
+  /** Labels of the watched addresses (settings), by lower-case address: the panel names its account. */
+  readonly labels: Readonly<Record<string, string>>;
   /**
    * Per watched address: whether the configured watcher guards it (`null`: no watcher configured,
    * or a watcher never reached that has no answer to show).
@@ -271,6 +273,7 @@ export const EMPTY_SNAPSHOT: Snapshot = {
   problems: [],
   thresholds: { warnPct: 15, criticalPct: 7, haltMultiplier: 2 },
   addresses: [],
+  labels: {},
   guards: {},
   sites: { hyperliquid: true, hip3: true, aevo: true },
   siteChains: { hyperliquid: [], aevo: [] },

@@ -1,8 +1,35 @@
 import { sendMessage } from '@/src/messages/protocol';
+import { pageAccountProbe } from '@/src/popup/pageAccountProbe';
 import { renderPopup } from '@/src/popup/renderPopup';
+import { setUpPageAccount } from '@/src/popup/setUpPageAccount';
 import { WhatIfView } from '@/src/popup/WhatIfView';
 import { readSnapshot } from '@/src/storage/items';
-import { loadSettings } from '@/src/storage/settings';
+import { addWatchedAddress, loadSettings } from '@/src/storage/settings';
+
+// "Use this page's account" (issue 18): the click opened this popup over the exchange tab, which
+// grants activeTab; only then does the probe run in that tab's main world (README, Privacy).
+const pageAccount = document.querySelector<HTMLElement>('#page-account');
+if (pageAccount)
+  setUpPageAccount(pageAccount, {
+    activeTab: async () => {
+      const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+      return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
+    },
+    probe: async (tabId) => {
+      const [injection] = await browser.scripting.executeScript({
+        target: { tabId },
+        world: 'MAIN',
+        func: pageAccountProbe,
+        args: [2000],
+      });
+      return injection?.result;
+    },
+    watched: async () => {
+      const s = await loadSettings();
+      return { addresses: s.addresses, labels: s.labels };
+    },
+    add: addWatchedAddress,
+  });
 
 const app = document.querySelector<HTMLElement>('#app');
 const whatIfRoot = document.querySelector<HTMLElement>('#whatif');

@@ -802,6 +802,7 @@ export class DataService {
         haltMultiplier: settings.thresholds.haltMultiplier,
       },
       addresses: settings.addresses,
+      labels: settings.labels,
       guards: this.#guards(settings),
       sites: settings.sites,
       siteChains: settings.chains,

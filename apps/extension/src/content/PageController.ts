@@ -16,6 +16,7 @@ import {
   type PanelLayout,
   type PanelLine,
 } from '../ui/Overlay.js';
+import { type PageAccountHint, type ShownAccount, shownAccount } from './pageAccount.js';
 
 /** Timer functions (WXT's `ctx` in the extension so they stop when the script is invalidated). */
 export interface Timers {
@@ -44,7 +45,15 @@ export interface SiteAdapter {
   focusCoin(doc: Document): string | null;
   /** Page areas the floating panel must not cover by default (the venue's margin summary). */
   keepClear?(doc: Document): DOMRect[];
+  /**
+   * What the page says about the account it shows (URL, header), read-only. Sites whose positions
+   * are per address (Hyperliquid) have it: badges then follow that account (issue 18).
+   */
+  pageAccount?(doc: Document): PageAccountHint | null;
 }
+
+/** How often renders re-read the page's account hint (ms); at once after a navigation. */
+export const ACCOUNT_HINT_EVERY_MS = 1_000;
 
 /** What an open exchange tab shows after the extension was updated or reloaded. */
 export const UPDATED_TEXT = 'perpscope was updated — reload this page to see its badges again.';
@@ -73,6 +82,7 @@ export class PageController {
   /** Set by {@link showUpdated}: a poll still in flight must not render over the hint. */
   #invalidated = false;
   #placedAt = 0;
+  #hint: { at: number; href: string; value: PageAccountHint | null } | null = null;
 
   constructor(params: {
     doc: Document;
@@ -172,6 +182,24 @@ export class PageController {
     }
   }
 
+  /**
+   * Which watched account this page's badges follow. The page's hint (URL, header text) is re-read
+   * at most every {@link ACCOUNT_HINT_EVERY_MS}, and at once when the URL changed.
+   */
+  #shownAccount(snap: Snapshot, nowMs: number): ShownAccount | null {
+    const read = this.#site.pageAccount;
+    if (!read) return null;
+    const href = this.#doc.location?.href ?? '';
+    const cached = this.#hint;
+    if (!cached || cached.href !== href || nowMs - cached.at >= ACCOUNT_HINT_EVERY_MS)
+      this.#hint = { at: nowMs, href, value: read(this.#doc) };
+    return shownAccount({
+      hint: this.#hint?.value ?? null,
+      addresses: snap.addresses,
+      labels: snap.labels,
+    });
+  }
+
   /** Coalesces renders triggered by page mutations. */
   scheduleRender(): void {
     if (this.#renderPending) return;
@@ -195,20 +223,23 @@ export class PageController {
       }
       // Read phase.
       const nowMs = this.#now();
-      const badges = this.#site.readBadges(this.#doc, snap, nowMs);
+      const shown = this.#shownAccount(snap, nowMs);
+      const view = shown ? snapshotForAccount(snap, this.#site.venue, shown) : snap;
+      const badges = this.#site.readBadges(this.#doc, view, nowMs);
       const focus = this.#site.focusCoin(this.#doc);
       const chainIds = this.#site.chainIds(snap);
+      const lines = panelLines(view, {
+        venue: this.#site.venue,
+        focus,
+        chainIds,
+        listPositions: badges === null,
+        nowMs,
+      });
       // Write phase.
       this.#overlay.renderBadges(badges ?? []);
       this.#overlay.renderPanel(
         `perpscope · ${this.#site.name}`,
-        panelLines(snap, {
-          venue: this.#site.venue,
-          focus,
-          chainIds,
-          listPositions: badges === null,
-          nowMs,
-        }),
+        shown?.line ? [{ kind: 'account', text: shown.line }, ...lines] : lines,
       );
       if (nowMs - this.#placedAt >= PLACE_EVERY_MS) this.replacePanel();
       // User Timing entry: the overlay-update benchmark (e2e/perf.bench.spec.ts) reads it in Chromium.
@@ -221,6 +252,24 @@ export class PageController {
       console.debug('perpscope: render failed', error);
     }
   }
+}
+
+/**
+ * The snapshot as a page showing `shown` sees it: the venue's positions of that account only (none
+ * when the page shows an account perpscope does not watch), and its address alone as the watched
+ * one, so empty-state lines name it. Other venues' positions are left as they are.
+ */
+export function snapshotForAccount(
+  snap: Snapshot,
+  venue: SiteAdapter['venue'],
+  shown: ShownAccount,
+): Snapshot {
+  if (shown.basis === 'none') return snap;
+  return {
+    ...snap,
+    positions: snap.positions.filter((p) => p.venue !== venue || p.account === shown.address),
+    addresses: shown.address === null ? [] : [shown.address],
+  };
 }
 
 /** True for mutations perpscope caused itself (inside its hosts, or adding/removing its hosts). */

@@ -4,6 +4,7 @@ import type { Snapshot } from '../model.js';
 import { formatBadge, withOracleStatus } from '../ui/formatBadge.js';
 import type { BadgeItem } from '../ui/Overlay.js';
 import type { SiteAdapter } from './PageController.js';
+import { readPageAccountHint } from './pageAccount.js';
 import { pageFromUrl } from './pageFromUrl.js';
 
 /** Perp coin of a Hyperliquid or HIP-3 front-end page (`BTC`, `xyz:GOLD`); null on spot and other pages. */
@@ -76,6 +77,7 @@ export function hyperliquidSite(params: {
       }),
     focusCoin: focusCoinOf,
     keepClear: marginSummaryRects,
+    pageAccount: readPageAccountHint,
     readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null {
       const hl = snap.positions.filter((p) => p.venue === 'hyperliquid');
       const rows = readHyperliquidRows(doc, [...new Set(hl.map((p) => p.coin))]);

@@ -134,6 +134,8 @@ export const snapshotSchema = z.object({
     haltMultiplier: z.number(),
   }),
   addresses: z.array(z.string()),
+  // A snapshot stored before the page-account line (issue 18) has no labels: read as none.
+  labels: z.record(z.string(), z.string()).default({}),
   // A snapshot stored by a version before issue 16 has no guards: read as none.
   guards: z
     .record(

@@ -2,10 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import {
+  addWatchedAddress,
   DEFAULT_SETTINGS,
   migrateSettingsV1toV2,
   parseSettings,
   type Settings,
+  settingsItem,
   settingsSchema,
 } from './settings.js';
 
@@ -76,5 +78,32 @@ describe('settings storage', () => {
     expect(settingsSchema.shape.watcherUrl.safeParse('not a url').success).toBe(false);
     expect(parseSettings({ ...DEFAULT_SETTINGS, watcherUrl: 'not a url' }).watcherUrl).toBeNull();
     expect(migrateSettingsV1toV2({ address: ADDR, watcherUrl: 'nope' }).watcherUrl).toBeNull();
+  });
+});
+
+describe('addWatchedAddress', () => {
+  beforeEach(() => fakeBrowser.reset());
+  const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
+
+  it('appends a new address lower-cased, keeping the others and their labels', async () => {
+    await settingsItem.setValue({
+      ...DEFAULT_SETTINGS,
+      addresses: [addr(1)],
+      labels: { [addr(1)]: 'Main' },
+    });
+    expect(await addWatchedAddress(ADDR)).toBe('added');
+    const s = await settingsItem.getValue();
+    expect(s.addresses).toEqual([addr(1), ADDR.toLowerCase()]);
+    expect(s.labels).toEqual({ [addr(1)]: 'Main' });
+    expect(await addWatchedAddress(ADDR.toLowerCase())).toBe('already');
+    expect((await settingsItem.getValue()).addresses).toHaveLength(2);
+  });
+
+  it('refuses an eleventh address and anything that is not an address', async () => {
+    const ten = Array.from({ length: 10 }, (_, i) => addr(i + 1));
+    await settingsItem.setValue({ ...DEFAULT_SETTINGS, addresses: ten });
+    expect(await addWatchedAddress(ADDR)).toBe('full');
+    expect((await settingsItem.getValue()).addresses).toEqual(ten);
+    await expect(addWatchedAddress('0x1234')).rejects.toThrow(/0x followed by 40 hex digits/);
   });
 });

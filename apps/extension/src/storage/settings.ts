@@ -8,6 +8,9 @@ export const addressSchema = z
   .regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits')
   .transform((a) => a.toLowerCase());
 
+/** Most addresses the settings hold. */
+export const MAX_ADDRESSES = 10;
+
 /** Sites the extension can be switched on/off for (options page). */
 export const SITE_IDS = ['hyperliquid', 'hip3', 'aevo'] as const;
 export type SiteId = (typeof SITE_IDS)[number];
@@ -57,7 +60,7 @@ function urlProtocol(url: string): string {
 
 /** Current (v2) settings schema: what the options page writes and the background reads. */
 export const settingsSchema = z.object({
-  addresses: z.array(addressSchema).max(10),
+  addresses: z.array(addressSchema).max(MAX_ADDRESSES),
   watcherUrl: z
     .string()
     .url()
@@ -162,4 +165,22 @@ export const settingsItem = storage.defineItem<Settings>('local:settings', {
 /** Reads settings, validated (never throws on bad stored data). */
 export async function loadSettings(): Promise<Settings> {
   return parseSettings(await settingsItem.getValue());
+}
+
+/**
+ * Adds one address to the watched addresses (the popup's "Use this page's account", after the
+ * user picked it). Validates it, keeps the order and labels; `already` when it is watched, `full`
+ * when {@link MAX_ADDRESSES} are.
+ *
+ * @throws {z.ZodError} when `address` is not `0x` + 40 hex digits.
+ */
+export async function addWatchedAddress(address: string): Promise<'added' | 'already' | 'full'> {
+  const a = addressSchema.parse(address);
+  const settings = await loadSettings();
+  if (settings.addresses.includes(a)) return 'already';
+  if (settings.addresses.length >= MAX_ADDRESSES) return 'full';
+  await settingsItem.setValue(
+    settingsSchema.parse({ ...settings, addresses: [...settings.addresses, a] }),
+  );
+  return 'added';
 }

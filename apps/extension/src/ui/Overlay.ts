@@ -19,7 +19,8 @@ export interface BadgeItem {
 /** One line of the floating panel. */
 export interface PanelLine {
   readonly text: string;
-  readonly kind: 'chain' | 'pos' | 'market' | 'guidance' | 'note';
+  /** `account`: which watched account the badges show (issue 18). */
+  readonly kind: 'account' | 'chain' | 'pos' | 'market' | 'guidance' | 'note';
   /** `data-status` / `data-level` value for colouring. */
   readonly state?: string;
   /** Tooltip (e.g. why a halt line gives no amount). */
