@@ -71,6 +71,9 @@ describe('positionScenarios.markWalkDuringHalt (real anvil + replay server, real
       clock,
       tickMs: null,
       dexes: ['xyz'],
+      // One oracle write at the first tick, none during the test: the oracle writer would move the
+      // mark toward the (noisy) book between the walk's steps; here only the walk moves it.
+      oracleIntervalMs: 600_000,
     });
     stops.push(() => hl.stop());
     hl.setMark('xyz:TSLA', 100);
