@@ -11,6 +11,9 @@ const [meta, ctxs] = HlMetaAndAssetCtxs.parse(
   readHlFixture('info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json'),
 );
 const TSLA = meta.universe[1]!.name;
+const [mainMeta, mainCtxs] = HlMetaAndAssetCtxs.parse(
+  readHlFixture('info.metaAndAssetCtxs.main.mainnet.2026-02-06.json'),
+);
 
 function markets(includeMainDex = false) {
   const now = { t: 1_000 };
@@ -54,5 +57,24 @@ describe('hip3MarkSource (the HIP-3 watch’s marks for the position guard)', ()
     expect(source.markOf(TSLA)?.receivedMs).toBe(6_000);
     expect(source.markOf('BTC')).toBeNull();
     expect(source.markOf('flx:GOLD')).toBeNull();
+  });
+
+  it('covers the main dex (BTC…) only with includeMainDex', () => {
+    const { m } = markets(true);
+    const source = hip3MarkSource(m);
+    const btc = mainMeta.universe.findIndex((u) => u.name === 'BTC');
+    expect(btc).toBeGreaterThanOrEqual(0);
+    m.applyMeta('', mainMeta, mainCtxs, 3_000);
+    expect(source.markOf('BTC')).toEqual({
+      markPx: (mainCtxs[btc] as { markPx: string }).markPx,
+      receivedMs: 3_000,
+      via: 'rest',
+    });
+    m.ingestFrame({ ctxs: [['', mainCtxs]] }, 4_000);
+    expect(source.markOf('BTC')).toMatchObject({ receivedMs: 4_000, via: 'ws' });
+    // Without it the stream's main-dex rows are skipped (the loop never asks the main dex's meta).
+    const off = markets(false).m;
+    off.ingestFrame({ ctxs: [['', mainCtxs]] }, 4_000);
+    expect(hip3MarkSource(off).markOf('BTC')).toBeNull();
   });
 });
