@@ -129,6 +129,8 @@ test('shows the guarded positions and follows a level change live', async ({ pag
   await expect(row).toContainText('0x0000…2e01');
   await expect(row).toHaveAttribute('data-level', 'ok');
   await expect(row).toContainText(/\d+(\.\d+)? σ\/day/);
+  // Where the mark comes from and how old it is (the e2e watcher runs the HIP-3 watch too).
+  await expect(row).toContainText(/(ctx stream|ctx REST|account), \d+ s/);
   await expect(page.locator('#live')).toHaveAttribute('data-state', 'live');
   send('mark xyz:NVDA 81'); // 2.5 % from the liquidation price: critical, over SSE
   await expect(row).toHaveAttribute('data-level', 'critical', { timeout: 20_000 });

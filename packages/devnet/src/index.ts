@@ -61,7 +61,12 @@ export {
   type RawUniverseEntry,
   type ReplayFixtures,
 } from './hyperliquid/loadReplayFixtures.js';
-export { type MarkWalkParameters, positionScenarios } from './hyperliquid/positionScenarios.js';
+export {
+  type MarkWalkDuringHaltParameters,
+  type MarkWalkDuringHaltScenario,
+  type MarkWalkParameters,
+  positionScenarios,
+} from './hyperliquid/positionScenarios.js';
 export {
   type CreateReplayUsersParameters,
   createReplayUsers,

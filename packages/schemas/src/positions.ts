@@ -15,8 +15,17 @@ export const GuardedPosition = z
     side: z.enum(['long', 'short']),
     size: z.string(),
     marginMode: z.enum(['cross', 'isolated']),
-    /** The exchange's mark at the last read (`positionValue / |szi|`). */
+    /** The mark the distance is measured from (see `markSource`). */
     markPrice: z.string(),
+    /**
+     * Where `markPrice` comes from: the HIP-3 watch's ctx stream (`ctxStream`) or its REST fallback
+     * (`ctxRest`) when it watches the market and its mark is fresh, else the account state
+     * (`accountState`: `positionValue / |szi|` of `clearinghouseState` or its push). Always sent;
+     * optional so that clients also read watchers from before it.
+     */
+    markSource: z.enum(['ctxStream', 'ctxRest', 'accountState']).optional(),
+    /** Seconds since `markPrice` was received (its age at `observedAt` plus `ageSeconds`); always sent. */
+    markAgeSeconds: z.number().optional(),
     /** Our liquidation price (`@perpscope/math`); `null` when none exists or not computable. */
     liquidationPrice: z.string().nullable(),
     /** The venue's `liquidationPx`. */

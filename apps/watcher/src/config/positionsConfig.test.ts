@@ -73,4 +73,39 @@ describe('positions config', () => {
       }),
     ).toEqual([{ path: 'positions.accounts[1].address', message: 'guarded twice' }]);
   });
+
+  it('takes declared venue ↔ chain dependencies for watched chains, never against the built-in table', () => {
+    expect(parse(undefined).positions.dependencies).toEqual({ hyperliquid: {} });
+    // `base` is a registry chain (watched by default) the table does not list for Hyperliquid.
+    expect(
+      parse({ dependencies: { hyperliquid: { base: 'prices', 'arbitrum-one': 'bridge' } } })
+        .positions.dependencies.hyperliquid,
+    ).toEqual({ base: 'prices', 'arbitrum-one': 'bridge' });
+    expect(issuesOf({ dependencies: { hyperliquid: { 'arbitrum-one': 'prices' } } })).toEqual([
+      {
+        path: 'positions.dependencies.hyperliquid.arbitrum-one',
+        message:
+          'hyperliquid depends on arbitrum-one as "bridge" in the built-in venue ↔ chain table (VENUE_CHAIN_IMPACT); a declaration cannot change it',
+      },
+    ]);
+    expect(issuesOf({ dependencies: { hyperliquid: { 'my-l2': 'prices' } } })).toEqual([
+      {
+        path: 'positions.dependencies.hyperliquid.my-l2',
+        message: 'no chain with key "my-l2" in chains[]',
+      },
+    ]);
+    expect(
+      issuesOf({ dependencies: { hyperliquid: { base: 'status' } } }).map((i) => i.path),
+    ).toEqual(['positions.dependencies.hyperliquid.base']);
+    expect(issuesOf({ dependencies: { gmx: {} } }).map((i) => i.path)).toEqual([
+      'positions.dependencies',
+    ]);
+  });
+
+  it('values positions at ctx marks younger than ctxMarkMaxAgeSeconds (default 15)', () => {
+    expect(parse(undefined).positions.ctxMarkMaxAgeSeconds).toBe(15);
+    expect(issuesOf({ ctxMarkMaxAgeSeconds: 0 }).map((i) => i.path)).toEqual([
+      'positions.ctxMarkMaxAgeSeconds',
+    ]);
+  });
 });

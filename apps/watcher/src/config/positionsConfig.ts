@@ -1,3 +1,4 @@
+import { chainDependency } from '@perpscope/schemas';
 import { z } from 'zod';
 
 /** An EVM address as Hyperliquid accounts are written; stored lowercase. */
@@ -28,6 +29,23 @@ export const GuardThresholds = z
       });
   });
 export type GuardThresholds = z.output<typeof GuardThresholds>;
+
+/**
+ * How an operator declares that a venue depends on a chain the built-in venue ↔ chain table
+ * (`@perpscope/schemas` `VENUE_CHAIN_IMPACT`) does not list for it — the extension's per-site
+ * "dependencies" option, here for the watcher. `prices`: a halt (or the recovery after one) of that
+ * chain multiplies the thresholds by `haltMultiplier`; `bridge` / `settlement`: it does not.
+ */
+export const guardDependencyKinds = ['prices', 'bridge', 'settlement'] as const;
+export type GuardDependencyKind = (typeof guardDependencyKinds)[number];
+
+/** Chain key (as in `chains[].key`) → kind, per venue. */
+const DependencyMap = z.record(
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a chains[].key (lower-case letters, digits, dashes)'),
+  z.enum(guardDependencyKinds),
+);
 
 /** One guarded account. */
 export const GuardedAccountConfig = z
@@ -69,6 +87,21 @@ export const PositionsConfig = z
     /** Thresholds × this while a chain the venue depends on for prices is halted or recovering. */
     haltMultiplier: z.number().min(1).max(10).default(2),
     /**
+     * Extra venue ↔ chain dependencies, per venue: `{ hyperliquid: { <chains[].key>: prices | bridge |
+     * settlement } }`, for chains the built-in table does not list for the venue (it wins; a
+     * declaration contradicting it is rejected). Only `prices` turns the halt multiplier on.
+     */
+    dependencies: z
+      .object({ hyperliquid: DependencyMap.default({}) })
+      .strict()
+      .prefault({}),
+    /**
+     * Marks from the HIP-3 watch's ctx stream (`hip3.enabled`; the main dex only with
+     * `hip3.includeMainDex`) younger than this value a position instead of the account state's
+     * `positionValue / |szi|`; older or absent → the account state's mark.
+     */
+    ctxMarkMaxAgeSeconds: z.number().positive().max(600).default(15),
+    /**
      * How positions are read. `ws` (default): one `allDexsClearinghouseState` subscription per account on
      * `hip3.wsUrl` covers every dex; REST `clearinghouseState` only while the stream is down, has not
      * sent its snapshot yet, or its last push is older than two poll intervals. `rest`: REST only.
@@ -92,15 +125,31 @@ export const PositionsConfig = z
 export type PositionsConfig = z.output<typeof PositionsConfig>;
 
 /**
- * Cross-section checks: every account's `sinks` must name a configured alert sink, and an address is
- * guarded once. Returned as zod issues under `positions.accounts[i]…`.
+ * Cross-section checks: every account's `sinks` must name a configured alert sink, an address is
+ * guarded once, and a declared dependency names a watched chain without contradicting the built-in
+ * venue ↔ chain table. Returned as zod issues under `positions.accounts[i]…`.
  */
 export function positionsCrossIssues(config: {
   positions: PositionsConfig;
   alerts: { sinks: readonly { name: string }[] };
+  chains: readonly { key: string }[];
 }): { path: (string | number)[]; message: string }[] {
   const names = new Set(config.alerts.sinks.map((s) => s.name));
   const issues: { path: (string | number)[]; message: string }[] = [];
+  const chainKeys = new Set(config.chains.map((c) => c.key));
+  for (const venue of guardVenues) {
+    for (const [chain, kind] of Object.entries(config.positions.dependencies[venue])) {
+      const path = ['positions', 'dependencies', venue, chain];
+      const builtIn = chainDependency({ venue, chain });
+      if (builtIn && builtIn.kind !== kind)
+        issues.push({
+          path,
+          message: `${venue} depends on ${chain} as "${builtIn.kind}" in the built-in venue ↔ chain table (VENUE_CHAIN_IMPACT); a declaration cannot change it`,
+        });
+      else if (!chainKeys.has(chain))
+        issues.push({ path, message: `no chain with key "${chain}" in chains[]` });
+    }
+  }
   const seen = new Set<string>();
   config.positions.accounts.forEach((a, i) => {
     if (seen.has(a.address))

@@ -13,6 +13,7 @@ import { createWeightAccountant } from '../subjects/hip3/weightAccountant.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
 import { createOperations, type Operations } from './createOperations.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
+import { createMarkBoard } from './markBoard.js';
 import type { Subject, SubjectFactory } from './subject.js';
 import { subjectFactories } from './subjects.js';
 
@@ -78,6 +79,9 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     clock,
     logger,
     hlWeight,
+    // The HIP-3 watch offers its ctx marks here; the position guard reads them (no subject imports
+    // another's internals).
+    marks: createMarkBoard(),
   };
   const subjects = (params.factories ?? subjectFactories)
     .map((f) => f(ctx))

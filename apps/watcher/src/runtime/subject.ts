@@ -5,6 +5,7 @@ import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import type { WeightAccountant } from '../subjects/hip3/weightAccountant.js';
+import type { MarkBoard } from './markBoard.js';
 
 /** What every subject receives when the watcher starts it. */
 export type SubjectContext = {
@@ -20,6 +21,11 @@ export type SubjectContext = {
    * absent in tests that build one subject alone (each then makes its own).
    */
   hlWeight?: WeightAccountant;
+  /**
+   * Marks shared between subjects (the HIP-3 watch provides its ctx stream's marks, the position
+   * guard reads them); absent in tests that build one subject alone.
+   */
+  marks?: MarkBoard;
 };
 
 /**

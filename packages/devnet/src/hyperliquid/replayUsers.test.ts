@@ -80,6 +80,33 @@ describe('replay server: per-user endpoints (through the real SDK)', () => {
     expect(new Set(closes).size).toBeGreaterThan(20);
   });
 
+  it('holdAccountMark: the account state values the position at the held mark while the market moves', async () => {
+    const { hl, info } = await start();
+    hl.setMark('xyz:TSLA', 100);
+    hl.setAccount(USER, 'xyz', {
+      crossRawUsd: '0.0',
+      positions: [
+        {
+          coin: 'xyz:TSLA',
+          szi: '10',
+          entryPx: '100',
+          leverage: { type: 'isolated', value: 10, rawUsd: '-750' },
+        },
+      ],
+    });
+    hl.holdAccountMark('xyz:TSLA', 100);
+    hl.setMark('xyz:TSLA', 85);
+    const held = await info.clearinghouseState({ user: USER, dex: 'xyz' });
+    expect(held.assetPositions[0]?.position.positionValue).toBe('1000.0');
+    const [, ctxs] = await info.metaAndAssetCtxs({ dex: 'xyz' });
+    const tsla = (await info.meta({ dex: 'xyz' })).universe.findIndex((u) => u.name === 'xyz:TSLA');
+    expect(ctxs[tsla]?.markPx).toBe('85.0');
+    hl.holdAccountMark('xyz:TSLA', null);
+    const released = await info.clearinghouseState({ user: USER, dex: 'xyz' });
+    expect(released.assetPositions[0]?.position.positionValue).toBe('850.0');
+    expect(() => hl.holdAccountMark('xyz:NOPE', 1)).toThrow(/unknown coin xyz:NOPE/);
+  });
+
   it('markWalk moves a mark in equal steps to the target', async () => {
     const { hl } = await start();
     const s = positionScenarios.markWalk({

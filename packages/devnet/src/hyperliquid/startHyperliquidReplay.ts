@@ -82,6 +82,14 @@ export type HyperliquidReplay = {
   setAccount(user: string, dex: string, account: ReplayAccount): void;
   /** Sets (replaces) a user's account mode and spot balances (`userAbstraction`, `spotClearinghouseState`). */
   setUser(user: string, value: ReplayUser): void;
+  /**
+   * Makes every account state (`clearinghouseState` over REST, `allDexsClearinghouseState` pushes,
+   * unified users' liquidation prices) value positions in `coin` at `px` while the market itself —
+   * `allDexsAssetCtxs`, `metaAndAssetCtxs`, books, fills — moves on: an account snapshot that lags
+   * the ctx stream. `null` releases it. No public measurement of such a lag exists; it is the case
+   * the position guard's "mark from the ctx stream" must handle, not a recorded behaviour.
+   */
+  holdAccountMark(coin: string, px: number | null): void;
   /** Per-user history beyond `clearinghouseState`: fills, liquidations (see `replayUsers.ts`). */
   users: ReplayUsers;
   /**
@@ -153,6 +161,14 @@ export async function startHyperliquidReplay(
   );
   const requests: ReplayRequestRecord[] = [];
   const faults = createInfoFaults();
+  /** Marks the account states use instead of the market's (`holdAccountMark`). */
+  const heldAccountMarks = new Map<string, number>();
+  const accountMarkOf = (c: string): number | null => {
+    const held = heldAccountMarks.get(c);
+    if (held !== undefined) return held;
+    const m = sim.markets.get(c);
+    return m ? Number(m.ctx.markPx) : null;
+  };
   const userHistory = createReplayUsers({
     now: () => clock.now(),
     markOf: (c) => {
@@ -476,10 +492,7 @@ export async function startHyperliquidReplay(
           status: 200,
           body: buildClearinghouseState({
             account,
-            markOf: (c) => {
-              const m = sim.markets.get(c);
-              return m ? Number(m.ctx.markPx) : null;
-            },
+            markOf: accountMarkOf,
             maxLeverageOf: (c) => sim.markets.get(c)?.meta.maxLeverage ?? null,
             timeMs: clock.now(),
           }),
@@ -495,10 +508,7 @@ export async function startHyperliquidReplay(
       users,
       accounts,
       collateralOf: (d: string) => sim.metas.get(d)?.collateralToken ?? 0,
-      markOf: (c: string) => {
-        const m = sim.markets.get(c);
-        return m ? Number(m.ctx.markPx) : null;
-      },
+      markOf: accountMarkOf,
       maxLeverageOf: (c: string) => sim.markets.get(c)?.meta.maxLeverage ?? null,
       timeMs: clock.now(),
     };
@@ -709,6 +719,12 @@ export async function startHyperliquidReplay(
     setUser(user, value) {
       users.set(user.toLowerCase(), value);
       pushUserStates(user);
+    },
+    holdAccountMark(coin, px) {
+      market(coin);
+      if (px === null) heldAccountMarks.delete(coin);
+      else heldAccountMarks.set(coin, px);
+      pushUserStates(null);
     },
     users: userHistory,
     tick,

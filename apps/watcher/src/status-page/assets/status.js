@@ -507,6 +507,8 @@
   // ---- guarded positions (hidden while no account is configured) ---------------------------
 
   const positionRank = { critical: 3, warn: 2, unknown: 1, ok: 0 };
+  /** Where a guarded position's mark comes from (`markSource` of /v1/positions). */
+  const MARK_SOURCE = { ctxStream: 'ctx stream', ctxRest: 'ctx REST', accountState: 'account' };
 
   function renderPositions(accounts) {
     const section = $('positions-section');
@@ -549,7 +551,18 @@
               p.liquidationPrice ?? '—',
               el('div', { class: 'muted' }, p.venueLiquidationPrice ?? '—'),
             ),
-            el('td', { class: 'num' }, p.markPrice),
+            el(
+              'td',
+              { class: 'num' },
+              p.markPrice,
+              p.markSource
+                ? el(
+                    'div',
+                    { class: 'muted' },
+                    `${MARK_SOURCE[p.markSource] ?? p.markSource}, ${ago(p.markAgeSeconds ?? 0)}`,
+                  )
+                : null,
+            ),
             el('td', {}, p.reasons.length ? p.reasons.join('; ') : '—'),
           ),
         ),

@@ -281,6 +281,8 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
       const prevSampleMs = s.lastSampleMs;
       const hadGap = s.gap !== null;
       const obs = observeCtx(s, ctx, receivedMs, th);
+      // Taken (not an older sample replayed after a reconnect): remember how it came.
+      if (s.lastSampleMs === receivedMs) s.lastSampleVia = source;
       accepted += 1;
       // An unchanged row is news too when it ends a stale stretch or a stream gap.
       if (

@@ -4,6 +4,7 @@ import type { CtxStream } from './createCtxStream.js';
 import { createHlClient, type HlClient } from './createHlClient.js';
 import { createHip3Loop } from './hip3Loop.js';
 import { createHip3Markets, type Hip3Markets } from './hip3Markets.js';
+import { hip3MarkSource } from './hip3MarkSource.js';
 import { createHip3Ticker, type Hip3Ticker } from './hip3Ticker.js';
 import type { Hip3Thresholds } from './marketState.js';
 import { createPayloadCounters, type PayloadCounters } from './payloadCounters.js';
@@ -85,6 +86,8 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
       dexFilter: cfg.dexes,
       includeMainDex: cfg.includeMainDex,
     });
+    // Read-only: the position guard values positions at these marks (runtime/markBoard.ts).
+    ctx.marks?.provide(hip3MarkSource(markets));
     const ticker = createHip3Ticker({
       db: ctx.db,
       eventLog: ctx.eventLog,

@@ -69,6 +69,8 @@ export type MarketState = {
   atOpenInterestCap: boolean;
   ctx: HlPerpAssetCtx | null;
   lastSampleMs: number | null;
+  /** How the latest sample (`ctx`) arrived: the ctx stream or the REST fallback. */
+  lastSampleVia: 'ws' | 'rest' | null;
   oracleChangedMs: number | null;
   /** Latest successful `setOracle` block time for this coin (explorer source). */
   setOracleMs: number | null;
@@ -100,6 +102,7 @@ export function createMarketState(coin: string, dex: string): MarketState {
     atOpenInterestCap: false,
     ctx: null,
     lastSampleMs: null,
+    lastSampleVia: null,
     oracleChangedMs: null,
     setOracleMs: null,
     intervals: [],

@@ -18,7 +18,7 @@ export type GuardedPositionRisk = {
   side: 'long' | 'short';
   size: string;
   marginMode: 'cross' | 'isolated';
-  /** The exchange's mark at the snapshot (`positionValue / |szi|`). */
+  /** The exchange's mark at the snapshot (`positionValue / |szi|`), or the one {@link withMark} set. */
   markPrice: string;
   /** Our liquidation price (`@perpscope/math`), `null` when none exists. */
   liquidationPrice: string | null;
@@ -84,11 +84,6 @@ export function analyzeGuardedAccount(params: {
   const positions: GuardedPositionRisk[] = [];
   for (const p of analysis.positions) {
     if (p.size === '0') continue;
-    const ours =
-      p.liquidationPrice === null ? null : distancePctOf(p.markPrice, p.liquidationPrice);
-    const venue = distancePctOf(p.markPrice, p.exchangeLiquidationPrice);
-    const distancePct =
-      ours === null ? venue : venue === null ? ours : Number(venue) < Number(ours) ? venue : ours;
     positions.push({
       dex: p.dex,
       coin: p.coin,
@@ -98,9 +93,40 @@ export function analyzeGuardedAccount(params: {
       markPrice: p.markPrice,
       liquidationPrice: p.liquidationPrice,
       exchangeLiquidationPrice: p.exchangeLiquidationPrice,
-      distancePct,
-      distanceFrom: distancePct === null ? null : distancePct === ours ? 'ours' : 'venue',
+      ...nearerDistance(p.markPrice, p.liquidationPrice, p.exchangeLiquidationPrice),
     });
   }
   return { computable: true, positions };
+}
+
+/** The distance to the nearer of ours and the venue's liquidation price, and whose it is. */
+function nearerDistance(
+  markPrice: string,
+  ours: string | null,
+  venue: string | null,
+): Pick<GuardedPositionRisk, 'distancePct' | 'distanceFrom'> {
+  const o = ours === null ? null : distancePctOf(markPrice, ours);
+  const v = distancePctOf(markPrice, venue);
+  const distancePct = o === null ? v : v === null ? o : Number(v) < Number(o) ? v : o;
+  return {
+    distancePct,
+    distanceFrom: distancePct === null ? null : distancePct === o ? 'ours' : 'venue',
+  };
+}
+
+/**
+ * The same position valued at another mark (e.g. the HIP-3 ctx stream's, fresher than the account
+ * state's): the liquidation prices stay those of the account state and the distance is measured
+ * from `markPrice`. Exact for isolated positions and for a cross position alone on its margin
+ * (both liquidation prices are independent of the mark then: `accountValue` and the maintenance move
+ * with it); with several cross positions sharing margin, the others' marks stay the account state's.
+ *
+ * @example withMark(position, '87.5').distancePct // (87.5 − liq) / 87.5 in percent
+ */
+export function withMark(position: GuardedPositionRisk, markPrice: string): GuardedPositionRisk {
+  return {
+    ...position,
+    markPrice,
+    ...nearerDistance(markPrice, position.liquidationPrice, position.exchangeLiquidationPrice),
+  };
 }

@@ -9,10 +9,22 @@ const pct = (s: string | null | undefined) => {
 };
 const px = (s: string | null | undefined) => (s == null ? 'none' : String(Number(s)));
 
+const markSourceText = {
+  ctxStream: 'the HIP-3 ctx stream',
+  ctxRest: 'the HIP-3 ctx REST fallback',
+  accountState: 'the account state',
+} as const;
+
+/** `" from the HIP-3 ctx stream, 2 s old"`; empty for states stored before the source was kept. */
+function markOrigin(pos: StoredPositionState): string {
+  if (!pos.markSource) return '';
+  return ` from ${markSourceText[pos.markSource]}, ${Math.round((pos.markAgeMs ?? 0) / 1000)} s old`;
+}
+
 function positionLines(pos: StoredPositionState, previous: StoredPositionState | null): string[] {
   const lines = [
     `distance to liquidation ${pct(pos.distancePct)}${previous ? ` (was ${pct(previous.distancePct)})` : ''}${pos.distanceSigmas ? `, ${pos.distanceSigmas} σ of a day's move` : ''}; warn below ${pos.warnPct} %, critical below ${pos.criticalPct} %`,
-    `liquidation price ${px(pos.liquidationPrice)} (venue: ${px(pos.venueLiquidationPrice)}), mark ${px(pos.markPrice)}${previous ? ` (was ${px(previous.markPrice)})` : ''}`,
+    `liquidation price ${px(pos.liquidationPrice)} (venue: ${px(pos.venueLiquidationPrice)}), mark ${px(pos.markPrice)}${previous ? ` (was ${px(previous.markPrice)})` : ''}${markOrigin(pos)}`,
     `${pos.side} ${pos.size} ${pos.coin}, ${pos.marginMode}`,
   ];
   if (previous && previous.size !== pos.size)

@@ -106,4 +106,16 @@ describe('venueDependsOnChainForPrices (research/venues.md §6)', () => {
     expect(venueDependsOnChainForPrices('hyperliquid', 'arbitrum-one')).toBe(false);
     expect(venueDependsOnChainForPrices('hyperliquid', 'base')).toBe(false);
   });
+
+  it('counts a chain the operator declared a prices dependency (positions.dependencies), the table first', () => {
+    expect(venueDependsOnChainForPrices('hyperliquid', 'my-l2', { 'my-l2': 'prices' })).toBe(true);
+    expect(venueDependsOnChainForPrices('hyperliquid', 'my-l2', { 'my-l2': 'bridge' })).toBe(false);
+    expect(venueDependsOnChainForPrices('hyperliquid', 'my-l2', {})).toBe(false);
+    // The built-in table wins (the config rejects the contradiction before it gets here).
+    expect(
+      venueDependsOnChainForPrices('hyperliquid', 'arbitrum-one', { 'arbitrum-one': 'prices' }),
+    ).toBe(false);
+    // Own keys only: `constructor` is no declaration.
+    expect(venueDependsOnChainForPrices('hyperliquid', 'constructor', {})).toBe(false);
+  });
 });

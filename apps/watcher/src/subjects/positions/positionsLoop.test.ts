@@ -253,6 +253,46 @@ describe('positions loop', () => {
     database.close();
   });
 
+  it('values a position at a fresh mark of the mark source (ctx stream or REST), else at the account state', async () => {
+    const user = addr(0x10a);
+    hl.setMark('flx:SILVER', 100);
+    hl.setAccount(user, 'flx', {
+      crossRawUsd: '0.0',
+      positions: [isolatedLong('flx:SILVER', 100)],
+    });
+    // Stand-in for the HIP-3 watch's MarkSource (runtime/markBoard.ts): what it holds per coin.
+    let quote: { markPx: string; receivedMs: number; via: 'ws' | 'rest' } | null = null;
+    const { loop, db } = makeLoop([{ address: user, label: 'silver' }], {
+      marks: { markOf: (coin) => (coin === 'flx:SILVER' ? quote : null) },
+    });
+    const state = async () => {
+      await loop.runCycle();
+      return JSON.parse(
+        guardedPositionsOf(db, addressHash(user))[0]!.stateJson,
+      ) as StoredPositionState;
+    };
+    quote = { markPx: '90', receivedMs: Date.now() - 1_000, via: 'rest' };
+    const fresh = await state();
+    expect(fresh).toMatchObject({ markSource: 'ctxRest', markPrice: '90' });
+    expect(fresh.markAgeMs).toBeGreaterThanOrEqual(1_000);
+    expect(fresh.markAgeMs).toBeLessThan(5_000);
+    const liq = Number(fresh.venueLiquidationPrice);
+    expect(liq).toBeGreaterThan(70); // 5× isolated long from 100: the same price at any mark
+    expect(Number(fresh.distancePct)).toBeCloseTo(((90 - liq) / 90) * 100, 6);
+    // Older than ctxMarkMaxAgeSeconds (15): the account state's mark.
+    quote = { markPx: '90', receivedMs: Date.now() - 16_000, via: 'ws' };
+    const old = await state();
+    expect(old).toMatchObject({ markSource: 'accountState' });
+    expect(Number(old.markPrice)).toBe(100);
+    expect(Number(old.distancePct)).toBeCloseTo(((100 - liq) / 100) * 100, 6);
+    // A fresh stream mark: ctxStream. A non-positive one is no mark.
+    quote = { markPx: '95', receivedMs: Date.now(), via: 'ws' };
+    expect(await state()).toMatchObject({ markSource: 'ctxStream', markPrice: '95' });
+    quote = { markPx: '0', receivedMs: Date.now(), via: 'ws' };
+    expect(await state()).toMatchObject({ markSource: 'accountState' });
+    database.close();
+  });
+
   it('escalates one level while the market oracle (HIP-3 watch) is dead, and says so', async () => {
     const user = addr(0x105);
     hl.setMark('xyz:NVDA', 100);

@@ -12,9 +12,15 @@ import {
 } from '../../db/queries/positions.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
+import type { MarkSource } from '../../runtime/markBoard.js';
 import { Hip3BudgetError } from '../hip3/createHlClient.js';
 import type { WeightAccountant } from '../hip3/weightAccountant.js';
-import { analyzeGuardedAccount, type GuardedDexState } from './analyzeGuardedAccount.js';
+import {
+  analyzeGuardedAccount,
+  type GuardedDexState,
+  type GuardedPositionRisk,
+  withMark,
+} from './analyzeGuardedAccount.js';
 import type { AccountStatesFeed } from './createAccountStateStream.js';
 import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
 import { addressHash, maskAddress } from './guardedAddress.js';
@@ -25,6 +31,7 @@ import {
   type AccountUnknown,
   type EvaluatedPosition,
   type GuardedAccountRef,
+  type MarkSourceKind,
   recordPositionChanges,
   type StoredPositionState,
 } from './recordPositionChanges.js';
@@ -48,8 +55,16 @@ export type CreatePositionsLoopParameters = {
    * younger than two poll intervals it replaces the per-dex REST `clearinghouseState` reads.
    */
   stream?: AccountStatesFeed;
-  /** Does the venue depend on the chain for prices? Default {@link venueDependsOnChainForPrices}. */
+  /**
+   * Does the venue depend on the chain for prices? Default {@link venueDependsOnChainForPrices} with
+   * the config's declared `dependencies`.
+   */
   dependsForPrices?: (venue: 'hyperliquid', chainKey: string) => boolean;
+  /**
+   * Marks another subject holds (the HIP-3 watch's ctx stream, via `runtime/markBoard.ts`): one
+   * younger than `ctxMarkMaxAgeSeconds` values the position instead of the account state's mark.
+   */
+  marks?: MarkSource;
 };
 
 /** The running guard loop. */
@@ -203,11 +218,40 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     return sigmas.get(coin)?.sigmaDay ?? null;
   }
 
+  const dependsByConfig = (venue: 'hyperliquid', chainKey: string) =>
+    venueDependsOnChainForPrices(venue, chainKey, cfg.dependencies[venue]);
+
+  /**
+   * The position's mark: the ctx stream's when it holds one younger than `ctxMarkMaxAgeSeconds`
+   * (distance re-measured from it, {@link withMark}), else the account state's, aged since
+   * `accountStateMs` (when the state was read or pushed).
+   */
+  function freshestMark(
+    pos: GuardedPositionRisk,
+    accountStateMs: number,
+    now: number,
+  ): { pos: GuardedPositionRisk; markSource: MarkSourceKind; markAgeMs: number } {
+    const quote = p.marks?.markOf(pos.coin) ?? null;
+    const age = quote === null ? null : now - quote.receivedMs;
+    if (
+      quote !== null &&
+      age !== null &&
+      age <= cfg.ctxMarkMaxAgeSeconds * 1000 &&
+      Number(quote.markPx) > 0
+    )
+      return {
+        pos: withMark(pos, quote.markPx),
+        markSource: quote.via === 'ws' ? 'ctxStream' : 'ctxRest',
+        markAgeMs: Math.max(0, age),
+      };
+    return { pos, markSource: 'accountState', markAgeMs: Math.max(0, now - accountStateMs) };
+  }
+
   function multiplierNow(): { multiplier: number; reason?: string } {
     const chains = chainStatusesByKey(db).filter(
       (c) =>
         (c.status === 'halted' || c.status === 'recovering') &&
-        (p.dependsForPrices ?? venueDependsOnChainForPrices)('hyperliquid', c.key),
+        (p.dependsForPrices ?? dependsByConfig)('hyperliquid', c.key),
     );
     if (chains.length === 0) return { multiplier: 1 };
     return { multiplier: cfg.haltMultiplier, reason: chains.map((c) => c.name).join(', ') };
@@ -233,7 +277,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   function pushedStates(a: AccountRuntime, now: number) {
     const last = p.stream?.latest(a.config.address) ?? null;
     if (!last || now - last.receivedMs > 2 * cfg.pollIntervalSeconds * 1000) return null;
-    return last.states;
+    return last;
   }
 
   function accountStateJson(a: AccountRuntime, extra: Record<string, unknown> = {}) {
@@ -265,7 +309,10 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     const now = p.now();
     const previous = guardedPositionsOf(db, a.ref.addressHash);
     // One push covers every dex: no REST state reads, no dex scan while it is current.
-    const pushed = pushedStates(a, now);
+    const pushedLast = pushedStates(a, now);
+    const pushed = pushedLast?.states ?? null;
+    // When the account state's figures (its mark) were current: the push's receipt, or this read.
+    const accountStateMs = pushedLast?.receivedMs ?? now;
     const scanDue = pushed === null && now - a.lastScanAt >= cfg.dexScanIntervalSeconds * 1000;
     const all = scanDue ? await knownDexes(now) : null;
     // Between scans only the dexes that held positions are read (2 weight each); a scan reads all.
@@ -341,7 +388,16 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
               };
             }),
           );
-      for (const pos of venuePositions) {
+      for (const fromState of venuePositions) {
+        // Not computable: no distance is shown, so no other mark is put beside it either.
+        const marked = risk.computable
+          ? freshestMark(fromState, accountStateMs, now)
+          : {
+              pos: fromState,
+              markSource: 'accountState' as const,
+              markAgeMs: Math.max(0, now - accountStateMs),
+            };
+        const pos = marked.pos;
         const prev = previous.find((r) => r.coin === pos.coin);
         const oracle = marketOracleStatus(db, pos.coin);
         const ev = evaluatePosition({
@@ -363,6 +419,8 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           size: pos.size,
           marginMode: pos.marginMode,
           markPrice: pos.markPrice,
+          markSource: marked.markSource,
+          markAgeMs: marked.markAgeMs,
           liquidationPrice: pos.liquidationPrice,
           venueLiquidationPrice: pos.exchangeLiquidationPrice,
           distancePct: pos.distancePct,

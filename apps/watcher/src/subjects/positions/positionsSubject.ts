@@ -44,6 +44,8 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
       logger,
       // Subscriptions cost no REST weight; the loop reads the stream only while it is current.
       stream: { latest: (user) => stream?.latest(user) ?? null },
+      // The HIP-3 watch's ctx marks, when it runs (composed in runtime/: no import of its internals).
+      ...(ctx.marks && { marks: ctx.marks }),
     });
     return {
       name: 'positions',

@@ -20,6 +20,8 @@ export function presentGuardedPosition(row: GuardedPositionRow, nowMs: number): 
     size: s.size,
     marginMode: s.marginMode,
     markPrice: s.markPrice,
+    markSource: s.markSource ?? 'accountState',
+    markAgeSeconds: Math.max(0, Math.round(((s.markAgeMs ?? 0) + nowMs - s.observedAt) / 1000)),
     liquidationPrice: s.liquidationPrice,
     venueLiquidationPrice: s.venueLiquidationPrice,
     distancePct: s.distancePct,

@@ -21,6 +21,9 @@ export const positionEventKinds = {
   closed: 'position.closed',
 } as const;
 
+/** Where a guarded position's mark comes from (see {@link StoredPositionState}). */
+export type MarkSourceKind = 'ctxStream' | 'ctxRest' | 'accountState';
+
 /** What is stored (`state_json`) and presented for one position. */
 export type StoredPositionState = {
   coin: string;
@@ -29,6 +32,14 @@ export type StoredPositionState = {
   size: string;
   marginMode: 'cross' | 'isolated';
   markPrice: string;
+  /**
+   * Where `markPrice` comes from: the HIP-3 watch's ctx stream (`ctxStream`), its REST fallback
+   * (`ctxRest`) or the account state (`accountState`, `positionValue / |szi|`). Absent in rows
+   * stored before it existed (= `accountState`).
+   */
+  markSource?: MarkSourceKind;
+  /** Age of `markPrice` at `observedAt` (ms). */
+  markAgeMs?: number;
   liquidationPrice: string | null;
   venueLiquidationPrice: string | null;
   distancePct: string | null;
