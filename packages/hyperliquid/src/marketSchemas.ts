@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
+
+/**
+ * Zod schemas of the market-level Hyperliquid payloads (info requests and WS events), derived from
+ * the recorded fixtures (`../shared/fixtures/hyperliquid/`, whose README names the source of each
+ * file). The SDK does not validate responses (research/hyperliquid.md §5.1), so everything is checked
+ * at the edge. Unknown extra fields are tolerated (HL adds fields over time), wrong types are not: a
+ * number where HL sends a decimal string is rejected.
+ *
+ * @module
+ */
+
+/** Hard ceiling on list lengths so a hostile/huge payload is rejected before it costs memory. */
+export const MAX_MARKETS_PER_DEX = 2000;
+
+/** A perp asset context (`metaAndAssetCtxs[1][i]`, `allDexsAssetCtxs.ctxs[d][1][i]`). */
+export const HlPerpAssetCtx = z.object({
+  funding: HlDecimal,
+  openInterest: HlDecimal,
+  prevDayPx: HlDecimal,
+  dayNtlVlm: HlDecimal,
+  premium: HlDecimal.nullable(),
+  oraclePx: HlDecimal,
+  markPx: HlDecimal,
+  midPx: HlDecimal.nullable(),
+  impactPxs: z.tuple([HlDecimal, HlDecimal]).nullable(),
+  dayBaseVlm: HlDecimal,
+});
+export type HlPerpAssetCtx = z.infer<typeof HlPerpAssetCtx>;
+
+const isDecimal = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= 64 && HL_DECIMAL_RE.test(v);
+const isNullableDecimal = (v: unknown): v is string | null => v === null || isDecimal(v);
+
+/**
+ * The hot-path check of one ctx row (~300 per WS frame, every second): accepts exactly what
+ * {@link HlPerpAssetCtx} accepts and returns the same value (only the known fields, unknown extra
+ * ones dropped) without zod's per-field machinery and issue allocation. `null` means invalid: call
+ * `HlPerpAssetCtx.safeParse` for the reason (rows are rarely invalid, so the slow path is rare).
+ * Kept equivalent to the schema by a property test (`schemas.test.ts`).
+ */
+export function parsePerpAssetCtxFast(row: unknown): HlPerpAssetCtx | null {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return null;
+  const r = row as Record<string, unknown>;
+  const impact = r.impactPxs;
+  if (
+    !isDecimal(r.funding) ||
+    !isDecimal(r.openInterest) ||
+    !isDecimal(r.prevDayPx) ||
+    !isDecimal(r.dayNtlVlm) ||
+    !isNullableDecimal(r.premium) ||
+    !isDecimal(r.oraclePx) ||
+    !isDecimal(r.markPx) ||
+    !isNullableDecimal(r.midPx) ||
+    !isDecimal(r.dayBaseVlm)
+  ) {
+    return null;
+  }
+  let impactPxs: [string, string] | null = null;
+  if (impact !== null) {
+    if (
+      !Array.isArray(impact) ||
+      impact.length !== 2 ||
+      !isDecimal(impact[0]) ||
+      !isDecimal(impact[1])
+    ) {
+      return null;
+    }
+    impactPxs = [impact[0], impact[1]];
+  }
+  return {
+    funding: r.funding,
+    openInterest: r.openInterest,
+    prevDayPx: r.prevDayPx,
+    dayNtlVlm: r.dayNtlVlm,
+    premium: r.premium,
+    oraclePx: r.oraclePx,
+    markPx: r.markPx,
+    midPx: r.midPx,
+    impactPxs,
+    dayBaseVlm: r.dayBaseVlm,
+  };
+}
+
+/** A `meta.universe` entry; HIP-3 adds margin mode and growth-mode fields. */
+export const HlUniverseEntry = z.object({
+  szDecimals: z.number().int().min(0).max(18),
+  name: z.string().min(1).max(64),
+  maxLeverage: z.number().int().min(1).max(200),
+  marginTableId: z.number().int().optional(),
+  onlyIsolated: z.boolean().optional(),
+  isDelisted: z.boolean().optional(),
+  marginMode: z.string().optional(),
+  growthMode: z.string().optional(),
+  lastGrowthModeChangeTime: z.string().optional(),
+});
+export type HlUniverseEntry = z.infer<typeof HlUniverseEntry>;
+
+/** A margin table (`meta.marginTables[i][1]`): leverage tiers by notional lower bound. */
+export const HlMarginTable = z.object({
+  description: z.string(),
+  marginTiers: z
+    .array(z.object({ lowerBound: HlDecimal, maxLeverage: z.number().int().min(1) }))
+    .min(1)
+    .max(10),
+});
+export type HlMarginTable = z.infer<typeof HlMarginTable>;
+
+/** `meta` for one dex. `collateralToken` is the spot token index of the dex's collateral (0 = USDC). */
+export const HlMeta = z.object({
+  universe: z.array(HlUniverseEntry).max(MAX_MARKETS_PER_DEX),
+  marginTables: z.array(z.tuple([z.number().int(), HlMarginTable])).max(500),
+  collateralToken: z.number().int().nonnegative(),
+});
+export type HlMeta = z.infer<typeof HlMeta>;
+
+/**
+ * `metaAndAssetCtxs` for one dex. The ctx rows are kept `unknown` here and validated one by one
+ * ({@link HlPerpAssetCtx}, {@link parsePerpAssetCtxFast}) so one bad row does not discard a whole dex.
+ */
+export const HlMetaAndAssetCtxs = z.tuple([HlMeta, z.array(z.unknown()).max(MAX_MARKETS_PER_DEX)]);
+export type HlMetaAndAssetCtxs = z.infer<typeof HlMetaAndAssetCtxs>;
+
+/**
+ * `metaAndAssetCtxs` with every ctx row validated: one bad row rejects the answer (its issue names
+ * `1.<row>.<field>`). For readers that use a dex's data only when all of it is sound (the extension).
+ */
+export const HlMetaAndValidAssetCtxs = z.tuple([
+  HlMeta,
+  z.array(HlPerpAssetCtx).max(MAX_MARKETS_PER_DEX),
+]);
+export type HlMetaAndValidAssetCtxs = z.infer<typeof HlMetaAndValidAssetCtxs>;
+
+/** A `perpDexs` element (null = the main dex). */
+export const HlPerpDex = z.object({
+  name: z.string().min(1).max(16),
+  fullName: z.string().max(200),
+  deployer: HlAddress,
+  oracleUpdater: HlAddress.nullable(),
+  feeRecipient: HlAddress.nullable(),
+  assetToStreamingOiCap: z.array(z.tuple([z.string(), HlDecimal])).max(MAX_MARKETS_PER_DEX),
+  subDeployers: z
+    .array(z.tuple([z.string(), z.array(HlAddress).max(100)]))
+    .max(100)
+    .optional(),
+  deployerFeeScale: HlDecimal.optional(),
+  lastDeployerFeeScaleChangeTime: z.string().optional(),
+  assetToFundingMultiplier: z.array(z.tuple([z.string(), HlDecimal])).max(MAX_MARKETS_PER_DEX),
+  assetToFundingInterestRate: z
+    .array(z.tuple([z.string(), HlDecimal]))
+    .max(MAX_MARKETS_PER_DEX)
+    .optional(),
+});
+export type HlPerpDex = z.infer<typeof HlPerpDex>;
+
+/** `perpDexs`: element 0 is `null` (the main dex). */
+export const HlPerpDexs = z.array(HlPerpDex.nullable()).max(1000);
+export type HlPerpDexs = z.infer<typeof HlPerpDexs>;
+
+/** `perpDexLimits` for one dex. */
+export const HlPerpDexLimits = z.object({
+  totalOiCap: HlDecimal,
+  oiSzCapPerPerp: HlDecimal,
+  maxTransferNtl: HlDecimal,
+  coinToOiCap: z.array(z.tuple([z.string(), HlDecimal])).max(MAX_MARKETS_PER_DEX),
+});
+export type HlPerpDexLimits = z.infer<typeof HlPerpDexLimits>;
+
+/** `perpsAtOpenInterestCap`: coin names. */
+export const HlPerpsAtOpenInterestCap = z.array(z.string().max(64)).max(MAX_MARKETS_PER_DEX);
+
+const HlL2Level = z.object({ px: HlDecimal, sz: HlDecimal, n: z.number().int().nonnegative() });
+
+/** `l2Book` (info or WS); the recorded capture carries an undocumented `spread`. */
+export const HlL2Book = z.object({
+  coin: z.string(),
+  time: z.number().int(),
+  levels: z.tuple([z.array(HlL2Level).max(1000), z.array(HlL2Level).max(1000)]),
+  spread: HlDecimal.optional(),
+});
+export type HlL2Book = z.infer<typeof HlL2Book>;
+
+/**
+ * The `allDexsAssetCtxs` WS event: `{ctxs: [[dex, ctx[]]]}` (`''` = main dex). Rows stay `unknown`
+ * and are validated per row.
+ */
+export const HlAllDexsAssetCtxsEvent = z.object({
+  ctxs: z
+    .array(z.tuple([z.string().max(16), z.array(z.unknown()).max(MAX_MARKETS_PER_DEX)]))
+    .max(1000),
+});
+export type HlAllDexsAssetCtxsEvent = z.infer<typeof HlAllDexsAssetCtxsEvent>;
+
+/** `candleSnapshot`: the fields read (open time `t`, close `c`); the SDK's `CandleSnapshotResponse`. */
+export const HlCandles = z
+  .array(z.object({ t: z.number().int().nonnegative(), c: HlDecimal }))
+  .max(5_000);
+export type HlCandles = z.infer<typeof HlCandles>;
