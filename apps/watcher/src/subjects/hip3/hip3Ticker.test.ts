@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HlMetaAndAssetCtxs, HlPerpDexs } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenDb, openDb } from '../../db/openDb.js';
@@ -13,7 +14,6 @@ import {
 } from '../../db/queries/hip3.js';
 import { listIncidents } from '../../db/queries/incidents.js';
 import { EventLog } from '../../events/eventLog.js';
-import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 

@@ -1,3 +1,10 @@
+import {
+  type HlAccountMode,
+  HlBudgetError,
+  type HlClearinghouseState,
+  type HlUserFill,
+  type WeightAccountant,
+} from '@perpscope/hyperliquid';
 import { formatDecimal, parseDecimal, realizedVolatility } from '@perpscope/math';
 import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
 import type { Db } from '../../db/openDb.js';
@@ -12,14 +19,11 @@ import {
 } from '../../db/queries/positions.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
-import { Hip3BudgetError } from '../hip3/createHlClient.js';
-import type { WeightAccountant } from '../hip3/weightAccountant.js';
 import { analyzeGuardedAccount, type GuardedDexState } from './analyzeGuardedAccount.js';
 import type { AccountStatesFeed } from './createAccountStateStream.js';
 import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
 import { addressHash, maskAddress } from './guardedAddress.js';
 import type { PositionsSource } from './hlPositionsSource.js';
-import type { HlAccountMode, HlClearinghouseState, HlUserFill } from './positionSchemas.js';
 import {
   type AccountObserved,
   type AccountUnknown,
@@ -416,7 +420,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           'position guard: changes recorded',
         );
     } catch (error) {
-      if (error instanceof Hip3BudgetError) {
+      if (error instanceof HlBudgetError) {
         deferred(a, previous, now);
         return;
       }
@@ -558,7 +562,7 @@ function readFailure(error: unknown): string {
   if (!(error instanceof Error)) return 'read failed';
   const status = (error as { response?: { status?: unknown } }).response?.status;
   if (typeof status === 'number') return `Hyperliquid info API answered HTTP ${status}`;
-  if (error.name === 'Watcher.Hip3PayloadError') return error.message;
+  if (error.name === 'Hyperliquid.PayloadError') return error.message;
   if (error.name === 'Math.InvalidPayloadError' || error.name.startsWith('Math.'))
     return `cannot compute: ${error.message}`;
   return `Hyperliquid info API unreachable (${error.name})`;
