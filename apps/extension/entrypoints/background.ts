@@ -1,15 +1,14 @@
+import { createWeightAccountant, HL_API_URL } from '@perpscope/hyperliquid';
 import { createBackground } from '@/src/background/createBackground';
 import { DataService } from '@/src/background/DataService';
-import { HL_API_BASE } from '@/src/net/infoClient';
-import { RequestBudget } from '@/src/net/RequestBudget';
 
 export default defineBackground(() => {
   // Half of Hyperliquid's 1200 weight/min per-IP limit, leaving room for the exchange tab itself.
-  const budget = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+  const budget = createWeightAccountant({ budget: 600, windowMs: 60_000, now: Date.now });
   const service = new DataService({
     fetch: (input, init) => fetch(input, init),
     now: Date.now,
-    apiBase: HL_API_BASE,
+    apiBase: HL_API_URL,
     budget,
   });
   createBackground({ browser, service, now: Date.now }).start();

@@ -45,6 +45,7 @@ export {
   parsePerpAssetCtxFast,
 } from './marketSchemas.js';
 export {
+  HL_ACCOUNT_MODES,
   HlAccountMode,
   HlAllDexsClearinghouseStateEvent,
   HlClearinghouseState,

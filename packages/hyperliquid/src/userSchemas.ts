@@ -15,13 +15,23 @@ import { HlAddress, HlDecimal } from './HlDecimal.js';
  * @module
  */
 
-/** `userAbstraction`: the account mode (research/venues.md §4). */
-export const HlAccountMode = z.enum([
+/** The account modes HL documents today (research/venues.md §4). */
+export const HL_ACCOUNT_MODES = [
   'default',
   'disabled',
   'dexAbstraction',
   'unifiedAccount',
   'portfolioMargin',
+] as const;
+
+/**
+ * `userAbstraction`: the account mode. A mode name HL adds later is accepted (as a string), so a
+ * reader can say which mode it does not handle ("account mode X not handled") instead of failing
+ * the whole read; anything but a short name is rejected.
+ */
+export const HlAccountMode = z.union([
+  z.enum(HL_ACCOUNT_MODES),
+  z.string().regex(/^[A-Za-z]{1,40}$/, 'expected an account mode name'),
 ]);
 export type HlAccountMode = z.infer<typeof HlAccountMode>;
 
