@@ -884,16 +884,14 @@ describe('request budget per poll (issue 12)', () => {
         budget: createWeightAccountant({ budget: 600, now: () => t }),
       });
       const s = { ...settings, addresses: [user] };
-      // Documented weights (research/hyperliquid.md §2.3), counted from the server's request log.
-      const weight = (type: string) =>
-        type === 'clearinghouseState' || type === 'spotClearinghouseState' ? 2 : 20;
+      // Documented weights (research/hyperliquid.md §2.3), from the server's request log.
       const perPoll: number[] = [];
       let problems: string[] = [];
       for (let i = 0; i < 40; i += 1) {
         const before = replay.requests.length;
         const snap = await service.refresh(s);
         problems = problems.concat(snap.problems);
-        perPoll.push(replay.requests.slice(before).reduce((sum, r) => sum + weight(r.type), 0));
+        perPoll.push(replay.requests.slice(before).reduce((sum, r) => sum + r.weight, 0));
         if (i === 39) {
           for (const p of snap.positions) expect(p.liqCheck).toBe('agree');
           expect(new Set(snap.positions.map((p) => p.dex))).toEqual(new Set(['', 'xyz', 'flx']));
