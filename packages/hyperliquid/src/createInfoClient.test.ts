@@ -60,6 +60,8 @@ describe('createInfoClient', () => {
         () => hl.candleSnapshot({ coin: 'BTC', interval: '1h', startTime: 1, endTime: 2 }),
         () => info.candleSnapshot({ coin: 'BTC', interval: '1h', startTime: 1, endTime: 2 }),
       ],
+      [() => hl.subAccounts(USER), () => info.subAccounts({ user: USER })],
+      [() => hl.userVaultEquities(USER), () => info.userVaultEquities({ user: USER })],
       [() => hl.userDetails(USER), () => explorer.userDetails({ user: USER })],
     ];
     for (const [mine, theirs] of calls) {

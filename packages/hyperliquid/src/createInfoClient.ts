@@ -17,7 +17,9 @@ import {
   HlAccountMode,
   HlClearinghouseState,
   HlSpotClearinghouseState,
+  HlSubAccounts,
   HlUserFills,
+  HlUserVaultEquities,
 } from './userSchemas.js';
 
 /**
@@ -149,6 +151,12 @@ export function createInfoClient(params: CreateInfoClientParameters) {
     /** Candles of `coin` (open time + close). Weight 20 + 1 per 60 candles returned. */
     candleSnapshot: (req: { coin: string; interval: '1h'; startTime: number; endTime?: number }) =>
       request({ type: 'candleSnapshot', req }, HlCandles),
+    /** A master's sub-accounts (`null` without any). Weight 20. */
+    subAccounts: (user: HlUser) =>
+      request({ type: 'subAccounts', user: lower(user) }, HlSubAccounts),
+    /** A user's vault deposits. Weight 20. */
+    userVaultEquities: (user: HlUser) =>
+      request({ type: 'userVaultEquities', user: lower(user) }, HlUserVaultEquities),
     /** The explorer's recent transactions of `user` (`POST {rpcUrl}/explorer`). Charged 20. */
     userDetails: (user: HlUser) =>
       request({ type: 'userDetails', user: lower(user) }, HlUserDetails, 'explorer'),

@@ -50,7 +50,9 @@ export {
   HlAllDexsClearinghouseStateEvent,
   HlClearinghouseState,
   HlSpotClearinghouseState,
+  HlSubAccounts,
   HlUserFill,
   HlUserFills,
   HlUserPosition,
+  HlUserVaultEquities,
 } from './userSchemas.js';

@@ -22,6 +22,8 @@ import {
   HlAllDexsClearinghouseStateEvent,
   HlClearinghouseState,
   HlSpotClearinghouseState,
+  HlSubAccounts,
+  HlUserVaultEquities,
 } from './userSchemas.js';
 
 /**
@@ -236,6 +238,17 @@ describe('bad payloads are rejected with an issue naming the field', () => {
     const broken = [...dexs];
     broken[1] = { ...(dexs[1] as object), deployer: '0x12' };
     expect(issueOf(HlPerpDexs, broken)).toBe('1.deployer: expected a 0x address');
+  });
+
+  it('account discovery: a sub-account without an address, a vault equity as a number', () => {
+    // No recorded answers exist (fixtures README); shapes from the SDK's response types.
+    expect(issueOf(HlSubAccounts, null)).toBe('ok');
+    expect(issueOf(HlSubAccounts, [{ name: 'Basis' }])).toMatch(/^0\.subAccountUser: /);
+    const vault = `0x${'c3'.repeat(20)}`;
+    expect(issueOf(HlUserVaultEquities, [{ vaultAddress: vault, equity: '1234.5' }])).toBe('ok');
+    expect(issueOf(HlUserVaultEquities, [{ vaultAddress: vault, equity: 1234.5 }])).toMatch(
+      /^0\.equity: /,
+    );
   });
 
   it('never accepts a ctx row in which any field was replaced by a non-decimal (fast-check)', () => {

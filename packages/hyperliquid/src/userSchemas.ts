@@ -130,3 +130,19 @@ export const HlAllDexsClearinghouseStateEvent = z.object({
   clearinghouseStates: z.array(z.tuple([z.string().max(64), HlClearinghouseState])).max(1_000),
 });
 export type HlAllDexsClearinghouseStateEvent = z.infer<typeof HlAllDexsClearinghouseStateEvent>;
+
+/**
+ * `subAccounts`: a master address's sub-accounts, `null` when it has none. Fields read: the name and
+ * the sub-account's address (the SDK's `SubAccountsResponse` also carries each one's states).
+ */
+export const HlSubAccounts = z
+  .array(z.object({ name: z.string().max(200), subAccountUser: HlAddress }))
+  .max(1_000)
+  .nullable();
+export type HlSubAccounts = z.infer<typeof HlSubAccounts>;
+
+/** `userVaultEquities`: a user's vault deposits (the SDK's `UserVaultEquitiesResponse`). */
+export const HlUserVaultEquities = z
+  .array(z.object({ vaultAddress: HlAddress, equity: HlDecimal }))
+  .max(1_000);
+export type HlUserVaultEquities = z.infer<typeof HlUserVaultEquities>;

@@ -33,6 +33,8 @@ async function start() {
     tickMs: null,
     dexes: ['', 'xyz', 'flx'],
     users: { [preset.user]: preset.mode },
+    subAccounts: { [preset.user]: [{ name: 'Basis', subAccountUser: STANDARD }] },
+    vaultEquities: { [STANDARD]: [{ vaultAddress: `0x${'c3'.repeat(20)}`, equity: '1234.5' }] },
     accounts: {
       [preset.user]: preset.accounts,
       [STANDARD]: {
@@ -87,6 +89,8 @@ describe('the replay answers in the shapes @perpscope/hyperliquid validates (rea
         await client.spotClearinghouseState(user);
         for (const dex of ['', 'xyz', 'flx']) await client.clearinghouseState(user, dex);
         await client.userFillsByTime(user, T0 - 1);
+        await client.subAccounts(user);
+        await client.userVaultEquities(user);
       }
       expect(
         await client.candleSnapshot({
