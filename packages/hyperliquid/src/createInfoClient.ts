@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
 import type { WeightAccountant } from './createWeightAccountant.js';
 import { HlUserDetails } from './explorerSchemas.js';
 import { HlBudgetError, HlPayloadError } from './HyperliquidError.js';
@@ -17,9 +18,7 @@ import {
   HlAccountMode,
   HlClearinghouseState,
   HlSpotClearinghouseState,
-  HlSubAccounts,
   HlUserFills,
-  HlUserVaultEquities,
 } from './userSchemas.js';
 
 /**

@@ -1,3 +1,5 @@
+export { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
+export { HL_ACCOUNT_MODES, HL_SPOT_MODES, HL_STANDARD_MODES } from './accountModes.js';
 export {
   type CreateFetchTransportParameters,
   createFetchTransport,
@@ -45,14 +47,11 @@ export {
   parsePerpAssetCtxFast,
 } from './marketSchemas.js';
 export {
-  HL_ACCOUNT_MODES,
   HlAccountMode,
   HlAllDexsClearinghouseStateEvent,
   HlClearinghouseState,
   HlSpotClearinghouseState,
-  HlSubAccounts,
   HlUserFill,
   HlUserFills,
   HlUserPosition,
-  HlUserVaultEquities,
 } from './userSchemas.js';

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
 import { firstIssue } from './createInfoClient.js';
 import { HlSetOracleAction, HlUserDetails } from './explorerSchemas.js';
 import {
@@ -22,8 +23,6 @@ import {
   HlAllDexsClearinghouseStateEvent,
   HlClearinghouseState,
   HlSpotClearinghouseState,
-  HlSubAccounts,
-  HlUserVaultEquities,
 } from './userSchemas.js';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HL_ACCOUNT_MODES } from './accountModes.js';
 import { HlAddress, HlDecimal } from './HlDecimal.js';
 
 /**
@@ -14,15 +15,6 @@ import { HlAddress, HlDecimal } from './HlDecimal.js';
  *
  * @module
  */
-
-/** The account modes HL documents today (research/venues.md §4). */
-export const HL_ACCOUNT_MODES = [
-  'default',
-  'disabled',
-  'dexAbstraction',
-  'unifiedAccount',
-  'portfolioMargin',
-] as const;
 
 /**
  * `userAbstraction`: the account mode. A mode name HL adds later is accepted (as a string), so a
@@ -130,19 +122,3 @@ export const HlAllDexsClearinghouseStateEvent = z.object({
   clearinghouseStates: z.array(z.tuple([z.string().max(64), HlClearinghouseState])).max(1_000),
 });
 export type HlAllDexsClearinghouseStateEvent = z.infer<typeof HlAllDexsClearinghouseStateEvent>;
-
-/**
- * `subAccounts`: a master address's sub-accounts, `null` when it has none. Fields read: the name and
- * the sub-account's address (the SDK's `SubAccountsResponse` also carries each one's states).
- */
-export const HlSubAccounts = z
-  .array(z.object({ name: z.string().max(200), subAccountUser: HlAddress }))
-  .max(1_000)
-  .nullable();
-export type HlSubAccounts = z.infer<typeof HlSubAccounts>;
-
-/** `userVaultEquities`: a user's vault deposits (the SDK's `UserVaultEquitiesResponse`). */
-export const HlUserVaultEquities = z
-  .array(z.object({ vaultAddress: HlAddress, equity: HlDecimal }))
-  .max(1_000);
-export type HlUserVaultEquities = z.infer<typeof HlUserVaultEquities>;

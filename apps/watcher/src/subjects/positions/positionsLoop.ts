@@ -1,4 +1,5 @@
 import {
+  HL_STANDARD_MODES,
   type HlAccountMode,
   HlBudgetError,
   type HlClearinghouseState,
@@ -88,7 +89,7 @@ const FILLS_FIRST_LOOKBACK_MS = 10 * 60_000;
 const STANDARD_WEIGHT = { spot: 2, state: 2, mode: 20, meta: 20 } as const;
 
 /** Accounts whose collateral is the per-dex perp clearinghouse (their spot balances are not read). */
-const standardMode = (mode: HlAccountMode) => mode === 'default' || mode === 'disabled';
+const standardMode = (mode: HlAccountMode) => HL_STANDARD_MODES.includes(mode);
 
 /**
  * The position guard's loop (SPEC §3.4): every `pollIntervalSeconds`, per account, reads the mode
