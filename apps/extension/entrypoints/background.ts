@@ -1,3 +1,4 @@
+import { createWeightAccountant, HL_API_URL } from '@perpscope/hyperliquid';
 import { createBackground } from '@/src/background/createBackground';
 import { DataService } from '@/src/background/DataService';
 import {
@@ -6,16 +7,14 @@ import {
   offscreenSoundPlayer,
   pageSoundPlayer,
 } from '@/src/background/playAlertSound';
-import { HL_API_BASE } from '@/src/net/infoClient';
-import { RequestBudget } from '@/src/net/RequestBudget';
 
 export default defineBackground(() => {
   // Half of Hyperliquid's 1200 weight/min per-IP limit, leaving room for the exchange tab itself.
-  const budget = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+  const budget = createWeightAccountant({ budget: 600, windowMs: 60_000, now: Date.now });
   const service = new DataService({
     fetch: (input, init) => fetch(input, init),
     now: Date.now,
-    apiBase: HL_API_BASE,
+    apiBase: HL_API_URL,
     budget,
   });
   // The optional critical-alert sound: Chrome's worker plays it through an offscreen document,

@@ -11,14 +11,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HlMetaAndAssetCtxs, type HlPerpAssetCtx, type HlPerpDex } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { openDb } from '../src/db/openDb.js';
 import { EventLog } from '../src/events/eventLog.js';
-import {
-  HlMetaAndAssetCtxs,
-  type HlPerpAssetCtx,
-  type HlPerpDex,
-} from '../src/subjects/hip3/hlSchemas.js';
 import { createHip3Pipeline, readHlFixture } from '../src/subjects/hip3/testFixtures.js';
 
 const [xyzMeta, xyzRows] = HlMetaAndAssetCtxs.parse(

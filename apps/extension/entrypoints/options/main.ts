@@ -1,5 +1,5 @@
+import { HL_API_URL } from '@perpscope/hyperliquid';
 import { VENUE_CHAIN_IMPACT } from '@perpscope/schemas';
-import { HL_API_BASE } from '@/src/net/infoClient';
 import { watcherPermissionPattern } from '@/src/net/watcherUrl';
 import { discoverAccounts } from '@/src/options/discoverAccounts';
 import { fillOptionsForm, parseDependencies, readOptionsForm } from '@/src/options/readOptionsForm';
@@ -103,7 +103,7 @@ function setUpDiscovery(): void {
       return;
     }
     out.textContent = 'Looking up…';
-    void discoverAccounts({ apiBase: HL_API_BASE, addresses, fetch: (u, i) => fetch(u, i) }).then(
+    void discoverAccounts({ apiBase: HL_API_URL, addresses, fetch: (u, i) => fetch(u, i) }).then(
       ({ accounts, problems }) => {
         const parts: (HTMLElement | string)[] = [];
         if (accounts.length === 0)

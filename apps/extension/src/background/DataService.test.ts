@@ -5,10 +5,10 @@ import {
   startHyperliquidReplay,
   unifiedAccountPreset,
 } from '@perpscope/devnet';
+import { createWeightAccountant } from '@perpscope/hyperliquid';
 import type { GuardedAccount, RiskSummary, RiskSummaryChain } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { panelLines } from '../content/PageController.js';
-import { RequestBudget } from '../net/RequestBudget.js';
 import { whatIf } from '../risk/whatIf.js';
 import { PAGE_POLL_MS } from '../sites.js';
 import { DEFAULT_SETTINGS, type Settings } from '../storage/settings.js';
@@ -59,7 +59,7 @@ describe('DataService against the replay server', () => {
       fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 600, now: () => t }),
     });
     await service.refresh(settings);
     t += 20_000; // second pass: metaAndAssetCtxs for the dexes that hold positions is in
@@ -91,7 +91,7 @@ describe('DataService against the replay server', () => {
       fetch: withCandles,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 600, now: () => t }),
     });
     await service.refresh(settings);
     t += 20_000;
@@ -125,7 +125,7 @@ describe('DataService against the replay server', () => {
         fetch: tampered,
         now: () => t,
         apiBase: hl.url,
-        budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+        budget: createWeightAccountant({ budget: 600, now: () => t }),
       });
     const service = make();
     await service.refresh(settings);
@@ -143,7 +143,7 @@ describe('DataService against the replay server', () => {
       fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 600, now: () => t }),
     });
     service.setAevoPage({
       positions: [
@@ -174,7 +174,7 @@ describe('DataService against the replay server', () => {
       fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 40, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 40, now: () => t }),
     });
     for (let i = 0; i < 15; i++) {
       await service.refresh(settings);
@@ -198,7 +198,7 @@ describe('DataService against the replay server', () => {
       fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 600, now: () => t }),
     });
     const before = hl.requests.length;
     // Same settings while a run is under way: one shared run (one perpDexs request).
@@ -259,7 +259,7 @@ describe('DataService against the replay server', () => {
         fetch: proxied,
         now: () => 50_000_000,
         apiBase: hl.url,
-        budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+        budget: createWeightAccountant({ budget: 600, now: () => 50_000_000 }),
       });
       watcherCalls.length = 0;
       const snap = await service.refresh({ ...settings, watcherUrl });
@@ -283,7 +283,7 @@ describe('DataService against the replay server', () => {
       fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 600, now: () => t }),
     });
     const before = hl.requests.length;
     for (let i = 0; i < 3; i += 1) {
@@ -332,7 +332,7 @@ function shiftVenueLiq(factors: Record<string, number>, inner: typeof fetch): ty
   };
 }
 
-const budget = () => new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+const budget = (now: () => number) => createWeightAccountant({ budget: 600, now });
 const STALE = { staleAfterMs: 9_000 };
 
 describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looking number', () => {
@@ -341,7 +341,12 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
     const f: typeof fetch = async (input, init) =>
       failing ? new Response('', { status: 429 }) : fetch(input, init);
     let t = 60_000_000;
-    const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    const service = new DataService({
+      fetch: f,
+      now: () => t,
+      apiBase: hl.url,
+      budget: budget(() => t),
+    });
     await service.refresh(settings);
     t += 20_000;
     let snap = await service.refresh(settings);
@@ -361,7 +366,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
 
   it('marks a position stale at once when its refresh was skipped by the request budget', async () => {
     let t = 70_000_000;
-    const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
+    const tight = createWeightAccountant({ budget: 600, now: () => t });
     const service = new DataService({
       fetch,
       now: () => t,
@@ -371,7 +376,7 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
     await service.refresh(settings);
     t += 3_000;
     // Spend the rest of the window: the next state refresh does not fit.
-    tight.tryTake(tight.remaining(t), t);
+    tight.tryAcquire(tight.budget - tight.used());
     const snap = await service.refresh(settings);
     expect(snap.problems.join(' ')).toMatch(/request budget reached/);
     const btc = snap.positions.find((p) => p.coin === 'BTC');
@@ -394,7 +399,12 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
       return up ? Response.json(summary('up')) : new Response('', { status: 500 });
     };
     let t = 80_000_000;
-    const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    const service = new DataService({
+      fetch: f,
+      now: () => t,
+      apiBase: hl.url,
+      budget: budget(() => t),
+    });
     const s = { ...settings, watcherUrl: 'https://watcher.test' };
     let snap = await service.refresh(s);
     expect(snap.chains.map((c) => formatChain(c, { nowMs: t, ...STALE }))).toEqual([
@@ -408,7 +418,12 @@ describe('freshness: an error, a 429 or a budget skip never leaves a fresh-looki
       'Arbitrum One: stale · 42 s (up — normal)',
     ]);
     // A watcher never reached: the configured chains are listed as unknown, not left out.
-    const never = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    const never = new DataService({
+      fetch: f,
+      now: () => t,
+      apiBase: hl.url,
+      budget: budget(() => t),
+    });
     snap = await never.refresh(s);
     expect(snap.chains.map((c) => [c.id, c.status])).toEqual([
       ['arbitrum-one', 'unknown'],
@@ -423,7 +438,12 @@ describe('conservative liquidation headline', () => {
     // BTC (long): HL's liquidation price 3 % higher = nearer the mark. ETH (short): HL's 3 % higher = farther.
     const f = shiftVenueLiq({ BTC: 1.03, ETH: 1.03 }, fetch);
     let t = 90_000_000;
-    const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+    const service = new DataService({
+      fetch: f,
+      now: () => t,
+      apiBase: hl.url,
+      budget: budget(() => t),
+    });
     await service.refresh(settings);
     t += 20_000;
     const snap = await service.refresh(settings);
@@ -460,7 +480,7 @@ describe('conservative liquidation headline', () => {
         fetch: f,
         now: () => t,
         apiBase: hl.url,
-        budget: budget(),
+        budget: budget(() => t),
       });
       await service.refresh(settings);
       t += 20_000;
@@ -488,7 +508,7 @@ describe('conservative liquidation headline', () => {
       fetch,
       now: () => t,
       apiBase: hl.url,
-      budget: new RequestBudget({ maxWeight: 45, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 45, now: () => t }),
     });
     const snap = await service.refresh(settings);
     expect(snap.problems.join(' ')).toMatch(/served from cache: .*userAbstraction/);
@@ -552,7 +572,7 @@ describe('halts follow the venue’s dependency on the chain (research/venues.md
       fetch: f,
       now: params.now,
       apiBase: hl.url,
-      budget: budget(),
+      budget: budget(params.now),
       ...(params.impacts ? { impacts: params.impacts } : {}),
     });
   }
@@ -675,7 +695,12 @@ async function replayState(user: string, dex: string) {
 /** A data service for `user` after two polls (the second has the market data of its dexes). */
 async function twoPolls(user: string, f: typeof fetch = fetch, t0 = 200_000_000) {
   let t = t0;
-  const service = new DataService({ fetch: f, now: () => t, apiBase: hl.url, budget: budget() });
+  const service = new DataService({
+    fetch: f,
+    now: () => t,
+    apiBase: hl.url,
+    budget: budget(() => t),
+  });
   const s = { ...settings, addresses: [user] };
   await service.refresh(s);
   t += 20_000;
@@ -795,8 +820,8 @@ describe('account modes (issue 12): unified, DEX abstraction, portfolio margin',
   });
 
   it('unified: spot balances skipped by the request budget mark every number stale at once', async () => {
-    const tight = new RequestBudget({ maxWeight: 600, windowMs: 60_000 });
     let t = 230_000_000;
+    const tight = createWeightAccountant({ budget: 600, now: () => t });
     const service = new DataService({ fetch, now: () => t, apiBase: hl.url, budget: tight });
     const s = { ...settings, addresses: [unifiedAccountPreset.user] };
     await service.refresh(s);
@@ -804,7 +829,7 @@ describe('account modes (issue 12): unified, DEX abstraction, portfolio margin',
     await service.refresh(s);
     t += 3_000;
     // Room for the two held dexes' states (2 + 2) and nothing else: the spot refresh (2) is skipped.
-    tight.tryTake(tight.remaining(t) - 4, t);
+    tight.tryAcquire(tight.budget - tight.used() - 4);
     const snap = await service.refresh(s);
     expect(snap.problems.join(' ')).toMatch(/served from cache: spotClearinghouseState/);
     const mine = snap.positions.filter((p) => p.account === unifiedAccountPreset.user);
@@ -879,19 +904,17 @@ describe('request budget per poll (issue 12)', () => {
         fetch,
         now: () => t,
         apiBase: replay.url,
-        budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+        budget: createWeightAccountant({ budget: 600, now: () => t }),
       });
       const s = { ...settings, addresses: [user] };
-      // Documented weights (research/hyperliquid.md §2.3), counted from the server's request log.
-      const weight = (type: string) =>
-        type === 'clearinghouseState' || type === 'spotClearinghouseState' ? 2 : 20;
+      // Documented weights (research/hyperliquid.md §2.3), from the server's request log.
       const perPoll: number[] = [];
       let problems: string[] = [];
       for (let i = 0; i < 40; i += 1) {
         const before = replay.requests.length;
         const snap = await service.refresh(s);
         problems = problems.concat(snap.problems);
-        perPoll.push(replay.requests.slice(before).reduce((sum, r) => sum + weight(r.type), 0));
+        perPoll.push(replay.requests.slice(before).reduce((sum, r) => sum + r.weight, 0));
         if (i === 39) {
           for (const p of snap.positions) expect(p.liqCheck).toBe('agree');
           expect(new Set(snap.positions.map((p) => p.dex))).toEqual(new Set(['', 'xyz', 'flx']));
@@ -992,7 +1015,7 @@ describe('the watcher’s 24/7 guard of the user’s addresses (issue 16)', () =
       fetch: f,
       now: params.now,
       apiBase: hl.url,
-      budget: budget(),
+      budget: budget(params.now),
     });
     return { service, requested };
   }

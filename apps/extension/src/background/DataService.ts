@@ -1,3 +1,14 @@
+import {
+  createFetchTransport,
+  createInfoClient,
+  HlBudgetError,
+  type HlClearinghouseState,
+  type HlMeta,
+  type HlPerpAssetCtx,
+  type HlSpotClearinghouseState,
+  type InfoClient,
+  type WeightAccountant,
+} from '@perpscope/hyperliquid';
 import { annualizeRate } from '@perpscope/math';
 import { GuardedAccountList, RiskSummary, VENUE_CHAIN_IMPACT } from '@perpscope/schemas';
 import type {
@@ -14,20 +25,7 @@ import type {
   PositionView,
   Snapshot,
 } from '../model.js';
-import {
-  type AssetCtx,
-  type ClearinghouseState,
-  candleSnapshotSchema,
-  clearinghouseStateSchema,
-  type Meta,
-  metaAndAssetCtxsSchema,
-  perpDexsSchema,
-  type SpotClearinghouseState,
-  spotClearinghouseStateSchema,
-  userAbstractionSchema,
-} from '../net/hlSchemas.js';
-import { getJson, postInfo } from '../net/infoClient.js';
-import { INFO_WEIGHT, type RequestBudget } from '../net/RequestBudget.js';
+import { getJson } from '../net/getJson.js';
 import { watcherEndpoint } from '../net/watcherUrl.js';
 import {
   type AccountDexInput,
@@ -91,7 +89,8 @@ export interface DataServiceDeps {
   readonly now: () => number;
   /** Hyperliquid API origin, e.g. `https://api.hyperliquid.xyz`. */
   readonly apiBase: string;
-  readonly budget: RequestBudget;
+  /** The request-weight budget every Hyperliquid request is charged to (its clock: `now`). */
+  readonly budget: WeightAccountant;
   /** Venue ↔ chain dependencies. Default: `VENUE_CHAIN_IMPACT` of `@perpscope/schemas`. */
   readonly impacts?: Readonly<Partial<Record<'hyperliquid' | 'aevo', readonly VenueDependency[]>>>;
 }
@@ -102,8 +101,8 @@ interface Timed<T> {
 }
 
 interface DexCtx {
-  readonly meta: Meta;
-  readonly ctxs: readonly AssetCtx[];
+  readonly meta: HlMeta;
+  readonly ctxs: readonly HlPerpAssetCtx[];
 }
 
 /** Options of one refresh. */
@@ -120,7 +119,7 @@ export interface RefreshOptions {
 export class DataService {
   readonly #deps: DataServiceDeps;
   #dexes: Timed<readonly string[]> | null = null;
-  readonly #states = new Map<string, Timed<ClearinghouseState>>();
+  readonly #states = new Map<string, Timed<HlClearinghouseState>>();
   /**
    * Last failure per `addr|dex` and its reason: retried after {@link TTL.retryActive} when the dex
    * holds positions, at the idle TTL otherwise (e.g. a dex the API does not know).
@@ -135,7 +134,7 @@ export class DataService {
   readonly #abstraction = new Map<string, Timed<string>>();
   readonly #abstractionFailures = new Map<string, number>();
   /** Spot balances per address: the collateral of unified and portfolio-margin accounts. */
-  readonly #spot = new Map<string, Timed<SpotClearinghouseState>>();
+  readonly #spot = new Map<string, Timed<HlSpotClearinghouseState>>();
   /** Why the last spot refresh of an address failed or was skipped (cleared on success). */
   readonly #spotFailures = new Map<string, { at: number; reason: string }>();
   /** Per chain: last time seen halted/recovering, and since when it is `up` again (halt hold). */
@@ -156,8 +155,16 @@ export class DataService {
   /** The run under way (or queued) and the settings + options it was started with. */
   #inflight: { readonly key: string; readonly run: Promise<Snapshot> } | null = null;
 
+  readonly #hl: InfoClient;
+
   constructor(deps: DataServiceDeps) {
     this.#deps = deps;
+    // Every Hyperliquid request: charged to the budget when called, answer validated
+    // (@perpscope/hyperliquid); plain fetch, so the SDK stays out of the service worker.
+    this.#hl = createInfoClient({
+      transport: createFetchTransport({ apiUrl: deps.apiBase, fetch: deps.fetch }),
+      budget: deps.budget,
+    });
   }
 
   /** Price samples per coin (persisted by the background across service-worker restarts). */
@@ -223,21 +230,23 @@ export class DataService {
     const skipped = new Set<string>();
     this.#stateSkipped = new Set();
     const now = this.#deps.now;
-    const take = (weight: number, what: string): boolean => {
-      if (this.#deps.budget.tryTake(weight, now())) return true;
-      skipped.add(what);
-      return false;
+    // The client charges the budget synchronously when a request is made, so the jobs below,
+    // started in priority order before anything is awaited, spend it in that order.
+    const budgetSkipped = (error: unknown): boolean => {
+      if (!(error instanceof HlBudgetError)) return false;
+      skipped.add(error.requestType);
+      return true;
     };
     const note = (error: unknown) =>
       problems.push(error instanceof Error ? error.message : String(error));
 
     // 1. Dex list (main dex '' + HIP-3 dexes from perpDexs).
     if (!this.#dexes || now() - this.#dexes.at > TTL.dexes) {
-      if (take(INFO_WEIGHT.perpDexs, 'perpDexs')) {
-        try {
-          const list = await this.#info({ type: 'perpDexs' }, perpDexsSchema);
-          this.#dexes = { at: now(), value: ['', ...list.flatMap((d) => (d ? [d.name] : []))] };
-        } catch (error) {
+      try {
+        const list = await this.#hl.perpDexs();
+        this.#dexes = { at: now(), value: ['', ...list.flatMap((d) => (d ? [d.name] : []))] };
+      } catch (error) {
+        if (!budgetSkipped(error)) {
           note(error);
           this.#dexes ??= { at: now() - TTL.dexes + 60_000, value: [''] };
         }
@@ -262,18 +271,15 @@ export class DataService {
       }
     }
     const stateJob = async ({ addr, dex }: { addr: string; dex: string }) => {
-      if (!take(INFO_WEIGHT.clearinghouseState, 'clearinghouseState')) {
-        this.#stateSkipped.add(`${addr}|${dex}`);
-        return;
-      }
       try {
-        const value = await this.#info(
-          { type: 'clearinghouseState', user: addr, dex },
-          clearinghouseStateSchema,
-        );
+        const value = await this.#hl.clearinghouseState(hex(addr), dex);
         this.#states.set(`${addr}|${dex}`, { at: now(), value });
         this.#stateFailures.delete(`${addr}|${dex}`);
       } catch (error) {
+        if (budgetSkipped(error)) {
+          this.#stateSkipped.add(`${addr}|${dex}`);
+          return;
+        }
         this.#stateFailures.set(`${addr}|${dex}`, { at: now(), reason: reasonOf(error) });
         note(error);
       }
@@ -289,18 +295,15 @@ export class DataService {
       return !cached || now() - cached.at >= TTL.activeState;
     });
     const spotJob = async (addr: string) => {
-      if (!take(INFO_WEIGHT.spotClearinghouseState, 'spotClearinghouseState')) {
-        this.#spotFailures.set(addr, { at: now(), reason: BUDGET });
-        return;
-      }
       try {
-        const value = await this.#info(
-          { type: 'spotClearinghouseState', user: addr },
-          spotClearinghouseStateSchema,
-        );
+        const value = await this.#hl.spotClearinghouseState(hex(addr));
         this.#spot.set(addr, { at: now(), value });
         this.#spotFailures.delete(addr);
       } catch (error) {
+        if (budgetSkipped(error)) {
+          this.#spotFailures.set(addr, { at: now(), reason: BUDGET });
+          return;
+        }
         this.#spotFailures.set(addr, { at: now(), reason: reasonOf(error) });
         note(error);
       }
@@ -308,18 +311,16 @@ export class DataService {
     const ctxJob = async (dex: string) => {
       const cached = this.#ctx.get(dex);
       if (cached && now() - cached.at < TTL.ctx) return;
-      if (!take(INFO_WEIGHT.metaAndAssetCtxs, 'metaAndAssetCtxs')) {
-        this.#ctxFailures.set(dex, BUDGET);
-        return;
-      }
       try {
-        const [meta, ctxs] = await this.#info(
-          { type: 'metaAndAssetCtxs', dex },
-          metaAndAssetCtxsSchema,
-        );
+        // Every row validated: a dex's market data is used only when all of it is sound.
+        const [meta, ctxs] = await this.#hl.metaAndValidAssetCtxs(dex);
         this.#ctx.set(dex, { at: now(), value: { meta, ctxs } });
         this.#ctxFailures.delete(dex);
       } catch (error) {
+        if (budgetSkipped(error)) {
+          this.#ctxFailures.set(dex, BUDGET);
+          return;
+        }
         this.#ctxFailures.set(dex, reasonOf(error));
         note(error);
       }
@@ -329,15 +330,12 @@ export class DataService {
       if (cached && now() - cached.at < TTL.abstraction) return;
       const failedAt = this.#abstractionFailures.get(addr);
       if (!cached && failedAt !== undefined && now() - failedAt < TTL.idleState) return;
-      if (!take(INFO_WEIGHT.userAbstraction, 'userAbstraction')) return;
       try {
-        const value = await this.#info(
-          { type: 'userAbstraction', user: addr },
-          userAbstractionSchema,
-        );
+        const value = await this.#hl.userAbstraction(hex(addr));
         this.#abstraction.set(addr, { at: now(), value });
         this.#abstractionFailures.delete(addr);
       } catch (error) {
+        if (budgetSkipped(error)) return;
         // The mode stays unknown (a cached older answer is kept): until it is known, our
         // number is "not computable" and the venue's own price is the headline.
         this.#abstractionFailures.set(addr, now());
@@ -373,18 +371,17 @@ export class DataService {
       [...coins].map(async (coin) => {
         const cached = this.#candles.get(coin);
         if (cached && now() - cached.at < TTL.candles) return;
-        if (!take(INFO_WEIGHT.candleSnapshot, 'candleSnapshot')) return;
         const endTime = now();
         try {
-          const candles = await this.#info(
-            {
-              type: 'candleSnapshot',
-              req: { coin, interval: '1h', startTime: endTime - DAY_MS, endTime },
-            },
-            candleSnapshotSchema,
-          );
+          const candles = await this.#hl.candleSnapshot({
+            coin,
+            interval: '1h',
+            startTime: endTime - DAY_MS,
+            endTime,
+          });
           this.#candles.set(coin, { at: now(), value: candles.map((c) => c.c) });
-        } catch {
+        } catch (error) {
+          if (budgetSkipped(error)) return;
           // Not served (e.g. a local replay server): fall back to polled mark samples.
           this.#candles.set(coin, { at: now(), value: null });
         }
@@ -501,13 +498,6 @@ export class DataService {
       };
     }
     return out;
-  }
-
-  #info<S extends Parameters<typeof postInfo>[0]['schema']>(
-    body: Record<string, unknown>,
-    schema: S,
-  ) {
-    return postInfo({ fetch: this.#deps.fetch, apiBase: this.#deps.apiBase, body, schema });
   }
 
   #build(
@@ -906,7 +896,7 @@ const PHASE_LABEL = {
  * Whether an account's numbers depend on this dex's state (polled with the positions then): it has
  * positions or, under DEX abstraction, a balance (the USDC dexes share the main dex's collateral).
  */
-function holdsNumbers(state: ClearinghouseState, mode: string | null): boolean {
+function holdsNumbers(state: HlClearinghouseState, mode: string | null): boolean {
   if (state.assetPositions.length > 0) return true;
   return mode === 'dexAbstraction' && Number(state.crossMarginSummary.accountValue) !== 0;
 }
@@ -939,6 +929,9 @@ const KIND_GUIDANCE: Record<DependencyKind, string> = {
   bridge: 'deposits and withdrawals over this chain are stalled; trading is unaffected.',
   settlement: 'trade settlement, deposits and withdrawals are stalled.',
 };
+
+/** Settings hold addresses as validated `0x…` strings. */
+const hex = (address: string) => address as `0x${string}`;
 
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

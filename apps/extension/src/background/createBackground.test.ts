@@ -1,7 +1,7 @@
+import { createWeightAccountant } from '@perpscope/hyperliquid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { EMPTY_SNAPSHOT, type Snapshot } from '../model.js';
-import { RequestBudget } from '../net/RequestBudget.js';
 import { DEFAULT_SETTINGS } from '../storage/settings.js';
 import {
   anyPositionNear,
@@ -53,7 +53,7 @@ function setup(playSound?: () => Promise<void>) {
     },
     now: () => NOW,
     apiBase: 'https://api.hyperliquid.xyz',
-    budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+    budget: createWeightAccountant({ budget: 600, now: () => NOW }),
   });
   const refresh = vi.spyOn(service, 'refresh');
   // Fast polls (positions near a threshold) are not under test here: never fire them.
@@ -151,7 +151,7 @@ describe('fast polling near a threshold', () => {
       },
       now: () => NOW,
       apiBase: 'https://api.hyperliquid.xyz',
-      budget: new RequestBudget({ maxWeight: 600, windowMs: 60_000 }),
+      budget: createWeightAccountant({ budget: 600, now: () => NOW }),
     });
     const refresh = vi.spyOn(service, 'refresh');
     refresh.mockResolvedValueOnce(at(20)).mockResolvedValueOnce(at(25)).mockResolvedValue(at(40));

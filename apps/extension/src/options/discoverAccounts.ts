@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { HlSubAccounts, HlUserVaultEquities } from '@perpscope/hyperliquid';
 
 /** An account found behind a watched address: a sub-account or a vault it has a deposit in. */
 export interface DiscoveredAccount {
@@ -10,16 +10,6 @@ export interface DiscoveredAccount {
   /** The watched address it was found under. */
   readonly owner: string;
 }
-
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/)
-  .transform((a) => a.toLowerCase());
-// Lenient: only the fields used here (the documented `subAccounts` / `userVaultEquities` shapes).
-const subAccountsSchema = z
-  .array(z.object({ name: z.string(), subAccountUser: address }))
-  .nullable();
-const vaultEquitiesSchema = z.array(z.object({ vaultAddress: address, equity: z.string() }));
 
 /** Parameters of {@link discoverAccounts}. */
 export interface DiscoverAccountsParameters {
@@ -54,19 +44,23 @@ export async function discoverAccounts(
   };
   for (const owner of watched) {
     try {
-      for (const s of subAccountsSchema.parse(await post({ type: 'subAccounts', user: owner })) ??
-        [])
-        accounts.push({ kind: 'sub-account', address: s.subAccountUser, label: s.name, owner });
+      for (const s of HlSubAccounts.parse(await post({ type: 'subAccounts', user: owner })) ?? [])
+        accounts.push({
+          kind: 'sub-account',
+          address: s.subAccountUser.toLowerCase(),
+          label: s.name,
+          owner,
+        });
     } catch (error) {
       problems.push(`sub-accounts of ${owner}: ${error instanceof Error ? error.message : error}`);
     }
     try {
-      for (const v of vaultEquitiesSchema.parse(
+      for (const v of HlUserVaultEquities.parse(
         await post({ type: 'userVaultEquities', user: owner }),
       ))
         accounts.push({
           kind: 'vault',
-          address: v.vaultAddress,
+          address: v.vaultAddress.toLowerCase(),
           label: `vault (${Number(v.equity).toLocaleString('en-US', { maximumFractionDigits: 2 })} USDC)`,
           owner,
         });

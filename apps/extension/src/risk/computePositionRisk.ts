@@ -1,5 +1,6 @@
 // The one place where the extension calls position math: thin wrappers over @perpscope/math, so
 // the background never re-implements a formula and the content scripts never bundle the math.
+import { HL_ACCOUNT_MODES, HL_SPOT_MODES, HL_STANDARD_MODES } from '@perpscope/hyperliquid';
 import {
   aevoMarginHealth,
   analyzeHyperliquidAccount,
@@ -11,17 +12,13 @@ import {
 } from '@perpscope/math';
 
 /** Account modes (`userAbstraction`) where each dex is its own collateral: the perp state suffices. */
-export const STANDARD_MODES: readonly string[] = ['default', 'disabled'];
+export const STANDARD_MODES: readonly string[] = HL_STANDARD_MODES;
 
 /** Account modes whose collateral is the spot balance (`spotClearinghouseState` is needed). */
-export const SPOT_MODES: readonly string[] = ['unifiedAccount', 'portfolioMargin'];
+export const SPOT_MODES: readonly string[] = HL_SPOT_MODES;
 
 /** Every mode `@perpscope/math`'s `analyzeHyperliquidAccount` handles. */
-export const HANDLED_MODES: readonly string[] = [
-  ...STANDARD_MODES,
-  'dexAbstraction',
-  ...SPOT_MODES,
-];
+export const HANDLED_MODES: readonly string[] = HL_ACCOUNT_MODES;
 
 /** One dex of an account as fetched: its `clearinghouseState` and `meta` (null when not fetched). */
 export interface AccountDexInput {

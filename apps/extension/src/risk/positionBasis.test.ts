@@ -1,5 +1,9 @@
+import {
+  type HlClearinghouseState as ClearinghouseState,
+  HlClearinghouseState as clearinghouseStateSchema,
+  type HlMeta as Meta,
+} from '@perpscope/hyperliquid';
 import { describe, expect, it } from 'vitest';
-import { type ClearinghouseState, clearinghouseStateSchema, type Meta } from '../net/hlSchemas.js';
 import { hyperliquidAccountRisk } from './computePositionRisk.js';
 import { marginTiersOf, positionBasis } from './positionBasis.js';
 
@@ -7,8 +11,8 @@ import { marginTiersOf, positionBasis } from './positionBasis.js';
 // mark 50,000 (20x: maintenance 1,250) and an isolated ETH short of 2 at mark 2,500 (marginUsed 600).
 const meta: Meta = {
   universe: [
-    { name: 'BTC', maxLeverage: 20, marginTableId: 20 },
-    { name: 'ETH', maxLeverage: 25, marginTableId: 56 },
+    { name: 'BTC', szDecimals: 5, maxLeverage: 20, marginTableId: 20 },
+    { name: 'ETH', szDecimals: 4, maxLeverage: 25, marginTableId: 56 },
   ],
   marginTables: [
     [
@@ -33,6 +37,9 @@ const summary = {
 const state: ClearinghouseState = clearinghouseStateSchema.parse({
   marginSummary: summary,
   crossMarginSummary: summary,
+  // Cross positions' maintenance: BTC's 1,250 (the isolated ETH's is not cross).
+  crossMaintenanceMarginUsed: '1250.0',
+  time: 1_765_000_000_000,
   assetPositions: [
     {
       type: 'oneWay',
@@ -124,8 +131,16 @@ describe('positionBasis', () => {
     expect(marginTiersOf('BTC', meta, 7)).toEqual([{ lowerBound: '0', maxLeverage: 20 }]);
     expect(marginTiersOf('SOL', meta, 7)).toEqual([{ lowerBound: '0', maxLeverage: 7 }]);
     expect(marginTiersOf('BTC', null, 7)).toEqual([{ lowerBound: '0', maxLeverage: 7 }]);
-    expect(marginTiersOf('X', { universe: [{ name: 'X', maxLeverage: 3 }] }, 7)).toEqual([
-      { lowerBound: '0', maxLeverage: 3 },
-    ]);
+    expect(
+      marginTiersOf(
+        'X',
+        {
+          universe: [{ name: 'X', szDecimals: 0, maxLeverage: 3 }],
+          marginTables: [],
+          collateralToken: 0,
+        },
+        7,
+      ),
+    ).toEqual([{ lowerBound: '0', maxLeverage: 3 }]);
   });
 });

@@ -1,5 +1,8 @@
+import type {
+  HlClearinghouseState as ClearinghouseState,
+  HlMeta as Meta,
+} from '@perpscope/hyperliquid';
 import type { PositionBasis } from '../model.js';
-import type { ClearinghouseState, Meta } from '../net/hlSchemas.js';
 import type { AccountPositionRisk } from './computePositionRisk.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { createWeightAccountant } from '@perpscope/hyperliquid';
 import { EventStreamHub } from '../api/EventStreamHub.js';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
@@ -9,7 +10,6 @@ import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointe
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { clientResolver } from '../security/requestClient.js';
-import { createWeightAccountant } from '../subjects/hip3/weightAccountant.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
 import { createOperations, type Operations } from './createOperations.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';

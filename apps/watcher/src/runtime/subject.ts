@@ -1,10 +1,10 @@
+import type { WeightAccountant } from '@perpscope/hyperliquid';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { Db } from '../db/openDb.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
-import type { WeightAccountant } from '../subjects/hip3/weightAccountant.js';
 import type { MarkBoard } from './markBoard.js';
 
 /** What every subject receives when the watcher starts it. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { infoRequestWeight } from '@perpscope/hyperliquid';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { allDexsClearinghouseStateFrame } from './allDexsClearinghouseStateFrame.js';
 import {
@@ -63,6 +64,11 @@ export type ReplayRequestRecord = {
   endpoint: 'info' | 'explorer' | 'ws-post' | 'ws-subscribe';
   type: string;
   status: number;
+  /**
+   * HL's documented base weight of the request (`infoRequestWeight` of `@perpscope/hyperliquid`) for
+   * `info` and `explorer`; 0 for WebSocket posts and subscriptions (they cost no REST weight).
+   */
+  weight: number;
 };
 
 /** A running replay server. */
@@ -113,7 +119,6 @@ export type HyperliquidReplay = {
   stop(): Promise<void>;
 };
 
-/** HL's documented info weights (research/hyperliquid.md §2.3); the replay records them per request. */
 const json = 'application/json';
 
 /**
@@ -587,7 +592,8 @@ export async function startHyperliquidReplay(
   });
 
   function record(endpoint: ReplayRequestRecord['endpoint'], type: string, status: number) {
-    requests.push({ timeMs: clock.now(), realMs: Date.now(), endpoint, type, status });
+    const weight = endpoint === 'info' || endpoint === 'explorer' ? infoRequestWeight(type) : 0;
+    requests.push({ timeMs: clock.now(), realMs: Date.now(), endpoint, type, status, weight });
   }
 
   const wss = new WebSocketServer({ noServer: true });

@@ -1,11 +1,11 @@
 import { SubscriptionClient, WebSocketTransport } from '@nktkas/hyperliquid';
-import type { Clock } from '../../clock.js';
-import type { Logger } from '../../logger.js';
-import { firstIssue } from './createHlClient.js';
 import {
   HlAllDexsAssetCtxsEvent as EventSchema,
+  firstIssue,
   type HlAllDexsAssetCtxsEvent,
-} from './hlSchemas.js';
+} from '@perpscope/hyperliquid';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
 import type { PayloadCounters } from './payloadCounters.js';
 
 /** Parameters of {@link createCtxStream}. */

@@ -1,6 +1,6 @@
+import type { HlPerpAssetCtx } from '@perpscope/hyperliquid';
 import { describe, expect, it } from 'vitest';
 import { evaluateMarket } from './evaluateMarket.js';
-import type { HlPerpAssetCtx } from './hlSchemas.js';
 import { createMarketState, observeBook, observeCtx } from './marketState.js';
 
 // Based on the recorded xyz:XYZ100 row (info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json).

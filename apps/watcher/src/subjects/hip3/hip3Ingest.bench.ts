@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { type BenchResult, test } from 'vitest';
-import { openDb } from '../../db/openDb.js';
-import { EventLog } from '../../events/eventLog.js';
 import {
   HlAllDexsAssetCtxsEvent,
   HlMetaAndAssetCtxs,
   type HlPerpAssetCtx,
   type HlPerpDex,
-} from './hlSchemas.js';
+} from '@perpscope/hyperliquid';
+import { pino } from 'pino';
+import { type BenchResult, test } from 'vitest';
+import { openDb } from '../../db/openDb.js';
+import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 

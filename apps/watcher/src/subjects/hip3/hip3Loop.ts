@@ -1,14 +1,13 @@
+import { HlBudgetError, type InfoClient, type WeightAccountant } from '@perpscope/hyperliquid';
 import type { Clock } from '../../clock.js';
 import type { Hip3Config } from '../../config/hip3Config.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import { type CtxStream, createCtxStream } from './createCtxStream.js';
-import { Hip3BudgetError, type HlClient } from './createHlClient.js';
 import type { Hip3Markets } from './hip3Markets.js';
 import type { Hip3Ticker } from './hip3Ticker.js';
 import type { PayloadCounters } from './payloadCounters.js';
 import { recordHip3StreamChange } from './recordHip3Changes.js';
-import type { WeightAccountant } from './weightAccountant.js';
 
 /** Parameters of {@link createHip3Loop}. */
 export type CreateHip3LoopParameters = {
@@ -19,7 +18,7 @@ export type CreateHip3LoopParameters = {
   counters: PayloadCounters;
   accountant: WeightAccountant;
   /** The REST and explorer source adapter. */
-  client: HlClient;
+  client: InfoClient;
   markets: Hip3Markets;
   ticker: Hip3Ticker;
   /** Real milliseconds of a loop period given in protocol seconds (tests scale time). */
@@ -61,7 +60,7 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
     try {
       await body();
     } catch (error) {
-      if (error instanceof Hip3BudgetError) {
+      if (error instanceof HlBudgetError) {
         logger.debug({ what, retryAfterMs: error.retryAfterMs }, 'HIP-3 request deferred: budget');
       } else {
         logger.warn({ err: error, what }, 'HIP-3 loop step failed; retrying next period');

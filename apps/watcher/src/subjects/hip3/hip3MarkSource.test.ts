@@ -1,7 +1,7 @@
+import { HlMetaAndAssetCtxs, HlPerpDexs } from '@perpscope/hyperliquid';
 import { describe, expect, it } from 'vitest';
 import { createHip3Markets } from './hip3Markets.js';
 import { hip3MarkSource } from './hip3MarkSource.js';
-import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { readHlFixture } from './testFixtures.js';
 

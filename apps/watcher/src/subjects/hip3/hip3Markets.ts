@@ -1,8 +1,3 @@
-import { bookDepth, bookSpread } from '@perpscope/math';
-import type { Clock } from '../../clock.js';
-import type { Hip3DexRow, Hip3OracleUpdateRow, Hip3SampleRow } from '../../db/queries/hip3.js';
-import type { EventWriter } from '../../events/eventLog.js';
-import type { Logger } from '../../logger.js';
 import {
   type HlAllDexsAssetCtxsEvent,
   type HlL2Book,
@@ -13,7 +8,12 @@ import {
   HlSetOracleAction,
   type HlUserDetails,
   parsePerpAssetCtxFast,
-} from './hlSchemas.js';
+} from '@perpscope/hyperliquid';
+import { bookDepth, bookSpread } from '@perpscope/math';
+import type { Clock } from '../../clock.js';
+import type { Hip3DexRow, Hip3OracleUpdateRow, Hip3SampleRow } from '../../db/queries/hip3.js';
+import type { EventWriter } from '../../events/eventLog.js';
+import type { Logger } from '../../logger.js';
 import {
   createMarketState,
   defaultHip3Thresholds,

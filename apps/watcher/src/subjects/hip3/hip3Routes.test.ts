@@ -1,3 +1,4 @@
+import { HlMetaAndAssetCtxs, HlPerpDexs } from '@perpscope/hyperliquid';
 import {
   Hip3DexList,
   Hip3MarketDetail,
@@ -12,7 +13,6 @@ import { createApp } from '../../createApp.js';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { upsertChains } from '../../db/queries/chains.js';
 import { EventLog } from '../../events/eventLog.js';
-import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 

@@ -8,6 +8,7 @@ import {
   type ReplayScenario,
   startHyperliquidReplay,
 } from '@perpscope/devnet';
+import { infoRequestWeight } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WatcherConfig } from '../../config/configSchema.js';
@@ -24,7 +25,6 @@ import { EventLog } from '../../events/eventLog.js';
 import { createLogger, type Logger } from '../../logger.js';
 import type { Subject } from '../../runtime/subject.js';
 import { type Hip3Internals, hip3SubjectFactory } from './hip3Subject.js';
-import { infoRequestWeight } from './weightAccountant.js';
 
 const logger = createLogger({ level: 'silent' });
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -1,14 +1,19 @@
+import { HttpTransport } from '@nktkas/hyperliquid';
+import {
+  createInfoClient,
+  createWeightAccountant,
+  type InfoClient,
+  type WeightAccountant,
+} from '@perpscope/hyperliquid';
 import type { Hip3Config } from '../../config/hip3Config.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import type { CtxStream } from './createCtxStream.js';
-import { createHlClient, type HlClient } from './createHlClient.js';
 import { createHip3Loop } from './hip3Loop.js';
 import { createHip3Markets, type Hip3Markets } from './hip3Markets.js';
 import { hip3MarkSource } from './hip3MarkSource.js';
 import { createHip3Ticker, type Hip3Ticker } from './hip3Ticker.js';
 import type { Hip3Thresholds } from './marketState.js';
 import { createPayloadCounters, type PayloadCounters } from './payloadCounters.js';
-import { createWeightAccountant, type WeightAccountant } from './weightAccountant.js';
 
 /** Converts the config's thresholds (seconds) into the engine's (ms). */
 export function thresholdsFromConfig(t: Hip3Config['thresholds']): Hip3Thresholds {
@@ -48,7 +53,7 @@ export type Hip3SubjectOptions = {
 export type Hip3Internals = {
   markets: Hip3Markets;
   ticker: Hip3Ticker;
-  client: HlClient;
+  client: InfoClient;
   accountant: WeightAccountant;
   counters: PayloadCounters;
   stream: () => CtxStream | null;
@@ -71,11 +76,16 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
             windowMs: 60_000,
             now: options.realNow ?? Date.now,
           });
-    const client = createHlClient({
-      apiUrl: cfg.apiUrl,
-      explorerUrl: cfg.explorerUrl,
-      accountant,
-      counters,
+    // REST + explorer through the SDK's transport; every request charged to the budget and
+    // validated by @perpscope/hyperliquid (a bad answer is counted per request type).
+    const client = createInfoClient({
+      transport: new HttpTransport({
+        apiUrl: cfg.apiUrl,
+        rpcUrl: cfg.explorerUrl,
+        timeout: 10_000,
+      }),
+      budget: accountant,
+      onReject: (type, issue) => counters.reject(`rest.${type}`, issue),
     });
     const thresholds = thresholdsFromConfig(cfg.thresholds);
     const markets = createHip3Markets({

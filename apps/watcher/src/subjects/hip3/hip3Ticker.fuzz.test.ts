@@ -1,10 +1,10 @@
+import { HlAllDexsAssetCtxsEvent, HlMetaAndAssetCtxs, HlPerpDexs } from '@perpscope/hyperliquid';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { hip3SamplesOf, listHip3Markets } from '../../db/queries/hip3.js';
 import { EventLog } from '../../events/eventLog.js';
-import { HlAllDexsAssetCtxsEvent, HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HlMetaAndAssetCtxs, HlPerpDexs } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenDb, openDb } from '../../db/openDb.js';
@@ -15,7 +16,6 @@ import {
 import { listIncidents } from '../../db/queries/incidents.js';
 import { EventLog } from '../../events/eventLog.js';
 import { emptyHip3Pending, PENDING_ROWS_MAX } from './hip3Markets.js';
-import { HlMetaAndAssetCtxs, HlPerpDexs } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 

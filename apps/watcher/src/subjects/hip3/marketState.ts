@@ -1,5 +1,5 @@
+import type { HlPerpAssetCtx, HlUniverseEntry } from '@perpscope/hyperliquid';
 import { hip3OracleTiers } from '@perpscope/math';
-import type { HlPerpAssetCtx, HlUniverseEntry } from './hlSchemas.js';
 
 /** Thresholds of the HIP-3 rules (SPEC §3.2, note 4, research/hyperliquid.md §1.2). */
 export type Hip3Thresholds = {

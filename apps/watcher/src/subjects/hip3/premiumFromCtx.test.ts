@@ -1,5 +1,5 @@
+import { HlMetaAndAssetCtxs, HlPerpAssetCtx } from '@perpscope/hyperliquid';
 import { describe, expect, it } from 'vitest';
-import { HlMetaAndAssetCtxs, HlPerpAssetCtx } from './hlSchemas.js';
 import { premiumFromCtx } from './premiumFromCtx.js';
 import { readHlFixture } from './testFixtures.js';
 

@@ -1,5 +1,5 @@
+import type { HlPerpAssetCtx } from '@perpscope/hyperliquid';
 import { hip3PremiumIndex, premiumIndex } from '@perpscope/math';
-import type { HlPerpAssetCtx } from './hlSchemas.js';
 
 /**
  * Recomputes a ctx's `premium` from its impact prices and oracle, as HL publishes it (10 decimals):

@@ -1,3 +1,4 @@
+import type { HlUniverseEntry } from '@perpscope/hyperliquid';
 import type {
   Hip3Dex,
   Hip3Market,
@@ -8,7 +9,6 @@ import type {
   RiskSummaryMarket,
 } from '@perpscope/schemas';
 import type { Hip3DexRow, Hip3MarketRow } from '../../db/queries/hip3.js';
-import type { HlUniverseEntry } from './hlSchemas.js';
 
 /** A stored market row with its JSON columns parsed once (rows are cached by the routes). */
 export type ParsedMarketRow = {

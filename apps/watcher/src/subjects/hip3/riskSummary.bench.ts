@@ -1,9 +1,9 @@
+import { HlMetaAndAssetCtxs, type HlPerpDex } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { test } from 'vitest';
 import { createApp } from '../../createApp.js';
 import { openDb } from '../../db/openDb.js';
 import { EventLog } from '../../events/eventLog.js';
-import { HlMetaAndAssetCtxs, type HlPerpDex } from './hlSchemas.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
 

@@ -1,5 +1,5 @@
+import type { HlAccountMode } from '@perpscope/hyperliquid';
 import { analyzeHyperliquidAccount, BaseError, liquidationDistance } from '@perpscope/math';
-import type { HlAccountMode } from './positionSchemas.js';
 
 /** One dex's answers for an account. */
 export type GuardedDexState = {

@@ -1,9 +1,12 @@
 import { SubscriptionClient, WebSocketTransport } from '@nktkas/hyperliquid';
+import {
+  firstIssue,
+  HlAllDexsClearinghouseStateEvent,
+  type HlClearinghouseState,
+} from '@perpscope/hyperliquid';
 import type { Logger } from '../../logger.js';
 import { backoffDelayMs } from '../hip3/createCtxStream.js';
-import { firstIssue } from '../hip3/createHlClient.js';
 import type { PayloadCounters } from '../hip3/payloadCounters.js';
-import { HlAllDexsClearinghouseStateEvent, type HlClearinghouseState } from './positionSchemas.js';
 
 /** The last states pushed for one user, stamped with the watcher clock at receipt. */
 export type PushedAccountStates = {

@@ -2,6 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClearinghouseState, type ReplayAccount } from '@perpscope/devnet';
+import {
+  createWeightAccountant,
+  HlClearinghouseState,
+  infoRequestWeight,
+} from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { test } from 'vitest';
 import { systemClock } from '../../clock.js';
@@ -9,11 +14,9 @@ import { parseConfig } from '../../config/loadConfig.js';
 import { openDb } from '../../db/openDb.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
-import { createWeightAccountant, infoRequestWeight } from '../hip3/weightAccountant.js';
 import { analyzeGuardedAccount } from './analyzeGuardedAccount.js';
 import { evaluatePosition } from './evaluatePosition.js';
 import type { PositionsSource } from './hlPositionsSource.js';
-import { HlClearinghouseState } from './positionSchemas.js';
 import { createPositionsLoop } from './positionsLoop.js';
 
 /*

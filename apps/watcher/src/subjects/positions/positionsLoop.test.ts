@@ -5,6 +5,7 @@ import {
   startHyperliquidReplay,
   unifiedAccountPreset,
 } from '@perpscope/devnet';
+import { createWeightAccountant, infoRequestWeight } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock.js';
@@ -17,7 +18,6 @@ import { hip3Markets } from '../../db/schema/hip3.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
-import { createWeightAccountant, infoRequestWeight } from '../hip3/weightAccountant.js';
 import { analyzeGuardedAccount } from './analyzeGuardedAccount.js';
 import { addressHash } from './guardedAddress.js';
 import { createHlPositionsSource } from './hlPositionsSource.js';

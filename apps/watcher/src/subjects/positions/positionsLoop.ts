@@ -1,3 +1,11 @@
+import {
+  HL_STANDARD_MODES,
+  type HlAccountMode,
+  HlBudgetError,
+  type HlClearinghouseState,
+  type HlUserFill,
+  type WeightAccountant,
+} from '@perpscope/hyperliquid';
 import { formatDecimal, parseDecimal, realizedVolatility } from '@perpscope/math';
 import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
 import type { Db } from '../../db/openDb.js';
@@ -13,8 +21,6 @@ import {
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import type { MarkSource } from '../../runtime/markBoard.js';
-import { Hip3BudgetError } from '../hip3/createHlClient.js';
-import type { WeightAccountant } from '../hip3/weightAccountant.js';
 import {
   analyzeGuardedAccount,
   type GuardedDexState,
@@ -25,7 +31,6 @@ import type { AccountStatesFeed } from './createAccountStateStream.js';
 import { type DistanceLevel, evaluatePosition } from './evaluatePosition.js';
 import { addressHash, maskAddress } from './guardedAddress.js';
 import type { PositionsSource } from './hlPositionsSource.js';
-import type { HlAccountMode, HlClearinghouseState, HlUserFill } from './positionSchemas.js';
 import {
   type AccountObserved,
   type AccountUnknown,
@@ -99,7 +104,7 @@ const FILLS_FIRST_LOOKBACK_MS = 10 * 60_000;
 const STANDARD_WEIGHT = { spot: 2, state: 2, mode: 20, meta: 20 } as const;
 
 /** Accounts whose collateral is the per-dex perp clearinghouse (their spot balances are not read). */
-const standardMode = (mode: HlAccountMode) => mode === 'default' || mode === 'disabled';
+const standardMode = (mode: HlAccountMode) => HL_STANDARD_MODES.includes(mode);
 
 /**
  * The position guard's loop (SPEC §3.4): every `pollIntervalSeconds`, per account, reads the mode
@@ -474,7 +479,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
           'position guard: changes recorded',
         );
     } catch (error) {
-      if (error instanceof Hip3BudgetError) {
+      if (error instanceof HlBudgetError) {
         deferred(a, previous, now);
         return;
       }
@@ -616,7 +621,7 @@ function readFailure(error: unknown): string {
   if (!(error instanceof Error)) return 'read failed';
   const status = (error as { response?: { status?: unknown } }).response?.status;
   if (typeof status === 'number') return `Hyperliquid info API answered HTTP ${status}`;
-  if (error.name === 'Watcher.Hip3PayloadError') return error.message;
+  if (error.name === 'Hyperliquid.PayloadError') return error.message;
   if (error.name === 'Math.InvalidPayloadError' || error.name.startsWith('Math.'))
     return `cannot compute: ${error.message}`;
   return `Hyperliquid info API unreachable (${error.name})`;

@@ -1,4 +1,5 @@
 import { type HyperliquidReplay, startHyperliquidReplay } from '@perpscope/devnet';
+import { createWeightAccountant, infoRequestWeight } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock.js';
@@ -9,7 +10,6 @@ import { getGuardedAccount, guardedPositionsOf } from '../../db/queries/position
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
-import { createWeightAccountant, infoRequestWeight } from '../hip3/weightAccountant.js';
 import { type AccountStateStream, createAccountStateStream } from './createAccountStateStream.js';
 import { addressHash } from './guardedAddress.js';
 import { createHlPositionsSource } from './hlPositionsSource.js';

@@ -1,6 +1,6 @@
+import { createWeightAccountant, type WeightAccountant } from '@perpscope/hyperliquid';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
-import { createWeightAccountant, type WeightAccountant } from '../hip3/weightAccountant.js';
 import { type AccountStateStream, createAccountStateStream } from './createAccountStateStream.js';
 import { createHlPositionsSource, type PositionsSource } from './hlPositionsSource.js';
 import { createPositionsLoop, type PositionsLoop } from './positionsLoop.js';

@@ -1,10 +1,10 @@
+import type { HlUserFill } from '@perpscope/hyperliquid';
 import type { GuardedAccount, GuardedLiquidation, GuardedPosition } from '@perpscope/schemas';
 import type {
   GuardedAccountRow,
   GuardedLiquidationRow,
   GuardedPositionRow,
 } from '../../db/queries/positions.js';
-import type { HlUserFill } from './positionSchemas.js';
 import type { StoredPositionState } from './recordPositionChanges.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,3 +1,4 @@
+import type { HlUserFill } from '@perpscope/hyperliquid';
 import {
   deleteGuardedPosition,
   type GuardedPositionRow,
@@ -7,7 +8,6 @@ import {
 } from '../../db/queries/positions.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { DistanceLevel, PositionLevel } from './evaluatePosition.js';
-import type { HlUserFill } from './positionSchemas.js';
 
 /** Event kinds of the position guard (SSE, event log, the position alerter). */
 export const positionEventKinds = {

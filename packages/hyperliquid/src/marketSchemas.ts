@@ -1,21 +1,18 @@
 import { z } from 'zod';
+import { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
 
 /**
- * Zod schemas of the Hyperliquid payloads the HIP-3 watch consumes, derived from the recorded
- * fixtures (`../shared/fixtures/hyperliquid/`, see its README for the source of each file). The SDK
- * does not validate responses (research/hyperliquid.md §5.1), so everything is checked here, at the
- * edge. Unknown extra fields are tolerated (HL adds fields over time — "parse leniently"), wrong
- * types are not: a number where HL sends a decimal string is rejected.
+ * Zod schemas of the market-level Hyperliquid payloads (info requests and WS events), derived from
+ * the recorded fixtures (`../shared/fixtures/hyperliquid/`, whose README names the source of each
+ * file). The SDK does not validate responses (research/hyperliquid.md §5.1), so everything is checked
+ * at the edge. Unknown extra fields are tolerated (HL adds fields over time), wrong types are not: a
+ * number where HL sends a decimal string is rejected.
+ *
+ * @module
  */
 
-/** A finite decimal string as HL sends prices and sizes (`"24657.0"`, `"-0.0000405564"`). */
-export const HlDecimal = z
-  .string()
-  .max(64)
-  .regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
-
-/** An EVM address (any case). */
-export const HlAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x address');
+/** Hard ceiling on list lengths so a hostile/huge payload is rejected before it costs memory. */
+export const MAX_MARKETS_PER_DEX = 2000;
 
 /** A perp asset context (`metaAndAssetCtxs[1][i]`, `allDexsAssetCtxs.ctxs[d][1][i]`). */
 export const HlPerpAssetCtx = z.object({
@@ -32,9 +29,8 @@ export const HlPerpAssetCtx = z.object({
 });
 export type HlPerpAssetCtx = z.infer<typeof HlPerpAssetCtx>;
 
-const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 const isDecimal = (v: unknown): v is string =>
-  typeof v === 'string' && v.length <= 64 && DECIMAL_RE.test(v);
+  typeof v === 'string' && v.length <= 64 && HL_DECIMAL_RE.test(v);
 const isNullableDecimal = (v: unknown): v is string | null => v === null || isDecimal(v);
 
 /**
@@ -42,7 +38,7 @@ const isNullableDecimal = (v: unknown): v is string | null => v === null || isDe
  * {@link HlPerpAssetCtx} accepts and returns the same value (only the known fields, unknown extra
  * ones dropped) without zod's per-field machinery and issue allocation. `null` means invalid: call
  * `HlPerpAssetCtx.safeParse` for the reason (rows are rarely invalid, so the slow path is rare).
- * Kept equivalent to the schema by a property test (`hlSchemas.test.ts`).
+ * Kept equivalent to the schema by a property test (`schemas.test.ts`).
  */
 export function parsePerpAssetCtxFast(row: unknown): HlPerpAssetCtx | null {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return null;
@@ -101,30 +97,40 @@ export const HlUniverseEntry = z.object({
 });
 export type HlUniverseEntry = z.infer<typeof HlUniverseEntry>;
 
-/** Hard ceiling on list lengths so a hostile/huge payload is rejected before it costs memory. */
-export const MAX_MARKETS_PER_DEX = 2000;
-
+/** A margin table (`meta.marginTables[i][1]`): leverage tiers by notional lower bound. */
 export const HlMarginTable = z.object({
   description: z.string(),
   marginTiers: z
     .array(z.object({ lowerBound: HlDecimal, maxLeverage: z.number().int().min(1) }))
+    .min(1)
     .max(10),
 });
+export type HlMarginTable = z.infer<typeof HlMarginTable>;
 
-/** `meta` for one dex. */
+/** `meta` for one dex. `collateralToken` is the spot token index of the dex's collateral (0 = USDC). */
 export const HlMeta = z.object({
   universe: z.array(HlUniverseEntry).max(MAX_MARKETS_PER_DEX),
   marginTables: z.array(z.tuple([z.number().int(), HlMarginTable])).max(500),
-  collateralToken: z.number().int(),
+  collateralToken: z.number().int().nonnegative(),
 });
 export type HlMeta = z.infer<typeof HlMeta>;
 
 /**
  * `metaAndAssetCtxs` for one dex. The ctx rows are kept `unknown` here and validated one by one
- * ({@link HlPerpAssetCtx}) so one bad row does not discard a whole dex.
+ * ({@link HlPerpAssetCtx}, {@link parsePerpAssetCtxFast}) so one bad row does not discard a whole dex.
  */
 export const HlMetaAndAssetCtxs = z.tuple([HlMeta, z.array(z.unknown()).max(MAX_MARKETS_PER_DEX)]);
 export type HlMetaAndAssetCtxs = z.infer<typeof HlMetaAndAssetCtxs>;
+
+/**
+ * `metaAndAssetCtxs` with every ctx row validated: one bad row rejects the answer (its issue names
+ * `1.<row>.<field>`). For readers that use a dex's data only when all of it is sound (the extension).
+ */
+export const HlMetaAndValidAssetCtxs = z.tuple([
+  HlMeta,
+  z.array(HlPerpAssetCtx).max(MAX_MARKETS_PER_DEX),
+]);
+export type HlMetaAndValidAssetCtxs = z.infer<typeof HlMetaAndValidAssetCtxs>;
 
 /** A `perpDexs` element (null = the main dex). */
 export const HlPerpDex = z.object({
@@ -148,6 +154,7 @@ export const HlPerpDex = z.object({
 });
 export type HlPerpDex = z.infer<typeof HlPerpDex>;
 
+/** `perpDexs`: element 0 is `null` (the main dex). */
 export const HlPerpDexs = z.array(HlPerpDex.nullable()).max(1000);
 export type HlPerpDexs = z.infer<typeof HlPerpDexs>;
 
@@ -185,40 +192,8 @@ export const HlAllDexsAssetCtxsEvent = z.object({
 });
 export type HlAllDexsAssetCtxsEvent = z.infer<typeof HlAllDexsAssetCtxsEvent>;
 
-/** The `setOracle` variant of a `perpDeploy` action (research/hyperliquid.md §1.1). */
-export const HlSetOracleAction = z.object({
-  type: z.literal('perpDeploy'),
-  setOracle: z.object({
-    dex: z.string(),
-    oraclePxs: z.array(z.tuple([z.string(), HlDecimal])).max(MAX_MARKETS_PER_DEX),
-    markPxs: z.array(z.array(z.tuple([z.string(), HlDecimal])).max(MAX_MARKETS_PER_DEX)).max(2),
-    externalPerpPxs: z
-      .array(z.tuple([z.string(), HlDecimal]))
-      .max(MAX_MARKETS_PER_DEX)
-      .optional(),
-  }),
-});
-export type HlSetOracleAction = z.infer<typeof HlSetOracleAction>;
-
-/**
- * One explorer transaction (`userDetails.txs[i]`). Shape typed by the SDK
- * (`ExplorerTransaction`: action, block, error, hash, time, user) and observed on
- * `POST https://rpc.hyperliquid.xyz/explorer` by third parties; historical entries may carry a
- * positional action array, so `action` is checked per use.
- */
-export const HlExplorerTx = z.object({
-  action: z.unknown(),
-  block: z.number().int(),
-  error: z.string().nullable(),
-  hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
-  time: z.number().int(),
-  user: HlAddress,
-});
-export type HlExplorerTx = z.infer<typeof HlExplorerTx>;
-
-/** Explorer `userDetails` response. */
-export const HlUserDetails = z.object({
-  type: z.literal('userDetails'),
-  txs: z.array(HlExplorerTx).max(5000),
-});
-export type HlUserDetails = z.infer<typeof HlUserDetails>;
+/** `candleSnapshot`: the fields read (open time `t`, close `c`); the SDK's `CandleSnapshotResponse`. */
+export const HlCandles = z
+  .array(z.object({ t: z.number().int().nonnegative(), c: HlDecimal }))
+  .max(5_000);
+export type HlCandles = z.infer<typeof HlCandles>;

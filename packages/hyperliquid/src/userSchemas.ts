@@ -1,36 +1,42 @@
 import { z } from 'zod';
-import { HlAddress, HlDecimal } from '../hip3/hlSchemas.js';
+import { HL_ACCOUNT_MODES } from './accountModes.js';
+import { HlAddress, HlDecimal } from './HlDecimal.js';
 
 /**
- * Zod schemas of the user-level Hyperliquid answers the position guard reads. Shapes: the SDK's
- * response types (`@nktkas/hyperliquid` 0.33 `UserAbstractionResponse`,
- * `SpotClearinghouseStateResponse`, `UserFillsResponse`) and research/hyperliquid.md §2.1 for
- * `clearinghouseState` (its recordings in `../shared/fixtures/hyperliquid/`). Extra fields are
- * tolerated, wrong types are not.
+ * Zod schemas of the user-level Hyperliquid answers (account mode, perp and spot states, fills, the
+ * per-user WS stream). Shapes: the recordings in `../shared/fixtures/hyperliquid/`
+ * (`clearinghouseState`), research/hyperliquid.md §2.1 and the SDK's response types
+ * (`@nktkas/hyperliquid` 0.33 `UserAbstractionResponse`, `SpotClearinghouseStateResponse`,
+ * `UserFillsResponse`, `AllDexsClearinghouseStateEvent`).
+ *
+ * The state schemas are loose: they check what our code reads and keep every other field, since
+ * `@perpscope/math`'s `analyzeHyperliquidAccount` needs the whole payload (spot `token`, isolated
+ * `leverage.rawUsd`, …) and validates it itself, naming the JSON path of anything wrong.
  *
  * @module
  */
 
-/** `userAbstraction`: the account mode (research/venues.md §4). */
-export const HlAccountMode = z.enum([
-  'default',
-  'disabled',
-  'dexAbstraction',
-  'unifiedAccount',
-  'portfolioMargin',
+/**
+ * `userAbstraction`: the account mode. A mode name HL adds later is accepted (as a string), so a
+ * reader can say which mode it does not handle ("account mode X not handled") instead of failing
+ * the whole read; anything but a short name is rejected.
+ */
+export const HlAccountMode = z.union([
+  z.enum(HL_ACCOUNT_MODES),
+  z.string().regex(/^[A-Za-z]{1,40}$/, 'expected an account mode name'),
 ]);
 export type HlAccountMode = z.infer<typeof HlAccountMode>;
 
-// The state schemas are loose: they check what the guard reads and keep every other field, since
-// `analyzeHyperliquidAccount` needs the whole payload (spot `token`, isolated `leverage.rawUsd`, …)
-// and validates it itself, naming the JSON path of anything wrong.
-
-/** `spotClearinghouseState`: token balances (what unified accounts margin with). */
+/**
+ * `spotClearinghouseState`: token balances, the collateral of unified and portfolio-margin accounts
+ * (research/venues.md §4). HIP-4 outcome rows carry no `token`.
+ */
 export const HlSpotClearinghouseState = z.looseObject({
   balances: z
     .array(
       z.looseObject({
-        coin: z.string().max(64),
+        coin: z.string().min(1).max(64),
+        token: z.number().int().nonnegative().optional(),
         total: HlDecimal,
         hold: HlDecimal,
       }),
@@ -39,10 +45,15 @@ export const HlSpotClearinghouseState = z.looseObject({
 });
 export type HlSpotClearinghouseState = z.infer<typeof HlSpotClearinghouseState>;
 
-const HlUserPosition = z.looseObject({
+/** `clearinghouseState.assetPositions[i].position`. */
+export const HlUserPosition = z.looseObject({
   coin: z.string().min(1).max(64),
   szi: HlDecimal,
-  leverage: z.looseObject({ type: z.enum(['cross', 'isolated']), value: z.number() }),
+  leverage: z.looseObject({
+    type: z.enum(['cross', 'isolated']),
+    value: z.number(),
+    rawUsd: HlDecimal.optional(),
+  }),
   entryPx: HlDecimal,
   positionValue: HlDecimal,
   unrealizedPnl: HlDecimal,
@@ -51,10 +62,16 @@ const HlUserPosition = z.looseObject({
   maxLeverage: z.number().int().positive(),
   cumFunding: z.looseObject({ allTime: HlDecimal, sinceOpen: HlDecimal }).optional(),
 });
+export type HlUserPosition = z.infer<typeof HlUserPosition>;
 
-const HlMarginSummary = z.looseObject({ accountValue: HlDecimal });
+const HlMarginSummary = z.looseObject({
+  accountValue: HlDecimal,
+  totalNtlPos: HlDecimal,
+  totalRawUsd: HlDecimal,
+  totalMarginUsed: HlDecimal,
+});
 
-/** `clearinghouseState` of one dex. */
+/** `clearinghouseState` of one dex (`time` is HL's clock, ms). */
 export const HlClearinghouseState = z.looseObject({
   marginSummary: HlMarginSummary,
   crossMarginSummary: HlMarginSummary,
@@ -94,11 +111,6 @@ export type HlUserFill = z.infer<typeof HlUserFill>;
 
 /** `userFillsByTime`: at most 2,000 fills per answer (the API pages by time). */
 export const HlUserFills = z.array(HlUserFill).max(2_000);
-
-/** `candleSnapshot`: the close of each candle (the SDK's `CandleSnapshotResponse`). */
-export const HlCandles = z
-  .array(z.object({ t: z.number().int().nonnegative(), c: HlDecimal }))
-  .max(5_000);
 
 /**
  * One `allDexsClearinghouseState` WebSocket event: a user's `clearinghouseState` on every dex (the

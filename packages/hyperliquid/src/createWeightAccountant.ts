@@ -1,33 +1,10 @@
-/**
- * Hyperliquid REST weight of one info request (research/hyperliquid.md §2.3, from
- * https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits):
- * 2 for `l2Book`, `allMids`, `clearinghouseState`, `orderStatus`, `spotClearinghouseState`,
- * `exchangeStatus`; 60 for `userRole`; 20 for every other documented info request.
- * The explorer's `userDetails` is not in the docs: it is charged 20, conservatively.
- */
-export function infoRequestWeight(type: string): number {
-  switch (type) {
-    case 'l2Book':
-    case 'allMids':
-    case 'clearinghouseState':
-    case 'orderStatus':
-    case 'spotClearinghouseState':
-    case 'exchangeStatus':
-      return 2;
-    case 'userRole':
-      return 60;
-    default:
-      return 20;
-  }
-}
-
 /** Parameters of {@link createWeightAccountant}. */
 export type CreateWeightAccountantParameters = {
   /** Weight allowed per rolling window. HL's limit is 1200/min per IP; default 1200. */
   budget?: number;
   /** Rolling window, ms. Default 60 000. */
   windowMs?: number;
-  /** Wall clock (ms). Rate limits are enforced on real time, so pass the real clock in production. */
+  /** Clock (ms). Rate limits are enforced on real time, so pass the real clock in production. */
   now: () => number;
 };
 
@@ -50,10 +27,12 @@ export type WeightAccountant = {
 };
 
 /**
- * Creates a rolling-window weight accountant: every REST call asks it first, so staying under
- * HL's 1200 weight/min is a property of the design, not of luck. It never allows more than
- * `budget` within any `windowMs` span.
+ * Creates a rolling-window weight accountant (the one request budget of the watcher and the
+ * extension): every REST call asks it first, so staying under HL's 1200 weight/min per IP is a
+ * property of the design, not of luck. It never allows more than `budget` within any `windowMs`
+ * span; a spend at `t` is free again at `t + windowMs`.
  *
+ * @throws {RangeError} when `budget` or `windowMs` is not > 0.
  * @example
  * ```ts
  * const acct = createWeightAccountant({ now: Date.now });
@@ -63,7 +42,11 @@ export type WeightAccountant = {
 export function createWeightAccountant(params: CreateWeightAccountantParameters): WeightAccountant {
   const budget = params.budget ?? 1200;
   const windowMs = params.windowMs ?? 60_000;
-  if (!(budget > 0)) throw new RangeError(`weight budget must be > 0, got ${budget}`);
+  if (!(budget > 0) || !(windowMs > 0)) {
+    throw new RangeError(
+      `weight budget needs budget > 0 and windowMs > 0, got ${budget}/${windowMs}`,
+    );
+  }
   // Ring of (time, weight), oldest first.
   const times: number[] = [];
   const weights: number[] = [];
