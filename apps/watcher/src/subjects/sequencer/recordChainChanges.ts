@@ -1,3 +1,4 @@
+import type { WatcherEventKind } from '@perpscope/schemas';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import { insertTransition } from '../../db/queries/chains.js';
 import type { SubjectRef } from '../../db/queries/events.js';
@@ -6,12 +7,12 @@ import type { ChainStateRecord } from './chainStateRecord.js';
 import { guidanceFor, phaseOf } from './guidance.js';
 import type { ReorgReport } from './headTracker.js';
 
-/** Event kinds of the sequencer subject. */
+/** Event kinds of the sequencer subject (payloads: `watcherEventCatalogue` of `@perpscope/schemas`). */
 export const chainEventKinds = {
   status: 'chain.status',
   flags: 'chain.flags',
   reorg: 'chain.reorg',
-} as const;
+} as const satisfies Record<string, WatcherEventKind>;
 
 /** Incident kinds of the sequencer subject. */
 export const chainIncidentKinds = {
@@ -61,7 +62,7 @@ export function recordChainChanges(
       from: prev.status,
       to: next.status,
       phase: phaseOf(next.status),
-      guidance: guidanceFor(next.status),
+      guidance: [...guidanceFor(next.status)],
       reasons: next.reasons,
       flags: next.flags,
       head: headRef,
