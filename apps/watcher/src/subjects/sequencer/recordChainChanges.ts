@@ -1,4 +1,4 @@
-import type { WatcherEventKind } from '@perpscope/schemas';
+import { chainSeverity, type WatcherEventKind } from '@perpscope/schemas';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import { insertTransition } from '../../db/queries/chains.js';
 import type { SubjectRef } from '../../db/queries/events.js';
@@ -92,7 +92,7 @@ export function recordChainChanges(
   // Sequencer liveness incident: opened on degraded/halted, escalated on halt, closed back at `up`.
   const live = w.findOpenIncident(subject, chainIncidentKinds.sequencer);
   if (next.status === 'degraded' || next.status === 'halted') {
-    const severity = next.status === 'halted' ? 'critical' : 'warning';
+    const severity = chainSeverity(next.status) === 'critical' ? 'critical' : 'warning';
     const title = `${config.name}: sequencer ${next.status === 'halted' ? 'halted' : 'degraded'}`;
     let inc =
       live ??
