@@ -59,6 +59,7 @@ export {
   severities,
   severityRank,
 } from './severityScale.js';
+export { ChainGapSeriesList } from './statusCharts.js';
 export {
   ChainDependencyKind,
   chainDependency,
