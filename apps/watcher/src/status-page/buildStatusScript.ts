@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import type * as Esbuild from 'esbuild';
 
 /** The status page script, bundled, and the source files it was built from (absolute paths). */
 export type StatusScript = { code: string; inputs: readonly string[] };
@@ -21,7 +22,9 @@ let built: StatusScript | null = null;
  */
 export function buildStatusScript(): StatusScript {
   if (built) return built;
-  let result: ReturnType<typeof buildSync>;
+  // Loaded on first use (~70 ms): commands that serve no page (check-config, migrate…) skip it.
+  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+  let result: Esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
     result = buildSync({
       entryPoints: [ENTRY],
