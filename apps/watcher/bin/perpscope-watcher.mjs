@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // perpscope-watcher. Runs the esbuild bundle (dist/cli.mjs, `pnpm --filter @perpscope/watcher build`;
-// scripts/watcher.sh builds it) when it is up to date with the sources, and otherwise the TypeScript
-// sources directly through tsx, so a change never needs a build step before a run or a test.
+// scripts/watcher.sh builds it; it carries the status page script built with it) when it is up to
+// date with the sources, and otherwise the TypeScript sources directly through tsx (saying so on
+// stderr when a stale bundle is skipped), so a change never needs a build step before a run or a test.
 // PERPSCOPE_WATCHER_ENTRY=tsx|bundle forces one (bundle: fails when it is missing or stale).
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -74,6 +75,13 @@ if (forced === 'bundle' && stale !== null) {
 if (stale === null) {
   await import(BUNDLE);
 } else {
+  // Never silently: a bundle that exists but no longer matches the sources is said so (a missing
+  // one is the normal state of a checkout that was never built).
+  if (forced !== 'tsx' && stale !== 'missing') {
+    console.error(
+      `perpscope-watcher: ${BUNDLE} is stale (${stale}); running the sources through tsx (\`pnpm --filter @perpscope/watcher build\` rebuilds it)`,
+    );
+  }
   const { register } = await import('tsx/esm/api');
   const unregister = register();
   await import('../src/cli.ts');

@@ -119,6 +119,33 @@ test('shows a halted chain and a stale market live, with guidance, and an incide
   expect(problems).toEqual([]);
 });
 
+test('shows the guidance the API serves, never a copy of its own', async ({ page }) => {
+  // The server's answers pass through with every guidance text replaced: the page must show the
+  // replaced texts (it holds no sentences of advice itself; they come from `guidance`).
+  await page.route('**/v1/hip3/markets', async (route) => {
+    const body = (await (await route.fetch()).json()) as {
+      markets: { coin: string; guidance: string }[];
+    };
+    for (const m of body.markets) m.guidance = `served guidance for ${m.coin}`;
+    await route.fulfill({ json: body });
+  });
+  await page.route('**/v1/chains', async (route) => {
+    const body = (await (await route.fetch()).json()) as {
+      chains: { chainId: number; guidance: string[] }[];
+    };
+    for (const c of body.chains) c.guidance = [`served advice for chain ${c.chainId}.`, 'Second.'];
+    await route.fulfill({ json: body });
+  });
+  await page.goto(baseUrl);
+  await page.locator('#only-issues').uncheck();
+  const row = page.locator('#markets tbody tr').first();
+  const coin = await row.getAttribute('data-coin', { timeout: 20_000 });
+  await expect(row.locator('.muted')).toHaveText(`served guidance for ${coin}`);
+  await expect(page.locator('[data-chain-id="1501"] .guidance')).toHaveText(
+    'What to do: served advice for chain 1501. Second.',
+  );
+});
+
 test('shows the guarded positions and follows a level change live', async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto(baseUrl);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { buildStatusScript, type StatusScript } from '../src/status-page/buildStatusScript.js';
 
 const WATCHER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = resolve(WATCHER_DIR, '../..');
@@ -28,6 +29,23 @@ const keepImportMetaUrl: Plugin = {
 };
 
 /**
+ * The status page script goes into the bundle as built now: `buildStatusScript` is replaced by a
+ * module that returns it, so the bundle serves the page it was built with and needs no esbuild at
+ * run time (its inputs join the manifest: a changed page makes the bundle stale).
+ */
+function inlineStatusScript(script: StatusScript): Plugin {
+  return {
+    name: 'inline-status-script',
+    setup(b) {
+      b.onLoad({ filter: /\/src\/status-page\/buildStatusScript\.ts$/ }, () => ({
+        contents: `export function buildStatusScript() { return ${JSON.stringify({ code: script.code, inputs: [] })}; }`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * What `bin/bundle.mjs` checks before running a bundle: the checkout it was built from and every
  * file that went into it. Any input newer than `builtAtMs` (or gone) makes the bundle stale.
  */
@@ -38,7 +56,8 @@ export type BundleManifest = { root: string; builtAtMs: number; inputs: string[]
  * `bin/perpscope-watcher.mjs` prefers over tsx when it is up to date (tsx alone costs ~100 MB of
  * RSS and seconds of start-up on a loaded 2-core machine). Same code, no behaviour change; native
  * and optional binary dependencies (`better-sqlite3`, ws's `bufferutil`/`utf-8-validate`) stay
- * external and resolve from this package. Writes `<outfile>.manifest.json` beside it.
+ * external and resolve from this package; the status page script is built first and inlined
+ * (`inlineStatusScript`). Writes `<outfile>.manifest.json` beside it.
  *
  * @param outfile - where to write the bundle.
  * @returns the path of the bundle (run it with `node <path> run -c config.yaml`).
@@ -47,6 +66,7 @@ export async function bundleWatcher(outfile: string = DIST_BUNDLE): Promise<stri
   mkdirSync(dirname(outfile), { recursive: true });
   const builtAtMs = Date.now();
   const tmp = `${outfile}.${process.pid}.tmp`;
+  const statusScript = buildStatusScript();
   const result = await build({
     entryPoints: [join(WATCHER_DIR, 'src/cli.ts')],
     outfile: tmp,
@@ -56,7 +76,8 @@ export async function bundleWatcher(outfile: string = DIST_BUNDLE): Promise<stri
     format: 'esm',
     target: 'node22',
     external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
-    plugins: [keepImportMetaUrl],
+    // First match wins: the status script's module is replaced before the import.meta rewrite.
+    plugins: [inlineStatusScript(statusScript), keepImportMetaUrl],
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
@@ -66,7 +87,11 @@ export async function bundleWatcher(outfile: string = DIST_BUNDLE): Promise<stri
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':'))
     .map((p) => resolve(REPO_ROOT, p));
-  inputs.push(join(WATCHER_DIR, 'package.json'), join(REPO_ROOT, 'pnpm-lock.yaml'));
+  inputs.push(
+    ...statusScript.inputs,
+    join(WATCHER_DIR, 'package.json'),
+    join(REPO_ROOT, 'pnpm-lock.yaml'),
+  );
   const manifest: BundleManifest = { root: REPO_ROOT, builtAtMs, inputs };
   // Bundle first, manifest last: a bundle without a matching manifest counts as stale.
   renameSync(tmp, outfile);

@@ -9,6 +9,7 @@ import {
 } from '@perpscope/devnet';
 import type { ChainDetail, IncidentList } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isEventOfKind } from '../src/events/eventLog.js';
 import {
   type DevnetWatcher,
   startDevnetWatcher,
@@ -121,7 +122,7 @@ function expectHaltedThroughout(chainId: number, from: number, to: number) {
 }
 
 const reorgEvents = (chainId: number) =>
-  dw.events.filter((e) => e.kind === 'chain.reorg' && e.subject.id === String(chainId));
+  dw.events.filter(isEventOfKind('chain.reorg')).filter((e) => e.subject.id === String(chainId));
 
 describe.concurrent('more incident replays (issue 13)', { timeout: 150_000 }, () => {
   it('Arbitrum One 2022-01-09: a multi-hour halt with no reorg', async () => {
@@ -162,8 +163,9 @@ describe.concurrent('more incident replays (issue 13)', { timeout: 150_000 }, ()
       stepAt(p, 'resume'),
     );
     const flags = dw.events
-      .filter((e) => e.kind === 'chain.flags' && e.subject.id === String(id))
-      .map((e) => e.payload.flags as Record<string, boolean>);
+      .filter(isEventOfKind('chain.flags'))
+      .filter((e) => e.subject.id === String(id))
+      .map((e) => e.payload.flags);
     expect(flags.some((f) => f.safeLagCrit)).toBe(true);
     await waitFor(
       'safe-lag flags cleared',

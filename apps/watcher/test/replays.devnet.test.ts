@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type ChainScenario, chainScenarios, playScenario } from '@perpscope/devnet';
 import type { IncidentList } from '@perpscope/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isEventOfKind } from '../src/events/eventLog.js';
 import {
   type DevnetWatcher,
   isSubsequence,
@@ -59,8 +60,9 @@ afterAll(async () => {
 
 const flagTimeline = (chainId: number) =>
   dw.events
-    .filter((e) => e.kind === 'chain.flags' && e.subject.id === String(chainId))
-    .map((e) => e.payload.flags as Record<string, boolean>);
+    .filter(isEventOfKind('chain.flags'))
+    .filter((e) => e.subject.id === String(chainId))
+    .map((e) => e.payload.flags);
 
 describe.concurrent('incident replays', { timeout: 120_000 }, () => {
   it('Arbitrum 2023-12-15: degraded → halted → recovering → up, with the safe head lagging before the halt', async () => {

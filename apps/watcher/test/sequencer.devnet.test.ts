@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ChainDetail, IncidentList } from '@perpscope/schemas';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isEventOfKind } from '../src/events/eventLog.js';
 import {
   type DevnetWatcher,
   startDevnetWatcher,
@@ -199,9 +200,9 @@ describe.concurrent('sequencer liveness on devnet chains', () => {
       const ev = await waitFor(
         `reorg event of depth ${depth}`,
         () =>
-          dw.events.find(
-            (e) => e.kind === 'chain.reorg' && e.subject.id === String(id) && e.at >= t0,
-          ),
+          dw.events
+            .filter(isEventOfKind('chain.reorg'))
+            .find((e) => e.subject.id === String(id) && e.at >= t0),
         POLL_MS + TOLERANCE_MS + 1000,
       );
       expect(ev.payload.depth).toBe(depth);

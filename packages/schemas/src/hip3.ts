@@ -164,6 +164,11 @@ const Hip3MarketFields = z.object({
   dex: z.string(),
   status: Hip3MarketStatus,
   reasons: z.array(Hip3Reason),
+  /**
+   * What a trader should do in this status (SPEC §0 note 4's monitoring tiers as advice; the same
+   * sentence goes into alerts); empty for `ok`.
+   */
+  guidance: z.string(),
   statusSinceMs: z.number().int().nullable(),
   isDelisted: z.boolean(),
   maxLeverage: z.number().int().nullable(),

@@ -50,7 +50,16 @@ export {
   RiskSummaryMarket,
   RiskSummaryQuery,
 } from './riskSummary.js';
-export { IncidentSeverity, Severity, severities, severityRank } from './severity.js';
+export { IncidentSeverity, Severity } from './severity.js';
+export {
+  chainSeverity,
+  isMarketVerdict,
+  marketSeverity,
+  positionLevelSeverity,
+  severities,
+  severityRank,
+} from './severityScale.js';
+export { ChainGapSeriesList } from './statusCharts.js';
 export {
   ChainDependencyKind,
   chainDependency,
@@ -59,4 +68,31 @@ export {
   VenueChainDependency,
   type VenueId,
 } from './venueChainImpact.js';
-export { Readiness, WatcherEvent } from './watcherEvent.js';
+export {
+  Readiness,
+  WatcherEvent,
+  type WatcherEventOf,
+  watcherEventSchemaId,
+} from './watcherEvent.js';
+export {
+  ChainFlagsEventPayload,
+  ChainReorgEventPayload,
+  ChainStatusEventPayload,
+  GuardedPositionSnapshot,
+  Hip3StreamEventPayload,
+  IncidentEventPayload,
+  isWatcherEventKind,
+  MarketListingEventPayload,
+  MarketStatusEventPayload,
+  PositionClosedEventPayload,
+  PositionFreshnessEventPayload,
+  PositionLevelEventPayload,
+  PositionLiquidatedEventPayload,
+  parseWatcherEvent,
+  SubjectType,
+  WatcherEventError,
+  type WatcherEventKind,
+  type WatcherEventPayload,
+  watcherEventCatalogue,
+  watcherEventKinds,
+} from './watcherEventCatalogue.js';

@@ -40,7 +40,7 @@ import {
 } from '../risk/computePositionRisk.js';
 import { haltPlan } from '../risk/haltPlan.js';
 import { positionBasis } from '../risk/positionBasis.js';
-import { riskLevel } from '../risk/riskLevel.js';
+import { compareRiskLevels, riskLevel } from '../risk/riskLevel.js';
 import { PAGE_POLL_MS } from '../sites.js';
 import type { Settings } from '../storage/settings.js';
 import { collateralOf } from '../ui/formatBadge.js';
@@ -471,14 +471,14 @@ export class DataService {
             : best,
         null,
       );
-      const order = ['ok', 'warn', 'critical', 'unknown'] as const;
-      // The watcher's own reads of the account failing: its levels are not current.
+      const levels = account?.positions.map((p) => p.level) ?? [];
+      // The watcher's own reads of the account failing (or any level not current): `unknown`;
+      // otherwise the most severe level on the one scale.
       const level =
-        account?.status === 'unknown'
+        account?.status === 'unknown' || levels.includes('unknown')
           ? 'unknown'
-          : account?.positions.reduce<GuardView['level']>(
-              (worst, p) =>
-                worst === null || order.indexOf(p.level) > order.indexOf(worst) ? p.level : worst,
+          : levels.reduce<GuardView['level']>(
+              (worst, l) => (worst === null || compareRiskLevels(l, worst) > 0 ? l : worst),
               null,
             );
       const at = this.#guarded?.at ?? 0;

@@ -1,12 +1,11 @@
 import type { Snapshot } from '../model.js';
+import { compareRiskLevels } from '../risk/riskLevel.js';
 import type { Alert } from './dedupeAlerts.js';
 
 /** A multiplier as the user typed it: `3×`, `2.5×`. */
 export function formatMultiplier(x: number): string {
   return `${Number(x.toFixed(2))}×`;
 }
-
-const WORSE = { unknown: 0, ok: 0, warn: 1, critical: 2 } as const;
 
 /**
  * Alerts raised by a new snapshot: a position whose level worsened into `warn`/`critical`
@@ -17,9 +16,8 @@ export function alertsFor(prev: Snapshot, next: Snapshot): Alert[] {
   const alerts: Alert[] = [];
   const before = new Map(prev.positions.map((p) => [p.key, p.level]));
   for (const p of next.positions) {
-    const was = WORSE[before.get(p.key) ?? 'ok'];
-    const now = WORSE[p.level];
-    if (now > was && (p.level === 'warn' || p.level === 'critical')) {
+    const worsened = compareRiskLevels(p.level, before.get(p.key) ?? 'ok') > 0;
+    if (worsened && (p.level === 'warn' || p.level === 'critical')) {
       const dist = p.distancePct === null ? '' : ` ${p.distancePct.toFixed(1)}% from liquidation`;
       alerts.push({
         key: `liq|${p.key}|${p.level}`,

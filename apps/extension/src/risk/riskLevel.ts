@@ -1,3 +1,4 @@
+import { positionLevelSeverity, severityRank } from '@perpscope/schemas';
 import type { RiskLevel } from '../model.js';
 
 /** Badge thresholds on the liquidation distance (percent of mark). */
@@ -25,4 +26,15 @@ export function riskLevel(params: {
   if (distancePct < thresholds.criticalPct * k) return 'critical';
   if (distancePct < thresholds.warnPct * k) return 'warn';
   return 'ok';
+}
+
+/**
+ * Orders two risk levels on perpscope's one severity scale (`positionLevelSeverity` of
+ * `@perpscope/schemas`, shared with the watcher's position guard): `ok` < `unknown` < `warn` <
+ * `critical`. Negative when `a` is less severe than `b`, 0 when equal, positive when more.
+ *
+ * @example compareRiskLevels('critical', 'warn') > 0 // true
+ */
+export function compareRiskLevels(a: RiskLevel, b: RiskLevel): number {
+  return severityRank(positionLevelSeverity(a)) - severityRank(positionLevelSeverity(b));
 }

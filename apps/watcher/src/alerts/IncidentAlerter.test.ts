@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { alertOutbox } from '../db/schema/alerts.js';
 import { EventLog } from '../events/eventLog.js';
+import { chainStatusPayload } from '../events/testEvents.js';
 import { createLogger } from '../logger.js';
 import { AlertOutbox } from './AlertOutbox.js';
 import { AlertsConfig } from './alertsConfig.js';
@@ -78,7 +79,9 @@ describe('IncidentAlerter', () => {
     now += 30_000;
     eventLog.write((w) => w.escalateIncident(opened, 'critical', 'Base halted'));
     // A non-incident event changes nothing.
-    eventLog.write((w) => w.emit('chain.status', base, { from: 'degraded', to: 'halted' }));
+    eventLog.write((w) =>
+      w.emit('chain.status', base, chainStatusPayload({ from: 'degraded', to: 'halted' })),
+    );
     now += 300_000;
     eventLog.write((w) => {
       const current = w.findOpenIncident(base, 'halt');
@@ -147,7 +150,11 @@ describe('alertFromEvent', () => {
           incidentId: 3,
           kind: 'oracle-stale',
           severity: 'critical',
+          state: 'open',
           title: 'xyz:TSLA oracle dead',
+          startedAt: 1000,
+          endedAt: null,
+          peak: {},
         },
       },
       () => null,
@@ -164,7 +171,7 @@ describe('alertFromEvent', () => {
     });
     expect(
       alertFromEvent(
-        { id: 8, at: 1, kind: 'chain.status', subject: base, payload: {} },
+        { id: 8, at: 1, kind: 'chain.status', subject: base, payload: chainStatusPayload() },
         () => null,
       ),
     ).toBeNull();

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/openDb.js';
 import { advanceAlertCursor, initAlertCursor, readAlertCursor } from '../db/queries/alerts.js';
 import { eventsAfter, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
-import type { EventLog } from '../events/eventLog.js';
+import { type EventLog, type IncidentEventKind, isIncidentEvent } from '../events/eventLog.js';
 import type { AlertMessage, AlertTransition } from './AlertMessage.js';
 import type { AlertOutbox } from './AlertOutbox.js';
 
@@ -17,11 +17,12 @@ export type SubjectDescription = {
 /** Describes a subject (`chain`, `market`...) at `atMs`, or `null` when it is not known. */
 export type DescribeSubject = (subject: SubjectRef, atMs: number) => SubjectDescription | null;
 
-const transitionOf: Record<string, AlertTransition> = {
+/** The alert transition each `incident.*` event kind is. */
+const transitionOf = {
   'incident.opened': 'open',
   'incident.escalated': 'escalate',
   'incident.closed': 'resolve',
-};
+} as const satisfies Record<IncidentEventKind, AlertTransition>;
 
 /**
  * Turns an `incident.*` event into an alert; `null` for every other kind.
@@ -33,10 +34,10 @@ export function alertFromEvent(
   describe: DescribeSubject,
   publicUrl?: string,
 ): AlertMessage | null {
+  if (!isIncidentEvent(ev)) return null;
   const transition = transitionOf[ev.kind];
-  if (!transition) return null;
   const p = ev.payload;
-  const title = typeof p.title === 'string' ? p.title : `${p.kind ?? 'incident'}`;
+  const title = p.title;
   const d = describe(ev.subject, ev.at);
   const reasons = d?.reasons.length ? [...d.reasons] : [];
   if (!reasons.includes(title)) reasons.unshift(title);
@@ -44,15 +45,12 @@ export function alertFromEvent(
     subject: `${ev.subject.type}:${ev.subject.id}`,
     subjectName: d?.name ?? `${ev.subject.type} ${ev.subject.id}`,
     transition,
-    severity:
-      transition === 'resolve' ? 'info' : p.severity === 'critical' ? 'critical' : 'warning',
+    severity: transition === 'resolve' ? 'info' : p.severity,
     status:
-      transition === 'resolve'
-        ? `resolved, now ${d?.status ?? 'unknown'}`
-        : (d?.status ?? String(p.kind)),
+      transition === 'resolve' ? `resolved, now ${d?.status ?? 'unknown'}` : (d?.status ?? p.kind),
     reasons,
     guidance: d?.guidance || 'See the status page for details.',
-    incidentId: String(p.incidentId ?? ev.id),
+    incidentId: String(p.incidentId),
     atMs: ev.at,
     ...(publicUrl && { url: publicUrl }),
   };
@@ -102,7 +100,7 @@ export class IncidentAlerter {
     }
     // Deferred and coalesced: the ingestion write that published the event returns first.
     this.#unsubscribe = this.#deps.eventLog.subscribe((ev) => {
-      if (!ev.kind.startsWith('incident.') || this.#scheduled) return;
+      if (!isIncidentEvent(ev) || this.#scheduled) return;
       this.#scheduled = setImmediate(() => {
         this.#scheduled = undefined;
         this.catchUp();

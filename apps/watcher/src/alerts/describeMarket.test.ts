@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { hip3Markets } from '../db/schema/hip3.js';
-import { describeMarket, marketGuidance } from './describeMarket.js';
+import { marketGuidance } from '../subjects/hip3/marketGuidance.js';
+import { describeMarket } from './describeMarket.js';
 
 describe('describeMarket', () => {
   it('describes a stored HIP-3 market with its non-ok reasons and guidance; other subjects → null', () => {

@@ -7,6 +7,7 @@ import { type OpenDb, openDb } from '../db/openDb.js';
 import { upsertChains, writeChainState } from '../db/queries/chains.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
+import { chainFlagsPayload, chainStatusPayload } from '../events/testEvents.js';
 import { initialChainState } from '../subjects/sequencer/chainStateRecord.js';
 
 const logger = pino({ level: 'silent' });
@@ -170,16 +171,21 @@ describe('GET /v1/events (SSE)', () => {
   it('resumes after Last-Event-ID from the persisted log, then streams live events', async () => {
     const { app, eventLog } = setup();
     for (let i = 1; i <= 4; i++)
-      eventLog.write((w) => w.emit('chain.status', { type: 'chain', id: '10' }, { n: i }));
+      eventLog.write((w) =>
+        w.emit('chain.status', { type: 'chain', id: '10' }, chainStatusPayload({ chainId: i })),
+      );
     const res = await app.request('/v1/events', { headers: { 'Last-Event-ID': '2' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     setTimeout(
-      () => eventLog.write((w) => w.emit('chain.flags', { type: 'chain', id: '10' }, { n: 5 })),
+      () =>
+        eventLog.write((w) =>
+          w.emit('chain.flags', { type: 'chain', id: '10' }, chainFlagsPayload({ chainId: 5 })),
+        ),
       30,
     );
     const events = await readEvents(res, 3);
-    expect(events.map((e) => [e.id, e.kind, e.payload.n])).toEqual([
+    expect(events.map((e) => [e.id, e.kind, 'chainId' in e.payload && e.payload.chainId])).toEqual([
       [3, 'chain.status', 3],
       [4, 'chain.status', 4],
       [5, 'chain.flags', 5],

@@ -25,7 +25,8 @@ const streamRoute = createRoute({
   },
   responses: {
     200: {
-      description: 'An SSE stream; each `data:` is a WatcherEvent, `id:` its id, `event:` its kind',
+      description:
+        'An SSE stream; each `data:` is a WatcherEvent (one variant per event kind of the catalogue, discriminated by `kind`, each with its payload schema), `id:` its id, `event:` its kind',
       content: { 'text/event-stream': { schema: WatcherEventSchema } },
     },
     400: problemResponses[400],
@@ -72,13 +73,8 @@ function eventData(e: StoredEvent): string {
 
 /** Serialises a stored event for the API. */
 export function presentEvent(e: StoredEvent): WatcherEvent {
-  return {
-    id: e.id,
-    at: new Date(e.at).toISOString(),
-    kind: e.kind,
-    subject: e.subject,
-    payload: e.payload,
-  };
+  // Spread keeps kind and payload paired (the union is one variant per catalogue kind).
+  return { ...e, at: new Date(e.at).toISOString() } as WatcherEvent;
 }
 
 const REPLAY_BATCH = 500;

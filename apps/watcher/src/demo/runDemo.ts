@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { parseConfig } from '../config/loadConfig.js';
 import type { Env } from '../env.js';
+import { isIncidentEvent } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { type RunningWatcher, startWatcher } from '../runtime/startWatcher.js';
 import { type Hip3Demo, startHip3Demo } from '../subjects/hip3/startHip3Demo.js';
@@ -89,22 +90,20 @@ export async function runDemo(params: RunDemoParameters): Promise<{ stop(): Prom
     const hip3Demo = hip3;
     const guardDemo = guard;
     w.eventLog.subscribe((ev) => {
-      const p = ev.payload;
       const hip3Line = hip3Demo.describe(ev) ?? guardDemo.describe(ev);
       if (hip3Line !== null) {
         if (hip3Line) print(hip3Line);
       } else if (ev.kind === 'chain.status') {
-        const reasons =
-          Array.isArray(p.reasons) && p.reasons.length > 0 ? ` — ${p.reasons.join('; ')}` : '';
-        print(`  [status] ${String(p.name)}: ${String(p.from)} → ${String(p.to)}${reasons}`);
+        const p = ev.payload;
+        const reasons = p.reasons.length > 0 ? ` — ${p.reasons.join('; ')}` : '';
+        print(`  [status] ${p.name}: ${p.from} → ${p.to}${reasons}`);
       } else if (ev.kind === 'chain.reorg') {
-        print(
-          `  [reorg]  chain ${String(p.chainId)}: depth ${String(p.depth)} from block ${String(p.fromNumber)}`,
-        );
+        const p = ev.payload;
+        print(`  [reorg]  chain ${p.chainId}: depth ${p.depth} from block ${p.fromNumber}`);
       } else if (ev.kind === 'chain.flags') {
-        print(`  [flags]  chain ${String(p.chainId)}: ${JSON.stringify(p.flags)}`);
-      } else if (ev.kind.startsWith('incident.')) {
-        print(`  [${ev.kind}] ${String(p.title)} (${String(p.severity)})`);
+        print(`  [flags]  chain ${ev.payload.chainId}: ${JSON.stringify(ev.payload.flags)}`);
+      } else if (isIncidentEvent(ev)) {
+        print(`  [${ev.kind}] ${ev.payload.title} (${ev.payload.severity})`);
       }
     });
     print(

@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenDb, openDb } from '../db/openDb.js';
 import { eventsAfter } from '../db/queries/events.js';
 import { listIncidents } from '../db/queries/incidents.js';
-import { EventLog } from './eventLog.js';
+import { EventLog, type EventWriter } from './eventLog.js';
+import { chainFlagsPayload, chainStatusPayload } from './testEvents.js';
 
 let open: OpenDb | null = null;
 afterEach(() => open?.close());
@@ -32,7 +34,7 @@ describe('EventLog', () => {
       expect(eventsAfter(db, { afterId: ev.id - 1, limit: 1 })[0]?.id).toBe(ev.id);
       seen.push(ev.id);
     });
-    log.write((w) => w.emit('chain.status', subject, { to: 'halted' }));
+    log.write((w) => w.emit('chain.status', subject, chainStatusPayload({ to: 'halted' })));
     expect(seen).toEqual([1]);
   });
 
@@ -42,7 +44,7 @@ describe('EventLog', () => {
     log.subscribe((ev) => seen.push(ev));
     expect(() =>
       log.write((w) => {
-        w.emit('chain.status', subject, {});
+        w.emit('chain.status', subject, chainStatusPayload());
         throw new Error('boom');
       }),
     ).toThrow('boom');
@@ -88,7 +90,39 @@ describe('EventLog', () => {
       throw new Error('listener bug');
     });
     log.subscribe((ev) => seen.push(ev.id));
-    log.write((w) => w.emit('x', subject, {}));
+    log.write((w) => w.emit('chain.flags', subject, chainFlagsPayload()));
     expect(seen).toEqual([1]);
+  });
+
+  it('refuses an event outside the catalogue or with a wrong payload, and commits nothing', () => {
+    const { db, log } = setup();
+    const seen: unknown[] = [];
+    log.subscribe((ev) => seen.push(ev));
+    const write = (emit: (w: EventWriter) => void) =>
+      log.write((w) => {
+        w.tx.run(sql`create table if not exists probe (x integer)`);
+        w.tx.run(sql`insert into probe values (1)`);
+        emit(w);
+      });
+    // @ts-expect-error -- not a kind of the catalogue
+    expect(() => write((w) => w.emit('chain.exploded', subject, {}))).toThrow(
+      'unknown event kind "chain.exploded"',
+    );
+    expect(() =>
+      // @ts-expect-error -- `to` is a chain status
+      write((w) => w.emit('chain.status', subject, chainStatusPayload({ to: 'on fire' }))),
+    ).toThrow(/^chain\.status: payload\.to: /);
+    expect(() =>
+      write((w) =>
+        w.emit('chain.status', { type: 'market', id: 'xyz:TSLA' }, chainStatusPayload()),
+      ),
+    ).toThrow('chain.status: subject type "market", expected "chain"');
+    expect(() =>
+      // An extra field slips past the compiler through a spread; the catalogue refuses it.
+      write((w) => w.emit('chain.flags', subject, { ...chainFlagsPayload(), ...{ extra: 1 } })),
+    ).toThrow(/^chain\.flags: payload: .*"extra"/);
+    expect(seen).toEqual([]);
+    expect(eventsAfter(db, { afterId: 0, limit: 10 })).toEqual([]);
+    expect(db.all(sql`select * from sqlite_master where name = 'probe'`)).toEqual([]);
   });
 });

@@ -1,7 +1,17 @@
-import { severityRank } from '@perpscope/schemas';
+import {
+  parseWatcherEvent,
+  severityRank,
+  type WatcherEventKind,
+  type WatcherEventPayload,
+} from '@perpscope/schemas';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/openDb.js';
-import { insertEvent, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
+import {
+  insertEvent,
+  type StoredEvent,
+  type StoredEventOf,
+  type SubjectRef,
+} from '../db/queries/events.js';
 import {
   type IncidentRecord,
   type IncidentSeverity,
@@ -16,7 +26,28 @@ export const incidentEventKinds = {
   opened: 'incident.opened',
   escalated: 'incident.escalated',
   closed: 'incident.closed',
-} as const;
+} as const satisfies Record<string, WatcherEventKind>;
+
+/** `incident.opened`, `incident.escalated` or `incident.closed`. */
+export type IncidentEventKind = (typeof incidentEventKinds)[keyof typeof incidentEventKinds];
+
+/** Whether an event is an incident transition (its payload is then the incident). */
+export function isIncidentEvent(
+  ev: StoredEvent,
+): ev is Extract<StoredEvent, { kind: IncidentEventKind }> {
+  return Object.values<string>(incidentEventKinds).includes(ev.kind);
+}
+
+/**
+ * A type guard for one event kind, for `filter`/`find` over a list of events.
+ *
+ * @example events.filter(isEventOfKind('chain.status')).map((e) => e.payload.to)
+ */
+export function isEventOfKind<K extends WatcherEventKind>(
+  kind: K,
+): (ev: StoredEvent) => ev is Extract<StoredEvent, { kind: K }> {
+  return (ev): ev is Extract<StoredEvent, { kind: K }> => ev.kind === kind;
+}
 
 /** Parameters of {@link EventWriter.openIncident}. */
 export type OpenIncidentParameters = {
@@ -36,7 +67,18 @@ export type OpenIncidentParameters = {
 export type EventWriter = {
   readonly tx: Db;
   readonly now: number;
-  emit(kind: string, subject: SubjectRef, payload: Record<string, unknown>): StoredEvent;
+  /**
+   * Appends an event of a catalogue kind (`@perpscope/schemas` `watcherEventCatalogue`): the payload
+   * is typed by its kind and checked against the catalogue's schema at run time too.
+   *
+   * @throws {WatcherEventError} for an unknown kind, a wrong subject type or a payload that does not
+   * match (the transaction rolls back).
+   */
+  emit<K extends WatcherEventKind>(
+    kind: K,
+    subject: SubjectRef,
+    payload: WatcherEventPayload<K>,
+  ): StoredEventOf<K>;
   /** Returns the open incident of subject + kind, opening it (and emitting `incident.opened`) if none. */
   openIncident(params: OpenIncidentParameters): IncidentRecord;
   findOpenIncident(subject: SubjectRef, kind: string): IncidentRecord | null;
@@ -66,7 +108,7 @@ function mergePeak(a: Record<string, number>, b: Record<string, number> | undefi
 }
 
 /** Serialises an incident for event payloads. */
-export function incidentPayload(i: IncidentRecord): Record<string, unknown> {
+export function incidentPayload(i: IncidentRecord): WatcherEventPayload<'incident.opened'> {
   return {
     incidentId: i.id,
     kind: i.kind,
@@ -141,9 +183,14 @@ export class EventLog {
     this.#findOpen ??= prepareFindOpenIncident(this.#db);
     const findOpen = this.#findOpen;
     const result = this.#db.transaction((tx) => {
-      const emit = (kind: string, subject: SubjectRef, payload: Record<string, unknown>) => {
+      const emit = <K extends WatcherEventKind>(
+        kind: K,
+        subject: SubjectRef,
+        payload: WatcherEventPayload<K>,
+      ): StoredEventOf<K> => {
+        parseWatcherEvent(kind, subject, payload);
         const ev = insertEvent(tx, { at: now, kind, subject, payload });
-        emitted.push(ev);
+        emitted.push(ev as StoredEvent);
         return ev;
       };
       const writer: EventWriter = {

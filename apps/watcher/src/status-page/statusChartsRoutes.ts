@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { ChainGapSeriesList } from '@perpscope/schemas';
 import { z } from 'zod';
 import { problemResponses } from '../api/openApiResponses.js';
 import { validationHook } from '../api/problem.js';
@@ -7,25 +8,6 @@ import type { Db } from '../db/openDb.js';
 import { firstSeenAt } from '../db/queries/blocks.js';
 import { listChainIds } from '../db/queries/chains.js';
 import { chainGapSeries } from './chainGapSeries.js';
-
-const nullableNumbers = z.array(z.number().nullable());
-
-/** Body of `GET /v1/status/chain-gaps`. */
-export const ChainGapSeriesList = z
-  .object({
-    fromMs: z.number().int(),
-    toMs: z.number().int(),
-    bucketSeconds: z.number(),
-    chains: z.array(
-      z.object({
-        chainId: z.number().int(),
-        times: z.array(z.number().int()),
-        maxGapSeconds: nullableNumbers,
-        headAgeSeconds: nullableNumbers,
-      }),
-    ),
-  })
-  .meta({ id: 'ChainGapSeriesList' });
 
 const gapsRoute = createRoute({
   method: 'get',

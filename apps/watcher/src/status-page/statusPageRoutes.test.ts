@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { marketGuidance } from '../subjects/hip3/marketGuidance.js';
 import { statusPageCsp, statusPageRoutes } from './statusPageRoutes.js';
 
 describe('status page routes', () => {
@@ -27,10 +28,19 @@ describe('status page routes', () => {
     const css = await app.request('/assets/uplot.min.css');
     expect(await css.text()).toContain('.uplot');
     const status = await app.request('/assets/status.js');
+    expect(status.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const source = await status.text();
-    expect(source).toContain("fetch('v1/events'");
+    // Built from status.ts: a browser script (one IIFE, no module syntax, no TypeScript left).
+    expect(source).toContain('fetch("v1/events"');
+    expect(source.trimStart()).toMatch(/^"use strict";\s*\(\(\) => \{|^\(\(\) => \{/);
+    expect(source).not.toMatch(/^\s*(import|export)\s/m);
+    expect(source).not.toMatch(/\bas (string|const)\b|: HTMLElement\b/);
     // Text only: the script never assigns HTML built from data.
     expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    // Advice comes from the API (`guidance`), never copied into the page.
+    for (const text of Object.values(marketGuidance).filter(Boolean)) {
+      expect(source).not.toContain(text);
+    }
     expect((await app.request('/assets/../../package.json')).status).toBe(404);
     expect((await app.request('/assets/nope.js')).status).toBe(404);
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
+import { buildStatusScript } from './buildStatusScript.js';
 
 /**
  * Content-Security-Policy of the status page: only its own scripts, styles and API. uPlot sizes
@@ -27,7 +28,7 @@ function loadAssets(): ReadonlyMap<string, Asset> {
   // A Map, not an object literal: a request for `/assets/constructor` or `__proto__` must not
   // find Object.prototype's members (that answered 500).
   return new Map<string, Asset>([
-    ['status.js', { body: here('status.js'), type: 'text/javascript; charset=utf-8' }],
+    ['status.js', { body: buildStatusScript().code, type: 'text/javascript; charset=utf-8' }],
     ['status.css', { body: here('status.css'), type: 'text/css; charset=utf-8' }],
     [
       'uplot.min.js',
@@ -44,8 +45,9 @@ function loadAssets(): ReadonlyMap<string, Asset> {
 }
 
 /**
- * The status page at `/` and its assets under `/assets/*`: plain HTML, CSS and a script that reads
- * the JSON API and `/v1/events` (SSE). No build step; files are read once at startup.
+ * The status page at `/` and its assets under `/assets/*`: plain HTML and CSS, and a script that
+ * reads the JSON API and `/v1/events` (SSE), bundled from `assets/status.ts` by esbuild
+ * (`buildStatusScript`). Everything is read or built once, at start-up.
  *
  * @example app.route('/', statusPageRoutes())
  */

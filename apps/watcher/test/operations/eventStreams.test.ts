@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import { Env } from '../../src/env.js';
+import { chainStatusPayload } from '../../src/events/testEvents.js';
 import { type RunningWatcher, startWatcher } from '../../src/runtime/startWatcher.js';
 
 /*
@@ -149,7 +150,12 @@ describe('HTTP hardening: slow SSE readers are dropped past the byte budget', ()
       // more than one turn behind (the publisher shares this event loop with the server).
       for (let i = 0; i < 4; i++) {
         lastId = w.eventLog.write(
-          (wr) => wr.emit('test.big', { type: 'test', id: 'sse' }, { pad }).id,
+          (wr) =>
+            wr.emit(
+              'chain.status',
+              { type: 'chain', id: '10' },
+              chainStatusPayload({ reasons: [pad] }),
+            ).id,
         );
         published += pad.length;
         maxBuffered = Math.max(maxBuffered, w.eventStreams.bufferedBytes());

@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/loadConfig.js';
 import type { StoredEvent } from '../../src/db/queries/events.js';
 import { type DevnetTiming, devnetChainEntry } from '../../src/demo/devnetChainEntry.js';
 import { Env } from '../../src/env.js';
+import { isEventOfKind } from '../../src/events/eventLog.js';
 import { type RunningWatcher, startWatcher } from '../../src/runtime/startWatcher.js';
 
 /** A devnet plus an in-process watcher (real SQLite file, real HTTP server on a free port). */
@@ -103,8 +104,9 @@ export async function waitFor<T>(
 /** Status-change events of one chain, in order. */
 export function statusEvents(events: readonly StoredEvent[], chainId: number) {
   return events
-    .filter((e) => e.kind === 'chain.status' && e.subject.id === String(chainId))
-    .map((e) => ({ at: e.at, from: String(e.payload.from), to: String(e.payload.to) }));
+    .filter(isEventOfKind('chain.status'))
+    .filter((e) => e.subject.id === String(chainId))
+    .map((e) => ({ at: e.at, from: e.payload.from, to: e.payload.to }));
 }
 
 /** The distinct consecutive statuses a chain went through (flapping collapsed to one entry). */

@@ -1,3 +1,4 @@
+import type { WatcherEventKind, WatcherEventPayload } from '@perpscope/schemas';
 import { asc, desc, gt } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
 import { events } from '../schema/events.js';
@@ -5,20 +6,26 @@ import { events } from '../schema/events.js';
 /** A subject of events and incidents: `{ type: 'chain', id: '42161' }`, `{ type: 'market', id: 'xyz:TSLA' }`. */
 export type SubjectRef = { type: string; id: string };
 
-/** An event as stored in the append-only log. `at` is the watcher clock in ms. */
-export type StoredEvent = {
+/** One stored event of kind `K`: the payload type comes from the catalogue of `@perpscope/schemas`. */
+export type StoredEventOf<K extends WatcherEventKind> = {
   id: number;
   at: number;
-  kind: string;
+  kind: K;
   subject: SubjectRef;
-  payload: Record<string, unknown>;
+  payload: WatcherEventPayload<K>;
 };
 
+/**
+ * An event as stored in the append-only log. `at` is the watcher clock in ms. A union over the
+ * event catalogue (`watcherEventCatalogue`): narrow on `kind` to read a typed payload.
+ */
+export type StoredEvent = { [K in WatcherEventKind]: StoredEventOf<K> }[WatcherEventKind];
+
 /** Appends one event and returns it with its id. */
-export function insertEvent(
+export function insertEvent<K extends WatcherEventKind>(
   db: Db,
-  input: { at: number; kind: string; subject: SubjectRef; payload: Record<string, unknown> },
-): StoredEvent {
+  input: { at: number; kind: K; subject: SubjectRef; payload: WatcherEventPayload<K> },
+): StoredEventOf<K> {
   const row = db
     .insert(events)
     .values({
@@ -34,13 +41,15 @@ export function insertEvent(
 }
 
 type EventRow = typeof events.$inferSelect;
-const toStored = (r: EventRow): StoredEvent => ({
-  id: r.id,
-  at: r.at,
-  kind: r.kind,
-  subject: { type: r.subjectType, id: r.subjectId },
-  payload: JSON.parse(r.payloadJson) as Record<string, unknown>,
-});
+// Rows were checked against the catalogue when written (`EventLog`); not parsed again on read.
+const toStored = (r: EventRow): StoredEvent =>
+  ({
+    id: r.id,
+    at: r.at,
+    kind: r.kind,
+    subject: { type: r.subjectType, id: r.subjectId },
+    payload: JSON.parse(r.payloadJson),
+  }) as StoredEvent;
 
 /** Events with `id > afterId`, oldest first (SSE resume). */
 export function eventsAfter(db: Db, params: { afterId: number; limit: number }): StoredEvent[] {

@@ -1,6 +1,6 @@
 import type { HlPerpAssetCtx } from '@perpscope/hyperliquid';
 import { describe, expect, it } from 'vitest';
-import { evaluateMarket } from './evaluateMarket.js';
+import { evaluateMarket, worseStatus } from './evaluateMarket.js';
 import { createMarketState, observeBook, observeCtx } from './marketState.js';
 
 // Based on the recorded xyz:XYZ100 row (info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json).
@@ -231,4 +231,16 @@ describe('evaluateMarket: jumps, halts, OI caps, depth', () => {
     expect(e.status).toBe('ok');
     expect(e.reasons.map((r) => r.code)).toEqual(['market_closed']);
   });
+});
+
+describe('worseStatus: combining reasons on the one severity scale', () => {
+  // SPEC §3.2, "worst reason wins": verdicts by severity, then `unknown`, then `halted` over all
+  // (the order of the rank table this replaced, written out by hand).
+  const order = ['ok', 'watch', 'warn', 'critical', 'unknown', 'halted'] as const;
+  it.each(order.flatMap((a, i) => order.map((b, j) => [a, b, order[Math.max(i, j)]] as const)))(
+    '%s + %s → %s',
+    (a, b, expected) => {
+      expect(worseStatus(a, b)).toBe(expected);
+    },
+  );
 });

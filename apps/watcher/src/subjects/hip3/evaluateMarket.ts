@@ -1,11 +1,13 @@
 import { annualizeRate, depthSwings, hip3OracleFreshness } from '@perpscope/math';
-import type {
-  DeviationTier,
-  Hip3Deviation,
-  Hip3MarketMetrics,
-  Hip3MarketStatus,
-  Hip3Reason,
-  OracleFreshness,
+import {
+  type DeviationTier,
+  type Hip3Deviation,
+  type Hip3MarketMetrics,
+  type Hip3MarketStatus,
+  type Hip3Reason,
+  marketSeverity,
+  type OracleFreshness,
+  severityRank,
 } from '@perpscope/schemas';
 import { marketHours } from './marketHours.js';
 import {
@@ -22,18 +24,16 @@ export type MarketEvaluation = {
   metrics: Hip3MarketMetrics;
 };
 
-const RANK: Record<Hip3MarketStatus, number> = {
-  ok: 0,
-  watch: 1,
-  warn: 2,
-  critical: 3,
-  unknown: 4,
-  halted: 5,
-};
-
-/** Orders statuses by how much they demand attention (`halted` and `unknown` override). */
+/**
+ * The status two reasons combine to: `halted`, then `unknown`, override every verdict (they leave
+ * none: `isMarketVerdict`); between verdicts the higher on the one severity scale wins
+ * (`marketSeverity`: ok < watch < warn < critical).
+ */
 export function worseStatus(a: Hip3MarketStatus, b: Hip3MarketStatus): Hip3MarketStatus {
-  return RANK[b] > RANK[a] ? b : a;
+  for (const override of ['halted', 'unknown'] as const) {
+    if (a === override || b === override) return override;
+  }
+  return severityRank(marketSeverity(b)) > severityRank(marketSeverity(a)) ? b : a;
 }
 
 function percentile(sorted: readonly number[], p: number): number | null {

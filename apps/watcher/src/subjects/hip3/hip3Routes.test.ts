@@ -81,6 +81,10 @@ describe('/v1/hip3', () => {
     expect(by.get('xyz:TSLA')?.status).toBe('ok');
     expect(by.get('xyz:XYZ100')?.status).toBe('warn');
     expect(by.get('xyz:COST')).toMatchObject({ status: 'halted', isDelisted: true });
+    // Guidance per status, served for the status page and alerts (SPEC §0 note 4 as advice).
+    expect(by.get('xyz:TSLA')?.guidance).toBe('');
+    expect(by.get('xyz:XYZ100')?.guidance).toMatch(/^Oracle stale or deviating: .*Reduce leverage/);
+    expect(by.get('xyz:COST')?.guidance).toMatch(/^Trading halted: positions settle at the mark/);
     const none = Hip3MarketList.parse(await (await app.request('/v1/hip3/markets?dex=flx')).json());
     expect(none.markets).toEqual([]);
   });

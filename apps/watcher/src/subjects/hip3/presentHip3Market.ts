@@ -9,6 +9,7 @@ import type {
   RiskSummaryMarket,
 } from '@perpscope/schemas';
 import type { Hip3DexRow, Hip3MarketRow } from '../../db/queries/hip3.js';
+import { marketGuidance } from './marketGuidance.js';
 
 /** A stored market row with its JSON columns parsed once (rows are cached by the routes). */
 export type ParsedMarketRow = {
@@ -55,6 +56,7 @@ export function presentHip3Market(p: ParsedMarketRow): Hip3Market {
     dex: p.row.dex,
     status: p.row.status as Hip3MarketStatus,
     reasons: p.reasons,
+    guidance: marketGuidance[p.row.status as Hip3MarketStatus] ?? '',
     statusSinceMs: p.row.statusSince,
     isDelisted: p.row.isDelisted,
     maxLeverage: p.meta.maxLeverage ?? null,

@@ -1,4 +1,4 @@
-import type { Hip3MarketStatus } from '@perpscope/schemas';
+import { type Hip3MarketStatus, isMarketVerdict, marketSeverity } from '@perpscope/schemas';
 import {
   type Hip3Writes,
   insertHip3StreamGap,
@@ -12,10 +12,14 @@ import { HIP3_WRITER } from '../../runtime/marketWithWriteFailure.js';
 import type { MarketEvaluation } from './evaluateMarket.js';
 import type { Hip3Pending } from './hip3Markets.js';
 
-const SEVERITY: Partial<Record<Hip3MarketStatus, IncidentSeverity>> = {
-  warn: 'warning',
-  critical: 'critical',
-};
+/**
+ * The severity of a status's `hip3-status` incident: verdicts at `warning` or above on the one
+ * scale (`warn`, `critical`); `halted` and `unknown` are no verdict (their own incidents).
+ */
+function incidentSeverityOf(status: Hip3MarketStatus): IncidentSeverity | null {
+  const severity = isMarketVerdict(status) ? marketSeverity(status) : null;
+  return severity === 'warning' || severity === 'critical' ? severity : null;
+}
 
 /** A market state row to (re)write: the evaluation and since when its status holds. */
 export type Hip3StateWrite = {
@@ -113,7 +117,7 @@ export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean 
 /** Opens, escalates or closes the market's `hip3-status` and `hip3-halt` incidents. */
 function recordIncidents(w: EventWriter, { coin, ev, from }: Hip3Transition) {
   const subject = { type: 'market', id: coin };
-  const sev = SEVERITY[ev.status];
+  const sev = incidentSeverityOf(ev.status);
   const top = ev.reasons.find((r) => r.severity === ev.status) ?? ev.reasons[0];
   const peak: Record<string, number> = {};
   const dev = ev.metrics.markDeviation.value;

@@ -38,20 +38,18 @@ export async function startHip3Demo(): Promise<Hip3Demo> {
       explorer: { enabled: true, intervalSeconds: 15 },
     },
     describe(ev) {
-      const p = ev.payload;
       if (ev.kind === 'market.status') {
+        const p = ev.payload;
         // The first evaluation of every market is not news.
         if (p.from === 'unknown' && (p.to === 'ok' || p.to === 'halted')) return '';
-        const reasons = Array.isArray(p.reasons)
-          ? (p.reasons as { message?: string; severity?: string }[])
-              .filter((r) => r.severity !== 'ok')
-              .map((r) => r.message)
-              .join('; ')
-          : '';
-        return `  [market] ${ev.subject.id}: ${String(p.from)} → ${String(p.to)}${reasons ? ` — ${reasons}` : ''}`;
+        const reasons = p.reasons
+          .filter((r) => r.severity !== 'ok')
+          .map((r) => r.message)
+          .join('; ');
+        return `  [market] ${ev.subject.id}: ${p.from} → ${p.to}${reasons ? ` — ${reasons}` : ''}`;
       }
       if (ev.kind === 'hip3.stream') {
-        return `  [hip3]   ctx stream ${p.up ? 'up' : 'silent — reconnecting, REST fallback meanwhile'}`;
+        return `  [hip3]   ctx stream ${ev.payload.up ? 'up' : 'silent — reconnecting, REST fallback meanwhile'}`;
       }
       return null;
     },

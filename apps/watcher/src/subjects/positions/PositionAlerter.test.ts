@@ -50,7 +50,9 @@ describe('PositionAlerter', () => {
     expect(outcomes.at(-1)).toBeNull();
     // An event after the cursor (not a position alert: the pass only advances the cursor, which is
     // still a write) while the connection refuses writes, as on a read-only or full disk.
-    eventLog.write((w) => w.emit('hip3.stream', { type: 'hip3-stream', id: 'x' }, { up: true }));
+    eventLog.write((w) =>
+      w.emit('hip3.stream', { type: 'hip3-stream', id: 'x' }, { up: true, at: 0 }),
+    );
     database.sqlite.pragma('query_only = 1');
     alerter.catchUp();
     expect(outcomes.at(-1)).toBeInstanceOf(Error);

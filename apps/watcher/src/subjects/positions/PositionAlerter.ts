@@ -86,7 +86,7 @@ export class PositionAlerter {
               ? describePositionAlert(ev, this.#deps.publicUrl)
               : null;
             if (!message) continue;
-            const hash = String(ev.payload.addressHash ?? '');
+            const hash = 'addressHash' in ev.payload ? ev.payload.addressHash : '';
             const sinks = this.#deps.sinksOf(hash) ?? outbox.sinkNames;
             for (const sink of sinks) {
               // Nested in this transaction (a savepoint): an error here rolls the whole batch back.

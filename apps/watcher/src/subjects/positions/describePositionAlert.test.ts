@@ -24,13 +24,15 @@ const pos = (distancePct: string, markPrice: string): StoredPositionState => ({
   fundingHourMark: null,
   observedAt: 0,
 });
-const ev = (id: number, kind: string, payload: Record<string, unknown>): StoredEvent => ({
-  id,
-  at: 1_000,
-  kind,
-  subject: { type: 'position', id: 'abc:xyz:TSLA' },
-  payload: { label: 'main', coin: 'xyz:TSLA', addressHash: 'abc', ...payload },
-});
+// Hand-built events: only the fields each test is about (not checked against the catalogue).
+const ev = (id: number, kind: string, payload: Record<string, unknown>): StoredEvent =>
+  ({
+    id,
+    at: 1_000,
+    kind,
+    subject: { type: 'position', id: 'abc:xyz:TSLA' },
+    payload: { label: 'main', coin: 'xyz:TSLA', addressHash: 'abc', ...payload },
+  }) as StoredEvent;
 
 describe('describePositionAlert', () => {
   it('opens, escalates and resolves one episode, each escalation with its own id', () => {

@@ -47,7 +47,8 @@ const guidanceOf: Record<string, string> = {
  * once), the return to `ok` (or a plain close) resolves — only when the open was sent.
  */
 export function describePositionAlert(ev: StoredEvent, publicUrl?: string): AlertMessage | null {
-  const p = ev.payload;
+  // Read as a record: the branches below check each field they use.
+  const p: Record<string, unknown> = ev.payload;
   const label = String(p.label ?? '');
   const coin = String(p.coin ?? '');
   const subject = `${ev.subject.type}:${ev.subject.id}`;

@@ -1,4 +1,5 @@
 import type { HlUserFill } from '@perpscope/hyperliquid';
+import type { WatcherEventKind } from '@perpscope/schemas';
 import {
   deleteGuardedPosition,
   type GuardedPositionRow,
@@ -19,7 +20,7 @@ export const positionEventKinds = {
   liquidated: 'position.liquidated',
   /** The position is gone (closed, or liquidated in full). */
   closed: 'position.closed',
-} as const;
+} as const satisfies Record<string, WatcherEventKind>;
 
 /** Where a guarded position's mark comes from (see {@link StoredPositionState}). */
 export type MarkSourceKind = 'ctxStream' | 'ctxRest' | 'accountState';
@@ -147,7 +148,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
           ...base,
           coin: row.coin,
           stale: true,
-          lastKnownLevel: row.knownLevel,
+          lastKnownLevel: row.knownLevel as DistanceLevel,
           reason: o.reason,
         });
       }
@@ -191,7 +192,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
         markPx: typeof fill.liquidation === 'object' ? fill.liquidation.markPx : null,
         method: typeof fill.liquidation === 'object' ? fill.liquidation.method : null,
         lastKnown: prev ? (JSON.parse(prev.stateJson) as StoredPositionState) : null,
-        lastKnownLevel: prev?.knownLevel ?? null,
+        lastKnownLevel: (prev?.knownLevel ?? null) as DistanceLevel | null,
       });
     }
     const seen = new Set<string>();
@@ -244,7 +245,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
         coin: prev.coin,
         episodeId: prev.episodeId,
         liquidated: liquidatedCoins.has(prev.coin),
-        lastKnownLevel: prev.knownLevel,
+        lastKnownLevel: prev.knownLevel as DistanceLevel,
       });
     }
   });

@@ -56,7 +56,7 @@ export function startPositionsDemo(replay: HyperliquidReplay): PositionsDemo {
     },
     describe(ev) {
       if (!ev.kind.startsWith('position.')) return null;
-      const p = ev.payload;
+      const p: Record<string, unknown> = ev.payload;
       if (ev.kind === positionEventKinds.level) {
         const pos = p.position as StoredPositionState;
         return `  [guard]  ${String(p.label)} ${pos.coin}: ${String(p.from)} → ${String(p.to)} — liquidation ${Number(pos.distancePct).toFixed(2)} % away (liq ${Number(pos.liquidationPrice).toFixed(2)}, mark ${Number(pos.markPrice).toFixed(2)})`;

@@ -65,7 +65,7 @@ describe('recordChainChanges', () => {
     step({ status: 'recovering', head: { ...head, number: 6 } });
     step({ status: 'up' });
     const kinds = eventsAfter(db, { afterId: 0, limit: 100 }).map(
-      (e) => `${e.kind}${e.payload.to ? `:${e.payload.to}` : ''}`,
+      (e) => `${e.kind}${'to' in e.payload ? `:${e.payload.to}` : ''}`,
     );
     expect(kinds).toEqual([
       'chain.status:up',

@@ -1,3 +1,4 @@
+import { chainSeverity, type WatcherEventKind } from '@perpscope/schemas';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import { insertTransition } from '../../db/queries/chains.js';
 import type { SubjectRef } from '../../db/queries/events.js';
@@ -6,12 +7,12 @@ import type { ChainStateRecord } from './chainStateRecord.js';
 import { guidanceFor, phaseOf } from './guidance.js';
 import type { ReorgReport } from './headTracker.js';
 
-/** Event kinds of the sequencer subject. */
+/** Event kinds of the sequencer subject (payloads: `watcherEventCatalogue` of `@perpscope/schemas`). */
 export const chainEventKinds = {
   status: 'chain.status',
   flags: 'chain.flags',
   reorg: 'chain.reorg',
-} as const;
+} as const satisfies Record<string, WatcherEventKind>;
 
 /** Incident kinds of the sequencer subject. */
 export const chainIncidentKinds = {
@@ -61,7 +62,7 @@ export function recordChainChanges(
       from: prev.status,
       to: next.status,
       phase: phaseOf(next.status),
-      guidance: guidanceFor(next.status),
+      guidance: [...guidanceFor(next.status)],
       reasons: next.reasons,
       flags: next.flags,
       head: headRef,
@@ -91,7 +92,7 @@ export function recordChainChanges(
   // Sequencer liveness incident: opened on degraded/halted, escalated on halt, closed back at `up`.
   const live = w.findOpenIncident(subject, chainIncidentKinds.sequencer);
   if (next.status === 'degraded' || next.status === 'halted') {
-    const severity = next.status === 'halted' ? 'critical' : 'warning';
+    const severity = chainSeverity(next.status) === 'critical' ? 'critical' : 'warning';
     const title = `${config.name}: sequencer ${next.status === 'halted' ? 'halted' : 'degraded'}`;
     let inc =
       live ??
