@@ -115,9 +115,8 @@ function accessibleBinDir(binDir: string, user: { uid: number; gid: number }): s
     }
   };
   if (canRun(binDir)) return binDir;
-  const version = execFileSync(join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' })
-    .trim()
-    .replace(/[^\w.]+/g, '-');
+  const versionLine = execFileSync(join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' });
+  const version = /\d+(\.\d+)*/.exec(versionLine)?.[0] ?? 'unknown';
   const target = join(tmpdir(), `perpscope-postgres-${version}`);
   if (!existsSync(target)) {
     const partial = `${target}.partial-${process.pid}`;
