@@ -27,7 +27,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.stop());
 
-describe.concurrent('perpscope-watcher with database.url (PostgreSQL)', () => {
+// Each test spawns the CLI (tsx when the bundle is not built: seconds each on a loaded 2-core box).
+describe.concurrent('perpscope-watcher with database.url (PostgreSQL)', {
+  timeout: 120_000,
+}, () => {
   it('migrate applies the PostgreSQL migrations, then finds nothing new', async () => {
     const cfg = configWithUrl('pg.yaml', url);
     const first = await runCli(['migrate', '--config', cfg]);
