@@ -54,6 +54,17 @@ describe.concurrent('perpscope-watcher with database.url (PostgreSQL)', {
     expect(again.stdout).toContain(': 0 new');
   });
 
+  it('the password may come from PGPASSWORD instead of the file (README)', async () => {
+    const u = new URL(await server.createDatabase('cli_pgpassword'));
+    u.password = '';
+    const cfg = configWithUrl('no-password.yaml', u.toString());
+    const without = await runCli(['migrate', '--config', cfg]);
+    expect(without.code, without.stderr).toBe(1);
+    const r = await runCli(['migrate', '--config', cfg], { PGPASSWORD: password });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/: [1-9]\d* new/);
+  });
+
   it('check-config accepts the url and prints it without the password', async () => {
     const r = await runCli(['check-config', '--config', configWithUrl('check.yaml', url)]);
     expect(r.code, r.stderr).toBe(0);
