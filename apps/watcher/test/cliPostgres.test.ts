@@ -27,8 +27,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.stop());
 
-// Each test spawns the CLI (tsx when the bundle is not built: seconds each on a loaded 2-core box).
-describe.concurrent('perpscope-watcher with database.url (PostgreSQL)', {
+// Each test spawns the CLI (tsx when the bundle is not built: seconds each on a loaded 2-core box),
+// one at a time: run concurrently, 8 tsx starts on 2 busy cores took up to ~100 s.
+describe('perpscope-watcher with database.url (PostgreSQL)', {
   timeout: 120_000,
 }, () => {
   it('migrate applies the PostgreSQL migrations, then finds nothing new', async () => {
