@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../../../test/support/startPostgres.js';
+import type { StoredEvent } from '../queries/events.js';
 import { migratePg } from './openPgDb.js';
-import { appendEvents, followEvents, type NewEvent, type StoredEvent } from './pgEvents.js';
+import { appendEvents, followEvents, type NewEvent } from './pgEvents.js';
 
 // Events across processes on a real PostgreSQL server: writers on their own connections (as
 // separate watchers would be), a follower that LISTENs and reads `id > last`.
@@ -21,9 +22,8 @@ function pool(): pg.Pool {
 const event = (kind: string, i = 0): NewEvent => ({
   at: 1_700_000_000_000 + i,
   kind,
-  subjectType: 'chain',
-  subjectId: '8453',
-  payloadJson: JSON.stringify({ i }),
+  subject: { type: 'chain', id: '8453' },
+  payload: { i },
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, ok: () => boolean, ms = 15_000) {
@@ -82,20 +82,20 @@ describe('events across processes (LISTEN/NOTIFY, read id > last)', () => {
     const b = await pool().connect();
     try {
       await a.query('begin');
-      const [idA] = await appendEvents(a, [event('test.first-in')]);
+      const [{ id: idA }] = (await appendEvents(a, [event('test.first-in')])) as [StoredEvent];
       // Another watcher writes and commits while A is still open.
       const bDone = (async () => {
         await b.query('begin');
-        const ids = await appendEvents(b, [event('test.second-in')]);
+        const [stored] = await appendEvents(b, [event('test.second-in')]);
         await b.query('commit');
-        return ids[0]!;
+        return stored!.id;
       })();
       await sleep(500);
       // B waits for A (the events lock): nothing is visible yet, so nobody can read past A's id.
       expect(received).toEqual([]);
       await a.query('commit');
       const idB = await bDone;
-      expect(idB).toBeGreaterThan(idA!);
+      expect(idB).toBeGreaterThan(idA);
       await until('both events', () => received.length >= 2);
       expect(received.map((e) => [e.id, e.kind])).toEqual([
         [idA, 'test.first-in'],
@@ -118,7 +118,7 @@ describe('events across processes (LISTEN/NOTIFY, read id > last)', () => {
         const c = await db.connect();
         try {
           await c.query('begin');
-          const ids = await appendEvents(
+          const stored = await appendEvents(
             c,
             Array.from({ length: 1 + (t % 3) }, (_, i) => event(`test.${name}`, t * 10 + i)),
           );
@@ -127,7 +127,7 @@ describe('events across processes (LISTEN/NOTIFY, read id > last)', () => {
             await c.query('rollback'); // a failed write: its ids are never seen
           } else {
             await c.query('commit');
-            committed.push(...ids);
+            committed.push(...stored.map((e) => e.id));
           }
         } finally {
           c.release();
@@ -159,11 +159,14 @@ describe('events across processes (LISTEN/NOTIFY, read id > last)', () => {
     // Written while the follower is disconnected (NOTIFY goes nowhere).
     const c = await pool().connect();
     await c.query('begin');
-    const ids = await appendEvents(c, [event('test.while-down', 1), event('test.while-down', 2)]);
+    const stored = await appendEvents(c, [
+      event('test.while-down', 1),
+      event('test.while-down', 2),
+    ]);
     await c.query('commit');
     c.release();
     await until('the catch-up after reconnecting', () => received.length >= 2);
-    expect(received.map((e) => e.id)).toEqual(ids);
+    expect(received).toEqual(stored);
     expect(errors.length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { StoredEvent, SubjectRef } from '../queries/events.js';
 import type { Queryable } from './pgLease.js';
 
 /** The NOTIFY channel every event-writing transaction signals on commit. */
@@ -13,17 +14,13 @@ export const EVENTS_CHANNEL = 'perpscope_events';
  */
 export const EVENTS_LOCK_KEY = 0x7065_7276; // 'perv'
 
-/** An event row to insert (`events` table; `at` in ms). */
+/** An event to append: the same shape as the SQLite `insertEvent` takes (`at` in ms). */
 export type NewEvent = {
   readonly at: number;
   readonly kind: string;
-  readonly subjectType: string;
-  readonly subjectId: string;
-  readonly payloadJson: string;
+  readonly subject: SubjectRef;
+  readonly payload: Record<string, unknown>;
 };
-
-/** A stored event. */
-export type StoredEvent = NewEvent & { readonly id: number };
 
 /**
  * Inserts `events` in one statement inside the caller's transaction (`tx` must be in `BEGIN`), after
@@ -32,7 +29,10 @@ export type StoredEvent = NewEvent & { readonly id: number };
  *
  * @returns the new ids, in insertion order.
  */
-export async function appendEvents(tx: Queryable, events: readonly NewEvent[]): Promise<number[]> {
+export async function appendEvents(
+  tx: Queryable,
+  events: readonly NewEvent[],
+): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   await tx.query('select pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
   const r = await tx.query<{ id: string }>(
@@ -42,41 +42,63 @@ export async function appendEvents(tx: Queryable, events: readonly NewEvent[]): 
     [
       events.map((e) => e.at),
       events.map((e) => e.kind),
-      events.map((e) => e.subjectType),
-      events.map((e) => e.subjectId),
-      events.map((e) => e.payloadJson),
+      events.map((e) => e.subject.type),
+      events.map((e) => e.subject.id),
+      events.map((e) => JSON.stringify(e.payload)),
     ],
   );
-  const ids = r.rows.map((row) => Number(row.id));
-  await tx.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, String(ids[ids.length - 1])]);
-  return ids;
+  // `insert … select … returning` hands ids back in insertion order (one identity per row).
+  const stored = events.map((e, i) => ({
+    id: Number(r.rows[i]!.id),
+    at: e.at,
+    kind: e.kind,
+    subject: e.subject,
+    payload: e.payload,
+  }));
+  await tx.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, String(stored.at(-1)!.id)]);
+  return stored;
 }
+
+type EventRow = {
+  id: string;
+  at: string;
+  kind: string;
+  subject_type: string;
+  subject_id: string;
+  payload_json: string;
+};
+const toStored = (row: EventRow): StoredEvent => ({
+  id: Number(row.id),
+  at: Number(row.at),
+  kind: row.kind,
+  subject: { type: row.subject_type, id: row.subject_id },
+  payload: JSON.parse(row.payload_json) as Record<string, unknown>,
+});
 
 /** Events with `id > afterId`, oldest first, at most `limit` (SSE resume uses the same read). */
 export async function readEventsAfter(
   q: Queryable,
   params: { afterId: number; limit: number },
 ): Promise<StoredEvent[]> {
-  const r = await q.query<{
-    id: string;
-    at: string;
-    kind: string;
-    subject_type: string;
-    subject_id: string;
-    payload_json: string;
-  }>(
+  const r = await q.query<EventRow>(
     `select id, at, kind, subject_type, subject_id, payload_json from events
      where id > $1 order by id limit $2`,
     [params.afterId, params.limit],
   );
-  return r.rows.map((row) => ({
-    id: Number(row.id),
-    at: Number(row.at),
-    kind: row.kind,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    payloadJson: row.payload_json,
-  }));
+  return r.rows.map(toStored);
+}
+
+/** The most recent events, newest first (the PostgreSQL `latestEvents`). */
+export async function readLatestEvents(
+  q: Queryable,
+  params: { limit: number },
+): Promise<StoredEvent[]> {
+  const r = await q.query<EventRow>(
+    `select id, at, kind, subject_type, subject_id, payload_json from events
+     order by id desc limit $1`,
+    [params.limit],
+  );
+  return r.rows.map(toStored);
 }
 
 export type FollowEventsParameters = {
