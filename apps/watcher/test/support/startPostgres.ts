@@ -5,8 +5,10 @@ import {
   existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -133,6 +135,37 @@ function accessibleBinDir(binDir: string, user: { uid: number; gid: number }): s
   return copied;
 }
 
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Deletes clusters (~40 MB each) left in the temp dir by test processes that were killed before
+ * `stop()`: older than 30 min and without a live postmaster. The watchdog already stopped their
+ * servers; only the files remain.
+ */
+function removeStaleClusters(): void {
+  const now = Date.now();
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('perpscope-pg-')) continue;
+    const base = join(tmpdir(), name);
+    try {
+      if (now - statSync(base).mtimeMs < 30 * 60_000) continue;
+      const pidFile = join(base, 'data', 'postmaster.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+      if (pid > 0 && isAlive(pid)) continue;
+      rmSync(base, { recursive: true, force: true });
+    } catch {
+      // raced with its owner or another sweeper: leave it
+    }
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -173,7 +206,8 @@ const WATCHDOG = [
 /**
  * Starts a real PostgreSQL server (binaries from {@link postgresBinDir}) in a fresh temp cluster
  * on a free port and waits until it accepts a login. As root, the cluster and server belong to an
- * unprivileged user (`PERPSCOPE_POSTGRES_USER`, default `postgres`).
+ * unprivileged user (`PERPSCOPE_POSTGRES_USER`, default `postgres`). Clusters that killed test
+ * processes left behind (older than 30 min, no live server) are deleted first.
  *
  * @throws Error when no binaries or no unprivileged user are found, or the server does not accept
  *   connections within 30 s (the message carries the server's log).
@@ -193,6 +227,7 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
     ...ids,
   }).trim();
 
+  removeStaleClusters();
   const base = mkdtempSync(join(tmpdir(), 'perpscope-pg-'));
   const dataDir = join(base, 'data');
   const password = randomBytes(12).toString('hex');
