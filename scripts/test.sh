@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of the repo and exits non-zero on any failure:
-#   format + lint (Biome), typecheck, build, unit + integration tests (vitest; real anvil, real SQLite),
+#   format + lint (Biome), typecheck, build, unit + integration tests (vitest; real anvil, real SQLite,
+#   real PostgreSQL servers started per test file),
 #   end-to-end tests (Playwright in Debian Chromium, headless).
-# Bootstraps Node 22, pnpm, dependencies and Chromium first when they are missing (scripts/bootstrap.sh).
+# Bootstraps Node 22, pnpm, dependencies, Chromium and PostgreSQL first when they are missing
+# (scripts/bootstrap.sh).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PERPSCOPE_NEED_CHROMIUM=1
+export PERPSCOPE_NEED_POSTGRES=1
 # shellcheck source=bootstrap.sh
 source scripts/bootstrap.sh || exit 1
 set +e

@@ -2,14 +2,65 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import type { ConfigIssue } from '../errors.js';
 
-/** `database`: the SQLite file (WAL mode). `:memory:` gives a throw-away database. */
+/** Where the watcher keeps its SQLite file unless `database.path` or `database.url` says otherwise. */
+export const DEFAULT_DATABASE_PATH = './data/perpscope.db';
+
+const POSTGRES_PROTOCOLS = new Set(['postgres:', 'postgresql:']);
+
+/**
+ * `database.url`: a PostgreSQL connection URL (`postgres://user@host:5432/perpscope`). The password
+ * may be left out and given as `PGPASSWORD` (read by the driver), so the file holds no secret.
+ * Messages never quote the URL: it may carry a password.
+ */
+const PostgresUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a postgres:// URL (it does not parse)' });
+    return;
+  }
+  if (!POSTGRES_PROTOCOLS.has(url.protocol))
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a postgres:// or postgresql:// URL, not ${url.protocol}//`,
+    });
+  else if (url.hostname === '')
+    ctx.addIssue({ code: 'custom', message: 'must name a host (postgres://host:5432/db)' });
+});
+
+/**
+ * `database`: either the SQLite file (`path`, WAL mode; `:memory:` gives a throw-away database; the
+ * default) or a PostgreSQL server (`url`) — one or the other. With `url`, `path` keeps its default
+ * and is not used. PostgreSQL is being built (issue 17): `migrate` and `check-config` accept it;
+ * `run` and the other commands stop with a "not implemented yet" error until `db/queries` runs on it.
+ */
 export const DatabaseConfig = z
   .object({
-    path: z.string().min(1).default('./data/perpscope.db'),
+    path: z.string().min(1).optional(),
+    url: PostgresUrl.optional(),
   })
   .strict()
-  .default({ path: './data/perpscope.db' });
-export type DatabaseConfig = z.infer<typeof DatabaseConfig>;
+  .superRefine((value, ctx) => {
+    if (value.path !== undefined && value.url !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message:
+          'give either database.url (PostgreSQL) or database.path (SQLite, also set by PERPSCOPE_DB / --db), not both',
+      });
+  })
+  .transform((value) => ({
+    path: value.path ?? DEFAULT_DATABASE_PATH,
+    ...(value.url !== undefined && { url: value.url }),
+  }))
+  .default({ path: DEFAULT_DATABASE_PATH });
+export type DatabaseConfig = z.output<typeof DatabaseConfig>;
+
+/** Which engine a `database` section selects. */
+export function databaseEngine(config: DatabaseConfig): 'sqlite' | 'postgres' {
+  return config.url === undefined ? 'sqlite' : 'postgres';
+}
 
 /**
  * What `openDb` would trip over in `database.path`, checked without opening it so `check-config`
