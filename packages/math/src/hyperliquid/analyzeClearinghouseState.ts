@@ -6,6 +6,7 @@ import {
   type Fixed,
   formatDecimal,
   formatOrNull,
+  pointAt,
   WAD,
 } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
@@ -226,8 +227,14 @@ export function positionRisk(
   let distance: HyperliquidPositionRisk['distance'] = null;
   if (liq !== null && mark) {
     const gap = mark > liq ? mark - liq : liq - mark;
-    const fraction = formatDecimal(divRound(gap * WAD, mark, 'halfEven'));
-    distance = { fraction, percent: times100(fraction), sigmas: null, isSafeDuringHalt: null };
+    // One toString for both: the percent is the fraction's digits with the point two places right.
+    const digits = divRound(gap * WAD, mark, 'halfEven').toString();
+    distance = {
+      fraction: pointAt(digits, 18),
+      percent: pointAt(digits, 16),
+      sigmas: null,
+      isSafeDuringHalt: null,
+    };
   }
   out.coin = p.coin;
   out.marginMode = p.cross ? 'cross' : 'isolated';
@@ -271,18 +278,6 @@ function canonical(raw: string, x: Fixed): string {
       : raw.charCodeAt(neg) !== 48) &&
     (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
   return ok ? raw : formatDecimal(x);
-}
-
-/** A canonical decimal string ≥ 0 times 100, exactly (moves the point; cheaper than a bigint format). */
-function times100(s: string): string {
-  const dot = s.indexOf('.');
-  if (dot < 0) return s === '0' ? s : `${s}00`;
-  const int = s.slice(0, dot);
-  const frac = s.slice(dot + 1);
-  const two = frac.slice(0, 2).padEnd(2, '0');
-  // `0.0x…` → `x…`: only a `0` integer part leaves a leading zero to drop.
-  const head = int !== '0' ? int + two : two[0] === '0' ? two.slice(1) : two;
-  return frac.length > 2 ? `${head}.${frac.slice(2)}` : head;
 }
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */

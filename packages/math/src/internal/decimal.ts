@@ -175,13 +175,20 @@ const NO_OPTIONS: FormatOptions = {};
 
 /** The default format (18 dp, trailing zeros trimmed), without option checks: the adapters' hot path. */
 function format18(x: Fixed): string {
-  const negative = x < 0n;
-  const s = (negative ? -x : x).toString().padStart(19, '0');
-  const int = s.length - 18;
+  return x < 0n ? `-${pointAt((-x).toString(), 18)}` : pointAt(x.toString(), 18);
+}
+
+/**
+ * The digits `s` of an integer ≥ 0 (as `toString` prints it) read with `decimals` (≤ 18) decimal places,
+ * in {@link formatDecimal}'s form: `pointAt('1500', 3)` is `'1.5'`, `pointAt('5', 2)` is `'0.05'`. One
+ * `toString` can so print a value at two scales (a fraction and its percent).
+ */
+export function pointAt(s: string, decimals: number): string {
+  const int = s.length - decimals;
   let end = s.length;
   while (end > int && s.charCodeAt(end - 1) === 48) end--;
-  const out = end > int ? `${s.slice(0, int)}.${s.slice(int, end)}` : s.slice(0, int);
-  return negative ? `-${out}` : out;
+  if (int > 0) return end > int ? `${s.slice(0, int)}.${s.slice(int, end)}` : s.slice(0, int);
+  return end > 0 ? `0.${'0'.repeat(-int)}${s.slice(0, end)}` : '0';
 }
 
 /** {@link formatDecimal} of `x`, or `null` when `x` is `null` (quantities that may not exist). */

@@ -209,11 +209,9 @@ describe('liquidation solver properties (fast-check)', () => {
       );
     const arbAnyTable: fc.Arbitrary<MarginTable> = fc.oneof(
       arbTable,
-      fc
-        .array(arbTier, { minLength: 1, maxLength: 3 })
-        .map((tiers) => ({
-          tiers: [...tiers].sort((a, b) => (a.lowerBound < b.lowerBound ? -1 : 1)),
-        })),
+      fc.array(arbTier, { minLength: 1, maxLength: 3 }).map((tiers) => ({
+        tiers: [...tiers].sort((a, b) => (a.lowerBound < b.lowerBound ? -1 : 1)),
+      })),
       fc.constant(
         marginTableFromBinanceBrackets([
           { notionalFloor: 250000, maintMarginRatio: 0.025, cum: 900000 },
