@@ -121,12 +121,13 @@ export function analyzeClearinghouseState(params: {
   const positions = readPositions(state, metaTables(root));
   let crossMm = 0n;
   for (const p of positions) if (p.cross) crossMm += p.mm;
-  const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
+  // Cross collateral beside the other positions' maintenance, V − (M − m), as (V − M) + m.
+  const free = dec(obj(state, 'crossMarginSummary'), 'accountValue') - crossMm;
   return {
     crossMaintenanceMargin: formatDecimal(crossMm),
     positions: positions.map((p) => {
       const out = blankRisk();
-      positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n, out);
+      positionRisk(p, p.cross ? free + p.mm : p.marginUsed, out);
       return out;
     }),
   };
@@ -195,9 +196,9 @@ export function readPositions(
 }
 
 /**
- * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is
- * `collateral`, beside `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers
- * included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
+ * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark, less the
+ * maintenance of the other positions sharing it (held at their marks), is `collateral` (the standard
+ * solver, tiers included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
  * computed on the values. `out` comes from {@link blankRisk} (every key already in output order): filling it
  * changes no object shape, one allocation per position on the hot path. `solve = false` leaves the price
  * and distance `null` without solving (a portfolio-margin cross position).
@@ -205,7 +206,6 @@ export function readPositions(
 export function positionRisk(
   p: ParsedPosition,
   collateral: Fixed,
-  otherMaintenanceMargin: Fixed,
   out: HyperliquidPositionRisk,
   solve = true,
 ): Fixed | null {
@@ -219,7 +219,7 @@ export function positionRisk(
         size,
         price: mark,
         collateral,
-        otherMaintenanceMargin,
+        otherMaintenanceMargin: 0n,
         marginTable: p.table,
       })
     : null;

@@ -118,7 +118,8 @@ export type HyperliquidAccountAnalysis = {
   portfolioMargin: HyperliquidPortfolioMargin | null;
 };
 
-type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed };
+/** `free`: collateral − mm, once the sums are complete. */
+type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed; free: Fixed };
 type SpotRow = { coin: string; total: Fixed; borrowed: Fixed; ltv: Fixed | null };
 
 /**
@@ -215,7 +216,7 @@ export function analyzeHyperliquidAccount(
         ? null
         : read<number>(meta ?? obj(entry, 'meta'), 'collateralToken', isIndex, 'a token index').v;
     const key = unified || (abstraction === 'dexAbstraction' && token === 0) ? token : dex;
-    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mm: 0n };
+    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mm: 0n, free: 0n };
     pools.set(key, pool);
     if (pool.dexes.includes(dex)) fail(`${entry.p}.dex`, 'unique', dex);
     pool.dexes.push(dex);
@@ -249,6 +250,7 @@ export function analyzeHyperliquidAccount(
 
   let marginRatio: Fixed | null = null;
   const poolList = [...pools.values()].map((pool) => {
+    pool.free = pool.collateral - pool.mm;
     const ratio = pool.collateral > 0n ? div(pool.mm, pool.collateral) : null;
     if (ratio !== null && (marginRatio === null || ratio > marginRatio)) marginRatio = ratio;
     return {
@@ -265,14 +267,9 @@ export function analyzeHyperliquidAccount(
       const p = held[i]!;
       const pool = heldPools[i]!;
       const unsolved = pm && p.cross;
-      // Not solved at all when not output (`liquidationPrice` and `distance` stay null).
-      const ours = positionRisk(
-        p,
-        p.cross ? pool.collateral : p.marginUsed,
-        p.cross ? pool.mm - p.mm : 0n,
-        out,
-        !unsolved,
-      );
+      // Not solved at all when not output (`liquidationPrice` and `distance` stay null). A cross
+      // position's collateral beside the others' maintenance, C − (M − m), is passed as (C − M) + m.
+      const ours = positionRisk(p, p.cross ? pool.free + p.mm : p.marginUsed, out, !unsolved);
       const theirs = p.exchange;
       let agrees: boolean | null = ours === theirs;
       if (unsolved) agrees = null;
