@@ -6,7 +6,10 @@ import {
   type Fixed,
   formatDecimal,
   formatOrNull,
+  lastMantissa,
+  lastScale,
   pointAt,
+  pow10,
   WAD,
 } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
@@ -16,8 +19,10 @@ import {
   type HyperliquidMarginTables,
   hyperliquidMarginTable,
   type MarginTable,
+  type MarginTier,
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
+  tierIndexForNotional,
 } from '../margin/marginTable.js';
 import {
   arr,
@@ -143,8 +148,9 @@ export type ParsedPosition = {
   /** `positionValue` (|szi|·mark). */
   value: Fixed;
   table: MarginTable;
-  /** Maintenance at mark from the table. */
+  /** Maintenance at mark from the table, and formatted when the float64 path computed it (else `''`). */
   mm: Fixed;
+  mmText: string;
   /** `marginUsed` (isolated: the position's own collateral incl. its uPnL). */
   marginUsed: Fixed;
   /** `liquidationPx`, `null` when absent, and as sent. */
@@ -178,8 +184,16 @@ export function readPositions(
             '"cross" or "isolated"',
           ).v === 'cross';
     const value = decAt(v.positionValue, position, 'positionValue');
+    const digits = lastMantissa;
+    const decimals = lastScale;
     if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', v.positionValue);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
+    const tier = table.tiers[tierIndexForNotional(table, value)]!;
+    // A tier without deduction whose rate is m·10^e with few digits (1/(2·maxLeverage) of most assets):
+    // maintenance = positionValue·rate is the exact float64 product digits·m, printed from its digits.
+    const rate = tier.deduction || digits < 0 ? null : rateDigits(tier);
+    const product = rate === null || rate[1] < decimals ? -1 : digits * rate[0];
+    const exact = product >= 0 && product <= Number.MAX_SAFE_INTEGER;
     return {
       coin,
       cross,
@@ -187,7 +201,10 @@ export function readPositions(
       sziRaw: v.szi as string,
       value,
       table,
-      mm: maintenanceMarginFixed(value, table),
+      mm: exact
+        ? BigInt(product) * pow10(rate![1] - decimals)
+        : maintenanceMarginFixed(value, table),
+      mmText: exact ? pointAt(`${product}`, 18 - rate![1] + decimals) : '',
       marginUsed: cross ? 0n : decAt(v.marginUsed, position, 'marginUsed'),
       exchange: v.liquidationPx == null ? null : decAt(v.liquidationPx, position, 'liquidationPx'),
       exchangeRaw: v.liquidationPx as string,
@@ -241,7 +258,7 @@ export function positionRisk(
   out.side = short ? 'short' : 'long';
   out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size);
   out.markPrice = formatDecimal(mark);
-  out.maintenanceMargin = formatDecimal(p.mm);
+  out.maintenanceMargin = p.mmText || formatDecimal(p.mm);
   out.liquidationPrice = formatOrNull(liq);
   out.exchangeLiquidationPrice = p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange);
   out.distance = distance;
@@ -279,6 +296,24 @@ function canonical(raw: string, x: Fixed): string {
     (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
   return ok ? raw : formatDecimal(x);
 }
+
+/** A tier's rate as `[m, e]`, rate·10¹⁸ = m·10^e with m < 10⁶, else `null`; once per tier. */
+function rateDigits(tier: MarginTier): readonly [number, number] | null {
+  let hit = rates.get(tier);
+  if (hit === undefined) {
+    let m = tier.maintenanceMarginRate;
+    let e = 0;
+    while (m > 0n && m % 10n === 0n) {
+      m /= 10n;
+      e++;
+    }
+    hit = m > 0n && m < 1_000_000n ? [Number(m), e] : null;
+    rates.set(tier, hit);
+  }
+  return hit;
+}
+
+const rates = new WeakMap<MarginTier, readonly [number, number] | null>();
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
 const oneTier = (maxLeverage: number) =>
