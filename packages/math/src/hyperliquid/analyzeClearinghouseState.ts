@@ -4,7 +4,7 @@ import {
   div,
   divRound,
   type Fixed,
-  formatDecimal,
+  format18,
   formatOrNull,
   lastMantissa,
   lastScale,
@@ -24,19 +24,7 @@ import {
   marginTableFromHyperliquid,
   tierIndexForNotional,
 } from '../margin/marginTable.js';
-import {
-  arr,
-  child,
-  dec,
-  decAt,
-  fail,
-  isObject,
-  type Node,
-  num,
-  obj,
-  read,
-  str,
-} from './payload.js';
+import { arr, dec, decAt, fail, isObject, type Node, num, obj, read, str } from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -129,7 +117,7 @@ export function analyzeClearinghouseState(params: {
   // Cross collateral beside the other positions' maintenance, V − (M − m), as (V − M) + m.
   const free = dec(obj(state, 'crossMarginSummary'), 'accountValue') - crossMm;
   return {
-    crossMaintenanceMargin: formatDecimal(crossMm),
+    crossMaintenanceMargin: format18(crossMm),
     positions: positions.map((p) => {
       const out = blankRisk();
       positionRisk(p, p.cross ? free + p.mm : p.marginUsed, out);
@@ -164,13 +152,20 @@ export function readPositions(
   tableOf: (coin: string) => MarginTable | undefined,
 ): ParsedPosition[] {
   const list = arr(state, 'assetPositions');
+  // One node for every entry, pointed at the entry being read: its path is built only for an error,
+  // which is thrown while that entry is read (no two node allocations per position).
+  const position = {
+    v: {} as Node['v'],
+    i: 0,
+    get p() {
+      return `${list.p}[${this.i}].position`;
+    },
+  };
   return list.v.map((_, i) => {
     // Named loads (monomorphic) with the generic readers only as the failure path, which names the field.
     const e = list.v[i];
-    const position =
-      isObject(e) && isObject(e.position)
-        ? child(e.position, child(e, list, i), 'position')
-        : obj(obj(list, i), 'position');
+    position.v = isObject(e) && isObject(e.position) ? e.position : obj(obj(list, i), 'position').v;
+    position.i = i;
     const v = position.v;
     const coin = typeof v.coin === 'string' ? v.coin : str(position, 'coin');
     const type = (v.leverage as Node['v'] | null)?.type;
@@ -257,8 +252,8 @@ export function positionRisk(
   out.marginMode = p.cross ? 'cross' : 'isolated';
   out.side = short ? 'short' : 'long';
   out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size);
-  out.markPrice = formatDecimal(mark);
-  out.maintenanceMargin = p.mmText || formatDecimal(p.mm);
+  out.markPrice = format18(mark);
+  out.maintenanceMargin = p.mmText || format18(p.mm);
   out.liquidationPrice = formatOrNull(liq);
   out.exchangeLiquidationPrice = p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange);
   out.distance = distance;
@@ -294,7 +289,7 @@ function canonical(raw: string, x: Fixed): string {
       ? !(neg && dot < 0 && raw.charCodeAt(neg) === 48)
       : raw.charCodeAt(neg) !== 48) &&
     (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
-  return ok ? raw : formatDecimal(x);
+  return ok ? raw : format18(x);
 }
 
 /** A tier's rate as `[m, e]`, rate·10¹⁸ = m·10^e with m < 10⁶, else `null`; once per tier. */

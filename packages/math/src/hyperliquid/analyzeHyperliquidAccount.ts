@@ -1,5 +1,5 @@
 import { type DecimalString, parsePositive } from '../internal/args.js';
-import { div, type Fixed, formatDecimal, mul, WAD } from '../internal/decimal.js';
+import { div, type Fixed, format18, mul, WAD } from '../internal/decimal.js';
 import {
   type HyperliquidPositionRisk,
   metaNode,
@@ -256,9 +256,9 @@ export function analyzeHyperliquidAccount(
     return {
       token: pool.token,
       dexes: pool.dexes,
-      maintenanceMargin: formatDecimal(pool.mm),
-      collateral: formatDecimal(pool.collateral),
-      marginRatio: ratio === null ? null : formatDecimal(ratio),
+      maintenanceMargin: format18(pool.mm),
+      collateral: format18(pool.collateral),
+      marginRatio: ratio === null ? null : format18(ratio),
     };
   });
   return {
@@ -287,7 +287,7 @@ export function analyzeHyperliquidAccount(
       return out;
     }),
     pools: poolList,
-    marginRatio: marginRatio === null ? null : formatDecimal(marginRatio),
+    marginRatio: marginRatio === null ? null : format18(marginRatio),
     portfolioMargin: pm ? portfolio(spotNode!, spot, pools, params.prices ?? {}) : null,
   };
 }
@@ -321,8 +321,8 @@ function portfolio(
     collateral.push({
       token,
       coin: row.coin,
-      ltv: formatDecimal(ltv),
-      liquidationThreshold: formatDecimal(threshold),
+      ltv: format18(ltv),
+      liquidationThreshold: format18(threshold),
     });
   }
   let ratio: Fixed | null = null;
@@ -336,8 +336,8 @@ function portfolio(
   }
   const exchange = spotNode.v.portfolioMarginRatio;
   return {
-    ratio: missing || ratio === null ? null : formatDecimal(ratio),
-    exchangeRatio: exchange == null ? null : formatDecimal(dec(spotNode, 'portfolioMarginRatio')),
+    ratio: missing || ratio === null ? null : format18(ratio),
+    exchangeRatio: exchange == null ? null : format18(dec(spotNode, 'portfolioMarginRatio')),
     liquidatableAbove: '0.95',
     collateral,
   };

@@ -184,8 +184,11 @@ export function formatDecimal(x: Fixed, options: FormatOptions = NO_OPTIONS): st
 
 const NO_OPTIONS: FormatOptions = {};
 
-/** The default format (18 dp, trailing zeros trimmed), without option checks: the adapters' hot path. */
-function format18(x: Fixed): string {
+/**
+ * {@link formatDecimal} without options (18 dp, trailing zeros trimmed), without option checks: the
+ * adapters' hot path; a bundle that never formats with options leaves that code out.
+ */
+export function format18(x: Fixed): string {
   return x < 0n ? `-${pointAt((-x).toString(), 18)}` : pointAt(x.toString(), 18);
 }
 
@@ -204,7 +207,7 @@ export function pointAt(s: string, decimals: number): string {
 
 /** {@link formatDecimal} of `x`, or `null` when `x` is `null` (quantities that may not exist). */
 export function formatOrNull(x: Fixed | null): string | null {
-  return x === null ? null : formatDecimal(x);
+  return x === null ? null : format18(x);
 }
 
 /** Rescales an integer at `fromDecimals` places to `toDecimals` places, rounding when shrinking. */
