@@ -6,8 +6,10 @@ import {
   type Fixed,
   format18,
   formatOrNull,
+  isDecimalString,
   lastMantissa,
   lastScale,
+  parseDecimal,
   pointAt,
   pow10,
   WAD,
@@ -24,7 +26,19 @@ import {
   marginTableFromHyperliquid,
   tierIndexForNotional,
 } from '../margin/marginTable.js';
-import { arr, dec, decAt, fail, isObject, type Node, num, obj, read, str } from './payload.js';
+import {
+  arr,
+  child,
+  dec,
+  decAt,
+  fail,
+  isObject,
+  type Node,
+  num,
+  obj,
+  read,
+  str,
+} from './payload.js';
 
 /** Risk figures of one position, computed from a `clearinghouseState` and the dex's `meta`. */
 export type HyperliquidPositionRisk = {
@@ -141,9 +155,8 @@ export type ParsedPosition = {
   mmText: string;
   /** `marginUsed` (isolated: the position's own collateral incl. its uPnL). */
   marginUsed: Fixed;
-  /** `liquidationPx`, `null` when absent, and as sent. */
-  exchange: Fixed | null;
-  exchangeRaw: string;
+  /** `liquidationPx` as sent (a checked decimal string), `null` when absent. */
+  exchangeRaw: string | null;
 };
 
 /** Parses `state.assetPositions` with each coin's margin table (`tableOf`, else the position's `maxLeverage`). */
@@ -152,20 +165,13 @@ export function readPositions(
   tableOf: (coin: string) => MarginTable | undefined,
 ): ParsedPosition[] {
   const list = arr(state, 'assetPositions');
-  // One node for every entry, pointed at the entry being read: its path is built only for an error,
-  // which is thrown while that entry is read (no two node allocations per position).
-  const position = {
-    v: {} as Node['v'],
-    i: 0,
-    get p() {
-      return `${list.p}[${this.i}].position`;
-    },
-  };
   return list.v.map((_, i) => {
     // Named loads (monomorphic) with the generic readers only as the failure path, which names the field.
     const e = list.v[i];
-    position.v = isObject(e) && isObject(e.position) ? e.position : obj(obj(list, i), 'position').v;
-    position.i = i;
+    const position =
+      isObject(e) && isObject(e.position)
+        ? child(e.position, child(e, list, i), 'position')
+        : obj(obj(list, i), 'position');
     const v = position.v;
     const coin = typeof v.coin === 'string' ? v.coin : str(position, 'coin');
     const type = (v.leverage as Node['v'] | null)?.type;
@@ -201,8 +207,13 @@ export function readPositions(
         : maintenanceMarginFixed(value, table),
       mmText: exact ? pointAt(`${product}`, 18 - rate![1] + decimals) : '',
       marginUsed: cross ? 0n : decAt(v.marginUsed, position, 'marginUsed'),
-      exchange: v.liquidationPx == null ? null : decAt(v.liquidationPx, position, 'liquidationPx'),
-      exchangeRaw: v.liquidationPx as string,
+      // Checked now, parsed only where needed (a solved position's agreement, a non-canonical echo).
+      exchangeRaw:
+        v.liquidationPx == null
+          ? null
+          : isDecimalString(v.liquidationPx)
+            ? v.liquidationPx
+            : fail(`${position.p}.liquidationPx`, 'a decimal string', v.liquidationPx),
     };
   });
 }
@@ -251,11 +262,11 @@ export function positionRisk(
   out.coin = p.coin;
   out.marginMode = p.cross ? 'cross' : 'isolated';
   out.side = short ? 'short' : 'long';
-  out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size);
+  out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw);
   out.markPrice = format18(mark);
   out.maintenanceMargin = p.mmText || format18(p.mm);
   out.liquidationPrice = formatOrNull(liq);
-  out.exchangeLiquidationPrice = p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange);
+  out.exchangeLiquidationPrice = p.exchangeRaw === null ? null : canonical(p.exchangeRaw);
   out.distance = distance;
   return liq;
 }
@@ -274,11 +285,11 @@ export const blankRisk = (): HyperliquidPositionRisk => ({
 });
 
 /**
- * `raw` when it already is the canonical form of `x` (no stray zeros, ≤ 18 dp, not `-0`), else formatted.
+ * `raw` when it already is in canonical form (no stray zeros, ≤ 18 dp, not `-0`), else parsed and formatted.
  * `raw` parsed as a decimal string already, so only its zeros, point and lengths are checked (same verdicts
  * as `/^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/`, without a regex call twice per position).
  */
-function canonical(raw: string, x: Fixed): string {
+function canonical(raw: string): string {
   const neg = raw.charCodeAt(0) === 45 ? 1 : 0; // '-'
   const dot = raw.indexOf('.');
   const end = dot < 0 ? raw.length : dot; // integer digits are [neg, end)
@@ -289,7 +300,7 @@ function canonical(raw: string, x: Fixed): string {
       ? !(neg && dot < 0 && raw.charCodeAt(neg) === 48)
       : raw.charCodeAt(neg) !== 48) &&
     (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
-  return ok ? raw : format18(x);
+  return ok ? raw : format18(parseDecimal(raw));
 }
 
 /** A tier's rate as `[m, e]`, rate·10¹⁸ = m·10^e with m < 10⁶, else `null`; once per tier. */

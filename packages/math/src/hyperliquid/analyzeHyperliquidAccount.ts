@@ -1,5 +1,5 @@
 import { type DecimalString, parsePositive } from '../internal/args.js';
-import { div, type Fixed, format18, mul, WAD } from '../internal/decimal.js';
+import { div, type Fixed, format18, mul, parseDecimal, WAD } from '../internal/decimal.js';
 import {
   type HyperliquidPositionRisk,
   metaNode,
@@ -270,10 +270,11 @@ export function analyzeHyperliquidAccount(
       // Not solved at all when not output (`liquidationPrice` and `distance` stay null). A cross
       // position's collateral beside the others' maintenance, C − (M − m), is passed as (C − M) + m.
       const ours = positionRisk(p, p.cross ? pool.free + p.mm : p.marginUsed, out, !unsolved);
-      const theirs = p.exchange;
-      let agrees: boolean | null = ours === theirs;
+      const raw = p.exchangeRaw;
+      let agrees: boolean | null = (ours === null) === (raw === null);
       if (unsolved) agrees = null;
-      else if (ours !== null && theirs !== null) {
+      else if (ours !== null && raw !== null) {
+        const theirs = parseDecimal(raw);
         agrees = (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
       }
       out.agreesWithExchange = agrees;
