@@ -490,9 +490,9 @@ describe('analyzeClearinghouseState — maintenance margin (float64 fast path vs
           expect(risk.crossMaintenanceMargin).toBe(expected);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
-  });
+  }, 30_000);
 
   it('caches a rate per table, not per coin: another meta object for the same coin is not stale', () => {
     // The rate digits are cached per tier object (tiers are cached per meta object); a second meta
