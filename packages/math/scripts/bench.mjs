@@ -3,16 +3,23 @@
 // printed (SPEC §6: liquidation solve with a 3-tier table ≥ 1,000,000/s; premium/annualize ≥ 5,000,000/s;
 // analyzeHyperliquidAccount on a 34-position unified account over 3 dexes ≥ 20,000/s).
 //
-// The VM is shared (load average ~6 on 2 cores), so wall-clock medians swing 2×. The account line is
-// therefore also printed as a ratio to the pre-parsed solver measured in the same run. Issue 12 perf
-// pass (2026-12-06), before → after on the account: old and new dist/ in one process, 31 interleaved
-// rounds, median of per-round ratios to the previous build's (unchanged) solver: 4.4–5.7e-3 → 7.2–8.6e-3
-// over five runs (load 6–9), i.e. ≈ 18–21 k/s at that solver's quiet ~2.5 M/s; new/old rate 1.46–1.67×
-// (old ≈ 12.5–14 k/s quiet → ≈ 19–22 k/s). Both were estimates; a quiet run (load 0.2) then measured
-// 15,154/s with the solver at 2.42 M/s (ratio 6.27e-3): the target is not met. valgrind callgrind
-// (`node --single-threaded`): 1.26 M → 0.89 M instructions per analysis. The same pass made the solver
-// itself ~1.15–1.4× faster (divRound), so the ratio printed below, against today's solver and not
-// interleaved, reads lower than the one against the old solver.
+// The VM is shared (load average 6–17 on 2 cores while other agents test), so wall-clock medians swing
+// 2×. The account line is also printed as a ratio to the pre-parsed solver in the same run; that ratio is
+// not load-proof either (the allocation-heavy account loses more to a loaded machine than the solver),
+// and it moves when the solver itself gets faster.
+//
+// The account line, history (same 16 accounts):
+// - perf pass 1 (commit cfa42d0): 15,154/s on a quiet VM (load 0.2), solver 2.42 M/s, ratio 6.27e-3;
+//   14,581/s at load 0.9 on 2026-12-06 21:14 (solver 2.26 M/s, ratio 6.46e-3).
+// - perf pass 2 (2026-12-06, branch wip-mathperf): 19,341/s at load 6.2 (solver 2.34 M/s, ratio
+//   8.26e-3; this solver is 1.15× the old one: signs decide a non-positive root before any
+//   division). No quiet run was possible. Old and new dist/ in one process, interleaved, CPU time
+//   (process.cpuUsage, 101 rounds): new/old 1.21–1.23× (load 6–17); new account / old solver
+//   7.0–7.4e-3 (old account 5.8–6.0e-3), i.e. 17.0–17.9 k/s at the old solver's quiet 2.42 M/s (the
+//   same scaling puts the old build at 14.1–14.5 k/s against its measured 15.15 k, so it reads ~5 %
+//   low). callgrind (`node --single-threaded`, 2,000 vs 6,000 calls): 803 k → 621 k instructions
+//   per analysis (1.29×). Quiet estimate 15,154 × 1.21–1.29 ≈ 18.3–19.5 k/s: the 20,000/s target is
+//   still not met.
 import { readFileSync } from 'node:fs';
 import {
   analyzeHyperliquidAccount,

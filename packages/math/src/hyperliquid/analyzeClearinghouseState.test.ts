@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import docsIsolatedEth from '../../test/vectors/hyperliquid/docs.info.clearinghouseState.isolated-ETH.json' with {
   type: 'json',
@@ -18,7 +19,12 @@ import metaAndCtxsMain from '../../test/vectors/hyperliquid/info.metaAndAssetCtx
   type: 'json',
 };
 import { InvalidPayloadError } from '../errors.js';
-import { parseDecimal } from '../internal/decimal.js';
+import { formatDecimal, parseDecimal } from '../internal/decimal.js';
+import {
+  hyperliquidMarginTable,
+  maintenanceMargin,
+  marginTableFromHyperliquid,
+} from '../margin/marginTable.js';
 import { analyzeClearinghouseState } from './analyzeClearinghouseState.js';
 
 const rel = (a: string, b: string) => Math.abs(Number(a) - Number(b)) / Math.abs(Number(b));
@@ -411,4 +417,99 @@ describe('analyzeClearinghouseState — size and liquidationPx echo in canonical
       expect(p.exchangeLiquidationPrice).toBe(exchange);
     },
   );
+});
+
+describe('analyzeClearinghouseState — maintenance margin (float64 fast path vs the table)', () => {
+  // Hand-built positions; the expected figure comes from the public maintenanceMargin of the same
+  // notional and table (WAD bigints: maintenanceMarginFixed then formatDecimal), not from the fast path.
+  const state = (positionValue: string, maxLeverage: number) => ({
+    crossMarginSummary: { accountValue: '1000000' },
+    assetPositions: [
+      {
+        type: 'oneWay',
+        position: {
+          coin: 'X',
+          szi: '-2.5',
+          leverage: { type: 'cross', value: 3 },
+          positionValue,
+          marginUsed: '1',
+          maxLeverage,
+        },
+      },
+    ],
+  });
+  const tiered = {
+    universe: [{ name: 'X', maxLeverage: 40, marginTableId: 56 }],
+    marginTables: [
+      [
+        56,
+        {
+          description: 'tiered 40x',
+          marginTiers: [
+            { lowerBound: '0.0', maxLeverage: 40 },
+            { lowerBound: '150000.0', maxLeverage: 20 },
+          ],
+        },
+      ],
+    ],
+  };
+  const table = (meta: typeof tiered | null, maxLeverage: number) =>
+    meta
+      ? hyperliquidMarginTable({ id: 56, marginTables: meta.marginTables as never })
+      : marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage }] });
+
+  it('equals maintenanceMargin(positionValue) for any value, leverage and tier', () => {
+    const arbValue = fc.oneof(
+      // ≤ 15 digits (the float64 path) and longer ones (the bigint path), up to 18 decimals.
+      fc
+        .tuple(fc.bigInt({ min: 0n, max: 10n ** 15n - 1n }), fc.integer({ min: 0, max: 18 }))
+        .map(([n, d]) => formatDecimal(n * 10n ** BigInt(18 - d))),
+      fc.bigInt({ min: 0n, max: 10n ** 30n }).map((n) => formatDecimal(n)),
+      fc.constantFrom('0', '0.0', '150000.0', '149999.999999', '1e3', '-0'),
+    );
+    fc.assert(
+      fc.property(
+        arbValue,
+        fc.constantFrom(1, 3, 7, 20, 25, 40, 50),
+        fc.boolean(),
+        (positionValue, maxLeverage, listed) => {
+          const meta = listed ? tiered : null;
+          const clearinghouseState = state(positionValue, maxLeverage);
+          if (positionValue === '1e3') {
+            expect(() => analyzeClearinghouseState({ clearinghouseState, meta })).toThrow(
+              InvalidPayloadError,
+            );
+            return;
+          }
+          const risk = analyzeClearinghouseState({ clearinghouseState, meta });
+          const expected = maintenanceMargin({
+            notional: positionValue,
+            marginTable: table(meta, maxLeverage),
+          });
+          expect(risk.positions[0]!.maintenanceMargin).toBe(expected);
+          expect(risk.crossMaintenanceMargin).toBe(expected);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  }, 30_000);
+
+  it('caches a rate per table, not per coin: another meta object for the same coin is not stale', () => {
+    // The rate digits are cached per tier object (tiers are cached per meta object); a second meta
+    // listing the same coin at another leverage must give that leverage's figure, in either order.
+    const at = (maxLeverage: number) => ({ universe: [{ name: 'X', maxLeverage }] });
+    for (const [a, b] of [
+      [20, 10],
+      [10, 20],
+    ] as const) {
+      const metaA = at(a);
+      const metaB = at(b);
+      const mm = (meta: object) =>
+        analyzeClearinghouseState({ clearinghouseState: state('1000', 50), meta }).positions[0]!
+          .maintenanceMargin;
+      expect(mm(metaA)).toBe(String(1000 / (2 * a)));
+      expect(mm(metaB)).toBe(String(1000 / (2 * b)));
+      expect(mm(metaA)).toBe(String(1000 / (2 * a)));
+    }
+  });
 });

@@ -4,8 +4,14 @@ import {
   div,
   divRound,
   type Fixed,
-  formatDecimal,
+  format18,
   formatOrNull,
+  isDecimalString,
+  lastMantissa,
+  lastScale,
+  parseDecimal,
+  pointAt,
+  pow10,
   WAD,
 } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
@@ -15,8 +21,10 @@ import {
   type HyperliquidMarginTables,
   hyperliquidMarginTable,
   type MarginTable,
+  type MarginTier,
   maintenanceMarginFixed,
   marginTableFromHyperliquid,
+  tierIndexForNotional,
 } from '../margin/marginTable.js';
 import {
   arr,
@@ -120,12 +128,13 @@ export function analyzeClearinghouseState(params: {
   const positions = readPositions(state, metaTables(root));
   let crossMm = 0n;
   for (const p of positions) if (p.cross) crossMm += p.mm;
-  const crossValue = dec(obj(state, 'crossMarginSummary'), 'accountValue');
+  // Cross collateral beside the other positions' maintenance, V − (M − m), as (V − M) + m.
+  const free = dec(obj(state, 'crossMarginSummary'), 'accountValue') - crossMm;
   return {
-    crossMaintenanceMargin: formatDecimal(crossMm),
+    crossMaintenanceMargin: format18(crossMm),
     positions: positions.map((p) => {
       const out = blankRisk();
-      positionRisk(p, p.cross ? crossValue : p.marginUsed, p.cross ? crossMm - p.mm : 0n, out);
+      positionRisk(p, p.cross ? free + p.mm : p.marginUsed, out);
       return out;
     }),
   };
@@ -141,13 +150,13 @@ export type ParsedPosition = {
   /** `positionValue` (|szi|·mark). */
   value: Fixed;
   table: MarginTable;
-  /** Maintenance at mark from the table. */
+  /** Maintenance at mark from the table, and formatted when the float64 path computed it (else `''`). */
   mm: Fixed;
+  mmText: string;
   /** `marginUsed` (isolated: the position's own collateral incl. its uPnL). */
   marginUsed: Fixed;
-  /** `liquidationPx`, `null` when absent, and as sent. */
-  exchange: Fixed | null;
-  exchangeRaw: string;
+  /** `liquidationPx` as sent (a checked decimal string), `null` when absent. */
+  exchangeRaw: string | null;
 };
 
 /** Parses `state.assetPositions` with each coin's margin table (`tableOf`, else the position's `maxLeverage`). */
@@ -176,8 +185,16 @@ export function readPositions(
             '"cross" or "isolated"',
           ).v === 'cross';
     const value = decAt(v.positionValue, position, 'positionValue');
+    const digits = lastMantissa;
+    const decimals = lastScale;
     if (value < 0n) fail(`${position.p}.positionValue`, '≥ 0', v.positionValue);
     const table = tableOf(coin) ?? oneTier(num(position, 'maxLeverage'));
+    const tier = table.tiers[tierIndexForNotional(table, value)]!;
+    // A tier without deduction whose rate is m·10^e with few digits (1/(2·maxLeverage) of most assets):
+    // maintenance = positionValue·rate is the exact float64 product digits·m, printed from its digits.
+    const rate = tier.deduction || digits < 0 ? null : rateDigits(tier);
+    const product = rate === null || rate[1] < decimals ? -1 : digits * rate[0];
+    const exact = product >= 0 && product <= Number.MAX_SAFE_INTEGER;
     return {
       coin,
       cross,
@@ -185,18 +202,26 @@ export function readPositions(
       sziRaw: v.szi as string,
       value,
       table,
-      mm: maintenanceMarginFixed(value, table),
+      mm: exact
+        ? BigInt(product) * pow10(rate![1] - decimals)
+        : maintenanceMarginFixed(value, table),
+      mmText: exact ? pointAt(`${product}`, 18 - rate![1] + decimals) : '',
       marginUsed: cross ? 0n : decAt(v.marginUsed, position, 'marginUsed'),
-      exchange: v.liquidationPx == null ? null : decAt(v.liquidationPx, position, 'liquidationPx'),
-      exchangeRaw: v.liquidationPx as string,
+      // Checked now, parsed only where needed (a solved position's agreement, a non-canonical echo).
+      exchangeRaw:
+        v.liquidationPx == null
+          ? null
+          : isDecimalString(v.liquidationPx)
+            ? v.liquidationPx
+            : fail(`${position.p}.liquidationPx`, 'a decimal string', v.liquidationPx),
     };
   });
 }
 
 /**
- * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark is
- * `collateral`, beside `otherMaintenanceMargin` of the positions sharing it (the standard solver, tiers
- * included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
+ * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark, less the
+ * maintenance of the other positions sharing it (held at their marks), is `collateral` (the standard
+ * solver, tiers included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
  * computed on the values. `out` comes from {@link blankRisk} (every key already in output order): filling it
  * changes no object shape, one allocation per position on the hot path. `solve = false` leaves the price
  * and distance `null` without solving (a portfolio-margin cross position).
@@ -204,7 +229,6 @@ export function readPositions(
 export function positionRisk(
   p: ParsedPosition,
   collateral: Fixed,
-  otherMaintenanceMargin: Fixed,
   out: HyperliquidPositionRisk,
   solve = true,
 ): Fixed | null {
@@ -218,7 +242,7 @@ export function positionRisk(
         size,
         price: mark,
         collateral,
-        otherMaintenanceMargin,
+        otherMaintenanceMargin: 0n,
         marginTable: p.table,
       })
     : null;
@@ -226,17 +250,23 @@ export function positionRisk(
   let distance: HyperliquidPositionRisk['distance'] = null;
   if (liq !== null && mark) {
     const gap = mark > liq ? mark - liq : liq - mark;
-    const fraction = formatDecimal(divRound(gap * WAD, mark, 'halfEven'));
-    distance = { fraction, percent: times100(fraction), sigmas: null, isSafeDuringHalt: null };
+    // One toString for both: the percent is the fraction's digits with the point two places right.
+    const digits = divRound(gap * WAD, mark, 'halfEven').toString();
+    distance = {
+      fraction: pointAt(digits, 18),
+      percent: pointAt(digits, 16),
+      sigmas: null,
+      isSafeDuringHalt: null,
+    };
   }
   out.coin = p.coin;
   out.marginMode = p.cross ? 'cross' : 'isolated';
   out.side = short ? 'short' : 'long';
-  out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw, size);
-  out.markPrice = formatDecimal(mark);
-  out.maintenanceMargin = formatDecimal(p.mm);
+  out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw);
+  out.markPrice = format18(mark);
+  out.maintenanceMargin = p.mmText || format18(p.mm);
   out.liquidationPrice = formatOrNull(liq);
-  out.exchangeLiquidationPrice = p.exchange === null ? null : canonical(p.exchangeRaw, p.exchange);
+  out.exchangeLiquidationPrice = p.exchangeRaw === null ? null : canonical(p.exchangeRaw);
   out.distance = distance;
   return liq;
 }
@@ -255,11 +285,11 @@ export const blankRisk = (): HyperliquidPositionRisk => ({
 });
 
 /**
- * `raw` when it already is the canonical form of `x` (no stray zeros, ≤ 18 dp, not `-0`), else formatted.
+ * `raw` when it already is in canonical form (no stray zeros, ≤ 18 dp, not `-0`), else parsed and formatted.
  * `raw` parsed as a decimal string already, so only its zeros, point and lengths are checked (same verdicts
  * as `/^(-(?!0$))?(0|[1-9]\d*)(\.\d{0,17}[1-9])?$/`, without a regex call twice per position).
  */
-function canonical(raw: string, x: Fixed): string {
+function canonical(raw: string): string {
   const neg = raw.charCodeAt(0) === 45 ? 1 : 0; // '-'
   const dot = raw.indexOf('.');
   const end = dot < 0 ? raw.length : dot; // integer digits are [neg, end)
@@ -270,20 +300,26 @@ function canonical(raw: string, x: Fixed): string {
       ? !(neg && dot < 0 && raw.charCodeAt(neg) === 48)
       : raw.charCodeAt(neg) !== 48) &&
     (dot < 0 || (frac > 0 && frac <= 18 && raw.charCodeAt(raw.length - 1) !== 48));
-  return ok ? raw : formatDecimal(x);
+  return ok ? raw : format18(parseDecimal(raw));
 }
 
-/** A canonical decimal string ≥ 0 times 100, exactly (moves the point; cheaper than a bigint format). */
-function times100(s: string): string {
-  const dot = s.indexOf('.');
-  if (dot < 0) return s === '0' ? s : `${s}00`;
-  const int = s.slice(0, dot);
-  const frac = s.slice(dot + 1);
-  const two = frac.slice(0, 2).padEnd(2, '0');
-  // `0.0x…` → `x…`: only a `0` integer part leaves a leading zero to drop.
-  const head = int !== '0' ? int + two : two[0] === '0' ? two.slice(1) : two;
-  return frac.length > 2 ? `${head}.${frac.slice(2)}` : head;
+/** A tier's rate as `[m, e]`, rate·10¹⁸ = m·10^e with m < 10⁶, else `null`; once per tier. */
+function rateDigits(tier: MarginTier): readonly [number, number] | null {
+  let hit = rates.get(tier);
+  if (hit === undefined) {
+    let m = tier.maintenanceMarginRate;
+    let e = 0;
+    while (m > 0n && m % 10n === 0n) {
+      m /= 10n;
+      e++;
+    }
+    hit = m > 0n && m < 1_000_000n ? [Number(m), e] : null;
+    rates.set(tier, hit);
+  }
+  return hit;
 }
+
+const rates = new WeakMap<MarginTier, readonly [number, number] | null>();
 
 /** One tier at `maxLeverage` (mmr `1/(2·maxLeverage)`). */
 const oneTier = (maxLeverage: number) =>

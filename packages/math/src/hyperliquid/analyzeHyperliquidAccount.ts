@@ -1,5 +1,5 @@
 import { type DecimalString, parsePositive } from '../internal/args.js';
-import { div, type Fixed, formatDecimal, mul, WAD } from '../internal/decimal.js';
+import { div, type Fixed, format18, mul, parseDecimal, WAD } from '../internal/decimal.js';
 import {
   type HyperliquidPositionRisk,
   metaNode,
@@ -118,7 +118,8 @@ export type HyperliquidAccountAnalysis = {
   portfolioMargin: HyperliquidPortfolioMargin | null;
 };
 
-type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed };
+/** `free`: collateral − mm, once the sums are complete. */
+type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed; free: Fixed };
 type SpotRow = { coin: string; total: Fixed; borrowed: Fixed; ltv: Fixed | null };
 
 /**
@@ -215,7 +216,7 @@ export function analyzeHyperliquidAccount(
         ? null
         : read<number>(meta ?? obj(entry, 'meta'), 'collateralToken', isIndex, 'a token index').v;
     const key = unified || (abstraction === 'dexAbstraction' && token === 0) ? token : dex;
-    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mm: 0n };
+    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mm: 0n, free: 0n };
     pools.set(key, pool);
     if (pool.dexes.includes(dex)) fail(`${entry.p}.dex`, 'unique', dex);
     pool.dexes.push(dex);
@@ -249,14 +250,15 @@ export function analyzeHyperliquidAccount(
 
   let marginRatio: Fixed | null = null;
   const poolList = [...pools.values()].map((pool) => {
+    pool.free = pool.collateral - pool.mm;
     const ratio = pool.collateral > 0n ? div(pool.mm, pool.collateral) : null;
     if (ratio !== null && (marginRatio === null || ratio > marginRatio)) marginRatio = ratio;
     return {
       token: pool.token,
       dexes: pool.dexes,
-      maintenanceMargin: formatDecimal(pool.mm),
-      collateral: formatDecimal(pool.collateral),
-      marginRatio: ratio === null ? null : formatDecimal(ratio),
+      maintenanceMargin: format18(pool.mm),
+      collateral: format18(pool.collateral),
+      marginRatio: ratio === null ? null : format18(ratio),
     };
   });
   return {
@@ -265,18 +267,14 @@ export function analyzeHyperliquidAccount(
       const p = held[i]!;
       const pool = heldPools[i]!;
       const unsolved = pm && p.cross;
-      // Not solved at all when not output (`liquidationPrice` and `distance` stay null).
-      const ours = positionRisk(
-        p,
-        p.cross ? pool.collateral : p.marginUsed,
-        p.cross ? pool.mm - p.mm : 0n,
-        out,
-        !unsolved,
-      );
-      const theirs = p.exchange;
-      let agrees: boolean | null = ours === theirs;
+      // Not solved at all when not output (`liquidationPrice` and `distance` stay null). A cross
+      // position's collateral beside the others' maintenance, C − (M − m), is passed as (C − M) + m.
+      const ours = positionRisk(p, p.cross ? pool.free + p.mm : p.marginUsed, out, !unsolved);
+      const raw = p.exchangeRaw;
+      let agrees: boolean | null = (ours === null) === (raw === null);
       if (unsolved) agrees = null;
-      else if (ours !== null && theirs !== null) {
+      else if (ours !== null && raw !== null) {
+        const theirs = parseDecimal(raw);
         agrees = (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
       }
       out.agreesWithExchange = agrees;
@@ -290,7 +288,7 @@ export function analyzeHyperliquidAccount(
       return out;
     }),
     pools: poolList,
-    marginRatio: marginRatio === null ? null : formatDecimal(marginRatio),
+    marginRatio: marginRatio === null ? null : format18(marginRatio),
     portfolioMargin: pm ? portfolio(spotNode!, spot, pools, params.prices ?? {}) : null,
   };
 }
@@ -324,8 +322,8 @@ function portfolio(
     collateral.push({
       token,
       coin: row.coin,
-      ltv: formatDecimal(ltv),
-      liquidationThreshold: formatDecimal(threshold),
+      ltv: format18(ltv),
+      liquidationThreshold: format18(threshold),
     });
   }
   let ratio: Fixed | null = null;
@@ -339,8 +337,8 @@ function portfolio(
   }
   const exchange = spotNode.v.portfolioMarginRatio;
   return {
-    ratio: missing || ratio === null ? null : formatDecimal(ratio),
-    exchangeRatio: exchange == null ? null : formatDecimal(dec(spotNode, 'portfolioMarginRatio')),
+    ratio: missing || ratio === null ? null : format18(ratio),
+    exchangeRatio: exchange == null ? null : format18(dec(spotNode, 'portfolioMarginRatio')),
     liquidatableAbove: '0.95',
     collateral,
   };

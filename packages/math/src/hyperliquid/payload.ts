@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '../errors.js';
-import { type Fixed, formatDecimal, parseDecimal } from '../internal/decimal.js';
+import { type Fixed, format18, parseDecimal } from '../internal/decimal.js';
 
 /**
  * Field readers for exchange JSON. A {@link Node} is a checked value with its JSON path; each reader
@@ -99,4 +99,4 @@ export function decAt(v: unknown, node: Node<unknown>, key: string | number): Fi
 
 /** An optional decimal string field (`null` or absent → `null`), re-formatted canonically. */
 export const optionalDec = (node: Node, key: string): string | null =>
-  node.v[key] == null ? null : formatDecimal(dec(node, key));
+  node.v[key] == null ? null : format18(dec(node, key));

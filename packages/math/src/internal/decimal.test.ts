@@ -9,6 +9,7 @@ import {
   fromNumber,
   mul,
   parseDecimal,
+  pointAt,
   type Rounding,
   rescale,
   toNumber,
@@ -86,6 +87,25 @@ describe('formatDecimal', () => {
       fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), (x) => {
         expect(parseDecimal(formatDecimal(x))).toBe(x);
       }),
+    );
+  });
+
+  it('pointAt reads digits at any scale exactly as the option path formats them', () => {
+    expect(pointAt('1500', 3)).toBe('1.5');
+    expect(pointAt('5', 2)).toBe('0.05');
+    expect(pointAt('0', 18)).toBe('0');
+    expect(pointAt('120', 0)).toBe('120');
+    // Against the `decimals` path of formatDecimal (its own padding and trimming, not pointAt).
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 3n })),
+        fc.integer({ min: 0, max: 18 }),
+        (x, decimals) => {
+          const scaled = x * 10n ** BigInt(18 - decimals);
+          expect(pointAt(x.toString(), decimals)).toBe(formatDecimal(scaled, { decimals: 18 }));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

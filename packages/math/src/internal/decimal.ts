@@ -104,26 +104,48 @@ export function parseDecimal(
 }
 
 /**
- * {@link parseDecimal}'s grammar checked and parsed in one pass (no regex, no slices for ≤ 15 digits: parsing
- * was ~15 % of `analyzeHyperliquidAccount`); `undefined` when `value` is not a decimal string.
+ * The digits of the last decimal string parsed or checked, as an integer (`'12.50'` → 1250), when it was ≥ 0 with at
+ * most 15 digits (exact in float64), else −1; {@link lastScale} is its number of decimals. Read right after
+ * a parse, they let a hot path compute exact small products in float64 (see `readPositions`).
  */
-function scan(value: string, rounding: Rounding): Fixed | undefined {
-  const negative = value.charCodeAt(0) === 45; /* '-' */
+export let lastMantissa = -1;
+/** Decimals of the string behind {@link lastMantissa}. */
+export let lastScale = 0;
+
+let lexN = 0;
+let lexNegative = false;
+
+/**
+ * {@link parseDecimal}'s grammar checked in one pass (no regex, no slices: parsing was ~15 % of
+ * `analyzeHyperliquidAccount`): the number of digits of `value`, 0 when it is not a decimal string. Its
+ * digits (exact up to 15), sign and decimals stay in the module state for {@link scan}.
+ */
+function lex(value: string): number {
+  lexNegative = value.charCodeAt(0) === 45; /* '-' */
   let n = 0;
   let digits = 0;
   let dot = -1;
-  for (let i = negative ? 1 : 0; i < value.length; i++) {
+  for (let i = lexNegative ? 1 : 0; i < value.length; i++) {
     const c = value.charCodeAt(i) - 48;
     if (c >= 0 && c <= 9) {
       n = n * 10 + c;
       digits++;
     } else if (c === -2 /* '.' */ && dot < 0) dot = i;
-    else return undefined;
+    else return 0;
   }
+  lexN = n;
+  lastMantissa = digits && digits < 16 && !lexNegative ? n : -1;
+  lastScale = dot < 0 ? 0 : value.length - dot - 1;
+  return digits;
+}
+
+/** {@link parseDecimal} of a string: `undefined` when it is not a decimal string. */
+function scan(value: string, rounding: Rounding): Fixed | undefined {
+  const digits = lex(value);
   if (!digits) return undefined;
-  const frac = dot < 0 ? 0 : value.length - dot - 1;
+  const frac = lastScale;
   // Up to 15 digits are exact as a float64 integer: BigInt(number) is ~2.5× faster than BigInt(string).
-  const signed = digits < 16 ? BigInt(negative ? -n : n) : BigInt(value.replace('.', ''));
+  const signed = digits < 16 ? BigInt(lexNegative ? -lexN : lexN) : BigInt(value.replace('.', ''));
   // More than 18 decimals: drop the extra digits with the requested rounding.
   return frac > WAD_DECIMALS
     ? divRound(signed, pow10(frac - WAD_DECIMALS), rounding)
@@ -173,20 +195,30 @@ export function formatDecimal(x: Fixed, options: FormatOptions = NO_OPTIONS): st
 
 const NO_OPTIONS: FormatOptions = {};
 
-/** The default format (18 dp, trailing zeros trimmed), without option checks: the adapters' hot path. */
-function format18(x: Fixed): string {
-  const negative = x < 0n;
-  const s = (negative ? -x : x).toString().padStart(19, '0');
-  const int = s.length - 18;
+/**
+ * {@link formatDecimal} without options (18 dp, trailing zeros trimmed), without option checks: the
+ * adapters' hot path; a bundle that never formats with options leaves that code out.
+ */
+export function format18(x: Fixed): string {
+  return x < 0n ? `-${pointAt((-x).toString(), 18)}` : pointAt(x.toString(), 18);
+}
+
+/**
+ * The digits `s` of an integer ≥ 0 (as `toString` prints it) read with `decimals` (≤ 18) decimal places,
+ * in {@link formatDecimal}'s form: `pointAt('1500', 3)` is `'1.5'`, `pointAt('5', 2)` is `'0.05'`. One
+ * `toString` can so print a value at two scales (a fraction and its percent).
+ */
+export function pointAt(s: string, decimals: number): string {
+  const int = s.length - decimals;
   let end = s.length;
   while (end > int && s.charCodeAt(end - 1) === 48) end--;
-  const out = end > int ? `${s.slice(0, int)}.${s.slice(int, end)}` : s.slice(0, int);
-  return negative ? `-${out}` : out;
+  if (int > 0) return end > int ? `${s.slice(0, int)}.${s.slice(int, end)}` : s.slice(0, int);
+  return end > 0 ? `0.${'0'.repeat(-int)}${s.slice(0, end)}` : '0';
 }
 
 /** {@link formatDecimal} of `x`, or `null` when `x` is `null` (quantities that may not exist). */
 export function formatOrNull(x: Fixed | null): string | null {
-  return x === null ? null : formatDecimal(x);
+  return x === null ? null : format18(x);
 }
 
 /** Rescales an integer at `fromDecimals` places to `toDecimals` places, rounding when shrinking. */
@@ -288,5 +320,5 @@ export function toNumber(x: Fixed): number {
  * @example isDecimalString('1e5') // false
  */
 export function isDecimalString(value: unknown): value is string {
-  return typeof value === 'string' && scan(value, 'trunc') !== undefined;
+  return typeof value === 'string' && lex(value) > 0;
 }

@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
-import { type Side, solveLiquidationPrice } from './liquidationPrice.js';
+import { divRound, type Fixed, formatDecimal, parseDecimal, WAD } from '../internal/decimal.js';
+import {
+  type LiquidationInputFixed,
+  type Side,
+  solveLiquidationPrice,
+} from './liquidationPrice.js';
 import {
   type MarginTable,
+  type MarginTier,
   maintenanceMarginFixed,
+  marginTableFromBinanceBrackets,
   marginTableFromHyperliquid,
 } from './marginTable.js';
 
@@ -151,6 +157,81 @@ describe('liquidation solver properties (fast-check)', () => {
         expect(parseDecimal(formatDecimal(x))).toBe(x);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('returns exactly what the previous solver (one divRound) returned, on any input', () => {
+    // The solver as of commit cfa42d0 (before the sign checks replaced its final divRound), verbatim.
+    const reference = (input: LiquidationInputFixed): Fixed | null => {
+      const { side, size, price, collateral, otherMaintenanceMargin } = input;
+      if (size === 0n) return null;
+      const tiers = input.marginTable.tiers;
+      const last = tiers.length - 1;
+      const equity =
+        (otherMaintenanceMargin ? collateral - otherMaintenanceMargin : collateral) * WAD;
+      const base = side === 1 ? equity - size * price : equity + size * price;
+      let k = 0;
+      while (k < last) {
+        const next = tiers[k + 1]!;
+        const atBound = next.lowerBound * WAD;
+        const surplus =
+          (side === 1 ? base + atBound : base - atBound) - next.maintenanceAtLowerBoundWad2;
+        if (side === 1 ? surplus > 0n : surplus < 0n) break;
+        k++;
+      }
+      const tier = tiers[k]!;
+      const denominator =
+        size * (side === 1 ? tier.maintenanceMarginRate - WAD : tier.maintenanceMarginRate + WAD);
+      if (denominator === 0n) return null;
+      const x = divRound(
+        (tier.deduction ? base + tier.deduction * WAD : base) * WAD,
+        denominator,
+        side === 1 ? 'ceil' : 'floor',
+      );
+      return x > 0n ? x : null;
+    };
+    // Hand-built tiers too: rates of 0, 1 and above 1, any deduction, so every sign case is reached.
+    const arbWad = (max: number) => fc.bigInt({ min: -BigInt(max) * WAD, max: BigInt(max) * WAD });
+    const arbTier = fc
+      .tuple(
+        fc.constantFrom(0n, WAD / 40n, WAD / 3n, WAD, 2n * WAD, WAD / 2n + 1n),
+        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        arbWad(1_000_000),
+      )
+      .map(
+        ([mmr, lowerBound, deduction]): MarginTier => ({
+          lowerBound,
+          maintenanceMarginRate: mmr,
+          deduction,
+          maxLeverage: null,
+          maintenanceAtLowerBoundWad2: lowerBound * mmr - deduction * WAD,
+        }),
+      );
+    const arbAnyTable: fc.Arbitrary<MarginTable> = fc.oneof(
+      arbTable,
+      fc.array(arbTier, { minLength: 1, maxLength: 3 }).map((tiers) => ({
+        tiers: [...tiers].sort((a, b) => (a.lowerBound < b.lowerBound ? -1 : 1)),
+      })),
+      fc.constant(
+        marginTableFromBinanceBrackets([
+          { notionalFloor: 250000, maintMarginRatio: 0.025, cum: 900000 },
+        ]),
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom<1 | -1>(1, -1),
+        fc.oneof(arbDecimal(0.001, 100), arbWad(10), fc.constant(0n)),
+        fc.oneof(arbDecimal(1, 100_000), arbWad(100_000)),
+        fc.oneof(arbDecimal(-1_000, 200_000), arbWad(10_000_000)),
+        fc.oneof(arbDecimal(0, 5_000), arbWad(1_000), fc.constant(0n)),
+        arbAnyTable,
+        (side, size, price, collateral, otherMaintenanceMargin, marginTable) => {
+          const input = { side, size, price, collateral, otherMaintenanceMargin, marginTable };
+          expect(solveLiquidationPrice(input)).toBe(reference(input));
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

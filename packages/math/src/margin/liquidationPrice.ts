@@ -100,15 +100,18 @@ export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | nul
     k++;
   }
   const tier = tiers[k]!;
-  const denominator =
-    size * (side === 1 ? tier.maintenanceMarginRate - WAD : tier.maintenanceMarginRate + WAD);
-  if (denominator === 0n) return null;
-  const x = divRound(
-    (tier.deduction ? base + tier.deduction * WAD : base) * WAD,
-    denominator,
-    side === 1 ? 'ceil' : 'floor',
-  );
-  return x > 0n ? x : null;
+  const mmr = tier.maintenanceMarginRate;
+  // x = round(numerator / denominator), numerator = (base + deduction)·WAD, denominator = size·(mmr ∓ 1),
+  // long up, short down. Only x > 0 is returned, so a quotient ≤ 0 (a zero term, or signs that differ)
+  // is `null` before any BigInt operation; a positive quotient truncates to its floor, so a short is one
+  // division and a long adds one when it is inexact: divRound's values, with half its operations.
+  const n = tier.deduction ? base + tier.deduction * WAD : base;
+  const rate = side === 1 ? mmr - WAD : mmr + WAD;
+  if (n === 0n || rate === 0n || (n > 0n !== rate > 0n) !== size < 0n) return null;
+  const numerator = n * WAD;
+  const denominator = size * rate;
+  const x = numerator / denominator;
+  return side === 1 && x * denominator !== numerator ? x + 1n : x || null;
 }
 
 /**

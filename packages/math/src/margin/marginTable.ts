@@ -3,7 +3,7 @@ import { type DecimalString, fail, parseLeverage } from '../internal/args.js';
 import {
   divRound,
   type Fixed,
-  formatDecimal,
+  format18,
   fromNumber,
   parseDecimal,
   WAD,
@@ -186,11 +186,10 @@ function buildTable(
     // HL: mmr = 1/(2·maxLeverage) < 1 needs a leverage above 0.5.
     if (mmr <= 0n || mmr >= WAD)
       rate
-        ? fail(`${at}.${rate}`, 'a rate in (0, 1)', formatDecimal(mmr))
+        ? fail(`${at}.${rate}`, 'a rate in (0, 1)', format18(mmr))
         : fail(`${at}.${leverage}`, '> 0.5', lev);
     const published = cum && row[cum] !== undefined ? field(cum) : undefined;
-    if (published !== undefined && published < 0n)
-      fail(`${at}.${cum}`, '≥ 0', formatDecimal(published));
+    if (published !== undefined && published < 0n) fail(`${at}.${cum}`, '≥ 0', format18(published));
     if (
       prev === undefined
         ? lowerBound !== 0n && published === undefined
@@ -255,7 +254,7 @@ export function maintenanceMargin(params: {
   notional: DecimalString;
   marginTable: MarginTable;
 }): DecimalString {
-  return formatDecimal(
+  return format18(
     maintenanceMarginFixed(parseDecimal(params.notional, 'notional'), params.marginTable),
   );
 }
@@ -272,5 +271,5 @@ export function initialMargin(params: {
 }): DecimalString {
   const notional = parseDecimal(params.notional, 'notional');
   const leverage = parseLeverage(params.leverage);
-  return formatDecimal(divRound(notional * WAD, leverage, 'halfEven'));
+  return format18(divRound(notional * WAD, leverage, 'halfEven'));
 }
