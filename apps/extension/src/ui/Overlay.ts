@@ -101,7 +101,9 @@ function applyCss(doc: Document, shadow: ShadowRoot, css: string): void {
 /**
  * perpscope's on-page UI: badges next to anchored rows and a floating panel, each in its own open
  * shadow root. Writes text only (`textContent`), never HTML from data. Updates are incremental:
- * an unchanged badge costs one string comparison, so a 50-row update is a few DOM writes at most.
+ * an unchanged badge or panel line costs a few string comparisons with what was last written and
+ * no DOM access; a changed one writes only its changed text or attribute (ages change at most once
+ * a second).
  */
 export class Overlay {
   readonly #doc: Document;
