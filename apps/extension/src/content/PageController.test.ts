@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMPTY_SNAPSHOT, type PositionView, type Snapshot } from '../model.js';
-import { BADGE_TAG, Overlay, PANEL_TAG } from '../ui/Overlay.js';
+import { BADGE_TAG, PANEL_TAG } from '../ui/Overlay.js';
 import { hyperliquidSite } from './hyperliquidSite.js';
 import { PageController, panelLines, type Timers, UPDATED_TEXT } from './PageController.js';
 
@@ -371,25 +371,5 @@ describe('panelLines during a prices halt', () => {
     controller.render();
     expect(writes()).toEqual([]);
     observer.disconnect();
-  });
-
-  it('places the panel (a layout read) in the next animation frame, not inside the render', async () => {
-    const frame = () => new Promise((done) => requestAnimationFrame(done));
-    await frame(); // frames the controllers of earlier tests asked for
-    const place = vi.spyOn(Overlay.prototype, 'replacePanel');
-    try {
-      const { controller } = setup(snapshot('hl-positions.html'));
-      await controller.poll();
-      expect(document.querySelector(PANEL_TAG)).not.toBeNull();
-      expect(place).not.toHaveBeenCalled();
-      await frame();
-      expect(place).toHaveBeenCalledTimes(1);
-      // Within PLACE_EVERY_MS renders place nothing again.
-      controller.render();
-      await frame();
-      expect(place).toHaveBeenCalledTimes(1);
-    } finally {
-      place.mockRestore();
-    }
   });
 });

@@ -82,7 +82,6 @@ export class PageController {
   /** Set by {@link showUpdated}: a poll still in flight must not render over the hint. */
   #invalidated = false;
   #placedAt = 0;
-  #placeQueued = false;
   #hint: { at: number; href: string; value: PageAccountHint | null } | null = null;
 
   constructor(params: {
@@ -113,27 +112,6 @@ export class PageController {
   replacePanel(): void {
     this.#placedAt = this.#now();
     this.#overlay.replacePanel();
-  }
-
-  /**
-   * Renders place the panel in the next animation frame, not inside the render: reading layout
-   * right after the page's (and our) writes forces a layout of its own, while in the frame's
-   * callbacks it is the layout the frame does anyway, and the panel is placed before it is painted.
-   * Without `requestAnimationFrame` (or while a frame is pending) it places at once (or not again).
-   */
-  #placeSoon(nowMs: number): void {
-    this.#placedAt = nowMs;
-    const view = this.#doc.defaultView;
-    if (!view || typeof view.requestAnimationFrame !== 'function') {
-      this.#overlay.replacePanel();
-      return;
-    }
-    if (this.#placeQueued) return;
-    this.#placeQueued = true;
-    view.requestAnimationFrame(() => {
-      this.#placeQueued = false;
-      if (!this.#invalidated) this.#overlay.replacePanel();
-    });
   }
 
   /** Applies the panel layout remembered for this site. */
@@ -264,7 +242,7 @@ export class PageController {
         `perpscope · ${this.#site.name}`,
         shown?.line ? [{ kind: 'account', text: shown.line }, ...lines] : lines,
       );
-      if (nowMs - this.#placedAt >= PLACE_EVERY_MS) this.#placeSoon(nowMs);
+      if (nowMs - this.#placedAt >= PLACE_EVERY_MS) this.replacePanel();
       // User Timing entry: the overlay-update benchmark (e2e/perf.bench.spec.ts) reads it in
       // Chromium; `readMs` is the read pass (page + formatting), the rest the write pass.
       perf?.measure('perpscope:render', {
