@@ -327,4 +327,49 @@ describe('panelLines during a prices halt', () => {
       undefined,
     ]);
   });
+
+  it('writes nothing to the page when a render has nothing new, and rewrites an age when its second changes', async () => {
+    document.body.innerHTML = snapshot('hl-positions.html');
+    let t = NOW;
+    // Each poll brings new objects with the same values, as the background's messages do.
+    const send = async () => ({ ok: true, data: structuredClone(SNAP) });
+    const controller = new PageController({
+      doc: document,
+      site: hyperliquidSite({ send, kind: 'hyperliquid', pollMs: 3000 }),
+      timers: manualTimers().timers,
+      now: () => t,
+    });
+    await controller.poll();
+    const hosts = [...document.querySelectorAll(`${BADGE_TAG}, ${PANEL_TAG}`)];
+    expect(hosts.map((h) => h.localName)).toEqual([BADGE_TAG, BADGE_TAG, PANEL_TAG]);
+    // The page's tree and each of perpscope's shadow roots (a document observer cannot see inside).
+    const records: MutationRecord[] = [];
+    const observer = new MutationObserver((r) => records.push(...r));
+    const all = { childList: true, subtree: true, characterData: true, attributes: true };
+    observer.observe(document.body, all);
+    for (const h of hosts) if (h.shadowRoot) observer.observe(h.shadowRoot, all);
+    const writes = () => {
+      records.push(...observer.takeRecords());
+      return records.splice(0);
+    };
+    const badgeTexts = () =>
+      [...document.querySelectorAll(BADGE_TAG)].map((h) => h.shadowRoot?.textContent);
+
+    t = NOW + 400; // ages still round to the same second: "1 s"
+    controller.render();
+    await controller.poll(); // same values in new objects
+    expect(writes()).toEqual([]);
+    expect(badgeTexts()).toEqual(['Liq 5.50% · 1.3σ · 1 s', 'Liq 25.0% · 1.3σ · 1 s']);
+
+    t = NOW + 600; // now "2 s": both texts and labels change, nothing else
+    controller.render();
+    const changed = writes();
+    expect(badgeTexts()).toEqual(['Liq 5.50% · 1.3σ · 2 s', 'Liq 25.0% · 1.3σ · 2 s']);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const r of changed)
+      expect(hosts.slice(0, 2)).toContain((r.target.getRootNode() as ShadowRoot).host);
+    controller.render();
+    expect(writes()).toEqual([]);
+    observer.disconnect();
+  });
 });

@@ -1,6 +1,6 @@
-import { readHyperliquidRows } from '../dom/readHyperliquidRows.js';
+import { HyperliquidRowReader } from '../dom/readHyperliquidRows.js';
 import { type SendFn, sendMessage } from '../messages/protocol.js';
-import type { Snapshot } from '../model.js';
+import type { MarketView, PositionView, Snapshot } from '../model.js';
 import { formatBadge, withOracleStatus } from '../ui/formatBadge.js';
 import type { BadgeItem } from '../ui/Overlay.js';
 import type { SiteAdapter } from './PageController.js';
@@ -65,6 +65,8 @@ export function hyperliquidSite(params: {
   pollMs: number;
 }): SiteAdapter {
   const { send, kind } = params;
+  // Row → coin matches are kept while the positions table's rows are the same nodes.
+  const rowReader = new HyperliquidRowReader();
   return {
     name: kind === 'hyperliquid' ? 'Hyperliquid' : 'HIP-3',
     venue: 'hyperliquid',
@@ -79,20 +81,29 @@ export function hyperliquidSite(params: {
     keepClear: marginSummaryRects,
     pageAccount: readPageAccountHint,
     readBadges(doc: Document, snap: Snapshot, nowMs: number): BadgeItem[] | null {
-      const hl = snap.positions.filter((p) => p.venue === 'hyperliquid');
-      const rows = readHyperliquidRows(doc, [...new Set(hl.map((p) => p.coin))]);
+      // Positions and markets by coin: one pass each, not one search per row.
+      const byCoin = new Map<string, PositionView[]>();
+      for (const p of snap.positions) {
+        if (p.venue !== 'hyperliquid') continue;
+        const same = byCoin.get(p.coin);
+        if (same) same.push(p);
+        else byCoin.set(p.coin, [p]);
+      }
+      const markets = new Map<string, MarketView>();
+      for (const m of snap.markets) if (!markets.has(m.coin)) markets.set(m.coin, m);
+      const rows = rowReader.read(doc, [...byCoin.keys()]);
       if (rows === null) return null;
       const items: BadgeItem[] = [];
       for (const row of rows) {
         // Several watched addresses may hold the same coin: the row's colour tells the side; among
         // equals, the first is the closest to liquidation (positions are sorted by distance).
-        const same = hl.filter((x) => x.coin === row.coin);
+        const same = byCoin.get(row.coin) ?? [];
         const side = same.length > 1 ? row.side : null;
         const p = same.find((x) => side === null || x.side === side) ?? same[0];
         if (!p) continue;
         const { text, label, level } = withOracleStatus(
           formatBadge(p, { nowMs, staleAfterMs: snap.staleAfterMs }),
-          snap.markets.find((m) => m.coin === p.coin),
+          markets.get(p.coin),
         );
         items.push({ anchor: row.anchor, key: p.key, text, label, level });
       }

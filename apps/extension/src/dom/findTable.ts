@@ -19,7 +19,10 @@ export interface FoundTable<C extends string> {
   readonly rows: readonly TableRow[];
 }
 
-const ROW_SELECTOR = 'tr, [role="row"]';
+/** Elements {@link findTable} takes for tables. */
+export const TABLE_SELECTOR = 'table, [role="table"], [role="grid"]';
+/** Elements {@link findTable} takes for rows (of the nearest enclosing table only). */
+export const ROW_SELECTOR = 'tr, [role="row"]';
 const CELL_SELECTOR =
   ':scope > td, :scope > th, :scope > [role="cell"], :scope > [role="gridcell"], :scope > [role="columnheader"]';
 
@@ -49,10 +52,10 @@ export function findTable<R extends string, O extends string = never>(
   optional: Readonly<Record<O, readonly RegExp[]>> = {} as Record<O, readonly RegExp[]>,
   accept: (columns: Readonly<Record<R | O, number>>) => boolean = () => true,
 ): FoundTable<R | O> | null {
-  const tables = root.querySelectorAll('table, [role="table"], [role="grid"]');
+  const tables = root.querySelectorAll(TABLE_SELECTOR);
   for (const table of Array.from(tables)) {
     const rows = Array.from(table.querySelectorAll(ROW_SELECTOR)).filter(
-      (r) => r.closest('table, [role="table"], [role="grid"]') === table,
+      (r) => r.closest(TABLE_SELECTOR) === table,
     );
     const header = rows[0];
     if (!header) continue;

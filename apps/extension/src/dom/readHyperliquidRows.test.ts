@@ -1,8 +1,13 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { matchCoin, readHyperliquidRows } from './readHyperliquidRows.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type CoinRow,
+  HyperliquidRowReader,
+  matchCoin,
+  readHyperliquidRows,
+} from './readHyperliquidRows.js';
 
 // Snapshots: test/snapshots/README.md (cell strings and column order of research/venues.md §1).
 const load = (name: string) => {
@@ -59,6 +64,81 @@ describe('readHyperliquidRows', () => {
   it('ignores rows of coins that are not watched', () => {
     const rows = readHyperliquidRows(load('hl-positions.html'), ['SOL']);
     expect(rows?.map((r) => r.coin)).toEqual(['SOL']);
+  });
+});
+
+describe('HyperliquidRowReader (rows kept while they are the same nodes)', () => {
+  /** Coin, coin cell and row of each match, as indexes into the page (identity, not look-alike). */
+  const view = (rows: CoinRow[] | null) => {
+    const cells = [...document.querySelectorAll('td, th')];
+    const trs = [...document.querySelectorAll('tr')];
+    return (
+      rows?.map((r) => [
+        r.coin,
+        cells.indexOf(r.anchor),
+        trs.indexOf(r.row as HTMLTableRowElement),
+      ]) ?? null
+    );
+  };
+  const rowsOf = () => [...document.querySelectorAll('tr')];
+  const coinCell = (coin: string) =>
+    rowsOf().find((tr) => tr.cells[0]?.textContent?.includes(coin))
+      ?.cells[0] as HTMLTableCellElement;
+
+  it('reads as a fresh read after every kind of page change, and skips the work while rows are the same', () => {
+    const doc = load('hl-positions.html');
+    const reader = new HyperliquidRowReader();
+    const same = (coins = COINS) => {
+      const got = view(reader.read(doc, coins));
+      expect(got).toEqual(view(readHyperliquidRows(doc, coins)));
+      return got;
+    };
+    expect(same()?.map((r) => r[0])).toEqual(['ETH', 'BTC', 'xyz:TSLA']);
+    const first = reader.read(doc, COINS);
+    // Another column's text changes (marks, PNL): the rows are the same nodes, nothing is re-read.
+    const pnl = rowsOf()[1]?.cells[2] as HTMLTableCellElement;
+    pnl.textContent = '1.00 USDC';
+    const spy = vi.spyOn(Element.prototype, 'querySelectorAll');
+    const again = reader.read(doc, COINS);
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(1); // the table's rows, no per-row queries
+    spy.mockClear();
+    readHyperliquidRows(doc, COINS);
+    expect(spy.mock.calls.length).toBeGreaterThan(3); // a fresh read queries each row's cells
+    spy.mockRestore();
+    expect(again).toEqual(first);
+    expect(again?.[0]).toBe(first?.[0]);
+    // A coin cell's text changes in place: that row is matched again.
+    const eth = coinCell('ETH');
+    eth.textContent = 'SOL 20x';
+    expect(same()?.map((r) => r[0])).toEqual(['BTC', 'xyz:TSLA']);
+    // The snapshot's SOL row matches too once SOL is watched.
+    expect(same(['SOL', 'BTC'])?.map((r) => r[0])).toEqual(['SOL', 'BTC', 'SOL']);
+    eth.textContent = 'ETH 20x';
+    expect(same()?.map((r) => r[0])).toEqual(['ETH', 'BTC', 'xyz:TSLA']);
+    // The header row relabelled in place (a tab switch that keeps the nodes): not positions.
+    const header = rowsOf()[0] as HTMLTableRowElement;
+    const labels = [...header.cells].map((c) => c.textContent);
+    for (const c of header.cells)
+      c.textContent = c.textContent === 'Liq. Price' ? 'Price' : c.textContent;
+    for (const c of header.cells)
+      if (/position value|pnl|entry/i.test(c.textContent ?? '')) c.textContent = 'Fee';
+    expect(same()).toBeNull();
+    [...header.cells].forEach((c, i) => {
+      c.textContent = labels[i] ?? '';
+    });
+    expect(same()?.map((r) => r[0])).toEqual(['ETH', 'BTC', 'xyz:TSLA']);
+    // Rows reordered and replaced by new nodes (a re-render of the table).
+    const body = header.parentElement as HTMLElement;
+    const data = rowsOf().slice(1);
+    for (const tr of data.reverse()) body.append(tr.cloneNode(true));
+    for (const tr of data) tr.remove();
+    expect(same()?.map((r) => r[0])).toEqual(['xyz:TSLA', 'BTC', 'ETH']);
+    // A cell added to a row (columns moved), then the table gone.
+    // The BTC row's coin cell is no longer under the Coin header: the row gets no badge.
+    coinCell('BTC').parentElement?.prepend(document.createElement('td'));
+    expect(same()?.map((r) => r[0])).toEqual(['xyz:TSLA', 'ETH']);
+    doc.querySelector('table')?.remove();
+    expect(same()).toBeNull();
   });
 });
 

@@ -1,4 +1,10 @@
-import { type FoundTable, findTable, type TableRow } from './findTable.js';
+import {
+  type FoundTable,
+  findTable,
+  ROW_SELECTOR,
+  TABLE_SELECTOR,
+  type TableRow,
+} from './findTable.js';
 
 /**
  * Header labels of Hyperliquid-style positions tables (research/venues.md §1). Trade History, Open
@@ -43,33 +49,160 @@ export interface CoinRow {
  * recognised (the caller then lists positions in the floating panel and says so).
  */
 export function readHyperliquidRows(root: ParentNode, coins: readonly string[]): CoinRow[] | null {
-  const found: FoundTable<keyof typeof HL_COLUMNS | keyof typeof HL_POSITION_COLUMNS> | null =
-    findTable(
-      root,
-      HL_COLUMNS,
-      HL_POSITION_COLUMNS,
-      (c) => c.positionValue >= 0 || c.liq >= 0 || c.pnlRoe >= 0 || (c.entry >= 0 && c.mark >= 0),
-    );
-  if (!found) return null;
-  const out: CoinRow[] = [];
+  return new HyperliquidRowReader().read(root, coins);
+}
+
+type HlTable = FoundTable<keyof typeof HL_COLUMNS | keyof typeof HL_POSITION_COLUMNS>;
+
+/** A table's header as a read found it: still the same when these nodes and text are. */
+interface SeenHeader {
+  readonly table: Element;
+  /** `table.querySelector(ROW_SELECTOR)` (cheap to compare; the header is usually it). */
+  readonly first: Element | null;
+  /** The table's own first row (what {@link findTable} reads the labels from). */
+  readonly header: Element | null;
+  readonly text: string | null;
+}
+
+/** A data row of the positions table and its match, kept while its nodes are the same. */
+interface SeenRow {
+  readonly row: Element;
+  readonly coinCell: Element;
+  readonly sizeCell: Element | undefined;
+  /** `coinCell.textContent` when matched (a change means: match again). */
+  text: string | null;
+  match: CoinRow | null;
+}
+
+interface RowCache {
+  readonly coins: string;
+  readonly tables: readonly Element[];
+  /** Headers of the tables up to the positions table (all tables when none matched). */
+  readonly headers: readonly SeenHeader[];
+  readonly found: {
+    readonly table: Element;
+    readonly rows: readonly Element[];
+    readonly counts: readonly number[];
+    readonly data: readonly SeenRow[];
+  } | null;
+}
+
+/**
+ * {@link readHyperliquidRows} for repeated reads of one page: keeps the positions table, its rows'
+ * coin cells and their coin matches, and reuses them while the page's tables, their header rows
+ * and header texts, the positions table's rows and each row's cell count are the same nodes (an
+ * SPA navigation or tab switch that replaces or relabels them makes it read the page afresh). A
+ * coin cell whose text changed is matched again. The result equals a fresh read's, at a fraction
+ * of its cost: no header parsing, no per-row cell queries, no coin matching for unchanged rows.
+ */
+export class HyperliquidRowReader {
+  #cache: RowCache | null = null;
+
+  /** Rows of the positions table matched to `coins`, or null when there is no such table. */
+  read(root: ParentNode, coins: readonly string[]): CoinRow[] | null {
+    const key = coins.join('\n');
+    const tables = Array.from(root.querySelectorAll(TABLE_SELECTOR));
+    const cache = this.#cache;
+    if (cache && cache.coins === key && stillValid(cache, tables)) return rowsOf(cache, coins);
+    this.#cache = fresh(root, tables, key);
+    return rowsOf(this.#cache, coins);
+  }
+}
+
+function headerOf(table: Element): SeenHeader {
+  const first = table.querySelector(ROW_SELECTOR);
+  let header: Element | null = null;
+  if (first)
+    for (const r of Array.from(table.querySelectorAll(ROW_SELECTOR)))
+      if (r.closest(TABLE_SELECTOR) === table) {
+        header = r;
+        break;
+      }
+  return { table, first, header, text: header?.textContent ?? null };
+}
+
+function fresh(root: ParentNode, tables: readonly Element[], key: string): RowCache {
+  const found: HlTable | null = findTable(
+    root,
+    HL_COLUMNS,
+    HL_POSITION_COLUMNS,
+    (c) => c.positionValue >= 0 || c.liq >= 0 || c.pnlRoe >= 0 || (c.entry >= 0 && c.mark >= 0),
+  );
+  const upTo = found ? tables.indexOf(found.table) : tables.length - 1;
+  const headers = tables.slice(0, upTo + 1).map(headerOf);
+  if (!found) return { coins: key, tables, headers, found: null };
+  const rows = Array.from(found.table.querySelectorAll(ROW_SELECTOR));
+  const data: SeenRow[] = [];
   for (const r of found.rows as TableRow[]) {
-    const cell = r.cells[found.columns.coin];
-    if (!cell) continue;
-    const coin = matchCoin(cellText(cell), coins);
-    if (!coin) continue;
-    const sizeCell = r.cells[found.columns.size];
-    // Read on demand: the colour is needed only when several watched positions share the coin,
-    // and style reads are the costliest part of the read pass.
-    out.push({
-      coin,
+    const coinCell = r.cells[found.columns.coin];
+    if (!coinCell) continue;
+    data.push({
       row: r.row,
-      anchor: cell,
-      get side() {
-        return sideOf(cell) ?? sideOf(sizeCell);
-      },
+      coinCell,
+      sizeCell: r.cells[found.columns.size],
+      text: null,
+      match: null,
     });
   }
+  return {
+    coins: key,
+    tables,
+    headers,
+    found: { table: found.table, rows, counts: rows.map((r) => r.childElementCount), data },
+  };
+}
+
+/** Whether the nodes (and header texts) a cached read depended on are unchanged. */
+function stillValid(cache: RowCache, tables: readonly Element[]): boolean {
+  if (tables.length !== cache.tables.length) return false;
+  for (let i = 0; i < tables.length; i++) if (tables[i] !== cache.tables[i]) return false;
+  for (const h of cache.headers) {
+    if (h.table.querySelector(ROW_SELECTOR) !== h.first) return false;
+    if ((h.header?.textContent ?? null) !== h.text) return false;
+  }
+  const found = cache.found;
+  if (!found) return true;
+  const rows = found.table.querySelectorAll(ROW_SELECTOR);
+  if (rows.length !== found.rows.length) return false;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows.item(i);
+    if (row !== found.rows[i] || row.childElementCount !== found.counts[i]) return false;
+  }
+  for (const d of found.data)
+    if (d.coinCell.parentNode !== d.row || (d.sizeCell && d.sizeCell.parentNode !== d.row))
+      return false;
+  return true;
+}
+
+/** The cached rows' matches, matching again the coin cells whose text changed. */
+function rowsOf(cache: RowCache, coins: readonly string[]): CoinRow[] | null {
+  if (!cache.found) return null;
+  const out: CoinRow[] = [];
+  for (const d of cache.found.data) {
+    const text = d.coinCell.textContent;
+    if (text !== d.text) {
+      d.text = text;
+      d.match = matchRow(d, coins);
+    }
+    if (d.match) out.push(d.match);
+  }
   return out;
+}
+
+function matchRow(d: SeenRow, coins: readonly string[]): CoinRow | null {
+  const { row, coinCell: cell, sizeCell } = d;
+  const coin = matchCoin(cellText(cell), coins);
+  if (!coin) return null;
+  // Read on demand: the colour is needed only when several watched positions share the coin,
+  // and style reads are the costliest part of the read pass.
+  return {
+    coin,
+    row,
+    anchor: cell,
+    get side() {
+      return sideOf(cell) ?? sideOf(sizeCell);
+    },
+  };
 }
 
 /**

@@ -53,10 +53,20 @@ const GAP = 12;
 
 const SEVERITY = ['critical', 'halted', 'degraded', 'warn', 'recovering', 'stale'] as const;
 
+/** A badge and the values last written to it (compared instead of reading the DOM back). */
 interface Badge {
   readonly host: HTMLElement;
   readonly el: HTMLElement;
   key: string;
+  text: string;
+  level: string;
+  label: string;
+}
+
+/** The expanded panel's list items and the lines last written to them (updated in place). */
+interface PanelList {
+  readonly items: HTMLLIElement[];
+  lines: readonly PanelLine[];
 }
 
 const sheets = new WeakMap<Document, Map<string, CSSStyleSheet | null>>();
@@ -91,12 +101,23 @@ function applyCss(doc: Document, shadow: ShadowRoot, css: string): void {
 /**
  * perpscope's on-page UI: badges next to anchored rows and a floating panel, each in its own open
  * shadow root. Writes text only (`textContent`), never HTML from data. Updates are incremental:
- * an unchanged badge costs one string comparison, so a 50-row update is a few DOM writes at most.
+ * an unchanged badge or panel line costs a few string comparisons with what was last written and
+ * no DOM access; a changed one writes only its changed text or attribute (ages change at most once
+ * a second).
  */
 export class Overlay {
   readonly #doc: Document;
   readonly #badges = new Map<Element, Badge>();
-  #panel: { host: HTMLElement; box: HTMLElement; signature: string } | null = null;
+  /**
+   * `signature` is what a rebuild depends on: the pill's worst state, or the expanded panel's
+   * title and line kinds (with the layout). Lines whose kinds are unchanged are updated in place.
+   */
+  #panel: {
+    host: HTMLElement;
+    box: HTMLElement;
+    signature: string;
+    list: PanelList | null;
+  } | null = null;
   #layout: PanelLayout = { collapsed: false, left: null, top: null };
   #last: { title: string; lines: readonly PanelLine[] } | null = null;
   readonly #options: OverlayOptions;
@@ -141,10 +162,21 @@ export class Overlay {
         item.anchor.append(badge.host);
         this.#badges.set(item.anchor, badge);
       }
-      if (badge.el.textContent !== item.text) badge.el.textContent = item.text;
-      if (badge.el.dataset.level !== item.level) badge.el.dataset.level = item.level;
-      if (badge.el.getAttribute('aria-label') !== item.label)
+      // Compared with what was last written, not read back from the DOM (a read per attribute
+      // cost more than the rest of the write pass): a badge whose values are unchanged costs no
+      // DOM access at all.
+      if (badge.text !== item.text) {
+        badge.text = item.text;
+        badge.el.textContent = item.text;
+      }
+      if (badge.level !== item.level) {
+        badge.level = item.level;
+        badge.el.dataset.level = item.level;
+      }
+      if (badge.label !== item.label) {
+        badge.label = item.label;
         badge.el.setAttribute('aria-label', item.label);
+      }
       if (badge.key !== item.key) {
         badge.key = item.key;
         badge.host.dataset.key = item.key;
@@ -166,7 +198,10 @@ export class Overlay {
       return;
     }
     this.#last = { title, lines };
-    const signature = JSON.stringify([title, lines, this.#layout]);
+    const worst = SEVERITY.find((s) => lines.some((l) => l.state === s)) ?? 'ok';
+    const signature = this.#layout.collapsed
+      ? JSON.stringify(['pill', worst, this.#layout])
+      : JSON.stringify([title, lines.map((l) => l.kind), this.#layout]);
     if (!this.#panel?.host.isConnected) {
       const host = this.#doc.createElement(PANEL_TAG);
       const shadow = host.attachShadow({ mode: 'open' });
@@ -177,17 +212,29 @@ export class Overlay {
       box.setAttribute('aria-label', 'perpscope risk panel');
       shadow.append(box);
       this.#doc.body.append(host);
-      this.#panel = { host, box, signature: '' };
+      this.#panel = { host, box, signature: '', list: null };
       // Placement reads layout (and the keep-clear areas): only when the panel's size changes,
       // never on every render.
       const view = this.#doc.defaultView as (Window & typeof globalThis) | null;
       if (view && 'ResizeObserver' in view)
         new view.ResizeObserver(() => this.#place(host)).observe(box);
     }
-    if (this.#panel.signature === signature) return;
+    if (this.#panel.signature === signature) {
+      // Same structure (ages and states move on every second): write only what changed.
+      const list = this.#panel.list;
+      if (list) {
+        lines.forEach((line, i) => {
+          const li = list.items[i];
+          const old = list.lines[i];
+          if (li && old) updateLine(li, old, line);
+        });
+        list.lines = lines;
+      }
+      return;
+    }
     this.#panel.signature = signature;
+    this.#panel.list = null;
     const { box, host } = this.#panel;
-    const worst = SEVERITY.find((s) => lines.some((l) => l.state === s)) ?? 'ok';
     const toggle = this.#doc.createElement('button');
     toggle.type = 'button';
     toggle.className = 'toggle';
@@ -211,17 +258,19 @@ export class Overlay {
       head.append(h, toggle);
       this.#dragBy(h, host);
       const ul = this.#doc.createElement('ul');
+      const items: HTMLLIElement[] = [];
       for (const line of lines) {
         const li = this.#doc.createElement('li');
         li.className = line.kind === 'guidance' ? 'g' : line.kind;
-        if (line.state !== undefined)
-          li.dataset[line.kind === 'pos' ? 'level' : 'status'] = line.state;
+        if (line.state !== undefined) li.dataset[stateKey(line)] = line.state;
         li.textContent = line.text;
         if (line.title) li.title = line.title;
+        items.push(li);
         ul.append(li);
       }
       box.className = 'p';
       box.replaceChildren(head, ul);
+      this.#panel.list = { items, lines };
     }
   }
 
@@ -311,7 +360,25 @@ export class Overlay {
     el.className = 'b';
     el.setAttribute('role', 'note');
     shadow.append(el);
-    return { host, el, key: '' };
+    return { host, el, key: '', text: '', level: '', label: '' };
+  }
+}
+
+/** The data attribute a line's state colours: `data-level` for positions, else `data-status`. */
+function stateKey(line: PanelLine): 'level' | 'status' {
+  return line.kind === 'pos' ? 'level' : 'status';
+}
+
+/** Updates a list item showing `old` (same kind) to show `line`: writes only what differs. */
+function updateLine(li: HTMLLIElement, old: PanelLine, line: PanelLine): void {
+  if (old.text !== line.text) li.textContent = line.text;
+  if (old.state !== line.state) {
+    if (line.state === undefined) delete li.dataset[stateKey(line)];
+    else li.dataset[stateKey(line)] = line.state;
+  }
+  if ((old.title ?? '') !== (line.title ?? '')) {
+    if (line.title) li.title = line.title;
+    else li.removeAttribute('title');
   }
 }
 

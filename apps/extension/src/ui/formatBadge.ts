@@ -77,6 +77,26 @@ export function formatVenuePrice(px: string): string {
  * formatBadge(p, { nowMs: Date.now(), staleAfterMs: 9000 }).text // 'Liq 4.01% · 1.8σ · 1 s'
  */
 export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText {
+  // The text depends on the position and on its freshness only, and the age is shown in whole
+  // seconds (or minutes, hours): renders within the same second reuse the last result.
+  const { stale, age } = freshnessOf(p, opts);
+  const memo = badgeMemo.get(p);
+  if (memo && memo.stale === stale && memo.age === age) return memo.out;
+  const out = composeBadge(p, stale, age);
+  badgeMemo.set(p, { stale, age, out });
+  return out;
+}
+
+/**
+ * Last badge per position (snapshot objects are immutable: a new poll brings new objects, and
+ * the old ones are collected with their entries).
+ */
+const badgeMemo = new WeakMap<
+  PositionView,
+  { readonly stale: boolean; readonly age: string; readonly out: BadgeText }
+>();
+
+function composeBadge(p: PositionView, stale: boolean, age: string): BadgeText {
   const venue = p.venue === 'hyperliquid' ? 'HL' : 'venue';
   let body: string;
   if (p.distancePct === null) body = p.liqCheck === 'none' ? 'No liq' : 'Liq n/a';
@@ -96,7 +116,6 @@ export function formatBadge(p: PositionView, opts: FreshnessOptions): BadgeText 
   if (p.liqCheck === 'not-computable')
     body += ` · ${venue} liq only (${p.liqReason ?? (p.accountMode === null ? 'account mode unknown' : `${p.accountMode} account`)})`;
   if (p.healthBufferUsd !== null) body += ` · health ${p.healthBufferUsd.toFixed(2)}`;
-  const { stale, age } = freshnessOf(p, opts);
   const text = stale ? `stale · ${age} · ${body}` : `${body} · ${age}`;
   const label =
     `${p.coin} ${p.side} ${p.size}: ` +
