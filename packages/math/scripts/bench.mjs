@@ -20,6 +20,13 @@
 //   low). callgrind (`node --single-threaded`, 2,000 vs 6,000 calls): 803 k → 621 k instructions
 //   per analysis (1.29×). Quiet estimate 15,154 × 1.21–1.29 ≈ 18.3–19.5 k/s: the 20,000/s target is
 //   still not met.
+// - perf pass 3 (2026-12-06, branch wip-mathperf2): callgrind 610–622 k → 597–605 k instructions per
+//   analysis (≈ 1.02–1.03×; two runs each, 2,000 vs 6,000 calls); interleaved CPU time new/old 0.995–1.023
+//   (noise level). Same-minute runs at load 3.6–5.5: old build 19,341 and 19,365/s (ratio 7.41–7.45e-3),
+//   new build 18,805, 20,081 and 20,594/s (ratio 7.04–7.78e-3) — so the pass-2 build already reads
+//   ~19.4 k/s under load and the quiet estimate above is pessimistic, but no quiet run was possible and
+//   the target is not shown met. Printing is ~20 % of the instructions (603 k → 485 k with format18 and
+//   pointAt stubbed out), BigInt toString ~1,100 instructions per 2-word value however it is spelled.
 import { readFileSync } from 'node:fs';
 import {
   analyzeHyperliquidAccount,

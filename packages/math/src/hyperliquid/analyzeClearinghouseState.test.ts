@@ -20,6 +20,7 @@ import metaAndCtxsMain from '../../test/vectors/hyperliquid/info.metaAndAssetCtx
 };
 import { InvalidPayloadError } from '../errors.js';
 import { formatDecimal, parseDecimal } from '../internal/decimal.js';
+import { liquidationPrice } from '../margin/liquidationPrice.js';
 import {
   hyperliquidMarginTable,
   maintenanceMargin,
@@ -512,4 +513,116 @@ describe('analyzeClearinghouseState — maintenance margin (float64 fast path vs
       expect(mm(metaA)).toBe(String(1000 / (2 * a)));
     }
   });
+});
+
+describe('analyzeClearinghouseState — the WAD² collateral path equals the public solver', () => {
+  // The adapter solves from collateral·WAD (cross: (V − M)·WAD + m·WAD); the general path is
+  // liquidationPrice() on decimal strings with collateral V and the other positions' maintenance.
+  const tiered = hyperliquidMarginTable({
+    id: 56,
+    marginTables: [
+      [
+        56,
+        {
+          marginTiers: [
+            { lowerBound: '0', maxLeverage: 40 },
+            { lowerBound: '1000', maxLeverage: 20 },
+          ],
+        },
+      ],
+    ],
+  });
+  const meta = {
+    universe: [{ name: 'T', maxLeverage: 40, marginTableId: 56 }],
+    marginTables: [
+      [
+        56,
+        {
+          description: 't',
+          marginTiers: [
+            { lowerBound: '0.0', maxLeverage: 40 },
+            { lowerBound: '1000.0', maxLeverage: 20 },
+          ],
+        },
+      ],
+    ],
+  };
+  const dec = (n: bigint, d: number) => formatDecimal(n * 10n ** BigInt(18 - d));
+  const arbPos = fc.record({
+    tiered: fc.boolean(),
+    lev: fc.constantFrom(3, 7, 20, 50),
+    cross: fc.boolean(),
+    short: fc.boolean(),
+    szi: fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 0, max: 8 })),
+    value: fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 17n }), fc.integer({ min: 0, max: 20 })),
+    marginUsed: fc.tuple(
+      fc.bigInt({ min: -(10n ** 9n), max: 10n ** 12n }),
+      fc.integer({ min: 0, max: 6 }),
+    ),
+  });
+  it('every position’s price, maintenance and the cross sum', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbPos, { minLength: 1, maxLength: 5 }),
+        fc.tuple(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 14n }), fc.integer({ min: 0, max: 6 })),
+        (ps, [v, vd]) => {
+          const rows = ps.map((p, i) => ({
+            coin: p.tiered ? 'T' : `C${i}`,
+            szi: `${p.short ? '-' : ''}${dec(p.szi[0], p.szi[1])}`,
+            leverage: p.cross ? { type: 'cross', value: 1 } : { type: 'isolated', value: 1 },
+            // positionValue with up to 20 decimals (rounded at 18 by the parse, as the adapter does)
+            positionValue:
+              p.value[1] > 18
+                ? `${dec(p.value[0], 18)}${'7'.repeat(p.value[1] - 18)}`
+                : dec(p.value[0], p.value[1]),
+            marginUsed: dec(p.marginUsed[0], p.marginUsed[1]),
+            maxLeverage: p.lev,
+          }));
+          const accountValue = dec(v, vd);
+          const risk = analyzeClearinghouseState({
+            clearinghouseState: {
+              crossMarginSummary: { accountValue },
+              assetPositions: rows.map((position) => ({ position })),
+            },
+            meta,
+          });
+          const tables = ps.map((p) =>
+            p.tiered
+              ? tiered
+              : marginTableFromHyperliquid({
+                  marginTiers: [{ lowerBound: '0', maxLeverage: p.lev }],
+                }),
+          );
+          const mms = rows.map((r, i) =>
+            maintenanceMargin({ notional: r.positionValue, marginTable: tables[i]! }),
+          );
+          let crossMm = 0n;
+          for (const [i, p] of ps.entries()) if (p.cross) crossMm += parseDecimal(mms[i]!);
+          expect(risk.crossMaintenanceMargin).toBe(formatDecimal(crossMm));
+          for (const [i, p] of ps.entries()) {
+            const size = parseDecimal(rows[i]!.szi.replace('-', ''));
+            const value = parseDecimal(rows[i]!.positionValue);
+            const mark = (value * 10n ** 18n * 2n + size) / (2n * size); // half-up, compared below
+            const out = risk.positions[i]!;
+            expect(out.maintenanceMargin).toBe(mms[i]);
+            // The general path, with the adapter's own mark (half-even; checked within 1 unit here).
+            expect(Math.abs(Number(parseDecimal(out.markPrice) - mark))).toBeLessThanOrEqual(1);
+            if (out.markPrice === '0') continue; // liquidationPrice() rejects a zero price
+            const expected = liquidationPrice({
+              side: p.short ? 'short' : 'long',
+              size: formatDecimal(size),
+              price: out.markPrice,
+              collateral: p.cross ? accountValue : rows[i]!.marginUsed,
+              otherMaintenanceMargin: p.cross
+                ? formatDecimal(crossMm - parseDecimal(mms[i]!))
+                : '0',
+              marginTable: tables[i]!,
+            });
+            expect(out.liquidationPrice).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  }, 30_000);
 });

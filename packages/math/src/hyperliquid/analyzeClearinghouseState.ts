@@ -16,7 +16,7 @@ import {
 } from '../internal/decimal.js';
 import type { MarginMode } from '../margin/estimatePostTradeLiquidationPrice.js';
 import type { liquidationDistance } from '../margin/liquidationDistance.js';
-import { type Side, solveLiquidationPrice } from '../margin/liquidationPrice.js';
+import { type Side, solveFromBase } from '../margin/liquidationPrice.js';
 import {
   type HyperliquidMarginTables,
   hyperliquidMarginTable,
@@ -126,15 +126,15 @@ export function analyzeClearinghouseState(params: {
     fail('abstraction', 'standard (use analyzeHyperliquidAccount)', params.abstraction);
   const state = obj(root, 'clearinghouseState');
   const positions = readPositions(state, metaTables(root));
-  let crossMm = 0n;
-  for (const p of positions) if (p.cross) crossMm += p.mm;
-  // Cross collateral beside the other positions' maintenance, V − (M − m), as (V − M) + m.
-  const free = dec(obj(state, 'crossMarginSummary'), 'accountValue') - crossMm;
+  let crossMm = 0n; // WAD²
+  for (const p of positions) if (p.cross) crossMm += p.mmW;
+  // Cross collateral beside the other positions' maintenance, V − (M − m), as (V − M) + m (WAD²).
+  const free = dec(obj(state, 'crossMarginSummary'), 'accountValue') * WAD - crossMm;
   return {
-    crossMaintenanceMargin: format18(crossMm),
+    crossMaintenanceMargin: format18(crossMm / WAD),
     positions: positions.map((p) => {
       const out = blankRisk();
-      positionRisk(p, p.cross ? free + p.mm : p.marginUsed, out);
+      positionRisk(p, p.cross ? free + p.mmW : p.marginUsed * WAD, out);
       return out;
     }),
   };
@@ -150,8 +150,8 @@ export type ParsedPosition = {
   /** `positionValue` (|szi|·mark). */
   value: Fixed;
   table: MarginTable;
-  /** Maintenance at mark from the table, and formatted when the float64 path computed it (else `''`). */
-  mm: Fixed;
+  /** Maintenance at mark from the table, ·WAD (WAD², as the solver adds it to collateral), and formatted. */
+  mmW: bigint;
   mmText: string;
   /** `marginUsed` (isolated: the position's own collateral incl. its uPnL). */
   marginUsed: Fixed;
@@ -195,6 +195,7 @@ export function readPositions(
     const rate = tier.deduction || digits < 0 ? null : rateDigits(tier);
     const product = rate === null || rate[1] < decimals ? -1 : digits * rate[0];
     const exact = product >= 0 && product <= Number.MAX_SAFE_INTEGER;
+    const mm = exact ? 0n : maintenanceMarginFixed(value, table);
     return {
       coin,
       cross,
@@ -202,10 +203,8 @@ export function readPositions(
       sziRaw: v.szi as string,
       value,
       table,
-      mm: exact
-        ? BigInt(product) * pow10(rate![1] - decimals)
-        : maintenanceMarginFixed(value, table),
-      mmText: exact ? pointAt(`${product}`, 18 - rate![1] + decimals) : '',
+      mmW: exact ? BigInt(product) * pow10(18 + rate![1] - decimals) : mm * WAD,
+      mmText: exact ? pointAt(`${product}`, 18 - rate![1] + decimals) : format18(mm),
       marginUsed: cross ? 0n : decAt(v.marginUsed, position, 'marginUsed'),
       // Checked now, parsed only where needed (a solved position's agreement, a non-canonical echo).
       exchangeRaw:
@@ -220,7 +219,7 @@ export function readPositions(
 
 /**
  * Fills `out` with the {@link HyperliquidPositionRisk} of a parsed position whose equity at mark, less the
- * maintenance of the other positions sharing it (held at their marks), is `collateral` (the standard
+ * maintenance of the other positions sharing it (held at their marks), is `collateral`·WAD (the standard
  * solver, tiers included), and returns the liquidation price unformatted. The distance is {@link liquidationDistance}'s,
  * computed on the values. `out` comes from {@link blankRisk} (every key already in output order): filling it
  * changes no object shape, one allocation per position on the hot path. `solve = false` leaves the price
@@ -228,7 +227,7 @@ export function readPositions(
  */
 export function positionRisk(
   p: ParsedPosition,
-  collateral: Fixed,
+  collateral: bigint,
   out: HyperliquidPositionRisk,
   solve = true,
 ): Fixed | null {
@@ -237,14 +236,9 @@ export function positionRisk(
   // positionValue is |szi|·mark as the exchange computed it; the mark is recovered from it.
   const mark = size && div(p.value, size);
   const liq = solve
-    ? solveLiquidationPrice({
-        side: short ? -1 : 1,
-        size,
-        price: mark,
-        collateral,
-        otherMaintenanceMargin: 0n,
-        marginTable: p.table,
-      })
+    ? short
+      ? solveFromBase(-1, size, collateral + size * mark, p.table)
+      : solveFromBase(1, size, collateral - size * mark, p.table)
     : null;
   // Only a solved price has a distance (no division or format for the others).
   let distance: HyperliquidPositionRisk['distance'] = null;
@@ -264,7 +258,7 @@ export function positionRisk(
   out.side = short ? 'short' : 'long';
   out.size = canonical(short ? p.sziRaw.slice(1) : p.sziRaw);
   out.markPrice = format18(mark);
-  out.maintenanceMargin = p.mmText || format18(p.mm);
+  out.maintenanceMargin = p.mmText;
   out.liquidationPrice = formatOrNull(liq);
   out.exchangeLiquidationPrice = p.exchangeRaw === null ? null : canonical(p.exchangeRaw);
   out.distance = distance;

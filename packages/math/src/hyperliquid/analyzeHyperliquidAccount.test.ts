@@ -19,8 +19,9 @@ import spotWithOutcomes from '../../test/vectors/hyperliquid/info.spotClearingho
   type: 'json',
 };
 import { InvalidPayloadError } from '../errors.js';
+import { parseDecimal } from '../internal/decimal.js';
 import { analyzeClearinghouseState } from './analyzeClearinghouseState.js';
-import { analyzeHyperliquidAccount } from './analyzeHyperliquidAccount.js';
+import { agreesWithin, analyzeHyperliquidAccount } from './analyzeHyperliquidAccount.js';
 
 // ---- Account JSON in the real wire shapes (clearinghouseState, meta, spotClearinghouseState) ----
 
@@ -643,5 +644,60 @@ describe('analyzeHyperliquidAccount — properties (unified)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('agreesWithin (float64 verdict with an exact fallback)', () => {
+  // The general path, verbatim from before the fast path: parse, subtract, compare at WAD.
+  const exact = (ours: bigint, raw: string) => {
+    const theirs = parseDecimal(raw);
+    return (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
+  };
+  // Decimal strings of up to 24 decimals (rounded at 18 by the parse), incl. 0 and negatives.
+  const arbRaw = fc
+    .tuple(
+      fc.bigInt({ min: -(10n ** 8n), max: 10n ** 30n }),
+      fc.integer({ min: 0, max: 24 }),
+      fc.boolean(),
+    )
+    .map(([n, decimals, pad]) => {
+      const neg = n < 0n;
+      const s = (neg ? -n : n).toString().padStart(decimals + 1, '0');
+      const int = s.slice(0, s.length - decimals);
+      const frac = s.slice(s.length - decimals) + (pad ? '00' : '');
+      return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+    });
+
+  it('matches the exact comparison, most often right at the 1e-4 boundary', () => {
+    fc.assert(
+      fc.property(
+        arbRaw,
+        fc.constantFrom(-1n, 1n),
+        fc.bigInt({ min: -(10n ** 6n), max: 10n ** 6n }),
+        fc.nat(3),
+        (raw, sign, delta, kind) => {
+          const theirs = parseDecimal(raw);
+          const edge = theirs / 10_000n; // |ours − theirs| ≈ theirs·1e-4 ± a few units
+          const ours =
+            kind === 0
+              ? theirs + delta // near agreement
+              : kind === 3
+                ? delta * 10n ** 12n // anything
+                : theirs + sign * edge + delta; // at the boundary (± a few 1e-18)
+          expect(agreesWithin(ours, raw)).toBe(exact(ours, raw));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('exact boundary cases', () => {
+    expect(agreesWithin(parseDecimal('100.01'), '100')).toBe(true); // |Δ|·1e4 = 100 ≤ 100
+    expect(agreesWithin(parseDecimal('100.010000000000000001'), '100')).toBe(false);
+    expect(agreesWithin(parseDecimal('99.99'), '100')).toBe(true);
+    expect(agreesWithin(parseDecimal('99.989999999999999999'), '100')).toBe(false);
+    expect(agreesWithin(0n, '0')).toBe(true);
+    expect(agreesWithin(1n, '0')).toBe(false);
+    expect(agreesWithin(parseDecimal('5'), '-5')).toBe(false);
   });
 });

@@ -118,8 +118,15 @@ export type HyperliquidAccountAnalysis = {
   portfolioMargin: HyperliquidPortfolioMargin | null;
 };
 
-/** `free`: collateral − mm, once the sums are complete. */
-type Pool = { token: number | null; dexes: string[]; collateral: Fixed; mm: Fixed; free: Fixed };
+/** `mmW`: Σ maintenance·WAD; `mm` and `free` (collateral·WAD − mmW, WAD²) once the sums are complete. */
+type Pool = {
+  token: number | null;
+  dexes: string[];
+  collateral: Fixed;
+  mmW: bigint;
+  mm: Fixed;
+  free: bigint;
+};
 type SpotRow = { coin: string; total: Fixed; borrowed: Fixed; ltv: Fixed | null };
 
 /**
@@ -216,14 +223,14 @@ export function analyzeHyperliquidAccount(
         ? null
         : read<number>(meta ?? obj(entry, 'meta'), 'collateralToken', isIndex, 'a token index').v;
     const key = unified || (abstraction === 'dexAbstraction' && token === 0) ? token : dex;
-    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mm: 0n, free: 0n };
+    const pool = pools.get(key) ?? { token, dexes: [], collateral: 0n, mmW: 0n, mm: 0n, free: 0n };
     pools.set(key, pool);
     if (pool.dexes.includes(dex)) fail(`${entry.p}.dex`, 'unique', dex);
     pool.dexes.push(dex);
     const state = obj(entry, 'clearinghouseState');
     if (!unified) pool.collateral += dec(obj(state, 'crossMarginSummary'), 'accountValue');
     for (const p of readPositions(state, metaTables(entry, meta))) {
-      if (p.cross) pool.mm += p.mm;
+      if (p.cross) pool.mmW += p.mmW;
       else if (unified) pool.collateral -= p.marginUsed;
       held.push(p);
       heldPools.push(pool);
@@ -250,7 +257,8 @@ export function analyzeHyperliquidAccount(
 
   let marginRatio: Fixed | null = null;
   const poolList = [...pools.values()].map((pool) => {
-    pool.free = pool.collateral - pool.mm;
+    pool.mm = pool.mmW / WAD; // exact: each term is a multiple of WAD
+    pool.free = pool.collateral * WAD - pool.mmW;
     const ratio = pool.collateral > 0n ? div(pool.mm, pool.collateral) : null;
     if (ratio !== null && (marginRatio === null || ratio > marginRatio)) marginRatio = ratio;
     return {
@@ -268,15 +276,18 @@ export function analyzeHyperliquidAccount(
       const pool = heldPools[i]!;
       const unsolved = pm && p.cross;
       // Not solved at all when not output (`liquidationPrice` and `distance` stay null). A cross
-      // position's collateral beside the others' maintenance, C − (M − m), is passed as (C − M) + m.
-      const ours = positionRisk(p, p.cross ? pool.free + p.mm : p.marginUsed, out, !unsolved);
+      // position's collateral beside the others' maintenance, C − (M − m), is passed as (C − M) + m
+      // (at WAD², as the solver uses it).
+      const ours = positionRisk(
+        p,
+        p.cross ? pool.free + p.mmW : p.marginUsed * WAD,
+        out,
+        !unsolved,
+      );
       const raw = p.exchangeRaw;
       let agrees: boolean | null = (ours === null) === (raw === null);
       if (unsolved) agrees = null;
-      else if (ours !== null && raw !== null) {
-        const theirs = parseDecimal(raw);
-        agrees = (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
-      }
+      else if (ours !== null && raw !== null) agrees = agreesWithin(ours, raw);
       out.agreesWithExchange = agrees;
       out.reason = unsolved
         ? 'portfolioMargin'
@@ -291,6 +302,21 @@ export function analyzeHyperliquidAccount(
     marginRatio: marginRatio === null ? null : format18(marginRatio),
     portfolioMargin: pm ? portfolio(spotNode!, spot, pools, params.prices ?? {}) : null,
   };
+}
+
+/**
+ * `|ours − theirs|·10⁴ ≤ theirs` for `theirs` the decimal string `raw` (WAD-parsed). Decided in float64
+ * when the float difference is clear of the float errors (< 1e-11 relative, ~1e-14 absolute; the slack is
+ * 1e-9 relative + 1e-9), else exactly: no parse, subtraction or multiplication for a clear verdict.
+ */
+export function agreesWithin(ours: Fixed, raw: string): boolean {
+  const t = Number(raw);
+  const o = Number(ours) / 1e18;
+  const f = Math.abs(o - t) * 1e4 - t;
+  const slack = (Math.abs(o) + t) * 1e-9 + 1e-9;
+  if (t > 0 && (f > slack || f < -slack)) return f < 0;
+  const theirs = parseDecimal(raw);
+  return (ours > theirs ? ours - theirs : theirs - ours) * 10_000n <= theirs;
 }
 
 /** The documented portfolio margin ratio (see {@link analyzeHyperliquidAccount}). */

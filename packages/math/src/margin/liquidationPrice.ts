@@ -81,14 +81,32 @@ export type LiquidationInputFixed = {
 export function solveLiquidationPrice(input: LiquidationInputFixed): Fixed | null {
   const { side, size, price, collateral, otherMaintenanceMargin } = input;
   if (size === 0n) return null;
-  const tiers = input.marginTable.tiers;
+  // Written with few BigInt operations (each allocates): no negations, no adding a zero.
+  const equity = (otherMaintenanceMargin ? collateral - otherMaintenanceMargin : collateral) * WAD;
+  return solveFromBase(
+    side,
+    size,
+    side === 1 ? equity - size * price : equity + size * price,
+    input.marginTable,
+  );
+}
+
+/**
+ * {@link solveLiquidationPrice} from `base` = (collateral − otherMaintenanceMargin)·WAD ∓ size·price (WAD²
+ * scale, − for a long), for callers that hold the collateral at WAD² already (the Hyperliquid adapters).
+ */
+export function solveFromBase(
+  side: 1 | -1,
+  size: Fixed,
+  base: bigint,
+  marginTable: MarginTable,
+): Fixed | null {
+  if (size === 0n) return null;
+  const tiers = marginTable.tiers;
   const last = tiers.length - 1;
   // Surplus S(X) = equity(X) − maintenance(X) at WAD² scale is monotone in X (increasing for a long,
   // decreasing for a short) and continuous across tiers, so the tier holding the root is found by the
   // sign of S at each tier's lower bound — multiplications only; then one exact division.
-  // Written with few BigInt operations (each allocates): no negations, no adding a zero.
-  const equity = (otherMaintenanceMargin ? collateral - otherMaintenanceMargin : collateral) * WAD;
-  const base = side === 1 ? equity - size * price : equity + size * price;
   let k = 0;
   while (k < last) {
     const next = tiers[k + 1]!;
