@@ -20,9 +20,9 @@
  * `worker,main`). The last line is JSON.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevnet, startHyperliquidReplay } from '@perpscope/devnet';
 import { stringify } from 'yaml';
@@ -42,6 +42,20 @@ for (const s of scenarios)
     throw new Error(`unknown scenario ${s} (chains | hip3-<markets>)`);
 
 console.log(await ensureBundle());
+// Run a copy: an edit to any source during the run (another engineer's commit) makes the bundle
+// stale, and the bin would refuse it half-way. The copy sits under dist/ so that its external
+// packages (better-sqlite3) resolve from this package as the bundle's own do.
+const copyDir = join(dirname(BUNDLE), `bench-${process.pid}`);
+mkdirSync(copyDir, { recursive: true });
+for (const f of ['cli.mjs', 'ingestionWorker.mjs'])
+  copyFileSync(join(dirname(BUNDLE), f), join(copyDir, f));
+const bundle = join(copyDir, 'cli.mjs');
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGTERM');
+  rmSync(copyDir, { recursive: true, force: true });
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 const bare = fileURLToPath(new URL('./bareHonoServer.ts', import.meta.url));
 const loadClient = fileURLToPath(new URL('./loadClient.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-ingestion-thread-'));
@@ -67,8 +81,10 @@ const stopProcess = (p: ChildProcess) =>
 function spawnWith(args: string[], pattern: RegExp) {
   const proc = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', PERPSCOPE_WATCHER_ENTRY: 'bundle' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
   });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
   const url = new Promise<string>((resolve, reject) => {
     let buf = '';
     proc.stdout.on('data', (d: Buffer) => {
@@ -180,14 +196,7 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
     }),
   );
   const watcher = spawnWith(
-    [
-      '--max-semi-space-size=4',
-      '--heap-growing-percent=50',
-      fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url)),
-      'run',
-      '--config',
-      configPath,
-    ],
+    ['--max-semi-space-size=4', '--heap-growing-percent=50', bundle, 'run', '--config', configPath],
     /listening on (http:\/\/[^/\s]+)\//,
   );
   const bareServer = spawnWith(['--import', 'tsx', bare], /^BARE (http:\S+)/);
@@ -253,3 +262,4 @@ console.log(
     .join(' ')} (shared: absolute numbers are noise, compare the ratios)`,
 );
 console.log(JSON.stringify({ bundle: BUNDLE, results }));
+process.exit(0);

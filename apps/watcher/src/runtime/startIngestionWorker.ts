@@ -67,12 +67,21 @@ function workerEntry(): { file: URL; entry: string | null } {
   };
 }
 
-/** The destination stream of a pino logger (where the worker's lines are written). */
-function destinationOf(logger: Logger): { write(line: string): unknown } | null {
-  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
-  return stream && typeof (stream as { write?: unknown }).write === 'function'
-    ? (stream as { write(line: string): unknown })
-    : null;
+/**
+ * Writes the worker's log lines where `logger` writes its own. A `pino.multistream` (the quiet
+ * demo: a file, errors also to stderr) routes by the level of the last line its logger wrote, so
+ * each line's own level is set first.
+ */
+export function logLineWriter(logger: Logger): ((line: string) => void) | null {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { write?: (line: string) => unknown; lastLevel?: number }
+    | undefined;
+  if (!stream || typeof stream.write !== 'function') return null;
+  const write = stream.write.bind(stream);
+  return (line) => {
+    if ('lastLevel' in stream) stream.lastLevel = Number(/"level":(\d+)/.exec(line)?.[1] ?? 30);
+    write(line);
+  };
 }
 
 /**
@@ -97,7 +106,7 @@ export async function startIngestionWorker(
     statusIntervalMs: p.statusIntervalMs ?? 250,
   };
   const worker = new Worker(file, { workerData: data });
-  const destination = destinationOf(p.logger);
+  const destination = logLineWriter(p.logger);
   let ready: Record<string, boolean> = {};
   let writable = true;
   let stats = { heapUsedBytes: 0, eventLoopDelayP99Ms: 0 };
@@ -120,7 +129,7 @@ export async function startIngestionWorker(
   worker.on('message', (m: IngestionWorkerMessage) => {
     switch (m.type) {
       case 'log':
-        destination?.write(m.line);
+        destination?.(m.line);
         break;
       case 'events':
         p.eventLog.publishStored(m.events);
