@@ -9,9 +9,10 @@ import { parseConfig } from '../config/loadConfig.js';
 import { openDb } from '../db/openDb.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
+import { configIngests } from './configIngests.js';
 import { ingestionThreadFor, startWatcher } from './startWatcher.js';
 import type { Subject } from './subject.js';
-import { configIngests, subjectFactories } from './subjects.js';
+import { subjectFactories } from './subjects.js';
 
 let blocker: Server | null = null;
 afterEach(() => blocker?.close());

@@ -10,13 +10,12 @@ import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointe
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { clientResolver } from '../security/requestClient.js';
-import { createWeightAccountant } from '../subjects/hip3/weightAccountant.js';
-import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
+import type { PositionAlerter } from '../subjects/positions/PositionAlerter.js';
+import { configIngests } from './configIngests.js';
 import { createOperations, type Operations } from './createOperations.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
 import { type IngestionWorker, startIngestionWorker } from './startIngestionWorker.js';
 import type { Subject, SubjectFactory } from './subject.js';
-import { configIngests, subjectFactories } from './subjects.js';
 
 /** A running watcher: its HTTP URL and a graceful `stop()`. */
 export type RunningWatcher = {
@@ -139,8 +138,16 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     ...(thread === 'worker' && { remoteWritable: () => worker?.writable() ?? true }),
   });
   let subjects: Subject[] = [];
-  let positionAlerter: ReturnType<typeof createPositionAlerter> = null;
+  let positionAlerter: PositionAlerter | null = null;
   if (thread === 'main') {
+    // Loaded only here: with ingestion in the worker this thread never evaluates the subjects'
+    // modules (viem, the HL SDK, their schemas), which keeps its heap to what HTTP needs.
+    const [{ subjectFactories }, { createWeightAccountant }, { createPositionAlerter }] =
+      await Promise.all([
+        import('./subjects.js'),
+        import('../subjects/hip3/weightAccountant.js'),
+        import('../subjects/positions/createPositionAlerter.js'),
+      ]);
     // One HL weight budget for the HIP-3 watch and the position guard: HL limits per IP, on real time.
     const hlWeight = createWeightAccountant({
       budget: config.hip3.weightBudgetPerMinute,
