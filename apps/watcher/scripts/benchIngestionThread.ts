@@ -12,7 +12,8 @@
  * then runs `BENCH_RUNS` rounds of 10 s load against the watcher followed by 10 s against the bare
  * server (open loop, `loadClient.ts`, latency from each request's scheduled start). Each round gives
  * one ratio of p99s; the medians of the rounds are printed with the watcher's RSS (median over the
- * rounds) and CPU, then the machine's load average. On a shared machine the absolute numbers are
+ * rounds) and CPU, the HTTP thread's event-loop delay over 10 s of ingestion without HTTP load
+ * (`loopDelayMonitor.mjs`, main thread only), then the machine's load average. On a shared machine the absolute numbers are
  * noise; only the ratios measured back to back mean something, and even those scatter.
  *
  * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchIngestionThread.ts [scenario …]
@@ -58,6 +59,7 @@ process.on('exit', () => {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 const bare = fileURLToPath(new URL('./bareHonoServer.ts', import.meta.url));
 const loadClient = fileURLToPath(new URL('./loadClient.ts', import.meta.url));
+const monitor = fileURLToPath(new URL('./loopDelayMonitor.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-ingestion-thread-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: readonly number[]) => {
@@ -77,8 +79,8 @@ const stopProcess = (p: ChildProcess) =>
     p.kill('SIGTERM');
   });
 
-/** Spawns `node … args`, resolves the first stdout match of `pattern`. */
-function spawnWith(args: string[], pattern: RegExp) {
+/** Spawns `node … args`, resolves the first stdout match of `pattern`; `lines` sees every line. */
+function spawnWith(args: string[], pattern: RegExp, lines?: (line: string) => void) {
   const proc = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, MALLOC_ARENA_MAX: '2' },
@@ -92,6 +94,7 @@ function spawnWith(args: string[], pattern: RegExp) {
       const parts = buf.split('\n');
       buf = parts.pop() ?? '';
       for (const line of parts) {
+        lines?.(line);
         const m = pattern.exec(line);
         if (m?.[1]) resolve(m[1]);
       }
@@ -126,7 +129,11 @@ type Result = {
   rssMb: number;
   cpuPercent: number;
   errors: number;
+  /** The HTTP (main) thread's event-loop delay over 10 s of ingestion without HTTP load. */
+  loopP99Ms: number;
+  loopMaxMs: number;
 };
+type LoopDelay = { p99: number; p999: number; max: number };
 
 /** Starts the scenario's upstream, returns the watcher config part, the path to load and a stop. */
 async function upstream(scenario: string): Promise<{
@@ -195,10 +202,30 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
       ...up.config,
     }),
   );
+  let onDelay: ((d: LoopDelay) => void) | null = null;
   const watcher = spawnWith(
-    ['--max-semi-space-size=4', '--heap-growing-percent=50', bundle, 'run', '--config', configPath],
+    [
+      '--max-semi-space-size=4',
+      '--heap-growing-percent=50',
+      '--import',
+      monitor,
+      bundle,
+      'run',
+      '--config',
+      configPath,
+    ],
     /listening on (http:\/\/[^/\s]+)\//,
+    (line) => {
+      if (line.startsWith('LOOP_DELAY '))
+        onDelay?.(JSON.parse(line.slice('LOOP_DELAY '.length)) as LoopDelay);
+    },
   );
+  /** The main thread's event-loop delay since the previous sample (`loopDelayMonitor.mjs`). */
+  const sampleDelay = () =>
+    new Promise<LoopDelay>((resolve) => {
+      onDelay = resolve;
+      watcher.proc.kill('SIGUSR2');
+    });
   const bareServer = spawnWith(['--import', 'tsx', bare], /^BARE (http:\S+)/);
   try {
     const url = await watcher.url;
@@ -215,17 +242,21 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
     await runLoad(`${url}${path}`); // warm-up (JIT) of both
     await runLoad(`${bareUrl}/body`);
     const pid = watcher.proc.pid as number;
-    const rounds: { w: Load; b: Load; rss: number; cpu: number }[] = [];
+    const rounds: { w: Load; b: Load; rss: number; cpu: number; delay: LoopDelay }[] = [];
     for (let run = 1; run <= RUNS; run++) {
+      // The HTTP thread's event-loop delay over 10 s of ingestion with no HTTP load.
+      await sampleDelay();
+      await sleep(10_000);
+      const delay = await sampleDelay();
       const c0 = cpuTicks(pid);
       const t0 = Date.now();
       const w = await runLoad(`${url}${path}`);
       const cpu = ((cpuTicks(pid) - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
       const rss = rssMb(pid);
       const b = await runLoad(`${bareUrl}/body`);
-      rounds.push({ w, b, rss, cpu });
+      rounds.push({ w, b, rss, cpu, delay });
       console.log(
-        `${scenario} (${thread}), run ${run}: watcher p99 ${w.p99.toFixed(2)} ms (${w.errors} errors, ${w.achievedRps.toFixed(0)} req/s, CPU under load ${cpu.toFixed(0)} %, RSS ${rss.toFixed(0)} MB), bare Hono p99 ${b.p99.toFixed(2)} ms (${body.length} bytes) → ×${(w.p99 / b.p99).toFixed(2)}; load average ${loadavg()[0]?.toFixed(1)}`,
+        `${scenario} (${thread}), run ${run}: HTTP thread's loop delay without load p99 ${delay.p99.toFixed(1)} / max ${delay.max.toFixed(1)} ms; watcher p99 ${w.p99.toFixed(2)} ms (${w.errors} errors, ${w.achievedRps.toFixed(0)} req/s, CPU under load ${cpu.toFixed(0)} %, RSS ${rss.toFixed(0)} MB), bare Hono p99 ${b.p99.toFixed(2)} ms (${body.length} bytes) → ×${(w.p99 / b.p99).toFixed(2)}; load average ${loadavg()[0]?.toFixed(1)}`,
       );
     }
     const ratios = rounds.map((r) => r.w.p99 / r.b.p99);
@@ -239,6 +270,8 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
       rssMb: median(rounds.map((r) => r.rss)),
       cpuPercent: median(rounds.map((r) => r.cpu)),
       errors: rounds.reduce((a, r) => a + r.w.errors, 0),
+      loopP99Ms: median(rounds.map((r) => r.delay.p99)),
+      loopMaxMs: median(rounds.map((r) => r.delay.max)),
     };
   } finally {
     await stopProcess(watcher.proc);
@@ -253,7 +286,7 @@ for (const scenario of scenarios)
     const r = await bench(scenario, thread);
     results.push(r);
     console.log(
-      `median of ${RUNS}: ${scenario} (${thread}): watcher p99 ${r.watcherP99Ms.toFixed(2)} ms vs bare ${r.bareP99Ms.toFixed(2)} ms → ×${r.ratio.toFixed(2)} (rounds ${r.ratios.map((x) => x.toFixed(2)).join(', ')}), RSS ${r.rssMb.toFixed(0)} MB, CPU under load ${r.cpuPercent.toFixed(0)} %`,
+      `median of ${RUNS}: ${scenario} (${thread}): watcher p99 ${r.watcherP99Ms.toFixed(2)} ms vs bare ${r.bareP99Ms.toFixed(2)} ms → ×${r.ratio.toFixed(2)} (rounds ${r.ratios.map((x) => x.toFixed(2)).join(', ')}); HTTP thread's loop delay without load p99 ${r.loopP99Ms.toFixed(1)} / max ${r.loopMaxMs.toFixed(1)} ms; RSS ${r.rssMb.toFixed(0)} MB, CPU under load ${r.cpuPercent.toFixed(0)} %`,
     );
   }
 console.log(
