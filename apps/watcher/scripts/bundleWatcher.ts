@@ -65,11 +65,41 @@ export type BundleManifest = { root: string; builtAtMs: number; inputs: string[]
 export async function bundleWatcher(outfile: string = DIST_BUNDLE): Promise<string> {
   mkdirSync(dirname(outfile), { recursive: true });
   const builtAtMs = Date.now();
-  const tmp = `${outfile}.${process.pid}.tmp`;
+  // The ingestion worker's entry sits beside the CLI bundle (`startIngestionWorker.ts` finds it
+  // through the bundle URL the banner records).
+  const workerOut = join(dirname(outfile), 'ingestionWorker.mjs');
+  const outputs = [
+    { entry: 'src/cli.ts', out: outfile },
+    { entry: 'src/runtime/ingestionWorker.ts', out: workerOut },
+  ].map((o) => ({ ...o, tmp: `${o.out}.${process.pid}.tmp` }));
   const statusScript = buildStatusScript();
-  const result = await build({
-    entryPoints: [join(WATCHER_DIR, 'src/cli.ts')],
-    outfile: tmp,
+  const results = await Promise.all(outputs.map((o) => bundleOne(o.entry, o.tmp, statusScript)));
+  const inputs = [
+    ...new Set(
+      results.flatMap((r) =>
+        Object.keys(r.metafile.inputs)
+          .filter((p) => !p.includes(':'))
+          .map((p) => resolve(REPO_ROOT, p)),
+      ),
+    ),
+  ];
+  inputs.push(
+    ...statusScript.inputs,
+    join(WATCHER_DIR, 'package.json'),
+    join(REPO_ROOT, 'pnpm-lock.yaml'),
+  );
+  const manifest: BundleManifest = { root: REPO_ROOT, builtAtMs, inputs };
+  // Bundles first, manifest last: a bundle without a matching manifest counts as stale. The worker
+  // entry before the CLI, so a CLI bundle never runs beside an older worker.
+  for (const o of outputs.reverse()) renameSync(o.tmp, o.out);
+  writeFileSync(`${outfile}.manifest.json`, `${JSON.stringify(manifest)}\n`);
+  return outfile;
+}
+
+function bundleOne(entry: string, outfile: string, statusScript: StatusScript) {
+  return build({
+    entryPoints: [join(WATCHER_DIR, entry)],
+    outfile,
     absWorkingDir: REPO_ROOT,
     bundle: true,
     platform: 'node',
@@ -79,24 +109,11 @@ export async function bundleWatcher(outfile: string = DIST_BUNDLE): Promise<stri
     // First match wins: the status script's module is replaced before the import.meta rewrite.
     plugins: [inlineStatusScript(statusScript), keepImportMetaUrl],
     banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url); const __perpscopeBundleUrl = import.meta.url;",
     },
     metafile: true,
     logLevel: 'error',
   });
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.includes(':'))
-    .map((p) => resolve(REPO_ROOT, p));
-  inputs.push(
-    ...statusScript.inputs,
-    join(WATCHER_DIR, 'package.json'),
-    join(REPO_ROOT, 'pnpm-lock.yaml'),
-  );
-  const manifest: BundleManifest = { root: REPO_ROOT, builtAtMs, inputs };
-  // Bundle first, manifest last: a bundle without a matching manifest counts as stale.
-  renameSync(tmp, outfile);
-  writeFileSync(`${outfile}.manifest.json`, `${JSON.stringify(manifest)}\n`);
-  return outfile;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -11,6 +11,11 @@ export const systemClock: Clock = { now: () => Date.now() };
 export type SteadyClock = Clock & {
   /** Wall clock minus this clock (ms): non-zero after a step, shrinking while it is absorbed. */
   offsetMs(): number;
+  /**
+   * True when it reads the real wall and monotonic clocks (no `wall`/`monotonic` given): another
+   * thread (the ingestion worker) can then run an equal clock of its own.
+   */
+  readonly real: boolean;
 };
 
 /** Parameters of {@link createSteadyClock}. */
@@ -71,5 +76,6 @@ export function createSteadyClock(p: SteadyClockParameters = {}): SteadyClock {
       return last;
     },
     offsetMs: () => offset,
+    real: p.wall === undefined && p.monotonic === undefined,
   };
 }

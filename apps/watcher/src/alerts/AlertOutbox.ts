@@ -314,6 +314,14 @@ export class AlertOutbox {
     })();
   }
 
+  /**
+   * Starts a delivery pass now instead of at the next poll: rows were queued on another connection
+   * (the ingestion worker enqueues, the main thread delivers). No-op while the loop is stopped.
+   */
+  wake(): void {
+    this.#wake?.();
+  }
+
   /** Stops the loop after the pass in flight; pending rows stay in the table for the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -5,6 +5,7 @@ import { SecurityConfig } from '../security/securityConfig.js';
 import { ChainsConfig } from './chainsConfig.js';
 import { DatabaseConfig } from './databaseConfig.js';
 import { Hip3Config } from './hip3Config.js';
+import { IngestionConfig } from './ingestionConfig.js';
 import { LogConfig } from './logConfig.js';
 import { PositionsConfig, positionsCrossIssues } from './positionsConfig.js';
 import { ServerConfig } from './serverConfig.js';
@@ -25,6 +26,7 @@ export const WatcherConfig = z
     security: SecurityConfig,
     retention: RetentionConfig,
     positions: PositionsConfig,
+    ingestion: IngestionConfig,
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -246,6 +246,16 @@ export class EventLog {
     return result;
   }
 
+  /**
+   * Publishes events another connection already committed (the ingestion worker writes, then posts
+   * its stored events to the main thread's log): subscribers and SSE clients get them exactly as
+   * if this log had written them. Persist-then-publish still holds — the caller publishes only
+   * what is in the `events` table.
+   */
+  publishStored(events: readonly StoredEvent[]): void {
+    for (const ev of events) this.#publish(ev);
+  }
+
   /** Subscribes to events published from now on; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void {
     this.#listeners.add(listener);

@@ -85,6 +85,32 @@ export type CreateOperationsParameters = {
   retentionTargets?: readonly RetentionTarget[];
   /** For tests: where sinks are reached. */
   fetch?: typeof fetch;
+  /**
+   * Which jobs `start()` runs. `all` (default): everything, in this thread. With ingestion in a
+   * worker thread (`runtime/ingestionWorker.ts`) the main thread's operations run `delivery` (alert
+   * delivery and the file check; the worker's write outcomes arrive through `storage.recordWrite`)
+   * and the worker's run `ingestion` (the incident → alert feed and retention).
+   */
+  jobs?: OperationsJobs;
+  /**
+   * Told every write outcome reported to storage health (`null` error: committed) and every alert
+   * outcome of this thread's outbox: how the ingestion worker forwards them to the main thread.
+   */
+  observe?: OperationsObserver;
+  /**
+   * Whether the ingestion worker's own connection can write (its page limit, `query_only`, read-only
+   * state), merged into `storage` readiness and `perpscope_db_writable`. Absent: one connection.
+   */
+  remoteWritable?: () => boolean;
+};
+
+/** Which of the operations' jobs run in this thread (see {@link CreateOperationsParameters.jobs}). */
+export type OperationsJobs = 'all' | 'delivery' | 'ingestion';
+
+/** Hooks the ingestion worker forwards to the main thread through. */
+export type OperationsObserver = {
+  write?(writer: string, error: unknown): void;
+  alert?(sink: string, outcome: string): void;
 };
 
 /** The operator side of a running watcher: alerts, metrics, retention and request hardening. */
@@ -128,7 +154,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   const storageLogger = logger.child({ component: 'storage' });
   // Every failed write — ingestion, events, alerts, retention — is counted, turns /readyz red and
   // (for a subject) shows it `unknown` until that writer commits again.
-  const storage = createStorageHealth({
+  const health = createStorageHealth({
     sqlite: database.sqlite,
     now: clock.now,
     onWriteError: (writer, error) => {
@@ -144,6 +170,15 @@ export function createOperations(p: CreateOperationsParameters): Operations {
         );
     },
   });
+  const storage: StorageHealth = {
+    ...health,
+    recordWrite(writer, error) {
+      health.recordWrite(writer, error);
+      p.observe?.write?.(writer, error);
+    },
+  };
+  const writable = () => storage.writable() && (p.remoteWritable?.() ?? true);
+  const jobs = p.jobs ?? 'all';
   const record = (writer: string) => (error: unknown) => storage.recordWrite(writer, error);
   p.eventLog.observeWrites((writer, error) => storage.recordWrite(writer, error));
   const outbox = new AlertOutbox({
@@ -152,7 +187,10 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     config: config.alerts,
     now: clock.now,
     logger: logger.child({ component: 'alerts' }),
-    onOutcome: (sink, outcome) => metrics.alertOutcomes.inc({ sink, outcome }),
+    onOutcome: (sink, outcome) => {
+      metrics.alertOutcomes.inc({ sink, outcome });
+      p.observe?.alert?.(sink, outcome);
+    },
     onWriteOutcome: record('alerts'),
     ...(p.fetch && { fetch: p.fetch }),
   });
@@ -183,7 +221,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     help: '1 while the database accepts writes: disk not full, SQLite page limit not reached, not read-only, no writer failing, file still at its path.',
     registers: [metrics.registry],
     collect() {
-      this.set(storage.writable() ? 1 : 0);
+      this.set(writable() ? 1 : 0);
     },
   });
   new Gauge({
@@ -218,7 +256,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     alerter,
     retention,
     storage,
-    readiness: () => ({ storage: storage.writable(), database: storage.fileState() === 'ok' }),
+    readiness: () => ({ storage: writable(), database: storage.fileState() === 'ok' }),
     http: {
       security,
       metrics,
@@ -226,9 +264,12 @@ export function createOperations(p: CreateOperationsParameters): Operations {
       storage,
     },
     start() {
-      outbox.start();
-      alerter.start();
-      retention.start();
+      if (jobs !== 'ingestion') outbox.start();
+      if (jobs !== 'delivery') {
+        alerter.start();
+        retention.start();
+      }
+      if (jobs === 'ingestion') return; // the main thread watches the file (and logs it once)
       // Noticed (and logged) within seconds even when nobody asks /readyz or /metrics.
       fileCheck ??= setInterval(() => storage.fileState(), FILE_CHECK_MS);
       fileCheck.unref();

@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../clock.js';
+import { createSteadyClock, systemClock } from '../clock.js';
 import { parseConfig } from '../config/loadConfig.js';
+import { openDb } from '../db/openDb.js';
 import { Env } from '../env.js';
-import { startWatcher } from './startWatcher.js';
+import { EventLog } from '../events/eventLog.js';
+import { configIngests } from './configIngests.js';
+import { ingestionThreadFor, startWatcher } from './startWatcher.js';
 import type { Subject } from './subject.js';
+import { subjectFactories } from './subjects.js';
 
 let blocker: Server | null = null;
 afterEach(() => blocker?.close());
@@ -50,5 +54,79 @@ describe('startWatcher', () => {
     // SQLite deletes the WAL file when the last connection to the database closes.
     expect(existsSync(path)).toBe(true);
     expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});
+
+describe('where ingestion runs', () => {
+  const logger = pino({ level: 'silent' });
+  const configWith = (raw: Record<string, unknown>) =>
+    parseConfig({
+      raw: { database: { path: '/tmp/perpscope-thread-choice.db' }, chains: [], ...raw },
+      source: 'test',
+      env: Env.parse({}),
+    });
+  const chain = {
+    key: 'probe',
+    name: 'Probe',
+    chainId: 99_001,
+    class: 'op-stack',
+    rpcUrls: ['http://127.0.0.1:1'],
+  };
+  const configs = {
+    none: configWith({}),
+    chain: configWith({ chains: [chain] }),
+    hip3: configWith({ hip3: { enabled: true } }),
+    positions: configWith({
+      positions: {
+        accounts: [{ address: '0x00000000000000000000000000000000000e2e01', label: 'probe' }],
+      },
+    }),
+  };
+
+  it('configIngests is true exactly when a registered factory returns a subject', () => {
+    const database = openDb({ path: ':memory:' });
+    try {
+      for (const [name, config] of Object.entries(configs)) {
+        const ctx = {
+          config,
+          db: database.db,
+          sqlite: database.sqlite,
+          eventLog: new EventLog({ db: database.db, clock: systemClock, logger }),
+          clock: systemClock,
+          logger,
+        };
+        const built = subjectFactories.map((f) => f(ctx)).filter((s) => s !== null);
+        expect(configIngests(config), name).toBe(built.length > 0);
+      }
+    } finally {
+      database.close();
+    }
+  });
+
+  it('defaults to the worker thread, and to main only for what cannot cross or has nothing to ingest', () => {
+    const base = { logger, version: 't' };
+    const steady = createSteadyClock();
+    const steadyWithWall = createSteadyClock({ wall: () => Date.now() });
+    const t = (p: Partial<Parameters<typeof ingestionThreadFor>[0]>) =>
+      ingestionThreadFor({ ...base, config: configs.chain, clock: systemClock, ...p });
+    expect(t({})).toBe('worker');
+    expect(t({ clock: steady })).toBe('worker');
+    expect(t({ config: configs.hip3 })).toBe('worker');
+    expect(t({ config: configs.none })).toBe('main');
+    expect(t({ clock: steadyWithWall })).toBe('main');
+    expect(t({ factories: [] })).toBe('main');
+    expect(t({ config: configWith({ chains: [chain], ingestion: { thread: 'main' } }) })).toBe(
+      'main',
+    );
+    expect(t({ ingestion: { thread: 'main' } })).toBe('main');
+    expect(() => t({ factories: [], ingestion: { thread: 'worker' } })).toThrow(
+      /cannot cross into a worker thread/,
+    );
+    expect(() =>
+      t({
+        config: configWith({ chains: [chain], database: { path: ':memory:' } }),
+        ingestion: { thread: 'worker' },
+      }),
+    ).toThrow(/file database/);
   });
 });

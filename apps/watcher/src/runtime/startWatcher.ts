@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { createWeightAccountant } from '@perpscope/hyperliquid';
+import { Gauge } from 'prom-client';
 import { EventStreamHub } from '../api/EventStreamHub.js';
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
@@ -10,17 +10,21 @@ import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointe
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { clientResolver } from '../security/requestClient.js';
-import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
+import type { PositionAlerter } from '../subjects/positions/PositionAlerter.js';
+import { configIngests } from './configIngests.js';
 import { createOperations, type Operations } from './createOperations.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
 import { createMarkBoard } from './markBoard.js';
+import { type IngestionWorker, startIngestionWorker } from './startIngestionWorker.js';
 import type { Subject, SubjectFactory } from './subject.js';
-import { subjectFactories } from './subjects.js';
 
 /** A running watcher: its HTTP URL and a graceful `stop()`. */
 export type RunningWatcher = {
   url: string;
   port: number;
+  /** Where ingestion runs (see {@link IngestionOptions}). */
+  ingestionThread: IngestionThread;
+  /** The subjects running on this thread (empty when ingestion runs in the worker). */
   subjects: readonly Subject[];
   eventLog: EventLog;
   /** Alerts, metrics, retention (see `createOperations.ts`). */
@@ -33,6 +37,21 @@ export type RunningWatcher = {
   stop(): Promise<void>;
 };
 
+/** Where polls, WebSocket parsing, evaluation and ingestion writes run. */
+export type IngestionThread = 'worker' | 'main';
+
+/**
+ * `worker` (default): a `worker_threads` Worker with its own database connection runs every
+ * subject, the alert feeds (enqueueing) and retention; this thread serves HTTP, SSE, `/metrics`
+ * and delivers alerts (`runtime/ingestionWorker.ts`). `main`: everything on one thread — for tests
+ * that hand in subject factories or a clock (functions cannot cross into a worker), drive a subject
+ * by hand, or simulate faults on the writing connection (`ops.database.sqlite`).
+ */
+export type IngestionOptions = { thread: IngestionThread };
+
+/** Exit code after the ingestion worker died (EX_SOFTWARE, as for an uncaught exception). */
+export const EXIT_INGESTION_FAILED = 70;
+
 export type StartWatcherParameters = {
   config: WatcherConfig;
   clock: Clock;
@@ -44,16 +63,57 @@ export type StartWatcherParameters = {
   listen?: boolean;
   /** Secrets named by the config (alert sinks, API token), from `readSecrets` in env.ts. */
   secrets?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Overrides the config's `ingestion.thread` (default `worker`). Without it, `factories`, a clock
+   * other than `systemClock` or a real steady clock, or a `:memory:` database run ingestion on the
+   * main thread (they cannot cross into a worker; asking for `worker` with them throws), and so does
+   * a config that turns no subject on (API only: nothing to take off the event loop).
+   */
+  ingestion?: IngestionOptions;
+  /**
+   * The ingestion worker died (worker mode): default stops what still runs, logs and exits the
+   * process with {@link EXIT_INGESTION_FAILED}, so a supervisor restarts it. Tests observe it.
+   */
+  onIngestionFailure?: (error: Error) => void;
 };
 
+/** The clock the worker can rebuild on its side, or null when this one cannot cross. */
+function workerClockOf(clock: Clock): 'steady' | 'system' | null {
+  if (clock === systemClock) return 'system';
+  return 'real' in clock && clock.real === true ? 'steady' : null;
+}
+
 /**
- * Opens the database (running migrations), starts every subject and the HTTP server.
+ * Where `startWatcher` runs ingestion for these parameters (see {@link IngestionOptions}).
  *
- * @throws when the database is unusable or the HTTP port cannot be bound (everything started is
- *   stopped again first).
+ * @throws when `ingestion.thread: 'worker'` is asked for with something that cannot cross threads.
+ */
+export function ingestionThreadFor(params: StartWatcherParameters): IngestionThread {
+  const canCross =
+    params.factories === undefined &&
+    params.config.database.path !== ':memory:' &&
+    workerClockOf(params.clock) !== null;
+  if (params.ingestion === undefined)
+    return canCross && params.config.ingestion.thread === 'worker' && configIngests(params.config)
+      ? 'worker'
+      : 'main';
+  if (params.ingestion.thread === 'worker' && !canCross)
+    throw new Error(
+      "ingestion.thread 'worker' needs the registered subjects, a file database and the system or a steady clock (factories and other clocks are functions and cannot cross into a worker thread); use ingestion.thread 'main'",
+    );
+  return params.ingestion.thread;
+}
+
+/**
+ * Opens the database (running migrations), starts every subject — in the ingestion worker thread
+ * by default (see {@link IngestionOptions}) — and the HTTP server.
+ *
+ * @throws when the database is unusable, a subject cannot start or the HTTP port cannot be bound
+ *   (everything started is stopped again first).
  */
 export async function startWatcher(params: StartWatcherParameters): Promise<RunningWatcher> {
   const { config, clock, logger } = params;
+  const thread = ingestionThreadFor(params);
   const database = openDb({ path: config.database.path });
   // Checkpoints off the event loop (src/db/walCheckpointer.ts): the API shares this thread.
   const checkpointer: WalCheckpointer | null =
@@ -66,34 +126,53 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
           logger,
         });
   const eventLog = new EventLog({ db: database.db, clock, logger });
-  // One HL weight budget for the HIP-3 watch and the position guard: HL limits per IP, on real time.
-  const hlWeight = createWeightAccountant({
-    budget: config.hip3.weightBudgetPerMinute,
-    now: Date.now,
-  });
-  const ctx = {
-    config,
-    db: database.db,
-    sqlite: database.sqlite,
-    eventLog,
-    clock,
-    logger,
-    hlWeight,
-    // The HIP-3 watch offers its ctx marks here; the position guard reads them (no subject imports
-    // another's internals).
-    marks: createMarkBoard(),
-  };
-  const subjects = (params.factories ?? subjectFactories)
-    .map((f) => f(ctx))
-    .filter((s): s is Subject => s !== null);
+  const secrets = params.secrets ?? {};
+  let worker: IngestionWorker | null = null;
   const ops = createOperations({
     config,
     database,
     eventLog,
     clock,
     logger,
-    secrets: params.secrets ?? {},
+    secrets,
+    jobs: thread === 'worker' ? 'delivery' : 'all',
+    ...(thread === 'worker' && { remoteWritable: () => worker?.writable() ?? true }),
   });
+  let subjects: Subject[] = [];
+  let positionAlerter: PositionAlerter | null = null;
+  if (thread === 'main') {
+    // Loaded only here: with ingestion in the worker this thread never evaluates the subjects'
+    // modules (viem, the HL SDK, their schemas), which keeps its heap to what HTTP needs.
+    const [{ subjectFactories }, { createWeightAccountant }, { createPositionAlerter }] =
+      await Promise.all([
+        import('./subjects.js'),
+        import('@perpscope/hyperliquid'),
+        import('../subjects/positions/createPositionAlerter.js'),
+      ]);
+    // One HL weight budget for the HIP-3 watch and the position guard: HL limits per IP, on real time.
+    const hlWeight = createWeightAccountant({
+      budget: config.hip3.weightBudgetPerMinute,
+      now: Date.now,
+    });
+    const ctx = {
+      config,
+      db: database.db,
+      sqlite: database.sqlite,
+      eventLog,
+      clock,
+      logger,
+      hlWeight,
+      // The HIP-3 watch offers its ctx marks here; the position guard reads them (no subject
+      // imports another's internals).
+      marks: createMarkBoard(),
+    };
+    subjects = (params.factories ?? subjectFactories)
+      .map((f) => f(ctx))
+      .filter((s): s is Subject => s !== null);
+    positionAlerter = createPositionAlerter({ config, db: database.db, eventLog, ops, logger });
+  } else {
+    registerWorkerMetrics(ops, () => worker);
+  }
   const eventStreams = new EventStreamHub({
     limits: {
       maxStreams: config.server.maxEventStreams,
@@ -112,17 +191,77 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     version: params.version,
     startedAt: clock.now(),
     readiness: () => ({
-      ...Object.fromEntries(subjects.map((s) => [s.name, s.ready()])),
+      ...(worker
+        ? worker.readiness()
+        : Object.fromEntries(subjects.map((s) => [s.name, s.ready()]))),
       ...ops.readiness(),
     }),
   });
-  const positionAlerter = createPositionAlerter({ config, db: database.db, eventLog, ops, logger });
-  for (const s of subjects) await s.start();
+
+  let stopping: Promise<void> | null = null;
+  let server: ReturnType<typeof serve> | null = null;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      await Promise.all([...subjects.map((s) => s.stop()), worker?.stop()]);
+      positionAlerter?.stop();
+      await ops.stop();
+      if (server) {
+        const srv = server;
+        // SSE streams keep connections open; closeAllConnections lets close() resolve.
+        await new Promise<void>((resolve) => {
+          srv.close(() => resolve());
+          if ('closeAllConnections' in srv) srv.closeAllConnections();
+        });
+      }
+      await checkpointer?.stop();
+      database.close();
+    })();
+    return stopping;
+  };
+
+  if (thread === 'worker') {
+    const workerClock = workerClockOf(clock) ?? 'system';
+    try {
+      worker = await startIngestionWorker({
+        config,
+        secrets,
+        clock: workerClock,
+        logger,
+        eventLog,
+        onWrite: (writer, error) => ops.storage.recordWrite(writer, error),
+        onAlert: (sink, outcome) => {
+          ops.metrics.alertOutcomes.inc({ sink, outcome });
+          if (outcome === 'queued') ops.outbox.wake();
+        },
+        onFailure:
+          params.onIngestionFailure ??
+          ((error) => {
+            logger.fatal(
+              { err: error },
+              'the ingestion worker failed: stopping and exiting so the supervisor restarts',
+            );
+            setTimeout(() => process.exit(EXIT_INGESTION_FAILED), 5_000).unref();
+            void stopAll()
+              .catch((e: unknown) => logger.error({ err: e }, 'shutdown failed'))
+              .finally(() => {
+                logger.flush();
+                process.exit(EXIT_INGESTION_FAILED);
+              });
+          }),
+      });
+    } catch (error) {
+      await ops.stop();
+      await checkpointer?.stop();
+      database.close();
+      throw error;
+    }
+  } else {
+    for (const s of subjects) await s.start();
+  }
   ops.start();
   positionAlerter?.start();
 
   let port = 0;
-  let server: ReturnType<typeof serve> | null = null;
   let connections: ConnectionLimiterStats | null = null;
   const limits = config.server;
   if (params.listen !== false) {
@@ -151,41 +290,43 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
       });
     } catch (error) {
       // The port is taken (or not ours to bind): stop what already runs, or it keeps the process alive.
-      await Promise.all(subjects.map((s) => s.stop()));
-      positionAlerter?.stop();
-      await ops.stop();
-      await checkpointer?.stop();
-      database.close();
+      server = null;
+      await stopAll();
       throw error;
     }
   }
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-  let stopping: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}`,
     port,
+    ingestionThread: thread,
     subjects,
     eventLog,
     ops,
     eventStreams,
     connections,
-    stop: () => {
-      stopping ??= (async () => {
-        await Promise.all(subjects.map((s) => s.stop()));
-        positionAlerter?.stop();
-        await ops.stop();
-        if (server) {
-          const srv = server;
-          // SSE streams keep connections open; closeAllConnections lets close() resolve.
-          await new Promise<void>((resolve) => {
-            srv.close(() => resolve());
-            if ('closeAllConnections' in srv) srv.closeAllConnections();
-          });
-        }
-        await checkpointer?.stop();
-        database.close();
-      })();
-      return stopping;
-    },
+    stop: stopAll,
   };
+}
+
+/** The worker's heap and event-loop delay as gauges beside the main thread's own metrics. */
+function registerWorkerMetrics(ops: Operations, worker: () => IngestionWorker | null): void {
+  new Gauge({
+    name: 'perpscope_ingestion_heap_used_bytes',
+    help: "Used JS heap of the ingestion worker thread (the process's own heap metrics cover the main thread).",
+    registers: [ops.metrics.registry],
+    collect() {
+      const w = worker();
+      if (w) this.set(w.stats().heapUsedBytes);
+    },
+  });
+  new Gauge({
+    name: 'perpscope_ingestion_event_loop_delay_p99_seconds',
+    help: "p99 event-loop delay of the ingestion worker thread since its previous status report (polls, parsing, evaluation, writes run there; HTTP doesn't).",
+    registers: [ops.metrics.registry],
+    collect() {
+      const w = worker();
+      if (w) this.set(w.stats().eventLoopDelayP99Ms / 1_000);
+    },
+  });
 }

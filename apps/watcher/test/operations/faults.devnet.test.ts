@@ -83,6 +83,8 @@ beforeAll(async () => {
     clock: systemClock,
     logger: pino({ level: process.env.PERPSCOPE_TEST_LOG ?? 'silent' }),
     version: 'test',
+    // The fault tests set pragmas on the writing connection (`ops.database.sqlite`): one thread.
+    ingestion: { thread: 'main' },
   });
   await waitFor('chain up', async () => (await chainStatus()) === 'up', 30_000);
   await waitFor(

@@ -70,6 +70,8 @@ beforeAll(async () => {
     timing: { pollIntervalMs: 250, graceSeconds: 3 },
     dbPath,
     logger: pino({ level: 'info' }, sink),
+    // The fault tests set pragmas on the writing connection (`ops.database.sqlite`): one thread.
+    ingestion: { thread: 'main' },
   });
   await waitFor('chain up', async () => (await chain()).status === 'up', 30_000);
   await waitFor('ready', async () => (await readyz()).status === 200, 10_000);

@@ -11,6 +11,9 @@ import { spawnWatcher } from '../support/spawnWatcher.js';
  * starts a clean process. A preload makes a timer throw when the test sends SIGUSR2.
  */
 const preload = fileURLToPath(new URL('../support/throwOnSigusr2.mjs', import.meta.url));
+const workerPreload = fileURLToPath(
+  new URL('../support/throwInIngestionWorker.mjs', import.meta.url),
+);
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-uncaught-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,6 +43,42 @@ describe('uncaught exception in the running watcher', () => {
       expect(fatal?.level).toBe(60);
       expect(fatal?.err?.message).toBe('test: uncaught exception on SIGUSR2');
       // Closed cleanly: the last connection's close checkpoints and removes the WAL file.
+      expect(existsSync(`${db}-wal`)).toBe(false);
+    } finally {
+      w.child.kill('SIGKILL');
+    }
+  });
+
+  it('in the ingestion worker: logged, the HTTP side stops, the database is closed, exit 70', async () => {
+    const db = join(dir, 'worker.db');
+    const cfg = join(dir, 'worker.yaml');
+    // One chain (its RPC refuses: `unknown`) so there is something to ingest, in the worker.
+    writeFileSync(
+      cfg,
+      `server: { port: 0 }\ndatabase: { path: ${db} }\nchains:\n  - { key: probe, name: Probe, chainId: 99001, class: op-stack, rpcUrls: ['http://127.0.0.1:1'] }\n`,
+    );
+    const w = await spawnWatcher(['run', '-c', cfg], { NODE_OPTIONS: `--import=${workerPreload}` });
+    try {
+      // Serving, with ingestion in its worker (the default): the worker's gauges are exported.
+      const metrics = await (await fetch(`${w.url}/metrics`)).text();
+      expect(metrics).toMatch(/^perpscope_ingestion_heap_used_bytes \d+/m);
+      writeFileSync(`${db}.crash`, '');
+      const exited = await Promise.race([
+        w.exited,
+        new Promise<null>((r) => setTimeout(() => r(null), 15_000)),
+      ]);
+      const { stdout, stderr } = w.output();
+      expect(
+        exited,
+        `still running 15 s after the worker's exception\n${stdout}\n${stderr}`,
+      ).toEqual({ code: 70, signal: null });
+      const fatal = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } })
+        .find((l) => l.msg.startsWith('the ingestion worker failed'));
+      expect(fatal?.level).toBe(60);
+      expect(fatal?.err?.message).toBe('test: uncaught exception in the ingestion worker');
       expect(existsSync(`${db}-wal`)).toBe(false);
     } finally {
       w.child.kill('SIGKILL');

@@ -7,7 +7,11 @@ import type { StoredEvent } from '../../src/db/queries/events.js';
 import { type DevnetTiming, devnetChainEntry } from '../../src/demo/devnetChainEntry.js';
 import { Env } from '../../src/env.js';
 import { isEventOfKind } from '../../src/events/eventLog.js';
-import { type RunningWatcher, startWatcher } from '../../src/runtime/startWatcher.js';
+import {
+  type IngestionOptions,
+  type RunningWatcher,
+  startWatcher,
+} from '../../src/runtime/startWatcher.js';
 
 /** A devnet plus an in-process watcher (real SQLite file, real HTTP server on a free port). */
 export type DevnetWatcher = {
@@ -35,6 +39,8 @@ export async function startDevnetWatcher(params: {
   logger?: Logger;
   /** The watcher's clock (default: the system wall clock). */
   clock?: Clock;
+  /** Default: `startWatcher`'s (the worker thread, unless the clock cannot cross into it). */
+  ingestion?: IngestionOptions;
 }): Promise<DevnetWatcher> {
   const devnet = await startDevnet(params.specs);
   try {
@@ -56,6 +62,7 @@ export async function startDevnetWatcher(params: {
       clock: params.clock ?? systemClock,
       logger: params.logger ?? pino({ level: process.env.PERPSCOPE_TEST_LOG ?? 'silent' }),
       version: 'test',
+      ...(params.ingestion && { ingestion: params.ingestion }),
     });
     const events: StoredEvent[] = [];
     watcher.eventLog.subscribe((e) => events.push(e));
