@@ -27,6 +27,9 @@
 //   ~19.4 k/s under load and the quiet estimate above is pessimistic, but no quiet run was possible and
 //   the target is not shown met. Printing is ~20 % of the instructions (603 k → 485 k with format18 and
 //   pointAt stubbed out), BigInt toString ~1,100 instructions per 2-word value however it is spelled.
+// - quiet run of the merged build (2026-12-06 22:43–22:50, load 0.6–0.95, nothing else running), nine
+//   runs: 19,793 19,797 20,178 20,242 20,274 20,441 20,637 20,736 21,169/s (median 20,274), solver
+//   2.72–2.76 M/s, ratio 7.23–7.55e-3. Met at the median, thin margin (2 of 9 below).
 import { readFileSync } from 'node:fs';
 import {
   analyzeHyperliquidAccount,
