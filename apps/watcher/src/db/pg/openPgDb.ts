@@ -3,8 +3,12 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 
-/** The drizzle handle over a PostgreSQL pool (async, unlike the SQLite `Db`). */
-export type PgDb = NodePgDatabase;
+/**
+ * The drizzle handle PostgreSQL queries take (async, unlike the SQLite `Db`): over the pool for
+ * single statements, or over one checked-out client inside {@link withPgTransaction}. Raw SQL goes
+ * through `q.execute(sql\`…\`)` or `q.$client.query(…)` (same connection, so same transaction).
+ */
+export type PgDb = NodePgDatabase & { $client: pg.Pool | pg.PoolClient | pg.Client };
 
 /** An open PostgreSQL database: drizzle, the pool (for raw statements and `LISTEN`), close. */
 export type OpenPgDb = { db: PgDb; pool: pg.Pool; close(): Promise<void> };
@@ -76,4 +80,31 @@ export async function openPgDb(params: {
   // the pool; without a listener that would be an uncaught exception. The next query reconnects.
   pool.on('error', () => {});
   return { db: drizzle({ client: pool }), pool, close: () => pool.end() };
+}
+
+/**
+ * Runs `body` in one transaction on a client checked out of `pool` (`begin` … `commit`; `rollback`
+ * and rethrow when it throws), with a {@link PgDb} bound to that client: every query the body
+ * awaits through it is part of the transaction.
+ *
+ * @example await withPgTransaction(pool, async (q) => { await insertIncident(q, row); });
+ */
+export async function withPgTransaction<T>(
+  pool: pg.Pool,
+  body: (q: PgDb) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    try {
+      const result = await body(drizzle({ client }));
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
 }
