@@ -48,7 +48,8 @@ Options:
 
 Environment: PERPSCOPE_LOG_LEVEL (trace … silent; at the default info the demo without a
 config writes its JSON logs to ./data/demo.log), PERPSCOPE_CONFIG, PERPSCOPE_DB, PERPSCOPE_PORT,
-PERPSCOPE_HOST.
+PERPSCOPE_HOST, PERPSCOPE_DATABASE_URL (PostgreSQL; replaces database.path), PERPSCOPE_WATCHER_ID
+(cluster.id).
 `;
 
 const commands = [

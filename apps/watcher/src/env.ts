@@ -13,6 +13,13 @@ export const Env = z.object({
   PERPSCOPE_HOST: z.string().min(1).optional(),
   /** Overrides `database.path` (`:memory:` for a throw-away database). */
   PERPSCOPE_DB: z.string().min(1).optional(),
+  /**
+   * Overrides `database.url` (PostgreSQL), so the URL and its password can stay out of the file; it
+   * replaces a `database.path` from the file. Refused together with `PERPSCOPE_DB`.
+   */
+  PERPSCOPE_DATABASE_URL: z.string().min(1).optional(),
+  /** Overrides `cluster.id` (creating the `cluster` section if the file has none). */
+  PERPSCOPE_WATCHER_ID: z.string().min(1).optional(),
   /** pino level. */
   PERPSCOPE_LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])

@@ -3,6 +3,7 @@ import { AlertsConfig } from '../alerts/alertsConfig.js';
 import { RetentionConfig } from '../retention/retentionConfig.js';
 import { SecurityConfig } from '../security/securityConfig.js';
 import { ChainsConfig } from './chainsConfig.js';
+import { ClusterConfig, clusterCrossIssues } from './clusterConfig.js';
 import { DatabaseConfig } from './databaseConfig.js';
 import { Hip3Config } from './hip3Config.js';
 import { IngestionConfig } from './ingestionConfig.js';
@@ -27,10 +28,12 @@ export const WatcherConfig = z
     retention: RetentionConfig,
     positions: PositionsConfig,
     ingestion: IngestionConfig,
+    cluster: ClusterConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
     for (const issue of positionsCrossIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of clusterCrossIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type WatcherConfig = z.output<typeof WatcherConfig>;
 /** What a config file may contain (before defaults). */

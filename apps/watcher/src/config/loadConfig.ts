@@ -105,7 +105,8 @@ function unsetSinkSecrets(
 
 /**
  * Validates a configuration object after applying the environment overrides
- * (`PERPSCOPE_PORT`, `PERPSCOPE_HOST`, `PERPSCOPE_DB`, `PERPSCOPE_LOG_LEVEL`).
+ * (`PERPSCOPE_PORT`, `PERPSCOPE_HOST`, `PERPSCOPE_DB`, `PERPSCOPE_DATABASE_URL`,
+ * `PERPSCOPE_WATCHER_ID`, `PERPSCOPE_LOG_LEVEL`).
  *
  * @throws {ConfigError} naming every invalid field.
  */
@@ -128,6 +129,13 @@ export function parseConfig(params: ParseConfigParameters): WatcherConfig {
   if (env.PERPSCOPE_PORT !== undefined) section('server').port = env.PERPSCOPE_PORT;
   if (env.PERPSCOPE_HOST !== undefined) section('server').host = env.PERPSCOPE_HOST;
   if (env.PERPSCOPE_DB !== undefined) section('database').path = env.PERPSCOPE_DB;
+  if (env.PERPSCOPE_DATABASE_URL !== undefined) {
+    const database = section('database');
+    // The environment's URL replaces the file's SQLite path; PERPSCOPE_DB set too stays a conflict.
+    if (env.PERPSCOPE_DB === undefined) delete database.path;
+    database.url = env.PERPSCOPE_DATABASE_URL;
+  }
+  if (env.PERPSCOPE_WATCHER_ID !== undefined) section('cluster').id = env.PERPSCOPE_WATCHER_ID;
   if (env.PERPSCOPE_LOG_LEVEL !== 'info') section('log').level = env.PERPSCOPE_LOG_LEVEL;
   const readSecret = params.readSecret ?? (() => undefined);
   const envIssues = resolveRpcUrlsEnv(obj, readSecret);
