@@ -1,9 +1,11 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../../../test/support/startPostgres.js';
 import type { StoredEvent } from '../queries/events.js';
+import { followEvents } from './followEvents.js';
 import { migratePg } from './openPgDb.js';
-import { appendEvents, followEvents, type NewEvent } from './pgEvents.js';
+import { appendEvents, type NewEvent } from './queries/events.js';
 
 // Events across processes on a real PostgreSQL server: writers on their own connections (as
 // separate watchers would be), a follower that LISTENs and reads `id > last`.
@@ -46,7 +48,7 @@ function collect(params: {
   const received: StoredEvent[] = [];
   const follower = followEvents({
     url,
-    db: pool(),
+    db: drizzle({ client: pool() }),
     afterId: params.afterId,
     pollMs: params.pollMs ?? 60_000, // only NOTIFY (and the catch-up on connect) delivers
     onEvents: (batch) => {
