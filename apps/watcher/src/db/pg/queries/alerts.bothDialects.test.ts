@@ -86,9 +86,31 @@ const eventRow = (i: number) => ({
   payloadJson: '{}',
 });
 
+/**
+ * A database whose default collation is linguistic (ICU `en`), unlike the test server's `C`: text
+ * ordering that forgot `collate "C"` sorts `alpha` before `Zeta` here, unlike SQLite's BINARY.
+ */
+async function createLinguisticDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(
+      `create database ${admin.escapeIdentifier(name)} template template0 locale_provider icu icu_locale 'en' locale 'C'`,
+    );
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(server.url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 /** A new PostgreSQL database with the committed migrations, and a pool on it. */
-async function pgDatabase(prefix: string): Promise<{ url: string; pool: pg.Pool; q: PgDb }> {
-  const url = await server.createDatabase(`${prefix}_${++databases}`);
+async function pgDatabase(
+  prefix: string,
+  create: (name: string) => Promise<string> = (name) => server.createDatabase(name),
+): Promise<{ url: string; pool: pg.Pool; q: PgDb }> {
+  const url = await create(`${prefix}_${++databases}`);
   await migratePg({ url });
   const pool = poolOn(url);
   return { url, pool, q: drizzle({ client: pool }) };
@@ -98,6 +120,18 @@ function poolOn(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => {});
   return pool;
+}
+
+/** The PostgreSQL store on a new database made by `create` (the server's default, or linguistic). */
+async function pgStore(create?: (name: string) => Promise<string>): Promise<AlertsStore> {
+  const { pool, q } = await pgDatabase('alerts', create);
+  return {
+    ...bind(pgAlerts, NAMES, q),
+    addEvents: async (n) => {
+      for (let i = 0; i < n; i++) await q.insert(pgEvents).values(eventRow(i));
+    },
+    close: () => pool.end(),
+  };
 }
 
 const dialects: [string, () => Promise<AlertsStore>][] = [
@@ -114,19 +148,8 @@ const dialects: [string, () => Promise<AlertsStore>][] = [
       };
     },
   ],
-  [
-    'PostgreSQL',
-    async () => {
-      const { pool, q } = await pgDatabase('alerts');
-      return {
-        ...bind(pgAlerts, NAMES, q),
-        addEvents: async (n) => {
-          for (let i = 0; i < n; i++) await q.insert(pgEvents).values(eventRow(i));
-        },
-        close: () => pool.end(),
-      };
-    },
-  ],
+  ['PostgreSQL', () => pgStore()],
+  ['PostgreSQL (ICU en collation)', () => pgStore(createLinguisticDatabase)],
 ];
 
 type NewRow = typeof sqliteAlertOutbox.$inferInsert;
@@ -235,18 +258,22 @@ describe.each(dialects)('alert outbox and cursor queries on %s', (_name, open) =
   });
 
   it('counts per sink and state (ordered), pending rows, and the incident rows per sink', async () => {
+    // Byte order, as SQLite: upper case before lower case, whatever the database's collation.
+    expect(await store.insertAlertOutboxRow(row({ sink: 'Pager' }))).toBe(true);
     expect(await store.alertOutboxCounts()).toEqual([
+      { sink: 'Pager', state: 'pending', n: 1 },
       { sink: 'chat', state: 'pending', n: 1 },
       { sink: 'hook', state: 'pending', n: 1 },
       { sink: 'hook', state: 'suppressed', n: 1 },
     ]);
-    expect(await store.pendingAlertCount()).toBe(2);
+    expect(await store.pendingAlertCount()).toBe(3);
     // Suppressed rows were never sent: a resolve of inc-2 would not be either.
     expect(await store.countIncidentAlerts({ sink: 'hook', incidentId: 'inc-1' })).toBe(1);
     expect(await store.countIncidentAlerts({ sink: 'hook', incidentId: 'inc-2' })).toBe(0);
     expect(await store.countIncidentAlerts({ sink: 'chat', incidentId: 'inc-1' })).toBe(1);
     expect(await store.countIncidentAlerts({ sink: 'nope', incidentId: 'inc-1' })).toBe(0);
     expect(await store.alertRowsOfIncident('inc-1')).toEqual([
+      { sink: 'Pager', state: 'pending', attempts: 0, lastError: null },
       { sink: 'chat', state: 'pending', attempts: 2, lastError: null },
       { sink: 'hook', state: 'pending', attempts: 0, lastError: null },
     ]);
@@ -548,7 +575,7 @@ describe('alert outbox on PostgreSQL with several watchers', () => {
     expect(await pgAlerts.fencedAlertTransaction(b.pool, takenOver!, async () => 'ok')).toBe('ok');
   });
 
-  it('a late outcome never reopens a delivered row, and a stale cursor move never goes back', async () => {
+  it('a late outcome never reopens a delivered row', async () => {
     const [id] = await queue('late', 1);
     await pgAlerts.recordAlertAttempt(main.q, id!, {
       state: 'delivered',
@@ -568,7 +595,9 @@ describe('alert outbox on PostgreSQL with several watchers', () => {
     expect(await pgAlerts.alertRowsOfIncident(main.q, 'late-0')).toEqual([
       { sink: 'late', state: 'delivered', attempts: 1, lastError: null },
     ]);
+  });
 
+  it('a stale cursor move never takes the cursor back', async () => {
     await pgAlerts.initAlertCursor(main.q, 'stale');
     await pgAlerts.advanceAlertCursor(main.q, 'stale', 10);
     await pgAlerts.advanceAlertCursor(main.q, 'stale', 7);

@@ -116,6 +116,45 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * A database whose default collation is linguistic (ICU `en`), unlike the test server's `C`: text
+ * ordering that forgot `collate "C"` sorts `alpha` before `Zeta` here, unlike SQLite's BINARY.
+ */
+async function createLinguisticDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(
+      `create database ${admin.escapeIdentifier(name)} template template0 locale_provider icu icu_locale 'en' locale 'C'`,
+    );
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(server.url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The PostgreSQL store on a new database made by `create` (the server's default, or linguistic). */
+async function pgStore(create: (name: string) => Promise<string>): Promise<PositionsStore> {
+  const url = await create(`positions_${++databases}`);
+  await migratePg({ url });
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => {});
+  const q = drizzle({ client: pool });
+  return {
+    ...bind(pgPositions, NAMES, q),
+    addChain: async (c) => {
+      await q.insert(pgChains.chains).values(chainRow(c));
+      if (c.status) await q.insert(pgChains.chainState).values(chainStateRow(c));
+    },
+    addMarket: async (m) => {
+      await q.insert(pgHip3.hip3Markets).values(marketRow(m));
+    },
+    close: () => pool.end(),
+  };
+}
+
 const dialects: [string, () => Promise<PositionsStore>][] = [
   [
     'SQLite',
@@ -134,27 +173,8 @@ const dialects: [string, () => Promise<PositionsStore>][] = [
       };
     },
   ],
-  [
-    'PostgreSQL',
-    async () => {
-      const url = await server.createDatabase(`positions_${++databases}`);
-      await migratePg({ url });
-      const pool = new pg.Pool({ connectionString: url, max: 2 });
-      pool.on('error', () => {});
-      const q = drizzle({ client: pool });
-      return {
-        ...bind(pgPositions, NAMES, q),
-        addChain: async (c) => {
-          await q.insert(pgChains.chains).values(chainRow(c));
-          if (c.status) await q.insert(pgChains.chainState).values(chainStateRow(c));
-        },
-        addMarket: async (m) => {
-          await q.insert(pgHip3.hip3Markets).values(marketRow(m));
-        },
-        close: () => pool.end(),
-      };
-    },
-  ],
+  ['PostgreSQL', () => pgStore((name) => server.createDatabase(name))],
+  ['PostgreSQL (ICU en collation)', () => pgStore(createLinguisticDatabase)],
 ];
 
 const account = (p: Partial<GuardedAccountRow> = {}): GuardedAccountRow => ({
