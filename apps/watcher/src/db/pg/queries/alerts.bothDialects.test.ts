@@ -396,6 +396,8 @@ describe.each(dialects)('alert outbox and cursor queries on %s', (_name, open) =
     const delivered = (await store.recentAlertOutboxRows(100)).find((r) => r.id === d1);
     expect(delivered).toMatchObject({ deliveredAtMs: AT + 2_000, lastHttpStatus: 204 });
     expect(await store.dueAlertRows({ nowMs: AT, limit: 0 })).toEqual([]);
+    // Nothing to record is a caller's mistake on both (drizzle refuses an empty `set`).
+    await expect(store.recordAlertAttempt(d5, {})).rejects.toThrow('No values to set');
   });
 });
 

@@ -268,7 +268,6 @@ export async function recordAlertAttempt(
   id: number,
   set: Parameters<typeof sqlite.recordAlertAttempt>[2],
 ): Promise<void> {
-  if (Object.values(set).every((v) => v === undefined)) return;
   await q
     .update(alertOutbox)
     .set(set)
