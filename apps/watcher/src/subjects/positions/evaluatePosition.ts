@@ -5,21 +5,26 @@
  * @module
  */
 
-import { PositionLevel, positionLevelSeverity, severityRank } from '@perpscope/schemas';
+import {
+  KnownPositionLevel,
+  PositionLevel,
+  positionLevelSeverity,
+  severityRank,
+} from '@perpscope/schemas';
 
 /** Levels of a guarded position (`PositionLevel` of `@perpscope/schemas`); `unknown` = no current data. */
 export const positionLevels: readonly PositionLevel[] = PositionLevel.options;
 
-/** A level that is judged on distance (not `unknown`). */
-export type DistanceLevel = Exclude<PositionLevel, 'unknown'>;
+/** A level that is judged on distance (`KnownPositionLevel` of `@perpscope/schemas`: not `unknown`). */
+export type DistanceLevel = KnownPositionLevel;
 
 /** Where a distance level sits on the one severity scale (`ok` lowest). */
 const rank = (level: DistanceLevel): number => severityRank(positionLevelSeverity(level));
 
 /** The distance levels from calm to worst, ordered by the one severity scale. */
-const byRank: readonly DistanceLevel[] = positionLevels
-  .filter((l): l is DistanceLevel => l !== 'unknown')
-  .sort((a, b) => rank(a) - rank(b));
+const byRank: readonly DistanceLevel[] = [...KnownPositionLevel.options].sort(
+  (a, b) => rank(a) - rank(b),
+);
 
 /** What the evaluator knows of the market's oracle (from the HIP-3 watch), when it watches it. */
 export type OracleCondition = {
