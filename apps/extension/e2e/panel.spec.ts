@@ -34,7 +34,7 @@ test('the panel stays off the margin summary at 1280×720, collapses to a pill, 
   await box.locator('button.toggle').click();
   const pill = box.locator('button.toggle');
   await expect(pill).toHaveText(
-    /^perpscope · (ok|stale|warn|critical|degraded|halted|recovering)$/,
+    /^perpscope · (ok|stale|watch|unknown|warn|critical|degraded|halted|recovering)$/,
   );
   await expect(box.locator('li')).toHaveCount(0);
   const pillBox = await box.boundingBox();

@@ -1,14 +1,20 @@
 // Types shared by the background, content scripts, popup and options. Types only: content
 // scripts import this without pulling zod or any runtime code.
+import type {
+  ChainDependencyKind,
+  Hip3MarketStatus,
+  PositionLevel,
+  ChainStatus as WatcherChainStatus,
+} from '@perpscope/schemas';
 
-/** Colour level of a badge. */
-export type RiskLevel = 'ok' | 'warn' | 'critical' | 'unknown';
+/** Colour level of a badge: the guard's `PositionLevel` of `@perpscope/schemas`. */
+export type RiskLevel = PositionLevel;
 
 /** What the UI shows: the risk level, or `stale` (grey, risk colour withheld) when inputs are old. */
 export type DisplayLevel = RiskLevel | 'stale';
 
 /** How a venue depends on a chain (`@perpscope/schemas` `ChainDependencyKind`, venues.md §6). */
-export type DependencyKind = 'prices' | 'bridge' | 'settlement';
+export type DependencyKind = ChainDependencyKind;
 
 /**
  * How old the inputs of a displayed number are. The UI turns the number grey ("stale · 42 s")
@@ -35,7 +41,7 @@ export interface GuardView extends Freshness {
    * Worst current level of the account's positions on the watcher (`null`: no positions; `unknown`
    * also when the watcher's own reads of the account fail).
    */
-  readonly level: 'ok' | 'warn' | 'critical' | 'unknown' | null;
+  readonly level: PositionLevel | null;
   /** The watcher's thresholds in force (percent; of the closest position). */
   readonly thresholds: { readonly warnPct: number; readonly criticalPct: number } | null;
   /** Age of the watcher's own read of the account when it answered (s); `null` = never read. */
@@ -59,10 +65,10 @@ export type LiqCheck =
   | 'unchecked';
 
 /** Sequencer / infrastructure phase from the watcher (SPEC §3.1, note 1's playbook). */
-export type ChainStatus = 'up' | 'degraded' | 'halted' | 'recovering' | 'unknown';
+export type ChainStatus = WatcherChainStatus;
 
-/** Oracle / market status from the watcher (SPEC §3.2). */
-export type MarketStatus = 'ok' | 'watch' | 'warn' | 'critical' | 'halted' | 'unknown';
+/** Oracle / market status from the watcher (SPEC §3.2): `Hip3MarketStatus` of `@perpscope/schemas`. */
+export type MarketStatus = Hip3MarketStatus;
 
 /** One watched position, ready to display. Prices are decimal strings as the venue sent them. */
 export interface PositionView extends Freshness {

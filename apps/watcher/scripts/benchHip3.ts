@@ -12,14 +12,25 @@
  * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchHip3.ts (`BENCH_NODE_FLAGS` passes
  * V8/Node flags to the watcher processes, e.g. `--cpu-prof` or `--import <monitor>`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHyperliquidReplay } from '@perpscope/devnet';
+import { parseCoin } from '@perpscope/hyperliquid';
 import { stringify } from 'yaml';
 import { ensureBundle } from '../bin/bundle.mjs';
+import {
+  cpuTicks,
+  type LoadResult,
+  quantile,
+  runLoad as runLoadClient,
+  sleep,
+  spawnWith,
+  stopProcess,
+  WATCHER_LISTENING,
+} from './benchSupport.js';
 
 const DEXES = ['xyz', 'flx', 'vntl', 'hyna', 'km', 'abcd', 'cash', 'para', 'mkts'];
 const RATE = 1000;
@@ -28,15 +39,6 @@ const RUNS = 3;
 
 const bin = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-bench-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (clock ticks, 100/s)
-}
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
 
 const hl = await startHyperliquidReplay({ dexes: DEXES, marketsPerDex: 33 });
 const configPath = join(dir, 'config.yaml');
@@ -70,62 +72,12 @@ writeFileSync(
 );
 function startWatcherProcess(config: string) {
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const proc = spawn(process.execPath, [...flags, bin, 'run', '--config', config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PERPSCOPE_WATCHER_ENTRY: 'bundle' },
+  return spawnWith([...flags, bin, 'run', '--config', config], WATCHER_LISTENING, {
+    env: { PERPSCOPE_WATCHER_ENTRY: 'bundle' },
   });
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`watcher exited ${code}`)));
-  });
-  return { proc, url };
 }
-const stopProcess = (p: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (p.exitCode !== null || p.signalCode !== null) return resolve();
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
-
-type LoadResult = Record<
-  | 'ok'
-  | 'errors'
-  | 'achievedRps'
-  | 'p50'
-  | 'p90'
-  | 'p99'
-  | 'max'
-  | 'clientCpuPercent'
-  | 'clientLoopDelayP99'
-  | 'clientLoopDelayMax',
-  number
->;
 /** One run of the open-loop keep-alive client of benchWatcher.ts, in its own process. */
-async function runLoad(target: string): Promise<LoadResult> {
-  const client = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./loadClient.ts', import.meta.url)),
-      target,
-      String(RATE),
-      String(LOAD_SECONDS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  client.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await new Promise((r) => client.once('exit', r));
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
-}
+const runLoad = (target: string) => runLoadClient(target, RATE, LOAD_SECONDS);
 const fmt = (l: LoadResult) =>
   `${l.ok} ok, ${l.errors} errors, ${l.achievedRps.toFixed(0)} req/s; p50 ${l.p50.toFixed(2)} ms, p90 ${l.p90.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms; load client ${l.clientCpuPercent.toFixed(0)} % of one core, its loop delay p99 ${l.clientLoopDelayP99.toFixed(1)} / max ${l.clientLoopDelayMax.toFixed(1)} ms`;
 const medians = (rs: LoadResult[]) =>
@@ -161,7 +113,7 @@ try {
     if (live.length >= 290 && live.every((m) => m.status !== 'unknown')) break;
     await sleep(500);
   }
-  const dexCount = new Set(markets.map((m) => m.coin.split(':')[0])).size;
+  const dexCount = new Set(markets.map((m) => parseCoin(m.coin).dex)).size;
   console.log(
     `watcher ${url} (pid ${child.pid}) evaluates ${markets.length} markets on ${dexCount} dexes; steady state 30 s…`,
   );

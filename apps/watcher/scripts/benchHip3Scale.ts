@@ -13,14 +13,23 @@
  * (default 300 1000 3000; `BENCH_RUNS` default 3; `BENCH_BUNDLE` runs another built bundle, e.g. a
  * copy of `dist/cli.mjs` built from an older commit, for before/after tables).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHyperliquidReplay } from '@perpscope/devnet';
 import { stringify } from 'yaml';
 import { BUNDLE, ensureBundle } from '../bin/bundle.mjs';
+import {
+  cpuTicks,
+  median,
+  runLoad as runLoadClient,
+  type SpawnWithOptions,
+  sleep,
+  spawnWith as spawnChild,
+  stopProcess,
+  WATCHER_LISTENING,
+} from './benchSupport.js';
 
 const RATE = 1000;
 const LOAD_SECONDS = 10;
@@ -37,66 +46,10 @@ const bundle = process.env.BENCH_BUNDLE ?? BUNDLE;
 const monitor = fileURLToPath(new URL('./loopDelayMonitor.mjs', import.meta.url));
 const bare = fileURLToPath(new URL('./bareHonoServer.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-scale-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
-function cpuTicks(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] as string).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-const stopProcess = (p: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (p.exitCode !== null || p.signalCode !== null) return resolve();
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
-
-/** Spawns `node … args`, resolves the first stdout match of `pattern`; `lines` sees every line. */
-function spawnWith(args: string[], pattern: RegExp, lines?: (line: string) => void) {
-  const proc = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    let buf = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const parts = buf.split('\n');
-      buf = parts.pop() ?? '';
-      for (const line of parts) {
-        lines?.(line);
-        const m = pattern.exec(line);
-        if (m?.[1]) resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`${args.at(-1)} exited ${code}`)));
-  });
-  return { proc, url };
-}
-
-type Load = { p50: number; p99: number; errors: number; achievedRps: number };
-async function runLoad(target: string): Promise<Load> {
-  const client = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./loadClient.ts', import.meta.url)),
-      target,
-      String(RATE),
-      String(LOAD_SECONDS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  client.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await new Promise((r) => client.once('exit', r));
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Load;
-}
+/** Children run with glibc's arenas capped, as on a small box (RSS comparable across runs). */
+const spawnWith = (args: string[], pattern: RegExp, lines?: SpawnWithOptions['lines']) =>
+  spawnChild(args, pattern, { env: { MALLOC_ARENA_MAX: '2' }, ...(lines ? { lines } : {}) });
+const runLoad = (target: string) => runLoadClient(target, RATE, LOAD_SECONDS);
 
 type SizeResult = {
   markets: number;
@@ -136,7 +89,7 @@ async function benchSize(markets: number): Promise<SizeResult> {
       '--config',
       configPath,
     ],
-    /listening on (http:\/\/[^/\s]+)\//,
+    WATCHER_LISTENING,
     (line) => {
       if (!line.startsWith('LOOP_DELAY ')) return;
       delays.push(JSON.parse(line.slice('LOOP_DELAY '.length)) as (typeof delays)[number]);

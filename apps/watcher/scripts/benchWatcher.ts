@@ -14,7 +14,7 @@
  * queueing counts). Loopback only; bounded loops. Run: pnpm --filter @perpscope/watcher bench:load
  * (`BENCH_NODE_FLAGS` passes V8 flags to the watcher process).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,17 @@ import { type DevnetChainSpec, startDevnet } from '@perpscope/devnet';
 import { stringify } from 'yaml';
 import { ensureBundle } from '../bin/bundle.mjs';
 import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
+import {
+  cpuTicks,
+  type LoadResult,
+  median,
+  rssMb,
+  runLoad as runLoadClient,
+  sleep,
+  spawnWith,
+  stopProcess,
+  WATCHER_LISTENING,
+} from './benchSupport.js';
 
 const CHAINS = 15;
 const RATE = 1000;
@@ -32,16 +43,6 @@ const RUNS = 3;
 const bin = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-bench-'));
 const dbPath = join(dir, 'bench.db');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rssMb(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return kb / 1024;
-}
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, 100 ticks/s
-}
 /** CPU ticks of every running `anvil` process descended from this one (the devnet). */
 function anvilTicks(): number {
   const procs = new Map<number, { ppid: number; comm: string; ticks: number }>();
@@ -82,7 +83,6 @@ async function cpuShares<T>(watcherPid: number, body: () => Promise<T>): Promise
     `anvils ${pct(anvilTicks() - a0)} %, RPC proxies + bench process ${(((self.user + self.system) / 1e6 / sec) * 100).toFixed(0)} %, watcher ${pct(cpuTicks(watcherPid) - w0)} % of one core (2 cores = 200 %)`,
   ];
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function startWatcherProcess(config: object): Promise<{ child: ChildProcess; url: string }> {
   // The bin falls back to tsx (+~100 MB RSS, slower) when any source changed since the bundle was
@@ -91,61 +91,13 @@ async function startWatcherProcess(config: object): Promise<{ child: ChildProces
   const configPath = join(dir, `config-${Date.now()}.yaml`);
   writeFileSync(configPath, stringify(config));
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, bin, 'run', '--config', configPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PERPSCOPE_WATCHER_ENTRY: 'bundle' },
+  const watcher = spawnWith([...flags, bin, 'run', '--config', configPath], WATCHER_LISTENING, {
+    env: { PERPSCOPE_WATCHER_ENTRY: 'bundle' },
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`watcher exited ${code}`)));
-  });
-  return { child, url };
+  return { child: watcher.proc, url: await watcher.url };
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
-
-type LoadResult = Record<
-  | 'ok'
-  | 'errors'
-  | 'achievedRps'
-  | 'p50'
-  | 'p90'
-  | 'p99'
-  | 'max'
-  | 'clientCpuPercent'
-  | 'clientLoopDelayP99'
-  | 'clientLoopDelayMax',
-  number
->;
-async function runLoadOnce(url: string): Promise<LoadResult> {
-  const client = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./loadClient.ts', import.meta.url)),
-      `${url}/v1/chains`,
-      String(RATE),
-      String(LOAD_SECONDS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  client.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await new Promise((r) => client.once('exit', r));
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
-}
+const runLoadOnce = (url: string) => runLoadClient(`${url}/v1/chains`, RATE, LOAD_SECONDS);
 /** {@link RUNS} load runs; prints each, returns the medians line. */
 async function runLoad(url: string, label: string): Promise<string> {
   const runs: LoadResult[] = [];

@@ -77,3 +77,108 @@ describe('layout', () => {
     ).toEqual([]);
   });
 });
+
+// Issue 15: Hyperliquid knowledge and the severity scale are written once, in packages
+// (`@perpscope/hyperliquid`, `@perpscope/schemas`), and only used by the apps. These rules read the
+// sources of both apps and the replay server for the two shapes a second copy has taken before.
+describe('one definition of coin names and of the severity scale', () => {
+  const REPO = resolve(SRC, '../../..');
+  const ROOTS = [
+    'apps/watcher/src',
+    'apps/watcher/scripts',
+    'apps/extension/src',
+    'apps/extension/entrypoints',
+    'packages/devnet/src',
+  ];
+
+  /** Non-test, non-bench `.ts` sources under the roots, relative to the repository. */
+  const appSources = (): readonly string[] =>
+    ROOTS.flatMap((root) =>
+      readdirSync(join(REPO, root), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts') && !/\.(test|bench)\.ts$/.test(e.name))
+        .map((e) => relative(REPO, join(e.parentPath, e.name))),
+    );
+
+  /** `file: line` for every line of `files` that `matches`. */
+  const linesMatching = (files: readonly string[], matches: (line: string) => boolean) =>
+    files.flatMap((file) =>
+      readFileSync(join(REPO, file), 'utf8')
+        .split('\n')
+        .filter(matches)
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+
+  // A HIP-3 coin is `dex:SYMBOL`: splitting or building one on a colon, on a line about coins,
+  // dexes or symbols, restates parseCoin/dexOf/coinName of @perpscope/hyperliquid.
+  const COLON_OP = /\.(indexOf|lastIndexOf|split|includes)\(\s*['"]:['"]\s*\)/;
+  const COIN_WORDS = /coin|dex|sym|market/i;
+  const BUILT_COIN = /\$\{[\w.]*(dex|Dex)[\w.]*\}:(\$\{|[A-Z])/;
+  const isCoinColonLine = (line: string) =>
+    (COLON_OP.test(line) && COIN_WORDS.test(line)) || BUILT_COIN.test(line);
+
+  test('no app parses or builds `dex:COIN` names itself (parseCoin, dexOf, coinName)', () => {
+    // Not coin names: the replay's synthetic tx hash is seeded with `<dex>:<block>`.
+    const NOT_COINS = ['packages/devnet/src/hyperliquid/createReplayMarkets.ts: hash: `0x${'];
+    const offending = linesMatching(appSources(), isCoinColonLine).filter(
+      (hit) => !NOT_COINS.some((allowed) => hit.startsWith(allowed)),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  test('the coin-name rule recognises the copies it replaced (so it can fail)', () => {
+    for (const copy of [
+      "  const i = coin.indexOf(':');",
+      "    const [dex = '', sym = ''] = c.split(':');",
+      "  const dexCount = new Set(markets.map((m) => m.coin.split(':')[0])).size;",
+      "  const bare = coins.filter((c) => c.includes(':'));",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a source line quoted as data
+      "  return { kind: 'perp', coin: dex ? `${dex}:${first}` : first };",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a source line quoted as data
+      "      coinCaps.push([`${dex.name}:SYN${i}`, '10000000.0']);",
+    ])
+      expect(isCoinColonLine(copy), copy).toBe(true);
+    for (const other of [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a source line quoted as data
+      "  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;",
+      "      metrics.dbWriteErrors.inc({ component: writer.split(':')[0] ?? writer });",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a source line quoted as data
+      '        `${last.at}:${last.source}:${last.txHash}`',
+    ])
+      expect(isCoinColonLine(other), other).toBe(false);
+  });
+
+  // The one severity scale is `severities`/`severityRank` and the status → severity maps of
+  // @perpscope/schemas; the status vocabularies are its enums. A level → number table or an
+  // ordered list of three or more status words restates them.
+  const STATUS_WORD =
+    "'(ok|up|info|watch|warn|warning|critical|halted|degraded|recovering|unknown)'";
+  const RANK_TABLE =
+    /\b(ok|up|info|watch|warn|warning|critical|halted|degraded|recovering)\s*:\s*-?\d+\s*[,}]/;
+  const STATUS_LIST = new RegExp(`\\[\\s*${STATUS_WORD}(\\s*,\\s*${STATUS_WORD}){2,}`);
+  const isScaleLine = (line: string) => RANK_TABLE.test(line) || STATUS_LIST.test(line);
+
+  test('no app keeps its own severity rank table or status list', () => {
+    // Expected status sequences of the chain scenarios (test data the replays assert), not a scale.
+    const offending = linesMatching(appSources(), isScaleLine).filter(
+      (hit) => !/^packages\/devnet\/src\/chains\/chainScenarios\.ts: .*expectedStatuses/.test(hit),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  test('the scale rule recognises the copies it replaced (so it can fail)', () => {
+    for (const copy of [
+      'const rank: Record<DistanceLevel, number> = { ok: 0, warn: 1, critical: 2 };',
+      "const SEVERITY = ['critical', 'halted', 'degraded', 'warn', 'recovering', 'stale'] as const;",
+      "export const chainStatuses = ['up', 'degraded', 'halted', 'recovering', 'unknown'] as const;",
+      "      oracleStatus: z.enum(['ok', 'watch', 'warn', 'critical', 'halted', 'unknown']),",
+      "    const bad = count(state.chains, ['halted', 'degraded', 'recovering', 'unknown']);",
+    ])
+      expect(isScaleLine(copy), copy).toBe(true);
+    for (const other of [
+      "  for (const override of ['halted', 'unknown'] as const) {",
+      "      marginMode: z.enum(['cross', 'isolated', 'unknown']),",
+      '  info: 0x3b82f6,',
+    ])
+      expect(isScaleLine(other), other).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
 export { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
 export { HL_ACCOUNT_MODES, HL_SPOT_MODES, HL_STANDARD_MODES } from './accountModes.js';
+export { type CoinName, coinName, dexOf, isHip3Coin, parseCoin, symbolOf } from './coinName.js';
 export {
   type CreateFetchTransportParameters,
   createFetchTransport,
@@ -30,6 +31,7 @@ export {
 } from './HyperliquidError.js';
 export { infoRequestWeight, responseItemsWeight } from './infoRequestWeight.js';
 export {
+  HL_FUNDING_INTERVAL_HOURS,
   HlAllDexsAssetCtxsEvent,
   HlCandles,
   HlL2Book,

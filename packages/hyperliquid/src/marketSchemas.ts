@@ -14,7 +14,16 @@ import { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
 /** Hard ceiling on list lengths so a hostile/huge payload is rejected before it costs memory. */
 export const MAX_MARKETS_PER_DEX = 2000;
 
-/** A perp asset context (`metaAndAssetCtxs[1][i]`, `allDexsAssetCtxs.ctxs[d][1][i]`). */
+/**
+ * Hours between Hyperliquid funding payments, and the period a ctx's `funding` rate is quoted per:
+ * funding is quoted per hour and paid hourly on every dex (research/hyperliquid.md §4).
+ */
+export const HL_FUNDING_INTERVAL_HOURS = 1;
+
+/**
+ * A perp asset context (`metaAndAssetCtxs[1][i]`, `allDexsAssetCtxs.ctxs[d][1][i]`); `funding` is the
+ * rate per {@link HL_FUNDING_INTERVAL_HOURS}.
+ */
 export const HlPerpAssetCtx = z.object({
   funding: HlDecimal,
   openInterest: HlDecimal,

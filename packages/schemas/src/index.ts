@@ -39,6 +39,7 @@ export {
   GuardedAccountList,
   GuardedLiquidation,
   GuardedPosition,
+  KnownPositionLevel,
   PositionLevel,
 } from './positions.js';
 export { Problem } from './problem.js';

@@ -6,6 +6,10 @@ export const PositionLevel = z
   .meta({ id: 'PositionLevel' });
 export type PositionLevel = z.infer<typeof PositionLevel>;
 
+/** A position level judged on current data: every {@link PositionLevel} but `unknown`. */
+export const KnownPositionLevel = PositionLevel.exclude(['unknown']);
+export type KnownPositionLevel = z.infer<typeof KnownPositionLevel>;
+
 /** One open position of a guarded account. Prices and sizes are decimal strings. */
 export const GuardedPosition = z
   .object({
@@ -41,7 +45,7 @@ export const GuardedPosition = z
     distanceSigmas: z.number().nullable(),
     level: PositionLevel,
     /** The last level judged on current data (what alerts follow); equals `level` unless `unknown`. */
-    lastKnownLevel: z.enum(['ok', 'warn', 'critical']),
+    lastKnownLevel: KnownPositionLevel,
     reasons: z.array(z.string()),
     /** Thresholds in force (after any halt multiplier), percent. */
     thresholds: z.object({ warnPct: z.number(), criticalPct: z.number(), multiplier: z.number() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChainStatus } from './chains.js';
 import { DeviationTier, Hip3MarketStatus, Hip3Reason, OracleFreshness } from './hip3.js';
 
 /**
@@ -35,9 +36,7 @@ function splitList(s: string | undefined): string[] {
 }
 
 /** Sequencer status of an L2 (SPEC §3.1). */
-export const ChainLivenessStatus = z
-  .enum(['up', 'degraded', 'halted', 'recovering', 'unknown'])
-  .meta({ id: 'ChainLivenessStatus' });
+export const ChainLivenessStatus = z.enum(ChainStatus.options).meta({ id: 'ChainLivenessStatus' });
 export type ChainLivenessStatus = z.infer<typeof ChainLivenessStatus>;
 
 /** Note 1's phases: `pre-halt` = degraded; `normal` = up. */

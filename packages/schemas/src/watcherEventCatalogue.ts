@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BlockRef, ChainFlags, ChainStatus, HaltPhase } from './chains.js';
 import { Hip3MarketStatus, Hip3ReasonCode } from './hip3.js';
+import { KnownPositionLevel } from './positions.js';
 import { IncidentSeverity } from './severity.js';
 
 /** `chain.status`: a sequencer's status changed (one per transition). */
@@ -113,16 +114,14 @@ export const GuardedPositionSnapshot = z
   })
   .meta({ id: 'GuardedPositionSnapshot' });
 
-/** A level judged on current data (never `unknown`). */
-const KnownLevel = z.enum(['ok', 'warn', 'critical']);
 const accountFields = { label: z.string(), addressHash: z.string(), coin: z.string() };
 
 /** `position.level`: the level judged on current data crossed (`from` → `to`); one per crossing. */
 export const PositionLevelEventPayload = z
   .strictObject({
     ...accountFields,
-    from: KnownLevel,
-    to: KnownLevel,
+    from: KnownPositionLevel,
+    to: KnownPositionLevel,
     /** Shared by the alerts of one `ok` → warn/critical → `ok` episode. */
     episodeId: z.string().nullable(),
     position: GuardedPositionSnapshot,
@@ -136,10 +135,10 @@ export const PositionFreshnessEventPayload = z
     z.strictObject({
       ...accountFields,
       stale: z.literal(true),
-      lastKnownLevel: KnownLevel,
+      lastKnownLevel: KnownPositionLevel,
       reason: z.string(),
     }),
-    z.strictObject({ ...accountFields, stale: z.literal(false), level: KnownLevel }),
+    z.strictObject({ ...accountFields, stale: z.literal(false), level: KnownPositionLevel }),
   ])
   .meta({ id: 'PositionFreshnessEventPayload' });
 
@@ -158,7 +157,7 @@ export const PositionLiquidatedEventPayload = z
     markPx: z.string().nullable(),
     method: z.string().nullable(),
     lastKnown: GuardedPositionSnapshot.nullable(),
-    lastKnownLevel: KnownLevel.nullable(),
+    lastKnownLevel: KnownPositionLevel.nullable(),
   })
   .meta({ id: 'PositionLiquidatedEventPayload' });
 
@@ -168,7 +167,7 @@ export const PositionClosedEventPayload = z
     ...accountFields,
     episodeId: z.string().nullable(),
     liquidated: z.boolean(),
-    lastKnownLevel: KnownLevel,
+    lastKnownLevel: KnownPositionLevel,
   })
   .meta({ id: 'PositionClosedEventPayload' });
 

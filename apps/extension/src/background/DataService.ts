@@ -1,6 +1,8 @@
 import {
   createFetchTransport,
   createInfoClient,
+  dexOf,
+  HL_FUNDING_INTERVAL_HOURS,
   HlBudgetError,
   type HlClearinghouseState,
   type HlMeta,
@@ -583,8 +585,9 @@ export class DataService {
         staleAfterMs: settings.timing.staleAfterPolls * Math.max(TTL.ctx, PAGE_POLL_MS),
         markPx: ctx?.markPx ?? null,
         oraclePx: ctx?.oraclePx ?? null,
-        // HL funding is quoted per hour and paid hourly (research/hyperliquid.md §4).
-        fundingApr: ctx ? Number(annualizeRate({ rate: ctx.funding, intervalHours: 1 })) : null,
+        fundingApr: ctx
+          ? Number(annualizeRate({ rate: ctx.funding, intervalHours: HL_FUNDING_INTERVAL_HOURS }))
+          : null,
         markOracleDevPct: mark !== null && oracle ? ((mark - oracle) / oracle) * 100 : null,
         oracleStatus: wm?.status ?? 'unknown',
         oracleReason: wm
@@ -914,12 +917,6 @@ export async function addressHash(address: string): Promise<string> {
     .map((b) => b.toString(16).padStart(2, '0'))
     .join('')
     .slice(0, 16);
-}
-
-/** HIP-3 coins are prefixed with their dex (`xyz:TSLA`); main-dex coins are not. */
-export function dexOf(coin: string): string {
-  const i = coin.indexOf(':');
-  return i > 0 ? coin.slice(0, i) : '';
 }
 
 /** Guidance per dependency kind, for tables that give none (venues.md §6). */

@@ -1,3 +1,4 @@
+import { coinName, parseCoin } from '@perpscope/hyperliquid';
 import { HYPERLIQUID_FRONT_ENDS } from '../sites.js';
 
 /** What a Hyperliquid (or HIP-3 front-end) page is about, read from its URL. */
@@ -11,6 +12,7 @@ export type HyperliquidPage =
   | { readonly kind: 'other' };
 
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+const DEX = /^[a-z0-9]{1,16}$/i;
 
 /**
  * Reads the page kind from a front-end URL (research/venues.md §2–3): `/trade/<coin>` is a perp,
@@ -49,9 +51,9 @@ export function pageFromUrl(href: string): HyperliquidPage {
   if (!first) return { kind: 'other' };
   if (second !== undefined || first.startsWith('@'))
     return { kind: 'spot', market: parts.join('/') };
-  const named = /^([a-z0-9]{1,16}):(.+)$/i.exec(first);
-  if (named?.[1] && named[2] && SYMBOL.test(named[2]))
-    return { kind: 'perp', coin: `${named[1]}:${named[2]}` };
+  const named = parseCoin(first);
+  if (named.dex !== '' && DEX.test(named.dex) && SYMBOL.test(named.symbol))
+    return { kind: 'perp', coin: coinName(named) };
   if (!SYMBOL.test(first)) return { kind: 'other' };
-  return { kind: 'perp', coin: dex ? `${dex}:${first}` : first };
+  return { kind: 'perp', coin: coinName({ dex, symbol: first }) };
 }

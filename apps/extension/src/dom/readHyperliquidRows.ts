@@ -1,3 +1,4 @@
+import { isHip3Coin, parseCoin, symbolOf } from '@perpscope/hyperliquid';
 import {
   type FoundTable,
   findTable,
@@ -247,17 +248,17 @@ function cellText(cell: Element): string {
 export function matchCoin(text: string, coins: readonly string[]): string | null {
   const tokens = text.split(/[\s/|·•()-]+/).filter(Boolean);
   const lower = new Set(tokens.map((t) => t.toLowerCase()));
-  const bare = coins.filter((c) => c.includes(':'));
+  const bare = coins.filter(isHip3Coin);
   for (const c of bare) {
-    const [dex = '', sym = ''] = c.split(':');
+    const { dex, symbol } = parseCoin(c);
     if (lower.has(c.toLowerCase())) return c;
-    if (lower.has(sym.toLowerCase()) && lower.has(dex.toLowerCase())) return c;
+    if (lower.has(symbol.toLowerCase()) && lower.has(dex.toLowerCase())) return c;
   }
   for (const c of coins) if (lower.has(c.toLowerCase())) return c;
   for (const c of bare) {
-    const sym = (c.split(':')[1] ?? '').toLowerCase();
+    const sym = symbolOf(c).toLowerCase();
     if (!lower.has(sym)) continue;
-    const same = coins.filter((o) => (o.split(':').at(-1) ?? '').toLowerCase() === sym);
+    const same = coins.filter((o) => symbolOf(o).toLowerCase() === sym);
     if (same.length === 1) return c;
   }
   return null;

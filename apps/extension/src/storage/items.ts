@@ -1,3 +1,9 @@
+import {
+  ChainDependencyKind,
+  ChainStatus,
+  Hip3MarketStatus,
+  PositionLevel,
+} from '@perpscope/schemas';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import type { HaltMemory } from '../background/DataService.js';
@@ -28,7 +34,6 @@ export const samplesItem = storage.defineItem<Record<string, PriceSample[]>>('se
 
 // Storage is an edge (another version of the extension, a manual edit, a corrupted profile): what
 // is read back is validated before use. `satisfies` keeps each schema in step with its type.
-const level = z.enum(['ok', 'warn', 'critical', 'unknown']);
 const px = z.string().min(1).max(64);
 const freshness = { dataAt: z.number().min(0), staleReason: z.string().nullable() };
 
@@ -56,7 +61,8 @@ export const snapshotSchema = z.object({
       marginMode: z.enum(['cross', 'isolated', 'unknown']),
       distancePct: z.number().nullable(),
       distanceSigma: z.number().nullable(),
-      level,
+      // The watcher's vocabularies come from `@perpscope/schemas`, never restated here.
+      level: PositionLevel,
       healthBufferUsd: z.number().nullable(),
       basis: z
         .object({
@@ -98,7 +104,7 @@ export const snapshotSchema = z.object({
       oraclePx: px.nullable(),
       fundingApr: z.number().nullable(),
       markOracleDevPct: z.number().nullable(),
-      oracleStatus: z.enum(['ok', 'watch', 'warn', 'critical', 'halted', 'unknown']),
+      oracleStatus: Hip3MarketStatus,
       oracleReason: z.string().nullable(),
       oracleAt: z.number().min(0),
       oracleStaleReason: z.string().nullable(),
@@ -110,13 +116,13 @@ export const snapshotSchema = z.object({
     z.object({
       id: z.string(),
       name: z.string(),
-      status: z.enum(['up', 'degraded', 'halted', 'recovering', 'unknown']),
+      status: ChainStatus,
       phase: z.string(),
       guidance: z.string(),
       impacts: z.array(
         z.object({
           venue: z.enum(['hyperliquid', 'aevo']),
-          kind: z.enum(['prices', 'bridge', 'settlement']),
+          kind: ChainDependencyKind,
           guidance: z.string(),
           multiplied: z.boolean(),
         }),
@@ -144,7 +150,7 @@ export const snapshotSchema = z.object({
         .object({
           on: z.boolean(),
           label: z.string().nullable(),
-          level: z.enum(['ok', 'warn', 'critical', 'unknown']).nullable(),
+          level: PositionLevel.nullable(),
           thresholds: z.object({ warnPct: z.number(), criticalPct: z.number() }).nullable(),
           ageSeconds: z.number().nullable(),
           ...freshness,

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { BADGE_TAG, Overlay, PANEL_TAG, type PanelLine } from './Overlay.js';
+import { BADGE_TAG, Overlay, PANEL_TAG, type PanelLine, worstState } from './Overlay.js';
 
 /** What the records wrote, as sorted `<node> text|<attribute>` entries (each once). */
 function written(records: MutationRecord[], node: (r: MutationRecord) => number): string[] {
@@ -132,5 +132,56 @@ describe('Overlay', () => {
       ...after.map((l) => l.text),
       'more',
     ]);
+  });
+
+  it('names the worst state on the one severity scale in the collapsed pill', () => {
+    document.body.innerHTML = '';
+    const overlay = new Overlay(document);
+    overlay.setLayout({ collapsed: true, left: null, top: null });
+    overlay.renderPanel('t', [
+      { kind: 'chain', text: 'a', state: 'recovering' },
+      { kind: 'pos', text: 'b', state: 'warn' },
+      { kind: 'note', text: 'c' },
+    ]);
+    const pill = document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('button.toggle');
+    expect(pill?.textContent).toBe('perpscope · warn');
+    expect((pill as HTMLElement | null)?.dataset.status).toBe('warn');
+  });
+});
+
+describe('worstState (the pill: severities of @perpscope/schemas per line kind)', () => {
+  const chain = (state: Extract<PanelLine, { kind: 'chain' }>['state']): PanelLine => ({
+    kind: 'chain',
+    text: '',
+    state,
+  });
+  const market = (state: Extract<PanelLine, { kind: 'market' }>['state']): PanelLine => ({
+    kind: 'market',
+    text: '',
+    state,
+  });
+  const pos = (state: Extract<PanelLine, { kind: 'pos' }>['state']): PanelLine => ({
+    kind: 'pos',
+    text: '',
+    state,
+  });
+
+  it('orders critical > warning > info, whatever the line kind', () => {
+    // A halted chain is critical; a halted market is a warning (the schemas' scale).
+    expect(worstState([market('halted'), chain('halted')])).toBe('halted');
+    expect(worstState([market('halted'), pos('critical')])).toBe('critical');
+    expect(worstState([chain('recovering'), market('halted')])).toBe('halted');
+    expect(worstState([market('watch'), chain('degraded')])).toBe('degraded');
+    expect(worstState([pos('unknown'), chain('recovering')])).toBe('unknown');
+    // Equal severity: the first line's word.
+    expect(worstState([chain('degraded'), pos('warn')])).toBe('degraded');
+    expect(worstState([pos('warn'), chain('degraded')])).toBe('warn');
+  });
+
+  it('says stale only when no line has a severity, and ok when nothing is wrong', () => {
+    expect(worstState([chain('stale'), market('watch')])).toBe('watch');
+    expect(worstState([chain('up'), pos('stale'), { kind: 'note', text: 'n' }])).toBe('stale');
+    expect(worstState([chain('up'), market('ok'), pos('ok')])).toBe('ok');
+    expect(worstState([])).toBe('ok');
   });
 });

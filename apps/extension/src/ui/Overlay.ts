@@ -1,4 +1,11 @@
-import type { DisplayLevel } from '../model.js';
+import {
+  chainSeverity,
+  marketSeverity,
+  positionLevelSeverity,
+  type Severity,
+  severityRank,
+} from '@perpscope/schemas';
+import type { ChainStatus, DisplayLevel, MarketStatus, RiskLevel } from '../model.js';
 import { BADGE_CSS, PANEL_CSS } from './styles.js';
 
 /** Tag of a badge host element (one per anchored row). */
@@ -16,16 +23,26 @@ export interface BadgeItem {
   readonly level: DisplayLevel;
 }
 
-/** One line of the floating panel. */
-export interface PanelLine {
+/** What every line of the floating panel has. */
+interface PanelLineBase {
   readonly text: string;
-  /** `account`: which watched account the badges show (issue 18). */
-  readonly kind: 'account' | 'chain' | 'pos' | 'market' | 'guidance' | 'note';
-  /** `data-status` / `data-level` value for colouring. */
-  readonly state?: string;
   /** Tooltip (e.g. why a halt line gives no amount). */
   readonly title?: string;
 }
+
+/**
+ * One line of the floating panel. Its `state` (the `data-status` / `data-level` value for colouring)
+ * is the watcher's word for its kind, or `stale` when the line's inputs are old: a chain's
+ * `ChainStatus`, a market's `Hip3MarketStatus`, a position's level. `account` says which watched
+ * account the badges show (issue 18); `account`, `guidance` and `note` lines carry no state.
+ */
+export type PanelLine = PanelLineBase &
+  (
+    | { readonly kind: 'chain'; readonly state: ChainStatus | 'stale' }
+    | { readonly kind: 'market'; readonly state: MarketStatus | 'stale' }
+    | { readonly kind: 'pos'; readonly state: RiskLevel | 'stale' }
+    | { readonly kind: 'account' | 'guidance' | 'note'; readonly state?: undefined }
+  );
 
 /**
  * Where the user put the floating panel and whether it is collapsed to a pill; remembered per site.
@@ -51,7 +68,40 @@ export interface OverlayOptions {
 /** Gap kept between the panel and the viewport edge or a keep-clear area (px). */
 const GAP = 12;
 
-const SEVERITY = ['critical', 'halted', 'degraded', 'warn', 'recovering', 'stale'] as const;
+/**
+ * Where a panel line's state sits on perpscope's one severity scale (`@perpscope/schemas`): a
+ * chain's status by `chainSeverity`, a market's by `marketSeverity`, a position's level by
+ * `positionLevelSeverity`; `null` (nothing to report) for `ok`/`up`, `stale` and lines without a state.
+ */
+export function lineSeverity(line: PanelLine): Severity | null {
+  if (line.state === undefined || line.state === 'stale') return null;
+  switch (line.kind) {
+    case 'chain':
+      return chainSeverity(line.state);
+    case 'market':
+      return marketSeverity(line.state);
+    case 'pos':
+      return positionLevelSeverity(line.state);
+    default:
+      return null;
+  }
+}
+
+/**
+ * The state a collapsed panel (the pill) names: that of the first line most severe on the one scale;
+ * when no line has a severity, `stale` if a line is stale, else `ok`.
+ *
+ * @example worstState([{ kind: 'chain', text: '', state: 'recovering' }, { kind: 'pos', text: '', state: 'critical' }]) // 'critical'
+ */
+export function worstState(lines: readonly PanelLine[]): string {
+  let worst: PanelLine | null = null;
+  for (const line of lines) {
+    const rank = severityRank(lineSeverity(line));
+    if (rank >= 0 && (worst === null || rank > severityRank(lineSeverity(worst)))) worst = line;
+  }
+  if (worst?.state !== undefined) return worst.state;
+  return lines.some((l) => l.state === 'stale') ? 'stale' : 'ok';
+}
 
 /** A badge and the values last written to it (compared instead of reading the DOM back). */
 interface Badge {
@@ -198,7 +248,7 @@ export class Overlay {
       return;
     }
     this.#last = { title, lines };
-    const worst = SEVERITY.find((s) => lines.some((l) => l.state === s)) ?? 'ok';
+    const worst = worstState(lines);
     const signature = this.#layout.collapsed
       ? JSON.stringify(['pill', worst, this.#layout])
       : JSON.stringify([title, lines.map((l) => l.kind), this.#layout]);

@@ -1,9 +1,14 @@
+import { ChainStatus, Hip3MarketStatus } from '@perpscope/schemas';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { rpcHostLabel } from '../security/redactSecrets.js';
 
-/** Status values exported as a state set (`1` for the current one, `0` for the others). */
-export const chainStatuses = ['up', 'degraded', 'halted', 'recovering', 'unknown'] as const;
-export const marketStatuses = ['ok', 'watch', 'warn', 'critical', 'halted', 'unknown'] as const;
+/**
+ * Chain status values exported as a state set (`1` for the current one, `0` for the others): the
+ * `ChainStatus` of `@perpscope/schemas`.
+ */
+export const chainStatuses: readonly ChainStatus[] = ChainStatus.options;
+/** HIP-3 market status values exported as a state set: the `Hip3MarketStatus` of `@perpscope/schemas`. */
+export const marketStatuses: readonly Hip3MarketStatus[] = Hip3MarketStatus.options;
 
 /** Point-in-time state read at scrape time (from the ingestion loops' in-memory state). */
 export type MetricsSnapshot = {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { coinName } from '@perpscope/hyperliquid';
 import { formatHlDecimal, formatHlPx } from './formatHl.js';
 import type {
   RawAssetCtx,
@@ -152,7 +153,7 @@ export function createReplayMarkets(params: CreateReplayMarketsParameters) {
     const universe: RawUniverseEntry[] = [];
     const coinCaps: [string, string][] = [...dex.assetToStreamingOiCap];
     for (let i = coinCaps.length; i < (params.marketsPerDex ?? 0); i++) {
-      coinCaps.push([`${dex.name}:SYN${i}`, '10000000.0']);
+      coinCaps.push([coinName({ dex: dex.name, symbol: `SYN${i}` }), '10000000.0']);
     }
     for (const [coin, cap] of coinCaps) {
       const entry: RawUniverseEntry = {

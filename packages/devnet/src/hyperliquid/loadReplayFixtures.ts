@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type {
+  HlL2Book,
+  HlMeta,
+  HlPerpAssetCtx,
+  HlPerpDex,
+  HlPerpDexLimits,
+  HlUniverseEntry,
+} from '@perpscope/hyperliquid';
 
 /**
  * Directory of the fixture copies shipped with this package (file names as in
@@ -11,70 +19,28 @@ export const defaultHyperliquidFixturesDir = fileURLToPath(
   new URL('../../fixtures/hyperliquid/', import.meta.url),
 );
 
+// The answers' shapes are those `@perpscope/hyperliquid` validates (one definition, checked against
+// the same recordings by its schema tests); the replay serves exactly what those schemas accept.
+
 /** A raw perp asset ctx exactly as HL sends it (decimal strings, some fields nullable). */
-export type RawAssetCtx = {
-  funding: string;
-  openInterest: string;
-  prevDayPx: string;
-  dayNtlVlm: string;
-  premium: string | null;
-  oraclePx: string;
-  markPx: string;
-  midPx: string | null;
-  impactPxs: [string, string] | null;
-  dayBaseVlm: string;
-};
+export type RawAssetCtx = HlPerpAssetCtx;
 
 /** A raw `meta.universe` entry (HIP-3 fields optional). */
-export type RawUniverseEntry = {
-  szDecimals: number;
-  name: string;
-  maxLeverage: number;
-  marginTableId: number;
-  onlyIsolated?: boolean;
-  isDelisted?: boolean;
-  marginMode?: string;
-  growthMode?: string;
-  lastGrowthModeChangeTime?: string;
-};
+export type RawUniverseEntry = HlUniverseEntry;
 
 /** A raw `meta` object. */
-export type RawMeta = {
-  universe: RawUniverseEntry[];
-  marginTables: [
-    number,
-    { description: string; marginTiers: { lowerBound: string; maxLeverage: number }[] },
-  ][];
-  collateralToken: number;
-};
+export type RawMeta = HlMeta;
 
 /** A raw `perpDexs` element (null = main dex). */
-export type RawPerpDex = {
-  name: string;
-  fullName: string;
-  deployer: string;
-  oracleUpdater: string | null;
-  feeRecipient: string | null;
-  assetToStreamingOiCap: [string, string][];
-  subDeployers?: [string, string[]][];
-  deployerFeeScale?: string;
-  lastDeployerFeeScaleChangeTime?: string;
-  assetToFundingMultiplier: [string, string][];
-  assetToFundingInterestRate?: [string, string][];
-};
+export type RawPerpDex = HlPerpDex;
 
 /** The recorded responses the replay server starts from. */
 export type ReplayFixtures = {
   perpDexs: (RawPerpDex | null)[];
   metaAndAssetCtxsXyz: [RawMeta, RawAssetCtx[]];
   metaAndAssetCtxsMain: [RawMeta, RawAssetCtx[]];
-  perpDexLimitsXyz: {
-    totalOiCap: string;
-    oiSzCapPerPerp: string;
-    maxTransferNtl: string;
-    coinToOiCap: [string, string][];
-  };
-  l2BookBtc: { coin: string; time: number; levels: { px: string; sz: string; n: number }[][] };
+  perpDexLimitsXyz: HlPerpDexLimits;
+  l2BookBtc: HlL2Book;
 };
 
 /**

@@ -472,12 +472,18 @@ async function refreshIncidents() {
 
 function renderSummary() {
   const parts: string[] = [];
-  const count = <S extends string>(list: readonly { status: S }[], statuses: readonly S[]) =>
-    statuses
-      .map((s) => [s, list.filter((x) => x.status === s).length] as const)
-      .filter(([, n]) => n > 0);
+  // The statuses present that the one severity scale reports (not `up`/`ok`), most severe first.
+  const count = <S extends string>(
+    list: readonly { status: S }[],
+    severity: (status: S) => Severity | null,
+  ) => {
+    const counts = new Map<S, number>();
+    for (const { status } of list)
+      if (severity(status) !== null) counts.set(status, (counts.get(status) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => severityRank(severity(b)) - severityRank(severity(a)));
+  };
   if (state.chains.length) {
-    const bad = count(state.chains, ['halted', 'degraded', 'recovering', 'unknown']);
+    const bad = count(state.chains, chainSeverity);
     parts.push(
       bad.length
         ? `chains: ${bad.map(([s, n]) => `${n} ${s}`).join(', ')}`
@@ -485,7 +491,7 @@ function renderSummary() {
     );
   }
   if (state.markets) {
-    const bad = count(state.markets, ['halted', 'critical', 'warn', 'watch', 'unknown']);
+    const bad = count(state.markets, marketSeverity);
     parts.push(
       bad.length
         ? `markets: ${bad.map(([s, n]) => `${n} ${s}`).join(', ')}`

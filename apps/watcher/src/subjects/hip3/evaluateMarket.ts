@@ -1,3 +1,4 @@
+import { HL_FUNDING_INTERVAL_HOURS } from '@perpscope/hyperliquid';
 import { annualizeRate, depthSwings, hip3OracleFreshness } from '@perpscope/math';
 import {
   type DeviationTier,
@@ -280,7 +281,9 @@ export function evaluateMarket(
     markDeviation,
     midDeviation,
     fundingRate1h: ctx?.funding ?? null,
-    fundingApr: ctx ? annualizeRate({ rate: ctx.funding, intervalHours: 1 }) : null,
+    fundingApr: ctx
+      ? annualizeRate({ rate: ctx.funding, intervalHours: HL_FUNDING_INTERVAL_HOURS })
+      : null,
     fundingMultiplier: state.fundingMultiplier,
     premium: ctx?.premium ?? null,
     openInterest: ctx?.openInterest ?? null,

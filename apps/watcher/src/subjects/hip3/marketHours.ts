@@ -1,3 +1,5 @@
+import { parseCoin } from '@perpscope/hyperliquid';
+
 /** Reference-market context of a non-24h asset. */
 export type MarketHours = { kind: 'equity' | 'commodity'; open: boolean };
 
@@ -103,9 +105,9 @@ function newYorkTime(ms: number): { day: string; minutes: number } {
  * @example marketHours('xyz:TSLA', Date.UTC(2026, 1, 7, 15)) // { kind: 'equity', open: false } (a Saturday)
  */
 export function marketHours(coin: string, nowMs: number): MarketHours | null {
-  const colon = coin.indexOf(':');
-  if (colon < 0) return null;
-  const base = coin.slice(colon + 1).toUpperCase();
+  const { dex, symbol } = parseCoin(coin);
+  if (dex === '') return null;
+  const base = symbol.toUpperCase();
   if (CRYPTO.has(base)) return null;
   const { day, minutes } = newYorkTime(nowMs);
   if (COMMODITY.has(base)) {

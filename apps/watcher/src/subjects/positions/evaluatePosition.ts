@@ -5,15 +5,26 @@
  * @module
  */
 
-/** Levels of a guarded position, from calm to worst; `unknown` = no current data. */
-export const positionLevels = ['ok', 'warn', 'critical', 'unknown'] as const;
-export type PositionLevel = (typeof positionLevels)[number];
+import {
+  KnownPositionLevel,
+  PositionLevel,
+  positionLevelSeverity,
+  severityRank,
+} from '@perpscope/schemas';
 
-/** A level that is judged on distance (not `unknown`). */
-export type DistanceLevel = Exclude<PositionLevel, 'unknown'>;
+/** Levels of a guarded position (`PositionLevel` of `@perpscope/schemas`); `unknown` = no current data. */
+export const positionLevels: readonly PositionLevel[] = PositionLevel.options;
 
-const rank: Record<DistanceLevel, number> = { ok: 0, warn: 1, critical: 2 };
-const byRank: readonly DistanceLevel[] = ['ok', 'warn', 'critical'];
+/** A level that is judged on distance (`KnownPositionLevel` of `@perpscope/schemas`: not `unknown`). */
+export type DistanceLevel = KnownPositionLevel;
+
+/** Where a distance level sits on the one severity scale (`ok` lowest). */
+const rank = (level: DistanceLevel): number => severityRank(positionLevelSeverity(level));
+
+/** The distance levels from calm to worst, ordered by the one severity scale. */
+const byRank: readonly DistanceLevel[] = [...KnownPositionLevel.options].sort(
+  (a, b) => rank(a) - rank(b),
+);
 
 /** What the evaluator knows of the market's oracle (from the HIP-3 watch), when it watches it. */
 export type OracleCondition = {
@@ -84,10 +95,10 @@ export function evaluatePosition(p: EvaluatePositionParameters): PositionEvaluat
     // The level the distance reaches without hysteresis, then held while within the band.
     const raw: DistanceLevel = d < criticalPct ? 'critical' : d < warnPct ? 'warn' : 'ok';
     baseLevel = raw;
-    if (rank[raw] < rank[prev]) {
+    if (rank(raw) < rank(prev)) {
       if (prev === 'critical' && d < criticalPct + p.hysteresisPct) baseLevel = 'critical';
       else if (prev !== 'ok' && d < warnPct + p.hysteresisPct)
-        baseLevel = rank[raw] < rank.warn ? 'warn' : raw;
+        baseLevel = rank(raw) < rank('warn') ? 'warn' : raw;
     }
     if (baseLevel !== 'ok')
       reasons.push(
@@ -100,7 +111,7 @@ export function evaluatePosition(p: EvaluatePositionParameters): PositionEvaluat
     );
   let level = baseLevel;
   if (oracleEscalates(p.oracle) && p.oracle) {
-    level = byRank[Math.min(2, rank[baseLevel] + 1)] as DistanceLevel;
+    level = byRank[Math.min(byRank.indexOf(baseLevel) + 1, byRank.length - 1)] as DistanceLevel;
     reasons.push(
       `oracle ${p.oracle.status}${p.oracle.reasonCodes.length ? ` (${p.oracle.reasonCodes.join(', ')})` : ''}: escalated one level`,
     );

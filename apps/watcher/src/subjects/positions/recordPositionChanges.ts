@@ -1,5 +1,5 @@
 import type { HlUserFill } from '@perpscope/hyperliquid';
-import type { WatcherEventKind } from '@perpscope/schemas';
+import type { PositionLevel, WatcherEventKind } from '@perpscope/schemas';
 import {
   deleteGuardedPosition,
   type GuardedPositionRow,
@@ -8,7 +8,7 @@ import {
   upsertGuardedPosition,
 } from '../../db/queries/positions.js';
 import type { EventLog } from '../../events/eventLog.js';
-import type { DistanceLevel, PositionLevel } from './evaluatePosition.js';
+import type { DistanceLevel } from './evaluatePosition.js';
 
 /** Event kinds of the position guard (SSE, event log, the position alerter). */
 export const positionEventKinds = {

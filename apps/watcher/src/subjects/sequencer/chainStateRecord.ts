@@ -1,4 +1,4 @@
-import type { BlockGapStats, ChainFlags, ChainStatus } from '@perpscope/schemas';
+import type { BlockGapStats, ChainFlags, ChainStatus, UptimeFeedState } from '@perpscope/schemas';
 import type { RpcHealthVerdict, RpcReasonCode } from './rpcQuorum.js';
 
 /** A head as the watcher stores it: `timestamp` in Unix seconds (chain time). */
@@ -6,7 +6,8 @@ export type HeadRef = { number: number; hash: string; timestamp: number };
 
 /** The uptime-feed reading kept in the chain state (times: `startedAt`/`updatedAt` Unix s, `readAt` ms). */
 export type FeedReading = {
-  state: 'up' | 'down' | 'grace' | 'unknown';
+  /** The feed's state (`UptimeFeedState.state` of `@perpscope/schemas`). */
+  state: UptimeFeedState['state'];
   answer: number | null;
   startedAt: number | null;
   updatedAt: number | null;
