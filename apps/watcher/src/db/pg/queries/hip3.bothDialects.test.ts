@@ -529,12 +529,13 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
   it('stream gaps: idempotent on start + reason (end refreshed), oldest first', async () => {
     expect(await s.listHip3StreamGaps()).toEqual([]);
     await s.insertHip3StreamGap({ fromAt: T0 + 5_000, toAt: T0 + 6_000, reason: 'ws-down' });
-    await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 1_000, reason: 'ws-silent' });
-    await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 2_000, reason: 'ws-silent' });
-    await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 3_000, reason: 'WS-down' });
+    await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 1_000, reason: 'silent' });
+    await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 2_000, reason: 'silent' });
+    // Same start: byte order of the reason ('S' < 's'; en-US would put 'silent' first).
+    await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 3_000, reason: 'Stale' });
     expect(await s.listHip3StreamGaps()).toEqual([
-      { fromAt: T0, toAt: T0 + 3_000, reason: 'WS-down' },
-      { fromAt: T0, toAt: T0 + 2_000, reason: 'ws-silent' },
+      { fromAt: T0, toAt: T0 + 3_000, reason: 'Stale' },
+      { fromAt: T0, toAt: T0 + 2_000, reason: 'silent' },
       { fromAt: T0 + 5_000, toAt: T0 + 6_000, reason: 'ws-down' },
     ]);
   });
