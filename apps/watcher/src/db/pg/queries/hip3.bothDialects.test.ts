@@ -142,6 +142,9 @@ const dialects: [string, () => Promise<Store>][] = [
       await migratePg({ url });
       const pool = new pg.Pool({ connectionString: url, max: 3 });
       pool.on('error', () => {});
+      // The premise of the byte-order assertions: this database's own order is not byte order.
+      const { rows } = await pool.query<{ icu: boolean }>(`select 'a' < 'B' as icu`);
+      if (rows[0]?.icu !== true) throw new Error(`${url} does not collate en-US by default`);
       return {
         ...pgStore(drizzle({ client: pool }) as PgDb),
         tx: (body) => withPgTransaction(pool, (q) => body(pgStore(q))),
