@@ -41,6 +41,12 @@ type Name = (typeof NAMES)[number];
 type Rest<F> = F extends (db: never, ...args: infer A) => unknown ? A : never;
 type StateRow = Parameters<typeof S.updateHip3MarketState>[1];
 
+/** The twin contract, checked by `tsc`: `f(db, ...args): R` on SQLite is `f(q, ...args): Promise<R>`. */
+type Twin<F> = F extends (db: never, ...args: infer A) => infer R
+  ? (q: PgDb, ...args: A) => Promise<R>
+  : never;
+const twins: { [K in Name]: Twin<(typeof S)[K]> } = P;
+
 /** The SQLite functions, bound and async (what the WatcherStore derives from them). */
 type Queries = {
   [K in Name]: (...args: Rest<(typeof S)[K]>) => Promise<ReturnType<(typeof S)[K]>>;
@@ -91,7 +97,7 @@ function bind(fns: Record<string, unknown>, handle: unknown): Queries {
 }
 
 function pgStore(q: PgDb) {
-  return { ...bind(P, q), writes: () => P.prepareHip3Writes(q) };
+  return { ...bind(twins, q), writes: () => P.prepareHip3Writes(q) };
 }
 
 const dialects: [string, () => Promise<Store>][] = [
