@@ -653,13 +653,22 @@ describe('HIP-3 hot path on PostgreSQL', () => {
         'insert into hip3_oracle_updates',
         'update hip3_markets as',
       ]);
+      // Past one chunk: a second statement, every row stored.
+      texts.length = 0;
+      const big = Array.from({ length: P.HIP3_PG_CHUNK + 1 }, (_, i) => sample('big', T0 + i));
+      await w.insertSamples(big);
+      expect(texts).toHaveLength(2);
       client.query = query;
       const n = await client.query(
         `select (select count(*) from hip3_samples)::int as s,
                 (select count(*) from hip3_oracle_updates)::int as o,
                 (select count(*) from hip3_markets where status = 'ok')::int as m`,
       );
-      expect(n.rows[0]).toEqual({ s: 3_000, o: 3_000, m: 3_000 });
+      expect(n.rows[0]).toEqual({ s: 3_000 + P.HIP3_PG_CHUNK + 1, o: 3_000, m: 3_000 });
+      const last = await client.query(
+        `select min(received_at)::text as lo, max(received_at)::text as hi from hip3_samples where coin = 'big'`,
+      );
+      expect(last.rows[0]).toEqual({ lo: String(T0), hi: String(T0 + P.HIP3_PG_CHUNK) });
     } finally {
       await client.end();
     }
