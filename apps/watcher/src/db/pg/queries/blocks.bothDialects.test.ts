@@ -10,7 +10,7 @@ import {
   type Store,
 } from './chainsBlocksTestDialects.js';
 
-// The block queries on SQLite and their PostgreSQL twins (`./block.ts`), one suite for both: the
+// The block queries on SQLite and their PostgreSQL twins (`./blocks.ts`), one suite for both: the
 // same calls must give the same results (see `chainsBlocksTestDialects.ts`).
 
 let server: PostgresServer;

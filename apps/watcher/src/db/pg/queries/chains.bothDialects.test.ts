@@ -16,7 +16,7 @@ import {
   type Store,
 } from './chainsBlocksTestDialects.js';
 
-// The chain queries on SQLite and their PostgreSQL twins (`./chain.ts`), one suite for both: the
+// The chain queries on SQLite and their PostgreSQL twins (`./chains.ts`), one suite for both: the
 // same calls must give the same results (see `chainsBlocksTestDialects.ts`).
 
 let server: PostgresServer;
