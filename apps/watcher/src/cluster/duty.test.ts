@@ -166,6 +166,49 @@ describe('pgDuty on PostgreSQL', () => {
     expect(rows.rows).toEqual([{ id: 1, by: 'a' }]);
   });
 
+  it('while a fenced transaction runs no takeover commits: the next holder waits for it', async () => {
+    await resetLease('alerts');
+    const t = 0; // frozen: the holder does not notice its 1 s lease running out
+    const ttlMs = 1_000;
+    const a = start({ name: 'alerts', holder: 'a/5', ttlMs, intervalMs: 3_600_000, now: () => t });
+    const grant = await waitFor('a to hold', () => a.duty.held());
+    const order: string[] = [];
+    const client = await admin.connect();
+    try {
+      await client.query('begin');
+      expect(await a.duty.fence(client)).toBe(true);
+      await sleep(ttlMs + 300); // the lease is now expired on the server
+      const takeover = tryAcquireLease(admin, { name: 'alerts', holder: 'b/5', ttlMs }).then(
+        (g) => {
+          order.push('b acquired');
+          return g;
+        },
+      );
+      await sleep(500);
+      expect(order).toEqual([]); // blocked by a's share lock
+      await client.query("insert into guarded values (10, 'a')");
+      await client.query('commit');
+      order.push('a committed');
+      const b = await takeover;
+      expect(b?.epoch).toBe(grant.epoch + 1);
+      expect(order).toEqual(['a committed', 'b acquired']);
+    } finally {
+      client.release();
+    }
+    expect((await admin.query('select by from guarded where id = 10')).rows).toEqual([{ by: 'a' }]);
+  });
+
+  it('a failing database is logged once per TTL, not at every try', async () => {
+    const dead = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', max: 1 });
+    dead.on('error', () => {});
+    pools.push(dead);
+    const d = start({ pool: dead, name: 'alerts', holder: 'x/6', ttlMs: 60_000, intervalMs: 30 });
+    await sleep(600); // ~20 failed tries
+    const warns = d.lines.filter((l) => /lease query failed/.test(l.msg));
+    expect(warns).toHaveLength(1);
+    expect(d.duty.held()).toBeNull();
+  });
+
   it('fence refuses a pool and a non-PostgreSQL handle with a clear error', async () => {
     await resetLease('retention');
     const a = start({ name: 'retention', holder: 'a/3', ttlMs: 5_000 });

@@ -125,8 +125,7 @@ export function dutyHolder(watcherId: string): string {
  * (`startLeaseKeeper`: a `leases` row with server-clock expiry and a fencing epoch). Starts trying to
  * acquire at once; logs `duty acquired` (info) and `duty lost` (warn, with the reason:
  * `taken-over` = a renewal was refused, `expired` = no renewal succeeded before the local deadline,
- * e.g. the process was paused or the database unreachable), and failed lease queries (warn, once
- * per distinct message until the next success).
+ * e.g. the process was paused or the database unreachable), and failed lease queries (warn; a repeated message at most once per TTL).
  *
  * The local deadline (start of the last successful renewal + `ttlMs`, monotonic clock) is never
  * later than the server's expiry, so a paused holder stops acting before another can take over;
@@ -145,6 +144,7 @@ export function pgDuty(params: PgDutyParameters): Duty {
     }
   };
   let lastError: string | null = null;
+  let lastErrorAt = 0;
   const keeper: LeaseKeeper = startLeaseKeeper({
     db: params.pool,
     name,
@@ -173,8 +173,10 @@ export function pgDuty(params: PgDutyParameters): Duty {
     },
     onError: (error) => {
       const message = error instanceof Error ? error.message : String(error);
-      if (message === lastError) return;
+      const at = performance.now();
+      if (message === lastError && at - lastErrorAt < params.ttlMs) return;
       lastError = message;
+      lastErrorAt = at;
       logger.warn({ duty: name, holder, err: error }, `duty "${name}": lease query failed`);
     },
   });
