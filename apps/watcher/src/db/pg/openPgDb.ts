@@ -108,3 +108,11 @@ export async function withPgTransaction<T>(
     client.release();
   }
 }
+
+/**
+ * A {@link PgDb} over an existing pool or client (for modules outside `db/` that are handed a
+ * pool and call PostgreSQL query functions with it).
+ */
+export function pgDbOf(client: pg.Pool | pg.PoolClient | pg.Client): PgDb {
+  return drizzle({ client });
+}
