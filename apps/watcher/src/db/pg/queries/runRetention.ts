@@ -13,8 +13,9 @@ import type { PgDb } from '../openPgDb.js';
  *   SQLite does by rowid range;
  * - `by: 'key'` (blocks, HIP-3 samples and oracle updates, whose keys start with a subject column
  *   and then the time): the subjects are enumerated by a loose index scan (one index probe per
- *   subject), and each subject's old rows are deleted in chunks of `batchSize` by `ctid`
- *   (`delete … where ctid = any(array(select ctid … where key = $k and time < $cut limit $n))`).
+ *   subject), and old rows are deleted oldest first in time slices of about `batchSize` rows, each
+ *   slice's rows reached subject by subject through that index and deleted by `ctid`
+ *   (`delete … where ctid = any(array(… select ctid … where key = k.key and time in slice … limit n))`).
  *
  * Every delete is its own statement in autocommit (pass a pool-backed {@link PgDb}, not one inside
  * a transaction): row locks are held for one chunk only, and deletes of old rows never conflict with
@@ -292,10 +293,17 @@ async function pruneById(p: Prune, idColumn: string): Promise<{ pruned: number; 
   return { pruned, capped: end < found || lo < end };
 }
 
+/** First time slice of {@link pruneByKey} (ms); it then adapts to about `batchSize` rows. */
+const FIRST_SLICE_MS = 60_000;
+
 /**
- * Deletes subject by subject through the `(key…, time)` index, `batchSize` rows per statement by
- * `ctid`. With `maxShare < 1` the table's row count (the planner's estimate when the table was
- * analyzed, else `count(*)`) bounds the rows deleted.
+ * Deletes in time slices, oldest first: one statement deletes the rows of every subject with
+ * `from <= time < to`, reached subject by subject through the `(key…, time)` index (a loose scan
+ * of the subjects, then one index range per subject), by `ctid`, at most `batchSize` rows. Rows of
+ * one time slice sit on neighbouring pages (ingestion appends all subjects together), so each
+ * statement dirties few pages — deleting one subject at a time would touch every page once per
+ * subject. The slice adapts to about `batchSize` rows. With `maxShare < 1` the table's row count
+ * (the planner's estimate when the table was analyzed, else `count(*)`) bounds the rows deleted.
  */
 async function pruneByKey(
   p: Prune,
@@ -303,11 +311,8 @@ async function pruneByKey(
 ): Promise<{ pruned: number; capped: boolean }> {
   const { table, timeColumn } = p.target;
   const c = p.q.$client;
-  const keys = (
-    await c.query(
-      `WITH RECURSIVE keys AS (${distinctKeysSql(table, keyColumns)}) SELECT * FROM keys`,
-    )
-  ).rows as Record<string, unknown>[];
+  const oldest = await oldestTime(c, p.target);
+  if (oldest === null || oldest >= p.time) return { pruned: 0, capped: false };
   let allowed = Number.POSITIVE_INFINITY;
   if (p.maxShare < 1) {
     const est = await one<{ n: number }>(
@@ -321,28 +326,39 @@ async function pruneByKey(
         : Number((await one<{ n: string }>(c, `SELECT count(*) AS n FROM ${table}`))?.n ?? 0);
     allowed = Math.floor(rows * p.maxShare);
   }
-  const where = keyColumns.map((col, i) => `${col} = $${i + 1}`).join(' AND ');
-  const n = keyColumns.length;
+  const keys = `WITH RECURSIVE keys AS (${distinctKeysSql(table, keyColumns)})`;
+  const match = keyColumns.map((col) => `x.${col} = k.${col}`).join(' AND ');
+  // $1 = from, $2 = to (exclusive), $3 = limit
   const del = `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-      SELECT ctid FROM ${table} WHERE ${where} AND ${timeColumn} < $${n + 1} LIMIT $${n + 2}))
-    AND ${timeColumn} < $${n + 1}`;
-  const remains = `SELECT 1 AS x FROM ${table} WHERE ${where} AND ${timeColumn} < $${n + 1} LIMIT 1`;
+      ${keys} SELECT s.ctid FROM keys k CROSS JOIN LATERAL (
+        SELECT x.ctid FROM ${table} x WHERE ${match} AND x.${timeColumn} >= $1 AND x.${timeColumn} < $2
+        OFFSET 0) s
+      LIMIT $3))
+    AND ${timeColumn} >= $1 AND ${timeColumn} < $2`;
+  const remains = `${keys} SELECT 1 AS x FROM keys k WHERE EXISTS (
+      SELECT 1 FROM ${table} x WHERE ${match} AND x.${timeColumn} < $1) LIMIT 1`;
   let pruned = 0;
-  let capped = false;
-  for (const key of keys) {
-    const values = keyColumns.map((col) => key[col]);
-    for (;;) {
-      if (performance.now() >= p.deadline || pruned >= allowed) {
-        capped ||= (await one(c, remains, [...values, p.time])) !== undefined;
-        break;
-      }
-      const limit = Math.min(p.batchSize, allowed - pruned);
-      const rows = await timedDelete(p, del, [...values, p.time, limit]);
-      pruned += rows;
-      if (rows < limit) break;
+  let from = oldest;
+  let slice = FIRST_SLICE_MS;
+  while (from < p.time) {
+    if (performance.now() >= p.deadline || pruned >= allowed)
+      return { pruned, capped: (await one(c, remains, [p.time])) !== undefined };
+    const to = Math.min(from + slice, p.time);
+    const limit = Math.min(p.batchSize, allowed - pruned);
+    const rows = await timedDelete(p, del, [from, to, limit]);
+    pruned += rows;
+    if (rows >= limit) {
+      slice = Math.max(1, Math.floor(slice / 2)); // rows of this slice remain: same `from`
+      continue;
     }
+    from = to;
+    // Aim at ~batchSize rows per statement, changing the slice at most 4× per step.
+    slice = Math.max(
+      1,
+      Math.round(slice * Math.min(4, Math.max(0.25, p.batchSize / Math.max(rows, 1)))),
+    );
   }
-  return { pruned, capped };
+  return { pruned, capped: false };
 }
 
 /** When the last retention pass of any target ran (ms, as recorded), or null before the first. */
