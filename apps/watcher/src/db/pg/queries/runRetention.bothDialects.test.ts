@@ -354,6 +354,22 @@ describe.each(dialects)('runRetention on %s', (_name, _dialect, open) => {
     expect(await value('SELECT count(*) AS n FROM samples')).toBe(total - Math.floor(total * 0.1));
   });
 
+  it('prunes every old row when one instant holds more rows than batchSize', async () => {
+    const rows: unknown[][] = [];
+    for (let t = T0; t < T0 + 5 * HOUR; t += 60_000)
+      for (let s = 0; s < 50; s++) rows.push([`dex:C${s}`, t, s]);
+    await store.insert('samples', ['subject', 't', 'v'], rows);
+    // Cutoff T0 + 3 h (the two re-rolled hours before T0 + 5 h stay): 50 subjects × 180 minutes.
+    const report = await store.run({
+      targets: 'samples',
+      config: { ...config, rawDays: 1 / 24, batchSize: 30 },
+      now: T0 + 5 * HOUR,
+    });
+    expect(report.targets[0]).toEqual({ name: 'samples', rolledHours: 5, prunedRows: 50 * 180 });
+    expect(await value('SELECT count(*) AS n FROM samples WHERE t < ?', T0 + 3 * HOUR)).toBe(0);
+    expect(await value('SELECT count(*) AS n FROM samples')).toBe(50 * 120);
+  });
+
   it('records when it last ran (null before the first pass)', async () => {
     expect(await store.lastRunAt()).toBeNull();
     await fill(1);
