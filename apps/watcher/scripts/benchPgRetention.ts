@@ -98,6 +98,11 @@ try {
     ingesting = false;
     await ingest;
     const r = report.targets[0];
+    const left = await pool.query<{ n: string }>(
+      `SELECT count(*) || ' (' || coalesce(min(${target.timeColumn}) - $1::bigint, 0) || '..' || coalesce(max(${target.timeColumn}) - $1::bigint, 0) || ' ms from OLD, ' || count(distinct ${target.access.by === 'key' ? target.access.keyColumns[0] : "''"}) || ' keys)' AS n FROM ${target.table} WHERE ${target.timeColumn} < $1`,
+      [OLD],
+    );
+    console.log(`${target.name}: ${left.rows[0]?.n} of the old rows left after the pass`);
     console.log(
       `${target.name} (${target.access.by}): deleted ${r?.prunedRows} rows${r?.capped ? ' (capped)' : ''} in ${statements.length} statements, ${(total / 1000).toFixed(1)} s; delete statement median ${median(statements).toFixed(1)} ms, p99 ${quantile(statements, 0.99).toFixed(1)} ms, longest ${Math.max(...statements).toFixed(1)} ms; 300-row inserts alone (${baseline.length}): median ${median(baseline).toFixed(1)} ms, longest ${Math.max(...baseline).toFixed(1)} ms; during the pass (${inserts.length}): median ${median(inserts).toFixed(1)} ms, p99 ${quantile(inserts, 0.99).toFixed(1)} ms, longest ${Math.max(...inserts).toFixed(1)} ms`,
     );

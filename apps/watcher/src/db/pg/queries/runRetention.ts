@@ -298,8 +298,9 @@ const FIRST_SLICE_MS = 60_000;
 
 /**
  * Deletes in time slices, oldest first: one statement deletes the rows of every subject with
- * `from <= time < to`, reached subject by subject through the `(key…, time)` index (a loose scan
- * of the subjects, then one index range per subject), by `ctid`, at most `batchSize` rows. Rows of
+ * `from <= time < to`, reached through the `(key…, time)` index (the subjects, found once per pass
+ * by a loose index scan, passed as arrays: `key = ANY($n)` plus the time range is one index scan),
+ * by `ctid`, at most `batchSize` rows. Rows of
  * one time slice sit on neighbouring pages (ingestion appends all subjects together), so each
  * statement dirties few pages — deleting one subject at a time would touch every page once per
  * subject. The slice adapts to about `batchSize` rows. With `maxShare < 1` the table's row count
@@ -328,11 +329,16 @@ async function pruneByKey(
   }
   const keys = `WITH RECURSIVE keys AS (${distinctKeysSql(table, keyColumns)})`;
   const match = keyColumns.map((col) => `x.${col} = k.${col}`).join(' AND ');
-  // $1 = from, $2 = to (exclusive), $3 = limit
+  // The subjects, listed once per pass: each key column's distinct values as an array parameter,
+  // so a delete is one index scan (`col = ANY($n)` on the leading columns + the time range). A
+  // subject that appears during the pass has no rows past the horizon yet.
+  const subjects = (await c.query(`${keys} SELECT * FROM keys`)).rows as Record<string, unknown>[];
+  const arrays = keyColumns.map((col) => [...new Set(subjects.map((k) => k[col]))]);
+  const inSubjects = keyColumns.map((col, i) => `x.${col} = ANY($${i + 4})`).join(' AND ');
+  // $1 = from, $2 = to (exclusive), $3 = limit, $4… = the key columns' values
   const del = `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-      ${keys} SELECT s.ctid FROM keys k CROSS JOIN LATERAL (
-        SELECT x.ctid FROM ${table} x WHERE ${match} AND x.${timeColumn} >= $1 AND x.${timeColumn} < $2
-        OFFSET 0) s
+      SELECT x.ctid FROM ${table} x
+      WHERE ${inSubjects} AND x.${timeColumn} >= $1 AND x.${timeColumn} < $2
       LIMIT $3))
     AND ${timeColumn} >= $1 AND ${timeColumn} < $2`;
   const remains = `${keys} SELECT 1 AS x FROM keys k WHERE EXISTS (
@@ -345,7 +351,7 @@ async function pruneByKey(
       return { pruned, capped: (await one(c, remains, [p.time])) !== undefined };
     const to = Math.min(from + slice, p.time);
     const limit = Math.min(p.batchSize, allowed - pruned);
-    const rows = await timedDelete(p, del, [from, to, limit]);
+    const rows = await timedDelete(p, del, [from, to, limit, ...arrays]);
     pruned += rows;
     if (rows >= limit) {
       slice = Math.max(1, Math.floor(slice / 2)); // rows of this slice remain: same `from`
