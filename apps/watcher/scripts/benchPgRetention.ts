@@ -52,6 +52,13 @@ try {
     [OLD - ROWS, ROWS],
   );
   await pool.query('VACUUM (ANALYZE) hip3_samples, events');
+  const sizes = await pool.query<{ t: string; n: string }>(
+    `SELECT t, pg_total_relation_size(t::regclass) AS n FROM unnest(array['hip3_samples', 'events']) t`,
+  );
+  for (const r of sizes.rows)
+    console.log(
+      `${r.t}: ${(Number(r.n) / ROWS).toFixed(0)} bytes per row with indexes (pg_total_relation_size / rows)`,
+    );
   console.log(
     `batchSize ${config.batchSize}; loaded ${ROWS} hip3_samples + ${ROWS} events in ${((performance.now() - t0) / 1000).toFixed(1)} s; server ${server.version}, ${process.env.BENCH_PG_FAST === '1' ? 'fsync off' : 'durable settings'}`,
   );
