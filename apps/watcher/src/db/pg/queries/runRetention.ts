@@ -12,10 +12,10 @@ import type { PgDb } from '../openPgDb.js';
  * - `by: 'id'` (the event log): binary search over the identity id, then deletes by id range, as
  *   SQLite does by rowid range;
  * - `by: 'key'` (blocks, HIP-3 samples and oracle updates, whose keys start with a subject column
- *   and then the time): the subjects are enumerated by a loose index scan (one index probe per
- *   subject), and old rows are deleted oldest first in time slices of about `batchSize` rows, each
- *   slice's rows reached subject by subject through that index and deleted by `ctid`
- *   (`delete … where ctid = any(array(… select ctid … where key = k.key and time in slice … limit n))`).
+ *   and then the time): the subjects are listed once per pass by a loose index scan (one index
+ *   probe per subject), and old rows are deleted oldest first in time slices of about `batchSize`
+ *   rows, each slice's rows found by one scan of that index and deleted by `ctid`
+ *   (`delete … where ctid = any(array(select ctid … where key = any($keys) and time in slice limit n))`).
  *
  * Every delete is its own statement in autocommit (pass a pool-backed {@link PgDb}, not one inside
  * a transaction): row locks are held for one chunk only, and deletes of old rows never conflict with
@@ -300,9 +300,8 @@ const FIRST_SLICE_MS = 60_000;
  * Deletes in time slices, oldest first: one statement deletes the rows of every subject with
  * `from <= time < to`, reached through the `(key…, time)` index (the subjects, found once per pass
  * by a loose index scan, passed as arrays: `key = ANY($n)` plus the time range is one index scan),
- * by `ctid`, at most `batchSize` rows. Rows of
- * one time slice sit on neighbouring pages (ingestion appends all subjects together), so each
- * statement dirties few pages — deleting one subject at a time would touch every page once per
+ * by `ctid`, at most `batchSize` rows. Rows of one time slice sit on neighbouring pages (ingestion
+ * appends all subjects together), so each statement dirties few pages — deleting one subject at a time would touch every page once per
  * subject. The slice adapts to about `batchSize` rows. With `maxShare < 1` the table's row count
  * (the planner's estimate when the table was analyzed, else `count(*)`) bounds the rows deleted.
  */
