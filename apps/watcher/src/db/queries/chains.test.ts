@@ -40,6 +40,7 @@ describe('poll writes', () => {
     const rows = o.db.select().from(rpcEndpoints).orderBy(rpcEndpoints.position).all();
     expect(rows[1]).toEqual({
       chainId: 1101,
+      observer: 'local',
       position: 1,
       url: 'https://b.example',
       health: 'failing',

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
+import { LOCAL_WATCHER } from '../schema/chains.js';
 import {
   hip3Dexes,
   hip3Markets,
@@ -43,14 +44,27 @@ export function listHip3Dexes(db: Db): Hip3DexRow[] {
   return db.select().from(hip3Dexes).orderBy(asc(hip3Dexes.dexIndex)).all();
 }
 
-/** Registers a market (status `unknown` until evaluated) or refreshes its meta. */
+/**
+ * Registers a market (status `unknown` until evaluated) or refreshes its meta. `owner`: the
+ * watcher id registering it (default {@link LOCAL_WATCHER}); a refresh by another watcher takes
+ * the market over (sharded mode: one watcher runs the HIP-3 watch).
+ */
 export function upsertHip3MarketMeta(
   db: Db,
-  r: { coin: string; dex: string; metaJson: string; isDelisted: boolean; now: number },
+  r: {
+    coin: string;
+    dex: string;
+    metaJson: string;
+    isDelisted: boolean;
+    now: number;
+    owner?: string;
+  },
 ) {
+  const owner = r.owner ?? LOCAL_WATCHER;
   db.insert(hip3Markets)
     .values({
       coin: r.coin,
+      owner,
       dex: r.dex,
       metaJson: r.metaJson,
       isDelisted: r.isDelisted,
@@ -64,7 +78,7 @@ export function upsertHip3MarketMeta(
     })
     .onConflictDoUpdate({
       target: hip3Markets.coin,
-      set: { metaJson: r.metaJson, isDelisted: r.isDelisted, dex: r.dex },
+      set: { metaJson: r.metaJson, isDelisted: r.isDelisted, dex: r.dex, owner },
     })
     .run();
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../openDb.js';
+import { LOCAL_WATCHER } from '../schema/chains.js';
 
 /** A `guarded_accounts` row. */
 export type GuardedAccountRow = {
@@ -51,11 +52,12 @@ const positionCols = `address_hash AS addressHash, coin, dex, level, known_level
 function prepare(raw: Database.Database) {
   return {
     upsertAccount: raw.prepare(
-      `INSERT INTO guarded_accounts (address_hash, label, mode, status, reason, last_success_at,
-         last_attempt_at, fills_checked_to, state_json, updated_at)
-       VALUES (@addressHash, @label, @mode, @status, @reason, @lastSuccessAt, @lastAttemptAt,
+      `INSERT INTO guarded_accounts (address_hash, owner, label, mode, status, reason,
+         last_success_at, last_attempt_at, fills_checked_to, state_json, updated_at)
+       VALUES (@addressHash, @owner, @label, @mode, @status, @reason, @lastSuccessAt, @lastAttemptAt,
          @fillsCheckedTo, @stateJson, @updatedAt)
-       ON CONFLICT(address_hash) DO UPDATE SET label = excluded.label, mode = excluded.mode,
+       ON CONFLICT(address_hash) DO UPDATE SET owner = excluded.owner, label = excluded.label,
+         mode = excluded.mode,
          status = excluded.status, reason = excluded.reason, last_success_at = excluded.last_success_at,
          last_attempt_at = excluded.last_attempt_at, fills_checked_to = excluded.fills_checked_to,
          state_json = excluded.state_json, updated_at = excluded.updated_at`,
@@ -94,11 +96,20 @@ function prepare(raw: Database.Database) {
     marketStatus: raw.prepare(
       'SELECT status, reasons_json AS reasonsJson FROM hip3_markets WHERE coin = ?',
     ),
-    pruneAccounts: raw.prepare(
-      `DELETE FROM guarded_accounts WHERE address_hash NOT IN (SELECT value FROM json_each(?))`,
-    ),
+    // Positions first, while their account rows still say whose they are: not kept, and not
+    // another owner's account's (positions without an account row go too, as before owners).
     prunePositions: raw.prepare(
-      `DELETE FROM guarded_positions WHERE address_hash NOT IN (SELECT value FROM json_each(?))`,
+      `DELETE FROM guarded_positions
+       WHERE address_hash NOT IN (SELECT value FROM json_each(@keep))
+         AND NOT EXISTS (SELECT 1 FROM guarded_accounts a
+           WHERE a.address_hash = guarded_positions.address_hash AND a.owner <> @owner)`,
+    ),
+    pruneAccounts: raw.prepare(
+      `DELETE FROM guarded_accounts
+       WHERE owner = ? AND address_hash NOT IN (SELECT value FROM json_each(?))`,
+    ),
+    accountOwners: raw.prepare(
+      'SELECT address_hash AS addressHash, owner FROM guarded_accounts ORDER BY address_hash',
     ),
   };
 }
@@ -115,9 +126,16 @@ function stmts(db: Db) {
   return s;
 }
 
-/** Inserts or replaces an account row. */
-export function upsertGuardedAccount(db: Db, row: GuardedAccountRow): void {
-  stmts(db).upsertAccount.run(row);
+/**
+ * Inserts or replaces an account row, owned by `owner` (the watcher id whose config guards it;
+ * default {@link LOCAL_WATCHER}).
+ */
+export function upsertGuardedAccount(
+  db: Db,
+  row: GuardedAccountRow,
+  owner: string = LOCAL_WATCHER,
+): void {
+  stmts(db).upsertAccount.run({ ...row, owner });
 }
 
 /** Inserts or replaces a position row. */
@@ -164,11 +182,25 @@ export function guardedLiquidationsOf(
   return stmts(db).liquidationsOf.all(addressHash, limit) as GuardedLiquidationRow[];
 }
 
-/** Deletes accounts (and their positions) no longer in the config; liquidations stay as history. */
-export function pruneGuardedAccounts(db: Db, keepHashes: readonly string[]): void {
+/**
+ * Deletes `owner`'s accounts (and their positions) no longer in its config; other owners' accounts
+ * stay (sharded mode), with their positions. Liquidations stay as history.
+ *
+ * @param owner whose rows may go (default {@link LOCAL_WATCHER}: a single watcher's).
+ */
+export function pruneGuardedAccounts(
+  db: Db,
+  keepHashes: readonly string[],
+  owner: string = LOCAL_WATCHER,
+): void {
   const keep = JSON.stringify(keepHashes);
-  stmts(db).pruneAccounts.run(keep);
-  stmts(db).prunePositions.run(keep);
+  stmts(db).prunePositions.run({ owner, keep });
+  stmts(db).pruneAccounts.run(owner, keep);
+}
+
+/** The owner of every guarded account, by address hash (sharded mode: who guards what). */
+export function guardedAccountOwners(db: Db): { addressHash: string; owner: string }[] {
+  return stmts(db).accountOwners.all() as { addressHash: string; owner: string }[];
 }
 
 /** Current status of every watched chain by registry key (what the halt multiplier reads). */

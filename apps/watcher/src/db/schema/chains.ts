@@ -1,8 +1,19 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Watched chains as configured at the last start (the registry entry + overrides, as JSON). */
+/**
+ * The watcher id of a single watcher (SQLite, or PostgreSQL without `cluster`): the default of every
+ * `owner` and `observer` column, so rows written before issue 17 and single-watcher rows share it.
+ */
+export const LOCAL_WATCHER = 'local';
+
+/**
+ * Watched chains as configured at the last start of their owner (the registry entry + overrides, as
+ * JSON). `owner`: the watcher id whose config holds the chain (sharded mode: one owner per chain;
+ * pruning deletes only the pruning watcher's rows).
+ */
 export const chains = sqliteTable('chains', {
   chainId: integer('chain_id').primaryKey(),
+  owner: text('owner').notNull().default(LOCAL_WATCHER),
   key: text('key').notNull(),
   name: text('name').notNull(),
   class: text('class').notNull(),
@@ -13,7 +24,8 @@ export const chains = sqliteTable('chains', {
 });
 
 /**
- * RPC endpoints per chain and their latest health (one row per chain + position in `rpcUrls`).
+ * RPC endpoints per chain and their latest health as one observer sees them (one row per chain +
+ * observer + position in `rpcUrls`: two watchers in different networks see different health).
  * `url` is stored redacted (`redactUrlSecrets`): the raw URL may carry a provider key and lives only
  * in the config / environment.
  */
@@ -21,6 +33,8 @@ export const rpcEndpoints = sqliteTable(
   'rpc_endpoints',
   {
     chainId: integer('chain_id').notNull(),
+    /** The watcher id that probes this endpoint ({@link LOCAL_WATCHER} for a single watcher). */
+    observer: text('observer').notNull().default(LOCAL_WATCHER),
     url: text('url').notNull(),
     position: integer('position').notNull(),
     /** `healthy | lagging | failing | unknown` */
@@ -34,7 +48,7 @@ export const rpcEndpoints = sqliteTable(
     malformedResponses: integer('malformed_responses').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.chainId, t.position] })],
+  (t) => [primaryKey({ columns: [t.chainId, t.observer, t.position] })],
 );
 
 /**
@@ -73,6 +87,31 @@ export const chainState = sqliteTable('chain_state', {
   stateJson: text('state_json').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Redundant mode (issue 17): each observer's own latest evaluation of a chain, rewritten on every
+ * poll of that observer. `chain_state` stays the combined state the API serves
+ * (`combineObserverEvaluations` over these rows picks the observer whose record is served).
+ */
+export const chainObservations = sqliteTable(
+  'chain_observations',
+  {
+    chainId: integer('chain_id').notNull(),
+    /** The watcher id that evaluated. */
+    observer: text('observer').notNull(),
+    /** When it evaluated, ms (the observer's clock). */
+    at: integer('at').notNull(),
+    /** Its status, `null` when it has no evaluation of the chain yet. */
+    status: text('status'),
+    /** The head number its endpoints' quorum trusted, `null` when none. */
+    headNumber: integer('head_number'),
+    /** When that head was first seen, ms (observer's clock), `null` when none. */
+    headSeenAt: integer('head_seen_at'),
+    /** JSON: the observer's full `ChainStateRecord` (as `chain_state.state_json`). */
+    stateJson: text('state_json').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.observer] })],
+);
 
 /** Every status change of a chain (append-only). */
 export const statusTransitions = sqliteTable(

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { LOCAL_WATCHER } from './chains.js';
 
 /** HIP-3 dexes as discovered from `perpDexs` (refreshed). Times are watcher-clock ms. */
 export const hip3Dexes = sqliteTable('hip3_dexes', {
@@ -21,6 +22,8 @@ export const hip3Markets = sqliteTable(
   'hip3_markets',
   {
     coin: text('coin').primaryKey(),
+    /** The watcher id that registered the market last (sharded mode: the one watching it). */
+    owner: text('owner').notNull().default(LOCAL_WATCHER),
     dex: text('dex').notNull(),
     /** The `meta.universe` entry as JSON. */
     metaJson: text('meta_json').notNull(),

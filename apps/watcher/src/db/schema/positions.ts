@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { LOCAL_WATCHER } from './chains.js';
 
 /**
  * The position guard's state (SPEC §3.4). Accounts are keyed by a hash of the address — the
@@ -9,6 +10,8 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 export const guardedAccounts = sqliteTable('guarded_accounts', {
   /** First 16 hex digits of sha256(lowercase address). */
   addressHash: text('address_hash').primaryKey(),
+  /** The watcher id whose config guards the account (pruning deletes only its own). */
+  owner: text('owner').notNull().default(LOCAL_WATCHER),
   label: text('label').notNull(),
   /** `userAbstraction` answer, `null` until read. */
   mode: text('mode'),

@@ -86,6 +86,7 @@ describe.each(dialects)('chain queries on %s', (_name, open) => {
     expect(await s.rpcHealthOf(BIG_CHAIN)).toEqual([
       {
         chainId: BIG_CHAIN,
+        observer: 'local',
         url: 'https://rpc.example.org/…',
         position: 0,
         health: 'unknown',
@@ -99,6 +100,7 @@ describe.each(dialects)('chain queries on %s', (_name, open) => {
       },
       {
         chainId: BIG_CHAIN,
+        observer: 'local',
         url: 'https://rpc2.example.org:8545/',
         position: 1,
         health: 'unknown',
@@ -130,7 +132,11 @@ describe.each(dialects)('chain queries on %s', (_name, open) => {
     await s.updateRpcHealth([update]); // a cached statement, a second time
     await s.updateRpcHealth([]); // nothing to write
     const rows = await s.rpcHealthOf(BIG_CHAIN);
-    expect(rows[1]).toEqual({ ...update, url: 'https://rpc2.example.org:8545/' });
+    expect(rows[1]).toEqual({
+      ...update,
+      observer: 'local',
+      url: 'https://rpc2.example.org:8545/',
+    });
     expect(typeof rows[1]!.headNumber).toBe('number');
     expect(rows[0]).toMatchObject({ health: 'unknown', headNumber: null, updatedAt: NOW });
     // A row for an endpoint that does not exist changes nothing (and creates nothing).

@@ -1,15 +1,26 @@
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { ChainConfig } from '../../../config/chainsConfig.js';
 import type { ChainStateRecord } from '../../../subjects/sequencer/chainStateRecord.js';
 import {
+  type ChainObservation,
+  type ChainOwnerRow,
   type ChainRow,
   type RpcHealthRow,
   type recentTransitions as sqliteRecentTransitions,
   storedChainConfig,
 } from '../../queries/chains.js';
-import type { statusTransitions as sqliteStatusTransitions } from '../../schema/chains.js';
+import {
+  LOCAL_WATCHER,
+  type statusTransitions as sqliteStatusTransitions,
+} from '../../schema/chains.js';
 import type { PgDb } from '../openPgDb.js';
-import { chainState, chains, rpcEndpoints, statusTransitions } from '../schema/chains.js';
+import {
+  chainObservations,
+  chainState,
+  chains,
+  rpcEndpoints,
+  statusTransitions,
+} from '../schema/chains.js';
 
 /**
  * PostgreSQL twins of `src/db/queries/chains.ts` (issue 17): same names, same parameters after the
@@ -22,7 +33,7 @@ import { chainState, chains, rpcEndpoints, statusTransitions } from '../schema/c
  * RPC rows.
  */
 
-export type { ChainRow, RpcHealthRow };
+export type { ChainObservation, ChainOwnerRow, ChainRow, RpcHealthRow };
 
 /** Mirrors SQLite `upsertChains`: one row per chain id, the last config of a repeated id wins. */
 function lastPerChain(configs: readonly ChainConfig[]): ChainConfig[] {
@@ -35,15 +46,18 @@ function lastPerChain(configs: readonly ChainConfig[]): ChainConfig[] {
 }
 
 /**
- * Records the configured chains and their RPC endpoints, redacted (idempotent). An endpoint keeps
- * its health row while the redacted URL at its position stays the same; rows of endpoints no
- * longer configured are removed (twin of SQLite `upsertChains`; three statements whatever the
- * number of chains: run it inside `withPgTransaction` to apply it atomically).
+ * Records the configured chains, owned by `owner`, and `observer`'s rows of their RPC endpoints,
+ * redacted (idempotent). An endpoint keeps its health row while the redacted URL at its position
+ * stays the same; `observer`'s rows of endpoints no longer configured are removed (twin of SQLite
+ * `upsertChains`; three statements whatever the number of chains: run it inside
+ * `withPgTransaction` to apply it atomically).
  */
 export async function upsertChains(
   q: PgDb,
   configs: readonly ChainConfig[],
   now: number,
+  owner: string = LOCAL_WATCHER,
+  observer: string = owner,
 ): Promise<void> {
   const stored = lastPerChain(configs).map(storedChainConfig);
   if (stored.length === 0) return;
@@ -58,11 +72,13 @@ export async function upsertChains(
         blockTimeMs: c.blockTimeMs,
         configJson: JSON.stringify(c),
         updatedAt: now,
+        owner,
       })),
     )
     .onConflictDoUpdate({
       target: chains.chainId,
       set: {
+        owner: sql`excluded.owner`,
         key: sql`excluded.key`,
         name: sql`excluded.name`,
         class: sql`excluded.class`,
@@ -72,13 +88,19 @@ export async function upsertChains(
       },
     });
   const endpoints = stored.flatMap((c) =>
-    c.rpcUrls.map((url, position) => ({ chainId: c.chainId, url, position, updatedAt: now })),
+    c.rpcUrls.map((url, position) => ({
+      chainId: c.chainId,
+      observer,
+      url,
+      position,
+      updatedAt: now,
+    })),
   );
   // Stored endpoints of these chains whose redacted URL at their position changed, or whose
   // position is no longer configured, lose their health row.
   await q.$client.query(
     `delete from rpc_endpoints r
-     where r.chain_id = any($1::bigint[])
+     where r.chain_id = any($1::bigint[]) and r.observer = $5
        and not exists (
          select 1 from unnest($2::bigint[], $3::integer[], $4::text[]) as u(chain_id, position, url)
          where u.chain_id = r.chain_id and u.position = r.position and u.url = r.url)`,
@@ -87,6 +109,7 @@ export async function upsertChains(
       endpoints.map((e) => e.chainId),
       endpoints.map((e) => e.position),
       endpoints.map((e) => e.url),
+      observer,
     ],
   );
   if (endpoints.length > 0) await q.insert(rpcEndpoints).values(endpoints).onConflictDoNothing();
@@ -172,20 +195,49 @@ export async function getChain(q: PgDb, chainId: number): Promise<ChainRow | nul
   return r ? toRow(r, chainId) : null;
 }
 
-/** Removes chains no longer configured from the listing (their history stays); one statement. */
-export async function pruneChains(q: PgDb, keepChainIds: readonly number[]): Promise<void> {
-  await q.$client.query('delete from chains where chain_id <> all($1::bigint[])', [
+/**
+ * Removes `owner`'s chains no longer configured from the listing (their history stays); other
+ * owners' chains stay. One statement.
+ */
+export async function pruneChains(
+  q: PgDb,
+  keepChainIds: readonly number[],
+  owner: string = LOCAL_WATCHER,
+): Promise<void> {
+  await q.$client.query('delete from chains where owner = $2 and chain_id <> all($1::bigint[])', [
     [...keepChainIds],
+    owner,
   ]);
 }
 
-/** RPC endpoints of a chain in configured order. */
-export async function rpcHealthOf(q: PgDb, chainId: number): Promise<RpcHealthRow[]> {
+/** The owner of every listed chain, ordered by chain id (twin of SQLite `chainOwners`). */
+export async function chainOwners(q: PgDb): Promise<ChainOwnerRow[]> {
+  return q
+    .select({ chainId: chains.chainId, owner: chains.owner })
+    .from(chains)
+    .orderBy(asc(chains.chainId));
+}
+
+/** RPC endpoints of a chain as `observer` sees them (default `local`), in configured order. */
+export async function rpcHealthOf(
+  q: PgDb,
+  chainId: number,
+  observer: string = LOCAL_WATCHER,
+): Promise<RpcHealthRow[]> {
+  return q
+    .select()
+    .from(rpcEndpoints)
+    .where(and(eq(rpcEndpoints.chainId, chainId), eq(rpcEndpoints.observer, observer)))
+    .orderBy(asc(rpcEndpoints.position));
+}
+
+/** RPC endpoints of a chain as every observer sees them, by position then observer (byte order). */
+export async function rpcHealthByObserver(q: PgDb, chainId: number): Promise<RpcHealthRow[]> {
   return q
     .select()
     .from(rpcEndpoints)
     .where(eq(rpcEndpoints.chainId, chainId))
-    .orderBy(asc(rpcEndpoints.position));
+    .orderBy(asc(rpcEndpoints.position), sql`${rpcEndpoints.observer} collate "C"`);
 }
 
 /**
@@ -197,14 +249,15 @@ export async function rpcHealthOf(q: PgDb, chainId: number): Promise<RpcHealthRo
  */
 export async function updateRpcHealth(
   q: PgDb,
-  rows: readonly Omit<RpcHealthRow, 'url'>[],
+  rows: readonly Omit<RpcHealthRow, 'url' | 'observer'>[],
+  observer: string = LOCAL_WATCHER,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const last = new Map<string, Omit<RpcHealthRow, 'url'>>();
+  const last = new Map<string, Omit<RpcHealthRow, 'url' | 'observer'>>();
   for (const r of rows) last.set(`${r.chainId}:${r.position}`, r);
   const u = last.size === rows.length ? rows : [...last.values()];
   await q.$client.query({
-    name: 'perpscope_chains_update_rpc_health_v1',
+    name: 'perpscope_chains_update_rpc_health_v2',
     text: `update rpc_endpoints r set health = u.health, head_number = u.head_number,
              latency_ms = u.latency_ms, last_ok_at = u.last_ok_at, last_error = u.last_error,
              consecutive_failures = u.consecutive_failures,
@@ -213,7 +266,7 @@ export async function updateRpcHealth(
                        $6::bigint[], $7::text[], $8::integer[], $9::integer[], $10::bigint[])
              as u(chain_id, position, health, head_number, latency_ms, last_ok_at, last_error,
                   consecutive_failures, malformed_responses, updated_at)
-           where r.chain_id = u.chain_id and r.position = u.position`,
+           where r.chain_id = u.chain_id and r.observer = $11 and r.position = u.position`,
     values: [
       u.map((r) => r.chainId),
       u.map((r) => r.position),
@@ -225,8 +278,72 @@ export async function updateRpcHealth(
       u.map((r) => r.consecutiveFailures),
       u.map((r) => r.malformedResponses),
       u.map((r) => r.updatedAt),
+      observer,
     ],
   });
+}
+
+/**
+ * Replaces `obs.observer`'s observation of `obs.chainId` (twin of SQLite `writeChainObservation`):
+ * one named prepared statement, every observer, every chain, every poll.
+ */
+export async function writeChainObservation(q: PgDb, obs: ChainObservation): Promise<void> {
+  await q.$client.query({
+    name: 'perpscope_chains_write_observation_v1',
+    text: `insert into chain_observations
+             (chain_id, observer, at, status, head_number, head_seen_at, state_json)
+           values ($1, $2, $3, $4, $5, $6, $7)
+           on conflict (chain_id, observer) do update set at = excluded.at,
+             status = excluded.status, head_number = excluded.head_number,
+             head_seen_at = excluded.head_seen_at, state_json = excluded.state_json`,
+    values: [
+      obs.chainId,
+      obs.observer,
+      obs.at,
+      obs.status,
+      obs.headNumber,
+      obs.headSeenAt,
+      JSON.stringify(obs.state),
+    ],
+  });
+}
+
+const toObservation = (r: typeof chainObservations.$inferSelect): ChainObservation => ({
+  chainId: r.chainId,
+  observer: r.observer,
+  at: r.at,
+  status: r.status as ChainObservation['status'],
+  headNumber: r.headNumber,
+  headSeenAt: r.headSeenAt,
+  state: JSON.parse(r.stateJson) as ChainStateRecord,
+});
+
+/** Every observer's latest observation of a chain, by observer id (byte order, as SQLite). */
+export async function chainObservationsOf(q: PgDb, chainId: number): Promise<ChainObservation[]> {
+  const rows = await q
+    .select()
+    .from(chainObservations)
+    .where(eq(chainObservations.chainId, chainId))
+    .orderBy(sql`${chainObservations.observer} collate "C"`);
+  return rows.map(toObservation);
+}
+
+/** Every observation of every chain, by chain id then observer (twin of SQLite's). */
+export async function listChainObservations(q: PgDb): Promise<ChainObservation[]> {
+  const rows = await q
+    .select()
+    .from(chainObservations)
+    .orderBy(asc(chainObservations.chainId), sql`${chainObservations.observer} collate "C"`);
+  return rows.map(toObservation);
+}
+
+/** Deletes observations made before `olderThanMs`; returns how many (twin of SQLite's). */
+export async function pruneChainObservations(q: PgDb, p: { olderThanMs: number }): Promise<number> {
+  const gone = await q
+    .delete(chainObservations)
+    .where(lt(chainObservations.at, p.olderThanMs))
+    .returning({ chainId: chainObservations.chainId });
+  return gone.length;
 }
 
 /** Appends a status transition (the id comes from the identity column unless given). */

@@ -80,15 +80,22 @@ export function chainsBlocksDialects(
         const c = sqliteChains;
         const b = sqliteBlocks;
         const store: Store = {
-          upsertChains: async (configs, now) => c.upsertChains(db, configs, now),
+          upsertChains: async (configs, now, owner, observer) =>
+            c.upsertChains(db, configs, now, owner, observer),
           readChainState: async (chainId) => c.readChainState(db, chainId),
           writeChainState: async (state) => c.writeChainState(sqlite, state),
           listChains: async () => c.listChains(db),
           listChainIds: async () => c.listChainIds(db),
           getChain: async (chainId) => c.getChain(db, chainId),
-          pruneChains: async (keep) => c.pruneChains(db, keep),
-          rpcHealthOf: async (chainId) => c.rpcHealthOf(db, chainId),
-          updateRpcHealth: async (rows) => c.updateRpcHealth(sqlite, rows),
+          pruneChains: async (keep, owner) => c.pruneChains(db, keep, owner),
+          chainOwners: async () => c.chainOwners(db),
+          rpcHealthOf: async (chainId, observer) => c.rpcHealthOf(db, chainId, observer),
+          rpcHealthByObserver: async (chainId) => c.rpcHealthByObserver(db, chainId),
+          updateRpcHealth: async (rows, observer) => c.updateRpcHealth(sqlite, rows, observer),
+          writeChainObservation: async (obs) => c.writeChainObservation(db, obs),
+          chainObservationsOf: async (chainId) => c.chainObservationsOf(db, chainId),
+          listChainObservations: async () => c.listChainObservations(db),
+          pruneChainObservations: async (p) => c.pruneChainObservations(db, p),
           insertTransition: async (t) => c.insertTransition(db, t),
           recentTransitions: async (chainId, limit) => c.recentTransitions(db, chainId, limit),
           insertBlocks: async (rows) => b.insertBlocks(sqlite, rows),

@@ -280,6 +280,7 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
     }
     expect(await s.getHip3Market('xyz:a')).toEqual({
       coin: 'xyz:a',
+      owner: 'local',
       dex: 'xyz',
       metaJson: meta('xyz:a', 'xyz', T0).metaJson,
       isDelisted: false,
@@ -305,11 +306,16 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
     await s.updateHip3MarketState(state('xyz:a', 'warn', T0 + 1_000));
     await s.updateHip3MarketState(state('xyz:B', 'ok', T0 + 1_000, { lastSampleAt: null }));
     await s.updateHip3MarketState(state('xyz:ghost', 'ok', T0)); // no such market: no row
-    // A meta refresh changes meta, delisting and dex only; the derived state stays.
+    // A meta refresh changes meta, delisting, dex and owner only; the derived state stays.
     const moved = meta('xyz:a', 'xyz2', T0 + 5_000, true);
-    await s.upsertHip3MarketMeta({ ...moved, metaJson: '{"name":"xyz:a","isDelisted":true}' });
+    await s.upsertHip3MarketMeta({
+      ...moved,
+      metaJson: '{"name":"xyz:a","isDelisted":true}',
+      owner: 'watcher-b',
+    });
     expect(await s.getHip3Market('xyz:a')).toEqual({
       coin: 'xyz:a',
+      owner: 'watcher-b',
       dex: 'xyz2',
       metaJson: '{"name":"xyz:a","isDelisted":true}',
       isDelisted: true,
@@ -322,6 +328,12 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
       updatedAt: T0 + 1_000,
     });
     expect((await s.getHip3Market('xyz:B'))?.lastSampleAt).toBeNull();
+    expect((await s.listHip3Markets()).map((m) => [m.coin, m.owner])).toEqual([
+      ['flx:Z', 'local'],
+      ['xyz:B', 'local'],
+      ['xyz:a', 'watcher-b'],
+      ['xyz:b', 'local'],
+    ]);
     expect(await s.getHip3Market('xyz:ghost')).toBeNull();
     expect(await s.countWatchedHip3Markets()).toBe(3);
 

@@ -8,6 +8,7 @@ import type {
   Hip3SampleRow,
   OracleUpdateCursor,
 } from '../../queries/hip3.js';
+import { LOCAL_WATCHER } from '../../schema/chains.js';
 import type { PgDb } from '../openPgDb.js';
 import {
   hip3Dexes,
@@ -174,10 +175,12 @@ export async function upsertHip3MarketMeta(
   q: PgDb,
   r: Parameters<typeof S.upsertHip3MarketMeta>[1],
 ): Promise<ReturnType<typeof S.upsertHip3MarketMeta>> {
+  const owner = r.owner ?? LOCAL_WATCHER;
   await q
     .insert(hip3Markets)
     .values({
       coin: r.coin,
+      owner,
       dex: r.dex,
       metaJson: r.metaJson,
       isDelisted: r.isDelisted,
@@ -191,7 +194,7 @@ export async function upsertHip3MarketMeta(
     })
     .onConflictDoUpdate({
       target: hip3Markets.coin,
-      set: { metaJson: r.metaJson, isDelisted: r.isDelisted, dex: r.dex },
+      set: { metaJson: r.metaJson, isDelisted: r.isDelisted, dex: r.dex, owner },
     });
 }
 

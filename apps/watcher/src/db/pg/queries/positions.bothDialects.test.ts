@@ -40,6 +40,7 @@ const NAMES = [
   'listGuardedPositions',
   'guardedLiquidationsOf',
   'pruneGuardedAccounts',
+  'guardedAccountOwners',
   'chainStatusesByKey',
   'marketOracleStatus',
 ] as const;
@@ -340,6 +341,35 @@ describe.each(dialects)('position guard queries on %s', (_name, open) => {
     expect(await store.listGuardedAccounts()).toEqual([]);
     expect(await store.listGuardedPositions()).toEqual([]);
     expect(await store.guardedLiquidationsOf(H1, 10)).toHaveLength(3);
+  });
+
+  it('owners: each watcher prunes only its own accounts and their positions; the default is "local"', async () => {
+    await store.upsertGuardedAccount(account({ addressHash: H1, label: 'a1' }), 'watcher-a');
+    await store.upsertGuardedAccount(account({ addressHash: H2, label: 'b1' }), 'watcher-b');
+    await store.upsertGuardedPosition(position({ addressHash: H1, coin: 'BTC' }));
+    await store.upsertGuardedPosition(position({ addressHash: H2, coin: 'ETH' }));
+    await store.upsertGuardedPosition(position({ addressHash: H3, coin: 'SOL' })); // no account
+    expect(await store.guardedAccountOwners()).toEqual([
+      { addressHash: H1, owner: 'watcher-a' },
+      { addressHash: H2, owner: 'watcher-b' },
+    ]);
+    // watcher-a keeps nothing: its account and positions go (and the position nobody owns, as
+    // before owners); watcher-b's stay.
+    await store.pruneGuardedAccounts([], 'watcher-a');
+    expect((await store.listGuardedAccounts()).map((a) => a.addressHash)).toEqual([H2]);
+    expect((await store.listGuardedPositions()).map((p) => `${p.addressHash}/${p.coin}`)).toEqual([
+      `${H2}/ETH`,
+    ]);
+    // A single watcher's prune ("local") does not touch watcher-b's either.
+    await store.pruneGuardedAccounts([]);
+    expect((await store.listGuardedAccounts()).map((a) => a.addressHash)).toEqual([H2]);
+    expect(await store.guardedPositionsOf(H2)).toHaveLength(1);
+    // Upserted without an owner: "local" again, and then the default prune deletes it.
+    await store.upsertGuardedAccount(account({ addressHash: H2, label: 'b1' }));
+    expect(await store.guardedAccountOwners()).toEqual([{ addressHash: H2, owner: 'local' }]);
+    await store.pruneGuardedAccounts([]);
+    expect(await store.listGuardedAccounts()).toEqual([]);
+    expect(await store.listGuardedPositions()).toEqual([]);
   });
 
   it('chain statuses by registry key: chains with a state only', async () => {

@@ -5,6 +5,7 @@ import type {
   GuardedLiquidationRow,
   GuardedPositionRow,
 } from '../../queries/positions.js';
+import { LOCAL_WATCHER } from '../../schema/chains.js';
 import type { PgDb } from '../openPgDb.js';
 import { chainState, chains } from '../schema/chains.js';
 import { hip3Markets } from '../schema/hip3.js';
@@ -53,13 +54,22 @@ const positionColumns = {
   updatedAt: guardedPositions.updatedAt,
 };
 
-/** Inserts or replaces an account row (mirrors the SQLite `upsertGuardedAccount`). */
-export async function upsertGuardedAccount(q: PgDb, row: GuardedAccountRow): Promise<void> {
+/**
+ * Inserts or replaces an account row, owned by `owner` (mirrors the SQLite `upsertGuardedAccount`).
+ */
+export async function upsertGuardedAccount(
+  q: PgDb,
+  row: GuardedAccountRow,
+  owner: string = LOCAL_WATCHER,
+): Promise<void> {
   const { addressHash: _key, ...updated } = accountColumns;
   await q
     .insert(guardedAccounts)
-    .values(row)
-    .onConflictDoUpdate({ target: guardedAccounts.addressHash, set: fromExcluded(updated) });
+    .values({ ...row, owner })
+    .onConflictDoUpdate({
+      target: guardedAccounts.addressHash,
+      set: fromExcluded({ ...updated, owner: guardedAccounts.owner }),
+    });
 }
 
 /** Inserts or replaces a position row (mirrors the SQLite `upsertGuardedPosition`). */
@@ -159,15 +169,35 @@ export async function guardedLiquidationsOf(
 }
 
 /**
- * Deletes accounts (and their positions) no longer in the config; liquidations stay as history.
- * One statement (a data-modifying `with`), so both deletes commit together even outside a
- * transaction. An empty `keepHashes` deletes every account, as on SQLite.
+ * Deletes `owner`'s accounts (and their positions) no longer in its config; other owners'
+ * accounts and their positions stay (sharded mode); liquidations stay as history. Positions without
+ * an account row go too, as on SQLite. One statement (a data-modifying `with`, both parts see the
+ * snapshot before it), so both deletes commit together even outside a transaction. An empty
+ * `keepHashes` deletes every account of `owner`, as on SQLite.
  */
-export async function pruneGuardedAccounts(q: PgDb, keepHashes: readonly string[]): Promise<void> {
+export async function pruneGuardedAccounts(
+  q: PgDb,
+  keepHashes: readonly string[],
+  owner: string = LOCAL_WATCHER,
+): Promise<void> {
   const keep = sql`${sql.param([...keepHashes])}::text[]`;
   await q.execute(sql`with gone as (
-      delete from ${guardedAccounts} where ${guardedAccounts.addressHash} <> all(${keep}))
-    delete from ${guardedPositions} where ${guardedPositions.addressHash} <> all(${keep})`);
+      delete from ${guardedAccounts}
+      where ${guardedAccounts.owner} = ${owner} and ${guardedAccounts.addressHash} <> all(${keep}))
+    delete from ${guardedPositions} p
+    where p.address_hash <> all(${keep})
+      and not exists (select 1 from ${guardedAccounts} a
+        where a.address_hash = p.address_hash and a.owner <> ${owner})`);
+}
+
+/** The owner of every guarded account, by address hash (mirrors the SQLite `guardedAccountOwners`). */
+export async function guardedAccountOwners(
+  q: PgDb,
+): Promise<{ addressHash: string; owner: string }[]> {
+  return q
+    .select({ addressHash: guardedAccounts.addressHash, owner: guardedAccounts.owner })
+    .from(guardedAccounts)
+    .orderBy(byteOrder(guardedAccounts.addressHash));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { bigint, boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { LOCAL_WATCHER } from '../../schema/chains.js';
 
 // PostgreSQL twin of `src/db/schema/chains.ts` (same tables, columns, keys and indexes; the
 // comments there describe the columns). SQLite `integer` becomes `bigint` for times in ms, ids,
@@ -7,6 +8,7 @@ import { bigint, boolean, index, integer, pgTable, primaryKey, text } from 'driz
 
 export const chains = pgTable('chains', {
   chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
+  owner: text('owner').notNull().default(LOCAL_WATCHER),
   key: text('key').notNull(),
   name: text('name').notNull(),
   class: text('class').notNull(),
@@ -19,6 +21,7 @@ export const rpcEndpoints = pgTable(
   'rpc_endpoints',
   {
     chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    observer: text('observer').notNull().default(LOCAL_WATCHER),
     url: text('url').notNull(),
     position: integer('position').notNull(),
     health: text('health').notNull().default('unknown'),
@@ -30,7 +33,7 @@ export const rpcEndpoints = pgTable(
     malformedResponses: integer('malformed_responses').notNull().default(0),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.chainId, t.position] })],
+  (t) => [primaryKey({ columns: [t.chainId, t.observer, t.position] })],
 );
 
 export const blocks = pgTable(
@@ -58,6 +61,20 @@ export const chainState = pgTable('chain_state', {
   stateJson: text('state_json').notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
+
+export const chainObservations = pgTable(
+  'chain_observations',
+  {
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    observer: text('observer').notNull(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+    status: text('status'),
+    headNumber: bigint('head_number', { mode: 'number' }),
+    headSeenAt: bigint('head_seen_at', { mode: 'number' }),
+    stateJson: text('state_json').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.observer] })],
+);
 
 export const statusTransitions = pgTable(
   'status_transitions',

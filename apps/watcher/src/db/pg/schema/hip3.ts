@@ -8,6 +8,7 @@ import {
   primaryKey,
   text,
 } from 'drizzle-orm/pg-core';
+import { LOCAL_WATCHER } from '../../schema/chains.js';
 
 // PostgreSQL twin of `src/db/schema/hip3.ts` (see the comments there). Prices stay decimal strings.
 
@@ -26,6 +27,7 @@ export const hip3Markets = pgTable(
   'hip3_markets',
   {
     coin: text('coin').primaryKey(),
+    owner: text('owner').notNull().default(LOCAL_WATCHER),
     dex: text('dex').notNull(),
     metaJson: text('meta_json').notNull(),
     isDelisted: boolean('is_delisted').notNull().default(false),

@@ -1,9 +1,11 @@
 import { bigint, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { LOCAL_WATCHER } from '../../schema/chains.js';
 
 // PostgreSQL twin of `src/db/schema/positions.ts` (see the comments there).
 
 export const guardedAccounts = pgTable('guarded_accounts', {
   addressHash: text('address_hash').primaryKey(),
+  owner: text('owner').notNull().default(LOCAL_WATCHER),
   label: text('label').notNull(),
   mode: text('mode'),
   status: text('status').notNull(),
