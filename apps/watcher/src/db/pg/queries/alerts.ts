@@ -188,9 +188,11 @@ const isDue = (nowMs: number) =>
 
 /**
  * Pending rows due at `nowMs`, oldest first, at most one per sink + subject (the oldest pending
- * one), so a subject's alerts are delivered in order. Inside a transaction the rows read are locked
- * until it ends and rows another transaction locked are skipped (`for update skip locked`), so two
- * claimers never wait on, nor both take, the same row; outside one it is a plain read.
+ * one), so a subject's alerts are delivered in order. A plain read, as on SQLite: a row read here
+ * is taken with {@link leaseAlertRow} (which refuses it when another process leased it since), or
+ * read and taken in one statement with {@link claimDueAlertRows}. It takes no row locks: with
+ * `for update skip locked`, even a statement outside any transaction holds its locks while it
+ * runs, and a second reader at that moment silently got fewer rows (a flaky race test showed it).
  */
 export async function dueAlertRows(
   q: PgDb,
@@ -201,8 +203,7 @@ export async function dueAlertRows(
     .from(alertOutbox)
     .where(isDue(p.nowMs))
     .orderBy(asc(alertOutbox.id))
-    .limit(p.limit)
-    .for('update', { skipLocked: true });
+    .limit(p.limit);
 }
 
 /**
