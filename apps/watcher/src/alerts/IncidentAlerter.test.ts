@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { alertOutbox } from '../db/schema/alerts.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { EventLog } from '../events/eventLog.js';
 import { chainStatusPayload } from '../events/testEvents.js';
 import { createLogger } from '../logger.js';
@@ -42,7 +43,7 @@ describe('IncidentAlerter', () => {
   function boot() {
     const database = openDb({ path: join(dir, 'w.db') });
     const clock = { now: () => now };
-    const eventLog = new EventLog({ db: database.db, clock, logger });
+    const eventLog = new EventLog({ store: createSqliteStore(database), clock, logger });
     const config = AlertsConfig.parse({
       sinks: [{ name: 'hook', kind: 'webhook', urlEnv: 'HOOK', minSeverity: 'warning' }],
     });
@@ -73,19 +74,19 @@ describe('IncidentAlerter', () => {
   it('sends open, escalate and resolve of an incident with its guidance, once each', async () => {
     const { database, eventLog, outbox, alerter } = boot();
     alerter.start();
-    const opened = eventLog.write((w) =>
+    const opened = await eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'warning', title: 'Base degraded' }),
     );
     now += 30_000;
-    eventLog.write((w) => w.escalateIncident(opened, 'critical', 'Base halted'));
+    await eventLog.write((w) => w.escalateIncident(opened, 'critical', 'Base halted'));
     // A non-incident event changes nothing.
-    eventLog.write((w) =>
+    await eventLog.write((w) =>
       w.emit('chain.status', base, chainStatusPayload({ from: 'degraded', to: 'halted' })),
     );
     now += 300_000;
-    eventLog.write((w) => {
-      const current = w.findOpenIncident(base, 'halt');
-      if (current) w.closeIncident(current);
+    await eventLog.write(async (w) => {
+      const current = await w.findOpenIncident(base, 'halt');
+      if (current) await w.closeIncident(current);
     });
     await drain(outbox);
     const bodies = sink.hits.map((h) => h.body as Record<string, unknown>);
@@ -107,7 +108,7 @@ describe('IncidentAlerter', () => {
     const first = boot();
     first.alerter.start();
     first.alerter.stop(); // the process "dies" right after the cursor was initialised
-    first.eventLog.write((w) =>
+    await first.eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'Base halted' }),
     );
     first.database.close();
@@ -126,9 +127,9 @@ describe('IncidentAlerter', () => {
     third.database.close();
   });
 
-  it('does not alert on history when first started', () => {
+  it('does not alert on history when first started', async () => {
     const { database, eventLog, alerter } = boot();
-    eventLog.write((w) =>
+    await eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'old' }),
     );
     alerter.start();

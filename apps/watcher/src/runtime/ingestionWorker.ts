@@ -17,6 +17,7 @@ import { createWeightAccountant } from '@perpscope/hyperliquid';
 import { type Clock, createSteadyClock, systemClock } from '../clock.js';
 import { openWriterConnection } from '../db/openWriterConnection.js';
 import type { StoredEvent } from '../db/queries/events.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { EventLog } from '../events/eventLog.js';
 import { createLogger } from '../logger.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
@@ -44,7 +45,8 @@ const logger = createLogger({
 const clock: Clock = data.clock === 'steady' ? createSteadyClock() : systemClock;
 const { config } = data;
 const database = openWriterConnection(config.database.path);
-const eventLog = new EventLog({ db: database.db, clock, logger });
+const store = createSqliteStore(database);
+const eventLog = new EventLog({ store, clock, logger });
 
 // Persist, then publish: the events of one transaction are published synchronously after its
 // commit; they cross to the main thread as one message.
@@ -91,6 +93,7 @@ const ctx = {
   config,
   db: database.db,
   sqlite: database.sqlite,
+  store,
   eventLog,
   clock,
   logger,
@@ -151,7 +154,7 @@ port.on('message', (message: IngestionControlMessage) => {
     await ops.stop();
     loopDelay.disable();
     flushEvents();
-    database.close();
+    await store.close();
     post({ type: 'stopped' });
     port.close();
   })();

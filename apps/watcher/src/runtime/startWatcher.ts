@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
@@ -125,7 +126,8 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
           intervalMs: 1_000,
           logger,
         });
-  const eventLog = new EventLog({ db: database.db, clock, logger });
+  const store = createSqliteStore(database);
+  const eventLog = new EventLog({ store, clock, logger });
   const secrets = params.secrets ?? {};
   let worker: IngestionWorker | null = null;
   const ops = createOperations({
@@ -158,6 +160,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
       config,
       db: database.db,
       sqlite: database.sqlite,
+      store,
       eventLog,
       clock,
       logger,
@@ -214,7 +217,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
         });
       }
       await checkpointer?.stop();
-      database.close();
+      await store.close();
     })();
     return stopping;
   };
@@ -252,7 +255,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     } catch (error) {
       await ops.stop();
       await checkpointer?.stop();
-      database.close();
+      await store.close();
       throw error;
     }
   } else {

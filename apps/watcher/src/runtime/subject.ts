@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { Db } from '../db/openDb.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import type { MarkBoard } from './markBoard.js';
@@ -11,6 +12,8 @@ import type { MarkBoard } from './markBoard.js';
 export type SubjectContext = {
   config: WatcherConfig;
   db: Db;
+  /** The only way a subject reaches the database. */
+  store: WatcherStore;
   /** The raw connection under `db`, for prepared hot paths (statements join `db`'s transactions). */
   sqlite?: Database.Database;
   eventLog: EventLog;

@@ -174,3 +174,16 @@ describe('createSqliteStore', () => {
     await store.close();
   });
 });
+
+describe('createSqliteStore, one per connection', () => {
+  it('returns the same store (one lock) for the same connection', () => {
+    const { store, open } = setup();
+    expect(createSqliteStore(open)).toBe(store);
+    const other = openDb({ path: ':memory:' });
+    try {
+      expect(createSqliteStore(other)).not.toBe(store);
+    } finally {
+      other.close();
+    }
+  });
+});

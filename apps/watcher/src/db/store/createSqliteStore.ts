@@ -52,13 +52,25 @@ export class StoreTransactionEndedError extends Error {
  * (reading its uncommitted rows, or committing or rolling back with it). With no transaction open
  * they run at once, synchronously. Not reentrant: a body uses only its `q`.
  *
- * `close()` closes `open` (after the transaction in flight).
+ * One store per connection (its lock must see every transaction): called again with the same
+ * connection, it returns the same store. `close()` closes `open` (after the transaction in flight).
  *
  * @example
  * const store = createSqliteStore(openDb({ path: ':memory:' }));
  * await store.transaction(async (q) => q.chains.upsertChains(configs, now));
  */
 export function createSqliteStore(open: OpenDb): WatcherStore {
+  let store = storesByConnection.get(open.sqlite);
+  if (!store) {
+    store = newSqliteStore(open);
+    storesByConnection.set(open.sqlite, store);
+  }
+  return store;
+}
+
+const storesByConnection = new WeakMap<OpenDb['sqlite'], WatcherStore>();
+
+function newSqliteStore(open: OpenDb): WatcherStore {
   const { db, sqlite } = open;
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');

@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../openDb.js';
 import {
   advanceAlertCursor,
   alertOutboxCounts,
@@ -85,8 +87,13 @@ import { databaseAnswers, databaseSizeBytes, maxRowid } from '../queries/storage
  * function (the dialect-neutral replacements of prepared statements and SQLite-only helpers).
  */
 
+// biome-ignore lint/suspicious/noExplicitAny: only the handle parameter is checked here
+type OnDb = Record<string, (db: Db, ...args: any[]) => unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: only the handle parameter is checked here
+type OnConnection = Record<string, (sqlite: Database.Database, ...args: any[]) => unknown>;
+
 /** `events` module functions taking `Db`. */
-export const eventsOnDb = { insertEvent, eventsAfter, latestEvents };
+export const eventsOnDb = { insertEvent, eventsAfter, latestEvents } satisfies OnDb;
 /** `incidents` module functions taking `Db` (`findOpenIncident` runs a prepared statement). */
 export const incidentsOnDb = {
   findOpenIncident,
@@ -94,7 +101,7 @@ export const incidentsOnDb = {
   insertIncident,
   updateIncident,
   listIncidents,
-};
+} satisfies OnDb;
 /** `chains` module functions taking `Db`. */
 export const chainsOnDb = {
   upsertChains,
@@ -104,12 +111,11 @@ export const chainsOnDb = {
   getChain,
   pruneChains,
   rpcHealthOf,
-  updateRpcHealth,
   insertTransition,
   recentTransitions,
-};
+} satisfies OnDb;
 /** `chains` module functions taking the raw connection. */
-export const chainsOnConnection = { writeChainState };
+export const chainsOnConnection = { writeChainState, updateRpcHealth } satisfies OnConnection;
 /** `blocks` module functions taking `Db`. */
 export const blocksOnDb = {
   markNonCanonical,
@@ -117,9 +123,9 @@ export const blocksOnDb = {
   lastCanonicalSeenBefore,
   canonicalHeadTimes,
   firstSeenAt,
-};
+} satisfies OnDb;
 /** `blocks` module functions taking the raw connection. */
-export const blocksOnConnection = { insertBlocks };
+export const blocksOnConnection = { insertBlocks } satisfies OnConnection;
 /** `hip3` module functions taking `Db`. */
 export const hip3OnDb = {
   upsertHip3Dexes,
@@ -136,7 +142,7 @@ export const hip3OnDb = {
   insertHip3StreamGap,
   hip3MarketMetricRows,
   countWatchedHip3Markets,
-};
+} satisfies OnDb;
 /** `positions` module functions taking `Db`. */
 export const positionsOnDb = {
   upsertGuardedAccount,
@@ -151,7 +157,7 @@ export const positionsOnDb = {
   pruneGuardedAccounts,
   chainStatusesByKey,
   marketOracleStatus,
-};
+} satisfies OnDb;
 /** `alerts` module functions taking `Db`. */
 export const alertsOnDb = {
   alertOutboxCounts,
@@ -167,10 +173,10 @@ export const alertsOnDb = {
   leaseAlertRow,
   recordAlertAttempt,
   alertRowsOfIncident,
-};
+} satisfies OnDb;
 /** `storage` functions taking `Db`. */
-export const storageOnDb = { databaseAnswers, databaseSizeBytes };
+export const storageOnDb = { databaseAnswers, databaseSizeBytes } satisfies OnDb;
 /** `storage` functions taking the raw connection. */
-export const storageOnConnection = { dbSizeReport, lastRetentionRunAt };
+export const storageOnConnection = { dbSizeReport, lastRetentionRunAt } satisfies OnConnection;
 /** Used by the store's `storage.insertedRowCount` (SQLite: `max(rowid)`). */
 export const sqliteMaxRowid = maxRowid;

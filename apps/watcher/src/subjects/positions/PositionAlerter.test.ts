@@ -6,6 +6,7 @@ import { AlertOutbox } from '../../alerts/AlertOutbox.js';
 import { AlertsConfig } from '../../alerts/alertsConfig.js';
 import { resolveSinks } from '../../alerts/formatAlert.js';
 import { openDb } from '../../db/openDb.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createLogger } from '../../logger.js';
 import { PositionAlerter } from './PositionAlerter.js';
@@ -21,10 +22,10 @@ describe('PositionAlerter', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reports each catch-up pass to storage health: the error while writes fail, null once they commit', () => {
+  it('reports each catch-up pass to storage health: the error while writes fail, null once they commit', async () => {
     const database = openDb({ path: join(dir, 'w.db') });
     const clock = { now: () => 1_700_000_000_000 };
-    const eventLog = new EventLog({ db: database.db, clock, logger });
+    const eventLog = new EventLog({ store: createSqliteStore(database), clock, logger });
     const config = AlertsConfig.parse({
       sinks: [{ name: 'hook', kind: 'webhook', urlEnv: 'HOOK', minSeverity: 'warning' }],
     });
@@ -50,7 +51,7 @@ describe('PositionAlerter', () => {
     expect(outcomes.at(-1)).toBeNull();
     // An event after the cursor (not a position alert: the pass only advances the cursor, which is
     // still a write) while the connection refuses writes, as on a read-only or full disk.
-    eventLog.write((w) =>
+    await eventLog.write((w) =>
       w.emit('hip3.stream', { type: 'hip3-stream', id: 'x' }, { up: true, at: 0 }),
     );
     database.sqlite.pragma('query_only = 1');
