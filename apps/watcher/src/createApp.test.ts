@@ -67,7 +67,15 @@ describe('GET /v1/openapi.json', () => {
     open = openDb({ path: config.database.path });
     const clock = { now: () => 1_000_000 };
     const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
-    const ops = createOperations({ config, database: open, eventLog, clock, logger, secrets: {} });
+    const ops = createOperations({
+      config,
+      database: open,
+      store: createSqliteStore(open),
+      eventLog,
+      clock,
+      logger,
+      secrets: {},
+    });
     const app = createApp({
       ops: ops.http,
       db: open.db,

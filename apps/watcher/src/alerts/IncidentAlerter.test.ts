@@ -16,7 +16,7 @@ import { startTestSinkServer, type TestSinkServer } from './testSinkServer.js';
 
 const logger = createLogger({ level: 'silent' });
 const base = { type: 'chain', id: '8453' };
-const describeBase: DescribeSubject = (subject) =>
+const describeBase: DescribeSubject = async (subject) =>
   subject.id === '8453'
     ? {
         name: 'Base',
@@ -48,7 +48,7 @@ describe('IncidentAlerter', () => {
       sinks: [{ name: 'hook', kind: 'webhook', urlEnv: 'HOOK', minSeverity: 'warning' }],
     });
     const outbox = new AlertOutbox({
-      db: database.db,
+      store: createSqliteStore(database),
       sinks: resolveSinks(config.sinks, { HOOK: sink.url }),
       config,
       now: clock.now,
@@ -56,7 +56,7 @@ describe('IncidentAlerter', () => {
       random: () => 0,
     });
     const alerter = new IncidentAlerter({
-      db: database.db,
+      store: createSqliteStore(database),
       eventLog,
       outbox,
       describe: describeBase,
@@ -68,12 +68,12 @@ describe('IncidentAlerter', () => {
 
   async function drain(outbox: AlertOutbox) {
     await new Promise((r) => setImmediate(r)); // the alerter reacts on the next turn
-    for (let i = 0; i < 10 && outbox.pendingCount() > 0; i++) await outbox.deliverDue();
+    for (let i = 0; i < 10 && (await outbox.pendingCount()) > 0; i++) await outbox.deliverDue();
   }
 
   it('sends open, escalate and resolve of an incident with its guidance, once each', async () => {
     const { database, eventLog, outbox, alerter } = boot();
-    alerter.start();
+    await alerter.start();
     const opened = await eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'warning', title: 'Base degraded' }),
     );
@@ -99,31 +99,31 @@ describe('IncidentAlerter', () => {
     expect(bodies[0]?.reasons).toEqual(['Base degraded', 'no new head for 64 s']);
     expect(bodies[0]?.url).toBe('http://127.0.0.1:8787/');
     // Catching up again (e.g. the next wake-up) queues nothing new.
-    expect(alerter.catchUp()).toBe(0);
-    alerter.stop();
+    expect(await alerter.catchUp()).toBe(0);
+    await alerter.stop();
     database.close();
   });
 
   it('alerts on incidents written while it was down (crash between commit and enqueue)', async () => {
     const first = boot();
-    first.alerter.start();
-    first.alerter.stop(); // the process "dies" right after the cursor was initialised
+    await first.alerter.start();
+    await first.alerter.stop(); // the process "dies" right after the cursor was initialised
     await first.eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'Base halted' }),
     );
     first.database.close();
 
     const second = boot();
-    second.alerter.start();
+    await second.alerter.start();
     await drain(second.outbox);
     expect(sink.hits.map((h) => (h.body as { transition: string }).transition)).toEqual(['open']);
     // A third start does not send it again.
-    second.alerter.stop();
+    await second.alerter.stop();
     second.database.close();
     const third = boot();
-    third.alerter.start();
+    await third.alerter.start();
     expect(third.database.db.select().from(alertOutbox).all()).toHaveLength(1);
-    third.alerter.stop();
+    await third.alerter.stop();
     third.database.close();
   });
 
@@ -132,16 +132,16 @@ describe('IncidentAlerter', () => {
     await eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'old' }),
     );
-    alerter.start();
+    await alerter.start();
     expect(database.db.select().from(alertOutbox).all()).toEqual([]);
-    alerter.stop();
+    await alerter.stop();
     database.close();
   });
 });
 
 describe('alertFromEvent', () => {
-  it('falls back to the subject id and incident title for unknown subjects', () => {
-    const msg = alertFromEvent(
+  it('falls back to the subject id and incident title for unknown subjects', async () => {
+    const msg = await alertFromEvent(
       {
         id: 7,
         at: 1000,
@@ -158,7 +158,7 @@ describe('alertFromEvent', () => {
           peak: {},
         },
       },
-      () => null,
+      async () => null,
     );
     expect(msg).toMatchObject({
       subject: 'market:xyz:TSLA',
@@ -171,9 +171,9 @@ describe('alertFromEvent', () => {
       atMs: 1000,
     });
     expect(
-      alertFromEvent(
+      await alertFromEvent(
         { id: 8, at: 1, kind: 'chain.status', subject: base, payload: chainStatusPayload() },
-        () => null,
+        async () => null,
       ),
     ).toBeNull();
   });

@@ -66,6 +66,7 @@ const failing = new Set<string>();
 const ops = createOperations({
   config,
   database,
+  store,
   eventLog,
   clock,
   logger,
@@ -105,7 +106,7 @@ const ctx = {
 const subjects = subjectFactories.map((f) => f(ctx)).filter((s): s is Subject => s !== null);
 const positionAlerter = createPositionAlerter({
   config,
-  db: database.db,
+  store,
   eventLog,
   ops,
   logger,
@@ -135,7 +136,7 @@ const reportStatus = (force: boolean) => {
 
 for (const s of subjects) await s.start();
 ops.start();
-positionAlerter?.start();
+void positionAlerter?.start();
 // Collect, once, the garbage that loading the module graph and starting left (as the bin does on
 // the main thread): the worker's heap starts small.
 setFlagsFromString('--expose-gc');
@@ -150,7 +151,7 @@ port.on('message', (message: IngestionControlMessage) => {
   void (async () => {
     // Each subject's stop() awaits its write in flight: nothing is written after this.
     await Promise.all(subjects.map((s) => s.stop()));
-    positionAlerter?.stop();
+    await positionAlerter?.stop();
     await ops.stop();
     loopDelay.disable();
     flushEvents();

@@ -133,6 +133,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const ops = createOperations({
     config,
     database,
+    store,
     eventLog,
     clock,
     logger,
@@ -172,7 +173,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     subjects = (params.factories ?? subjectFactories)
       .map((f) => f(ctx))
       .filter((s): s is Subject => s !== null);
-    positionAlerter = createPositionAlerter({ config, db: database.db, eventLog, ops, logger });
+    positionAlerter = createPositionAlerter({ config, store, eventLog, ops, logger });
   } else {
     registerWorkerMetrics(ops, () => worker);
   }
@@ -206,7 +207,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const stopAll = () => {
     stopping ??= (async () => {
       await Promise.all([...subjects.map((s) => s.stop()), worker?.stop()]);
-      positionAlerter?.stop();
+      await positionAlerter?.stop();
       await ops.stop();
       if (server) {
         const srv = server;
@@ -262,7 +263,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     for (const s of subjects) await s.start();
   }
   ops.start();
-  positionAlerter?.start();
+  void positionAlerter?.start();
 
   let port = 0;
   let connections: ConnectionLimiterStats | null = null;

@@ -30,7 +30,7 @@ describe('PositionAlerter', () => {
       sinks: [{ name: 'hook', kind: 'webhook', urlEnv: 'HOOK', minSeverity: 'warning' }],
     });
     const outbox = new AlertOutbox({
-      db: database.db,
+      store: createSqliteStore(database),
       sinks: resolveSinks(config.sinks, { HOOK: 'http://127.0.0.1:9/hook' }),
       config,
       now: clock.now,
@@ -39,7 +39,7 @@ describe('PositionAlerter', () => {
     });
     const outcomes: unknown[] = [];
     const alerter = new PositionAlerter({
-      db: database.db,
+      store: createSqliteStore(database),
       eventLog,
       outbox,
       sinksOf: () => undefined,
@@ -47,7 +47,7 @@ describe('PositionAlerter', () => {
       retryMs: 60_000,
       onWriteOutcome: (error) => outcomes.push(error),
     });
-    alerter.start();
+    await alerter.start();
     expect(outcomes.at(-1)).toBeNull();
     // An event after the cursor (not a position alert: the pass only advances the cursor, which is
     // still a write) while the connection refuses writes, as on a read-only or full disk.
@@ -55,12 +55,12 @@ describe('PositionAlerter', () => {
       w.emit('hip3.stream', { type: 'hip3-stream', id: 'x' }, { up: true, at: 0 }),
     );
     database.sqlite.pragma('query_only = 1');
-    alerter.catchUp();
+    await alerter.catchUp();
     expect(outcomes.at(-1)).toBeInstanceOf(Error);
     database.sqlite.pragma('query_only = 0');
-    alerter.catchUp();
+    await alerter.catchUp();
     expect(outcomes.at(-1)).toBeNull();
-    alerter.stop();
+    await alerter.stop();
     database.sqlite.close();
   });
 });
