@@ -26,7 +26,14 @@ function build(now: { t: number }, startedAt: number) {
   open = openDb({ path: ':memory:' });
   const clock = { now: () => now.t };
   const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
-  return createApp({ db: open.db, eventLog, clock, logger, version: '9.9.9', startedAt });
+  return createApp({
+    store: createSqliteStore(open),
+    eventLog,
+    clock,
+    logger,
+    version: '9.9.9',
+    startedAt,
+  });
 }
 
 describe('GET /healthz', () => {
@@ -78,7 +85,7 @@ describe('GET /v1/openapi.json', () => {
     });
     const app = createApp({
       ops: ops.http,
-      db: open.db,
+      store: createSqliteStore(open),
       eventLog,
       clock,
       logger,

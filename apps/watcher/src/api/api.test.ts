@@ -21,7 +21,7 @@ function setup() {
   const clock = { now: () => now.t };
   const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
   const app = createApp({
-    db: open.db,
+    store: createSqliteStore(open),
     eventLog,
     clock,
     logger,

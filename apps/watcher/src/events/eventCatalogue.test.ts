@@ -86,7 +86,14 @@ describe('event catalogue against the OpenAPI document', () => {
     const clock = { now: () => 0 };
     const logger = pino({ level: 'silent' });
     const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
-    const app = createApp({ db: open.db, eventLog, clock, logger, version: 't', startedAt: 0 });
+    const app = createApp({
+      store: createSqliteStore(open),
+      eventLog,
+      clock,
+      logger,
+      version: 't',
+      startedAt: 0,
+    });
     const doc = (await (await app.request('/v1/openapi.json')).json()) as {
       paths: Record<
         string,

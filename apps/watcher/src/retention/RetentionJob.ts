@@ -57,7 +57,7 @@ export class RetentionJob {
           'retention: clock jump suspected; this pass prunes at most 10 % of each table',
         );
       const report = await this.#deps.store.maintenance.runRetention({
-        targets: this.#deps.targets,
+        ...(this.#deps.targets && { targets: this.#deps.targets }),
         config: this.#deps.config,
         now,
         ...(jump && { maxPruneShare: MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP }),
@@ -103,7 +103,8 @@ export class RetentionJob {
 /** Dependencies of {@link RetentionJob}. */
 export type RetentionJobDeps = {
   store: WatcherStore;
-  targets: readonly RetentionTarget[];
+  /** Default: the store's own (the dialect's retention targets). */
+  targets?: readonly RetentionTarget[];
   config: RetentionConfig;
   /** Ms since the epoch. */
   now: () => number;

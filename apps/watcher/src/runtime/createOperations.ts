@@ -8,7 +8,6 @@ import { resolveSinks, sinkConfigIssues } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
-import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
 import type { RetentionTarget } from '../db/queries/runRetention.js';
 import { createStorageHealth, type StorageHealth } from '../db/storageHealth.js';
 import type { WatcherStore } from '../db/store/watcherStore.js';
@@ -208,7 +207,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   });
   const retention = new RetentionJob({
     store,
-    targets: p.retentionTargets ?? defaultRetentionTargets,
+    ...(p.retentionTargets && { targets: p.retentionTargets }),
     config: config.retention,
     now: clock.now,
     logger: logger.child({ component: 'retention' }),

@@ -92,8 +92,6 @@ const hlWeight = createWeightAccountant({
 });
 const ctx = {
   config,
-  db: database.db,
-  sqlite: database.sqlite,
   store,
   eventLog,
   clock,

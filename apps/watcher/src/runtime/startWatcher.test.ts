@@ -90,8 +90,6 @@ describe('where ingestion runs', () => {
       for (const [name, config] of Object.entries(configs)) {
         const ctx = {
           config,
-          db: database.db,
-          sqlite: database.sqlite,
           store: createSqliteStore(database),
           eventLog: new EventLog({
             store: createSqliteStore(database),

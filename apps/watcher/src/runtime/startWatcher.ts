@@ -159,8 +159,6 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     });
     const ctx = {
       config,
-      db: database.db,
-      sqlite: database.sqlite,
       store,
       eventLog,
       clock,
@@ -188,7 +186,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const app = createApp({
     eventStreams,
     ops: ops.http,
-    db: database.db,
+    store,
     eventLog,
     clock,
     logger,

@@ -4,6 +4,7 @@ import { vacuumDatabase } from '../queries/dbSizeReport.js';
 import type { SubjectRef } from '../queries/events.js';
 import { type Hip3Writes, prepareHip3Writes } from '../queries/hip3.js';
 import { type IncidentRecord, prepareFindOpenIncident } from '../queries/incidents.js';
+import { defaultRetentionTargets } from '../queries/retentionTargets.js';
 import { runRetention } from '../queries/runRetention.js';
 import {
   alertsOnDb,
@@ -152,7 +153,10 @@ function newSqliteStore(open: OpenDb): WatcherStore {
     queries,
     maintenance: {
       changeVersion: () => runOutside(dataVersion, db, []) as Promise<string>,
-      runRetention: (params) => exclusive(() => runRetention({ ...params, sqlite })),
+      runRetention: (params) =>
+        exclusive(() =>
+          runRetention({ ...params, targets: params.targets ?? defaultRetentionTargets, sqlite }),
+        ),
       compact: () => exclusive(() => vacuumDatabase(sqlite)),
     },
     transaction: (body) =>

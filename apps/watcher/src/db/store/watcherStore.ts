@@ -73,8 +73,13 @@ export type StoreQueries = {
     };
 };
 
-/** Parameters of {@link StoreMaintenance.runRetention}: `runRetention`'s without the connection. */
-export type StoreRetentionParameters = Omit<RunRetentionParameters, 'sqlite'>;
+/**
+ * Parameters of {@link StoreMaintenance.runRetention}: `runRetention`'s without the connection;
+ * `targets` defaults to the dialect's own (SQLite: `defaultRetentionTargets`).
+ */
+export type StoreRetentionParameters = Omit<RunRetentionParameters, 'sqlite' | 'targets'> & {
+  targets?: RunRetentionParameters['targets'];
+};
 
 /**
  * Operations that are not part of a transaction and must never run inside one (they manage their

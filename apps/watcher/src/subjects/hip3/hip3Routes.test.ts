@@ -60,7 +60,14 @@ async function build() {
     engine.ingestFrame({ ctxs: [['xyz', rows]] }, now.t);
     await engine.tick();
   }
-  const app = createApp({ db: open.db, eventLog, clock, logger, version: '0', startedAt: 0 });
+  const app = createApp({
+    store: createSqliteStore(open),
+    eventLog,
+    clock,
+    logger,
+    version: '0',
+    startedAt: 0,
+  });
   return { app, now, engine };
 }
 

@@ -91,7 +91,6 @@ async function start(params: {
     },
   })({
     config,
-    db: database.db,
     store: createSqliteStore(database),
     eventLog,
     clock,

@@ -16,7 +16,6 @@ const DEXES = Array.from({ length: 9 }, (_, i) => `dx${i}`);
 
 async function build(opts: { cacheMs?: number } = {}) {
   const database = openDb({ path: ':memory:' });
-  const { db } = database;
   const store = createSqliteStore(database);
   const now = { t: Date.UTC(2026, 1, 10, 15) };
   const clock = { now: () => now.t };
@@ -56,7 +55,7 @@ async function build(opts: { cacheMs?: number } = {}) {
   const coins = DEXES.flatMap((d) =>
     meta.universe.map((u) => u.name.replace('xyz:', `${d}:`)),
   ).slice(0, 50);
-  const app = createApp({ db, eventLog, clock, logger, version: '0', startedAt: 0 });
+  const app = createApp({ store, eventLog, clock, logger, version: '0', startedAt: 0 });
   return {
     app,
     now,
