@@ -40,7 +40,7 @@ function valueImports(file: string, text: string): readonly string[] {
     if (clause.startsWith('type ')) continue;
     const braces = /^\{([^}]*)\}$/.exec(clause);
     const specifiers = braces ? (braces[1] as string).split(',').filter((x) => x.trim()) : null;
-    if (specifiers && specifiers.every((x) => x.trim().startsWith('type '))) continue;
+    if (specifiers?.every((x) => x.trim().startsWith('type '))) continue;
     targets.push(target(m[3] as string));
   }
   for (const m of text.matchAll(/\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g))
