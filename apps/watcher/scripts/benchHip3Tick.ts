@@ -59,9 +59,9 @@ async function bench(markets: number) {
   const eventLog = new EventLog({ store: createSqliteStore(database), clock, logger });
   const write = eventLog.write.bind(eventLog);
   const commits: number[] = [];
-  eventLog.write = ((fn: never, o: never) => {
+  eventLog.write = (async (fn: never, o: never) => {
     const t0 = performance.now();
-    const r = write(fn, o);
+    const r = await write(fn, o);
     commits.push(performance.now() - t0);
     return r;
   }) as typeof eventLog.write;
