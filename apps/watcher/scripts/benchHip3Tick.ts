@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { HlMetaAndAssetCtxs, type HlPerpAssetCtx, type HlPerpDex } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
 import { openDb } from '../src/db/openDb.js';
+import { createSqliteStore } from '../src/db/store/createSqliteStore.js';
 import { EventLog } from '../src/events/eventLog.js';
 import { createHip3Pipeline, readHlFixture } from '../src/subjects/hip3/testFixtures.js';
 
@@ -55,17 +56,17 @@ async function bench(markets: number) {
   let t = Date.UTC(2026, 1, 10, 15);
   const clock = { now: () => t };
   const logger = pino({ level: 'silent' });
-  const eventLog = new EventLog({ db: database.db, clock, logger });
+  const eventLog = new EventLog({ store: createSqliteStore(database), clock, logger });
   const write = eventLog.write.bind(eventLog);
   const commits: number[] = [];
-  eventLog.write = ((fn: never, o: never) => {
+  eventLog.write = (async (fn: never, o: never) => {
     const t0 = performance.now();
-    const r = write(fn, o);
+    const r = await write(fn, o);
     commits.push(performance.now() - t0);
     return r;
   }) as typeof eventLog.write;
   const p = createHip3Pipeline({
-    db: database.db,
+    store: createSqliteStore(database),
     eventLog,
     clock,
     logger,

@@ -27,6 +27,30 @@ function relativeImports(file: string): readonly string[] {
   return targets;
 }
 
+/**
+ * The `src/`-relative targets of the imports in `text` (a file at `file`) that load a module at run
+ * time: `import … from`, `export … from` and `import('…')`, but not `import type` nor an import
+ * whose every specifier is `type X` (types carry no access to anything).
+ */
+function valueImports(file: string, text: string): readonly string[] {
+  const targets: string[] = [];
+  const target = (spec: string) => relative(SRC, resolve(SRC, dirname(file), spec));
+  for (const m of text.matchAll(/^(import|export)\s+([^;]*?)\s*from\s+'(\.{1,2}\/[^']+)'/gms)) {
+    const clause = (m[2] as string).trim();
+    if (clause.startsWith('type ')) continue;
+    const braces = /^\{([^}]*)\}$/.exec(clause);
+    const specifiers = braces ? (braces[1] as string).split(',').filter((x) => x.trim()) : null;
+    if (specifiers?.every((x) => x.trim().startsWith('type '))) continue;
+    targets.push(target(m[3] as string));
+  }
+  for (const m of text.matchAll(/\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g))
+    targets.push(target(m[1] as string));
+  return targets;
+}
+
+/** Whether a `src/`-relative import target is a query module of either dialect. */
+const isQueryModule = (target: string) => /^db\/(pg\/)?queries\//.test(target);
+
 describe('layout', () => {
   // alerts, retention and metrics are operations composed by runtime/ (createOperations,
   // adminRoutes); importing one another or the composition root would tie them back together.
@@ -65,6 +89,42 @@ describe('layout', () => {
     expect(offending.filter((f) => !SQL_NOT_YET_MOVED.includes(f))).toEqual([]);
     // An entry that no longer holds SQL is removed from the list, so the list stays true.
     expect(SQL_NOT_YET_MOVED.filter((f) => !offending.includes(f))).toEqual([]);
+  });
+
+  // Storage is reached only through the WatcherStore (src/db/store/): the query modules of both
+  // dialects are imported at run time only under src/db/ (tests aside: they test the functions).
+  test('only src/db/ imports db/queries or db/pg/queries (type imports aside)', () => {
+    const offending = sourceFiles('.')
+      .filter((file) => !file.startsWith('db/'))
+      .flatMap((file) =>
+        valueImports(file, readFileSync(join(SRC, file), 'utf8'))
+          .filter(isQueryModule)
+          .map((target) => `${file} → ${target}`),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  test('the storage import rule tells value imports from type imports (so it can fail)', () => {
+    const file = 'subjects/hip3/example.ts';
+    expect(
+      valueImports(
+        file,
+        [
+          "import { listHip3Markets } from '../../db/queries/hip3.js';",
+          "import { type Hip3MarketRow, getHip3Market } from '../../db/queries/hip3.js';",
+          "export { insertEvent } from '../../db/queries/events.js';",
+          "const m = await import('../../db/pg/queries/hip3.js');",
+          "import type { StoredEvent } from '../../db/queries/events.js';",
+          "import { type SubjectRef } from '../../db/queries/events.js';",
+          "import type { WatcherStore } from '../../db/store/watcherStore.js';",
+        ].join('\n'),
+      ).filter(isQueryModule),
+    ).toEqual([
+      'db/queries/hip3.js',
+      'db/queries/hip3.js',
+      'db/queries/events.js',
+      'db/pg/queries/hip3.js',
+    ]);
   });
 
   test('folders are kebab-case', () => {

@@ -5,7 +5,7 @@ import type { WatcherConfig } from './config/configSchema.js';
 import { databaseEngine, databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { type OpenDb, openDb } from './db/openDb.js';
-import { dbSizeReport } from './db/queries/dbSizeReport.js';
+import { createSqliteStore } from './db/store/createSqliteStore.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
@@ -200,20 +200,21 @@ async function main(argv: readonly string[]): Promise<void> {
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
     const database = openDatabase(config.database.path);
-    if (command === 'vacuum') process.stdout.write(runVacuum(database.sqlite));
+    const store = createSqliteStore(database);
+    if (command === 'vacuum') process.stdout.write(await runVacuum(store));
     else {
-      const report = dbSizeReport(database.sqlite);
+      const report = await store.queries.storage.dbSizeReport();
       process.stdout.write(formatSizeReport(report));
-      const { text, warning } = storageProjectionReport({
+      const { text, warning } = await storageProjectionReport({
         config,
-        db: database.db,
+        store,
         sqlite: database.sqlite,
         databaseBytes: report.databaseBytes,
       });
       process.stdout.write(text);
       if (warning) process.stderr.write(warning);
     }
-    database.close();
+    await store.close();
     return;
   }
   if (command === 'backup') {
@@ -233,7 +234,7 @@ async function main(argv: readonly string[]): Promise<void> {
     try {
       const results = await runTestAlert({
         config: config.alerts,
-        database,
+        store: createSqliteStore(database),
         secrets,
         clock: systemClock,
         logger: createLogger({ level: 'warn' }),

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from './config/loadConfig.js';
 import { createApp } from './createApp.js';
 import { type OpenDb, openDb } from './db/openDb.js';
+import { createSqliteStore } from './db/store/createSqliteStore.js';
 import { Env } from './env.js';
 import { EventLog } from './events/eventLog.js';
 import {
@@ -24,8 +25,15 @@ afterEach(() => open?.close());
 function build(now: { t: number }, startedAt: number) {
   open = openDb({ path: ':memory:' });
   const clock = { now: () => now.t };
-  const eventLog = new EventLog({ db: open.db, clock, logger });
-  return createApp({ db: open.db, eventLog, clock, logger, version: '9.9.9', startedAt });
+  const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
+  return createApp({
+    store: createSqliteStore(open),
+    eventLog,
+    clock,
+    logger,
+    version: '9.9.9',
+    startedAt,
+  });
 }
 
 describe('GET /healthz', () => {
@@ -65,11 +73,19 @@ describe('GET /v1/openapi.json', () => {
     });
     open = openDb({ path: config.database.path });
     const clock = { now: () => 1_000_000 };
-    const eventLog = new EventLog({ db: open.db, clock, logger });
-    const ops = createOperations({ config, database: open, eventLog, clock, logger, secrets: {} });
+    const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
+    const ops = createOperations({
+      config,
+      database: open,
+      store: createSqliteStore(open),
+      eventLog,
+      clock,
+      logger,
+      secrets: {},
+    });
     const app = createApp({
       ops: ops.http,
-      db: open.db,
+      store: createSqliteStore(open),
       eventLog,
       clock,
       logger,

@@ -24,7 +24,7 @@ export type { AppDeps };
  * sub-app mounted with `.route()`; errors become problem+json in one `onError`.
  *
  * @example
- * const app = createApp({ db, eventLog, clock: systemClock, logger, version: '0.1.0', startedAt: Date.now() });
+ * const app = createApp({ store, eventLog, clock: systemClock, logger, version: '0.1.0', startedAt: Date.now() });
  * const res = await app.request('/v1/chains');
  */
 export function createApp(deps: AppDeps) {

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { alertOutbox } from '../db/schema/alerts.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import type { AlertMessage } from './AlertMessage.js';
 import { AlertOutbox, type AlertOutboxDeps, backoffMs } from './AlertOutbox.js';
 import { AlertsConfig } from './alertsConfig.js';
@@ -62,7 +63,7 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     });
     const handle = openDb({ path: dbPath });
     const box = new AlertOutbox({
-      db: handle.db,
+      store: createSqliteStore(handle),
       sinks: resolveSinks(config.sinks, { HOOK_URL: `${sink.url}/hook?secret=s3cr3t` }),
       config,
       now: () => now,
@@ -75,12 +76,12 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
 
   it('delivers open, escalate and resolve, each once, in order, with the guidance text', async () => {
     const { box, handle } = outbox(join(dir, 'w.db'));
-    box.enqueue(msg({ transition: 'open', status: 'degraded', severity: 'warning' }));
-    box.enqueue(msg({ transition: 'escalate', status: 'halted', severity: 'critical' }));
-    box.enqueue(msg({ transition: 'resolve', status: 'recovering', severity: 'info' }));
+    await box.enqueue(msg({ transition: 'open', status: 'degraded', severity: 'warning' }));
+    await box.enqueue(msg({ transition: 'escalate', status: 'halted', severity: 'critical' }));
+    await box.enqueue(msg({ transition: 'resolve', status: 'recovering', severity: 'info' }));
     // Replays of the same transitions (restart, event replay) are deduplicated.
     expect(
-      box.enqueue(msg({ transition: 'escalate', status: 'halted', severity: 'critical' })),
+      await box.enqueue(msg({ transition: 'escalate', status: 'halted', severity: 'critical' })),
     ).toEqual([{ sink: 'hook', outcome: 'duplicate' }]);
     let report = await box.deliverDue();
     // In-order per subject: only the oldest pending row of a subject goes out per pass.
@@ -96,14 +97,14 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     ]);
     expect(bodies[1]?.guidance).toContain('2× normal');
     expect(sink.hits[0]?.path).toBe('/hook?secret=s3cr3t');
-    expect(box.pendingCount()).toBe(0);
+    expect(await box.pendingCount()).toBe(0);
     handle.close();
   });
 
   it('retries after the sink answers 500, with backoff, and records the attempts', async () => {
     const { box, handle } = outbox(join(dir, 'w.db'));
     sink.script.push(500, 503);
-    box.enqueue(msg());
+    await box.enqueue(msg());
     expect(await box.deliverDue()).toEqual({ delivered: 0, retried: 1, failed: 0 });
     // Not due yet: backoff after attempt 1 is 500..1000 ms (random() = 0 → 500 ms).
     expect(await box.deliverDue()).toEqual({ delivered: 0, retried: 0, failed: 0 });
@@ -122,7 +123,7 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
   it('fails permanently on a 4xx other than 408/429 without leaking the URL secret', async () => {
     const { box, handle } = outbox(join(dir, 'w.db'));
     sink.script.push(404);
-    box.enqueue(msg());
+    await box.enqueue(msg());
     expect(await box.deliverDue()).toEqual({ delivered: 0, retried: 0, failed: 1 });
     const row = handle.db.select().from(alertOutbox).get();
     expect(row?.state).toBe('failed');
@@ -136,7 +137,7 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     const path = join(dir, 'w.db');
     const first = outbox(path);
     sink.defaultStatus = 500;
-    first.box.enqueue(msg());
+    await first.box.enqueue(msg());
     await first.box.deliverDue();
     await first.box.deliverDue();
     first.handle.close(); // the watcher goes away with the row still pending
@@ -144,34 +145,36 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     sink.defaultStatus = 200;
     now += 60_000;
     const second = outbox(path);
-    expect(second.box.pendingCount()).toBe(1);
+    expect(await second.box.pendingCount()).toBe(1);
     expect(await second.box.deliverDue()).toEqual({ delivered: 1, retried: 0, failed: 0 });
     expect(sink.hits.map((h) => h.status)).toEqual([500, 200]);
     // Re-enqueueing the same transition after the restart is a duplicate, not a second message.
-    expect(second.box.enqueue(msg())[0]?.outcome).toBe('duplicate');
+    expect((await second.box.enqueue(msg()))[0]?.outcome).toBe('duplicate');
     second.handle.close();
   });
 
   it('rate-limits open/escalate per subject and only resolves incidents it announced', async () => {
     const { box, handle } = outbox(join(dir, 'w.db'));
-    const outcomes = [1, 2, 3, 4].map(
-      (i) => box.enqueue(msg({ incidentId: `inc-${i}` }))[0]?.outcome,
-    );
+    const outcomes: (string | undefined)[] = [];
+    for (const i of [1, 2, 3, 4])
+      outcomes.push((await box.enqueue(msg({ incidentId: `inc-${i}` })))[0]?.outcome);
     expect(outcomes).toEqual(['queued', 'queued', 'queued', 'suppressed']);
     // Other subjects have their own budget.
-    expect(box.enqueue(msg({ subject: 'chain:10', incidentId: 'op-1' }))[0]?.outcome).toBe(
+    expect((await box.enqueue(msg({ subject: 'chain:10', incidentId: 'op-1' })))[0]?.outcome).toBe(
       'queued',
     );
     // Resolve of a suppressed open is not sent; resolve of a sent one is.
     expect(
-      box.enqueue(msg({ incidentId: 'inc-4', transition: 'resolve', status: 'up' }))[0]?.outcome,
+      (await box.enqueue(msg({ incidentId: 'inc-4', transition: 'resolve', status: 'up' })))[0]
+        ?.outcome,
     ).toBe('filtered');
     expect(
-      box.enqueue(msg({ incidentId: 'inc-1', transition: 'resolve', status: 'up' }))[0]?.outcome,
+      (await box.enqueue(msg({ incidentId: 'inc-1', transition: 'resolve', status: 'up' })))[0]
+        ?.outcome,
     ).toBe('queued');
     // After the window the subject may alert again.
     now += 3_600_001;
-    expect(box.enqueue(msg({ incidentId: 'inc-5' }))[0]?.outcome).toBe('queued');
+    expect((await box.enqueue(msg({ incidentId: 'inc-5' })))[0]?.outcome).toBe('queued');
     const states = handle.db.select({ s: alertOutbox.state }).from(alertOutbox).all();
     expect(states.filter((r) => r.s === 'suppressed')).toHaveLength(1);
     handle.close();
@@ -179,25 +182,23 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
 
   it('rate-limits test alerts per sink like open/escalate (POST /v1/admin/test-alert floods)', async () => {
     const { box, handle } = outbox(join(dir, 'w.db'));
-    const test = (i: number) =>
-      box.enqueue(
-        msg({
-          subject: 'test:perpscope',
-          transition: 'test',
-          severity: 'info',
-          status: 'test',
-          incidentId: `test-${i}`,
-        }),
+    const test = async (i: number) =>
+      (
+        await box.enqueue(
+          msg({
+            subject: 'test:perpscope',
+            transition: 'test',
+            severity: 'info',
+            status: 'test',
+            incidentId: `test-${i}`,
+          }),
+        )
       )[0]?.outcome;
-    expect([1, 2, 3, 4, 5].map(test)).toEqual([
-      'queued',
-      'queued',
-      'queued',
-      'suppressed',
-      'suppressed',
-    ]);
+    const outcomes: (string | undefined)[] = [];
+    for (const i of [1, 2, 3, 4, 5]) outcomes.push(await test(i));
+    expect(outcomes).toEqual(['queued', 'queued', 'queued', 'suppressed', 'suppressed']);
     now += 3_600_001;
-    expect(test(6)).toBe('queued');
+    expect(await test(6)).toBe('queued');
     handle.close();
   });
 
@@ -210,7 +211,7 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     );
     const big = 'x'.repeat(200_000);
     const boxFull = new AlertOutbox({
-      db: handle.db,
+      store: createSqliteStore(handle),
       sinks: resolveSinks([{ name: 'hook', kind: 'webhook', urlEnv: 'U', minSeverity: 'info' }], {
         U: sink.url,
       }),
@@ -219,10 +220,10 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
       logger,
       onOutcome: (_s, o) => outcomes.push(o),
     });
-    expect(() => boxFull.enqueue(msg({ guidance: big }))).not.toThrow();
-    expect(boxFull.enqueue(msg({ guidance: big }))).toEqual([]);
+    await expect(boxFull.enqueue(msg({ guidance: big }))).resolves.toEqual([]);
+    expect(await boxFull.enqueue(msg({ guidance: big }))).toEqual([]);
     expect(outcomes).toContain('enqueue_error');
-    expect(box.pendingCount()).toBe(0);
+    expect(await box.pendingCount()).toBe(0);
     handle.close();
   });
 
@@ -230,7 +231,7 @@ describe('AlertOutbox against a local HTTP sink and a real SQLite file', () => {
     const path = join(dir, 'w.db');
     const a = outbox(path);
     const b = outbox(path);
-    a.box.enqueue(msg());
+    await a.box.enqueue(msg());
     const [ra, rb] = await Promise.all([a.box.deliverDue(), b.box.deliverDue()]);
     expect(ra.delivered + rb.delivered).toBe(1);
     expect(sink.hits).toHaveLength(1);

@@ -1,15 +1,6 @@
 import { severityRank } from '@perpscope/schemas';
 import type { Logger } from 'pino';
-import type { Db } from '../db/openDb.js';
-import {
-  countIncidentAlerts,
-  countRecentSubjectAlerts,
-  dueAlertRows,
-  insertAlertOutboxRow,
-  leaseAlertRow,
-  pendingAlertCount,
-  recordAlertAttempt,
-} from '../db/queries/alerts.js';
+import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
 import type { AlertMessage } from './AlertMessage.js';
 import type { AlertsConfig } from './alertsConfig.js';
 import { formatForSink, type ResolvedSink, redactUrl } from './formatAlert.js';
@@ -25,7 +16,7 @@ export type AlertOutcome =
 
 /** Dependencies of {@link AlertOutbox}. */
 export type AlertOutboxDeps = {
-  db: Db;
+  store: WatcherStore;
   sinks: readonly ResolvedSink[];
   config: Pick<AlertsConfig, 'rateLimit' | 'retry'>;
   /** Ms since the epoch. */
@@ -77,7 +68,7 @@ function retryAfterMs(header: string | null, nowMs: number): number | undefined 
 /**
  * The persistent alert outbox (SQLite table `alert_outbox`) and its delivery loop.
  *
- * - `enqueue` is synchronous and cheap (one small transaction); it never throws, so a full disk or
+ * - `enqueue` is cheap (one small transaction); it never rejects, so a full disk or
  *   a broken sink cannot take ingestion down with it.
  * - Deduplicated by `sink|incident|transition|severity` (unique index).
  * - Rate-limited per sink + subject: at most `maxPerWindow` open/escalate messages per window; the
@@ -108,59 +99,108 @@ export class AlertOutbox {
 
   /**
    * Queues `message` for every sink (or only `onlySink`), running `alsoInTransaction` in the same
-   * transaction (the dispatcher advances its event cursor there). Never throws: database errors
+   * transaction (the dispatcher advances its event cursor there). Never rejects: database errors
    * are logged and reported as `enqueue_error` outcomes, and an empty array is returned.
    */
-  enqueue(
+  async enqueue(
     message: AlertMessage,
-    options: { onlySink?: string; alsoInTransaction?: (tx: Db) => void } = {},
-  ): EnqueueResult[] {
-    const { db, now } = this.#deps;
+    options: { onlySink?: string; alsoInTransaction?: (q: StoreQueries) => Promise<unknown> } = {},
+  ): Promise<EnqueueResult[]> {
+    const { store } = this.#deps;
     const { onlySink } = options;
     try {
-      const results = db.transaction((tx) => {
-        options.alsoInTransaction?.(tx);
-        return this.#deps.sinks
-          .filter((sink) => onlySink === undefined || sink.name === onlySink)
-          .map((sink): EnqueueResult => {
-            const outcome = this.#decide(tx, sink, message);
-            if (outcome === 'filtered') return { sink: sink.name, outcome };
-            const t = now();
-            const inserted = insertAlertOutboxRow(tx, {
-              dedupeKey: [sink.name, message.incidentId, message.transition, message.status].join(
-                '|',
-              ),
-              sink: sink.name,
-              subject: message.subject,
-              incidentId: message.incidentId,
-              transition: message.transition,
-              severity: message.severity,
-              payload: JSON.stringify(message),
-              state: outcome === 'suppressed' ? 'suppressed' : 'pending',
-              nextAttemptAtMs: t,
-              createdAtMs: t,
-            });
-            return { sink: sink.name, outcome: inserted ? outcome : 'duplicate' };
-          });
+      const results = await store.transaction(async (q) => {
+        await options.alsoInTransaction?.(q);
+        return this.#enqueueAll(q, message, onlySink);
       });
-      for (const r of results)
-        if (r.outcome === 'queued' || r.outcome === 'suppressed')
-          this.#deps.onOutcome?.(r.sink, r.outcome);
-      if (results.some((r) => r.outcome === 'queued')) this.#wake?.();
+      this.settle(results);
       return results;
     } catch (error) {
-      this.#deps.logger.error(
-        { err: error, subject: message.subject, transition: message.transition },
-        'could not queue alert (database write failed); ingestion continues',
-      );
-      for (const sink of this.#deps.sinks) this.#deps.onOutcome?.(sink.name, 'enqueue_error');
+      this.#reportEnqueueError(error, message);
       return [];
     }
   }
 
-  #decide(tx: Db, sink: ResolvedSink, message: AlertMessage): 'queued' | 'suppressed' | 'filtered' {
+  /**
+   * {@link enqueue} inside the caller's transaction `q` (several messages and a cursor committed
+   * together): rejects on a database error (after logging it and reporting `enqueue_error`), so the
+   * caller's transaction rolls back. Pass the results to {@link settle} once it has committed.
+   */
+  async enqueueIn(
+    q: StoreQueries,
+    message: AlertMessage,
+    options: { onlySink?: string } = {},
+  ): Promise<EnqueueResult[]> {
+    try {
+      return await this.#enqueueAll(q, message, options.onlySink);
+    } catch (error) {
+      this.#reportEnqueueError(error, message);
+      throw error;
+    }
+  }
+
+  /** Reports committed {@link enqueueIn} results (outcome counters) and wakes the delivery loop. */
+  settle(results: readonly EnqueueResult[]): void {
+    for (const r of results)
+      if (r.outcome === 'queued' || r.outcome === 'suppressed')
+        this.#deps.onOutcome?.(r.sink, r.outcome);
+    if (results.some((r) => r.outcome === 'queued')) this.#wake?.();
+  }
+
+  #reportEnqueueError(error: unknown, message: AlertMessage) {
+    this.#deps.logger.error(
+      { err: error, subject: message.subject, transition: message.transition },
+      'could not queue alert (database write failed); ingestion continues',
+    );
+    for (const sink of this.#deps.sinks) this.#deps.onOutcome?.(sink.name, 'enqueue_error');
+  }
+
+  async #enqueueAll(
+    q: StoreQueries,
+    message: AlertMessage,
+    onlySink: string | undefined,
+  ): Promise<EnqueueResult[]> {
+    const out: EnqueueResult[] = [];
+    for (const sink of this.#deps.sinks)
+      if (onlySink === undefined || sink.name === onlySink)
+        out.push(await this.#enqueueOne(q, sink, message));
+    return out;
+  }
+
+  async #enqueueOne(
+    q: StoreQueries,
+    sink: ResolvedSink,
+    message: AlertMessage,
+  ): Promise<EnqueueResult> {
+    const { now } = this.#deps;
+    const outcome = await this.#decide(q, sink, message);
+    if (outcome === 'filtered') return { sink: sink.name, outcome };
+    const t = now();
+    const inserted = await q.alerts.insertAlertOutboxRow({
+      dedupeKey: [sink.name, message.incidentId, message.transition, message.status].join('|'),
+      sink: sink.name,
+      subject: message.subject,
+      incidentId: message.incidentId,
+      transition: message.transition,
+      severity: message.severity,
+      payload: JSON.stringify(message),
+      state: outcome === 'suppressed' ? 'suppressed' : 'pending',
+      nextAttemptAtMs: t,
+      createdAtMs: t,
+    });
+    return { sink: sink.name, outcome: inserted ? outcome : 'duplicate' };
+  }
+
+  async #decide(
+    q: StoreQueries,
+    sink: ResolvedSink,
+    message: AlertMessage,
+  ): Promise<'queued' | 'suppressed' | 'filtered'> {
     if (message.transition === 'resolve') {
-      const sent = countIncidentAlerts(tx, { sink: sink.name, incidentId: message.incidentId });
+      const sent = await q.alerts.countIncidentAlerts({
+        sink: sink.name,
+        incidentId: message.incidentId,
+      });
       return sent > 0 ? 'queued' : 'filtered';
     }
     if (
@@ -169,7 +209,7 @@ export class AlertOutbox {
     )
       return 'filtered';
     const { windowSeconds, maxPerWindow } = this.#deps.config.rateLimit;
-    const recent = countRecentSubjectAlerts(tx, {
+    const recent = await q.alerts.countRecentSubjectAlerts({
       sink: sink.name,
       subject: message.subject,
       // Test alerts (`POST /v1/admin/test-alert`, the CLI) share the budget of their subject
@@ -181,8 +221,8 @@ export class AlertOutbox {
   }
 
   /** Number of rows still waiting for delivery. */
-  pendingCount(): number {
-    return pendingAlertCount(this.#deps.db);
+  pendingCount(): Promise<number> {
+    return this.#deps.store.queries.alerts.pendingAlertCount();
   }
 
   /**
@@ -190,14 +230,15 @@ export class AlertOutbox {
    * leased before its request so a second watcher on the same database does not send it too.
    */
   async deliverDue(limit = 50): Promise<DeliveryReport> {
-    const { db, now, config } = this.#deps;
+    const { now, config } = this.#deps;
+    const alerts = this.#deps.store.queries.alerts;
     const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0 };
-    const due = dueAlertRows(db, { nowMs: now(), limit });
+    const due = await alerts.dueAlertRows({ nowMs: now(), limit });
     await Promise.all(
       due.map(async (row) => {
         const sink = this.#deps.sinks.find((s) => s.name === row.sink);
         if (!sink) return; // sink removed from config: leave the row for when it returns
-        const leased = leaseAlertRow(db, {
+        const leased = await alerts.leaseAlertRow({
           id: row.id,
           readNextAttemptAtMs: row.nextAttemptAtMs,
           untilMs: now() + config.retry.timeoutMs + 5_000,
@@ -206,7 +247,7 @@ export class AlertOutbox {
         const outcome = await this.#send(sink, row.payload);
         const attempts = row.attempts + 1;
         if (outcome.ok) {
-          recordAlertAttempt(db, row.id, {
+          await alerts.recordAlertAttempt(row.id, {
             state: 'delivered',
             attempts,
             deliveredAtMs: now(),
@@ -222,7 +263,7 @@ export class AlertOutbox {
           backoffMs({ attempt: attempts, ...config.retry, random: this.#random }),
           outcome.retryAfterMs ?? 0,
         );
-        recordAlertAttempt(db, row.id, {
+        await alerts.recordAlertAttempt(row.id, {
           state: permanent ? 'failed' : 'pending',
           attempts,
           nextAttemptAtMs: now() + delay,

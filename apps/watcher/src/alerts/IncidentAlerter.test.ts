@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { alertOutbox } from '../db/schema/alerts.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { EventLog } from '../events/eventLog.js';
 import { chainStatusPayload } from '../events/testEvents.js';
 import { createLogger } from '../logger.js';
@@ -15,7 +16,7 @@ import { startTestSinkServer, type TestSinkServer } from './testSinkServer.js';
 
 const logger = createLogger({ level: 'silent' });
 const base = { type: 'chain', id: '8453' };
-const describeBase: DescribeSubject = (subject) =>
+const describeBase: DescribeSubject = async (subject) =>
   subject.id === '8453'
     ? {
         name: 'Base',
@@ -42,12 +43,12 @@ describe('IncidentAlerter', () => {
   function boot() {
     const database = openDb({ path: join(dir, 'w.db') });
     const clock = { now: () => now };
-    const eventLog = new EventLog({ db: database.db, clock, logger });
+    const eventLog = new EventLog({ store: createSqliteStore(database), clock, logger });
     const config = AlertsConfig.parse({
       sinks: [{ name: 'hook', kind: 'webhook', urlEnv: 'HOOK', minSeverity: 'warning' }],
     });
     const outbox = new AlertOutbox({
-      db: database.db,
+      store: createSqliteStore(database),
       sinks: resolveSinks(config.sinks, { HOOK: sink.url }),
       config,
       now: clock.now,
@@ -55,7 +56,7 @@ describe('IncidentAlerter', () => {
       random: () => 0,
     });
     const alerter = new IncidentAlerter({
-      db: database.db,
+      store: createSqliteStore(database),
       eventLog,
       outbox,
       describe: describeBase,
@@ -67,25 +68,25 @@ describe('IncidentAlerter', () => {
 
   async function drain(outbox: AlertOutbox) {
     await new Promise((r) => setImmediate(r)); // the alerter reacts on the next turn
-    for (let i = 0; i < 10 && outbox.pendingCount() > 0; i++) await outbox.deliverDue();
+    for (let i = 0; i < 10 && (await outbox.pendingCount()) > 0; i++) await outbox.deliverDue();
   }
 
   it('sends open, escalate and resolve of an incident with its guidance, once each', async () => {
     const { database, eventLog, outbox, alerter } = boot();
-    alerter.start();
-    const opened = eventLog.write((w) =>
+    await alerter.start();
+    const opened = await eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'warning', title: 'Base degraded' }),
     );
     now += 30_000;
-    eventLog.write((w) => w.escalateIncident(opened, 'critical', 'Base halted'));
+    await eventLog.write((w) => w.escalateIncident(opened, 'critical', 'Base halted'));
     // A non-incident event changes nothing.
-    eventLog.write((w) =>
+    await eventLog.write((w) =>
       w.emit('chain.status', base, chainStatusPayload({ from: 'degraded', to: 'halted' })),
     );
     now += 300_000;
-    eventLog.write((w) => {
-      const current = w.findOpenIncident(base, 'halt');
-      if (current) w.closeIncident(current);
+    await eventLog.write(async (w) => {
+      const current = await w.findOpenIncident(base, 'halt');
+      if (current) await w.closeIncident(current);
     });
     await drain(outbox);
     const bodies = sink.hits.map((h) => h.body as Record<string, unknown>);
@@ -98,49 +99,49 @@ describe('IncidentAlerter', () => {
     expect(bodies[0]?.reasons).toEqual(['Base degraded', 'no new head for 64 s']);
     expect(bodies[0]?.url).toBe('http://127.0.0.1:8787/');
     // Catching up again (e.g. the next wake-up) queues nothing new.
-    expect(alerter.catchUp()).toBe(0);
-    alerter.stop();
+    expect(await alerter.catchUp()).toBe(0);
+    await alerter.stop();
     database.close();
   });
 
   it('alerts on incidents written while it was down (crash between commit and enqueue)', async () => {
     const first = boot();
-    first.alerter.start();
-    first.alerter.stop(); // the process "dies" right after the cursor was initialised
-    first.eventLog.write((w) =>
+    await first.alerter.start();
+    await first.alerter.stop(); // the process "dies" right after the cursor was initialised
+    await first.eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'Base halted' }),
     );
     first.database.close();
 
     const second = boot();
-    second.alerter.start();
+    await second.alerter.start();
     await drain(second.outbox);
     expect(sink.hits.map((h) => (h.body as { transition: string }).transition)).toEqual(['open']);
     // A third start does not send it again.
-    second.alerter.stop();
+    await second.alerter.stop();
     second.database.close();
     const third = boot();
-    third.alerter.start();
+    await third.alerter.start();
     expect(third.database.db.select().from(alertOutbox).all()).toHaveLength(1);
-    third.alerter.stop();
+    await third.alerter.stop();
     third.database.close();
   });
 
-  it('does not alert on history when first started', () => {
+  it('does not alert on history when first started', async () => {
     const { database, eventLog, alerter } = boot();
-    eventLog.write((w) =>
+    await eventLog.write((w) =>
       w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'old' }),
     );
-    alerter.start();
+    await alerter.start();
     expect(database.db.select().from(alertOutbox).all()).toEqual([]);
-    alerter.stop();
+    await alerter.stop();
     database.close();
   });
 });
 
 describe('alertFromEvent', () => {
-  it('falls back to the subject id and incident title for unknown subjects', () => {
-    const msg = alertFromEvent(
+  it('falls back to the subject id and incident title for unknown subjects', async () => {
+    const msg = await alertFromEvent(
       {
         id: 7,
         at: 1000,
@@ -157,7 +158,7 @@ describe('alertFromEvent', () => {
           peak: {},
         },
       },
-      () => null,
+      async () => null,
     );
     expect(msg).toMatchObject({
       subject: 'market:xyz:TSLA',
@@ -170,9 +171,9 @@ describe('alertFromEvent', () => {
       atMs: 1000,
     });
     expect(
-      alertFromEvent(
+      await alertFromEvent(
         { id: 8, at: 1, kind: 'chain.status', subject: base, payload: chainStatusPayload() },
-        () => null,
+        async () => null,
       ),
     ).toBeNull();
   });

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { Db } from '../db/openDb.js';
-import { advanceAlertCursor, initAlertCursor, readAlertCursor } from '../db/queries/alerts.js';
-import { eventsAfter, type StoredEvent, type SubjectRef } from '../db/queries/events.js';
+import type { StoredEvent, SubjectRef } from '../db/queries/events.js';
+import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
 import { type EventLog, type IncidentEventKind, isIncidentEvent } from '../events/eventLog.js';
 import type { AlertMessage, AlertTransition } from './AlertMessage.js';
 import type { AlertOutbox } from './AlertOutbox.js';
@@ -15,7 +14,10 @@ export type SubjectDescription = {
 };
 
 /** Describes a subject (`chain`, `market`...) at `atMs`, or `null` when it is not known. */
-export type DescribeSubject = (subject: SubjectRef, atMs: number) => SubjectDescription | null;
+export type DescribeSubject = (
+  subject: SubjectRef,
+  atMs: number,
+) => Promise<SubjectDescription | null>;
 
 /** The alert transition each `incident.*` event kind is. */
 const transitionOf = {
@@ -29,16 +31,16 @@ const transitionOf = {
  *
  * @example alertFromEvent(ev, describe) // { transition: 'open', subject: 'chain:8453', ... }
  */
-export function alertFromEvent(
+export async function alertFromEvent(
   ev: StoredEvent,
   describe: DescribeSubject,
   publicUrl?: string,
-): AlertMessage | null {
+): Promise<AlertMessage | null> {
   if (!isIncidentEvent(ev)) return null;
   const transition = transitionOf[ev.kind];
   const p = ev.payload;
   const title = p.title;
-  const d = describe(ev.subject, ev.at);
+  const d = await describe(ev.subject, ev.at);
   const reasons = d?.reasons.length ? [...d.reasons] : [];
   if (!reasons.includes(title)) reasons.unshift(title);
   return {
@@ -58,7 +60,7 @@ export function alertFromEvent(
 
 /** Dependencies of {@link IncidentAlerter}. */
 export type IncidentAlerterDeps = {
-  db: Db;
+  store: WatcherStore;
   eventLog: EventLog;
   outbox: AlertOutbox;
   describe: DescribeSubject;
@@ -85,16 +87,17 @@ export class IncidentAlerter {
   #unsubscribe: (() => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
   #scheduled: NodeJS.Immediate | undefined;
+  /** The pass in flight: passes run one at a time (each reads the cursor the previous one left). */
+  #pass: Promise<number> = Promise.resolve(0);
 
   constructor(deps: IncidentAlerterDeps) {
     this.#deps = deps;
   }
 
   /** Catches up with the log, then follows it. */
-  start(): void {
-    const { db } = this.#deps;
+  async start(): Promise<void> {
     try {
-      initAlertCursor(db, CURSOR);
+      await this.#deps.store.queries.alerts.initAlertCursor(CURSOR);
     } catch (error) {
       this.#deps.logger.error({ err: error }, 'cannot initialise the alert cursor; will retry');
     }
@@ -103,47 +106,55 @@ export class IncidentAlerter {
       if (!isIncidentEvent(ev) || this.#scheduled) return;
       this.#scheduled = setImmediate(() => {
         this.#scheduled = undefined;
-        this.catchUp();
+        void this.catchUp();
       });
     });
-    this.catchUp();
+    await this.catchUp();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     clearTimeout(this.#retry);
     this.#retry = undefined;
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
+    // The pass in flight finishes its write (nothing is written after the database closes).
+    await this.#pass;
   }
 
   /** Processes every event after the cursor. Returns how many alerts were queued. */
-  catchUp(): number {
-    const { db, outbox, describe, publicUrl, logger } = this.#deps;
+  catchUp(): Promise<number> {
+    this.#pass = this.#pass.then(() => this.#catchUp());
+    return this.#pass;
+  }
+
+  async #catchUp(): Promise<number> {
+    const { store, outbox, describe, publicUrl, logger } = this.#deps;
+    const { alerts, events } = store.queries;
     let queued = 0;
     try {
       for (;;) {
-        const cursor = readAlertCursor(db, CURSOR);
+        const cursor = await alerts.readAlertCursor(CURSOR);
         if (cursor === null) throw new Error('alert cursor missing');
-        const batch = eventsAfter(db, { afterId: cursor, limit: BATCH });
+        const batch = await events.eventsAfter({ afterId: cursor, limit: BATCH });
         if (batch.length === 0) break;
         let lastSkipped = cursor;
         for (const ev of batch) {
-          const message = alertFromEvent(ev, describe, publicUrl);
-          const advance = (tx: Db) => advanceAlertCursor(tx, CURSOR, ev.id);
+          const message = await alertFromEvent(ev, describe, publicUrl);
+          const advance = (q: StoreQueries) => q.alerts.advanceAlertCursor(CURSOR, ev.id);
           if (!message) {
             lastSkipped = ev.id;
             continue;
           }
-          const results = outbox.enqueue(message, { alsoInTransaction: advance });
+          const results = await outbox.enqueue(message, { alsoInTransaction: advance });
           if (results.length === 0 && outbox.sinkNames.length > 0)
             throw new Error('enqueue failed');
-          if (results.length === 0) advance(db);
+          if (results.length === 0) await advance(store.queries);
           queued += results.filter((r) => r.outcome === 'queued').length;
           lastSkipped = ev.id;
         }
-        if (lastSkipped > cursor) advanceAlertCursor(db, CURSOR, lastSkipped);
+        if (lastSkipped > cursor) await alerts.advanceAlertCursor(CURSOR, lastSkipped);
         if (batch.length < BATCH) break;
       }
       this.#deps.onWriteOutcome?.(null);
@@ -156,7 +167,7 @@ export class IncidentAlerter {
       if (this.#unsubscribe && !this.#retry) {
         this.#retry = setTimeout(() => {
           this.#retry = undefined;
-          this.catchUp();
+          void this.catchUp();
         }, this.#deps.retryMs ?? 5_000);
         this.#retry.unref();
       }

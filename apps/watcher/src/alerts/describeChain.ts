@@ -1,5 +1,4 @@
-import type { Db } from '../db/openDb.js';
-import { getChain } from '../db/queries/chains.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import { presentChainSummary } from '../subjects/sequencer/presentChain.js';
 import type { DescribeSubject } from './IncidentAlerter.js';
 
@@ -7,10 +6,10 @@ import type { DescribeSubject } from './IncidentAlerter.js';
  * Describes `chain` subjects for alerts from the stored chain state: name, status, reasons and
  * note 1's guidance for the phase (SPEC §0). Other subject types return `null`.
  */
-export function describeChain(db: Db): DescribeSubject {
-  return (subject, atMs) => {
+export function describeChain(store: WatcherStore): DescribeSubject {
+  return async (subject, atMs) => {
     if (subject.type !== 'chain') return null;
-    const row = getChain(db, Number(subject.id));
+    const row = await store.queries.chains.getChain(Number(subject.id));
     if (!row) return null;
     const s = presentChainSummary(row.config, row.state, atMs);
     return { name: s.name, status: s.status, reasons: s.reasons, guidance: s.guidance.join(' ') };
@@ -19,9 +18,9 @@ export function describeChain(db: Db): DescribeSubject {
 
 /** Tries each describer in order; the first non-null answer wins. */
 export function describeAny(describers: readonly DescribeSubject[]): DescribeSubject {
-  return (subject, atMs) => {
+  return async (subject, atMs) => {
     for (const d of describers) {
-      const answer = d(subject, atMs);
+      const answer = await d(subject, atMs);
       if (answer) return answer;
     }
     return null;

@@ -1,5 +1,4 @@
-import type { Db } from '../db/openDb.js';
-import { getHip3Market } from '../db/queries/hip3.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import { parseMarketRow, presentHip3Market } from '../subjects/hip3/presentHip3Market.js';
 import type { DescribeSubject } from './IncidentAlerter.js';
 
@@ -7,10 +6,10 @@ import type { DescribeSubject } from './IncidentAlerter.js';
  * Describes `market` subjects (HIP-3 coins such as `xyz:TSLA`) for alerts from the stored market
  * state: status, the reasons that are not `ok`, and the guidance for the status.
  */
-export function describeMarket(db: Db): DescribeSubject {
-  return (subject) => {
+export function describeMarket(store: WatcherStore): DescribeSubject {
+  return async (subject) => {
     if (subject.type !== 'market') return null;
-    const row = getHip3Market(db, subject.id);
+    const row = await store.queries.hip3.getHip3Market(subject.id);
     if (!row) return null;
     // The API's view of the market: the same guidance as `/v1/hip3/markets` and the status page.
     const market = presentHip3Market(parseMarketRow(row));

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { AlertsConfig } from './alertsConfig.js';
 import { runTestAlert } from './testAlertCommand.js';
 import { startTestSinkServer, type TestSinkServer } from './testSinkServer.js';
@@ -27,7 +28,7 @@ describe('runTestAlert (the test-alert command)', () => {
   });
   const base = () => ({
     config,
-    database: openDb({ path: ':memory:' }),
+    store: createSqliteStore(openDb({ path: ':memory:' })),
     clock: { now: () => Date.now() },
     logger: pino({ level: 'silent' }),
     secrets: { HOOK: `${sink.url}/h`, TG: '1:x' },
@@ -44,7 +45,7 @@ describe('runTestAlert (the test-alert command)', () => {
     expect(results[1]?.lastError).toContain('http://127.0.0.1:1/…');
     expect(sink.hits).toHaveLength(1);
     expect(sink.hits[0]?.body).toMatchObject({ transition: 'test', subject: 'test:perpscope' });
-    p.database.close();
+    await p.store.close();
   });
 
   it('targets one sink by name and names the configured ones when it is unknown', async () => {
@@ -54,6 +55,6 @@ describe('runTestAlert (the test-alert command)', () => {
     await expect(runTestAlert({ ...p, sink: 'nope' })).rejects.toThrow(
       'no alert sink named "nope" (configured: hook, tg)',
     );
-    p.database.close();
+    await p.store.close();
   });
 });

@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { OpenDb } from '../db/openDb.js';
-import { alertRowsOfIncident } from '../db/queries/alerts.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { Logger } from '../logger.js';
 import type { AlertMessage } from './AlertMessage.js';
 import { AlertOutbox } from './AlertOutbox.js';
@@ -10,7 +9,7 @@ import { resolveSinks } from './formatAlert.js';
 /** Parameters of {@link runTestAlert}. */
 export type RunTestAlertParameters = {
   config: AlertsConfig;
-  database: OpenDb;
+  store: WatcherStore;
   secrets: Readonly<Record<string, string | undefined>>;
   clock: Clock;
   logger: Logger;
@@ -44,7 +43,7 @@ export async function runTestAlert(p: RunTestAlertParameters): Promise<TestAlert
         : 'no alert sinks configured (alerts.sinks in the config file)',
     );
   const outbox = new AlertOutbox({
-    db: p.database.db,
+    store: p.store,
     sinks,
     config: p.config,
     now: p.clock.now,
@@ -63,12 +62,13 @@ export async function runTestAlert(p: RunTestAlertParameters): Promise<TestAlert
     incidentId: `test-${at}`,
     atMs: at,
   };
-  outbox.enqueue(message);
+  await outbox.enqueue(message);
   const deadline = Date.now() + (p.timeoutMs ?? 30_000);
-  const read = (): TestAlertResult[] => alertRowsOfIncident(p.database.db, message.incidentId);
+  const read = (): Promise<TestAlertResult[]> =>
+    p.store.queries.alerts.alertRowsOfIncident(message.incidentId);
   for (;;) {
     await outbox.deliverDue();
-    const rows = read();
+    const rows = await read();
     if (rows.every((r) => r.state !== 'pending') || Date.now() > deadline) return rows;
     await new Promise((r) => setTimeout(r, 250));
   }

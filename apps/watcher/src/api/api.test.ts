@@ -5,6 +5,7 @@ import { parseConfig } from '../config/loadConfig.js';
 import { createApp } from '../createApp.js';
 import { type OpenDb, openDb } from '../db/openDb.js';
 import { upsertChains, writeChainState } from '../db/queries/chains.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
 import { chainFlagsPayload, chainStatusPayload } from '../events/testEvents.js';
@@ -18,9 +19,9 @@ function setup() {
   open = openDb({ path: ':memory:' });
   const now = { t: 1_800_000_000_000 };
   const clock = { now: () => now.t };
-  const eventLog = new EventLog({ db: open.db, clock, logger });
+  const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
   const app = createApp({
-    db: open.db,
+    store: createSqliteStore(open),
     eventLog,
     clock,
     logger,
@@ -108,14 +109,14 @@ describe('GET /v1/incidents', () => {
   it('paginates newest first by cursor and filters', async () => {
     const { app, eventLog } = setup();
     for (let i = 0; i < 5; i++) {
-      eventLog.write((w) => {
-        const inc = w.openIncident({
+      await eventLog.write(async (w) => {
+        const inc = await w.openIncident({
           subject: { type: 'chain', id: String(i) },
           kind: 'sequencer',
           severity: 'warning',
           title: `t${i}`,
         });
-        if (i % 2 === 0) w.closeIncident(inc);
+        if (i % 2 === 0) await w.closeIncident(inc);
       });
     }
     const page1 = IncidentList.parse(await (await app.request('/v1/incidents?limit=2')).json());
@@ -171,7 +172,7 @@ describe('GET /v1/events (SSE)', () => {
   it('resumes after Last-Event-ID from the persisted log, then streams live events', async () => {
     const { app, eventLog } = setup();
     for (let i = 1; i <= 4; i++)
-      eventLog.write((w) =>
+      await eventLog.write((w) =>
         w.emit('chain.status', { type: 'chain', id: '10' }, chainStatusPayload({ chainId: i })),
       );
     const res = await app.request('/v1/events', { headers: { 'Last-Event-ID': '2' } });
@@ -179,7 +180,7 @@ describe('GET /v1/events (SSE)', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     setTimeout(
       () =>
-        eventLog.write((w) =>
+        void eventLog.write((w) =>
           w.emit('chain.flags', { type: 'chain', id: '10' }, chainFlagsPayload({ chainId: 5 })),
         ),
       30,

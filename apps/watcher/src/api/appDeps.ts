@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/openDb.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import type { OperationsHttp } from '../runtime/createOperations.js';
@@ -10,7 +10,7 @@ import type { EventStreamHub } from './EventStreamHub.js';
  * nothing in the API reaches for a module-level singleton.
  */
 export type AppDeps = {
-  db: Db;
+  store: WatcherStore;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;

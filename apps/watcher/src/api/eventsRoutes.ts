@@ -3,7 +3,7 @@ import { Problem, type WatcherEvent, WatcherEvent as WatcherEventSchema } from '
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { ServerConfig } from '../config/serverConfig.js';
-import { eventsAfter, latestEvents, type StoredEvent } from '../db/queries/events.js';
+import type { StoredEvent } from '../db/queries/events.js';
 import { BadRequestError, RequestRefusedError } from '../errors.js';
 import { clientResolver } from '../security/requestClient.js';
 import type { AppDeps } from './appDeps.js';
@@ -87,7 +87,7 @@ const REPLAY_BATCH = 500;
 export function eventsRoutes(deps: AppDeps) {
   const heartbeatMs = deps.sseHeartbeatMs ?? 15_000;
   const hub = deps.eventStreams ?? defaultEventStreamHub();
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(streamRoute, (c) => {
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(streamRoute, async (c) => {
     const header = c.req.valid('header')['last-event-id'];
     const query = c.req.valid('query').lastEventId;
     if (header !== undefined && query !== undefined && header !== query) {
@@ -126,7 +126,7 @@ export function eventsRoutes(deps: AppDeps) {
     let lastId =
       resumeFrom !== undefined
         ? Number(resumeFrom)
-        : (latestEvents(deps.db, { limit: 1 })[0]?.id ?? 0);
+        : ((await deps.store.queries.events.latestEvents({ limit: 1 }))[0]?.id ?? 0);
     // @hono/node-server's bindings: the socket is closed outright, or a reader that does not read
     // would keep the bytes already handed to it in memory.
     const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)
@@ -154,7 +154,10 @@ export function eventsRoutes(deps: AppDeps) {
         stream.writeSSE({ id: String(e.id), event: e.kind, data: eventData(e) });
       try {
         for (;;) {
-          const batch = eventsAfter(deps.db, { afterId: lastId, limit: REPLAY_BATCH });
+          const batch = await deps.store.queries.events.eventsAfter({
+            afterId: lastId,
+            limit: REPLAY_BATCH,
+          });
           for (const e of batch) {
             if (dropped || stream.aborted) return;
             await send(e);

@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { Health, Readiness } from '@perpscope/schemas';
-import { databaseAnswers } from '../db/queries/storage.js';
 import type { AppDeps } from './appDeps.js';
 
 const healthRoute = createRoute({
@@ -35,8 +34,8 @@ export function healthRoutes(deps: AppDeps) {
         200,
       ),
     )
-    .openapi(readyRoute, (c) => {
-      const database = databaseAnswers(deps.db);
+    .openapi(readyRoute, async (c) => {
+      const database = await deps.store.queries.storage.databaseAnswers();
       const checks = { database, ...deps.readiness?.() };
       const ready = Object.values(checks).every(Boolean);
       return c.json(

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { type Incident, IncidentList, IncidentQuery } from '@perpscope/schemas';
-import { type IncidentRecord, listIncidents } from '../db/queries/incidents.js';
+import type { IncidentRecord } from '../db/queries/incidents.js';
 import type { AppDeps } from './appDeps.js';
 import { problemResponses } from './openApiResponses.js';
 import { validationHook } from './problem.js';
@@ -40,9 +40,9 @@ export function presentIncident(i: IncidentRecord): Incident {
 
 /** `/v1/incidents` routes. */
 export function incidentsRoutes(deps: AppDeps) {
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(listRoute, (c) => {
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
-    const page = listIncidents(deps.db, {
+    const page = await deps.store.queries.incidents.listIncidents({
       subjectType: q.subjectType,
       subjectId: q.subjectId,
       kind: q.kind,

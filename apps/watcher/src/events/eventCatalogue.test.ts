@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp } from '../createApp.js';
 import { type OpenDb, openDb } from '../db/openDb.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { EventLog } from './eventLog.js';
 
 // The writers are typed by the catalogue (`EventWriter.emit`), so a kind outside it does not
@@ -84,8 +85,15 @@ describe('event catalogue against the OpenAPI document', () => {
     open = openDb({ path: ':memory:' });
     const clock = { now: () => 0 };
     const logger = pino({ level: 'silent' });
-    const eventLog = new EventLog({ db: open.db, clock, logger });
-    const app = createApp({ db: open.db, eventLog, clock, logger, version: 't', startedAt: 0 });
+    const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
+    const app = createApp({
+      store: createSqliteStore(open),
+      eventLog,
+      clock,
+      logger,
+      version: 't',
+      startedAt: 0,
+    });
     const doc = (await (await app.request('/v1/openapi.json')).json()) as {
       paths: Record<
         string,

@@ -5,20 +5,9 @@ import {
   type WatcherEventPayload,
 } from '@perpscope/schemas';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/openDb.js';
-import {
-  insertEvent,
-  type StoredEvent,
-  type StoredEventOf,
-  type SubjectRef,
-} from '../db/queries/events.js';
-import {
-  type IncidentRecord,
-  type IncidentSeverity,
-  insertIncident,
-  prepareFindOpenIncident,
-  updateIncident,
-} from '../db/queries/incidents.js';
+import type { StoredEvent, StoredEventOf, SubjectRef } from '../db/queries/events.js';
+import type { IncidentRecord, IncidentSeverity } from '../db/queries/incidents.js';
+import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
 import type { Logger } from '../logger.js';
 
 /** Event kinds emitted by the incident API; subjects add their own (`chain.status`, `market.status`...). */
@@ -61,11 +50,12 @@ export type OpenIncidentParameters = {
 };
 
 /**
- * What a transaction body may do: write with `tx`, append events, and open/escalate/close incidents.
- * Everything commits together; events reach subscribers only after the commit.
+ * What a transaction body may do: write with `q` (the store's queries bound to the transaction),
+ * append events, and open/escalate/close incidents. Everything commits together; events reach
+ * subscribers only after the commit. Every method is async: await each before the body resolves.
  */
 export type EventWriter = {
-  readonly tx: Db;
+  readonly q: StoreQueries;
   readonly now: number;
   /**
    * Appends an event of a catalogue kind (`@perpscope/schemas` `watcherEventCatalogue`): the payload
@@ -78,23 +68,26 @@ export type EventWriter = {
     kind: K,
     subject: SubjectRef,
     payload: WatcherEventPayload<K>,
-  ): StoredEventOf<K>;
+  ): Promise<StoredEventOf<K>>;
   /** Returns the open incident of subject + kind, opening it (and emitting `incident.opened`) if none. */
-  openIncident(params: OpenIncidentParameters): IncidentRecord;
-  findOpenIncident(subject: SubjectRef, kind: string): IncidentRecord | null;
+  openIncident(params: OpenIncidentParameters): Promise<IncidentRecord>;
+  findOpenIncident(subject: SubjectRef, kind: string): Promise<IncidentRecord | null>;
   /** Raises severity (emits `incident.escalated` only when it actually rises). */
   escalateIncident(
     incident: IncidentRecord,
     severity: IncidentSeverity,
     title?: string,
-  ): IncidentRecord;
+  ): Promise<IncidentRecord>;
   /** Merges peak metrics (keeping the maximum of each) and context, without an event. */
   touchIncident(
     incident: IncidentRecord,
     update: { peak?: Record<string, number>; context?: Record<string, unknown> },
-  ): IncidentRecord;
+  ): Promise<IncidentRecord>;
   /** Closes an incident and emits `incident.closed`. */
-  closeIncident(incident: IncidentRecord, context?: Record<string, unknown>): IncidentRecord;
+  closeIncident(
+    incident: IncidentRecord,
+    context?: Record<string, unknown>,
+  ): Promise<IncidentRecord>;
 };
 
 /** A subscriber of published events. */
@@ -126,26 +119,24 @@ export type WriteObserver = (writer: string, error: unknown) => void;
 
 /**
  * The append-only event log and in-process publisher. Every state change goes through
- * {@link EventLog.write}: the change and its events commit in one SQLite transaction, then the events
+ * {@link EventLog.write}: the change and its events commit in one store transaction, then the events
  * are published (persist-then-publish), so a subscriber never sees an event that a crash could lose.
  *
  * @example
- * eventLog.write((w) => {
- *   w.tx.insert(myTable).values(row).run();
- *   w.emit('market.status', { type: 'market', id: 'xyz:TSLA' }, { from: 'ok', to: 'warn' });
+ * await eventLog.write(async (w) => {
+ *   await w.q.hip3.insertHip3Transition(row);
+ *   await w.emit('market.status', { type: 'market', id: 'xyz:TSLA' }, { from: 'ok', to: 'warn' });
  * });
  */
 export class EventLog {
-  readonly #db: Db;
+  readonly #store: WatcherStore;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #listeners = new Set<EventListener>();
   readonly #writeObservers = new Set<WriteObserver>();
-  /** Prepared on first use (the same connection as every transaction `write` opens). */
-  #findOpen: ReturnType<typeof prepareFindOpenIncident> | null = null;
 
-  constructor(deps: { db: Db; clock: Clock; logger: Logger }) {
-    this.#db = deps.db;
+  constructor(deps: { store: WatcherStore; clock: Clock; logger: Logger }) {
+    this.#store = deps.store;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
   }
@@ -155,11 +146,14 @@ export class EventLog {
    * names who writes (`chain:<id>`, `hip3`; default `events`) for the write observers: a failing
    * write is reported to them and rethrown.
    */
-  write<T>(body: (w: EventWriter) => T, options: { writer?: string } = {}): T {
+  async write<T>(
+    body: (w: EventWriter) => Promise<T>,
+    options: { writer?: string } = {},
+  ): Promise<T> {
     const writer = options.writer ?? 'events';
     let result: T;
     try {
-      result = this.#write(body);
+      result = await this.#write(body);
     } catch (error) {
       for (const observe of this.#writeObservers) observe(writer, error);
       throw error;
@@ -177,31 +171,36 @@ export class EventLog {
     return () => this.#writeObservers.delete(observer);
   }
 
-  #write<T>(body: (w: EventWriter) => T): T {
+  async #write<T>(body: (w: EventWriter) => Promise<T>): Promise<T> {
     const emitted: StoredEvent[] = [];
     const now = this.#clock.now();
-    this.#findOpen ??= prepareFindOpenIncident(this.#db);
-    const findOpen = this.#findOpen;
-    const result = this.#db.transaction((tx) => {
-      const emit = <K extends WatcherEventKind>(
+    const result = await this.#store.transaction(async (q) => {
+      const emit = async <K extends WatcherEventKind>(
         kind: K,
         subject: SubjectRef,
         payload: WatcherEventPayload<K>,
-      ): StoredEventOf<K> => {
+      ): Promise<StoredEventOf<K>> => {
         parseWatcherEvent(kind, subject, payload);
-        const ev = insertEvent(tx, { at: now, kind, subject, payload });
+        const ev = (await q.events.insertEvent({
+          at: now,
+          kind,
+          subject,
+          payload,
+        } as Parameters<StoreQueries['events']['insertEvent']>[0])) as StoredEventOf<K>;
         emitted.push(ev as StoredEvent);
         return ev;
       };
+      const findOpenIncident = (subject: SubjectRef, kind: string) =>
+        q.incidents.findOpenIncident(subject, kind);
       const writer: EventWriter = {
-        tx,
+        q,
         now,
         emit,
-        findOpenIncident: findOpen,
-        openIncident: (p) => {
-          const existing = findOpen(p.subject, p.kind);
+        findOpenIncident,
+        openIncident: async (p) => {
+          const existing = await findOpenIncident(p.subject, p.kind);
           if (existing) return existing;
-          const created = insertIncident(tx, {
+          const created = await q.incidents.insertIncident({
             subject: p.subject,
             kind: p.kind,
             severity: p.severity,
@@ -210,33 +209,33 @@ export class EventLog {
             peak: p.peak ?? {},
             context: p.context ?? {},
           });
-          emit(incidentEventKinds.opened, p.subject, incidentPayload(created));
+          await emit(incidentEventKinds.opened, p.subject, incidentPayload(created));
           return created;
         },
-        escalateIncident: (incident, severity, title) => {
+        escalateIncident: async (incident, severity, title) => {
           if (severityRank(severity) <= severityRank(incident.severity)) return incident;
-          const next = updateIncident(tx, incident.id, {
+          const next = await q.incidents.updateIncident(incident.id, {
             severity,
             ...(title !== undefined && { title }),
             updatedAt: now,
           });
-          emit(incidentEventKinds.escalated, incident.subject, incidentPayload(next));
+          await emit(incidentEventKinds.escalated, incident.subject, incidentPayload(next));
           return next;
         },
         touchIncident: (incident, update) =>
-          updateIncident(tx, incident.id, {
+          q.incidents.updateIncident(incident.id, {
             peak: mergePeak(incident.peak, update.peak),
             context: { ...incident.context, ...update.context },
             updatedAt: now,
           }),
-        closeIncident: (incident, context) => {
-          const next = updateIncident(tx, incident.id, {
+        closeIncident: async (incident, context) => {
+          const next = await q.incidents.updateIncident(incident.id, {
             state: 'closed',
             endedAt: now,
             context: { ...incident.context, ...context },
             updatedAt: now,
           });
-          emit(incidentEventKinds.closed, incident.subject, incidentPayload(next));
+          await emit(incidentEventKinds.closed, incident.subject, incidentPayload(next));
           return next;
         },
       };

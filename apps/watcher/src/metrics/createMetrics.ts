@@ -81,7 +81,7 @@ export type WatcherMetrics = {
  * app.route('/metrics', metricsRoute(metrics));
  */
 export function createMetrics(p: {
-  snapshot: () => MetricsSnapshot;
+  snapshot: () => MetricsSnapshot | Promise<MetricsSnapshot>;
   defaultMetrics?: 'on' | 'off';
 }): WatcherMetrics {
   const registry = new Registry();
@@ -173,8 +173,8 @@ export function createMetrics(p: {
     registers,
   });
 
-  function refresh() {
-    const s = p.snapshot();
+  async function refresh() {
+    const s = await p.snapshot();
     for (const g of [
       chainStatus,
       headAge,
@@ -244,7 +244,7 @@ export function createMetrics(p: {
     }),
     contentType: registry.contentType,
     async render() {
-      refresh();
+      await refresh();
       return registry.metrics();
     },
   };

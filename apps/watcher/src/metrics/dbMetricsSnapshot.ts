@@ -1,9 +1,5 @@
-import type { Db } from '../db/openDb.js';
-import { pendingAlertCount } from '../db/queries/alerts.js';
-import { listChains, rpcHealthOf } from '../db/queries/chains.js';
-import { hip3MarketMetricRows } from '../db/queries/hip3.js';
-import { databaseSizeBytes, maxRowid } from '../db/queries/storage.js';
 import type { WriteFailure } from '../db/storageHealth.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import { chainWithWriteFailure, chainWriter } from '../subjects/sequencer/chainWithWriteFailure.js';
 import { presentChainSummary } from '../subjects/sequencer/presentChain.js';
 import type { MetricsSnapshot } from './createMetrics.js';
@@ -11,9 +7,9 @@ import type { MetricsSnapshot } from './createMetrics.js';
 /** Raw tables whose growth is exported as `perpscope_ingest_rows_total`. */
 const ingestTables = ['blocks', 'events', 'hip3_samples', 'hip3_oracle_updates'] as const;
 
-function tryRows<T>(read: () => T[]): T[] {
+async function tryRows<T>(read: () => Promise<T[]>): Promise<T[]> {
   try {
-    return read();
+    return await read();
   } catch {
     return []; // table not created (subject disabled, older schema): nothing to export
   }
@@ -24,15 +20,19 @@ function tryRows<T>(read: () => T[]): T[] {
  * as the API presents them, HIP-3 markets (status, oracle staleness, mark–oracle deviation), the
  * alert outbox backlog, rows per raw table and the database size. A few indexed reads per scrape.
  */
-export function dbMetricsSnapshot(p: {
-  db: Db;
+export async function dbMetricsSnapshot(p: {
+  store: WatcherStore;
   now: () => number;
   /** A chain whose poll writes fail is exported `unknown` (storage health). */
   writeFailure?: (writer: string) => WriteFailure | null;
-}): MetricsSnapshot {
-  const { db } = p;
+}): Promise<MetricsSnapshot> {
+  const q = p.store.queries;
   const now = p.now();
-  const chains = listChains(db).map(({ config, state }) => {
+  const chainRows = await q.chains.listChains();
+  const rpcRows = await Promise.all(
+    chainRows.map(({ config }) => q.chains.rpcHealthOf(config.chainId)),
+  );
+  const chains = chainRows.map(({ config, state }, i) => {
     const s = chainWithWriteFailure(
       presentChainSummary(config, state, now),
       p.writeFailure?.(chainWriter(config.chainId)) ?? null,
@@ -42,22 +42,22 @@ export function dbMetricsSnapshot(p: {
       status: s.status,
       headAgeSeconds: s.headAgeSeconds,
       secondsSinceNewHead: s.secondsSinceNewHead,
-      rpcs: rpcHealthOf(db, config.chainId).map((r) => {
-        const q = state?.rpcs?.[r.position];
+      rpcs: (rpcRows[i] ?? []).map((r) => {
+        const quorum = state?.rpcs?.[r.position];
         return {
           url: r.url,
           position: r.position,
           health: r.health,
           latencyMs: r.latencyMs,
-          reasonCode: q?.reasonCode ?? null,
+          reasonCode: quorum?.reasonCode ?? null,
           headNumber: r.headNumber,
           secondsSinceNewHead:
-            q?.changedAt == null ? null : Math.max(0, (now - q.changedAt) / 1000),
+            quorum?.changedAt == null ? null : Math.max(0, (now - quorum.changedAt) / 1000),
         };
       }),
     };
   });
-  const markets = tryRows(() => hip3MarketMetricRows(db)).map((m) => {
+  const markets = (await tryRows(() => q.hip3.hip3MarketMetricRows())).map((m) => {
     let staleness: number | null = null;
     let deviation: number | null = null;
     try {
@@ -81,10 +81,10 @@ export function dbMetricsSnapshot(p: {
       markOracleDeviation: deviation,
     };
   });
-  const pending = tryRows(() => [pendingAlertCount(db)])[0];
+  const pending = (await tryRows(async () => [await q.alerts.pendingAlertCount()]))[0];
   const tableRows: Record<string, number> = {};
   for (const table of ingestTables) {
-    const n = tryRows(() => [maxRowid(db, table)])[0];
+    const n = (await tryRows(async () => [await q.storage.insertedRowCount(table)]))[0];
     if (n !== undefined) tableRows[table] = n;
   }
   return {
@@ -92,6 +92,6 @@ export function dbMetricsSnapshot(p: {
     markets,
     queues: { 'alert-outbox': pending ?? 0 },
     tableRows,
-    dbSizeBytes: databaseSizeBytes(db),
+    dbSizeBytes: await q.storage.databaseSizeBytes(),
   };
 }

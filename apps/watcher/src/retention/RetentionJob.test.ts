@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSteadyClock } from '../clock.js';
 import { openDb } from '../db/openDb.js';
 import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import { MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP, RetentionJob } from './RetentionJob.js';
 import { RetentionConfig } from './retentionConfig.js';
 
@@ -22,6 +24,7 @@ const ROWS = 2 * 24 * 60; // one block and one event per minute for two days
 describe('RetentionJob after a clock jump', () => {
   let dir: string;
   let sqlite: Database.Database;
+  let store: WatcherStore;
   let close: () => void;
   const warnings: string[] = [];
   const logger = {
@@ -37,7 +40,9 @@ describe('RetentionJob after a clock jump', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-retention-jump-'));
-    ({ sqlite, close } = openDb({ path: join(dir, 'w.db') }));
+    const database = openDb({ path: join(dir, 'w.db') });
+    ({ sqlite, close } = database);
+    store = createSqliteStore(database);
     warnings.length = 0;
     t.wall = T0 + 2 * DAY;
     t.mono = 1_000;
@@ -62,7 +67,7 @@ describe('RetentionJob after a clock jump', () => {
 
   const job = (now: () => number) =>
     new RetentionJob({
-      sqlite,
+      store,
       targets: defaultRetentionTargets,
       config: RetentionConfig.parse({}),
       now,
@@ -70,12 +75,12 @@ describe('RetentionJob after a clock jump', () => {
       logger,
     });
 
-  it('a pass after a +100 day step prunes at most 10 % of each table, and says why', () => {
+  it('a pass after a +100 day step prunes at most 10 % of each table, and says why', async () => {
     const retention = job(() => t.wall);
-    expect(retention.runOnce()?.targets.every((x) => x.prunedRows === 0)).toBe(true);
+    expect((await retention.runOnce())?.targets.every((x) => x.prunedRows === 0)).toBe(true);
     t.mono += HOUR;
     t.wall += HOUR + 100 * DAY;
-    const report = retention.runOnce();
+    const report = await retention.runOnce();
     for (const table of ['blocks', 'events']) {
       expect(count(table), table).toBeGreaterThanOrEqual(
         Math.floor(ROWS * (1 - MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP)),
@@ -87,26 +92,26 @@ describe('RetentionJob after a clock jump', () => {
     );
   });
 
-  it('on the steady clock the CLI uses, the step does not move the horizon at all', () => {
+  it('on the steady clock the CLI uses, the step does not move the horizon at all', async () => {
     const steady = createSteadyClock({ wall: () => t.wall, monotonic: () => t.mono });
     const retention = job(() => steady.now());
-    retention.runOnce();
+    await retention.runOnce();
     t.mono += HOUR;
     t.wall += HOUR + 100 * DAY;
-    const report = retention.runOnce();
+    const report = await retention.runOnce();
     expect(report?.targets.every((x) => x.prunedRows === 0)).toBe(true);
     expect(count('blocks')).toBe(ROWS);
     expect(count('events')).toBe(ROWS);
     expect(warnings).toEqual([]);
   });
 
-  it('time that really passed is pruned as usual (no cap without a jump)', () => {
+  it('time that really passed is pruned as usual (no cap without a jump)', async () => {
     const retention = job(() => t.wall);
-    retention.runOnce();
+    await retention.runOnce();
     // 15 days later on both clocks: the first day of blocks is past rawDays (14) and rolled up.
     t.mono += 15 * DAY;
     t.wall += 15 * DAY;
-    const report = retention.runOnce();
+    const report = await retention.runOnce();
     expect(report?.targets.find((x) => x.name === 'blocks')?.capped).toBeUndefined();
     expect(count('blocks')).toBeLessThan(ROWS * 0.6);
     expect(warnings).toEqual([]);

@@ -1,11 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import {
-  lastRetentionRunAt,
-  type RetentionReport,
-  type RetentionTarget,
-  runRetention,
-} from '../db/queries/runRetention.js';
+import type { RetentionReport, RetentionTarget } from '../db/queries/runRetention.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { RetentionConfig } from './retentionConfig.js';
 
 /** Share of each table a pass may prune when the clock looks like it jumped. */
@@ -22,6 +17,7 @@ export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
   /** The previous pass of this process: its clock time and monotonic time. */
   #lastPass: { now: number; mono: number } | null = null;
+  #running: Promise<unknown> | null = null;
 
   constructor(deps: RetentionJobDeps) {
     this.#deps = deps;
@@ -33,14 +29,14 @@ export class RetentionJob {
    * last recorded pass is in the future or further back than two intervals plus an hour — a long
    * downtime looks the same, and then only that one pass is slowed down.
    */
-  #clockJump(now: number, mono: number): string | null {
+  async #clockJump(now: number, mono: number): Promise<string | null> {
     if (this.#lastPass) {
       const drift = now - this.#lastPass.now - (mono - this.#lastPass.mono);
       return Math.abs(drift) > JUMP_TOLERANCE_MS
         ? `the clock moved ${Math.round(drift / 1000)} s more than the time that passed since the last pass`
         : null;
     }
-    const last = lastRetentionRunAt(this.#deps.sqlite);
+    const last = await this.#deps.store.queries.storage.lastRetentionRunAt();
     if (last === null) return null;
     const expected = 2 * this.#deps.config.intervalMinutes * 60_000 + 3_600_000;
     if (now < last - JUMP_TOLERANCE_MS || now - last > expected)
@@ -49,20 +45,19 @@ export class RetentionJob {
   }
 
   /** One pass now; returns its report, or `null` when it failed (already logged). */
-  runOnce(): RetentionReport | null {
+  async runOnce(): Promise<RetentionReport | null> {
     const started = Date.now();
     try {
       const now = this.#deps.now();
       const mono = (this.#deps.monotonic ?? (() => performance.now()))();
-      const jump = this.#clockJump(now, mono);
+      const jump = await this.#clockJump(now, mono);
       if (jump)
         this.#deps.logger.warn(
           { reason: jump, maxPruneShare: MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP },
           'retention: clock jump suspected; this pass prunes at most 10 % of each table',
         );
-      const report = runRetention({
-        sqlite: this.#deps.sqlite,
-        targets: this.#deps.targets,
+      const report = await this.#deps.store.maintenance.runRetention({
+        ...(this.#deps.targets && { targets: this.#deps.targets }),
         config: this.#deps.config,
         now,
         ...(jump && { maxPruneShare: MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP }),
@@ -87,24 +82,29 @@ export class RetentionJob {
     const every = this.#deps.config.intervalMinutes * 60_000;
     const tick = (delay: number) => {
       this.#timer = setTimeout(() => {
-        this.runOnce();
-        tick(every);
+        this.#running = this.runOnce().finally(() => {
+          this.#running = null;
+          if (this.#timer) tick(every);
+        });
       }, delay);
       this.#timer.unref();
     };
     tick(firstDelayMs);
   }
 
-  stop(): void {
+  /** Stops scheduling passes; resolves once the pass in flight (if any) is done. */
+  async stop(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    await this.#running;
   }
 }
 
 /** Dependencies of {@link RetentionJob}. */
 export type RetentionJobDeps = {
-  sqlite: Database.Database;
-  targets: readonly RetentionTarget[];
+  store: WatcherStore;
+  /** Default: the store's own (the dialect's retention targets). */
+  targets?: readonly RetentionTarget[];
   config: RetentionConfig;
   /** Ms since the epoch. */
   now: () => number;

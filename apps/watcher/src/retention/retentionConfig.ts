@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
-
-/** Raw tables the retention job prunes (keys of `rawDaysByTable`). */
-const rawRetentionTables = defaultRetentionTargets
-  .filter((t) => t.horizon === 'raw')
-  .map((t) => t.table);
+import { rawRetentionTables } from '../db/rawRetentionTables.js';
 
 /**
  * Default per-table overrides of `rawDays`: HIP-3 raw data is ~170 bytes per market per second

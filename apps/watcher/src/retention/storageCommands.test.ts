@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { dbSizeReport } from '../db/queries/dbSizeReport.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { formatSizeReport, runBackup, runVacuum } from './storageCommands.js';
 
 describe('storage commands', () => {
@@ -24,7 +25,7 @@ describe('storage commands', () => {
     copy.close();
     await expect(runBackup(source.sqlite, to)).rejects.toThrow('exists already');
     expect(formatSizeReport(dbSizeReport(source.sqlite))).toMatch(/^database \d+\.\d\d MB/);
-    expect(runVacuum(source.sqlite)).toMatch(/^before: .*\nafter: /);
+    expect(await runVacuum(createSqliteStore(source))).toMatch(/^before: .*\nafter: /);
     source.close();
   });
 });

@@ -2,9 +2,9 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { WatcherConfig } from '../config/configSchema.js';
-import { type Db, restrictDbFileModes } from '../db/openDb.js';
-import { type DbSizeReport, vacuumDatabase } from '../db/queries/dbSizeReport.js';
-import { countWatchedHip3Markets } from '../db/queries/hip3.js';
+import { restrictDbFileModes } from '../db/openDb.js';
+import type { DbSizeReport } from '../db/queries/dbSizeReport.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import { formatStorageProjection, projectStorage } from './projectStorage.js';
 
 function mb(bytes: number): string {
@@ -21,8 +21,8 @@ export function formatSizeReport(r: DbSizeReport): string {
 }
 
 /** `perpscope-watcher vacuum`: VACUUM and print the sizes before and after. */
-export function runVacuum(sqlite: Database.Database): string {
-  const { before, after } = vacuumDatabase(sqlite);
+export async function runVacuum(store: WatcherStore): Promise<string> {
+  const { before, after } = await store.maintenance.compact();
   return `before: ${mb(before.databaseBytes)} (free ${mb(before.freeBytes)})\nafter:  ${mb(after.databaseBytes)}\n`;
 }
 
@@ -52,14 +52,14 @@ export const ASSUMED_HIP3_MARKETS = 300;
  * when HIP-3 is disabled) at the configured retention,
  * against the free space of the database's directory. A warning (for stderr) when it will not fit.
  */
-export function storageProjectionReport(params: {
+export async function storageProjectionReport(params: {
   config: WatcherConfig;
-  db: Db;
+  store: WatcherStore;
   sqlite: Database.Database;
   databaseBytes: number;
-}): { text: string; warning: string | null } {
+}): Promise<{ text: string; warning: string | null }> {
   const { config } = params;
-  const known = config.hip3.enabled ? countWatchedHip3Markets(params.db) : 0;
+  const known = config.hip3.enabled ? await params.store.queries.hip3.countWatchedHip3Markets() : 0;
   // Before the first discovery the database knows no market: assume Hyperliquid's current count.
   const hip3Markets = config.hip3.enabled && known === 0 ? ASSUMED_HIP3_MARKETS : known;
   const fs = statfsSync(params.sqlite.memory ? '.' : dirname(resolve(params.sqlite.name)));

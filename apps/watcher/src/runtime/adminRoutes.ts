@@ -1,17 +1,13 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { AlertOutbox } from '../alerts/AlertOutbox.js';
 import { validationHook } from '../api/problem.js';
-import type { Db } from '../db/openDb.js';
-import { alertOutboxCounts, recentAlertOutboxRows } from '../db/queries/alerts.js';
-import { dbSizeReport, vacuumDatabase } from '../db/queries/dbSizeReport.js';
 import { alertOutboxStates } from '../db/schema/alerts.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 
 /** Dependencies of {@link adminRoutes}. */
 export type AdminRoutesDeps = {
-  db: Db;
-  sqlite: Database.Database;
+  store: WatcherStore;
   outbox: AlertOutbox;
   /** Ms since the epoch. */
   now: () => number;
@@ -122,17 +118,19 @@ const testAlertRoute = createRoute({
  */
 export function adminRoutes(deps: AdminRoutesDeps) {
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(storageRoute, (c) => c.json(dbSizeReport(deps.sqlite), 200))
-    .openapi(vacuumRoute, (c) => c.json(vacuumDatabase(deps.sqlite), 200))
-    .openapi(alertsRoute, (c) => {
-      const counts = alertOutboxCounts(deps.db);
+    .openapi(storageRoute, async (c) =>
+      c.json(await deps.store.queries.storage.dbSizeReport(), 200),
+    )
+    .openapi(vacuumRoute, async (c) => c.json(await deps.store.maintenance.compact(), 200))
+    .openapi(alertsRoute, async (c) => {
+      const counts = await deps.store.queries.alerts.alertOutboxCounts();
       // Rows carry no sink URL (only the sink name); lastError is redacted when written.
-      const recent = recentAlertOutboxRows(deps.db, 50);
+      const recent = await deps.store.queries.alerts.recentAlertOutboxRows(50);
       return c.json({ sinks: deps.outbox.sinkNames, counts, recent }, 200);
     })
-    .openapi(testAlertRoute, (c) => {
+    .openapi(testAlertRoute, async (c) => {
       const at = deps.now();
-      const results = deps.outbox.enqueue({
+      const results = await deps.outbox.enqueue({
         subject: 'test:perpscope',
         subjectName: 'perpscope test alert',
         transition: 'test',

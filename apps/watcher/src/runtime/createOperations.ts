@@ -8,9 +8,9 @@ import { resolveSinks, sinkConfigIssues } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
 import type { OpenDb } from '../db/openDb.js';
-import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
 import type { RetentionTarget } from '../db/queries/runRetention.js';
 import { createStorageHealth, type StorageHealth } from '../db/storageHealth.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { ConfigIssue } from '../errors.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
@@ -75,6 +75,8 @@ export type OperationsHttp = {
 export type CreateOperationsParameters = {
   config: OperationsConfig;
   database: OpenDb;
+  /** The store over `database` (the only way the operations read and write it). */
+  store: WatcherStore;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;
@@ -142,11 +144,11 @@ export type Operations = {
  *   (the CLI checks {@link operationsConfigIssues} first and exits 2).
  */
 export function createOperations(p: CreateOperationsParameters): Operations {
-  const { config, database, clock, logger } = p;
+  const { config, database, store, clock, logger } = p;
   const metrics = createMetrics({
     snapshot: () =>
       dbMetricsSnapshot({
-        db: database.db,
+        store,
         now: clock.now,
         writeFailure: (writer) => storage.writeFailure(writer),
       }),
@@ -182,7 +184,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   const record = (writer: string) => (error: unknown) => storage.recordWrite(writer, error);
   p.eventLog.observeWrites((writer, error) => storage.recordWrite(writer, error));
   const outbox = new AlertOutbox({
-    db: database.db,
+    store,
     sinks: resolveSinks(config.alerts.sinks, p.secrets),
     config: config.alerts,
     now: clock.now,
@@ -195,27 +197,23 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     ...(p.fetch && { fetch: p.fetch }),
   });
   const alerter = new IncidentAlerter({
-    db: database.db,
+    store,
     eventLog: p.eventLog,
     outbox,
-    describe: describeAny([
-      describeChain(database.db),
-      describeMarket(database.db),
-      ...(p.describers ?? []),
-    ]),
+    describe: describeAny([describeChain(store), describeMarket(store), ...(p.describers ?? [])]),
     logger: logger.child({ component: 'alerts' }),
     onWriteOutcome: record('alerts'),
     ...(config.alerts.publicUrl && { publicUrl: config.alerts.publicUrl }),
   });
   const retention = new RetentionJob({
-    sqlite: database.sqlite,
-    targets: p.retentionTargets ?? defaultRetentionTargets,
+    store,
+    ...(p.retentionTargets && { targets: p.retentionTargets }),
     config: config.retention,
     now: clock.now,
     logger: logger.child({ component: 'retention' }),
     onOutcome: record('retention'),
   });
-  registerPositionMetrics(metrics.registry, database.db);
+  registerPositionMetrics(metrics.registry, store);
   new Gauge({
     name: 'perpscope_db_writable',
     help: '1 while the database accepts writes: disk not full, SQLite page limit not reached, not read-only, no writer failing, file still at its path.',
@@ -260,13 +258,13 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     http: {
       security,
       metrics,
-      admin: adminRoutes({ db: database.db, sqlite: database.sqlite, outbox, now: clock.now }),
+      admin: adminRoutes({ store, outbox, now: clock.now }),
       storage,
     },
     start() {
       if (jobs !== 'ingestion') outbox.start();
       if (jobs !== 'delivery') {
-        alerter.start();
+        void alerter.start();
         retention.start();
       }
       if (jobs === 'ingestion') return; // the main thread watches the file (and logs it once)
@@ -277,9 +275,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     async stop() {
       if (fileCheck) clearInterval(fileCheck);
       fileCheck = null;
-      retention.stop();
-      alerter.stop();
-      await outbox.stop();
+      await Promise.all([retention.stop(), alerter.stop(), outbox.stop()]);
     },
   };
 }

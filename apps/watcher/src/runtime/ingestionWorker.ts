@@ -17,6 +17,7 @@ import { createWeightAccountant } from '@perpscope/hyperliquid';
 import { type Clock, createSteadyClock, systemClock } from '../clock.js';
 import { openWriterConnection } from '../db/openWriterConnection.js';
 import type { StoredEvent } from '../db/queries/events.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { EventLog } from '../events/eventLog.js';
 import { createLogger } from '../logger.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
@@ -44,7 +45,8 @@ const logger = createLogger({
 const clock: Clock = data.clock === 'steady' ? createSteadyClock() : systemClock;
 const { config } = data;
 const database = openWriterConnection(config.database.path);
-const eventLog = new EventLog({ db: database.db, clock, logger });
+const store = createSqliteStore(database);
+const eventLog = new EventLog({ store, clock, logger });
 
 // Persist, then publish: the events of one transaction are published synchronously after its
 // commit; they cross to the main thread as one message.
@@ -64,6 +66,7 @@ const failing = new Set<string>();
 const ops = createOperations({
   config,
   database,
+  store,
   eventLog,
   clock,
   logger,
@@ -89,8 +92,7 @@ const hlWeight = createWeightAccountant({
 });
 const ctx = {
   config,
-  db: database.db,
-  sqlite: database.sqlite,
+  store,
   eventLog,
   clock,
   logger,
@@ -102,7 +104,7 @@ const ctx = {
 const subjects = subjectFactories.map((f) => f(ctx)).filter((s): s is Subject => s !== null);
 const positionAlerter = createPositionAlerter({
   config,
-  db: database.db,
+  store,
   eventLog,
   ops,
   logger,
@@ -132,7 +134,7 @@ const reportStatus = (force: boolean) => {
 
 for (const s of subjects) await s.start();
 ops.start();
-positionAlerter?.start();
+void positionAlerter?.start();
 // Collect, once, the garbage that loading the module graph and starting left (as the bin does on
 // the main thread): the worker's heap starts small.
 setFlagsFromString('--expose-gc');
@@ -147,11 +149,11 @@ port.on('message', (message: IngestionControlMessage) => {
   void (async () => {
     // Each subject's stop() awaits its write in flight: nothing is written after this.
     await Promise.all(subjects.map((s) => s.stop()));
-    positionAlerter?.stop();
+    await positionAlerter?.stop();
     await ops.stop();
     loopDelay.disable();
     flushEvents();
-    database.close();
+    await store.close();
     post({ type: 'stopped' });
     port.close();
   })();

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSteadyClock, systemClock } from '../clock.js';
 import { parseConfig } from '../config/loadConfig.js';
 import { openDb } from '../db/openDb.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
 import { configIngests } from './configIngests.js';
@@ -89,9 +90,12 @@ describe('where ingestion runs', () => {
       for (const [name, config] of Object.entries(configs)) {
         const ctx = {
           config,
-          db: database.db,
-          sqlite: database.sqlite,
-          eventLog: new EventLog({ db: database.db, clock: systemClock, logger }),
+          store: createSqliteStore(database),
+          eventLog: new EventLog({
+            store: createSqliteStore(database),
+            clock: systemClock,
+            logger,
+          }),
           clock: systemClock,
           logger,
         };

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
 import { openDb } from '../db/openDb.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
@@ -125,12 +126,14 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
           intervalMs: 1_000,
           logger,
         });
-  const eventLog = new EventLog({ db: database.db, clock, logger });
+  const store = createSqliteStore(database);
+  const eventLog = new EventLog({ store, clock, logger });
   const secrets = params.secrets ?? {};
   let worker: IngestionWorker | null = null;
   const ops = createOperations({
     config,
     database,
+    store,
     eventLog,
     clock,
     logger,
@@ -156,8 +159,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     });
     const ctx = {
       config,
-      db: database.db,
-      sqlite: database.sqlite,
+      store,
       eventLog,
       clock,
       logger,
@@ -169,7 +171,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     subjects = (params.factories ?? subjectFactories)
       .map((f) => f(ctx))
       .filter((s): s is Subject => s !== null);
-    positionAlerter = createPositionAlerter({ config, db: database.db, eventLog, ops, logger });
+    positionAlerter = createPositionAlerter({ config, store, eventLog, ops, logger });
   } else {
     registerWorkerMetrics(ops, () => worker);
   }
@@ -184,7 +186,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const app = createApp({
     eventStreams,
     ops: ops.http,
-    db: database.db,
+    store,
     eventLog,
     clock,
     logger,
@@ -203,7 +205,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const stopAll = () => {
     stopping ??= (async () => {
       await Promise.all([...subjects.map((s) => s.stop()), worker?.stop()]);
-      positionAlerter?.stop();
+      await positionAlerter?.stop();
       await ops.stop();
       if (server) {
         const srv = server;
@@ -214,7 +216,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
         });
       }
       await checkpointer?.stop();
-      database.close();
+      await store.close();
     })();
     return stopping;
   };
@@ -252,14 +254,14 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     } catch (error) {
       await ops.stop();
       await checkpointer?.stop();
-      database.close();
+      await store.close();
       throw error;
     }
   } else {
     for (const s of subjects) await s.start();
   }
   ops.start();
-  positionAlerter?.start();
+  void positionAlerter?.start();
 
   let port = 0;
   let connections: ConnectionLimiterStats | null = null;

@@ -1,8 +1,7 @@
 import type { WeightAccountant } from '@perpscope/hyperliquid';
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
-import type { Db } from '../db/openDb.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import type { MarkBoard } from './markBoard.js';
@@ -10,9 +9,8 @@ import type { MarkBoard } from './markBoard.js';
 /** What every subject receives when the watcher starts it. */
 export type SubjectContext = {
   config: WatcherConfig;
-  db: Db;
-  /** The raw connection under `db`, for prepared hot paths (statements join `db`'s transactions). */
-  sqlite?: Database.Database;
+  /** The only way a subject reaches the database (`src/db/store/`). */
+  store: WatcherStore;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../db/openDb.js';
 import { blocks } from '../db/schema/chains.js';
+import { createSqliteStore } from '../db/store/createSqliteStore.js';
 import { chainGapSeries } from './chainGapSeries.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
 describe('chainGapSeries', () => {
-  it('buckets gaps and head age; an ongoing halt shows as a rising head age', () => {
-    const { db, close } = openDb({ path: ':memory:' });
+  it('buckets gaps and head age; an ongoing halt shows as a rising head age', async () => {
+    const database = openDb({ path: ':memory:' });
+    const { db, close } = database;
     // Blocks every 2 s from T0 to T0+60 s, then nothing (halt) until now = T0+120 s.
     // One block before the window (T0-2 s) seeds the first gap.
     for (let n = 0; n <= 31; n++) {
@@ -37,7 +39,7 @@ describe('chainGapSeries', () => {
         canonical: false,
       })
       .run();
-    const [series] = chainGapSeries(db, {
+    const [series] = await chainGapSeries(createSqliteStore(database), {
       now: T0 + 120_000,
       windowMs: 120_000,
       buckets: 4,
@@ -51,9 +53,15 @@ describe('chainGapSeries', () => {
     close();
   });
 
-  it('gives nulls for a chain without blocks', () => {
-    const { db, close } = openDb({ path: ':memory:' });
-    const [series] = chainGapSeries(db, { now: T0, windowMs: 60_000, buckets: 3, chainIds: [1] });
+  it('gives nulls for a chain without blocks', async () => {
+    const database = openDb({ path: ':memory:' });
+    const { close } = database;
+    const [series] = await chainGapSeries(createSqliteStore(database), {
+      now: T0,
+      windowMs: 60_000,
+      buckets: 3,
+      chainIds: [1],
+    });
     expect(series).toEqual({
       chainId: 1,
       times: [T0 / 1000 - 40, T0 / 1000 - 20, T0 / 1000],

@@ -1,5 +1,4 @@
-import type { Db } from '../db/openDb.js';
-import { canonicalHeadTimes, lastCanonicalSeenBefore } from '../db/queries/blocks.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 
 /** Chart series of one chain over a window, as uPlot-ready parallel arrays. */
 export type ChainGapSeries = {
@@ -26,16 +25,21 @@ export type ChainGapSeriesParameters = {
  * a chart has at most `buckets` points whatever the block time. Reads the index
  * `blocks_chain_seen` (one range scan per chain).
  */
-export function chainGapSeries(db: Db, p: ChainGapSeriesParameters): ChainGapSeries[] {
+export async function chainGapSeries(
+  store: WatcherStore,
+  p: ChainGapSeriesParameters,
+): Promise<ChainGapSeries[]> {
+  const { blocks } = store.queries;
   const from = p.now - p.windowMs;
   const bucketMs = p.windowMs / p.buckets;
   const ends = Array.from({ length: p.buckets }, (_, i) => from + (i + 1) * bucketMs);
-  return p.chainIds.map((chainId) => {
+  const series: ChainGapSeries[] = [];
+  for (const chainId of p.chainIds) {
     // The newest head before the window gives the first bucket its head age and gap.
-    const seen = canonicalHeadTimes(db, { chainId, fromMs: from, toMs: p.now });
+    const seen = await blocks.canonicalHeadTimes({ chainId, fromMs: from, toMs: p.now });
     const maxGapSeconds: Array<number | null> = new Array(p.buckets).fill(null);
     const headAgeSeconds: Array<number | null> = new Array(p.buckets).fill(null);
-    let last = lastCanonicalSeenBefore(db, { chainId, beforeMs: from });
+    let last = await blocks.lastCanonicalSeenBefore({ chainId, beforeMs: from });
     let i = 0;
     for (let b = 0; b < p.buckets; b++) {
       const end = ends[b]!;
@@ -50,6 +54,12 @@ export function chainGapSeries(db: Db, p: ChainGapSeriesParameters): ChainGapSer
       }
       if (last !== null) headAgeSeconds[b] = Math.max(0, (Math.min(end, p.now) - last) / 1000);
     }
-    return { chainId, times: ends.map((e) => Math.round(e / 1000)), maxGapSeconds, headAgeSeconds };
-  });
+    series.push({
+      chainId,
+      times: ends.map((e) => Math.round(e / 1000)),
+      maxGapSeconds,
+      headAgeSeconds,
+    });
+  }
+  return series;
 }

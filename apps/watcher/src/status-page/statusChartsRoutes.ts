@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { problemResponses } from '../api/openApiResponses.js';
 import { validationHook } from '../api/problem.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/openDb.js';
-import { firstSeenAt } from '../db/queries/blocks.js';
-import { listChainIds } from '../db/queries/chains.js';
+import type { WatcherStore } from '../db/store/watcherStore.js';
 import { chainGapSeries } from './chainGapSeries.js';
 
 const gapsRoute = createRoute({
@@ -31,21 +29,28 @@ const gapsRoute = createRoute({
 });
 
 /** `/v1/status/*`: chart data for the status page. */
-export function statusChartsRoutes(deps: { db: Db; clock: Clock }) {
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(gapsRoute, (c) => {
-    const q = c.req.valid('query');
+export function statusChartsRoutes(deps: { store: WatcherStore; clock: Clock }) {
+  const { chains, blocks } = deps.store.queries;
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(gapsRoute, async (c) => {
+    const query = c.req.valid('query');
     const now = deps.clock.now();
-    const chainIds = q.chainId !== undefined ? [q.chainId] : listChainIds(deps.db);
+    const chainIds = query.chainId !== undefined ? [query.chainId] : await chains.listChainIds();
     // A young watcher has less history than the window: spread the buckets over what exists
     // (at least two minutes) instead of squeezing it into the right edge of the chart.
-    const firstSeen = Math.min(...chainIds.map((id) => firstSeenAt(deps.db, id) ?? now), now);
-    const windowMs = Math.min(q.minutes * 60_000, Math.max(120_000, now - firstSeen));
+    const firsts = await Promise.all(chainIds.map((id) => blocks.firstSeenAt(id)));
+    const firstSeen = Math.min(...firsts.map((t) => t ?? now), now);
+    const windowMs = Math.min(query.minutes * 60_000, Math.max(120_000, now - firstSeen));
     return c.json(
       {
         fromMs: now - windowMs,
         toMs: now,
-        bucketSeconds: windowMs / q.buckets / 1000,
-        chains: chainGapSeries(deps.db, { now, windowMs, buckets: q.buckets, chainIds }),
+        bucketSeconds: windowMs / query.buckets / 1000,
+        chains: await chainGapSeries(deps.store, {
+          now,
+          windowMs,
+          buckets: query.buckets,
+          chainIds,
+        }),
       },
       200,
     );

@@ -149,12 +149,14 @@ describe('HTTP hardening: slow SSE readers are dropped past the byte budget', ()
       // 4 events (16 KB) per turn, well under the budget: a reader that keeps up is never
       // more than one turn behind (the publisher shares this event loop with the server).
       for (let i = 0; i < 4; i++) {
-        lastId = w.eventLog.write(
-          (wr) =>
-            wr.emit(
-              'chain.status',
-              { type: 'chain', id: '10' },
-              chainStatusPayload({ reasons: [pad] }),
+        lastId = await w.eventLog.write(
+          async (wr) =>
+            (
+              await wr.emit(
+                'chain.status',
+                { type: 'chain', id: '10' },
+                chainStatusPayload({ reasons: [pad] }),
+              )
             ).id,
         );
         published += pad.length;

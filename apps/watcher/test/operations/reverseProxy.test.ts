@@ -275,9 +275,12 @@ describe('HTTP hardening: a test-alert flood', () => {
     expect(outcomes.filter((o) => o === 'queued').length).toBe(6);
     expect(outcomes.filter((o) => o === 'suppressed').length).toBeGreaterThan(30);
     // The outbox's own loop delivers (pollIntervalMs 50); only 6 rows exist to deliver.
-    for (let t = Date.now(); watcher.ops.outbox.pendingCount() > 0 && Date.now() - t < 10_000; )
+    for (
+      let t = Date.now();
+      (await watcher.ops.outbox.pendingCount()) > 0 && Date.now() - t < 10_000;
+    )
       await new Promise((r) => setTimeout(r, 20));
-    expect(watcher.ops.outbox.pendingCount()).toBe(0);
+    expect(await watcher.ops.outbox.pendingCount()).toBe(0);
     expect(sink.hits.length).toBe(6);
   });
 });

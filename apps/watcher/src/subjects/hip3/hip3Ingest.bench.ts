@@ -10,6 +10,7 @@ import {
 import { pino } from 'pino';
 import { type BenchResult, test } from 'vitest';
 import { openDb } from '../../db/openDb.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
@@ -61,8 +62,8 @@ function setup() {
   const clock = { now: () => t };
   const logger = pino({ level: 'silent' });
   const engine = createHip3Pipeline({
-    db: database.db,
-    eventLog: new EventLog({ db: database.db, clock, logger }),
+    store: createSqliteStore(database),
+    eventLog: new EventLog({ store: createSqliteStore(database), clock, logger }),
     clock,
     logger,
     counters: createPayloadCounters(),
@@ -108,7 +109,7 @@ test('HIP-3 ingestion end to end (parse, validate, derive, store in a real SQLit
   const framesPerTick = 10;
   const result = await bench(
     `ingest ${framesPerTick} frames × ${perFrame} markets, then tick`,
-    () => {
+    async () => {
       for (let f = 0; f < framesPerTick; f++) {
         const raw = fs[i++ % fs.length] as string;
         const receivedMs = s.advance(100);
@@ -116,7 +117,7 @@ test('HIP-3 ingestion end to end (parse, validate, derive, store in a real SQLit
         const event = HlAllDexsAssetCtxsEvent.parse(msg.data);
         s.engine.ingestFrame(event, receivedMs);
       }
-      s.engine.tick();
+      await s.engine.tick();
     },
   ).run();
   report(result, perFrame * framesPerTick);
@@ -130,11 +131,11 @@ test('HIP-3 steady state: 297 markets × 9 dexes at a 1 s cadence (one frame + o
   const fs = frames(64);
   let i = 0;
   const perFrame = DEXES.length * live.length;
-  const result = await bench('one 1 s cadence step', () => {
+  const result = await bench('one 1 s cadence step', async () => {
     const receivedMs = s.advance(1000);
     const msg = JSON.parse(fs[i++ % fs.length] as string) as { data: unknown };
     s.engine.ingestFrame(HlAllDexsAssetCtxsEvent.parse(msg.data), receivedMs);
-    s.engine.tick();
+    await s.engine.tick();
   }).run();
   const p50 = result.latency.p50;
   console.log(

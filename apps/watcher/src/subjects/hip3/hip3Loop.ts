@@ -154,14 +154,14 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
         // Called from the stream's socket and timer callbacks: a failed write (disk full, read-only)
         // must not escape as an uncaught exception, which exits the process. The event log has
         // already counted it for storage health (`/readyz`, the failed-write metric).
-        try {
-          recordHip3StreamChange(p.eventLog, up, atMs);
-        } catch (error) {
-          logger.error(
-            { err: error, up },
-            'HIP-3 ctx stream state not recorded: database write failed',
-          );
-        }
+        void track(
+          recordHip3StreamChange(p.eventLog, up, atMs).catch((error: unknown) =>
+            logger.error(
+              { err: error, up },
+              'HIP-3 ctx stream state not recorded: database write failed',
+            ),
+          ),
+        );
       },
       onGap: (gap) => {
         if (!stopped) markets.markGap(gap.fromMs, gap.toMs, 'ws-silent');
@@ -224,7 +224,7 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
       // A step in flight may still fold an answer in (its write is the flush below), never after.
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       try {
-        ticker.tick();
+        await ticker.tick();
       } catch (error) {
         logger.error({ err: error }, 'HIP-3 final flush failed');
       }

@@ -84,7 +84,7 @@ export type Hip3Pending = {
   oracle: Hip3OracleUpdateRow[];
   gaps: { fromAt: number; toAt: number; reason: string }[];
   metas: { coin: string; dex: string; metaJson: string; isDelisted: boolean }[];
-  events: ((w: EventWriter) => void)[];
+  events: ((w: EventWriter) => Promise<unknown>)[];
 };
 
 /** A {@link Hip3Pending} with nothing queued. */

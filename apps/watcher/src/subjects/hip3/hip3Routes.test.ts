@@ -12,6 +12,7 @@ import { WatcherConfig } from '../../config/configSchema.js';
 import { createApp } from '../../createApp.js';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { upsertChains } from '../../db/queries/chains.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
@@ -26,13 +27,13 @@ const [xyzMeta, xyzCtxs] = HlMetaAndAssetCtxs.parse(
 );
 
 /** App over a database filled by the real engine from the recorded xyz capture. */
-function build() {
+async function build() {
   open = openDb({ path: ':memory:' });
   const now = { t: Date.UTC(2026, 1, 10, 15) };
   const clock = { now: () => now.t };
-  const eventLog = new EventLog({ db: open.db, clock, logger });
+  const eventLog = new EventLog({ store: createSqliteStore(open), clock, logger });
   const engine = createHip3Pipeline({
-    db: open.db,
+    store: createSqliteStore(open),
     eventLog,
     clock,
     logger,
@@ -42,7 +43,7 @@ function build() {
   });
   engine.applyPerpDexs(perpDexs);
   engine.applyMeta('xyz', xyzMeta, xyzCtxs, now.t);
-  engine.tick();
+  await engine.tick();
   // 15 s later the TSLA oracle has moved; XYZ100 has not (→ fallback after 10 s).
   for (let s = 1; s <= 15; s++) {
     now.t += 1000;
@@ -57,15 +58,22 @@ function build() {
         : r,
     );
     engine.ingestFrame({ ctxs: [['xyz', rows]] }, now.t);
-    engine.tick();
+    await engine.tick();
   }
-  const app = createApp({ db: open.db, eventLog, clock, logger, version: '0', startedAt: 0 });
+  const app = createApp({
+    store: createSqliteStore(open),
+    eventLog,
+    clock,
+    logger,
+    version: '0',
+    startedAt: 0,
+  });
   return { app, now, engine };
 }
 
 describe('/v1/hip3', () => {
   it('lists dexes with oracle writers (oracleUpdater ∪ setOracle sub-deployers)', async () => {
-    const { app } = build();
+    const { app } = await build();
     const body = Hip3DexList.parse(await (await app.request('/v1/hip3/dexes')).json());
     expect(body.dexes).toHaveLength(1);
     expect(body.dexes[0]).toMatchObject({ name: 'xyz', marketCount: 43, index: 1 });
@@ -74,7 +82,7 @@ describe('/v1/hip3', () => {
   });
 
   it('lists markets of a dex with statuses; delisted markets are halted', async () => {
-    const { app } = build();
+    const { app } = await build();
     const body = Hip3MarketList.parse(await (await app.request('/v1/hip3/markets?dex=xyz')).json());
     expect(body.markets).toHaveLength(43);
     const by = new Map(body.markets.map((m) => [m.coin, m]));
@@ -90,7 +98,7 @@ describe('/v1/hip3', () => {
   });
 
   it('serves a market detail whose oracle age keeps growing between evaluations', async () => {
-    const { app, now } = build();
+    const { app, now } = await build();
     const a = Hip3MarketDetail.parse(
       await (await app.request('/v1/hip3/markets/xyz:XYZ100')).json(),
     );
@@ -104,14 +112,14 @@ describe('/v1/hip3', () => {
   });
 
   it('404s an unknown market with problem+json', async () => {
-    const { app } = build();
+    const { app } = await build();
     const res = await app.request('/v1/hip3/markets/xyz:NOPE');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('pages oracle updates newest first with a cursor', async () => {
-    const { app } = build();
+    const { app } = await build();
     const p1 = Hip3OracleUpdatePage.parse(
       await (await app.request('/v1/hip3/markets/xyz:TSLA/oracle-updates?limit=10')).json(),
     );
@@ -143,7 +151,7 @@ describe('/v1/hip3', () => {
 
 describe('OpenAPI', () => {
   it('documents the HIP-3 and risk-summary routes', async () => {
-    const { app } = build();
+    const { app } = await build();
     const res = await app.request('/v1/openapi.json');
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, unknown> };
@@ -161,7 +169,7 @@ describe('OpenAPI', () => {
 
 describe('/v1/risk-summary', () => {
   it('returns market statuses, funding APR and oracle state; lists unknown coins and chains', async () => {
-    const { app } = build();
+    const { app } = await build();
     const res = await app.request('/v1/risk-summary?coins=xyz:TSLA,xyz:XYZ100,NOPE&chains=base');
     expect(res.status).toBe(200);
     const body = RiskSummary.parse(await res.json());
@@ -177,7 +185,7 @@ describe('/v1/risk-summary', () => {
   });
 
   it('includes watched chains by key or chain id with phase and guidance', async () => {
-    const { app, now } = build();
+    const { app, now } = await build();
     const { chains } = WatcherConfig.parse({ chains: ['base'] });
     upsertChains(open!.db, chains, now.t);
     const body = RiskSummary.parse(
@@ -193,7 +201,7 @@ describe('/v1/risk-summary', () => {
   });
 
   it('answers an identical query from memory for up to 1 s, then reads again', async () => {
-    const { app, now } = build();
+    const { app, now } = await build();
     const url = '/v1/risk-summary?coins=xyz:TSLA';
     const a = RiskSummary.parse(await (await app.request(url)).json());
     now.t += 999;
@@ -205,7 +213,7 @@ describe('/v1/risk-summary', () => {
   });
 
   it('rejects more than 200 coins with a 400 naming query.coins', async () => {
-    const { app } = build();
+    const { app } = await build();
     const coins = Array.from({ length: 201 }, (_, i) => `C${i}`).join(',');
     const res = await app.request(`/v1/risk-summary?coins=${coins}`);
     expect(res.status).toBe(400);

@@ -9,13 +9,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
 import { validationHook } from '../../api/problem.js';
-import {
-  getHip3Market,
-  hip3OracleUpdatesPage,
-  listHip3Dexes,
-  listHip3Markets,
-  type OracleUpdateCursor,
-} from '../../db/queries/hip3.js';
+import type { OracleUpdateCursor } from '../../db/queries/hip3.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { HIP3_WRITER, marketWithWriteFailure } from '../../runtime/marketWithWriteFailure.js';
 import {
@@ -110,34 +104,38 @@ function parseCursor(s: string | undefined): OracleUpdateCursor | null {
 
 /** `/v1/hip3` routes. */
 export function hip3Routes(deps: AppDeps) {
+  const { hip3 } = deps.store.queries;
   const parse = (row: Parameters<typeof parseMarketRow>[0]) =>
     marketWithWriteFailure(
       parseMarketRow(row),
       deps.ops?.storage?.writeFailure(HIP3_WRITER) ?? null,
     );
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(dexesRoute, (c) => {
+    .openapi(dexesRoute, async (c) => {
       const counts = new Map<string, number>();
-      for (const m of listHip3Markets(deps.db)) counts.set(m.dex, (counts.get(m.dex) ?? 0) + 1);
-      const dexes = listHip3Dexes(deps.db).map((d) => presentHip3Dex(d, counts.get(d.name) ?? 0));
+      for (const m of await hip3.listHip3Markets()) counts.set(m.dex, (counts.get(m.dex) ?? 0) + 1);
+      const dexes = (await hip3.listHip3Dexes()).map((d) =>
+        presentHip3Dex(d, counts.get(d.name) ?? 0),
+      );
       return c.json({ dexes }, 200);
     })
-    .openapi(marketsRoute, (c) => {
+    .openapi(marketsRoute, async (c) => {
       const { dex } = c.req.valid('query');
-      const markets = listHip3Markets(deps.db, dex).map((r) => presentHip3Market(parse(r)));
+      const markets = (await hip3.listHip3Markets(dex)).map((r) => presentHip3Market(parse(r)));
       return c.json({ markets }, 200);
     })
-    .openapi(marketRoute, (c) => {
+    .openapi(marketRoute, async (c) => {
       const { coin } = c.req.valid('param');
-      const row = getHip3Market(deps.db, coin);
+      const row = await hip3.getHip3Market(coin);
       if (!row) throw new NotFoundError(`market ${coin} is not watched`);
       return c.json(presentHip3MarketDetail(parse(row), deps.clock.now()), 200);
     })
-    .openapi(updatesRoute, (c) => {
+    .openapi(updatesRoute, async (c) => {
       const { coin } = c.req.valid('param');
       const q = c.req.valid('query');
-      if (!getHip3Market(deps.db, coin)) throw new NotFoundError(`market ${coin} is not watched`);
-      const rows = hip3OracleUpdatesPage(deps.db, {
+      if (!(await hip3.getHip3Market(coin)))
+        throw new NotFoundError(`market ${coin} is not watched`);
+      const rows = await hip3.hip3OracleUpdatesPage({
         coin,
         limit: q.limit,
         cursor: parseCursor(q.cursor),

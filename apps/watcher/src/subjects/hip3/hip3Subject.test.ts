@@ -21,6 +21,7 @@ import {
   listHip3StreamGaps,
 } from '../../db/queries/hip3.js';
 import { listIncidents } from '../../db/queries/incidents.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createLogger, type Logger } from '../../logger.js';
 import type { Subject } from '../../runtime/subject.js';
@@ -70,7 +71,7 @@ async function start(params: {
     closed = true;
   };
   cleanups.push(closeDb);
-  const eventLog = new EventLog({ db: database.db, clock, logger });
+  const eventLog = new EventLog({ store: createSqliteStore(database), clock, logger });
   const config = WatcherConfig.parse({
     chains: [],
     hip3: {
@@ -88,7 +89,13 @@ async function start(params: {
     onStarted: (i) => {
       internals = i;
     },
-  })({ config, db: database.db, eventLog, clock, logger: params.logger ?? logger });
+  })({
+    config,
+    store: createSqliteStore(database),
+    eventLog,
+    clock,
+    logger: params.logger ?? logger,
+  });
   if (!subject) throw new Error('hip3 subject disabled');
   await subject.start();
   cleanups.push(() => subject.stop());
@@ -122,7 +129,7 @@ async function stepSeconds(h: Harness, seconds: number) {
         throw new Error('the watcher did not receive the frame within 10 s');
       await new Promise((r) => setTimeout(r, 1));
     }
-    h.internals.ticker.tick();
+    await h.internals.ticker.tick();
   }
 }
 

@@ -99,7 +99,7 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
     // Read-only: the position guard values positions at these marks (runtime/markBoard.ts).
     ctx.marks?.provide(hip3MarkSource(markets));
     const ticker = createHip3Ticker({
-      db: ctx.db,
+      store: ctx.store,
       eventLog: ctx.eventLog,
       clock: ctx.clock,
       markets,

@@ -14,6 +14,7 @@ import {
   listHip3Markets,
 } from '../../db/queries/hip3.js';
 import { listIncidents } from '../../db/queries/incidents.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
 import { emptyHip3Pending, PENDING_ROWS_MAX } from './hip3Markets.js';
 import { createPayloadCounters } from './payloadCounters.js';
@@ -41,8 +42,8 @@ function engineOn(path: string, now: { t: number }) {
   opened.push(database);
   const clock = { now: () => now.t };
   const engine = createHip3Pipeline({
-    db: database.db,
-    eventLog: new EventLog({ db: database.db, clock, logger }),
+    store: createSqliteStore(database),
+    eventLog: new EventLog({ store: createSqliteStore(database), clock, logger }),
     clock,
     logger,
     counters: createPayloadCounters(),
@@ -73,7 +74,7 @@ const frame = (k: number) => ({
 });
 
 describe('HIP-3 ticker (createHip3Pipeline)', () => {
-  it('spreads metrics-only rewrites over ticks instead of rewriting every market at once', () => {
+  it('spreads metrics-only rewrites over ticks instead of rewriting every market at once', async () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
     e.engine.applyMeta('xyz', meta);
@@ -85,7 +86,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     for (let k = 0; k < 30; k++) {
       now.t += 1000;
       e.engine.ingestFrame({ ctxs: [['xyz', ctxs]] }, now.t);
-      e.engine.tick();
+      await e.engine.tick();
       const rows = listHip3Markets(e.db).filter((r) => r.updatedAt === now.t);
       // Status or reason changes are written at once, uncapped; count the metrics-only rewrites.
       let metricsOnly = 0;
@@ -111,7 +112,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(maxGap).toBeLessThanOrEqual(6_000);
   });
 
-  it('restart on the same file: replayed frames add no rows, statuses resume without flapping', () => {
+  it('restart on the same file: replayed frames add no rows, statuses resume without flapping', async () => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-'));
     const path = join(dir, 'w.db');
     const now = { t: T0 };
@@ -122,7 +123,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
       now.t += 1000;
       times.push(now.t);
       a.engine.ingestFrame(frame(k), now.t);
-      a.engine.tick();
+      await a.engine.tick();
     }
     const samples = countHip3Samples(a.db, 'xyz:TSLA');
     const transitions = hip3TransitionsOf(a.db, 'xyz:TSLA').length;
@@ -133,19 +134,19 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     // "kill -9" and restart: the stream re-delivers the same frames (same receive times).
     const b = engineOn(path, now);
     b.engine.applyMeta('xyz', meta);
-    b.engine.tick(); // before any data: keeps the persisted status, no "unknown" transition
+    await b.engine.tick(); // before any data: keeps the persisted status, no "unknown" transition
     for (let k = 0; k < 5; k++) b.engine.ingestFrame(frame(k), times[k] as number);
-    b.engine.tick();
+    await b.engine.tick();
     expect(countHip3Samples(b.db, 'xyz:TSLA')).toBe(samples);
     expect(hip3TransitionsOf(b.db, 'xyz:TSLA')).toHaveLength(transitions);
     expect(listHip3Markets(b.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('ok');
   });
 
-  it('handles a new listing, a delisting (halt incident) and a grown ctx array', () => {
+  it('handles a new listing, a delisting (halt incident) and a grown ctx array', async () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
     e.engine.applyMeta('xyz', meta, ctxs, now.t);
-    e.engine.tick();
+    await e.engine.tick();
     // The stream starts carrying one more ctx than the known universe: a listing to discover.
     const grown = { ctxs: [['xyz', [...ctxs, ctxs[0]]] as [string, unknown[]]] };
     now.t += 1000;
@@ -161,7 +162,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
       ),
     };
     e.engine.applyMeta('xyz', halted, [...ctxs, ctxs[0]], now.t);
-    e.engine.tick();
+    await e.engine.tick();
     const kinds = latestEvents(e.db, { limit: 500 }).map((ev) => `${ev.kind} ${ev.subject.id}`);
     expect(kinds).toContain('market.listed xyz:NEW');
     expect(kinds).toContain('market.delisted xyz:TSLA');
@@ -172,7 +173,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(listIncidents(e.db, { subjectId: 'xyz:COST', limit: 5 }).items).toEqual([]);
   });
 
-  it('re-evaluates a market whose inputs did not change only when a threshold may be crossed', () => {
+  it('re-evaluates a market whose inputs did not change only when a threshold may be crossed', async () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
     e.engine.applyMeta('xyz', meta);
@@ -180,13 +181,13 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     now.t += 1000;
     e.engine.ingestFrame(frame(1), now.t);
     const changedAt = now.t;
-    e.engine.tick();
+    await e.engine.tick();
     let evaluations = 0;
     let last = e.engine.evaluations().get('xyz:TSLA');
     for (let k = 0; k < 70; k++) {
       now.t += 1000;
       e.engine.ingestFrame(frame(1), now.t);
-      e.engine.tick();
+      await e.engine.tick();
       const ev = e.engine.evaluations().get('xyz:TSLA');
       if (ev !== last) evaluations += 1;
       last = ev;
@@ -201,14 +202,14 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(evaluations).toBeLessThanOrEqual(18);
   });
 
-  it('a failed commit loses nothing: its samples and transition land with the next commit', () => {
+  it('a failed commit loses nothing: its samples and transition land with the next commit', async () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
     e.engine.applyMeta('xyz', meta);
     now.t += 1000;
     e.engine.ingestFrame(frame(1), now.t);
     const changedAt = now.t;
-    e.engine.tick();
+    await e.engine.tick();
     expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('ok');
     const before = countHip3Samples(e.db, 'xyz:TSLA');
 
@@ -230,7 +231,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
         },
         now.t,
       );
-      expect(() => e.engine.tick()).toThrow(/readonly/);
+      await expect(e.engine.tick()).rejects.toThrow(/readonly/);
     }
     expect(now.t).toBeGreaterThan(changedAt + 11_000);
     expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('ok');
@@ -238,7 +239,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     // Writes come back: the next tick commits the 12 held samples and the transition to warn.
     e.sqlite.pragma('query_only = 0');
     now.t += 1000;
-    e.engine.tick();
+    await e.engine.tick();
     expect(countHip3Samples(e.db, 'xyz:TSLA')).toBe(before + 12);
     expect(listHip3Markets(e.db).find((m) => m.coin === 'xyz:TSLA')?.status).toBe('warn');
     const toWarn = hip3TransitionsOf(e.db, 'xyz:TSLA').filter((t) => t.toStatus === 'warn');
@@ -246,7 +247,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(e.engine.droppedPendingRows()).toBe(0);
   });
 
-  it('a queue held back by failing commits keeps the newest PENDING_ROWS_MAX samples', () => {
+  it('a queue held back by failing commits keeps the newest PENDING_ROWS_MAX samples', async () => {
     const e = engineOn(':memory:', { t: T0 });
     const held = emptyHip3Pending();
     held.samples = Array.from(
@@ -273,7 +274,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
       now.t += 1000;
       e.engine.ingestFrame(frame(2), now.t);
     }
-    a.engine.tick();
+    await a.engine.tick();
     let servedBetweenSlices = 0;
     const timer = setImmediate(() => {
       servedBetweenSlices += 1;
@@ -290,7 +291,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(rows(b.db)).toHaveLength(meta.universe.length);
   });
 
-  it('drops a ctx batch whose size no longer matches the universe instead of mislabelling it', () => {
+  it('drops a ctx batch whose size no longer matches the universe instead of mislabelling it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-resize-'));
     const now = { t: T0 };
     const database = openDb({ path: join(dir, 'w.db') });
@@ -300,8 +301,8 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     const capture = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
     const counters = createPayloadCounters();
     const engine = createHip3Pipeline({
-      db: database.db,
-      eventLog: new EventLog({ db: database.db, clock, logger }),
+      store: createSqliteStore(database),
+      eventLog: new EventLog({ store: createSqliteStore(database), clock, logger }),
       clock,
       logger: capture,
       counters,
@@ -310,7 +311,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     });
     engine.applyPerpDexs(perpDexs);
     engine.applyMeta('xyz', meta, ctxs, now.t);
-    engine.tick();
+    await engine.tick();
     const marksOf = (coin: string) =>
       (
         database.sqlite
@@ -327,7 +328,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
       now.t += 1000;
       const r = engine.ingestFrame({ ctxs: [['xyz', withoutTsla]] }, now.t);
       expect(r).toMatchObject({ resizedDexes: ['xyz'], dropped: ctxs.length - 1, accepted: 0 });
-      engine.tick();
+      await engine.tick();
     }
     // Nothing was stored under TSLA's name from NVDA's row.
     expect(marksOf('xyz:TSLA')).toEqual(['399.52']);
@@ -353,12 +354,12 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
       resizedDexes: [],
       dropped: 0,
     });
-    engine.tick();
+    await engine.tick();
     expect(marksOf('xyz:NVDA')).toEqual(['176.19', '177.0']);
     expect(marksOf('xyz:TSLA')).toEqual(['399.52']);
   });
 
-  it('takes setOracle times only from the dex oracle writers and keeps failed actions as such', () => {
+  it('takes setOracle times only from the dex oracle writers and keeps failed actions as such', async () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
     e.engine.applyMeta('xyz', meta, ctxs, now.t);
@@ -385,7 +386,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(e.engine.applySetOracleTxs(details)).toBe(2);
     // The explorer re-delivers the same history on the next poll: nothing new to apply.
     expect(e.engine.applySetOracleTxs(details)).toBe(0);
-    e.engine.tick();
+    await e.engine.tick();
     expect(e.engine.states.get('xyz:TSLA')?.setOracleMs).toBe(T0 + 3000);
     const rows = hip3OracleUpdatesPage(e.db, {
       coin: 'xyz:TSLA',

@@ -1,8 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Hip3MarketStatus, Hip3Reason } from '@perpscope/schemas';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/openDb.js';
-import { listHip3Markets, prepareHip3Writes } from '../../db/queries/hip3.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import { evaluateMarket, type MarketEvaluation, nextEvaluationDueMs } from './evaluateMarket.js';
 import { emptyHip3Pending, type Hip3Markets } from './hip3Markets.js';
@@ -25,7 +24,7 @@ export const HIP3_EVALUATION_SLICE = 200;
 
 /** Parameters of {@link createHip3Ticker}. */
 export type CreateHip3TickerParameters = {
-  db: Db;
+  store: WatcherStore;
   eventLog: EventLog;
   clock: Clock;
   markets: Hip3Markets;
@@ -46,20 +45,24 @@ const reasonKey = (rs: readonly Hip3Reason[]) => rs.map((r) => `${r.code}:${r.se
  * and decides what to persist — status transitions at once, reason changes at once, metrics-only
  * rewrites throttled (each market about every {@link METRICS_WRITE_MS}, spread over ticks) — then
  * hands that and everything ingestion queued to {@link recordHip3Changes} in one commit. Statuses
- * persisted by a previous run are loaded at creation, so a restart resumes without flapping.
+ * persisted by a previous run are loaded at creation (the first tick waits for them), so a restart
+ * resumes without flapping.
  */
 export function createHip3Ticker(params: CreateHip3TickerParameters) {
   const th = params.thresholds ?? defaultHip3Thresholds;
   const { clock, markets } = params;
-  const writes = prepareHip3Writes(params.db);
   const persisted = new Map<string, PersistedStatus>();
-  for (const row of listHip3Markets(params.db)) {
-    persisted.set(row.coin, {
-      status: row.status as Hip3MarketStatus,
-      since: row.statusSince,
-      reasons: row.reasonsJson,
-    });
-  }
+  const loaded = params.store.queries.hip3.listHip3Markets().then((rows) => {
+    for (const row of rows) {
+      persisted.set(row.coin, {
+        status: row.status as Hip3MarketStatus,
+        since: row.statusSince,
+        reasons: row.reasonsJson,
+      });
+    }
+  });
+  // Awaited by the first tick; a failed load fails that tick, not the process.
+  loaded.catch(() => {});
   const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
   const startedAt = clock.now();
   let lastTickMs: number | null = null;
@@ -132,13 +135,12 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
    * rows go back to the queue, the in-memory statuses the tick changed are rolled back, and the
    * markets it wrote are due again, so the next tick that commits records the same transitions.
    */
-  function record(t: Tick, stateWrites: Hip3StateWrite[], withRest: boolean): void {
+  async function record(t: Tick, stateWrites: Hip3StateWrite[], withRest: boolean): Promise<void> {
     const pending = withRest ? markets.takePending() : emptyHip3Pending();
     let committed: boolean;
     try {
-      committed = recordHip3Changes({
+      committed = await recordHip3Changes({
         eventLog: params.eventLog,
-        writes,
         now: t.now,
         pending,
         stateWrites,
@@ -162,8 +164,8 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
   }
 
   /** One transaction with everything (tests, the final flush). */
-  function commit(t: Tick): number {
-    record(t, [...t.stateWrites, ...t.metricsWrites], true);
+  async function commit(t: Tick): Promise<number> {
+    await record(t, [...t.stateWrites, ...t.metricsWrites], true);
     return t.transitions.length;
   }
 
@@ -172,7 +174,8 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
      * Evaluates every market at `clock.now()` in one synchronous pass and commits. Tests and the
      * final flush of `stop()`; the loop uses {@link tickInSlices}. Returns the number of transitions.
      */
-    tick(): number {
+    async tick(): Promise<number> {
+      await loaded;
       const t = begin(clock.now());
       for (const coin of markets.states.keys()) evaluateOne(t, coin);
       return commit(t);
@@ -184,6 +187,7 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
      * Samples ingested while it runs commit with it. Returns the number of transitions.
      */
     async tickInSlices(slice = HIP3_EVALUATION_SLICE): Promise<number> {
+      await loaded;
       const t = begin(clock.now());
       const coins = [...markets.states.keys()];
       for (let i = 0; i < coins.length; i += slice) {
@@ -194,10 +198,10 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
       // (snapshots of unchanged statuses) follow in transactions of `slice` rows, so a large
       // setup never holds the event loop for one write of thousands of rows.
       await yieldToEventLoop();
-      record(t, t.stateWrites, true);
+      await record(t, t.stateWrites, true);
       for (let i = 0; i < t.metricsWrites.length; i += slice) {
         await yieldToEventLoop();
-        record(t, t.metricsWrites.slice(i, i + slice), false);
+        await record(t, t.metricsWrites.slice(i, i + slice), false);
       }
       return t.transitions.length;
     },

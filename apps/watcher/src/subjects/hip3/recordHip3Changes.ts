@@ -1,11 +1,4 @@
 import { type Hip3MarketStatus, isMarketVerdict, marketSeverity } from '@perpscope/schemas';
-import {
-  type Hip3Writes,
-  insertHip3StreamGap,
-  insertHip3Transition,
-  upsertHip3Dexes,
-  upsertHip3MarketMeta,
-} from '../../db/queries/hip3.js';
 import type { IncidentSeverity } from '../../db/queries/incidents.js';
 import type { EventLog, EventWriter } from '../../events/eventLog.js';
 import { HIP3_WRITER } from '../../runtime/marketWithWriteFailure.js';
@@ -35,8 +28,6 @@ export type Hip3Transition = { coin: string; ev: MarketEvaluation; from: Hip3Mar
 /** Parameters of {@link recordHip3Changes}. */
 export type RecordHip3ChangesParameters = {
   eventLog: EventLog;
-  /** Prepared statements of the hot path (`prepareHip3Writes`). */
-  writes: Hip3Writes;
   now: number;
   pending: Hip3Pending;
   stateWrites: readonly Hip3StateWrite[];
@@ -51,8 +42,8 @@ export type RecordHip3ChangesParameters = {
  *
  * @returns whether a transaction was committed.
  */
-export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean {
-  const { pending: p, now, writes } = params;
+export async function recordHip3Changes(params: RecordHip3ChangesParameters): Promise<boolean> {
+  const { pending: p, now } = params;
   if (
     p.dexRows.length +
       p.samples.length +
@@ -66,16 +57,18 @@ export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean 
   ) {
     return false;
   }
-  params.eventLog.write(
-    (w) => {
-      if (p.dexRows.length > 0) upsertHip3Dexes(w.tx, p.dexRows, now);
-      for (const m of p.metas) upsertHip3MarketMeta(w.tx, { ...m, now });
-      writes.insertSamples(p.samples);
-      writes.insertOracleUpdates(p.oracle);
-      for (const g of p.gaps) insertHip3StreamGap(w.tx, g);
-      for (const e of p.events) e(w);
-      for (const sw of params.stateWrites) {
-        writes.updateMarketState({
+  await params.eventLog.write(
+    async (w) => {
+      const { hip3 } = w.q;
+      if (p.dexRows.length > 0) await hip3.upsertHip3Dexes(p.dexRows, now);
+      for (const m of p.metas) await hip3.upsertHip3MarketMeta({ ...m, now });
+      await hip3.writeBatch({ samples: p.samples, oracleUpdates: p.oracle, marketStates: [] });
+      for (const g of p.gaps) await hip3.insertHip3StreamGap(g);
+      for (const e of p.events) await e(w);
+      await hip3.writeBatch({
+        samples: [],
+        oracleUpdates: [],
+        marketStates: params.stateWrites.map((sw) => ({
           coin: sw.coin,
           status: sw.ev.status,
           statusSince: sw.since,
@@ -83,17 +76,17 @@ export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean 
           metricsJson: JSON.stringify(sw.ev.metrics),
           lastSampleAt: sw.lastSample,
           updatedAt: now,
-        });
-      }
+        })),
+      });
       for (const c of params.transitions) {
-        insertHip3Transition(w.tx, {
+        await hip3.insertHip3Transition({
           coin: c.coin,
           at: now,
           fromStatus: c.from,
           toStatus: c.ev.status,
           reasonsJson: JSON.stringify(c.ev.reasons),
         });
-        w.emit(
+        await w.emit(
           'market.status',
           { type: 'market', id: c.coin },
           {
@@ -106,7 +99,7 @@ export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean 
             })),
           },
         );
-        recordIncidents(w, c);
+        await recordIncidents(w, c);
       }
     },
     { writer: HIP3_WRITER },
@@ -115,7 +108,7 @@ export function recordHip3Changes(params: RecordHip3ChangesParameters): boolean 
 }
 
 /** Opens, escalates or closes the market's `hip3-status` and `hip3-halt` incidents. */
-function recordIncidents(w: EventWriter, { coin, ev, from }: Hip3Transition) {
+async function recordIncidents(w: EventWriter, { coin, ev, from }: Hip3Transition) {
   const subject = { type: 'market', id: coin };
   const sev = incidentSeverityOf(ev.status);
   const top = ev.reasons.find((r) => r.severity === ev.status) ?? ev.reasons[0];
@@ -126,7 +119,7 @@ function recordIncidents(w: EventWriter, { coin, ev, from }: Hip3Transition) {
     peak.oracleAgeSeconds = ev.metrics.oracle.lastChangeAgeSeconds;
   }
   if (sev) {
-    const inc = w.openIncident({
+    const inc = await w.openIncident({
       subject,
       kind: 'hip3-status',
       severity: sev,
@@ -134,43 +127,48 @@ function recordIncidents(w: EventWriter, { coin, ev, from }: Hip3Transition) {
       peak,
       context: { reasons: ev.reasons.map((r) => r.code) },
     });
-    w.touchIncident(w.escalateIncident(inc, sev, `${coin}: ${top?.message ?? ev.status}`), {
-      peak,
-    });
+    await w.touchIncident(
+      await w.escalateIncident(inc, sev, `${coin}: ${top?.message ?? ev.status}`),
+      { peak },
+    );
   } else if (ev.status === 'ok' || ev.status === 'watch' || ev.status === 'halted') {
-    const open = w.findOpenIncident(subject, 'hip3-status');
-    if (open) w.closeIncident(open, { resolvedTo: ev.status });
+    const open = await w.findOpenIncident(subject, 'hip3-status');
+    if (open) await w.closeIncident(open, { resolvedTo: ev.status });
   }
   // A market already delisted when first seen is history, not an incident.
   if (ev.status === 'halted' && from !== 'halted' && from !== 'unknown') {
-    w.openIncident({
+    await w.openIncident({
       subject,
       kind: 'hip3-halt',
       severity: 'warning',
       title: `${coin}: ${top?.message ?? 'halted'}`,
     });
   } else if (from === 'halted' && ev.status !== 'halted') {
-    const open = w.findOpenIncident(subject, 'hip3-halt');
-    if (open) w.closeIncident(open, { resolvedTo: ev.status });
+    const open = await w.findOpenIncident(subject, 'hip3-halt');
+    if (open) await w.closeIncident(open, { resolvedTo: ev.status });
   }
 }
 
 /** Records the ctx stream going silent (`no-data` incident) or coming back. */
-export function recordHip3StreamChange(eventLog: EventLog, up: boolean, atMs: number): void {
+export async function recordHip3StreamChange(
+  eventLog: EventLog,
+  up: boolean,
+  atMs: number,
+): Promise<void> {
   const subject = { type: 'hip3-stream', id: 'allDexsAssetCtxs' };
-  eventLog.write(
-    (w) => {
-      w.emit('hip3.stream', subject, { up, at: atMs });
-      const open = w.findOpenIncident(subject, 'no-data');
+  await eventLog.write(
+    async (w) => {
+      await w.emit('hip3.stream', subject, { up, at: atMs });
+      const open = await w.findOpenIncident(subject, 'no-data');
       if (!up && !open) {
-        w.openIncident({
+        await w.openIncident({
           subject,
           kind: 'no-data',
           severity: 'warning',
           title: 'Hyperliquid ctx stream silent; falling back to REST within budget',
         });
       } else if (up && open) {
-        w.closeIncident(open);
+        await w.closeIncident(open);
       }
     },
     { writer: HIP3_WRITER },

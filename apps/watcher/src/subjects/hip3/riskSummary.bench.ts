@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { test } from 'vitest';
 import { createApp } from '../../createApp.js';
 import { openDb } from '../../db/openDb.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
@@ -13,14 +14,15 @@ const [meta, rows] = HlMetaAndAssetCtxs.parse(
 );
 const DEXES = Array.from({ length: 9 }, (_, i) => `dx${i}`);
 
-function build(opts: { cacheMs?: number } = {}) {
-  const { db } = openDb({ path: ':memory:' });
+async function build(opts: { cacheMs?: number } = {}) {
+  const database = openDb({ path: ':memory:' });
+  const store = createSqliteStore(database);
   const now = { t: Date.UTC(2026, 1, 10, 15) };
   const clock = { now: () => now.t };
   const logger = pino({ level: 'silent' });
-  const eventLog = new EventLog({ db, clock, logger });
+  const eventLog = new EventLog({ store, clock, logger });
   const engine = createHip3Pipeline({
-    db,
+    store,
     eventLog,
     clock,
     logger,
@@ -49,11 +51,11 @@ function build(opts: { cacheMs?: number } = {}) {
       now.t,
     );
   }
-  engine.tick();
+  await engine.tick();
   const coins = DEXES.flatMap((d) =>
     meta.universe.map((u) => u.name.replace('xyz:', `${d}:`)),
   ).slice(0, 50);
-  const app = createApp({ db, eventLog, clock, logger, version: '0', startedAt: 0 });
+  const app = createApp({ store, eventLog, clock, logger, version: '0', startedAt: 0 });
   return {
     app,
     now,
@@ -63,7 +65,7 @@ function build(opts: { cacheMs?: number } = {}) {
 }
 
 test('GET /v1/risk-summary for 50 coins (in-process, app.request)', async ({ bench }) => {
-  const s = build();
+  const s = await build();
   const cached = await bench('50 coins, answered from the 1 s cache', async () => {
     const res = await s.app.request(s.url);
     await res.text();

@@ -11,8 +11,6 @@ import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
 import { validationHook } from '../../api/problem.js';
 import { formatPath } from '../../config/loadConfig.js';
-import { listChains } from '../../db/queries/chains.js';
-import { getHip3MarketsByCoin } from '../../db/queries/hip3.js';
 import { BadRequestError } from '../../errors.js';
 import { HIP3_WRITER, marketWithWriteFailure } from '../../runtime/marketWithWriteFailure.js';
 import { chainWithWriteFailure, chainWriter } from '../sequencer/chainWithWriteFailure.js';
@@ -54,7 +52,7 @@ export function riskSummaryRoutes(deps: AppDeps) {
       status: 200,
       headers: { 'content-type': 'application/json' },
     }) as unknown as TypedResponse<RiskSummary, 200, 'json'>;
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, (c) => {
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, async (c) => {
     const now = deps.clock.now();
     const storage = deps.ops?.storage;
     // Failing writes change what is served without changing the data: part of the cache key.
@@ -73,7 +71,9 @@ export function riskSummaryRoutes(deps: AppDeps) {
       );
     }
     const { coins, chains } = parsed.data;
-    const rows = new Map(getHip3MarketsByCoin(deps.db, coins).map((r) => [r.coin, r]));
+    const rows = new Map(
+      (await deps.store.queries.hip3.getHip3MarketsByCoin(coins)).map((r) => [r.coin, r]),
+    );
     const markets = [];
     const unknownCoins: string[] = [];
     for (const coin of coins) {
@@ -87,7 +87,7 @@ export function riskSummaryRoutes(deps: AppDeps) {
         );
       else unknownCoins.push(coin);
     }
-    const all = chains.length > 0 ? listChains(deps.db) : [];
+    const all = chains.length > 0 ? await deps.store.queries.chains.listChains() : [];
     const chainOut: RiskSummaryChain[] = [];
     const unknownChains: string[] = [];
     for (const wanted of chains) {

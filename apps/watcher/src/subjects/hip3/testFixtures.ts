@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../../db/openDb.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import {
   type CreateHip3MarketsParameters,
@@ -27,7 +27,7 @@ export function readHlFixture(file: string): unknown {
  * that drive ingestion and ticks by hand, without the loop).
  */
 export function createHip3Pipeline(
-  params: CreateHip3MarketsParameters & { db: Db; eventLog: EventLog },
+  params: CreateHip3MarketsParameters & { store: WatcherStore; eventLog: EventLog },
 ): Hip3Markets & Hip3Ticker {
   const markets = createHip3Markets(params);
   const ticker = createHip3Ticker({ ...params, markets });

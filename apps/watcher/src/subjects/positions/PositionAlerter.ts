@@ -1,14 +1,12 @@
-import type { AlertOutbox } from '../../alerts/AlertOutbox.js';
-import type { Db } from '../../db/openDb.js';
-import { advanceAlertCursor, initAlertCursor, readAlertCursor } from '../../db/queries/alerts.js';
-import { eventsAfter } from '../../db/queries/events.js';
+import type { AlertOutbox, EnqueueResult } from '../../alerts/AlertOutbox.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import { describePositionAlert } from './describePositionAlert.js';
 
 /** Dependencies of {@link PositionAlerter}. */
 export type PositionAlerterDeps = {
-  db: Db;
+  store: WatcherStore;
   eventLog: EventLog;
   outbox: AlertOutbox;
   /** Address hash → the sinks named by that account (`undefined` = every sink). */
@@ -38,16 +36,17 @@ export class PositionAlerter {
   #unsubscribe: (() => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
   #scheduled: NodeJS.Immediate | undefined;
+  /** The pass in flight: passes run one at a time (each reads the cursor the previous one left). */
+  #pass: Promise<number> = Promise.resolve(0);
 
   constructor(deps: PositionAlerterDeps) {
     this.#deps = deps;
   }
 
   /** Catches up with the log, then follows it. */
-  start(): void {
-    const { db } = this.#deps;
+  async start(): Promise<void> {
     try {
-      initAlertCursor(db, CURSOR);
+      await this.#deps.store.queries.alerts.initAlertCursor(CURSOR);
     } catch (error) {
       this.#deps.logger.error({ err: error }, 'cannot initialise the position alert cursor');
     }
@@ -55,32 +54,40 @@ export class PositionAlerter {
       if (!ev.kind.startsWith('position.') || this.#scheduled) return;
       this.#scheduled = setImmediate(() => {
         this.#scheduled = undefined;
-        this.catchUp();
+        void this.catchUp();
       });
     });
-    this.catchUp();
+    await this.catchUp();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     clearTimeout(this.#retry);
     this.#retry = undefined;
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
+    // The pass in flight finishes its write (nothing is written after the database closes).
+    await this.#pass;
   }
 
   /** Processes every event after the cursor; returns how many outbox rows were queued. */
-  catchUp(): number {
-    const { db, outbox, logger } = this.#deps;
+  catchUp(): Promise<number> {
+    this.#pass = this.#pass.then(() => this.#catchUp());
+    return this.#pass;
+  }
+
+  async #catchUp(): Promise<number> {
+    const { store, outbox, logger } = this.#deps;
     let queued = 0;
     try {
       for (;;) {
-        const cursor = readAlertCursor(db, CURSOR);
+        const cursor = await store.queries.alerts.readAlertCursor(CURSOR);
         if (cursor === null) throw new Error('position alert cursor missing');
-        const batch = eventsAfter(db, { afterId: cursor, limit: BATCH });
+        const batch = await store.queries.events.eventsAfter({ afterId: cursor, limit: BATCH });
         if (batch.length === 0) break;
-        db.transaction((tx) => {
+        const committed: EnqueueResult[] = [];
+        await store.transaction(async (q) => {
           for (const ev of batch) {
             const message = ev.kind.startsWith('position.')
               ? describePositionAlert(ev, this.#deps.publicUrl)
@@ -89,14 +96,16 @@ export class PositionAlerter {
             const hash = 'addressHash' in ev.payload ? ev.payload.addressHash : '';
             const sinks = this.#deps.sinksOf(hash) ?? outbox.sinkNames;
             for (const sink of sinks) {
-              // Nested in this transaction (a savepoint): an error here rolls the whole batch back.
-              const results = outbox.enqueue(message, { onlySink: sink });
+              // In this transaction: an error here rolls the whole batch back.
+              const results = await outbox.enqueueIn(q, message, { onlySink: sink });
               if (results.length === 0) throw new Error(`enqueue to ${sink} failed`);
+              committed.push(...results);
               queued += results.filter((r) => r.outcome === 'queued').length;
             }
           }
-          advanceAlertCursor(tx, CURSOR, (batch.at(-1) as { id: number }).id);
+          await q.alerts.advanceAlertCursor(CURSOR, (batch.at(-1) as { id: number }).id);
         });
+        outbox.settle(committed);
         if (batch.length < BATCH) break;
       }
       this.#deps.onWriteOutcome?.(null);
@@ -106,7 +115,7 @@ export class PositionAlerter {
       if (this.#unsubscribe && !this.#retry) {
         this.#retry = setTimeout(() => {
           this.#retry = undefined;
-          this.catchUp();
+          void this.catchUp();
         }, this.#deps.retryMs ?? 5_000);
         this.#retry.unref();
       }

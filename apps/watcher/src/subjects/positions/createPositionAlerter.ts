@@ -1,5 +1,5 @@
 import type { WatcherConfig } from '../../config/configSchema.js';
-import type { Db } from '../../db/openDb.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import type { Operations } from '../../runtime/createOperations.js';
@@ -12,7 +12,7 @@ import { PositionAlerter } from './PositionAlerter.js';
  */
 export function createPositionAlerter(p: {
   config: WatcherConfig;
-  db: Db;
+  store: WatcherStore;
   eventLog: EventLog;
   ops: Pick<Operations, 'outbox' | 'storage'>;
   logger: Logger;
@@ -21,7 +21,7 @@ export function createPositionAlerter(p: {
   if (accounts.length === 0) return null;
   const sinks = new Map(accounts.map((a) => [addressHash(a.address), a.sinks]));
   return new PositionAlerter({
-    db: p.db,
+    store: p.store,
     eventLog: p.eventLog,
     outbox: p.ops.outbox,
     sinksOf: (hash) => sinks.get(hash),

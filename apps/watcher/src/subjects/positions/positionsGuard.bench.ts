@@ -12,6 +12,7 @@ import { test } from 'vitest';
 import { systemClock } from '../../clock.js';
 import { parseConfig } from '../../config/loadConfig.js';
 import { openDb } from '../../db/openDb.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { analyzeGuardedAccount } from './analyzeGuardedAccount.js';
@@ -98,8 +99,8 @@ test('position guard: 100 accounts × 10 positions', async ({ bench }) => {
     source,
     // Unlimited here: the weight is counted per request type and judged against the budget below.
     accountant: createWeightAccountant({ budget: 1e12, now: Date.now }),
-    db: database.db,
-    eventLog: new EventLog({ db: database.db, clock: systemClock, logger }),
+    store: createSqliteStore(database),
+    eventLog: new EventLog({ store: createSqliteStore(database), clock: systemClock, logger }),
     now: Date.now,
     logger,
   });

@@ -15,6 +15,7 @@ import { upsertChains } from '../../db/queries/chains.js';
 import { getGuardedAccount, guardedPositionsOf } from '../../db/queries/positions.js';
 import { chainState } from '../../db/schema/chains.js';
 import { hip3Markets } from '../../db/schema/hip3.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
@@ -69,8 +70,8 @@ describe('positions loop', () => {
         counters: createPayloadCounters(logger),
       }),
       accountant,
-      db: database.db,
-      eventLog: new EventLog({ db: database.db, clock: systemClock, logger }),
+      store: createSqliteStore(database),
+      eventLog: new EventLog({ store: createSqliteStore(database), clock: systemClock, logger }),
       now: Date.now,
       logger,
       ...extra,

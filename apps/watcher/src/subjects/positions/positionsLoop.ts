@@ -8,16 +8,8 @@ import {
 } from '@perpscope/hyperliquid';
 import { formatDecimal, parseDecimal, realizedVolatility } from '@perpscope/math';
 import type { GuardedAccountConfig, PositionsConfig } from '../../config/positionsConfig.js';
-import type { Db } from '../../db/openDb.js';
-import {
-  chainStatusesByKey,
-  type GuardedAccountRow,
-  type GuardedPositionRow,
-  getGuardedAccount,
-  guardedPositionsOf,
-  marketOracleStatus,
-  pruneGuardedAccounts,
-} from '../../db/queries/positions.js';
+import type { GuardedAccountRow, GuardedPositionRow } from '../../db/queries/positions.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import type { MarkSource } from '../../runtime/markBoard.js';
@@ -48,7 +40,7 @@ export type CreatePositionsLoopParameters = {
   source: PositionsSource;
   /** Asked before each account's reads, so an account is deferred whole rather than half read. */
   accountant: WeightAccountant;
-  db: Db;
+  store: WatcherStore;
   eventLog: EventLog;
   /** Watcher clock (ms); levels, staleness and events are judged on it. */
   now: () => number;
@@ -74,7 +66,8 @@ export type CreatePositionsLoopParameters = {
 
 /** The running guard loop. */
 export type PositionsLoop = {
-  start(): void;
+  /** Drops the stored accounts no longer configured, then schedules the first cycle at once. */
+  start(): Promise<void>;
   /** Stops scheduling and resolves once the cycle in flight (reads and writes) is done. */
   stop(): Promise<void>;
   /** One pass over every account now (tests, benchmarks). */
@@ -116,24 +109,44 @@ const standardMode = (mode: HlAccountMode) => HL_STANDARD_MODES.includes(mode);
  * read deferred by the weight budget does so once the last success is older than `staleAfterSeconds`.
  */
 export function createPositionsLoop(p: CreatePositionsLoopParameters): PositionsLoop {
-  const { config: cfg, source, db, logger } = p;
+  const { config: cfg, source, logger } = p;
+  const positions = p.store.queries.positions;
   const debug = logger.isLevelEnabled?.('debug') ?? false;
-  const accounts: AccountRuntime[] = cfg.accounts.map((a) => {
-    const hash = addressHash(a.address);
-    const row: GuardedAccountRow | null = getGuardedAccount(db, hash);
-    const state = row ? (JSON.parse(row.stateJson) as { dexesWithPositions?: string[] }) : {};
-    return {
-      config: a,
-      ref: { addressHash: hash, label: a.label },
-      logAddress: debug ? a.address : maskAddress(a.address),
-      mode: (row?.mode as HlAccountMode | null) ?? null,
-      modeAt: Number.NEGATIVE_INFINITY,
-      lastScanAt: Number.NEGATIVE_INFINITY,
-      dexesWithPositions: new Set(state.dexesWithPositions ?? []),
-      lastSuccessAt: row?.lastSuccessAt ?? null,
-      fillsCheckedTo: row?.fillsCheckedTo ?? null,
-    };
-  });
+  const accounts: AccountRuntime[] = cfg.accounts.map((a) => ({
+    config: a,
+    ref: { addressHash: addressHash(a.address), label: a.label },
+    logAddress: debug ? a.address : maskAddress(a.address),
+    mode: null,
+    modeAt: Number.NEGATIVE_INFINITY,
+    lastScanAt: Number.NEGATIVE_INFINITY,
+    dexesWithPositions: new Set<string>(),
+    lastSuccessAt: null,
+    fillsCheckedTo: null,
+  }));
+  /** Resumes each account from its stored row (mode, dexes with positions, fills checked to). */
+  const resume = (a: AccountRuntime, row: GuardedAccountRow | null) => {
+    if (!row) return;
+    const state = JSON.parse(row.stateJson) as { dexesWithPositions?: string[] };
+    a.mode = (row.mode as HlAccountMode | null) ?? null;
+    a.dexesWithPositions = new Set(state.dexesWithPositions ?? []);
+    a.lastSuccessAt = row.lastSuccessAt;
+    a.fillsCheckedTo = row.fillsCheckedTo;
+  };
+  // Read once before the first cycle (which awaits it); a failed read fails that cycle, is logged
+  // and read again by the next one.
+  let resumed: Promise<void> | null = null;
+  const resumeAccounts = () => {
+    resumed ??= Promise.all(
+      accounts.map(async (a) => resume(a, await positions.getGuardedAccount(a.ref.addressHash))),
+    ).then(
+      () => undefined,
+      (error: unknown) => {
+        resumed = null;
+        throw error;
+      },
+    );
+    return resumed;
+  };
   let dexes: { names: string[]; at: number } | null = null;
   const metas = new Map<string, { meta: unknown; at: number }>();
   let timer: NodeJS.Timeout | undefined;
@@ -252,8 +265,8 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     return { pos, markSource: 'accountState', markAgeMs: Math.max(0, now - accountStateMs) };
   }
 
-  function multiplierNow(): { multiplier: number; reason?: string } {
-    const chains = chainStatusesByKey(db).filter(
+  async function multiplierNow(): Promise<{ multiplier: number; reason?: string }> {
+    const chains = (await positions.chainStatusesByKey()).filter(
       (c) =>
         (c.status === 'halted' || c.status === 'recovering') &&
         (p.dependsForPrices ?? dependsByConfig)('hyperliquid', c.key),
@@ -294,7 +307,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     };
   }
 
-  function markUnknown(a: AccountRuntime, previous: GuardedPositionRow[], reason: string) {
+  async function markUnknown(a: AccountRuntime, previous: GuardedPositionRow[], reason: string) {
     const observation: AccountUnknown = {
       kind: 'unknown',
       account: a.ref,
@@ -304,15 +317,18 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
       fillsCheckedTo: a.fillsCheckedTo,
       accountState: accountStateJson(a),
     };
-    const prevStatus = getGuardedAccount(db, a.ref.addressHash)?.status ?? null;
+    const prevStatus = (await positions.getGuardedAccount(a.ref.addressHash))?.status ?? null;
     // Already unknown with every position unknown: nothing new to record (no write per cycle).
     if (prevStatus === 'unknown' && previous.every((r) => r.level === 'unknown')) return;
-    recordPositionChanges({ eventLog: p.eventLog, observation, previous });
+    await recordPositionChanges({ eventLog: p.eventLog, observation, previous });
   }
 
-  async function pollAccount(a: AccountRuntime, chainContext: ReturnType<typeof multiplierNow>) {
+  async function pollAccount(
+    a: AccountRuntime,
+    chainContext: Awaited<ReturnType<typeof multiplierNow>>,
+  ) {
     const now = p.now();
-    const previous = guardedPositionsOf(db, a.ref.addressHash);
+    const previous = await positions.guardedPositionsOf(a.ref.addressHash);
     // One push covers every dex: no REST state reads, no dex scan while it is current.
     const pushedLast = pushedStates(a, now);
     const pushed = pushedLast?.states ?? null;
@@ -337,7 +353,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         )
       : estimateWeight(a, scanDexes, scanDexes, now);
     if (p.accountant.waitMs(weight) > 0) {
-      deferred(a, previous, now);
+      await deferred(a, previous, now);
       return;
     }
     try {
@@ -404,7 +420,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
             };
         const pos = marked.pos;
         const prev = previous.find((r) => r.coin === pos.coin);
-        const oracle = marketOracleStatus(db, pos.coin);
+        const oracle = await positions.marketOracleStatus(pos.coin);
         const ev = evaluatePosition({
           distancePct: pos.distancePct === null ? null : Number(pos.distancePct),
           previousBaseLevel: (prev?.baseLevel as DistanceLevel | undefined) ?? null,
@@ -472,7 +488,11 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
             : {},
         ),
       };
-      const changes = recordPositionChanges({ eventLog: p.eventLog, observation, previous });
+      const changes = await recordPositionChanges({
+        eventLog: p.eventLog,
+        observation,
+        previous,
+      });
       if (changes.levelChanges + changes.liquidations + changes.closed > 0)
         logger.info(
           { account: a.ref.label, address: a.logAddress, ...changes },
@@ -480,7 +500,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         );
     } catch (error) {
       if (error instanceof HlBudgetError) {
-        deferred(a, previous, now);
+        await deferred(a, previous, now);
         return;
       }
       const reason = readFailure(error);
@@ -488,14 +508,14 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         { account: a.ref.label, address: a.logAddress, reason },
         'position guard: account read failed; its positions are unknown until the next good read',
       );
-      markUnknown(a, previous, reason);
+      await markUnknown(a, previous, reason);
     }
   }
 
-  function deferred(a: AccountRuntime, previous: GuardedPositionRow[], now: number) {
+  async function deferred(a: AccountRuntime, previous: GuardedPositionRow[], now: number) {
     const age = a.lastSuccessAt === null ? Number.POSITIVE_INFINITY : now - a.lastSuccessAt;
     if (age > cfg.staleAfterSeconds * 1000)
-      markUnknown(
+      await markUnknown(
         a,
         previous,
         `request weight budget exhausted; no read for ${Number.isFinite(age) ? `${Math.round(age / 1000)} s` : 'ever'}`,
@@ -538,7 +558,8 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   }
 
   async function runCycle() {
-    const chainContext = multiplierNow();
+    await resumeAccounts();
+    const chainContext = await multiplierNow();
     let next = 0;
     const worker = async () => {
       while (!aborting) {
@@ -568,15 +589,12 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
   }
 
   return {
-    start() {
+    async start() {
       if (!stopped) return;
       stopped = false;
       aborting = false;
-      pruneGuardedAccounts(
-        db,
-        accounts.map((a) => a.ref.addressHash),
-      );
-      schedule(0);
+      await positions.pruneGuardedAccounts(accounts.map((a) => a.ref.addressHash));
+      if (!stopped) schedule(0);
     },
     async stop() {
       stopped = true;

@@ -4,12 +4,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
 import { validationHook } from '../../api/problem.js';
-import {
-  getGuardedAccount,
-  guardedLiquidationsOf,
-  guardedPositionsOf,
-  listGuardedAccounts,
-} from '../../db/queries/positions.js';
 import { NotFoundError } from '../../errors.js';
 import { addressHash } from './guardedAddress.js';
 import { presentGuardedAccount } from './presentPositions.js';
@@ -57,28 +51,30 @@ const detailRoute = createRoute({
 
 /** `/v1/positions` routes (the position guard, SPEC §3.4). */
 export function positionsRoutes(deps: AppDeps) {
-  const present = (hash: string) => {
-    const account = getGuardedAccount(deps.db, hash);
+  const { positions } = deps.store.queries;
+  const present = async (hash: string) => {
+    const account = await positions.getGuardedAccount(hash);
     if (!account) return null;
     return presentGuardedAccount({
       account,
-      positions: guardedPositionsOf(deps.db, hash),
-      liquidations: guardedLiquidationsOf(deps.db, hash, LIQUIDATIONS_SHOWN),
+      positions: await positions.guardedPositionsOf(hash),
+      liquidations: await positions.guardedLiquidationsOf(hash, LIQUIDATIONS_SHOWN),
       nowMs: deps.clock.now(),
     });
   };
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(listRoute, (c) => {
-      const accounts = listGuardedAccounts(deps.db).flatMap((a) => {
-        const p = present(a.addressHash);
-        return p ? [p] : [];
-      });
+    .openapi(listRoute, async (c) => {
+      const accounts = [];
+      for (const a of await positions.listGuardedAccounts()) {
+        const p = await present(a.addressHash);
+        if (p) accounts.push(p);
+      }
       return c.json({ accounts }, 200);
     })
-    .openapi(detailRoute, (c) => {
+    .openapi(detailRoute, async (c) => {
       const { address } = c.req.valid('param');
       const hash = address.startsWith('0x') ? addressHash(address) : address;
-      const body = present(hash);
+      const body = await present(hash);
       if (!body) throw new NotFoundError('this address is not guarded');
       return c.json(body, 200);
     });

@@ -7,6 +7,7 @@ import { parseConfig } from '../../config/loadConfig.js';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { latestEvents } from '../../db/queries/events.js';
 import { getGuardedAccount, guardedPositionsOf } from '../../db/queries/positions.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
@@ -95,8 +96,8 @@ describe('position guard over allDexsClearinghouseState', () => {
       config: config.positions,
       source: createHlPositionsSource({ apiUrl: hl.url, accountant, counters }),
       accountant,
-      db: database.db,
-      eventLog: new EventLog({ db: database.db, clock: systemClock, logger }),
+      store: createSqliteStore(database),
+      eventLog: new EventLog({ store: createSqliteStore(database), clock: systemClock, logger }),
       now: () => now,
       logger,
       ...(stream ? { stream } : {}),

@@ -38,7 +38,7 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
       config: cfg,
       source,
       accountant,
-      db: ctx.db,
+      store: ctx.store,
       eventLog: ctx.eventLog,
       now: ctx.clock.now,
       logger,
@@ -62,7 +62,7 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
             keepAliveMs: timing.keepAliveMs,
             backoff: { baseMs: timing.backoffBaseMs, maxMs: 60_000 },
           });
-        loop.start();
+        await loop.start();
         options.onStarted?.(loop, stream);
       },
       async stop() {

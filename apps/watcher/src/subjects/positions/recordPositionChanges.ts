@@ -1,12 +1,6 @@
 import type { HlUserFill } from '@perpscope/hyperliquid';
 import type { PositionLevel, WatcherEventKind } from '@perpscope/schemas';
-import {
-  deleteGuardedPosition,
-  type GuardedPositionRow,
-  insertGuardedLiquidation,
-  upsertGuardedAccount,
-  upsertGuardedPosition,
-} from '../../db/queries/positions.js';
+import type { GuardedPositionRow } from '../../db/queries/positions.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { DistanceLevel } from './evaluatePosition.js';
 
@@ -121,15 +115,17 @@ const subjectOf = (hash: string, coin: string) => ({ type: 'position', id: `${ha
  * a liquidation fill (`position.liquidated`, once per fill id), a closed position and a freshness
  * change. Episodes (`ok` → warn/critical → `ok`) get an id that the alerts of the episode share.
  */
-export function recordPositionChanges(p: RecordPositionChangesParameters): PositionChanges {
+export async function recordPositionChanges(
+  p: RecordPositionChangesParameters,
+): Promise<PositionChanges> {
   const { observation: o, previous } = p;
   const hash = o.account.addressHash;
   const changes: PositionChanges = { levelChanges: 0, liquidations: 0, closed: 0 };
-  p.eventLog.write((w) => {
+  await p.eventLog.write(async (w) => {
     const now = w.now;
     const base = { label: o.account.label, addressHash: hash };
     if (o.kind === 'unknown') {
-      upsertGuardedAccount(w.tx, {
+      await w.q.positions.upsertGuardedAccount({
         addressHash: hash,
         label: o.account.label,
         mode: o.mode,
@@ -143,8 +139,8 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
       });
       for (const row of previous) {
         if (row.level === 'unknown') continue;
-        upsertGuardedPosition(w.tx, { ...row, level: 'unknown', updatedAt: now });
-        w.emit(positionEventKinds.freshness, subjectOf(hash, row.coin), {
+        await w.q.positions.upsertGuardedPosition({ ...row, level: 'unknown', updatedAt: now });
+        await w.emit(positionEventKinds.freshness, subjectOf(hash, row.coin), {
           ...base,
           coin: row.coin,
           stale: true,
@@ -154,7 +150,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
       }
       return;
     }
-    upsertGuardedAccount(w.tx, {
+    await w.q.positions.upsertGuardedAccount({
       addressHash: hash,
       label: o.account.label,
       mode: o.mode,
@@ -168,7 +164,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
     });
     const liquidatedCoins = new Set<string>();
     for (const fill of o.liquidations) {
-      const fresh = insertGuardedLiquidation(w.tx, {
+      const fresh = await w.q.positions.insertGuardedLiquidation({
         addressHash: hash,
         tid: String(fill.tid),
         coin: fill.coin,
@@ -179,7 +175,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
       liquidatedCoins.add(fill.coin);
       changes.liquidations += 1;
       const prev = previous.find((r) => r.coin === fill.coin);
-      w.emit(positionEventKinds.liquidated, subjectOf(hash, fill.coin), {
+      await w.emit(positionEventKinds.liquidated, subjectOf(hash, fill.coin), {
         ...base,
         coin: fill.coin,
         tid: fill.tid,
@@ -204,7 +200,7 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
       let episodeId = prev?.episodeId ?? null;
       if (next.level !== from) {
         if (from === 'ok') episodeId = `${hash}:${coin}:${now}`;
-        w.emit(positionEventKinds.level, subjectOf(hash, coin), {
+        await w.emit(positionEventKinds.level, subjectOf(hash, coin), {
           ...base,
           coin,
           from,
@@ -217,14 +213,14 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
         if (next.level === 'ok') episodeId = null;
       }
       if (prev?.level === 'unknown')
-        w.emit(positionEventKinds.freshness, subjectOf(hash, coin), {
+        await w.emit(positionEventKinds.freshness, subjectOf(hash, coin), {
           ...base,
           coin,
           stale: false,
           level: next.level,
         });
       const level: PositionLevel = o.status === 'not-computable' ? 'unknown' : next.level;
-      upsertGuardedPosition(w.tx, {
+      await w.q.positions.upsertGuardedPosition({
         addressHash: hash,
         coin,
         dex: next.state.dex,
@@ -238,9 +234,9 @@ export function recordPositionChanges(p: RecordPositionChangesParameters): Posit
     }
     for (const prev of previous) {
       if (seen.has(prev.coin)) continue;
-      deleteGuardedPosition(w.tx, hash, prev.coin);
+      await w.q.positions.deleteGuardedPosition(hash, prev.coin);
       changes.closed += 1;
-      w.emit(positionEventKinds.closed, subjectOf(hash, prev.coin), {
+      await w.emit(positionEventKinds.closed, subjectOf(hash, prev.coin), {
         ...base,
         coin: prev.coin,
         episodeId: prev.episodeId,

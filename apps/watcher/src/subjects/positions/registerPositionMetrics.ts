@@ -1,6 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { Db } from '../../db/openDb.js';
-import { listGuardedPositions } from '../../db/queries/positions.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import { positionLevels } from './evaluatePosition.js';
 import type { StoredPositionState } from './recordPositionChanges.js';
 
@@ -9,10 +8,10 @@ import type { StoredPositionState } from './recordPositionChanges.js';
  * labelled by the address hash (`account`), never the address (SPEC §3.4): distance to liquidation
  * as a ratio of mark, the level as a state set, and whether the figures are stale.
  */
-export function registerPositionMetrics(registry: Registry, db: Db): void {
-  const rows = () => {
+export function registerPositionMetrics(registry: Registry, store: WatcherStore): void {
+  const rows = async () => {
     try {
-      return listGuardedPositions(db);
+      return await store.queries.positions.listGuardedPositions();
     } catch {
       return []; // older schema (tests of other subjects with a hand-made database)
     }
@@ -22,9 +21,10 @@ export function registerPositionMetrics(registry: Registry, db: Db): void {
     help: 'Guarded position: |mark − liquidation price| / mark at the last read (absent without a liquidation price).',
     labelNames: ['account', 'coin'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const found = await rows();
       this.reset();
-      for (const r of rows()) {
+      for (const r of found) {
         const s = JSON.parse(r.stateJson) as StoredPositionState;
         if (s.distancePct !== null)
           this.set({ account: r.addressHash, coin: r.coin }, Number(s.distancePct) / 100);
@@ -36,9 +36,10 @@ export function registerPositionMetrics(registry: Registry, db: Db): void {
     help: 'Guarded position level as a state set (ok, warn, critical, unknown): 1 for the current level.',
     labelNames: ['account', 'coin', 'level'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const found = await rows();
       this.reset();
-      for (const r of rows())
+      for (const r of found)
         for (const level of positionLevels)
           this.set({ account: r.addressHash, coin: r.coin, level }, r.level === level ? 1 : 0);
     },
@@ -48,9 +49,10 @@ export function registerPositionMetrics(registry: Registry, db: Db): void {
     help: '1 while the guarded position has no current data (the last read failed or is too old).',
     labelNames: ['account', 'coin'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const found = await rows();
       this.reset();
-      for (const r of rows())
+      for (const r of found)
         this.set({ account: r.addressHash, coin: r.coin }, r.level === 'unknown' ? 1 : 0);
     },
   });

@@ -8,6 +8,7 @@ import { parseConfig } from '../../config/loadConfig.js';
 import { openDb } from '../../db/openDb.js';
 import { rpcHealthOf, upsertChains } from '../../db/queries/chains.js';
 import { listIncidents } from '../../db/queries/incidents.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { type ChainRpc, createChainRpc, type ObservedBlock } from './chainRpc.js';
@@ -56,12 +57,12 @@ describe('ChainWatcher: a chain whose RPCs never answer', () => {
     async function run(pollAtSeconds: readonly number[]) {
       const database = openDb({ path });
       try {
-        const eventLog = new EventLog({ db: database.db, clock, logger });
+        const store = createSqliteStore(database);
+        const eventLog = new EventLog({ store, clock, logger });
         upsertChains(database.db, [config], clock.now());
-        const watcher = new ChainWatcher({
+        const watcher = await ChainWatcher.open({
           config,
-          db: database.db,
-          sqlite: database.sqlite,
+          store,
           eventLog,
           clock,
           logger,
@@ -177,12 +178,12 @@ describe('ChainWatcher: stuck endpoints outnumber the healthy one (issue 13)', (
     const logger = pino({ level: 'silent' });
     const database = openDb({ path: join(dir, 'w.db') });
     try {
-      const eventLog = new EventLog({ db: database.db, clock, logger });
+      const store = createSqliteStore(database);
+      const eventLog = new EventLog({ store, clock, logger });
       upsertChains(database.db, [config], clock.now());
-      const watcher = new ChainWatcher({
+      const watcher = await ChainWatcher.open({
         config,
-        db: database.db,
-        sqlite: database.sqlite,
+        store,
         eventLog,
         clock,
         logger,

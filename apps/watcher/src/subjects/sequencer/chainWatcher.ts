@@ -1,15 +1,9 @@
-import type Database from 'better-sqlite3';
 import type { Hex } from 'viem';
 import type { Clock } from '../../clock.js';
 import type { ChainConfig } from '../../config/chainsConfig.js';
-import type { Db } from '../../db/openDb.js';
-import { insertBlocks, markNonCanonical, recentCanonicalBlocks } from '../../db/queries/blocks.js';
-import {
-  readChainState,
-  rpcHealthOf,
-  updateRpcHealth,
-  writeChainState,
-} from '../../db/queries/chains.js';
+import type { BlockRecord } from '../../db/queries/blocks.js';
+import type { RpcHealthRow } from '../../db/queries/chains.js';
+import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -37,12 +31,7 @@ import { readUptimeFeed } from './uptimeFeed.js';
 
 export type ChainWatcherDeps = {
   config: ChainConfig;
-  db: Db;
-  /**
-   * Raw connection under `db` for the per-poll writes (cached prepared statements). Defaults to the
-   * connection `db` was opened on.
-   */
-  sqlite?: Database.Database | undefined;
+  store: WatcherStore;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;
@@ -69,7 +58,6 @@ type RpcRuntime = {
 export class ChainWatcher {
   readonly config: ChainConfig;
   readonly #deps: ChainWatcherDeps;
-  readonly #sqlite: Database.Database;
   readonly #rpcs: RpcRuntime[];
   /** Redacts error texts: URLs by structure, plus this chain's key fragments quoted bare. */
   readonly #redact: TextRedactor;
@@ -88,16 +76,37 @@ export class ChainWatcher {
   /** The last poll failure logged at error level (repeats within a minute go to debug). */
   #lastFailure: { message: string; at: number } | null = null;
 
-  constructor(deps: ChainWatcherDeps) {
+  /**
+   * A watcher resumed from what the store holds for its chain (RPC health, state, recent canonical
+   * blocks); not started.
+   */
+  static async open(deps: ChainWatcherDeps): Promise<ChainWatcher> {
+    const { chains, blocks } = deps.store.queries;
+    const c = deps.config;
+    const [rpcHealth, state, recentBlocks] = await Promise.all([
+      chains.rpcHealthOf(c.chainId),
+      chains.readChainState(c.chainId),
+      blocks.recentCanonicalBlocks(c.chainId, c.keepBlocks),
+    ]);
+    return new ChainWatcher(deps, { rpcHealth, state, recentBlocks });
+  }
+
+  private constructor(
+    deps: ChainWatcherDeps,
+    stored: {
+      rpcHealth: readonly RpcHealthRow[];
+      state: ChainStateRecord | null;
+      recentBlocks: BlockRecord[];
+    },
+  ) {
     this.#deps = deps;
-    this.#sqlite = deps.sqlite ?? (deps.db as unknown as { $client: Database.Database }).$client;
     this.config = deps.config;
     const c = deps.config;
     this.#redact = createSecretRedactor(c.rpcUrls);
-    const stored = rpcHealthOf(deps.db, c.chainId);
+    const stored_ = stored.rpcHealth;
     this.#rpcs = c.rpcUrls.map((url, position) => {
       // Stored rows carry the redacted URL (the key never reaches the database).
-      const row = stored.find((r) => r.position === position && r.url === redactUrlSecrets(url));
+      const row = stored_.find((r) => r.position === position && r.url === redactUrlSecrets(url));
       return {
         rpc: deps.rpcFactory({ url, timeoutMs: c.rpcTimeoutMs }),
         label: redactUrlSecrets(url),
@@ -108,8 +117,7 @@ export class ChainWatcher {
       };
     });
     // Resume from the persisted state and blocks: a restart continues open incidents and reorg checks.
-    this.#state =
-      readChainState(deps.db, c.chainId) ?? initialChainState(c.chainId, deps.clock.now());
+    this.#state = stored.state ?? initialChainState(c.chainId, deps.clock.now());
     // Per-endpoint head progress survives a restart, so `stuck` keeps counting from the real moment.
     // Stored records carry the redacted URL at their position (the key never reaches the database).
     const storedRpcs = this.#state.rpcs ?? [];
@@ -133,11 +141,11 @@ export class ChainWatcher {
           : null;
       }),
     });
-    this.#tracker = this.#newTracker();
+    this.#tracker = this.#newTracker(stored.recentBlocks);
   }
 
-  /** A head tracker resumed from the stored canonical blocks. */
-  #newTracker(): HeadTracker {
+  /** A head tracker resumed from the stored canonical blocks (`recentCanonicalBlocks`). */
+  #newTracker(initial: BlockRecord[]): HeadTracker {
     const c = this.#deps.config;
     return new HeadTracker({
       keep: c.keepBlocks,
@@ -145,7 +153,7 @@ export class ChainWatcher {
         64,
         Math.ceil((c.pollIntervalMs * 4) / Math.max(c.blockTimeMs ?? 1000, 50)),
       ),
-      initial: recentCanonicalBlocks(this.#deps.db, c.chainId, c.keepBlocks),
+      initial,
     });
   }
 
@@ -429,8 +437,8 @@ export class ChainWatcher {
     const reorg = advance?.reorg ?? null;
     const writeStarted = performance.now();
     try {
-      this.#deps.eventLog.write(
-        (w) => {
+      await this.#deps.eventLog.write(
+        async (w) => {
           if (advance && advance.added.length > 0) {
             const rows = advance.added.map((b) => ({
               chainId: config.chainId,
@@ -441,19 +449,25 @@ export class ChainWatcher {
               txCount: b.txCount,
               seenAt: b.seenAt,
             }));
-            insertBlocks(this.#sqlite, rows);
+            await w.q.blocks.insertBlocks(rows);
           }
-          if (reorg) markNonCanonical(w.tx, { chainId: config.chainId, blocks: reorg.replaced });
-          updateRpcHealth(this.#sqlite, rpcRows);
-          writeChainState(this.#sqlite, next);
-          recordChainChanges(w, { config, prev, next, reorg });
+          if (reorg)
+            await w.q.blocks.markNonCanonical({ chainId: config.chainId, blocks: reorg.replaced });
+          await w.q.chains.updateRpcHealth(rpcRows);
+          await w.q.chains.writeChainState(next);
+          await recordChainChanges(w, { config, prev, next, reorg });
         },
         { writer: chainWriter(config.chainId) },
       );
     } catch (error) {
       // Nothing of this poll was stored: forget the blocks it tracked so the next poll backfills
       // them from the last stored block instead of treating them as known.
-      this.#tracker = this.#newTracker();
+      this.#tracker = this.#newTracker(
+        await this.#deps.store.queries.blocks.recentCanonicalBlocks(
+          config.chainId,
+          config.keepBlocks,
+        ),
+      );
       throw error;
     }
     const writeMs = performance.now() - writeStarted;

@@ -5,9 +5,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
 import { validationHook } from '../../api/problem.js';
-import { getChain, listChains, recentTransitions, rpcHealthOf } from '../../db/queries/chains.js';
-import { dataVersion } from '../../db/queries/dataVersion.js';
-import { openIncidentsOf } from '../../db/queries/incidents.js';
 import { NotFoundError } from '../../errors.js';
 import { chainWithWriteFailure, chainWriter } from './chainWithWriteFailure.js';
 import { presentChainDetail, presentChainSummary } from './presentChain.js';
@@ -57,11 +54,12 @@ export function chainsRoutes(deps: AppDeps) {
       headers: { 'content-type': 'application/json' },
     }) as unknown as TypedResponse<ChainList, 200, 'json'>;
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(listRoute, () => {
+    .openapi(listRoute, async () => {
       const now = deps.clock.now();
       // Failing writes change no data version, but they change what is served.
       const failing = storage?.writeFailures() ?? [];
-      const version = `${dataVersion(deps.db)}|${failing.map((f) => f.writer).join(',')}`;
+      const dataVersion = await deps.store.maintenance.changeVersion();
+      const version = `${dataVersion}|${failing.map((f) => f.writer).join(',')}`;
       if (
         cached &&
         cached.version === version &&
@@ -70,7 +68,7 @@ export function chainsRoutes(deps: AppDeps) {
       ) {
         return json(cached.bytes);
       }
-      const chains = listChains(deps.db).map((r) =>
+      const chains = (await deps.store.queries.chains.listChains()).map((r) =>
         chainWithWriteFailure(
           presentChainSummary(r.config, r.state, now),
           writeFailure(r.config.chainId),
@@ -80,18 +78,22 @@ export function chainsRoutes(deps: AppDeps) {
       cached = { version, at: now, bytes: encoder.encode(JSON.stringify(body)) };
       return json(cached.bytes);
     })
-    .openapi(detailRoute, (c) => {
+    .openapi(detailRoute, async (c) => {
       const { chainId } = c.req.valid('param');
-      const row = getChain(deps.db, chainId);
+      const q = deps.store.queries;
+      const row = await q.chains.getChain(chainId);
       if (!row) throw new NotFoundError(`chain ${chainId} is not watched`);
+      const [rpcs, transitions, open] = await Promise.all([
+        q.chains.rpcHealthOf(chainId),
+        q.chains.recentTransitions(chainId, 20),
+        q.incidents.openIncidentsOf({ type: 'chain', id: String(chainId) }),
+      ]);
       const detail = presentChainDetail({
         config: row.config,
         state: row.state,
-        rpcs: rpcHealthOf(deps.db, chainId),
-        transitions: recentTransitions(deps.db, chainId, 20),
-        openIncidentIds: openIncidentsOf(deps.db, { type: 'chain', id: String(chainId) }).map(
-          (i) => i.id,
-        ),
+        rpcs,
+        transitions,
+        openIncidentIds: open.map((i) => i.id),
         now: deps.clock.now(),
       });
       return c.json(chainWithWriteFailure(detail, writeFailure(chainId)), 200);

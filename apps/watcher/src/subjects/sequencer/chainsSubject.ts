@@ -1,4 +1,3 @@
-import { pruneChains, upsertChains } from '../../db/queries/chains.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { type ChainRpcFactory, createChainRpc } from './chainRpc.js';
 import { ChainWatcher } from './chainWatcher.js';
@@ -16,24 +15,21 @@ export function chainsSubjectFactory(
       name: 'chains',
       async start() {
         const now = ctx.clock.now();
-        ctx.db.transaction((tx) => {
-          upsertChains(tx, chains, now);
-          pruneChains(
-            tx,
-            chains.map((c) => c.chainId),
-          );
+        await ctx.store.transaction(async (q) => {
+          await q.chains.upsertChains(chains, now);
+          await q.chains.pruneChains(chains.map((c) => c.chainId));
         });
-        watchers = chains.map(
-          (config) =>
-            new ChainWatcher({
+        watchers = await Promise.all(
+          chains.map((config) =>
+            ChainWatcher.open({
               config,
-              db: ctx.db,
-              sqlite: ctx.sqlite,
+              store: ctx.store,
               eventLog: ctx.eventLog,
               clock: ctx.clock,
               logger: ctx.logger.child({ chain: config.key }),
               rpcFactory,
             }),
+          ),
         );
         // Spread the chains' polls evenly over the poll interval instead of all at the same moment.
         for (const [i, w] of watchers.entries())

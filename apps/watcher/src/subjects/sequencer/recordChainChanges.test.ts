@@ -4,6 +4,7 @@ import { parseConfig } from '../../config/loadConfig.js';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import { eventsAfter } from '../../db/queries/events.js';
 import { listIncidents } from '../../db/queries/incidents.js';
+import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { Env } from '../../env.js';
 import { EventLog } from '../../events/eventLog.js';
 import { type ChainStateRecord, initialChainState } from './chainStateRecord.js';
@@ -26,15 +27,15 @@ function setup() {
   open = openDb({ path: ':memory:' });
   let now = 1_000_000;
   const log = new EventLog({
-    db: open.db,
+    store: createSqliteStore(open),
     clock: { now: () => now },
     logger: pino({ level: 'silent' }),
   });
   let prev = initialChainState(config.chainId, now);
-  const step = (patch: Partial<ChainStateRecord>, reorgDepth?: number) => {
+  const step = async (patch: Partial<ChainStateRecord>, reorgDepth?: number) => {
     now += 1000;
     const next: ChainStateRecord = { ...prev, ...patch, updatedAt: now };
-    log.write((w) =>
+    await log.write((w) =>
       recordChainChanges(w, {
         config,
         prev,
@@ -55,15 +56,15 @@ function setup() {
 }
 
 describe('recordChainChanges', () => {
-  it('one sequencer incident per halt: opened at degraded, escalated at halted, kept through recovering, closed at up', () => {
+  it('one sequencer incident per halt: opened at degraded, escalated at halted, kept through recovering, closed at up', async () => {
     const { db, step } = setup();
     const head = { number: 5, hash: '0x5', timestamp: 1 };
-    step({ status: 'up', head, lastIncreaseAt: 1_000_000 });
-    step({ status: 'degraded' });
-    step({ status: 'degraded' });
-    step({ status: 'halted' });
-    step({ status: 'recovering', head: { ...head, number: 6 } });
-    step({ status: 'up' });
+    await step({ status: 'up', head, lastIncreaseAt: 1_000_000 });
+    await step({ status: 'degraded' });
+    await step({ status: 'degraded' });
+    await step({ status: 'halted' });
+    await step({ status: 'recovering', head: { ...head, number: 6 } });
+    await step({ status: 'up' });
     const kinds = eventsAfter(db, { afterId: 0, limit: 100 }).map(
       (e) => `${e.kind}${'to' in e.payload ? `:${e.payload.to}` : ''}`,
     );
@@ -90,17 +91,17 @@ describe('recordChainChanges', () => {
     expect(inc?.peak.maxSecondsSinceNewHead).toBe(4);
   });
 
-  it('flags: a reorg opens an incident closed when the flag clears; safe lag escalates; no events without changes', () => {
+  it('flags: a reorg opens an incident closed when the flag clears; safe lag escalates; no events without changes', async () => {
     const { db, step } = setup();
-    step({ status: 'up' });
-    step({ flags: { ...flags, reorg: true } }, 2);
-    step({
+    await step({ status: 'up' });
+    await step({ flags: { ...flags, reorg: true } }, 2);
+    await step({
       flags: { ...flags, reorg: true, safeLagWarn: true },
       safe: { number: 1, timestamp: 0 },
     });
-    step({ flags: { ...flags, reorg: false, safeLagWarn: true, safeLagCrit: true } });
-    step({ flags });
-    step({ flags });
+    await step({ flags: { ...flags, reorg: false, safeLagWarn: true, safeLagCrit: true } });
+    await step({ flags });
+    await step({ flags });
     const kinds = eventsAfter(db, { afterId: 0, limit: 100 }).map((e) => e.kind);
     expect(kinds).toEqual([
       'chain.status',

@@ -1,6 +1,5 @@
 import { chainSeverity, type WatcherEventKind } from '@perpscope/schemas';
 import type { ChainConfig } from '../../config/chainsConfig.js';
-import { insertTransition } from '../../db/queries/chains.js';
 import type { SubjectRef } from '../../db/queries/events.js';
 import type { EventWriter } from '../../events/eventLog.js';
 import type { ChainStateRecord } from './chainStateRecord.js';
@@ -28,7 +27,7 @@ export const chainIncidentKinds = {
  * the poll's transaction. Idempotent across restarts: incidents are looked up by subject + kind, and
  * nothing is emitted when the state did not change.
  */
-export function recordChainChanges(
+export async function recordChainChanges(
   w: EventWriter,
   params: {
     config: ChainConfig;
@@ -36,7 +35,7 @@ export function recordChainChanges(
     next: ChainStateRecord;
     reorg: ReorgReport | null;
   },
-): void {
+): Promise<void> {
   const { config, prev, next, reorg } = params;
   const subject: SubjectRef = { type: 'chain', id: String(config.chainId) };
   const now = w.now;
@@ -48,7 +47,7 @@ export function recordChainChanges(
   };
 
   if (prev.status !== next.status) {
-    insertTransition(w.tx, {
+    await w.q.chains.insertTransition({
       chainId: config.chainId,
       at: now,
       fromStatus: prev.status,
@@ -56,7 +55,7 @@ export function recordChainChanges(
       reasonsJson: JSON.stringify(next.reasons),
       flagsJson: JSON.stringify(next.flags),
     });
-    w.emit(chainEventKinds.status, subject, {
+    await w.emit(chainEventKinds.status, subject, {
       chainId: config.chainId,
       name: config.name,
       from: prev.status,
@@ -73,14 +72,14 @@ export function recordChainChanges(
     (k) => next.flags[k] !== (prev.flags[k] ?? false),
   );
   if (changedFlags.length > 0) {
-    w.emit(chainEventKinds.flags, subject, {
+    await w.emit(chainEventKinds.flags, subject, {
       chainId: config.chainId,
       flags: next.flags,
       changed: changedFlags,
     });
   }
   if (reorg) {
-    w.emit(chainEventKinds.reorg, subject, {
+    await w.emit(chainEventKinds.reorg, subject, {
       chainId: config.chainId,
       depth: reorg.depth,
       fromNumber: reorg.fromNumber,
@@ -90,36 +89,36 @@ export function recordChainChanges(
   }
 
   // Sequencer liveness incident: opened on degraded/halted, escalated on halt, closed back at `up`.
-  const live = w.findOpenIncident(subject, chainIncidentKinds.sequencer);
+  const live = await w.findOpenIncident(subject, chainIncidentKinds.sequencer);
   if (next.status === 'degraded' || next.status === 'halted') {
     const severity = chainSeverity(next.status) === 'critical' ? 'critical' : 'warning';
     const title = `${config.name}: sequencer ${next.status === 'halted' ? 'halted' : 'degraded'}`;
     let inc =
       live ??
-      w.openIncident({
+      (await w.openIncident({
         subject,
         kind: chainIncidentKinds.sequencer,
         severity,
         title,
         context: { lastBlockBefore: headRef, reasonsAtOpen: next.reasons },
-      });
-    if (severity === 'critical') inc = w.escalateIncident(inc, 'critical', title);
-    w.touchIncident(inc, { peak: { maxSecondsSinceNewHead: round(secondsSinceNewHead) } });
+      }));
+    if (severity === 'critical') inc = await w.escalateIncident(inc, 'critical', title);
+    await w.touchIncident(inc, { peak: { maxSecondsSinceNewHead: round(secondsSinceNewHead) } });
   } else if (live && next.status === 'recovering' && !('firstBlockAfter' in live.context)) {
-    w.touchIncident(live, { context: { firstBlockAfter: headRef, recoveringSince: now } });
+    await w.touchIncident(live, { context: { firstBlockAfter: headRef, recoveringSince: now } });
   } else if (live && next.status === 'up') {
-    w.closeIncident(live, { lastBlockAtClose: headRef });
+    await w.closeIncident(live, { lastBlockAtClose: headRef });
   }
 
   // No trusted data: at once on a change into `unknown`; for a chain `unknown` since it was first
   // watched (RPCs that never answered) once that has lasted `noDataAfterSeconds` — `statusSince`
   // is persisted, so restarts neither reset the wait nor (one open incident per kind) duplicate it.
-  const noData = w.findOpenIncident(subject, chainIncidentKinds.noData);
+  const noData = await w.findOpenIncident(subject, chainIncidentKinds.noData);
   const unknownTooLong =
     prev.status === 'unknown' &&
     now - next.statusSince >= config.thresholds.noDataAfterSeconds * 1000;
   if (next.status === 'unknown' && (prev.status !== 'unknown' || unknownTooLong) && !noData) {
-    w.openIncident({
+    await w.openIncident({
       subject,
       kind: chainIncidentKinds.noData,
       severity: 'warning',
@@ -127,24 +126,24 @@ export function recordChainChanges(
       context: { reasons: next.reasons },
     });
   } else if (noData && next.status !== 'unknown') {
-    w.closeIncident(noData);
+    await w.closeIncident(noData);
   }
 
   // Reorgs: one incident while the flag is held; critical when deep.
-  const reorgInc = w.findOpenIncident(subject, chainIncidentKinds.reorg);
+  const reorgInc = await w.findOpenIncident(subject, chainIncidentKinds.reorg);
   if (reorg) {
     const severity = reorg.depth >= config.thresholds.reorgCriticalDepth ? 'critical' : 'warning';
     let inc =
       reorgInc ??
-      w.openIncident({
+      (await w.openIncident({
         subject,
         kind: chainIncidentKinds.reorg,
         severity,
         title: `${config.name}: reorg of depth ${reorg.depth}`,
-      });
-    if (severity === 'critical') inc = w.escalateIncident(inc, 'critical');
+      }));
+    if (severity === 'critical') inc = await w.escalateIncident(inc, 'critical');
     const reorgs = Array.isArray(inc.context.reorgs) ? inc.context.reorgs : [];
-    w.touchIncident(inc, {
+    await w.touchIncident(inc, {
       peak: { maxReorgDepth: reorg.depth },
       context: {
         reorgs: [
@@ -154,33 +153,33 @@ export function recordChainChanges(
       },
     });
   } else if (reorgInc && !next.flags.reorg) {
-    w.closeIncident(reorgInc);
+    await w.closeIncident(reorgInc);
   }
 
   // Safe-head lag.
-  const safeInc = w.findOpenIncident(subject, chainIncidentKinds.safeLag);
+  const safeInc = await w.findOpenIncident(subject, chainIncidentKinds.safeLag);
   const safeLagSeconds = next.safe ? round(now / 1000 - next.safe.timestamp) : 0;
   if (next.flags.safeLagWarn || next.flags.safeLagCrit) {
     const severity = next.flags.safeLagCrit ? 'critical' : 'warning';
     let inc =
       safeInc ??
-      w.openIncident({
+      (await w.openIncident({
         subject,
         kind: chainIncidentKinds.safeLag,
         severity,
         title: `${config.name}: safe head lagging`,
         context: { safeAtOpen: next.safe, headAtOpen: headRef },
-      });
-    if (severity === 'critical') inc = w.escalateIncident(inc, 'critical');
-    w.touchIncident(inc, { peak: { maxSafeLagSeconds: safeLagSeconds } });
+      }));
+    if (severity === 'critical') inc = await w.escalateIncident(inc, 'critical');
+    await w.touchIncident(inc, { peak: { maxSafeLagSeconds: safeLagSeconds } });
   } else if (safeInc) {
-    w.closeIncident(safeInc, { safeAtClose: next.safe });
+    await w.closeIncident(safeInc, { safeAtClose: next.safe });
   }
 
   // Uptime feed reporting down.
-  const feedInc = w.findOpenIncident(subject, chainIncidentKinds.feedDown);
+  const feedInc = await w.findOpenIncident(subject, chainIncidentKinds.feedDown);
   if (next.flags.feedDown && !feedInc) {
-    w.openIncident({
+    await w.openIncident({
       subject,
       kind: chainIncidentKinds.feedDown,
       severity: 'critical',
@@ -188,7 +187,7 @@ export function recordChainChanges(
       context: { feed: next.feed },
     });
   } else if (feedInc && !next.flags.feedDown) {
-    w.closeIncident(feedInc, { feedAtClose: next.feed });
+    await w.closeIncident(feedInc, { feedAtClose: next.feed });
   }
 }
 
