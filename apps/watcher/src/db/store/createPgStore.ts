@@ -146,8 +146,8 @@ export type CreatePgStoreParameters = {
 
 // biome-ignore lint/suspicious/noExplicitAny: twins of every shape pass through here
 type PgFunction = (db: PgDb, ...args: any[]) => Promise<unknown>;
-/** How a bound method calls its twin: outside (pool, close-tracked) or inside (one transaction). */
-type Caller = (fn: PgFunction, db: PgDb, args: unknown[]) => Promise<unknown>;
+/** How a bound method calls its twin: outside (pool, close-tracked) or inside (one transaction). @internal */
+export type Caller = (fn: PgFunction, db: PgDb, args: unknown[]) => Promise<unknown>;
 
 function bindModule<M extends Record<string, PgFunction>>(
   mod: M,
@@ -173,8 +173,10 @@ async function writeBatch(db: PgDb, batch: Hip3WriteBatch): Promise<void> {
  * Every module's twins bound to `db` through `call`. Built once for the pool and once per
  * transaction: about 60 closures, ~2 µs (measured in `createPgStore.bench.ts`), against the
  * transaction's own `BEGIN`/`COMMIT` round trips of ~100 µs or more — not worth a lazy Proxy.
+ *
+ * @internal exported for the benchmark only.
  */
-function queriesOn(db: PgDb, call: Caller, retention: PgRetention): StoreQueries {
+export function bindPgQueries(db: PgDb, call: Caller, retention: PgRetention): StoreQueries {
   return {
     events: bindModule(pgEvents, db, call),
     incidents: bindModule(pgIncidents, db, call),
@@ -286,7 +288,7 @@ export async function createPgStore(params: CreatePgStoreParameters): Promise<Pg
 
   const outside: Caller = (fn, handle, args) =>
     tracked(`store.queries.${fn.name}`, () => fn(handle, ...args));
-  const queries = queriesOn(db, outside, retention);
+  const queries = bindPgQueries(db, outside, retention);
 
   const transaction = <T>(body: (q: StoreQueries, tx: PgDb) => Promise<T>): Promise<T> =>
     tracked('store.transaction', () =>
@@ -295,7 +297,7 @@ export async function createPgStore(params: CreatePgStoreParameters): Promise<Pg
         const inside: Caller = (fn, handle, args) =>
           active ? fn(handle, ...args) : Promise.reject(new StoreTransactionEndedError());
         try {
-          return await body(queriesOn(tx, inside, retention), tx);
+          return await body(bindPgQueries(tx, inside, retention), tx);
         } finally {
           active = false;
         }
