@@ -309,22 +309,25 @@ describe.each(dialects)('WatcherStore on $name', ({ name, database }) => {
     expect(await db.count('hip3_samples')).toBe(samplesBefore + 70);
   });
 
-  it('closes after the transaction in flight, then refuses new work; close is idempotent', async () => {
+  it('closes after the transactions in flight, then refuses new work; close is idempotent', async () => {
     const store = await db.open();
     const before = await db.count('events');
     const order: string[] = [];
-    const tx = store.transaction(async (q) => {
-      await sleep(30);
-      await q.events.insertEvent(event(51));
-      await sleep(30);
-      await q.events.insertEvent(event(52));
-      order.push('body done');
-    });
+    // More transactions than the PostgreSQL pool has connections (4): some still wait for one
+    // when close() is called.
+    const txs = Array.from({ length: 6 }, (_, i) =>
+      store.transaction(async (q) => {
+        await sleep(20);
+        await q.events.insertEvent(event(50 + i));
+        order.push(`body ${i} done`);
+      }),
+    );
     const closing = store.close().then(() => order.push('closed'));
-    await tx;
+    await Promise.all(txs);
     await closing;
-    expect(order).toEqual(['body done', 'closed']);
-    expect(await db.count('events')).toBe(before + 2);
+    expect(order.at(-1)).toBe('closed');
+    expect(order).toHaveLength(7);
+    expect(await db.count('events')).toBe(before + 6);
     await expect(store.queries.events.latestEvents({ limit: 1 })).rejects.toThrow();
     await expect(store.transaction(async () => 1)).rejects.toThrow();
     await store.close();
