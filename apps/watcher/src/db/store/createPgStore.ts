@@ -223,7 +223,11 @@ function scrubbed(error: unknown, url: string): string {
  * Semantics (differences from the SQLite store, `createSqliteStore`):
  * - `transaction(body)` checks a pooled connection out for the body (`withPgTransaction`, READ
  *   COMMITTED): concurrent transactions of one store run at once, isolated from one another (SQLite
- *   queues them). Two writing the same row wait on each other's row lock, not on a store lock.
+ *   queues them). Two writing the same row wait on each other's row lock, not on a store lock;
+ *   every event insert takes the events lock until its transaction ends (ids in commit order,
+ *   `pg/queries/events.ts`), so event-writing transactions queue there: insert events last.
+ * - A body holds one pooled connection until it ends; calling `store.queries` from a body (never
+ *   right, see `WatcherStore`) can wait forever once every connection is held by such bodies.
  * - `queries` outside a transaction run on other pooled connections at once and see committed data
  *   only (SQLite makes them wait until the open transaction ends).
  * - A statement that fails inside a body aborts the whole transaction on PostgreSQL: a body that
