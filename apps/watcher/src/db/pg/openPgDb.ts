@@ -83,10 +83,27 @@ export async function openPgDb(params: {
 }
 
 /**
+ * The server answered a transaction's `COMMIT` with `ROLLBACK`: a statement of it had failed (which
+ * aborts a PostgreSQL transaction) and the body caught that error instead of rethrowing it. Nothing
+ * of the transaction was written.
+ */
+export class PgCommitRolledBackError extends Error {
+  override name = 'PgCommitRolledBackError';
+  constructor() {
+    super(
+      'COMMIT was answered with ROLLBACK: a statement of the transaction had failed and its error was caught; nothing was written',
+    );
+  }
+}
+
+/**
  * Runs `body` in one transaction on a client checked out of `pool` (`begin` … `commit`; `rollback`
  * and rethrow when it throws), with a {@link PgDb} bound to that client: every query the body
  * awaits through it is part of the transaction.
  *
+ * @throws PgCommitRolledBackError when the body resolved although one of its statements failed
+ *   (PostgreSQL then turns `COMMIT` into `ROLLBACK`; without this the caller would believe it
+ *   committed).
  * @example await withPgTransaction(pool, async (q) => { await insertIncident(q, row); });
  */
 export async function withPgTransaction<T>(
@@ -96,14 +113,16 @@ export async function withPgTransaction<T>(
   const client = await pool.connect();
   try {
     await client.query('begin');
+    let result: T;
     try {
-      const result = await body(drizzle({ client }));
-      await client.query('commit');
-      return result;
+      result = await body(drizzle({ client }));
     } catch (error) {
       await client.query('rollback').catch(() => {});
       throw error;
     }
+    const committed = await client.query('commit');
+    if (committed.command === 'ROLLBACK') throw new PgCommitRolledBackError();
+    return result;
   } finally {
     client.release();
   }

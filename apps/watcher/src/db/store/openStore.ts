@@ -1,0 +1,59 @@
+import type { DatabaseConfig } from '../../config/databaseConfig.js';
+import type { Logger } from '../../logger.js';
+import { openDb } from '../openDb.js';
+import {
+  createPgStore,
+  type PgRetention,
+  type PgStoreAccess,
+  StoreOpenError,
+} from './createPgStore.js';
+import { createSqliteStore } from './createSqliteStore.js';
+import type { WatcherStore } from './watcherStore.js';
+
+/**
+ * An open store and, on PostgreSQL only, what the runtime's cross-process wiring needs (`pg`:
+ * pool, drizzle handle, URL, raw-handle transactions). Hand `store` to subjects, routes and jobs;
+ * keep `pg` in the runtime (event follower, lease keeper): SQLite code never sees a pool.
+ */
+export type OpenedStore =
+  | { readonly dialect: 'sqlite'; readonly store: WatcherStore; readonly pg: null }
+  | { readonly dialect: 'postgres'; readonly store: WatcherStore; readonly pg: PgStoreAccess };
+
+/** Options of {@link openStore} that only PostgreSQL uses. */
+export type OpenStoreOptions = {
+  readonly logger?: Pick<Logger, 'info' | 'warn'>;
+  /** Pool size on PostgreSQL (default 10). */
+  readonly maxConnections?: number;
+  /** Retention on PostgreSQL (default: operations reject with `NotYetOnPostgresError`). */
+  readonly retention?: PgRetention;
+};
+
+/**
+ * Opens the store `database` (the config's `database` section) selects: PostgreSQL when it has a
+ * `url` (`createPgStore`: migrated, pooled), else the SQLite file at `path` (`openDb`: created and
+ * migrated; `:memory:` for a throw-away one) behind `createSqliteStore`.
+ *
+ * @throws StoreOpenError naming the database (PostgreSQL: scheme, host and port only — never the
+ *   password) and what was wrong.
+ * @example const { store, pg } = await openStore(config.database, { logger });
+ */
+export async function openStore(
+  database: DatabaseConfig,
+  options: OpenStoreOptions = {},
+): Promise<OpenedStore> {
+  if (database.url !== undefined) {
+    // The store handed out has no `pg` member at all: only the runtime holds the pool.
+    const { pg, ...store } = await createPgStore({ url: database.url, ...options });
+    return { dialect: 'postgres', store, pg };
+  }
+  let open: ReturnType<typeof openDb>;
+  try {
+    open = openDb({ path: database.path });
+  } catch (error) {
+    throw new StoreOpenError(
+      `database ${database.path} is unusable: ${(error as Error).message}`,
+      (error as { code?: string }).code,
+    );
+  }
+  return { dialect: 'sqlite', store: createSqliteStore(open), pg: null };
+}
