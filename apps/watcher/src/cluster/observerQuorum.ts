@@ -1,4 +1,4 @@
-import type { ChainStatus } from '@perpscope/schemas';
+import { type ChainStatus, chainSeverity, severityRank } from '@perpscope/schemas';
 
 /**
  * One observer's own evaluation of a chain (redundant mode, issue 17): what watcher `observer`
@@ -39,16 +39,14 @@ export type QuorumResult = {
 };
 
 /**
- * How bad a voting status is: the quorum picks the smallest. `recovering` (blocks flow again,
- * within the grace period after a halt) is better than `degraded` (pre-halt: no new head for a
- * while) and worse than `up`. `unknown` never votes, so it has no rank.
+ * How bad a voting status is, on the one severity scale (`@perpscope/schemas` `chainSeverity`):
+ * `up` (none) < `recovering` (info: blocks flow again, within the grace period after a halt) <
+ * `degraded` (warning: no new head for a while) < `halted` (critical). The quorum picks the
+ * smallest. `unknown` never votes.
  */
-export const VOTING_SEVERITY: Readonly<Record<Exclude<ChainStatus, 'unknown'>, number>> = {
-  up: 0,
-  recovering: 1,
-  degraded: 2,
-  halted: 3,
-};
+export function votingSeverity(status: Exclude<ChainStatus, 'unknown'>): number {
+  return severityRank(chainSeverity(status));
+}
 
 /**
  * Combines several watchers' evaluations of one chain into the status served (redundant mode).
@@ -61,7 +59,7 @@ export const VOTING_SEVERITY: Readonly<Record<Exclude<ChainStatus, 'unknown'>, n
  * 2. **`unknown` and no-data observers do not vote.** `unknown` means the observer trusts none of
  *    its endpoints — it is blind, not a witness of a halt. A blind watcher must never turn the pair
  *    into `halted`, and must not mask a halt the others see either: it simply abstains.
- * 3. **Among voters, the least severe status wins** ({@link VOTING_SEVERITY}). Every watcher's
+ * 3. **Among voters, the least severe status wins** ({@link votingSeverity}). Every watcher's
  *    failure modes (a stuck or lagging RPC provider, a partitioned network, a rate limit) make it
  *    see *fewer* blocks than exist, never more: an observer that saw the head advance proves blocks
  *    are being produced, while one that saw no advance may only be looking at a stuck provider
@@ -104,7 +102,7 @@ export function combineObserverEvaluations(
   abstained.sort((a, b) => compareIds(a.observer, b.observer));
   const ranked = [...voters].sort(
     (a, b) =>
-      VOTING_SEVERITY[a.status] - VOTING_SEVERITY[b.status] ||
+      votingSeverity(a.status) - votingSeverity(b.status) ||
       (b.headNumber ?? -1) - (a.headNumber ?? -1) ||
       b.at - a.at ||
       compareIds(a.observer, b.observer),

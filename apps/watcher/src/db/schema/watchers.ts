@@ -3,7 +3,7 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 /**
  * The watcher processes sharing this database (issue 17, ARCHITECTURE.md "Several watchers"): one
  * row per watcher id, refreshed by its heartbeat. Only used on PostgreSQL
- * (`src/cluster/watcherRegistry.ts`); a SQLite file belongs to one process, the table is here so
+ * (`src/db/pg/watcherRegistry.ts`); a SQLite file belongs to one process, the table is here so
  * both schemas stay twins (`src/db/pg/pgSchema.test.ts`).
  */
 export const watchers = sqliteTable('watchers', {

@@ -4,7 +4,7 @@ import { watchers } from '../schema/watchers.js';
 
 // PostgreSQL only (a SQLite file has one watcher; its `watchers` table is a schema twin and stays
 // empty): the registry of the watchers sharing the database, used by
-// `src/cluster/watcherRegistry.ts`. Every stored instant is the database server's clock in ms, so
+// `src/db/pg/watcherRegistry.ts`. Every stored instant is the database server's clock in ms, so
 // watchers on hosts with skewed clocks agree on whose heartbeat is fresh.
 
 /** One registered watcher process. Times: ms since the epoch, database server's clock. */

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../test/support/startPostgres.js';
-import { migratePg, pgDbOf } from '../db/pg/openPgDb.js';
-import { heartbeatWatcher } from '../db/pg/queries/watchers.js';
-import { createLogger } from '../logger.js';
+import { type PostgresServer, startPostgres } from '../../../test/support/startPostgres.js';
+import { createLogger } from '../../logger.js';
+import { migratePg, pgDbOf } from './openPgDb.js';
+import { heartbeatWatcher } from './queries/watchers.js';
 import {
   liveWatchers,
   startWatcherRegistry,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import type { ClusterMode } from '../config/clusterConfig.js';
-import { pgDbOf, withPgTransaction } from '../db/pg/openPgDb.js';
+import type { ClusterMode } from '../../config/clusterConfig.js';
+import { WatcherError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { pgDbOf, withPgTransaction } from './openPgDb.js';
 import {
   heartbeatWatcher,
   liveWatchers,
@@ -12,9 +14,7 @@ import {
   serverNowMs,
   upsertWatcher,
   type WatcherRow,
-} from '../db/pg/queries/watchers.js';
-import { WatcherError } from '../errors.js';
-import type { Logger } from '../logger.js';
+} from './queries/watchers.js';
 
 export { liveWatchers, type WatcherRow };
 
