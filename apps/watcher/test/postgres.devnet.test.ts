@@ -181,6 +181,67 @@ describe('the watcher on PostgreSQL', () => {
     }
   });
 
+  it('a database that stops answering: /readyz 503, the chain writes count as failing, no crash; then it recovers', {
+    timeout: 120_000,
+  }, async () => {
+    const url = await server.createDatabase('outage');
+    const name = new URL(url).pathname.slice(1);
+    const dw = await startDevnetWatcher({
+      specs: [{ name: 'pg-outage', chainId: 1305, blockTime: 1 }],
+      timing: TIMING,
+      databaseUrl: url,
+    });
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    const readyz = async () => {
+      const res = await fetch(`${dw.watcher.url}/readyz`);
+      return {
+        status: res.status,
+        body: (await res.json()) as { checks: Record<string, boolean> },
+      };
+    };
+    try {
+      await waitFor('up', async () => (await statusOf(dw.watcher, 1305)) === 'up', 30_000);
+      await waitFor('/readyz 200', async () => (await readyz()).status === 200, 15_000);
+      // The server refuses the database and drops every connection to it (both pools, LISTEN).
+      await admin.query(`alter database ${name} allow_connections false`);
+      await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1',
+        [name],
+      );
+      const down = await waitFor(
+        '/readyz 503',
+        async () => {
+          const r = await readyz();
+          return r.status === 503 ? r : undefined;
+        },
+        15_000,
+      );
+      expect(down.body.checks.database).toBe(false);
+      await waitFor(
+        "the chain's write failing",
+        () => dw.watcher.ops.storage.writeFailures().some((f) => f.writer === 'chain:1305'),
+        15_000,
+      );
+      expect((await fetch(`${dw.watcher.url}/healthz`)).status).toBe(200);
+      await admin.query(`alter database ${name} allow_connections true`);
+      await waitFor('/readyz 200 again', async () => (await readyz()).status === 200, 20_000);
+      expect(dw.watcher.ops.storage.writeFailures()).toEqual([]);
+      await waitFor(
+        'fresh status',
+        async () => {
+          const d = await getJson<ChainDetail>(`${dw.watcher.url}/v1/chains/1305`);
+          return d.status === 'up' && Date.parse(d.updatedAt) > Date.now() - 3_000;
+        },
+        20_000,
+      );
+    } finally {
+      await admin.query(`alter database ${name} allow_connections true`).catch(() => {});
+      await admin.end();
+      await dw.stop();
+    }
+  });
+
   it('a restart in the middle of a halt continues the same incident, which then closes once', {
     timeout: 120_000,
   }, async () => {
