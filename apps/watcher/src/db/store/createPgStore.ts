@@ -53,7 +53,7 @@ export class NotYetOnPostgresError extends WatcherError {
   override name = 'Watcher.NotYetOnPostgresError';
   constructor(readonly operation: string) {
     super(
-      `${operation} is not yet on PostgreSQL: no implementation was given to createPgStore (its retention seam); use database.path (SQLite) for it meanwhile`,
+      `${operation} is not yet on PostgreSQL: this store was created with retention: pgRetentionNotYet (createPgStore's default is pgRetention())`,
     );
   }
 }
