@@ -98,7 +98,11 @@ async function eventIdsAfter(url: string, afterId: number): Promise<number[]> {
   }
 }
 
-async function startPgWatcher(url: string, chains: readonly DevnetChain[]) {
+async function startPgWatcher(
+  url: string,
+  chains: readonly DevnetChain[],
+  thread: 'worker' | 'main' = 'worker',
+) {
   const config = parseConfig({
     raw: {
       server: { port: 0 },
@@ -108,7 +112,13 @@ async function startPgWatcher(url: string, chains: readonly DevnetChain[]) {
     source: 'test',
     env: Env.parse({}),
   });
-  return startWatcher({ config, clock: systemClock, logger: logger(), version: 'test' });
+  return startWatcher({
+    config,
+    clock: systemClock,
+    logger: logger(),
+    version: 'test',
+    ingestion: { thread },
+  });
 }
 
 const getJson = async <T>(url: string): Promise<T> => {
@@ -261,8 +271,18 @@ describe('the watcher on PostgreSQL', () => {
         `${first.url}/v1/incidents?subjectId=${id}&kind=sequencer`,
       ).catch(() => null);
       expect(before).toBeNull(); // the first watcher is gone
-      const second = await startPgWatcher(url, [chain]);
+      // The second one runs its subjects on the main thread (the other ingestion path).
+      const second = await startPgWatcher(url, [chain], 'main');
+      const published: { id: number; kind: string; incident: string | undefined }[] = [];
+      second.eventLog.subscribe((e) =>
+        published.push({
+          id: e.id,
+          kind: e.kind,
+          incident: (e.payload as { kind?: string }).kind,
+        }),
+      );
       try {
+        expect(second.ingestionThread).toBe('main');
         const during = await waitFor(
           'incident after restart',
           async () => {
@@ -282,6 +302,14 @@ describe('the watcher on PostgreSQL', () => {
           `${second.url}/v1/incidents?subjectId=${id}&kind=sequencer`,
         );
         expect(after.items.map((i) => [i.id, i.state])).toEqual([[incidentId, 'closed']]);
+        // Its own writes reach its subscribers once, through the follower (publishWrites off).
+        await waitFor(
+          'incident.closed published',
+          () => published.some((e) => e.kind === 'incident.closed' && e.incident === 'sequencer'),
+          10_000,
+        );
+        const ids = published.map((e) => e.id);
+        expect(ids).toEqual([...new Set(ids)].sort((x, y) => x - y));
         const { chains } = await getJson<{ chains: { chainId: number; status: string }[] }>(
           `${second.url}/v1/chains`,
         );
