@@ -213,6 +213,14 @@ describe('the watcher on PostgreSQL', () => {
     try {
       await waitFor('up', async () => (await statusOf(dw.watcher, 1305)) === 'up', 30_000);
       await waitFor('/readyz 200', async () => (await readyz()).status === 200, 15_000);
+      // Metrics and the storage report read PostgreSQL too.
+      const metrics = await fetch(`${dw.watcher.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^perpscope_db_writable 1$/m);
+      const storage = await getJson<{ databaseBytes: number }>(
+        `${dw.watcher.url}/v1/admin/storage`,
+      );
+      expect(storage.databaseBytes).toBeGreaterThan(1_000_000);
       // The server refuses the database and drops every connection to it (both pools, LISTEN).
       await admin.query(`alter database ${name} allow_connections false`);
       await admin.query(
