@@ -109,6 +109,7 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
       clock: ctx.clock,
       markets,
       thresholds,
+      owner: clusterOfContext(ctx).owner,
     });
     const loop = createHip3Loop({
       config: cfg,

@@ -47,6 +47,7 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
       eventLog: ctx.eventLog,
       now: ctx.clock.now,
       logger,
+      owner: clusterOfContext(ctx).owner,
       // Subscriptions cost no REST weight; the loop reads the stream only while it is current.
       stream: { latest: (user) => stream?.latest(user) ?? null },
       // The HIP-3 watch's ctx marks, when it runs (composed in runtime/: no import of its internals).
