@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('redundant mode: two watchers, one chain, one database', () => {
-  it('a blind watcher does not make the pair report a halt; a real halt opens one incident; the other watcher records the recovery after the holder stops', async () => {
+  it('a blind watcher does not make the pair report a halt; a real halt opens one incident; the other watcher records the recovery after the holder dies', async () => {
     const url = await server.createDatabase('redundant_pair');
     const config = parseConfig({
       raw: {
@@ -159,10 +159,14 @@ describe('redundant mode: two watchers, one chain, one database', () => {
     const halted = await openIncidents();
     expect(halted.filter((i) => i.kind === 'sequencer')).toHaveLength(1);
 
-    // The holder dies (stops and releases): a takes the duty over and records the recovery.
+    // The holder dies without releasing anything: its polls stop and its connections go away
+    // (lease renewals fail). a takes the duty over within a lease period (3 s) and records the
+    // recovery from the stored combined state.
     await b.subject.stop();
-    await b.cluster.stop();
+    const diedAt = Date.now();
+    void b.store.pg.pool.end().catch(() => {});
     await waitFor('a holds incidents', async () => a.cluster.duty('incidents').held() !== null);
+    expect(Date.now() - diedAt).toBeLessThan(3_000 + 2_000);
     await chain.resume();
     await waitFor('combined recovers', async () => {
       const s = await combined();
