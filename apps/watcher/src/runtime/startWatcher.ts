@@ -54,6 +54,12 @@ export type IngestionOptions = { thread: IngestionThread };
 /** Exit code after the ingestion worker died (EX_SOFTWARE, as for an uncaught exception). */
 export const EXIT_INGESTION_FAILED = 70;
 
+/**
+ * Exit code after another process took this watcher's `cluster.id` in the registry (EX_TEMPFAIL):
+ * the supervisor restarts it, and the new start either meets a conflict or registers anew.
+ */
+export const EXIT_DISPLACED = 75;
+
 export type StartWatcherParameters = {
   config: WatcherConfig;
   clock: Clock;
@@ -77,6 +83,12 @@ export type StartWatcherParameters = {
    * process with {@link EXIT_INGESTION_FAILED}, so a supervisor restarts it. Tests observe it.
    */
   onIngestionFailure?: (error: Error) => void;
+  /**
+   * PostgreSQL: another process registered with this watcher's `cluster.id` (this one was thought
+   * dead). Default: logs fatal, stops what runs (ingestion first) and exits with
+   * {@link EXIT_DISPLACED}. Tests observe it.
+   */
+  onDisplaced?: () => void;
 };
 
 /** The clock the worker can rebuild on its side, or null when this one cannot cross. */
@@ -142,12 +154,15 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const secrets = params.secrets ?? {};
   let worker: IngestionWorker | null = null;
   let follower: EventFollower | null = null;
+  // Set once stopAll exists (below); the registry calls it from its heartbeat.
+  let displaced: () => void = () => {};
   const cluster = await clusterFor({
     config,
     pg,
     thread: thread === 'main' ? 'ingestion' : 'main',
     logger,
     version: params.version,
+    onDisplaced: () => displaced(),
   });
   const ops = createOperations({
     config,
@@ -244,6 +259,21 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     })();
     return stopping;
   };
+  displaced =
+    params.onDisplaced ??
+    (() => {
+      logger.fatal(
+        { watcher: cluster.id },
+        `watcher "${cluster.id}" was displaced: another process registered with this cluster.id while this one was thought dead; stopping ingestion and exiting so the supervisor restarts it`,
+      );
+      setTimeout(() => process.exit(EXIT_DISPLACED), 5_000).unref();
+      void stopAll()
+        .catch((e: unknown) => logger.error({ err: e }, 'shutdown failed'))
+        .finally(() => {
+          logger.flush();
+          process.exit(EXIT_DISPLACED);
+        });
+    });
 
   if (pg !== null) {
     // From the newest committed event on; SSE clients resume older ones from the table itself.
