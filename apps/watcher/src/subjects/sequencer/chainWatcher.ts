@@ -497,7 +497,10 @@ export class ChainWatcher {
           });
           // Only the incidents duty holder records the pair's status (its transitions, events and
           // incidents); the others' observations vote in it.
-          if (!this.#cluster.duty('incidents').held()) return;
+          // Fenced in this transaction: a holder that lost the duty (paused through a takeover)
+          // cannot commit the combined state after the new holder did; its observation still commits.
+          const incidents = this.#cluster.duty('incidents');
+          if (!incidents.held() || !(await w.fence(incidents))) return;
           const observations = await w.q.chains.chainObservationsOf(config.chainId);
           const combinedQuorum = combineObserverEvaluations(observations, {
             now,
