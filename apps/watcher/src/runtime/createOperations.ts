@@ -163,6 +163,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
         store,
         now: clock.now,
         writeFailure: (writer) => storage.writeFailure(writer),
+        ...(p.cluster && { observer: p.cluster.observer }),
       }),
   });
   const storageLogger = logger.child({ component: 'storage' });

@@ -220,6 +220,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     client: clientResolver({ trustProxy: config.security.trustProxy }),
   });
   const app = createApp({
+    cluster,
     eventStreams,
     ops: ops.http,
     store,
