@@ -67,7 +67,9 @@ describe('layout', () => {
   });
 
   test('the import reader sees relative imports (so the rule above can fail)', () => {
-    expect(relativeImports('runtime/createOperations.ts')).toContain('alerts/AlertOutbox.js');
+    expect(relativeImports('runtime/createIngestionOperations.ts')).toContain(
+      'alerts/AlertOutbox.js',
+    );
   });
 
   // SQL lives in src/db/ (queries, plus the connection plumbing: openDb, walCheckpointer,
