@@ -5,9 +5,11 @@ import { EventStreamHub } from '../api/EventStreamHub.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
+import type { OpenDb } from '../db/openDb.js';
 import type { EventFollower } from '../db/pg/followEvents.js';
 import { openStore } from '../db/store/openStore.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
+import { disableAutoCheckpoint } from '../db/walCheckpointSchedule.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { clientResolver } from '../security/requestClient.js';
@@ -139,16 +141,21 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const thread = ingestionThreadFor(params);
   const opened = await openStore(config.database, { logger, maxConnections: MAIN_PG_CONNECTIONS });
   const { store, pg, sqlite: database } = opened;
-  // Checkpoints off the event loop (src/db/walCheckpointer.ts): the API shares this thread.
+  // SQLite checkpoints off the event loop (PostgreSQL has no WAL of ours). With ingestion in the
+  // worker, the worker's own connection runs them (db/walCheckpointSchedule.ts: that thread serves
+  // no HTTP, and a third isolate with its own connection costs RSS); on one thread a checkpoint
+  // worker does (db/walCheckpointer.ts).
   const checkpointer: WalCheckpointer | null =
     database === null || config.database.path === ':memory:'
       ? null
-      : startWalCheckpointer({
-          sqlite: database.sqlite,
-          path: config.database.path,
-          intervalMs: 1_000,
-          logger,
-        });
+      : thread === 'worker'
+        ? checkpointsInWorker(database.sqlite)
+        : startWalCheckpointer({
+            sqlite: database.sqlite,
+            path: config.database.path,
+            intervalMs: 1_000,
+            logger,
+          });
   // On PostgreSQL the follower below publishes every committed event, this process's included.
   const eventLog = new EventLog({ store, clock, logger, publishWrites: pg === null });
   const secrets = params.secrets ?? {};
@@ -384,6 +391,16 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     connections,
     stop: stopAll,
   };
+}
+
+/**
+ * The ingestion worker checkpoints the WAL (`ingestionWorker.ts`): this thread's commits must not
+ * (SQLite's automatic checkpoint would copy the WAL into the database inside one of them); `stop()`
+ * restores the setting.
+ */
+function checkpointsInWorker(sqlite: OpenDb['sqlite']): WalCheckpointer {
+  const restore = disableAutoCheckpoint(sqlite);
+  return { stop: async () => restore() };
 }
 
 /** The worker's heap and event-loop delay as gauges beside the main thread's own metrics. */
