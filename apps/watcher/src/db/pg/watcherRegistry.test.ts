@@ -134,6 +134,22 @@ describe('watcher registry on PostgreSQL', () => {
     expect((await rows()).map((w) => [w.id, w.instance])).toEqual([['eu-1', 'i-1']]);
   });
 
+  it('a restart after a crash waits out the previous instance’s fresh but silent row, then registers', async () => {
+    // The killed process's row: heartbeat just now, never again (no process behind it).
+    const now = await serverNow();
+    await admin.query(
+      `insert into watchers values ('eu-1', 'killed', 'sharded', $1, $1, 'box-a', 7, '1.2.3')`,
+      [now],
+    );
+    const r = await start({ id: 'eu-1', instance: 'restarted' });
+    const [row] = await rows();
+    expect(row).toMatchObject({ id: 'eu-1', instance: 'restarted' });
+    // It waited for the row to go stale (3 × 200 ms), not longer than one more interval.
+    expect(row!.startedAt - now).toBeGreaterThanOrEqual(600);
+    expect(row!.startedAt - now).toBeLessThan(2_000);
+    expect(r.instance).toBe('restarted');
+  });
+
   it('of two processes starting at once with the same id exactly one gets in', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, (_, i) => start({ id: 'race', instance: `i-${i}` })),

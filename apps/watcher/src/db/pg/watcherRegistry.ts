@@ -124,8 +124,11 @@ export function registrationConflict(
  * (every `heartbeatMs`, server clock). The check and the upsert run in one transaction under an
  * advisory lock, so of two processes starting at once with the same id exactly one gets in.
  *
+ * A fresh row of the same id whose heartbeat does not move (this watcher's previous instance, killed
+ * less than {@link FRESH_HEARTBEATS} × `heartbeatMs` ago) is waited out, then replaced.
+ *
  * @throws WatcherRegistryConflictError naming the id when another live instance (heartbeat fresher
- *   than {@link FRESH_HEARTBEATS} × `heartbeatMs`) holds the same id, or when live watchers on the
+ *   than {@link FRESH_HEARTBEATS} × `heartbeatMs`, and still beating) holds the same id, or when live watchers on the
  *   database run the other mode; RangeError for a bad `heartbeatMs`; the driver's error when the
  *   database cannot be reached.
  * @example const registry = await startWatcherRegistry({ pool, id: cluster.id, mode: cluster.mode, version, heartbeatMs: 5_000, logger });
@@ -148,13 +151,38 @@ export async function startWatcherRegistry(
     pid: params.pid ?? process.pid,
     version: params.version,
   };
-  await withPgTransaction(pool, async (q) => {
-    await lockWatchers(q);
-    const now = await serverNowMs(q);
-    const conflict = registrationConflict(me, await readWatchers(q), now, freshMs);
-    if (conflict) throw conflict;
-    await upsertWatcher(q, me);
-  });
+  const register = () =>
+    withPgTransaction(pool, async (q) => {
+      await lockWatchers(q);
+      const now = await serverNowMs(q);
+      const conflict = registrationConflict(me, await readWatchers(q), now, freshMs);
+      if (conflict) return { conflict, now };
+      await upsertWatcher(q, me);
+      return null;
+    });
+  // A restart after a crash finds its previous instance's row still fresh. Wait for that row to
+  // expire instead of refusing (a supervisor restarting at once would otherwise give up), but only
+  // while its heartbeat stands still: a heartbeat that moves is a live process with this id.
+  let seen: number | null = null;
+  for (;;) {
+    const refused = await register();
+    if (refused === null) break;
+    const previous = refused.conflict.others[0];
+    const beat = previous?.heartbeatAt ?? null;
+    if (
+      refused.conflict.conflict !== 'id-in-use' ||
+      beat === null ||
+      (seen !== null && beat !== seen)
+    )
+      throw refused.conflict;
+    seen = beat;
+    const waitMs = Math.max(50, beat + freshMs - refused.now + 50);
+    logger.warn(
+      { watcher: id, previousInstance: previous?.instance, waitMs },
+      `watcher "${id}": a previous instance's registration is still fresh (a restart after a crash?); waiting ${(waitMs / 1000).toFixed(1)} s for it to expire — if it heartbeats meanwhile, that process is alive and this one refuses to start`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
   logger.info({ watcher: id, instance, mode, heartbeatMs }, `watcher "${id}" registered (${mode})`);
 
   const db = pgDbOf(pool);
