@@ -1,0 +1,191 @@
+import { type DevnetChain, startDevnet } from '@perpscope/devnet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/devnetWatcher.js';
+import {
+  type ClusterHarness,
+  chainOf,
+  startClusterHarness,
+  type WatcherProcess,
+} from './clusterHarness.js';
+
+/*
+ * Redundant mode end to end (issue 17): two watcher processes watch the same devnet chain and share
+ * one PostgreSQL. One blinded watcher (every RPC proxy answering 500) must not make the pair report
+ * a halt; SIGKILL of the lease holder during a real halt must leave the other to send the remaining
+ * alerts — each transition once, none lost — counted at a local HTTP sink.
+ *
+ * The two cases run in order on one cluster (starting PostgreSQL, the devnet and two processes
+ * costs ~20 s on the 2-core CI box): the blind case first, the kill last.
+ */
+
+const CHAIN_ID = 1751;
+const LEASE_SECONDS = 4;
+
+type Hit = { transition: string; incidentId: string; subject: string; severity: string };
+
+describe('two watchers in redundant mode on one PostgreSQL', { timeout: 90_000 }, () => {
+  let h: ClusterHarness;
+  let chain: DevnetChain;
+  let stopDevnet: () => Promise<void>;
+  let a: WatcherProcess;
+  let b: WatcherProcess;
+
+  beforeAll(async () => {
+    const devnet = await startDevnet([
+      { name: 'red-op', chainId: CHAIN_ID, blockTime: 1, rpcCount: 2, uptimeFeed: false },
+    ]);
+    stopDevnet = devnet.stop;
+    chain = devnet.chains[0]!;
+    h = await startClusterHarness('redundant');
+    const options = { mode: 'redundant', leaseSeconds: LEASE_SECONDS, chains: [chain] } as const;
+    // `a` first, and alone until it holds the shared duties: the lease holder is then known.
+    a = await h.startWatcher({ id: 'watcher-a', ...options });
+    await waitFor(
+      'watcher-a to hold the alerts and incidents leases',
+      async () =>
+        (await h.leaseHolder('alerts')) === 'watcher-a' &&
+        (await h.leaseHolder('incidents')) === 'watcher-a',
+      30_000,
+      200,
+    );
+    b = await h.startWatcher({ id: 'watcher-b', ...options });
+    for (const w of [a, b])
+      await waitFor(
+        `${w.id} to serve the chain up`,
+        async () => chainOf(await w.chains(), CHAIN_ID)?.status === 'up',
+        30_000,
+        200,
+      );
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    await stopDevnet?.();
+  });
+
+  /** Every 2xx the sink answered, parsed. */
+  const delivered = () =>
+    h.sink.hits.filter((x) => x.status >= 200 && x.status < 300).map((x) => x.body as Hit);
+  const chainAlerts = () => delivered().filter((x) => x.subject === `chain:${CHAIN_ID}`);
+
+  it('one blinded watcher (all its RPC proxies failing) does not make the pair report a halt', async () => {
+    const head0 = chainOf(await b.chains(), CHAIN_ID)?.head?.number ?? 0;
+    const refused0 = b.proxies.reduce((n, p) => n + p.refused, 0);
+    b.blind(true);
+    const seen: Record<string, Set<string>> = { [a.id]: new Set(), [b.id]: new Set() };
+    let blindObservation: string | null | undefined;
+    const observationOfB = async () => {
+      const r = await h.pool.query<{ status: string | null }>(
+        'select status from chain_observations where chain_id = $1 and observer = $2',
+        [CHAIN_ID, b.id],
+      );
+      return r.rows[0]?.status;
+    };
+    // Long enough for a halt to be declared (halted after 6 s without a new head) — measured by
+    // the chain itself: `a` must see 10 more blocks while `b` sees none.
+    await waitFor(
+      'watcher-a to see 10 blocks more while watcher-b is blind',
+      async () => {
+        for (const w of [a, b]) {
+          const c = chainOf(await w.chains(), CHAIN_ID);
+          if (c) seen[w.id]!.add(c.status);
+        }
+        const head = chainOf(await a.chains(), CHAIN_ID)?.head?.number ?? 0;
+        const mine = await observationOfB();
+        if (mine !== 'up') blindObservation = mine;
+        return head >= head0 + 10 && blindObservation !== undefined;
+      },
+      40_000,
+      250,
+    );
+    const final = await Promise.all([a, b].map(async (w) => chainOf(await w.chains(), CHAIN_ID)));
+    b.blind(false);
+    // The blinding took effect: b's proxies refused its polls, and b's own observation (stored
+    // per observer) was not `up` — alone, a watcher serves that as `unknown`.
+    expect(b.proxies.reduce((n, p) => n + p.refused, 0) - refused0).toBeGreaterThan(0);
+    expect(blindObservation).not.toBe('up');
+    expect([...seen[a.id]!, ...seen[b.id]!]).not.toContain('halted');
+    // The pair's verdict is the seeing observer's: both processes serve `up`, the blind one too
+    // (served alone, its own view would be `unknown`).
+    expect(final.map((c) => c?.status)).toEqual(['up', 'up']);
+    // No alert and no incident of any kind for the chain (alone, a blind watcher opens `no-data`).
+    expect(chainAlerts()).toEqual([]);
+    const incidents = await h.pool.query(
+      `select kind, state from incidents where subject_type = 'chain' and subject_id = $1`,
+      [String(CHAIN_ID)],
+    );
+    expect(incidents.rows).toEqual([]);
+  });
+
+  it('SIGKILL of the lease holder during a halt: the other sends the remaining alerts, each once', async () => {
+    expect(await h.leaseHolder('alerts')).toBe('watcher-a');
+    await chain.halt();
+    // The open alert is delivered and committed as delivered (after that, no duplicate is allowed;
+    // before it is the documented window where the sink may see it twice).
+    await waitFor(
+      'the open alert delivered and marked delivered',
+      async () => {
+        const r = await h.pool.query(
+          `select 1 from alert_outbox where transition = 'open' and state = 'delivered'`,
+        );
+        return r.rowCount === 1;
+      },
+      30_000,
+      50,
+    );
+    await a.kill();
+    const beforeKill = chainAlerts().length;
+
+    await waitFor(
+      'watcher-b to take over the alerts lease',
+      async () => (await h.leaseHolder('alerts')) === 'watcher-b',
+      (LEASE_SECONDS + 10) * 1000,
+      100,
+    );
+    await waitFor(
+      'the escalate alert',
+      () => chainAlerts().some((x) => x.transition === 'escalate'),
+      30_000,
+      50,
+    );
+    await chain.resume();
+    await waitFor(
+      'the resolve alert',
+      () => chainAlerts().some((x) => x.transition === 'resolve'),
+      40_000,
+      50,
+    );
+    // Nothing left to send: every outbox row delivered (a duplicate could only come from one not).
+    await waitFor(
+      'an outbox with nothing pending',
+      async () => {
+        const r = await h.pool.query(
+          `select count(*)::int as n from alert_outbox where state <> 'delivered'`,
+        );
+        return r.rows[0].n === 0;
+      },
+      20_000,
+      100,
+    );
+
+    const alerts = chainAlerts();
+    expect(alerts.map((x) => x.transition)).toEqual(['open', 'escalate', 'resolve']);
+    expect(new Set(alerts.map((x) => x.incidentId)).size).toBe(1);
+    // Counted by the idempotency key the webhooks carry, too: each key once among the 2xx.
+    const keys = h.sink.hits
+      .filter((x) => x.status >= 200 && x.status < 300)
+      .map((x) => x.headers['idempotency-key']);
+    expect(keys.every((k) => typeof k === 'string' && k.length > 0)).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
+    // One incident, opened by watcher-a, closed after the takeover.
+    const incidents = await h.pool.query<{ state: string }>(
+      `select state from incidents where subject_id = $1 and kind = 'sequencer'`,
+      [String(CHAIN_ID)],
+    );
+    expect(incidents.rows.map((r) => r.state)).toEqual(['closed']);
+    // watcher-b sent what came after the kill (at least the resolve; the escalate too unless
+    // watcher-a sent it before dying).
+    expect(beforeKill).toBeLessThan(3);
+    expect(await b.stop()).toBe(0);
+  });
+});
