@@ -267,10 +267,16 @@ export type SseEvent = { id: number; kind: string; data: Record<string, unknown>
 /** A `/v1/events` reader: collects events until `close()`. */
 export type SseClient = { events: SseEvent[]; close(): void };
 
-/** Opens `GET /v1/events` on `baseUrl` and collects every event (id, `event:` kind, parsed data). */
-export async function openEventStream(baseUrl: string): Promise<SseClient> {
+/**
+ * Opens `GET /v1/events` on `baseUrl` and collects every event (id, `event:` kind, parsed data);
+ * with `lastEventId`, the stream resumes after that id (the `Last-Event-ID` header).
+ */
+export async function openEventStream(baseUrl: string, lastEventId?: number): Promise<SseClient> {
   const abort = new AbortController();
-  const res = await fetch(`${baseUrl}/v1/events`, { signal: abort.signal });
+  const res = await fetch(`${baseUrl}/v1/events`, {
+    signal: abort.signal,
+    ...(lastEventId !== undefined && { headers: { 'last-event-id': String(lastEventId) } }),
+  });
   if (!res.ok || !res.body) throw new Error(`GET ${baseUrl}/v1/events → ${res.status}`);
   const events: SseEvent[] = [];
   const decoder = new TextDecoder();

@@ -69,7 +69,12 @@ describe('two watchers in sharded mode on one PostgreSQL', { timeout: 90_000 }, 
   });
 
   it('SSE from either process carries both chains’ events (halts of both)', async () => {
-    streams.push(await openEventStream(wx.url), await openEventStream(wy.url));
+    // Both resume after the same id (Last-Event-ID), so both must carry the same events from there.
+    const from = await h.pool.query<{ n: number }>(
+      'select coalesce(max(id), 0)::int as n from events',
+    );
+    const after = from.rows[0]!.n;
+    streams.push(await openEventStream(wx.url, after), await openEventStream(wy.url, after));
     await Promise.all([chainX.halt(), chainY.halt()]);
     const statusTo = (s: SseClient, chainId: number, to: string) =>
       s.events.some(
@@ -95,6 +100,7 @@ describe('two watchers in sharded mode on one PostgreSQL', { timeout: 90_000 }, 
     expect(sx.events.slice(0, n).map((e) => e.id)).toEqual(sy.events.slice(0, n).map((e) => e.id));
     for (const s of streams) {
       const ids = s.events.map((e) => e.id);
+      expect(ids[0]).toBeGreaterThan(after);
       expect(ids).toEqual([...ids].sort((p, q) => p - q));
       expect(new Set(ids).size).toBe(ids.length);
     }
