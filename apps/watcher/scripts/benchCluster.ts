@@ -14,6 +14,7 @@
  *    ~3 s later) reaches the sink (target ≤ lease + one poll).
  *
  *   pnpm --filter @perpscope/watcher exec tsx scripts/benchCluster.ts [ingest] [chains] [failover]
+ *     [--chains 15 --rate 1000 --seconds 10 --runs 3]   (the `chains` part's load)
  *
  * @module
  */
@@ -21,6 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { type DevnetChainSpec, startDevnet } from '@perpscope/devnet';
 import pg from 'pg';
 import { stringify } from 'yaml';
@@ -361,11 +363,26 @@ export async function benchFailover(
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const parts = process.argv.slice(2).filter((a) => a !== '--');
+  const { values, positionals: parts } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    allowPositionals: true,
+    options: {
+      chains: { type: 'string', default: '15' },
+      rate: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '10' },
+      runs: { type: 'string', default: '3' },
+    },
+  });
   const all = parts.length === 0;
   const log = (line: string) => console.log(line);
   if (all || parts.includes('ingest')) await benchIngest(log);
-  if (all || parts.includes('chains')) await benchChains(log);
+  if (all || parts.includes('chains'))
+    await benchChains(log, {
+      chains: Number(values.chains),
+      rate: Number(values.rate),
+      seconds: Number(values.seconds),
+      runs: Number(values.runs),
+    });
   if (all || parts.includes('failover')) await benchFailover(log);
   process.exit(0);
 }
