@@ -16,9 +16,17 @@
  * (`loopDelayMonitor.mjs`, main thread only), then the machine's load average. On a shared machine the absolute numbers are
  * noise; only the ratios measured back to back mean something, and even those scatter.
  *
+ * Load-independent measures beside them (`loopDelayMonitor.mjs`, from inside the process): per
+ * thread CPU ms per s, event-loop utilisation, GC pauses and heap — over 10 s of ingestion without
+ * HTTP load (the 1 ms loop-delay histogram paused, as it costs ~2.5 % of a core; the process's CPU
+ * and RSS are taken over the same window) and over the load — the messages per second the main
+ * thread receives from workers, and the bare server's CPU under the same load.
+ *
  * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchIngestionThread.ts [scenario …]
  * (default `chains hip3-307 hip3-3000`; `BENCH_RUNS` default 3; `BENCH_THREADS` default
- * `worker,main`). The last line is JSON.
+ * `worker,main`; `BENCH_BUNDLE=<dir>/cli.mjs` runs another build, e.g. an older commit's, with its
+ * `ingestionWorker.mjs` beside it; `BENCH_NODE_FLAGS` adds node flags to the watcher, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`). The last line is JSON.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,14 +50,17 @@ for (const s of scenarios)
   if (s !== 'chains' && !/^hip3-\d+$/.test(s))
     throw new Error(`unknown scenario ${s} (chains | hip3-<markets>)`);
 
-console.log(await ensureBundle());
+// BENCH_BUNDLE: run another build of the CLI (e.g. one of an older commit, for a before/after in
+// the same conditions); its ingestionWorker.mjs must sit beside it.
+const sourceBundle = process.env.BENCH_BUNDLE ?? BUNDLE;
+if (process.env.BENCH_BUNDLE === undefined) console.log(await ensureBundle());
 // Run a copy: an edit to any source during the run (another engineer's commit) makes the bundle
 // stale, and the bin would refuse it half-way. The copy sits under dist/ so that its external
 // packages (better-sqlite3) resolve from this package as the bundle's own do.
-const copyDir = join(dirname(BUNDLE), `bench-${process.pid}`);
+const copyDir = join(dirname(sourceBundle), `bench-${process.pid}`);
 mkdirSync(copyDir, { recursive: true });
 for (const f of ['cli.mjs', 'ingestionWorker.mjs'])
-  copyFileSync(join(dirname(BUNDLE), f), join(copyDir, f));
+  copyFileSync(join(dirname(sourceBundle), f), join(copyDir, f));
 const bundle = join(copyDir, 'cli.mjs');
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -104,7 +115,13 @@ function spawnWith(args: string[], pattern: RegExp, lines?: (line: string) => vo
   return { proc, url };
 }
 
-type Load = { p50: number; p99: number; errors: number; achievedRps: number };
+type Load = {
+  p50: number;
+  p99: number;
+  errors: number;
+  errorKinds?: Record<string, number>;
+  achievedRps: number;
+};
 async function runLoad(target: string): Promise<Load> {
   const client = spawn(
     process.execPath,
@@ -128,12 +145,44 @@ type Result = {
   ratios: number[];
   rssMb: number;
   cpuPercent: number;
+  /** The bare server's CPU (% of a core) under the same load. */
+  bareCpuPercent: number;
   errors: number;
   /** The HTTP (main) thread's event-loop delay over 10 s of ingestion without HTTP load. */
   loopP99Ms: number;
   loopMaxMs: number;
+  /** Ingestion without HTTP load: the process's CPU (% of a core) and RSS. */
+  idleCpuPercent: number;
+  idleRssMb: number;
+  /** The main (HTTP) thread: CPU ms per s, event-loop utilisation, GC ms per s — idle / under load. */
+  mainIdle: { cpuMsPerS: number; elu: number; gcMsPerS: number };
+  mainLoad: { cpuMsPerS: number; elu: number; gcMsPerS: number; gcMaxMs: number };
+  /** The ingestion worker thread's CPU ms per s without HTTP load (0 with `main`). */
+  workerIdleCpuMsPerS: number;
+  /** Messages per second the main thread received from workers without HTTP load. */
+  messagesPerS: number;
 };
-type LoopDelay = { p99: number; p999: number; max: number };
+/** One thread's measures since the previous sample (`loopDelayMonitor.mjs`). */
+type ThreadStats = {
+  seconds: number;
+  cpuMsPerS: number;
+  elu: number;
+  gc: { count: number; totalMs: number; maxMs: number; totalMsPerS: number };
+  heapUsedMb: number;
+  messagesFromWorkers?: Record<string, { perS: number; itemsPerS: number }>;
+};
+type LoopDelay = {
+  p99: number;
+  p999: number;
+  max: number;
+  threads: Record<string, ThreadStats>;
+};
+/** The busiest worker thread of a sample (the ingestion worker; the WAL checkpointer idles). */
+const busiestWorker = (d: LoopDelay): ThreadStats | undefined =>
+  Object.entries(d.threads)
+    .filter(([k]) => k !== 'main')
+    .map(([, v]) => v)
+    .sort((a, b) => b.cpuMsPerS - a.cpuMsPerS)[0];
 
 /** Starts the scenario's upstream, returns the watcher config part, the path to load and a stop. */
 async function upstream(scenario: string): Promise<{
@@ -207,6 +256,7 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
     [
       '--max-semi-space-size=4',
       '--heap-growing-percent=50',
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       monitor,
       bundle,
@@ -242,21 +292,62 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
     await runLoad(`${url}${path}`); // warm-up (JIT) of both
     await runLoad(`${bareUrl}/body`);
     const pid = watcher.proc.pid as number;
-    const rounds: { w: Load; b: Load; rss: number; cpu: number; delay: LoopDelay }[] = [];
+    const rounds: {
+      w: Load;
+      b: Load;
+      rss: number;
+      cpu: number;
+      bareCpu: number;
+      delay: LoopDelay;
+      loaded: LoopDelay;
+      idleCpu: number;
+      idleRss: number;
+    }[] = [];
+    const delays: LoopDelay[] = [];
     for (let run = 1; run <= RUNS; run++) {
       // The HTTP thread's event-loop delay over 10 s of ingestion with no HTTP load.
       await sampleDelay();
       await sleep(10_000);
       const delay = await sampleDelay();
+      // The process's CPU and RSS over 10 s of ingestion without HTTP load and without the 1 ms
+      // loop-delay histogram (its wake-ups cost ~2.5 % of a core); thread measures over the same.
+      watcher.proc.kill('SIGWINCH');
+      const i0 = cpuTicks(pid);
+      const ti0 = Date.now();
+      await sleep(10_000);
+      const quiet = await sampleDelay();
+      delays.push(delay);
+      const idleCpu = ((cpuTicks(pid) - i0) / 100 / ((Date.now() - ti0) / 1000)) * 100;
+      const idleRss = rssMb(pid);
       const c0 = cpuTicks(pid);
       const t0 = Date.now();
       const w = await runLoad(`${url}${path}`);
       const cpu = ((cpuTicks(pid) - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
       const rss = rssMb(pid);
+      const loaded = await sampleDelay();
+      const bc0 = cpuTicks(bareServer.proc.pid as number);
+      const bt0 = Date.now();
       const b = await runLoad(`${bareUrl}/body`);
-      rounds.push({ w, b, rss, cpu, delay });
+      const bareCpu =
+        ((cpuTicks(bareServer.proc.pid as number) - bc0) / 100 / ((Date.now() - bt0) / 1000)) * 100;
+      rounds.push({ w, b, rss, cpu, bareCpu, delay: quiet, loaded, idleCpu, idleRss });
+      const m = quiet.threads.main;
+      const ml = loaded.threads.main;
+      const wk = busiestWorker(quiet);
+      const msgs = Object.entries(m?.messagesFromWorkers ?? {})
+        .map(
+          ([k, v]) =>
+            `${k} ${v.perS.toFixed(1)}/s${v.itemsPerS ? ` (${v.itemsPerS.toFixed(0)} items/s)` : ''}`,
+        )
+        .join(', ');
       console.log(
-        `${scenario} (${thread}), run ${run}: HTTP thread's loop delay without load p99 ${delay.p99.toFixed(1)} / max ${delay.max.toFixed(1)} ms; watcher p99 ${w.p99.toFixed(2)} ms (${w.errors} errors, ${w.achievedRps.toFixed(0)} req/s, CPU under load ${cpu.toFixed(0)} %, RSS ${rss.toFixed(0)} MB), bare Hono p99 ${b.p99.toFixed(2)} ms (${body.length} bytes) → ×${(w.p99 / b.p99).toFixed(2)}; load average ${loadavg()[0]?.toFixed(1)}`,
+        `${scenario} (${thread}), run ${run}: HTTP thread's loop delay without load p99 ${delay.p99.toFixed(1)} / max ${delay.max.toFixed(1)} ms; watcher p99 ${w.p99.toFixed(2)} ms (${w.errors} errors${w.errors > 0 ? ` ${JSON.stringify(w.errorKinds)}` : ''}, ${w.achievedRps.toFixed(0)} req/s, CPU under load ${cpu.toFixed(0)} %, RSS ${rss.toFixed(0)} MB), bare Hono p99 ${b.p99.toFixed(2)} ms (${body.length} bytes, CPU ${bareCpu.toFixed(0)} %) → ×${(w.p99 / b.p99).toFixed(2)}; load average ${loadavg()[0]?.toFixed(1)}`,
+      );
+      console.log(
+        `  idle: CPU ${idleCpu.toFixed(1)} %, RSS ${idleRss.toFixed(0)} MB; main thread CPU ${m?.cpuMsPerS.toFixed(1)} ms/s, ELU ${m?.elu.toFixed(3)}, GC ${m?.gc.totalMsPerS.toFixed(2)} ms/s (${m?.gc.count}, max ${m?.gc.maxMs.toFixed(1)} ms), heap ${m?.heapUsedMb.toFixed(0)} MB; worker CPU ${wk?.cpuMsPerS.toFixed(1)} ms/s, GC ${wk?.gc.totalMsPerS.toFixed(2)} ms/s, heap ${wk?.heapUsedMb.toFixed(0)} MB; messages ${msgs}`,
+      );
+      console.log(
+        `  load: main thread CPU ${ml?.cpuMsPerS.toFixed(1)} ms/s, ELU ${ml?.elu.toFixed(3)}, GC ${ml?.gc.totalMsPerS.toFixed(2)} ms/s (${ml?.gc.count}, max ${ml?.gc.maxMs.toFixed(1)} ms), heap ${ml?.heapUsedMb.toFixed(0)} MB`,
       );
     }
     const ratios = rounds.map((r) => r.w.p99 / r.b.p99);
@@ -269,9 +360,32 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
       ratios,
       rssMb: median(rounds.map((r) => r.rss)),
       cpuPercent: median(rounds.map((r) => r.cpu)),
+      bareCpuPercent: median(rounds.map((r) => r.bareCpu)),
       errors: rounds.reduce((a, r) => a + r.w.errors, 0),
-      loopP99Ms: median(rounds.map((r) => r.delay.p99)),
-      loopMaxMs: median(rounds.map((r) => r.delay.max)),
+      loopP99Ms: median(delays.map((d) => d.p99)),
+      loopMaxMs: median(delays.map((d) => d.max)),
+      idleCpuPercent: median(rounds.map((r) => r.idleCpu)),
+      idleRssMb: median(rounds.map((r) => r.idleRss)),
+      mainIdle: {
+        cpuMsPerS: median(rounds.map((r) => r.delay.threads.main?.cpuMsPerS ?? 0)),
+        elu: median(rounds.map((r) => r.delay.threads.main?.elu ?? 0)),
+        gcMsPerS: median(rounds.map((r) => r.delay.threads.main?.gc.totalMsPerS ?? 0)),
+      },
+      mainLoad: {
+        cpuMsPerS: median(rounds.map((r) => r.loaded.threads.main?.cpuMsPerS ?? 0)),
+        elu: median(rounds.map((r) => r.loaded.threads.main?.elu ?? 0)),
+        gcMsPerS: median(rounds.map((r) => r.loaded.threads.main?.gc.totalMsPerS ?? 0)),
+        gcMaxMs: median(rounds.map((r) => r.loaded.threads.main?.gc.maxMs ?? 0)),
+      },
+      workerIdleCpuMsPerS: median(rounds.map((r) => busiestWorker(r.delay)?.cpuMsPerS ?? 0)),
+      messagesPerS: median(
+        rounds.map((r) =>
+          Object.values(r.delay.threads.main?.messagesFromWorkers ?? {}).reduce(
+            (a, v) => a + v.perS,
+            0,
+          ),
+        ),
+      ),
     };
   } finally {
     await stopProcess(watcher.proc);
@@ -286,7 +400,7 @@ for (const scenario of scenarios)
     const r = await bench(scenario, thread);
     results.push(r);
     console.log(
-      `median of ${RUNS}: ${scenario} (${thread}): watcher p99 ${r.watcherP99Ms.toFixed(2)} ms vs bare ${r.bareP99Ms.toFixed(2)} ms → ×${r.ratio.toFixed(2)} (rounds ${r.ratios.map((x) => x.toFixed(2)).join(', ')}); HTTP thread's loop delay without load p99 ${r.loopP99Ms.toFixed(1)} / max ${r.loopMaxMs.toFixed(1)} ms; RSS ${r.rssMb.toFixed(0)} MB, CPU under load ${r.cpuPercent.toFixed(0)} %`,
+      `median of ${RUNS}: ${scenario} (${thread}): watcher p99 ${r.watcherP99Ms.toFixed(2)} ms vs bare ${r.bareP99Ms.toFixed(2)} ms → ×${r.ratio.toFixed(2)} (rounds ${r.ratios.map((x) => x.toFixed(2)).join(', ')}); HTTP thread's loop delay without load p99 ${r.loopP99Ms.toFixed(1)} / max ${r.loopMaxMs.toFixed(1)} ms; RSS ${r.rssMb.toFixed(0)} MB, CPU under load ${r.cpuPercent.toFixed(0)} % (bare ${r.bareCpuPercent.toFixed(0)} %); without HTTP load CPU ${r.idleCpuPercent.toFixed(1)} %, RSS ${r.idleRssMb.toFixed(0)} MB; main thread idle ${r.mainIdle.cpuMsPerS.toFixed(1)} ms/s ELU ${r.mainIdle.elu.toFixed(3)} GC ${r.mainIdle.gcMsPerS.toFixed(2)} ms/s, under load ${r.mainLoad.cpuMsPerS.toFixed(0)} ms/s ELU ${r.mainLoad.elu.toFixed(3)} GC ${r.mainLoad.gcMsPerS.toFixed(1)} ms/s (max ${r.mainLoad.gcMaxMs.toFixed(1)} ms); worker ${r.workerIdleCpuMsPerS.toFixed(1)} ms/s; ${r.messagesPerS.toFixed(1)} messages/s`,
     );
   }
 console.log(
@@ -294,5 +408,5 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')} (shared: absolute numbers are noise, compare the ratios)`,
 );
-console.log(JSON.stringify({ bundle: BUNDLE, results }));
+console.log(JSON.stringify({ bundle: sourceBundle, results }));
 process.exit(0);

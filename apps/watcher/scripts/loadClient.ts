@@ -17,6 +17,12 @@ const total = Math.min(rate * seconds, 100_000); // bounded
 
 const latencies: number[] = [];
 let errors = 0;
+/** What the errors were: an HTTP status or the socket error's code, with counts. */
+const errorKinds: Record<string, number> = {};
+const countError = (kind: string) => {
+  errors++;
+  errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+};
 const get = (planned: number) =>
   new Promise<void>((resolve) => {
     // From the scheduled start when sent late (queueing counts), from the send when sent early.
@@ -25,12 +31,12 @@ const get = (planned: number) =>
       res.resume();
       res.on('end', () => {
         if (res.statusCode === 200) latencies.push(performance.now() - from);
-        else errors++;
+        else countError(String(res.statusCode));
         resolve();
       });
     });
-    req.on('error', () => {
-      errors++;
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      countError(error.code ?? error.name);
       resolve();
     });
     req.end();
@@ -60,6 +66,7 @@ console.log(
   JSON.stringify({
     ok: latencies.length,
     errors,
+    errorKinds,
     achievedRps: total / elapsed,
     p50: q(0.5),
     p90: q(0.9),

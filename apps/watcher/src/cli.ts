@@ -5,12 +5,14 @@ import type { WatcherConfig } from './config/configSchema.js';
 import { databaseEngine, databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { type OpenDb, openDb } from './db/openDb.js';
-import { createSqliteStore } from './db/store/createSqliteStore.js';
+import { pgStorageProjectionReport } from './db/pg/pgStorageProjection.js';
+import { type OpenedStore, openStore } from './db/store/openStore.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import {
+  ASSUMED_HIP3_MARKETS,
   formatSizeReport,
   runBackup,
   runVacuum,
@@ -34,9 +36,12 @@ Commands:
   check-config   validate the config (file + env overrides) and exit (2 when invalid)
   test-alert     send a test message to every alert sink (or --sink NAME) and report delivery
   storage        print the database size report (tables, indexes, free pages, WAL) and the
-                 projected size at the configured retention (warns when it exceeds the free disk)
-  vacuum         VACUUM the database (stop the watcher first: it takes an exclusive lock)
+                 projected size at the configured retention (warns when it exceeds the free disk;
+                 PostgreSQL: the server's disk cannot be seen, the output says so)
+  vacuum         VACUUM the database (SQLite: stop the watcher first, it takes an exclusive lock;
+                 PostgreSQL: VACUUM (ANALYZE) per table, while the watchers run)
   backup         copy the database online (consistent, while the watcher runs): --to FILE
+                 (SQLite; on PostgreSQL it prints the pg_dump command to use)
 
 Options:
   -c, --config FILE   YAML or JSON config (env PERPSCOPE_CONFIG)
@@ -76,6 +81,32 @@ function openDatabase(path: string): OpenDb {
   } catch (error) {
     fail(`database ${path} is unusable: ${(error as Error).message}`, 1);
   }
+}
+
+/**
+ * Opens the store of `config.database` (SQLite file or PostgreSQL) for a one-shot command; an
+ * unusable database exits 1 saying why (never with the URL's password: `StoreOpenError`).
+ */
+async function openCommandStore(config: WatcherConfig): Promise<OpenedStore> {
+  try {
+    return await openStore(config.database, { maxConnections: 2 });
+  } catch (error) {
+    fail((error as Error).message, 1);
+  }
+}
+
+/** The `pg_dump` command for the database at `url`, without its password (`docs/postgres.md`). */
+function pgDumpCommand(url: string): string {
+  const u = new URL(url);
+  const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
+  return [
+    'PGPASSWORD=… pg_dump -Fc',
+    `-h ${u.hostname}`,
+    ...(u.port !== '' ? [`-p ${u.port}`] : []),
+    ...(u.username !== '' ? [`-U ${decodeURIComponent(u.username)}`] : []),
+    `-d ${db}`,
+    `-f perpscope-$(date -u +%Y%m%d).dump`,
+  ].join(' ');
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -185,13 +216,16 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`migrations applied to ${config.database.path}\n`);
     return;
   }
-  if (engine === 'postgres') {
-    // Issue 17 is under way: the schema, migrations and the alert lease exist for PostgreSQL, the
-    // query module (src/db/queries) and everything built on it do not yet.
+  if (engine === 'postgres' && command === 'backup') {
+    // SQLite's online backup API has no PostgreSQL twin in the watcher: the server's own tool does it.
     fail(
-      `database.url (${databaseName}): PostgreSQL is not implemented yet for '${command}': the ` +
-        "watcher's queries (src/db/queries) run on SQLite only so far (issue 17). 'migrate' and " +
-        "'check-config' work with database.url; use database.path (SQLite) to run the watcher.",
+      `backup: database.url (${databaseName}) is PostgreSQL; back it up with the server's own tool, which takes a consistent snapshot while the watchers write:\n  ${pgDumpCommand(config.database.url!)}\nrestore with pg_restore (docs/postgres.md, "Back up and restore")`,
+      2,
+    );
+  }
+  if (engine === 'postgres' && command === 'demo') {
+    fail(
+      `demo: database.url (${databaseName}) is PostgreSQL; the demo runs on its own SQLite file (leave database.url out)`,
       2,
     );
   }
@@ -199,22 +233,32 @@ async function main(argv: readonly string[]): Promise<void> {
   // The demo narrates on stdout; unless a level was asked for, pino writes to a file instead.
   const quietDemo = command === 'demo' && env.PERPSCOPE_LOG_LEVEL === 'info' && !configPath;
   if (command === 'storage' || command === 'vacuum') {
-    const database = openDatabase(config.database.path);
-    const store = createSqliteStore(database);
-    if (command === 'vacuum') process.stdout.write(await runVacuum(store));
-    else {
-      const report = await store.queries.storage.dbSizeReport();
-      process.stdout.write(formatSizeReport(report));
-      const { text, warning } = await storageProjectionReport({
-        config,
-        store,
-        sqlite: database.sqlite,
-        databaseBytes: report.databaseBytes,
-      });
-      process.stdout.write(text);
-      if (warning) process.stderr.write(warning);
+    const { store, pg, sqlite } = await openCommandStore(config);
+    try {
+      if (command === 'vacuum') process.stdout.write(await runVacuum(store));
+      else {
+        const report = await store.queries.storage.dbSizeReport();
+        process.stdout.write(formatSizeReport(report, store.dialect));
+        const { text, warning } =
+          pg !== null
+            ? await pgStorageProjectionReport(pg.db, {
+                config,
+                assumedHip3Markets: ASSUMED_HIP3_MARKETS,
+              })
+            : await storageProjectionReport({
+                config,
+                store,
+                sqlite: sqlite.sqlite,
+                databaseBytes: report.databaseBytes,
+              });
+        process.stdout.write(text);
+        if (warning) process.stderr.write(warning);
+      }
+    } catch (error) {
+      fail(`${command} failed on ${databaseName}: ${(error as Error).message}`, 1);
+    } finally {
+      await store.close();
     }
-    await store.close();
     return;
   }
   if (command === 'backup') {
@@ -230,11 +274,11 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'test-alert') {
-    const database = openDatabase(config.database.path);
+    const { store } = await openCommandStore(config);
     try {
       const results = await runTestAlert({
         config: config.alerts,
-        store: createSqliteStore(database),
+        store,
         secrets,
         clock: systemClock,
         logger: createLogger({ level: 'warn' }),
@@ -247,10 +291,10 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       if (results.some((r) => r.state !== 'delivered')) process.exitCode = 1;
     } catch (error) {
+      await store.close();
       fail((error as Error).message, 2);
-    } finally {
-      database.close();
     }
+    await store.close();
     return;
   }
 

@@ -1,14 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/spawnWatcher.js';
+import { runCli, spawnWatcher } from './support/spawnWatcher.js';
 import { type PostgresServer, startPostgres } from './support/startPostgres.js';
 
-// The real CLI against a real PostgreSQL server (support/startPostgres.ts): `database.url` is
-// accepted by check-config and migrate; every command that needs the query module says it is not
-// implemented yet on PostgreSQL instead of crashing.
+// The real CLI against a real PostgreSQL server (support/startPostgres.ts): `database.url` (or
+// PERPSCOPE_DATABASE_URL) is accepted by check-config, migrate, run, storage, vacuum and
+// test-alert; backup prints the pg_dump command instead. No output ever holds the password.
 
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-cli-pg-'));
 const configWithUrl = (name: string, url: string) => {
@@ -73,13 +75,116 @@ describe('perpscope-watcher with database.url (PostgreSQL)', {
     expect(r.stdout).not.toContain(password);
   });
 
-  it('run exits 2 saying PostgreSQL is not implemented yet for it (no crash, no password)', async () => {
-    const r = await runCli(['run', '--config', configWithUrl('run.yaml', url)]);
-    expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
-    expect(r.stderr).toContain('database.url (PostgreSQL postgres://127.0.0.1:');
-    expect(r.stderr).toContain("PostgreSQL is not implemented yet for 'run'");
-    expect(r.stderr).toContain('src/db/queries');
+  it('run serves /readyz on PostgreSQL (URL from PERPSCOPE_DATABASE_URL) and stops on SIGTERM', async () => {
+    const dbUrl = await server.createDatabase('cli_run');
+    const cfg = join(dir, 'run.yaml');
+    writeFileSync(cfg, 'chains: []\nserver:\n  port: 0\n');
+    const w = await spawnWatcher(['run', '--config', cfg], { PERPSCOPE_DATABASE_URL: dbUrl });
+    try {
+      const res = await fetch(`${w.url}/readyz`);
+      const body = (await res.json()) as { status: string; checks: Record<string, boolean> };
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(body.checks).toMatchObject({ database: true, storage: true });
+      expect((await fetch(`${w.url}/v1/chains`)).status).toBe(200);
+    } finally {
+      w.child.kill('SIGTERM');
+    }
+    expect((await w.exited).code).toBe(0);
+    const { stdout, stderr } = w.output();
+    expect(stdout + stderr).not.toContain(password);
+    // It ran on the server: the schema is there (run migrates at start).
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    const tables = await client.query(
+      "select 1 from information_schema.tables where table_name = 'events'",
+    );
+    await client.end();
+    expect(tables.rowCount).toBe(1);
+  });
+
+  it('run against a server that is not there exits 1 naming the database, never the password', async () => {
+    const closed = `postgres://postgres:${password}@127.0.0.1:1/none`;
+    const r = await runCli(['run', '--config', configWithUrl('run-down.yaml', closed)]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('database postgres://127.0.0.1:1/… is unusable');
     expect(r.stderr).not.toContain(password);
+  });
+
+  it('storage prints the PostgreSQL size report and says the free disk cannot be seen', async () => {
+    const r = await runCli(['storage', '--config', configWithUrl('storage.yaml', url)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^database \d+\.\d\d MB \(PostgreSQL: free space inside its files/);
+    expect(r.stdout).toMatch(/\n {2}events +\d+\.\d\d MB/);
+    expect(r.stdout).toContain('free disk unknown');
+    expect(r.stdout + r.stderr).not.toContain(password);
+  });
+
+  it('vacuum runs VACUUM (ANALYZE) on PostgreSQL', async () => {
+    const r = await runCli(['vacuum', '--config', configWithUrl('vacuum.yaml', url)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('VACUUM (ANALYZE) of every table done');
+    expect(r.stdout).toMatch(/before: \d+\.\d\d MB\nafter: {2}\d+\.\d\d MB/);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const analyzed = await client.query<{ at: Date | null }>(
+      "select last_analyze as at from pg_stat_user_tables where relname = 'events'",
+    );
+    await client.end();
+    expect(analyzed.rows[0]?.at).toBeInstanceOf(Date);
+  });
+
+  it('backup on PostgreSQL exits 2 with the pg_dump command to use (no password)', async () => {
+    const r = await runCli([
+      'backup',
+      '--config',
+      configWithUrl('backup.yaml', url),
+      '--to',
+      join(dir, 'x.db'),
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    const { port, pathname } = new URL(url);
+    expect(r.stderr).toContain(
+      `PGPASSWORD=… pg_dump -Fc -h 127.0.0.1 -p ${port} -U postgres -d ${pathname.slice(1)} -f perpscope-$(date -u +%Y%m%d).dump`,
+    );
+    expect(r.stderr).toContain('pg_restore');
+    expect(r.stderr).not.toContain(password);
+  });
+
+  it('test-alert delivers through the outbox on PostgreSQL', async () => {
+    const received: string[] = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const { port } = sink.address() as AddressInfo;
+    try {
+      const cfg = join(dir, 'alert.yaml');
+      writeFileSync(
+        cfg,
+        `chains: []\ndatabase:\n  url: "${url}"\nalerts:\n  sinks:\n    - { name: hook, kind: webhook, urlEnv: PERPSCOPE_TEST_HOOK }\n`,
+      );
+      const r = await runCli(['test-alert', '--config', cfg], {
+        PERPSCOPE_TEST_HOOK: `http://127.0.0.1:${port}/hook`,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('hook: delivered after 1 attempt(s)');
+      expect(received).toHaveLength(1);
+      expect(r.stdout + r.stderr).not.toContain(password);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const rows = await client.query("select state from alert_outbox where sink = 'hook'");
+      await client.end();
+      expect(rows.rows.map((row) => row.state)).toEqual(['delivered']);
+    } finally {
+      sink.close();
+    }
   });
 
   it('migrate against a server that is not there exits 1 naming the database', async () => {

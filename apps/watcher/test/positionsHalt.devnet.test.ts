@@ -128,7 +128,7 @@ describe('position guard during a devnet chain halt (alerts to a local sink)', (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const statuses = () => chainStatusesByKey(watcher.ops.database.db);
+  const statuses = () => chainStatusesByKey(watcher.ops.database!.db);
   const statusOf = (key: string) => statuses().find((c) => c.key === key)?.status;
   const chainOf = (name: string): DevnetChain => devnet.chains.find((c) => c.name === name)!;
   /** Every alert delivered (the chain incidents' too). */
@@ -167,7 +167,7 @@ describe('position guard during a devnet chain halt (alerts to a local sink)', (
     }
     expect(statusOf(chain.name)).toBe('halted'); // the whole walk ran inside the halt
     await applyChainAction(chain, resume!.action);
-    const queued = () => watcher.ops.database.db.select().from(alertOutbox).all().length;
+    const queued = () => watcher.ops.database!.db.select().from(alertOutbox).all().length;
     await waitFor('every alert delivered', () => deliveredAll().length >= queued(), 10_000);
     return { levels, thresholds, alerts: delivered().slice(before) };
   }

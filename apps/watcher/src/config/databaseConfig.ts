@@ -32,8 +32,8 @@ const PostgresUrl = z.string().superRefine((value, ctx) => {
 /**
  * `database`: either the SQLite file (`path`, WAL mode; `:memory:` gives a throw-away database; the
  * default) or a PostgreSQL server (`url`) — one or the other. With `url`, `path` keeps its default
- * and is not used. PostgreSQL is being built (issue 17): `migrate` and `check-config` accept it;
- * `run` and the other commands stop with a "not implemented yet" error until `db/queries` runs on it.
+ * and is not used. PostgreSQL (issue 17) works with `run`, `migrate`, `check-config`, `test-alert`,
+ * `storage` and `vacuum`; `backup` prints the `pg_dump` command instead, `demo` stays on SQLite.
  */
 export const DatabaseConfig = z
   .object({

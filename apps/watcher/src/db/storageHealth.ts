@@ -37,7 +37,11 @@ export type StorageHealth = {
 
 /** Parameters of {@link createStorageHealth}. */
 export type StorageHealthParameters = {
-  sqlite: Database.Database;
+  /**
+   * The SQLite connection, or null on PostgreSQL: the server's disk, pages and file are not this
+   * process's to see; there only failing writes (and `/readyz`'s `database` probe) count.
+   */
+  sqlite: Database.Database | null;
   /** Below this many free bytes the disk counts as full. Default 16 MiB. */
   minFreeBytes?: number;
   cacheMs?: number;
@@ -67,7 +71,8 @@ export function createStorageHealth(p: StorageHealthParameters): StorageHealth {
   const minFree = p.minFreeBytes ?? 16 * 1024 * 1024;
   const cacheMs = p.cacheMs ?? 1_000;
   const now = p.now ?? Date.now;
-  const path = p.sqlite.memory ? null : p.sqlite.name;
+  const sqlite = p.sqlite;
+  const path = sqlite === null || sqlite.memory ? null : sqlite.name;
   const opened = path === null ? null : identity(path);
   const failures = new Map<string, WriteFailure>();
   let at = 0;
@@ -81,7 +86,7 @@ export function createStorageHealth(p: StorageHealthParameters): StorageHealth {
     at = Date.now();
     let freeBytes: number | null = null;
     let fileState: DbFileState = 'ok';
-    if (path !== null && p.sqlite.open) {
+    if (path !== null && sqlite?.open) {
       try {
         const fs = statfsSync(dirname(path));
         freeBytes = fs.bavail * fs.bsize;
@@ -95,12 +100,12 @@ export function createStorageHealth(p: StorageHealthParameters): StorageHealth {
     }
     let atPageLimit = false;
     let readOnly = false;
-    if (p.sqlite.open) {
-      const pages = p.sqlite.pragma('page_count', { simple: true }) as number;
-      const max = p.sqlite.pragma('max_page_count', { simple: true }) as number;
-      const free = p.sqlite.pragma('freelist_count', { simple: true }) as number;
+    if (sqlite?.open) {
+      const pages = sqlite.pragma('page_count', { simple: true }) as number;
+      const max = sqlite.pragma('max_page_count', { simple: true }) as number;
+      const free = sqlite.pragma('freelist_count', { simple: true }) as number;
       atPageLimit = pages >= max && free === 0;
-      readOnly = p.sqlite.readonly || p.sqlite.pragma('query_only', { simple: true }) === 1;
+      readOnly = sqlite.readonly || sqlite.pragma('query_only', { simple: true }) === 1;
     }
     if (fileState !== cached.fileState) p.onFileState?.(fileState);
     cached = {

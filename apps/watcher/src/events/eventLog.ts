@@ -134,11 +134,24 @@ export class EventLog {
   readonly #logger: Logger;
   readonly #listeners = new Set<EventListener>();
   readonly #writeObservers = new Set<WriteObserver>();
+  readonly #publishWrites: boolean;
 
-  constructor(deps: { store: WatcherStore; clock: Clock; logger: Logger }) {
+  /**
+   * `publishWrites` (default true): publish the events of this log's own writes after the commit.
+   * False where something else publishes every committed event in id order — on PostgreSQL the
+   * runtime's event follower (`followEvents` → {@link EventLog.publishStored}), which also carries
+   * other processes' events; publishing writes here too would deliver them twice, out of order.
+   */
+  constructor(deps: {
+    store: WatcherStore;
+    clock: Clock;
+    logger: Logger;
+    publishWrites?: boolean;
+  }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
+    this.#publishWrites = deps.publishWrites ?? true;
   }
 
   /**
@@ -241,7 +254,7 @@ export class EventLog {
       };
       return body(writer);
     });
-    for (const ev of emitted) this.#publish(ev);
+    if (this.#publishWrites) for (const ev of emitted) this.#publish(ev);
     return result;
   }
 

@@ -11,18 +11,33 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
-/** Human-readable size report (`perpscope-watcher storage`). */
-export function formatSizeReport(r: DbSizeReport): string {
+/**
+ * Human-readable size report (`perpscope-watcher storage`). On PostgreSQL the objects are tables
+ * with their indexes, and free space inside the files and the server's WAL are not measured (see
+ * `src/db/pg/queries/dbSizeReport.ts`): the first line says so instead of printing zeros.
+ */
+export function formatSizeReport(
+  r: DbSizeReport,
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+): string {
   const lines = [
-    `database ${mb(r.databaseBytes)} (free pages ${mb(r.freeBytes)}), WAL ${mb(r.walBytes)}`,
+    dialect === 'postgres'
+      ? `database ${mb(r.databaseBytes)} (PostgreSQL: free space inside its files and the server's WAL are not measured; tables include their indexes)`
+      : `database ${mb(r.databaseBytes)} (free pages ${mb(r.freeBytes)}), WAL ${mb(r.walBytes)}`,
     ...r.objects.slice(0, 20).map((o) => `  ${o.name.padEnd(40)} ${mb(o.bytes).padStart(12)}`),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** `perpscope-watcher vacuum`: VACUUM and print the sizes before and after. */
+/**
+ * `perpscope-watcher vacuum`: VACUUM and print the sizes before and after (SQLite: `VACUUM` + WAL
+ * truncate; PostgreSQL: `VACUUM (ANALYZE)` per table — dead rows become reusable, files rarely
+ * shrink).
+ */
 export async function runVacuum(store: WatcherStore): Promise<string> {
   const { before, after } = await store.maintenance.compact();
+  if (store.dialect === 'postgres')
+    return `VACUUM (ANALYZE) of every table done\nbefore: ${mb(before.databaseBytes)}\nafter:  ${mb(after.databaseBytes)} (PostgreSQL reuses the space of deleted rows; its files shrink only by VACUUM FULL, which locks each table: stop the watchers first)\n`;
   return `before: ${mb(before.databaseBytes)} (free ${mb(before.freeBytes)})\nafter:  ${mb(after.databaseBytes)}\n`;
 }
 

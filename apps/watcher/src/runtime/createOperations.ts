@@ -7,6 +7,7 @@ import { describeMarket } from '../alerts/describeMarket.js';
 import { resolveSinks, sinkConfigIssues } from '../alerts/formatAlert.js';
 import { type DescribeSubject, IncidentAlerter } from '../alerts/IncidentAlerter.js';
 import type { Clock } from '../clock.js';
+import { type ClusterRuntime, singleWatcher } from '../cluster/clusterRuntime.js';
 import type { OpenDb } from '../db/openDb.js';
 import type { RetentionTarget } from '../db/queries/runRetention.js';
 import { createStorageHealth, type StorageHealth } from '../db/storageHealth.js';
@@ -74,9 +75,15 @@ export type OperationsHttp = {
 /** Parameters of {@link createOperations}. */
 export type CreateOperationsParameters = {
   config: OperationsConfig;
-  database: OpenDb;
-  /** The store over `database` (the only way the operations read and write it). */
+  /** The SQLite connection under `store` (file and page-limit health), or null on PostgreSQL. */
+  database: OpenDb | null;
+  /** The store (the only way the operations read and write the database). */
   store: WatcherStore;
+  /**
+   * This process's place among the watchers sharing the database (`clusterFor`); default
+   * `singleWatcher()`. The alert and retention duties are wired to it on its own branch.
+   */
+  cluster?: ClusterRuntime;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;
@@ -117,8 +124,13 @@ export type OperationsObserver = {
 
 /** The operator side of a running watcher: alerts, metrics, retention and request hardening. */
 export type Operations = {
-  /** The watcher's database connection (storage report, and fault tests that fill the "disk"). */
-  database: OpenDb;
+  /**
+   * The watcher's SQLite connection (storage report, and fault tests that fill the "disk"); null
+   * on PostgreSQL.
+   */
+  database: OpenDb | null;
+  /** This process's place among the watchers sharing the database. */
+  cluster: ClusterRuntime;
   metrics: WatcherMetrics;
   outbox: AlertOutbox;
   alerter: IncidentAlerter;
@@ -157,7 +169,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   // Every failed write — ingestion, events, alerts, retention — is counted, turns /readyz red and
   // (for a subject) shows it `unknown` until that writer commits again.
   const health = createStorageHealth({
-    sqlite: database.sqlite,
+    sqlite: database?.sqlite ?? null,
     now: clock.now,
     onWriteError: (writer, error) => {
       metrics.dbWriteErrors.inc({ component: writer.split(':')[0] ?? writer });
@@ -167,7 +179,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
       if (state === 'ok') storageLogger.info('database file is back at its path');
       else
         storageLogger.error(
-          { path: database.sqlite.name, state },
+          { path: database?.sqlite.name, state },
           `database file ${state} under the running watcher: new rows go to a file that is gone at the next start (see "Storage health" in the README)`,
         );
     },
@@ -249,12 +261,17 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   });
   return {
     database,
+    cluster: p.cluster ?? singleWatcher(),
     metrics,
     outbox,
     alerter,
     retention,
     storage,
-    readiness: () => ({ storage: writable(), database: storage.fileState() === 'ok' }),
+    // On PostgreSQL `database` is `/readyz`'s own probe (the server answers); there is no file.
+    readiness: () =>
+      database === null
+        ? { storage: writable() }
+        : { storage: writable(), database: storage.fileState() === 'ok' },
     http: {
       security,
       metrics,
@@ -267,7 +284,8 @@ export function createOperations(p: CreateOperationsParameters): Operations {
         void alerter.start();
         retention.start();
       }
-      if (jobs === 'ingestion') return; // the main thread watches the file (and logs it once)
+      // The main thread watches the file (and logs it once); PostgreSQL has none.
+      if (jobs === 'ingestion' || database === null) return;
       // Noticed (and logged) within seconds even when nobody asks /readyz or /metrics.
       fileCheck ??= setInterval(() => storage.fileState(), FILE_CHECK_MS);
       fileCheck.unref();

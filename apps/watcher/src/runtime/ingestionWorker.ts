@@ -1,11 +1,12 @@
 /**
  * The ingestion worker's entry point (a `worker_threads` Worker started by
  * `startIngestionWorker.ts`): polls, WebSocket parsing, evaluation and every ingestion write run
- * here, on this thread's own better-sqlite3 connection, so none of it delays an HTTP request on the
- * main thread. It runs the subjects (`subjects.ts`), the position guard's and the incidents' alert
+ * here, on this thread's own store (its own better-sqlite3 connection, or its own small PostgreSQL
+ * pool), so none of it delays an HTTP request on the main thread. It runs the subjects (`subjects.ts`), the position guard's and the incidents' alert
  * feeds (enqueueing into the outbox) and retention; the main thread delivers alerts and serves HTTP
  * from its read connection. Everything it learns the main thread needs is posted as a message
- * (`ingestionMessages.ts`): committed events, write outcomes, alert outcomes, readiness.
+ * (`ingestionMessages.ts`): committed events (SQLite only: on PostgreSQL the main thread's event
+ * follower reads every process's events from the table), write outcomes, alert outcomes, readiness.
  *
  * Loaded only as a worker's main module, never imported.
  */
@@ -17,10 +18,11 @@ import { createWeightAccountant } from '@perpscope/hyperliquid';
 import { type Clock, createSteadyClock, systemClock } from '../clock.js';
 import { openWriterConnection } from '../db/openWriterConnection.js';
 import type { StoredEvent } from '../db/queries/events.js';
-import { createSqliteStore } from '../db/store/createSqliteStore.js';
+import { openStore } from '../db/store/openStore.js';
 import { EventLog } from '../events/eventLog.js';
 import { createLogger } from '../logger.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
+import { clusterFor } from './clusterFor.js';
 import { createOperations } from './createOperations.js';
 import type {
   IngestionControlMessage,
@@ -35,6 +37,8 @@ const port = parentPort;
 if (!port) throw new Error('ingestionWorker.ts runs only as a worker thread');
 const data = workerData as IngestionWorkerData;
 const post = (message: IngestionWorkerMessage) => port.postMessage(message);
+/** Pool size of this thread's store on PostgreSQL: one write at a time per subject, a few reads. */
+const WORKER_PG_CONNECTIONS = 4;
 
 const logger = createLogger({
   level: data.logLevel,
@@ -44,22 +48,34 @@ const logger = createLogger({
 // The main thread logs clock steps; this clock only has to agree with it.
 const clock: Clock = data.clock === 'steady' ? createSteadyClock() : systemClock;
 const { config } = data;
-const database = openWriterConnection(config.database.path);
-const store = createSqliteStore(database);
+const {
+  store,
+  pg,
+  sqlite: database,
+} = await openStore(config.database, {
+  openSqlite: openWriterConnection,
+  logger,
+  maxConnections: WORKER_PG_CONNECTIONS,
+});
+// This thread's subscribers (the alert feeds) get its own writes at once, on both dialects.
 const eventLog = new EventLog({ store, clock, logger });
+const cluster = await clusterFor({ config, pg, thread: 'ingestion', logger });
 
 // Persist, then publish: the events of one transaction are published synchronously after its
-// commit; they cross to the main thread as one message.
+// commit; they cross to the main thread as one message. Not on PostgreSQL: there the main
+// thread's follower reads them from the table (with every other process's), and posting them
+// too would publish them twice.
 let pending: StoredEvent[] = [];
 const flushEvents = () => {
   if (pending.length === 0) return;
   post({ type: 'events', events: pending });
   pending = [];
 };
-eventLog.subscribe((ev) => {
-  if (pending.length === 0) queueMicrotask(flushEvents);
-  pending.push(ev);
-});
+if (pg === null)
+  eventLog.subscribe((ev) => {
+    if (pending.length === 0) queueMicrotask(flushEvents);
+    pending.push(ev);
+  });
 
 // Write outcomes: every failure (the main thread counts them), and the recovery of a failing writer.
 const failing = new Set<string>();
@@ -67,6 +83,7 @@ const ops = createOperations({
   config,
   database,
   store,
+  cluster,
   eventLog,
   clock,
   logger,
@@ -93,6 +110,7 @@ const hlWeight = createWeightAccountant({
 const ctx = {
   config,
   store,
+  cluster,
   eventLog,
   clock,
   logger,
@@ -151,6 +169,7 @@ port.on('message', (message: IngestionControlMessage) => {
     await Promise.all(subjects.map((s) => s.stop()));
     await positionAlerter?.stop();
     await ops.stop();
+    await cluster.stop();
     loopDelay.disable();
     flushEvents();
     await store.close();

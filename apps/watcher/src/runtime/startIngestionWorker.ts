@@ -23,7 +23,7 @@ export type StartIngestionWorkerParameters = {
   clock: IngestionWorkerData['clock'];
   /** The main thread's logger: the worker logs at its level into its destination. */
   logger: Logger;
-  /** The main thread's event log: publishes the events the worker committed. */
+  /** The main thread's event log: publishes the events the worker committed (SQLite only). */
   eventLog: EventLog;
   /** Told each write outcome the worker reports (storage health on the main thread). */
   onWrite(writer: string, error: string | null): void;
@@ -86,7 +86,8 @@ export function logLineWriter(logger: Logger): ((line: string) => void) | null {
 
 /**
  * Starts the ingestion worker (`ingestionWorker.ts`) and resolves once every subject in it started.
- * From then on: committed events are published on the main thread's `eventLog`, write and alert
+ * From then on: committed events are published on the main thread's `eventLog` (SQLite; on
+ * PostgreSQL the worker posts none and the main thread's event follower publishes them), write and alert
  * outcomes go to `onWrite`/`onAlert`, readiness is kept for `/readyz`, and a crash of the worker
  * is reported to `onFailure` (the watcher then exits non-zero; a supervisor restarts it and every
  * subject resumes from the state it persisted on its last poll).

@@ -5,13 +5,14 @@ import { EventStreamHub } from '../api/EventStreamHub.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
-import { openDb } from '../db/openDb.js';
-import { createSqliteStore } from '../db/store/createSqliteStore.js';
+import type { EventFollower } from '../db/pg/followEvents.js';
+import { openStore } from '../db/store/openStore.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { clientResolver } from '../security/requestClient.js';
 import type { PositionAlerter } from '../subjects/positions/PositionAlerter.js';
+import { clusterFor } from './clusterFor.js';
 import { configIngests } from './configIngests.js';
 import { createOperations, type Operations } from './createOperations.js';
 import { type ConnectionLimiterStats, limitConnections } from './limitConnections.js';
@@ -105,9 +106,18 @@ export function ingestionThreadFor(params: StartWatcherParameters): IngestionThr
   return params.ingestion.thread;
 }
 
+/** Pool size of the main thread's store on PostgreSQL (HTTP reads, alert delivery, the follower's reads). */
+const MAIN_PG_CONNECTIONS = 8;
+
 /**
  * Opens the database (running migrations), starts every subject — in the ingestion worker thread
  * by default (see {@link IngestionOptions}) — and the HTTP server.
+ *
+ * The database is `config.database` through `openStore`: the SQLite file (with its WAL
+ * checkpointer and file health) or PostgreSQL (`database.url`; the worker opens its own small
+ * pool). On PostgreSQL every committed event — this process's and every other process's sharing
+ * the database — reaches the event log's subscribers and SSE clients through one `followEvents`
+ * (LISTEN/NOTIFY + reads by id), in id order and once; the log does not publish its own writes.
  *
  * @throws when the database is unusable, a subject cannot start or the HTTP port cannot be bound
  *   (everything started is stopped again first).
@@ -115,10 +125,11 @@ export function ingestionThreadFor(params: StartWatcherParameters): IngestionThr
 export async function startWatcher(params: StartWatcherParameters): Promise<RunningWatcher> {
   const { config, clock, logger } = params;
   const thread = ingestionThreadFor(params);
-  const database = openDb({ path: config.database.path });
+  const opened = await openStore(config.database, { logger, maxConnections: MAIN_PG_CONNECTIONS });
+  const { store, pg, sqlite: database } = opened;
   // Checkpoints off the event loop (src/db/walCheckpointer.ts): the API shares this thread.
   const checkpointer: WalCheckpointer | null =
-    config.database.path === ':memory:'
+    database === null || config.database.path === ':memory:'
       ? null
       : startWalCheckpointer({
           sqlite: database.sqlite,
@@ -126,14 +137,22 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
           intervalMs: 1_000,
           logger,
         });
-  const store = createSqliteStore(database);
-  const eventLog = new EventLog({ store, clock, logger });
+  // On PostgreSQL the follower below publishes every committed event, this process's included.
+  const eventLog = new EventLog({ store, clock, logger, publishWrites: pg === null });
   const secrets = params.secrets ?? {};
   let worker: IngestionWorker | null = null;
+  let follower: EventFollower | null = null;
+  const cluster = await clusterFor({
+    config,
+    pg,
+    thread: thread === 'main' ? 'ingestion' : 'main',
+    logger,
+  });
   const ops = createOperations({
     config,
     database,
     store,
+    cluster,
     eventLog,
     clock,
     logger,
@@ -160,6 +179,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     const ctx = {
       config,
       store,
+      cluster,
       eventLog,
       clock,
       logger,
@@ -207,6 +227,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
       await Promise.all([...subjects.map((s) => s.stop()), worker?.stop()]);
       await positionAlerter?.stop();
       await ops.stop();
+      await cluster.stop();
       if (server) {
         const srv = server;
         // SSE streams keep connections open; closeAllConnections lets close() resolve.
@@ -215,11 +236,31 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
           if ('closeAllConnections' in srv) srv.closeAllConnections();
         });
       }
+      // The follower reads through the store: stopped (its read in flight finished) before it closes.
+      await follower?.stop();
       await checkpointer?.stop();
       await store.close();
     })();
     return stopping;
   };
+
+  if (pg !== null) {
+    // From the newest committed event on; SSE clients resume older ones from the table itself.
+    const afterId = (await store.queries.events.latestEvents({ limit: 1 }))[0]?.id ?? 0;
+    const { followEvents } = await import('../db/pg/followEvents.js');
+    const followLogger = logger.child({ component: 'events' });
+    follower = followEvents({
+      url: pg.url,
+      db: pg.db,
+      afterId,
+      onEvents: (events) => eventLog.publishStored(events),
+      onError: (error) =>
+        followLogger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'reading new events from PostgreSQL failed; retrying',
+        ),
+    });
+  }
 
   if (thread === 'worker') {
     const workerClock = workerClockOf(clock) ?? 'system';
@@ -253,6 +294,8 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
       });
     } catch (error) {
       await ops.stop();
+      await cluster.stop();
+      await follower?.stop();
       await checkpointer?.stop();
       await store.close();
       throw error;

@@ -1,5 +1,6 @@
 import type { WeightAccountant } from '@perpscope/hyperliquid';
 import type { Clock } from '../clock.js';
+import type { ClusterRuntime } from '../cluster/clusterRuntime.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { EventLog } from '../events/eventLog.js';
@@ -11,6 +12,11 @@ export type SubjectContext = {
   config: WatcherConfig;
   /** The only way a subject reaches the database (`src/db/store/`). */
   store: WatcherStore;
+  /**
+   * This process's place among the watchers sharing the database (owner/observer ids, duties);
+   * absent in tests that build one subject alone (then a single watcher: `singleWatcher()`).
+   */
+  cluster?: ClusterRuntime;
   eventLog: EventLog;
   clock: Clock;
   logger: Logger;

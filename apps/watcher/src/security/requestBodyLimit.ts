@@ -9,7 +9,7 @@ import { RequestRefusedError } from '../errors.js';
  * @example app.use('*', requestBodyLimit({ maxBytes: 64 * 1024 }))
  */
 export function requestBodyLimit(p: { maxBytes: number }): MiddlewareHandler {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: p.maxBytes,
     onError: () => {
       throw new RequestRefusedError({
@@ -19,4 +19,12 @@ export function requestBodyLimit(p: { maxBytes: number }): MiddlewareHandler {
       });
     },
   });
+  // A GET or HEAD request has no body (the Fetch `Request` refuses one), so hono's check would
+  // pass it anyway — but only after reading `c.req.raw.body`, which makes @hono/node-server build
+  // a full undici `Request` (headers, AbortController, stream) for every request: the largest
+  // per-request allocation of the API's hot path. Decided from the method alone, it costs nothing.
+  return async function requestBodyLimitMiddleware(c, next) {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return limit(c, next);
+  };
 }

@@ -52,6 +52,8 @@ export function trustedProxyMatcher(entries: readonly string[]): (ip: string) =>
     if (prefix === undefined) list.addAddress(addr, type);
     else list.addSubnet(addr, Number(prefix), type);
   }
+  // No proxy configured (the default): nothing to match, and no BlockList lookup per request.
+  if (entries.length === 0) return () => false;
   return (ip) => {
     const a = normalizeIp(ip);
     const family = isIP(a);

@@ -247,6 +247,20 @@ describe('request size', () => {
     expect(chunked.status).toBe(413);
   });
 
+  it("never reads a GET's body (on @hono/node-server that builds a full Request per request)", async () => {
+    const { app, setIp } = appWith({ config: { maxBodyBytes: 1024 } });
+    setIp('127.0.0.1');
+    const get = new Request('http://127.0.0.1/v1/chains');
+    Object.defineProperty(get, 'body', {
+      get() {
+        throw new Error('the body of a GET was read');
+      },
+    });
+    const res = await app.fetch(get);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([]);
+  });
+
   it('sets hardening headers', async () => {
     const { app } = appWith();
     const res = await app.request('/v1/chains');

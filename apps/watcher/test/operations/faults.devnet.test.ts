@@ -83,7 +83,7 @@ beforeAll(async () => {
     clock: systemClock,
     logger: pino({ level: process.env.PERPSCOPE_TEST_LOG ?? 'silent' }),
     version: 'test',
-    // The fault tests set pragmas on the writing connection (`ops.database.sqlite`): one thread.
+    // The fault tests set pragmas on the writing connection (`ops.database!.sqlite`): one thread.
     ingestion: { thread: 'main' },
   });
   await waitFor('chain up', async () => (await chainStatus()) === 'up', 30_000);
@@ -147,7 +147,7 @@ describe('fault suite (process stays up, reports honestly, recovers)', () => {
   }, 60_000);
 
   it('read-only database: HIP-3 markets and the risk summary say unknown while their writes fail (issue 14 item 6)', async () => {
-    const { sqlite } = watcher.ops.database;
+    const { sqlite } = watcher.ops.database!;
     const failedWrites = async () =>
       (await metric('perpscope_db_write_errors_total{component="hip3"}')) ?? 0;
     const before = await failedWrites();
@@ -198,7 +198,7 @@ describe('fault suite (process stays up, reports honestly, recovers)', () => {
   }, 60_000);
 
   it('disk full (SQLite page limit): not ready and reported, still serving; recovers when space returns', async () => {
-    const { sqlite } = watcher.ops.database;
+    const { sqlite } = watcher.ops.database!;
     const rows = () =>
       (sqlite.prepare('SELECT max(rowid) AS n FROM blocks').get() as { n: number }).n;
     // Fill the free pages first so the limit bites at once, then forbid growth.

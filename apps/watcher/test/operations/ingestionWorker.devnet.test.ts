@@ -97,7 +97,7 @@ describe('ingestion in the worker thread', () => {
     // Hold the write lock on the main thread's connection past the worker's busy timeout (5 s):
     // the worker's poll writes fail with SQLITE_BUSY, while this thread keeps serving.
     const before = await writeErrors();
-    const { sqlite } = w.ops.database;
+    const { sqlite } = w.ops.database!;
     sqlite.exec('BEGIN IMMEDIATE');
     try {
       await waitFor(

@@ -46,8 +46,10 @@ const anvilHead = async () => {
 };
 /** Canonical block numbers stored, and the numbers missing between the first and the last. */
 const storedBlocks = () => {
-  const rows = dw.watcher.ops.database.sqlite
-    .prepare('SELECT number FROM blocks WHERE chain_id = ? AND canonical = 1 ORDER BY number')
+  const rows = dw.watcher.ops
+    .database!.sqlite.prepare(
+      'SELECT number FROM blocks WHERE chain_id = ? AND canonical = 1 ORDER BY number',
+    )
     .all(CHAIN_ID) as { number: number }[];
   const numbers = rows.map((r) => r.number);
   const missing: number[] = [];
@@ -70,7 +72,7 @@ beforeAll(async () => {
     timing: { pollIntervalMs: 250, graceSeconds: 3 },
     dbPath,
     logger: pino({ level: 'info' }, sink),
-    // The fault tests set pragmas on the writing connection (`ops.database.sqlite`): one thread.
+    // The fault tests set pragmas on the writing connection (`ops.database!.sqlite`): one thread.
     ingestion: { thread: 'main' },
   });
   await waitFor('chain up', async () => (await chain()).status === 'up', 30_000);
@@ -130,7 +132,7 @@ async function duringWriteFault(
 
 describe('storage faults under a polling watcher (real anvil, real SQLite file)', () => {
   it('read-only database: unknown, not ready, every failed write counted; nothing lost after', async () => {
-    const { sqlite } = dw.watcher.ops.database;
+    const { sqlite } = dw.watcher.ops.database!;
     await duringWriteFault(
       { on: () => sqlite.pragma('query_only = 1'), off: () => sqlite.pragma('query_only = 0') },
       3_000,
@@ -142,7 +144,7 @@ describe('storage faults under a polling watcher (real anvil, real SQLite file)'
   }, 60_000);
 
   it('full database (page limit): the same', async () => {
-    const { sqlite } = dw.watcher.ops.database;
+    const { sqlite } = dw.watcher.ops.database!;
     await duringWriteFault(
       {
         on: () => {

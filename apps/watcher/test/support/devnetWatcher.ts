@@ -13,7 +13,10 @@ import {
   startWatcher,
 } from '../../src/runtime/startWatcher.js';
 
-/** A devnet plus an in-process watcher (real SQLite file, real HTTP server on a free port). */
+/**
+ * A devnet plus an in-process watcher (real SQLite file, or a real PostgreSQL database with
+ * `databaseUrl`; real HTTP server on a free port).
+ */
 export type DevnetWatcher = {
   chains: readonly DevnetChain[];
   chain(name: string): DevnetChain;
@@ -27,7 +30,10 @@ export type DevnetWatcher = {
 export async function startDevnetWatcher(params: {
   specs: readonly DevnetChainSpec[];
   timing: DevnetTiming;
-  dbPath: string;
+  /** The SQLite file (ignored when `databaseUrl` is given). */
+  dbPath?: string;
+  /** A PostgreSQL database (`database.url`) instead of the SQLite file. */
+  databaseUrl?: string;
   /**
    * Per chain name (or computed from the started chain): config overrides merged over the devnet
    * entry (thresholds merged too).
@@ -53,7 +59,12 @@ export async function startDevnetWatcher(params: {
       return { ...base, ...o, thresholds: { ...base.thresholds, ...o.thresholds } };
     });
     const config = parseConfig({
-      raw: { server: { port: 0 }, database: { path: params.dbPath }, chains: entries },
+      raw: {
+        server: { port: 0 },
+        database:
+          params.databaseUrl !== undefined ? { url: params.databaseUrl } : { path: params.dbPath },
+        chains: entries,
+      },
       source: 'test',
       env: Env.parse({}),
     });

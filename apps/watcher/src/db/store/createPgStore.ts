@@ -9,6 +9,7 @@ import {
   type PgDb,
   withPgTransaction,
 } from '../pg/openPgDb.js';
+import { pgRetention } from '../pg/pgRetention.js';
 import { dataVersion } from '../pg/queries/changeVersion.js';
 import { prepareHip3Writes } from '../pg/queries/hip3.js';
 import { maxRowid } from '../pg/queries/storage.js';
@@ -34,11 +35,11 @@ import type {
 } from './watcherStore.js';
 
 /**
- * Retention and size reports on PostgreSQL, injected into {@link createPgStore} (they are written
- * on their own branch, `src/db/pg/queries/runRetention.ts` and `dbSizeReport.ts`). Each takes the
- * pool's {@link PgDb}; `createPgStore` binds them to `maintenance.runRetention`,
- * `maintenance.compact`, `queries.storage.dbSizeReport` and `queries.storage.lastRetentionRunAt`.
- * Until they are plugged in, {@link pgRetentionNotYet} stands in.
+ * Retention and size reports on PostgreSQL, injected into {@link createPgStore} (default
+ * `pgRetention()`, `src/db/pg/pgRetention.ts`: `src/db/pg/queries/runRetention.ts` and
+ * `dbSizeReport.ts` over the PostgreSQL targets). Each takes the pool's {@link PgDb};
+ * `createPgStore` binds them to `maintenance.runRetention`, `maintenance.compact`,
+ * `queries.storage.dbSizeReport` and `queries.storage.lastRetentionRunAt`.
  */
 export type PgRetention = {
   runRetention(db: PgDb, params: StoreRetentionParameters): Promise<RetentionReport>;
@@ -52,12 +53,15 @@ export class NotYetOnPostgresError extends WatcherError {
   override name = 'Watcher.NotYetOnPostgresError';
   constructor(readonly operation: string) {
     super(
-      `${operation} is not yet on PostgreSQL: no implementation was given to createPgStore (its retention seam); use database.path (SQLite) for it meanwhile`,
+      `${operation} is not yet on PostgreSQL: this store was created with retention: pgRetentionNotYet (createPgStore's default is pgRetention())`,
     );
   }
 }
 
-/** The stand-in {@link PgRetention}: every operation rejects with {@link NotYetOnPostgresError}. */
+/**
+ * A {@link PgRetention} whose every operation rejects with {@link NotYetOnPostgresError} (a store
+ * that must never prune, and the binding benchmark).
+ */
 export const pgRetentionNotYet: PgRetention = {
   runRetention: () => Promise.reject(new NotYetOnPostgresError('maintenance.runRetention')),
   compact: () => Promise.reject(new NotYetOnPostgresError('maintenance.compact')),
@@ -140,7 +144,7 @@ export type CreatePgStoreParameters = {
   readonly maxConnections?: number;
   /** Told the migrations applied at open and idle connections the server dropped. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
-  /** Retention and size reports (default {@link pgRetentionNotYet}). */
+  /** Retention and size reports (default `pgRetention()`: the PostgreSQL pass and targets). */
   readonly retention?: PgRetention;
 };
 
@@ -247,7 +251,7 @@ function scrubbed(error: unknown, url: string): string {
  */
 export async function createPgStore(params: CreatePgStoreParameters): Promise<PgWatcherStore> {
   const { url, logger } = params;
-  const retention = params.retention ?? pgRetentionNotYet;
+  const retention = params.retention ?? pgRetention();
   try {
     const { applied, total } = await migratePg({ url });
     if (applied > 0)

@@ -173,6 +173,24 @@ describe('createSqliteStore', () => {
     expect(open.sqlite.open).toBe(false);
     await store.close();
   });
+
+  it('runs a query made before close() while transactions are queued, then closes', async () => {
+    const { store, open } = setup();
+    const first = store.transaction(async (q) => {
+      await yieldToOthers();
+      await q.events.insertEvent(event(1));
+    });
+    const second = store.transaction(async (q) => {
+      await yieldToOthers();
+      await q.events.insertEvent(event(2));
+    });
+    // Called while both transactions are queued, before close(): it must see the open connection.
+    const read = store.queries.events.eventsAfter({ afterId: 0, limit: 10 });
+    const closing = store.close();
+    await Promise.all([first, second, closing]);
+    expect((await read).map((e) => e.at)).toEqual([1, 2]);
+    expect(open.sqlite.open).toBe(false);
+  });
 });
 
 describe('createSqliteStore, one per connection', () => {

@@ -100,7 +100,9 @@ function newSqliteStore(open: OpenDb): WatcherStore {
   }
 
   const runOutside: Runner = (fn, handle, args) => {
-    if (lockCount > 0) return tail.then(() => runOutside(fn, handle, args));
+    // Queued behind the lock's holders and waiters in call order (FIFO): a query made before
+    // close() runs before the connection closes, not after it.
+    if (lockCount > 0) return exclusive(() => fn(handle, ...args));
     try {
       return Promise.resolve(fn(handle, ...args));
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { DatabaseConfig } from '../../config/databaseConfig.js';
 import type { Logger } from '../../logger.js';
-import { openDb } from '../openDb.js';
+import { type OpenDb, openDb } from '../openDb.js';
 import {
   createPgStore,
   type PgRetention,
@@ -13,18 +13,34 @@ import type { WatcherStore } from './watcherStore.js';
 /**
  * An open store and, on PostgreSQL only, what the runtime's cross-process wiring needs (`pg`:
  * pool, drizzle handle, URL, raw-handle transactions). Hand `store` to subjects, routes and jobs;
- * keep `pg` in the runtime (event follower, lease keeper): SQLite code never sees a pool.
+ * keep `pg` in the runtime (event follower, lease keeper): SQLite code never sees a pool. On SQLite
+ * `sqlite` is the connection under the store (the WAL checkpointer, file health, fault tests).
  */
 export type OpenedStore =
-  | { readonly dialect: 'sqlite'; readonly store: WatcherStore; readonly pg: null }
-  | { readonly dialect: 'postgres'; readonly store: WatcherStore; readonly pg: PgStoreAccess };
+  | {
+      readonly dialect: 'sqlite';
+      readonly store: WatcherStore;
+      readonly pg: null;
+      readonly sqlite: OpenDb;
+    }
+  | {
+      readonly dialect: 'postgres';
+      readonly store: WatcherStore;
+      readonly pg: PgStoreAccess;
+      readonly sqlite: null;
+    };
 
-/** Options of {@link openStore} that only PostgreSQL uses. */
+/** Options of {@link openStore} (all but `openSqlite` only for PostgreSQL). */
 export type OpenStoreOptions = {
+  /**
+   * How the SQLite file is opened (default `openDb`: created and migrated); the ingestion worker
+   * passes `openWriterConnection`.
+   */
+  readonly openSqlite?: (path: string) => OpenDb;
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
   /** Pool size on PostgreSQL (default 10). */
   readonly maxConnections?: number;
-  /** Retention on PostgreSQL (default: operations reject with `NotYetOnPostgresError`). */
+  /** Retention on PostgreSQL (default `pgRetention()`: the PostgreSQL pass and targets). */
   readonly retention?: PgRetention;
 };
 
@@ -43,17 +59,18 @@ export async function openStore(
 ): Promise<OpenedStore> {
   if (database.url !== undefined) {
     // The store handed out has no `pg` member at all: only the runtime holds the pool.
-    const { pg, ...store } = await createPgStore({ url: database.url, ...options });
-    return { dialect: 'postgres', store, pg };
+    const { openSqlite: _sqliteOnly, ...pgOptions } = options;
+    const { pg, ...store } = await createPgStore({ url: database.url, ...pgOptions });
+    return { dialect: 'postgres', store, pg, sqlite: null };
   }
-  let open: ReturnType<typeof openDb>;
+  let open: OpenDb;
   try {
-    open = openDb({ path: database.path });
+    open = options.openSqlite ? options.openSqlite(database.path) : openDb({ path: database.path });
   } catch (error) {
     throw new StoreOpenError(
       `database ${database.path} is unusable: ${(error as Error).message}`,
       (error as { code?: string }).code,
     );
   }
-  return { dialect: 'sqlite', store: createSqliteStore(open), pg: null };
+  return { dialect: 'sqlite', store: createSqliteStore(open), pg: null, sqlite: open };
 }

@@ -12,6 +12,7 @@ import {
   createPgStore,
   NotYetOnPostgresError,
   type PgWatcherStore,
+  pgRetentionNotYet,
   StoreClosedError,
   StoreOpenError,
   StoreTransactionAbortedError,
@@ -392,10 +393,21 @@ describe('WatcherStore on postgres only', () => {
     await expect(store.maintenance.changeVersion()).rejects.toBeInstanceOf(StoreClosedError);
   });
 
-  it('leaves retention to an injected implementation: without one it says it is not yet on PostgreSQL', async () => {
+  it('runs the PostgreSQL retention by default, or an injected implementation', async () => {
     const store = track(await createPgStore({ url }));
-    await expect(store.maintenance.compact()).rejects.toBeInstanceOf(NotYetOnPostgresError);
-    await expect(store.queries.storage.lastRetentionRunAt()).rejects.toThrow(
+    expect(await store.queries.storage.lastRetentionRunAt()).toBeNull();
+    const { before, after } = await store.maintenance.compact();
+    expect(before.databaseBytes).toBeGreaterThan(1_000_000);
+    expect(after.objects.map((o) => o.name)).toContain('events');
+    const report = await store.maintenance.runRetention({
+      config: { rawDays: 7, rollupDays: 90, eventDays: 30, batchSize: 1000 },
+      now: Date.now(),
+    });
+    expect(report.targets.map((t) => t.name)).toContain('events');
+    expect(await store.queries.storage.lastRetentionRunAt()).toBeGreaterThan(0);
+    const never = track(await createPgStore({ url, retention: pgRetentionNotYet }));
+    await expect(never.maintenance.compact()).rejects.toBeInstanceOf(NotYetOnPostgresError);
+    await expect(never.queries.storage.lastRetentionRunAt()).rejects.toThrow(
       /storage.lastRetentionRunAt is not yet on PostgreSQL/,
     );
     const injected = track(

@@ -127,7 +127,7 @@ describe('position guard against the Hyperliquid replay', () => {
     await new Promise((r) => setImmediate(r));
   }
 
-  const outboxRows = () => watcher!.ops.database.db.select().from(alertOutbox).all();
+  const outboxRows = () => watcher!.ops.database!.db.select().from(alertOutbox).all();
   const delivered = () => sink.hits.filter((h) => h.status === 200).map((h) => h.body as Hit);
   async function allDelivered() {
     const n = outboxRows().length;
@@ -204,7 +204,7 @@ describe('position guard against the Hyperliquid replay', () => {
       /liquidation price 78\.94\d+ \(venue: 78\.94\d+\), mark 83 \(was 88\.5\)/,
     );
     // Events on the log (and so on the SSE stream), without the address.
-    const events = latestEvents(watcher!.ops.database.db, { limit: 50 });
+    const events = latestEvents(watcher!.ops.database!.db, { limit: 50 });
     const levels = events.filter((e) => e.kind === 'position.level');
     expect(levels.map((e) => e.payload.to).reverse()).toEqual(['warn', 'critical']);
     expect(JSON.stringify(events)).not.toContain(USER.slice(2));
