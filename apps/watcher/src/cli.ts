@@ -6,6 +6,7 @@ import { databaseEngine, databasePathIssues } from './config/databaseConfig.js';
 import { loadConfigFile, parseConfig, zodIssues } from './config/loadConfig.js';
 import { type OpenDb, openDb } from './db/openDb.js';
 import { pgStorageProjectionReport } from './db/pg/pgStorageProjection.js';
+import { WatcherRegistryConflictError } from './db/pg/watcherRegistry.js';
 import { type OpenedStore, openStore } from './db/store/openStore.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
@@ -370,6 +371,10 @@ async function main(argv: readonly string[]): Promise<void> {
         secrets,
       });
     } catch (error) {
+      // A cluster mistake (the id of a live watcher, mixed modes, a chain another live watcher
+      // owns, hip3/positions in redundant mode) is a configuration error: exit 2, naming it.
+      if (error instanceof ConfigError || error instanceof WatcherRegistryConflictError)
+        fail(`cannot start: ${error.message}`, 2);
       fail(`cannot start: ${(error as Error).message}`, 1);
     }
     logger.info({ url: watcher.url, chains: config.chains.length }, 'perpscope-watcher running');

@@ -102,6 +102,22 @@ describe('perpscope-watcher with database.url (PostgreSQL)', {
     expect(tables.rowCount).toBe(1);
   });
 
+  it('a second run with the id of a live watcher exits 2 naming the id', async () => {
+    const dbUrl = await server.createDatabase('cli_same_id');
+    const cfg = join(dir, 'same-id.yaml');
+    writeFileSync(cfg, 'chains: []\nserver:\n  port: 0\ncluster:\n  id: twin\n');
+    const w = await spawnWatcher(['run', '--config', cfg], { PERPSCOPE_DATABASE_URL: dbUrl });
+    try {
+      const r = await runCli(['run', '--config', cfg], { PERPSCOPE_DATABASE_URL: dbUrl });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('watcher id "twin" is already in use by a live watcher');
+      expect(r.stderr).not.toContain(password);
+    } finally {
+      w.child.kill('SIGTERM');
+    }
+    expect((await w.exited).code).toBe(0);
+  });
+
   it('run against a server that is not there exits 1 naming the database, never the password', async () => {
     const closed = `postgres://postgres:${password}@127.0.0.1:1/none`;
     const r = await runCli(['run', '--config', configWithUrl('run-down.yaml', closed)]);

@@ -1,5 +1,9 @@
 import { severityRank } from '@perpscope/schemas';
 import type { Logger } from 'pino';
+import { type Duty, localDuty } from '../cluster/duty.js';
+import { IN_FLIGHT_PREFIX, type PgAlertDelivery, pgAlertDelivery } from '../db/pg/alertDelivery.js';
+import type { AlertOutboxRow } from '../db/schema/alerts.js';
+import type { PgStoreAccess } from '../db/store/createPgStore.js';
 import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
 import type { AlertMessage } from './AlertMessage.js';
 import type { AlertsConfig } from './alertsConfig.js';
@@ -29,6 +33,18 @@ export type AlertOutboxDeps = {
   onOutcome?: (sink: string, outcome: AlertOutcome) => void;
   /** Told whether each delivery pass could record its results: `null`, or the error. */
   onWriteOutcome?: (error: unknown) => void;
+  /**
+   * The `alerts` duty (`cluster.duty('alerts')`): the loop delivers only while it is held, and on
+   * PostgreSQL every claim and record transaction is fenced by it. Default: always held
+   * (`localDuty`, a single watcher).
+   */
+  duty?: Duty;
+  /**
+   * PostgreSQL access of the store (`createPgStore(...).pg`; taken from `store.pg` when the store
+   * has it): claims go through `claimDueAlertRows` in a fenced transaction instead of the
+   * read-then-lease of SQLite.
+   */
+  pg?: PgStoreAccess;
 };
 
 /** What `enqueue` did for one sink. */
@@ -66,6 +82,19 @@ function retryAfterMs(header: string | null, nowMs: number): number | undefined 
 }
 
 /**
+ * The request headers an outbox row is sent with besides the sink format's: webhook sinks get the
+ * row's dedupe key as `Idempotency-Key` (the same on every attempt and from every watcher), so a
+ * receiver can drop the one duplicate a failover can cause (ARCHITECTURE.md "One alert, once").
+ * Slack, Discord and Telegram ignore such a header, so it is not sent to them.
+ */
+export function deliveryHeaders(
+  sink: Pick<ResolvedSink, 'kind'>,
+  row: Pick<AlertOutboxRow, 'dedupeKey'>,
+): Record<string, string> {
+  return sink.kind === 'webhook' ? { 'idempotency-key': row.dedupeKey } : {};
+}
+
+/**
  * The persistent alert outbox (SQLite table `alert_outbox`) and its delivery loop.
  *
  * - `enqueue` is cheap (one small transaction); it never rejects, so a full disk or
@@ -77,11 +106,19 @@ function retryAfterMs(header: string | null, nowMs: number): number | undefined 
  * - Delivered at least once: a row turns `delivered` only after a 2xx; transient failures (network,
  *   timeouts, 408/429/5xx) are retried with {@link backoffMs}; other 4xx fail permanently.
  * - Per sink + subject, rows are delivered in order (a resolve never overtakes its open).
+ * - Several watchers (PostgreSQL): only the holder of the `alerts` duty delivers; it claims rows and
+ *   records outcomes in transactions fenced by the duty, and marks claimed rows "in flight" before
+ *   sending. One duplicate stays possible: the holder dies after the sink accepted a row and before
+ *   its outcome commits; the next holder re-sends that row (after its claim lease, timeout + 5 s),
+ *   logs that it was in flight, and sends the same `Idempotency-Key` (webhooks).
  */
 export class AlertOutbox {
   readonly #deps: AlertOutboxDeps;
   readonly #fetch: typeof fetch;
   readonly #random: () => number;
+  readonly #duty: Duty;
+  readonly #pg: PgAlertDelivery | null;
+  #unsubscribe: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
   #wake: (() => void) | undefined;
@@ -90,6 +127,9 @@ export class AlertOutbox {
     this.#deps = deps;
     this.#fetch = deps.fetch ?? fetch;
     this.#random = deps.random ?? Math.random;
+    this.#duty = deps.duty ?? localDuty('alerts');
+    const access = deps.pg ?? (deps.store as WatcherStore & { pg?: PgStoreAccess }).pg ?? undefined;
+    this.#pg = access ? pgAlertDelivery(access, (tx) => this.#duty.fence(tx)) : null;
   }
 
   /** Configured sink names, in config order. */
@@ -226,28 +266,60 @@ export class AlertOutbox {
   }
 
   /**
-   * One delivery pass over due rows (oldest first, in order per sink + subject). Each row is
-   * leased before its request so a second watcher on the same database does not send it too.
+   * One delivery pass over due rows (oldest first, in order per sink + subject), while the `alerts`
+   * duty is held (else nothing happens). Each row is leased before its request so a second watcher
+   * on the same database does not send it too: on SQLite read then leased per row; on PostgreSQL
+   * claimed in one transaction fenced by the duty and marked in flight, outcomes recorded fenced.
    */
   async deliverDue(limit = 50): Promise<DeliveryReport> {
     const { now, config } = this.#deps;
     const alerts = this.#deps.store.queries.alerts;
     const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0 };
-    const due = await alerts.dueAlertRows({ nowMs: now(), limit });
+    const grant = this.#duty.held();
+    if (!grant) return report;
+    const pgDelivery = this.#pg;
+    const record = async (id: number, set: Parameters<typeof alerts.recordAlertAttempt>[1]) => {
+      if (!pgDelivery) return alerts.recordAlertAttempt(id, set);
+      if (!(await pgDelivery.record(id, set)))
+        this.#deps.logger.warn(
+          { outboxId: id, duty: 'alerts' },
+          'alert outcome not recorded: this watcher no longer holds the alerts duty (the next holder re-sends the row after its claim lease)',
+        );
+    };
+    const untilMs = now() + config.retry.timeoutMs + 5_000;
+    let due: AlertOutboxRow[];
+    if (pgDelivery) {
+      // A row of a sink missing from this watcher's config is claimed but not sent: due again after untilMs.
+      const claimed = await pgDelivery.claim({
+        nowMs: now(),
+        limit,
+        untilMs,
+        inFlightNote: `${grant.holder} epoch ${grant.epoch} since ${new Date(now()).toISOString()}`,
+      });
+      due = claimed ?? [];
+      for (const row of due)
+        if (row.lastError?.startsWith(IN_FLIGHT_PREFIX))
+          this.#deps.logger.warn(
+            { outboxId: row.id, sink: row.sink, previous: row.lastError },
+            'alert was being sent by a watcher that stopped before recording the outcome: sending it again (the sink may get it twice; webhooks see the same Idempotency-Key)',
+          );
+    } else due = await alerts.dueAlertRows({ nowMs: now(), limit });
     await Promise.all(
       due.map(async (row) => {
         const sink = this.#deps.sinks.find((s) => s.name === row.sink);
         if (!sink) return; // sink removed from config: leave the row for when it returns
-        const leased = await alerts.leaseAlertRow({
-          id: row.id,
-          readNextAttemptAtMs: row.nextAttemptAtMs,
-          untilMs: now() + config.retry.timeoutMs + 5_000,
-        });
-        if (!leased) return;
-        const outcome = await this.#send(sink, row.payload);
+        if (!pgDelivery) {
+          const leased = await alerts.leaseAlertRow({
+            id: row.id,
+            readNextAttemptAtMs: row.nextAttemptAtMs,
+            untilMs,
+          });
+          if (!leased) return;
+        }
+        const outcome = await this.#send(sink, row);
         const attempts = row.attempts + 1;
         if (outcome.ok) {
-          await alerts.recordAlertAttempt(row.id, {
+          await record(row.id, {
             state: 'delivered',
             attempts,
             deliveredAtMs: now(),
@@ -263,7 +335,7 @@ export class AlertOutbox {
           backoffMs({ attempt: attempts, ...config.retry, random: this.#random }),
           outcome.retryAfterMs ?? 0,
         );
-        await alerts.recordAlertAttempt(row.id, {
+        await record(row.id, {
           state: permanent ? 'failed' : 'pending',
           attempts,
           nextAttemptAtMs: now() + delay,
@@ -292,7 +364,7 @@ export class AlertOutbox {
 
   async #send(
     sink: ResolvedSink,
-    payload: string,
+    row: AlertOutboxRow,
   ): Promise<{
     ok: boolean;
     transient: boolean;
@@ -300,11 +372,11 @@ export class AlertOutbox {
     error: string;
     retryAfterMs?: number;
   }> {
-    const req = formatForSink(sink, JSON.parse(payload) as AlertMessage);
+    const req = formatForSink(sink, JSON.parse(row.payload) as AlertMessage);
     try {
       const res = await this.#fetch(req.url, {
         method: 'POST',
-        headers: req.headers,
+        headers: { ...req.headers, ...deliveryHeaders(sink, row) },
         body: req.body,
         signal: AbortSignal.timeout(this.#deps.config.retry.timeoutMs),
         redirect: 'error',
@@ -332,6 +404,8 @@ export class AlertOutbox {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    // Acquiring the duty starts a pass at once; losing it ends the next one early (held() is null).
+    this.#unsubscribe = this.#duty.onChange(() => this.#wake?.());
     this.#running = (async () => {
       while (!this.#stopped) {
         try {
@@ -363,9 +437,14 @@ export class AlertOutbox {
     this.#wake?.();
   }
 
-  /** Stops the loop after the pass in flight; pending rows stay in the table for the next start. */
+  /**
+   * Stops the loop after the pass in flight; pending rows stay in the table for the next start.
+   * The duty is not stopped here (its owner, the cluster runtime, releases it).
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     this.#wake?.();
     await this.#running;
   }

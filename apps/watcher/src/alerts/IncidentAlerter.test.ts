@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Duty } from '../cluster/duty.js';
 import { openDb } from '../db/openDb.js';
 import { alertOutbox } from '../db/schema/alerts.js';
 import { createSqliteStore } from '../db/store/createSqliteStore.js';
@@ -101,6 +102,46 @@ describe('IncidentAlerter', () => {
     // Catching up again (e.g. the next wake-up) queues nothing new.
     expect(await alerter.catchUp()).toBe(0);
     await alerter.stop();
+    database.close();
+  });
+
+  it('runs only while holding the incidents duty and resumes from the cursor when it acquires it', async () => {
+    // A duty switched by hand (what pgDuty does on PostgreSQL, tested in src/cluster/duty.test.ts).
+    let held = false;
+    const listeners = new Set<(h: boolean) => void>();
+    const duty: Duty = {
+      name: 'incidents',
+      held: () => (held ? { name: 'incidents', holder: 'me/1', epoch: 1 } : null),
+      fence: async () => held,
+      onChange: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      stop: async () => {},
+    };
+    const { database, eventLog, outbox } = boot();
+    const alerter = new IncidentAlerter({
+      store: createSqliteStore(database),
+      eventLog,
+      outbox,
+      describe: describeBase,
+      logger,
+      duty,
+      pollMs: 60_000,
+    });
+    await alerter.start();
+    await eventLog.write((w) =>
+      w.openIncident({ subject: base, kind: 'halt', severity: 'critical', title: 'Base halted' }),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(await alerter.catchUp()).toBe(0);
+    expect(database.db.select().from(alertOutbox).all()).toHaveLength(0);
+    held = true;
+    for (const l of listeners) l(true);
+    await drain(outbox);
+    expect(sink.hits.map((h) => (h.body as { transition: string }).transition)).toEqual(['open']);
+    await alerter.stop();
+    expect(listeners.size).toBe(0);
     database.close();
   });
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Duty } from '../cluster/duty.js';
 import type { StoredEvent, SubjectRef } from '../db/queries/events.js';
 import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
 import { type EventLog, type IncidentEventKind, isIncidentEvent } from '../events/eventLog.js';
@@ -68,6 +69,17 @@ export type IncidentAlerterDeps = {
   publicUrl?: string;
   /** Retry period while the database refuses writes. */
   retryMs?: number;
+  /**
+   * The `incidents` duty (`cluster.duty('incidents')`): passes run only while it is held, and a
+   * pass starts when it is acquired (the new holder resumes from the shared cursor). Default: none
+   * (always runs, a single watcher).
+   */
+  duty?: Duty;
+  /**
+   * With a {@link duty}: catch up this often (ms, default 1000) while holding it — other watchers'
+   * events do not reach this process's event log subscription.
+   */
+  pollMs?: number;
   /** Told whether each catch-up pass (its outbox and cursor writes) committed: `null`, or the error. */
   onWriteOutcome?: (error: unknown) => void;
 };
@@ -87,6 +99,8 @@ export class IncidentAlerter {
   #unsubscribe: (() => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
   #scheduled: NodeJS.Immediate | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #unsubscribeDuty: (() => void) | undefined;
   /** The pass in flight: passes run one at a time (each reads the cursor the previous one left). */
   #pass: Promise<number> = Promise.resolve(0);
 
@@ -109,12 +123,26 @@ export class IncidentAlerter {
         void this.catchUp();
       });
     });
+    const { duty } = this.#deps;
+    if (duty) {
+      this.#unsubscribeDuty = duty.onChange((held) => {
+        if (held) void this.catchUp();
+      });
+      this.#poll = setInterval(() => {
+        if (duty.held()) void this.catchUp();
+      }, this.#deps.pollMs ?? 1_000);
+      this.#poll.unref();
+    }
     await this.catchUp();
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#unsubscribeDuty?.();
+    this.#unsubscribeDuty = undefined;
+    clearInterval(this.#poll);
+    this.#poll = undefined;
     clearTimeout(this.#retry);
     this.#retry = undefined;
     if (this.#scheduled) clearImmediate(this.#scheduled);
@@ -133,6 +161,10 @@ export class IncidentAlerter {
     const { store, outbox, describe, publicUrl, logger } = this.#deps;
     const { alerts, events } = store.queries;
     let queued = 0;
+    // Not the duty holder: another watcher feeds the outbox from the shared cursor. A stale holder
+    // (lost the duty mid-pass) adds no duplicate: outbox rows are deduplicated by key and the
+    // PostgreSQL cursor never moves backwards.
+    if (this.#deps.duty && !this.#deps.duty.held()) return 0;
     try {
       for (;;) {
         const cursor = await alerts.readAlertCursor(CURSOR);

@@ -22,6 +22,11 @@ export type ClusterRuntime = {
   readonly owner: string;
   readonly observer: string;
   duty(name: DutyName): Duty;
+  /**
+   * Ids of the watchers alive on the database now (fresh registry heartbeat), this one included:
+   * sharded watchers refuse a subject already owned by another live watcher. `['local']` alone.
+   */
+  liveWatchers(): Promise<string[]>;
   /** Stops the duties (releasing held leases) and whatever else the runtime started. */
   stop(): Promise<void>;
 };
@@ -42,6 +47,7 @@ export function singleWatcher(): ClusterRuntime {
       }
       return d;
     },
+    liveWatchers: async () => [LOCAL_WATCHER],
     stop: async () => {
       await Promise.all([...duties.values()].map((d) => d.stop()));
     },

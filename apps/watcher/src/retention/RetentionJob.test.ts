@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSteadyClock } from '../clock.js';
+import type { Duty } from '../cluster/duty.js';
 import { openDb } from '../db/openDb.js';
 import { defaultRetentionTargets } from '../db/queries/retentionTargets.js';
 import { createSqliteStore } from '../db/store/createSqliteStore.js';
@@ -74,6 +75,33 @@ describe('RetentionJob after a clock jump', () => {
       monotonic: () => t.mono,
       logger,
     });
+
+  it('runs a pass only while holding the retention duty', async () => {
+    let held = false;
+    const duty: Duty = {
+      name: 'retention',
+      held: () => (held ? { name: 'retention', holder: 'me/1', epoch: 1 } : null),
+      fence: async () => held,
+      onChange: () => () => {},
+      stop: async () => {},
+    };
+    t.wall = T0 + 200 * DAY; // everything is past its retention: a pass would prune
+    const retention = new RetentionJob({
+      store,
+      targets: defaultRetentionTargets,
+      config: RetentionConfig.parse({}),
+      now: () => t.wall,
+      monotonic: () => t.mono,
+      logger,
+      duty,
+    });
+    expect(await retention.runOnce()).toBeNull();
+    expect(count('blocks')).toBe(ROWS);
+    expect(await store.queries.storage.lastRetentionRunAt()).toBeNull();
+    held = true;
+    expect(await retention.runOnce()).not.toBeNull();
+    expect(await store.queries.storage.lastRetentionRunAt()).toBe(t.wall);
+  });
 
   it('a pass after a +100 day step prunes at most 10 % of each table, and says why', async () => {
     const retention = job(() => t.wall);

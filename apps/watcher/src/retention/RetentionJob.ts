@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Duty } from '../cluster/duty.js';
 import type { RetentionReport, RetentionTarget } from '../db/queries/runRetention.js';
 import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { RetentionConfig } from './retentionConfig.js';
@@ -44,9 +45,13 @@ export class RetentionJob {
     return null;
   }
 
-  /** One pass now; returns its report, or `null` when it failed (already logged). */
+  /**
+   * One pass now; returns its report, or `null` when it failed (already logged) or another watcher
+   * holds the `retention` duty (skipped, nothing logged above debug).
+   */
   async runOnce(): Promise<RetentionReport | null> {
     const started = Date.now();
+    if (this.#deps.duty && !this.#deps.duty.held()) return null;
     try {
       const now = this.#deps.now();
       const mono = (this.#deps.monotonic ?? (() => performance.now()))();
@@ -113,4 +118,10 @@ export type RetentionJobDeps = {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Told each pass's outcome: `null` when it committed, else the error (storage health, metrics). */
   onOutcome?: (error: unknown) => void;
+  /**
+   * The `retention` duty (`cluster.duty('retention')`): a scheduled pass runs only on its holder
+   * (one pruner per database). Default: none (every pass runs, a single watcher). Retention's
+   * deletes are idempotent, so a holder that lost the duty mid-pass prunes nothing twice: unfenced.
+   */
+  duty?: Duty;
 };

@@ -1,4 +1,7 @@
+import { isMainThread } from 'node:worker_threads';
 import { type ClusterRuntime, singleWatcher } from '../cluster/clusterRuntime.js';
+import { startPgCluster } from '../cluster/startPgCluster.js';
+import { clusterOf } from '../config/clusterConfig.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import type { PgStoreAccess } from '../db/store/createPgStore.js';
 import type { Logger } from '../logger.js';
@@ -18,19 +21,31 @@ export type ClusterForParameters = {
    */
   thread: ClusterThread;
   logger: Logger;
+  /** The watcher's version, shown in the `watchers` registry (default `unknown`). */
+  version?: string;
 };
 
 /**
  * This thread's {@link ClusterRuntime}: THE place where the watcher's runtime joins the cluster.
  * Every thread of `startWatcher` and the ingestion worker calls it once, after opening its store,
- * and stops the runtime before closing the store.
+ * and stops the runtime before closing it.
  *
- * Today: {@link singleWatcher} on both dialects (owner/observer `'local'`, every duty held).
- * `startPgCluster(...)` (the registry and lease-backed duties, branch `wip-clusterwire`) replaces
- * this body on PostgreSQL (`p.pg !== null`).
+ * SQLite: {@link singleWatcher} (owner/observer `'local'`, every duty held). PostgreSQL:
+ * `startPgCluster` with `clusterOf(config)` over the store's pool — the process's main thread
+ * registers the watcher (a live watcher with the same id, or of the other mode, throws
+ * `WatcherRegistryConflictError`, which the CLI reports with exit 2); duties are kept by leases,
+ * each where its job runs (`createOperations`).
  */
 export async function clusterFor(p: ClusterForParameters): Promise<ClusterRuntime> {
-  // wip-clusterwire: on PostgreSQL, `return startPgCluster({ ...p.config.cluster, pg: p.pg, ... })`.
-  void p;
-  return singleWatcher();
+  const cluster = clusterOf(p.config);
+  if (p.pg === null || cluster === null) return singleWatcher();
+  return startPgCluster({
+    cluster,
+    pool: p.pg.pool,
+    logger: p.logger.child({ component: 'cluster' }),
+    version: p.version ?? 'unknown',
+    // The process registers once, from its main thread (which asks as `ingestion` when it also
+    // runs the subjects); the worker only keeps its duties.
+    thread: isMainThread ? 'main' : 'ingestion',
+  });
 }

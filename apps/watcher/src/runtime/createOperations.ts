@@ -195,6 +195,10 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   const jobs = p.jobs ?? 'all';
   const record = (writer: string) => (error: unknown) => storage.recordWrite(writer, error);
   p.eventLog.observeWrites((writer, error) => storage.recordWrite(writer, error));
+  const cluster = p.cluster ?? singleWatcher();
+  // Duties only where their job runs: asking for one starts competing for its lease.
+  const delivers = jobs !== 'ingestion';
+  const feeds = jobs !== 'delivery';
   const outbox = new AlertOutbox({
     store,
     sinks: resolveSinks(config.alerts.sinks, p.secrets),
@@ -207,6 +211,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     },
     onWriteOutcome: record('alerts'),
     ...(p.fetch && { fetch: p.fetch }),
+    ...(delivers && { duty: cluster.duty('alerts') }),
   });
   const alerter = new IncidentAlerter({
     store,
@@ -216,6 +221,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     logger: logger.child({ component: 'alerts' }),
     onWriteOutcome: record('alerts'),
     ...(config.alerts.publicUrl && { publicUrl: config.alerts.publicUrl }),
+    ...(feeds && { duty: cluster.duty('incidents') }),
   });
   const retention = new RetentionJob({
     store,
@@ -224,6 +230,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
     now: clock.now,
     logger: logger.child({ component: 'retention' }),
     onOutcome: record('retention'),
+    ...(feeds && { duty: cluster.duty('retention') }),
   });
   registerPositionMetrics(metrics.registry, store);
   new Gauge({
@@ -261,7 +268,7 @@ export function createOperations(p: CreateOperationsParameters): Operations {
   });
   return {
     database,
-    cluster: p.cluster ?? singleWatcher(),
+    cluster,
     metrics,
     outbox,
     alerter,

@@ -147,6 +147,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     pg,
     thread: thread === 'main' ? 'ingestion' : 'main',
     logger,
+    version: params.version,
   });
   const ops = createOperations({
     config,

@@ -22,6 +22,8 @@ import {
   recentCanonicalBlocks,
 } from '../pg/queries/blocks.js';
 import {
+  chainObservationsOf,
+  chainOwners,
   getChain,
   insertTransition,
   listChainIds,
@@ -32,6 +34,7 @@ import {
   rpcHealthOf,
   updateRpcHealth,
   upsertChains,
+  writeChainObservation,
   writeChainState,
 } from '../pg/queries/chains.js';
 import { eventsAfter, insertEvent, latestEvents } from '../pg/queries/events.js';
@@ -107,6 +110,9 @@ export const pgChains = {
   updateRpcHealth,
   insertTransition,
   recentTransitions,
+  chainOwners,
+  writeChainObservation,
+  chainObservationsOf,
 };
 /** `blocks` twins (SQLite's `blocksOnDb` and `blocksOnConnection`). */
 export const pgBlocks = {

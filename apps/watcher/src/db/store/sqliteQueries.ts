@@ -24,6 +24,8 @@ import {
   recentCanonicalBlocks,
 } from '../queries/blocks.js';
 import {
+  chainObservationsOf,
+  chainOwners,
   getChain,
   insertTransition,
   listChainIds,
@@ -34,6 +36,7 @@ import {
   rpcHealthOf,
   updateRpcHealth,
   upsertChains,
+  writeChainObservation,
   writeChainState,
 } from '../queries/chains.js';
 import { dbSizeReport } from '../queries/dbSizeReport.js';
@@ -113,6 +116,9 @@ export const chainsOnDb = {
   rpcHealthOf,
   insertTransition,
   recentTransitions,
+  chainOwners,
+  writeChainObservation,
+  chainObservationsOf,
 } satisfies OnDb;
 /** `chains` module functions taking the raw connection. */
 export const chainsOnConnection = { writeChainState, updateRpcHealth } satisfies OnConnection;

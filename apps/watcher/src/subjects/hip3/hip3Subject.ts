@@ -5,7 +5,9 @@ import {
   type InfoClient,
   type WeightAccountant,
 } from '@perpscope/hyperliquid';
+import { clusterOfContext, redundantModeIssues } from '../../cluster/subjectCluster.js';
 import type { Hip3Config } from '../../config/hip3Config.js';
+import { ConfigError } from '../../errors.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import type { CtxStream } from './createCtxStream.js';
 import { createHip3Loop } from './hip3Loop.js';
@@ -64,6 +66,9 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
   return (ctx: SubjectContext): Subject | null => {
     const cfg = ctx.config.hip3;
     if (!cfg.enabled) return null;
+    // Redundant mode watches sequencers only (ARCHITECTURE.md "Several watchers"): refused, naming the field.
+    const redundant = redundantModeIssues(clusterOfContext(ctx), ctx.config);
+    if (redundant.length > 0) throw new ConfigError(redundant, 'cluster.mode redundant');
     const scale = options.timeScale ?? 1;
     const realMs = (protocolSeconds: number) => Math.max(5, (protocolSeconds * 1000) / scale);
     const logger = ctx.logger.child({ subject: 'hip3' });
@@ -104,6 +109,7 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
       clock: ctx.clock,
       markets,
       thresholds,
+      owner: clusterOfContext(ctx).owner,
     });
     const loop = createHip3Loop({
       config: cfg,

@@ -29,6 +29,8 @@ export type CreateHip3TickerParameters = {
   clock: Clock;
   markets: Hip3Markets;
   thresholds?: Hip3Thresholds;
+  /** The `owner` of the market rows written (`cluster.owner`; default `'local'`). */
+  owner?: string;
 };
 
 /** The HIP-3 evaluation step (see {@link createHip3Ticker}). */
@@ -145,6 +147,7 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
         pending,
         stateWrites,
         transitions: withRest ? t.transitions : [],
+        ...(params.owner !== undefined && { owner: params.owner }),
       });
     } catch (error) {
       if (withRest) {

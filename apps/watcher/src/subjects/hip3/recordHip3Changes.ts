@@ -32,6 +32,8 @@ export type RecordHip3ChangesParameters = {
   pending: Hip3Pending;
   stateWrites: readonly Hip3StateWrite[];
   transitions: readonly Hip3Transition[];
+  /** The `owner` of the market rows (`cluster.owner`; default `'local'`). */
+  owner?: string;
 };
 
 /**
@@ -61,7 +63,12 @@ export async function recordHip3Changes(params: RecordHip3ChangesParameters): Pr
     async (w) => {
       const { hip3 } = w.q;
       if (p.dexRows.length > 0) await hip3.upsertHip3Dexes(p.dexRows, now);
-      for (const m of p.metas) await hip3.upsertHip3MarketMeta({ ...m, now });
+      for (const m of p.metas)
+        await hip3.upsertHip3MarketMeta({
+          ...m,
+          now,
+          ...(params.owner !== undefined && { owner: params.owner }),
+        });
       await hip3.writeBatch({ samples: p.samples, oracleUpdates: p.oracle, marketStates: [] });
       for (const g of p.gaps) await hip3.insertHip3StreamGap(g);
       for (const e of p.events) await e(w);

@@ -14,7 +14,7 @@ export function createPositionAlerter(p: {
   config: WatcherConfig;
   store: WatcherStore;
   eventLog: EventLog;
-  ops: Pick<Operations, 'outbox' | 'storage'>;
+  ops: Pick<Operations, 'outbox' | 'storage'> & Partial<Pick<Operations, 'cluster'>>;
   logger: Logger;
 }): PositionAlerter | null {
   const accounts = p.config.positions.accounts;
@@ -27,6 +27,8 @@ export function createPositionAlerter(p: {
     sinksOf: (hash) => sinks.get(hash),
     logger: p.logger.child({ component: 'position-alerts' }),
     onWriteOutcome: (error) => p.ops.storage.recordWrite('alerts', error),
+    // One feed per database: only the incidents duty holder enqueues (always held by a single watcher).
+    ...(p.ops.cluster && { duty: p.ops.cluster.duty('incidents') }),
     ...(p.config.alerts.publicUrl && { publicUrl: p.config.alerts.publicUrl }),
   });
 }

@@ -48,6 +48,11 @@ export type CreatePositionsLoopParameters = {
   /** Accounts read at the same time. Default 4. */
   concurrency?: number;
   /**
+   * The `owner` of the guarded-account rows this loop writes and prunes (`cluster.owner`; default
+   * `'local'`): a sharded watcher prunes only its own accounts, never another watcher's.
+   */
+  owner?: string;
+  /**
    * Pushed `allDexsClearinghouseState` (`positions.transport: ws`): while an account's last push is
    * younger than two poll intervals it replaces the per-dex REST `clearinghouseState` reads.
    */
@@ -320,7 +325,12 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
     const prevStatus = (await positions.getGuardedAccount(a.ref.addressHash))?.status ?? null;
     // Already unknown with every position unknown: nothing new to record (no write per cycle).
     if (prevStatus === 'unknown' && previous.every((r) => r.level === 'unknown')) return;
-    await recordPositionChanges({ eventLog: p.eventLog, observation, previous });
+    await recordPositionChanges({
+      eventLog: p.eventLog,
+      observation,
+      previous,
+      ...(p.owner !== undefined && { owner: p.owner }),
+    });
   }
 
   async function pollAccount(
@@ -492,6 +502,7 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
         eventLog: p.eventLog,
         observation,
         previous,
+        ...(p.owner !== undefined && { owner: p.owner }),
       });
       if (changes.levelChanges + changes.liquidations + changes.closed > 0)
         logger.info(
@@ -593,7 +604,10 @@ export function createPositionsLoop(p: CreatePositionsLoopParameters): Positions
       if (!stopped) return;
       stopped = false;
       aborting = false;
-      await positions.pruneGuardedAccounts(accounts.map((a) => a.ref.addressHash));
+      await positions.pruneGuardedAccounts(
+        accounts.map((a) => a.ref.addressHash),
+        p.owner,
+      );
       if (!stopped) schedule(0);
     },
     async stop() {

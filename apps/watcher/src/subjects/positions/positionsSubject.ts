@@ -1,4 +1,6 @@
 import { createWeightAccountant, type WeightAccountant } from '@perpscope/hyperliquid';
+import { clusterOfContext, redundantModeIssues } from '../../cluster/subjectCluster.js';
+import { ConfigError } from '../../errors.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { createPayloadCounters } from '../hip3/payloadCounters.js';
 import { type AccountStateStream, createAccountStateStream } from './createAccountStateStream.js';
@@ -20,6 +22,9 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
   return (ctx: SubjectContext): Subject | null => {
     const cfg = ctx.config.positions;
     if (cfg.accounts.length === 0) return null;
+    // Redundant mode watches sequencers only (ARCHITECTURE.md "Several watchers"): refused, naming the field.
+    const redundant = redundantModeIssues(clusterOfContext(ctx), ctx.config);
+    if (redundant.length > 0) throw new ConfigError(redundant, 'cluster.mode redundant');
     const logger = ctx.logger.child({ subject: 'positions' });
     const accountant =
       ctx.hlWeight ??
@@ -42,6 +47,7 @@ export function positionsSubjectFactory(options: PositionsSubjectOptions = {}): 
       eventLog: ctx.eventLog,
       now: ctx.clock.now,
       logger,
+      owner: clusterOfContext(ctx).owner,
       // Subscriptions cost no REST weight; the loop reads the stream only while it is current.
       stream: { latest: (user) => stream?.latest(user) ?? null },
       // The HIP-3 watch's ctx marks, when it runs (composed in runtime/: no import of its internals).

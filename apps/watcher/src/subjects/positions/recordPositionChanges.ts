@@ -101,6 +101,8 @@ export type RecordPositionChangesParameters = {
   observation: AccountObserved | AccountUnknown;
   /** The account's position rows before this read (read by the loop; this is the only writer). */
   previous: readonly GuardedPositionRow[];
+  /** The `owner` of the account row (`cluster.owner`; default `'local'`). */
+  owner?: string;
 };
 
 /** What changed, for the loop's logs and tests. */
@@ -125,18 +127,21 @@ export async function recordPositionChanges(
     const now = w.now;
     const base = { label: o.account.label, addressHash: hash };
     if (o.kind === 'unknown') {
-      await w.q.positions.upsertGuardedAccount({
-        addressHash: hash,
-        label: o.account.label,
-        mode: o.mode,
-        status: 'unknown',
-        reason: o.reason,
-        lastSuccessAt: o.lastSuccessAt,
-        lastAttemptAt: now,
-        fillsCheckedTo: o.fillsCheckedTo,
-        stateJson: JSON.stringify(o.accountState),
-        updatedAt: now,
-      });
+      await w.q.positions.upsertGuardedAccount(
+        {
+          addressHash: hash,
+          label: o.account.label,
+          mode: o.mode,
+          status: 'unknown',
+          reason: o.reason,
+          lastSuccessAt: o.lastSuccessAt,
+          lastAttemptAt: now,
+          fillsCheckedTo: o.fillsCheckedTo,
+          stateJson: JSON.stringify(o.accountState),
+          updatedAt: now,
+        },
+        p.owner,
+      );
       for (const row of previous) {
         if (row.level === 'unknown') continue;
         await w.q.positions.upsertGuardedPosition({ ...row, level: 'unknown', updatedAt: now });
@@ -150,18 +155,21 @@ export async function recordPositionChanges(
       }
       return;
     }
-    await w.q.positions.upsertGuardedAccount({
-      addressHash: hash,
-      label: o.account.label,
-      mode: o.mode,
-      status: o.status,
-      reason: o.reason,
-      lastSuccessAt: now,
-      lastAttemptAt: now,
-      fillsCheckedTo: o.fillsCheckedTo,
-      stateJson: JSON.stringify(o.accountState),
-      updatedAt: now,
-    });
+    await w.q.positions.upsertGuardedAccount(
+      {
+        addressHash: hash,
+        label: o.account.label,
+        mode: o.mode,
+        status: o.status,
+        reason: o.reason,
+        lastSuccessAt: now,
+        lastAttemptAt: now,
+        fillsCheckedTo: o.fillsCheckedTo,
+        stateJson: JSON.stringify(o.accountState),
+        updatedAt: now,
+      },
+      p.owner,
+    );
     const liquidatedCoins = new Set<string>();
     for (const fill of o.liquidations) {
       const fresh = await w.q.positions.insertGuardedLiquidation({

@@ -1,5 +1,7 @@
 import type { Hex } from 'viem';
 import type { Clock } from '../../clock.js';
+import { type ClusterRuntime, singleWatcher } from '../../cluster/clusterRuntime.js';
+import { combineObserverEvaluations, type QuorumResult } from '../../cluster/observerQuorum.js';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import type { BlockRecord } from '../../db/queries/blocks.js';
 import type { RpcHealthRow } from '../../db/queries/chains.js';
@@ -36,7 +38,20 @@ export type ChainWatcherDeps = {
   clock: Clock;
   logger: Logger;
   rpcFactory: ChainRpcFactory;
+  /**
+   * This watcher's place among the watchers on its database (default {@link singleWatcher}):
+   * RPC health is kept per `observer`; in `redundant` mode the watcher also stores its evaluation
+   * as a `chain_observations` row every poll, and only the holder of the `incidents` duty turns the
+   * observers' combined status into chain state, transitions, events and incidents.
+   */
+  cluster?: ClusterRuntime;
 };
+
+/**
+ * Observations younger than this many poll intervals vote in the redundant quorum
+ * (`combineObserverEvaluations`'s `freshMs`): two missed polls are tolerated.
+ */
+export const FRESH_POLLS = 3;
 
 type RpcRuntime = {
   rpc: ChainRpc;
@@ -73,6 +88,9 @@ export class ChainWatcher {
   #polls = 0;
   #untrustedPolls = 0;
   #safeReadAt = Number.NEGATIVE_INFINITY;
+  readonly #cluster: ClusterRuntime;
+  /** The last combined status this watcher recorded (redundant mode), to log changes of the quorum. */
+  #lastQuorum: QuorumResult | null = null;
   /** The last poll failure logged at error level (repeats within a minute go to debug). */
   #lastFailure: { message: string; at: number } | null = null;
 
@@ -83,9 +101,17 @@ export class ChainWatcher {
   static async open(deps: ChainWatcherDeps): Promise<ChainWatcher> {
     const { chains, blocks } = deps.store.queries;
     const c = deps.config;
+    const cluster = deps.cluster ?? singleWatcher();
+    // Redundant: `chain_state` holds the combined status; this observer resumes from its own row.
+    const ownState = async () =>
+      cluster.mode === 'redundant'
+        ? ((await chains.chainObservationsOf(c.chainId)).find(
+            (o) => o.observer === cluster.observer,
+          )?.state ?? null)
+        : chains.readChainState(c.chainId);
     const [rpcHealth, state, recentBlocks] = await Promise.all([
-      chains.rpcHealthOf(c.chainId),
-      chains.readChainState(c.chainId),
+      chains.rpcHealthOf(c.chainId, cluster.observer),
+      ownState(),
       blocks.recentCanonicalBlocks(c.chainId, c.keepBlocks),
     ]);
     return new ChainWatcher(deps, { rpcHealth, state, recentBlocks });
@@ -100,6 +126,7 @@ export class ChainWatcher {
     },
   ) {
     this.#deps = deps;
+    this.#cluster = deps.cluster ?? singleWatcher();
     this.config = deps.config;
     const c = deps.config;
     this.#redact = createSecretRedactor(c.rpcUrls);
@@ -453,9 +480,45 @@ export class ChainWatcher {
           }
           if (reorg)
             await w.q.blocks.markNonCanonical({ chainId: config.chainId, blocks: reorg.replaced });
-          await w.q.chains.updateRpcHealth(rpcRows);
-          await w.q.chains.writeChainState(next);
-          await recordChainChanges(w, { config, prev, next, reorg });
+          await w.q.chains.updateRpcHealth(rpcRows, this.#cluster.observer);
+          if (this.#cluster.mode !== 'redundant') {
+            await w.q.chains.writeChainState(next);
+            await recordChainChanges(w, { config, prev, next, reorg });
+            return;
+          }
+          await w.q.chains.writeChainObservation({
+            chainId: config.chainId,
+            observer: this.#cluster.observer,
+            at: now,
+            status: next.status,
+            headNumber: next.head?.number ?? null,
+            headSeenAt: next.lastIncreaseAt,
+            state: next,
+          });
+          // Only the incidents duty holder records the pair's status (its transitions, events and
+          // incidents); the others' observations vote in it.
+          if (!this.#cluster.duty('incidents').held()) return;
+          const observations = await w.q.chains.chainObservationsOf(config.chainId);
+          const combinedQuorum = combineObserverEvaluations(observations, {
+            now,
+            freshMs: FRESH_POLLS * config.pollIntervalMs,
+          });
+          const storedCombined =
+            (await w.q.chains.readChainState(config.chainId)) ??
+            initialChainState(config.chainId, now);
+          const chosen =
+            combinedQuorum.observer === null
+              ? null
+              : (observations.find((o) => o.observer === combinedQuorum.observer)?.state ?? null);
+          const combined = combinedRecord(storedCombined, chosen ?? next, combinedQuorum, now);
+          await w.q.chains.writeChainState(combined);
+          await recordChainChanges(w, {
+            config,
+            prev: storedCombined,
+            next: combined,
+            reorg: combinedQuorum.observer === this.#cluster.observer ? reorg : null,
+          });
+          if (storedCombined.status !== combined.status) this.#lastQuorum = combinedQuorum;
         },
         { writer: chainWriter(config.chainId) },
       );
@@ -483,14 +546,44 @@ export class ChainWatcher {
           from: prev.status,
           to: next.status,
           reasons: next.reasons,
+          ...(this.#cluster.mode === 'redundant' && { observer: this.#cluster.observer }),
         },
-        'chain status changed',
+        this.#cluster.mode === 'redundant'
+          ? "chain status changed (this observer's evaluation)"
+          : 'chain status changed',
       );
     }
+    const changed = this.#lastQuorum;
+    this.#lastQuorum = null;
+    if (changed)
+      logger.info(
+        { chainId: config.chainId, chain: config.name, to: changed.status, quorum: changed.reason },
+        'combined chain status changed (observers quorum)',
+      );
     if (reorg)
       logger.info(
         { chainId: config.chainId, depth: reorg.depth, from: reorg.fromNumber },
         'reorg detected',
       );
   }
+}
+
+/**
+ * The combined chain state a redundant pair serves: the chosen observer's record (its head, flags,
+ * reasons) with the quorum's status; `statusSince` continues the stored combined state while the
+ * status holds. No voter: `unknown`, with the quorum's reason.
+ */
+function combinedRecord(
+  stored: ChainStateRecord,
+  chosen: ChainStateRecord,
+  quorum: QuorumResult,
+  now: number,
+): ChainStateRecord {
+  const status = quorum.status;
+  return {
+    ...chosen,
+    status,
+    statusSince: stored.status === status ? stored.statusSince : now,
+    reasons: quorum.observer === null ? [quorum.reason] : chosen.reasons,
+  };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
 import { validationHook } from '../../api/problem.js';
+import { clusterOfContext } from '../../cluster/subjectCluster.js';
 import { NotFoundError } from '../../errors.js';
 import { chainWithWriteFailure, chainWriter } from './chainWithWriteFailure.js';
 import { presentChainDetail, presentChainSummary } from './presentChain.js';
@@ -84,7 +85,8 @@ export function chainsRoutes(deps: AppDeps) {
       const row = await q.chains.getChain(chainId);
       if (!row) throw new NotFoundError(`chain ${chainId} is not watched`);
       const [rpcs, transitions, open] = await Promise.all([
-        q.chains.rpcHealthOf(chainId),
+        // This watcher's own view of the endpoints (each observer keeps its own rows).
+        q.chains.rpcHealthOf(chainId, clusterOfContext(deps).observer),
         q.chains.recentTransitions(chainId, 20),
         q.incidents.openIncidentsOf({ type: 'chain', id: String(chainId) }),
       ]);

@@ -1,3 +1,4 @@
+import { clusterOfContext, refuseSubjectsOwnedElsewhere } from '../../cluster/subjectCluster.js';
 import type { Subject, SubjectContext, SubjectFactory } from '../../runtime/subject.js';
 import { type ChainRpcFactory, createChainRpc } from './chainRpc.js';
 import { ChainWatcher } from './chainWatcher.js';
@@ -15,9 +16,23 @@ export function chainsSubjectFactory(
       name: 'chains',
       async start() {
         const now = ctx.clock.now();
+        const cluster = clusterOfContext(ctx);
+        // Sharded: a chain another live watcher owns is a config mistake (one owner per chain).
+        await refuseSubjectsOwnedElsewhere(cluster, {
+          mine: chains.map((c) => ({ key: c.chainId, label: `chain ${c.key} (${c.chainId})` })),
+          owners: (await ctx.store.queries.chains.chainOwners()).map((o) => ({
+            key: o.chainId,
+            owner: o.owner,
+          })),
+          field: 'chains',
+        });
         await ctx.store.transaction(async (q) => {
-          await q.chains.upsertChains(chains, now);
-          await q.chains.pruneChains(chains.map((c) => c.chainId));
+          await q.chains.upsertChains(chains, now, cluster.owner, cluster.observer);
+          // Only this owner's rows: another sharded watcher's chains (or a redundant pair's) stay.
+          await q.chains.pruneChains(
+            chains.map((c) => c.chainId),
+            cluster.owner,
+          );
         });
         watchers = await Promise.all(
           chains.map((config) =>
@@ -28,6 +43,7 @@ export function chainsSubjectFactory(
               clock: ctx.clock,
               logger: ctx.logger.child({ chain: config.key }),
               rpcFactory,
+              cluster,
             }),
           ),
         );
