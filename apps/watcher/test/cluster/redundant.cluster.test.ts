@@ -63,6 +63,16 @@ describe('two watchers in redundant mode on one PostgreSQL', { timeout: 90_000 }
     await stopDevnet?.();
   });
 
+  /** The chain's head number, asked of the devnet directly. */
+  const chainHead = async () => {
+    const res = await fetch(chain.rpcUrls[0]!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+    });
+    return Number(((await res.json()) as { result: string }).result);
+  };
+
   /** Every 2xx the sink answered, parsed. */
   const delivered = () =>
     h.sink.hits.filter((x) => x.status >= 200 && x.status < 300).map((x) => x.body as Hit);
@@ -80,22 +90,22 @@ describe('two watchers in redundant mode on one PostgreSQL', { timeout: 90_000 }
       );
       return r.rows[0]?.status;
     };
-    const head0 = chainOf(await seeing.chains(), CHAIN_ID)?.head?.number ?? 0;
+    const head0 = await chainHead();
     const refused0 = blind.proxies.reduce((n, p) => n + p.refused, 0);
     blind.blind(true);
     const seen = new Set<string>();
     let blindObservation: string | null | undefined;
     // Long enough for a halt to be declared (halted after 6 s without a new head), measured by the
-    // chain itself: the seeing watcher must see 10 more blocks while the blind one sees none.
+    // chain itself (its RPC, not a watcher): 10 more blocks while the blind one sees none.
     try {
       await waitFor(
-        'the seeing watcher to see 10 blocks more while the other is blind',
+        '10 more blocks on the chain while one watcher is blind',
         async () => {
           for (const w of [blind, seeing]) {
             const c = chainOf(await w.chains(), CHAIN_ID);
             if (c) seen.add(`${w.id}: ${c.status}`);
           }
-          const head = chainOf(await seeing.chains(), CHAIN_ID)?.head?.number ?? 0;
+          const head = await chainHead();
           const own = await observationOf(blind);
           if (own !== 'up') blindObservation = own;
           return head >= head0 + 10 && blindObservation !== undefined;
@@ -117,6 +127,8 @@ describe('two watchers in redundant mode on one PostgreSQL', { timeout: 90_000 }
     expect([...seen].filter((x) => /: (halted|degraded)$/.test(x))).toEqual([]);
     // The pair's verdict is the seeing observer's: both processes serve `up`, the blind one too.
     expect(final.map((c) => c?.status)).toEqual(['up', 'up']);
+    // …with the seeing observer's head, which moved on while the other was blind.
+    expect(final.map((c) => (c?.head?.number ?? 0) >= head0 + 5)).toEqual([true, true]);
     // No alert and no incident of any kind for the chain (alone, a blind watcher opens `no-data`).
     expect(chainAlerts()).toEqual([]);
     const incidents = await h.pool.query(
