@@ -338,11 +338,21 @@ export async function benchFailover(
       const killedAt = performance.now();
       await holder.kill();
       const afterKill = delivered().length;
+      const takeover = waitFor(
+        'the other watcher to hold the incidents and alerts leases',
+        async () =>
+          (await h.leaseHolder('incidents')) === other.id &&
+          (await h.leaseHolder('alerts')) === other.id &&
+          performance.now() - killedAt,
+        120_000,
+        20,
+      );
       await waitFor('next alert after the kill', () => delivered().length > afterKill, 120_000, 20);
       const ms = performance.now() - killedAt;
+      const takeoverMs = await takeover;
       const next = delivered()[afterKill]!;
       log(
-        `failover, leaseSeconds ${leaseSeconds}: SIGKILL of the holder → next alert (${next.transition}) delivered in ${(ms / 1000).toFixed(2)} s (target ≤ lease + one poll = ${leaseSeconds} s + 0.25 s chain poll / 0.1 s outbox poll); ${load()}`,
+        `failover, leaseSeconds ${leaseSeconds}: SIGKILL of the holder → next alert (${next.transition}) delivered in ${(ms / 1000).toFixed(2)} s, both leases taken over after ${(takeoverMs / 1000).toFixed(2)} s (target ≤ lease + one poll = ${leaseSeconds} s + 0.25 s chain poll / 0.1 s outbox poll); ${load()}`,
       );
       await chain.resume();
       await waitFor(
