@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -67,7 +67,9 @@ describe('layout', () => {
   });
 
   test('the import reader sees relative imports (so the rule above can fail)', () => {
-    expect(relativeImports('runtime/createOperations.ts')).toContain('alerts/AlertOutbox.js');
+    expect(relativeImports('runtime/createIngestionOperations.ts')).toContain(
+      'alerts/AlertOutbox.js',
+    );
   });
 
   // SQL lives in src/db/ (queries, plus the connection plumbing: openDb, walCheckpointer,
@@ -135,6 +137,67 @@ describe('layout', () => {
     expect(
       folders.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(f.split('/').at(-1) ?? '')),
     ).toEqual([]);
+  });
+});
+
+/**
+ * The package names `file` loads at run time (`import … from 'pkg'`, `export … from 'pkg'`,
+ * `import('pkg')`; type-only imports aside), subpaths included (`hono/secure-headers`).
+ */
+function packageValueImports(text: string): readonly string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/^(import|export)\s+([^;]*?)\s*from\s+'([^.'][^']*)'/gms)) {
+    const clause = (m[2] as string).trim();
+    if (clause.startsWith('type ')) continue;
+    const braces = /^\{([^}]*)\}$/.exec(clause);
+    const specifiers = braces ? (braces[1] as string).split(',').filter((x) => x.trim()) : null;
+    if (specifiers?.every((x) => x.trim().startsWith('type '))) continue;
+    names.push(m[3] as string);
+  }
+  for (const m of text.matchAll(/\bimport\(\s*'([^.'][^']*)'\s*\)/g)) names.push(m[1] as string);
+  return names;
+}
+
+/** Every `src/` module `entry` loads at run time, itself included (relative value imports, transitively). */
+function runtimeModuleGraph(entry: string): readonly string[] {
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const target of valueImports(file, readFileSync(join(SRC, file), 'utf8'))) {
+      const ts = target.replace(/\.js$/, '.ts');
+      if (ts.endsWith('.ts') && existsSync(join(SRC, ts))) queue.push(ts);
+    }
+  }
+  return [...seen];
+}
+
+/** `module → package` for each module of `entry`'s graph loading one of the HTTP-side packages. */
+function httpSidePackages(entry: string): readonly string[] {
+  const forbidden = /^(hono|@hono\/[^/]+|prom-client|yaml)(\/|$)/;
+  return runtimeModuleGraph(entry).flatMap((file) =>
+    packageValueImports(readFileSync(join(SRC, file), 'utf8'))
+      .filter((name) => forbidden.test(name))
+      .map((name) => `${file} → ${name}`),
+  );
+}
+
+describe('the ingestion worker thread', () => {
+  // It builds createIngestionOperations, not createOperations: Hono, prom-client (and its default
+  // metrics' timers), the admin routes and yaml stay out of its module graph and heap
+  // (dist/ingestionWorker.mjs is bundled from this graph).
+  test('loads no Hono, prom-client or yaml module', () => {
+    expect(httpSidePackages('runtime/ingestionWorker.ts')).toEqual([]);
+  });
+
+  test('the graph reader finds them from the main thread (so the rule above can fail)', () => {
+    const found = httpSidePackages('runtime/startWatcher.ts').join('\n');
+    expect(found).toContain('runtime/createOperations.ts → prom-client');
+    expect(found).toContain('runtime/adminRoutes.ts → @hono/zod-openapi');
+    expect(found).toContain('security/securityMiddleware.ts → hono/secure-headers');
+    expect(found).toContain('config/loadConfig.ts → yaml');
   });
 });
 

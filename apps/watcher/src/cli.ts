@@ -10,7 +10,7 @@ import { WatcherRegistryConflictError } from './db/pg/watcherRegistry.js';
 import { type OpenedStore, openStore } from './db/store/openStore.js';
 import { createDemoLogger, DEMO_LOG_FILE } from './demo/createDemoLogger.js';
 import { type Env, readEnv, readSecrets } from './env.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, isConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import {
   ASSUMED_HIP3_MARKETS,
@@ -372,8 +372,9 @@ async function main(argv: readonly string[]): Promise<void> {
       });
     } catch (error) {
       // A cluster mistake (the id of a live watcher, mixed modes, a chain another live watcher
-      // owns, hip3/positions in redundant mode) is a configuration error: exit 2, naming it.
-      if (error instanceof ConfigError || error instanceof WatcherRegistryConflictError)
+      // owns, hip3/positions in redundant mode) is a configuration error: exit 2, naming it — also
+      // when the ingestion worker refused it (the error crossed the thread without its class).
+      if (isConfigError(error) || error instanceof WatcherRegistryConflictError)
         fail(`cannot start: ${error.message}`, 2);
       fail(`cannot start: ${(error as Error).message}`, 1);
     }

@@ -24,6 +24,19 @@ export class ConfigError extends WatcherError {
   }
 }
 
+/**
+ * Whether `error` is a {@link ConfigError} — also one thrown in the ingestion worker: crossing a
+ * thread boundary keeps an error's `name`, `message` and own fields (`issues`) but not its class.
+ */
+export function isConfigError(error: unknown): error is Error & { issues: readonly ConfigIssue[] } {
+  if (error instanceof ConfigError) return true;
+  return (
+    error instanceof Error &&
+    error.name.startsWith('Watcher.') &&
+    Array.isArray((error as { issues?: unknown }).issues)
+  );
+}
+
 /** An HTTP request was malformed; rendered as a 400 problem+json naming the field. */
 export class BadRequestError extends WatcherError {
   override name = 'Watcher.BadRequestError';

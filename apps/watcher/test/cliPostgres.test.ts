@@ -118,6 +118,64 @@ describe('perpscope-watcher with database.url (PostgreSQL)', {
     expect((await w.exited).code).toBe(0);
   });
 
+  it('a chain owned by another live sharded watcher, refused inside the ingestion worker, exits 2 naming it', async () => {
+    const dbUrl = await server.createDatabase('cli_owned_elsewhere');
+    const cfgOf = (id: string) => {
+      const path = join(dir, `owned-${id}.yaml`);
+      // Default ingestion thread (worker): the chains subject's start runs in the worker.
+      writeFileSync(
+        path,
+        `server:\n  port: 0\nhip3:\n  enabled: false\ncluster:\n  id: ${id}\n  mode: sharded\nchains:\n  - { key: l2-4242, chainId: 4242, name: L2 4242, class: other, rpcUrls: ["http://127.0.0.1:9/rpc"] }\n`,
+      );
+      return path;
+    };
+    const a = await spawnWatcher(['run', '--config', cfgOf('shard-a')], {
+      PERPSCOPE_DATABASE_URL: dbUrl,
+    });
+    try {
+      const r = await runCli(['run', '--config', cfgOf('shard-b')], {
+        PERPSCOPE_DATABASE_URL: dbUrl,
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('cannot start: invalid configuration');
+      expect(r.stderr).toContain('chains: ');
+      expect(r.stderr).toContain('is watched by live watcher "shard-a"');
+    } finally {
+      a.child.kill('SIGTERM');
+    }
+    expect((await a.exited).code).toBe(0);
+  });
+
+  it('a watcher whose registration another process took over stops and exits non-zero with a fatal log', async () => {
+    const dbUrl = await server.createDatabase('cli_displaced');
+    const cfg = join(dir, 'displaced.yaml');
+    writeFileSync(cfg, 'chains: []\nserver:\n  port: 0\ncluster:\n  id: solo\n  leaseSeconds: 3\n');
+    const w = await spawnWatcher(['run', '--config', cfg], { PERPSCOPE_DATABASE_URL: dbUrl });
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    try {
+      // What a second process with the same id does once this one's heartbeat looked dead.
+      const replaced = await client.query(
+        "update watchers set instance = 'usurper', pid = 1 where id = 'solo'",
+      );
+      expect(replaced.rowCount).toBe(1);
+      const exited = await Promise.race([
+        w.exited,
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000)),
+      ]);
+      expect(exited, 'the displaced watcher kept running').not.toBeNull();
+      expect(exited?.code).toBe(75);
+      const { stdout, stderr } = w.output();
+      expect(stdout + stderr).toMatch(/"level":60.*watcher \\"solo\\" was displaced/);
+      // It did not delete the row the other instance now owns.
+      const rows = await client.query('select instance from watchers where id = $1', ['solo']);
+      expect(rows.rows).toEqual([{ instance: 'usurper' }]);
+    } finally {
+      await client.end();
+      w.child.kill('SIGKILL');
+    }
+  });
+
   it('run against a server that is not there exits 1 naming the database, never the password', async () => {
     const closed = `postgres://postgres:${password}@127.0.0.1:1/none`;
     const r = await runCli(['run', '--config', configWithUrl('run-down.yaml', closed)]);

@@ -176,6 +176,39 @@ export const StatusTransition = z
   .meta({ id: 'StatusTransition' });
 export type StatusTransition = z.infer<typeof StatusTransition>;
 
+/** One watcher's own evaluation of a chain in a redundant cluster (issue 17). */
+export const ChainObserver = z
+  .object({
+    /** The watcher's `cluster.id`. */
+    observer: z.string(),
+    /** Its own status, `null` before its first evaluation. */
+    status: ChainStatus.nullable(),
+    /** When it last evaluated (its last poll). */
+    at: z.iso.datetime(),
+    headNumber: z.number().int().nullable(),
+    /** `voted`, or why it did not: `stale` (no fresh evaluation), `unknown` (all its RPCs failing), `no-data`. */
+    vote: z.enum(['voted', 'stale', 'unknown', 'no-data']),
+    /** Whether the quorum chose this observer's evaluation (its head, flags and reasons are served). */
+    chosen: z.boolean(),
+  })
+  .meta({ id: 'ChainObserver' });
+export type ChainObserver = z.infer<typeof ChainObserver>;
+
+/**
+ * Redundant mode: how the served status was combined from the observers' evaluations — only fresh,
+ * non-`unknown` evaluations vote and the least severe wins, so one blind watcher cannot report a halt.
+ */
+export const ChainQuorum = z
+  .object({
+    /** The observer whose evaluation was chosen, `null` when none voted (status `unknown`). */
+    chosen: z.string().nullable(),
+    status: ChainStatus,
+    reason: z.string(),
+    observers: z.array(ChainObserver),
+  })
+  .meta({ id: 'ChainQuorum' });
+export type ChainQuorum = z.infer<typeof ChainQuorum>;
+
 /** Body of `GET /v1/chains/{chainId}`. */
 export const ChainDetail = ChainSummary.extend({
   blockTimeMs: z.number().nullable(),
@@ -188,5 +221,7 @@ export const ChainDetail = ChainSummary.extend({
   thresholds: z.record(z.string(), z.number().nullable()),
   recentTransitions: z.array(StatusTransition),
   openIncidentIds: z.array(z.number().int()),
+  /** Present only when several watchers observe the chain (`cluster.mode: redundant`). */
+  quorum: ChainQuorum.optional(),
 }).meta({ id: 'ChainDetail' });
 export type ChainDetail = z.infer<typeof ChainDetail>;

@@ -4,6 +4,8 @@ export {
   ChainDetail,
   ChainFlags,
   ChainList,
+  ChainObserver,
+  ChainQuorum,
   ChainStatus,
   ChainSummary,
   HaltPhase,

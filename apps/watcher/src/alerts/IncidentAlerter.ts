@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Duty } from '../cluster/duty.js';
+import { type Duty, DutyLostError } from '../cluster/duty.js';
+import { fencedStoreTransaction } from '../cluster/fencedTransaction.js';
 import type { StoredEvent, SubjectRef } from '../db/queries/events.js';
 import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
 import { type EventLog, type IncidentEventKind, isIncidentEvent } from '../events/eventLog.js';
@@ -161,10 +162,13 @@ export class IncidentAlerter {
     const { store, outbox, describe, publicUrl, logger } = this.#deps;
     const { alerts, events } = store.queries;
     let queued = 0;
-    // Not the duty holder: another watcher feeds the outbox from the shared cursor. A stale holder
-    // (lost the duty mid-pass) adds no duplicate: outbox rows are deduplicated by key and the
-    // PostgreSQL cursor never moves backwards.
-    if (this.#deps.duty && !this.#deps.duty.held()) return 0;
+    // Not the duty holder: another watcher feeds the outbox from the shared cursor. With a duty,
+    // every outbox/cursor write is fenced by it in its own transaction: a holder paused through a
+    // takeover cannot commit a cursor advance (or rows) after the new holder moved on.
+    const { duty } = this.#deps;
+    if (duty && !duty.held()) return 0;
+    const inTransaction = <T>(body: (q: StoreQueries) => Promise<T>): Promise<T> =>
+      duty ? fencedStoreTransaction(store, duty, body) : store.transaction(body);
     try {
       for (;;) {
         const cursor = await alerts.readAlertCursor(CURSOR);
@@ -174,23 +178,33 @@ export class IncidentAlerter {
         let lastSkipped = cursor;
         for (const ev of batch) {
           const message = await alertFromEvent(ev, describe, publicUrl);
-          const advance = (q: StoreQueries) => q.alerts.advanceAlertCursor(CURSOR, ev.id);
           if (!message) {
             lastSkipped = ev.id;
             continue;
           }
-          const results = await outbox.enqueue(message, { alsoInTransaction: advance });
-          if (results.length === 0 && outbox.sinkNames.length > 0)
-            throw new Error('enqueue failed');
-          if (results.length === 0) await advance(store.queries);
+          // The rows and the cursor commit together (the skipped events before this one too).
+          const results = await inTransaction(async (q) => {
+            const queuedHere = await outbox.enqueueIn(q, message);
+            if (queuedHere.length === 0 && outbox.sinkNames.length > 0)
+              throw new Error('enqueue failed');
+            await q.alerts.advanceAlertCursor(CURSOR, ev.id);
+            return queuedHere;
+          });
+          outbox.settle(results);
           queued += results.filter((r) => r.outcome === 'queued').length;
           lastSkipped = ev.id;
         }
-        if (lastSkipped > cursor) await alerts.advanceAlertCursor(CURSOR, lastSkipped);
+        if (lastSkipped > cursor)
+          await inTransaction((q) => q.alerts.advanceAlertCursor(CURSOR, lastSkipped));
         if (batch.length < BATCH) break;
       }
       this.#deps.onWriteOutcome?.(null);
     } catch (error) {
+      if (error instanceof DutyLostError) {
+        // Not a database failure: another watcher holds the duty now and resumes from the cursor.
+        logger.info({ duty: error.duty }, 'alert feed pass stopped: the incidents duty was lost');
+        return queued;
+      }
       this.#deps.onWriteOutcome?.(error);
       logger.warn(
         { err: error },

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { ClusterRuntime } from '../cluster/clusterRuntime.js';
 import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +27,12 @@ export type AppDeps = {
    * `ServerConfig` defaults with the socket peer as the client.
    */
   eventStreams?: EventStreamHub;
+  /**
+   * This process's place among the watchers on its database (`clusterFor`): routes read it with
+   * `clusterOfContext` — the chains routes serve this observer's RPC health and, in redundant mode,
+   * the observers' quorum. Default `singleWatcher()`.
+   */
+  cluster?: ClusterRuntime;
   /** Security middleware, `/metrics` and `/v1/admin` (built by `createOperations`); defaults: loopback rules, no metrics/admin. */
   ops?: OperationsHttp;
 };

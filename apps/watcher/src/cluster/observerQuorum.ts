@@ -18,6 +18,13 @@ export type ObserverEvaluation = {
   readonly headSeenAt: number | null;
 };
 
+/**
+ * Observations younger than this many poll intervals vote in the redundant quorum
+ * ({@link combineObserverEvaluations}'s `freshMs`): two missed polls are tolerated. The incidents
+ * duty holder combines with it, and `/v1/chains/{chainId}` shows the same quorum.
+ */
+export const FRESH_POLLS = 3;
+
 /** Why an observer did not vote. */
 export type AbstentionReason = 'stale' | 'unknown' | 'no-data';
 

@@ -5,6 +5,8 @@ import {
   type WatcherEventPayload,
 } from '@perpscope/schemas';
 import type { Clock } from '../clock.js';
+import { type Duty, DutyLostError } from '../cluster/duty.js';
+import { storeTransactionWithFence } from '../cluster/fencedTransaction.js';
 import type { StoredEvent, StoredEventOf, SubjectRef } from '../db/queries/events.js';
 import type { IncidentRecord, IncidentSeverity } from '../db/queries/incidents.js';
 import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
@@ -57,6 +59,13 @@ export type OpenIncidentParameters = {
 export type EventWriter = {
   readonly q: StoreQueries;
   readonly now: number;
+  /**
+   * Fences this transaction by `duty` (`Duty.fence` on its raw handle on PostgreSQL): `true` while
+   * this process holds the duty — a takeover then cannot commit before this transaction ends;
+   * `false` → skip the duty's writes (what was written for this process alone still commits).
+   * Call it before the duty's writes.
+   */
+  fence(duty: Duty): Promise<boolean>;
   /**
    * Appends an event of a catalogue kind (`@perpscope/schemas` `watcherEventCatalogue`): the payload
    * is typed by its kind and checked against the catalogue's schema at run time too.
@@ -157,18 +166,22 @@ export class EventLog {
   /**
    * Runs `body` in one transaction; publishes the events it emitted after the commit. `writer`
    * names who writes (`chain:<id>`, `hip3`; default `events`) for the write observers: a failing
-   * write is reported to them and rethrown.
+   * write is reported to them and rethrown. `duty`: the whole write is the duty's — fenced
+   * first in the same transaction; when this process no longer holds it nothing is written and
+   * {@link DutyLostError} is thrown (not reported to the write observers: the database is fine).
+   * To fence only part of a write, call {@link EventWriter.fence} inside the body.
    */
   async write<T>(
     body: (w: EventWriter) => Promise<T>,
-    options: { writer?: string } = {},
+    options: { writer?: string; duty?: Duty } = {},
   ): Promise<T> {
     const writer = options.writer ?? 'events';
     let result: T;
     try {
-      result = await this.#write(body);
+      result = await this.#write(body, options.duty);
     } catch (error) {
-      for (const observe of this.#writeObservers) observe(writer, error);
+      if (!(error instanceof DutyLostError))
+        for (const observe of this.#writeObservers) observe(writer, error);
       throw error;
     }
     for (const observe of this.#writeObservers) observe(writer, null);
@@ -184,10 +197,11 @@ export class EventLog {
     return () => this.#writeObservers.delete(observer);
   }
 
-  async #write<T>(body: (w: EventWriter) => Promise<T>): Promise<T> {
+  async #write<T>(body: (w: EventWriter) => Promise<T>, duty: Duty | undefined): Promise<T> {
     const emitted: StoredEvent[] = [];
     const now = this.#clock.now();
-    const result = await this.#store.transaction(async (q) => {
+    const result = await storeTransactionWithFence(this.#store, async (q, fence) => {
+      if (duty && !(await fence(duty))) throw new DutyLostError(duty.name);
       const emit = async <K extends WatcherEventKind>(
         kind: K,
         subject: SubjectRef,
@@ -208,6 +222,7 @@ export class EventLog {
       const writer: EventWriter = {
         q,
         now,
+        fence,
         emit,
         findOpenIncident,
         openIncident: async (p) => {

@@ -25,12 +25,17 @@ export async function dbMetricsSnapshot(p: {
   now: () => number;
   /** A chain whose poll writes fail is exported `unknown` (storage health). */
   writeFailure?: (writer: string) => WriteFailure | null;
+  /**
+   * Whose RPC health rows to export: this watcher's (`cluster.observer`; each observer of a
+   * cluster keeps its own). Default `'local'` (a single watcher).
+   */
+  observer?: string;
 }): Promise<MetricsSnapshot> {
   const q = p.store.queries;
   const now = p.now();
   const chainRows = await q.chains.listChains();
   const rpcRows = await Promise.all(
-    chainRows.map(({ config }) => q.chains.rpcHealthOf(config.chainId)),
+    chainRows.map(({ config }) => q.chains.rpcHealthOf(config.chainId, p.observer)),
   );
   const chains = chainRows.map(({ config, state }, i) => {
     const s = chainWithWriteFailure(

@@ -1,8 +1,15 @@
 import type { Logger } from 'pino';
-import type { Duty } from '../cluster/duty.js';
+import { type Duty, DutyLostError } from '../cluster/duty.js';
+import { fencedStoreTransaction } from '../cluster/fencedTransaction.js';
 import type { RetentionReport, RetentionTarget } from '../db/queries/runRetention.js';
 import type { WatcherStore } from '../db/store/watcherStore.js';
 import type { RetentionConfig } from './retentionConfig.js';
+
+/**
+ * Default age after which a `chain_observations` row (one per observer and chain, rewritten every
+ * poll by a live observer) is pruned: its observer is gone or no longer watches the chain.
+ */
+export const CHAIN_OBSERVATION_MAX_AGE_MS = 24 * 3_600_000;
 
 /** Share of each table a pass may prune when the clock looks like it jumped. */
 export const MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP = 0.1;
@@ -68,7 +75,11 @@ export class RetentionJob {
         ...(jump && { maxPruneShare: MAX_PRUNE_SHARE_AFTER_CLOCK_JUMP }),
       });
       this.#lastPass = { now, mono };
-      this.#deps.logger.info({ report, ms: Date.now() - started }, 'retention pass done');
+      const prunedObservations = await this.#pruneObservations(now);
+      this.#deps.logger.info(
+        { report, prunedObservations, ms: Date.now() - started },
+        'retention pass done',
+      );
       this.#deps.onOutcome?.(null);
       return report;
     } catch (error) {
@@ -78,6 +89,29 @@ export class RetentionJob {
         'retention pass failed; retrying at the next interval',
       );
       return null;
+    }
+  }
+
+  /**
+   * Deletes stale `chain_observations` (older than `observationMaxAgeMs`), fenced by the duty in
+   * the same transaction: a holder paused through a takeover deletes nothing. Returns how many
+   * (0 when the duty was lost).
+   */
+  async #pruneObservations(now: number): Promise<number> {
+    const { store, duty } = this.#deps;
+    const olderThanMs = now - (this.#deps.observationMaxAgeMs ?? CHAIN_OBSERVATION_MAX_AGE_MS);
+    if (!duty) return store.queries.chains.pruneChainObservations({ olderThanMs });
+    try {
+      return await fencedStoreTransaction(store, duty, (q) =>
+        q.chains.pruneChainObservations({ olderThanMs }),
+      );
+    } catch (error) {
+      if (!(error instanceof DutyLostError)) throw error;
+      this.#deps.logger.warn(
+        { duty: error.duty },
+        'retention: the duty was lost during the pass; stale observations left to the new holder',
+      );
+      return 0;
     }
   }
 
@@ -120,8 +154,11 @@ export type RetentionJobDeps = {
   onOutcome?: (error: unknown) => void;
   /**
    * The `retention` duty (`cluster.duty('retention')`): a scheduled pass runs only on its holder
-   * (one pruner per database). Default: none (every pass runs, a single watcher). Retention's
-   * deletes are idempotent, so a holder that lost the duty mid-pass prunes nothing twice: unfenced.
+   * (one pruner per database). Default: none (every pass runs, a single watcher). Rollups and
+   * deletes are idempotent (a holder that lost the duty mid-pass prunes nothing twice),
+   * so `runRetention`'s batches are unfenced; the stale-observation prune is fenced by it.
    */
   duty?: Duty;
+  /** `chain_observations` older than this are pruned each pass (default {@link CHAIN_OBSERVATION_MAX_AGE_MS}). */
+  observationMaxAgeMs?: number;
 };

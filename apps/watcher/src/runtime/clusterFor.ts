@@ -23,6 +23,11 @@ export type ClusterForParameters = {
   logger: Logger;
   /** The watcher's version, shown in the `watchers` registry (default `unknown`). */
   version?: string;
+  /**
+   * Main thread on PostgreSQL: another process with this `cluster.id` replaced the registration
+   * (this one was thought dead). The caller must stop ingesting and exit non-zero.
+   */
+  onDisplaced?: () => void;
 };
 
 /**
@@ -47,5 +52,6 @@ export async function clusterFor(p: ClusterForParameters): Promise<ClusterRuntim
     // The process registers once, from its main thread (which asks as `ingestion` when it also
     // runs the subjects); the worker only keeps its duties.
     thread: isMainThread ? 'main' : 'ingestion',
+    ...(p.onDisplaced && { onDisplaced: p.onDisplaced }),
   });
 }

@@ -2,9 +2,11 @@
  * The ingestion worker's entry point (a `worker_threads` Worker started by
  * `startIngestionWorker.ts`): polls, WebSocket parsing, evaluation and every ingestion write run
  * here, on this thread's own store (its own better-sqlite3 connection, or its own small PostgreSQL
- * pool), so none of it delays an HTTP request on the main thread. It runs the subjects (`subjects.ts`), the position guard's and the incidents' alert
- * feeds (enqueueing into the outbox) and retention; the main thread delivers alerts and serves HTTP
- * from its read connection. Everything it learns the main thread needs is posted as a message
+ * pool), so none of it delays an HTTP request on the main thread. It runs the subjects
+ * (`subjects.ts`), the position guard's and the incidents' alert feeds (enqueueing into the outbox)
+ * and retention — `createIngestionOperations`, without metrics or HTTP — and, on SQLite, the WAL
+ * checkpoints (`walCheckpointSchedule.ts`); the main thread delivers alerts and serves HTTP from
+ * its read connection. Everything it learns the main thread needs is posted as a message
  * (`ingestionMessages.ts`): committed events (SQLite only: on PostgreSQL the main thread's event
  * follower reads every process's events from the table), write outcomes, alert outcomes, readiness.
  *
@@ -19,11 +21,12 @@ import { type Clock, createSteadyClock, systemClock } from '../clock.js';
 import { openWriterConnection } from '../db/openWriterConnection.js';
 import type { StoredEvent } from '../db/queries/events.js';
 import { openStore } from '../db/store/openStore.js';
+import { scheduleWalCheckpoints } from '../db/walCheckpointSchedule.js';
 import { EventLog } from '../events/eventLog.js';
 import { createLogger } from '../logger.js';
 import { createPositionAlerter } from '../subjects/positions/createPositionAlerter.js';
 import { clusterFor } from './clusterFor.js';
-import { createOperations } from './createOperations.js';
+import { createIngestionOperations } from './createIngestionOperations.js';
 import type {
   IngestionControlMessage,
   IngestionWorkerData,
@@ -57,6 +60,12 @@ const {
   logger,
   maxConnections: WORKER_PG_CONNECTIONS,
 });
+// SQLite: this thread serves no HTTP, so its connection checkpoints the WAL (the main connection's
+// automatic checkpoint is off) instead of a third thread with its own connection. PostgreSQL: none.
+const checkpoints =
+  database === null
+    ? null
+    : scheduleWalCheckpoints({ sqlite: database.sqlite, intervalMs: 1_000, logger });
 // This thread's subscribers (the alert feeds) get its own writes at once, on both dialects.
 const eventLog = new EventLog({ store, clock, logger });
 const cluster = await clusterFor({ config, pg, thread: 'ingestion', logger });
@@ -79,7 +88,10 @@ if (pg === null)
 
 // Write outcomes: every failure (the main thread counts them), and the recovery of a failing writer.
 const failing = new Set<string>();
-const ops = createOperations({
+// Storage health, the outbox, the incident feed and retention: no metrics or HTTP (prom-client,
+// Hono, the admin routes and yaml stay out of this thread's modules and heap; the main thread has
+// them).
+const ops = createIngestionOperations({
   config,
   database,
   store,
@@ -172,6 +184,7 @@ port.on('message', (message: IngestionControlMessage) => {
     await cluster.stop();
     loopDelay.disable();
     flushEvents();
+    checkpoints?.stop();
     await store.close();
     post({ type: 'stopped' });
     port.close();

@@ -5,9 +5,11 @@ import { EventStreamHub } from '../api/EventStreamHub.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
+import type { OpenDb } from '../db/openDb.js';
 import type { EventFollower } from '../db/pg/followEvents.js';
 import { openStore } from '../db/store/openStore.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
+import { disableAutoCheckpoint } from '../db/walCheckpointSchedule.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logger.js';
 import { clientResolver } from '../security/requestClient.js';
@@ -54,6 +56,12 @@ export type IngestionOptions = { thread: IngestionThread };
 /** Exit code after the ingestion worker died (EX_SOFTWARE, as for an uncaught exception). */
 export const EXIT_INGESTION_FAILED = 70;
 
+/**
+ * Exit code after another process took this watcher's `cluster.id` in the registry (EX_TEMPFAIL):
+ * the supervisor restarts it, and the new start either meets a conflict or registers anew.
+ */
+export const EXIT_DISPLACED = 75;
+
 export type StartWatcherParameters = {
   config: WatcherConfig;
   clock: Clock;
@@ -77,6 +85,12 @@ export type StartWatcherParameters = {
    * process with {@link EXIT_INGESTION_FAILED}, so a supervisor restarts it. Tests observe it.
    */
   onIngestionFailure?: (error: Error) => void;
+  /**
+   * PostgreSQL: another process registered with this watcher's `cluster.id` (this one was thought
+   * dead). Default: logs fatal, stops what runs (ingestion first) and exits with
+   * {@link EXIT_DISPLACED}. Tests observe it.
+   */
+  onDisplaced?: () => void;
 };
 
 /** The clock the worker can rebuild on its side, or null when this one cannot cross. */
@@ -127,27 +141,35 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
   const thread = ingestionThreadFor(params);
   const opened = await openStore(config.database, { logger, maxConnections: MAIN_PG_CONNECTIONS });
   const { store, pg, sqlite: database } = opened;
-  // Checkpoints off the event loop (src/db/walCheckpointer.ts): the API shares this thread.
+  // SQLite checkpoints off the event loop (PostgreSQL has no WAL of ours). With ingestion in the
+  // worker, the worker's own connection runs them (db/walCheckpointSchedule.ts: that thread serves
+  // no HTTP, and a third isolate with its own connection costs RSS); on one thread a checkpoint
+  // worker does (db/walCheckpointer.ts).
   const checkpointer: WalCheckpointer | null =
     database === null || config.database.path === ':memory:'
       ? null
-      : startWalCheckpointer({
-          sqlite: database.sqlite,
-          path: config.database.path,
-          intervalMs: 1_000,
-          logger,
-        });
+      : thread === 'worker'
+        ? checkpointsInWorker(database.sqlite)
+        : startWalCheckpointer({
+            sqlite: database.sqlite,
+            path: config.database.path,
+            intervalMs: 1_000,
+            logger,
+          });
   // On PostgreSQL the follower below publishes every committed event, this process's included.
   const eventLog = new EventLog({ store, clock, logger, publishWrites: pg === null });
   const secrets = params.secrets ?? {};
   let worker: IngestionWorker | null = null;
   let follower: EventFollower | null = null;
+  // Set once stopAll exists (below); the registry calls it from its heartbeat.
+  let displaced: () => void = () => {};
   const cluster = await clusterFor({
     config,
     pg,
     thread: thread === 'main' ? 'ingestion' : 'main',
     logger,
     version: params.version,
+    onDisplaced: () => displaced(),
   });
   const ops = createOperations({
     config,
@@ -205,6 +227,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     client: clientResolver({ trustProxy: config.security.trustProxy }),
   });
   const app = createApp({
+    cluster,
     eventStreams,
     ops: ops.http,
     store,
@@ -244,6 +267,21 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     })();
     return stopping;
   };
+  displaced =
+    params.onDisplaced ??
+    (() => {
+      logger.fatal(
+        { watcher: cluster.id },
+        `watcher "${cluster.id}" was displaced: another process registered with this cluster.id while this one was thought dead; stopping ingestion and exiting so the supervisor restarts it`,
+      );
+      setTimeout(() => process.exit(EXIT_DISPLACED), 5_000).unref();
+      void stopAll()
+        .catch((e: unknown) => logger.error({ err: e }, 'shutdown failed'))
+        .finally(() => {
+          logger.flush();
+          process.exit(EXIT_DISPLACED);
+        });
+    });
 
   if (pg !== null) {
     // From the newest committed event on; SSE clients resume older ones from the table itself.
@@ -353,6 +391,16 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
     connections,
     stop: stopAll,
   };
+}
+
+/**
+ * The ingestion worker checkpoints the WAL (`ingestionWorker.ts`): this thread's commits must not
+ * (SQLite's automatic checkpoint would copy the WAL into the database inside one of them); `stop()`
+ * restores the setting.
+ */
+function checkpointsInWorker(sqlite: OpenDb['sqlite']): WalCheckpointer {
+  const restore = disableAutoCheckpoint(sqlite);
+  return { stop: async () => restore() };
 }
 
 /** The worker's heap and event-loop delay as gauges beside the main thread's own metrics. */

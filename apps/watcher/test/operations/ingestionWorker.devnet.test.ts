@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevnet } from '@perpscope/devnet';
@@ -93,6 +93,28 @@ describe('ingestion in the worker thread', () => {
     );
     expect(published.length).toBeGreaterThan(0);
     expect(published.filter((e) => !e.stored)).toEqual([]);
+
+    // WAL checkpoints run on the worker's connection (db/walCheckpointSchedule.ts), not in a commit
+    // of this thread's: its automatic checkpoint is off. Each checkpoint that completes lets the
+    // next commit restart the WAL, which bumps the checkpoint sequence in the WAL header; the
+    // worker's own automatic checkpoint (1,000 pages) is far off at one chain's few pages a second.
+    expect(w.ops.database!.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const walSequence = () => {
+      const fd = openSync(`${path}-wal`, 'r');
+      try {
+        const header = Buffer.alloc(16);
+        readSync(fd, header, 0, 16, 0);
+        return header.readUInt32BE(12);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const sequence = walSequence();
+    await waitFor(
+      'the WAL checkpointed and restarted twice',
+      () => walSequence() >= sequence + 2,
+      15_000,
+    );
 
     // Hold the write lock on the main thread's connection past the worker's busy timeout (5 s):
     // the worker's poll writes fail with SQLITE_BUSY, while this thread keeps serving.

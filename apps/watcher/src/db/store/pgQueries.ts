@@ -27,7 +27,9 @@ import {
   getChain,
   insertTransition,
   listChainIds,
+  listChainObservations,
   listChains,
+  pruneChainObservations,
   pruneChains,
   readChainState,
   recentTransitions,
@@ -113,6 +115,8 @@ export const pgChains = {
   chainOwners,
   writeChainObservation,
   chainObservationsOf,
+  listChainObservations,
+  pruneChainObservations,
 };
 /** `blocks` twins (SQLite's `blocksOnDb` and `blocksOnConnection`). */
 export const pgBlocks = {

@@ -29,7 +29,9 @@ import {
   getChain,
   insertTransition,
   listChainIds,
+  listChainObservations,
   listChains,
+  pruneChainObservations,
   pruneChains,
   readChainState,
   recentTransitions,
@@ -119,6 +121,8 @@ export const chainsOnDb = {
   chainOwners,
   writeChainObservation,
   chainObservationsOf,
+  listChainObservations,
+  pruneChainObservations,
 } satisfies OnDb;
 /** `chains` module functions taking the raw connection. */
 export const chainsOnConnection = { writeChainState, updateRpcHealth } satisfies OnConnection;

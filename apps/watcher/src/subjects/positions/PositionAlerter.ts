@@ -1,6 +1,7 @@
 import type { AlertOutbox, EnqueueResult } from '../../alerts/AlertOutbox.js';
-import type { Duty } from '../../cluster/duty.js';
-import type { WatcherStore } from '../../db/store/watcherStore.js';
+import { type Duty, DutyLostError } from '../../cluster/duty.js';
+import { fencedStoreTransaction } from '../../cluster/fencedTransaction.js';
+import type { StoreQueries, WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
 import type { Logger } from '../../logger.js';
 import { describePositionAlert } from './describePositionAlert.js';
@@ -108,10 +109,13 @@ export class PositionAlerter {
   async #catchUp(): Promise<number> {
     const { store, outbox, logger } = this.#deps;
     let queued = 0;
-    // Not the duty holder: another watcher feeds the outbox from the shared cursor. A stale holder
-    // (lost the duty mid-pass) adds no duplicate: outbox rows are deduplicated by key and the
-    // PostgreSQL cursor never moves backwards.
-    if (this.#deps.duty && !this.#deps.duty.held()) return 0;
+    // Not the duty holder: another watcher feeds the outbox from the shared cursor. With a duty,
+    // each batch's rows and cursor advance are fenced by it in their transaction: a holder paused
+    // through a takeover cannot commit them after the new holder moved on.
+    const { duty } = this.#deps;
+    if (duty && !duty.held()) return 0;
+    const inTransaction = <T>(body: (q: StoreQueries) => Promise<T>): Promise<T> =>
+      duty ? fencedStoreTransaction(store, duty, body) : store.transaction(body);
     try {
       for (;;) {
         const cursor = await store.queries.alerts.readAlertCursor(CURSOR);
@@ -119,7 +123,7 @@ export class PositionAlerter {
         const batch = await store.queries.events.eventsAfter({ afterId: cursor, limit: BATCH });
         if (batch.length === 0) break;
         const committed: EnqueueResult[] = [];
-        await store.transaction(async (q) => {
+        await inTransaction(async (q) => {
           for (const ev of batch) {
             const message = ev.kind.startsWith('position.')
               ? describePositionAlert(ev, this.#deps.publicUrl)
@@ -142,6 +146,14 @@ export class PositionAlerter {
       }
       this.#deps.onWriteOutcome?.(null);
     } catch (error) {
+      if (error instanceof DutyLostError) {
+        // Not a database failure: another watcher holds the duty now and resumes from the cursor.
+        logger.warn(
+          { duty: error.duty },
+          'position alert pass stopped: the incidents duty was lost',
+        );
+        return queued;
+      }
       this.#deps.onWriteOutcome?.(error);
       logger.warn({ err: error }, 'position alerts behind the event log; retrying');
       if (this.#unsubscribe && !this.#retry) {

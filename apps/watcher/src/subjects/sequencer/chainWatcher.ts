@@ -1,7 +1,11 @@
 import type { Hex } from 'viem';
 import type { Clock } from '../../clock.js';
 import { type ClusterRuntime, singleWatcher } from '../../cluster/clusterRuntime.js';
-import { combineObserverEvaluations, type QuorumResult } from '../../cluster/observerQuorum.js';
+import {
+  combineObserverEvaluations,
+  FRESH_POLLS,
+  type QuorumResult,
+} from '../../cluster/observerQuorum.js';
 import type { ChainConfig } from '../../config/chainsConfig.js';
 import type { BlockRecord } from '../../db/queries/blocks.js';
 import type { RpcHealthRow } from '../../db/queries/chains.js';
@@ -46,12 +50,6 @@ export type ChainWatcherDeps = {
    */
   cluster?: ClusterRuntime;
 };
-
-/**
- * Observations younger than this many poll intervals vote in the redundant quorum
- * (`combineObserverEvaluations`'s `freshMs`): two missed polls are tolerated.
- */
-export const FRESH_POLLS = 3;
 
 type RpcRuntime = {
   rpc: ChainRpc;
@@ -497,7 +495,10 @@ export class ChainWatcher {
           });
           // Only the incidents duty holder records the pair's status (its transitions, events and
           // incidents); the others' observations vote in it.
-          if (!this.#cluster.duty('incidents').held()) return;
+          // Fenced in this transaction: a holder that lost the duty (paused through a takeover)
+          // cannot commit the combined state after the new holder did; its observation still commits.
+          const incidents = this.#cluster.duty('incidents');
+          if (!incidents.held() || !(await w.fence(incidents))) return;
           const observations = await w.q.chains.chainObservationsOf(config.chainId);
           const combinedQuorum = combineObserverEvaluations(observations, {
             now,

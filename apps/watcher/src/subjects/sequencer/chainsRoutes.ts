@@ -1,11 +1,13 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { ChainDetail, ChainList } from '@perpscope/schemas';
+import { ChainDetail, ChainList, type ChainQuorum } from '@perpscope/schemas';
 import type { TypedResponse } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
 import { validationHook } from '../../api/problem.js';
+import { combineObserverEvaluations, FRESH_POLLS } from '../../cluster/observerQuorum.js';
 import { clusterOfContext } from '../../cluster/subjectCluster.js';
+import type { ChainObservation } from '../../db/queries/chains.js';
 import { NotFoundError } from '../../errors.js';
 import { chainWithWriteFailure, chainWriter } from './chainWithWriteFailure.js';
 import { presentChainDetail, presentChainSummary } from './presentChain.js';
@@ -84,11 +86,13 @@ export function chainsRoutes(deps: AppDeps) {
       const q = deps.store.queries;
       const row = await q.chains.getChain(chainId);
       if (!row) throw new NotFoundError(`chain ${chainId} is not watched`);
-      const [rpcs, transitions, open] = await Promise.all([
+      const cluster = clusterOfContext(deps);
+      const [rpcs, transitions, open, observations] = await Promise.all([
         // This watcher's own view of the endpoints (each observer keeps its own rows).
-        q.chains.rpcHealthOf(chainId, clusterOfContext(deps).observer),
+        q.chains.rpcHealthOf(chainId, cluster.observer),
         q.chains.recentTransitions(chainId, 20),
         q.incidents.openIncidentsOf({ type: 'chain', id: String(chainId) }),
+        cluster.mode === 'redundant' ? q.chains.chainObservationsOf(chainId) : null,
       ]);
       const detail = presentChainDetail({
         config: row.config,
@@ -98,6 +102,38 @@ export function chainsRoutes(deps: AppDeps) {
         openIncidentIds: open.map((i) => i.id),
         now: deps.clock.now(),
       });
-      return c.json(chainWithWriteFailure(detail, writeFailure(chainId)), 200);
+      const served = chainWithWriteFailure(detail, writeFailure(chainId));
+      if (observations !== null)
+        served.quorum = presentQuorum(observations, {
+          now: deps.clock.now(),
+          freshMs: FRESH_POLLS * row.config.pollIntervalMs,
+        });
+      return c.json(served, 200);
     });
+}
+
+/**
+ * Redundant mode: the observers' own evaluations of a chain and the quorum over them, combined as
+ * the incidents duty holder combines them (`combineObserverEvaluations`, same freshness), so a
+ * reader sees which watcher's evaluation the served status comes from and why the others did not vote.
+ */
+export function presentQuorum(
+  observations: readonly ChainObservation[],
+  params: { now: number; freshMs: number },
+): ChainQuorum {
+  const quorum = combineObserverEvaluations(observations, params);
+  const abstained = new Map(quorum.abstained.map((a) => [a.observer, a.reason]));
+  return {
+    chosen: quorum.observer,
+    status: quorum.status,
+    reason: quorum.reason,
+    observers: observations.map((o) => ({
+      observer: o.observer,
+      status: o.status,
+      at: new Date(o.at).toISOString(),
+      headNumber: o.headNumber,
+      vote: abstained.get(o.observer) ?? 'voted',
+      chosen: o.observer === quorum.observer,
+    })),
+  };
 }
