@@ -8,13 +8,21 @@ describe('crash-safety command line (scripts/crashSafety.ts)', () => {
       kills: 50,
       seed: 7,
       tsx: false,
+      postgres: false,
     });
     expect(parseCrashSafetyArgs(['--kills', '3', '--tsx'], 11)).toEqual({
       kills: 3,
       seed: 11,
       tsx: true,
+      postgres: false,
     });
-    expect(parseCrashSafetyArgs([], 5)).toEqual({ kills: 20, seed: 5, tsx: false });
+    expect(parseCrashSafetyArgs([], 5)).toEqual({
+      kills: 20,
+      seed: 5,
+      tsx: false,
+      postgres: false,
+    });
+    expect(parseCrashSafetyArgs(['--postgres'], 5).postgres).toBe(true);
   });
 
   it('names a bad value or an unknown argument', () => {
