@@ -70,8 +70,9 @@ function mulberry32(seed: number) {
 }
 
 /**
- * What a watcher on PostgreSQL says when the killed run's registry row is still fresh: it may start
- * once that heartbeat expires (a supervisor restarts it, as {@link startWatcherRetrying} does).
+ * What a watcher on PostgreSQL said when the killed run's registry row was still fresh, before it
+ * learned to wait that row out: counted (`refusedStarts`, expected 0) and retried, so a regression
+ * shows as a count instead of a failed run.
  */
 const ID_STILL_LIVE = /already in use by a live watcher/;
 

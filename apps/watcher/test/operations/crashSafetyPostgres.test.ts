@@ -26,5 +26,8 @@ describe('crash safety on PostgreSQL (scripts/crashSafety.ts)', () => {
     expect(report.blocksChecked).toBeGreaterThan(30);
     expect(report.samplesChecked).toBeGreaterThan(100);
     expect(report.incidentsOfHaltingChain).toBe(1);
+    // Each restart waited out the killed run's fresh registry row instead of exiting 2 (a
+    // supervisor's restart must not be refused after a crash).
+    expect(report.refusedStarts).toBe(0);
   }, 240_000);
 });
