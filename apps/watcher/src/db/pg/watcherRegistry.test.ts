@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../../../test/support/startPostgres.js';
@@ -148,6 +150,29 @@ describe('watcher registry on PostgreSQL', () => {
     expect(row!.startedAt - now).toBeGreaterThanOrEqual(600);
     expect(row!.startedAt - now).toBeLessThan(2_000);
     expect(r.instance).toBe('restarted');
+  });
+
+  it('a restart on the same host replaces at once the row of a pid that no longer runs there', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid; // exited: no process has this pid now
+    const now = await serverNow();
+    await admin.query(
+      `insert into watchers values ('eu-1', 'killed', 'sharded', $1, $1, $2, $3, '1.2.3')`,
+      [now, hostname(), gone],
+    );
+    await start({ id: 'eu-1', instance: 'restarted' });
+    const [row] = await rows();
+    expect(row).toMatchObject({ id: 'eu-1', instance: 'restarted' });
+    expect(row!.startedAt - now).toBeLessThan(500); // no 3 × 200 ms wait
+    // A row naming a pid that runs here (this test process) is waited out instead.
+    await admin.query('delete from watchers');
+    const later = await serverNow();
+    await admin.query(
+      `insert into watchers values ('eu-2', 'other', 'sharded', $1, $1, $2, $3, '1.2.3')`,
+      [later, hostname(), process.pid],
+    );
+    await start({ id: 'eu-2', instance: 'second' });
+    const eu2 = (await rows()).find((r) => r.id === 'eu-2');
+    expect(eu2!.startedAt - later).toBeGreaterThanOrEqual(600);
   });
 
   it('of two processes starting at once with the same id exactly one gets in', async () => {

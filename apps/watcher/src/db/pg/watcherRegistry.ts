@@ -120,12 +120,28 @@ export function registrationConflict(
 }
 
 /**
+ * Whether a process with `pid` runs on this host. This process counts as alive: a row with its own
+ * pid is another registry in it (tests) or a previous container incarnation with pid 1, and both are
+ * better waited out.
+ */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * Registers this watcher in the `watchers` table of a PostgreSQL database and keeps its heartbeat
  * (every `heartbeatMs`, server clock). The check and the upsert run in one transaction under an
  * advisory lock, so of two processes starting at once with the same id exactly one gets in.
  *
  * A fresh row of the same id whose heartbeat does not move (this watcher's previous instance, killed
- * less than {@link FRESH_HEARTBEATS} × `heartbeatMs` ago) is waited out, then replaced.
+ * less than {@link FRESH_HEARTBEATS} × `heartbeatMs` ago) is replaced at once when it names this host
+ * and a pid that no longer runs here, otherwise waited out, then replaced.
  *
  * @throws WatcherRegistryConflictError naming the id when another live instance (heartbeat fresher
  *   than {@link FRESH_HEARTBEATS} × `heartbeatMs`, and still beating) holds the same id, or when live watchers on the
@@ -176,6 +192,16 @@ export async function startWatcherRegistry(
     )
       throw refused.conflict;
     seen = beat;
+    // Same host, and no process with that pid: the row is this watcher's previous incarnation
+    // (killed, OOM) — replace it at once instead of waiting for its heartbeat to expire.
+    if (previous && previous.host === me.host && !processAlive(previous.pid)) {
+      logger.warn(
+        { watcher: id, previousInstance: previous.instance, previousPid: previous.pid },
+        `watcher "${id}": replacing the registration of its previous instance (pid ${previous.pid} on this host is gone)`,
+      );
+      await removeWatcher(pgDbOf(pool), { id, instance: previous.instance });
+      continue;
+    }
     const waitMs = Math.max(50, beat + freshMs - refused.now + 50);
     logger.warn(
       { watcher: id, previousInstance: previous?.instance, waitMs },
