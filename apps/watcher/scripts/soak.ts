@@ -32,6 +32,8 @@ const BIN = fileURLToPath(new URL('../bin/perpscope-watcher.mjs', import.meta.ur
 const CLK_TCK = 100; // Linux USER_HZ
 
 const { values: args } = parseArgs({
+  // `pnpm … soak -- --minutes 5` (the README's form) passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     minutes: { type: 'string', default: '30' },
     chains: { type: 'string', default: '15' },
