@@ -277,7 +277,7 @@ export async function benchChains(
         const r = await runLoad(`${w.url}/v1/chains`, p.rate, p.seconds);
         results[w.id]!.push(r);
         log(
-          `  ${w.id} run ${i + 1}: ${r.ok} ok, ${r.errors} errors, ${r.achievedRps.toFixed(0)} req/s; p50 ${r.p50.toFixed(2)}, p99 ${r.p99.toFixed(2)}, max ${r.max.toFixed(2)} ms; client loop delay p99 ${r.clientLoopDelayP99.toFixed(1)} ms; ${load()}`,
+          `  ${w.id} run ${i + 1}: ${r.ok} ok, ${r.errors} errors${r.errors > 0 ? ` ${JSON.stringify((r as LoadResult & { errorKinds?: unknown }).errorKinds)}` : ''}, ${r.achievedRps.toFixed(0)} req/s; p50 ${r.p50.toFixed(2)}, p99 ${r.p99.toFixed(2)}, max ${r.max.toFixed(2)} ms; client loop delay p99 ${r.clientLoopDelayP99.toFixed(1)} ms; ${load()}`,
         );
       }
     for (const id of ['sqlite', 'postgres'])
