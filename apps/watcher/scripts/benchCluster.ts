@@ -11,10 +11,16 @@
  *    own process, `loadClient.ts`).
  * 3. `failover`: two redundant watchers on one devnet chain; a halt; once the open alert is
  *    delivered the lease holder is SIGKILLed; the time until the next alert (the escalate, due
- *    ~3 s later) reaches the sink (target ≤ lease + one poll).
+ *    ~3 s later) reaches the sink (target ≤ lease + one poll). `--kill-after sink` (default) kills
+ *    as soon as the sink has the open alert — usually before the holder recorded its outcome, so the
+ *    row is still in flight and the next holder re-sends it only when its claim lease ends
+ *    (`retry.timeoutMs` + 5 s after the claim; the subject's escalate waits behind it);
+ *    `--kill-after recorded` kills once the open row is recorded delivered (the takeover proper).
+ *    A line says when the next alert was such a re-send.
  *
  *   pnpm --filter @perpscope/watcher exec tsx scripts/benchCluster.ts [ingest] [chains] [failover]
  *     [--chains 15 --rate 1000 --seconds 10 --runs 3]   (the `chains` part's load)
+ *     [--leases 5,5,5,15 --kill-after sink|recorded]     (the `failover` part's trials)
  *
  * @module
  */
@@ -271,7 +277,7 @@ export async function benchChains(
         const r = await runLoad(`${w.url}/v1/chains`, p.rate, p.seconds);
         results[w.id]!.push(r);
         log(
-          `  ${w.id} run ${i + 1}: ${r.ok} ok, ${r.errors} errors, ${r.achievedRps.toFixed(0)} req/s; p50 ${r.p50.toFixed(2)}, p99 ${r.p99.toFixed(2)}, max ${r.max.toFixed(2)} ms; client loop delay p99 ${r.clientLoopDelayP99.toFixed(1)} ms; ${load()}`,
+          `  ${w.id} run ${i + 1}: ${r.ok} ok, ${r.errors} errors${r.errors > 0 ? ` ${JSON.stringify((r as LoadResult & { errorKinds?: unknown }).errorKinds)}` : ''}, ${r.achievedRps.toFixed(0)} req/s; p50 ${r.p50.toFixed(2)}, p99 ${r.p99.toFixed(2)}, max ${r.max.toFixed(2)} ms; client loop delay p99 ${r.clientLoopDelayP99.toFixed(1)} ms; ${load()}`,
         );
       }
     for (const id of ['sqlite', 'postgres'])
@@ -290,6 +296,7 @@ export async function benchChains(
 export async function benchFailover(
   log: (line: string) => void,
   leases: readonly number[] = [5, 5, 5, 15],
+  killAfter: 'sink' | 'recorded' = 'sink',
 ): Promise<void> {
   const CHAIN_ID = 3201;
   const devnet = await startDevnet([
@@ -335,6 +342,18 @@ export async function benchFailover(
         30_000,
         20,
       );
+      if (killAfter === 'recorded')
+        await waitFor(
+          'open recorded delivered',
+          async () =>
+            (
+              await h.pool.query(
+                `select 1 from alert_outbox where transition = 'open' and state = 'delivered' and id = (select max(id) from alert_outbox where transition = 'open')`,
+              )
+            ).rowCount === 1,
+          30_000,
+          10,
+        );
       const killedAt = performance.now();
       await holder.kill();
       const afterKill = delivered().length;
@@ -351,8 +370,12 @@ export async function benchFailover(
       const ms = performance.now() - killedAt;
       const takeoverMs = await takeover;
       const next = delivered()[afterKill]!;
+      // A copy of an alert the sink already had: the row the killed holder was sending (in flight).
+      const resent = delivered()
+        .slice(0, afterKill)
+        .some((x) => x.incidentId === next.incidentId && x.transition === next.transition);
       log(
-        `failover, leaseSeconds ${leaseSeconds}: SIGKILL of the holder → next alert (${next.transition}) delivered in ${(ms / 1000).toFixed(2)} s, both leases taken over after ${(takeoverMs / 1000).toFixed(2)} s (target ≤ lease + one poll = ${leaseSeconds} s + 0.25 s chain poll / 0.1 s outbox poll); ${load()}`,
+        `failover, leaseSeconds ${leaseSeconds}: SIGKILL of the holder → next alert (${next.transition}) delivered in ${(ms / 1000).toFixed(2)} s (kill after ${killAfter}${resent ? '; a re-send of the alert in flight at the kill' : ''}), both leases taken over after ${(takeoverMs / 1000).toFixed(2)} s (target ≤ lease + one poll = ${leaseSeconds} s + 0.25 s chain poll / 0.1 s outbox poll); ${load()}`,
       );
       await chain.resume();
       await waitFor(
@@ -381,6 +404,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       rate: { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '10' },
       runs: { type: 'string', default: '3' },
+      leases: { type: 'string', default: '5,5,5,15' },
+      'kill-after': { type: 'string', default: 'sink' },
     },
   });
   const all = parts.length === 0;
@@ -393,6 +418,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seconds: Number(values.seconds),
       runs: Number(values.runs),
     });
-  if (all || parts.includes('failover')) await benchFailover(log);
+  const killAfter = values['kill-after'];
+  if (killAfter !== 'sink' && killAfter !== 'recorded')
+    throw new Error(`--kill-after must be sink or recorded, got ${killAfter}`);
+  if (all || parts.includes('failover'))
+    await benchFailover(log, values.leases.split(',').map(Number), killAfter);
   process.exit(0);
 }

@@ -12,6 +12,7 @@ import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
 import { dbMetricsSnapshot } from '../metrics/dbMetricsSnapshot.js';
 import { initialChainState } from '../subjects/sequencer/chainStateRecord.js';
+import { PG_VERSION_CHECK_MS } from '../subjects/sequencer/chainsRoutes.js';
 
 /*
  * Issue 17: the HTTP API and /metrics of watcher "b" in a redundant pair on a real PostgreSQL — its
@@ -177,5 +178,42 @@ describe("a redundant watcher's chain routes and metrics", () => {
     expect(Object.keys(s.ChainObserver?.properties ?? {})).toEqual(
       expect.arrayContaining(['observer', 'status', 'at', 'headNumber', 'vote', 'chosen']),
     );
+  });
+});
+
+describe('GET /v1/chains on PostgreSQL', () => {
+  it('asks the server for the data version at most every PG_VERSION_CHECK_MS, and serves a commit after that', async () => {
+    const a = app();
+    const maintenance = store.maintenance as { changeVersion: () => Promise<string> };
+    const real = maintenance.changeVersion;
+    let asked = 0;
+    // Counts the calls to the real store's version (a round trip each on PostgreSQL).
+    maintenance.changeVersion = () => {
+      asked++;
+      return real.call(store.maintenance);
+    };
+    try {
+      const requests = 40;
+      const started = performance.now();
+      for (let i = 0; i < requests; i++) expect((await a.request('/v1/chains')).status).toBe(200);
+      const elapsedMs = performance.now() - started;
+      expect(asked).toBeGreaterThanOrEqual(1);
+      expect(asked).toBeLessThanOrEqual(Math.floor(elapsedMs / PG_VERSION_CHECK_MS) + 1);
+      expect(asked).toBeLessThan(requests);
+
+      // Bounded staleness: a commit is served once the version is asked again.
+      await store.queries.chains.writeChainState({
+        ...initialChainState(77, NOW),
+        status: 'halted',
+      });
+      await new Promise((r) => setTimeout(r, PG_VERSION_CHECK_MS + 20));
+      const body = (await (await a.request('/v1/chains')).json()) as {
+        chains: { chainId: number; status: string }[];
+      };
+      expect(body.chains.find((c) => c.chainId === 77)?.status).toBe('halted');
+    } finally {
+      maintenance.changeVersion = real;
+      await store.queries.chains.writeChainState({ ...initialChainState(77, NOW), status: 'up' });
+    }
   });
 });

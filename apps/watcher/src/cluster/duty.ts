@@ -109,7 +109,7 @@ export type PgDutyParameters = {
   /** Lease TTL, ms: `cluster.leaseSeconds * 1000`. Another watcher takes over within about this long after the holder dies. */
   readonly ttlMs: number;
   readonly logger: Logger;
-  /** How often to renew (holding) or try (not holding); default `ttlMs / 3`. */
+  /** How often to renew while holding, default `ttlMs / 3`; tries to acquire come every `min(intervalMs, 1 s)`. */
   readonly intervalMs?: number;
   /** Monotonic ms for the local deadline (default `performance.now`); tests pass a fake to simulate a pause. */
   readonly now?: () => number;

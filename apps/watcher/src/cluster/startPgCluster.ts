@@ -34,7 +34,7 @@ export type StartPgClusterParameters = {
   readonly thread: 'main' | 'ingestion';
   /** Called when another process with this id replaced the registration: shut down. */
   readonly onDisplaced?: () => void;
-  /** Duty renew/try interval override, ms (tests); default `leaseSeconds * 1000 / 3`. */
+  /** Duty renew interval override, ms (tests); default `leaseSeconds * 1000 / 3` (tries to acquire: every `min(that, 1 s)`). */
   readonly dutyIntervalMs?: number;
 };
 
@@ -52,7 +52,8 @@ export type PgClusterRuntime = ClusterRuntime & {
  *   the CLI prints it and exits 2) before anything else starts.
  * - `duty(name)`: a {@link pgDuty} created on first use (it then starts trying to acquire), holder
  *   `dutyHolder(cluster.id)` (new per start, so a restarted process is fenced from its old epoch),
- *   TTL `leaseSeconds`.
+ *   TTL `leaseSeconds`, renewed every `leaseSeconds / 3`; a non-holder tries every
+ *   `min(leaseSeconds / 3, 1 s)`, so it takes a dead holder's duty over within about 1 s of the expiry.
  * - `owner`/`observer`: `sharded` → both `cluster.id` (each watcher owns and prunes its own rows);
  *   `redundant` → owner {@link REDUNDANT_OWNER} (shared rows), observer `cluster.id`.
  * - `liveWatchers()`: the ids with a fresh heartbeat (from the `watchers` table, either thread).

@@ -171,6 +171,23 @@ describe('lease on PostgreSQL', () => {
     expect(await tryAcquireLease(admin, { name: 'takeover', holder: 'c', ttlMs })).not.toBeNull();
   });
 
+  it('a non-holder tries every second by default, not every ttl/3: it takes a dead lease over within ~1 s of its expiry', async () => {
+    const ttlMs = 6_000; // renewals every 2 s; tries must come every 1 s
+    // A holder that never renews (its process is gone), expiring ~2.2 s after b starts trying.
+    const dead = await tryAcquireLease(admin, { name: 'tries', holder: 'a', ttlMs: 2_200 });
+    expect(dead).not.toBeNull();
+    const keeperB = startLeaseKeeper({ db: poolFor('trier'), name: 'tries', holder: 'b', ttlMs });
+    const grantB = await waitFor('b to take over', () => keeperB.current());
+    expect(grantB.epoch).toBe(2);
+    const row = await readLease(admin, 'tries');
+    // Server clock. Tries at 0, 1, 2, 3 s take it at ~3 s (0.8 s after the expiry); tries every
+    // ttl/3 (0, 2, 4 s) would take it at ~4 s (1.8 s after).
+    const lateMs = row!.acquiredAt.getTime() - dead!.expiresAt.getTime();
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(1_300);
+    await keeperB.stop();
+  });
+
   it('a holder whose pooled connection is killed reconnects and keeps the lease', async () => {
     const ttlMs = 3_000;
     const lost: string[] = [];

@@ -137,8 +137,14 @@ export async function readLease(q: Queryable, name: string): Promise<LeaseRow | 
 export type LeaseKeeperParameters = LeaseRequest & {
   /** A pool (reconnects after a dropped connection) or a single client. */
   readonly db: Queryable;
-  /** How often to renew while holding, or to try to acquire while not; default `ttlMs / 3`. */
+  /** How often to renew while holding; default `ttlMs / 3`. */
   readonly intervalMs?: number;
+  /**
+   * How often to try to acquire while not holding; default `min(intervalMs, 1000)`. A try is one
+   * `UPDATE` that changes nothing while the lease is held, so trying every second is cheap and takes
+   * a dead holder's lease over within about 1 s of its expiry instead of `ttlMs / 3`.
+   */
+  readonly acquireIntervalMs?: number;
   /** Monotonic ms (default `performance.now`); the local deadline is measured with it. */
   readonly now?: () => number;
   readonly onAcquired?: (grant: LeaseGrant) => void;
@@ -160,8 +166,9 @@ export type LeaseKeeper = {
 };
 
 /**
- * Acquires and keeps renewing the lease `name` in the background: tries every `intervalMs` while
- * another process holds it, renews every `intervalMs` while holding it.
+ * Acquires and keeps renewing the lease `name` in the background: tries every `acquireIntervalMs`
+ * (default `min(intervalMs, 1 s)`) while another process holds it, renews every `intervalMs`
+ * (default `ttlMs / 3`) while holding it.
  *
  * @example
  * const keeper = startLeaseKeeper({ db: pool, name: 'alerts', holder: `${id}/${randomUUID()}`, ttlMs: 15_000 });
@@ -171,6 +178,7 @@ export function startLeaseKeeper(params: LeaseKeeperParameters): LeaseKeeper {
   checkTtl(params.ttlMs);
   const now = params.now ?? (() => performance.now());
   const interval = params.intervalMs ?? Math.floor(params.ttlMs / 3);
+  const acquireInterval = params.acquireIntervalMs ?? Math.min(interval, 1_000);
   let grant: LeaseGrant | null = null;
   let deadline = 0;
   let stopped = false;
@@ -211,7 +219,7 @@ export function startLeaseKeeper(params: LeaseKeeperParameters): LeaseKeeper {
     if (stopped) return;
     inFlight = step().finally(() => {
       if (!stopped)
-        timer = setTimeout(loop, grant ? Math.min(interval, deadline - now()) : interval);
+        timer = setTimeout(loop, grant ? Math.min(interval, deadline - now()) : acquireInterval);
     });
   };
   loop();

@@ -41,6 +41,13 @@ const detailRoute = createRoute({
 
 /** The list is reused while the database is unchanged, for at most this long (head ages move). */
 const LIST_CACHE_MS = 100;
+/**
+ * On PostgreSQL the data version (`pg_current_snapshot()`) is a round trip that changes with any
+ * commit on the server: it is asked at most this often (real time) and reused in between, so a
+ * commit reaches `GET /v1/chains` at most this much later (chains poll every ≥ 1 s). On SQLite it
+ * is a local pragma, asked per request.
+ */
+export const PG_VERSION_CHECK_MS = 100;
 const encoder = new TextEncoder();
 
 /** `/v1/chains` routes. */
@@ -49,6 +56,15 @@ export function chainsRoutes(deps: AppDeps) {
   // most of the API's allocations. The bytes are reused while no write happened (dataVersion) and
   // for at most LIST_CACHE_MS, so head ages are never more than that behind.
   let cached: { version: string; at: number; bytes: Uint8Array } | null = null;
+  const versionCheckMs = 'pg' in deps.store ? PG_VERSION_CHECK_MS : 0;
+  let checked: { version: string; at: number } | null = null; // at: performance.now()
+  const changeVersion = async () => {
+    const t = performance.now();
+    if (checked && t - checked.at >= 0 && t - checked.at < versionCheckMs) return checked.version;
+    const version = await deps.store.maintenance.changeVersion();
+    checked = { version, at: t };
+    return version;
+  };
   const storage = deps.ops?.storage;
   const writeFailure = (chainId: number) => storage?.writeFailure(chainWriter(chainId)) ?? null;
   const json = (bytes: Uint8Array) =>
@@ -61,7 +77,7 @@ export function chainsRoutes(deps: AppDeps) {
       const now = deps.clock.now();
       // Failing writes change no data version, but they change what is served.
       const failing = storage?.writeFailures() ?? [];
-      const dataVersion = await deps.store.maintenance.changeVersion();
+      const dataVersion = await changeVersion();
       const version = `${dataVersion}|${failing.map((f) => f.writer).join(',')}`;
       if (
         cached &&
