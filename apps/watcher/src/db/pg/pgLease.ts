@@ -79,6 +79,20 @@ export async function tryAcquireLease(q: Queryable, req: LeaseRequest): Promise<
 }
 
 /**
+ * How long until `name`'s current grant expires, ms on the server's clock (0 when it already has,
+ * `null` when nobody ever took it): when a non-holder should try again.
+ */
+export async function leaseExpiresInMs(q: Queryable, name: string): Promise<number | null> {
+  const r = await q.query<{ ms: string | null }>(
+    `select greatest(0, extract(epoch from (expires_at - now())) * 1000)::bigint as ms
+     from leases where name = $1`,
+    [name],
+  );
+  const ms = r.rows[0]?.ms;
+  return ms == null ? null : Number(ms);
+}
+
+/**
  * Extends a held lease by `ttlMs` from now. Only the same holder and epoch, and only while the
  * lease has not expired: a holder that renews too late has lost it even if nobody took it yet
  * (it must acquire again and gets a new epoch, so its old work is fenced).
@@ -140,9 +154,10 @@ export type LeaseKeeperParameters = LeaseRequest & {
   /** How often to renew while holding; default `ttlMs / 3`. */
   readonly intervalMs?: number;
   /**
-   * How often to try to acquire while not holding; default `min(intervalMs, 1000)`. A try is one
-   * `UPDATE` that changes nothing while the lease is held, so trying every second is cheap and takes
-   * a dead holder's lease over within about 1 s of its expiry instead of `ttlMs / 3`.
+   * The longest wait between tries to acquire while not holding; default `min(intervalMs, 1000)`.
+   * After a refused try the keeper reads when the holder's grant runs out and tries again 20 ms
+   * after that if it comes sooner, so a dead holder's lease is taken over right at its expiry (a
+   * live holder renews before it; the next read says so). Each try is one `UPDATE` plus one read.
    */
   readonly acquireIntervalMs?: number;
   /** Monotonic ms (default `performance.now`); the local deadline is measured with it. */
@@ -166,8 +181,9 @@ export type LeaseKeeper = {
 };
 
 /**
- * Acquires and keeps renewing the lease `name` in the background: tries every `acquireIntervalMs`
- * (default `min(intervalMs, 1 s)`) while another process holds it, renews every `intervalMs`
+ * Acquires and keeps renewing the lease `name` in the background: while another process holds it,
+ * tries right after the holder's grant expires, at least every `acquireIntervalMs` (default
+ * `min(intervalMs, 1 s)`); renews every `intervalMs`
  * (default `ttlMs / 3`) while holding it.
  *
  * @example
@@ -184,6 +200,8 @@ export function startLeaseKeeper(params: LeaseKeeperParameters): LeaseKeeper {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  /** Delay before the next acquire try (set after a refused try). */
+  let nextTry = acquireInterval;
 
   const lose = (reason: 'taken-over' | 'expired') => {
     const lost = grant;
@@ -193,6 +211,7 @@ export function startLeaseKeeper(params: LeaseKeeperParameters): LeaseKeeper {
 
   const step = async () => {
     const startedAt = now();
+    nextTry = acquireInterval;
     if (grant && startedAt >= deadline) lose('expired');
     try {
       if (grant) {
@@ -207,6 +226,11 @@ export function startLeaseKeeper(params: LeaseKeeperParameters): LeaseKeeper {
           grant = acquired;
           deadline = startedAt + params.ttlMs;
           params.onAcquired?.(acquired);
+        } else {
+          // Try again right after the holder's grant runs out (it renews before that while alive,
+          // and the next read says so), but never later than the try interval.
+          const left = await leaseExpiresInMs(params.db, params.name);
+          nextTry = left === null ? acquireInterval : Math.min(acquireInterval, left + 20);
         }
       }
     } catch (error) {
@@ -219,7 +243,7 @@ export function startLeaseKeeper(params: LeaseKeeperParameters): LeaseKeeper {
     if (stopped) return;
     inFlight = step().finally(() => {
       if (!stopped)
-        timer = setTimeout(loop, grant ? Math.min(interval, deadline - now()) : acquireInterval);
+        timer = setTimeout(loop, grant ? Math.min(interval, deadline - now()) : nextTry);
     });
   };
   loop();
