@@ -150,12 +150,22 @@ describe('AlertOutbox with the alerts duty on PostgreSQL', () => {
     }
     // a "dies" right after its third request reached the sink: its pool goes away, so neither the
     // outcome nor a lease renewal commits (the lease is not released: b waits for it to expire).
+    let killedAt = 0;
     a.afterSend = (n) => {
-      if (n === 3) void a.store.pg.pool.end().catch(() => {});
+      if (n !== 3) return;
+      killedAt = Date.now();
+      void a.store.pg.pool.end().catch(() => {});
+    };
+    let resentAt = 0;
+    b.afterSend = () => {
+      resentAt ||= Date.now();
     };
     a.outbox.start();
     b.outbox.start();
     await waitFor('b delivers the rest', () => keysOf().length >= 7);
+    // b re-sent it once it held the duty (a's lease: 2 s), not after a's whole claim (send timeout
+    // 1 s + the 5 s margin meant for a live holder): a can never record it.
+    expect(resentAt - killedAt).toBeLessThan(2_000 + 1_500);
     await sleep(300);
     expect(a.sent).toEqual(expected.slice(0, 3));
     expect(b.sent).toEqual(expected.slice(2));

@@ -1,7 +1,12 @@
 import { severityRank } from '@perpscope/schemas';
 import type { Logger } from 'pino';
 import { type Duty, localDuty } from '../cluster/duty.js';
-import { IN_FLIGHT_PREFIX, type PgAlertDelivery, pgAlertDelivery } from '../db/pg/alertDelivery.js';
+import {
+  CLAIM_MARGIN_MS,
+  IN_FLIGHT_PREFIX,
+  type PgAlertDelivery,
+  pgAlertDelivery,
+} from '../db/pg/alertDelivery.js';
 import type { AlertOutboxRow } from '../db/schema/alerts.js';
 import type { PgStoreAccess } from '../db/store/createPgStore.js';
 import type { StoreQueries, WatcherStore } from '../db/store/watcherStore.js';
@@ -109,7 +114,7 @@ export function deliveryHeaders(
  * - Several watchers (PostgreSQL): only the holder of the `alerts` duty delivers; it claims rows and
  *   records outcomes in transactions fenced by the duty, and marks claimed rows "in flight" before
  *   sending. One duplicate stays possible: the holder dies after the sink accepted a row and before
- *   its outcome commits; the next holder re-sends that row (after its claim lease, timeout + 5 s),
+ *   its outcome commits; the next holder re-sends that row (at claim + timeout once it holds the duty),
  *   logs that it was in flight, and sends the same `Idempotency-Key` (webhooks).
  */
 export class AlertOutbox {
@@ -286,7 +291,7 @@ export class AlertOutbox {
           'alert outcome not recorded: this watcher no longer holds the alerts duty (the next holder re-sends the row after its claim lease)',
         );
     };
-    const untilMs = now() + config.retry.timeoutMs + 5_000;
+    const untilMs = now() + config.retry.timeoutMs + CLAIM_MARGIN_MS;
     let due: AlertOutboxRow[];
     if (pgDelivery) {
       // A row of a sink missing from this watcher's config is claimed but not sent: due again after untilMs.
@@ -295,6 +300,7 @@ export class AlertOutbox {
         limit,
         untilMs,
         inFlightNote: `${grant.holder} epoch ${grant.epoch} since ${new Date(now()).toISOString()}`,
+        holder: `${grant.holder} epoch ${grant.epoch}`,
       });
       due = claimed ?? [];
       for (const row of due)

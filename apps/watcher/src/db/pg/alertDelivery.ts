@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type * as sqlite from '../queries/alerts.js';
 import type { AlertOutboxRow } from '../schema/alerts.js';
 import type { PgStoreAccess } from '../store/createPgStore.js';
@@ -12,6 +12,16 @@ import { alertOutbox } from './schema/alerts.js';
  * by a holder that stopped before recording the outcome: the sink may already have it.
  */
 export const IN_FLIGHT_PREFIX = 'in flight: ';
+
+/**
+ * How long past the send timeout a claim lasts (`untilMs` = claim + timeout + this): slack for a
+ * request still going out when a holder stalls. Once another holder owns the duty (the old one is
+ * fenced and can never record), its rows in flight are due again at claim + timeout instead.
+ */
+export const CLAIM_MARGIN_MS = 5_000;
+
+/** Appended to an in-flight mark once the holder that wrote it no longer holds the duty. */
+const HOLDER_GONE = ' (holder gone)';
 
 /**
  * The fence of a duty's write: called first inside the transaction with its handle; `false` rolls
@@ -32,6 +42,11 @@ export type PgAlertDelivery = {
     limit: number;
     untilMs: number;
     inFlightNote: string;
+    /**
+     * This grant as its marks begin (`<holder> epoch <n>`): rows marked by any other grant are a
+     * predecessor's.
+     */
+    holder: string;
   }): Promise<AlertOutboxRow[] | null>;
   /** Records an attempt's outcome (only on a `pending` row); `false` when the fence refused. */
   record(id: number, set: Parameters<typeof sqlite.recordAlertAttempt>[2]): Promise<boolean>;
@@ -57,8 +72,16 @@ export function pgAlertDelivery(access: PgStoreAccess, fence: TransactionFence):
     }
   };
   return {
-    claim: async ({ inFlightNote, ...p }) =>
+    claim: async ({ inFlightNote, holder, ...p }) =>
       fenced(async (tx) => {
+        // Rows a previous holder was sending when it lost the duty (it is fenced: it can never
+        // record them): due at claim + timeout, not + the margin meant for a live holder.
+        await tx.execute(sql`update alert_outbox
+          set next_attempt_at_ms = next_attempt_at_ms - ${CLAIM_MARGIN_MS},
+              last_error = last_error || ${HOLDER_GONE}
+          where state = 'pending' and starts_with(last_error, ${IN_FLIGHT_PREFIX})
+            and not starts_with(last_error, ${`${IN_FLIGHT_PREFIX}${holder} `})
+            and right(last_error, ${HOLDER_GONE.length}) <> ${HOLDER_GONE}`);
         const rows = await claimDueAlertRows(tx, p);
         if (rows.length > 0)
           await tx
