@@ -134,6 +134,11 @@ export class AlertOutbox {
     this.#random = deps.random ?? Math.random;
     this.#duty = deps.duty ?? localDuty('alerts');
     const access = deps.pg ?? (deps.store as WatcherStore & { pg?: PgStoreAccess }).pg ?? undefined;
+    if (!access && deps.store.dialect === 'postgres')
+      // Without it the outbox would deliver unfenced, as if it were the only watcher.
+      throw new Error(
+        'AlertOutbox: a PostgreSQL store without its `pg` access (open it with openStore/createPgStore, or pass deps.pg)',
+      );
     this.#pg = access ? pgAlertDelivery(access, (tx) => this.#duty.fence(tx)) : null;
   }
 

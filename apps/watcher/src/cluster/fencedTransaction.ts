@@ -23,8 +23,14 @@ export function storeTransactionWithFence<T>(
   body: (q: StoreQueries, fence: FenceIn) => Promise<T>,
 ): Promise<T> {
   const pg = (store as WatcherStore & { pg?: PgStoreAccess }).pg;
-  if (store.dialect === 'postgres' && pg)
+  if (store.dialect === 'postgres') {
+    // Never fall back to the local check on PostgreSQL: another watcher may hold the duty.
+    if (!pg)
+      throw new Error(
+        'storeTransactionWithFence: a PostgreSQL store without its `pg` access cannot fence (open it with openStore/createPgStore)',
+      );
     return pg.transaction((q, tx) => body(q, (duty) => duty.fence(tx)));
+  }
   return store.transaction((q) => body(q, async (duty) => duty.held() !== null));
 }
 

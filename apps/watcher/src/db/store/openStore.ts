@@ -58,10 +58,12 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<OpenedStore> {
   if (database.url !== undefined) {
-    // The store handed out has no `pg` member at all: only the runtime holds the pool.
+    // The store keeps its `pg` access: the alert outbox's fenced claims and every duty-fenced write
+    // (`storeTransactionWithFence`) find it there. (An earlier version stripped it, and on
+    // PostgreSQL both silently fell back to the unfenced single-watcher path.)
     const { openSqlite: _sqliteOnly, ...pgOptions } = options;
-    const { pg, ...store } = await createPgStore({ url: database.url, ...pgOptions });
-    return { dialect: 'postgres', store, pg, sqlite: null };
+    const store = await createPgStore({ url: database.url, ...pgOptions });
+    return { dialect: 'postgres', store, pg: store.pg, sqlite: null };
   }
   let open: OpenDb;
   try {

@@ -445,14 +445,14 @@ describe('openStore', () => {
     expect(await committedAts(opened.store)).toEqual([71]);
   });
 
-  it('opens PostgreSQL for database.url; the store itself carries no pool', async () => {
+  it('opens PostgreSQL for database.url; the store carries its PostgreSQL access (fenced writes need it)', async () => {
     const url = await server.createDatabase('store_open');
     const opened = await openStore(DatabaseConfig.parse({ url }));
     track(opened.store);
     expect(opened.dialect).toBe('postgres');
     expect(opened.store.dialect).toBe('postgres');
     expect(opened.pg?.pool).toBeInstanceOf(pg.Pool);
-    expect('pg' in opened.store).toBe(false);
+    expect((opened.store as { pg?: unknown }).pg).toBe(opened.pg);
     await opened.store.transaction(async (q) => q.events.insertEvent(event(72)));
     expect(await committedAts(opened.store)).toEqual([72]);
   });
