@@ -12,8 +12,9 @@ import type { WatcherStore } from './watcherStore.js';
 
 /**
  * An open store and, on PostgreSQL only, what the runtime's cross-process wiring needs (`pg`:
- * pool, drizzle handle, URL, raw-handle transactions). Hand `store` to subjects, routes and jobs;
- * keep `pg` in the runtime (event follower, lease keeper): SQLite code never sees a pool. On SQLite
+ * pool, drizzle handle, URL, raw-handle transactions; also `store.pg` on PostgreSQL, where the alert
+ * outbox and duty-fenced writes find it). Hand `store` to subjects, routes and jobs; the runtime uses
+ * `pg` for the event follower and lease keepers. On SQLite
  * `sqlite` is the connection under the store (the WAL checkpointer, file health, fault tests).
  */
 export type OpenedStore =
