@@ -166,6 +166,78 @@ describe('RpcQuorum', () => {
     expect(rolledBack.head?.hash).toBe(block(70, 2).hash);
   });
 
+  it('the only endpoint answering is not believed when its chain contradicts the head already believed (its peers timed out under load while it serves a fork)', async () => {
+    // Found by the fork-ahead-1-of-3 devnet replay: the watcher believed 59, both honest endpoints
+    // timed out in one poll, the forked one (split at 58, 10 blocks ahead) was believed alone and
+    // the head tracker recorded a depth-1 reorg at 59 that never happened.
+    const knownTip = { number: 59, hash: block(59).hash };
+    const at = (n: number) => (n <= 58 ? block(n).hash : n === 59 ? knownTip.hash : undefined);
+    const forkInput = input([ok(68, 1), err('timeout'), err('timeout')], {
+      knownTip,
+      knownHashAt: at,
+      forks: [1, 0, 0],
+    });
+    const q = await quorum().decide(forkInput);
+    expect(q.head).toBeNull();
+    expect(forkInput.fetches).toEqual([[0, 59]]);
+    expect(q.verdicts[0]).toMatchObject({ health: 'failing', reasonCode: 'inconsistent-chain' });
+    expect(q.reason).toMatch(/^only endpoint 0 answered and it is not believed alone/);
+    // Same height with another hash, or a head whose parent is not the believed tip: no read needed.
+    const same = input([ok(59, 1), err('timeout')], { knownTip, knownHashAt: at });
+    expect((await quorum().decide(same)).head).toBeNull();
+    const next = input([err('timeout'), ok(60, 1)], { knownTip, knownHashAt: at });
+    expect((await quorum().decide(next)).head).toBeNull();
+    expect([...same.fetches, ...next.fetches]).toEqual([]);
+    // A lower head with another hash is a rollback only two endpoints can show.
+    const rollback = input([ok(57, 2), err('timeout')], { knownTip, knownHashAt: at });
+    expect((await quorum().decide(rollback)).head).toBeNull();
+  });
+
+  it('the only endpoint answering is believed when it carries the head already believed; unverified when that cannot be read', async () => {
+    const knownTip = { number: 59, hash: block(59).hash };
+    const knownHashAt = (n: number) => (n <= 59 ? block(n).hash : undefined);
+    const ahead = input([err('timeout'), ok(64), err('timeout')], { knownTip, knownHashAt });
+    const q = await quorum().decide(ahead);
+    expect(q.head?.number).toBe(64);
+    expect(q.chosen).toBe(1);
+    expect(ahead.fetches).toEqual([[1, 59]]);
+    for (const n of [59, 60, 58]) {
+      const r = await quorum().decide(input([ok(n), err('timeout')], { knownTip, knownHashAt }));
+      expect(r.head?.number).toBe(n);
+    }
+    const unreadable = await quorum().decide(
+      input([ok(70), err('timeout')], { knownTip, knownHashAt, fetchBlock: async () => null }),
+    );
+    expect(unreadable.head).toBeNull();
+    expect(unreadable.verdicts[0]).toMatchObject({ reasonCode: 'unverified' });
+  });
+
+  it('a chain with one endpoint configured believes it as it is (nothing else can confirm it; the head tracker records the reorg)', async () => {
+    const knownTip = { number: 59, hash: block(59).hash };
+    const q = await quorum().decide(
+      input([ok(68, 1)], { knownTip, knownHashAt: (n) => block(n).hash, forks: [1] }),
+    );
+    expect(q.head?.hash).toBe(block(68, 1).hash);
+  });
+
+  it('an endpoint far ahead that matches the peer below but contradicts the block already believed above it is not believed, however often it matched', async () => {
+    const rq = quorum();
+    const knownTip = { number: 59, hash: block(59).hash };
+    const knownHashAt = (n: number) => (n <= 59 ? block(n).hash : undefined);
+    // Endpoint 0 has the canonical chain up to 57, then its own blocks.
+    const fetchBlock = async (i: number, n: number) => block(n, i === 0 && n > 57 ? 1 : 0);
+    for (const [now, peer] of [
+      [0, 56],
+      [1_000, 57],
+    ] as const) {
+      const q = await rq.decide(
+        input([ok(70, 1), ok(peer)], { now, knownTip, knownHashAt, fetchBlock }),
+      );
+      expect(q.chosen).toBe(1);
+      expect(q.verdicts[0]).toMatchObject({ health: 'failing', reasonCode: 'unverified' });
+    }
+  });
+
   it('every endpoint stuck at the same block: all healthy, that head believed (the halt is the truth)', async () => {
     const rq = quorum();
     await rq.decide(input([ok(37), ok(37), ok(37)], { now: 0 }));

@@ -87,7 +87,11 @@ const fmtS = (ms: number) => (ms / 1000).toFixed(1);
  * extra read, cached) has the peer's hash and, since an endpoint that just split off matches the
  * peer's current head until the peer's next block, one more thing holds: it also has the block the
  * watcher already believes above the peer, or it matched at two successive peer heights, or the
- * peer's head has not moved for `stuckAfterMs`. A lone answering endpoint is believed as it is.
+ * peer's head has not moved for `stuckAfterMs`. A lone answering endpoint (its peers failed this
+ * poll) is believed only when its chain carries the head already believed (see `#loneConsistency`):
+ * under load the honest endpoints can time out in the same poll while a forked one answers, and
+ * believing it recorded a reorg that never happened. A chain with one endpoint configured believes it
+ * as it is.
  * An endpoint whose blocks contradict its peer (a fork, another network) is `failing` and never
  * believed; one not confirmed yet (or whose block could not be read) is not believed this poll
  * (`unverified`) — a peer catching up to it confirms it later. Endpoints more than
@@ -161,12 +165,28 @@ export class RpcQuorum {
     }
 
     let chosen: Ok | null = null;
+    let loneReason: string | null = null;
     for (const c of ok) {
       if (verdicts[c.i]) continue; // already judged (a peer found inconsistent)
       const peer = ok.find((p) => p.i !== c.i && !verdicts[p.i]);
       if (!peer) {
-        chosen = c;
-        break;
+        const lone = await this.#loneConsistency(c, readings.length, input);
+        if (lone === 'consistent') {
+          chosen = c;
+          break;
+        }
+        const tipNumber = input.knownTip?.number ?? 0;
+        const note =
+          lone === 'inconsistent'
+            ? `the only endpoint answering, and its chain contradicts the one already seen at block ${Math.min(tipNumber, c.r.block.number)} (a fork or another network?)`
+            : `the only endpoint answering, and its chain could not be checked against the one already seen (block ${tipNumber})`;
+        verdicts[c.i] = {
+          health: 'failing',
+          reasonCode: lone === 'inconsistent' ? 'inconsistent-chain' : 'unverified',
+          note,
+        };
+        loneReason = `only endpoint ${c.i} answered and it is not believed alone: ${note}`;
+        continue;
       }
       const check = await this.#consistency(c, peer, input);
       if (check === 'consistent') {
@@ -200,7 +220,7 @@ export class RpcQuorum {
         head: null,
         chosen: null,
         verdicts: verdicts.map((v) => v ?? failing('no answer')),
-        reason: 'no RPC endpoint can be trusted (their chains contradict each other)',
+        reason: loneReason ?? 'no RPC endpoint can be trusted (their chains contradict each other)',
       };
     }
 
@@ -280,9 +300,34 @@ export class RpcQuorum {
     if (tip && tip.number > b.number && tip.number <= a.number) {
       const atTip = await this.#matches(c.i, tip.number, tip.hash, input);
       if (atTip === 'consistent') return 'consistent';
+      // It matched the peer below but contradicts the block already believed above it: it split off
+      // between the two. Not believed this poll, whatever the confirmations say.
+      if (atTip === 'inconsistent') return 'unverified';
     }
     const peerStill = input.now - (this.#progress[peer.i]?.changedAt ?? input.now);
     return confirmations >= 2 || peerStill > this.#stuckAfterMs ? 'consistent' : 'unverified';
+  }
+
+  /**
+   * Whether the only answering endpoint may be believed alone: always when it is the only endpoint
+   * configured (nothing else can ever confirm it; the head tracker records a reorg), else only when
+   * its chain carries the block the watcher already believes — at the same height, as the parent of
+   * its head, or by one read at the believed height. Below the believed head it must have the stored
+   * hash (a lagging replica); a lone endpoint cannot prove a rollback while its peers are silent.
+   */
+  async #loneConsistency(c: Ok, configured: number, input: QuorumInput): Promise<Consistency> {
+    const tip = input.knownTip;
+    if (configured === 1 || !tip) return 'consistent';
+    const a = c.r.block;
+    if (a.number < tip.number) {
+      const stored = input.knownHashAt(a.number);
+      if (stored === undefined) return 'unverified';
+      return stored === a.hash ? 'consistent' : 'inconsistent';
+    }
+    if (a.number === tip.number) return a.hash === tip.hash ? 'consistent' : 'inconsistent';
+    if (a.number === tip.number + 1)
+      return a.parentHash === tip.hash ? 'consistent' : 'inconsistent';
+    return this.#matches(c.i, tip.number, tip.hash, input);
   }
 
   /** Whether endpoint `i` has block `n` with `hash` (one read, cached per endpoint and block). */
