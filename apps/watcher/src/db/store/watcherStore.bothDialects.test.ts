@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../test/support/startPostgres.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bothDialects } from '../../../test/support/bothDialects.js';
 import { DatabaseConfig } from '../../config/databaseConfig.js';
 import { openDb } from '../openDb.js';
 import {
@@ -27,15 +25,7 @@ import type { StoreQueries, WatcherStore } from './watcherStore.js';
 // database stand for two watcher processes. Where the dialects differ on purpose (SQLite queues,
 // PostgreSQL isolates), the test says which outcome each must give.
 
-let server: PostgresServer;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-store-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = bothDialects('store');
 
 /** Every store a test opened; closed after it (close is idempotent). */
 const opened: WatcherStore[] = [];
@@ -51,12 +41,14 @@ type Database = {
 };
 type Dialect = { name: 'sqlite' | 'postgres'; database(): Promise<Database> };
 
+/** Numbers each database a test opens (ids unique to one test). */
 let databases = 0;
 const dialects: Dialect[] = [
   {
     name: 'sqlite',
     database: async () => {
-      const path = join(dir, `store-${++databases}.db`);
+      databases++;
+      const path = both.sqlitePath();
       openDb({ path }).close(); // migrated once, as a watcher's first start does
       return {
         open: async () => track(createSqliteStore(openDb({ path }))),
@@ -75,7 +67,8 @@ const dialects: Dialect[] = [
   {
     name: 'postgres',
     database: async () => {
-      const url = await server.createDatabase(`store_${++databases}`);
+      databases++;
+      const url = await both.createDatabase();
       return {
         open: async () => track(await createPgStore({ url, maxConnections: 4 })),
         count: async (table) => {
@@ -338,7 +331,7 @@ describe.each(dialects)('WatcherStore on $name', ({ name, database }) => {
 describe('WatcherStore on postgres only', () => {
   let url: string;
   beforeAll(async () => {
-    url = await server.createDatabase('store_pg_only');
+    url = await both.createDatabase();
   });
 
   it('runs reads outside an open transaction at once, on committed data', async () => {
@@ -436,7 +429,7 @@ describe('WatcherStore on postgres only', () => {
 
 describe('openStore', () => {
   it('opens SQLite for database.path, with no PostgreSQL access', async () => {
-    const opened = await openStore(DatabaseConfig.parse({ path: join(dir, 'open.db') }));
+    const opened = await openStore(DatabaseConfig.parse({ path: both.sqlitePath() }));
     track(opened.store);
     expect(opened.dialect).toBe('sqlite');
     expect(opened.store.dialect).toBe('sqlite');
@@ -446,7 +439,7 @@ describe('openStore', () => {
   });
 
   it('opens PostgreSQL for database.url; the store carries its PostgreSQL access (fenced writes need it)', async () => {
-    const url = await server.createDatabase('store_open');
+    const url = await both.createDatabase();
     const opened = await openStore(DatabaseConfig.parse({ url }));
     track(opened.store);
     expect(opened.dialect).toBe('postgres');
@@ -458,11 +451,11 @@ describe('openStore', () => {
   });
 
   it('names the server but never the password when PostgreSQL refuses the login', async () => {
-    const wrong = new URL(server.url);
+    const wrong = new URL(both.server.url);
     wrong.password = 'Wr0ngPassw0rd-7f3a';
     const error = await openStore(DatabaseConfig.parse({ url: wrong.href })).catch((e) => e);
     expect(error).toBeInstanceOf(StoreOpenError);
-    expect(error.message).toContain(`postgres://127.0.0.1:${server.port}`);
+    expect(error.message).toContain(`postgres://127.0.0.1:${both.server.port}`);
     expect(error.message).toMatch(/password authentication failed/);
     expect(error.code).toBe('28P01');
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(
@@ -483,6 +476,7 @@ describe('openStore', () => {
   });
 
   it('says which SQLite path is unusable', async () => {
+    const dir = dirname(both.sqlitePath()); // a folder, not a database file
     const error = await openStore(DatabaseConfig.parse({ path: dir })).catch((e) => e);
     expect(error).toBeInstanceOf(StoreOpenError);
     expect(error.message).toContain(`database ${dir} is unusable`);

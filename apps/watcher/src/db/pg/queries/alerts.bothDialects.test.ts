@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import * as sqliteAlerts from '../../queries/alerts.js';
 import type { alertOutbox as sqliteAlertOutbox } from '../../schema/alerts.js';
 import { events as sqliteEvents } from '../../schema/events.js';
-import { migratePg, type PgDb, withPgTransaction } from '../openPgDb.js';
+import { type PgDb, withPgTransaction } from '../openPgDb.js';
 import { type LeaseGrant, tryAcquireLease } from '../pgLease.js';
 import { events as pgEvents } from '../schema/events.js';
 import * as pgAlerts from './alerts.js';
@@ -65,16 +62,7 @@ type AlertsStore = Bound<Pick<typeof sqliteAlerts, (typeof NAMES)[number]>> & {
   close(): Promise<void>;
 };
 
-let server: PostgresServer;
-let databases = 0;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-pg-alerts-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = bothDialects('alerts');
 
 const AT = 1_790_000_000_123; // ms timestamps beyond 2³¹ must come back as the same number
 
@@ -86,45 +74,15 @@ const eventRow = (i: number) => ({
   payloadJson: '{}',
 });
 
-/**
- * A database whose default collation is linguistic (ICU `en`), unlike the test server's `C`: text
- * ordering that forgot `collate "C"` sorts `alpha` before `Zeta` here, unlike SQLite's BINARY.
- */
-async function createLinguisticDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(
-      `create database ${admin.escapeIdentifier(name)} template template0 locale_provider icu icu_locale 'en' locale 'C'`,
-    );
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(server.url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-/** A new PostgreSQL database with the committed migrations, and a pool on it. */
-async function pgDatabase(
-  prefix: string,
-  create: (name: string) => Promise<string> = (name) => server.createDatabase(name),
-): Promise<{ url: string; pool: pg.Pool; q: PgDb }> {
-  const url = await create(`${prefix}_${++databases}`);
-  await migratePg({ url });
-  const pool = poolOn(url);
-  return { url, pool, q: drizzle({ client: pool }) };
-}
-
 function poolOn(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => {});
   return pool;
 }
 
-/** The PostgreSQL store on a new database made by `create` (the server's default, or linguistic). */
-async function pgStore(create?: (name: string) => Promise<string>): Promise<AlertsStore> {
-  const { pool, q } = await pgDatabase('alerts', create);
+/** The PostgreSQL store on a new database (the server's default collation, or linguistic). */
+async function pgStore(linguistic = false): Promise<AlertsStore> {
+  const { pool, q } = await both.pgDatabase({ linguistic });
   return {
     ...bind(pgAlerts, NAMES, q),
     addEvents: async (n) => {
@@ -138,7 +96,7 @@ const dialects: [string, () => Promise<AlertsStore>][] = [
   [
     'SQLite',
     async () => {
-      const { db, close } = openDb({ path: join(dir, `alerts-${++databases}.db`) });
+      const { db, close } = openDb({ path: both.sqlitePath() });
       return {
         ...bind(sqliteAlerts, NAMES, db),
         addEvents: async (n) => {
@@ -149,7 +107,7 @@ const dialects: [string, () => Promise<AlertsStore>][] = [
     },
   ],
   ['PostgreSQL', () => pgStore()],
-  ['PostgreSQL (ICU en collation)', () => pgStore(createLinguisticDatabase)],
+  ['PostgreSQL (ICU en collation)', () => pgStore(true)],
 ];
 
 type NewRow = typeof sqliteAlertOutbox.$inferInsert;
@@ -411,7 +369,7 @@ describe('alert outbox on PostgreSQL with several watchers', () => {
     return { pool, q: drizzle({ client: pool }) as PgDb };
   };
   beforeAll(async () => {
-    const db = await pgDatabase('alerts_race');
+    const db = await both.pgDatabase();
     url = db.url;
     main = db;
     pools.push(db.pool);

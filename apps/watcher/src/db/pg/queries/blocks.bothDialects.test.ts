@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import {
   BIG_BLOCK,
   BIG_CHAIN,
@@ -13,13 +13,7 @@ import {
 // The block queries on SQLite and their PostgreSQL twins (`./blocks.ts`), one suite for both: the
 // same calls must give the same results (see `chainsBlocksTestDialects.ts`).
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-
-const dialects = chainsBlocksDialects(() => server, 'blocks');
+const dialects = chainsBlocksDialects(bothDialects('blocks'));
 
 describe.each(dialects)('block queries on %s', (_name, open) => {
   let d: Dialect;

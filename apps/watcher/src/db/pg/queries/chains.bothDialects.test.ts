@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import {
   type ChainStateRecord,
   initialChainState,
@@ -19,13 +19,7 @@ import {
 // The chain queries on SQLite and their PostgreSQL twins (`./chains.ts`), one suite for both: the
 // same calls must give the same results (see `chainsBlocksTestDialects.ts`).
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-
-const dialects = chainsBlocksDialects(() => server, 'chains');
+const dialects = chainsBlocksDialects(bothDialects('chains'));
 
 describe.each(dialects)('chain queries on %s', (_name, open) => {
   let d: Dialect;

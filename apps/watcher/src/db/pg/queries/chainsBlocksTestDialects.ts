@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
-import type { PostgresServer } from '../../../../test/support/startPostgres.js';
+import type { BothDialects, bothDialects } from '../../../../test/support/bothDialects.js';
 import type { ChainConfig } from '../../../config/chainsConfig.js';
 import { parseConfig } from '../../../config/loadConfig.js';
 import { Env } from '../../../env.js';
@@ -12,7 +7,7 @@ import type { BlockRecord } from '../../queries/blocks.js';
 import * as sqliteBlocks from '../../queries/blocks.js';
 import * as sqliteChains from '../../queries/chains.js';
 import { chains as sqliteChainsTable } from '../../schema/chains.js';
-import { migratePg, type PgDb, withPgTransaction } from '../openPgDb.js';
+import { type PgDb, withPgTransaction } from '../openPgDb.js';
 import { chains as pgChainsTable } from '../schema/chains.js';
 import * as pgBlocks from './blocks.js';
 import * as pgChains from './chains.js';
@@ -63,20 +58,15 @@ function bindPg(q: PgDb): Bound<typeof pgChains> & Bound<typeof pgBlocks> {
 }
 
 /**
- * `[name, open]` per dialect for `describe.each`: SQLite on a temp file (deleted on close),
- * PostgreSQL on a new migrated database `<prefix>_<n>` of `server()` with a small pool.
+ * `[name, open]` per dialect for `describe.each`: SQLite on a new file, PostgreSQL on a new
+ * migrated database with a small pool, both of the test file's {@link bothDialects}.
  */
-export function chainsBlocksDialects(
-  server: () => PostgresServer,
-  prefix: string,
-): [string, () => Promise<Dialect>][] {
-  let databases = 0;
+export function chainsBlocksDialects(both: BothDialects): [string, () => Promise<Dialect>][] {
   return [
     [
       'SQLite',
       async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'perpscope-chains-'));
-        const { db, sqlite, close } = openDb({ path: join(dir, 'w.db') });
+        const { db, sqlite, close } = openDb({ path: both.sqlitePath() });
         const c = sqliteChains;
         const b = sqliteBlocks;
         const store: Store = {
@@ -130,21 +120,14 @@ export function chainsBlocksDialects(
               .from(sqliteChainsTable)
               .orderBy(sqliteChainsTable.chainId)
               .all(),
-          close: async () => {
-            close();
-            rmSync(dir, { recursive: true, force: true });
-          },
+          close: async () => close(),
         };
       },
     ],
     [
       'PostgreSQL',
       async () => {
-        const url = await server().createDatabase(`${prefix}_${++databases}`);
-        await migratePg({ url });
-        const pool = new pg.Pool({ connectionString: url, max: 3 });
-        pool.on('error', () => {});
-        const db = drizzle({ client: pool });
+        const { pool, q: db } = await both.pgDatabase({ max: 3 });
         const store: Store = bindPg(db);
         return {
           store,

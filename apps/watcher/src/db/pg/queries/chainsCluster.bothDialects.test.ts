@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { combineObserverEvaluations } from '../../../cluster/observerQuorum.js';
 import {
   type ChainStateRecord,
@@ -23,13 +23,7 @@ import {
 // per-observer chain observations (redundant mode: the quorum's input). Each suite starts from an
 // empty database of its own.
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-
-const dialects = chainsBlocksDialects(() => server, 'chains_cluster');
+const dialects = chainsBlocksDialects(bothDialects('chains_cluster'));
 
 /** One endpoint's health as `updateRpcHealth` takes it. */
 const health = (position: number, status: string, headNumber: number | null, at: number) => ({

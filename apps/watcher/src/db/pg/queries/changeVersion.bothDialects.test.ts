@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import * as sqlite from '../../queries/dataVersion.js';
 import { migratePg } from '../openPgDb.js';
@@ -29,16 +26,7 @@ type Processes = {
   close(): Promise<void>;
 };
 
-let server: PostgresServer;
-let databases = 0;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-version-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = bothDialects('version');
 
 let row = 0;
 const insert = () =>
@@ -46,7 +34,7 @@ const insert = () =>
    values (${1_790_000_000_000 + ++row}, 'test.x', 'chain', '1', '{}')`;
 
 async function pgProcesses(): Promise<{ url: string; a: pg.Pool; b: pg.Pool } & Processes> {
-  const url = await server.createDatabase(`version_${++databases}`);
+  const url = await both.createDatabase();
   await migratePg({ url });
   const pool = () => {
     const p = new pg.Pool({ connectionString: url, max: 2 });
@@ -101,7 +89,7 @@ const dialects: [string, () => Promise<Processes>][] = [
   [
     'SQLite',
     async () => {
-      const path = join(dir, `version_${++databases}.db`);
+      const path = both.sqlitePath();
       const a = openDb({ path });
       const b = openDb({ path });
       return {
@@ -196,7 +184,7 @@ describe('dataVersion on PostgreSQL: the whole snapshot, not only its horizon', 
   });
 
   it('costs no table read: it answers on a database with no tables', async () => {
-    const url = await server.createDatabase(`version_${++databases}`);
+    const url = await both.createDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => {});
     try {

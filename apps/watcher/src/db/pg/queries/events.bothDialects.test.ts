@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import type { StoredEvent } from '../../queries/events.js';
 import * as sqlite from '../../queries/events.js';
-import { migratePg, type PgDb, withPgTransaction } from '../openPgDb.js';
+import { type PgDb, withPgTransaction } from '../openPgDb.js';
 import * as pgEvents from './events.js';
 import { appendEvents, EVENTS_CHANNEL, type NewEvent } from './events.js';
 
@@ -25,30 +22,14 @@ type EventsStore = {
   close(): Promise<void>;
 };
 
-let server: PostgresServer;
-let databases = 0;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-events-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function pgDatabase(): Promise<{ url: string; pool: pg.Pool; q: PgDb }> {
-  const url = await server.createDatabase(`events_${++databases}`);
-  await migratePg({ url });
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => {});
-  return { url, pool, q: drizzle({ client: pool }) };
-}
+const both = bothDialects('events');
+const pgDatabase = () => both.pgDatabase();
 
 const dialects: [string, () => Promise<EventsStore>][] = [
   [
     'SQLite',
     async () => {
-      const { db, close } = openDb({ path: join(dir, `events_${++databases}.db`) });
+      const { db, close } = openDb({ path: both.sqlitePath() });
       return {
         insertEvent: async (input) => sqlite.insertEvent(db, input as never) as StoredEvent,
         inTransaction: async (inputs, fail) =>

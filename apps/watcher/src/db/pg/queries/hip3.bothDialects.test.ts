@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import type { Hip3OracleUpdateRow, Hip3SampleRow, OracleUpdateCursor } from '../../queries/hip3.js';
 import * as S from '../../queries/hip3.js';
@@ -13,7 +10,7 @@ import * as P from './hip3.js';
 
 // One suite over the SQLite queries of `db/queries/hip3.ts` and their PostgreSQL twins, each on a
 // real database (ARCHITECTURE.md, "PostgreSQL"): the same calls must give the same results. The
-// PostgreSQL databases use ICU `en-US` as their default collation (a common production default,
+// PostgreSQL databases use ICU `en` as their default collation (a common production default,
 // unlike the test server's `C`), so any order that silently followed the database's collation
 // instead of SQLite's byte order would show here.
 
@@ -64,28 +61,7 @@ type Store = Queries & {
   close(): Promise<void>;
 };
 
-let server: PostgresServer;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-
-/** A new database with ICU `en-US` as its default collation; its URL. */
-async function createIcuDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(
-      `create database ${admin.escapeIdentifier(name)} template template0 locale_provider icu icu_locale 'en-US' locale 'C'`,
-    );
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(server.url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+const both = bothDialects('hip3');
 
 function bind(fns: Record<string, unknown>, handle: unknown): Queries {
   return Object.fromEntries(
@@ -104,8 +80,7 @@ const dialects: [string, () => Promise<Store>][] = [
   [
     'SQLite',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'perpscope-hip3-both-'));
-      const { db, sqlite, close } = openDb({ path: join(dir, 'w.db') });
+      const { db, sqlite, close } = openDb({ path: both.sqlitePath() });
       const writes = (): Writes => {
         const w = S.prepareHip3Writes(db);
         return {
@@ -134,23 +109,17 @@ const dialects: [string, () => Promise<Store>][] = [
             throw error;
           }
         },
-        close: async () => {
-          close();
-          rmSync(dir, { recursive: true, force: true });
-        },
+        close: async () => close(),
       };
     },
   ],
   [
     'PostgreSQL',
     async () => {
-      const url = await createIcuDatabase(`hip3_${++databases}`);
-      await migratePg({ url });
-      const pool = new pg.Pool({ connectionString: url, max: 3 });
-      pool.on('error', () => {});
+      const { url, pool } = await both.pgDatabase({ max: 3, linguistic: true });
       // The premise of the byte-order assertions: this database's own order is not byte order.
       const { rows } = await pool.query<{ icu: boolean }>(`select 'a' < 'B' as icu`);
-      if (rows[0]?.icu !== true) throw new Error(`${url} does not collate en-US by default`);
+      if (rows[0]?.icu !== true) throw new Error(`${url} does not collate ICU en by default`);
       return {
         ...pgStore(drizzle({ client: pool }) as PgDb),
         tx: (body) => withPgTransaction(pool, (q) => body(pgStore(q))),
@@ -293,7 +262,7 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
       updatedAt: T0,
     });
     expect(await s.getHip3Market('xyz:nope')).toBeNull();
-    // Byte order: upper case before lower case (en-US would give a, B, b).
+    // Byte order: upper case before lower case (ICU en would give a, B, b).
     expect((await s.listHip3Markets()).map((m) => m.coin)).toEqual([
       'flx:Z',
       'xyz:B',
@@ -552,7 +521,7 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
     await s.insertHip3StreamGap({ fromAt: T0 + 5_000, toAt: T0 + 6_000, reason: 'ws-down' });
     await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 1_000, reason: 'silent' });
     await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 2_000, reason: 'silent' });
-    // Same start: byte order of the reason ('S' < 's'; en-US would put 'silent' first).
+    // Same start: byte order of the reason ('S' < 's'; ICU en would put 'silent' first).
     await s.insertHip3StreamGap({ fromAt: T0, toAt: T0 + 3_000, reason: 'Stale' });
     expect(await s.listHip3StreamGaps()).toEqual([
       { fromAt: T0, toAt: T0 + 3_000, reason: 'Stale' },
@@ -635,7 +604,7 @@ describe.each(dialects)('HIP-3 queries on %s', (_name, open) => {
 
 describe('HIP-3 hot path on PostgreSQL', () => {
   it('writes a 3,000-market tick in one statement per table (samples, oracle updates, states)', async () => {
-    const url = await server.createDatabase('hip3_statements');
+    const url = await both.createDatabase();
     await migratePg({ url });
     const client = new pg.Client({ connectionString: url });
     await client.connect();

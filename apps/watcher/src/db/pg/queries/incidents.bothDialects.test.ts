@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import type { SubjectRef } from '../../queries/events.js';
 import type { IncidentRecord, ListIncidentsParameters } from '../../queries/incidents.js';
 import * as sqlite from '../../queries/incidents.js';
-import { migratePg, type PgDb, withPgTransaction } from '../openPgDb.js';
+import { type PgDb, withPgTransaction } from '../openPgDb.js';
 import * as pgIncidents from './incidents.js';
 import { IncidentAlreadyOpenError } from './incidents.js';
 
@@ -32,30 +29,14 @@ type IncidentsStore = {
   close(): Promise<void>;
 };
 
-let server: PostgresServer;
-let databases = 0;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-incidents-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function pgDatabase(): Promise<{ url: string; pool: pg.Pool; q: PgDb }> {
-  const url = await server.createDatabase(`incidents_${++databases}`);
-  await migratePg({ url });
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => {});
-  return { url, pool, q: drizzle({ client: pool }) };
-}
+const both = bothDialects('incidents');
+const pgDatabase = () => both.pgDatabase();
 
 const dialects: [string, () => Promise<IncidentsStore>][] = [
   [
     'SQLite',
     async () => {
-      const { db, close } = openDb({ path: join(dir, `incidents_${++databases}.db`) });
+      const { db, close } = openDb({ path: both.sqlitePath() });
       const find = sqlite.prepareFindOpenIncident(db);
       return {
         findOpenIncident: async (s, k) => sqlite.findOpenIncident(db, s, k),

@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import type {
   GuardedAccountRow,
@@ -14,7 +9,6 @@ import type {
 import * as sqlitePositions from '../../queries/positions.js';
 import * as sqliteChains from '../../schema/chains.js';
 import * as sqliteHip3 from '../../schema/hip3.js';
-import { migratePg } from '../openPgDb.js';
 import * as pgChains from '../schema/chains.js';
 import * as pgHip3 from '../schema/hip3.js';
 import * as pgPositions from './positions.js';
@@ -106,43 +100,11 @@ const marketRow = (m: MarketFixture) => ({
   updatedAt: AT,
 });
 
-let server: PostgresServer;
-let databases = 0;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-pg-positions-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = bothDialects('positions');
 
-/**
- * A database whose default collation is linguistic (ICU `en`), unlike the test server's `C`: text
- * ordering that forgot `collate "C"` sorts `alpha` before `Zeta` here, unlike SQLite's BINARY.
- */
-async function createLinguisticDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(
-      `create database ${admin.escapeIdentifier(name)} template template0 locale_provider icu icu_locale 'en' locale 'C'`,
-    );
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(server.url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-/** The PostgreSQL store on a new database made by `create` (the server's default, or linguistic). */
-async function pgStore(create: (name: string) => Promise<string>): Promise<PositionsStore> {
-  const url = await create(`positions_${++databases}`);
-  await migratePg({ url });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on('error', () => {});
-  const q = drizzle({ client: pool });
+/** The PostgreSQL store on a new database (the server's default collation, or linguistic). */
+async function pgStore(linguistic: boolean): Promise<PositionsStore> {
+  const { pool, q } = await both.pgDatabase({ max: 2, linguistic });
   return {
     ...bind(pgPositions, NAMES, q),
     addChain: async (c) => {
@@ -160,7 +122,7 @@ const dialects: [string, () => Promise<PositionsStore>][] = [
   [
     'SQLite',
     async () => {
-      const { db, close } = openDb({ path: join(dir, `positions-${++databases}.db`) });
+      const { db, close } = openDb({ path: both.sqlitePath() });
       return {
         ...bind(sqlitePositions, NAMES, db),
         addChain: async (c) => {
@@ -174,8 +136,8 @@ const dialects: [string, () => Promise<PositionsStore>][] = [
       };
     },
   ],
-  ['PostgreSQL', () => pgStore((name) => server.createDatabase(name))],
-  ['PostgreSQL (ICU en collation)', () => pgStore(createLinguisticDatabase)],
+  ['PostgreSQL', () => pgStore(false)],
+  ['PostgreSQL (ICU en collation)', () => pgStore(true)],
 ];
 
 const account = (p: Partial<GuardedAccountRow> = {}): GuardedAccountRow => ({

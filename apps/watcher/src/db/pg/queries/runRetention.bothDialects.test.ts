@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { formatStorageProjection, projectStorage } from '../../../retention/projectStorage.js';
 import { RetentionConfig } from '../../../retention/retentionConfig.js';
 import { openDb } from '../../openDb.js';
 import * as sqliteSize from '../../queries/dbSizeReport.js';
 import * as sqliteTargets from '../../queries/retentionTargets.js';
 import * as sqliteRetention from '../../queries/runRetention.js';
-import { migratePg, type PgDb } from '../openPgDb.js';
+import type { PgDb } from '../openPgDb.js';
 import { pgStorageProjectionReport } from '../pgStorageProjection.js';
 import * as pgSize from './dbSizeReport.js';
 import * as pgTargets from './retentionTargets.js';
@@ -21,6 +17,8 @@ import * as pgRetention from './runRetention.js';
 // assertions on the SQLite functions and on their PostgreSQL twins, each on a real database. The
 // PostgreSQL side runs twice for the custom `samples` table: reached by id range and by subject key
 // (the two access paths of `PgRetentionTarget`).
+
+const both = bothDialects('retention');
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -95,17 +93,12 @@ function pgSamplesTarget(by: 'id' | 'key'): pgRetention.PgRetentionTarget {
 }
 
 function openSqlite(): Store {
-  let dir = '';
   let handle: ReturnType<typeof openDb>;
   const open = () => {
-    dir = mkdtempSync(join(tmpdir(), 'perpscope-retention-'));
-    handle = openDb({ path: join(dir, 'w.db') });
+    handle = openDb({ path: both.sqlitePath() });
     handle.sqlite.exec(SQLITE_SAMPLES);
   };
-  const close = () => {
-    handle.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const close = () => handle.close();
   open();
   const targets = (set: TargetSet) =>
     set === 'samples'
@@ -162,16 +155,9 @@ function numbers(r: pg.QueryResult): Record<string, unknown>[] {
   );
 }
 
-let server: PostgresServer;
-let databases = 0;
-
 async function openPostgres(by: 'id' | 'key'): Promise<Store & { q: PgDb }> {
-  const url = await server.createDatabase(`retention_${by}_${++databases}`);
-  await migratePg({ url });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on('error', () => {});
+  const { pool, q } = await both.pgDatabase({ max: 2 });
   await pool.query(PG_SAMPLES);
-  const q = drizzle({ client: pool });
   const targets = (set: TargetSet) =>
     set === 'samples'
       ? [pgSamplesTarget(by)]
@@ -216,11 +202,6 @@ async function openPostgres(by: 'id' | 'key'): Promise<Store & { q: PgDb }> {
     close: () => pool.end(),
   };
 }
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
 
 const dialects: [string, 'sqlite' | 'pg', () => Promise<Store>][] = [
   ['SQLite', 'sqlite', async () => openSqlite()],

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../../../test/support/startPostgres.js';
+import { bothDialects } from '../../../../test/support/bothDialects.js';
 import { openDb } from '../../openDb.js';
 import * as sqlite from '../../queries/storage.js';
-import { migratePg } from '../openPgDb.js';
 import * as pgStorage from './storage.js';
 
 // Storage probes on both dialects (same calls, same results where the dialects can agree).
@@ -23,22 +19,13 @@ type StorageStore = {
   close(): Promise<void>;
 };
 
-let server: PostgresServer;
-let databases = 0;
-const dir = mkdtempSync(join(tmpdir(), 'perpscope-storage-'));
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = bothDialects('storage');
 
 const dialects: [string, () => Promise<StorageStore>][] = [
   [
     'SQLite',
     async () => {
-      const { db, sqlite: raw, close } = openDb({ path: join(dir, `storage_${++databases}.db`) });
+      const { db, sqlite: raw, close } = openDb({ path: both.sqlitePath() });
       return {
         databaseAnswers: async () => sqlite.databaseAnswers(db),
         databaseSizeBytes: async () => sqlite.databaseSizeBytes(db),
@@ -53,11 +40,7 @@ const dialects: [string, () => Promise<StorageStore>][] = [
   [
     'PostgreSQL',
     async () => {
-      const url = await server.createDatabase(`storage_${++databases}`);
-      await migratePg({ url });
-      const pool = new pg.Pool({ connectionString: url, max: 2 });
-      pool.on('error', () => {});
-      const q = drizzle({ client: pool });
+      const { pool, q } = await both.pgDatabase({ max: 2 });
       return {
         databaseAnswers: () => pgStorage.databaseAnswers(q),
         databaseSizeBytes: () => pgStorage.databaseSizeBytes(q),
@@ -162,16 +145,12 @@ describe('databaseAnswers on PostgreSQL', () => {
   });
 
   it('databaseSizeBytes is pg_database_size of the current database', async () => {
-    const url = await server.createDatabase(`storage_${++databases}`);
-    await migratePg({ url });
-    const pool = new pg.Pool({ connectionString: url, max: 1 });
-    pool.on('error', () => {});
+    const { url, pool, q } = await both.pgDatabase({ max: 1 });
     try {
-      const q = drizzle({ client: pool });
       const other = await q.execute<{ n: string }>(sql`select pg_database_size('postgres') as n`);
       const own = await pgStorage.databaseSizeBytes(q);
       const check = await q.execute<{ n: string }>(
-        sql`select pg_database_size(${`storage_${databases}`}) as n`,
+        sql`select pg_database_size(${new URL(url).pathname.slice(1)}) as n`,
       );
       expect(own).toBe(Number(check.rows[0]!.n));
       expect(own).not.toBe(Number(other.rows[0]!.n));
