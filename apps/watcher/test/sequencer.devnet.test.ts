@@ -227,7 +227,10 @@ describe.concurrent('sequencer liveness on devnet chains', () => {
     const id = c.chainId;
     const before = await detail(id);
     expect(before.flags.safeLagWarn).toBe(false);
-    expect(before.safe?.lagBlocks).toBe(10);
+    // The safe tag trails by 10 blocks; it is read every 900 ms here (1/20 of the warn threshold)
+    // and the head every poll, so between reads it shows one block more, two after a failed read.
+    expect(before.safe?.lagBlocks).toBeGreaterThanOrEqual(10);
+    expect(before.safe?.lagBlocks).toBeLessThanOrEqual(12);
     await c.stallSafeHead();
     await c.emptyBlocks(true);
     const t0 = Date.now();

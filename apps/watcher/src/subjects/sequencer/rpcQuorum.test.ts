@@ -252,6 +252,28 @@ describe('RpcQuorum', () => {
     expect(q.reason).toMatch(/none of the 2/);
   });
 
+  it('an endpoint a few blocks ahead (within tolerance) is believed only when its block at the peer’s height is the peer’s', async () => {
+    // Endpoint 0 split off below the peers' head and runs 2 blocks ahead: believing it unchecked
+    // made the head tracker follow its parents and record a reorg only that endpoint saw.
+    const forked = input([ok(102, 1), ok(100), ok(100)], { forks: [1, 0, 0] });
+    const q = await quorum().decide(forked);
+    expect(q.chosen).toBe(1);
+    expect(q.head?.number).toBe(100);
+    expect(q.verdicts[0]).toMatchObject({ health: 'failing', reasonCode: 'inconsistent-chain' });
+    expect(forked.fetches).toEqual([[0, 100]]);
+    const same = input([ok(102), ok(100), ok(100)]);
+    const q2 = await quorum().decide(same);
+    expect(q2.chosen).toBe(0);
+    expect(healths(q2)).toEqual(['healthy', 'healthy', 'healthy']);
+    expect(same.fetches).toEqual([[0, 100]]);
+    // Its block could not be read: not believed this poll, the peer is.
+    const unreadable = await quorum().decide(
+      input([ok(102), ok(100)], { fetchBlock: async () => null }),
+    );
+    expect(unreadable.chosen).toBe(1);
+    expect(unreadable.verdicts[0]).toMatchObject({ reasonCode: 'unverified' });
+  });
+
   it('within tolerance every answering endpoint is healthy', async () => {
     const q = await quorum().decide(input([ok(100), ok(97)]));
     expect(q.verdicts.every((v) => v.health === 'healthy')).toBe(true);

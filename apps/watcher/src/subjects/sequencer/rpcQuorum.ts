@@ -82,9 +82,9 @@ const fmtS = (ms: number) => (ms / 1000).toFixed(1);
  *
  * Rule: take the answering endpoints from the highest head down. The highest is believed when its
  * chain is consistent with the best peer below or beside it: same hash at the same height, its
- * `parentHash` when the peer is one block behind, within the lag tolerance as it is (the head
- * tracker checks parent hashes), and further ahead when its own block at the peer's height (one
- * extra read, cached) has the peer's hash and, since an endpoint that just split off matches the
+ * `parentHash` when the peer is one block behind, within the lag tolerance when its own block at
+ * the peer's height (one extra read, cached) has the peer's hash, and further ahead when that
+ * holds and, since an endpoint that just split off matches the
  * peer's current head until the peer's next block, one more thing holds: it also has the block the
  * watcher already believes above the peer, or it matched at two successive peer heights, or the
  * peer's head has not moved for `stuckAfterMs`. A lone answering endpoint (its peers failed this
@@ -280,9 +280,10 @@ export class RpcQuorum {
     if (a.number === b.number) return a.hash === b.hash ? 'consistent' : 'inconsistent';
     if (a.number === b.number + 1) return a.parentHash === b.hash ? 'consistent' : 'inconsistent';
     if (a.number - b.number <= this.#tolerance) {
-      // Within tolerance the usual replica jitter: the head tracker follows parent hashes from the
-      // believed endpoint and records a reorg if they don't connect.
-      return 'consistent';
+      // Within tolerance: the usual replica jitter, but its block at the peer's height must be the
+      // peer's (one read, cached). Believing it unchecked let the head tracker follow a forked
+      // endpoint's parents and record a reorg that only that endpoint saw.
+      return this.#matches(c.i, b.number, b.hash, input);
     }
     this.#farAhead.add(c.i);
     const atPeer = await this.#matches(c.i, b.number, b.hash, input);
