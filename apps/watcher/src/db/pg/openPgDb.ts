@@ -111,6 +111,14 @@ export async function withPgTransaction<T>(
   body: (q: PgDb) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // The pool listens for errors only on idle clients: a connection the server drops while this one
+  // is checked out and between statements emits 'error' here — an uncaught exception without a
+  // listener. The statement after it fails with the same error, and the broken client is discarded.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     let result: T;
@@ -124,7 +132,8 @@ export async function withPgTransaction<T>(
     if (committed.command === 'ROLLBACK') throw new PgCommitRolledBackError();
     return result;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 
