@@ -80,8 +80,9 @@ export interface DevnetChain {
   /** Switches proxy `index` into a fault (`none` heals it, also from {@link DevnetChain.forkRpc}). */
   setRpcFault(index: number, fault: ChainFault): void;
   /**
-   * Puts proxy `index` on a fork of the chain that runs `aheadBlocks` blocks ahead: a second anvil
-   * forked (`--fork-url`) from this one at the current head, whose first own block carries a
+   * Puts proxy `index` on a fork of the chain that runs `aheadBlocks` blocks ahead of the main
+   * chain's head when the proxy switches (the main chain keeps making blocks while the fork starts):
+   * a second anvil forked (`--fork-url`) from this one at the head of the call, whose first own block carries a
    * transaction the main chain never has (so every block above the split has another hash), mining
    * one block per block time (1 s on tx-driven chains). Below the split both serve the same blocks.
    * `setRpcFault(index, 'none')` puts the proxy back on the main chain and stops the fork.
@@ -225,6 +226,13 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
     const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
       const run = queue.then(fn, fn);
       queue = run.catch(() => {});
+      return run;
+    };
+    /** `forkRpc` calls, one at a time (beside the block queue). */
+    let forkQueue: Promise<unknown> = Promise.resolve();
+    const serializeForks = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = forkQueue.then(fn, fn);
+      forkQueue = run.catch(() => {});
       return run;
     };
 
@@ -451,8 +459,10 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
         if (fault === 'none') unfork(index);
         proxy.setFault(fault);
       },
+      // Not in the block queue: starting a second anvil takes a while (seconds on a loaded machine),
+      // and the main chain must keep making blocks meanwhile — a paused main chain read as a stall.
       forkRpc: (index, { aheadBlocks }) =>
-        serialize(async () => {
+        serializeForks(async () => {
           const proxy = proxyAt(index, 'forkRpc');
           if (!(Number.isInteger(aheadBlocks) && aheadBlocks >= 1)) {
             throw new DevnetChainError(
@@ -478,7 +488,13 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
               method: 'eth_sendTransaction',
               params: [{ from: TRAFFIC, to: SINK, value: '0x3' }],
             } as never);
-            await forkTest.mine({ blocks: aheadBlocks });
+            // The main chain moved on while the fork started: mine until the fork is `aheadBlocks`
+            // above the main head of now (not of the split), so it is that far ahead when served.
+            const target = (await pub.getBlockNumber()) + BigInt(aheadBlocks);
+            const forkHead = BigInt(
+              (await forkTest.request({ method: 'eth_blockNumber' } as never)) as string,
+            );
+            await forkTest.mine({ blocks: Math.max(aheadBlocks, Number(target - forkHead)) });
             const timer = setInterval(() => {
               forkTest.mine({ blocks: 1 }).catch(() => {}); // the fork may be stopping
             }, initialIntervalMs);
@@ -501,6 +517,7 @@ export async function startDevnetChain(spec: DevnetChainSpec): Promise<DevnetCha
           stopped = true;
           clearTimeout(timer);
           await queue;
+          await forkQueue;
           for (const index of [...forks.keys()]) unfork(index);
           await Promise.all(forkStops);
           await Promise.all(proxies.map((p) => p.close()));
