@@ -91,8 +91,9 @@ async function play(s: ChainScenario): Promise<Played> {
 const stepAt = (p: Played, kind: string) => p.steps.find((s) => s.step.action.kind === kind)!.at;
 
 /**
- * `+12.3s halted` per status change after the scenario start, and when each step was applied
- * (printed for the report; the assertions don't read it).
+ * `+12.3s halted` per status change after the scenario start, when each step was applied, and
+ * every reorg recorded (printed for the report and for a failure's story; the assertions don't
+ * read it).
  */
 function timeline(chainId: number, start: number, p?: Played): string {
   const t = (at: number) => `+${((at - start) / 1000).toFixed(1)}s`;
@@ -101,7 +102,10 @@ function timeline(chainId: number, start: number, p?: Played): string {
     .map((e) => `${t(e.at)} ${e.to}`)
     .join(', ');
   const steps = (p?.steps ?? []).map((s) => `${t(s.at)} ${s.step.action.kind}`).join(', ');
-  return `statuses [${statuses}] steps [${steps}]`;
+  const reorgs = reorgEvents(chainId)
+    .map((e) => `${t(e.at)} depth ${e.payload.depth} from ${e.payload.fromNumber}`)
+    .join(', ');
+  return `statuses [${statuses}] steps [${steps}]${reorgs && ` reorgs [${reorgs}]`}`;
 }
 
 /** The watcher's statuses from the first `up` on, consecutive repeats collapsed. */
@@ -186,11 +190,7 @@ describe.concurrent('more incident replays (issue 13)', { timeout: 150_000 }, ()
       async () => (await dw.get<ChainDetail>(`/v1/chains/${id}`)).status === 'up',
       GRACE_S * 1000 + TOLERANCE_MS + 4000,
     );
-    console.info(
-      `conduit-orbit-2024-05-12: ${timeline(id, p.start, p)} reorgs [${reorgEvents(id)
-        .map((e) => `+${((e.at - p.start) / 1000).toFixed(1)}s depth ${e.payload.depth}`)
-        .join(', ')}]`,
-    );
+    console.info(`conduit-orbit-2024-05-12: ${timeline(id, p.start, p)}`);
     expect(observed(id)).toEqual(orbit.expectedStatuses![orbit.chains[0]!.name]);
     const haltedBy = stepAt(p, 'halt') + 10_000 + 1000 + POLL_MS + TOLERANCE_MS;
     expectHaltedThroughout(id, haltedBy, stepAt(p, 'resume'));
