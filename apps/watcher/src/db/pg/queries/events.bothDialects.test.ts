@@ -232,6 +232,30 @@ describe('insertEvent on PostgreSQL across processes', () => {
       expect(c.getTransactionStatus()).toBe('I');
       expect((await pgEvents.latestEvents(q, { limit: 1 }))[0]).toEqual(own);
     } finally {
+      await c.query('rollback').catch(() => {}); // never hand an aborted transaction back to the pool
+      c.release();
+    }
+  });
+
+  it('insertEvent says so too when the failed statement’s ReadyForQuery had not arrived yet (status still "T")', async () => {
+    // pg rejects a statement on the server's error message; the ReadyForQuery that sets the status
+    // to 'E' can arrive in a later packet (seen in a loaded CI run). Emulated: the status lags.
+    const c = await pool.connect();
+    try {
+      await c.query('begin');
+      await c.query('select 1/0').catch(() => {});
+      const own = Object.getOwnPropertyDescriptor(c, 'getTransactionStatus');
+      Object.assign(c, { getTransactionStatus: () => 'T' });
+      try {
+        await expect(
+          pgEvents.insertEvent(drizzle({ client: c }), event('test.lagging') as never),
+        ).rejects.toThrow(/test\.lagging.*transaction on this connection has already failed/);
+      } finally {
+        if (own) Object.defineProperty(c, 'getTransactionStatus', own);
+        else delete (c as { getTransactionStatus?: unknown }).getTransactionStatus;
+      }
+    } finally {
+      await c.query('rollback').catch(() => {});
       c.release();
     }
   });

@@ -98,11 +98,19 @@ export async function insertEvent<K extends WatcherEventKind>(
   const status = (
     client as pg.ClientBase & { getTransactionStatus(): string }
   ).getTransactionStatus();
-  if (status === 'T') return append(client);
-  if (status === 'E')
-    throw new Error(
+  const failed = (cause?: unknown) =>
+    new Error(
       `insertEvent(${input.kind}): the transaction on this connection has already failed; roll it back before writing events`,
+      cause === undefined ? undefined : { cause },
     );
+  if (status === 'E') throw failed();
+  if (status === 'T') {
+    // The status is the last ReadyForQuery's: a statement that just failed rejects on the server's
+    // error, and its ReadyForQuery ('E') can still be on the way — then the server says 25P02.
+    return append(client).catch((error: unknown) => {
+      throw (error as { code?: string }).code === '25P02' ? failed(error) : error;
+    });
+  }
   await client.query('begin');
   try {
     const stored = await append(client);
