@@ -142,5 +142,12 @@ describe('positionBasis', () => {
         7,
       ),
     ).toEqual([{ lowerBound: '0', maxLeverage: 3 }]);
+    // An id ≥ 50 the meta does not list is no leverage: the position's own max leverage, not 56×.
+    const unlisted = {
+      universe: [{ name: 'Y', szDecimals: 0, maxLeverage: 10, marginTableId: 56 }],
+      marginTables: [],
+      collateralToken: 0,
+    };
+    expect(marginTiersOf('Y', unlisted, 7)).toEqual([{ lowerBound: '0', maxLeverage: 7 }]);
   });
 });

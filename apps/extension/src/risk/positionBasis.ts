@@ -2,6 +2,7 @@ import type {
   HlClearinghouseState as ClearinghouseState,
   HlMeta as Meta,
 } from '@perpscope/hyperliquid';
+import { hyperliquidMarginTiers } from '@perpscope/math';
 import type { PositionBasis } from '../model.js';
 import type { AccountPositionRisk } from './computePositionRisk.js';
 
@@ -60,10 +61,10 @@ export function positionBasis(params: {
 }
 
 /**
- * A coin's margin tiers as `analyzeHyperliquidAccount` reads them: the listed table of its
- * `marginTableId`, one tier at the id when it is below 50 and unlisted, one tier at the
- * universe's `maxLeverage` without an id, and at the position's own `maxLeverage` when the coin
- * or the whole meta is missing.
+ * A coin's margin tiers as `analyzeHyperliquidAccount` reads them (`hyperliquidMarginTiers` of
+ * `@perpscope/math`: the listed table of its `marginTableId`, one tier at an unlisted id below 50),
+ * one tier at the universe's `maxLeverage` without an id, and at the position's own `maxLeverage`
+ * when the coin, the whole meta or the table of its id is missing.
  */
 export function marginTiersOf(
   coin: string,
@@ -73,6 +74,10 @@ export function marginTiersOf(
   const u = meta?.universe.find((x) => x.name === coin);
   if (!u) return [{ lowerBound: '0', maxLeverage: positionMaxLeverage }];
   if (u.marginTableId === undefined) return [{ lowerBound: '0', maxLeverage: u.maxLeverage }];
-  const listed = meta?.marginTables?.find(([id]) => id === u.marginTableId)?.[1].marginTiers;
-  return listed ?? [{ lowerBound: '0', maxLeverage: u.marginTableId }];
+  try {
+    return hyperliquidMarginTiers({ id: u.marginTableId, marginTables: meta?.marginTables ?? [] });
+  } catch {
+    // An id ≥ 50 the meta does not list: not a leverage (the old reading made it one tier at 56×).
+    return [{ lowerBound: '0', maxLeverage: positionMaxLeverage }];
+  }
 }

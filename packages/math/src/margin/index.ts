@@ -26,6 +26,7 @@ export {
   type HyperliquidMarginTables,
   type HyperliquidMarginTier,
   hyperliquidMarginTable,
+  hyperliquidMarginTiers,
   initialMargin,
   type MarginTable,
   type MarginTier,

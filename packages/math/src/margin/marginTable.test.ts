@@ -3,6 +3,7 @@ import { UnknownMarginTableError } from '../errors.js';
 import { formatDecimal } from '../internal/decimal.js';
 import {
   hyperliquidMarginTable,
+  hyperliquidMarginTiers,
   initialMargin,
   maintenanceMargin,
   marginTableFromBinanceBrackets,
@@ -110,5 +111,21 @@ describe('margin tables', () => {
     expect(() => hyperliquidMarginTable({ id: 57, marginTables: [] })).toThrow(
       UnknownMarginTableError,
     );
+  });
+  it('hyperliquidMarginTiers: the listed tiers as published, one tier at the id below 50, else an error (HL docs: ids < 50 are not listed)', () => {
+    const tiered = [
+      { lowerBound: '0.0', maxLeverage: 40 },
+      { lowerBound: '150000000.0', maxLeverage: 20 },
+    ];
+    expect(
+      hyperliquidMarginTiers({ id: 56, marginTables: [[56, { marginTiers: tiered }]] }),
+    ).toEqual(tiered);
+    expect(hyperliquidMarginTiers({ id: 20, marginTables: [] })).toEqual([
+      { lowerBound: '0', maxLeverage: 20 },
+    ]);
+    for (const id of [56, 0, 2.5])
+      expect(() => hyperliquidMarginTiers({ id, marginTables: [] })).toThrow(
+        UnknownMarginTableError,
+      );
   });
 });

@@ -95,8 +95,27 @@ export type HyperliquidMarginTables = readonly (readonly [
 ])[];
 
 /**
- * The {@link MarginTable} of a Hyperliquid `marginTableId`. Per the docs, ids below 50 are not listed in
- * `marginTables`: they mean a single tier whose max leverage equals the id.
+ * The tiers of a Hyperliquid `marginTableId` as the venue lists them (decimal-string lower bounds):
+ * the table of `marginTables` with that id; per the docs, ids below 50 are not listed and mean a
+ * single tier whose max leverage equals the id.
+ *
+ * @throws {UnknownMarginTableError} when `id` is not in `marginTables` and not an integer in 1–49.
+ * @example hyperliquidMarginTiers({ id: 20, marginTables: [] }) // [{ lowerBound: '0', maxLeverage: 20 }]
+ */
+export function hyperliquidMarginTiers(params: {
+  id: number;
+  marginTables: HyperliquidMarginTables;
+}): readonly HyperliquidMarginTier[] {
+  const { id, marginTables } = params;
+  for (const [tableId, table] of marginTables) {
+    if (tableId === id) return table.marginTiers;
+  }
+  if (Number.isInteger(id) && id > 0 && id < 50) return [{ lowerBound: '0', maxLeverage: id }];
+  throw new UnknownMarginTableError('id', id);
+}
+
+/**
+ * The {@link MarginTable} of a Hyperliquid `marginTableId` ({@link hyperliquidMarginTiers}).
  *
  * @throws {UnknownMarginTableError} when `id` is not in `marginTables` and not an integer in 1–49.
  * @example hyperliquidMarginTable({ id: 20, marginTables: [] }) // one tier, mmr 2.5 %
@@ -105,14 +124,7 @@ export function hyperliquidMarginTable(params: {
   id: number;
   marginTables: HyperliquidMarginTables;
 }): MarginTable {
-  const { id, marginTables } = params;
-  for (const [tableId, table] of marginTables) {
-    if (tableId === id) return marginTableFromHyperliquid(table);
-  }
-  if (Number.isInteger(id) && id > 0 && id < 50) {
-    return marginTableFromHyperliquid({ marginTiers: [{ lowerBound: '0', maxLeverage: id }] });
-  }
-  throw new UnknownMarginTableError('id', id);
+  return marginTableFromHyperliquid({ marginTiers: hyperliquidMarginTiers(params) });
 }
 
 /** A Binance `GET /fapi/v1/leverageBracket` bracket (numbers or decimal strings). */
