@@ -40,6 +40,38 @@ export function insertEvent<K extends WatcherEventKind>(
   return { id: row.id, ...input };
 }
 
+/**
+ * {@link insertEvent} on one statement prepared once per connection: a drizzle `.get()` prepares a
+ * new SQLite statement per call, whose native memory is freed only when V8 collects its wrapper —
+ * a tick that emits thousands of events held tens of MB at once.
+ *
+ * @example const insert = prepareInsertEvent(db); insert({ at, kind, subject, payload });
+ */
+export function prepareInsertEvent(
+  db: Db,
+): <K extends WatcherEventKind>(input: {
+  at: number;
+  kind: K;
+  subject: SubjectRef;
+  payload: WatcherEventPayload<K>;
+}) => StoredEventOf<K> {
+  const raw = (db as unknown as { $client: import('better-sqlite3').Database }).$client;
+  const stmt = raw.prepare(
+    `INSERT INTO events (at, kind, subject_type, subject_id, payload_json) VALUES (?, ?, ?, ?, ?)
+     RETURNING id`,
+  );
+  return (input) => {
+    const row = stmt.get(
+      input.at,
+      input.kind,
+      input.subject.type,
+      input.subject.id,
+      JSON.stringify(input.payload),
+    ) as { id: number };
+    return { id: row.id, ...input };
+  };
+}
+
 type EventRow = typeof events.$inferSelect;
 // Rows were checked against the catalogue when written (`EventLog`); not parsed again on read.
 const toStored = (r: EventRow): StoredEvent =>

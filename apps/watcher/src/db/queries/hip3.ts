@@ -254,8 +254,11 @@ export type Hip3Writes = ReturnType<typeof prepareHip3Writes>;
  * Prepared statements for the ingestion hot path (changed samples, oracle updates and market state
  * of every tick), on the raw better-sqlite3 connection behind `db`. Run them inside the event-log
  * transaction: it is the same connection, so they commit with it. Same semantics as
- * {@link insertHip3Samples}, {@link insertHip3OracleUpdates} and {@link updateHip3MarketState}; the
- * drizzle builders cost ~100 µs per row here, the prepared statements a few µs.
+ * {@link insertHip3Samples}, {@link insertHip3OracleUpdates}, {@link updateHip3MarketState},
+ * {@link upsertHip3MarketMeta} and {@link insertHip3Transition}; the drizzle builders cost ~100 µs
+ * per row here, the prepared statements a few µs. And memory: a drizzle `.run()` prepares a new
+ * SQLite statement (~6 KB of malloc) that is finalized only when V8 collects its wrapper, so a tick
+ * of 3,000 transitions held ~50 MB of native memory at once, which the allocator kept afterwards.
  */
 export function prepareHip3Writes(db: Db) {
   const raw = (db as unknown as { $client: import('better-sqlite3').Database }).$client;
@@ -279,6 +282,17 @@ export function prepareHip3Writes(db: Db) {
   const state = raw.prepare(
     `UPDATE hip3_markets SET status = ?, status_since = ?, reasons_json = ?, metrics_json = ?,
        last_sample_at = ?, updated_at = ? WHERE coin = ?`,
+  );
+  const meta = raw.prepare(
+    `INSERT INTO hip3_markets (coin, owner, dex, meta_json, is_delisted, status, status_since,
+       reasons_json, metrics_json, last_sample_at, first_seen_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'unknown', ?, '[]', '{}', NULL, ?, ?)
+     ON CONFLICT (coin) DO UPDATE SET meta_json = excluded.meta_json,
+       is_delisted = excluded.is_delisted, dex = excluded.dex, owner = excluded.owner`,
+  );
+  const transition = raw.prepare(
+    `INSERT INTO hip3_status_transitions (coin, at, from_status, to_status, reasons_json)
+     VALUES (?, ?, ?, ?, ?)`,
   );
   const sampleArgs = (r: Hip3SampleRow) => [
     r.coin,
@@ -323,6 +337,23 @@ export function prepareHip3Writes(db: Db) {
       chunked(rows, sampleFull, sampleOne, sampleArgs),
     insertOracleUpdates: (rows: readonly Hip3OracleUpdateRow[]) =>
       chunked(rows, oracleFull, oracleOne, oracleArgs),
+    /** {@link upsertHip3MarketMeta} on one statement prepared once (discovery lists thousands). */
+    upsertMarketMeta(r: Parameters<typeof upsertHip3MarketMeta>[1]) {
+      meta.run(
+        r.coin,
+        r.owner ?? LOCAL_WATCHER,
+        r.dex,
+        r.metaJson,
+        r.isDelisted ? 1 : 0,
+        r.now,
+        r.now,
+        r.now,
+      );
+    },
+    /** {@link insertHip3Transition} on one statement prepared once (a first tick has thousands). */
+    insertTransition(r: Parameters<typeof insertHip3Transition>[1]) {
+      transition.run(r.coin, r.at, r.fromStatus, r.toStatus, r.reasonsJson);
+    },
     updateMarketState(r: Parameters<typeof updateHip3MarketState>[1]) {
       state.run(
         r.status,

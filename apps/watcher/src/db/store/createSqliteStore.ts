@@ -1,7 +1,7 @@
 import type { OpenDb } from '../openDb.js';
 import { dataVersion } from '../queries/dataVersion.js';
 import { vacuumDatabase } from '../queries/dbSizeReport.js';
-import type { SubjectRef } from '../queries/events.js';
+import { prepareInsertEvent, type SubjectRef } from '../queries/events.js';
 import { type Hip3Writes, prepareHip3Writes } from '../queries/hip3.js';
 import { type IncidentRecord, prepareFindOpenIncident } from '../queries/incidents.js';
 import { defaultRetentionTargets } from '../queries/retentionTargets.js';
@@ -124,20 +124,38 @@ function newSqliteStore(open: OpenDb): WatcherStore {
     return findOpen(subject, kind);
   };
   let hip3Writes: Hip3Writes | null = null;
-  const writeBatch = (_db: unknown, batch: Hip3WriteBatch) => {
+  const hip3Prepared = () => {
     hip3Writes ??= prepareHip3Writes(db);
-    hip3Writes.insertSamples(batch.samples);
-    hip3Writes.insertOracleUpdates(batch.oracleUpdates);
-    for (const s of batch.marketStates) hip3Writes.updateMarketState(s);
+    return hip3Writes;
+  };
+  const writeBatch = (_db: unknown, batch: Hip3WriteBatch) => {
+    const w = hip3Prepared();
+    w.insertSamples(batch.samples);
+    w.insertOracleUpdates(batch.oracleUpdates);
+    for (const s of batch.marketStates) w.updateMarketState(s);
+  };
+  // Statements run thousands of times in one HIP-3 tick (a first tick, a stream gap): prepared once
+  // (see prepareHip3Writes, prepareInsertEvent), not a new native statement per row.
+  const upsertHip3MarketMeta = (_db: unknown, r: Parameters<Hip3Writes['upsertMarketMeta']>[0]) =>
+    hip3Prepared().upsertMarketMeta(r);
+  const insertHip3Transition = (_db: unknown, r: Parameters<Hip3Writes['insertTransition']>[0]) =>
+    hip3Prepared().insertTransition(r);
+  let insertEventPrepared: ReturnType<typeof prepareInsertEvent> | null = null;
+  const insertEvent = (
+    _db: unknown,
+    input: Parameters<ReturnType<typeof prepareInsertEvent>>[0],
+  ) => {
+    insertEventPrepared ??= prepareInsertEvent(db);
+    return insertEventPrepared(input);
   };
 
   const queriesVia = (run: Runner): StoreQueries =>
     ({
-      events: bind(eventsOnDb, db, run),
+      events: bind({ ...eventsOnDb, insertEvent }, db, run),
       incidents: bind({ ...incidentsOnDb, findOpenIncident }, db, run),
       chains: { ...bind(chainsOnDb, db, run), ...bind(chainsOnConnection, sqlite, run) },
       blocks: { ...bind(blocksOnDb, db, run), ...bind(blocksOnConnection, sqlite, run) },
-      hip3: bind({ ...hip3OnDb, writeBatch }, db, run),
+      hip3: bind({ ...hip3OnDb, writeBatch, upsertHip3MarketMeta, insertHip3Transition }, db, run),
       positions: bind(positionsOnDb, db, run),
       alerts: bind(alertsOnDb, db, run),
       storage: {

@@ -36,6 +36,12 @@ export type CreateCtxStreamParameters = {
 export type CtxStream = {
   readonly framesReceived: number;
   readonly reconnects: number;
+  /**
+   * `allDexsAssetCtxs` frames this stream had to parse itself because the SDK's own parse of the
+   * same message did not reach it (no subscription listener registered yet, or one being
+   * re-subscribed). Normally 0: each frame is parsed once.
+   */
+  readonly framesParsedHere: number;
   /** True while frames arrive within `staleAfterMs`. */
   readonly up: boolean;
   stop(): Promise<void>;
@@ -70,6 +76,7 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
     resubscribe: true,
   });
   let framesReceived = 0;
+  let framesParsedHere = 0;
   let reconnects = 0;
   let lastFrameMs: number | null = null;
   let up = false;
@@ -77,19 +84,37 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
   let lastKickMs = 0;
   let ensureSubscribed = () => {};
 
+  /**
+   * The SDK's transport parses every message itself (its listener runs before ours: listeners of
+   * one EventTarget run in registration order) and hands an `allDexsAssetCtxs` frame's `data` to
+   * the subscription's listener, which leaves it here for `onMessage` — a frame of thousands of
+   * markets is then parsed once, not twice. `undefined`: nothing left for the current message.
+   */
+  let parsedBySdk: { data: unknown } | undefined;
+  const onSdkFrame = (data: unknown) => {
+    parsedBySdk = { data };
+  };
   const onMessage = (ev: MessageEvent) => {
     const receivedMs = params.clock.now();
+    const fromSdk = parsedBySdk;
+    parsedBySdk = undefined;
     if (typeof ev.data !== 'string') return;
-    let msg: unknown;
-    try {
-      msg = JSON.parse(ev.data);
-    } catch {
-      params.counters.reject('ws.notJson', ev.data.slice(0, 80));
-      return;
+    let data: unknown;
+    if (fromSdk !== undefined) data = fromSdk.data;
+    else {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch {
+        params.counters.reject('ws.notJson', ev.data.slice(0, 80));
+        return;
+      }
+      if (typeof msg !== 'object' || msg === null) return;
+      const { channel } = msg as { channel?: unknown };
+      if (channel !== 'allDexsAssetCtxs') return;
+      framesParsedHere += 1;
+      data = (msg as { data?: unknown }).data;
     }
-    if (typeof msg !== 'object' || msg === null) return;
-    const { channel, data } = msg as { channel?: unknown; data?: unknown };
-    if (channel !== 'allDexsAssetCtxs') return;
     const parsed = EventSchema.safeParse(data);
     if (!parsed.success) {
       params.counters.reject('ws.frame', firstIssue(parsed.error));
@@ -136,13 +161,15 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
   watchdog.unref?.();
 
   const sub = new SubscriptionClient({ transport });
-  // Data is handled from the raw socket above (parsed once, counted when malformed); the SDK
-  // subscription drives subscribe/resubscribe. The SDK drops a subscription for good when a
-  // resubscribe after a reconnect fails (e.g. times out on a loaded box): then we subscribe again.
+  // Data is handled from the raw socket above (validated, stamped, counted when malformed) with
+  // the SDK's parse of it (`onSdkFrame`); the SDK subscription drives subscribe/resubscribe. The
+  // SDK drops a subscription for good when a resubscribe after a reconnect fails (e.g. times out
+  // on a loaded box): then we subscribe again. Two listeners registered at once (a re-subscribe
+  // racing the old one) only leave the same parse twice: `onMessage` still handles the frame once.
   let subscribed = false;
   let stopped = false;
   const subscribe = async (): Promise<void> => {
-    await sub.allDexsAssetCtxs(() => {}, {
+    await sub.allDexsAssetCtxs(onSdkFrame, {
       onError: (error) => {
         subscribed = false;
         if (stopped) return;
@@ -163,6 +190,9 @@ export async function createCtxStream(params: CreateCtxStreamParameters): Promis
     },
     get reconnects() {
       return reconnects;
+    },
+    get framesParsedHere() {
+      return framesParsedHere;
     },
     get up() {
       return up;

@@ -61,9 +61,32 @@ function deviationOf(clock: DeviationClock, now: number, th: Hip3Thresholds): Hi
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** A market's status and reasons ({@link assessMarket}), without its metrics. */
+export type MarketVerdict = Pick<MarketEvaluation, 'status' | 'reasons'>;
+
+/**
+ * {@link evaluateMarket}'s status and reasons, with the metrics built only when asked for:
+ * `metrics()` must be called before `state` changes (the ticker calls it in the same synchronous
+ * step, and only for the markets it writes — about one evaluation in five at steady state).
+ */
+export type MarketAssessment = MarketVerdict & { metrics(): Hip3MarketMetrics };
+
 /**
  * Derives a market's status, reasons and metrics at `nowMs` (SPEC §3.2). Pure: everything comes
- * from `state` and `nowMs`.
+ * from `state` and `nowMs`. The same as {@link assessMarket} with the metrics built at once.
+ */
+export function evaluateMarket(
+  state: MarketState,
+  nowMs: number,
+  th: Hip3Thresholds = defaultHip3Thresholds,
+): MarketEvaluation {
+  const a = assessMarket(state, nowMs, th);
+  return { status: a.status, reasons: a.reasons, metrics: a.metrics() };
+}
+
+/**
+ * Derives a market's status and reasons at `nowMs` (SPEC §3.2), and the function that builds its
+ * metrics. Pure: everything comes from `state` and `nowMs`.
  *
  * Severity of each reason: oracle > 10 s without change → `warn` (mark has fallen back to the local
  * mark), > 60 s → `critical`; mark step > 1 % → `warn` for `jumpHoldMs`; deviation L1 → `watch`,
@@ -71,11 +94,11 @@ const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
  * `warn`; halted/delisted → `halted`; no or stale samples → `unknown`. The status is the worst
  * reason; `ok` when there is none.
  */
-export function evaluateMarket(
+export function assessMarket(
   state: MarketState,
   nowMs: number,
   th: Hip3Thresholds = defaultHip3Thresholds,
-): MarketEvaluation {
+): MarketAssessment {
   const reasons: Hip3Reason[] = [];
   const add = (r: Hip3Reason) => reasons.push(r);
   const ctx = state.ctx;
@@ -258,14 +281,65 @@ export function evaluateMarket(
 
   let status: Hip3MarketStatus = 'ok';
   for (const r of reasons) status = worseStatus(status, r.severity);
+  const metrics = () =>
+    buildMetrics(state, nowMs, th, {
+      ctx,
+      freshness,
+      oracleAgeMs,
+      setOracleAgeMs,
+      markDeviation,
+      midDeviation,
+      oiUsd,
+      vol,
+      capUtil,
+      atCap,
+      hours,
+    });
+  return { status, reasons, metrics };
+}
 
+/** What {@link assessMarket} derived on the way to the reasons that the metrics show too. */
+type Derived = {
+  ctx: MarketState['ctx'];
+  freshness: OracleFreshness;
+  oracleAgeMs: number | null;
+  setOracleAgeMs: number | null;
+  markDeviation: Hip3Deviation;
+  midDeviation: Hip3Deviation;
+  oiUsd: number | null;
+  vol: number | null;
+  capUtil: number | null;
+  atCap: boolean;
+  hours: ReturnType<typeof marketHours>;
+};
+
+/** The metrics of {@link evaluateMarket} (see {@link MarketAssessment.metrics}). */
+function buildMetrics(
+  state: MarketState,
+  nowMs: number,
+  th: Hip3Thresholds,
+  d: Derived,
+): Hip3MarketMetrics {
+  const {
+    ctx,
+    freshness,
+    oracleAgeMs,
+    setOracleAgeMs,
+    markDeviation,
+    midDeviation,
+    oiUsd,
+    vol,
+    capUtil,
+    atCap,
+    hours,
+  } = d;
   const sortedIntervals = [...state.intervals].sort((a, b) => a - b);
   const toS = (x: number | null) => (x === null ? null : x / 1000);
   const recentJump =
     state.lastMarkJump && nowMs - state.lastMarkJump.atMs <= th.jumpHoldMs
       ? Math.abs(state.lastMarkJump.fraction)
       : null;
-  const metrics: Hip3MarketMetrics = {
+  return {
     markPx: ctx?.markPx ?? null,
     midPx: ctx?.midPx ?? null,
     oracle: {
@@ -300,7 +374,6 @@ export function evaluateMarket(
     marketHours: hours,
     lastSampleMs: state.lastSampleMs,
   };
-  return { status, reasons, metrics };
 }
 
 /**

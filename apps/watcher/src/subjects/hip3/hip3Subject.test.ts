@@ -307,6 +307,8 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
       .toBeGreaterThan(framesAtMalformed + 2);
     const kinds = Object.keys(h.internals.counters.snapshot());
     expect(kinds).toEqual(expect.arrayContaining(['ws.notJson', 'ws.frame', 'ws.ctxRow']));
+    // Every ctx frame, good or malformed, was parsed once: the SDK's parse of it was reused.
+    expect(h.internals.stream()?.framesParsedHere).toBe(0);
     for (const s of hip3SamplesOf(h.db, 'xyz:XYZ100')) {
       expect(s.oraclePx).toMatch(/^-?\d+(\.\d+)?$/);
       expect(s.markPx).toMatch(/^-?\d+(\.\d+)?$/);

@@ -16,6 +16,7 @@ import {
 import { listIncidents } from '../../db/queries/incidents.js';
 import { createSqliteStore } from '../../db/store/createSqliteStore.js';
 import { EventLog } from '../../events/eventLog.js';
+import { evaluateMarket } from './evaluateMarket.js';
 import { emptyHip3Pending, PENDING_ROWS_MAX } from './hip3Markets.js';
 import { createPayloadCounters } from './payloadCounters.js';
 import { createHip3Pipeline, readHlFixture } from './testFixtures.js';
@@ -200,6 +201,41 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     // metrics (about 70 / 5 + 2 = 16 times), not 70 times.
     expect(evaluations).toBeGreaterThanOrEqual(14);
     expect(evaluations).toBeLessThanOrEqual(18);
+  });
+
+  it('builds the metrics only of the markets it writes; what it writes is the full evaluation', async () => {
+    const now = { t: T0 };
+    const e = engineOn(':memory:', now);
+    e.engine.applyMeta('xyz', meta);
+    const n = meta.universe.length;
+    // Every market's inputs change every second (day volume moves), as on the live stream: all
+    // of them are evaluated on every tick, but written only on status changes and every ~5 s.
+    const moving = (k: number) => ({
+      ctxs: [
+        ['xyz', ctxs.map((r) => ({ ...(r as object), dayNtlVlm: `${1_000_000 + k}.5` }))] as [
+          string,
+          unknown[],
+        ],
+      ],
+    });
+    for (let k = 1; k <= 12; k++) {
+      now.t += 1000;
+      e.engine.ingestFrame(moving(k), now.t);
+      await e.engine.tick();
+      // The rows this tick wrote carry the metrics of a full evaluation at the tick's time.
+      for (const row of listHip3Markets(e.db).filter((r) => r.updatedAt === now.t)) {
+        const s = e.engine.states.get(row.coin);
+        if (!s) throw new Error(`no state for ${row.coin}`);
+        expect(JSON.parse(row.metricsJson)).toEqual(
+          JSON.parse(JSON.stringify(evaluateMarket(s, now.t).metrics)),
+        );
+      }
+    }
+    const { evaluated, metricsBuilt } = e.engine.counts();
+    expect(evaluated).toBe(12 * n);
+    // Tick 1 writes every market (unknown → status), then each about every 5 s: ~3 per market.
+    expect(metricsBuilt).toBeGreaterThanOrEqual(2 * n);
+    expect(metricsBuilt).toBeLessThanOrEqual(4 * n);
   });
 
   it('a failed commit loses nothing: its samples and transition land with the next commit', async () => {

@@ -3,7 +3,13 @@ import type { Hip3MarketStatus, Hip3Reason } from '@perpscope/schemas';
 import type { Clock } from '../../clock.js';
 import type { WatcherStore } from '../../db/store/watcherStore.js';
 import type { EventLog } from '../../events/eventLog.js';
-import { evaluateMarket, type MarketEvaluation, nextEvaluationDueMs } from './evaluateMarket.js';
+import {
+  assessMarket,
+  type MarketAssessment,
+  type MarketEvaluation,
+  type MarketVerdict,
+  nextEvaluationDueMs,
+} from './evaluateMarket.js';
 import { emptyHip3Pending, type Hip3Markets } from './hip3Markets.js';
 import { defaultHip3Thresholds, type Hip3Thresholds } from './marketState.js';
 import {
@@ -68,9 +74,17 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
   const lastWritten = new Map<string, { sampleMs: number | null; at: number }>();
   const startedAt = clock.now();
   let lastTickMs: number | null = null;
-  const evaluations = new Map<string, MarketEvaluation>();
+  /** The latest verdict of each market (its metrics are built only for the rows written). */
+  const evaluations = new Map<string, MarketVerdict>();
   /** When each market must be evaluated again even if its inputs do not change. */
   const dueAt = new Map<string, number>();
+  /** Evaluations run and metrics built so far ({@link Hip3Ticker.counts}). */
+  const counts = { evaluated: 0, metricsBuilt: 0 };
+  /** The full evaluation of an assessment, its metrics built now (before the state changes). */
+  const withMetrics = (a: MarketAssessment): MarketEvaluation => {
+    counts.metricsBuilt += 1;
+    return { status: a.status, reasons: a.reasons, metrics: a.metrics() };
+  };
 
   /** One tick's accumulating decisions. */
   function begin(now: number) {
@@ -106,15 +120,17 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     if (!t.changed.has(coin) && now < (dueAt.get(coin) ?? now)) return;
     // After a restart, keep the persisted status until data had a chance to arrive.
     if (s.ctx === null && persisted.has(coin) && now - startedAt < th.sampleStaleMs) return;
-    const ev = evaluateMarket(s, now, th);
-    evaluations.set(coin, ev);
+    const a = assessMarket(s, now, th);
+    counts.evaluated += 1;
+    evaluations.set(coin, { status: a.status, reasons: a.reasons });
     dueAt.set(coin, nextEvaluationDueMs(s, now, th, METRICS_WRITE_MS));
     const prev = persisted.get(coin);
-    const key = reasonKey(ev.reasons);
+    const key = reasonKey(a.reasons);
     if (!t.undo.has(coin)) t.undo.set(coin, prev && { ...prev });
-    if (!prev || prev.status !== ev.status) {
+    if (!prev || prev.status !== a.status) {
+      const ev = withMetrics(a);
       t.transitions.push({ coin, ev, from: prev?.status ?? 'unknown' });
-      persisted.set(coin, { status: ev.status, since: now, reasons: key });
+      persisted.set(coin, { status: a.status, since: now, reasons: key });
       t.stateWrites.push({ coin, ev, since: now, lastSample: s.lastSampleMs });
       return;
     }
@@ -122,13 +138,16 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
     const fresh = lw === undefined || lw.sampleMs !== s.lastSampleMs;
     if (prev.reasons !== key) {
       prev.reasons = key;
+      const ev = withMetrics(a);
       t.stateWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
     } else if (fresh && now - (lw?.at ?? 0) >= METRICS_WRITE_MS) {
       if (t.metricsBudget > 0) {
         t.metricsBudget -= 1;
+        const ev = withMetrics(a);
         t.metricsWrites.push({ coin, ev, since: prev.since, lastSample: s.lastSampleMs });
       } else dueAt.set(coin, now); // over this tick's cap: due again on the next tick
     }
+    // Otherwise nothing is written: the metrics are never built (most evaluations at steady state).
   }
 
   /**
@@ -208,7 +227,15 @@ export function createHip3Ticker(params: CreateHip3TickerParameters) {
       }
       return t.transitions.length;
     },
-    /** The latest evaluation of every market evaluated so far (in-memory view). */
-    evaluations: (): ReadonlyMap<string, MarketEvaluation> => evaluations,
+    /**
+     * The latest verdict (status and reasons) of every market evaluated so far, a new object per
+     * evaluation (tests count evaluations with it).
+     */
+    evaluations: (): ReadonlyMap<string, MarketVerdict> => evaluations,
+    /**
+     * Markets evaluated and metrics built since creation: the metrics (the costly part of an
+     * evaluation) are built only for the rows a tick writes.
+     */
+    counts: (): Readonly<{ evaluated: number; metricsBuilt: number }> => ({ ...counts }),
   };
 }
