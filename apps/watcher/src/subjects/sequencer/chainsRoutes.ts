@@ -132,7 +132,10 @@ export function chainsRoutes(deps: AppDeps) {
       // Failing writes change no data version, but they change what is served.
       const failing = storage?.writeFailures() ?? [];
       const dataVersion = await changeVersion();
-      const version = `${dataVersion}|${failing.map((f) => f.writer).join(',')}`;
+      const version =
+        failing.length === 0
+          ? dataVersion
+          : `${dataVersion}|${failing.map((f) => f.writer).join(',')}`;
       if (
         cached &&
         cached.version === version &&
