@@ -196,7 +196,7 @@ describe('the ingestion worker thread', () => {
     const found = httpSidePackages('runtime/startWatcher.ts').join('\n');
     expect(found).toContain('runtime/createOperations.ts → prom-client');
     expect(found).toContain('runtime/adminRoutes.ts → @hono/zod-openapi');
-    expect(found).toContain('security/securityMiddleware.ts → hono/secure-headers');
+    expect(found).toContain('security/corsPolicy.ts → hono/cors');
     expect(found).toContain('config/loadConfig.ts → yaml');
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleWatcher } from '../scripts/bundleWatcher.js';
+import { asciiComments, bundleWatcher } from '../scripts/bundleWatcher.js';
 import { buildStatusScript } from '../src/status-page/buildStatusScript.js';
 
 // The bundle the bin (and scripts/watcher.sh) runs must serve the status page script built from
@@ -21,6 +21,22 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+describe('asciiComments', () => {
+  it('writes non-ASCII characters of comment lines as \\u{…}, and leaves a file with one elsewhere as it is', () => {
+    const file = join(dataDir, 'b.mjs');
+    const source = '// a — b\n/** x → y\n * ≥ 5 %\n */\nconst s = "\\u2014";\n';
+    writeFileSync(file, source);
+    asciiComments(file);
+    expect(readFileSync(file, 'utf8')).toBe(
+      '// a \\u{2014} b\n/** x \\u{2192} y\n * \\u{2265} 5 %\n */\nconst s = "\\u2014";\n',
+    );
+    const code = 'const s = "—"; // —\n';
+    writeFileSync(file, code);
+    asciiComments(file);
+    expect(readFileSync(file, 'utf8')).toBe(code);
+  });
+});
+
 describe('the CLI bundle and the status page', { timeout: 60_000 }, () => {
   it('serves the script built from status.ts, listed in the manifest, with no esbuild inside', async () => {
     const bundle = await bundleWatcher(join(outDir, 'cli.mjs'));
@@ -31,6 +47,11 @@ describe('the CLI bundle and the status page', { timeout: 60_000 }, () => {
       inputs: string[];
     };
     expect(manifest.inputs).toContain(join(WATCHER_DIR, 'src/status-page/assets/status.ts'));
+    // Pure ASCII, so V8 keeps each bundle's source as a one-byte string (half the memory).
+    for (const file of [bundle, join(outDir, 'ingestionWorker.mjs')]) {
+      const nonAscii = [...readFileSync(file, 'utf8')].filter((ch) => ch.charCodeAt(0) > 0x7f);
+      expect(nonAscii.slice(0, 5), file).toEqual([]);
+    }
 
     const config = join(dataDir, 'watcher.yaml');
     writeFileSync(

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChainDetail, ChainList, IncidentList, Problem, WatcherEvent } from '@perpscope/schemas';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,7 +9,7 @@ import { parseConfig } from '../config/loadConfig.js';
 import { createApp } from '../createApp.js';
 import { type OpenDb, openDb } from '../db/openDb.js';
 import { upsertChains, writeChainState } from '../db/queries/chains.js';
-import { createSqliteStore } from '../db/store/createSqliteStore.js';
+import { createChangeCounter, createSqliteStore } from '../db/store/createSqliteStore.js';
 import { Env } from '../env.js';
 import { EventLog } from '../events/eventLog.js';
 import { chainFlagsPayload, chainStatusPayload } from '../events/testEvents.js';
@@ -82,6 +86,72 @@ describe('GET /v1/chains', () => {
     expect((await statusOf()).headAgeSeconds).toBe(1);
     now.t += 50; // 100 ms: recomputed
     expect((await statusOf()).headAgeSeconds).toBe(1.1);
+  });
+
+  it('carries an ETag of the body; If-None-Match naming it is a 304 without a body, a stale one a 200', async () => {
+    const { sqlite, app, now } = setup();
+    const first = await app.request('/v1/chains');
+    const bytes = new Uint8Array(await first.arrayBuffer());
+    const etag = first.headers.get('etag');
+    expect(etag).toBe(`"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`);
+    for (const ifNoneMatch of [etag!, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await app.request('/v1/chains', { headers: { 'if-none-match': ifNoneMatch } });
+      expect(res.status, ifNoneMatch).toBe(304);
+      expect(await res.text()).toBe('');
+      expect(res.headers.get('etag')).toBe(etag);
+      // The 304 carries what the 200 would: Vary and the security headers.
+      expect(res.headers.get('vary')).toBe('Origin');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // The data changes (same clock time): the cached body is replaced, the old tag no longer matches.
+    writeChainState(sqlite, {
+      ...initialChainState(8453, now.t),
+      status: 'up',
+      head: { number: 7, hash: '0xab', timestamp: now.t / 1000 - 1 },
+      lastIncreaseAt: now.t - 1000,
+      lastIncreaseNumber: 7,
+    });
+    const changed = await app.request('/v1/chains', { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(ChainList.parse(await changed.json()).chains[0]!.status).toBe('up');
+  });
+
+  it('shows a write of the ingestion worker at once when the stores share a change counter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perpscope-api-counter-'));
+    const path = join(dir, 'w.db');
+    const counter = createChangeCounter();
+    const main = openDb({ path });
+    const worker = openDb({ path });
+    try {
+      const now = { t: 1_800_000_000_000 };
+      const clock = { now: () => now.t };
+      const store = createSqliteStore(main, { changeCounter: counter });
+      const workerStore = createSqliteStore(worker, { changeCounter: counter });
+      const app = createApp({
+        store,
+        eventLog: new EventLog({ store, clock, logger }),
+        clock,
+        logger,
+        version: 't',
+        startedAt: 0,
+      });
+      const config = parseConfig({ raw: { chains: ['base'] }, source: 't', env: Env.parse({}) });
+      await workerStore.queries.chains.upsertChains(config.chains, now.t);
+      const statusOf = async () =>
+        ChainList.parse(await (await app.request('/v1/chains')).json()).chains[0]?.status;
+      expect(await statusOf()).toBe('unknown');
+      expect(await statusOf()).toBe('unknown'); // cached (same clock time, nothing written)
+      await workerStore.queries.chains.writeChainState({
+        ...initialChainState(8453, now.t),
+        status: 'halted',
+      });
+      expect(await statusOf()).toBe('halted');
+    } finally {
+      main.close();
+      worker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('GET /v1/chains/{chainId} returns the detail; unknown ids 404, malformed ids 400 naming the field', async () => {

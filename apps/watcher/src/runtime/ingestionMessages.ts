@@ -17,6 +17,12 @@ export type IngestionWorkerData = {
   statusIntervalMs: number;
   /** From sources: the `ingestionWorker.ts` URL `ingestionWorkerLoader.mjs` imports; null in the bundle. */
   entry: string | null;
+  /**
+   * SQLite: the change counter the main thread's store shares (`createChangeCounter`): the
+   * worker's store counts its writes in it, so the main thread's `changeVersion()` reads the
+   * database only after one.
+   */
+  changeCounter?: Int32Array;
 };
 
 /** Worker → main thread. */

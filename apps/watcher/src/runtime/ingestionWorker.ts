@@ -59,6 +59,7 @@ const {
   openSqlite: openWriterConnection,
   logger,
   maxConnections: WORKER_PG_CONNECTIONS,
+  ...(data.changeCounter && { changeCounter: data.changeCounter }),
 });
 // SQLite: this thread serves no HTTP, so its connection checkpoints the WAL (the main connection's
 // automatic checkpoint is off) instead of a third thread with its own connection. PostgreSQL: none.

@@ -37,6 +37,8 @@ export type StartIngestionWorkerParameters = {
   onFailure(error: Error): void;
   /** Default 250 ms. */
   statusIntervalMs?: number;
+  /** SQLite: the change counter of the main thread's store (`IngestionWorkerData.changeCounter`). */
+  changeCounter?: Int32Array;
 };
 
 /** The main thread's handle on the running ingestion worker. */
@@ -105,6 +107,7 @@ export async function startIngestionWorker(
     clock: p.clock,
     logLevel: p.logger.level,
     statusIntervalMs: p.statusIntervalMs ?? 250,
+    ...(p.changeCounter && { changeCounter: p.changeCounter }),
   };
   const worker = new Worker(file, { workerData: data });
   const destination = logLineWriter(p.logger);

@@ -7,6 +7,7 @@ import type { WatcherConfig } from '../config/configSchema.js';
 import { createApp } from '../createApp.js';
 import type { OpenDb } from '../db/openDb.js';
 import type { EventFollower } from '../db/pg/followEvents.js';
+import { createChangeCounter } from '../db/store/createSqliteStore.js';
 import { openStore } from '../db/store/openStore.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../db/walCheckpointer.js';
 import { disableAutoCheckpoint } from '../db/walCheckpointSchedule.js';
@@ -139,7 +140,15 @@ const MAIN_PG_CONNECTIONS = 8;
 export async function startWatcher(params: StartWatcherParameters): Promise<RunningWatcher> {
   const { config, clock, logger } = params;
   const thread = ingestionThreadFor(params);
-  const opened = await openStore(config.database, { logger, maxConnections: MAIN_PG_CONNECTIONS });
+  // SQLite with ingestion in the worker: both threads' stores count their writes in one shared
+  // counter, so a polled cached answer asks the database for its version only after a write
+  // (`SqliteStoreOptions.changeCounter`). On one thread the version is read per call, as before.
+  const changeCounter = thread === 'worker' ? createChangeCounter() : undefined;
+  const opened = await openStore(config.database, {
+    logger,
+    maxConnections: MAIN_PG_CONNECTIONS,
+    ...(changeCounter && { changeCounter }),
+  });
   const { store, pg, sqlite: database } = opened;
   // SQLite checkpoints off the event loop (PostgreSQL has no WAL of ours). With ingestion in the
   // worker, the worker's own connection runs them (db/walCheckpointSchedule.ts: that thread serves
@@ -310,6 +319,7 @@ export async function startWatcher(params: StartWatcherParameters): Promise<Runn
         clock: workerClock,
         logger,
         eventLog,
+        ...(changeCounter && pg === null && { changeCounter }),
         onWrite: (writer, error) => ops.storage.recordWrite(writer, error),
         onAlert: (sink, outcome) => {
           ops.metrics.alertOutcomes.inc({ sink, outcome });

@@ -1,9 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { RequestRefusedError } from '../errors.js';
+import { hasPlannedHeaders, planHeaders } from './preparedHeaders.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const EXPOSE_HEADERS = 'Retry-After';
+/** Every answer varies by Origin (a cache must not reuse a no-Origin answer for an extension). */
+const VARY_ONLY: Readonly<Record<string, string>> = { vary: 'Origin' };
 
 /** A browser extension's origin: Chromium's `chrome-extension://<id>`, Firefox's `moz-extension://<uuid>`. */
 const EXTENSION_ORIGIN = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f-]{36})$/;
@@ -31,6 +34,22 @@ export function corsPolicy(p: {
     has: (origin: string) =>
       listed.has(origin) || (p.anyExtension === true && EXTENSION_ORIGIN.test(origin)),
   };
+  /** The planned headers of an allowed origin, one constant object per origin (few: configured). */
+  const allowedHeaders = new Map<string, Readonly<Record<string, string>>>();
+  const allowedHeadersFor = (origin: string) => {
+    let headers = allowedHeaders.get(origin);
+    if (headers === undefined) {
+      // `allowAnyExtension` admits any extension id: keep the map bounded.
+      if (allowedHeaders.size >= 64) allowedHeaders.clear();
+      headers = {
+        'access-control-allow-origin': origin,
+        'access-control-expose-headers': EXPOSE_HEADERS,
+        ...VARY_ONLY,
+      };
+      allowedHeaders.set(origin, headers);
+    }
+    return headers;
+  };
   const corsMiddleware = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
@@ -54,13 +73,17 @@ export function corsPolicy(p: {
     // response it returned. hono/cors sets them on `c.res` *before* the handler, which makes Hono
     // rebuild every response around its body — a web ReadableStream that @hono/node-server then
     // reads back with extra promise and timer hops (~20 % of a cached answer's CPU under load).
+    // They are planned first, so a route answering with all planned headers has them already
+    // (`preparedHeaders.ts`).
+    const allowedOrigin = origin !== undefined && allowed.has(origin);
+    planHeaders(c, allowedOrigin ? allowedHeadersFor(origin) : VARY_ONLY);
     await next();
+    if (hasPlannedHeaders(c)) return;
     const headers = c.res.headers;
-    if (origin !== undefined && allowed.has(origin)) {
+    if (allowedOrigin) {
       headers.set('Access-Control-Allow-Origin', origin);
       headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
     }
-    // Every answer varies by Origin (a cache must not reuse a no-Origin answer for an extension).
-    headers.append('Vary', 'Origin');
+    headers.append('Vary', VARY_ONLY.vary as string);
   };
 }

@@ -17,9 +17,20 @@ export function hostHeaderName(host: string): string {
  * never resolve elsewhere), 127.0.0.0/8, `::1` and its IPv4-mapped form.
  */
 export function isLoopbackHostHeader(host: string): boolean {
-  const name = hostHeaderName(host).replace(/^::ffff:/, '');
-  return isLoopbackHost(name) || name.endsWith('.localhost');
+  let loopback = hostVerdicts.get(host);
+  if (loopback === undefined) {
+    const name = hostHeaderName(host).replace(/^::ffff:/, '');
+    loopback = isLoopbackHost(name) || name.endsWith('.localhost');
+    // Every request asks (the guard and `requestClient.ts`), with the same few Host values.
+    if (hostVerdicts.size >= MAX_HOST_VERDICTS) hostVerdicts.clear();
+    hostVerdicts.set(host, loopback);
+  }
+  return loopback;
 }
+
+/** Verdicts of {@link isLoopbackHostHeader} by raw `Host` value; bounded (clients choose them). */
+const hostVerdicts = new Map<string, boolean>();
+const MAX_HOST_VERDICTS = 256;
 
 /**
  * DNS-rebinding guard for a watcher on loopback without an API token: a web page on

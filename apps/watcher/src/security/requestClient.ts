@@ -90,17 +90,26 @@ function socketPeer(c: Context): string | null {
 export function clientResolver(p: { trustProxy: readonly string[] }): ClientResolver {
   const trusted = trustedProxyMatcher(p.trustProxy);
   const cache = new WeakMap<Request, RequestClient>();
+  /** Socket peer as reported → normalised, and whether it is loopback. */
+  const peers = new Map<string, { peer: string; loopback: boolean }>();
   return (c) => {
     const hit = cache.get(c.req.raw);
     if (hit) return hit;
     const peerRaw = socketPeer(c);
-    const peer = peerRaw === null ? null : normalizeIp(peerRaw);
+    const known = peerRaw === null ? undefined : peers.get(peerRaw);
+    let peer: string | null = null;
+    let loopbackPeer = true;
+    if (known !== undefined) ({ peer, loopback: loopbackPeer } = known);
+    else if (peerRaw !== null) {
+      peer = normalizeIp(peerRaw);
+      loopbackPeer = isLoopbackHost(peer);
+      // The same few peers ask again and again (a poller's keep-alive sockets): bounded.
+      if (peers.size >= 1024) peers.clear();
+      peers.set(peerRaw, { peer, loopback: loopbackPeer });
+    }
     const forwarded = FORWARDING_HEADERS.some((h) => c.req.header(h) !== undefined);
     const host = c.req.header('host');
-    const direct =
-      !forwarded &&
-      (peer === null || isLoopbackHost(peer)) &&
-      (host === undefined || isLoopbackHostHeader(host));
+    const direct = !forwarded && loopbackPeer && (host === undefined || isLoopbackHostHeader(host));
     let ip = peer;
     if (peer !== null && trusted(peer)) {
       const hops = (c.req.header('x-forwarded-for') ?? '')

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { corsPolicy } from './corsPolicy.js';
 import { loopbackHostGuard } from './loopbackHostGuard.js';
+import { securityHeaders } from './preparedHeaders.js';
 import { rateLimit } from './rateLimit.js';
 import { requestBodyLimit } from './requestBodyLimit.js';
 import { type ClientResolver, clientResolver } from './requestClient.js';
@@ -42,11 +42,9 @@ export function securityMiddleware(p: SecurityMiddlewareParameters): readonly Mi
   const pass: MiddlewareHandler = async (_c, next) => next();
   const client = p.client ?? clientResolver({ trustProxy: p.config.trustProxy });
   return [
-    secureHeaders({
-      // The status page sets its own CSP; JSON needs none. The extension reads cross-origin.
-      crossOriginResourcePolicy: false,
-      crossOriginOpenerPolicy: false,
-    }),
+    // hono's secureHeaders (no CORP/COOP: the extension reads cross-origin), planned before the
+    // route so a cached answer carries them from the start (`preparedHeaders.ts`).
+    securityHeaders(),
     guardHosts ? loopbackHostGuard({ allowedHosts: p.config.allowedHosts }) : pass,
     corsPolicy({
       extensionIds: p.config.extensionIds,

@@ -1,7 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../openDb.js';
 import { eventsAfter } from '../queries/events.js';
-import { createSqliteStore, StoreTransactionEndedError } from './createSqliteStore.js';
+import {
+  createChangeCounter,
+  createSqliteStore,
+  FOREIGN_CHANGE_RECHECK_MS,
+  StoreTransactionEndedError,
+} from './createSqliteStore.js';
 import type { StoreQueries, WatcherStore } from './watcherStore.js';
 
 let store: WatcherStore | null = null;
@@ -203,5 +211,55 @@ describe('createSqliteStore, one per connection', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('createSqliteStore with a shared change counter (HTTP thread + ingestion worker)', () => {
+  const stores: WatcherStore[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  function twoStores() {
+    const dir = mkdtempSync(join(tmpdir(), 'perpscope-counter-'));
+    dirs.push(dir);
+    const path = join(dir, 'w.db');
+    const counter = createChangeCounter();
+    const reader = createSqliteStore(openDb({ path }), { changeCounter: counter });
+    const writer = createSqliteStore(openDb({ path }), { changeCounter: counter });
+    const foreign = createSqliteStore(openDb({ path }));
+    stores.push(reader, writer, foreign);
+    return { reader, writer, foreign, counter };
+  }
+
+  it('changes its version right after a write through a store sharing the counter, and keeps it otherwise', async () => {
+    const { reader, writer, counter } = twoStores();
+    const v1 = await reader.maintenance.changeVersion();
+    expect(await reader.maintenance.changeVersion()).toBe(v1);
+    await writer.queries.events.insertEvent(event(1)); // outside a transaction
+    expect(Atomics.load(counter, 0)).toBeGreaterThan(0);
+    const v2 = await reader.maintenance.changeVersion();
+    expect(v2).not.toBe(v1);
+    await writer.transaction(async (q) => q.events.insertEvent(event(2)));
+    const v3 = await reader.maintenance.changeVersion();
+    expect(v3).not.toBe(v2);
+    // Its own calls count as well: a write by the reader's store shows too.
+    await reader.queries.events.insertEvent(event(3));
+    expect(await reader.maintenance.changeVersion()).not.toBe(v3);
+  });
+
+  it('sees a commit by another process (no counter) within FOREIGN_CHANGE_RECHECK_MS', async () => {
+    const { reader, foreign } = twoStores();
+    const v1 = await reader.maintenance.changeVersion();
+    await foreign.queries.events.insertEvent(event(1));
+    const t0 = performance.now();
+    let v = await reader.maintenance.changeVersion();
+    while (v === v1) {
+      expect(performance.now() - t0).toBeLessThan(FOREIGN_CHANGE_RECHECK_MS + 50);
+      await new Promise((r) => setTimeout(r, 10));
+      v = await reader.maintenance.changeVersion();
+    }
+    expect(v).not.toBe(v1);
   });
 });

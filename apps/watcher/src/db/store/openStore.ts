@@ -43,6 +43,8 @@ export type OpenStoreOptions = {
   readonly maxConnections?: number;
   /** Retention on PostgreSQL (default `pgRetention()`: the PostgreSQL pass and targets). */
   readonly retention?: PgRetention;
+  /** SQLite: the change counter this process's stores on the file share (`SqliteStoreOptions`). */
+  readonly changeCounter?: Int32Array;
 };
 
 /**
@@ -62,7 +64,7 @@ export async function openStore(
     // The store keeps its `pg` access: the alert outbox's fenced claims and every duty-fenced write
     // (`storeTransactionWithFence`) find it there. (An earlier version stripped it, and on
     // PostgreSQL both silently fell back to the unfenced single-watcher path.)
-    const { openSqlite: _sqliteOnly, ...pgOptions } = options;
+    const { openSqlite: _sqliteOnly, changeCounter: _counterSqliteOnly, ...pgOptions } = options;
     const store = await createPgStore({ url: database.url, ...pgOptions });
     return { dialect: 'postgres', store, pg: store.pg, sqlite: null };
   }
@@ -75,5 +77,13 @@ export async function openStore(
       (error as { code?: string }).code,
     );
   }
-  return { dialect: 'sqlite', store: createSqliteStore(open), pg: null, sqlite: open };
+  return {
+    dialect: 'sqlite',
+    store: createSqliteStore(
+      open,
+      options.changeCounter === undefined ? {} : { changeCounter: options.changeCounter },
+    ),
+    pg: null,
+    sqlite: open,
+  };
 }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { ChainDetail, ChainList, type ChainQuorum } from '@perpscope/schemas';
-import type { TypedResponse } from 'hono';
+import type { Context, TypedResponse } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../api/appDeps.js';
 import { problemResponses } from '../../api/openApiResponses.js';
@@ -9,6 +10,7 @@ import { combineObserverEvaluations, FRESH_POLLS } from '../../cluster/observerQ
 import { clusterOfContext } from '../../cluster/subjectCluster.js';
 import type { ChainObservation } from '../../db/queries/chains.js';
 import { NotFoundError } from '../../errors.js';
+import { respondWithPlannedHeaders } from '../../security/preparedHeaders.js';
 import { chainWithWriteFailure, chainWriter } from './chainWithWriteFailure.js';
 import { presentChainDetail, presentChainSummary } from './presentChain.js';
 
@@ -17,8 +19,21 @@ const listRoute = createRoute({
   path: '/',
   tags: ['chains'],
   summary: 'Every watched L2 with its sequencer status, phase, flags and head age',
+  description:
+    'Carries an `ETag` (a hash of the body). A request with `If-None-Match` naming it (or `*`) is answered 304 without a body while the list is unchanged; head ages move, so the list changes at least every 100 ms while a chain is watched.',
   responses: {
-    200: { description: 'The chains', content: { 'application/json': { schema: ChainList } } },
+    200: {
+      description: 'The chains',
+      headers: z.object({
+        ETag: z.string().openapi({ description: 'Strong validator of this body (quoted hash)' }),
+      }),
+      content: { 'application/json': { schema: ChainList } },
+    },
+    304: {
+      description:
+        'Not modified: the `If-None-Match` request header names the current `ETag` (or is `*`); no body',
+      headers: z.object({ ETag: z.string() }),
+    },
   },
 });
 
@@ -50,12 +65,37 @@ const LIST_CACHE_MS = 100;
 export const PG_VERSION_CHECK_MS = 100;
 const encoder = new TextEncoder();
 
+/** A strong entity tag of `bytes`: a quoted, truncated SHA-256 (base64url). */
+export function entityTagOf(bytes: Uint8Array): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Whether an `If-None-Match` header value names `etag` (RFC 9110 §13.1.2: `*`, or a list of entity
+ * tags compared weakly — a `W/` prefix on either side is ignored).
+ */
+export function ifNoneMatchNames(header: string, etag: string): boolean {
+  const opaque = etag.startsWith('W/') ? etag.slice(2) : etag;
+  for (const part of header.split(',')) {
+    const tag = part.trim();
+    if (tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === opaque) return true;
+  }
+  return false;
+}
+
 /** `/v1/chains` routes. */
 export function chainsRoutes(deps: AppDeps) {
   // Polled hard (the extension, dashboards): rebuilding and serialising the list per request made
   // most of the API's allocations. The bytes are reused while no write happened (dataVersion) and
   // for at most LIST_CACHE_MS, so head ages are never more than that behind.
-  let cached: { version: string; at: number; bytes: Uint8Array } | null = null;
+  let cached: {
+    version: string;
+    at: number;
+    bytes: Uint8Array;
+    etag: string;
+    /** The same objects for every answer of these bytes (`respondWithPlannedHeaders` reuses its merge). */
+    headers: { ok: Record<string, string>; notModified: Record<string, string> };
+  } | null = null;
   const versionCheckMs = 'pg' in deps.store ? PG_VERSION_CHECK_MS : 0;
   let checked: { version: string; at: number } | null = null; // at: performance.now()
   const changeVersion = async () => {
@@ -67,25 +107,42 @@ export function chainsRoutes(deps: AppDeps) {
   };
   const storage = deps.ops?.storage;
   const writeFailure = (chainId: number) => storage?.writeFailure(chainWriter(chainId)) ?? null;
-  const json = (bytes: Uint8Array) =>
-    new Response(bytes, {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    }) as unknown as TypedResponse<ChainList, 200, 'json'>;
+  // The cached bytes with every header the hardening middleware adds, in one plain object (no
+  // second pass over the response: `security/preparedHeaders.ts`); 304 when the client has them.
+  const answer = (c: Context, list: NonNullable<typeof cached>) => {
+    const ifNoneMatch = c.req.header('if-none-match');
+    // Typed as the 200 for the typed client (a 304 carries no body to type).
+    if (ifNoneMatch !== undefined && ifNoneMatchNames(ifNoneMatch, list.etag))
+      return respondWithPlannedHeaders(
+        c,
+        null,
+        304,
+        list.headers.notModified,
+      ) as unknown as TypedResponse<ChainList, 200, 'json'>;
+    return respondWithPlannedHeaders(
+      c,
+      list.bytes,
+      200,
+      list.headers.ok,
+    ) as unknown as TypedResponse<ChainList, 200, 'json'>;
+  };
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(listRoute, async () => {
+    .openapi(listRoute, async (c) => {
       const now = deps.clock.now();
       // Failing writes change no data version, but they change what is served.
       const failing = storage?.writeFailures() ?? [];
       const dataVersion = await changeVersion();
-      const version = `${dataVersion}|${failing.map((f) => f.writer).join(',')}`;
+      const version =
+        failing.length === 0
+          ? dataVersion
+          : `${dataVersion}|${failing.map((f) => f.writer).join(',')}`;
       if (
         cached &&
         cached.version === version &&
         now - cached.at >= 0 &&
         now - cached.at < LIST_CACHE_MS
       ) {
-        return json(cached.bytes);
+        return answer(c, cached);
       }
       const chains = (await deps.store.queries.chains.listChains()).map((r) =>
         chainWithWriteFailure(
@@ -94,8 +151,16 @@ export function chainsRoutes(deps: AppDeps) {
         ),
       );
       const body: ChainList = { chains };
-      cached = { version, at: now, bytes: encoder.encode(JSON.stringify(body)) };
-      return json(cached.bytes);
+      const bytes = encoder.encode(JSON.stringify(body));
+      const etag = entityTagOf(bytes);
+      cached = {
+        version,
+        at: now,
+        bytes,
+        etag,
+        headers: { ok: { 'content-type': 'application/json', etag }, notModified: { etag } },
+      };
+      return answer(c, cached);
     })
     .openapi(detailRoute, async (c) => {
       const { chainId } = c.req.valid('param');
