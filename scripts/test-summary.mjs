@@ -5,7 +5,25 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const rows = [];
+const failures = [];
 let missing = 0;
+
+// The first lines of a failure message, without ANSI colours: enough to tell which assertion
+// failed when only the end of a CI log is kept.
+const firstLines = (text) =>
+  String(text ?? '')
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+    .split('\n')
+    .filter((l) => l.trim() && !l.includes('node_modules') && !l.includes('node:internal'))
+    .slice(0, 6)
+    .map((l) => `      ${l.trim().slice(0, 200)}`)
+    .join('\n');
+
+// Playwright nests suites (file → describe → spec); yields every spec with its title path.
+function* playwrightSpecs(suite, path = []) {
+  for (const spec of suite.specs ?? []) yield { path: [...path, spec.title], spec };
+  for (const child of suite.suites ?? []) yield* playwrightSpecs(child, [...path, child.title]);
+}
 
 for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(join(root, group)).sort()) {
@@ -40,6 +58,16 @@ for (const group of ['packages', 'apps']) {
           ).length,
           skipped: r.numPendingTests + r.numTodoTests,
         });
+        for (const f of r.testResults) {
+          const file = f.name.startsWith(dir) ? f.name.slice(dir.length + 1) : f.name;
+          if (f.status === 'failed' && !f.assertionResults.length)
+            failures.push(`${group}/${name} ${file} (did not run)\n${firstLines(f.message)}`);
+          for (const a of f.assertionResults)
+            if (a.status === 'failed')
+              failures.push(
+                `${group}/${name} ${file} › ${[...a.ancestorTitles, a.title].join(' › ')}\n${firstLines(a.failureMessages?.[0])}`,
+              );
+        }
       } else {
         const s = r.stats;
         rows.push({
@@ -49,9 +77,20 @@ for (const group of ['packages', 'apps']) {
           skipped: s.skipped,
           note: s.flaky ? `${s.flaky} flaky` : '',
         });
+        for (const suite of r.suites ?? [])
+          for (const { path, spec } of playwrightSpecs(suite))
+            if (!spec.ok)
+              failures.push(
+                `${group}/${name} (e2e) ${path.filter(Boolean).join(' › ')}\n${firstLines(spec.tests?.flatMap((t) => t.results ?? []).find((x) => x.error)?.error?.message)}`,
+              );
       }
     }
   }
+}
+
+if (failures.length) {
+  console.log('\n== failed tests');
+  for (const f of failures) console.log(`  ✘ ${f}`);
 }
 
 const width = Math.max(...rows.map((r) => r.label.length));
