@@ -1,33 +1,23 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrationsFolder, openDb } from './openDb.js';
+import { migrationsBefore } from '../../test/support/migrationsBefore.js';
+import { openDb } from './openDb.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-migration-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The committed migrations up to (excluding) `tag`: a database as an older release left it. */
-function migrationsBefore(tag: string): string {
-  const folder = join(dir, 'drizzle');
-  cpSync(migrationsFolder, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => e.tag === tag);
-  expect(cut).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, cut);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return folder;
-}
 
 describe('migration 0004: RPC endpoints keyed by position, raw URLs gone', () => {
   it('drops the stored raw URLs (and their keys) from rpc_endpoints and chains.config_json', () => {
     const path = join(dir, 'old.db');
     const old = new Database(path);
-    migrate(drizzle(old), { migrationsFolder: migrationsBefore('0004_rpc_endpoints_by_position') });
+    migrate(drizzle(old), {
+      migrationsFolder: migrationsBefore(dir, '0004_rpc_endpoints_by_position'),
+    });
     old.exec(`INSERT INTO chains VALUES (1, 'a', 'A', 'zk', 1000,
       '{"key":"a","rpcUrls":["https://x.example/v2/OLDKEY1","https://x.example/v2/OLDKEY2"]}', 1)`);
     old.exec(`INSERT INTO rpc_endpoints (chain_id, url, position, updated_at) VALUES

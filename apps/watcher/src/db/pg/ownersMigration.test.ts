@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,8 +8,9 @@ import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
 import { migrate as pgMigrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsBefore } from '../../../test/support/migrationsBefore.js';
 import { type PostgresServer, startPostgres } from '../../../test/support/startPostgres.js';
-import { migrationsFolder, openDb } from '../openDb.js';
+import { openDb } from '../openDb.js';
 import { migratePg, pgMigrationsFolder } from './openPgDb.js';
 
 // The owners/observers migrations (SQLite 0007, PostgreSQL 0002) on databases an older release
@@ -25,19 +26,6 @@ afterAll(async () => {
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A copy of `folder` whose journal stops before `tag`: the migrations of an older release. */
-function migrationsBefore(folder: string, tag: string, name: string): string {
-  const copy = join(dir, name);
-  cpSync(folder, copy, { recursive: true });
-  const journalPath = join(copy, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => e.tag === tag);
-  expect(cut, `${tag} in ${folder}`).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, cut);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return copy;
-}
 
 const OLD_ROWS = `
   INSERT INTO chains (chain_id, key, name, class, block_time_ms, config_json, updated_at)
@@ -75,7 +63,7 @@ describe('owners/observers migration keeps the rows of an older release', () => 
     const path = join(dir, 'old.db');
     const old = new Database(path);
     sqliteMigrate(sqliteDrizzle(old), {
-      migrationsFolder: migrationsBefore(migrationsFolder, '0007_owners_observers', 'sqlite'),
+      migrationsFolder: migrationsBefore(dir, '0007_owners_observers'),
     });
     old.exec(OLD_ROWS);
     old.close();
@@ -94,7 +82,7 @@ describe('owners/observers migration keeps the rows of an older release', () => 
     await client.connect();
     try {
       await pgMigrate(pgDrizzle({ client }), {
-        migrationsFolder: migrationsBefore(pgMigrationsFolder, '0002_owners_observers', 'pg'),
+        migrationsFolder: migrationsBefore(dir, '0002_owners_observers', pgMigrationsFolder),
       });
       await client.query(OLD_ROWS);
       await migratePg({ url });
