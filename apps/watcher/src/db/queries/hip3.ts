@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../openDb.js';
 import { LOCAL_WATCHER } from '../schema/chains.js';
 import {
@@ -177,38 +177,63 @@ export function insertHip3OracleUpdates(db: Db, rows: readonly Hip3OracleUpdateR
 export type OracleUpdateCursor = { at: number; source: string; txHash: string };
 
 /**
- * A page of oracle updates of one coin, newest first, strictly after `cursor` in that order.
+ * A page of oracle updates of one coin, newest first, strictly after `cursor` in that order: the
+ * union of `hip3_oracle_updates` and the not yet folded `hip3_oracle_updates_recent` (a row in both,
+ * replayed after a crash, counts once).
  */
 export function hip3OracleUpdatesPage(
   db: Db,
   params: { coin: string; limit: number; cursor: OracleUpdateCursor | null; source?: string },
-) {
-  const conds = [eq(hip3OracleUpdates.coin, params.coin)];
-  if (params.source) conds.push(eq(hip3OracleUpdates.source, params.source));
+): (typeof hip3OracleUpdates.$inferSelect)[] {
+  const raw = (db as unknown as { $client: import('better-sqlite3').Database }).$client;
   const c = params.cursor;
-  if (c) {
-    const after = or(
-      lt(hip3OracleUpdates.at, c.at),
-      and(eq(hip3OracleUpdates.at, c.at), lt(hip3OracleUpdates.source, c.source)),
-      and(
-        eq(hip3OracleUpdates.at, c.at),
-        eq(hip3OracleUpdates.source, c.source),
-        lt(hip3OracleUpdates.txHash, c.txHash),
-      ),
-    );
-    if (after) conds.push(after);
-  }
-  return db
-    .select()
-    .from(hip3OracleUpdates)
-    .where(and(...conds))
-    .orderBy(
-      desc(hip3OracleUpdates.at),
-      desc(hip3OracleUpdates.source),
-      desc(hip3OracleUpdates.txHash),
+  const where = [
+    'coin = :coin',
+    ...(params.source ? ['source = :source'] : []),
+    ...(c
+      ? [
+          `(at < :at OR (at = :at AND source < :cursorSource)
+            OR (at = :at AND source = :cursorSource AND tx_hash < :txHash))`,
+        ]
+      : []),
+  ].join(' AND ');
+  const rows = raw
+    .prepare(
+      `SELECT ${ORACLE_COLUMN_LIST} FROM (
+         SELECT ${ORACLE_COLUMN_LIST} FROM hip3_oracle_updates WHERE ${where}
+         UNION ALL
+         SELECT ${ORACLE_COLUMN_LIST} FROM hip3_oracle_updates_recent r WHERE ${where}
+           AND NOT EXISTS (SELECT 1 FROM hip3_oracle_updates o WHERE o.coin = r.coin
+             AND o.source = r.source AND o.at = r.at AND o.tx_hash = r.tx_hash))
+       ORDER BY at DESC, source DESC, tx_hash DESC LIMIT :limit`,
     )
-    .limit(params.limit)
-    .all();
+    .all({
+      coin: params.coin,
+      limit: params.limit,
+      ...(params.source ? { source: params.source } : {}),
+      ...(c ? { at: c.at, cursorSource: c.source, txHash: c.txHash } : {}),
+    }) as {
+    coin: string;
+    source: string;
+    at: number;
+    oracle_px: string | null;
+    mark_px: string | null;
+    interval_ms: number | null;
+    mark_jump: number | null;
+    tx_hash: string;
+    error: string | null;
+  }[];
+  return rows.map((r) => ({
+    coin: r.coin,
+    source: r.source,
+    at: r.at,
+    oraclePx: r.oracle_px,
+    markPx: r.mark_px,
+    intervalMs: r.interval_ms,
+    markJump: r.mark_jump,
+    txHash: r.tx_hash,
+    error: r.error,
+  }));
 }
 
 /** Appends a status transition. */
@@ -247,6 +272,33 @@ export function listHip3StreamGaps(db: Db) {
   return db.select().from(hip3StreamGaps).orderBy(asc(hip3StreamGaps.fromAt)).all();
 }
 
+/**
+ * Update time `hip3_oracle_updates_recent` may span before it is folded into `hip3_oracle_updates`
+ * (~10 updates per market at HL's ~3 s oracle cadence). It also bounds how far the folded rows'
+ * rowid order strays from time order (retention's `disorderMs` of `hip3_oracle_updates`).
+ */
+export const ORACLE_FOLD_SPAN_MS = 30_000;
+
+const ORACLE_COLUMN_LIST =
+  'coin, source, at, oracle_px, mark_px, interval_ms, mark_jump, tx_hash, error';
+
+/** The fold of {@link hip3OracleUpdatesRecent} into `hip3_oracle_updates`, as SQL statements. */
+export const FOLD_ORACLE_UPDATES_SQL: readonly string[] = [
+  // Market order: each market's index leaf is visited once, so a fold larger than the page cache
+  // still writes each leaf once. Rows already there (a batch replayed after a crash) are skipped.
+  `INSERT OR IGNORE INTO hip3_oracle_updates (${ORACLE_COLUMN_LIST})
+   SELECT ${ORACLE_COLUMN_LIST} FROM hip3_oracle_updates_recent ORDER BY coin, source, at, tx_hash`,
+  'DELETE FROM hip3_oracle_updates_recent',
+];
+
+/**
+ * Moves every row of `hip3_oracle_updates_recent` into `hip3_oracle_updates` (SQLite; run inside a
+ * transaction, or it is two). Readers see the union of both, so a fold changes no answer.
+ */
+export function foldOracleUpdates(sqlite: import('better-sqlite3').Database) {
+  for (const statement of FOLD_ORACLE_UPDATES_SQL) sqlite.prepare(statement).run();
+}
+
 /** The prepared hot-path statements of {@link prepareHip3Writes}. */
 export type Hip3Writes = ReturnType<typeof prepareHip3Writes>;
 
@@ -273,8 +325,18 @@ export function prepareHip3Writes(db: Db) {
     );
   const sampleStmt = (n: number) =>
     raw.prepare(`INSERT OR IGNORE INTO hip3_samples ${sampleCols} VALUES ${values(n, 11)}`);
+  // Oracle updates land in the time-keyed recent table; see hip3OracleUpdatesRecent and foldOracle.
   const oracleStmt = (n: number) =>
-    raw.prepare(`INSERT OR IGNORE INTO hip3_oracle_updates ${oracleCols} VALUES ${values(n, 9)}`);
+    raw.prepare(
+      `INSERT OR IGNORE INTO hip3_oracle_updates_recent ${oracleCols} VALUES ${values(n, 9)}`,
+    );
+  const recentSpan = raw.prepare(
+    'SELECT min(at) AS lo, max(at) AS hi FROM hip3_oracle_updates_recent',
+  );
+  const fold = FOLD_ORACLE_UPDATES_SQL.map((statement) => raw.prepare(statement));
+  // The update-time span of the recent table (read once, then tracked); undefined = not known.
+  let recentLo: number | undefined;
+  let recentHi = 0;
   const sampleFull = sampleStmt(CHUNK);
   const oracleFull = oracleStmt(CHUNK);
   const sampleOne = sampleStmt(1);
@@ -335,8 +397,33 @@ export function prepareHip3Writes(db: Db) {
   return {
     insertSamples: (rows: readonly Hip3SampleRow[]) =>
       chunked(rows, sampleFull, sampleOne, sampleArgs),
-    insertOracleUpdates: (rows: readonly Hip3OracleUpdateRow[]) =>
-      chunked(rows, oracleFull, oracleOne, oracleArgs),
+    /**
+     * Appends oracle updates to `hip3_oracle_updates_recent`, then folds that table into
+     * `hip3_oracle_updates` once it spans {@link ORACLE_FOLD_SPAN_MS} of update time (a few rows
+     * per market per fold, so each market's index leaf is written once per fold, not per update).
+     * Run inside the caller's transaction: the fold commits with the rows.
+     */
+    insertOracleUpdates(rows: readonly Hip3OracleUpdateRow[]) {
+      if (rows.length === 0) return;
+      chunked(rows, oracleFull, oracleOne, oracleArgs);
+      let lo = recentLo;
+      let hi = recentHi;
+      if (lo === undefined) {
+        const span = recentSpan.get() as { lo: number | null; hi: number | null };
+        lo = span.lo ?? Number.POSITIVE_INFINITY;
+        hi = span.hi ?? Number.NEGATIVE_INFINITY;
+      }
+      for (const r of rows) {
+        if (r.at < lo) lo = r.at;
+        if (r.at > hi) hi = r.at;
+      }
+      recentLo = lo;
+      recentHi = hi;
+      if (hi - lo >= ORACLE_FOLD_SPAN_MS) {
+        for (const statement of fold) statement.run();
+        recentLo = undefined;
+      }
+    },
     /** {@link upsertHip3MarketMeta} on one statement prepared once (discovery lists thousands). */
     upsertMarketMeta(r: Parameters<typeof upsertHip3MarketMeta>[1]) {
       meta.run(

@@ -1,3 +1,4 @@
+import { FOLD_ORACLE_UPDATES_SQL, ORACLE_FOLD_SPAN_MS } from './hip3.js';
 import type { RetentionTarget } from './runRetention.js';
 
 /**
@@ -67,12 +68,19 @@ export const hip3SamplesRetention: RetentionTarget = {
   ],
 };
 
-/** HIP-3 oracle updates (`at`): hourly distribution of the observed update interval per market. */
+/**
+ * HIP-3 oracle updates (`at`): hourly distribution of the observed update interval per market.
+ * The not yet folded `hip3_oracle_updates_recent` is folded in first, so the hours rolled up are
+ * complete; a fold appends in market order, so rowids stray from time order by up to the fold span
+ * (plus a late explorer row's block-time lag), which the rollups' rowid range allows for.
+ */
 export const hip3OracleUpdatesRetention: RetentionTarget = {
   name: 'hip3_oracle_updates',
   table: 'hip3_oracle_updates',
   timeColumn: 'at',
   horizon: 'raw',
+  before: FOLD_ORACLE_UPDATES_SQL,
+  disorderMs: 4 * ORACLE_FOLD_SPAN_MS,
   rollups: [
     `SELECT 'market', coin, 'oracle_update_interval_seconds', (at / 3600000) * 3600000 AS hour,
        count(*), min(interval_ms / 1000.0), max(interval_ms / 1000.0), sum(interval_ms / 1000.0)

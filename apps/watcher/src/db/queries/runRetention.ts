@@ -22,6 +22,17 @@ export type RetentionTarget = {
    * sum)` from the rows with `:fromRowid <= rowid <= :toRowid` and `:from <= time < :to`.
    */
   rollups: readonly string[];
+  /**
+   * Statements run in one transaction before the pass reads the table, e.g. folding a staging
+   * table into it (`hip3_oracle_updates_recent`), so the hours it rolls up are complete.
+   */
+  before?: readonly string[];
+  /**
+   * How far (ms) the table's rowid order may stray from time order (rows appended in batches
+   * sorted otherwise); the rollups' rowid range is widened by it, their time bounds stay exact.
+   * Default 0.
+   */
+  disorderMs?: number;
 };
 
 /** Parameters of {@link runRetention}. */
@@ -106,6 +117,11 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
     assertIdentifier(target.table);
     assertIdentifier(target.timeColumn);
     if (!hasTable.get(target.table)) continue; // subject not installed in this database
+    const before = target.before ?? [];
+    if (before.length > 0)
+      sqlite.transaction(() => {
+        for (const statement of before) sqlite.prepare(statement).run();
+      })();
     const state = sqlite
       .prepare('SELECT rolled_until AS rolledUntil FROM retention_state WHERE target = ?')
       .get(target.name) as { rolledUntil: number } | undefined;
@@ -117,8 +133,11 @@ export function runRetention(p: RunRetentionParameters): RetentionReport {
       : Math.floor((oldest?.t ?? hourNow) / HOUR_MS) * HOUR_MS;
     let rolledHours = 0;
     if (from < hourNow && target.rollups.length > 0) {
-      const fromRowid = firstRowidAtOrAfter(sqlite, { ...target, time: from });
-      const toRowid = firstRowidAtOrAfter(sqlite, { ...target, time: hourNow });
+      // Widened by the disorder: every row of [from, hourNow) lies between these rowids even when
+      // rows within `disorderMs` of each other are stored out of time order.
+      const disorder = target.disorderMs ?? 0;
+      const fromRowid = firstRowidAtOrAfter(sqlite, { ...target, time: from - disorder });
+      const toRowid = firstRowidAtOrAfter(sqlite, { ...target, time: hourNow + disorder });
       if (fromRowid !== null && toRowid !== null) {
         const params = { from, to: hourNow, fromRowid, toRowid: toRowid - 1 };
         sqlite.transaction(() => {

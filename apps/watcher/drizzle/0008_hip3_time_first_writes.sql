@@ -1,3 +1,16 @@
+CREATE TABLE `hip3_oracle_updates_recent` (
+	`coin` text NOT NULL,
+	`source` text NOT NULL,
+	`at` integer NOT NULL,
+	`oracle_px` text,
+	`mark_px` text,
+	`interval_ms` integer,
+	`mark_jump` real,
+	`tx_hash` text DEFAULT '' NOT NULL,
+	`error` text,
+	PRIMARY KEY(`at`, `coin`, `source`, `tx_hash`)
+);
+--> statement-breakpoint
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_hip3_samples` (
 	`coin` text NOT NULL,
