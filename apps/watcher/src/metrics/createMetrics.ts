@@ -163,7 +163,7 @@ export function createMetrics(p: {
   });
   const tableRows = new Counter({
     name: 'perpscope_ingest_rows_total',
-    help: 'Rows written to each raw table (largest rowid); rate() gives the ingest rate.',
+    help: 'Rows written to each raw table (largest rowid; on SQLite hip3_oracle_updates counts rows when folded in from its staging table, every ~30 s); rate() gives the ingest rate.',
     labelNames: ['table'],
     registers,
   });

@@ -1,0 +1,93 @@
+/**
+ * Benchmark (issue 15, not a test): how the watcher's CPU, disk writes and RSS move with uptime
+ * while it ingests the HL replay with n HIP-3 markets (8 dexes), without HTTP load — what the
+ * 3-round `benchIngestionThread.ts` cannot show (its rounds end ~2 minutes after start) and the
+ * 30-minute soak shows only at ~300 markets.
+ *
+ * It starts the replay and the watcher bundle (`perpscope-watcher run`, default ingestion thread),
+ * then prints every 20 s the process's CPU (% of one core, from /proc/<pid>/stat), bytes it wrote
+ * to storage per second (`write_bytes` of /proc/<pid>/io: WAL appends and checkpoints), RSS and
+ * the machine's load average, and stops after the given seconds. On a shared machine compare runs
+ * made back to back; `FLAGS` adds node flags to the watcher (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, then read a window of the profile to see what grew).
+ *
+ * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchUptime.ts [markets=3000]
+ *   [seconds=240] [bundle=dist/cli.mjs] (an older build's bundle for a before/after; its
+ *   ingestionWorker.mjs beside it). The data folder is printed at the end and kept.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHyperliquidReplay } from '@perpscope/devnet';
+import { stringify } from 'yaml';
+import { BUNDLE, ensureBundle } from '../bin/bundle.mjs';
+
+const markets = Number(process.argv[2] ?? 3000);
+const seconds = Number(process.argv[3] ?? 240);
+const bundle = process.argv[4] ?? BUNDLE;
+if (process.argv[4] === undefined) console.log(await ensureBundle());
+const WINDOW_S = 20;
+const DEXES = ['flx', 'vntl', 'hyna', 'km', 'abcd', 'cash', 'para', 'mkts'];
+
+const hl = await startHyperliquidReplay({
+  dexes: DEXES,
+  marketsPerDex: Math.ceil(markets / DEXES.length),
+});
+const dir = mkdtempSync(join(tmpdir(), 'perpscope-uptime-'));
+const configPath = join(dir, 'config.yaml');
+writeFileSync(
+  configPath,
+  stringify({
+    server: { port: 0 },
+    database: { path: join(dir, 'watcher.db') },
+    log: { level: 'warn' },
+    hip3: { enabled: true, apiUrl: hl.url, wsUrl: hl.wsUrl, explorerUrl: hl.url },
+  }),
+);
+const flags = process.env.FLAGS?.split(' ').filter(Boolean) ?? [];
+// The same V8 and allocator settings as benchIngestionThread.ts and the soak.
+const watcher = spawn(
+  process.execPath,
+  [
+    '--max-semi-space-size=4',
+    '--heap-growing-percent=50',
+    ...flags,
+    bundle,
+    'run',
+    '--config',
+    configPath,
+  ],
+  { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+);
+const pid = watcher.pid;
+if (pid === undefined) throw new Error(`could not start ${bundle}`);
+const cpuTicks = () => {
+  const f = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] as string).split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+const writtenBytes = () =>
+  Number(/write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
+const rssMb = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+const start = Date.now();
+let ticks = cpuTicks();
+let written = writtenBytes();
+while (Date.now() - start < seconds * 1000) {
+  await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+  const t = cpuTicks();
+  const w = writtenBytes();
+  // /proc/<pid>/stat counts CPU in clock ticks of 10 ms: ticks per second = % of one core.
+  console.log(
+    `t=${Math.round((Date.now() - start) / 1000)}s cpu ${((t - ticks) / WINDOW_S).toFixed(1)} % ` +
+      `writes ${((w - written) / WINDOW_S / 1e6).toFixed(1)} MB/s rss ${rssMb().toFixed(0)} MB ` +
+      `load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
+  );
+  ticks = t;
+  written = w;
+}
+watcher.kill('SIGTERM');
+await new Promise((r) => watcher.once('exit', r));
+await hl.stop();
+console.log(`data in ${dir}`);
