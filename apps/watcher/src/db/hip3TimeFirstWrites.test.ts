@@ -171,29 +171,39 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
     close();
   });
 
-  it('a fold comes after a span of update time, and one after a restart picks up the staged rows', () => {
+  it('a fold comes after a span of update time; rows staged before a restart are folded before new ones', () => {
     const path = join(dir, 'span.db');
     const first = openDb({ path });
-    const staged = () =>
-      first.sqlite.prepare('SELECT count(*) FROM hip3_oracle_updates_recent').pluck().get();
+    const count = (db: typeof first, table: string) =>
+      db.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
     const w1 = prepareHip3Writes(first.db);
     const at0 = 5_000_000;
-    first.sqlite.transaction(() => w1.insertOracleUpdates([oracle('a:X', at0)]))();
-    first.sqlite.transaction(() =>
-      w1.insertOracleUpdates([oracle('a:X', at0 + ORACLE_FOLD_SPAN_MS - 1)]),
-    )();
-    expect(staged()).toBe(2);
+    const stage = (w: typeof w1, db: typeof first, rows: Hip3OracleUpdateRow[]) =>
+      db.sqlite.transaction(() => w.insertOracleUpdates(rows))();
+    stage(w1, first, [oracle('a:X', at0)]);
+    stage(w1, first, [oracle('z:X', at0 + ORACLE_FOLD_SPAN_MS - 1)]);
+    expect(count(first, 'hip3_oracle_updates_recent')).toBe(2);
+    stage(w1, first, [oracle('a:X', at0 + ORACLE_FOLD_SPAN_MS)]);
+    expect(count(first, 'hip3_oracle_updates_recent')).toBe(0);
+    expect(count(first, 'hip3_oracle_updates')).toBe(3);
+    // Staged, then a crash (here: close) and a restart hours later.
+    stage(w1, first, [oracle('z:X', at0 + 40_000)]);
     first.close();
-    // A restart: the span is read back from the staged rows, not started afresh.
     const second = openDb({ path });
     const w2 = prepareHip3Writes(second.db);
-    second.sqlite.transaction(() =>
-      w2.insertOracleUpdates([oracle('b:X', at0 + ORACLE_FOLD_SPAN_MS)]),
-    )();
+    const later = at0 + 5 * 3_600_000;
+    stage(w2, second, [oracle('a:X', later)]);
+    // The old row was folded before the new one was staged: in one fold with it, market order
+    // would have put the new a:X row before the old z:X one (rowids hours out of time order).
+    expect(count(second, 'hip3_oracle_updates_recent')).toBe(1);
+    const rowidOrder = second.sqlite
+      .prepare('SELECT coin, at FROM hip3_oracle_updates ORDER BY rowid')
+      .raw()
+      .all();
+    expect(rowidOrder.at(-1)).toEqual(['z:X', at0 + 40_000]);
     expect(
-      second.sqlite.prepare('SELECT count(*) FROM hip3_oracle_updates_recent').pluck().get(),
-    ).toBe(0);
-    expect(second.sqlite.prepare('SELECT count(*) FROM hip3_oracle_updates').pluck().get()).toBe(3);
+      hip3OracleUpdatesPage(second.db, { coin: 'a:X', limit: 10, cursor: null }).map((r) => r.at),
+    ).toEqual([later, at0 + ORACLE_FOLD_SPAN_MS, at0]);
     second.close();
   });
 

@@ -330,11 +330,9 @@ export function prepareHip3Writes(db: Db) {
     raw.prepare(
       `INSERT OR IGNORE INTO hip3_oracle_updates_recent ${oracleCols} VALUES ${values(n, 9)}`,
     );
-  const recentSpan = raw.prepare(
-    'SELECT min(at) AS lo, max(at) AS hi FROM hip3_oracle_updates_recent',
-  );
+  const anyStaged = raw.prepare('SELECT 1 FROM hip3_oracle_updates_recent LIMIT 1').pluck();
   const fold = FOLD_ORACLE_UPDATES_SQL.map((statement) => raw.prepare(statement));
-  // The update-time span of the recent table (read once, then tracked); undefined = not known.
+  // The update-time span of the rows this process staged since its last fold; undefined = none.
   let recentLo: number | undefined;
   let recentHi = 0;
   const sampleFull = sampleStmt(CHUNK);
@@ -405,14 +403,15 @@ export function prepareHip3Writes(db: Db) {
      */
     insertOracleUpdates(rows: readonly Hip3OracleUpdateRow[]) {
       if (rows.length === 0) return;
-      chunked(rows, oracleFull, oracleOne, oracleArgs);
-      let lo = recentLo;
-      let hi = recentHi;
-      if (lo === undefined) {
-        const span = recentSpan.get() as { lo: number | null; hi: number | null };
-        lo = span.lo ?? Number.POSITIVE_INFINITY;
-        hi = span.hi ?? Number.NEGATIVE_INFINITY;
+      if (recentLo === undefined) {
+        // Not known: the first rows since this process prepared the statements, or since a fold.
+        // Rows staged by an earlier process (a crash, a restart) fold first, before these: one
+        // fold in market order with both would store rows hours apart out of rowid time order.
+        if (anyStaged.get() !== undefined) for (const statement of fold) statement.run();
       }
+      chunked(rows, oracleFull, oracleOne, oracleArgs);
+      let lo = recentLo ?? Number.POSITIVE_INFINITY;
+      let hi = recentLo === undefined ? Number.NEGATIVE_INFINITY : recentHi;
       for (const r of rows) {
         if (r.at < lo) lo = r.at;
         if (r.at > hi) hi = r.at;
