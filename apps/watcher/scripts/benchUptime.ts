@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { startHyperliquidReplay } from '@perpscope/devnet';
 import { stringify } from 'yaml';
 import { BUNDLE, ensureBundle } from '../bin/bundle.mjs';
+import { cpuTicks, rssMb, sleep, stopProcess } from './benchSupport.js';
 
 const markets = Number(process.argv[2] ?? 3000);
 const seconds = Number(process.argv[3] ?? 240);
@@ -62,32 +63,26 @@ const watcher = spawn(
 );
 const pid = watcher.pid;
 if (pid === undefined) throw new Error(`could not start ${bundle}`);
-const cpuTicks = () => {
-  const f = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] as string).split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
+/** Bytes the watcher has written to storage so far (`write_bytes` of /proc/<pid>/io). */
 const writtenBytes = () =>
   Number(/write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
-const rssMb = () =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 const start = Date.now();
-let ticks = cpuTicks();
+let ticks = cpuTicks(pid);
 let written = writtenBytes();
 while (Date.now() - start < seconds * 1000) {
-  await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
-  const t = cpuTicks();
+  await sleep(WINDOW_S * 1000);
+  const t = cpuTicks(pid);
   const w = writtenBytes();
   // /proc/<pid>/stat counts CPU in clock ticks of 10 ms: ticks per second = % of one core.
   console.log(
     `t=${Math.round((Date.now() - start) / 1000)}s cpu ${((t - ticks) / WINDOW_S).toFixed(1)} % ` +
-      `writes ${((w - written) / WINDOW_S / 1e6).toFixed(1)} MB/s rss ${rssMb().toFixed(0)} MB ` +
+      `writes ${((w - written) / WINDOW_S / 1e6).toFixed(1)} MB/s rss ${rssMb(pid).toFixed(0)} MB ` +
       `load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
   );
   ticks = t;
   written = w;
 }
-watcher.kill('SIGTERM');
-await new Promise((r) => watcher.once('exit', r));
+await stopProcess(watcher);
 await hl.stop();
 console.log(`data in ${dir}`);

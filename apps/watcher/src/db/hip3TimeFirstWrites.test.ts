@@ -9,7 +9,6 @@ import { migrationsBefore } from '../../test/support/migrationsBefore.js';
 import { openDb } from './openDb.js';
 import {
   FOLD_ORACLE_UPDATES_SQL,
-  foldOracleUpdates,
   type Hip3OracleUpdateRow,
   type Hip3SampleRow,
   hip3OracleUpdatesPage,
@@ -23,6 +22,21 @@ import { runRetention } from './queries/runRetention.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-time-first-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Frames in the WAL of `file` (checkpointed by hand before): the pages the commits since wrote. A
+ * WAL file is a 32-byte header and one (24-byte header + page) frame per page written.
+ */
+function walFrames(sqlite: Database.Database, file: string) {
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  return (statSync(`${file}-wal`).size - 32) / (pageSize + 24);
+}
+
+/** Moves every staged oracle update into `hip3_oracle_updates`, in one transaction. */
+const fold = (sqlite: Database.Database) =>
+  sqlite.transaction(() => {
+    for (const statement of FOLD_ORACLE_UPDATES_SQL) sqlite.prepare(statement).run();
+  })();
 
 const sample = (coin: string, receivedAt: number, px: number): Hip3SampleRow => ({
   coin,
@@ -40,7 +54,8 @@ const sample = (coin: string, receivedAt: number, px: number): Hip3SampleRow => 
 
 describe('hip3_samples is keyed time first (a tick appends, it does not dirty a page per market)', () => {
   it('one tick of 1,000 markets writes a few dozen WAL pages, not one per market, after 300 ticks', () => {
-    const { db, sqlite, close } = openDb({ path: join(dir, 'pages.db') });
+    const file = join(dir, 'pages.db');
+    const { db, sqlite, close } = openDb({ path: file });
     // Checkpoints by hand: the WAL then holds exactly the pages one commit wrote.
     sqlite.pragma('wal_autocheckpoint = 0');
     const writes = prepareHip3Writes(db);
@@ -56,11 +71,9 @@ describe('hip3_samples is keyed time first (a tick appends, it does not dirty a 
       if (t % 50 === 0) sqlite.pragma('wal_checkpoint(TRUNCATE)');
     }
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    expect(statSync(join(dir, 'pages.db-wal')).size).toBe(0);
+    expect(statSync(`${file}-wal`).size).toBe(0);
     tick(300);
-    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-    // A WAL file is a 32-byte header and one (24-byte header + page) frame per page written.
-    const frames = (statSync(join(dir, 'pages.db-wal')).size - 32) / (pageSize + 24);
+    const frames = walFrames(sqlite, file);
     // 1,000 rows of ~110 bytes fill ~30 table pages and ~5 index pages (measured: 35 frames).
     // With the market-first key it was 1,154: a leaf per market.
     expect(frames).toBeLessThan(120);
@@ -80,12 +93,6 @@ const oracle = (coin: string, at: number, source = 'ctx', txHash = ''): Hip3Orac
   txHash,
   error: null,
 });
-
-/** Frames a commit appended to the WAL (checkpointed by hand), of `file`. */
-function walFrames(sqlite: Database.Database, file: string) {
-  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-  return (statSync(file).size - 32) / (pageSize + 24);
-}
 
 describe('oracle updates are staged time first and folded (a tick does not dirty a leaf per market)', () => {
   it('30 ticks of 1,000 markets (a third moving their oracle each tick) write ~1/10 of the pages', () => {
@@ -107,7 +114,7 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
     }
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
     for (let t = 450; t < 480; t++) tick(t);
-    const perTick = walFrames(sqlite, `${file}-wal`) / 30;
+    const perTick = walFrames(sqlite, file) / 30;
     // Measured: ~41 frames per tick (appends, and one fold of ~1,100 pages per 30 ticks). Writing
     // the market-first table directly: 1,155 per tick (a leaf per market that moved).
     expect(perTick).toBeLessThan(120);
@@ -164,7 +171,7 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
     expect(walk()).toEqual(expected);
     expect(walk('explorer')).toEqual(['3000:explorer:0xbb', '3000:explorer:0xaa']);
     // The fold moves everything and changes no answer.
-    sqlite.transaction(() => foldOracleUpdates(sqlite))();
+    fold(sqlite);
     expect(staged.get()).toBe(0);
     expect(walk()).toEqual(expected);
     expect(sqlite.prepare('SELECT count(*) FROM hip3_oracle_updates').pluck().get()).toBe(7);
@@ -215,17 +222,16 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
       `INSERT INTO hip3_oracle_updates_recent (coin, source, at, interval_ms, tx_hash)
        VALUES (?, 'ctx', ?, 3000, '')`,
     );
-    const fold = () => sqlite.transaction(() => foldOracleUpdates(sqlite))();
     // The table's first hour starts at h0.
     stage.run('seed:X', h0);
-    fold();
+    fold(sqlite);
     // Then one fold across the hour boundary h0 + 1 h, stored in market order: z:X's two rows of
     // the first hour get rowids after a:X's rows of the second.
     const a = [-20_000, -10_000, 5_000, 8_000, 12_000, 15_000];
     const z = [-25_000, -15_000, 10_000];
     for (const d of a) stage.run('a:X', h0 + HOUR + d);
     for (const d of z) stage.run('z:X', h0 + HOUR + d);
-    fold();
+    fold(sqlite);
     const order = sqlite
       .prepare("SELECT coin, at - ? FROM hip3_oracle_updates WHERE coin <> 'seed:X' ORDER BY rowid")
       .raw()

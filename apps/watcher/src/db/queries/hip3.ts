@@ -291,14 +291,6 @@ export const FOLD_ORACLE_UPDATES_SQL: readonly string[] = [
   'DELETE FROM hip3_oracle_updates_recent',
 ];
 
-/**
- * Moves every row of `hip3_oracle_updates_recent` into `hip3_oracle_updates` (SQLite; run inside a
- * transaction, or it is two). Readers see the union of both, so a fold changes no answer.
- */
-export function foldOracleUpdates(sqlite: import('better-sqlite3').Database) {
-  for (const statement of FOLD_ORACLE_UPDATES_SQL) sqlite.prepare(statement).run();
-}
-
 /** The prepared hot-path statements of {@link prepareHip3Writes}. */
 export type Hip3Writes = ReturnType<typeof prepareHip3Writes>;
 
@@ -325,16 +317,15 @@ export function prepareHip3Writes(db: Db) {
     );
   const sampleStmt = (n: number) =>
     raw.prepare(`INSERT OR IGNORE INTO hip3_samples ${sampleCols} VALUES ${values(n, 11)}`);
-  // Oracle updates land in the time-keyed recent table; see hip3OracleUpdatesRecent and foldOracle.
+  // Oracle updates land in the time-keyed staging table (schema: hip3OracleUpdatesRecent).
   const oracleStmt = (n: number) =>
     raw.prepare(
       `INSERT OR IGNORE INTO hip3_oracle_updates_recent ${oracleCols} VALUES ${values(n, 9)}`,
     );
   const anyStaged = raw.prepare('SELECT 1 FROM hip3_oracle_updates_recent LIMIT 1').pluck();
   const fold = FOLD_ORACLE_UPDATES_SQL.map((statement) => raw.prepare(statement));
-  // The update-time span of the rows this process staged since its last fold; undefined = none.
-  let recentLo: number | undefined;
-  let recentHi = 0;
+  // The update-time span of the rows this process staged since its last fold; null = none.
+  let staged: { lo: number; hi: number } | null = null;
   const sampleFull = sampleStmt(CHUNK);
   const oracleFull = oracleStmt(CHUNK);
   const sampleOne = sampleStmt(1);
@@ -403,25 +394,22 @@ export function prepareHip3Writes(db: Db) {
      */
     insertOracleUpdates(rows: readonly Hip3OracleUpdateRow[]) {
       if (rows.length === 0) return;
-      if (recentLo === undefined) {
-        // Not known: the first rows since this process prepared the statements, or since a fold.
-        // Rows staged by an earlier process (a crash, a restart) fold first, before these: one
-        // fold in market order with both would store rows hours apart out of rowid time order.
-        if (anyStaged.get() !== undefined) for (const statement of fold) statement.run();
-      }
+      // Rows staged but not by this process since its last fold (a crash, a restart, a rolled-back
+      // commit) fold first: one fold in market order with these would store rows hours apart out
+      // of rowid time order.
+      if (staged === null && anyStaged.get() !== undefined)
+        for (const statement of fold) statement.run();
       chunked(rows, oracleFull, oracleOne, oracleArgs);
-      let lo = recentLo ?? Number.POSITIVE_INFINITY;
-      let hi = recentLo === undefined ? Number.NEGATIVE_INFINITY : recentHi;
+      let lo = staged?.lo ?? Number.POSITIVE_INFINITY;
+      let hi = staged?.hi ?? Number.NEGATIVE_INFINITY;
       for (const r of rows) {
         if (r.at < lo) lo = r.at;
         if (r.at > hi) hi = r.at;
       }
-      recentLo = lo;
-      recentHi = hi;
       if (hi - lo >= ORACLE_FOLD_SPAN_MS) {
         for (const statement of fold) statement.run();
-        recentLo = undefined;
-      }
+        staged = null;
+      } else staged = { lo, hi };
     },
     /** {@link upsertHip3MarketMeta} on one statement prepared once (discovery lists thousands). */
     upsertMarketMeta(r: Parameters<typeof upsertHip3MarketMeta>[1]) {
