@@ -39,6 +39,25 @@ describe('createFetchTransport', () => {
     ]);
   });
 
+  it('sends explorer requests to rpcUrl and answers as text with requestText', async () => {
+    const t = createFetchTransport({ apiUrl: 'http://127.0.0.1:9', rpcUrl: url, fetch });
+    const before = received.length;
+    await expect(t.requestText?.('explorer', { type: 'userDetails' })).resolves.toEqual({
+      status: 200,
+      text: '{"ok":true}',
+    });
+    await expect(t.request('explorer', { type: 'text' })).rejects.toThrow(
+      'Hyperliquid explorer text: response is not JSON',
+    );
+    expect(received.slice(before)).toEqual([
+      { path: '/explorer', type: 'application/json', body: { type: 'userDetails' } },
+      { path: '/explorer', type: 'application/json', body: { type: 'text' } },
+    ]);
+    await expect(t.requestText?.('info', { type: 'perpDexs' })).rejects.toThrow(
+      /^Hyperliquid info perpDexs: network error \(/,
+    );
+  });
+
   it('names the request and the failure: HTTP status, not JSON, network error', async () => {
     const t = createFetchTransport({ apiUrl: url, fetch });
     const limited = await t.request('info', { type: 'limited', dex: 'xyz' }).catch((e) => e);

@@ -4,7 +4,7 @@ import { ExplorerClient, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
 import { describe, expect, it } from 'vitest';
 import { createInfoClient, type InfoTransport } from './createInfoClient.js';
 import { createWeightAccountant } from './createWeightAccountant.js';
-import { HlBudgetError, HlPayloadError } from './HyperliquidError.js';
+import { HlBudgetError, HlHttpError, HlPayloadError } from './HyperliquidError.js';
 
 const fixture = (file: string): unknown =>
   JSON.parse(
@@ -70,6 +70,50 @@ describe('createInfoClient', () => {
     }
     expect(ours.sent).toHaveLength(calls.length);
     expect(ours.sent).toEqual(sdk.sent);
+  });
+
+  it('userDetails with isKnownTx parses and validates only the transactions the caller lacks', async () => {
+    const hash = (n: number) => `0x${String(n).padStart(64, '0')}`;
+    const tx = (n: number, h: string) => ({
+      action: { type: 'perpDeploy' },
+      block: n,
+      error: null,
+      hash: h,
+      time: n,
+      user: USER.toLowerCase(),
+    });
+    let text = JSON.stringify({
+      type: 'userDetails',
+      txs: [tx(3, hash(3)), tx(2, 'not a hash'), tx(1, hash(1))],
+    });
+    const sent: unknown[] = [];
+    const transport: InfoTransport = {
+      request: async () => JSON.parse(text),
+      requestText: async (endpoint, payload) => {
+        sent.push({ endpoint, payload });
+        return { status: 200, text };
+      },
+    };
+    const hl = createInfoClient({
+      transport,
+      budget: createWeightAccountant({ budget: 1e9, now: () => 0 }),
+    });
+    // The malformed transaction is one the caller has: cut out unread.
+    const fresh = await hl.userDetails(USER, (h) => h !== hash(3));
+    expect(fresh.txs.map((t) => t.hash)).toEqual([hash(3)]);
+    expect(sent).toEqual([
+      { endpoint: 'explorer', payload: { type: 'userDetails', user: USER.toLowerCase() } },
+    ]);
+    // Kept, it is validated as before; so is the whole answer without isKnownTx.
+    await expect(hl.userDetails(USER, (h) => h === hash(1))).rejects.toThrow(HlPayloadError);
+    await expect(hl.userDetails(USER)).rejects.toThrow(HlPayloadError);
+    text = '<html>busy</html>';
+    const notJson = await hl.userDetails(USER, () => true).catch((e: unknown) => e);
+    expect(notJson).toBeInstanceOf(HlHttpError);
+    expect(notJson).toMatchObject({
+      message: 'Hyperliquid explorer userDetails: response is not JSON',
+      status: 200,
+    });
   });
 
   it('the SDK HttpTransport is an InfoTransport (the watcher passes it as is)', () => {

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
 import type { WeightAccountant } from './createWeightAccountant.js';
 import { HlUserDetails } from './explorerSchemas.js';
-import { HlBudgetError, HlPayloadError } from './HyperliquidError.js';
+import { dropKnownExplorerTxs } from './explorerText.js';
+import { HlBudgetError, HlHttpError, HlPayloadError } from './HyperliquidError.js';
 import { infoRequestWeight, responseItemsWeight } from './infoRequestWeight.js';
 import {
   HlCandles,
@@ -24,10 +25,21 @@ import {
 /**
  * What carries a request: `POST {apiUrl}/info` or `{rpcUrl}/explorer` with a JSON body, resolving
  * with the parsed JSON answer. The SDK's `HttpTransport` (`@nktkas/hyperliquid`) is one (the
- * watcher's); {@link createFetchTransport} is another (the extension's).
+ * watcher's, for `info`); {@link createFetchTransport} is another (the extension's, and the
+ * watcher's for the explorer's text).
  */
 export type InfoTransport = {
   request(endpoint: 'info' | 'explorer', payload: unknown, signal?: AbortSignal): Promise<unknown>;
+  /**
+   * The same request, resolving with a successful answer's HTTP status and text, unparsed
+   * (optional). Where a transport has it, {@link InfoClient.userDetails} cuts the transactions the
+   * caller already has out of the text before parsing it.
+   */
+  requestText?(
+    endpoint: 'info' | 'explorer',
+    payload: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; text: string }>;
 };
 
 /** Parameters of {@link createInfoClient}. */
@@ -44,6 +56,20 @@ export type HlUser = `0x${string}`;
 
 /** A request body: `type` names the request; the rest is its parameters. */
 export type InfoRequestBody = { readonly type: string; readonly [key: string]: unknown };
+
+/** `JSON.parse` of an answer's edited text, failing as {@link createFetchTransport} does. */
+function parseAnswer(
+  answer: { status: number; text: string },
+  editText: (text: string) => string,
+  endpoint: 'info' | 'explorer',
+  body: InfoRequestBody,
+): unknown {
+  try {
+    return JSON.parse(editText(answer.text)) as unknown;
+  } catch {
+    throw new HlHttpError(`${requestLabel(endpoint, body)}: response is not JSON`, answer.status);
+  }
+}
 
 /** The validated, budgeted Hyperliquid info client. */
 export type InfoClient = ReturnType<typeof createInfoClient>;
@@ -95,12 +121,17 @@ export function createInfoClient(params: CreateInfoClientParameters) {
     body: InfoRequestBody,
     schema: S,
     endpoint: 'info' | 'explorer' = 'info',
+    editText?: (text: string) => string,
   ): Promise<z.output<S>> {
     const weight = infoRequestWeight(body.type);
     if (!budget.tryAcquire(weight)) {
       throw new HlBudgetError(body.type, budget.waitMs(weight), requestLabel(endpoint, body));
     }
-    const parsed = schema.safeParse(await transport.request(endpoint, body));
+    const answer =
+      editText && transport.requestText
+        ? parseAnswer(await transport.requestText(endpoint, body), editText, endpoint, body)
+        : await transport.request(endpoint, body);
+    const parsed = schema.safeParse(answer);
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
       params.onReject?.(body.type, issue);
@@ -156,8 +187,18 @@ export function createInfoClient(params: CreateInfoClientParameters) {
     /** A user's vault deposits. Weight 20. */
     userVaultEquities: (user: HlUser) =>
       request({ type: 'userVaultEquities', user: lower(user) }, HlUserVaultEquities),
-    /** The explorer's recent transactions of `user` (`POST {rpcUrl}/explorer`). Charged 20. */
-    userDetails: (user: HlUser) =>
-      request({ type: 'userDetails', user: lower(user) }, HlUserDetails, 'explorer'),
+    /**
+     * The explorer's recent transactions of `user` (`POST {rpcUrl}/explorer`). Charged 20. With
+     * `isKnownTx` and a transport that has `requestText`, the transactions it accepts (by hash) are
+     * cut out of the answer's text unparsed and unvalidated ({@link dropKnownExplorerTxs}): a poller
+     * that has seen all but the newest few builds only those.
+     */
+    userDetails: (user: HlUser, isKnownTx?: (hash: string) => boolean) =>
+      request(
+        { type: 'userDetails', user: lower(user) },
+        HlUserDetails,
+        'explorer',
+        isKnownTx && ((text) => dropKnownExplorerTxs(text, isKnownTx)),
+      ),
   };
 }

@@ -111,7 +111,12 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
   async function explorer() {
     for (const user of markets.oracleWriters()) {
       if (stopped || !lowPriorityRoom()) return;
-      markets.applySetOracleTxs(await client.userDetails(user as `0x${string}`));
+      // The answer repeats the writer's recent history: the txs already applied are cut out of
+      // its text unparsed (by far the bulk of it at every poll after the first).
+      const details = await client.userDetails(user as `0x${string}`, (hash) =>
+        markets.knowsTx(user, hash),
+      );
+      markets.applySetOracleTxs(details);
     }
   }
 

@@ -473,6 +473,11 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     applyAtCap,
     applyBook,
     applySetOracleTxs,
+    /**
+     * Whether the explorer tx `hash` of `user` was applied already ({@link applySetOracleTxs}
+     * skips it): the explorer poll cuts such txs out of the answer's text unparsed.
+     */
+    knowsTx: (user: string, hash: string): boolean => seenTxs.has(`${user.toLowerCase()}:${hash}`),
     markGap,
     /** The markets whose inputs changed since the last call; starts a new set. */
     takeChanged(): Set<string> {

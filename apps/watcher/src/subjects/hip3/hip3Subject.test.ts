@@ -10,7 +10,7 @@ import {
 } from '@perpscope/devnet';
 import { infoRequestWeight } from '@perpscope/hyperliquid';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WatcherConfig } from '../../config/configSchema.js';
 import { type OpenDb, openDb } from '../../db/openDb.js';
 import {
@@ -382,5 +382,36 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
     });
     expect(u?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(h.internals.markets.states.get('xyz:TSLA')?.setOracleMs).not.toBeNull();
+  });
+
+  it('explorer polls build each setOracle tx once: the history they repeat is cut out unparsed', async () => {
+    const h = await start({
+      scale: 20,
+      hip3: {
+        explorer: { enabled: true, intervalSeconds: 2 },
+        thresholds: { sampleStaleSeconds: 60 },
+      },
+    });
+    const polls: string[][] = [];
+    const apply = h.internals.markets.applySetOracleTxs;
+    vi.spyOn(h.internals.markets, 'applySetOracleTxs').mockImplementation((details) => {
+      polls.push(details.txs.map((tx) => tx.hash));
+      return apply(details);
+    });
+    // Every poll answers the writers' whole history (the replay keeps the newest 300 per writer,
+    // as the explorer does): without the cut, each poll would hand every tx over again.
+    await expect
+      .poll(() => polls.length >= 8 && new Set(polls.flat()).size >= 6, { timeout: 15_000 })
+      .toBe(true);
+    const delivered = polls.flat();
+    expect(delivered.length).toBe(new Set(delivered).size);
+    const rows = hip3OracleUpdatesPage(h.db, {
+      coin: 'xyz:TSLA',
+      limit: 500,
+      cursor: null,
+      source: 'explorer',
+    });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.txHash)).size).toBe(rows.length);
   });
 });

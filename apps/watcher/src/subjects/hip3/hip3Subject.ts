@@ -1,5 +1,6 @@
 import { HttpTransport } from '@nktkas/hyperliquid';
 import {
+  createFetchTransport,
   createInfoClient,
   createWeightAccountant,
   type InfoClient,
@@ -82,13 +83,21 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
             now: options.realNow ?? Date.now,
           });
     // REST + explorer through the SDK's transport; every request charged to the budget and
-    // validated by @perpscope/hyperliquid (a bad answer is counted per request type).
+    // validated by @perpscope/hyperliquid (a bad answer is counted per request type). The
+    // explorer's answers are also read as text (`requestText`, plain fetch to the same URL): each
+    // repeats a writer's recent history, and the txs already applied are cut out unparsed.
+    const sdk = new HttpTransport({ apiUrl: cfg.apiUrl, rpcUrl: cfg.explorerUrl, timeout: 10_000 });
+    const text = createFetchTransport({
+      apiUrl: cfg.apiUrl,
+      rpcUrl: cfg.explorerUrl,
+      fetch: globalThis.fetch,
+      timeoutMs: 10_000,
+    });
     const client = createInfoClient({
-      transport: new HttpTransport({
-        apiUrl: cfg.apiUrl,
-        rpcUrl: cfg.explorerUrl,
-        timeout: 10_000,
-      }),
+      transport: {
+        request: (endpoint, payload, signal) => sdk.request(endpoint, payload, signal),
+        ...(text.requestText && { requestText: text.requestText }),
+      },
       budget: accountant,
       onReject: (type, issue) => counters.reject(`rest.${type}`, issue),
     });
