@@ -178,7 +178,7 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
     close();
   });
 
-  it('a fold comes after a span of update time; rows staged before a restart are folded before new ones', () => {
+  it('a fold comes once the newest update time moves a span on; rows staged before a restart are folded before new ones', () => {
     const path = join(dir, 'span.db');
     const first = openDb({ path });
     const count = (db: typeof first, table: string) =>
@@ -193,8 +193,18 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
     stage(w1, first, [oracle('a:X', at0 + ORACLE_FOLD_SPAN_MS)]);
     expect(count(first, 'hip3_oracle_updates_recent')).toBe(0);
     expect(count(first, 'hip3_oracle_updates')).toBe(3);
+    // A batch of older updates spanning more than the fold's span (an explorer poll's minute of
+    // history) waits for the next fold rather than writing every market's leaf in one of its own.
+    const history = [60_000, 40_000, 20_000, 0].map((ago) => oracle('m:X', at0 + 90_000 - ago));
+    stage(w1, first, history);
+    expect(count(first, 'hip3_oracle_updates_recent')).toBe(4);
+    stage(w1, first, [oracle('b:X', at0 + 90_000 + ORACLE_FOLD_SPAN_MS - 1)]);
+    expect(count(first, 'hip3_oracle_updates_recent')).toBe(5);
+    stage(w1, first, [oracle('c:X', at0 + 90_000 + ORACLE_FOLD_SPAN_MS)]);
+    expect(count(first, 'hip3_oracle_updates_recent')).toBe(0);
+    expect(count(first, 'hip3_oracle_updates')).toBe(9);
     // Staged, then a crash (here: close) and a restart hours later.
-    stage(w1, first, [oracle('z:X', at0 + 40_000)]);
+    stage(w1, first, [oracle('z:X', at0 + 200_000)]);
     first.close();
     const second = openDb({ path });
     const w2 = prepareHip3Writes(second.db);
@@ -207,7 +217,7 @@ describe('oracle updates are staged time first and folded (a tick does not dirty
       .prepare('SELECT coin, at FROM hip3_oracle_updates ORDER BY rowid')
       .raw()
       .all();
-    expect(rowidOrder.at(-1)).toEqual(['z:X', at0 + 40_000]);
+    expect(rowidOrder.at(-1)).toEqual(['z:X', at0 + 200_000]);
     expect(
       hip3OracleUpdatesPage(second.db, { coin: 'a:X', limit: 10, cursor: null }).map((r) => r.at),
     ).toEqual([later, at0 + ORACLE_FOLD_SPAN_MS, at0]);

@@ -273,9 +273,14 @@ export function listHip3StreamGaps(db: Db) {
 }
 
 /**
- * Update time `hip3_oracle_updates_recent` may span before it is folded into `hip3_oracle_updates`
- * (~10 updates per market at HL's ~3 s oracle cadence). It also bounds how far the folded rows'
- * rowid order strays from time order (retention's `disorderMs` of `hip3_oracle_updates`).
+ * How far the newest staged update time may move past that of the first batch staged since the
+ * last fold before `hip3_oracle_updates_recent` is folded into `hip3_oracle_updates` (~10 updates
+ * per market at HL's ~3 s oracle cadence). Measured on the newest time, not the span of the staged
+ * rows: an explorer poll stages a minute of older history at once, and waits for the next fold
+ * instead of writing every market's leaf in a fold of its own. The rows of one fold span this plus
+ * the history staged with them (an explorer poll's interval, 60 s by default), which bounds how far
+ * the folded rows' rowid order strays from time order (retention's `disorderMs` of
+ * `hip3_oracle_updates`).
  */
 export const ORACLE_FOLD_SPAN_MS = 30_000;
 
@@ -324,8 +329,9 @@ export function prepareHip3Writes(db: Db) {
     );
   const anyStaged = raw.prepare('SELECT 1 FROM hip3_oracle_updates_recent LIMIT 1').pluck();
   const fold = FOLD_ORACLE_UPDATES_SQL.map((statement) => raw.prepare(statement));
-  // The update-time span of the rows this process staged since its last fold; null = none.
-  let staged: { lo: number; hi: number } | null = null;
+  // Since this process's last fold: the newest update time of the first batch it staged (`since`)
+  // and of all it staged (`hi`); null = nothing staged.
+  let staged: { since: number; hi: number } | null = null;
   const sampleFull = sampleStmt(CHUNK);
   const oracleFull = oracleStmt(CHUNK);
   const sampleOne = sampleStmt(1);
@@ -388,8 +394,9 @@ export function prepareHip3Writes(db: Db) {
       chunked(rows, sampleFull, sampleOne, sampleArgs),
     /**
      * Appends oracle updates to `hip3_oracle_updates_recent`, then folds that table into
-     * `hip3_oracle_updates` once it spans {@link ORACLE_FOLD_SPAN_MS} of update time (a few rows
-     * per market per fold, so each market's index leaf is written once per fold, not per update).
+     * `hip3_oracle_updates` once the newest staged update time is {@link ORACLE_FOLD_SPAN_MS} past
+     * that of the first batch staged since the last fold (a few rows per market per fold, so each
+     * market's index leaf is written once per fold, not per update).
      * Run inside the caller's transaction: the fold commits with the rows.
      */
     insertOracleUpdates(rows: readonly Hip3OracleUpdateRow[]) {
@@ -400,16 +407,13 @@ export function prepareHip3Writes(db: Db) {
       if (staged === null && anyStaged.get() !== undefined)
         for (const statement of fold) statement.run();
       chunked(rows, oracleFull, oracleOne, oracleArgs);
-      let lo = staged?.lo ?? Number.POSITIVE_INFINITY;
       let hi = staged?.hi ?? Number.NEGATIVE_INFINITY;
-      for (const r of rows) {
-        if (r.at < lo) lo = r.at;
-        if (r.at > hi) hi = r.at;
-      }
-      if (hi - lo >= ORACLE_FOLD_SPAN_MS) {
+      for (const r of rows) if (r.at > hi) hi = r.at;
+      const since = staged?.since ?? hi;
+      if (hi - since >= ORACLE_FOLD_SPAN_MS) {
         for (const statement of fold) statement.run();
         staged = null;
-      } else staged = { lo, hi };
+      } else staged = { since, hi };
     },
     /** {@link upsertHip3MarketMeta} on one statement prepared once (discovery lists thousands). */
     upsertMarketMeta(r: Parameters<typeof upsertHip3MarketMeta>[1]) {

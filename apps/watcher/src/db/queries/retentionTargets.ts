@@ -71,8 +71,9 @@ export const hip3SamplesRetention: RetentionTarget = {
 /**
  * HIP-3 oracle updates (`at`): hourly distribution of the observed update interval per market.
  * The not yet folded `hip3_oracle_updates_recent` is folded in first, so the hours rolled up are
- * complete; a fold appends in market order, so rowids stray from time order by up to the fold span
- * (plus a late explorer row's block-time lag), which the rollups' rowid range allows for.
+ * complete; a fold appends in market order, so rowids stray from time order by up to what one fold
+ * spans (30 s of updates plus the explorer history staged with them, 60 s at the default poll
+ * interval), which the rollups' rowid range allows for (`disorderMs`, 120 s).
  */
 export const hip3OracleUpdatesRetention: RetentionTarget = {
   name: 'hip3_oracle_updates',
