@@ -17,9 +17,9 @@
  * noise; only the ratios measured back to back mean something, and even those scatter.
  *
  * Load-independent measures beside them (`loopDelayMonitor.mjs`, from inside the process): per
- * thread CPU ms per s, event-loop utilisation, GC pauses and heap — over 10 s of ingestion without
- * HTTP load (the 1 ms loop-delay histogram paused, as it costs ~2.5 % of a core; the process's CPU
- * and RSS are taken over the same window) and over the load — the messages per second the main
+ * thread CPU ms per s, event-loop utilisation, GC pauses and heap (used / resident MB, V8 malloc,
+ * external) — over 10 s of ingestion without HTTP load (the 1 ms loop-delay histogram paused, as it
+ * costs ~2.5 % of a core; the process's CPU and RSS are taken over the same window) and over the load — the messages per second the main
  * thread receives from workers, and the bare server's CPU under the same load.
  *
  * Run: pnpm --filter @perpscope/watcher exec tsx scripts/benchIngestionThread.ts [scenario …]
@@ -169,6 +169,10 @@ type ThreadStats = {
   elu: number;
   gc: { count: number; totalMs: number; maxMs: number; totalMsPerS: number };
   heapUsedMb: number;
+  /** What the isolate's heap holds in RAM; V8's own malloc; ArrayBuffers and other external memory. */
+  heapPhysicalMb: number;
+  mallocedMb: number;
+  externalMb: number;
   messagesFromWorkers?: Record<string, { perS: number; itemsPerS: number }>;
 };
 type LoopDelay = {
@@ -177,6 +181,11 @@ type LoopDelay = {
   max: number;
   threads: Record<string, ThreadStats>;
 };
+/** `used / resident MB (+ V8 malloc, external)` of one thread's heap. */
+const memoryOf = (t: ThreadStats | undefined) =>
+  t === undefined
+    ? '?'
+    : `${t.heapUsedMb.toFixed(0)} / ${t.heapPhysicalMb.toFixed(0)} MB (+ ${t.mallocedMb.toFixed(1)} malloc, ${t.externalMb.toFixed(1)} external)`;
 /** The busiest worker thread of a sample (the ingestion worker; the WAL checkpointer idles). */
 const busiestWorker = (d: LoopDelay): ThreadStats | undefined =>
   Object.entries(d.threads)
@@ -334,6 +343,7 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
       const m = quiet.threads.main;
       const ml = loaded.threads.main;
       const wk = busiestWorker(quiet);
+      const wl = busiestWorker(loaded);
       const msgs = Object.entries(m?.messagesFromWorkers ?? {})
         .map(
           ([k, v]) =>
@@ -344,10 +354,10 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
         `${scenario} (${thread}), run ${run}: HTTP thread's loop delay without load p99 ${delay.p99.toFixed(1)} / max ${delay.max.toFixed(1)} ms; watcher p99 ${w.p99.toFixed(2)} ms (${w.errors} errors${w.errors > 0 ? ` ${JSON.stringify(w.errorKinds)}` : ''}, ${w.achievedRps.toFixed(0)} req/s, CPU under load ${cpu.toFixed(0)} %, RSS ${rss.toFixed(0)} MB), bare Hono p99 ${b.p99.toFixed(2)} ms (${body.length} bytes, CPU ${bareCpu.toFixed(0)} %) → ×${(w.p99 / b.p99).toFixed(2)}; load average ${loadavg()[0]?.toFixed(1)}`,
       );
       console.log(
-        `  idle: CPU ${idleCpu.toFixed(1)} %, RSS ${idleRss.toFixed(0)} MB; main thread CPU ${m?.cpuMsPerS.toFixed(1)} ms/s, ELU ${m?.elu.toFixed(3)}, GC ${m?.gc.totalMsPerS.toFixed(2)} ms/s (${m?.gc.count}, max ${m?.gc.maxMs.toFixed(1)} ms), heap ${m?.heapUsedMb.toFixed(0)} MB; worker CPU ${wk?.cpuMsPerS.toFixed(1)} ms/s, GC ${wk?.gc.totalMsPerS.toFixed(2)} ms/s, heap ${wk?.heapUsedMb.toFixed(0)} MB; messages ${msgs}`,
+        `  idle: CPU ${idleCpu.toFixed(1)} %, RSS ${idleRss.toFixed(0)} MB; main thread CPU ${m?.cpuMsPerS.toFixed(1)} ms/s, ELU ${m?.elu.toFixed(3)}, GC ${m?.gc.totalMsPerS.toFixed(2)} ms/s (${m?.gc.count}, max ${m?.gc.maxMs.toFixed(1)} ms), heap ${memoryOf(m)}; worker CPU ${wk?.cpuMsPerS.toFixed(1)} ms/s, GC ${wk?.gc.totalMsPerS.toFixed(2)} ms/s, heap ${memoryOf(wk)}; messages ${msgs}`,
       );
       console.log(
-        `  load: main thread CPU ${ml?.cpuMsPerS.toFixed(1)} ms/s, ELU ${ml?.elu.toFixed(3)}, GC ${ml?.gc.totalMsPerS.toFixed(2)} ms/s (${ml?.gc.count}, max ${ml?.gc.maxMs.toFixed(1)} ms), heap ${ml?.heapUsedMb.toFixed(0)} MB`,
+        `  load: main thread CPU ${ml?.cpuMsPerS.toFixed(1)} ms/s, ELU ${ml?.elu.toFixed(3)}, GC ${ml?.gc.totalMsPerS.toFixed(2)} ms/s (${ml?.gc.count}, max ${ml?.gc.maxMs.toFixed(1)} ms), heap ${memoryOf(ml)}; worker heap ${memoryOf(wl)}`,
       );
     }
     const ratios = rounds.map((r) => r.w.p99 / r.b.p99);
