@@ -95,7 +95,10 @@ export const Hip3Config = z
     /** Coins whose `l2Book` is polled for depth ±3 %, spread and swings. */
     bookCoins: z.array(z.string().min(1)).max(200).default([]),
     bookIntervalSeconds: seconds.default(5),
-    /** Exact setOracle times from the explorer's `userDetails` for each oracle writer. */
+    /**
+     * Exact setOracle times from the explorer's `userDetails` for each oracle writer: each writer is
+     * polled once per `intervalSeconds`, the writers spread evenly over it.
+     */
     explorer: z
       .object({ enabled: z.boolean().default(true), intervalSeconds: seconds.default(60) })
       .strict()

@@ -108,9 +108,35 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
     }
   }
 
+  /** Explorer polls owed: writers × elapsed / interval, spent a writer at a time in rotation. */
+  const explorerPolls = { credit: 0, cursor: 0, lastMs: null as number | null };
+  const explorerStepSeconds = () => Math.min(1, p.config.explorer.intervalSeconds);
+
+  /**
+   * One explorer step (every second): polls the writers that fell due, so each writer is polled
+   * once per `explorer.intervalSeconds` and the writers are spread evenly over it. Back to back,
+   * every writer's answer landed in the same second: a once-a-minute burst of parsing, rows and a
+   * fold at 3,000 markets, and the heap sized for it (ARCHITECTURE.md, run I).
+   */
   async function explorer() {
-    for (const user of markets.oracleWriters()) {
+    const writers = markets.oracleWriters();
+    if (writers.length === 0) return;
+    const now = p.clock.now();
+    const intervalMs = p.config.explorer.intervalSeconds * 1000;
+    const elapsed = explorerPolls.lastMs === null ? 0 : Math.max(0, now - explorerPolls.lastMs);
+    explorerPolls.lastMs = now;
+    // Never more than one round owed (after a stall), nor a burst above the even rate.
+    explorerPolls.credit = Math.min(
+      writers.length,
+      explorerPolls.credit + (writers.length * elapsed) / intervalMs,
+    );
+    const perStep = Math.ceil((writers.length * explorerStepSeconds() * 1000) / intervalMs);
+    let polls = Math.min(Math.floor(explorerPolls.credit + 1e-9), perStep);
+    explorerPolls.credit = Math.max(0, explorerPolls.credit - polls);
+    for (; polls > 0; polls--) {
       if (stopped || !lowPriorityRoom()) return;
+      const user = writers[explorerPolls.cursor % writers.length] as string;
+      explorerPolls.cursor += 1;
       // The answer repeats the writer's recent history: the txs already applied are cut out of
       // its text unparsed (by far the bulk of it at every poll after the first).
       const details = await client.userDetails(user as `0x${string}`, (hash) =>
@@ -189,7 +215,7 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
       every(p.config.restFallbackIntervalSeconds, 'rest fallback', restFallback);
       every(1, 'meta refresh', pendingMeta);
       if (p.config.bookCoins.length > 0) every(p.config.bookIntervalSeconds, 'books', books);
-      if (p.config.explorer.enabled) every(p.config.explorer.intervalSeconds, 'explorer', explorer);
+      if (p.config.explorer.enabled) every(explorerStepSeconds(), 'explorer', explorer);
       let ticking = false;
       const tick = setInterval(() => {
         if (stopped || ticking) return;

@@ -384,27 +384,36 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
     expect(h.internals.markets.states.get('xyz:TSLA')?.setOracleMs).not.toBeNull();
   });
 
-  it('explorer polls build each setOracle tx once: the history they repeat is cut out unparsed', async () => {
+  it('explorer polls are spread over the interval and build each setOracle tx once: the history they repeat is cut out unparsed', async () => {
     const h = await start({
       scale: 20,
       hip3: {
-        explorer: { enabled: true, intervalSeconds: 2 },
+        explorer: { enabled: true, intervalSeconds: 4 },
         thresholds: { sampleStaleSeconds: 60 },
       },
     });
-    const polls: string[][] = [];
+    const polls: { at: number; hashes: string[] }[] = [];
     const apply = h.internals.markets.applySetOracleTxs;
     vi.spyOn(h.internals.markets, 'applySetOracleTxs').mockImplementation((details) => {
-      polls.push(details.txs.map((tx) => tx.hash));
+      polls.push({ at: h.clock.now(), hashes: details.txs.map((tx) => tx.hash) });
       return apply(details);
     });
-    // Every poll answers the writers' whole history (the replay keeps the newest 300 per writer,
-    // as the explorer does): without the cut, each poll would hand every tx over again.
+    // Every answer repeats the writer's whole history (the replay keeps the newest 300 per
+    // writer, as the explorer does): without the cut, each poll would hand every tx over again.
+    const hashes = () => polls.flatMap((poll) => poll.hashes);
     await expect
-      .poll(() => polls.length >= 8 && new Set(polls.flat()).size >= 6, { timeout: 15_000 })
+      .poll(() => polls.length >= 8 && new Set(hashes()).size >= 6, { timeout: 15_000 })
       .toBe(true);
-    const delivered = polls.flat();
-    expect(delivered.length).toBe(new Set(delivered).size);
+    expect(hashes().length).toBe(new Set(hashes()).size);
+    // Each writer once per 4 s, the writers spread over it (protocol time): never back to back,
+    // and on average no faster than one poll per 4 s / writers (timers only ever fire late).
+    const writers = h.internals.markets.oracleWriters().length;
+    expect(writers).toBeGreaterThanOrEqual(2);
+    const gaps = polls.slice(1).map((poll, i) => poll.at - (polls[i] as { at: number }).at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeGreaterThanOrEqual(
+      (0.8 * 4000) / writers,
+    );
     const rows = hip3OracleUpdatesPage(h.db, {
       coin: 'xyz:TSLA',
       limit: 500,
