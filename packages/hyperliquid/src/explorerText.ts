@@ -99,9 +99,11 @@ function eachMember(
  * transactions' own `hash` members are read — a `hash` nested in an action is not one; of two, the
  * last, as `JSON.parse` keeps — and only string hashes are offered to `isKnown`.
  *
- * Text that does not have the expected shape (not an object, no `txs` array, not JSON) comes back
- * as it is: the caller's `JSON.parse` and schema then say what is wrong with it, as they would
- * without this step.
+ * Text whose structure the scan cannot follow (not an object, no `txs` array, unbalanced brackets,
+ * unterminated strings, missing commas or colons) comes back as it is: the caller's `JSON.parse` and
+ * schema then say what is wrong with it, as they would without this step. The scan checks
+ * structure, not every token: a malformed number or literal inside a transaction it cuts goes
+ * with it (that transaction was read and validated when it was first seen).
  *
  * @example
  * ```ts
