@@ -9,6 +9,7 @@ import { HlHttpError } from './HyperliquidError.js';
 let server: Server;
 let url: string;
 const received: unknown[] = [];
+let longClosedEarly: boolean | null = null;
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
@@ -20,6 +21,31 @@ beforeAll(async () => {
       received.push({ path: req.url, type: req.headers['content-type'], body: parsed });
       if (parsed.type === 'limited') return res.writeHead(429).end();
       if (parsed.type === 'text') return res.writeHead(200).end('not json');
+      if (parsed.type === 'cut') {
+        // Half an answer, then the connection drops.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"txs":[');
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
+      if (parsed.type === 'long') {
+        // A long answer written in pieces, with time between them.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        let n = 0;
+        const t = setInterval(() => {
+          n += 1;
+          if (n === 10 || res.destroyed) {
+            clearInterval(t);
+            if (!res.destroyed) res.end('0]');
+            return;
+          }
+          res.write(n === 1 ? '[' : `${n},`);
+        }, 5);
+        res.on('close', () => {
+          longClosedEarly = n < 10;
+        });
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });
@@ -39,23 +65,53 @@ describe('createFetchTransport', () => {
     ]);
   });
 
-  it('sends explorer requests to rpcUrl and answers as text with requestText', async () => {
+  it('sends explorer requests to rpcUrl and hands the body over as it arrives with requestChunks', async () => {
     const t = createFetchTransport({ apiUrl: 'http://127.0.0.1:9', rpcUrl: url, fetch });
     const before = received.length;
-    await expect(t.requestText?.('explorer', { type: 'userDetails' })).resolves.toEqual({
+    const text = async (endpoint: 'info' | 'explorer', type: string) => {
+      const answer = await t.requestChunks?.(endpoint, { type });
+      if (!answer) throw new Error('no requestChunks');
+      const parts: Uint8Array[] = [];
+      for await (const chunk of answer.chunks) parts.push(chunk);
+      return { status: answer.status, text: Buffer.concat(parts).toString(), parts: parts.length };
+    };
+    await expect(text('explorer', 'userDetails')).resolves.toEqual({
       status: 200,
       text: '{"ok":true}',
+      parts: 1,
     });
+    const long = await text('explorer', 'long');
+    expect(long.text).toBe('[2,3,4,5,6,7,8,9,0]');
+    expect(long.parts).toBeGreaterThan(1);
     await expect(t.request('explorer', { type: 'text' })).rejects.toThrow(
       'Hyperliquid explorer text: response is not JSON',
     );
     expect(received.slice(before)).toEqual([
       { path: '/explorer', type: 'application/json', body: { type: 'userDetails' } },
+      { path: '/explorer', type: 'application/json', body: { type: 'long' } },
       { path: '/explorer', type: 'application/json', body: { type: 'text' } },
     ]);
-    await expect(t.requestText?.('info', { type: 'perpDexs' })).rejects.toThrow(
+    await expect(text('info', 'perpDexs')).rejects.toThrow(
       /^Hyperliquid info perpDexs: network error \(/,
     );
+  });
+
+  it('requestChunks: a connection lost mid-body is a network error; stopping early releases it', async () => {
+    const t = createFetchTransport({ apiUrl: url, fetch });
+    const cut = await t.requestChunks?.('explorer', { type: 'cut' });
+    const error = await (async () => {
+      for await (const _ of cut?.chunks ?? []) {
+        // read on until the connection drops
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HlHttpError);
+    expect(error).toMatchObject({ status: null });
+    expect((error as Error).message).toMatch(/^Hyperliquid explorer cut: network error \(/);
+    // A consumer that stops (the reader found the answer malformed) cancels the body.
+    longClosedEarly = null;
+    const long = await t.requestChunks?.('explorer', { type: 'long' });
+    for await (const _ of long?.chunks ?? []) break;
+    await expect.poll(() => longClosedEarly, { timeout: 2000 }).toBe(true);
   });
 
   it('names the request and the failure: HTTP status, not JSON, network error', async () => {

@@ -89,9 +89,14 @@ describe('createInfoClient', () => {
     const sent: unknown[] = [];
     const transport: InfoTransport = {
       request: async () => JSON.parse(text),
-      requestText: async (endpoint, payload) => {
+      requestChunks: async (endpoint, payload) => {
         sent.push({ endpoint, payload });
-        return { status: 200, text };
+        const bytes = new TextEncoder().encode(text);
+        // Split anywhere: the reader must not care where the network cuts.
+        async function* chunks() {
+          for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+        }
+        return { status: 200, chunks: chunks() };
       },
     };
     const hl = createInfoClient({
@@ -111,7 +116,8 @@ describe('createInfoClient', () => {
     const notJson = await hl.userDetails(USER, () => true).catch((e: unknown) => e);
     expect(notJson).toBeInstanceOf(HlHttpError);
     expect(notJson).toMatchObject({
-      message: 'Hyperliquid explorer userDetails: response is not JSON',
+      message:
+        'Hyperliquid explorer userDetails: response is not JSON (explorer answer is not JSON: unexpected < at byte 0)',
       status: 200,
     });
   });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
 import type { WeightAccountant } from './createWeightAccountant.js';
 import { HlUserDetails } from './explorerSchemas.js';
-import { dropKnownExplorerTxs } from './explorerText.js';
+import { createKnownTxFilter, ExplorerTextError, type KnownTxFilter } from './explorerText.js';
 import { HlBudgetError, HlHttpError, HlPayloadError } from './HyperliquidError.js';
 import { infoRequestWeight, responseItemsWeight } from './infoRequestWeight.js';
 import {
@@ -31,15 +31,16 @@ import {
 export type InfoTransport = {
   request(endpoint: 'info' | 'explorer', payload: unknown, signal?: AbortSignal): Promise<unknown>;
   /**
-   * The same request, resolving with a successful answer's HTTP status and text, unparsed
-   * (optional). Where a transport has it, {@link InfoClient.userDetails} cuts the transactions the
-   * caller already has out of the text before parsing it.
+   * The same request, resolving with a successful answer's HTTP status and its body as it arrives
+   * (optional; failures while reading it are the transport's own errors). Where a transport has
+   * it, {@link InfoClient.userDetails} reads the answer chunk by chunk and keeps only the
+   * transactions the caller does not have.
    */
-  requestText?(
+  requestChunks?(
     endpoint: 'info' | 'explorer',
     payload: unknown,
     signal?: AbortSignal,
-  ): Promise<{ status: number; text: string }>;
+  ): Promise<{ status: number; chunks: AsyncIterable<Uint8Array> }>;
 };
 
 /** Parameters of {@link createInfoClient}. */
@@ -57,17 +58,26 @@ export type HlUser = `0x${string}`;
 /** A request body: `type` names the request; the rest is its parameters. */
 export type InfoRequestBody = { readonly type: string; readonly [key: string]: unknown };
 
-/** `JSON.parse` of an answer's edited text, failing as {@link createFetchTransport} does. */
-function parseAnswer(
-  answer: { status: number; text: string },
-  editText: (text: string) => string,
+/**
+ * An answer read chunk by chunk through `reader` and parsed; a body the reader or `JSON.parse`
+ * cannot follow fails as {@link createFetchTransport} does, with the reader's reason.
+ */
+async function readAnswer(
+  answer: { status: number; chunks: AsyncIterable<Uint8Array> },
+  reader: KnownTxFilter,
   endpoint: 'info' | 'explorer',
   body: InfoRequestBody,
-): unknown {
+): Promise<unknown> {
   try {
-    return JSON.parse(editText(answer.text)) as unknown;
-  } catch {
-    throw new HlHttpError(`${requestLabel(endpoint, body)}: response is not JSON`, answer.status);
+    for await (const chunk of answer.chunks) reader.push(chunk);
+    return JSON.parse(reader.finish()) as unknown;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const why = error instanceof ExplorerTextError ? ` (${error.message})` : '';
+    throw new HlHttpError(
+      `${requestLabel(endpoint, body)}: response is not JSON${why}`,
+      answer.status,
+    );
   }
 }
 
@@ -121,15 +131,15 @@ export function createInfoClient(params: CreateInfoClientParameters) {
     body: InfoRequestBody,
     schema: S,
     endpoint: 'info' | 'explorer' = 'info',
-    editText?: (text: string) => string,
+    reader?: () => KnownTxFilter,
   ): Promise<z.output<S>> {
     const weight = infoRequestWeight(body.type);
     if (!budget.tryAcquire(weight)) {
       throw new HlBudgetError(body.type, budget.waitMs(weight), requestLabel(endpoint, body));
     }
     const answer =
-      editText && transport.requestText
-        ? parseAnswer(await transport.requestText(endpoint, body), editText, endpoint, body)
+      reader && transport.requestChunks
+        ? await readAnswer(await transport.requestChunks(endpoint, body), reader(), endpoint, body)
         : await transport.request(endpoint, body);
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
@@ -189,16 +199,17 @@ export function createInfoClient(params: CreateInfoClientParameters) {
       request({ type: 'userVaultEquities', user: lower(user) }, HlUserVaultEquities),
     /**
      * The explorer's recent transactions of `user` (`POST {rpcUrl}/explorer`). Charged 20. With
-     * `isKnownTx` and a transport that has `requestText`, the transactions it accepts (by hash) are
-     * cut out of the answer's text unparsed and unvalidated ({@link dropKnownExplorerTxs}): a poller
-     * that has seen all but the newest few builds only those.
+     * `isKnownTx` and a transport that has `requestChunks`, the transactions it accepts (by hash,
+     * and `time` when it is a number) are cut out of the answer as it arrives, unparsed and unvalidated
+     * ({@link createKnownTxFilter}): a poller that has seen all but the newest few holds and
+     * builds only those.
      */
-    userDetails: (user: HlUser, isKnownTx?: (hash: string) => boolean) =>
+    userDetails: (user: HlUser, isKnownTx?: (hash: string, time: number | null) => boolean) =>
       request(
         { type: 'userDetails', user: lower(user) },
         HlUserDetails,
         'explorer',
-        isKnownTx && ((text) => dropKnownExplorerTxs(text, isKnownTx)),
+        isKnownTx && (() => createKnownTxFilter(isKnownTx)),
       ),
   };
 }

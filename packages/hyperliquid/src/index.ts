@@ -22,7 +22,11 @@ export {
   type WeightAccountant,
 } from './createWeightAccountant.js';
 export { HlExplorerTx, HlSetOracleAction, HlUserDetails } from './explorerSchemas.js';
-export { dropKnownExplorerTxs } from './explorerText.js';
+export {
+  createKnownTxFilter,
+  ExplorerTextError,
+  type KnownTxFilter,
+} from './explorerText.js';
 export { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
 export {
   HlBudgetError,

@@ -84,10 +84,11 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
           });
     // REST + explorer through the SDK's transport; every request charged to the budget and
     // validated by @perpscope/hyperliquid (a bad answer is counted per request type). The
-    // explorer's answers are also read as text (`requestText`, plain fetch to the same URL): each
-    // repeats a writer's recent history, and the txs already applied are cut out unparsed.
+    // explorer's answers are also read as they arrive (`requestChunks`, plain fetch to the same
+    // URL): each repeats a writer's recent history, and the txs already applied are cut out of the
+    // bytes, never held or parsed.
     const sdk = new HttpTransport({ apiUrl: cfg.apiUrl, rpcUrl: cfg.explorerUrl, timeout: 10_000 });
-    const text = createFetchTransport({
+    const streamed = createFetchTransport({
       apiUrl: cfg.apiUrl,
       rpcUrl: cfg.explorerUrl,
       fetch: globalThis.fetch,
@@ -96,7 +97,7 @@ export function hip3SubjectFactory(options: Hip3SubjectOptions = {}): SubjectFac
     const client = createInfoClient({
       transport: {
         request: (endpoint, payload, signal) => sdk.request(endpoint, payload, signal),
-        ...(text.requestText && { requestText: text.requestText }),
+        ...(streamed.requestChunks && { requestChunks: streamed.requestChunks }),
       },
       budget: accountant,
       onReject: (type, issue) => counters.reject(`rest.${type}`, issue),
