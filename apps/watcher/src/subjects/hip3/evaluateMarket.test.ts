@@ -49,6 +49,19 @@ describe('evaluateMarket: oracle staleness tiers', () => {
     expect(m.oracle.freshness).toBe('fresh');
   });
 
+  it('reports the oracle intervals’ nearest-rank p50, p95 and max, whatever their order', () => {
+    const s = market();
+    // Oracle changes at these seconds: intervals 5, 1, 4, 2, 3, 10 s (sorted 1 2 3 4 5 10).
+    const changes = [0, 5, 6, 10, 12, 15, 25];
+    feed(s, 0, 25, (sec) => ({
+      oraclePx: `${24657 + changes.filter((c) => c <= sec).length}.0`,
+    }));
+    const m = evaluateMarket(s, T0 + 25_000).metrics;
+    expect(m.oracle.intervalP50Seconds).toBe(3); // rank ceil(0.5 × 6) = 3
+    expect(m.oracle.intervalP95Seconds).toBe(10); // rank ceil(0.95 × 6) = 6
+    expect(m.oracle.intervalMaxSeconds).toBe(10);
+  });
+
   it('warns after 10 s without an oracle change and goes critical after 60 s', () => {
     const s = market();
     feed(s, 0, 10, () => ({}));

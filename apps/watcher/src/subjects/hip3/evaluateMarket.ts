@@ -333,7 +333,7 @@ function buildMetrics(
     atCap,
     hours,
   } = d;
-  const sortedIntervals = [...state.intervals].sort((a, b) => a - b);
+  const sortedIntervals = state.intervalsSorted;
   const toS = (x: number | null) => (x === null ? null : x / 1000);
   const recentJump =
     state.lastMarkJump && nowMs - state.lastMarkJump.atMs <= th.jumpHoldMs
