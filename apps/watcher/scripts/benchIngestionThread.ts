@@ -26,7 +26,9 @@
  * (default `chains hip3-307 hip3-3000`; `BENCH_RUNS` default 3; `BENCH_THREADS` default
  * `worker,main`; `BENCH_BUNDLE=<dir>/cli.mjs` runs another build, e.g. an older commit's, with its
  * `ingestionWorker.mjs` beside it; `BENCH_NODE_FLAGS` adds node flags to the watcher, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`). The last line is JSON.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`; `BENCH_EXPLORER_HISTORY` the explorer history the replay
+ * starts with, default 300 txs per writer; `BENCH_WARMUP_S` seconds of ingestion before the
+ * rounds, default 0). The last line is JSON.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,8 +41,22 @@ import { BUNDLE, ensureBundle } from '../bin/bundle.mjs';
 import { devnetChainEntry } from '../src/demo/devnetChainEntry.js';
 
 const RATE = 1000;
+/**
+ * `setOracle` txs each oracle writer's explorer history holds at the start: by default the
+ * explorer's full 300, so every poll repeats the whole window from the first (what a watcher meets
+ * at steady state, and at once after a restart on live HL); `BENCH_EXPLORER_HISTORY=0` starts it
+ * empty (the replay then fills it in 15 minutes, past the end of the rounds).
+ */
+const EXPLORER_HISTORY = Number(process.env.BENCH_EXPLORER_HISTORY ?? 300);
 const LOAD_SECONDS = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/**
+ * Seconds of ingestion between the watcher being ready and the first round (default 0). What
+ * fills with uptime shows only after it: each market keeps its last 256 oracle intervals (~13
+ * minutes at HL's ~3 s cadence), SQLite's per-market index pages fill; `BENCH_WARMUP_S=900`
+ * measures the steady state.
+ */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 0);
 const THREADS = (process.env.BENCH_THREADS ?? 'worker,main').split(',') as ('worker' | 'main')[];
 const CHAINS = 15;
 const DEXES = ['flx', 'vntl', 'hyna', 'km', 'abcd', 'cash', 'para', 'mkts'];
@@ -227,7 +243,11 @@ async function upstream(scenario: string): Promise<{
   }
   const markets = Number(scenario.slice('hip3-'.length));
   const perDex = Math.ceil(markets / DEXES.length);
-  const hl = await startHyperliquidReplay({ dexes: DEXES, marketsPerDex: perDex });
+  const hl = await startHyperliquidReplay({
+    dexes: DEXES,
+    marketsPerDex: perDex,
+    explorerHistoryTxs: EXPLORER_HISTORY,
+  });
   return {
     config: {
       chains: [],
@@ -293,6 +313,10 @@ async function bench(scenario: string, thread: 'worker' | 'main'): Promise<Resul
       if (i > 600) throw new Error(`${scenario} not ready after 5 min`);
       await sleep(500);
       path = await up.ready(url);
+    }
+    if (WARMUP_S > 0) {
+      console.log(`${scenario}: ingesting ${WARMUP_S} s before the rounds (BENCH_WARMUP_S)`);
+      await sleep(WARMUP_S * 1000);
     }
     const body = await (await fetch(`${url}${path}`)).text();
     writeFileSync(join(dir, 'body.json'), body);

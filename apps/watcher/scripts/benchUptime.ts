@@ -31,9 +31,12 @@ if (process.argv[4] === undefined) console.log(await ensureBundle());
 const WINDOW_S = 20;
 const DEXES = ['flx', 'vntl', 'hyna', 'km', 'abcd', 'cash', 'para', 'mkts'];
 
+// `EXPLORER_HISTORY` txs per writer in the explorer at the start (default 0: the replay's history
+// starts with the run and reaches the explorer's 300 in 15 minutes; 300 starts at steady state).
 const hl = await startHyperliquidReplay({
   dexes: DEXES,
   marketsPerDex: Math.ceil(markets / DEXES.length),
+  explorerHistoryTxs: Number(process.env.EXPLORER_HISTORY ?? 0),
 });
 const dir = mkdtempSync(join(tmpdir(), 'perpscope-uptime-'));
 const configPath = join(dir, 'config.yaml');

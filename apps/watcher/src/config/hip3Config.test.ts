@@ -11,6 +11,7 @@ describe('hip3 config section', () => {
     const c = WatcherConfig.parse({ chains: [] }).hip3;
     expect(c.enabled).toBe(false);
     expect(c.weightBudgetPerMinute).toBe(1000);
+    expect(c.explorer).toEqual({ enabled: true, intervalSeconds: 60, backfillSeconds: 120 });
     expect(c.thresholds).toMatchObject({
       fallbackAfterSeconds: 10,
       deadAfterSeconds: 60,
@@ -29,6 +30,12 @@ describe('hip3 config section', () => {
     expect(paths({ weightBudgetPerMinute: 5000 })).toEqual(['hip3.weightBudgetPerMinute']);
     expect(paths({ wsUrl: 'http://x' })).toEqual(['hip3.wsUrl']);
     expect(paths({ thresholds: { l2HoldSecs: 3 } })).toEqual(['hip3.thresholds']);
+    // The explorer keeps ~15 minutes of a writer's txs: a longer backfill could never be met.
+    expect(paths({ explorer: { backfillSeconds: 901 } })).toEqual([
+      'hip3.explorer.backfillSeconds',
+    ]);
+    expect(paths({ explorer: { backfillSeconds: -1 } })).toEqual(['hip3.explorer.backfillSeconds']);
+    expect(paths({ explorer: { backfillSeconds: 0 } })).toBeUndefined();
   });
 
   it('rejects thresholds out of order, naming the higher field of each pair', () => {

@@ -100,7 +100,18 @@ export const Hip3Config = z
      * polled once per `intervalSeconds`, the writers spread evenly over it.
      */
     explorer: z
-      .object({ enabled: z.boolean().default(true), intervalSeconds: seconds.default(60) })
+      .object({
+        enabled: z.boolean().default(true),
+        intervalSeconds: seconds.default(60),
+        /**
+         * How far before the watcher's start the first polls reach back. Every answer repeats the
+         * writer's last ~300 txs (~15 minutes at HL's ~3 s cadence); the txs older than this
+         * are skipped unread, so a restart fills a gap of up to this long and does not stage
+         * the whole window at once (at 3,000 markets ~900,000 rows in the first minute and
+         * ~60 MB more RSS; `ARCHITECTURE.md`, run J). Up to 900 (the explorer's whole window).
+         */
+        backfillSeconds: z.number().int().min(0).max(900).default(120),
+      })
       .strict()
       .prefault({}),
     evaluateIntervalSeconds: seconds.default(1),

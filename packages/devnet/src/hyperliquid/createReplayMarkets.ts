@@ -69,6 +69,12 @@ export type CreateReplayMarketsParameters = {
    * benchmarks (e.g. 9 dexes × 33 ≈ 300 markets). Default: the recorded coin lists only.
    */
   marketsPerDex?: number;
+  /**
+   * `setOracle` txs already in each writer's explorer history at the start (at most 300, the
+   * explorer's window; one per `oracleIntervalMs` before `nowMs`, at the starting prices), so a
+   * benchmark meets the full history at once instead of after 15 minutes. Default 0.
+   */
+  explorerHistoryTxs?: number;
 };
 
 const IMPACT_NOTIONAL_USD = 6_000;
@@ -430,6 +436,17 @@ export function createReplayMarkets(params: CreateReplayMarketsParameters) {
         m.markPx = clampStep(m.markPx, m.midPx);
       }
       render(m);
+    }
+  }
+
+  const backfill = Math.min(EXPLORER_KEEP, params.explorerHistoryTxs ?? 0);
+  for (let k = backfill; k >= 1; k--) {
+    for (const [dex, list] of byDex) {
+      recordSetOracle(
+        dex,
+        list.filter((m) => moving(m)),
+        params.nowMs - k * oracleIntervalMs,
+      );
     }
   }
 

@@ -108,6 +108,26 @@ describe('startHyperliquidReplay over HTTP (real SDK)', () => {
     const times = details.txs.map((t) => t.time);
     expect(times[0]! - times[1]!).toBeGreaterThanOrEqual(3000);
   });
+
+  it('explorerHistoryTxs: each writer starts with that much history before now, capped at 300', async () => {
+    const { hl, clock, transport } = await manual({ explorerHistoryTxs: 400 });
+    const explorer = new ExplorerClient({ transport });
+    const rec = recorded('info.perpDexs.mainnet.2026-06-22.json');
+    const writer = rec[1].subDeployers.find((s: [string, string[]]) => s[0] === 'setOracle')[1][0];
+    const before = await explorer.userDetails({ user: writer });
+    expect(before.txs).toHaveLength(300);
+    const times = before.txs.map((t) => t.time);
+    // Newest first, one per 3 s oracle interval, the newest 3 s before the start.
+    expect(times[0]).toBe(T0 - 3000);
+    expect(times.at(-1)).toBe(T0 - 300 * 3000);
+    expect(times.every((t, i) => i === 0 || (times[i - 1] as number) - t === 3000)).toBe(true);
+    expect(new Set(before.txs.map((t) => t.hash)).size).toBe(300);
+    run(hl, clock, 3000);
+    const after = await explorer.userDetails({ user: writer });
+    expect(after.txs).toHaveLength(300);
+    expect(after.txs[0]?.time).toBeGreaterThan(T0);
+    expect(after.txs[1]?.hash).toBe(before.txs[0]?.hash);
+  });
 });
 
 describe('scenarios (manual clock)', () => {

@@ -45,6 +45,8 @@ export type StartHyperliquidReplayParameters = {
   seed?: number;
   /** Pads synthetic dexes to this many markets (load benchmarks); see `createReplayMarkets`. */
   marketsPerDex?: number;
+  /** Explorer history each oracle writer starts with (benchmarks); see `createReplayMarkets`. */
+  explorerHistoryTxs?: number;
   /** Accounts served by `clearinghouseState`, keyed by user address then dex (`''` = main). */
   accounts?: Record<string, Record<string, ReplayAccount>>;
   /** Account modes and spot balances (`userAbstraction`, `spotClearinghouseState`), keyed by user. */
@@ -148,6 +150,9 @@ export async function startHyperliquidReplay(
     nowMs: clock.now(),
     ...(params.oracleIntervalMs === undefined ? {} : { oracleIntervalMs: params.oracleIntervalMs }),
     ...(params.marketsPerDex === undefined ? {} : { marketsPerDex: params.marketsPerDex }),
+    ...(params.explorerHistoryTxs === undefined
+      ? {}
+      : { explorerHistoryTxs: params.explorerHistoryTxs }),
   });
   const tickMs = params.tickMs === undefined ? 1000 : params.tickMs;
   const lower = <T>(r: Record<string, T> | undefined) =>

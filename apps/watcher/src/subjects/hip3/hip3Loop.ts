@@ -108,6 +108,8 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
     }
   }
 
+  /** Explorer txs older than this (ms) are not read: before the backfill window of the start. */
+  const backfillFromMs = p.clock.now() - p.config.explorer.backfillSeconds * 1000;
   /** Explorer polls owed: writers × elapsed / interval, spent a writer at a time in rotation. */
   const explorerPolls = { credit: 0, cursor: 0, lastMs: null as number | null };
   const explorerStepSeconds = () => Math.min(1, p.config.explorer.intervalSeconds);
@@ -137,10 +139,11 @@ export function createHip3Loop(p: CreateHip3LoopParameters) {
       if (stopped || !lowPriorityRoom()) return;
       const user = writers[explorerPolls.cursor % writers.length] as string;
       explorerPolls.cursor += 1;
-      // The answer repeats the writer's recent history: the txs already applied are cut out of
-      // its text unparsed (by far the bulk of it at every poll after the first).
-      const details = await client.userDetails(user as `0x${string}`, (hash) =>
-        markets.knowsTx(user, hash),
+      // The answer repeats the writer's recent history: the txs already applied, and those older
+      // than the backfill window, are cut out of its bytes unread (by far the bulk of it).
+      const details = await client.userDetails(
+        user as `0x${string}`,
+        (hash, time) => (time !== null && time < backfillFromMs) || markets.knowsTx(user, hash),
       );
       markets.applySetOracleTxs(details);
     }

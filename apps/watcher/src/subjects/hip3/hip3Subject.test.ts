@@ -52,6 +52,8 @@ async function start(params: {
   hip3?: Record<string, unknown>;
   wsUrl?: string;
   logger?: Logger;
+  /** `setOracle` txs each writer's explorer history holds at the start (the replay's option). */
+  explorerHistoryTxs?: number;
 }): Promise<Harness & { closeDb: () => void }> {
   const t0 = Date.UTC(2026, 1, 10, 15);
   const manual = params.scale === 'manual';
@@ -62,6 +64,9 @@ async function start(params: {
     clock,
     dexes: ['xyz', 'flx'],
     ...(manual ? { tickMs: null } : {}),
+    ...(params.explorerHistoryTxs === undefined
+      ? {}
+      : { explorerHistoryTxs: params.explorerHistoryTxs }),
   });
   cleanups.push(() => hl.stop());
   const database = openDb({ path: ':memory:' });
@@ -422,5 +427,41 @@ describe('HIP-3 subject against the replay server (real SDK, scaled clock)', () 
     });
     expect(rows.length).toBeGreaterThan(0);
     expect(new Set(rows.map((r) => r.txHash)).size).toBe(rows.length);
+  });
+
+  it('the first polls reach back explorer.backfillSeconds before the start: older history is skipped unread', async () => {
+    const t0 = Date.UTC(2026, 1, 10, 15);
+    const h = await start({
+      scale: 20,
+      // 100 txs per writer, one per 3 s before t0: 300 s of history.
+      explorerHistoryTxs: 100,
+      hip3: {
+        explorer: { enabled: true, intervalSeconds: 4, backfillSeconds: 30 },
+        thresholds: { sampleStaleSeconds: 60 },
+      },
+    });
+    const times: number[] = [];
+    const apply = h.internals.markets.applySetOracleTxs;
+    vi.spyOn(h.internals.markets, 'applySetOracleTxs').mockImplementation((details) => {
+      times.push(...details.txs.map((tx) => tx.time));
+      return apply(details);
+    });
+    // xyz and flx each have one writer that the replay records txs for (other listed writers
+    // have none): both first polls done, the 10 txs per writer of [t0 − 30 s, t0) have arrived
+    // (the one at exactly t0 − 30 s may fall just outside: the loop's start is a little after t0).
+    const writers = 2;
+    await expect
+      .poll(() => times.filter((t) => t < t0).length >= 9 * writers, { timeout: 15_000 })
+      .toBe(true);
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(t0 - 30_000);
+    expect(times.filter((t) => t < t0).length).toBeLessThanOrEqual(10 * writers);
+    // None of the 90 older txs per writer became a row.
+    const rows = hip3OracleUpdatesPage(h.db, {
+      coin: 'xyz:TSLA',
+      limit: 500,
+      cursor: null,
+      source: 'explorer',
+    });
+    expect(rows.every((r) => r.at >= t0 - 30_000)).toBe(true);
   });
 });
