@@ -28,7 +28,8 @@
  * `ingestionWorker.mjs` beside it; `BENCH_NODE_FLAGS` adds node flags to the watcher, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`; `BENCH_EXPLORER_HISTORY` the explorer history the replay
  * starts with, default 300 txs per writer; `BENCH_WARMUP_S` seconds of ingestion before the
- * rounds, default 0). The last line is JSON.
+ * rounds, default 0; `BENCH_EXPLORER_INTERVAL_S` the watcher's explorer poll interval). The last
+ * line is JSON.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,11 @@ const RATE = 1000;
  * empty (the replay then fills it in 15 minutes, past the end of the rounds).
  */
 const EXPLORER_HISTORY = Number(process.env.BENCH_EXPLORER_HISTORY ?? 300);
+/** `hip3.explorer.intervalSeconds` of the watcher (`BENCH_EXPLORER_INTERVAL_S`; default: the config's). */
+const EXPLORER_INTERVAL_S =
+  process.env.BENCH_EXPLORER_INTERVAL_S === undefined
+    ? null
+    : Number(process.env.BENCH_EXPLORER_INTERVAL_S);
 const LOAD_SECONDS = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /**
@@ -251,7 +257,15 @@ async function upstream(scenario: string): Promise<{
   return {
     config: {
       chains: [],
-      hip3: { enabled: true, apiUrl: hl.url, wsUrl: hl.wsUrl, explorerUrl: hl.url },
+      hip3: {
+        enabled: true,
+        apiUrl: hl.url,
+        wsUrl: hl.wsUrl,
+        explorerUrl: hl.url,
+        ...(EXPLORER_INTERVAL_S === null
+          ? {}
+          : { explorer: { intervalSeconds: EXPLORER_INTERVAL_S } }),
+      },
     },
     ready: async (url) => {
       const ms = (

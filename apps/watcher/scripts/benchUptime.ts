@@ -46,7 +46,16 @@ writeFileSync(
     server: { port: 0 },
     database: { path: join(dir, 'watcher.db') },
     log: { level: 'warn' },
-    hip3: { enabled: true, apiUrl: hl.url, wsUrl: hl.wsUrl, explorerUrl: hl.url },
+    hip3: {
+      enabled: true,
+      apiUrl: hl.url,
+      wsUrl: hl.wsUrl,
+      explorerUrl: hl.url,
+      // `EXPLORER_INTERVAL_S`: the watcher's explorer poll interval (default: the config's).
+      ...(process.env.EXPLORER_INTERVAL_S === undefined
+        ? {}
+        : { explorer: { intervalSeconds: Number(process.env.EXPLORER_INTERVAL_S) } }),
+    },
   }),
 );
 const flags = process.env.FLAGS?.split(' ').filter(Boolean) ?? [];
