@@ -107,8 +107,8 @@ export const Hip3Config = z
          * How far before the watcher's start the first polls reach back. Every answer repeats the
          * writer's last ~300 txs (~15 minutes at HL's ~3 s cadence); the txs older than this
          * are skipped unread, so a restart fills a gap of up to this long and does not stage
-         * the whole window at once (at 3,000 markets ~900,000 rows in the first minute and
-         * ~60 MB more RSS; `ARCHITECTURE.md`, run J). Up to 900 (the explorer's whole window).
+         * the whole window at once (at 3,000 markets ~900,000 rows in the first minute;
+         * `ARCHITECTURE.md`, run J). Up to 900 (the explorer's whole window).
          */
         backfillSeconds: z.number().int().min(0).max(900).default(120),
       })
