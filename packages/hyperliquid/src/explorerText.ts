@@ -41,8 +41,6 @@ export type KnownTxFilter = {
   push(chunk: Uint8Array): void;
   /** The answer's JSON text without the known transactions; call once, after the last chunk. */
   finish(): string;
-  /** Transactions cut so far. */
-  readonly dropped: number;
 };
 
 /** Where the bytes being read go. */
@@ -115,7 +113,6 @@ export function createKnownTxFilter(
   /** The stack depth inside the `txs` array (2), or -1 while not in it. */
   let txsDepth = -1;
   let keptTxs = 0;
-  let dropped = 0;
   let finished = false;
   // The transaction being read.
   let txParts: Uint8Array[] = [];
@@ -143,9 +140,9 @@ export function createKnownTxFilter(
     }
   }
 
+  /** The transaction just read ends: kept unless it has a string hash that `isKnown` accepts. */
   function endTx() {
-    if (txHash !== null && isKnown(txHash, txTime)) dropped += 1;
-    else {
+    if (txHash === null || !isKnown(txHash, txTime)) {
       if (keptTxs > 0) {
         out.push(COMMA_BYTES);
         outBytes += 1;
@@ -355,9 +352,6 @@ export function createKnownTxFilter(
 
   return {
     push,
-    get dropped() {
-      return dropped;
-    },
     finish() {
       if (finished) throw new Error('createKnownTxFilter: finish called twice');
       finished = true;
