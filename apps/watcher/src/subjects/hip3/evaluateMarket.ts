@@ -37,12 +37,6 @@ export function worseStatus(a: Hip3MarketStatus, b: Hip3MarketStatus): Hip3Marke
   return severityRank(marketSeverity(b)) > severityRank(marketSeverity(a)) ? b : a;
 }
 
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[i] ?? null;
-}
-
 function deviationOf(clock: DeviationClock, now: number, th: Hip3Thresholds): Hip3Deviation {
   const aboveL2 = clock.l2SinceMs === null ? 0 : Math.max(0, now - clock.l2SinceMs);
   const aboveL1 = clock.l1SinceMs === null ? 0 : Math.max(0, now - clock.l1SinceMs);
@@ -333,7 +327,6 @@ function buildMetrics(
     atCap,
     hours,
   } = d;
-  const sortedIntervals = state.intervalsSorted;
   const toS = (x: number | null) => (x === null ? null : x / 1000);
   const recentJump =
     state.lastMarkJump && nowMs - state.lastMarkJump.atMs <= th.jumpHoldMs
@@ -347,9 +340,9 @@ function buildMetrics(
       oraclePx: ctx?.oraclePx ?? null,
       lastChangeAgeSeconds: oracleAgeMs === null ? null : oracleAgeMs / 1000,
       lastSetOracleAgeSeconds: setOracleAgeMs === null ? null : setOracleAgeMs / 1000,
-      intervalP50Seconds: toS(percentile(sortedIntervals, 0.5)),
-      intervalP95Seconds: toS(percentile(sortedIntervals, 0.95)),
-      intervalMaxSeconds: toS(sortedIntervals.at(-1) ?? null),
+      intervalP50Seconds: toS(state.intervals.percentile(0.5)),
+      intervalP95Seconds: toS(state.intervals.percentile(0.95)),
+      intervalMaxSeconds: toS(state.intervals.max()),
       maxMarkJump: recentJump,
     },
     markDeviation,

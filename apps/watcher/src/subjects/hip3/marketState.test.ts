@@ -1,22 +1,57 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMarketState, MAX_INTERVALS, pushOracleInterval } from './marketState.js';
+import { MAX_INTERVALS, OracleIntervals } from './marketState.js';
 
-describe('pushOracleInterval', () => {
-  it('keeps the last MAX_INTERVALS intervals in arrival order and the same values sorted beside them', () => {
-    fc.assert(
-      fc.property(
-        // Small values so duplicates are common (the removal must take out exactly one of them).
-        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: MAX_INTERVALS * 2 + 10 }),
-        (pushed) => {
-          const state = createMarketState('flx:TSLA', 'flx');
-          for (const ms of pushed) pushOracleInterval(state, ms);
-          const kept = pushed.slice(-MAX_INTERVALS);
-          expect(state.intervals).toEqual(kept);
-          expect(state.intervalsSorted).toEqual([...kept].sort((a, b) => a - b));
-        },
-      ),
-      { numRuns: 300 },
-    );
+/** Nearest-rank percentile of ascending `sorted` (the definition the metrics document). */
+const nearestRank = (sorted: readonly number[], p: number) =>
+  sorted.length === 0
+    ? null
+    : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+
+describe('OracleIntervals', () => {
+  // Small values so duplicates are common (the removal must take out exactly one of them), and
+  // wide ones so they are rare (every shift of the sorted half must move the right values).
+  it.each([
+    ['duplicates common', 40],
+    ['duplicates rare', 2 ** 31 - 1],
+  ])(
+    'keeps the last MAX_INTERVALS intervals in arrival order and the same values sorted beside them (%s)',
+    (_, top) => {
+      fc.assert(
+        fc.property(
+          // size 'max': fast-check's default sizes stay far below MAX_INTERVALS, so the
+          // drop of the oldest (the path that runs at steady state) would never be reached.
+          fc.array(fc.integer({ min: 0, max: top }), { maxLength: MAX_INTERVALS * 3, size: 'max' }),
+          (pushed) => {
+            const intervals = new OracleIntervals();
+            for (const ms of pushed) intervals.push(ms);
+            const kept = pushed.slice(-MAX_INTERVALS);
+            const sorted = [...kept].sort((a, b) => a - b);
+            expect(intervals.count).toBe(kept.length);
+            expect(intervals.inArrivalOrder()).toEqual(kept);
+            expect(intervals.ascending()).toEqual(sorted);
+            for (const p of [0.01, 0.5, 0.95, 1]) {
+              expect(intervals.percentile(p)).toBe(nearestRank(sorted, p));
+            }
+            expect(intervals.max()).toBe(sorted.at(-1) ?? null);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
+
+  it('holds whole ms up to ±24.8 days exactly and clamps beyond', () => {
+    const intervals = new OracleIntervals();
+    const day = 86_400_000;
+    for (const ms of [3_000, 24 * day, -5, 30 * day, -30 * day, 2.4]) intervals.push(ms);
+    expect(intervals.inArrivalOrder()).toEqual([3_000, 24 * day, -5, 2 ** 31 - 1, -(2 ** 31), 2]);
+    expect(intervals.max()).toBe(2 ** 31 - 1);
+  });
+
+  it('has no percentile or maximum before the first interval', () => {
+    const intervals = new OracleIntervals();
+    expect([intervals.count, intervals.percentile(0.5), intervals.max()]).toEqual([0, null, null]);
+    expect(intervals.inArrivalOrder()).toEqual([]);
   });
 });

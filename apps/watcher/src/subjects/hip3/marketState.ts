@@ -74,15 +74,8 @@ export type MarketState = {
   oracleChangedMs: number | null;
   /** Latest successful `setOracle` block time for this coin (explorer source). */
   setOracleMs: number | null;
-  /** Recent intervals between observed oracle changes (ms), oldest first. */
-  intervals: number[];
-  /**
-   * The same intervals in ascending order, kept beside `intervals` by {@link pushOracleInterval}
-   * so an evaluation reads their percentiles without sorting. Sorting 256 intervals per market
-   * per evaluation was ~18 ms/s of the worker at 3,000 markets once they had filled
-   * (`ARCHITECTURE.md`, run J).
-   */
-  intervalsSorted: number[];
+  /** The last {@link MAX_INTERVALS} intervals between observed oracle changes. */
+  intervals: OracleIntervals;
   lastMarkJump: { fraction: number; atMs: number } | null;
   lastOracleJump: { fraction: number; atMs: number } | null;
   markDev: DeviationClock;
@@ -99,32 +92,92 @@ export type MarketState = {
 export const MAX_INTERVALS = 256;
 const MAX_DEPTH_POINTS = 240;
 
-/** Index of the first element of ascending `sorted` that is not below `x`. */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 /**
- * Appends one oracle interval (ms) to `intervals` (the oldest dropped past {@link MAX_INTERVALS})
- * and keeps `intervalsSorted` equal to them in ascending order: a binary-search insert and
- * removal instead of a sort per evaluation.
+ * The oracle-update intervals (ms) of one market: the last {@link MAX_INTERVALS} in arrival order
+ * and the same values in ascending order, so an evaluation reads their percentiles without a sort
+ * (sorting 256 intervals per market per evaluation was ~18 ms/s of the worker at 3,000 markets,
+ * `ARCHITECTURE.md` run J). Both live in one `Int32Array` allocated on the first push (2 KB per
+ * market, outside the V8 heap): as two JS arrays they were ~6 KB of heap per market that every
+ * full GC marked (~18 MB at 3,000 markets, run K). Values are whole ms clamped to the int32 range
+ * (±24.8 days), which every interval the clock can produce fits.
  */
-export function pushOracleInterval(
-  state: Pick<MarketState, 'intervals' | 'intervalsSorted'>,
-  ms: number,
-): void {
-  state.intervals.push(ms);
-  state.intervalsSorted.splice(lowerBound(state.intervalsSorted, ms), 0, ms);
-  if (state.intervals.length > MAX_INTERVALS) {
-    const oldest = state.intervals.shift() as number;
-    state.intervalsSorted.splice(lowerBound(state.intervalsSorted, oldest), 1);
+export class OracleIntervals {
+  /** `[0, MAX)`: a ring in arrival order from `#head`; `[MAX, 2·MAX)`: the same values sorted. */
+  #buf: Int32Array | null = null;
+  #head = 0;
+  #count = 0;
+
+  /** Intervals held (at most {@link MAX_INTERVALS}). */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Appends one interval, dropping the oldest past {@link MAX_INTERVALS}. */
+  push(ms: number): void {
+    const v = Math.max(INT32_MIN, Math.min(INT32_MAX, Math.round(ms)));
+    if (this.#buf === null) this.#buf = new Int32Array(2 * MAX_INTERVALS);
+    const buf = this.#buf;
+    let n = this.#count;
+    if (n === MAX_INTERVALS) {
+      const oldest = buf[this.#head] as number;
+      buf[this.#head] = v;
+      this.#head = (this.#head + 1) % MAX_INTERVALS;
+      const at = this.#lowerBound(oldest, n);
+      buf.copyWithin(MAX_INTERVALS + at, MAX_INTERVALS + at + 1, MAX_INTERVALS + n);
+      n -= 1;
+    } else {
+      buf[(this.#head + n) % MAX_INTERVALS] = v;
+    }
+    const at = this.#lowerBound(v, n);
+    buf.copyWithin(MAX_INTERVALS + at + 1, MAX_INTERVALS + at, MAX_INTERVALS + n);
+    buf[MAX_INTERVALS + at] = v;
+    this.#count = n + 1;
+  }
+
+  /** The nearest-rank percentile `p` (0–1] of the intervals, or null when there is none. */
+  percentile(p: number): number | null {
+    const n = this.#count;
+    if (n === 0 || this.#buf === null) return null;
+    const i = Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1));
+    return this.#buf[MAX_INTERVALS + i] as number;
+  }
+
+  /** The longest interval, or null when there is none. */
+  max(): number | null {
+    return this.#count === 0 || this.#buf === null
+      ? null
+      : (this.#buf[MAX_INTERVALS + this.#count - 1] as number);
+  }
+
+  /** The intervals in arrival order, oldest first (a copy). */
+  inArrivalOrder(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.#count; i++)
+      out.push(this.#buf?.[(this.#head + i) % MAX_INTERVALS] as number);
+    return out;
+  }
+
+  /** The intervals in ascending order (a copy). */
+  ascending(): number[] {
+    return this.#buf === null
+      ? []
+      : Array.from(this.#buf.subarray(MAX_INTERVALS, MAX_INTERVALS + this.#count));
+  }
+
+  /** Index in the sorted half (of its first `n` values) of the first value not below `x`. */
+  #lowerBound(x: number, n: number): number {
+    const buf = this.#buf as Int32Array;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((buf[MAX_INTERVALS + mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 
@@ -142,8 +195,7 @@ export function createMarketState(coin: string, dex: string): MarketState {
     lastSampleVia: null,
     oracleChangedMs: null,
     setOracleMs: null,
-    intervals: [],
-    intervalsSorted: [],
+    intervals: new OracleIntervals(),
     lastMarkJump: null,
     lastOracleJump: null,
     markDev: { value: null, l1SinceMs: null, l2SinceMs: null },
@@ -226,7 +278,7 @@ export function observeCtx(
       oracleChanged = true;
       if (state.oracleChangedMs !== null) {
         oracleIntervalMs = receivedMs - state.oracleChangedMs;
-        pushOracleInterval(state, oracleIntervalMs);
+        state.intervals.push(oracleIntervalMs);
       }
       state.oracleChangedMs = receivedMs;
       const prevOracle = Number(prev.oraclePx);
