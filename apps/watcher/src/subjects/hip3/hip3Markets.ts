@@ -71,8 +71,13 @@ export type FrameResult = {
  */
 export const PENDING_ROWS_MAX = 200_000;
 
-/** Explorer txs remembered as applied (HL keeps ~hundreds per writer; dozens of writers). */
-const SEEN_TXS_MAX = 50_000;
+/**
+ * Explorer txs remembered as applied, per oracle writer: over three times the ~300 txs (~15 min at
+ * HL's ~3 s cadence) the explorer answers per writer, so a tx still in the answer is never
+ * forgotten. Per writer, not one pool: a pool sized for dozens of writers (it was 50,000 keys)
+ * filled only after hours and then held ~7 MB of the worker's heap.
+ */
+const SEEN_TXS_PER_WRITER = 1_000;
 
 /**
  * What ingestion produced since the last tick, for {@link recordHip3Changes}: rows to store and
@@ -120,7 +125,8 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
   /** Dexes currently answering a ctx count that differs from their known universe (logged once). */
   const mismatchedDexes = new Set<string>();
   let droppedRows = 0;
-  const seenTxs = new Set<string>();
+  /** Applied explorer tx hashes by lower-cased writer address, oldest first. */
+  const seenTxs = new Map<string, Set<string>>();
 
   const watched = (dex: string) =>
     dex === ''
@@ -403,11 +409,19 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
     }
   }
 
-  function rememberTx(key: string) {
-    seenTxs.add(key);
-    // Bounded: beyond it the oldest keys go (a forgotten tx is only re-inserted, idempotently).
-    if (seenTxs.size > SEEN_TXS_MAX) seenTxs.delete(seenTxs.values().next().value as string);
+  function rememberTx(user: string, hash: string) {
+    let seen = seenTxs.get(user);
+    if (seen === undefined) {
+      seen = new Set();
+      seenTxs.set(user, seen);
+    }
+    seen.add(hash);
+    // Bounded: beyond it the oldest hashes go (a forgotten tx is only re-inserted, idempotently).
+    if (seen.size > SEEN_TXS_PER_WRITER) seen.delete(seen.values().next().value as string);
   }
+
+  const knowsTx = (user: string, hash: string): boolean =>
+    seenTxs.get(user.toLowerCase())?.has(hash) ?? false;
 
   /** `setOracle` actions of an oracle writer (explorer `userDetails`): exact update times. */
   function applySetOracleTxs(details: HlUserDetails) {
@@ -416,18 +430,18 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
       // The explorer returns a writer's recent history on every poll (hundreds of txs of ~100
       // prices each). Rows of a tx already applied are stored (inserts are idempotent), so skip it
       // rather than validate and re-insert thousands of rows in one tick.
-      const seenKey = `${tx.user.toLowerCase()}:${tx.hash}`;
-      if (seenTxs.has(seenKey)) continue;
+      const user = tx.user.toLowerCase();
+      if (knowsTx(user, tx.hash)) continue;
       const parsed = HlSetOracleAction.safeParse(tx.action);
       if (!parsed.success) {
-        rememberTx(seenKey);
+        rememberTx(user, tx.hash);
         continue; // other actions of the same address
       }
       const { dex, oraclePxs, markPxs } = parsed.data.setOracle;
-      const allowedDexes = writerDex.get(tx.user.toLowerCase());
+      const allowedDexes = writerDex.get(user);
       // A non-writer's attempt (HL rejects it anyway); not remembered: discovery may add the writer.
       if (!allowedDexes?.has(dex)) continue;
-      rememberTx(seenKey);
+      rememberTx(user, tx.hash);
       const marks = new Map(markPxs[0] ?? []);
       for (const [coin, px] of oraclePxs) {
         const s = states.get(coin);
@@ -477,7 +491,7 @@ export function createHip3Markets(params: CreateHip3MarketsParameters) {
      * Whether the explorer tx `hash` of `user` was applied already ({@link applySetOracleTxs}
      * skips it): the explorer poll cuts such txs out of the answer's text unparsed.
      */
-    knowsTx: (user: string, hash: string): boolean => seenTxs.has(`${user.toLowerCase()}:${hash}`),
+    knowsTx,
     markGap,
     /** The markets whose inputs changed since the last call; starts a new set. */
     takeChanged(): Set<string> {

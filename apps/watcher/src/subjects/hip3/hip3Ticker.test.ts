@@ -395,6 +395,50 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
     expect(marksOf('xyz:TSLA')).toEqual(['399.52']);
   });
 
+  it('remembers the last 1,000 applied txs of each oracle writer, whatever the others post', () => {
+    const database = openDb({ path: ':memory:' });
+    opened.push(database);
+    const clock = { now: () => T0 };
+    const engine = createHip3Pipeline({
+      store: createSqliteStore(database),
+      eventLog: new EventLog({ store: createSqliteStore(database), clock, logger }),
+      clock,
+      logger,
+      counters: createPayloadCounters(),
+      dexFilter: ['xyz', 'flx'],
+      includeMainDex: false,
+    });
+    engine.applyPerpDexs(perpDexs);
+    // perpDexs 2025-12-13: flx's setOracle sub-deployers (xyz's is WRITER).
+    const FLX_WRITER = '0x94757f8dcb4bf73b850195660e959d1105cfedd5';
+    const txsOf = (user: string, dex: string, from: number, n: number) => ({
+      type: 'userDetails' as const,
+      txs: Array.from({ length: n }, (_, i) => ({
+        action: { type: 'perpDeploy', setOracle: { dex, oraclePxs: [], markPxs: [] } },
+        block: from + i,
+        error: null,
+        hash: `0x${(from + i).toString(16).padStart(64, '0')}`,
+        time: T0 + (from + i) * 3000,
+        user,
+      })),
+    });
+    const hash = (k: number) => `0x${k.toString(16).padStart(64, '0')}`;
+    engine.applySetOracleTxs(txsOf(WRITER, 'xyz', 0, 600));
+    // Another writer's history, larger than the bound, does not push WRITER's out.
+    engine.applySetOracleTxs(txsOf(FLX_WRITER, 'flx', 10_000, 1_500));
+    engine.applySetOracleTxs(txsOf(WRITER, 'xyz', 600, 600));
+    // Addresses are compared in lower case (the explorer and perpDexs spell them so; a caller
+    // may not).
+    const known = (user: string, from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => engine.knowsTx(user, hash(from + i)));
+    expect(known(WRITER.toUpperCase().replace('0X', '0x'), 0, 200).some(Boolean)).toBe(false);
+    expect(known(WRITER.toUpperCase().replace('0X', '0x'), 200, 1_200).every(Boolean)).toBe(true);
+    expect(known(FLX_WRITER, 10_000, 10_500).some(Boolean)).toBe(false);
+    expect(known(FLX_WRITER, 10_500, 11_500).every(Boolean)).toBe(true);
+    // One writer's hashes are not another's.
+    expect(engine.knowsTx(FLX_WRITER, hash(1_000))).toBe(false);
+  });
+
   it('takes setOracle times only from the dex oracle writers and keeps failed actions as such', async () => {
     const now = { t: T0 };
     const e = engineOn(':memory:', now);
