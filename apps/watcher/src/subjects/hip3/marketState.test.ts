@@ -1,6 +1,7 @@
+import type { HlPerpAssetCtx } from '@perpscope/hyperliquid';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_INTERVALS, OracleIntervals } from './marketState.js';
+import { createMarketState, MAX_INTERVALS, OracleIntervals, observeCtx } from './marketState.js';
 
 /** Nearest-rank percentile of ascending `sorted` (the definition the metrics document). */
 const nearestRank = (sorted: readonly number[], p: number) =>
@@ -53,5 +54,33 @@ describe('OracleIntervals', () => {
     const intervals = new OracleIntervals();
     expect([intervals.count, intervals.percentile(0.5), intervals.max()]).toEqual([0, null, null]);
     expect(intervals.inArrivalOrder()).toEqual([]);
+  });
+});
+
+describe('observeCtx', () => {
+  const ctx = (markPx: string): HlPerpAssetCtx => ({
+    funding: '0.0000125',
+    openInterest: '1234.5',
+    prevDayPx: '400.0',
+    dayNtlVlm: '1000000.0',
+    premium: '0.0001',
+    oraclePx: '401.0',
+    markPx,
+    midPx: '401.05',
+    impactPxs: ['401.0', '401.1'],
+    dayBaseVlm: '2500.0',
+  });
+
+  it('keeps the held sample when an equal one arrives, and takes a changed one', () => {
+    const state = createMarketState('xyz:TSLA', 'xyz');
+    const first = ctx('401.1');
+    expect(observeCtx(state, first, 1_000).changed).toBe(true);
+    const same = ctx('401.1');
+    expect(observeCtx(state, same, 2_000).changed).toBe(false);
+    expect(state.ctx).toBe(first);
+    expect(state.lastSampleMs).toBe(2_000);
+    const moved = ctx('401.2');
+    expect(observeCtx(state, moved, 3_000).changed).toBe(true);
+    expect(state.ctx).toBe(moved);
   });
 });

@@ -305,7 +305,10 @@ export function observeCtx(
     receivedMs,
     th,
   );
-  state.ctx = ctx;
+  // An equal sample keeps the object already held: the new one then dies young instead of being
+  // promoted (at thousands of markets a frame a second, retained copies are most of what the
+  // worker's full GCs collect).
+  if (changed) state.ctx = ctx;
   state.lastSampleMs = receivedMs;
   if (state.gap && receivedMs >= state.gap.toMs) state.gap = null;
   return { changed, oracleChanged, oracleIntervalMs, markJump };
