@@ -306,8 +306,7 @@ export function observeCtx(
     th,
   );
   // An equal sample keeps the object already held: the new one then dies young instead of being
-  // promoted (at thousands of markets a frame a second, retained copies are most of what the
-  // worker's full GCs collect).
+  // promoted with the state and left for a full GC (thousands of markets, a frame a second).
   if (changed) state.ctx = ctx;
   state.lastSampleMs = receivedMs;
   if (state.gap && receivedMs >= state.gap.toMs) state.gap = null;
