@@ -38,7 +38,7 @@ afterEach(() => {
   dir = null;
 });
 
-function engineOn(path: string, now: { t: number }) {
+function engineOn(path: string, now: { t: number }, dexFilter: string[] = ['xyz']) {
   const database = openDb({ path });
   opened.push(database);
   const clock = { now: () => now.t };
@@ -48,7 +48,7 @@ function engineOn(path: string, now: { t: number }) {
     clock,
     logger,
     counters: createPayloadCounters(),
-    dexFilter: ['xyz'],
+    dexFilter,
     includeMainDex: false,
   });
   engine.applyPerpDexs(perpDexs);
@@ -396,19 +396,7 @@ describe('HIP-3 ticker (createHip3Pipeline)', () => {
   });
 
   it('remembers the last 1,000 applied txs of each oracle writer, whatever the others post', () => {
-    const database = openDb({ path: ':memory:' });
-    opened.push(database);
-    const clock = { now: () => T0 };
-    const engine = createHip3Pipeline({
-      store: createSqliteStore(database),
-      eventLog: new EventLog({ store: createSqliteStore(database), clock, logger }),
-      clock,
-      logger,
-      counters: createPayloadCounters(),
-      dexFilter: ['xyz', 'flx'],
-      includeMainDex: false,
-    });
-    engine.applyPerpDexs(perpDexs);
+    const { engine } = engineOn(':memory:', { t: T0 }, ['xyz', 'flx']);
     // perpDexs 2025-12-13: flx's setOracle sub-deployers (xyz's is WRITER).
     const FLX_WRITER = '0x94757f8dcb4bf73b850195660e959d1105cfedd5';
     const txsOf = (user: string, dex: string, from: number, n: number) => ({
