@@ -69,31 +69,54 @@ const CRYPTO = new Set([
   'TOTAL2',
 ]);
 
-const nyParts = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  weekday: 'short',
-  hour: 'numeric',
-  minute: 'numeric',
-  hourCycle: 'h23',
-});
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const HOUR_MS = 3_600_000;
 
-// formatToParts costs ~10 µs; every market asks for the same minute, so remember the last one.
+/** UTC ms of the `n`-th Sunday (1-based) of `month` (0-based) in `year`, at `utcHour`:00 UTC. */
+function nthSundayUtc(year: number, month: number, n: number, utcHour: number): number {
+  const firstWeekday = new Date(Date.UTC(year, month, 1)).getUTCDay();
+  return Date.UTC(year, month, 1 + ((7 - firstWeekday) % 7) + 7 * (n - 1), utcHour);
+}
+
+let dstYear = Number.NaN;
+let dstStart = 0;
+let dstEnd = 0;
+
+/**
+ * New York's weekday and minute of the day at `ms`, by the US Eastern rules in force since 2007
+ * (15 U.S.C. 260a as amended by the Energy Policy Act of 2005): EDT (UTC−4) from 02:00 EST on the
+ * second Sunday of March to 02:00 EDT on the first Sunday of November, EST (UTC−5) otherwise.
+ * Instants before 2007 get the same rules (the watcher only asks about now).
+ *
+ * Computed instead of asked of `Intl.DateTimeFormat` with `timeZone: 'America/New_York'`: that
+ * formatter maps ICU's time-zone and locale data into the process, +6 MB of the `node` binary's
+ * resident pages and +8 MB RSS in all (measured on Node 22), for one weekday and one minute. The
+ * test checks this function against that formatter (ICU's tzdata) minute by minute around every
+ * transition from 2007 to 2040, so a change of the rules shows up there.
+ */
+export function newYorkWallClock(ms: number): { day: (typeof WEEKDAYS)[number]; minutes: number } {
+  const year = new Date(ms).getUTCFullYear(); // the transitions are far from New Year's
+  if (year !== dstYear) {
+    dstYear = year;
+    dstStart = nthSundayUtc(year, 2, 2, 7); // 02:00 EST = 07:00 UTC
+    dstEnd = nthSundayUtc(year, 10, 1, 6); // 02:00 EDT = 06:00 UTC
+  }
+  const local = new Date(ms + (ms >= dstStart && ms < dstEnd ? -4 : -5) * HOUR_MS);
+  return {
+    day: WEEKDAYS[local.getUTCDay()] ?? 'Sun',
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+  };
+}
+
+// Every market asks for the same minute, so remember the last one.
 let cachedMinute = Number.NaN;
-let cached = { day: '', minutes: 0 };
+let cached: { day: string; minutes: number } = { day: '', minutes: 0 };
 
 function newYorkTime(ms: number): { day: string; minutes: number } {
   const minute = Math.floor(ms / 60_000);
   if (minute === cachedMinute) return cached;
-  let day = '';
-  let h = 0;
-  let m = 0;
-  for (const p of nyParts.formatToParts(ms)) {
-    if (p.type === 'weekday') day = p.value;
-    else if (p.type === 'hour') h = Number(p.value);
-    else if (p.type === 'minute') m = Number(p.value);
-  }
   cachedMinute = minute;
-  cached = { day, minutes: h * 60 + m };
+  cached = newYorkWallClock(ms);
   return cached;
 }
 
