@@ -10,5 +10,9 @@ export const HL_DECIMAL_RE = /^-?\d+(\.\d+)?$/;
  */
 export const HlDecimal = z.string().max(64).regex(HL_DECIMAL_RE, 'expected a decimal string');
 
+/** `true` for exactly the values {@link HlDecimal} accepts (hot paths check with this, not zod). */
+export const isHlDecimal = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= 64 && HL_DECIMAL_RE.test(v);
+
 /** An EVM address (any case). */
 export const HlAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x address');

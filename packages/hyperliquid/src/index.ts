@@ -21,13 +21,18 @@ export {
   createWeightAccountant,
   type WeightAccountant,
 } from './createWeightAccountant.js';
-export { HlExplorerTx, HlSetOracleAction, HlUserDetails } from './explorerSchemas.js';
+export {
+  HlExplorerTx,
+  HlSetOracleAction,
+  HlUserDetails,
+  parseSetOracleActionFast,
+} from './explorerSchemas.js';
 export {
   createKnownTxFilter,
   ExplorerTextError,
   type KnownTxFilter,
 } from './explorerText.js';
-export { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
+export { HL_DECIMAL_RE, HlAddress, HlDecimal, isHlDecimal } from './HlDecimal.js';
 export {
   HlBudgetError,
   HlHttpError,
@@ -51,6 +56,7 @@ export {
   HlPerpsAtOpenInterestCap,
   HlUniverseEntry,
   MAX_MARKETS_PER_DEX,
+  parseAllDexsAssetCtxsEventFast,
   parsePerpAssetCtxFast,
 } from './marketSchemas.js';
 export {

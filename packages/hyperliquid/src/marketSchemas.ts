@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
+import { HlAddress, HlDecimal, isHlDecimal } from './HlDecimal.js';
 
 /**
  * Zod schemas of the market-level Hyperliquid payloads (info requests and WS events), derived from
@@ -38,8 +38,7 @@ export const HlPerpAssetCtx = z.object({
 });
 export type HlPerpAssetCtx = z.infer<typeof HlPerpAssetCtx>;
 
-const isDecimal = (v: unknown): v is string =>
-  typeof v === 'string' && v.length <= 64 && HL_DECIMAL_RE.test(v);
+const isDecimal = isHlDecimal;
 const isNullableDecimal = (v: unknown): v is string | null => v === null || isDecimal(v);
 
 /**
@@ -200,6 +199,32 @@ export const HlAllDexsAssetCtxsEvent = z.object({
     .max(1000),
 });
 export type HlAllDexsAssetCtxsEvent = z.infer<typeof HlAllDexsAssetCtxsEvent>;
+
+/**
+ * The hot-path check of an `allDexsAssetCtxs` frame's envelope (every second, one list of rows per
+ * dex): accepts exactly what {@link HlAllDexsAssetCtxsEvent} accepts and returns the same value
+ * (only `ctxs`; the row lists are the input's own arrays — zod copies each one, ~0.36 MB/s at
+ * 3,000 markets). The rows stay unchecked here, as in the schema. `null` means invalid: call
+ * `HlAllDexsAssetCtxsEvent.safeParse` for the reason. Kept equivalent by a test (`schemas.test.ts`).
+ */
+export function parseAllDexsAssetCtxsEventFast(data: unknown): HlAllDexsAssetCtxsEvent | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const { ctxs } = data as Record<string, unknown>;
+  if (!Array.isArray(ctxs) || ctxs.length > 1000) return null;
+  for (const entry of ctxs) {
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      typeof entry[0] !== 'string' ||
+      entry[0].length > 16 ||
+      !Array.isArray(entry[1]) ||
+      entry[1].length > MAX_MARKETS_PER_DEX
+    ) {
+      return null;
+    }
+  }
+  return { ctxs: ctxs as [string, unknown[]][] };
+}
 
 /** `candleSnapshot`: the fields read (open time `t`, close `c`); the SDK's `CandleSnapshotResponse`. */
 export const HlCandles = z

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { HlSubAccounts, HlUserVaultEquities } from './accountDiscoverySchemas.js';
 import { firstIssue } from './createInfoClient.js';
-import { HlSetOracleAction, HlUserDetails } from './explorerSchemas.js';
+import { HlSetOracleAction, HlUserDetails, parseSetOracleActionFast } from './explorerSchemas.js';
 import {
   HlAllDexsAssetCtxsEvent,
   HlL2Book,
@@ -16,6 +16,8 @@ import {
   HlPerpDexLimits,
   HlPerpDexs,
   HlPerpsAtOpenInterestCap,
+  MAX_MARKETS_PER_DEX,
+  parseAllDexsAssetCtxsEventFast,
   parsePerpAssetCtxFast,
 } from './marketSchemas.js';
 import {
@@ -334,5 +336,166 @@ describe('parsePerpAssetCtxFast (the hot-path check) agrees with HlPerpAssetCtx'
       { numRuns: 2000 },
     );
     for (const notObject of [null, 1, 'x', [], [goodRow]]) agree(notObject);
+  });
+});
+
+describe('parseSetOracleActionFast (the hot-path check) agrees with HlSetOracleAction', () => {
+  const example = readFixture('exchange.perpDeploy.setOracle.action-example.json') as {
+    setOracle: Record<string, unknown>;
+  };
+  const agree = (action: unknown) => {
+    const slow = HlSetOracleAction.safeParse(action);
+    expect(parseSetOracleActionFast(action)).toEqual(slow.success ? slow.data : null);
+  };
+  const withSetOracle = (edit: Record<string, unknown>) => ({
+    ...example,
+    setOracle: { ...example.setOracle, ...edit },
+  });
+
+  it('on the recorded action (exchange.perpDeploy.setOracle.action-example.json), extra keys dropped', () => {
+    expect(parseSetOracleActionFast(example)).not.toBeNull();
+    agree(example);
+    const { externalPerpPxs: _, ...withoutExternal } = example.setOracle;
+    agree({ ...example, setOracle: withoutExternal });
+    const extra = { ...withSetOracle({ somethingNew: 1 }), alsoNew: 2 };
+    agree(extra);
+    expect(parseSetOracleActionFast(extra)).not.toHaveProperty('alsoNew');
+    expect(parseSetOracleActionFast(extra)?.setOracle).not.toHaveProperty('somethingNew');
+  });
+
+  it('on lists at and over their caps (one dex of markets, two mark lists)', () => {
+    const full = Array.from({ length: MAX_MARKETS_PER_DEX }, (_, i) => [`t:C${i}`, '1.5']);
+    const over = [...full, ['t:X', '2']];
+    for (const key of ['oraclePxs', 'externalPerpPxs']) {
+      agree(withSetOracle({ [key]: full }));
+      agree(withSetOracle({ [key]: over }));
+    }
+    agree(withSetOracle({ markPxs: [full, full] }));
+    agree(withSetOracle({ markPxs: [full, over] }));
+    agree(withSetOracle({ markPxs: [[], [], []] }));
+    expect(parseSetOracleActionFast(withSetOracle({ oraclePxs: over }))).toBeNull();
+  });
+
+  it('on every kind of malformed pair, in every list', () => {
+    const good = ['t:A', '1.5'];
+    const pairs: unknown[] = [
+      good,
+      [5, '1.0'],
+      ['t:A', 1.5],
+      ['t:A', '1.'],
+      ['t:A', 'NaN'],
+      ['t:A', ' 1'],
+      ['t:A', '9'.repeat(65)],
+      ['t:A', '1.0', 'extra'],
+      ['t:A'],
+      [],
+      null,
+      't:A,1.0',
+      { 0: 't:A', 1: '1.0' },
+    ];
+    for (const p of pairs) {
+      const list = [good, p];
+      agree(withSetOracle({ oraclePxs: list }));
+      agree(withSetOracle({ externalPerpPxs: list }));
+      agree(withSetOracle({ markPxs: [list] }));
+      agree(withSetOracle({ markPxs: [[good], list] }));
+    }
+  });
+
+  it('on actions with any part replaced by anything (fast-check)', () => {
+    const pair = fc.oneof(
+      fc.tuple(fc.string({ maxLength: 8 }), fc.stringMatching(/^-?\d{1,5}(\.\d{1,5})?$/)),
+      fc.tuple(fc.string({ maxLength: 4 }), fc.constantFrom('1.', 'NaN', ' 1', '9'.repeat(65))),
+      fc.tuple(fc.integer(), fc.constant('1.0')),
+      fc.constant(['t:A', '1.0', 'extra']),
+      fc.constant(['t:A']),
+      fc.constant(null),
+      fc.constant('t:A,1.0'),
+    );
+    const list = fc.oneof(fc.array(pair, { maxLength: 4 }), fc.constant(null), fc.string());
+    const value = fc.oneof(
+      list,
+      fc.array(list, { maxLength: 3 }),
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.constant('perpDeploy'),
+      fc.integer(),
+    );
+    const keys = ['type', 'setOracle', 'dex', 'oraclePxs', 'markPxs', 'externalPerpPxs'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...keys), value), { minLength: 1, maxLength: 3 }),
+        (edits) => {
+          const action: Record<string, unknown> = { ...example };
+          const setOracle: Record<string, unknown> = { ...example.setOracle };
+          action.setOracle = setOracle;
+          for (const [key, v] of edits) {
+            const target = key === 'type' || key === 'setOracle' ? action : setOracle;
+            if (v === undefined) delete target[key];
+            else target[key] = v;
+          }
+          agree(action);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    for (const notObject of [null, 1, 'x', [], [example]]) agree(notObject);
+  });
+});
+
+describe('parseAllDexsAssetCtxsEventFast (the frame envelope check) agrees with HlAllDexsAssetCtxsEvent', () => {
+  const agree = (data: unknown) => {
+    const slow = HlAllDexsAssetCtxsEvent.safeParse(data);
+    expect(parseAllDexsAssetCtxsEventFast(data)).toEqual(slow.success ? slow.data : null);
+  };
+  const [, xyzRows] = HlMetaAndAssetCtxs.parse(
+    readFixture('info.metaAndAssetCtxs.dex-xyz.mainnet.2026-02-06.json'),
+  );
+  const [, mainRows] = HlMetaAndAssetCtxs.parse(
+    readFixture('info.metaAndAssetCtxs.main.mainnet.2026-02-06.json'),
+  );
+
+  it('on frames built from the recorded rows (xyz + main, 2026-02-06), extra keys dropped', () => {
+    const frame = {
+      ctxs: [
+        ['', mainRows],
+        ['xyz', xyzRows],
+      ],
+    };
+    expect(parseAllDexsAssetCtxsEventFast(frame)).not.toBeNull();
+    agree(frame);
+    agree({ ...frame, somethingNew: 1 });
+    expect(parseAllDexsAssetCtxsEventFast({ ...frame, somethingNew: 1 })).not.toHaveProperty(
+      'somethingNew',
+    );
+    agree({ ctxs: [] });
+    // Rows are not checked here (each is checked on its own downstream), as in the schema.
+    agree({ ctxs: [['xyz', [null, 'x', 1]]] });
+  });
+
+  it('on every kind of malformed envelope, and at and over each cap', () => {
+    const rows = (n: number) => Array.from({ length: n }, () => ({}));
+    const entries: unknown[] = [
+      ['xyz', []],
+      ['x'.repeat(16), []],
+      ['x'.repeat(17), []],
+      [1, []],
+      [null, []],
+      ['xyz'],
+      ['xyz', [], 'extra'],
+      ['xyz', null],
+      ['xyz', 'rows'],
+      ['xyz', { 0: {} }],
+      ['xyz', rows(MAX_MARKETS_PER_DEX)],
+      ['xyz', rows(MAX_MARKETS_PER_DEX + 1)],
+      null,
+      'xyz',
+      {},
+    ];
+    for (const e of entries) agree({ ctxs: [['', []], e] });
+    agree({ ctxs: Array.from({ length: 1000 }, () => ['d', []]) });
+    agree({ ctxs: Array.from({ length: 1001 }, () => ['d', []]) });
+    for (const notFrame of [null, 1, 'x', [], {}, { ctxs: null }, { ctxs: {} }, [{ ctxs: [] }]])
+      agree(notFrame);
   });
 });
