@@ -169,6 +169,67 @@ describe('createSqliteStore', () => {
     expect(count()).toBe(70);
   });
 
+  it('the prepared inserts store every column of every row, across chunks and calls (their parameter arrays are reused)', async () => {
+    const { store, open } = setup();
+    // 64-row statements plus single-row ones for the rest: 133 = 2 chunks + 5, then 67 = 1 + 3.
+    const samples = (n: number, from: number, nulls: boolean) =>
+      Array.from({ length: n }, (_, k) => {
+        const i = from + k;
+        return {
+          coin: `d:C${i}`,
+          receivedAt: 1_000 + i,
+          oraclePx: `${i}.1`,
+          markPx: `${i}.2`,
+          midPx: nulls ? null : `${i}.3`,
+          funding: `0.000${i}`,
+          premium: nulls ? null : `-0.00${i}`,
+          openInterest: `${i}4`,
+          dayNtlVlm: `${i}5`,
+          markDeviation: nulls ? null : i / 1e6,
+          source: i % 2 === 0 ? 'ws' : 'rest',
+        };
+      });
+    const updates = (n: number, from: number, nulls: boolean) =>
+      Array.from({ length: n }, (_, k) => {
+        const i = from + k;
+        return {
+          coin: `d:C${i}`,
+          source: 'explorer',
+          at: 2_000 + i,
+          oraclePx: nulls ? null : `${i}.6`,
+          markPx: nulls ? null : `${i}.7`,
+          intervalMs: nulls ? null : 3_000 + i,
+          markJump: nulls ? null : i / 1e4,
+          txHash: nulls ? '' : `0x${i}`,
+          error: nulls ? null : `error ${i}`,
+        };
+      });
+    const first = { samples: samples(133, 0, false), oracle: updates(133, 0, false) };
+    const second = { samples: samples(67, 133, true), oracle: updates(67, 133, true) };
+    for (const b of [first, second]) {
+      await store.transaction(async (q) =>
+        q.hip3.writeBatch({ samples: b.samples, oracleUpdates: b.oracle, marketStates: [] }),
+      );
+    }
+    const storedSamples = open.sqlite
+      .prepare(
+        `select coin, received_at as receivedAt, oracle_px as oraclePx, mark_px as markPx,
+           mid_px as midPx, funding, premium, open_interest as openInterest,
+           day_ntl_vlm as dayNtlVlm, mark_deviation as markDeviation, source
+         from hip3_samples order by received_at`,
+      )
+      .all();
+    expect(storedSamples).toEqual([...first.samples, ...second.samples]);
+    const storedUpdates = open.sqlite
+      .prepare(
+        `select coin, source, at, oracle_px as oraclePx, mark_px as markPx,
+           interval_ms as intervalMs, mark_jump as markJump, tx_hash as txHash, error
+         from hip3_oracle_updates_recent order by at`,
+      )
+      .all();
+    expect(storedUpdates).toEqual([...first.oracle, ...second.oracle]);
+  });
+
   it('closes after the transaction in flight', async () => {
     const { store, open } = setup();
     const tx = store.transaction(async (q) => {
