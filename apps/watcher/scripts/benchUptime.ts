@@ -2,7 +2,8 @@
  * Benchmark (issue 15, not a test): how the watcher's CPU, disk writes and RSS move with uptime
  * while it ingests the HL replay with n HIP-3 markets (8 dexes), without HTTP load — what the
  * 3-round `benchIngestionThread.ts` cannot show (its rounds end ~2 minutes after start) and the
- * 30-minute soak shows only at ~300 markets.
+ * 30-minute soak shows only at ~300 markets. No chains unless `CHAINS=builtin` (the built-in
+ * registry, whose public RPCs a bench machine cannot reach).
  *
  * It starts the replay and the watcher bundle (`perpscope-watcher run`, default ingestion thread),
  * then prints every 20 s the process's CPU (% of one core, from /proc/<pid>/stat), bytes it wrote
@@ -46,6 +47,11 @@ writeFileSync(
     server: { port: 0 },
     database: { path: join(dir, 'watcher.db') },
     log: { level: 'warn' },
+    // No chains by default, as `benchIngestionThread.ts`'s hip3 scenarios: the built-in registry's
+    // public RPCs are unreachable from a bench machine, and polling them measured a failure path
+    // (a DNS lookup and a new TLS context per attempt, ~3 ms/s of the worker): every RPC down, not
+    // the HIP-3 steady state. `CHAINS=builtin` keeps the registry (runs before 2026-12-07 did).
+    ...(process.env.CHAINS === 'builtin' ? {} : { chains: [] }),
     hip3: {
       enabled: true,
       apiUrl: hl.url,

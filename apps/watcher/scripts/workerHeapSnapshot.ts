@@ -3,7 +3,7 @@
  * and what its live heap is made of. `--heapsnapshot-signal` and `v8.writeHeapSnapshot()` reach
  * only the thread they run on; this asks the worker through the inspector instead (Chrome DevTools
  * Protocol: `NodeWorker.enable`, then `HeapProfiler.takeHeapSnapshot` sent into the worker's
- * session), so the watcher needs no code for it.
+ * session, `workerInspector.ts`), so the watcher needs no code for it.
  *
  * Start the watcher with `--inspect=127.0.0.1:<port>` (e.g. `FLAGS="--inspect=127.0.0.1:9333"
  * tsx scripts/benchUptime.ts 3000 900`), then:
@@ -16,6 +16,7 @@
  * next full GC: do not measure a run after snapshotting it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { attachToWorker } from './workerInspector.js';
 
 const port = Number(process.argv[2]);
 if (!Number.isInteger(port) || port <= 0) {
@@ -25,54 +26,15 @@ if (!Number.isInteger(port) || port <= 0) {
 const out =
   process.argv[3] ?? `worker-${new Date().toISOString().replaceAll(':', '')}.heapsnapshot`;
 
-const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
-  webSocketDebuggerUrl: string;
-}[];
-const url = targets[0]?.webSocketDebuggerUrl;
-if (url === undefined) throw new Error(`no inspector target on port ${port}`);
-const ws = new WebSocket(url);
-await new Promise((resolve, reject) => {
-  ws.addEventListener('open', resolve, { once: true });
-  ws.addEventListener('error', () => reject(new Error(`cannot connect to ${url}`)), { once: true });
-});
-
-let id = 0;
-const send = (method: string, params: object = {}) =>
-  ws.send(JSON.stringify({ id: ++id, method, params }));
+const worker = await attachToWorker(port);
 const chunks: string[] = [];
-const SNAPSHOT_ID = 2;
-await new Promise<void>((resolve, reject) => {
-  const timer = setTimeout(
-    () => reject(new Error('no ingestion worker attached within 10 s')),
-    10_000,
-  );
-  let session: string | null = null;
-  ws.addEventListener('message', (event) => {
-    const m = JSON.parse(String(event.data));
-    if (m.method === 'NodeWorker.attachedToWorker' && session === null) {
-      clearTimeout(timer);
-      session = m.params.sessionId as string;
-      console.error(`attached to ${m.params.workerInfo.title}; taking the snapshot…`);
-      const toWorker = (wid: number, method: string, params: object = {}) =>
-        send('NodeWorker.sendMessageToWorker', {
-          sessionId: session,
-          message: JSON.stringify({ id: wid, method, params }),
-        });
-      toWorker(1, 'HeapProfiler.enable');
-      toWorker(SNAPSHOT_ID, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    }
-    if (m.method === 'NodeWorker.receivedMessageFromWorker') {
-      const w = JSON.parse(m.params.message as string);
-      if (w.method === 'HeapProfiler.addHeapSnapshotChunk') chunks.push(w.params.chunk as string);
-      if (w.id === SNAPSHOT_ID) {
-        if (w.error) reject(new Error(`takeHeapSnapshot: ${JSON.stringify(w.error)}`));
-        else resolve();
-      }
-    }
-  });
-  send('NodeWorker.enable', { waitForDebuggerOnStart: false });
+worker.onEvent((method, params) => {
+  if (method === 'HeapProfiler.addHeapSnapshotChunk') chunks.push(params.chunk as string);
 });
-ws.close();
+console.error(`attached to ${worker.title}; taking the snapshot…`);
+await worker.call('HeapProfiler.enable');
+await worker.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+worker.close();
 writeFileSync(out, chunks.join(''));
 
 // Self size by node type and name (strings, code and closures grouped as one line each).
