@@ -89,10 +89,11 @@ let dstEnd = 0;
  * Instants before 2007 get the same rules (the watcher only asks about now).
  *
  * Computed instead of asked of `Intl.DateTimeFormat` with `timeZone: 'America/New_York'`: that
- * formatter maps ICU's time-zone and locale data into the process, +6 MB of the `node` binary's
- * resident pages and +8 MB RSS in all (measured on Node 22), for one weekday and one minute. The
- * test checks this function against that formatter (ICU's tzdata) minute by minute around every
- * transition from 2007 to 2040, so a change of the rules shows up there.
+ * formatter maps ICU's time-zone and locale data into the process (Node 22: +6 MB of the `node`
+ * binary's resident pages in a bare script, −5 MB in the watcher without it; ARCHITECTURE.md run
+ * L), for one weekday and one minute. The test checks this function against that formatter (ICU's
+ * tzdata) minute by minute around every transition from 2007 to 2040, so a change of the rules
+ * shows up there.
  */
 export function newYorkWallClock(ms: number): { day: (typeof WEEKDAYS)[number]; minutes: number } {
   const year = new Date(ms).getUTCFullYear(); // the transitions are far from New Year's
