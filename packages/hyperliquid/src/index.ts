@@ -32,7 +32,7 @@ export {
   ExplorerTextError,
   type KnownTxFilter,
 } from './explorerText.js';
-export { HL_DECIMAL_RE, HlAddress, HlDecimal, isHlDecimal } from './HlDecimal.js';
+export { HL_DECIMAL_RE, HlAddress, HlDecimal } from './HlDecimal.js';
 export {
   HlBudgetError,
   HlHttpError,

@@ -38,8 +38,7 @@ export const HlPerpAssetCtx = z.object({
 });
 export type HlPerpAssetCtx = z.infer<typeof HlPerpAssetCtx>;
 
-const isDecimal = isHlDecimal;
-const isNullableDecimal = (v: unknown): v is string | null => v === null || isDecimal(v);
+const isNullableDecimal = (v: unknown): v is string | null => v === null || isHlDecimal(v);
 
 /**
  * The hot-path check of one ctx row (~300 per WS frame, every second): accepts exactly what
@@ -53,15 +52,15 @@ export function parsePerpAssetCtxFast(row: unknown): HlPerpAssetCtx | null {
   const r = row as Record<string, unknown>;
   const impact = r.impactPxs;
   if (
-    !isDecimal(r.funding) ||
-    !isDecimal(r.openInterest) ||
-    !isDecimal(r.prevDayPx) ||
-    !isDecimal(r.dayNtlVlm) ||
+    !isHlDecimal(r.funding) ||
+    !isHlDecimal(r.openInterest) ||
+    !isHlDecimal(r.prevDayPx) ||
+    !isHlDecimal(r.dayNtlVlm) ||
     !isNullableDecimal(r.premium) ||
-    !isDecimal(r.oraclePx) ||
-    !isDecimal(r.markPx) ||
+    !isHlDecimal(r.oraclePx) ||
+    !isHlDecimal(r.markPx) ||
     !isNullableDecimal(r.midPx) ||
-    !isDecimal(r.dayBaseVlm)
+    !isHlDecimal(r.dayBaseVlm)
   ) {
     return null;
   }
@@ -70,8 +69,8 @@ export function parsePerpAssetCtxFast(row: unknown): HlPerpAssetCtx | null {
     if (
       !Array.isArray(impact) ||
       impact.length !== 2 ||
-      !isDecimal(impact[0]) ||
-      !isDecimal(impact[1])
+      !isHlDecimal(impact[0]) ||
+      !isHlDecimal(impact[1])
     ) {
       return null;
     }
