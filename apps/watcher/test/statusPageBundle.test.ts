@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asciiComments, bundleWatcher } from '../scripts/bundleWatcher.js';
@@ -51,6 +51,18 @@ describe('the CLI bundle and the status page', { timeout: 60_000 }, () => {
     for (const file of [bundle, join(outDir, 'ingestionWorker.mjs')]) {
       const nonAscii = [...readFileSync(file, 'utf8')].filter((ch) => ch.charCodeAt(0) > 0x7f);
       expect(nonAscii.slice(0, 5), file).toEqual([]);
+    }
+    // Minified (V8 keeps the source, and a line-end table per script), each with a source map
+    // beside it that leads back to the TypeScript entry.
+    for (const [file, entry] of [
+      [bundle, 'src/cli.ts'],
+      [join(outDir, 'ingestionWorker.mjs'), 'src/runtime/ingestionWorker.ts'],
+    ] as const) {
+      const code = readFileSync(file, 'utf8');
+      expect(code.split('\n').length, file).toBeLessThan(5_000);
+      expect(code.trimEnd().split('\n').at(-1)).toBe(`//# sourceMappingURL=${basename(file)}.map`);
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      expect(map.sources.map((s) => resolve(outDir, s))).toContain(join(WATCHER_DIR, entry));
     }
 
     const config = join(dataDir, 'watcher.yaml');
