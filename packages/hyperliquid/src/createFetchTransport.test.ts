@@ -96,6 +96,33 @@ describe('createFetchTransport', () => {
     );
   });
 
+  it('requestChunks: onChunkRead hears each chunk once its consumer is done with it', async () => {
+    const events: string[] = [];
+    const t = createFetchTransport({
+      apiUrl: url,
+      fetch,
+      onChunkRead: (bytes) => events.push(`read ${bytes}`),
+    });
+    const answer = await t.requestChunks?.('explorer', { type: 'long' });
+    if (!answer) throw new Error('no requestChunks');
+    let total = 0;
+    for await (const chunk of answer.chunks) {
+      events.push(`got ${chunk.byteLength}`);
+      total += chunk.byteLength;
+    }
+    expect(total).toBe('[2,3,4,5,6,7,8,9,0]'.length);
+    // Every chunk handed over is then reported with its size, before the next one arrives.
+    expect(events.length).toBeGreaterThan(2);
+    for (let i = 0; i < events.length; i += 2) {
+      const size = (events[i] as string).slice('got '.length);
+      expect(events.slice(i, i + 2)).toEqual([`got ${size}`, `read ${size}`]);
+    }
+    // `request` reads the answer whole: no chunks to report.
+    events.length = 0;
+    await t.request('info', { type: 'perpDexs' });
+    expect(events).toEqual([]);
+  });
+
   it('requestChunks: a connection lost mid-body is a network error; stopping early releases it', async () => {
     const t = createFetchTransport({ apiUrl: url, fetch });
     const cut = await t.requestChunks?.('explorer', { type: 'cut' });

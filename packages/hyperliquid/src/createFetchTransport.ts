@@ -13,6 +13,11 @@ export type CreateFetchTransportParameters = {
   fetch: typeof fetch;
   /** Per-request timeout, ms. Default 8 000. */
   timeoutMs?: number;
+  /**
+   * Called with the size of each body chunk `requestChunks` hands over, after its consumer is done
+   * with it (the watcher paces young-generation GCs by the bytes read: `collectYoungGarbage.ts`).
+   */
+  onChunkRead?: (bytes: number) => void;
 };
 
 /**
@@ -77,6 +82,7 @@ export function createFetchTransport(params: CreateFetchTransportParameters): In
           return;
         }
         yield read.value;
+        params.onChunkRead?.(read.value.byteLength);
       }
     } finally {
       // The consumer stopped early (or a read failed): release the connection.
